@@ -1,0 +1,677 @@
+//! The typed syntax tree of a `.camp` file.
+//!
+//! Invariants:
+//! - Every node carries the [`Span`] of the source text it was parsed from,
+//!   so later stages can point diagnostics at the exact place.
+//! - The tree is purely syntactic: names are unresolved [`Ident`]s, and
+//!   nothing here knows about types. The checker (`src/check/`) resolves it.
+//! - No pest type appears here; the parser is the only place that sees them.
+//! - Literals are already decoded (escapes, block-string indentation,
+//!   numbers), but each [`StrLit`] keeps a map back to source offsets so a
+//!   template error inside a string is reported at its exact column.
+
+use crate::source::{FileId, Span};
+
+/// A name as written, e.g. `signed_up`, with its span.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ident {
+    pub name: String,
+    pub span: Span,
+}
+
+/// `///` doc comment lines attached to the declaration that follows them,
+/// joined with `\n`, with the `///` and one following space removed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Doc {
+    pub text: String,
+    pub span: Span,
+}
+
+/// One parsed `.camp` file.
+#[derive(Clone, Debug)]
+pub struct SourceFileAst {
+    pub file: FileId,
+    pub items: Vec<Item>,
+}
+
+/// A top-level declaration.
+#[derive(Clone, Debug)]
+pub enum Item {
+    Defaults(Defaults),
+    Schema(Schema),
+    Lifecycle(Lifecycle),
+    Segment(Segment),
+    Score(Score),
+    Message(Message),
+    Campaign(Campaign),
+    Persona(Persona),
+    Test(Test),
+}
+
+// ---------------------------------------------------------------------------
+// Literals and values
+// ---------------------------------------------------------------------------
+
+/// A decoded string literal (`"..."` or `"""..."""`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StrLit {
+    /// The decoded text: escapes replaced, block-string indentation removed.
+    pub value: String,
+    /// Span of the whole literal, quotes included.
+    pub span: Span,
+    /// Maps decoded byte offsets back to source byte offsets: sorted runs
+    /// `(decoded_start, source_start)`; inside a run, bytes map one to one.
+    pub offsets: Vec<(u32, u32)>,
+    /// `true` for `"""` block strings.
+    pub block: bool,
+}
+
+impl StrLit {
+    /// The absolute source byte offset of a byte offset in [`StrLit::value`].
+    pub fn source_offset(&self, decoded: usize) -> usize {
+        let decoded = decoded as u32;
+        let idx = match self.offsets.binary_search_by_key(&decoded, |&(d, _)| d) {
+            Ok(i) => i,
+            Err(0) => return self.span.start as usize,
+            Err(i) => i - 1,
+        };
+        let (d, s) = self.offsets[idx];
+        (s + (decoded - d)) as usize
+    }
+
+    /// The source span of a byte range of [`StrLit::value`].
+    pub fn sub_span(&self, start: usize, end: usize) -> Span {
+        let s = self.source_offset(start);
+        let e = if end > start {
+            self.source_offset(end - 1) + 1
+        } else {
+            s
+        };
+        Span {
+            file: self.span.file,
+            start: s as u32,
+            end: e.max(s) as u32,
+        }
+    }
+}
+
+/// An exact decimal number: `mantissa / 10^scale`. `19.90` is `(1990, 2)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct DecimalLit {
+    pub mantissa: i128,
+    pub scale: u32,
+}
+
+/// A duration such as `30m`, `1d12h` or `1w`, in seconds. May be negative or
+/// zero as written (`wait 0d`), which the checker reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DurationLit {
+    pub seconds: i64,
+    pub span: Span,
+}
+
+/// A clock time `09:00`: minutes after local midnight (0..1440).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClockTime {
+    pub minutes: u32,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Weekday {
+    Monday,
+    Tuesday,
+    Wednesday,
+    Thursday,
+    Friday,
+    Saturday,
+    Sunday,
+}
+
+/// A BCP 47 locale tag as written (`en`, `zh-Hant`, `pt-BR`). Validity is
+/// the checker's business.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LocaleTag {
+    pub tag: String,
+    pub span: Span,
+}
+
+/// A literal value, as used in expressions, persona attributes, event
+/// payloads, defaults and message fields.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Value {
+    pub kind: ValueKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ValueKind {
+    Bool(bool),
+    Int(i64),
+    Decimal(DecimalLit),
+    /// `19.90 USD`
+    Money {
+        amount: DecimalLit,
+        currency: Ident,
+    },
+    Str(StrLit),
+    Duration(DurationLit),
+    /// `09:00`
+    Clock(ClockTime),
+    /// `2026-11-22`
+    Date(jiff::civil::Date),
+    /// `2026-11-22T09:00` — a local date and time, no offset.
+    DateTime(jiff::civil::DateTime),
+    /// `2026-11-22T09:00:00Z` or with an offset.
+    Instant(jiff::Timestamp),
+    /// `50%`, stored as written (may exceed 100; the checker decides).
+    Percent(DecimalLit),
+    /// A bare word: an enum variant (`trial`), a locale (`vi`, `zh-Hant`),
+    /// a category (`marketing`), an HTTP method (`POST`).
+    Word(Ident),
+    /// `[a, b, c]`
+    List(Vec<Value>),
+    /// `{ name "A", price 1 USD }`
+    Record(Vec<Field>),
+}
+
+/// `name value` inside braces: persona attributes, event payload
+/// properties, message fields, defaults entries.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Field {
+    pub name: Ident,
+    pub value: Value,
+    pub span: Span,
+}
+
+// ---------------------------------------------------------------------------
+// Expressions
+// ---------------------------------------------------------------------------
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CompareOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StringOp {
+    Contains,
+    StartsWith,
+    EndsWith,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArithOp {
+    Add,
+    Sub,
+}
+
+/// The time window of an event query.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Window {
+    /// `within 30d`: in the last 30 days.
+    Within(DurationLit),
+    /// `since entry`: since the customer entered the campaign.
+    SinceEntry(Span),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExprKind {
+    Or(Box<Expr>, Box<Expr>),
+    And(Box<Expr>, Box<Expr>),
+    Not(Box<Expr>),
+    Compare {
+        op: CompareOp,
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+    },
+    /// `x in [a, b]` / `x not in [a, b]`
+    In {
+        negated: bool,
+        lhs: Box<Expr>,
+        list: Box<Expr>,
+    },
+    StringOp {
+        op: StringOp,
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+    },
+    /// `x is set` / `x is not set`
+    IsSet {
+        negated: bool,
+        expr: Box<Expr>,
+    },
+    Arith {
+        op: ArithOp,
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+    },
+    /// A literal (never `Word`: bare words are [`ExprKind::Path`]).
+    Literal(Value),
+    /// A name or a dotted path: `plan`, `customer.plan`, `event.total`,
+    /// `new_trials` (a segment), `engagement` (a score), `trial` (an enum
+    /// variant, resolved by the checker from the other operand's type).
+    Path(Vec<Ident>),
+    /// `now`
+    Now,
+    /// `[a, b, c]`
+    List(Vec<Expr>),
+    /// `performed EVENT [where COND] [within D | since entry]`
+    Performed {
+        event: Ident,
+        filter: Option<Box<Expr>>,
+        window: Option<Window>,
+    },
+    /// `count(EVENT [where COND] [within D | since entry])`
+    Count {
+        event: Ident,
+        filter: Option<Box<Expr>>,
+        window: Option<Window>,
+    },
+    /// `sum(EVENT.PROP [where COND] [within D | since entry])`
+    Sum {
+        event: Ident,
+        property: Ident,
+        filter: Option<Box<Expr>>,
+        window: Option<Window>,
+    },
+    /// `last(EVENT)`
+    Last {
+        event: Ident,
+    },
+}
+
+// ---------------------------------------------------------------------------
+// Declarations
+// ---------------------------------------------------------------------------
+
+/// `defaults { locale en  timezone "UTC"  email_from "..." }`
+#[derive(Clone, Debug)]
+pub struct Defaults {
+    pub fields: Vec<Field>,
+    pub span: Span,
+}
+
+/// `schema { attr …  type …  event … }`; several blocks merge.
+#[derive(Clone, Debug)]
+pub struct Schema {
+    pub items: Vec<SchemaItem>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum SchemaItem {
+    /// `attr email_opt_in: bool consent(email)`
+    Attr {
+        doc: Option<Doc>,
+        name: Ident,
+        ty: TypeExpr,
+        consent: Option<Ident>,
+        span: Span,
+    },
+    /// `type cart_item { name: string, price: money(USD) }`
+    Record {
+        doc: Option<Doc>,
+        name: Ident,
+        fields: Vec<FieldDecl>,
+        span: Span,
+    },
+    /// `event order_placed { order_id: string, total: money(USD) }`
+    Event {
+        doc: Option<Doc>,
+        name: Ident,
+        fields: Vec<FieldDecl>,
+        span: Span,
+    },
+}
+
+/// `name: type` inside a record or event declaration.
+#[derive(Clone, Debug)]
+pub struct FieldDecl {
+    pub name: Ident,
+    pub ty: TypeExpr,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct TypeExpr {
+    pub kind: TypeKind,
+    /// Written with a trailing `?`.
+    pub optional: bool,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum TypeKind {
+    /// A built-in type name (`bool`, `int`, `string`, `time`, …) or a record
+    /// type declared with `type`; the checker tells which.
+    Named(Ident),
+    /// `enum(free, trial, pro)`
+    Enum(Vec<Ident>),
+    /// `money(USD)`
+    Money(Ident),
+    /// `list<T>`
+    List(Box<TypeExpr>),
+}
+
+/// `lifecycle { stages a, b, c }`
+#[derive(Clone, Debug)]
+pub struct Lifecycle {
+    pub stages: Vec<Ident>,
+    pub span: Span,
+}
+
+/// `segment NAME = EXPR`
+#[derive(Clone, Debug)]
+pub struct Segment {
+    pub doc: Option<Doc>,
+    pub name: Ident,
+    pub expr: Expr,
+    pub span: Span,
+}
+
+/// `score NAME { rules }`
+#[derive(Clone, Debug)]
+pub struct Score {
+    pub doc: Option<Doc>,
+    pub name: Ident,
+    pub rules: Vec<ScoreRule>,
+    pub span: Span,
+}
+
+/// One line of a score: `+5 per app_opened within 30d max 50` or
+/// `-10 if not performed app_opened within 14d`.
+#[derive(Clone, Debug)]
+pub struct ScoreRule {
+    /// Signed points as written (`+5` → 5, `-10` → -10).
+    pub points: i64,
+    pub kind: ScoreRuleKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum ScoreRuleKind {
+    /// `per EVENT [where COND] [within D] [max N]`
+    PerEvent {
+        event: Ident,
+        filter: Option<Expr>,
+        window: Option<Window>,
+        max: Option<(i64, Span)>,
+    },
+    /// `if COND`
+    If(Expr),
+}
+
+/// `message NAME: CHANNEL { … }`
+#[derive(Clone, Debug)]
+pub struct Message {
+    pub doc: Option<Doc>,
+    pub name: Ident,
+    /// `email`, `sms`, `push`, `in_app`, `webhook` as written; the checker
+    /// validates it.
+    pub channel: Ident,
+    /// Fields written directly in the message, outside any locale block:
+    /// `category`, `from`, and content fields that serve every locale.
+    pub fields: Vec<Field>,
+    pub locales: Vec<LocaleBlock>,
+    pub span: Span,
+}
+
+/// `locale vi { subject "…" body "…" }`
+#[derive(Clone, Debug)]
+pub struct LocaleBlock {
+    pub locale: LocaleTag,
+    pub fields: Vec<Field>,
+    pub span: Span,
+}
+
+/// `campaign NAME { settings… flow { … } }`
+#[derive(Clone, Debug)]
+pub struct Campaign {
+    pub doc: Option<Doc>,
+    pub name: Ident,
+    /// In source order; duplicates are the checker's to report.
+    pub settings: Vec<Setting>,
+    pub flow: Option<Block>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Setting {
+    pub kind: SettingKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum SettingKind {
+    Stage(Ident),
+    Trigger(Trigger),
+    Audience(Expr),
+    Reentry(Reentry),
+    Goal(Expr),
+    /// `exit when COND`
+    ExitWhen(Expr),
+    Locales(Vec<LocaleTag>),
+    /// `send_window 09:00-20:00`
+    SendWindow {
+        start: ClockTime,
+        end: ClockTime,
+    },
+    /// `cap 2 per 1d`
+    Cap {
+        count: i64,
+        count_span: Span,
+        per: DurationLit,
+    },
+    /// `holdout 10%`
+    Holdout(Value),
+}
+
+#[derive(Clone, Debug)]
+pub enum Reentry {
+    Never(Span),
+    After(DurationLit),
+}
+
+#[derive(Clone, Debug)]
+pub struct Trigger {
+    pub kind: TriggerKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum TriggerKind {
+    /// `trigger event EVENT [where COND]`
+    Event { event: Ident, filter: Option<Expr> },
+    /// `trigger enters SEGMENT`
+    Enters(Ident),
+    /// `trigger changed ATTR [to VALUE]`
+    Changed { attr: Ident, to: Option<Expr> },
+    /// `trigger every …`
+    Every(Schedule),
+}
+
+#[derive(Clone, Debug)]
+pub enum Schedule {
+    /// `every day at 09:00`
+    Daily { at: ClockTime },
+    /// `every monday at 09:00`
+    Weekly { day: Weekday, at: ClockTime },
+    /// `every month on 1 at 09:00`
+    Monthly {
+        day: u32,
+        day_span: Span,
+        at: ClockTime,
+    },
+}
+
+/// `{ step step … }`
+#[derive(Clone, Debug)]
+pub struct Block {
+    pub steps: Vec<Step>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Step {
+    pub kind: StepKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum StepKind {
+    Send {
+        message: Ident,
+    },
+    Wait {
+        duration: DurationLit,
+    },
+    /// `wait until 09:00 [on monday]`
+    WaitUntil {
+        time: ClockTime,
+        day: Option<(Weekday, Span)>,
+    },
+    /// `wait for EVENT [where COND] up to D { on event {…} on timeout {…} }`
+    WaitFor {
+        event: Ident,
+        filter: Option<Expr>,
+        timeout: DurationLit,
+        on_event: Option<Block>,
+        on_timeout: Option<Block>,
+    },
+    /// `if C {…} else if C {…} else {…}`
+    If {
+        branches: Vec<(Expr, Block)>,
+        otherwise: Option<Block>,
+    },
+    /// `split NAME { VARIANT PCT { … } … }`
+    Split {
+        name: Ident,
+        variants: Vec<SplitVariant>,
+    },
+    /// `set ATTR = EXPR`
+    Set {
+        attr: Ident,
+        value: Expr,
+    },
+    Exit,
+}
+
+#[derive(Clone, Debug)]
+pub struct SplitVariant {
+    pub name: Ident,
+    /// The percentage as written (a `Percent` value, or whatever the user
+    /// wrote there; the checker reports non-percentages).
+    pub percent: Value,
+    pub body: Block,
+    pub span: Span,
+}
+
+/// `persona NAME { attributes… event NAME { … } … }`
+#[derive(Clone, Debug)]
+pub struct Persona {
+    pub doc: Option<Doc>,
+    pub name: Ident,
+    pub fields: Vec<Field>,
+    pub events: Vec<EventSample>,
+    pub span: Span,
+}
+
+/// `event cart_abandoned { cart_url "…" total 59.90 USD }` in a persona.
+#[derive(Clone, Debug)]
+pub struct EventSample {
+    pub event: Ident,
+    pub fields: Vec<Field>,
+    pub span: Span,
+}
+
+/// `test "description" { … }`
+#[derive(Clone, Debug)]
+pub struct Test {
+    pub doc: Option<Doc>,
+    pub name: StrLit,
+    pub items: Vec<TestItem>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct TestItem {
+    pub kind: TestItemKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum TestItemKind {
+    Campaign(Ident),
+    Persona(Ident),
+    Variant(VariantChoice),
+    /// `start 2026-11-02T10:00` (persona local time).
+    Start(Value),
+    /// `at 1d2h event project_created { name "Demo" }`
+    AtEvent {
+        offset: DurationLit,
+        event: Ident,
+        fields: Vec<Field>,
+    },
+    /// `at 2d set loyalty_tier = gold` — an extension: changes an attribute
+    /// at that time, so `trigger changed …` and `enters SEGMENT` can be tested.
+    AtSet {
+        offset: DurationLit,
+        attr: Ident,
+        value: Value,
+    },
+    Expect(Expectation),
+}
+
+#[derive(Clone, Debug)]
+pub enum VariantChoice {
+    Holdout(Span),
+    Treatment(Span),
+    /// `variant offer_test.pick`
+    Split {
+        split: Ident,
+        variant: Ident,
+    },
+}
+
+#[derive(Clone, Debug)]
+pub enum TimeBound {
+    /// `at T`: exactly at that offset.
+    At(DurationLit),
+    /// `by T`: at or before that offset.
+    By(DurationLit),
+}
+
+#[derive(Clone, Debug)]
+pub enum Expectation {
+    /// `expect sent M [at T | by T]`
+    Sent {
+        message: Ident,
+        when: Option<TimeBound>,
+    },
+    /// `expect not sent M`
+    NotSent { message: Ident },
+    /// `expect converted [at T]`
+    Converted { when: Option<TimeBound> },
+    /// `expect exited [at T]`
+    Exited { when: Option<TimeBound> },
+    /// `expect completed`
+    Completed,
+    /// `expect customer.ATTR == VALUE`
+    Attr {
+        attr: Ident,
+        op: CompareOp,
+        value: Value,
+    },
+}
