@@ -102,12 +102,26 @@ pub struct DecimalLit {
     pub scale: u32,
 }
 
-/// A duration such as `30m`, `1d12h` or `1w`, in seconds. May be negative or
-/// zero as written (`wait 0d`), which the checker reports.
+/// A duration such as `30m`, `1d12h` or `1w`. Calendar days (weeks count
+/// as 7 days) are kept apart from clock time because they differ across a
+/// daylight-saving change: `wait 1d` lands at the same local time the next
+/// day, `wait 24h` lands 24 hours later. May be negative or zero as written
+/// (`wait -1d`, `wait 0d`), which the checker reports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct DurationLit {
+    /// Calendar days (`w` × 7 + `d`), negated for a leading `-`.
+    pub days: i64,
+    /// Hours and minutes in seconds, negated for a leading `-`.
     pub seconds: i64,
     pub span: Span,
+}
+
+impl DurationLit {
+    /// The nominal length in seconds, counting a day as 24 hours. For
+    /// ordering and limits only; clock arithmetic must use days and seconds.
+    pub fn nominal_seconds(&self) -> i64 {
+        self.days * 86_400 + self.seconds
+    }
 }
 
 /// A clock time `09:00`: minutes after local midnight (0..1440).
