@@ -4,6 +4,7 @@
 //! `source` (files) → `syntax` (AST) → `check` (resolved model) →
 //! `plan` / `render` / `simulate`.
 
+pub mod check;
 pub mod diagnostics;
 pub mod source;
 pub mod syntax;
