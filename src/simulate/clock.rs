@@ -113,6 +113,29 @@ pub fn sub(at: &Zoned, d: CalDuration) -> ClockResult<Zoned> {
     }
 }
 
+/// The offset of `at` from `start` in the language's notation: the most
+/// whole calendar days that fit, then the exact remainder. The inverse of
+/// [`add`] for non-negative offsets: `add(start, offset_between(start, t))
+/// == t`. Used to report "sent at 1d2h" in test failures.
+pub fn offset_between(start: &Zoned, at: &Zoned) -> ClockResult<CalDuration> {
+    if at.timestamp() < start.timestamp() {
+        let back = offset_between(at, start)?;
+        return Ok(back.negated());
+    }
+    let start_local = start.with_time_zone(at.time_zone().clone());
+    let mut days = (at.date() - start_local.date()).get_days() as i64;
+    days = days.max(0);
+    while days > 0 && add(start, CalDuration::new(days, 0))?.timestamp() > at.timestamp() {
+        days -= 1;
+    }
+    while add(start, CalDuration::new(days + 1, 0))?.timestamp() <= at.timestamp() {
+        days += 1;
+    }
+    let base = add(start, CalDuration::new(days, 0))?;
+    let seconds = at.timestamp().as_second() - base.timestamp().as_second();
+    Ok(CalDuration::new(days, seconds))
+}
+
 /// Minutes after local midnight of `at` (0..1440).
 pub fn minute_of_day(at: &Zoned) -> u32 {
     at.hour() as u32 * 60 + at.minute() as u32

@@ -163,3 +163,18 @@ fn local_at_builds_the_local_instant() {
     assert_eq!(clock::format_local(&at), "2026-06-02 09:30 (Tue) +08:00");
     assert_eq!(clock::format_utc(&at), "2026-06-02T01:30:00Z");
 }
+
+#[test]
+fn offset_between_inverts_add_across_dst() {
+    let start = zoned("2026-03-28T10:00", "Europe/Prague");
+    for d in [
+        CalDuration::new(0, 0),
+        CalDuration::new(1, 0),
+        CalDuration::new(1, 2 * 3600),
+        CalDuration::new(3, 23 * 3600),
+        CalDuration::new(0, 5 * 60),
+    ] {
+        let at = clock::add(&start, d).unwrap();
+        assert_eq!(clock::offset_between(&start, &at).unwrap(), d, "{d:?}");
+    }
+}

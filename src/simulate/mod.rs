@@ -5,9 +5,16 @@
 //! Layers, each using only the ones above it:
 //! - [`clock`]: local-time arithmetic (calendar days vs exact hours, DST);
 //! - [`policy`]: send window and frequency cap deferrals;
+//! - [`value`], [`customer`]: runtime values and the simulated customer;
+//! - [`timeline`]: what happened, for output and for expectations;
+//! - [`expect`]: checking a test's `expect` lines against a timeline.
 
 pub mod clock;
+pub mod customer;
+pub mod expect;
 pub mod policy;
+pub mod timeline;
+pub mod value;
 
 #[cfg(test)]
 mod clock_tests;
