@@ -6,5 +6,6 @@
 
 pub mod check;
 pub mod diagnostics;
+pub mod plan;
 pub mod source;
 pub mod syntax;
