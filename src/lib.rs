@@ -5,5 +5,6 @@
 //! `plan` / `render` / `simulate`.
 
 pub mod diagnostics;
+pub mod render;
 pub mod source;
 pub mod syntax;
