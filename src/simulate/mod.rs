@@ -23,4 +23,6 @@ pub mod value;
 #[cfg(test)]
 mod clock_tests;
 #[cfg(test)]
+mod journey_tests;
+#[cfg(test)]
 mod policy_tests;
