@@ -1,9 +1,10 @@
 //! The human renderer: miette's graphical report for each diagnostic, then a
 //! summary line.
 //!
-//! miette draws one source per report, so labels that point into another
-//! file become a related "note" report with its own snippet of that file;
-//! every label is shown next to the code it talks about.
+//! miette draws one source per report, so each label that points into
+//! another file becomes a `note` with its own excerpt of that file, drawn
+//! after the main excerpt and before the help line: every label is shown
+//! next to the code it talks about.
 
 use std::fmt;
 use std::io::IsTerminal;
@@ -52,11 +53,15 @@ pub fn human(diags: &[Diagnostic], sources: &SourceMap, opts: &HumanOptions) -> 
     let mut out = String::new();
     for diag in diags {
         let (report, notes) = Report::from_diagnostic(diag, sources);
+        let mut one = String::new();
         let rendered = std::iter::once(&report)
             .chain(&notes)
-            .try_for_each(|r| handler.render_report(&mut out, r));
-        if rendered.is_err() {
-            // Writing into a String cannot fail; keep the plain form anyway.
+            .try_for_each(|r| handler.render_report(&mut one, r));
+        if rendered.is_ok() {
+            out.push_str(&one);
+        } else {
+            // Only a span miette cannot read gets here (spans are clamped,
+            // so it should not happen); the diagnostic is still shown.
             out.push_str(&format!(
                 "{}[{}]: {}\n",
                 diag.severity.as_str(),
