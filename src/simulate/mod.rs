@@ -16,6 +16,7 @@ pub mod expect;
 pub mod journey;
 mod message;
 pub mod policy;
+pub mod runner;
 mod steps;
 pub mod timeline;
 pub mod value;
