@@ -182,7 +182,11 @@ fn settings(ctx: &Context) -> Result<Settings, String> {
             .to_string()
     };
     let tag = field("locale");
-    let tag = if tag.is_empty() { "und".to_string() } else { tag };
+    let tag = if tag.is_empty() {
+        "und".to_string()
+    } else {
+        tag
+    };
     let timezone = field("timezone");
     let timezone = if timezone.is_empty() {
         "UTC".to_string()
@@ -257,7 +261,12 @@ fn run_money(h: &Helper<'_>, settings: &Settings) -> Result<Value, String> {
         .value()
         .as_str()
         .and_then(parse_money)
-        .ok_or_else(|| format!("{} is not a money value like \"19.90 USD\"", describe(param)))?;
+        .ok_or_else(|| {
+            format!(
+                "{} is not a money value like \"19.90 USD\"",
+                describe(param)
+            )
+        })?;
     format_money(&settings.locale, &money).map(Value::String)
 }
 
@@ -280,7 +289,12 @@ fn run_number(h: &Helper<'_>, settings: &Settings) -> Result<Value, String> {
             .value()
             .as_u64()
             .filter(|d| *d <= 20)
-            .ok_or_else(|| format!("decimals={} is not a whole number from 0 to 20", decimals.value()))?;
+            .ok_or_else(|| {
+                format!(
+                    "decimals={} is not a whole number from 0 to 20",
+                    decimals.value()
+                )
+            })?;
         // The filter above keeps it far inside i16.
         number = with_fraction_digits(number, digits as i16);
     }
