@@ -300,6 +300,16 @@ fn upper_and_lower_handle_non_ascii() {
     let data = customer(json!({ "city": "Žďár", "tier": "GOLD" }));
     assert_eq!(render_in("cs", "{{upper customer.city}}", &data), "ŽĎÁR");
     assert_eq!(render_in("en", "{{lower customer.tier}}", &data), "gold");
+    // Case mapping follows the locale: Turkish has a dotted capital I.
+    let istanbul = customer(json!({ "city": "istanbul" }));
+    assert_eq!(
+        render_in("tr", "{{upper customer.city}}", &istanbul),
+        "İSTANBUL"
+    );
+    assert_eq!(
+        render_in("en", "{{upper customer.city}}", &istanbul),
+        "ISTANBUL"
+    );
 }
 
 #[test]
@@ -576,6 +586,15 @@ fn syntax_errors_carry_line_and_column() {
         .expect_err("unclosed block");
     assert_eq!(err.line, Some(2), "{err:?}");
     assert!(err.column.is_some(), "{err:?}");
+    let err = Renderer::new()
+        .render(
+            "Hello\n  {{money customer.name}}",
+            &customer(json!({ "name": "Ann" })),
+            &opts("en", "UTC", Escape::None),
+        )
+        .expect_err("not money");
+    assert_eq!((err.line, err.column), (Some(2), Some(3)), "{err:?}");
+    assert!(err.message.contains("money"), "{err:?}");
 }
 
 #[test]
@@ -671,4 +690,21 @@ fn value_constructors_follow_the_conventions() {
     );
     assert_eq!(root["campaign"]["name"], "onboarding");
     assert!(root.get("event").is_none());
+}
+
+#[test]
+fn helpers_keep_the_locale_inside_each_and_if_blocks() {
+    let data = json!({
+        "customer": { "vip": true },
+        "event": { "items": [
+            { "name": "Áo thun", "price": value::money("19.90", "USD") },
+            { "name": "Mũ", "price": value::money("1200", "USD") },
+        ]}
+    });
+    let template =
+        "{{#if customer.vip}}{{#each event.items}}{{name}}: {{money price}}; {{/each}}{{/if}}";
+    assert_eq!(
+        render_in("vi", template, &data),
+        "Áo thun: 19,90\u{a0}US$; Mũ: 1.200,00\u{a0}US$; "
+    );
 }
