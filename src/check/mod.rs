@@ -9,7 +9,9 @@
 //! that later passes still find their own problems; stages after the
 //! checker only run when there are no errors.
 
+pub mod flows;
 pub mod model;
+pub mod unused;
 
 use crate::diagnostics::Problems;
 use crate::syntax::ast::SourceFileAst;
@@ -18,8 +20,8 @@ use model::Model;
 /// Checks a parsed project and builds its model.
 pub fn check(files: &[SourceFileAst], problems: &mut Problems) -> Model {
     let model = build_model(files, problems);
-    // Passes over the model, each in its own module:
-    // messages (templates, locales, channels), flows, unused declarations.
+    flows::check_flows(&model, problems);
+    unused::check_unused(&model, problems);
     model
 }
 

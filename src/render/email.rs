@@ -247,11 +247,7 @@ pub fn email_text(body_markdown: &str) -> String {
                     _ => out.push_str("- "),
                 }
             }
-            Event::End(TagEnd::Item) => {
-                if !out.ends_with('\n') {
-                    out.push('\n');
-                }
-            }
+            Event::End(TagEnd::Item) if !out.ends_with('\n') => out.push('\n'),
             Event::End(TagEnd::Paragraph) => {
                 out.push_str(if lists.is_empty() { "\n\n" } else { "\n" })
             }
