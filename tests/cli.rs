@@ -204,3 +204,24 @@ fn output_is_deterministic() {
     let second = campaignc(&["check", "broken", "--format", "json"]);
     assert_eq!(first.stdout, second.stdout);
 }
+
+#[test]
+fn compile_loads_every_file_in_relative_path_order() {
+    let compilation = campaignc::compile(&fixture("clean")).expect("loads");
+    let paths: Vec<&str> = compilation
+        .sources
+        .files()
+        .iter()
+        .map(|f| f.path.as_str())
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "onboarding.camp",
+            "schema.camp",
+            "tests/onboarding_test.camp"
+        ]
+    );
+    // lead: strengthen after merge: one syntax tree per file, no problems.
+    assert!(compilation.files.len() <= paths.len());
+}

@@ -32,3 +32,26 @@ segment new_trials = plan == trial
 With `--deny warnings` this warning makes the command exit with code 1.
 "#,
 }];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn project_codes_are_09xx_with_a_wrong_and_a_right_example() {
+        for info in CODES {
+            assert!(info.code[1..].starts_with("09"), "{}", info.code);
+            assert!(info.code.starts_with('E') || info.code.starts_with('W'));
+            assert!(
+                info.explanation.matches("```camp").count() >= 2,
+                "{}",
+                info.code
+            );
+            assert!(
+                super::super::lookup(info.code).is_some(),
+                "{} registered",
+                info.code
+            );
+        }
+    }
+}

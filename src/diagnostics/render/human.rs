@@ -1,9 +1,10 @@
 //! The human renderer: miette's graphical report for each diagnostic, then a
 //! summary line.
 //!
-//! miette draws one source per report, so labels that point into another
-//! file become a related "note" report with its own snippet of that file;
-//! every label is shown next to the code it talks about.
+//! miette draws one source per report, so each label that points into
+//! another file becomes a `note` with its own excerpt of that file, drawn
+//! after the main excerpt and before the help line: every label is shown
+//! next to the code it talks about.
 
 use std::fmt;
 use std::io::IsTerminal;
@@ -12,7 +13,7 @@ use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode, Sp
 
 use super::{clamp, counts, display_path, file_of, summary};
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::source::SourceMap;
+use crate::source::{SourceFile, SourceMap};
 
 /// How to draw human diagnostics.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,11 +53,15 @@ pub fn human(diags: &[Diagnostic], sources: &SourceMap, opts: &HumanOptions) -> 
     let mut out = String::new();
     for diag in diags {
         let (report, notes) = Report::from_diagnostic(diag, sources);
+        let mut one = String::new();
         let rendered = std::iter::once(&report)
             .chain(&notes)
-            .try_for_each(|r| handler.render_report(&mut out, r));
-        if rendered.is_err() {
-            // Writing into a String cannot fail; keep the plain form anyway.
+            .try_for_each(|r| handler.render_report(&mut one, r));
+        if rendered.is_ok() {
+            out.push_str(&one);
+        } else {
+            // Only a span miette cannot read gets here (spans are clamped,
+            // so it should not happen); the diagnostic is still shown.
             out.push_str(&format!(
                 "{}[{}]: {}\n",
                 diag.severity.as_str(),
@@ -72,11 +77,16 @@ pub fn human(diags: &[Diagnostic], sources: &SourceMap, opts: &HumanOptions) -> 
     out
 }
 
-/// One file's text under the name people see, as miette wants it.
+/// One file under the name people see, as miette wants it.
+///
+/// miette's own `SourceCode` for strings scans the text from its start for
+/// every label and reports byte columns; this one uses the file's
+/// [`LineIndex`](crate::source::LineIndex) (a binary search) and reports
+/// character columns, the same as the JSON and GitHub output.
 #[derive(Debug)]
 struct NamedText<'a> {
     name: String,
-    text: &'a str,
+    file: &'a SourceFile,
 }
 
 impl SourceCode for NamedText<'_> {
@@ -86,14 +96,31 @@ impl SourceCode for NamedText<'_> {
         before: usize,
         after: usize,
     ) -> Result<Box<dyn SpanContents<'b> + 'b>, miette::MietteError> {
-        let inner = self.text.read_span(span, before, after)?;
+        let text = self.file.text.as_str();
+        let start = span.offset();
+        if start.saturating_add(span.len()) > text.len() {
+            return Err(miette::MietteError::OutOfBounds);
+        }
+        // The last byte the span covers (miette's convention for the end).
+        let last = start + span.len().saturating_sub(1);
+        let (first_line, first_column) = self.file.line_col(start);
+        let (last_line, _) = self.file.line_col(last);
+        let lines = &self.file.lines;
+        let window_first = first_line.saturating_sub(before).max(1);
+        let window_last = (last_line + after).min(lines.line_count());
+        let (data_start, column) = if before == 0 {
+            (start, first_column - 1)
+        } else {
+            (lines.line_start(window_first).unwrap_or(0), 0)
+        };
+        let data_end = lines.line_start(window_last + 1).unwrap_or(text.len());
         Ok(Box::new(miette::MietteSpanContents::new_named(
             self.name.clone(),
-            inner.data(),
-            *inner.span(),
-            inner.line(),
-            inner.column(),
-            inner.line_count(),
+            &text.as_bytes()[data_start..data_end],
+            (data_start, data_end - data_start).into(),
+            window_first - 1,
+            column,
+            window_last + 1 - window_first,
         )))
     }
 }
@@ -126,14 +153,14 @@ impl<'a> Report<'a> {
             labels: Vec::new(),
         };
         if let Some(file) = file_of(sources, diag.span) {
-            let (start, end) = clamp(diag.span, &file.text);
+            let (start, end) = drawable(clamp(diag.span, &file.text), &file.text);
             report.labels.push(LabeledSpan::new_primary_with_span(
                 diag.primary_label.clone(),
                 start..end,
             ));
             report.source = Some(NamedText {
                 name: display_path(file),
-                text: &file.text,
+                file,
             });
         }
         let mut notes = Vec::new();
@@ -141,7 +168,7 @@ impl<'a> Report<'a> {
             let Some(file) = file_of(sources, label.span) else {
                 continue;
             };
-            let (start, end) = clamp(label.span, &file.text);
+            let (start, end) = drawable(clamp(label.span, &file.text), &file.text);
             if label.span.file == diag.span.file && report.source.is_some() {
                 report.labels.push(LabeledSpan::new_with_span(
                     Some(label.message.clone()),
@@ -155,7 +182,7 @@ impl<'a> Report<'a> {
                     help: None,
                     source: Some(NamedText {
                         name: display_path(file),
-                        text: &file.text,
+                        file,
                     }),
                     labels: vec![LabeledSpan::new_with_span(None, start..end)],
                 });
@@ -166,6 +193,23 @@ impl<'a> Report<'a> {
             last.help = report.help.take();
         }
         (report, notes)
+    }
+}
+
+/// miette draws nothing for an empty span at the very end of a file (there
+/// is no character to point at). Such a span ("unexpected end of file") is
+/// drawn just after the last non-blank text instead, or under the last
+/// character when the file does not end in white space.
+fn drawable((start, end): (usize, usize), text: &str) -> (usize, usize) {
+    if start != end || start != text.len() || text.is_empty() {
+        return (start, end);
+    }
+    let content_end = text.trim_end().len();
+    if content_end < text.len() {
+        (content_end, content_end)
+    } else {
+        let last = text.char_indices().next_back().map_or(0, |(i, _)| i);
+        (last, text.len())
     }
 }
 
@@ -261,5 +305,44 @@ mod tests {
             .with_primary_label("here");
         let out = human(&[d], &map, &plain());
         assert!(out.contains("past the end"), "{out}");
+    }
+
+    #[test]
+    fn columns_count_characters_and_edge_spans_render() {
+        let mut map = SourceMap::new();
+        let text = "message chao: sms {\r\n  locale vi { body \"Chào {{bạn}}\" }\r\n}";
+        let file = map.add("vi.camp", std::path::Path::new("vi.camp"), text.to_string());
+        let at = |needle: &str| {
+            let start = text.find(needle).expect("needle");
+            Span::new(file, start, start + needle.len())
+        };
+        let diags = vec![
+            Diagnostic::error("E0402", "unknown variable `bạn`", at("bạn"))
+                .with_primary_label("not in scope"),
+            Diagnostic::error(
+                "E0101",
+                "unexpected end of file",
+                Span::new(file, text.len(), text.len()),
+            )
+            .with_primary_label("expected `}`"),
+            Diagnostic::error("E0102", "zero-length mid-text", Span::new(file, 5, 5))
+                .with_primary_label("point"),
+            Diagnostic::warning("W0701", "a span over two lines", at("{\r\n  locale"))
+                .with_primary_label("here"),
+        ];
+        let out = human(&diags, &map, &plain());
+        // "  locale vi { body "Chào {{" is 27 characters (29 bytes) before `bạn`.
+        assert!(out.contains("[vi.camp:2:28]"), "{out}");
+        insta::assert_snapshot!(out);
+
+        let mut empty = SourceMap::new();
+        let file = empty.add(
+            "empty.camp",
+            std::path::Path::new("empty.camp"),
+            String::new(),
+        );
+        let d =
+            Diagnostic::warning("W0901", "empty", Span::new(file, 0, 0)).with_primary_label("here");
+        assert!(human(&[d], &empty, &plain()).contains("empty.camp:1:1"));
     }
 }
