@@ -11,8 +11,8 @@
 
 pub mod flows;
 pub mod model;
-pub mod unused;
 pub mod resolve;
+pub mod unused;
 
 use crate::diagnostics::Problems;
 use crate::syntax::ast::SourceFileAst;

@@ -10,6 +10,8 @@ mod check;
 mod explain;
 mod output;
 mod report;
+mod simulate;
+mod test;
 
 use std::ffi::OsString;
 use std::process::ExitCode;
@@ -55,6 +57,10 @@ enum Command {
     Build(build::Args),
     /// Print the long explanation of a diagnostic code.
     Explain(explain::Args),
+    /// Run every test block on the reference simulator.
+    Test(test::Args),
+    /// Print one customer's journey through a campaign as a timeline.
+    Simulate(simulate::Args),
 }
 
 /// Runs the command line given by the process arguments.
@@ -83,6 +89,8 @@ where
         Command::Check(args) => check::run(args),
         Command::Build(args) => build::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Test(args) => test::run(args),
+        Command::Simulate(args) => simulate::run(args),
     };
     exit.into()
 }

@@ -3,8 +3,8 @@
 //! independently; [`all`] puts them together for `campaignc explain`.
 
 pub mod flows;
-pub mod syntax;
 pub mod project;
+pub mod syntax;
 
 /// One registered code.
 #[derive(Clone, Copy, Debug)]

@@ -127,6 +127,7 @@ fn run_with(
         .timestamp();
     let options = Options {
         start: start.timestamp(),
+        until: horizon,
         horizon,
         forced,
     };
@@ -678,6 +679,7 @@ fn trigger_every_day_fires_on_schedule() {
     let horizon = at("2026-11-05T10:00", "Asia/Shanghai");
     let options = Options {
         start: start.timestamp(),
+        until: horizon.timestamp(),
         horizon: horizon.timestamp(),
         forced: Forced::default(),
     };

@@ -13,6 +13,7 @@ pub mod clock;
 pub mod customer;
 pub mod eval;
 pub mod expect;
+pub mod input;
 pub mod journey;
 mod message;
 pub mod policy;
