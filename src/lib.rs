@@ -14,6 +14,7 @@ pub mod cli;
 pub mod diagnostics;
 pub mod plan;
 pub mod project;
+pub mod render;
 pub mod source;
 pub mod syntax;
 

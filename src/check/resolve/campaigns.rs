@@ -210,6 +210,8 @@ fn campaign(
         flow,
         span: c.span,
         trigger_span,
+        // Filled by the resolver once main and plan are merged (lead).
+        setting_spans: Default::default(),
     }
 }
 
