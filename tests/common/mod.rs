@@ -11,7 +11,9 @@ use std::path::{Path, PathBuf};
 
 /// The absolute path of a directory under `tests/fixtures/`.
 pub fn fixture_path(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(rel)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(rel)
 }
 
 /// Parses and checks every `.camp` file of `dir` (relative to
@@ -34,11 +36,18 @@ pub fn check_fixture(dir: &str) -> (Vec<Diagnostic>, SourceMap) {
 }
 
 /// The human rendering without colour at a fixed width, with file paths
-/// made relative to the fixture directory so snapshots do not depend on
-/// where the repository is checked out.
+/// made relative to the repository so snapshots do not depend on where it
+/// is checked out.
 pub fn render_plain(diags: &[Diagnostic], sources: &SourceMap) -> String {
-    let text = human(diags, sources, &HumanOptions { color: false, width: 100 });
-    let root = format!("{}/", fixture_path("").display());
+    let text = human(
+        diags,
+        sources,
+        &HumanOptions {
+            color: false,
+            width: 100,
+        },
+    );
+    let root = format!("{}/", env!("CARGO_MANIFEST_DIR"));
     text.replace(&root, "")
 }
 

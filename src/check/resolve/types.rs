@@ -117,6 +117,16 @@ pub fn type_name(ty: &Type, schema: &Schema) -> String {
     }
 }
 
+/// "a `x`" or "an `x`", for messages.
+pub fn a(ty: &str) -> String {
+    let article = if ty.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} `{ty}`")
+}
+
 /// Text-like types: a string literal fits any of them, and they compare
 /// with each other.
 pub fn is_text(ty: &Type) -> bool {

@@ -3,7 +3,7 @@
 
 use super::expr::{duration, unknown_property};
 use super::report;
-use super::types::type_name;
+use super::types::{a, type_name};
 use crate::check::model::{FieldDef, Schema, Type, Value};
 use crate::diagnostics::{Diagnostic, Problems};
 use crate::source::Span;
@@ -75,12 +75,13 @@ impl ValueChecker<'_, '_> {
         self.problems.push(
             Diagnostic::error(
                 "E0801",
-                format!("{what} must be a `{expected}`, but this is {found}"),
+                format!("{what} must be {}, but this is {found}", a(&expected)),
                 v.span,
             )
             .with_primary_label(format!("expected `{expected}`"))
             .with_help(format!(
-                "write a `{expected}`, e.g. `{}`",
+                "write {}, e.g. `{}`",
+                a(&expected),
                 example(ty, self.schema)
             )),
         );
@@ -237,7 +238,7 @@ impl ValueChecker<'_, '_> {
         let missing: Vec<&str> = defs
             .iter()
             .zip(&given)
-            .filter(|(d, g)| g.is_none() && !d.ty.is_optional())
+            .filter(|(d, g)| g.is_none() && !d.ty.is_optional() && d.ty != Type::Error)
             .map(|(d, _)| d.name.as_str())
             .collect();
         if !missing.is_empty() {
