@@ -88,3 +88,65 @@ fn language_examples_together_have_no_errors() {
     assert_eq!(model.tests.len(), 3);
     assert_eq!(model.stages.len(), 9);
 }
+
+/// Every code of these areas has a fixture and an explanation whose
+/// examples parse, and every code the resolver emits is registered.
+#[test]
+fn codes_are_registered_with_fixtures_and_parsable_examples() {
+    use campaignc::diagnostics::codes;
+    use campaignc::source::SourceMap;
+    let ours: Vec<_> = codes::all()
+        .into_iter()
+        .filter(|c| ["E02", "E03", "E08"].iter().any(|p| c.code.starts_with(p)))
+        .collect();
+    assert!(ours.len() >= 40, "only {} codes registered", ours.len());
+    for info in &ours {
+        let dir = common::fixture_path(&format!("check/{}", info.code));
+        assert!(
+            dir.is_dir(),
+            "{} has no fixture at {}",
+            info.code,
+            dir.display()
+        );
+        let blocks: Vec<&str> = info
+            .explanation
+            .split("```camp\n")
+            .skip(1)
+            .map(|b| b.split("```").next().unwrap_or(""))
+            .collect();
+        assert_eq!(
+            blocks.len(),
+            2,
+            "{} needs a wrong and a right example",
+            info.code
+        );
+        for block in blocks {
+            let mut map = SourceMap::new();
+            let id = map.add(
+                "example.camp",
+                std::path::Path::new("example.camp"),
+                block.to_string(),
+            );
+            if let Err(diags) = campaignc::syntax::parse_file(map.get(id)) {
+                panic!(
+                    "example of {} does not parse: {:?}\n{block}",
+                    info.code, diags[0].message
+                );
+            }
+        }
+    }
+    let sources: Vec<String> =
+        std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/src/check/resolve"))
+            .expect("resolver sources")
+            .map(|e| std::fs::read_to_string(e.expect("entry").path()).expect("readable"))
+            .collect();
+    for text in &sources {
+        for (i, _) in text.match_indices("\"E0") {
+            let code = &text[i + 1..i + 6];
+            assert!(
+                codes::lookup(code).is_some(),
+                "{code} is emitted but not registered"
+            );
+        }
+    }
+}

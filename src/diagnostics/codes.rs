@@ -2,8 +2,11 @@
 //! codes in its own table (`codes/<area>.rs`) so that stages can grow
 //! independently; [`all`] puts them together for `campaignc explain`.
 
+pub mod names;
 pub mod project;
 pub mod syntax;
+pub mod tests;
+pub mod types;
 
 /// One registered code.
 #[derive(Clone, Copy, Debug)]
@@ -23,6 +26,9 @@ pub fn all() -> Vec<CodeInfo> {
     // Area tables are appended here as they are written.
     v.extend_from_slice(syntax::CODES);
     v.extend_from_slice(project::CODES);
+    v.extend_from_slice(names::CODES);
+    v.extend_from_slice(types::CODES);
+    v.extend_from_slice(tests::CODES);
     v.sort_by_key(|c| c.code);
     v
 }
