@@ -7,7 +7,7 @@ mod common;
 
 use campaignc::check::model::{StepKindDef, TExprKind, Type};
 use campaignc::diagnostics::Severity;
-use common::{check_fixture, check_project, location, render_plain, summary};
+use common::{check_fixture, check_project, check_texts, location, render_plain, summary};
 
 /// One test per fixture: the project has exactly one error, with this code
 /// at this place; its rendering is snapshotted under the code's name.
@@ -149,4 +149,324 @@ fn codes_are_registered_with_fixtures_and_parsable_examples() {
             );
         }
     }
+}
+
+// ---------------------------------------------------------------------------
+// The model: ids, order, scopes and types
+// ---------------------------------------------------------------------------
+
+const SCHEMA: &str = r#"
+schema {
+  attr email: email
+  attr first_name: string?
+  attr plan: enum(free, trial, pro, enterprise)
+  attr signed_up_at: time
+  attr lifetime_value: money(USD)
+  attr loyalty_points: int
+  attr email_opt_in: bool consent(email)
+  event signed_up { source: string }
+  event order_placed { order_id: string, total: money(USD) }
+}
+message welcome: email {
+  from "Acme <hello@acme.example>"
+  subject "Welcome"
+  body "Hi! [Unsubscribe]({{unsubscribe_url}})"
+}
+"#;
+
+/// The errors of a project written as one file after [`SCHEMA`].
+fn errors_of(text: &str) -> Vec<campaignc::diagnostics::Diagnostic> {
+    let full = format!("{SCHEMA}\n{text}");
+    let (diags, _, _) = check_texts(&[("main.camp", &full)]);
+    diags.into_iter().filter(|d| d.is_error()).collect()
+}
+
+fn codes_of(text: &str) -> Vec<&'static str> {
+    errors_of(text).iter().map(|d| d.code).collect()
+}
+
+/// The model's debug text without spans (which name files by id).
+fn without_spans(model: &campaignc::check::model::Model) -> String {
+    let text = format!("{model:?}");
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while let Some(i) = rest.find("Span {") {
+        out.push_str(&rest[..i]);
+        let end = rest[i..].find('}').map_or(rest.len(), |j| i + j + 1);
+        out.push_str("Span");
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[test]
+fn ids_do_not_depend_on_file_order() {
+    let segments =
+        "segment vip = lifetime_value >= 500 USD\nsegment big = vip and loyalty_points > 3\n";
+    let campaign =
+        "campaign a {\n  stage onboarding\n  trigger enters big\n  flow { send welcome }\n}\n";
+    let (d1, _, m1) = check_texts(&[
+        ("a.camp", SCHEMA),
+        ("b.camp", segments),
+        ("c.camp", campaign),
+    ]);
+    let (d2, _, m2) = check_texts(&[
+        ("a.camp", campaign),
+        ("b.camp", segments),
+        ("c.camp", SCHEMA),
+    ]);
+    assert!(d1.iter().chain(&d2).all(|d| !d.is_error()));
+    assert_eq!(without_spans(&m1), without_spans(&m2));
+    let names: Vec<&str> = m1.segments.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["big", "vip"], "sorted by name");
+}
+
+#[test]
+fn segment_order_puts_dependencies_first_through_scores() {
+    let (diags, sources, model) = check_texts(&[(
+        "main.camp",
+        &format!(
+            "{SCHEMA}\nsegment a_ready = engaged >= 5\nscore engaged {{\n  +5 if z_base\n}}\nsegment z_base = loyalty_points > 3\n"
+        ),
+    )]);
+    assert!(
+        diags.iter().all(|d| !d.is_error()),
+        "{}",
+        summary(&diags, &sources)
+    );
+    let order: Vec<&str> = model
+        .segment_order
+        .iter()
+        .map(|id| model.segments[id.index()].name.as_str())
+        .collect();
+    assert_eq!(order, ["z_base", "a_ready"]);
+}
+
+#[test]
+fn cycles_through_scores_are_reported_once_with_the_path() {
+    let errors = errors_of("segment hot = warmth > 3\nscore warmth {\n  +5 if hot\n}\n");
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].code, "E0214");
+    assert!(
+        errors[0].message.ends_with("hot -> warmth -> hot"),
+        "{}",
+        errors[0].message
+    );
+    assert_eq!(errors[0].labels.len(), 1, "a label on the other member");
+}
+
+#[test]
+fn sends_see_the_event_in_scope() {
+    let (_, _, model) = check_project("language_examples");
+    let c = &model.campaigns[0];
+    let event = |name: &str| {
+        model
+            .schema
+            .events
+            .iter()
+            .position(|e| e.name == name)
+            .map(|i| i as u32)
+    };
+    let mut scopes = Vec::new();
+    fn walk(steps: &[campaignc::check::model::StepDef], out: &mut Vec<(u32, Option<u32>)>) {
+        for s in steps {
+            match &s.kind {
+                StepKindDef::Send {
+                    message,
+                    event_scope,
+                } => out.push((message.0, event_scope.map(|e| e.0))),
+                StepKindDef::If {
+                    branches,
+                    otherwise,
+                } => {
+                    for (_, b) in branches {
+                        walk(b, out);
+                    }
+                    walk(otherwise.as_deref().unwrap_or(&[]), out);
+                }
+                StepKindDef::WaitFor {
+                    on_event,
+                    on_timeout,
+                    ..
+                } => {
+                    walk(on_event, out);
+                    walk(on_timeout, out);
+                }
+                _ => {}
+            }
+        }
+    }
+    walk(&c.flow, &mut scopes);
+    let named: Vec<(&str, Option<u32>)> = scopes
+        .iter()
+        .map(|(m, e)| (model.messages[*m as usize].name.as_str(), *e))
+        .collect();
+    assert_eq!(
+        named,
+        [
+            ("welcome", event("signed_up")),
+            ("tips", event("signed_up")),
+            ("nudge", event("signed_up")),
+            ("congrats", event("project_created")),
+            ("last_chance", event("signed_up")),
+        ]
+    );
+}
+
+#[test]
+fn bare_words_become_enum_variants_and_locales() {
+    let (_, _, model) = check_project("language_examples");
+    let at_risk = model
+        .segments
+        .iter()
+        .find(|s| s.name == "at_risk")
+        .expect("at_risk");
+    let TExprKind::And(lhs, _) = &at_risk.expr.kind else {
+        panic!("{:?}", at_risk.expr.kind)
+    };
+    let TExprKind::In { items, .. } = &lhs.kind else {
+        panic!("{:?}", lhs.kind)
+    };
+    assert!(items.iter().all(|i| matches!(i.ty, Type::Enum(_))));
+    assert!(
+        codes_of("schema {\n  attr locale: locale\n}\nsegment vietnamese = locale == vi\n")
+            .iter()
+            .all(|c| *c != "E0207")
+    );
+}
+
+#[test]
+fn time_arithmetic_and_optionals() {
+    assert_eq!(
+        codes_of("segment recent = signed_up_at > now - 14d"),
+        Vec::<&str>::new()
+    );
+    assert_eq!(
+        codes_of("segment quiet = last(order_placed) + 7d < now"),
+        Vec::<&str>::new()
+    );
+    assert_eq!(
+        codes_of("segment long = now - signed_up_at > 30d"),
+        Vec::<&str>::new()
+    );
+    assert_eq!(codes_of("segment odd = signed_up_at > 14d"), ["E0302"]);
+    assert_eq!(
+        codes_of("segment odd = signed_up_at + signed_up_at > now"),
+        ["E0304"]
+    );
+    assert_eq!(codes_of("segment odd = lifetime_value > 500"), ["E0302"]);
+    assert_eq!(
+        codes_of("segment odd = lifetime_value + 5 EUR > 500 USD"),
+        ["E0303"]
+    );
+    assert_eq!(codes_of("segment odd = plan < pro"), ["E0302"]);
+    assert_eq!(
+        codes_of("segment named = first_name is set and first_name starts_with \"L\""),
+        Vec::<&str>::new()
+    );
+}
+
+#[test]
+fn set_of_a_possibly_unset_value_is_an_error() {
+    let campaign = |set: &str| {
+        format!("campaign c {{\n  stage loyalty\n  trigger event order_placed\n  flow {{\n    send welcome\n    {set}\n  }}\n}}\n")
+    };
+    assert_eq!(
+        codes_of(&campaign("set loyalty_points = loyalty_points + 100")),
+        Vec::<&str>::new()
+    );
+    assert_eq!(codes_of(&campaign("set plan = pro")), Vec::<&str>::new());
+    assert_eq!(codes_of(&campaign("set plan = gold")), ["E0211"]);
+    assert_eq!(
+        codes_of(&campaign(
+            "set lifetime_value = lifetime_value + event.total"
+        )),
+        Vec::<&str>::new()
+    );
+    let errors = errors_of(&campaign("set signed_up_at = last(order_placed)"));
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].code, "E0306");
+    assert!(
+        errors[0].help.as_deref().unwrap_or("").contains("unset"),
+        "{:?}",
+        errors[0].help
+    );
+}
+
+#[test]
+fn where_filters_see_the_event_properties() {
+    assert_eq!(
+        codes_of("segment big = count(order_placed where total > 100 USD within 30d) >= 2"),
+        Vec::<&str>::new()
+    );
+    assert_eq!(
+        codes_of("segment big = performed order_placed where customer.plan == pro"),
+        Vec::<&str>::new()
+    );
+    let errors = errors_of("segment big = performed order_placed where plan == pro");
+    assert_eq!(errors[0].code, "E0205");
+    assert!(
+        errors[0]
+            .help
+            .as_deref()
+            .unwrap_or("")
+            .contains("customer.plan"),
+        "{:?}",
+        errors[0].help
+    );
+}
+
+#[test]
+fn campaign_defaults_and_test_start() {
+    let text = format!(
+        "{SCHEMA}\ndefaults {{\n  locale cs\n}}\ncampaign c {{\n  stage onboarding\n  trigger event signed_up\n  flow {{ send welcome }}\n}}\npersona p {{\n  email \"p@example.com\"\n  plan free\n  signed_up_at 2026-01-01T00:00:00Z\n  lifetime_value 0 USD\n  loyalty_points 0\n  email_opt_in true\n}}\ntest \"t\" {{\n  campaign c\n  persona p\n  expect sent welcome\n}}\n"
+    );
+    let (diags, sources, model) = check_texts(&[("main.camp", &text)]);
+    assert!(
+        diags.iter().all(|d| !d.is_error()),
+        "{}",
+        summary(&diags, &sources)
+    );
+    assert_eq!(model.campaigns[0].locales, ["cs"]);
+    assert_eq!(model.tests[0].start.to_string(), "2026-01-05T10:00:00");
+    let persona = &model.personas[0];
+    assert!(
+        persona.attrs.windows(2).all(|w| w[0].0 < w[1].0),
+        "sorted by attribute id"
+    );
+    assert_eq!(persona.attrs.len(), 6, "the unset optional is absent");
+}
+
+#[test]
+fn duplicates_across_files_keep_the_first() {
+    let (diags, sources, model) = check_texts(&[
+        ("a.camp", SCHEMA),
+        ("b.camp", "segment vip = loyalty_points > 1\n"),
+        ("c.camp", "segment vip = loyalty_points > 2\n"),
+    ]);
+    let dup: Vec<_> = diags.iter().filter(|d| d.code == "E0201").collect();
+    assert_eq!(dup.len(), 1);
+    assert_eq!(location(dup[0], &sources).0, "c.camp");
+    assert_eq!(
+        location(
+            &campaignc::diagnostics::Diagnostic::error("x", "", dup[0].labels[0].span),
+            &sources
+        )
+        .0,
+        "b.camp"
+    );
+    assert_eq!(model.segments.len(), 1);
+}
+
+#[test]
+fn deep_segment_chains_do_not_overflow() {
+    let mut text = String::from("segment s0 = loyalty_points > 1\n");
+    for i in 1..5000 {
+        text.push_str(&format!("segment s{i} = s{}\n", i - 1));
+    }
+    let (diags, _, model) = check_texts(&[("a.camp", SCHEMA), ("b.camp", &text)]);
+    assert!(diags.iter().all(|d| !d.is_error()));
+    assert_eq!(model.segment_order.len(), 5000);
+    assert_eq!(model.segments[model.segment_order[0].index()].name, "s0");
 }

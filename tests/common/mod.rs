@@ -69,3 +69,16 @@ pub fn summary(diags: &[Diagnostic], sources: &SourceMap) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// Parses and checks a project given as `(path, text)` pairs, in the
+/// order given (the order becomes the file ids).
+pub fn check_texts(files: &[(&str, &str)]) -> (Vec<Diagnostic>, SourceMap, Model) {
+    let mut sources = SourceMap::new();
+    for (path, text) in files {
+        sources.add(*path, Path::new(path), text.to_string());
+    }
+    let mut problems = Problems::new();
+    let files = campaignc::syntax::parse_project(&sources, &mut problems);
+    let model = campaignc::check::check(&files, &mut problems);
+    (problems.into_sorted(), sources, model)
+}

@@ -687,7 +687,9 @@ impl<'e, 'p> Typer<'e, 'p> {
         expected: Option<&Type>,
         span: Span,
     ) -> TExpr {
-        let first = &idents[0];
+        let Some(first) = idents.first() else {
+            return error_expr(span);
+        };
         if idents.len() >= 2 && first.name == "customer" {
             return self.customer_path(&idents[1..], span);
         }
