@@ -470,3 +470,13 @@ fn deep_segment_chains_do_not_overflow() {
     assert_eq!(model.segment_order.len(), 5000);
     assert_eq!(model.segments[model.segment_order[0].index()].name, "s0");
 }
+
+#[test]
+fn recursive_record_types_are_fine() {
+    let text = "schema {\n  type node { name: string, next: node? }\n  attr root: node?\n}\npersona p {\n  email \"p@example.com\"\n  plan free\n  signed_up_at 2026-01-01T00:00:00Z\n  lifetime_value 0 USD\n  loyalty_points 0\n  email_opt_in true\n  root 5\n}\n";
+    let errors = errors_of(text);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].code, "E0801");
+    let ok = text.replace("root 5", "root { name \"a\", next { name \"b\" } }");
+    assert_eq!(codes_of(&ok), Vec::<&str>::new());
+}

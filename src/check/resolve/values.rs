@@ -37,6 +37,15 @@ fn describe(v: &ValueKind) -> &'static str {
 
 /// An example of a value of a type, for help lines.
 fn example(ty: &Type, schema: &Schema) -> String {
+    example_at(ty, schema, 0)
+}
+
+/// Record types may contain themselves (`next: node?`): stop after a few
+/// levels.
+fn example_at(ty: &Type, schema: &Schema, depth: usize) -> String {
+    if depth > 3 {
+        return "…".into();
+    }
     match ty.strip_optional() {
         Type::Bool => "true".into(),
         Type::Int => "42".into(),
@@ -52,13 +61,13 @@ fn example(ty: &Type, schema: &Schema) -> String {
         Type::Date => "2026-11-02".into(),
         Type::Duration => "2d".into(),
         Type::Enum(vs) => vs.first().cloned().unwrap_or_default(),
-        Type::List(t) => format!("[{}]", example(t, schema)),
+        Type::List(t) => format!("[{}]", example_at(t, schema, depth + 1)),
         Type::Record(id) => match schema.records.get(id.index()) {
             Some(r) => {
                 let fields: Vec<String> = r
                     .fields
                     .iter()
-                    .map(|f| format!("{} {}", f.name, example(&f.ty, schema)))
+                    .map(|f| format!("{} {}", f.name, example_at(&f.ty, schema, depth + 1)))
                     .collect();
                 format!("{{ {} }}", fields.join(", "))
             }
