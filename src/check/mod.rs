@@ -9,8 +9,10 @@
 //! that later passes still find their own problems; stages after the
 //! checker only run when there are no errors.
 
+pub mod flows;
 pub mod model;
 pub mod resolve;
+pub mod unused;
 
 use crate::diagnostics::Problems;
 use crate::syntax::ast::SourceFileAst;
@@ -20,7 +22,7 @@ use resolve::build_model;
 /// Checks a parsed project and builds its model.
 pub fn check(files: &[SourceFileAst], problems: &mut Problems) -> Model {
     let model = build_model(files, problems);
-    // Passes over the model, each in its own module:
-    // messages (templates, locales, channels), flows, unused declarations.
+    flows::check_flows(&model, problems);
+    unused::check_unused(&model, problems);
     model
 }

@@ -210,6 +210,10 @@ fn campaign(
         flow,
         span: c.span,
         trigger_span,
+        setting_spans: seen
+            .iter()
+            .map(|(key, span)| (if *key == "exit when" { "exit" } else { *key }, *span))
+            .collect(),
     }
 }
 
