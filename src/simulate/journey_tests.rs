@@ -370,9 +370,7 @@ fn branch_takes_the_first_true_condition_else_otherwise() {
     assert!(sent_at(&with, "bye").is_empty());
     let without = run(&p, "UTC", &start, vec![event(&start, "signed_up")]);
     assert_eq!(sent_at(&without, "bye"), ["11-03 10:00"]);
-    assert!(lines(&without)
-        .iter()
-        .any(|l| l.ends_with("took branch else")));
+    assert!(lines(&without).iter().any(|l| l.ends_with("branch: else")));
 }
 
 fn split_plan() -> Plan {
