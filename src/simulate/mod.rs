@@ -25,6 +25,10 @@ pub mod value;
 #[cfg(test)]
 mod clock_tests;
 #[cfg(test)]
+mod eval_tests;
+#[cfg(test)]
+mod input_tests;
+#[cfg(test)]
 mod journey_tests;
 #[cfg(test)]
 mod policy_tests;
