@@ -171,7 +171,7 @@ fn campaignc_simulate_json_is_one_document() {
     assert_eq!(out.status.code(), Some(0));
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
     assert_eq!(doc["campaign"], "welcome_series");
-    assert_eq!(doc["end"]["outcome"], "completed");
+    assert_eq!(doc["end"]["outcome"], "exited");
     let kinds: Vec<&str> = doc["timeline"]
         .as_array()
         .expect("timeline")
@@ -180,7 +180,7 @@ fn campaignc_simulate_json_is_one_document() {
         .collect();
     assert_eq!(
         kinds,
-        ["event", "entered", "sent", "waiting", "branch", "sent", "ended"]
+        ["event", "entered", "sent", "set", "waiting", "branch", "sent", "ended"]
     );
 }
 

@@ -200,7 +200,7 @@ impl Sim<'_> {
                     now,
                     Some(id),
                     Outcome::Exited,
-                    format!("exit step (line {line})"),
+                    format!("the exit step on line {line}"),
                 );
                 Step::Stop
             }
