@@ -141,7 +141,7 @@ pub(super) struct Sim<'a> {
     /// Whether the schedule fired at least once.
     fired: bool,
     /// For `enters SEGMENT`: membership at the last check.
-    member: bool,
+    pub member: bool,
     next_check: Option<Zoned>,
 }
 
@@ -437,7 +437,7 @@ impl<'a> Sim<'a> {
         }
     }
 
-    fn in_segment(&self, segment: &str, now: &Zoned) -> bool {
+    pub(super) fn in_segment(&self, segment: &str, now: &Zoned) -> bool {
         let expr = crate::plan::format::Expr::Segment {
             name: segment.to_string(),
         };

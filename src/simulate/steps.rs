@@ -193,6 +193,10 @@ impl Sim<'_> {
                     },
                 );
                 self.customer.set_attr(attribute, v);
+                if let crate::plan::format::Trigger::Enters { segment } = &self.plan.trigger {
+                    // The journey's own change is not a new entry later.
+                    self.member = self.in_segment(segment, now);
+                }
                 Step::Next(next.clone())
             }
             Node::Exit { line } => {
