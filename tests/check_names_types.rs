@@ -638,3 +638,36 @@ fn every_misspelt_name_is_reported() {
         "misspelt names without an error: {unexpected:?}"
     );
 }
+
+#[test]
+fn helpful_errors_for_common_slips() {
+    let errors = errors_of("segment named = first_name == linh");
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].code, "E0207");
+    assert!(
+        errors[0].help.as_deref().unwrap_or("").contains("\"linh\""),
+        "{:?}",
+        errors[0].help
+    );
+
+    let errors =
+        errors_of("schema {\n  attr tags: list<string>\n}\nsegment tagged = \"vip\" in tags");
+    assert_eq!(errors.len(), 1);
+    assert!(
+        errors[0].help.as_deref().unwrap_or("").contains("contains"),
+        "{:?}",
+        errors[0].help
+    );
+    assert_eq!(
+        codes_of("schema {\n  attr tags: list<string>\n}\nsegment tagged = tags contains \"vip\""),
+        Vec::<&str>::new()
+    );
+
+    let errors = errors_of("schema {\n  attr newsletter_opt_in: bool consent(email)\n}");
+    assert_eq!(errors.iter().map(|d| d.code).collect::<Vec<_>>(), ["E0216"]);
+    assert!(
+        errors[0].message.contains("consent for `email`"),
+        "{}",
+        errors[0].message
+    );
+}

@@ -403,12 +403,15 @@ impl<'e, 'p> Typer<'e, 'p> {
         let ExprKind::List(items) = &list.kind else {
             let r = self.expr(list, scope, None);
             if r.ty != Type::Error {
+                let help = if matches!(r.ty.strip_optional(), Type::List(_)) {
+                    "`in` takes the values written in brackets; to look for a value in a list, write `LIST contains VALUE`"
+                } else {
+                    "write the values in brackets, e.g. `plan in [pro, enterprise]`"
+                };
                 self.problems.push(
                     Diagnostic::error("E0309", "`in` needs a list written in brackets", list.span)
                         .with_primary_label("not a list")
-                        .with_help(
-                            "write the values in brackets, e.g. `plan in [pro, enterprise]`",
-                        ),
+                        .with_help(help),
                 );
             }
             return error_expr(span);
@@ -775,6 +778,13 @@ impl<'e, 'p> Typer<'e, 'p> {
                 ty: Type::Locale,
                 span: w.span,
             }),
+            t if types::is_text(t) => {
+                self.problems.push(
+                    report::unknown("E0207", "name", &w.name, w.span, std::iter::empty(), None)
+                        .with_help(format!("text is written in quotes: `\"{}\"`", w.name)),
+                );
+                Some(error_expr(w.span))
+            }
             _ => None,
         }
     }
