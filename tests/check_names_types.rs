@@ -135,11 +135,26 @@ fn codes_are_registered_with_fixtures_and_parsable_examples() {
             }
         }
     }
-    let sources: Vec<String> =
-        std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/src/check/resolve"))
-            .expect("resolver sources")
-            .map(|e| std::fs::read_to_string(e.expect("entry").path()).expect("readable"))
-            .collect();
+    fn rust_sources(dir: &std::path::Path, out: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).expect("resolver sources") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                rust_sources(&path, out);
+            } else {
+                out.push(std::fs::read_to_string(&path).expect("readable"));
+            }
+        }
+    }
+    let mut sources = Vec::new();
+    rust_sources(
+        std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src/check/resolve")),
+        &mut sources,
+    );
+    assert!(
+        sources.len() >= 10,
+        "resolver sources found: {}",
+        sources.len()
+    );
     for text in &sources {
         for (i, _) in text.match_indices("\"E0") {
             let code = &text[i + 1..i + 6];

@@ -11,6 +11,7 @@
 
 mod campaigns;
 mod expr;
+mod flow;
 mod messages;
 mod names;
 mod personas;
