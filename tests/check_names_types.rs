@@ -686,3 +686,9 @@ fn helpful_errors_for_common_slips() {
         errors[0].message
     );
 }
+
+#[test]
+fn an_enum_variant_wins_over_a_name_spelt_the_same() {
+    let text = "schema {\n  attr tier: enum(bronze, gold)\n  attr gold: int\n}\nsegment golden = tier == gold and gold > 3\n";
+    assert_eq!(codes_of(text), Vec::<&str>::new());
+}

@@ -40,7 +40,10 @@ impl<'e> Typer<'e, '_> {
             };
             return self.event_path(ev, EventRef::InScope(ev), &idents[1..], span);
         }
-        if idents.len() == 1 && self.is_free_word_ident(first, scope) {
+        // A variant of the other operand's enum wins over a name that happens
+        // to be spelt the same: `tier == gold` reads as the variant.
+        let is_variant = matches!(expected.map(Type::strip_optional), Some(Type::Enum(vs)) if vs.contains(&first.name));
+        if idents.len() == 1 && (is_variant || self.is_free_word_ident(first, scope)) {
             if let Some(t) = self.word(first, expected) {
                 return t;
             }
