@@ -65,6 +65,11 @@ pub const RESERVED: &[&str] = &[
     "lifecycle",
 ];
 
+/// Whether `word` is reserved (cannot be a name).
+pub fn is_reserved(word: &str) -> bool {
+    RESERVED.contains(&word)
+}
+
 /// What one grammar rule means to a reader, as "expected …" wants it.
 fn phrase(rule: Rule) -> String {
     use Rule::*;
