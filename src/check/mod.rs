@@ -1,0 +1,44 @@
+//! The checker: resolves names, types every expression and template, and
+//! applies the localization, channel, compliance and flow rules of
+//! LANGUAGE.md. Its output is the resolved [`model::Model`] that the plan,
+//! render and simulate stages read.
+//!
+//! The checker never stops at the first problem: every pass reports into
+//! one [`Problems`] list. A model is built even for a project with errors
+//! (unresolvable parts are left out or typed [`model::Type::Error`]) so
+//! that later passes still find their own problems; stages after the
+//! checker only run when there are no errors.
+
+pub mod model;
+
+use crate::diagnostics::Problems;
+use crate::syntax::ast::SourceFileAst;
+use model::Model;
+
+/// Checks a parsed project and builds its model.
+pub fn check(files: &[SourceFileAst], problems: &mut Problems) -> Model {
+    let model = build_model(files, problems);
+    // Passes over the model, each in its own module:
+    // messages (templates, locales, channels), flows, unused declarations.
+    model
+}
+
+// TODO(lead): replaced by `resolve::build_model` when the resolver lands.
+fn build_model(_files: &[SourceFileAst], _problems: &mut Problems) -> Model {
+    Model {
+        defaults: model::Defaults {
+            locale: "en".into(),
+            timezone: "UTC".into(),
+            email_from: None,
+        },
+        stages: Vec::new(),
+        schema: model::Schema::default(),
+        segments: Vec::new(),
+        segment_order: Vec::new(),
+        scores: Vec::new(),
+        messages: Vec::new(),
+        campaigns: Vec::new(),
+        personas: Vec::new(),
+        tests: Vec::new(),
+    }
+}

@@ -1,0 +1,726 @@
+//! The checked, resolved model: what the checker hands to the plan,
+//! render and simulate stages.
+//!
+//! Invariants:
+//! - Names are resolved: references are ids (indices into the model's
+//!   vectors), never strings to look up again. Later stages never re-resolve
+//!   or re-parse anything.
+//! - Every collection is sorted by name, so ids — and everything derived
+//!   from them — do not depend on file order or traversal order.
+//! - Every expression carries its [`Type`]; every node keeps the [`Span`] it
+//!   came from, for diagnostics and for the source lines in plans.
+//! - A `Model` is only built for a project whose names resolve; it may still
+//!   carry warnings (they live in `Problems`, not here).
+
+use crate::source::Span;
+pub use crate::syntax::ast::{CompareOp, DecimalLit, Weekday};
+
+macro_rules! id_type {
+    ($($(#[$m:meta])* $name:ident),* $(,)?) => {$(
+        $(#[$m])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct $name(pub u32);
+        impl $name {
+            pub fn index(self) -> usize { self.0 as usize }
+        }
+    )*};
+}
+
+id_type!(
+    /// Index into [`Schema::attrs`].
+    AttrId,
+    /// Index into [`Schema::records`].
+    RecordId,
+    /// Index into [`Schema::events`].
+    EventId,
+    /// Index into [`Model::segments`].
+    SegmentId,
+    /// Index into [`Model::scores`].
+    ScoreId,
+    /// Index into [`Model::messages`].
+    MessageId,
+    /// Index into [`Model::campaigns`].
+    CampaignId,
+    /// Index into [`Model::personas`].
+    PersonaId,
+);
+
+/// The type of a value, an attribute, a property or an expression.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Type {
+    Bool,
+    Int,
+    Decimal,
+    /// `money(USD)`: amounts of one currency (ISO 4217 code).
+    Money(String),
+    String,
+    Email,
+    Phone,
+    Url,
+    Locale,
+    Timezone,
+    /// An instant.
+    Time,
+    Date,
+    Duration,
+    /// `enum(a, b)`: its variants in declaration order.
+    Enum(Vec<String>),
+    List(Box<Type>),
+    Record(RecordId),
+    /// `T?`: may be unset.
+    Optional(Box<Type>),
+    /// The type of something that already had an error: it unifies with
+    /// everything so one mistake is reported once. Never present in the
+    /// model of a project without errors.
+    Error,
+}
+
+impl Type {
+    /// The type without an outer `?`.
+    pub fn strip_optional(&self) -> &Type {
+        match self {
+            Type::Optional(t) => t,
+            t => t,
+        }
+    }
+
+    pub fn is_optional(&self) -> bool {
+        matches!(self, Type::Optional(_))
+    }
+
+    /// `int`, `decimal` and `money` values, which `sum`, `+`/`-`, `number`
+    /// and `plural` accept.
+    pub fn is_numeric(&self) -> bool {
+        matches!(
+            self.strip_optional(),
+            Type::Int | Type::Decimal | Type::Money(_)
+        )
+    }
+}
+
+/// A message channel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Channel {
+    Email,
+    Sms,
+    Push,
+    InApp,
+    Webhook,
+}
+
+impl Channel {
+    pub const ALL: [Channel; 5] = [
+        Channel::Email,
+        Channel::Sms,
+        Channel::Push,
+        Channel::InApp,
+        Channel::Webhook,
+    ];
+
+    /// The name as written in source (`in_app`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Email => "email",
+            Channel::Sms => "sms",
+            Channel::Push => "push",
+            Channel::InApp => "in_app",
+            Channel::Webhook => "webhook",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Channel> {
+        Channel::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Category {
+    Marketing,
+    Transactional,
+}
+
+/// A duration split as in the source: calendar days and clock seconds
+/// (see `syntax::ast::DurationLit` for why they are kept apart).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub struct Duration {
+    pub days: i64,
+    pub seconds: i64,
+}
+
+impl Duration {
+    pub fn nominal_seconds(&self) -> i64 {
+        self.days * 86_400 + self.seconds
+    }
+}
+
+/// A constant value: persona attributes, sample and test event payloads,
+/// literals in expressions, `set` values in tests.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Bool(bool),
+    Int(i64),
+    Decimal(DecimalLit),
+    Money {
+        amount: DecimalLit,
+        currency: String,
+    },
+    /// Strings, emails, phones, urls, locales, time zones.
+    String(String),
+    /// An enum variant.
+    Enum(String),
+    Time(jiff::Timestamp),
+    Date(jiff::civil::Date),
+    Duration(Duration),
+    List(Vec<Value>),
+    /// Record and event payload fields, in the declaration order of the
+    /// record/event type; unset optional fields are absent.
+    Record(Vec<(String, Value)>),
+}
+
+// ---------------------------------------------------------------------------
+// The model
+// ---------------------------------------------------------------------------
+
+#[derive(Clone, Debug)]
+pub struct Model {
+    pub defaults: Defaults,
+    /// Lifecycle stages in declared order (the default list when the
+    /// project declares none).
+    pub stages: Vec<String>,
+    pub schema: Schema,
+    pub segments: Vec<SegmentDef>,
+    /// Segment ids in dependency order: each segment after the segments it
+    /// uses. Evaluators go through this list.
+    pub segment_order: Vec<SegmentId>,
+    pub scores: Vec<ScoreDef>,
+    pub messages: Vec<MessageDef>,
+    pub campaigns: Vec<CampaignDef>,
+    pub personas: Vec<PersonaDef>,
+    pub tests: Vec<TestDef>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Defaults {
+    /// The default locale (`en` when unset): the reference translation.
+    pub locale: String,
+    /// Default time zone for customers without one (`UTC` when unset).
+    pub timezone: String,
+    pub email_from: Option<String>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Schema {
+    pub attrs: Vec<AttrDef>,
+    pub records: Vec<RecordDef>,
+    pub events: Vec<EventDef>,
+}
+
+#[derive(Clone, Debug)]
+pub struct AttrDef {
+    pub name: String,
+    pub ty: Type,
+    /// `consent(channel)`: this attribute grants marketing consent.
+    pub consent: Option<Channel>,
+    pub doc: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct FieldDef {
+    pub name: String,
+    pub ty: Type,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct RecordDef {
+    pub name: String,
+    pub fields: Vec<FieldDef>,
+    pub doc: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct EventDef {
+    pub name: String,
+    pub fields: Vec<FieldDef>,
+    pub doc: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct SegmentDef {
+    pub name: String,
+    pub doc: Option<String>,
+    pub expr: TExpr,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct ScoreDef {
+    pub name: String,
+    pub doc: Option<String>,
+    pub rules: Vec<ScoreRuleDef>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct ScoreRuleDef {
+    pub points: i64,
+    pub kind: ScoreRuleKindDef,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum ScoreRuleKindDef {
+    /// `points` per matching event, capped at `max` points in total.
+    PerEvent {
+        event: EventId,
+        filter: Option<TExpr>,
+        window: Option<TWindow>,
+        max: Option<i64>,
+    },
+    If(TExpr),
+}
+
+// ---------------------------------------------------------------------------
+// Typed expressions
+// ---------------------------------------------------------------------------
+
+#[derive(Clone, Debug)]
+pub struct TExpr {
+    pub kind: TExprKind,
+    pub ty: Type,
+    pub span: Span,
+}
+
+/// Which event a bare property name or `event.NAME` refers to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum EventRef {
+    /// The event being filtered by the enclosing `where`.
+    Filtered(EventId),
+    /// The event in flow scope: the trigger's event, or the event received
+    /// by the enclosing `wait for … on event` branch.
+    InScope(EventId),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TWindow {
+    Within(Duration),
+    SinceEntry,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum StringOp {
+    Contains,
+    StartsWith,
+    EndsWith,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ArithOp {
+    Add,
+    Sub,
+}
+
+#[derive(Clone, Debug)]
+pub enum TExprKind {
+    Literal(Value),
+    /// A customer attribute (bare name or `customer.NAME`).
+    Attr(AttrId),
+    /// A property of an event, possibly nested through records
+    /// (`items` then a field index of the record): field indices into the
+    /// event's and records' `fields`.
+    EventField {
+        event: EventRef,
+        path: Vec<usize>,
+    },
+    Segment(SegmentId),
+    Score(ScoreId),
+    Now,
+    Not(Box<TExpr>),
+    And(Box<TExpr>, Box<TExpr>),
+    Or(Box<TExpr>, Box<TExpr>),
+    Compare {
+        op: CompareOp,
+        lhs: Box<TExpr>,
+        rhs: Box<TExpr>,
+    },
+    In {
+        negated: bool,
+        lhs: Box<TExpr>,
+        items: Vec<TExpr>,
+    },
+    StringOp {
+        op: StringOp,
+        lhs: Box<TExpr>,
+        rhs: Box<TExpr>,
+    },
+    IsSet {
+        negated: bool,
+        expr: Box<TExpr>,
+    },
+    Arith {
+        op: ArithOp,
+        lhs: Box<TExpr>,
+        rhs: Box<TExpr>,
+    },
+    Performed {
+        event: EventId,
+        filter: Option<Box<TExpr>>,
+        window: Option<TWindow>,
+    },
+    Count {
+        event: EventId,
+        filter: Option<Box<TExpr>>,
+        window: Option<TWindow>,
+    },
+    /// Sum of the numeric property `field` (index into the event's fields).
+    Sum {
+        event: EventId,
+        field: usize,
+        filter: Option<Box<TExpr>>,
+        window: Option<TWindow>,
+    },
+    Last {
+        event: EventId,
+    },
+}
+
+// ---------------------------------------------------------------------------
+// Messages
+// ---------------------------------------------------------------------------
+
+/// One template field of a message: `subject`, `body`, `title`, `url`, …
+#[derive(Clone, Debug)]
+pub struct TemplateField {
+    pub name: String,
+    /// The decoded template source.
+    pub source: String,
+    /// Span of the whole string literal.
+    pub span: Span,
+    /// Decoded-offset → source-offset runs (see `ast::StrLit::offsets`), so
+    /// a problem inside a template points at its exact source column.
+    pub offsets: Vec<(u32, u32)>,
+}
+
+impl TemplateField {
+    /// The source span of a byte range of [`TemplateField::source`].
+    pub fn sub_span(&self, start: usize, end: usize) -> Span {
+        let lit = crate::syntax::ast::StrLit {
+            value: String::new(),
+            span: self.span,
+            offsets: self.offsets.clone(),
+            block: false,
+        };
+        lit.sub_span(start, end)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct LocaleContent {
+    /// The BCP 47 tag as written.
+    pub locale: String,
+    pub fields: Vec<TemplateField>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct MessageDef {
+    pub name: String,
+    pub doc: Option<String>,
+    pub channel: Channel,
+    pub category: Category,
+    /// `from`, or `defaults.email_from` for email.
+    pub from: Option<String>,
+    /// Fields written outside any locale block: they serve every locale.
+    pub shared: Vec<TemplateField>,
+    /// Locale blocks, sorted by tag.
+    pub locales: Vec<LocaleContent>,
+    pub span: Span,
+}
+
+impl MessageDef {
+    /// True when the message has no locale blocks: its shared fields serve
+    /// any locale.
+    pub fn is_locale_neutral(&self) -> bool {
+        self.locales.is_empty()
+    }
+
+    /// The fields that make up the message in `locale`: the locale block's
+    /// fields, then shared fields it does not override. `None` when the
+    /// message has locale blocks but none for `locale`.
+    pub fn fields_for(&self, locale: &str) -> Option<Vec<&TemplateField>> {
+        let block = self.locales.iter().find(|l| l.locale == locale);
+        if block.is_none() && !self.locales.is_empty() {
+            return None;
+        }
+        let mut out: Vec<&TemplateField> =
+            block.map(|b| b.fields.iter().collect()).unwrap_or_default();
+        for f in &self.shared {
+            if !out.iter().any(|o| o.name == f.name) {
+                out.push(f);
+            }
+        }
+        Some(out)
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Campaigns
+// ---------------------------------------------------------------------------
+
+#[derive(Clone, Debug)]
+pub struct CampaignDef {
+    pub name: String,
+    pub doc: Option<String>,
+    pub stage: String,
+    pub trigger: TriggerDef,
+    pub audience: Option<TExpr>,
+    pub reentry: Reentry,
+    pub goal: Option<TExpr>,
+    pub exit_when: Option<TExpr>,
+    /// `locales`, or `[defaults.locale]` when not written.
+    pub locales: Vec<String>,
+    /// Local opening and closing minute of the day.
+    pub send_window: Option<(u32, u32)>,
+    pub cap: Option<Cap>,
+    /// Percentage of customers held out, e.g. `10%` → `DecimalLit(10, 0)`.
+    pub holdout: Option<DecimalLit>,
+    pub flow: Vec<StepDef>,
+    pub span: Span,
+    /// Span of each setting, for diagnostics and plan source lines.
+    pub trigger_span: Span,
+}
+
+impl CampaignDef {
+    /// The event in scope at the top of the flow (`event.*`).
+    pub fn trigger_event(&self) -> Option<EventId> {
+        match &self.trigger {
+            TriggerDef::Event { event, .. } => Some(*event),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reentry {
+    Never,
+    After(Duration),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cap {
+    pub count: u32,
+    pub per: Duration,
+}
+
+#[derive(Clone, Debug)]
+pub enum TriggerDef {
+    Event {
+        event: EventId,
+        filter: Option<TExpr>,
+    },
+    Enters(SegmentId),
+    Changed {
+        attr: AttrId,
+        to: Option<Value>,
+    },
+    Every(ScheduleDef),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScheduleDef {
+    Daily { at: u32 },
+    Weekly { day: Weekday, at: u32 },
+    Monthly { day: u32, at: u32 },
+}
+
+#[derive(Clone, Debug)]
+pub struct StepDef {
+    pub kind: StepKindDef,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum StepKindDef {
+    Send {
+        message: MessageId,
+        /// The event whose `event.*` the message's templates see here.
+        event_scope: Option<EventId>,
+    },
+    Wait(Duration),
+    WaitUntil {
+        minutes: u32,
+        day: Option<Weekday>,
+    },
+    WaitFor {
+        event: EventId,
+        filter: Option<TExpr>,
+        timeout: Duration,
+        on_event: Vec<StepDef>,
+        on_timeout: Vec<StepDef>,
+    },
+    If {
+        branches: Vec<(TExpr, Vec<StepDef>)>,
+        otherwise: Option<Vec<StepDef>>,
+    },
+    Split {
+        name: String,
+        variants: Vec<SplitVariantDef>,
+    },
+    Set {
+        attr: AttrId,
+        value: TExpr,
+    },
+    Exit,
+}
+
+#[derive(Clone, Debug)]
+pub struct SplitVariantDef {
+    pub name: String,
+    pub percent: DecimalLit,
+    pub steps: Vec<StepDef>,
+    pub span: Span,
+}
+
+// ---------------------------------------------------------------------------
+// Personas and tests
+// ---------------------------------------------------------------------------
+
+#[derive(Clone, Debug)]
+pub struct PersonaDef {
+    pub name: String,
+    pub doc: Option<String>,
+    /// Attribute values sorted by attribute id; unset optionals are absent.
+    pub attrs: Vec<(AttrId, Value)>,
+    /// Sample payloads (`Value::Record`) by event, in source order.
+    pub events: Vec<(EventId, Value)>,
+    pub span: Span,
+}
+
+impl PersonaDef {
+    pub fn attr(&self, id: AttrId) -> Option<&Value> {
+        self.attrs.iter().find(|(a, _)| *a == id).map(|(_, v)| v)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub enum VariantDef {
+    Holdout,
+    Treatment,
+    Split { split: String, variant: String },
+}
+
+#[derive(Clone, Debug)]
+pub struct TestDef {
+    pub name: String,
+    pub doc: Option<String>,
+    pub campaign: CampaignId,
+    pub persona: PersonaId,
+    pub variant: Option<VariantDef>,
+    /// Local date-time in the persona's time zone.
+    pub start: jiff::civil::DateTime,
+    /// In source order (which is also time order when written sensibly;
+    /// the simulator sorts stably by offset).
+    pub actions: Vec<TestAction>,
+    pub expectations: Vec<ExpectDef>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct TestAction {
+    pub offset: Duration,
+    pub kind: TestActionKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum TestActionKind {
+    /// The payload is a `Value::Record` of the event's fields.
+    Event {
+        event: EventId,
+        payload: Value,
+    },
+    Set {
+        attr: AttrId,
+        value: Value,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TimeBoundDef {
+    At(Duration),
+    By(Duration),
+}
+
+#[derive(Clone, Debug)]
+pub struct ExpectDef {
+    pub kind: ExpectKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum ExpectKind {
+    Sent {
+        message: MessageId,
+        when: Option<TimeBoundDef>,
+    },
+    NotSent {
+        message: MessageId,
+    },
+    Converted {
+        when: Option<TimeBoundDef>,
+    },
+    Exited {
+        when: Option<TimeBoundDef>,
+    },
+    Completed,
+    Attr {
+        attr: AttrId,
+        op: CompareOp,
+        value: Value,
+    },
+}
+
+impl Model {
+    pub fn attr(&self, id: AttrId) -> &AttrDef {
+        &self.schema.attrs[id.index()]
+    }
+    pub fn event(&self, id: EventId) -> &EventDef {
+        &self.schema.events[id.index()]
+    }
+    pub fn record(&self, id: RecordId) -> &RecordDef {
+        &self.schema.records[id.index()]
+    }
+    pub fn segment(&self, id: SegmentId) -> &SegmentDef {
+        &self.segments[id.index()]
+    }
+    pub fn score(&self, id: ScoreId) -> &ScoreDef {
+        &self.scores[id.index()]
+    }
+    pub fn message(&self, id: MessageId) -> &MessageDef {
+        &self.messages[id.index()]
+    }
+    pub fn campaign(&self, id: CampaignId) -> &CampaignDef {
+        &self.campaigns[id.index()]
+    }
+    pub fn persona(&self, id: PersonaId) -> &PersonaDef {
+        &self.personas[id.index()]
+    }
+    pub fn attr_by_name(&self, name: &str) -> Option<AttrId> {
+        self.schema
+            .attrs
+            .iter()
+            .position(|a| a.name == name)
+            .map(|i| AttrId(i as u32))
+    }
+    /// The attribute granting marketing consent on `channel`, if any.
+    pub fn consent_attr(&self, channel: Channel) -> Option<AttrId> {
+        self.schema
+            .attrs
+            .iter()
+            .position(|a| a.consent == Some(channel))
+            .map(|i| AttrId(i as u32))
+    }
+}
