@@ -2,6 +2,8 @@
 //! separators, and robustness against huge or deeply nested input.
 
 use campaignc::diagnostics::Diagnostic;
+use std::path::Path;
+
 use campaignc::source::SourceMap;
 use campaignc::syntax::ast::*;
 use campaignc::syntax::parse_file;
@@ -1095,4 +1097,24 @@ fn spans_stop_before_trailing_comments() {
         &text[step.span.range()],
         "wait for e up to 1d { on event { } }"
     );
+}
+
+/// The example project in `campaigns/` parses completely (the checker and
+/// the CLI tests go further; this pins the grammar to real campaigns).
+#[test]
+fn the_example_project_parses() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("campaigns");
+    let mut paths: Vec<_> = walkdir::WalkDir::new(&root)
+        .into_iter()
+        .filter_map(Result::ok)
+        .map(|e| e.path().to_path_buf())
+        .filter(|p| p.extension().is_some_and(|x| x == "camp"))
+        .collect();
+    paths.sort();
+    assert!(!paths.is_empty(), "campaigns/ has .camp files");
+    for path in paths {
+        let text = std::fs::read_to_string(&path).expect("read");
+        let ast = parse_ok(&text);
+        assert!(!ast.items.is_empty(), "{}", path.display());
+    }
 }
