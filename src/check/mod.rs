@@ -9,6 +9,7 @@
 //! that later passes still find their own problems; stages after the
 //! checker only run when there are no errors.
 
+pub mod messages;
 pub mod model;
 
 use crate::diagnostics::Problems;
@@ -20,6 +21,7 @@ pub fn check(files: &[SourceFileAst], problems: &mut Problems) -> Model {
     let model = build_model(files, problems);
     // Passes over the model, each in its own module:
     // messages (templates, locales, channels), flows, unused declarations.
+    messages::check_messages(&model, problems);
     model
 }
 
