@@ -2,6 +2,10 @@
 //! codes in its own table (`codes/<area>.rs`) so that stages can grow
 //! independently; [`all`] puts them together for `campaignc explain`.
 
+pub mod channels;
+pub mod locales;
+pub mod templates;
+
 /// One registered code.
 #[derive(Clone, Copy, Debug)]
 pub struct CodeInfo {
@@ -18,6 +22,9 @@ pub struct CodeInfo {
 pub fn all() -> Vec<CodeInfo> {
     let mut v: Vec<CodeInfo> = Vec::new();
     // Area tables are appended here as they are written.
+    v.extend_from_slice(templates::CODES);
+    v.extend_from_slice(locales::CODES);
+    v.extend_from_slice(channels::CODES);
     v.sort_by_key(|c| c.code);
     v
 }
