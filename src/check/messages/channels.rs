@@ -65,14 +65,18 @@ pub(crate) fn check_message(
         scopes.push(EventScope::Unchecked);
     }
     for p in parsed {
-        let Some(template) = &p.template else { continue };
+        let Some(template) = &p.template else {
+            continue;
+        };
         if p.facts.diagnostics.iter().any(|d| d.is_error()) {
             continue; // a broken template has no meaningful sample
         }
         for &scope in &scopes {
             match (message.channel, p.field.name.as_str()) {
                 (Channel::Sms, "body") => check_sms(model, message, p, template, scope, out),
-                (Channel::Webhook, "body") => check_webhook_body(model, message, p, template, scope, out),
+                (Channel::Webhook, "body") => {
+                    check_webhook_body(model, message, p, template, scope, out)
+                }
                 (channel, name) => {
                     if let Some(limit) = length_limit(channel, name) {
                         check_length(model, message, p, template, scope, limit, out);
@@ -101,8 +105,12 @@ fn check_fields(message: &MessageDef, parsed: &[ParsedField], out: &mut Vec<Diag
         if allowed.contains(&name) {
             continue;
         }
-        let d = Diagnostic::error("E0602", format!("`{name}` is not a field of {channel} messages"), p.field.span)
-            .with_primary_label("unknown field");
+        let d = Diagnostic::error(
+            "E0602",
+            format!("`{name}` is not a field of {channel} messages"),
+            p.field.span,
+        )
+        .with_primary_label("unknown field");
         let help = match did_you_mean(name, allowed.iter().copied()) {
             Some(s) => format!("did you mean `{s}`?"),
             None => format!("{channel} messages have {}", list_names(allowed)),
@@ -114,7 +122,11 @@ fn check_fields(message: &MessageDef, parsed: &[ParsedField], out: &mut Vec<Diag
     let versions: Vec<(Option<&str>, crate::source::Span)> = if message.locales.is_empty() {
         vec![(None, message.span)]
     } else {
-        message.locales.iter().map(|l| (Some(l.locale.as_str()), l.span)).collect()
+        message
+            .locales
+            .iter()
+            .map(|l| (Some(l.locale.as_str()), l.span))
+            .collect()
     };
     for (locale, span) in versions {
         let fields = message.fields_for(locale.unwrap_or("")).unwrap_or_default();
@@ -126,11 +138,19 @@ fn check_fields(message: &MessageDef, parsed: &[ParsedField], out: &mut Vec<Diag
         if missing.is_empty() {
             continue;
         }
-        let noun = if missing.len() == 1 { "field" } else { "fields" };
+        let noun = if missing.len() == 1 {
+            "field"
+        } else {
+            "fields"
+        };
         out.push(
             Diagnostic::error(
                 "E0601",
-                format!("{} lacks the required {noun} {}", version_name(message, locale), list_names(&missing)),
+                format!(
+                    "{} lacks the required {noun} {}",
+                    version_name(message, locale),
+                    list_names(&missing)
+                ),
                 span,
             )
             .with_help(format!("{channel} messages need {}", list_names(required))),
@@ -155,7 +175,10 @@ fn check_compliance(
     let channel = message.channel;
     let marketing = message.category == Category::Marketing;
     if marketing && channel == Channel::Email {
-        for p in parsed.iter().filter(|p| p.field.name == "body" && p.template.is_some()) {
+        for p in parsed
+            .iter()
+            .filter(|p| p.field.name == "body" && p.template.is_some())
+        {
             if p.facts.variables.contains("unsubscribe_url") {
                 continue;
             }
@@ -200,7 +223,11 @@ fn check_compliance(
         _ => None,
     };
     if let Some((ty, type_name)) = address {
-        let has = model.schema.attrs.iter().any(|a| *a.ty.strip_optional() == ty);
+        let has = model
+            .schema
+            .attrs
+            .iter()
+            .any(|a| *a.ty.strip_optional() == ty);
         if !has {
             let mut d = Diagnostic::error(
                 "E0606",
@@ -214,7 +241,9 @@ fn check_compliance(
             for s in sends {
                 d = d.with_label(s.span, "sent here");
             }
-            out.push(d.with_help(format!("add `attr {type_name}: {type_name}?` to the schema")));
+            out.push(d.with_help(format!(
+                "add `attr {type_name}: {type_name}?` to the schema"
+            )));
         }
     }
 }
@@ -232,7 +261,11 @@ fn check_sms(
     if segments <= 1 {
         return;
     }
-    let (code, error) = if segments > 10 { ("E0607", true) } else { ("W0601", false) };
+    let (code, error) = if segments > 10 {
+        ("E0607", true)
+    } else {
+        ("W0601", false)
+    };
     let message_text = format!(
         "{} is {segments} SMS segments ({}, {units} characters with sample values)",
         version_name(message, p.locale),
@@ -252,10 +285,16 @@ fn check_sms(
                 .unwrap_or(' ');
             format!("`{culprit}` is not in the GSM-7 alphabet, so the text is UCS-2: 70 characters fit one segment, 67 each when split")
         }
-        SmsEncoding::Gsm7 => "GSM-7: 160 characters fit one segment, 153 each when split".to_string(),
+        SmsEncoding::Gsm7 => {
+            "GSM-7: 160 characters fit one segment, 153 each when split".to_string()
+        }
     };
     d = d.with_primary_label(format!("{segments} segments"));
-    let limit = if error { "at most 10 segments are sent" } else { "each segment is billed" };
+    let limit = if error {
+        "at most 10 segments are sent"
+    } else {
+        "each segment is billed"
+    };
     out.push(d.with_help(format!("shorten the text; {why}; {limit}")));
 }
 
@@ -285,7 +324,9 @@ fn check_length(
             p.field.span,
         )
         .with_primary_label(format!("{count} characters with sample values"))
-        .with_help(format!("shorten it to {limit} characters or fewer; longer text is cut off on most devices")),
+        .with_help(format!(
+            "shorten it to {limit} characters or fewer; longer text is cut off on most devices"
+        )),
     );
 }
 
@@ -298,9 +339,13 @@ fn check_webhook_url(message: &MessageDef, field: &TemplateField, out: &mut Vec<
     }
     let scheme_end = src.find("://").map(|i| i + 3).unwrap_or(src.len().min(8));
     out.push(
-        Diagnostic::error("E0608", format!("webhook `{}` must use an https URL", message.name), field.sub_span(lead, lead + scheme_end))
-            .with_primary_label("not https")
-            .with_help("customer data travels in the body: use an `https://` endpoint"),
+        Diagnostic::error(
+            "E0608",
+            format!("webhook `{}` must use an https URL", message.name),
+            field.sub_span(lead, lead + scheme_end),
+        )
+        .with_primary_label("not https")
+        .with_help("customer data travels in the body: use an `https://` endpoint"),
     );
 }
 
@@ -329,9 +374,16 @@ fn check_webhook_body(
         (line_start + err.column().saturating_sub(1)).min(rendered.text.len())
     };
     let at = rendered.template_offset(at_out).min(p.field.source.len());
-    let end = p.field.source[at..].chars().next().map_or(at, |c| at + c.len_utf8());
+    let end = p.field.source[at..]
+        .chars()
+        .next()
+        .map_or(at, |c| at + c.len_utf8());
     let reason = err.to_string();
-    let reason = reason.split(" at line ").next().unwrap_or(&reason).to_string();
+    let reason = reason
+        .split(" at line ")
+        .next()
+        .unwrap_or(&reason)
+        .to_string();
     let mut sample: String = rendered.text.chars().take(160).collect();
     if sample.len() < rendered.text.len() {
         sample.push('…');

@@ -138,5 +138,8 @@ pub(crate) fn lookup(name: &str) -> Option<&'static HelperSig> {
 
 /// Every helper name, inline and block, for did-you-mean.
 pub(crate) fn all_names() -> impl Iterator<Item = &'static str> {
-    HELPERS.iter().map(|h| h.name).chain(BLOCK_HELPERS.iter().copied())
+    HELPERS
+        .iter()
+        .map(|h| h.name)
+        .chain(BLOCK_HELPERS.iter().copied())
 }

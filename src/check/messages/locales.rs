@@ -34,8 +34,12 @@ pub fn check_locale_tag(tag: &str, span: Span) -> Option<Diagnostic> {
     if is_valid_locale(tag) {
         return None;
     }
-    let d = Diagnostic::error("E0502", format!("`{tag}` is not a valid BCP 47 locale tag"), span)
-        .with_primary_label("invalid locale");
+    let d = Diagnostic::error(
+        "E0502",
+        format!("`{tag}` is not a valid BCP 47 locale tag"),
+        span,
+    )
+    .with_primary_label("invalid locale");
     let fixed = tag.replace('_', "-");
     Some(if fixed != tag && is_valid_locale(&fixed) {
         d.with_help(format!("BCP 47 separates parts with `-`: write `{fixed}`"))
@@ -88,7 +92,12 @@ pub(crate) fn check_message(
 }
 
 /// A sent message must have every locale of each campaign that sends it.
-fn check_missing_locales(model: &Model, message: &MessageDef, sends: &[&SendSite], out: &mut Vec<Diagnostic>) {
+fn check_missing_locales(
+    model: &Model,
+    message: &MessageDef,
+    sends: &[&SendSite],
+    out: &mut Vec<Diagnostic>,
+) {
     if message.is_locale_neutral() {
         return;
     }
@@ -106,7 +115,11 @@ fn check_missing_locales(model: &Model, message: &MessageDef, sends: &[&SendSite
         if missing.is_empty() {
             continue;
         }
-        let noun = if missing.len() == 1 { "locale" } else { "locales" };
+        let noun = if missing.len() == 1 {
+            "locale"
+        } else {
+            "locales"
+        };
         let mut d = Diagnostic::error(
             "E0501",
             format!(
@@ -117,14 +130,30 @@ fn check_missing_locales(model: &Model, message: &MessageDef, sends: &[&SendSite
             ),
             message.span,
         )
-        .with_primary_label(format!("has {}", list_names(&message.locales.iter().map(|l| &l.locale).collect::<Vec<_>>())));
+        .with_primary_label(format!(
+            "has {}",
+            list_names(
+                &message
+                    .locales
+                    .iter()
+                    .map(|l| &l.locale)
+                    .collect::<Vec<_>>()
+            )
+        ));
         for s in sends.iter().filter(|s| s.campaign == cid) {
             d = d.with_label(
                 s.span,
-                format!("sent here by `{}`, whose locales are {}", campaign.name, list_names(&campaign.locales)),
+                format!(
+                    "sent here by `{}`, whose locales are {}",
+                    campaign.name,
+                    list_names(&campaign.locales)
+                ),
             );
         }
-        let blocks: Vec<String> = missing.iter().map(|l| format!("`locale {l} {{ … }}`")).collect();
+        let blocks: Vec<String> = missing
+            .iter()
+            .map(|l| format!("`locale {l} {{ … }}`"))
+            .collect();
         out.push(d.with_help(format!(
             "add {} to `{}`, or remove the {noun} from the campaign's `locales`",
             blocks.join(" and "),
@@ -144,7 +173,12 @@ fn variables_of(parsed: &[ParsedField], locale: &str) -> BTreeSet<String> {
 
 /// Each translation reads the same variables as the reference locale
 /// (`defaults.locale`, else the first locale block).
-fn check_variables(model: &Model, message: &MessageDef, parsed: &[ParsedField], out: &mut Vec<Diagnostic>) {
+fn check_variables(
+    model: &Model,
+    message: &MessageDef,
+    parsed: &[ParsedField],
+    out: &mut Vec<Diagnostic>,
+) {
     if parsed.iter().any(|p| p.template.is_none()) {
         return; // a syntax error hides what the template reads
     }
@@ -185,8 +219,13 @@ fn check_variables(model: &Model, message: &MessageDef, parsed: &[ParsedField], 
             ),
             block.span,
         )
-        .with_label(reference.span, format!("the reference translation `{}`", reference.locale))
-        .with_help("a translation should say the same things; use the same variables in every locale");
+        .with_label(
+            reference.span,
+            format!("the reference translation `{}`", reference.locale),
+        )
+        .with_help(
+            "a translation should say the same things; use the same variables in every locale",
+        );
         out.push(d);
     }
 }
@@ -233,13 +272,20 @@ fn check_plurals(
                         "W0502",
                         format!(
                             "`plural` lacks the {} {} that `{locale}` uses",
-                            if missing.len() == 1 { "category" } else { "categories" },
+                            if missing.len() == 1 {
+                                "category"
+                            } else {
+                                "categories"
+                            },
                             list_names(&missing)
                         ),
                         plural.span,
                     )
                     .with_primary_label(format!("gives {}", list_names(&plural.categories)))
-                    .with_help(format!("add {}; numbers in those categories fall back to `other`", keys.join(" "))),
+                    .with_help(format!(
+                        "add {}; numbers in those categories fall back to `other`",
+                        keys.join(" ")
+                    )),
                 );
             }
         }

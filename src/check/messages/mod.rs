@@ -16,7 +16,9 @@ mod scope;
 mod sms;
 mod templates;
 
-use crate::check::model::{CampaignId, EventId, MessageDef, MessageId, Model, StepDef, StepKindDef};
+use crate::check::model::{
+    CampaignId, EventId, MessageDef, MessageId, Model, StepDef, StepKindDef,
+};
 use crate::diagnostics::{Diagnostic, Problems};
 use crate::source::Span;
 use handlebars::template::Template;
@@ -111,7 +113,12 @@ pub(crate) struct ParsedField<'m> {
     pub facts: templates::Facts,
 }
 
-fn check_message(model: &Model, message: &MessageDef, sends: &[&SendSite], out: &mut Vec<Diagnostic>) {
+fn check_message(
+    model: &Model,
+    message: &MessageDef,
+    sends: &[&SendSite],
+    out: &mut Vec<Diagnostic>,
+) {
     let mut parsed = Vec::new();
     let shared = message.shared.iter().map(|f| (None, f));
     let localized = message
@@ -131,7 +138,8 @@ fn check_message(model: &Model, message: &MessageDef, sends: &[&SendSite], out: 
         // messages are checked at each send below.
         let facts = match &template {
             Some(t) => {
-                let facts = templates::analyse(model, field, t, scope::EventScope::Unchecked, &[], locale);
+                let facts =
+                    templates::analyse(model, field, t, scope::EventScope::Unchecked, &[], locale);
                 if sends.is_empty() {
                     out.extend(facts.diagnostics.iter().cloned());
                 }
@@ -196,7 +204,10 @@ fn merge_duplicates(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
 }
 
 /// The closest of `candidates` to `name`, for "did you mean" help.
-pub(crate) fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let mut best: Option<(f64, &str)> = None;
     for c in candidates {
         let score = strsim::jaro_winkler(name, c);
@@ -216,3 +227,5 @@ pub(crate) fn list_names<S: AsRef<str>>(names: &[S]) -> String {
         n => format!("{} and {}", quoted[..n - 1].join(", "), quoted[n - 1]),
     }
 }
+#[cfg(test)]
+mod tests;

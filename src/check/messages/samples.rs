@@ -25,7 +25,7 @@ pub(crate) enum Mode {
 }
 
 /// The sample text of a value of type `t`.
-pub(crate) fn sample_value(model: &Model, t: &Type, mode: Mode) -> String {
+pub(crate) fn sample_value(t: &Type, mode: Mode) -> String {
     match t {
         Type::Bool => "true".into(),
         Type::Int => "42".into(),
@@ -47,9 +47,9 @@ pub(crate) fn sample_value(model: &Model, t: &Type, mode: Mode) -> String {
         Type::Date => "2026-01-05".into(),
         Type::Duration => "1d".into(),
         Type::Enum(vs) => vs.first().cloned().unwrap_or_default(),
-        Type::List(e) => sample_value(model, e, mode),
+        Type::List(e) => sample_value(e, mode),
         Type::Record(_) => "[object]".into(),
-        Type::Optional(t) => sample_value(model, t, mode),
+        Type::Optional(t) => sample_value(t, mode),
     }
 }
 
@@ -87,7 +87,13 @@ impl Rendered {
 
 /// Renders a template with sample values: `#if` takes its first branch
 /// (samples are set), `#unless` its `else`, `#each` shows one element.
-pub(crate) fn render(model: &Model, template: &Template, src: &str, event: EventScope, mode: Mode) -> Rendered {
+pub(crate) fn render(
+    model: &Model,
+    template: &Template,
+    src: &str,
+    event: EventScope,
+    mode: Mode,
+) -> Rendered {
     let mut r = SampleRenderer {
         model,
         src,
@@ -119,7 +125,9 @@ impl SampleRenderer<'_> {
             match el {
                 TemplateElement::RawString(text) => {
                     let from = self.cursor.min(self.src.len());
-                    let start = self.src[from..].find(text.as_str()).map_or(from, |p| from + p);
+                    let start = self.src[from..]
+                        .find(text.as_str())
+                        .map_or(from, |p| from + p);
                     self.emit(text, start, true);
                     self.cursor = start + text.len();
                 }
@@ -149,7 +157,9 @@ impl SampleRenderer<'_> {
     }
 
     fn emit(&mut self, text: &str, template_offset: usize, literal: bool) {
-        self.out.map.push((self.out.text.len(), template_offset, literal));
+        self.out
+            .map
+            .push((self.out.text.len(), template_offset, literal));
         self.out.text.push_str(text);
     }
 
@@ -175,8 +185,12 @@ impl SampleRenderer<'_> {
                     target
                 };
                 let block_param = match &h.block_param {
-                    Some(handlebars::template::BlockParam::Single(Parameter::Name(n))) => Some(n.clone()),
-                    Some(handlebars::template::BlockParam::Pair((Parameter::Name(n), _))) => Some(n.clone()),
+                    Some(handlebars::template::BlockParam::Single(Parameter::Name(n))) => {
+                        Some(n.clone())
+                    }
+                    Some(handlebars::template::BlockParam::Pair((Parameter::Name(n), _))) => {
+                        Some(n.clone())
+                    }
                     _ => None,
                 };
                 self.frames.push(Frame {
@@ -221,7 +235,12 @@ impl SampleRenderer<'_> {
         }
     }
 
-    fn helper(&self, name: &str, params: &[Parameter], hash: &std::collections::HashMap<String, Parameter>) -> String {
+    fn helper(
+        &self,
+        name: &str,
+        params: &[Parameter],
+        hash: &std::collections::HashMap<String, Parameter>,
+    ) -> String {
         let arg = |i: usize| params.get(i).map(|p| self.param(p));
         match name {
             "default" => arg(0).map(|(_, text)| text).unwrap_or_default(),
@@ -273,8 +292,8 @@ impl SampleRenderer<'_> {
 
     fn value_text(&self, ty: &Ty) -> String {
         match ty {
-            Ty::Value(t) => sample_value(self.model, t, self.mode),
-            _ => sample_value(self.model, &Type::String, self.mode),
+            Ty::Value(t) => sample_value(t, self.mode),
+            _ => sample_value(&Type::String, self.mode),
         }
     }
 }

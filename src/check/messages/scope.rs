@@ -94,7 +94,10 @@ pub(crate) fn type_name(model: &Model, t: &Type) -> String {
 pub(crate) enum PathError {
     /// A top-level name that is not `customer`, `event`, `campaign` or
     /// `unsubscribe_url`.
-    UnknownVariable { name: String, candidates: Vec<String> },
+    UnknownVariable {
+        name: String,
+        candidates: Vec<String>,
+    },
     /// `parent` has no member `name`.
     UnknownMember {
         parent: Ty,
@@ -111,7 +114,12 @@ pub(crate) enum PathError {
 pub(crate) const ROOT_NAMES: [&str; 4] = ["customer", "event", "campaign", "unsubscribe_url"];
 
 /// The member `name` of a value of type `parent`.
-pub(crate) fn member(model: &Model, event: EventScope, parent: &Ty, name: &str) -> Result<Ty, PathError> {
+pub(crate) fn member(
+    model: &Model,
+    event: EventScope,
+    parent: &Ty,
+    name: &str,
+) -> Result<Ty, PathError> {
     match parent {
         Ty::Root => match name {
             "customer" => Ok(Ty::Customer),
@@ -133,7 +141,8 @@ pub(crate) fn member(model: &Model, event: EventScope, parent: &Ty, name: &str) 
             if model.scores.iter().any(|s| s.name == name) {
                 return Ok(Ty::Value(Type::Int));
             }
-            let mut candidates: Vec<String> = model.schema.attrs.iter().map(|a| a.name.clone()).collect();
+            let mut candidates: Vec<String> =
+                model.schema.attrs.iter().map(|a| a.name.clone()).collect();
             candidates.extend(model.scores.iter().map(|s| s.name.clone()));
             Err(PathError::UnknownMember {
                 parent: Ty::Customer,

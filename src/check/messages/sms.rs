@@ -39,7 +39,11 @@ pub fn sms_segments(text: &str) -> (SmsEncoding, usize, usize) {
         }
     }
     if gsm {
-        let segments = if gsm_units <= 160 { 1 } else { gsm_units.div_ceil(153) };
+        let segments = if gsm_units <= 160 {
+            1
+        } else {
+            gsm_units.div_ceil(153)
+        };
         return (SmsEncoding::Gsm7, gsm_units, segments);
     }
     let units: usize = text.chars().map(|c| c.len_utf16()).sum();

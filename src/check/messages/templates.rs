@@ -42,16 +42,17 @@ pub(crate) fn parse(field: &TemplateField) -> Result<Template, Box<Diagnostic>> 
     // The parser has panicked on odd input in the past; a panic there must
     // not take the compiler down.
     let result = std::panic::catch_unwind(|| Template::compile(src));
-    let err = match result {
-        Ok(Ok(t)) => return Ok(t),
-        Ok(Err(e)) => e,
-        Err(_) => {
-            return Err(Box::new(
+    let err =
+        match result {
+            Ok(Ok(t)) => return Ok(t),
+            Ok(Err(e)) => e,
+            Err(_) => return Err(Box::new(
                 Diagnostic::error("E0401", "this template could not be parsed", field.span)
-                    .with_help("check that every `{{` has a matching `}}` and every `{{#block}}` is closed"),
-            ))
-        }
-    };
+                    .with_help(
+                    "check that every `{{` has a matching `}}` and every `{{#block}}` is closed",
+                ),
+            )),
+        };
     let at = err
         .pos()
         .map(|(line, col)| offset_of(src, line, col))
@@ -216,14 +217,22 @@ impl Walker<'_> {
                             format!("`#{name}` takes 1 argument, found {}", h.params.len()),
                             self.span(tag),
                         )
-                        .with_help(format!("write `{{{{#{name} customer.first_name}}}}…{{{{/{name}}}}}`")),
+                        .with_help(format!(
+                            "write `{{{{#{name} customer.first_name}}}}…{{{{/{name}}}}}`"
+                        )),
                     );
                 }
                 let target = h.params.first().and_then(|p| match p {
                     Parameter::Path(p) => self.path(p, tag).map(|r| (r, path_raw(p))),
                     other => {
                         let ty = self.param(other, tag, false);
-                        Some((Resolved { ty, key: String::new() }, String::new()))
+                        Some((
+                            Resolved {
+                                ty,
+                                key: String::new(),
+                            },
+                            String::new(),
+                        ))
                     }
                 });
                 match name.as_str() {
@@ -243,24 +252,35 @@ impl Walker<'_> {
                     }
                     "each" => {
                         let (elem, key) = match &target {
-                            Some((r, raw)) => match r.ty.list_element() {
-                                Some(e) => (e, format!("{}[]", r.key)),
-                                None => {
-                                    let at = self.locate(tag, raw);
-                                    let d = Diagnostic::error(
+                            Some((r, raw)) => {
+                                match r.ty.list_element() {
+                                    Some(e) => (e, format!("{}[]", r.key)),
+                                    None => {
+                                        let at = self.locate(tag, raw);
+                                        let d = Diagnostic::error(
                                         "E0405",
                                         format!("`#each` needs a list, but `{raw}` is {}", r.ty.describe(self.model)),
                                         self.span(at),
                                     )
                                     .with_primary_label("not a list")
                                     .with_help("use `#with` to enter a record, or `#if` to test a value");
-                                    self.push(d);
-                                    (Ty::Any, format!("{}[]", r.key))
+                                        self.push(d);
+                                        (Ty::Any, format!("{}[]", r.key))
+                                    }
                                 }
-                            },
+                            }
                             None => (Ty::Any, String::new()),
                         };
-                        self.framed(Frame { ty: elem, key, is_each: true, block_param }, None, h);
+                        self.framed(
+                            Frame {
+                                ty: elem,
+                                key,
+                                is_each: true,
+                                block_param,
+                            },
+                            None,
+                            h,
+                        );
                     }
                     _ => {
                         let (ty, key) = match target {
@@ -268,14 +288,29 @@ impl Walker<'_> {
                             None => (Ty::Any, String::new()),
                         };
                         let guard = key.clone();
-                        self.framed(Frame { ty, key, is_each: false, block_param }, Some(guard), h);
+                        self.framed(
+                            Frame {
+                                ty,
+                                key,
+                                is_each: false,
+                                block_param,
+                            },
+                            Some(guard),
+                            h,
+                        );
                     }
                 }
             }
             other => {
                 let d = if helpers::lookup(other).is_some() {
-                    Diagnostic::error("E0407", format!("`{other}` is not a block helper"), self.span(tag))
-                        .with_help(format!("call it inline, without `#` and `{{{{/{other}}}}}`"))
+                    Diagnostic::error(
+                        "E0407",
+                        format!("`{other}` is not a block helper"),
+                        self.span(tag),
+                    )
+                    .with_help(format!(
+                        "call it inline, without `#` and `{{{{/{other}}}}}`"
+                    ))
                 } else {
                     self.unknown_helper(other, tag)
                 };
@@ -320,9 +355,12 @@ impl Walker<'_> {
     }
 
     fn is_guarded(&self, key: &str) -> bool {
-        self.guards
-            .iter()
-            .any(|g| key == g || key.strip_prefix(g.as_str()).is_some_and(|r| r.starts_with('.') || r.starts_with('[')))
+        self.guards.iter().any(|g| {
+            key == g
+                || key
+                    .strip_prefix(g.as_str())
+                    .is_some_and(|r| r.starts_with('.') || r.starts_with('['))
+        })
     }
 
     /// Checks a helper call and returns the type of what it produces.
@@ -335,8 +373,12 @@ impl Walker<'_> {
     ) -> Ty {
         let Some(sig) = helpers::lookup(name) else {
             let d = if helpers::BLOCK_HELPERS.contains(&name) {
-                Diagnostic::error("E0407", format!("`{name}` is a block helper"), self.span(tag))
-                    .with_help(format!("write `{{{{#{name} …}}}}…{{{{/{name}}}}}`"))
+                Diagnostic::error(
+                    "E0407",
+                    format!("`{name}` is a block helper"),
+                    self.span(tag),
+                )
+                .with_help(format!("write `{{{{#{name} …}}}}…{{{{/{name}}}}}`"))
             } else {
                 self.unknown_helper(name, tag)
             };
@@ -352,7 +394,11 @@ impl Walker<'_> {
             } else {
                 format!("{} or {}", sig.required, sig.params.len())
             };
-            let noun = if expected == "1" { "argument" } else { "arguments" };
+            let noun = if expected == "1" {
+                "argument"
+            } else {
+                "arguments"
+            };
             self.push(
                 Diagnostic::error(
                     "E0407",
@@ -380,7 +426,15 @@ impl Walker<'_> {
         }
     }
 
-    fn check_argument(&mut self, helper: &str, usage: &str, accepts: Accepts, p: &Parameter, ty: &Ty, tag: Range) {
+    fn check_argument(
+        &mut self,
+        helper: &str,
+        usage: &str,
+        accepts: Accepts,
+        p: &Parameter,
+        ty: &Ty,
+        tag: Range,
+    ) {
         let text = param_text(p);
         if accepts == Accepts::StringLiteral {
             let literal = match p {
@@ -410,7 +464,11 @@ impl Walker<'_> {
             self.push(
                 Diagnostic::error(
                     "E0408",
-                    format!("`{helper}` needs {}, but `{text}` is {}", accepts.describe(), ty.describe(self.model)),
+                    format!(
+                        "`{helper}` needs {}, but `{text}` is {}",
+                        accepts.describe(),
+                        ty.describe(self.model)
+                    ),
                     self.span(at),
                 )
                 .with_primary_label(format!("this is {}", ty.describe(self.model)))
@@ -432,8 +490,12 @@ impl Walker<'_> {
             if let Some(k) = keys.first() {
                 let at = self.locate(tag, &format!("{k}="));
                 self.push(
-                    Diagnostic::error("E0407", format!("`{helper}` takes no named arguments such as `{k}=`"), self.span(at))
-                        .with_help("remove the named argument"),
+                    Diagnostic::error(
+                        "E0407",
+                        format!("`{helper}` takes no named arguments such as `{k}=`"),
+                        self.span(at),
+                    )
+                    .with_help("remove the named argument"),
                 );
             }
             return;
@@ -448,15 +510,22 @@ impl Walker<'_> {
                 );
                 d = match did_you_mean(k, PLURAL_CATEGORIES.iter().copied()) {
                     Some(s) => d.with_help(format!("did you mean `{s}=`?")),
-                    None => d.with_help(format!("plural categories are {}", super::list_names(PLURAL_CATEGORIES))),
+                    None => d.with_help(format!(
+                        "plural categories are {}",
+                        super::list_names(PLURAL_CATEGORIES)
+                    )),
                 };
                 self.push(d);
             }
         }
         if !hash.contains_key("other") {
             self.push(
-                Diagnostic::error("E0409", format!("`{helper}` needs an `other=` text"), self.span(tag))
-                    .with_help("every locale uses `other`; add e.g. `other=\"# points\"`"),
+                Diagnostic::error(
+                    "E0409",
+                    format!("`{helper}` needs an `other=` text"),
+                    self.span(tag),
+                )
+                .with_help("every locale uses `other`; add e.g. `other=\"# points\"`"),
             );
         }
         let mut categories: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
@@ -520,7 +589,11 @@ impl Walker<'_> {
     fn path(&mut self, p: &Path, tag: Range) -> Option<Resolved> {
         match p {
             Path::Local((level, name, raw)) => {
-                let frame = self.frames.len().checked_sub(1 + level).and_then(|i| self.frames.get(i));
+                let frame = self
+                    .frames
+                    .len()
+                    .checked_sub(1 + level)
+                    .and_then(|i| self.frames.get(i));
                 let ty = match (frame, name.as_str()) {
                     (Some(f), "index") if f.is_each => Type::Int,
                     (Some(f), "first" | "last") if f.is_each => Type::Bool,
@@ -532,12 +605,20 @@ impl Walker<'_> {
                             "inside `{{#each}}` the local variables are `@index`, `@first` and `@last`".to_string()
                         };
                         self.push(
-                            Diagnostic::error("E0402", format!("unknown variable `{raw}`"), self.span(at)).with_help(help),
+                            Diagnostic::error(
+                                "E0402",
+                                format!("unknown variable `{raw}`"),
+                                self.span(at),
+                            )
+                            .with_help(help),
                         );
                         return None;
                     }
                 };
-                Some(Resolved { ty: Ty::Value(ty), key: raw.clone() })
+                Some(Resolved {
+                    ty: Ty::Value(ty),
+                    key: raw.clone(),
+                })
             }
             Path::Relative((_, raw)) => {
                 let parts = scope::split_path(raw);
@@ -547,7 +628,12 @@ impl Walker<'_> {
                         Some(r)
                     }
                     Err((index, err)) => {
-                        let at = self.locate_segment(tag, raw, &parts.segments, index);
+                        // `event` itself is the problem when no event is in scope.
+                        let at = if err == PathError::NoEvent {
+                            self.locate(tag, raw)
+                        } else {
+                            self.locate_segment(tag, raw, &parts.segments, index)
+                        };
                         let d = self.path_error(raw, err, at);
                         self.push(d);
                         None
@@ -564,15 +650,23 @@ impl Walker<'_> {
             PathError::UnknownVariable { name, candidates } => {
                 let d = Diagnostic::error("E0402", format!("unknown variable `{name}`"), span)
                     .with_primary_label("not in scope");
-                if self.model.attr_by_name(&name).is_some() || self.model.scores.iter().any(|s| s.name == name) {
-                    d.with_help(format!("customer attributes are under `customer`: write `customer.{name}`"))
+                if self.model.attr_by_name(&name).is_some()
+                    || self.model.scores.iter().any(|s| s.name == name)
+                {
+                    d.with_help(format!(
+                        "customer attributes are under `customer`: write `customer.{name}`"
+                    ))
                 } else if let Some(s) = did_you_mean(&name, candidates.iter().map(|c| c.as_str())) {
                     d.with_help(format!("did you mean `{s}`?"))
                 } else {
                     d.with_help("templates can use `customer.*`, `event.*`, `campaign.name` and `unsubscribe_url`")
                 }
             }
-            PathError::UnknownMember { parent, name, candidates } => {
+            PathError::UnknownMember {
+                parent,
+                name,
+                candidates,
+            } => {
                 let (code, what) = match &parent {
                     Ty::Customer => ("E0402", "attribute or score".to_string()),
                     Ty::Campaign => ("E0402", "property".to_string()),
@@ -587,7 +681,13 @@ impl Walker<'_> {
                 .with_primary_label(format!("unknown {what}"));
                 if let Ty::Event(Some(_)) = parent {
                     for s in self.sends {
-                        d = d.with_label(s.span, format!("sent here, where the event in scope is {}", parent.describe(self.model)));
+                        d = d.with_label(
+                            s.span,
+                            format!(
+                                "sent here, where the event in scope is {}",
+                                parent.describe(self.model)
+                            ),
+                        );
                     }
                 }
                 let root_name = scope::ROOT_NAMES.contains(&name.as_str());
@@ -605,8 +705,12 @@ impl Walker<'_> {
                 }
             }
             PathError::NoEvent => {
-                let mut d = Diagnostic::error("E0404", format!("`{raw}` is used where no event is in scope"), span)
-                    .with_primary_label("needs an event");
+                let mut d = Diagnostic::error(
+                    "E0404",
+                    format!("`{raw}` is used where no event is in scope"),
+                    span,
+                )
+                .with_primary_label("needs an event");
                 for s in self.sends {
                     d = d.with_label(s.span, "sent here, where no event is in scope");
                 }
@@ -617,7 +721,10 @@ impl Walker<'_> {
             }
             PathError::NotAnObject { parent, name } => Diagnostic::error(
                 "E0403",
-                format!("`{raw}` looks up `{name}` in {}, which has no fields", parent.describe(self.model)),
+                format!(
+                    "`{raw}` looks up `{name}` in {}, which has no fields",
+                    parent.describe(self.model)
+                ),
                 span,
             )
             .with_help("only records, events and `customer` have fields"),
@@ -702,7 +809,10 @@ pub(crate) fn offset_of(src: &str, line: usize, col: usize) -> usize {
     let mut offset = 0;
     for (i, l) in src.split_inclusive('\n').enumerate() {
         if i + 1 == line {
-            return offset + l.char_indices().nth(col.saturating_sub(1)).map_or(l.len(), |(b, _)| b);
+            return offset
+                + l.char_indices()
+                    .nth(col.saturating_sub(1))
+                    .map_or(l.len(), |(b, _)| b);
         }
         offset += l.len();
     }
@@ -758,7 +868,8 @@ fn find_name(src: &str, (start, end): Range, needle: &str, after_dot: bool) -> O
         let after = hay[e..].chars().next();
         let first_is_name = needle.chars().next().is_some_and(is_name);
         let last_is_name = needle.chars().next_back().is_some_and(is_name);
-        let ok_before = !first_is_name || !before.is_some_and(|c| is_name(c) || (c == '.' && !after_dot));
+        let ok_before =
+            !first_is_name || !before.is_some_and(|c| is_name(c) || (c == '.' && !after_dot));
         let ok_after = !last_is_name || !after.is_some_and(is_name);
         if ok_before && ok_after {
             return Some((start + s, start + e));
