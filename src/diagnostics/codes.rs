@@ -5,6 +5,7 @@
 pub mod channels;
 pub mod locales;
 pub mod templates;
+pub mod syntax;
 
 /// One registered code.
 #[derive(Clone, Copy, Debug)]
@@ -25,6 +26,7 @@ pub fn all() -> Vec<CodeInfo> {
     v.extend_from_slice(templates::CODES);
     v.extend_from_slice(locales::CODES);
     v.extend_from_slice(channels::CODES);
+    v.extend_from_slice(syntax::CODES);
     v.sort_by_key(|c| c.code);
     v
 }
