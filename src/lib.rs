@@ -3,8 +3,60 @@
 //! Stages, each reading only the previous stage's output:
 //! `source` (files) → `syntax` (AST) → `check` (resolved model) →
 //! `plan` / `render` / `simulate`.
+//!
+//! The public API is small: [`compile`] runs the stages over a project
+//! directory and returns everything they produced in a [`Compilation`];
+//! [`diagnostics::render`] turns its problems into text; [`cli`] is the
+//! command line built on top.
 
 pub mod check;
+pub mod cli;
 pub mod diagnostics;
+pub mod project;
 pub mod source;
 pub mod syntax;
+
+use std::path::Path;
+
+use diagnostics::Problems;
+use project::LoadError;
+use source::SourceMap;
+
+/// Everything the stages produced for one project. Each stage adds one
+/// field; a stage that failed for a file leaves that file out of its output
+/// and reports why in `problems`.
+#[derive(Debug)]
+pub struct Compilation {
+    /// Every `.camp` file, sorted by relative path.
+    pub sources: SourceMap,
+    /// One syntax tree per file that parsed.
+    pub files: Vec<syntax::ast::SourceFileAst>,
+    /// The resolved, typed project (built even when there are errors).
+    pub model: check::model::Model,
+    /// Diagnostics from every stage, unsorted.
+    pub problems: Problems,
+}
+
+/// Loads the project in `dir` and runs every stage over it. Problems in the
+/// campaigns are diagnostics in the result; only a project that cannot be
+/// read at all is an `Err`.
+pub fn compile(dir: &Path) -> Result<Compilation, LoadError> {
+    let sources = project::load(dir)?;
+    let mut problems = Problems::new();
+    let files = parse_project(&sources, &mut problems);
+    let model = check::check(&files, &mut problems);
+    Ok(Compilation {
+        sources,
+        files,
+        model,
+        problems,
+    })
+}
+
+// TODO(lead): switch to syntax::parse_project
+fn parse_project(
+    _sources: &SourceMap,
+    _problems: &mut Problems,
+) -> Vec<syntax::ast::SourceFileAst> {
+    Vec::new()
+}

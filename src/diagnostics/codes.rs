@@ -6,6 +6,7 @@ pub mod channels;
 pub mod locales;
 pub mod templates;
 pub mod syntax;
+pub mod project;
 
 /// One registered code.
 #[derive(Clone, Copy, Debug)]
@@ -27,6 +28,7 @@ pub fn all() -> Vec<CodeInfo> {
     v.extend_from_slice(locales::CODES);
     v.extend_from_slice(channels::CODES);
     v.extend_from_slice(syntax::CODES);
+    v.extend_from_slice(project::CODES);
     v.sort_by_key(|c| c.code);
     v
 }

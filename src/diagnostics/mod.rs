@@ -6,6 +6,7 @@
 //! them at the end.
 
 pub mod codes;
+pub mod render;
 
 use crate::source::Span;
 

@@ -1,0 +1,95 @@
+//! The command line: one module per command, one enum variant each.
+//!
+//! Adding a command is: a module with an `Args` struct (clap derive) and a
+//! `run(&Args) -> Exit` function, a `mod` line and a variant of [`Command`],
+//! and one arm in [`run`]. Commands print through [`output`] (never
+//! `println!`, which panics on a closed pipe) and return an [`Exit`].
+
+mod check;
+mod explain;
+mod output;
+mod report;
+
+use std::ffi::OsString;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+pub use report::{DiagnosticArgs, Format};
+
+/// The exit codes, part of the interface: scripts and CI rely on them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Exit {
+    /// 0: no errors (and no warnings under `--deny warnings`).
+    Clean,
+    /// 1: the campaigns have errors, or warnings under `--deny warnings`.
+    Problems,
+    /// 2: the tool could not run: bad arguments, unreadable project.
+    Usage,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(exit: Exit) -> ExitCode {
+        match exit {
+            Exit::Clean => ExitCode::SUCCESS,
+            Exit::Problems => ExitCode::from(1),
+            Exit::Usage => ExitCode::from(2),
+        }
+    }
+}
+
+/// Compiles lifecycle marketing campaigns written in `.camp` files.
+#[derive(Debug, Parser)]
+#[command(name = "campaignc", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Parse and type-check every .camp file under DIR.
+    Check(check::Args),
+    /// Print the long explanation of a diagnostic code.
+    Explain(explain::Args),
+}
+
+/// Runs the command line given by the process arguments.
+pub fn main() -> ExitCode {
+    run(std::env::args_os())
+}
+
+/// Runs a command line (the first item is the program name). clap's own
+/// errors keep clap's exit codes: 2 for usage errors, 0 for `--help` and
+/// `--version`.
+pub fn run<I, T>(args: I) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(err) => {
+            // If even the usage message cannot be written there is nobody
+            // to tell; the exit code still says what happened.
+            let _ = err.print();
+            return ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(2));
+        }
+    };
+    let exit = match &cli.command {
+        Command::Check(args) => check::run(args),
+        Command::Explain(args) => explain::run(args),
+    };
+    exit.into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,92 @@
+//! Options every command that reports diagnostics shares (`--format`,
+//! `--deny`), and printing the diagnostics in the chosen format.
+
+use clap::ValueEnum;
+
+use super::{output, Exit};
+use crate::diagnostics::render::{self, HumanOptions};
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::source::SourceMap;
+
+/// How diagnostics are printed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Graphical reports with source excerpts, on stderr.
+    #[default]
+    Human,
+    /// One JSON document on stdout.
+    Json,
+    /// GitHub Actions annotations on stdout.
+    Github,
+}
+
+/// What `--deny` can turn into errors.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Deny {
+    /// Any warning makes the command fail (exit 1).
+    Warnings,
+}
+
+/// `--format` and `--deny`, flattened into each command that reports.
+#[derive(Clone, Debug, Default, clap::Args)]
+pub struct DiagnosticArgs {
+    /// Output format for diagnostics.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Fail on warnings too (`--deny warnings`).
+    #[arg(long, value_enum, value_name = "WHAT")]
+    pub deny: Vec<Deny>,
+}
+
+impl DiagnosticArgs {
+    fn deny_warnings(&self) -> bool {
+        self.deny.contains(&Deny::Warnings)
+    }
+}
+
+/// Prints `diags` (already sorted) in the chosen format: human text to
+/// stderr, machine formats to stdout. Returns the exit code they imply.
+pub fn report(diags: &[Diagnostic], sources: &SourceMap, args: &DiagnosticArgs) -> Exit {
+    match args.format {
+        Format::Human => output::stderr(&render::human(
+            diags,
+            sources,
+            &HumanOptions::for_terminal(),
+        )),
+        Format::Json => output::stdout(&render::json(diags, sources)),
+        Format::Github => output::stdout(&render::github(diags, sources)),
+    }
+    exit_for(diags, args.deny_warnings())
+}
+
+/// 1 when there are errors, or warnings under `--deny warnings`; else 0.
+fn exit_for(diags: &[Diagnostic], deny_warnings: bool) -> Exit {
+    let fails = |d: &Diagnostic| match d.severity {
+        Severity::Error => true,
+        Severity::Warning => deny_warnings,
+    };
+    if diags.iter().any(fails) {
+        Exit::Problems
+    } else {
+        Exit::Clean
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Span;
+
+    #[test]
+    fn warnings_fail_only_when_denied_and_errors_always_fail() {
+        let warning = Diagnostic::warning("W0901", "w", Span::default());
+        let error = Diagnostic::error("E0901", "e", Span::default());
+        assert_eq!(exit_for(&[], true), Exit::Clean);
+        assert_eq!(exit_for(std::slice::from_ref(&warning), false), Exit::Clean);
+        assert_eq!(
+            exit_for(std::slice::from_ref(&warning), true),
+            Exit::Problems
+        );
+        assert_eq!(exit_for(&[error], false), Exit::Problems);
+    }
+}

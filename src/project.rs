@@ -1,0 +1,258 @@
+//! Loading a project: every `*.camp` file under a directory, in a
+//! deterministic order.
+//!
+//! Files are sorted by their path relative to the project directory (with
+//! `/` separators) before they get [`FileId`](crate::source::FileId)s, so ids,
+//! diagnostics and plans do not depend on the order the OS lists a directory.
+
+use std::fmt;
+use std::path::{Component, Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::source::SourceMap;
+
+/// Why a project could not be loaded. These are not diagnostics about the
+/// campaigns: the tool could not run (exit code 2).
+#[derive(Debug)]
+pub enum LoadError {
+    /// The project directory does not exist.
+    MissingDir { path: PathBuf },
+    /// The project path exists but is not a directory.
+    NotADir { path: PathBuf },
+    /// A directory could not be listed (permissions, I/O).
+    UnreadableDir { path: PathBuf, error: String },
+    /// A `.camp` file could not be read.
+    UnreadableFile {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+    /// A `.camp` file is not UTF-8 text.
+    NotUtf8 { path: PathBuf, offset: usize },
+}
+
+impl LoadError {
+    /// The path the error is about.
+    pub fn path(&self) -> &Path {
+        match self {
+            LoadError::MissingDir { path }
+            | LoadError::NotADir { path }
+            | LoadError::UnreadableDir { path, .. }
+            | LoadError::UnreadableFile { path, .. }
+            | LoadError::NotUtf8 { path, .. } => path,
+        }
+    }
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LoadError::MissingDir { path } => {
+                write!(f, "project directory `{}` does not exist", path.display())
+            }
+            LoadError::NotADir { path } => {
+                write!(f, "`{}` is not a directory", path.display())
+            }
+            LoadError::UnreadableDir { path, error } => {
+                write!(f, "cannot read directory `{}`: {error}", path.display())
+            }
+            LoadError::UnreadableFile { path, error } => {
+                write!(f, "cannot read `{}`: {error}", path.display())
+            }
+            LoadError::NotUtf8 { path, offset } => write!(
+                f,
+                "`{}` is not valid UTF-8 text (first bad byte at offset {offset}); save it as UTF-8",
+                path.display()
+            ),
+        }
+    }
+}
+
+impl std::error::Error for LoadError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            LoadError::UnreadableFile { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+}
+
+/// Reads every `*.camp` file under `dir` (recursively, not following hidden
+/// directories; symlinks are followed and loops detected), sorted by
+/// relative path. An empty map means the directory holds no `.camp` file,
+/// which is for the caller to warn about, not an I/O error.
+pub fn load(dir: &Path) -> Result<SourceMap, LoadError> {
+    let root = clean(dir);
+    match std::fs::metadata(&root) {
+        Ok(meta) if meta.is_dir() => {}
+        Ok(_) => return Err(LoadError::NotADir { path: root }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(LoadError::MissingDir { path: root })
+        }
+        Err(e) => {
+            return Err(LoadError::UnreadableDir {
+                path: root,
+                error: e.to_string(),
+            })
+        }
+    }
+
+    let mut found: Vec<(String, PathBuf)> = Vec::new();
+    let walker = WalkDir::new(&root)
+        .follow_links(true)
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            // A symlink loop is skipped: the files are reached another way.
+            Err(e) if e.loop_ancestor().is_some() => continue,
+            Err(e) => {
+                let path = e.path().map_or_else(|| root.clone(), Path::to_path_buf);
+                return Err(LoadError::UnreadableDir {
+                    path,
+                    error: e
+                        .io_error()
+                        .map_or_else(|| e.to_string(), |io| io.to_string()),
+                });
+            }
+        };
+        let is_camp = entry.path().extension().is_some_and(|ext| ext == "camp");
+        if !entry.file_type().is_file() || !is_camp {
+            continue;
+        }
+        let relative = entry.path().strip_prefix(&root).unwrap_or(entry.path());
+        // Shown paths are the project directory as given joined with the
+        // relative path; `./a.camp` shows as `a.camp`.
+        let shown = if root == Path::new(".") {
+            relative.to_path_buf()
+        } else {
+            entry.path().to_path_buf()
+        };
+        found.push((slash_path(relative), shown));
+    }
+    found.sort();
+
+    let mut map = SourceMap::new();
+    for (relative, disk_path) in found {
+        let bytes = std::fs::read(&disk_path).map_err(|error| LoadError::UnreadableFile {
+            path: disk_path.clone(),
+            error,
+        })?;
+        let text = String::from_utf8(bytes).map_err(|e| LoadError::NotUtf8 {
+            path: disk_path.clone(),
+            offset: e.utf8_error().valid_up_to(),
+        })?;
+        map.add(relative, &disk_path, text);
+    }
+    Ok(map)
+}
+
+/// `.git`, `.cache`, …: never part of a project.
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.to_str().is_some_and(|n| n.starts_with('.'))
+}
+
+/// The path without `.` components, so `./campaigns` shows as `campaigns`.
+fn clean(dir: &Path) -> PathBuf {
+    let cleaned: PathBuf = dir
+        .components()
+        .filter(|c| !matches!(c, Component::CurDir))
+        .collect();
+    if cleaned.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        cleaned
+    }
+}
+
+/// A relative path with `/` separators on every OS.
+fn slash_path(path: &Path) -> String {
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    fn write(root: &Path, rel: &str, text: &[u8]) {
+        let path = root.join(rel);
+        fs::create_dir_all(path.parent().expect("has parent")).expect("mkdir");
+        fs::write(path, text).expect("write");
+    }
+
+    #[test]
+    fn loads_camp_files_recursively_sorted_skipping_hidden_dirs_and_other_files() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        write(root, "z.camp", b"// z");
+        write(root, "a/b.camp", b"// a/b");
+        write(root, "a.camp", b"// a");
+        write(root, "notes.md", b"not a campaign");
+        write(root, ".git/x.camp", b"// hidden");
+        write(root, "a/.cache/y.camp", b"// hidden too");
+        let map = load(root).expect("loads");
+        let paths: Vec<&str> = map.files().iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(paths, ["a.camp", "a/b.camp", "z.camp"]);
+        assert_eq!(map.files()[1].text, "// a/b");
+        assert_eq!(map.files()[1].disk_path, root.join("a").join("b.camp"));
+        for (i, f) in map.files().iter().enumerate() {
+            assert_eq!(f.id.0 as usize, i);
+        }
+    }
+
+    #[test]
+    fn an_empty_directory_is_an_empty_map_not_an_error() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        assert!(load(dir.path()).expect("loads").files().is_empty());
+    }
+
+    #[test]
+    fn a_missing_directory_names_the_path() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let missing = dir.path().join("nope");
+        let err = load(&missing).expect_err("missing");
+        assert!(matches!(err, LoadError::MissingDir { .. }));
+        assert!(err.to_string().contains("nope"), "{err}");
+        assert!(err.to_string().contains("does not exist"), "{err}");
+    }
+
+    #[test]
+    fn a_file_is_not_a_project_directory() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        write(dir.path(), "one.camp", b"");
+        let err = load(&dir.path().join("one.camp")).expect_err("not a dir");
+        assert!(matches!(err, LoadError::NotADir { .. }), "{err}");
+    }
+
+    #[test]
+    fn a_non_utf8_file_names_the_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        write(dir.path(), "bad.camp", b"ok \xff\xfe");
+        let err = load(dir.path()).expect_err("not utf-8");
+        assert!(matches!(err, LoadError::NotUtf8 { offset: 3, .. }), "{err}");
+        assert!(err.to_string().contains("bad.camp"), "{err}");
+    }
+
+    #[test]
+    fn dot_components_are_dropped_from_shown_paths() {
+        assert_eq!(clean(Path::new("./campaigns")), PathBuf::from("campaigns"));
+        assert_eq!(clean(Path::new(".")), PathBuf::from("."));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlink_loops_are_skipped() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        write(dir.path(), "sub/a.camp", b"// a");
+        std::os::unix::fs::symlink(dir.path(), dir.path().join("sub").join("loop"))
+            .expect("symlink");
+        let map = load(dir.path()).expect("loads despite the loop");
+        let paths: Vec<&str> = map.files().iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(paths, ["sub/a.camp"]);
+    }
+}
