@@ -13,6 +13,7 @@ pub mod check;
 pub mod cli;
 pub mod diagnostics;
 pub mod project;
+pub mod render;
 pub mod source;
 pub mod syntax;
 
