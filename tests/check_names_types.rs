@@ -10,7 +10,11 @@ use common::{check_project, summary};
 fn language_examples_together_have_no_errors() {
     let (diags, sources, model) = check_project("language_examples");
     let errors: Vec<_> = diags.iter().filter(|d| d.is_error()).cloned().collect();
-    assert!(errors.is_empty(), "unexpected errors:\n{}", summary(&errors, &sources));
+    assert!(
+        errors.is_empty(),
+        "unexpected errors:\n{}",
+        summary(&errors, &sources)
+    );
     assert_eq!(model.campaigns.len(), 1);
     assert_eq!(model.tests.len(), 3);
 }

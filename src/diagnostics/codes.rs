@@ -4,9 +4,9 @@
 
 pub mod channels;
 pub mod locales;
-pub mod templates;
-pub mod syntax;
 pub mod project;
+pub mod syntax;
+pub mod templates;
 
 /// One registered code.
 #[derive(Clone, Copy, Debug)]

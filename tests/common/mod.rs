@@ -11,7 +11,9 @@ use std::path::{Path, PathBuf};
 
 /// The absolute path of a directory under `tests/fixtures/`.
 pub fn fixture_path(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(rel)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(rel)
 }
 
 /// Parses and checks every `.camp` file of `dir` (relative to
@@ -37,7 +39,14 @@ pub fn check_fixture(dir: &str) -> (Vec<Diagnostic>, SourceMap) {
 /// made relative to the fixture directory so snapshots do not depend on
 /// where the repository is checked out.
 pub fn render_plain(diags: &[Diagnostic], sources: &SourceMap) -> String {
-    let text = human(diags, sources, &HumanOptions { color: false, width: 100 });
+    let text = human(
+        diags,
+        sources,
+        &HumanOptions {
+            color: false,
+            width: 100,
+        },
+    );
     let root = format!("{}/", fixture_path("").display());
     text.replace(&root, "")
 }

@@ -4,11 +4,12 @@
 
 use crate::check::model::{Category, Channel, MessageDef, Model, TemplateField, Type};
 use crate::diagnostics::Diagnostic;
+use crate::render::{Escape, RenderOptions, Renderer};
 
 use super::samples::{self, Mode};
 use super::scope::EventScope;
-use super::sms::{sms_segments, SmsEncoding};
 use super::{did_you_mean, list_names, ParsedField, SendSite};
+use crate::render::{sms_segments, SmsEncoding};
 
 /// The fields a channel accepts (`from` and `method` are settings the
 /// resolver keeps apart; they are listed so they are never "unknown").
@@ -45,6 +46,7 @@ fn length_limit(channel: Channel, field: &str) -> Option<usize> {
 
 pub(crate) fn check_message(
     model: &Model,
+    renderer: &Renderer,
     message: &MessageDef,
     sends: &[&SendSite],
     parsed: &[ParsedField],
@@ -73,13 +75,17 @@ pub(crate) fn check_message(
         }
         for &scope in &scopes {
             match (message.channel, p.field.name.as_str()) {
-                (Channel::Sms, "body") => check_sms(model, message, p, template, scope, out),
+                (Channel::Sms, "body") => {
+                    let text = sample_text(model, renderer, message, p, template, scope);
+                    check_sms(message, p, &text, out)
+                }
                 (Channel::Webhook, "body") => {
-                    check_webhook_body(model, message, p, template, scope, out)
+                    check_webhook_body(model, renderer, message, p, template, scope, out)
                 }
                 (channel, name) => {
                     if let Some(limit) = length_limit(channel, name) {
-                        check_length(model, message, p, template, scope, limit, out);
+                        let text = sample_text(model, renderer, message, p, template, scope);
+                        check_length(message, p, &text, limit, out);
                     }
                 }
             }
@@ -248,16 +254,45 @@ fn check_compliance(
     }
 }
 
-fn check_sms(
+/// The locale a field is rendered in: its block's, else the message's
+/// first, else the project default.
+fn render_locale(model: &Model, message: &MessageDef, p: &ParsedField) -> String {
+    let tag = p
+        .locale
+        .or(message.locales.first().map(|l| l.locale.as_str()))
+        .unwrap_or(&model.defaults.locale);
+    if crate::render::is_valid_locale(tag) {
+        tag.to_string()
+    } else {
+        "en".to_string()
+    }
+}
+
+/// A field rendered as text with sample values by the real renderer (in
+/// the field's locale), or by the sample renderer if that fails.
+fn sample_text(
     model: &Model,
+    renderer: &Renderer,
     message: &MessageDef,
     p: &ParsedField,
     template: &handlebars::template::Template,
     scope: EventScope,
-    out: &mut Vec<Diagnostic>,
-) {
-    let rendered = samples::render(model, template, &p.field.source, scope, Mode::Text);
-    let (encoding, units, segments) = sms_segments(&rendered.text);
+) -> String {
+    let data = samples::sample_data(model, scope, Mode::Text);
+    let opts = RenderOptions {
+        locale: render_locale(model, message, p),
+        timezone: "UTC".into(),
+        escape: Escape::None,
+    };
+    match renderer.render(&p.field.source, &data, &opts) {
+        Ok(text) => text,
+        Err(_) => samples::render(model, template, &p.field.source, scope, Mode::Text).text,
+    }
+}
+
+fn check_sms(message: &MessageDef, p: &ParsedField, text: &str, out: &mut Vec<Diagnostic>) {
+    let count = sms_segments(text);
+    let (encoding, units, segments) = (count.encoding, count.units, count.segments);
     if segments <= 1 {
         return;
     }
@@ -269,7 +304,10 @@ fn check_sms(
     let message_text = format!(
         "{} is {segments} SMS segments ({}, {units} characters with sample values)",
         version_name(message, p.locale),
-        encoding.as_str()
+        match encoding {
+            SmsEncoding::Gsm7 => "GSM-7",
+            SmsEncoding::Ucs2 => "UCS-2",
+        }
     );
     let mut d = if error {
         Diagnostic::error(code, message_text, p.field.span)
@@ -278,10 +316,9 @@ fn check_sms(
     };
     let why = match encoding {
         SmsEncoding::Ucs2 => {
-            let culprit = rendered
-                .text
+            let culprit = text
                 .chars()
-                .find(|c| sms_segments(&c.to_string()).0 == SmsEncoding::Ucs2)
+                .find(|c| sms_segments(&c.to_string()).encoding == SmsEncoding::Ucs2)
                 .unwrap_or(' ');
             format!("`{culprit}` is not in the GSM-7 alphabet, so the text is UCS-2: 70 characters fit one segment, 67 each when split")
         }
@@ -299,16 +336,13 @@ fn check_sms(
 }
 
 fn check_length(
-    model: &Model,
     message: &MessageDef,
     p: &ParsedField,
-    template: &handlebars::template::Template,
-    scope: EventScope,
+    text: &str,
     limit: usize,
     out: &mut Vec<Diagnostic>,
 ) {
-    let rendered = samples::render(model, template, &p.field.source, scope, Mode::Text);
-    let count = rendered.text.chars().count();
+    let count = text.chars().count();
     if count <= limit {
         return;
     }
@@ -349,18 +383,45 @@ fn check_webhook_url(message: &MessageDef, field: &TemplateField, out: &mut Vec<
     );
 }
 
+/// The body rendered by the real renderer with JSON escaping and samples
+/// whose strings carry `"` and `\` must parse as JSON. Where it breaks is
+/// found with the sample renderer, which maps output back to the template.
 fn check_webhook_body(
     model: &Model,
+    renderer: &Renderer,
     message: &MessageDef,
     p: &ParsedField,
     template: &handlebars::template::Template,
     scope: EventScope,
     out: &mut Vec<Diagnostic>,
 ) {
-    let rendered = samples::render(model, template, &p.field.source, scope, Mode::Json);
-    let err = match serde_json::from_str::<serde_json::Value>(&rendered.text) {
-        Ok(_) => return,
-        Err(e) => e,
+    let data = samples::sample_data(model, scope, Mode::Json);
+    let opts = RenderOptions {
+        locale: render_locale(model, message, p),
+        timezone: "UTC".into(),
+        escape: Escape::Json,
+    };
+    let real = renderer.render(&p.field.source, &data, &opts).ok();
+    let mapped = samples::render(model, template, &p.field.source, scope, Mode::Json);
+    let verdict = |text: &str| serde_json::from_str::<serde_json::Value>(text).err();
+    let err = match &real {
+        Some(text) => match verdict(text) {
+            None => return,
+            Some(e) => e,
+        },
+        None => match verdict(&mapped.text) {
+            None => return,
+            Some(e) => e,
+        },
+    };
+    // Locate the break with the mapped render when it agrees that the body
+    // is broken; otherwise point at the start of the body.
+    let (rendered, err) = match verdict(&mapped.text) {
+        Some(e) => (mapped, e),
+        None => (
+            samples::Rendered::unmapped(real.clone().unwrap_or_default()),
+            err,
+        ),
     };
     let at_out = if err.is_eof() {
         rendered.text.len()

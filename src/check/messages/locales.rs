@@ -5,8 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use icu_locale_core::Locale;
-use icu_plurals::{PluralCategory, PluralRules};
+use crate::render::plural_categories;
 
 use crate::check::model::{CampaignId, MessageDef, Model};
 use crate::diagnostics::Diagnostic;
@@ -14,8 +13,9 @@ use crate::source::Span;
 
 use super::{list_names, ParsedField, SendSite};
 
-/// Whether `tag` is a well-formed BCP 47 tag with a real-looking language
-/// (2–3 letters), e.g. `en`, `zh-Hant`, `pt-BR`.
+/// Whether `tag` is a well-formed BCP 47 tag ([`crate::render::is_valid_locale`])
+/// with a real-looking language (2–3 letters), e.g. `en`, `zh-Hant`,
+/// `pt-BR`: `english` is well-formed BCP 47 but surely a mistake.
 pub fn is_valid_locale(tag: &str) -> bool {
     if tag.contains('_') {
         return false;
@@ -24,7 +24,7 @@ pub fn is_valid_locale(tag: &str) -> bool {
         .split('-')
         .next()
         .is_some_and(|l| (2..=3).contains(&l.len()) && l.chars().all(|c| c.is_ascii_alphabetic()));
-    language_ok && Locale::try_from_str(tag).is_ok()
+    language_ok && crate::render::is_valid_locale(tag)
 }
 
 /// The diagnostic for an invalid locale tag at `span`, or `None` when the
@@ -46,30 +46,6 @@ pub fn check_locale_tag(tag: &str, span: Span) -> Option<Diagnostic> {
     } else {
         d.with_help("use a language code, optionally with a script or region: `en`, `vi`, `cs`, `zh-Hant`, `pt-BR`")
     })
-}
-
-/// The CLDR cardinal plural categories `locale` uses, in CLDR order
-/// (`zero one two few many other`). `["other"]` when unknown.
-pub fn plural_categories(locale: &str) -> Vec<&'static str> {
-    let rules = Locale::try_from_str(locale)
-        .ok()
-        .and_then(|l| PluralRules::try_new_cardinal((&l).into()).ok());
-    let Some(rules) = rules else {
-        return vec!["other"];
-    };
-    let found: Vec<PluralCategory> = rules.categories().collect();
-    [
-        (PluralCategory::Zero, "zero"),
-        (PluralCategory::One, "one"),
-        (PluralCategory::Two, "two"),
-        (PluralCategory::Few, "few"),
-        (PluralCategory::Many, "many"),
-        (PluralCategory::Other, "other"),
-    ]
-    .into_iter()
-    .filter(|(c, _)| found.contains(c))
-    .map(|(_, n)| n)
-    .collect()
 }
 
 fn same_locale(a: &str, b: &str) -> bool {

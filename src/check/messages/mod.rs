@@ -13,27 +13,27 @@ mod helpers;
 mod locales;
 mod samples;
 mod scope;
-mod sms;
 mod templates;
 
 use crate::check::model::{
     CampaignId, EventId, MessageDef, MessageId, Model, StepDef, StepKindDef,
 };
 use crate::diagnostics::{Diagnostic, Problems};
+use crate::render::Renderer;
 use crate::source::Span;
 use handlebars::template::Template;
 
 pub use locales::{check_locale_tag, is_valid_locale};
-pub use sms::{sms_segments, SmsEncoding};
 
 /// Checks every message of the model and reports into `problems`.
 pub fn check_messages(model: &Model, problems: &mut Problems) {
     let sends = collect_sends(model);
+    let renderer = Renderer::new();
     let mut out = Vec::new();
     for (index, message) in model.messages.iter().enumerate() {
         let id = MessageId(index as u32);
         let my_sends: Vec<&SendSite> = sends.iter().filter(|s| s.message == id).collect();
-        check_message(model, message, &my_sends, &mut out);
+        check_message(model, &renderer, message, &my_sends, &mut out);
     }
     for d in merge_duplicates(out) {
         problems.push(d);
@@ -115,6 +115,7 @@ pub(crate) struct ParsedField<'m> {
 
 fn check_message(
     model: &Model,
+    renderer: &Renderer,
     message: &MessageDef,
     sends: &[&SendSite],
     out: &mut Vec<Diagnostic>,
@@ -178,7 +179,7 @@ fn check_message(
         }
     }
     locales::check_message(model, message, sends, &parsed, out);
-    channels::check_message(model, message, sends, &parsed, out);
+    channels::check_message(model, renderer, message, sends, &parsed, out);
 }
 
 /// Reports each problem once: diagnostics that are the same problem at the

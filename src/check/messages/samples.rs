@@ -1,14 +1,18 @@
-//! Sample values derived from types, and a renderer that fills a template
-//! with them. Length and segment limits and the webhook JSON check use it,
-//! so their verdicts depend only on the schema, never on personas.
+//! Sample values derived from types. Length and segment limits and the
+//! webhook JSON check render templates with them (through the real
+//! [`crate::render::Renderer`]), so their verdicts depend only on the
+//! schema, never on personas.
 //!
-//! The rendered text keeps a map back to template offsets, so a problem
-//! found in the output (a JSON syntax error) points into the template.
+//! [`render`] is a second, simpler renderer over the same samples that
+//! keeps a map from output offsets back to template offsets: when the real
+//! output is not valid JSON, it finds where in the template the JSON
+//! breaks.
 
 use handlebars::template::{HelperTemplate, Parameter, Template, TemplateElement};
 use handlebars::{JsonValue, Path};
 
 use crate::check::model::{Model, Type};
+use crate::render::value;
 
 use super::scope::{self, EventScope, Frame, Ty};
 use super::templates::{offset_of, tag_end};
@@ -22,6 +26,57 @@ pub(crate) enum Mode {
     /// double quote and a backslash; `{{x}}` output is JSON-escaped,
     /// `{{{x}}}` is not.
     Json,
+}
+
+/// Template data (per [`crate::render::value`]) with a sample for every
+/// customer attribute and score, and for every property of the event in
+/// scope: records complete, lists with one element.
+pub(crate) fn sample_data(model: &Model, event: EventScope, mode: Mode) -> JsonValue {
+    let mut customer = serde_json::Map::new();
+    for a in &model.schema.attrs {
+        customer.insert(a.name.clone(), sample_json(model, &a.ty, mode, 0));
+    }
+    for s in &model.scores {
+        customer.insert(s.name.clone(), value::int(42));
+    }
+    let event = match event {
+        EventScope::Sent(Some(e)) => Some(
+            model
+                .event(e)
+                .fields
+                .iter()
+                .map(|f| (f.name.clone(), sample_json(model, &f.ty, mode, 0)))
+                .collect(),
+        ),
+        _ => None,
+    };
+    let name = sample_value(&Type::String, mode);
+    value::root(customer, event, &name, &sample_value(&Type::Url, mode))
+}
+
+/// The sample of one value as template data.
+fn sample_json(model: &Model, t: &Type, mode: Mode, depth: usize) -> JsonValue {
+    match t {
+        Type::Bool => value::boolean(true),
+        Type::Int => value::int(42),
+        Type::Decimal => value::decimal(19.9),
+        Type::Money(c) => match mode {
+            Mode::Text => value::money("59.90", c),
+            Mode::Json => value::money("1234.50", c),
+        },
+        Type::List(e) => value::list(vec![sample_json(model, e, mode, depth + 1)]),
+        // Records cannot nest forever in a valid schema; the depth guard
+        // keeps a broken one from recursing.
+        Type::Record(r) if depth < 16 => value::record(
+            model
+                .record(*r)
+                .fields
+                .iter()
+                .map(|f| (f.name.clone(), sample_json(model, &f.ty, mode, depth + 1))),
+        ),
+        Type::Optional(t) => sample_json(model, t, mode, depth),
+        t => value::text(&sample_value(t, mode)),
+    }
 }
 
 /// The sample text of a value of type `t`.
@@ -74,6 +129,14 @@ pub(crate) struct Rendered {
 }
 
 impl Rendered {
+    /// Output with no map: every offset maps to the template's start.
+    pub fn unmapped(text: String) -> Rendered {
+        Rendered {
+            text,
+            map: Vec::new(),
+        }
+    }
+
     /// The template offset that produced output offset `out`.
     pub fn template_offset(&self, out: usize) -> usize {
         let i = self.map.partition_point(|&(o, _, _)| o <= out);
@@ -135,7 +198,9 @@ impl SampleRenderer<'_> {
                     let at = at.unwrap_or(self.cursor);
                     let value = self.expression(h);
                     let value = match (self.mode, el) {
-                        (Mode::Json, TemplateElement::Expression(_)) => json_escape(&value),
+                        (Mode::Json, TemplateElement::Expression(_)) => {
+                            crate::render::json_escape(&value)
+                        }
                         _ => value,
                     };
                     self.emit(&value, at, false);
@@ -296,15 +361,4 @@ impl SampleRenderer<'_> {
             _ => sample_value(&Type::String, self.mode),
         }
     }
-}
-
-/// Escapes text for the inside of a JSON string, as the renderer's JSON
-/// escape does.
-pub(crate) fn json_escape(s: &str) -> String {
-    let quoted = serde_json::to_string(s).unwrap_or_default();
-    quoted
-        .strip_prefix('"')
-        .and_then(|q| q.strip_suffix('"'))
-        .unwrap_or("")
-        .to_string()
 }

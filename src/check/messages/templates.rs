@@ -12,9 +12,10 @@ use crate::check::model::{Model, TemplateField, Type};
 use crate::diagnostics::Diagnostic;
 use crate::source::Span;
 
-use super::helpers::{self, Accepts, DATE_FORMATS, PLURAL_CATEGORIES};
+use super::helpers::{self, PLURAL_CATEGORIES};
 use super::scope::{self, EventScope, Frame, PathError, Resolved, Ty};
 use super::{did_you_mean, SendSite};
+use crate::render::HelperSpec;
 
 /// What one walk of a template found.
 #[derive(Clone, Debug, Default)]
@@ -388,11 +389,11 @@ impl Walker<'_> {
             }
             return Ty::Any;
         };
-        if params.len() < sig.required || params.len() > sig.params.len() {
-            let expected = if sig.required == sig.params.len() {
-                format!("{}", sig.required)
+        if params.len() < sig.min_args || params.len() > sig.max_args {
+            let expected = if sig.min_args == sig.max_args {
+                format!("{}", sig.min_args)
             } else {
-                format!("{} or {}", sig.required, sig.params.len())
+                format!("{} or {}", sig.min_args, sig.max_args)
             };
             let noun = if expected == "1" {
                 "argument"
@@ -405,7 +406,7 @@ impl Walker<'_> {
                     format!("`{name}` takes {expected} {noun}, found {}", params.len()),
                     self.span(tag),
                 )
-                .with_help(format!("write `{}`", sig.usage)),
+                .with_help(format!("write `{}`", helpers::usage(name))),
             );
         }
         let mut types = Vec::new();
@@ -414,12 +415,12 @@ impl Walker<'_> {
             // makes safe.
             let bare_ok = name == "default" && i == 0;
             let ty = self.param(p, tag, !bare_ok);
-            if let Some(accepts) = sig.params.get(i) {
-                self.check_argument(name, sig.usage, *accepts, p, &ty, tag);
+            if i < sig.max_args {
+                self.check_argument(sig, i, p, &ty, tag);
             }
             types.push(ty);
         }
-        self.check_hash(name, sig.takes_hash, hash, tag);
+        self.check_hash(sig, hash, tag);
         match name {
             "default" => types.into_iter().next().map(strip).unwrap_or(Ty::Any),
             _ => Ty::Value(Type::String),
@@ -428,22 +429,19 @@ impl Walker<'_> {
 
     fn check_argument(
         &mut self,
-        helper: &str,
-        usage: &str,
-        accepts: Accepts,
+        sig: &HelperSpec,
+        index: usize,
         p: &Parameter,
         ty: &Ty,
         tag: Range,
     ) {
+        let helper = sig.name;
         let text = param_text(p);
-        if accepts == Accepts::StringLiteral {
-            let literal = match p {
-                Parameter::Literal(JsonValue::String(s)) => Some(s.as_str()),
-                _ => None,
-            };
-            let ok = match (helper, literal) {
-                ("date", Some(f)) => DATE_FORMATS.contains(&f),
-                (_, Some(_)) => true,
+        if helpers::is_literal(sig, index) {
+            let ok = match p {
+                Parameter::Literal(JsonValue::String(s)) => {
+                    sig.literals.is_empty() || sig.literals.contains(&s.as_str())
+                }
                 _ => false,
             };
             if !ok {
@@ -454,69 +452,90 @@ impl Walker<'_> {
                         format!("`{helper}` takes a format name here, not `{text}`"),
                         self.span(at),
                     )
-                    .with_help(format!("use one of {}", super::list_names(DATE_FORMATS))),
+                    .with_help(format!("use one of {}", super::list_names(sig.literals))),
                 );
             }
             return;
         }
-        if !accepts.allows(ty) {
+        let Some(kinds) = sig.arg_kinds.get(index) else {
+            return;
+        };
+        if !helpers::allows(kinds, ty) {
             let at = self.locate(tag, &text);
             self.push(
                 Diagnostic::error(
                     "E0408",
                     format!(
                         "`{helper}` needs {}, but `{text}` is {}",
-                        accepts.describe(),
+                        helpers::describe(kinds),
                         ty.describe(self.model)
                     ),
                     self.span(at),
                 )
                 .with_primary_label(format!("this is {}", ty.describe(self.model)))
-                .with_help(format!("`{helper}` is used like `{usage}`")),
+                .with_help(format!(
+                    "`{helper}` is used like `{}`",
+                    helpers::usage(helper)
+                )),
             );
         }
     }
 
     fn check_hash(
         &mut self,
-        helper: &str,
-        takes_hash: bool,
+        sig: &HelperSpec,
         hash: &std::collections::HashMap<String, Parameter>,
         tag: Range,
     ) {
+        let helper = sig.name;
         let mut keys: Vec<&String> = hash.keys().collect();
         keys.sort();
-        if !takes_hash {
-            if let Some(k) = keys.first() {
-                let at = self.locate(tag, &format!("{k}="));
-                self.push(
-                    Diagnostic::error(
-                        "E0407",
-                        format!("`{helper}` takes no named arguments such as `{k}=`"),
-                        self.span(at),
-                    )
-                    .with_help("remove the named argument"),
-                );
-            }
-            return;
-        }
+        let is_plural = helper == "plural";
         for k in &keys {
-            if !PLURAL_CATEGORIES.contains(&k.as_str()) {
-                let at = self.locate(tag, &format!("{k}="));
-                let mut d = Diagnostic::error(
+            if sig.hash_keys.contains(&k.as_str()) {
+                continue;
+            }
+            let at = self.locate(tag, &format!("{k}="));
+            let d = if is_plural {
+                let d = Diagnostic::error(
                     "E0409",
                     format!("`{k}` is not a CLDR plural category"),
                     self.span(at),
                 );
-                d = match did_you_mean(k, PLURAL_CATEGORIES.iter().copied()) {
+                match did_you_mean(k, PLURAL_CATEGORIES.iter().copied()) {
                     Some(s) => d.with_help(format!("did you mean `{s}=`?")),
                     None => d.with_help(format!(
                         "plural categories are {}",
                         super::list_names(PLURAL_CATEGORIES)
                     )),
-                };
-                self.push(d);
-            }
+                }
+            } else if sig.hash_keys.is_empty() {
+                Diagnostic::error(
+                    "E0407",
+                    format!("`{helper}` takes no named arguments such as `{k}=`"),
+                    self.span(at),
+                )
+                .with_help("remove the named argument")
+            } else {
+                Diagnostic::error(
+                    "E0407",
+                    format!("`{helper}` has no named argument `{k}=`"),
+                    self.span(at),
+                )
+                .with_help(format!(
+                    "its named arguments are {}",
+                    super::list_names(
+                        &sig.hash_keys
+                            .iter()
+                            .map(|h| format!("{h}="))
+                            .collect::<Vec<_>>()
+                    )
+                ))
+            };
+            self.push(d);
+        }
+        if !is_plural {
+            return;
         }
         if !hash.contains_key("other") {
             self.push(
@@ -528,8 +547,7 @@ impl Walker<'_> {
                 .with_help("every locale uses `other`; add e.g. `other=\"# points\"`"),
             );
         }
-        let mut categories: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
-        categories.sort();
+        let categories: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
         let span = self.span(tag);
         self.facts.plurals.push(PluralUse { span, categories });
     }
