@@ -23,6 +23,18 @@ pub(crate) fn allowed_fields(channel: Channel) -> &'static [&'static str] {
     }
 }
 
+/// The diagnostic for a `category` that is neither `marketing` nor
+/// `transactional`. The model keeps only the resolved category, so the
+/// resolver reports this one when it reads the word.
+pub fn invalid_category(word: &str, span: crate::source::Span) -> Diagnostic {
+    let d = Diagnostic::error("E0603", format!("`{word}` is not a message category"), span)
+        .with_primary_label("unknown category");
+    match did_you_mean(word, ["marketing", "transactional"]) {
+        Some(s) => d.with_help(format!("did you mean `{s}`?")),
+        None => d.with_help("a message is `marketing` (the default) or `transactional`"),
+    }
+}
+
 /// The fields a channel cannot do without.
 pub(crate) fn required_fields(channel: Channel) -> &'static [&'static str] {
     match channel {

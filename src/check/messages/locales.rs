@@ -48,6 +48,18 @@ pub fn check_locale_tag(tag: &str, span: Span) -> Option<Diagnostic> {
     })
 }
 
+/// Invalid tags in campaign `locales`. The model keeps no span for the
+/// setting, so the campaign is the place reported.
+pub(crate) fn check_campaign_tags(model: &Model, out: &mut Vec<Diagnostic>) {
+    for c in &model.campaigns {
+        for tag in &c.locales {
+            if let Some(d) = check_locale_tag(tag, c.span) {
+                out.push(d.with_primary_label(format!("`locales` of `{}` has `{tag}`", c.name)));
+            }
+        }
+    }
+}
+
 fn same_locale(a: &str, b: &str) -> bool {
     a.eq_ignore_ascii_case(b)
 }
@@ -242,7 +254,7 @@ fn check_plurals(
                 if missing.is_empty() {
                     continue;
                 }
-                let keys: Vec<String> = missing.iter().map(|c| format!("{c}=\"…\"")).collect();
+                let keys: Vec<String> = missing.iter().map(|c| format!("`{c}=\"…\"`")).collect();
                 out.push(
                     Diagnostic::warning(
                         "W0502",

@@ -23,6 +23,7 @@ use crate::render::Renderer;
 use crate::source::Span;
 use handlebars::template::Template;
 
+pub use channels::invalid_category;
 pub use locales::{check_locale_tag, is_valid_locale};
 
 /// Checks every message of the model and reports into `problems`.
@@ -30,6 +31,7 @@ pub fn check_messages(model: &Model, problems: &mut Problems) {
     let sends = collect_sends(model);
     let renderer = Renderer::new();
     let mut out = Vec::new();
+    locales::check_campaign_tags(model, &mut out);
     for (index, message) in model.messages.iter().enumerate() {
         let id = MessageId(index as u32);
         let my_sends: Vec<&SendSite> = sends.iter().filter(|s| s.message == id).collect();

@@ -697,13 +697,13 @@ impl Walker<'_> {
                     span,
                 )
                 .with_primary_label(format!("unknown {what}"));
-                if let Ty::Event(Some(_)) = parent {
+                if let Ty::Event(Some(e)) = &parent {
                     for s in self.sends {
                         d = d.with_label(
                             s.span,
                             format!(
-                                "sent here, where the event in scope is {}",
-                                parent.describe(self.model)
+                                "sent here, where the event in scope is `{}`",
+                                self.model.event(*e).name
                             ),
                         );
                     }
