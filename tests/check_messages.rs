@@ -130,12 +130,12 @@ fn e0601_missing_required_field() {
 
 #[test]
 fn e0602_unknown_field_for_channel() {
-    expect_one("E0602", Error, "message.camp", 2, 9);
+    expect_one("E0602", Error, "message.camp", 2, 10);
 }
 
 #[test]
 fn e0604_marketing_email_without_unsubscribe() {
-    expect_one("E0604", Error, "message.camp", 3, 8);
+    expect_one("E0604", Error, "message.camp", 3, 9);
 }
 
 #[test]
@@ -150,7 +150,7 @@ fn e0606_no_address_attribute() {
 
 #[test]
 fn e0607_sms_over_ten_segments() {
-    expect_one("E0607", Error, "message.camp", 2, 8);
+    expect_one("E0607", Error, "message.camp", 3, 5);
 }
 
 #[test]
@@ -166,12 +166,12 @@ fn e0609_webhook_body_not_json() {
 
 #[test]
 fn w0601_sms_over_one_segment() {
-    expect_one("W0601", Warning, "message.camp", 3, 20);
+    expect_one("W0601", Warning, "message.camp", 3, 21);
 }
 
 #[test]
 fn w0602_push_title_too_long() {
-    expect_one("W0602", Warning, "message.camp", 2, 9);
+    expect_one("W0602", Warning, "message.camp", 2, 10);
 }
 
 #[test]

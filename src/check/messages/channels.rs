@@ -8,7 +8,7 @@ use crate::render::{Escape, RenderOptions, Renderer};
 
 use super::samples::{self, Mode};
 use super::scope::EventScope;
-use super::{did_you_mean, list_names, ParsedField, SendSite};
+use super::{did_you_mean, first_line_span, head_span, list_names, ParsedField, SendSite};
 use crate::render::{sms_segments, SmsEncoding};
 
 /// The fields a channel accepts (`from` and `method` are settings the
@@ -126,7 +126,7 @@ fn check_fields(message: &MessageDef, parsed: &[ParsedField], out: &mut Vec<Diag
         let d = Diagnostic::error(
             "E0602",
             format!("`{name}` is not a field of {channel} messages"),
-            p.field.span,
+            first_line_span(p.field),
         )
         .with_primary_label("unknown field");
         let help = match did_you_mean(name, allowed.iter().copied()) {
@@ -138,12 +138,24 @@ fn check_fields(message: &MessageDef, parsed: &[ParsedField], out: &mut Vec<Diag
     let required = required_fields(message.channel);
     // Each locale version needs every required field (its own or shared).
     let versions: Vec<(Option<&str>, crate::source::Span)> = if message.locales.is_empty() {
-        vec![(None, message.span)]
+        vec![(
+            None,
+            head_span(
+                head_span(message.span, "message", &message.name),
+                "message",
+                &message.name,
+            ),
+        )]
     } else {
         message
             .locales
             .iter()
-            .map(|l| (Some(l.locale.as_str()), l.span))
+            .map(|l| {
+                (
+                    Some(l.locale.as_str()),
+                    head_span(l.span, "locale", &l.locale),
+                )
+            })
             .collect()
     };
     for (locale, span) in versions {
@@ -176,7 +188,7 @@ fn check_fields(message: &MessageDef, parsed: &[ParsedField], out: &mut Vec<Diag
     }
     if message.channel == Channel::Email && message.from.is_none() {
         out.push(
-            Diagnostic::error("E0601", format!("email `{}` has no sender", message.name), message.span)
+            Diagnostic::error("E0601", format!("email `{}` has no sender", message.name), head_span(message.span, "message", &message.name))
                 .with_primary_label("no `from`")
                 .with_help("add `from \"Acme <hello@acme.example>\"` to the message, or `email_from` to `defaults`"),
         );
@@ -204,7 +216,7 @@ fn check_compliance(
                 Diagnostic::error(
                     "E0604",
                     format!("marketing email {} has no unsubscribe link", version_name(message, p.locale)),
-                    p.field.span,
+                    first_line_span(p.field),
                 )
                 .with_primary_label("no `{{unsubscribe_url}}` in this body")
                 .with_help(
@@ -224,7 +236,7 @@ fn check_compliance(
                 message.name,
                 channel.as_str()
             ),
-            message.span,
+            head_span(message.span, "message", &message.name),
         )
         .with_primary_label(format!("marketing on {}", channel.as_str()));
         for s in sends {
@@ -254,7 +266,7 @@ fn check_compliance(
                     message.name,
                     channel.as_str()
                 ),
-                message.span,
+                head_span(message.span, "message", &message.name),
             );
             for s in sends {
                 d = d.with_label(s.span, "sent here");
@@ -322,9 +334,9 @@ fn check_sms(message: &MessageDef, p: &ParsedField, text: &str, out: &mut Vec<Di
         }
     );
     let mut d = if error {
-        Diagnostic::error(code, message_text, p.field.span)
+        Diagnostic::error(code, message_text, first_line_span(p.field))
     } else {
-        Diagnostic::warning(code, message_text, p.field.span)
+        Diagnostic::warning(code, message_text, first_line_span(p.field))
     };
     let why = match encoding {
         SmsEncoding::Ucs2 => {
@@ -367,7 +379,7 @@ fn check_length(
                 p.field.name,
                 version_name(message, p.locale)
             ),
-            p.field.span,
+            first_line_span(p.field),
         )
         .with_primary_label(format!("{count} characters with sample values"))
         .with_help(format!(

@@ -11,7 +11,7 @@ use crate::check::model::{CampaignId, MessageDef, Model};
 use crate::diagnostics::Diagnostic;
 use crate::source::Span;
 
-use super::{list_names, ParsedField, SendSite};
+use super::{head_span, list_names, ParsedField, SendSite};
 
 /// Whether `tag` is a well-formed BCP 47 tag ([`crate::render::is_valid_locale`])
 /// with a real-looking language (2–3 letters), e.g. `en`, `zh-Hant`,
@@ -53,7 +53,7 @@ pub fn check_locale_tag(tag: &str, span: Span) -> Option<Diagnostic> {
 pub(crate) fn check_campaign_tags(model: &Model, out: &mut Vec<Diagnostic>) {
     for c in &model.campaigns {
         for tag in &c.locales {
-            if let Some(d) = check_locale_tag(tag, c.span) {
+            if let Some(d) = check_locale_tag(tag, head_span(c.span, "campaign", &c.name)) {
                 out.push(d.with_primary_label(format!("`locales` of `{}` has `{tag}`", c.name)));
             }
         }
@@ -72,7 +72,10 @@ pub(crate) fn check_message(
     out: &mut Vec<Diagnostic>,
 ) {
     for block in &message.locales {
-        out.extend(check_locale_tag(&block.locale, block.span));
+        out.extend(check_locale_tag(
+            &block.locale,
+            head_span(block.span, "locale", &block.locale),
+        ));
     }
     check_missing_locales(model, message, sends, out);
     check_variables(model, message, parsed, out);
@@ -116,7 +119,7 @@ fn check_missing_locales(
                 list_names(&missing),
                 campaign.name
             ),
-            message.span,
+            head_span(message.span, "message", &message.name),
         )
         .with_primary_label(format!(
             "has {}",
@@ -205,10 +208,11 @@ fn check_variables(
                 parts.join(" and "),
                 reference.locale
             ),
-            block.span,
+            head_span(block.span, "locale", &block.locale),
         )
+        .with_primary_label("this translation")
         .with_label(
-            reference.span,
+            head_span(reference.span, "locale", &reference.locale),
             format!("the reference translation `{}`", reference.locale),
         )
         .with_help(

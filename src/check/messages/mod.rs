@@ -206,6 +206,26 @@ fn merge_duplicates(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
     out
 }
 
+/// The head of a declaration (`message welcome`, `locale vi`): a one-line
+/// span for diagnostics about the whole declaration, whose own span may
+/// cover dozens of lines. The model keeps only the declaration's span,
+/// which starts at its keyword.
+pub(crate) fn head_span(span: Span, keyword: &str, name: &str) -> Span {
+    let end = (span.start as usize + keyword.len() + 1 + name.len()).min(span.end as usize);
+    Span::new(span.file, span.start as usize, end)
+}
+
+/// The first line of a template field's text (the whole literal when it is
+/// empty): block strings span many lines.
+pub(crate) fn first_line_span(field: &crate::check::model::TemplateField) -> Span {
+    let end = field.source.find('\n').unwrap_or(field.source.len());
+    if end == 0 {
+        field.span
+    } else {
+        field.sub_span(0, end)
+    }
+}
+
 /// The closest of `candidates` to `name`, for "did you mean" help.
 pub(crate) fn did_you_mean<'a>(
     name: &str,
