@@ -78,15 +78,27 @@ pub(crate) fn parse(field: &TemplateField) -> Result<Template, Box<Diagnostic>> 
         other => {
             let open = src[..at.min(src.len())].rfind("{{");
             let closed = open.is_some_and(|o| src[o..].contains("}}"));
+            let triple = open.is_some_and(|o| src[..o].ends_with('{') || src[o..].starts_with("{{{"));
             if open.is_some() && !closed {
                 (
                     "this `{{` tag is never closed".to_string(),
                     "end the tag with `}}`; to write literal braces, escape them as `\\{{`".to_string(),
                 )
-            } else {
+            } else if triple && !src[at..].starts_with("}}}") {
                 (
-                    "invalid template syntax".to_string(),
-                    format!("Handlebars says: {other}"),
+                    "a `{{{` tag must end with `}}}`".to_string(),
+                    "`{{{x}}}` inserts a value without escaping; most templates want `{{x}}`".to_string(),
+                )
+            } else {
+                let expected = match other {
+                    TemplateErrorReason::InvalidSyntax(text) => plain_expectations(text),
+                    _ => other.to_string(),
+                };
+                (
+                    format!("invalid template syntax: {expected}"),
+                    "a tag holds a variable (`{{customer.plan}}`), a helper call \
+                     (`{{money event.total}}`) or a block (`{{#if …}}…{{/if}}`)"
+                        .to_string(),
                 )
             }
         }
@@ -97,6 +109,39 @@ pub(crate) fn parse(field: &TemplateField) -> Result<Template, Box<Diagnostic>> 
             .with_primary_label("here")
             .with_help(help),
     ))
+}
+
+/// Rewrites the parser's "expected rule_a, rule_b, or rule_c" in plain
+/// words.
+fn plain_expectations(text: &str) -> String {
+    let Some(list) = text.strip_prefix("expected ") else {
+        return text.to_string();
+    };
+    let mut words: Vec<String> = Vec::new();
+    for rule in list.split(", ").flat_map(|r| r.split(" or ")) {
+        let rule = rule.trim().trim_start_matches("or ").trim();
+        let word = match rule {
+            "identifier" | "path_id" | "path_raw_id" => "a name".to_string(),
+            "helper_parameter" | "param" => "an argument".to_string(),
+            "hash" => "a named argument".to_string(),
+            "path" | "reference" => "a variable".to_string(),
+            "literal" | "string_literal" | "number_literal" => "a literal".to_string(),
+            "trailing_tilde_to_omit_whitespace" | "pro_whitespace_omitter" | "expression" => {
+                "`}}`".to_string()
+            }
+            "EOI" => "the end of the template".to_string(),
+            "" => continue,
+            other => format!("`{other}`"),
+        };
+        if !words.contains(&word) {
+            words.push(word);
+        }
+    }
+    match words.len() {
+        0 => text.to_string(),
+        1 => format!("expected {}", words[0]),
+        n => format!("expected {} or {}", words[..n - 1].join(", "), words[n - 1]),
+    }
 }
 
 /// Walks a parsed template in the scope of one event scope. `sends` are the
