@@ -9,9 +9,11 @@
 //! that later passes still find their own problems; stages after the
 //! checker only run when there are no errors.
 
+pub mod flows;
 pub mod messages;
 pub mod model;
 pub mod resolve;
+pub mod unused;
 
 use crate::diagnostics::Problems;
 use crate::syntax::ast::SourceFileAst;
@@ -24,5 +26,7 @@ pub fn check(files: &[SourceFileAst], problems: &mut Problems) -> Model {
     // Passes over the model, each in its own module:
     // messages (templates, locales, channels), flows, unused declarations.
     messages::check_messages(&model, problems);
+    flows::check_flows(&model, problems);
+    unused::check_unused(&model, problems);
     model
 }

@@ -491,6 +491,19 @@ pub struct CampaignDef {
     pub span: Span,
     /// Span of each setting, for diagnostics and plan source lines.
     pub trigger_span: Span,
+    /// Span of every setting written, keyed by its keyword (`"holdout"`,
+    /// `"send_window"`, `"cap"`, `"locales"`, `"stage"`, `"goal"`, …).
+    pub setting_spans: std::collections::BTreeMap<&'static str, Span>,
+}
+
+impl CampaignDef {
+    /// The span of a setting if written, else the campaign's name span.
+    pub fn setting_span(&self, keyword: &str) -> Span {
+        self.setting_spans
+            .get(keyword)
+            .copied()
+            .unwrap_or(self.span)
+    }
 }
 
 impl CampaignDef {
@@ -716,6 +729,24 @@ impl Model {
             .map(|i| AttrId(i as u32))
     }
     /// The attribute granting marketing consent on `channel`, if any.
+    /// The persona a preview of locale `locale` uses (LANGUAGE.md): the
+    /// first persona (in source order) whose `locale` attribute is
+    /// `locale`; otherwise the first persona, shown with its locale set to
+    /// `locale` — then the flag is `true`.
+    pub fn preview_persona(&self, locale: &str) -> Option<(PersonaId, bool)> {
+        let mut order: Vec<usize> = (0..self.personas.len()).collect();
+        order.sort_by_key(|&i| (self.personas[i].span.file, self.personas[i].span.start));
+        let locale_attr = self.attr_by_name("locale");
+        let exact = order.iter().copied().find(|&i| {
+            locale_attr.and_then(|a| self.personas[i].attr(a))
+                == Some(&Value::String(locale.to_string()))
+        });
+        match exact {
+            Some(i) => Some((PersonaId(i as u32), false)),
+            None => order.first().map(|&i| (PersonaId(i as u32), true)),
+        }
+    }
+
     pub fn consent_attr(&self, channel: Channel) -> Option<AttrId> {
         self.schema
             .attrs

@@ -1,0 +1,487 @@
+//! Flow rules: the checks on a campaign's policies and the shape of its
+//! flow that LANGUAGE.md lists under "flows" — split percentages, holdout
+//! range, waits that do not wait, steps after `exit`, repeated sends, sends
+//! the cap always defers, campaigns that send nothing, and degenerate send
+//! windows.
+//!
+//! These run on the resolved model only; they never look at source text.
+
+use crate::diagnostics::{Diagnostic, Problems};
+use crate::source::Span;
+
+use super::model::{CampaignDef, DecimalLit, Duration, Model, StepDef, StepKindDef};
+
+pub mod codes {
+    pub const SPLIT_NOT_100: &str = "E0701";
+    pub const HOLDOUT_RANGE: &str = "E0702";
+    pub const NON_POSITIVE_WAIT: &str = "E0703";
+    pub const EMPTY_SEND_WINDOW: &str = "E0704";
+    pub const DUPLICATE_SPLIT: &str = "E0705";
+    pub const BAD_CAP: &str = "E0706";
+    pub const STEP_AFTER_EXIT: &str = "W0701";
+    pub const REPEATED_SEND: &str = "W0702";
+    pub const CAP_ALWAYS_DEFERS: &str = "W0703";
+    pub const SENDS_NOTHING: &str = "W0704";
+}
+
+/// Checks every campaign's policies and flow.
+pub fn check_flows(model: &Model, problems: &mut Problems) {
+    for campaign in &model.campaigns {
+        check_policies(campaign, problems);
+        let mut splits: Vec<(&str, Span)> = Vec::new();
+        walk_blocks(&campaign.flow, &mut |steps| {
+            check_block(model, steps, problems, &mut splits)
+        });
+        check_sends_something(campaign, problems);
+        check_cap(model, campaign, problems);
+    }
+}
+
+fn percent_to_basis_points(p: DecimalLit) -> Option<i128> {
+    // percent × 100, exact when the percentage has at most two decimals.
+    let scale = p.scale;
+    if scale <= 2 {
+        p.mantissa.checked_mul(10i128.pow(2 - scale))
+    } else {
+        let div = 10i128.pow(scale - 2);
+        (p.mantissa % div == 0).then(|| p.mantissa / div)
+    }
+}
+
+fn format_percent(p: DecimalLit) -> String {
+    if p.scale == 0 {
+        return format!("{}%", p.mantissa);
+    }
+    let div = 10i128.pow(p.scale);
+    let sign = if p.mantissa < 0 { "-" } else { "" };
+    let m = p.mantissa.abs();
+    format!(
+        "{sign}{}.{:0width$}%",
+        m / div,
+        m % div,
+        width = p.scale as usize
+    )
+}
+
+fn check_policies(campaign: &CampaignDef, problems: &mut Problems) {
+    if let Some(holdout) = campaign.holdout {
+        let bp = percent_to_basis_points(holdout);
+        if !matches!(bp, Some(0..=10_000)) {
+            problems.push(
+                Diagnostic::error(
+                    codes::HOLDOUT_RANGE,
+                    format!(
+                        "holdout {} is outside 0%–100% in campaign `{}`",
+                        format_percent(holdout),
+                        campaign.name
+                    ),
+                    campaign.setting_span("holdout"),
+                )
+                .with_primary_label("not a share of customers")
+                .with_help(
+                    "a holdout is the share of entering customers kept as a control group, \
+                     between 0% and 100% with at most two decimals, e.g. `holdout 10%`",
+                ),
+            );
+        }
+    }
+    if let Some((start, end)) = campaign.send_window {
+        if start == end {
+            problems.push(
+                Diagnostic::error(
+                    codes::EMPTY_SEND_WINDOW,
+                    format!(
+                        "the send window of campaign `{}` opens and closes at {:02}:{:02}",
+                        campaign.name,
+                        start / 60,
+                        start % 60
+                    ),
+                    campaign.setting_span("send_window"),
+                )
+                .with_primary_label("both ends are equal")
+                .with_help(
+                    "give two different times, e.g. `send_window 09:00-20:00`; \
+                     to allow sending at any time, remove `send_window`",
+                ),
+            );
+        }
+    }
+    if let Some(cap) = campaign.cap {
+        if cap.count == 0 || cap.per.nominal_seconds() <= 0 {
+            problems.push(
+                Diagnostic::error(
+                    codes::BAD_CAP,
+                    format!(
+                        "the cap of campaign `{}` allows no message at all",
+                        campaign.name
+                    ),
+                    campaign.setting_span("cap"),
+                )
+                .with_help(
+                    "a cap needs at least one message per a positive duration, e.g. `cap 2 per 1d`",
+                ),
+            );
+        }
+    }
+}
+
+/// Calls `f` on the top-level block and every nested block of a flow.
+fn walk_blocks<'m>(steps: &'m [StepDef], f: &mut dyn FnMut(&'m [StepDef])) {
+    f(steps);
+    for step in steps {
+        for child in child_blocks(step) {
+            walk_blocks(child, f);
+        }
+    }
+}
+
+fn child_blocks(step: &StepDef) -> Vec<&[StepDef]> {
+    match &step.kind {
+        StepKindDef::WaitFor {
+            on_event,
+            on_timeout,
+            ..
+        } => vec![on_event.as_slice(), on_timeout.as_slice()],
+        StepKindDef::If {
+            branches,
+            otherwise,
+        } => {
+            let mut v: Vec<&[StepDef]> = branches.iter().map(|(_, b)| b.as_slice()).collect();
+            if let Some(o) = otherwise {
+                v.push(o.as_slice());
+            }
+            v
+        }
+        StepKindDef::Split { variants, .. } => {
+            variants.iter().map(|v| v.steps.as_slice()).collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn describe_duration(d: Duration) -> String {
+    let mut parts = Vec::new();
+    if d.days != 0 {
+        parts.push(format!("{}d", d.days));
+    }
+    let h = d.seconds / 3600;
+    let m = (d.seconds % 3600) / 60;
+    if h != 0 {
+        parts.push(format!("{h}h"));
+    }
+    if m != 0 {
+        parts.push(format!("{m}m"));
+    }
+    if parts.is_empty() {
+        "0d".to_string()
+    } else {
+        parts.join("")
+    }
+}
+
+fn check_block<'m>(
+    model: &Model,
+    steps: &'m [StepDef],
+    problems: &mut Problems,
+    splits: &mut Vec<(&'m str, Span)>,
+) {
+    // A step after `exit` in the same block never runs.
+    if let Some(pos) = steps
+        .iter()
+        .position(|s| matches!(s.kind, StepKindDef::Exit))
+    {
+        if let Some(next) = steps.get(pos + 1) {
+            let last = steps.last().map(|s| s.span).unwrap_or(next.span);
+            problems.push(
+                Diagnostic::warning(
+                    codes::STEP_AFTER_EXIT,
+                    "these steps come after `exit` and never run",
+                    next.span.to(last),
+                )
+                .with_label(steps[pos].span, "the journey ends here")
+                .with_help("remove the steps after `exit`, or move `exit` into an `if` branch"),
+            );
+        }
+    }
+
+    let mut last_send: Option<(&StepDef, super::model::MessageId)> = None;
+    for step in steps {
+        match &step.kind {
+            StepKindDef::Wait(d) if d.nominal_seconds() <= 0 => {
+                problems.push(non_positive_wait(step.span, *d, "wait"));
+            }
+            StepKindDef::WaitFor { timeout, .. } if timeout.nominal_seconds() <= 0 => {
+                problems.push(non_positive_wait(step.span, *timeout, "wait for … up to"));
+            }
+            StepKindDef::Split { name, variants } => {
+                if let Some((_, first)) = splits.iter().find(|(n, _)| n == name) {
+                    problems.push(
+                        Diagnostic::error(
+                            codes::DUPLICATE_SPLIT,
+                            format!("the split `{name}` is declared twice in this campaign"),
+                            step.span,
+                        )
+                        .with_label(*first, "first declared here")
+                        .with_help(
+                            "give each split its own name: tests and reports address variants as `SPLIT.VARIANT`",
+                        ),
+                    );
+                } else {
+                    splits.push((name, step.span));
+                }
+                check_split_total(name, variants, step.span, problems);
+            }
+            _ => {}
+        }
+        match &step.kind {
+            StepKindDef::Send { message, .. } => {
+                if let Some((prev, prev_msg)) = last_send {
+                    if prev_msg == *message {
+                        let name = &model.message(*message).name;
+                        problems.push(
+                            Diagnostic::warning(
+                                codes::REPEATED_SEND,
+                                format!("`{name}` is sent twice in a row with no wait between"),
+                                step.span,
+                            )
+                            .with_label(prev.span, "first sent here")
+                            .with_help(
+                                "the customer would get the same message twice at once; \
+                                 add a `wait` between the sends or remove one",
+                            ),
+                        );
+                    }
+                }
+                last_send = Some((step, *message));
+            }
+            // Anything that lets time pass, or branches, separates two sends.
+            StepKindDef::Set { .. } => {}
+            _ => last_send = None,
+        }
+    }
+}
+
+fn non_positive_wait(span: Span, d: Duration, what: &str) -> Diagnostic {
+    Diagnostic::error(
+        codes::NON_POSITIVE_WAIT,
+        format!("`{what} {}` does not wait", describe_duration(d)),
+        span,
+    )
+    .with_primary_label(if d.nominal_seconds() == 0 {
+        "zero duration"
+    } else {
+        "negative duration"
+    })
+    .with_help("a wait needs a positive duration such as `30m`, `12h` or `2d`; remove the step to go on at once")
+}
+
+fn check_split_total(
+    name: &str,
+    variants: &[super::model::SplitVariantDef],
+    span: Span,
+    problems: &mut Problems,
+) {
+    let mut total: i128 = 0;
+    let mut exact = true;
+    for v in variants {
+        match percent_to_basis_points(v.percent) {
+            Some(bp) if bp > 0 => total += bp,
+            _ => {
+                exact = false;
+                problems.push(
+                    Diagnostic::error(
+                        codes::SPLIT_NOT_100,
+                        format!(
+                            "variant `{}` of split `{name}` has {}, which is not a positive share",
+                            v.name,
+                            format_percent(v.percent)
+                        ),
+                        v.span,
+                    )
+                    .with_help("each variant takes a positive percentage with at most two decimals, e.g. `control 50%`"),
+                );
+            }
+        }
+    }
+    if exact && total != 10_000 {
+        let listed: Vec<String> = variants
+            .iter()
+            .map(|v| format!("{} {}", v.name, format_percent(v.percent)))
+            .collect();
+        let mut d = Diagnostic::error(
+            codes::SPLIT_NOT_100,
+            format!(
+                "the variants of split `{name}` add up to {}, not 100%",
+                format_percent(DecimalLit {
+                    mantissa: total,
+                    scale: 2
+                })
+                .replace(".00%", "%")
+            ),
+            span,
+        )
+        .with_help(format!(
+            "every customer must land in exactly one variant; adjust the percentages ({}) so they sum to 100%",
+            listed.join(", ")
+        ));
+        for v in variants {
+            d = d.with_label(v.span, format!("{} here", format_percent(v.percent)));
+        }
+        problems.push(d);
+    }
+}
+
+fn sends_anything(steps: &[StepDef]) -> bool {
+    steps.iter().any(|s| {
+        matches!(s.kind, StepKindDef::Send { .. })
+            || child_blocks(s).into_iter().any(sends_anything)
+    })
+}
+
+fn check_sends_something(campaign: &CampaignDef, problems: &mut Problems) {
+    if !sends_anything(&campaign.flow) {
+        problems.push(
+            Diagnostic::warning(
+                codes::SENDS_NOTHING,
+                format!("campaign `{}` never sends a message", campaign.name),
+                campaign.span,
+            )
+            .with_help("add `send MESSAGE` to its flow, or remove the campaign"),
+        );
+    }
+}
+
+/// The longest a single step can keep a customer waiting (flows have no
+/// loops, so every step has a finite maximum).
+fn max_elapsed(step: &StepDef) -> Duration {
+    match &step.kind {
+        StepKindDef::Wait(d) => *d,
+        StepKindDef::WaitUntil { day, .. } => Duration {
+            days: if day.is_some() { 7 } else { 1 },
+            seconds: 0,
+        },
+        StepKindDef::WaitFor { timeout, .. } => *timeout,
+        _ => Duration::default(),
+    }
+}
+
+fn add(a: Duration, b: Duration) -> Duration {
+    Duration {
+        days: a.days + b.days,
+        seconds: a.seconds + b.seconds,
+    }
+}
+
+/// Warns about a send that the cap defers on every path: the `count + 1`-th
+/// send of a straight run of steps whose longest possible duration is
+/// shorter than the cap's period.
+fn check_cap(model: &Model, campaign: &CampaignDef, problems: &mut Problems) {
+    let Some(cap) = campaign.cap else { return };
+    if cap.count == 0 || cap.per.nominal_seconds() <= 0 {
+        return;
+    }
+    // Every path through the flow, as its sends with the longest time each
+    // can take to be reached.
+    let Some(paths) = paths_through(&campaign.flow, vec![PathState::default()]) else {
+        return;
+    };
+    let mut reported: Vec<Span> = Vec::new();
+    let n = cap.count as usize;
+    for path in paths.iter().map(|p| &p.sends) {
+        for i in n..path.len() {
+            let (step, at) = path[i];
+            let (first, first_at) = path[i - n];
+            let gap = Duration {
+                days: at.days - first_at.days,
+                seconds: at.seconds - first_at.seconds,
+            };
+            if gap.nominal_seconds() < cap.per.nominal_seconds() && !reported.contains(&step.span) {
+                reported.push(step.span);
+                let msg = match &step.kind {
+                    StepKindDef::Send { message, .. } => model.message(*message).name.clone(),
+                    _ => String::new(),
+                };
+                problems.push(
+                    Diagnostic::warning(
+                        codes::CAP_ALWAYS_DEFERS,
+                        format!(
+                            "the cap of {} per {} always defers sending `{msg}`",
+                            cap.count,
+                            describe_duration(cap.per)
+                        ),
+                        step.span,
+                    )
+                    .with_label(first.span, format!("{} send(s) earlier, starting here", n))
+                    .with_label(campaign.setting_span("cap"), "the cap")
+                    .with_help(format!(
+                        "at most {} within {} of this send, so it always waits for the cap; \
+                         add a longer `wait` before it or raise the cap",
+                        describe_duration(gap),
+                        describe_duration(cap.per)
+                    )),
+                );
+            }
+        }
+    }
+}
+
+#[derive(Clone, Default)]
+struct PathState<'m> {
+    sends: Vec<(&'m StepDef, Duration)>,
+    at: Duration,
+    ended: bool,
+}
+
+/// More paths than this and the cap check gives up rather than explode.
+const MAX_PATHS: usize = 4096;
+
+fn paths_through<'m>(
+    steps: &'m [StepDef],
+    start: Vec<PathState<'m>>,
+) -> Option<Vec<PathState<'m>>> {
+    let mut states = start;
+    for step in steps {
+        let mut next = Vec::new();
+        for mut st in states {
+            if st.ended {
+                next.push(st);
+                continue;
+            }
+            match &step.kind {
+                StepKindDef::Send { .. } => {
+                    st.sends.push((step, st.at));
+                    next.push(st);
+                }
+                StepKindDef::Exit => {
+                    st.ended = true;
+                    next.push(st);
+                }
+                StepKindDef::If { .. }
+                | StepKindDef::Split { .. }
+                | StepKindDef::WaitFor { .. } => {
+                    let mut branched = st.clone();
+                    branched.at = add(st.at, max_elapsed(step));
+                    let mut blocks = child_blocks(step);
+                    if let StepKindDef::If {
+                        otherwise: None, ..
+                    } = &step.kind
+                    {
+                        blocks.push(&[]);
+                    }
+                    for block in blocks {
+                        next.extend(paths_through(block, vec![branched.clone()])?);
+                    }
+                }
+                _ => {
+                    st.at = add(st.at, max_elapsed(step));
+                    next.push(st);
+                }
+            }
+        }
+        if next.len() > MAX_PATHS {
+            return None;
+        }
+        states = next;
+    }
+    Some(states)
+}

@@ -1,0 +1,204 @@
+//! Warnings about declarations nothing uses: segments, scores, messages
+//! and personas. Unused code in a campaign project is usually a typo or a
+//! campaign someone forgot to finish.
+
+use std::collections::BTreeSet;
+
+use crate::diagnostics::{Diagnostic, Problems};
+
+use super::model::{
+    Model, PersonaId, ScoreRuleKindDef, StepDef, StepKindDef, TExpr, TExprKind, TriggerDef,
+};
+
+pub mod codes {
+    pub const UNUSED_SEGMENT: &str = "W0705";
+    pub const UNUSED_MESSAGE: &str = "W0706";
+    pub const UNUSED_PERSONA: &str = "W0707";
+    pub const UNUSED_SCORE: &str = "W0708";
+}
+
+#[derive(Default)]
+struct Uses {
+    segments: BTreeSet<u32>,
+    scores: BTreeSet<u32>,
+    messages: BTreeSet<u32>,
+}
+
+impl Uses {
+    fn expr(&mut self, e: &TExpr) {
+        match &e.kind {
+            TExprKind::Segment(id) => {
+                self.segments.insert(id.0);
+            }
+            TExprKind::Score(id) => {
+                self.scores.insert(id.0);
+            }
+            TExprKind::Not(a) => self.expr(a),
+            TExprKind::And(a, b) | TExprKind::Or(a, b) => {
+                self.expr(a);
+                self.expr(b);
+            }
+            TExprKind::Compare { lhs, rhs, .. }
+            | TExprKind::StringOp { lhs, rhs, .. }
+            | TExprKind::Arith { lhs, rhs, .. } => {
+                self.expr(lhs);
+                self.expr(rhs);
+            }
+            TExprKind::In { lhs, items, .. } => {
+                self.expr(lhs);
+                items.iter().for_each(|i| self.expr(i));
+            }
+            TExprKind::IsSet { expr, .. } => self.expr(expr),
+            TExprKind::Performed { filter, .. }
+            | TExprKind::Count { filter, .. }
+            | TExprKind::Sum { filter, .. } => {
+                if let Some(f) = filter {
+                    self.expr(f);
+                }
+            }
+            TExprKind::Literal(_)
+            | TExprKind::Attr(_)
+            | TExprKind::EventField { .. }
+            | TExprKind::Now
+            | TExprKind::Last { .. } => {}
+        }
+    }
+
+    fn steps(&mut self, steps: &[StepDef]) {
+        for s in steps {
+            match &s.kind {
+                StepKindDef::Send { message, .. } => {
+                    self.messages.insert(message.0);
+                }
+                StepKindDef::WaitFor {
+                    filter,
+                    on_event,
+                    on_timeout,
+                    ..
+                } => {
+                    if let Some(f) = filter {
+                        self.expr(f);
+                    }
+                    self.steps(on_event);
+                    self.steps(on_timeout);
+                }
+                StepKindDef::If {
+                    branches,
+                    otherwise,
+                } => {
+                    for (c, b) in branches {
+                        self.expr(c);
+                        self.steps(b);
+                    }
+                    if let Some(o) = otherwise {
+                        self.steps(o);
+                    }
+                }
+                StepKindDef::Split { variants, .. } => {
+                    variants.iter().for_each(|v| self.steps(&v.steps))
+                }
+                StepKindDef::Set { value, .. } => self.expr(value),
+                StepKindDef::Wait(_) | StepKindDef::WaitUntil { .. } | StepKindDef::Exit => {}
+            }
+        }
+    }
+}
+
+/// Reports segments, scores, messages and personas that nothing uses.
+pub fn check_unused(model: &Model, problems: &mut Problems) {
+    let mut uses = Uses::default();
+    for seg in &model.segments {
+        uses.expr(&seg.expr);
+    }
+    for score in &model.scores {
+        for rule in &score.rules {
+            match &rule.kind {
+                ScoreRuleKindDef::PerEvent { filter, .. } => {
+                    if let Some(f) = filter {
+                        uses.expr(f);
+                    }
+                }
+                ScoreRuleKindDef::If(c) => uses.expr(c),
+            }
+        }
+    }
+    for c in &model.campaigns {
+        match &c.trigger {
+            TriggerDef::Event {
+                filter: Some(f), ..
+            } => uses.expr(f),
+            TriggerDef::Enters(id) => {
+                uses.segments.insert(id.0);
+            }
+            _ => {}
+        }
+        for e in [&c.audience, &c.goal, &c.exit_when].into_iter().flatten() {
+            uses.expr(e);
+        }
+        uses.steps(&c.flow);
+    }
+    // A segment used only by an unused segment is still reported only once:
+    // uses are counted from every segment, which is the simple, predictable rule.
+    for (i, seg) in model.segments.iter().enumerate() {
+        if !uses.segments.contains(&(i as u32)) {
+            problems.push(
+                Diagnostic::warning(
+                    codes::UNUSED_SEGMENT,
+                    format!("segment `{}` is never used", seg.name),
+                    seg.span,
+                )
+                .with_help("use it as a campaign's `audience`, in a condition, or remove it"),
+            );
+        }
+    }
+    for (i, score) in model.scores.iter().enumerate() {
+        if !uses.scores.contains(&(i as u32)) {
+            problems.push(
+                Diagnostic::warning(
+                    codes::UNUSED_SCORE,
+                    format!("score `{}` is never used", score.name),
+                    score.span,
+                )
+                .with_help("compare it in a segment or condition (e.g. `segment hot = engagement >= 60`), or remove it"),
+            );
+        }
+    }
+    for (i, msg) in model.messages.iter().enumerate() {
+        if !uses.messages.contains(&(i as u32)) {
+            problems.push(
+                Diagnostic::warning(
+                    codes::UNUSED_MESSAGE,
+                    format!("message `{}` is never sent", msg.name),
+                    msg.span,
+                )
+                .with_help("send it from a campaign's flow with `send`, or remove it"),
+            );
+        }
+    }
+    let mut used_personas: BTreeSet<PersonaId> = model.tests.iter().map(|t| t.persona).collect();
+    for c in &model.campaigns {
+        for locale in &c.locales {
+            if let Some((p, _)) = model.preview_persona(locale) {
+                used_personas.insert(p);
+            }
+        }
+    }
+    for (i, persona) in model.personas.iter().enumerate() {
+        if !used_personas.contains(&PersonaId(i as u32)) {
+            problems.push(
+                Diagnostic::warning(
+                    codes::UNUSED_PERSONA,
+                    format!(
+                        "persona `{}` is used by no test and no preview",
+                        persona.name
+                    ),
+                    persona.span,
+                )
+                .with_help(
+                    "previews use the first persona of each campaign locale; \
+                     name it in a `test`, give it a locale a campaign uses, or remove it",
+                ),
+            );
+        }
+    }
+}
