@@ -7,7 +7,7 @@
 mod common;
 
 use campaignc::diagnostics::{Diagnostic, Severity};
-use common::{check_project, fixture_path, location, render_plain, summary};
+use common::{check_project, location, render_plain, summary};
 
 /// Checks fixture `check/<code>` and returns the diagnostics with `code`
 /// after asserting there is exactly one, at `file:line:column`.
@@ -39,9 +39,7 @@ fn expect_one(code: &str, severity: Severity, file: &str, line: usize, column: u
         "unexpected errors:\n{}",
         summary(&others, &sources)
     );
-    // Paths relative to `tests/fixtures/`, wherever the repository is.
-    let root = fixture_path("").display().to_string();
-    insta::assert_snapshot!(code, render_plain(&mine, &sources).replace(&root, ""));
+    insta::assert_snapshot!(code, render_plain(&mine, &sources));
 }
 
 use Severity::{Error, Warning};

@@ -48,13 +48,14 @@ pub fn check_locale_tag(tag: &str, span: Span) -> Option<Diagnostic> {
     })
 }
 
-/// Invalid tags in campaign `locales`. The model keeps no span for the
-/// setting, so the campaign is the place reported.
+/// Invalid tags in campaign `locales` (the setting is the place reported:
+/// the model keeps no span per tag).
 pub(crate) fn check_campaign_tags(model: &Model, out: &mut Vec<Diagnostic>) {
     for c in &model.campaigns {
+        let span = c.setting_span("locales");
         for tag in &c.locales {
-            if let Some(d) = check_locale_tag(tag, head_span(c.span, "campaign", &c.name)) {
-                out.push(d.with_primary_label(format!("`locales` of `{}` has `{tag}`", c.name)));
+            if let Some(d) = check_locale_tag(tag, span) {
+                out.push(d.with_primary_label(format!("`{tag}` is not a locale tag")));
             }
         }
     }
@@ -131,6 +132,12 @@ fn check_missing_locales(
                     .collect::<Vec<_>>()
             )
         ));
+        if campaign.setting_spans.contains_key("locales") {
+            d = d.with_label(
+                campaign.setting_span("locales"),
+                format!("`{}` sends in these locales", campaign.name),
+            );
+        }
         for s in sends.iter().filter(|s| s.campaign == cid) {
             d = d.with_label(
                 s.span,

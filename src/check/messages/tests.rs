@@ -146,6 +146,7 @@ fn campaign(trigger: Option<EventId>, locales: &[&str]) -> CampaignDef {
         }],
         span: Span::default(),
         trigger_span: Span::default(),
+        setting_spans: Default::default(),
     }
 }
 
@@ -433,6 +434,26 @@ fn translation_with_other_variables_is_a_warning() {
         "{}",
         ds[0].message
     );
+}
+
+#[test]
+fn invalid_campaign_locale_points_at_the_setting() {
+    let mut m = model();
+    m.messages.push(message(
+        "m",
+        Channel::Push,
+        vec![(
+            "en",
+            vec![field("title", "Hi", 10), field("body", "Hello", 100)],
+        )],
+    ));
+    let mut c = campaign(None, &["en", "english"]);
+    c.setting_spans
+        .insert("locales", Span::new(FileId(0), 7000, 7020));
+    m.campaigns.push(c);
+    let ds = run(&m);
+    assert_eq!(codes(&ds), ["E0502"]);
+    assert_eq!(ds[0].span.start, 7000);
 }
 
 #[test]
