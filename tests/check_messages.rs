@@ -178,3 +178,41 @@ fn language_examples_have_no_message_errors() {
     let errors: Vec<Diagnostic> = diags.iter().filter(|d| d.is_error()).cloned().collect();
     assert!(errors.is_empty(), "{}", summary(&errors, &sources));
 }
+
+/// The wrong and right examples of every message code are written in the
+/// language: each ```camp block must at least parse.
+#[test]
+fn explanation_examples_parse() {
+    use campaignc::diagnostics::codes::{channels, locales, templates};
+    use campaignc::diagnostics::Problems;
+    use campaignc::source::SourceMap;
+    let tables = [templates::CODES, locales::CODES, channels::CODES];
+    for info in tables.iter().flat_map(|t| t.iter()) {
+        let blocks: Vec<&str> = info
+            .explanation
+            .split("```camp\n")
+            .skip(1)
+            .filter_map(|b| b.split("```").next())
+            .collect();
+        assert!(
+            blocks.len() >= 2,
+            "{} needs a wrong and a right example",
+            info.code
+        );
+        for (i, block) in blocks.iter().enumerate() {
+            let mut sources = SourceMap::new();
+            let path = format!("{}_{i}.camp", info.code);
+            sources.add(path.clone(), std::path::Path::new(&path), block.to_string());
+            let mut problems = Problems::new();
+            campaignc::syntax::parse_project(&sources, &mut problems);
+            let errors: Vec<Diagnostic> = problems.into_sorted();
+            assert!(
+                errors.is_empty(),
+                "example {i} of {} does not parse:\n{}\n{}",
+                info.code,
+                block,
+                summary(&errors, &sources)
+            );
+        }
+    }
+}
