@@ -451,6 +451,7 @@ impl Walker<'_> {
                     format!("`{name}` takes {expected} {noun}, found {}", params.len()),
                     self.span(tag),
                 )
+                .with_primary_label(format!("{} given", params.len()))
                 .with_help(format!("write `{}`", helpers::usage(name))),
             );
         }

@@ -669,3 +669,16 @@ fn same_problem_at_two_sends_is_reported_once_with_both_labels() {
     assert_eq!(codes(&ds), ["E0404"]);
     assert_eq!(ds[0].labels.len(), 2);
 }
+
+#[test]
+fn unsent_webhook_reading_the_event_is_not_judged() {
+    let mut m = model();
+    let mut msg = message("hook", Channel::Webhook, vec![]);
+    msg.category = Category::Transactional;
+    msg.shared = vec![
+        field("url", "https://crm.example/x", 10),
+        field("body", "{\"total\": {{event.total}}}", 100),
+    ];
+    m.messages.push(msg);
+    assert!(run(&m).is_empty());
+}
