@@ -281,14 +281,17 @@ fn check_webhook_body(
     out.push(
         Diagnostic::error(
             "E0609",
-            format!("the body of webhook {} is not valid JSON once rendered: {reason}", version_name(message, p.locale)),
+            format!(
+                "the body of webhook {} is not valid JSON once rendered: {reason}",
+                version_name(message, p.locale)
+            ),
             p.field.sub_span(at, end),
         )
         .with_primary_label("the JSON breaks here")
         .with_help(format!(
-            "put text values inside quotes with `{{{{x}}}}` (it escapes them), never `{{{{{{x}}}}}}`; \
-             rendered with sample values: {}",
-            sample.replace('\n', " ")
+            "text, money and dates go inside quotes as `\"{{{{x}}}}\"` (which escapes them; \
+             `{{{{{{x}}}}}}` does not), numbers go bare; rendered with sample values: {}",
+            sample.split_whitespace().collect::<Vec<_>>().join(" ")
         )),
     );
 }
