@@ -8,6 +8,30 @@ use handlebars::TemplateErrorReason;
 use crate::check::model::TemplateField;
 use crate::diagnostics::Diagnostic;
 
+/// How deep `{{#…}}` blocks may nest: far beyond any real message, and
+/// shallow enough that walking and rendering never exhaust the stack.
+const MAX_BLOCK_DEPTH: usize = 64;
+
+/// The offset of the block that nests too deep, if any.
+fn too_deep(src: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut i = 0;
+    while let Some(p) = src[i..].find("{{") {
+        let at = i + p;
+        let rest = src[at + 2..].trim_start_matches(['~', '{']);
+        if rest.starts_with('#') {
+            depth += 1;
+            if depth > MAX_BLOCK_DEPTH {
+                return Some(at);
+            }
+        } else if rest.starts_with('/') {
+            depth = depth.saturating_sub(1);
+        }
+        i = at + 2;
+    }
+    None
+}
+
 /// A byte range of a template's source.
 pub(crate) type Range = (usize, usize);
 
@@ -15,6 +39,17 @@ pub(crate) type Range = (usize, usize);
 /// the string.
 pub(crate) fn parse(field: &TemplateField) -> Result<Template, Box<Diagnostic>> {
     let src = field.source.as_str();
+    if let Some(at) = too_deep(src) {
+        return Err(Box::new(
+            Diagnostic::error(
+                "E0401",
+                format!("blocks nest more than {MAX_BLOCK_DEPTH} deep here"),
+                field.sub_span(at, next_char_end(src, at)),
+            )
+            .with_primary_label("too deep")
+            .with_help("split the message, or flatten the `{{#if}}`/`{{#each}}` blocks"),
+        ));
+    }
     // The parser has panicked on odd input in the past; a panic there must
     // not take the compiler down.
     let result = std::panic::catch_unwind(|| Template::compile(src));
