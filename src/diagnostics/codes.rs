@@ -3,8 +3,11 @@
 //! independently; [`all`] puts them together for `campaignc explain`.
 
 pub mod flows;
+pub mod names;
 pub mod project;
 pub mod syntax;
+pub mod tests;
+pub mod types;
 
 /// One registered code.
 #[derive(Clone, Copy, Debug)]
@@ -24,6 +27,9 @@ pub fn all() -> Vec<CodeInfo> {
     // Area tables are appended here as they are written.
     v.extend_from_slice(syntax::CODES);
     v.extend_from_slice(project::CODES);
+    v.extend_from_slice(names::CODES);
+    v.extend_from_slice(types::CODES);
+    v.extend_from_slice(tests::CODES);
     v.extend_from_slice(flows::CODES);
     v.sort_by_key(|c| c.code);
     v
