@@ -130,6 +130,17 @@ fn the_schema_rejects_what_the_format_does_not_allow() {
 }
 
 #[test]
+fn unknown_fields_from_a_newer_minor_version_are_ignored() {
+    let out = built(&root().join(FIXTURE));
+    let mut plan: Value =
+        serde_json::from_str(&plans(out.path())["onboarding.json"]).expect("plan is JSON");
+    plan["added_in_v1_1"] = Value::Bool(true);
+    plan["nodes"]["send.welcome"]["priority"] = Value::from(3);
+    let parsed: campaignc::plan::Plan = serde_json::from_value(plan).expect("still a v1 plan");
+    assert_eq!(parsed.campaign, "onboarding");
+}
+
+#[test]
 fn plans_round_trip_through_the_serde_types() {
     let out = built(&root().join(FIXTURE));
     for (file, json) in plans(out.path()) {
