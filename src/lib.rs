@@ -12,6 +12,7 @@
 pub mod check;
 pub mod cli;
 pub mod diagnostics;
+pub mod plan;
 pub mod project;
 pub mod render;
 pub mod source;
@@ -54,10 +55,6 @@ pub fn compile(dir: &Path) -> Result<Compilation, LoadError> {
     })
 }
 
-// TODO(lead): switch to syntax::parse_project
-fn parse_project(
-    _sources: &SourceMap,
-    _problems: &mut Problems,
-) -> Vec<syntax::ast::SourceFileAst> {
-    Vec::new()
+fn parse_project(sources: &SourceMap, problems: &mut Problems) -> Vec<syntax::ast::SourceFileAst> {
+    syntax::parse_project(sources, problems)
 }
