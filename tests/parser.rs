@@ -1118,3 +1118,12 @@ fn the_example_project_parses() {
         assert!(!ast.items.is_empty(), "{}", path.display());
     }
 }
+
+#[test]
+fn span_of_a_declaration_ending_in_a_comment_at_end_of_file() {
+    let text = "segment a = x // no line break after this";
+    let Item::Segment(s) = only_item(text) else {
+        panic!()
+    };
+    assert_eq!(&text[s.span.range()], "segment a = x");
+}
