@@ -23,6 +23,8 @@ pub const BAD_CURRENCY: &str = "E0108";
 pub const NUMBER_OUT_OF_RANGE: &str = "E0109";
 /// A duration with repeated or out-of-order units (`1d1d`, `2h1d`).
 pub const BAD_DURATION: &str = "E0110";
+/// A block that may appear once appears twice (`flow`, `on event`, `on timeout`).
+pub const REPEATED_BLOCK: &str = "E0111";
 
 pub const CODES: &[CodeInfo] = &[
     CodeInfo {
@@ -268,6 +270,39 @@ campaign onboarding {
   trigger event signed_up
   flow {
     wait 1d12h
+  }
+}
+```
+"#,
+    },
+    CodeInfo {
+        code: REPEATED_BLOCK,
+        title: "block written twice",
+        explanation: r#"Some blocks may appear only once in their place: a campaign has one
+`flow`, and a `wait for` has at most one `on event` and one `on timeout`
+branch. The second block is reported rather than silently ignored; merge
+its steps into the first.
+
+Wrong:
+
+```camp
+campaign onboarding {
+  stage onboarding
+  trigger event signed_up
+  flow { send welcome }
+  flow { send tips }
+}
+```
+
+Right:
+
+```camp
+campaign onboarding {
+  stage onboarding
+  trigger event signed_up
+  flow {
+    send welcome
+    send tips
   }
 }
 ```
