@@ -8,6 +8,7 @@ use crate::diagnostics::codes::syntax as codes;
 use crate::diagnostics::Diagnostic;
 use crate::source::{FileId, Span};
 use crate::syntax::parser::Rule;
+use crate::syntax::prescan::for_each_bracket;
 
 use crate::syntax::expected::{
     candidates, did_you_mean, help_for, join_or, phrase, rank, OPERATOR, SETTING,
@@ -144,44 +145,15 @@ fn primary_label(phrases: &[String]) -> String {
 
 /// The `opener` still open at `pos` (strings and comments skipped), if any.
 fn innermost_unclosed(text: &str, pos: usize, opener: u8, closer: u8) -> Option<usize> {
-    let bytes = text.as_bytes();
     let mut stack = Vec::new();
-    let mut i = 0;
-    while i < pos.min(bytes.len()) {
-        match bytes[i] {
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-                continue;
-            }
-            b'"' if text[i..].starts_with("\"\"\"") => {
-                i = text[i + 3..]
-                    .find("\"\"\"")
-                    .map_or(bytes.len(), |p| i + 6 + p);
-                continue;
-            }
-            b'"' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
-                    if bytes[i] == b'\\' {
-                        i += 1;
-                    } else if text[i..].starts_with("{{") {
-                        let line_end = text[i..].find('\n').map_or(text.len(), |p| i + p);
-                        if let Some(p) = text[i..line_end].find("}}") {
-                            i += p + 1;
-                        }
-                    }
-                    i += 1;
-                }
-            }
-            b if b == opener => stack.push(i),
-            b if b == closer => {
-                stack.pop();
-            }
-            _ => {}
+    // An unterminated string would have been reported by the prescan.
+    let _ = for_each_bracket(text, pos, |at, bracket| {
+        if bracket == opener {
+            stack.push(at);
+        } else if bracket == closer {
+            stack.pop();
         }
-        i += 1;
-    }
+        true
+    });
     stack.pop()
 }

@@ -149,3 +149,12 @@ fn span_of_a_declaration_ending_in_a_comment_at_end_of_file() {
     };
     assert_eq!(&text[s.span.range()], "segment a = x");
 }
+
+#[test]
+fn errors_after_multibyte_text_point_at_the_open_bracket() {
+    let text = "segment a = (x == \"Chào {{x}} bạn ả\" and y\n";
+    let d = parse_err(text);
+    assert_eq!(d.code, "E0101");
+    assert_eq!(d.labels.len(), 1);
+    assert_eq!(&text[d.labels[0].span.range()], "(");
+}
