@@ -135,11 +135,26 @@ fn codes_are_registered_with_fixtures_and_parsable_examples() {
             }
         }
     }
-    let sources: Vec<String> =
-        std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/src/check/resolve"))
-            .expect("resolver sources")
-            .map(|e| std::fs::read_to_string(e.expect("entry").path()).expect("readable"))
-            .collect();
+    fn rust_sources(dir: &std::path::Path, out: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).expect("resolver sources") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                rust_sources(&path, out);
+            } else {
+                out.push(std::fs::read_to_string(&path).expect("readable"));
+            }
+        }
+    }
+    let mut sources = Vec::new();
+    rust_sources(
+        std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src/check/resolve")),
+        &mut sources,
+    );
+    assert!(
+        sources.len() >= 10,
+        "resolver sources found: {}",
+        sources.len()
+    );
     for text in &sources {
         for (i, _) in text.match_indices("\"E0") {
             let code = &text[i + 1..i + 6];
@@ -479,4 +494,201 @@ fn recursive_record_types_are_fine() {
     assert_eq!(errors[0].code, "E0801");
     let ok = text.replace("root 5", "root { name \"a\", next { name \"b\" } }");
     assert_eq!(codes_of(&ok), Vec::<&str>::new());
+}
+
+/// The LANGUAGE.md example files, sorted by name.
+fn language_example_files() -> Vec<(String, String)> {
+    let dir = common::fixture_path("language_examples");
+    let mut files: Vec<(String, String)> = std::fs::read_dir(&dir)
+        .expect("fixture dir")
+        .map(|e| {
+            let p = e.expect("entry").path();
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
+            (name, std::fs::read_to_string(&p).expect("readable"))
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// Parses (skipping inputs the parser panics on: those are the syntax
+/// stage's business, and counted) and checks; a checker panic fails.
+fn check_survives(
+    project: &[(&str, &str)],
+    parser_panics: &mut usize,
+) -> Option<Vec<campaignc::diagnostics::Diagnostic>> {
+    use campaignc::diagnostics::Problems;
+    use campaignc::source::SourceMap;
+    let mut sources = SourceMap::new();
+    for (path, text) in project {
+        sources.add(*path, std::path::Path::new(path), text.to_string());
+    }
+    let parsed = std::panic::catch_unwind(|| {
+        let mut problems = Problems::new();
+        let files = campaignc::syntax::parse_project(&sources, &mut problems);
+        (files, problems)
+    });
+    match parsed {
+        Ok((files, mut problems)) => {
+            let _ = campaignc::check::check(&files, &mut problems);
+            Some(problems.into_sorted())
+        }
+        Err(_) => {
+            *parser_panics += 1;
+            None
+        }
+    }
+}
+
+/// Removing any one line of the LANGUAGE.md examples gives diagnostics
+/// (or none), never a panic in the checker.
+#[test]
+fn damaged_projects_never_panic_the_checker() {
+    let mut parser_panics = 0;
+    let files = language_example_files();
+    for i in 0..files.len() {
+        let lines: Vec<&str> = files[i].1.lines().collect();
+        for skip in 0..lines.len() {
+            let damaged: String = lines
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != skip)
+                .map(|(_, l)| format!("{l}\n"))
+                .collect();
+            let project: Vec<(&str, &str)> = files
+                .iter()
+                .enumerate()
+                .map(|(j, (n, t))| {
+                    (
+                        n.as_str(),
+                        if j == i { damaged.as_str() } else { t.as_str() },
+                    )
+                })
+                .collect();
+            check_survives(&project, &mut parser_panics);
+        }
+    }
+    eprintln!("inputs skipped because the parser panicked: {parser_panics}");
+}
+
+/// Misspelling any one name used in the LANGUAGE.md segments, scores,
+/// campaign, persona and tests is reported as an error, and never panics.
+/// (Schema and message files are left out: renaming a declaration there
+/// only makes it unused, and message fields are the message passes' job.)
+#[test]
+fn every_misspelt_name_is_reported() {
+    let mut parser_panics = 0;
+    let files = language_example_files();
+    let mut silent = Vec::new();
+    for i in 0..files.len() {
+        if !["04", "05", "07", "08", "09"]
+            .iter()
+            .any(|p| files[i].0.starts_with(p))
+        {
+            continue;
+        }
+        let text = &files[i].1;
+        let mut start = 0;
+        let bytes = text.as_bytes();
+        while start < bytes.len() {
+            // Names outside strings and comments: a crude scan is enough here.
+            let is_name = |b: u8| b.is_ascii_lowercase() || b == b'_';
+            if !is_name(bytes[start])
+                || (start > 0
+                    && (bytes[start - 1].is_ascii_alphanumeric() || bytes[start - 1] == b'_'))
+            {
+                start += 1;
+                continue;
+            }
+            let mut end = start;
+            while end < bytes.len() && (is_name(bytes[end]) || bytes[end].is_ascii_digit()) {
+                end += 1;
+            }
+            let line_start = text[..start].rfind('\n').map_or(0, |p| p + 1);
+            let line = &text[line_start..];
+            let in_string_or_comment = text[line_start..start].matches('"').count() % 2 == 1
+                || text[line_start..start].contains("//")
+                || line.trim_start().starts_with("\"\"\"");
+            if !in_string_or_comment {
+                let damaged = format!("{}{}zq{}", &text[..start], &text[start..end], &text[end..]);
+                let project: Vec<(&str, &str)> = files
+                    .iter()
+                    .enumerate()
+                    .map(|(j, (n, t))| {
+                        (
+                            n.as_str(),
+                            if j == i { damaged.as_str() } else { t.as_str() },
+                        )
+                    })
+                    .collect();
+                let diags = check_survives(&project, &mut parser_panics);
+                if diags.is_some_and(|d| !d.iter().any(|d| d.is_error())) {
+                    silent.push(&text[start..end]);
+                }
+            }
+            start = end;
+        }
+    }
+    eprintln!("inputs skipped because the parser panicked: {parser_panics}");
+    // Renaming these declarations only leaves them unused (a warning);
+    // campaign locales are checked against messages by the message passes.
+    let allowed = [
+        "lapsed_buyers",
+        "vip",
+        "big_spenders",
+        "at_risk",
+        "sales_ready",
+        "en",
+        "vi",
+    ];
+    let unexpected: Vec<&str> = silent
+        .into_iter()
+        .filter(|n| !allowed.contains(n))
+        .collect();
+    assert!(
+        unexpected.is_empty(),
+        "misspelt names without an error: {unexpected:?}"
+    );
+}
+
+#[test]
+fn helpful_errors_for_common_slips() {
+    let errors = errors_of("segment named = first_name == linh");
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].code, "E0207");
+    assert!(
+        errors[0].help.as_deref().unwrap_or("").contains("\"linh\""),
+        "{:?}",
+        errors[0].help
+    );
+
+    let errors =
+        errors_of("schema {\n  attr tags: list<string>\n}\nsegment tagged = \"vip\" in tags");
+    assert_eq!(errors.len(), 1);
+    assert!(
+        errors[0].help.as_deref().unwrap_or("").contains("contains"),
+        "{:?}",
+        errors[0].help
+    );
+    assert_eq!(
+        codes_of("schema {\n  attr tags: list<string>\n}\nsegment tagged = tags contains \"vip\""),
+        Vec::<&str>::new()
+    );
+
+    let errors = errors_of("schema {\n  attr newsletter_opt_in: bool consent(email)\n}");
+    assert_eq!(errors.iter().map(|d| d.code).collect::<Vec<_>>(), ["E0216"]);
+    assert!(
+        errors[0].message.contains("consent for `email`"),
+        "{}",
+        errors[0].message
+    );
+}
+
+#[test]
+fn an_enum_variant_wins_over_a_name_spelt_the_same() {
+    let text = "schema {\n  attr tier: enum(bronze, gold)\n  attr gold: int\n}\nsegment golden = tier == gold and gold > 3\n";
+    assert_eq!(codes_of(text), Vec::<&str>::new());
 }

@@ -13,7 +13,7 @@ use crate::syntax::strings;
 
 /// What a builder step returns: the node, or a structural problem that
 /// stops building this file.
-pub(crate) type Built<T> = Result<T, Diagnostic>;
+pub(crate) type Built<T> = Result<T, Box<Diagnostic>>;
 
 /// Walks the pest tree of one file. Problems with literals (a bad escape, an
 /// hour 25) are collected in `problems` and building goes on with a
@@ -42,27 +42,45 @@ impl<'t> Builder<'t> {
     }
 
     /// A grammar/builder disagreement: a bug, reported instead of a panic.
-    pub fn internal(&self, p: &P<'_>, what: &str) -> Diagnostic {
-        Diagnostic::error(
-            crate::diagnostics::codes::syntax::UNEXPECTED,
-            format!(
-                "internal parser error: expected {what}, found {:?}",
-                p.as_rule()
-            ),
-            self.span(p),
+    pub fn internal(&self, p: &P<'_>, what: &str) -> Box<Diagnostic> {
+        Box::new(
+            Diagnostic::error(
+                crate::diagnostics::codes::syntax::UNEXPECTED,
+                format!(
+                    "internal parser error: expected {what}, found {:?}",
+                    p.as_rule()
+                ),
+                self.span(p),
+            )
+            .with_help("this is a bug in campaignc; please report it with this file"),
         )
-        .with_help("this is a bug in campaignc; please report it with this file")
     }
 
     /// Records a literal problem and returns `fallback` so building goes on.
-    pub fn recover<T>(&mut self, r: Result<T, Diagnostic>, fallback: T) -> T {
+    pub fn recover<T>(&mut self, r: Result<T, Box<Diagnostic>>, fallback: T) -> T {
         r.unwrap_or_else(|d| {
-            self.problems.push(d);
+            self.problems.push(*d);
             fallback
         })
     }
 
-    pub fn ident(&self, p: &P<'_>) -> Ident {
+    /// A `name` (reserved keywords are reported here), or a word, currency
+    /// or other identifier-like token (taken as written).
+    pub fn ident(&mut self, p: &P<'_>) -> Ident {
+        if p.as_rule() == Rule::name && crate::syntax::keywords::is_reserved(p.as_str()) {
+            let word = p.as_str();
+            self.problems.push(
+                Diagnostic::error(
+                    crate::diagnostics::codes::syntax::KEYWORD_AS_NAME,
+                    format!("`{word}` is a keyword and cannot be used as a name"),
+                    self.span(p),
+                )
+                .with_primary_label("reserved keyword")
+                .with_help(format!(
+                    "choose another name, e.g. `{word}_` or a more descriptive one"
+                )),
+            );
+        }
         Ident {
             name: p.as_str().to_string(),
             span: self.span(p),

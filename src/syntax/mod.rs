@@ -14,6 +14,8 @@ mod build_flow;
 mod build_tests;
 mod docs;
 mod errors;
+mod expected;
+mod keywords;
 mod literals;
 mod parser;
 mod prescan;
@@ -26,15 +28,43 @@ use crate::diagnostics::{Diagnostic, Problems};
 use crate::source::{SourceFile, SourceMap};
 
 pub use build_expr::MAX_EXPR_DEPTH;
-pub use errors::RESERVED as RESERVED_WORDS;
+pub use keywords::RESERVED as RESERVED_WORDS;
 pub use prescan::MAX_NESTING;
 
 /// Parses one file. On failure returns its diagnostics: the first syntax
 /// error (parsing stops there), or every bad literal (bad escapes, hour 25)
 /// when the structure itself parsed.
 pub fn parse_file(file: &SourceFile) -> Result<ast::SourceFileAst, Vec<Diagnostic>> {
+    // pest and the builders recurse once per nesting level; the prescan
+    // bounds the depth, and a thread with a roomy stack makes that bound
+    // safe whatever stack the caller runs on (test threads get 2 MiB).
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("campaignc-parse".into())
+            .stack_size(PARSER_STACK_BYTES)
+            .spawn_scoped(scope, || parse_on_this_thread(file))
+            .map_err(|e| vec![thread_failed(file, &e.to_string())])?
+            .join()
+            .unwrap_or_else(|_| Err(vec![thread_failed(file, "the parser thread panicked")]))
+    })
+}
+
+/// Stack for the parser thread. Only the pages actually touched are
+/// committed, so a generous reservation costs nothing on small files.
+const PARSER_STACK_BYTES: usize = 256 * 1024 * 1024;
+
+fn thread_failed(file: &SourceFile, why: &str) -> Diagnostic {
+    Diagnostic::error(
+        crate::diagnostics::codes::syntax::UNEXPECTED,
+        format!("could not parse {}: {why}", file.path),
+        crate::source::Span::new(file.id, 0, 0),
+    )
+    .with_help("this is a bug in campaignc; please report it with this file")
+}
+
+fn parse_on_this_thread(file: &SourceFile) -> Result<ast::SourceFileAst, Vec<Diagnostic>> {
     let text = file.text.as_str();
-    prescan::prescan(file.id, text).map_err(|d| vec![d])?;
+    prescan::prescan(file.id, text).map_err(|d| vec![*d])?;
     let mut pairs = parser::CampParser::parse(parser::Rule::file, text)
         .map_err(|e| vec![errors::from_pest(file.id, text, &e)])?;
     let root = match pairs.next() {
@@ -53,7 +83,7 @@ pub fn parse_file(file: &SourceFile) -> Result<ast::SourceFileAst, Vec<Diagnosti
         Ok(ast) if problems.is_empty() => Ok(ast),
         Ok(_) => Err(problems),
         Err(d) => {
-            problems.push(d);
+            problems.push(*d);
             Err(problems)
         }
     }
