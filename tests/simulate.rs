@@ -233,3 +233,12 @@ fn simulation_output_is_deterministic() {
     ];
     assert_eq!(campaignc(&args).stdout, campaignc(&args).stdout);
 }
+
+#[test]
+fn campaignc_test_with_checker_errors_prints_them_and_exits_1() {
+    let out = campaignc(&["test", "tests/fixtures/simulate/broken"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).is_empty(), "no test runs: {}", stdout(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("unknown persona `anna`"), "{err}");
+}
