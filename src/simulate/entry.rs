@@ -117,7 +117,8 @@ impl<'a> Sim<'a> {
             return false;
         }
         self.plan.policies.holdout.as_ref().is_some_and(|h| {
-            crate::plan::assign::is_held_out(&self.customer.id, &self.plan.campaign, h.to_bucket)
+            crate::plan::assign::bucket(&self.customer.id, &self.plan.campaign, &h.salt)
+                < h.to_bucket
         })
     }
 
