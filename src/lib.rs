@@ -12,7 +12,10 @@
 pub mod check;
 pub mod cli;
 pub mod diagnostics;
+pub mod plan;
 pub mod project;
+pub mod render;
+pub mod simulate;
 pub mod source;
 pub mod syntax;
 

@@ -1,0 +1,605 @@
+//! The execution plan format `campaignc.plan/v1`: what `build` writes to
+//! `plans/<campaign>.json` and what a sending system (or our simulator)
+//! executes without knowing the language.
+//!
+//! These are the plan's own serde types, deliberately separate from the
+//! checker's model: the model may change shape freely, the plan only grows
+//! (a minor version adds fields; consumers ignore fields they do not know,
+//! so `deny_unknown_fields` is never set; a breaking change becomes `v2`).
+//! `docs/plan-format.md` documents every field and the evaluation rules.
+//!
+//! Determinism: every map is a `BTreeMap` and every list has a defined
+//! order, so the same model always serializes to the same bytes.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// The value of [`Plan::format`] for this version of the format.
+pub const FORMAT: &str = "campaignc.plan/v1";
+
+/// Name of the bucketing algorithm written into [`Assignment::algorithm`].
+pub const ASSIGNMENT_ALGORITHM: &str = "sha256-u64be-mod-10000";
+
+/// Number of assignment buckets: percentages map to bucket ranges of
+/// `percent × 100` buckets.
+pub const BUCKETS: u32 = 10_000;
+
+/// One campaign, ready to execute.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Plan {
+    /// Always [`FORMAT`] (`"campaignc.plan/v1"`).
+    pub format: String,
+    /// The campaign's name.
+    pub campaign: String,
+    /// Its lifecycle stage.
+    pub stage: String,
+    /// The campaign's `///` doc comment.
+    pub doc: Option<String>,
+    /// Where the campaign is declared.
+    pub source: SourceRef,
+    /// What starts a journey.
+    pub trigger: Trigger,
+    /// Who may enter (checked when the trigger fires); `null` = everyone.
+    pub audience: Option<Expr>,
+    /// Whether a customer may enter again.
+    pub reentry: Reentry,
+    /// When it holds, the journey ends as converted.
+    pub goal: Option<Expr>,
+    /// When it holds, the journey ends as exited (`exit when`).
+    pub exit: Option<Expr>,
+    /// Send window, frequency cap and holdout.
+    pub policies: Policies,
+    /// The locales the campaign's messages are sent in.
+    pub locales: Vec<String>,
+    /// The locale used for a customer whose locale is unset or not in
+    /// `locales`.
+    pub default_locale: String,
+    /// Which customer attributes the runtime reads for locale, time zone,
+    /// addresses and consent.
+    pub customer: CustomerFacts,
+    /// How customers are assigned to the holdout and split variants.
+    pub assignment: Assignment,
+    /// Every segment the campaign uses, directly or through other segments
+    /// and scores; each after the segments it uses.
+    pub segments: Vec<SegmentEntry>,
+    /// Every score the campaign uses, directly or transitively; each after
+    /// the scores it uses.
+    pub scores: Vec<ScoreEntry>,
+    /// Id of the first node; `null` for an empty flow (the journey
+    /// completes on entry).
+    pub entry: Option<String>,
+    /// The flow graph, keyed by stable node id.
+    pub nodes: BTreeMap<String, Node>,
+    /// Every message the campaign sends, keyed by message name.
+    pub messages: BTreeMap<String, Message>,
+    /// `sha256` (lowercase hex) of the canonical JSON of this plan without
+    /// the `hash` field.
+    pub hash: String,
+}
+
+/// A place in the sources.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct SourceRef {
+    /// Path relative to the project directory, `/`-separated.
+    pub file: String,
+    /// 1-based line.
+    pub line: u32,
+}
+
+/// A duration: calendar days (in the customer's time zone, so `1d` keeps
+/// the local clock time across DST changes) plus exact elapsed seconds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Duration {
+    pub days: i64,
+    pub seconds: i64,
+}
+
+/// A day of the week.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Weekday {
+    Monday,
+    Tuesday,
+    Wednesday,
+    Thursday,
+    Friday,
+    Saturday,
+    Sunday,
+}
+
+// ---------------------------------------------------------------------------
+// Trigger, reentry, policies
+// ---------------------------------------------------------------------------
+
+/// What starts a journey, tagged by `kind`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Trigger {
+    /// The customer performs `event` (and `where` holds for it). The event
+    /// is in scope (`event.*`) for the flow.
+    Event {
+        event: String,
+        #[serde(rename = "where")]
+        filter: Option<Expr>,
+    },
+    /// The customer starts matching `segment`.
+    Enters { segment: String },
+    /// `attribute` changes (to `to`, when given).
+    Changed {
+        attribute: String,
+        to: Option<Literal>,
+    },
+    /// A recurring schedule in customer local time.
+    Every {
+        /// `day`, `week` or `month`.
+        period: Period,
+        /// For `week`: the day of the week.
+        weekday: Option<Weekday>,
+        /// For `month`: the day of the month (1–31).
+        day_of_month: Option<u32>,
+        /// Local time of day, `HH:MM`.
+        at: String,
+    },
+}
+
+/// The period of an [`Trigger::Every`] schedule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Period {
+    Day,
+    Week,
+    Month,
+}
+
+/// Whether a customer may enter the campaign again, tagged by `kind`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Reentry {
+    /// A customer who was ever in the campaign never enters again.
+    Never,
+    /// A customer may enter again `after` the end of their previous journey.
+    After { after: Duration },
+}
+
+/// Delivery policies; each `null` when the campaign does not set it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Policies {
+    pub send_window: Option<SendWindow>,
+    pub cap: Option<Cap>,
+    pub holdout: Option<Holdout>,
+}
+
+/// Sends are only made between `start` and `end` customer local time
+/// (`HH:MM`); `end < start` wraps midnight. A send due outside waits for
+/// the next opening.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct SendWindow {
+    pub start: String,
+    pub end: String,
+}
+
+/// At most `count` sends from this campaign within any trailing `per`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Cap {
+    pub count: u32,
+    pub per: Duration,
+}
+
+/// A control group: its customers follow the flow but every send is
+/// suppressed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Holdout {
+    /// The percentage as written, as a decimal string (`"10"`, `"2.5"`).
+    pub percent: String,
+    /// Salt for [`Assignment`]: the customer is held out when their bucket
+    /// is `< to_bucket`.
+    pub salt: String,
+    /// Exclusive upper bucket: `percent × 100`.
+    pub to_bucket: u32,
+}
+
+/// The deterministic assignment of customers to holdout and split variants.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Assignment {
+    /// [`ASSIGNMENT_ALGORITHM`]: the first 8 bytes (big-endian u64) of the
+    /// SHA-256 of `key` modulo `buckets`.
+    pub algorithm: String,
+    /// The hashed text, with `{customer_id}`, `{campaign}` and `{salt}`
+    /// placeholders; fields separated by U+001F.
+    pub key: String,
+    /// Number of buckets (10000).
+    pub buckets: u32,
+}
+
+/// The customer attributes a runtime needs, by name.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct CustomerFacts {
+    pub locale: AttributeWithDefault,
+    pub timezone: AttributeWithDefault,
+    /// For each channel the campaign sends on (`email`, `sms`, `push`,
+    /// `in_app`, `webhook`).
+    pub channels: BTreeMap<String, ChannelFacts>,
+}
+
+/// An attribute to read, and the value to use when it is absent or unset.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct AttributeWithDefault {
+    pub attribute: Option<String>,
+    pub default: String,
+}
+
+/// Where to send on a channel and which attribute grants consent.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ChannelFacts {
+    /// The address attribute (`email` for email, a `phone` for SMS);
+    /// `null` for channels addressed by the runtime (push tokens, …).
+    pub address: Option<String>,
+    /// The `consent(channel)` attribute gating marketing sends.
+    pub consent: Option<String>,
+}
+
+// ---------------------------------------------------------------------------
+// Segments and scores
+// ---------------------------------------------------------------------------
+
+/// A named condition, referenced by `{"op": "segment"}`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct SegmentEntry {
+    pub name: String,
+    pub doc: Option<String>,
+    pub expr: Expr,
+}
+
+/// A named integer, the sum of its rules' points; referenced by
+/// `{"op": "score"}`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ScoreEntry {
+    pub name: String,
+    pub doc: Option<String>,
+    pub rules: Vec<ScoreRule>,
+}
+
+/// One rule of a score, tagged by `kind`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ScoreRule {
+    /// `points` per matching event, at most `max` points in total.
+    PerEvent {
+        points: i64,
+        event: String,
+        #[serde(rename = "where")]
+        filter: Option<Expr>,
+        within: Option<Duration>,
+        since_entry: bool,
+        max: Option<i64>,
+    },
+    /// `points` when `when` holds.
+    If { points: i64, when: Expr },
+}
+
+// ---------------------------------------------------------------------------
+// Expressions
+// ---------------------------------------------------------------------------
+
+/// A condition or value, as a tree tagged by `op`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum Expr {
+    /// True when every argument is (evaluated left to right).
+    And {
+        args: Vec<Expr>,
+    },
+    /// True when any argument is.
+    Or {
+        args: Vec<Expr>,
+    },
+    Not {
+        arg: Box<Expr>,
+    },
+    /// A comparison; false when either side is unset.
+    Compare {
+        cmp: CompareOp,
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+    },
+    /// `lhs in [items]` (or `not in` when `negated`).
+    In {
+        negated: bool,
+        lhs: Box<Expr>,
+        items: Vec<Expr>,
+    },
+    /// `contains`, `starts_with`, `ends_with` on strings.
+    StringOp {
+        kind: StringOpKind,
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+    },
+    /// `is set` (or `is not set` when `negated`).
+    IsSet {
+        negated: bool,
+        arg: Box<Expr>,
+    },
+    /// `+` or `-` on numbers, money, times and durations.
+    Arith {
+        kind: ArithKind,
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+    },
+    Literal {
+        value: Literal,
+    },
+    /// A customer attribute of the given type (as written in the schema).
+    Attr {
+        name: String,
+        #[serde(rename = "type")]
+        ty: String,
+    },
+    /// A property of an event: `filtered` is the event tested by the
+    /// enclosing `where`; `in_scope` is the flow's event (the trigger's, or
+    /// the one received by the enclosing `wait_for`). `path` goes through
+    /// record fields.
+    EventField {
+        scope: EventScope,
+        event: String,
+        path: Vec<String>,
+        #[serde(rename = "type")]
+        ty: String,
+    },
+    /// A segment from the plan's `segments` table (a bool).
+    Segment {
+        name: String,
+    },
+    /// A score from the plan's `scores` table (an int).
+    Score {
+        name: String,
+    },
+    /// The current instant.
+    Now,
+    /// Whether the customer performed `event` (matching `where`) within the
+    /// window: the last `within`, since the journey's entry, or ever.
+    Performed {
+        event: String,
+        #[serde(rename = "where")]
+        filter: Option<Box<Expr>>,
+        within: Option<Duration>,
+        since_entry: bool,
+    },
+    /// How many times (an int), same window rules as `performed`.
+    Count {
+        event: String,
+        #[serde(rename = "where")]
+        filter: Option<Box<Expr>>,
+        within: Option<Duration>,
+        since_entry: bool,
+    },
+    /// The sum of a numeric property over matching events.
+    Sum {
+        event: String,
+        property: String,
+        #[serde(rename = "type")]
+        ty: String,
+        #[serde(rename = "where")]
+        filter: Option<Box<Expr>>,
+        within: Option<Duration>,
+        since_entry: bool,
+    },
+    /// The instant of the latest `event`; unset when it never happened.
+    Last {
+        event: String,
+    },
+}
+
+/// Which event an [`Expr::EventField`] reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum EventScope {
+    Filtered,
+    InScope,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum CompareOp {
+    #[serde(rename = "==")]
+    Eq,
+    #[serde(rename = "!=")]
+    Ne,
+    #[serde(rename = "<")]
+    Lt,
+    #[serde(rename = "<=")]
+    Le,
+    #[serde(rename = ">")]
+    Gt,
+    #[serde(rename = ">=")]
+    Ge,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum StringOpKind {
+    Contains,
+    StartsWith,
+    EndsWith,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum ArithKind {
+    #[serde(rename = "+")]
+    Add,
+    #[serde(rename = "-")]
+    Sub,
+}
+
+/// A typed constant, tagged by `type`. Decimals and money amounts are
+/// decimal strings so no precision is lost.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Literal {
+    Bool {
+        value: bool,
+    },
+    Int {
+        value: i64,
+    },
+    Decimal {
+        value: String,
+    },
+    Money {
+        amount: String,
+        currency: String,
+    },
+    /// Strings, emails, phones, urls, locales and time zones.
+    String {
+        value: String,
+    },
+    /// An enum variant.
+    Enum {
+        value: String,
+    },
+    /// An instant, RFC 3339 in UTC.
+    Time {
+        value: String,
+    },
+    /// A calendar date, `YYYY-MM-DD`.
+    Date {
+        value: String,
+    },
+    Duration {
+        days: i64,
+        seconds: i64,
+    },
+    List {
+        items: Vec<Literal>,
+    },
+    /// Record fields in declaration order.
+    Record {
+        fields: Vec<RecordField>,
+    },
+}
+
+/// One field of a [`Literal::Record`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct RecordField {
+    pub name: String,
+    pub value: Literal,
+}
+
+// ---------------------------------------------------------------------------
+// Nodes
+// ---------------------------------------------------------------------------
+
+/// One step of the flow graph, tagged by `kind`. Every `next`-like edge is
+/// a node id, or `null` meaning the journey completes there.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Node {
+    /// Send `message` (subject to the send window, cap, holdout and consent
+    /// gate), then go on to `next`.
+    Send {
+        line: u32,
+        message: String,
+        channel: String,
+        /// `marketing` or `transactional`.
+        category: String,
+        /// For marketing sends: the attribute that must be `true`, else the
+        /// send is skipped. `null` for transactional sends.
+        consent: Option<ConsentGate>,
+        /// The event whose payload the templates see as `event.*`.
+        event: Option<String>,
+        next: Option<String>,
+    },
+    /// Wait for `duration` (days in local calendar time).
+    Wait {
+        line: u32,
+        duration: Duration,
+        next: Option<String>,
+    },
+    /// Wait until the next local `time` (`HH:MM`), on `weekday` if given.
+    WaitUntil {
+        line: u32,
+        time: String,
+        weekday: Option<Weekday>,
+        next: Option<String>,
+    },
+    /// Wait for `event` (matching `where`) at most `timeout`.
+    WaitFor {
+        line: u32,
+        event: String,
+        #[serde(rename = "where")]
+        filter: Option<Expr>,
+        timeout: Duration,
+        on_event: Option<String>,
+        on_timeout: Option<String>,
+    },
+    /// Take the first case whose `when` holds, else `otherwise`.
+    Branch {
+        line: u32,
+        cases: Vec<BranchCase>,
+        otherwise: Option<String>,
+    },
+    /// An A/B/n test: the customer's bucket (salt = `name`) picks a variant.
+    Split {
+        line: u32,
+        name: String,
+        variants: Vec<SplitVariant>,
+    },
+    /// Set a customer attribute to `value`, evaluated now.
+    Set {
+        line: u32,
+        attribute: String,
+        value: Expr,
+        next: Option<String>,
+    },
+    /// End the journey as exited.
+    Exit { line: u32 },
+}
+
+/// The attribute that grants marketing consent for a send.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ConsentGate {
+    pub attribute: String,
+}
+
+/// One `if` / `else if` arm.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct BranchCase {
+    pub when: Expr,
+    pub next: Option<String>,
+}
+
+/// One variant of a split: buckets `from_bucket..to_bucket` (end exclusive).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct SplitVariant {
+    pub name: String,
+    /// As written, a decimal string.
+    pub percent: String,
+    pub from_bucket: u32,
+    pub to_bucket: u32,
+    pub next: Option<String>,
+}
+
+// ---------------------------------------------------------------------------
+// Messages
+// ---------------------------------------------------------------------------
+
+/// A message as reviewed: its template sources per locale.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Message {
+    pub channel: String,
+    /// `marketing` or `transactional`.
+    pub category: String,
+    /// The email sender (`from`, or `defaults.email_from`).
+    pub from: Option<String>,
+    /// For each of the campaign's locales.
+    pub locales: BTreeMap<String, MessageLocale>,
+}
+
+/// The Handlebars template source of each field in one locale.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct MessageLocale {
+    /// Field name (`subject`, `body`, …) → template source.
+    pub fields: BTreeMap<String, String>,
+    /// `sha256` (lowercase hex) of the canonical JSON of `fields`.
+    pub content_hash: String,
+}

@@ -1,0 +1,302 @@
+//! Markdown email bodies to a self-contained, responsive HTML email and its
+//! plain-text part.
+//!
+//! Input: the body template already rendered with [`super::Escape::Html`], so
+//! a customer value like `<script>` arrives as `&lt;script&gt;` and stays
+//! text through Markdown. Raw HTML written in the Markdown itself is shown as
+//! text too (emails built here carry no author markup, scripts or styles),
+//! and images become links, so the email loads nothing remote.
+//!
+//! Output: a full HTML document with `<meta charset="utf-8">`, a `lang`
+//! attribute, the subject as `<title>`, a hidden preheader, and a centered
+//! 600 px table column styled only with inline `style` attributes (mail
+//! clients drop `<style>` blocks and web fonts).
+
+use pulldown_cmark::{html, Event, Options, Parser, Tag, TagEnd};
+
+/// Inline styles of the elements Markdown produces, applied to the opening
+/// tags pulldown-cmark writes.
+const ELEMENT_STYLES: &[(&str, &str)] = &[
+    ("<p>", "<p style=\"margin:0 0 16px 0;\">"),
+    ("<h1>", "<h1 style=\"margin:0 0 16px 0;font-size:26px;line-height:1.3;\">"),
+    ("<h2>", "<h2 style=\"margin:24px 0 12px 0;font-size:21px;line-height:1.3;\">"),
+    ("<h3>", "<h3 style=\"margin:20px 0 8px 0;font-size:18px;line-height:1.3;\">"),
+    ("<ul>", "<ul style=\"margin:0 0 16px 0;padding-left:24px;\">"),
+    ("<ol", "<ol style=\"margin:0 0 16px 0;padding-left:24px;\""),
+    ("<li>", "<li style=\"margin:0 0 6px 0;\">"),
+    ("<blockquote>", "<blockquote style=\"margin:0 0 16px 0;padding:0 0 0 12px;border-left:3px solid #d1d5db;color:#4b5563;\">"),
+    ("<pre>", "<pre style=\"margin:0 0 16px 0;padding:12px;background-color:#f3f4f6;border-radius:4px;white-space:pre-wrap;\">"),
+    ("<code>", "<code style=\"font-family:Menlo,Consolas,monospace;font-size:14px;\">"),
+    ("<hr />", "<hr style=\"border:0;border-top:1px solid #e5e7eb;margin:24px 0;\" />"),
+    ("<a href=", "<a style=\"color:#2563eb;text-decoration:underline;\" href="),
+];
+
+fn markdown_options() -> Options {
+    Options::ENABLE_STRIKETHROUGH
+}
+
+/// Neutralises what an email must not contain: raw HTML becomes visible text,
+/// images become links to the image.
+fn safe_events<'a>(parser: Parser<'a>) -> impl Iterator<Item = Event<'a>> {
+    parser.map(|event| match event {
+        Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }),
+        Event::End(TagEnd::Image) => Event::End(TagEnd::Link),
+        other => other,
+    })
+}
+
+/// The body's Markdown as styled HTML fragments.
+fn body_html(body_markdown: &str) -> String {
+    let parser = Parser::new_ext(body_markdown, markdown_options());
+    let mut out = String::new();
+    html::push_html(&mut out, safe_events(parser));
+    // Text `<` is always escaped by pulldown-cmark and raw HTML was turned
+    // into text above, so every `<p>` etc. here is a tag it generated.
+    for (plain, styled) in ELEMENT_STYLES {
+        out = out.replace(plain, styled);
+    }
+    out
+}
+
+/// Decodes the character references HTML escaping produces, so a subject
+/// can be given either as plain text or already HTML-escaped.
+fn decode_entities(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find('&') {
+        out.push_str(&rest[..start]);
+        let tail = &rest[start..];
+        let decoded = tail.find(';').filter(|end| *end <= 10).and_then(|end| {
+            let name = &tail[1..end];
+            let c = match name {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "nbsp" => Some('\u{a0}'),
+                _ => {
+                    let code = if let Some(hex) =
+                        name.strip_prefix("#x").or_else(|| name.strip_prefix("#X"))
+                    {
+                        u32::from_str_radix(hex, 16).ok()
+                    } else {
+                        name.strip_prefix('#').and_then(|dec| dec.parse().ok())
+                    };
+                    code.and_then(char::from_u32)
+                }
+            };
+            c.map(|c| (c, end))
+        });
+        match decoded {
+            Some((c, end)) => {
+                out.push(c);
+                rest = &tail[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Escapes text for HTML element content and attribute values.
+fn escape_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// System fonts that cover the locale's script (no web fonts are loaded).
+fn font_stack(locale: &str) -> &'static str {
+    let lower = locale.to_ascii_lowercase();
+    if lower.starts_with("zh-hant") || lower.starts_with("zh-tw") || lower.starts_with("zh-hk") {
+        "-apple-system,BlinkMacSystemFont,'PingFang TC','Microsoft JhengHei','Noto Sans TC','Segoe UI',Roboto,Helvetica,Arial,sans-serif"
+    } else if lower.starts_with("zh") {
+        "-apple-system,BlinkMacSystemFont,'PingFang SC','Microsoft YaHei','Noto Sans SC','Segoe UI',Roboto,Helvetica,Arial,sans-serif"
+    } else {
+        "-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif"
+    }
+}
+
+/// A complete HTML email.
+///
+/// `subject` and `preheader` may be plain text or already HTML-escaped (as
+/// rendered with [`super::Escape::Html`]); they are normalised and escaped
+/// once. `body_markdown` is the body rendered with [`super::Escape::Html`].
+/// `locale` is the message's BCP 47 tag, written as the `lang` attribute.
+pub fn email_html(
+    subject: &str,
+    preheader: Option<&str>,
+    body_markdown: &str,
+    locale: &str,
+) -> String {
+    let subject = escape_text(&decode_entities(subject));
+    let lang = escape_text(locale);
+    let fonts = font_stack(locale);
+    let body = body_html(body_markdown);
+    let preheader = match preheader {
+        Some(text) => format!(
+            "<span style=\"display:none;max-height:0;max-width:0;opacity:0;overflow:hidden;mso-hide:all;font-size:1px;line-height:1px;color:#f4f4f5;\">{}{}</span>\n",
+            escape_text(&decode_entities(text)),
+            // Padding so clients do not pull body text into the inbox preview.
+            "&#847;&zwnj;&nbsp;".repeat(20)
+        ),
+        None => String::new(),
+    };
+    format!(
+        "<!DOCTYPE html>
+<html lang=\"{lang}\">
+<head>
+<meta charset=\"utf-8\">
+<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">
+<meta name=\"color-scheme\" content=\"light\">
+<title>{subject}</title>
+</head>
+<body style=\"margin:0;padding:0;background-color:#f4f4f5;\">
+{preheader}<table role=\"presentation\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\" border=\"0\" style=\"width:100%;background-color:#f4f4f5;\">
+<tr>
+<td align=\"center\" style=\"padding:24px 12px;\">
+<table role=\"presentation\" width=\"600\" cellpadding=\"0\" cellspacing=\"0\" border=\"0\" style=\"width:100%;max-width:600px;background-color:#ffffff;border-radius:8px;\">
+<tr>
+<td style=\"padding:32px 28px;font-family:{fonts};font-size:16px;line-height:1.6;color:#1f2937;text-align:left;\">
+{body}</td>
+</tr>
+</table>
+</td>
+</tr>
+</table>
+</body>
+</html>
+"
+    )
+}
+
+/// The plain-text part of an email: Markdown reduced to text, links written
+/// as `text (url)`, list items as `- item` / `1. item`.
+///
+/// Takes the same input as [`email_html`] (the body rendered with
+/// [`super::Escape::Html`]); character references are decoded, so the text
+/// shows `<script>` literally, which is harmless in plain text.
+pub fn email_text(body_markdown: &str) -> String {
+    let parser = Parser::new_ext(body_markdown, markdown_options());
+    let mut out = String::new();
+    let mut links: Vec<String> = Vec::new();
+    let mut link_text_start: Vec<usize> = Vec::new();
+    let mut lists: Vec<Option<u64>> = Vec::new();
+    for event in parser {
+        match event {
+            Event::Text(text) | Event::Code(text) | Event::Html(text) | Event::InlineHtml(text) => {
+                out.push_str(&text)
+            }
+            Event::SoftBreak | Event::HardBreak => out.push('\n'),
+            Event::Rule => out.push_str("---\n\n"),
+            Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => {
+                links.push(dest_url.to_string());
+                link_text_start.push(out.len());
+            }
+            Event::End(TagEnd::Link) | Event::End(TagEnd::Image) => {
+                let url = links.pop().unwrap_or_default();
+                let start = link_text_start.pop().unwrap_or(out.len());
+                let text = out.get(start..).unwrap_or_default().trim();
+                if text.is_empty() {
+                    out.push_str(&url);
+                } else if text != url {
+                    out.push_str(&format!(" ({url})"));
+                }
+            }
+            Event::Start(Tag::List(first)) => lists.push(first),
+            Event::End(TagEnd::List(_)) => {
+                lists.pop();
+                if lists.is_empty() {
+                    out.push('\n');
+                }
+            }
+            Event::Start(Tag::Item) => {
+                let depth = lists.len().saturating_sub(1);
+                out.push_str(&"  ".repeat(depth));
+                match lists.last_mut() {
+                    Some(Some(n)) => {
+                        out.push_str(&format!("{n}. "));
+                        *n += 1;
+                    }
+                    _ => out.push_str("- "),
+                }
+            }
+            Event::End(TagEnd::Item) => {
+                if !out.ends_with('\n') {
+                    out.push('\n');
+                }
+            }
+            Event::End(TagEnd::Paragraph) => {
+                out.push_str(if lists.is_empty() { "\n\n" } else { "\n" })
+            }
+            Event::End(TagEnd::Heading(_))
+            | Event::End(TagEnd::CodeBlock)
+            | Event::End(TagEnd::BlockQuote(_)) => out.push_str("\n\n"),
+            _ => {}
+        }
+    }
+    let mut text = out.trim_end().to_string();
+    text.push('\n');
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_what_handlebars_escapes() {
+        assert_eq!(
+            decode_entities("&lt;b&gt; &amp; &quot;x&quot; &#x27;y&#x27; &#x3D; &#96; &bogus; &"),
+            "<b> & \"x\" 'y' = ` &bogus; &"
+        );
+    }
+
+    #[test]
+    fn raw_html_in_markdown_stays_text() {
+        let html = body_html("Hi <script>alert(1)</script>");
+        assert!(!html.contains("<script>"), "{html}");
+        assert!(html.contains("&lt;script&gt;"), "{html}");
+    }
+
+    #[test]
+    fn images_become_links() {
+        let html = body_html("![logo](https://cdn.example.com/logo.png)");
+        assert!(!html.contains("<img"), "{html}");
+        assert!(html.contains("href=\"https://cdn.example.com/logo.png\""), "{html}");
+    }
+
+    #[test]
+    fn text_part_writes_links_with_urls() {
+        let text = email_text("Hi,\n\n[Create a project](https://app.example/new)\n\n- one\n- two\n");
+        assert_eq!(
+            text,
+            "Hi,\n\nCreate a project (https://app.example/new)\n\n- one\n- two\n"
+        );
+    }
+}

@@ -1,0 +1,127 @@
+//! The renderer: one Handlebars registry per escaping mode, our helpers in
+//! each, and a cache of parsed templates keyed by their source text.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use handlebars::{Context, Handlebars, RenderContext, Renderable, StringOutput, Template};
+use serde_json::Value;
+
+use super::helpers::register_all;
+use super::locale::parse_locale;
+use super::value::RESERVED_KEY;
+use super::{Escape, RenderError, RenderOptions};
+
+/// Renders templates with the LANGUAGE.md helpers.
+///
+/// Build it once and share it (it is `Send + Sync`): parsed templates are
+/// cached by source text, so rendering the same message for many customers
+/// parses it once. The locale and time zone of a render reach the helpers
+/// through the root data under [`RESERVED_KEY`], so one registry serves
+/// every locale.
+pub struct Renderer {
+    html: Handlebars<'static>,
+    plain: Handlebars<'static>,
+    json: Handlebars<'static>,
+    cache: RwLock<HashMap<String, Arc<Template>>>,
+}
+
+impl Default for Renderer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl std::fmt::Debug for Renderer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Renderer").finish_non_exhaustive()
+    }
+}
+
+fn registry(escape: fn(&str) -> String) -> Handlebars<'static> {
+    let mut registry = Handlebars::new();
+    // Unknown variables are the checker's job (with spans and did-you-mean);
+    // at render time an unset optional simply renders empty.
+    registry.set_strict_mode(false);
+    registry.register_escape_fn(escape);
+    register_all(&mut registry);
+    registry
+}
+
+/// Escapes text for the inside of a JSON string literal, so a value like
+/// `Tom "TJ" \ <b>` keeps a webhook body valid JSON.
+pub fn json_escape(text: &str) -> String {
+    let quoted = Value::String(text.to_string()).to_string();
+    quoted
+        .strip_prefix('"')
+        .and_then(|s| s.strip_suffix('"'))
+        .unwrap_or_default()
+        .to_string()
+}
+
+impl Renderer {
+    /// A renderer with every helper registered.
+    pub fn new() -> Self {
+        Renderer {
+            html: registry(handlebars::html_escape),
+            plain: registry(handlebars::no_escape),
+            json: registry(json_escape),
+            cache: RwLock::new(HashMap::new()),
+        }
+    }
+
+    /// Parses `template` (or takes it from the cache).
+    ///
+    /// The checker calls this to report Handlebars syntax errors with their
+    /// line and column inside the template.
+    pub fn compile(&self, template: &str) -> Result<Arc<Template>, RenderError> {
+        {
+            let cache = self.cache.read().unwrap_or_else(|e| e.into_inner());
+            if let Some(parsed) = cache.get(template) {
+                return Ok(Arc::clone(parsed));
+            }
+        }
+        let parsed = Arc::new(Template::compile(template).map_err(RenderError::from_template)?);
+        let mut cache = self.cache.write().unwrap_or_else(|e| e.into_inner());
+        cache.insert(template.to_string(), Arc::clone(&parsed));
+        Ok(parsed)
+    }
+
+    /// Renders `template` against `data` (an object built with
+    /// [`super::value`]) in the locale, time zone and escaping of `opts`.
+    pub fn render(
+        &self,
+        template: &str,
+        data: &Value,
+        opts: &RenderOptions,
+    ) -> Result<String, RenderError> {
+        parse_locale(&opts.locale).map_err(RenderError::message)?;
+        jiff::tz::TimeZone::get(&opts.timezone).map_err(|e| {
+            RenderError::message(format!("unknown time zone `{}` ({e})", opts.timezone))
+        })?;
+        let Value::Object(fields) = data else {
+            return Err(RenderError::message(
+                "template data must be an object (customer, event, campaign, unsubscribe_url)",
+            ));
+        };
+        let mut root = fields.clone();
+        root.insert(
+            RESERVED_KEY.to_string(),
+            serde_json::json!({ "locale": opts.locale, "timezone": opts.timezone }),
+        );
+        let context = Context::from(Value::Object(root));
+        let parsed = self.compile(template)?;
+        let registry = match opts.escape {
+            Escape::Html => &self.html,
+            Escape::None => &self.plain,
+            Escape::Json => &self.json,
+        };
+        let mut render_context = RenderContext::new(None);
+        let mut out = StringOutput::new();
+        parsed
+            .render(registry, &context, &mut render_context, &mut out)
+            .map_err(RenderError::from_render)?;
+        out.into_string()
+            .map_err(|e| RenderError::message(format!("could not collect the output ({e})")))
+    }
+}

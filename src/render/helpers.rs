@@ -1,0 +1,335 @@
+//! The template helpers of LANGUAGE.md (`default`, `money`, `number`, `date`,
+//! `plural`, `upper`, `lower`) and [`HELPERS`], the table the checker reads to
+//! check their arity and argument types without rendering anything.
+//!
+//! Every helper returns its result as a value rather than writing it, so
+//! Handlebars passes it through the registry's escape function: `{{upper
+//! customer.first_name}}` is HTML-escaped in an email and JSON-escaped in a
+//! webhook body exactly like `{{customer.first_name}}`.
+
+use handlebars::{
+    Context, Handlebars, Helper, HelperDef, PathAndJson, RenderContext, RenderError,
+    RenderErrorReason, ScopedJson,
+};
+use icu_locale_core::Locale;
+use serde_json::Value;
+
+use super::dates::{format_date, local_date, DATE_STYLES};
+use super::locale::{
+    decimal_from_json, decimal_from_str, format_decimal, parse_locale, plural_category,
+    with_fraction_digits,
+};
+use super::money::{format_money, parse_money};
+use super::value::RESERVED_KEY;
+
+/// What a helper argument may be, in schema terms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArgKind {
+    /// Any value at all.
+    Any,
+    /// `int` or `decimal`.
+    Number,
+    /// `money(CUR)`.
+    Money,
+    /// `time` (an instant) or `date`.
+    Time,
+    /// String-like: `string`, `enum`, `email`, `url`, `phone`, `locale`, `timezone`.
+    Text,
+    /// A string literal written in the template (e.g. a `date` style).
+    Literal,
+}
+
+/// How one helper is called: what the checker verifies before rendering.
+#[derive(Debug, Clone, Copy)]
+pub struct HelperSpec {
+    /// The name used in templates.
+    pub name: &'static str,
+    /// Fewest positional arguments.
+    pub min_args: usize,
+    /// Most positional arguments.
+    pub max_args: usize,
+    /// For each positional argument, the kinds it accepts.
+    pub arg_kinds: &'static [&'static [ArgKind]],
+    /// Hash (`key=value`) arguments it understands; any other key is an error.
+    pub hash_keys: &'static [&'static str],
+    /// For a [`ArgKind::Literal`] argument, the literals allowed (empty: any).
+    pub literals: &'static [&'static str],
+    /// One line for did-you-mean and `explain` texts.
+    pub summary: &'static str,
+}
+
+/// Every helper templates may call.
+pub const HELPERS: &[HelperSpec] = &[
+    HelperSpec {
+        name: "default",
+        min_args: 2,
+        max_args: 2,
+        arg_kinds: &[&[ArgKind::Any], &[ArgKind::Any]],
+        hash_keys: &[],
+        literals: &[],
+        summary: "the value, or the fallback when it is unset or empty",
+    },
+    HelperSpec {
+        name: "money",
+        min_args: 1,
+        max_args: 1,
+        arg_kinds: &[&[ArgKind::Money]],
+        hash_keys: &[],
+        literals: &[],
+        summary: "a money value with the locale's currency format (€1,234.50; 1 234,50 €)",
+    },
+    HelperSpec {
+        name: "number",
+        min_args: 1,
+        max_args: 1,
+        arg_kinds: &[&[ArgKind::Number, ArgKind::Money]],
+        hash_keys: &["decimals"],
+        literals: &[],
+        summary: "a number with the locale's grouping and separators; decimals=N fixes the digits",
+    },
+    HelperSpec {
+        name: "date",
+        min_args: 1,
+        max_args: 2,
+        arg_kinds: &[&[ArgKind::Time], &[ArgKind::Literal]],
+        hash_keys: &[],
+        literals: DATE_STYLES,
+        summary: "the date in the customer's time zone: \"short\", \"medium\" (default), \"long\", \"full\"",
+    },
+    HelperSpec {
+        name: "plural",
+        min_args: 1,
+        max_args: 1,
+        arg_kinds: &[&[ArgKind::Number]],
+        hash_keys: &["zero", "one", "two", "few", "many", "other"],
+        literals: &[],
+        summary: "the text for the number's CLDR plural category; # is the formatted number",
+    },
+    HelperSpec {
+        name: "upper",
+        min_args: 1,
+        max_args: 1,
+        arg_kinds: &[&[ArgKind::Text]],
+        hash_keys: &[],
+        literals: &[],
+        summary: "the text in upper case",
+    },
+    HelperSpec {
+        name: "lower",
+        min_args: 1,
+        max_args: 1,
+        arg_kinds: &[&[ArgKind::Text]],
+        hash_keys: &[],
+        literals: &[],
+        summary: "the text in lower case",
+    },
+];
+
+/// Looks up a helper by name.
+pub fn helper_spec(name: &str) -> Option<&'static HelperSpec> {
+    HELPERS.iter().find(|spec| spec.name == name)
+}
+
+/// Which helper a [`LocaleHelper`] runs.
+#[derive(Clone, Copy)]
+enum Kind {
+    Default,
+    Money,
+    Number,
+    Date,
+    Plural,
+    Upper,
+    Lower,
+}
+
+/// One of our helpers, reading the locale and time zone the renderer stored
+/// under [`RESERVED_KEY`] in the root data.
+struct LocaleHelper(Kind);
+
+/// Registers every helper of [`HELPERS`] in `registry`.
+pub(crate) fn register_all(registry: &mut Handlebars<'static>) {
+    let kinds = [
+        ("default", Kind::Default),
+        ("money", Kind::Money),
+        ("number", Kind::Number),
+        ("date", Kind::Date),
+        ("plural", Kind::Plural),
+        ("upper", Kind::Upper),
+        ("lower", Kind::Lower),
+    ];
+    for (name, kind) in kinds {
+        registry.register_helper(name, Box::new(LocaleHelper(kind)));
+    }
+}
+
+fn fail(helper: &str, message: impl std::fmt::Display) -> RenderError {
+    RenderErrorReason::Other(format!("helper `{helper}`: {message}")).into()
+}
+
+/// The locale and time zone of this render.
+struct Settings {
+    locale: Locale,
+    timezone: String,
+}
+
+fn settings(ctx: &Context) -> Result<Settings, String> {
+    let reserved = ctx.data().get(RESERVED_KEY);
+    let field = |name: &str| {
+        reserved
+            .and_then(|r| r.get(name))
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
+    let tag = field("locale");
+    let tag = if tag.is_empty() { "und".to_string() } else { tag };
+    let timezone = field("timezone");
+    let timezone = if timezone.is_empty() {
+        "UTC".to_string()
+    } else {
+        timezone
+    };
+    Ok(Settings {
+        locale: parse_locale(&tag)?,
+        timezone,
+    })
+}
+
+fn arg<'a, 'rc>(h: &'a Helper<'rc>, index: usize) -> Result<&'a PathAndJson<'rc>, String> {
+    h.param(index)
+        .ok_or_else(|| format!("expects at least {} argument(s)", index + 1))
+}
+
+/// Describes a template argument in an error message: its path if it has one.
+fn describe(param: &PathAndJson<'_>) -> String {
+    match param.relative_path() {
+        Some(path) => format!("`{path}` = {}", param.value()),
+        None => param.value().to_string(),
+    }
+}
+
+impl HelperDef for LocaleHelper {
+    fn call_inner<'reg: 'rc, 'rc>(
+        &self,
+        h: &Helper<'rc>,
+        _: &'reg Handlebars<'reg>,
+        ctx: &'rc Context,
+        _: &mut RenderContext<'reg, 'rc>,
+    ) -> Result<ScopedJson<'rc>, RenderError> {
+        let name = h.name();
+        let settings = settings(ctx).map_err(|e| fail(name, e))?;
+        let result = match self.0 {
+            Kind::Default => run_default(h),
+            Kind::Money => run_money(h, &settings),
+            Kind::Number => run_number(h, &settings),
+            Kind::Date => run_date(h, &settings),
+            Kind::Plural => run_plural(h, &settings),
+            Kind::Upper => run_case(h, true),
+            Kind::Lower => run_case(h, false),
+        };
+        result
+            .map(ScopedJson::Derived)
+            .map_err(|message| fail(name, message))
+    }
+}
+
+fn is_unset(value: &Value) -> bool {
+    match value {
+        Value::Null => true,
+        Value::String(s) => s.is_empty(),
+        _ => false,
+    }
+}
+
+fn run_default(h: &Helper<'_>) -> Result<Value, String> {
+    let value = arg(h, 0)?;
+    let fallback = arg(h, 1)?;
+    if value.is_value_missing() || is_unset(value.value()) {
+        Ok(fallback.value().clone())
+    } else {
+        Ok(value.value().clone())
+    }
+}
+
+fn run_money(h: &Helper<'_>, settings: &Settings) -> Result<Value, String> {
+    let param = arg(h, 0)?;
+    let money = param
+        .value()
+        .as_str()
+        .and_then(parse_money)
+        .ok_or_else(|| format!("{} is not a money value like \"19.90 USD\"", describe(param)))?;
+    format_money(&settings.locale, &money).map(Value::String)
+}
+
+/// A number argument: a JSON number, a numeric string, or a money value's
+/// amount.
+fn number_arg(param: &PathAndJson<'_>) -> Result<fixed_decimal::Decimal, String> {
+    let value = param.value();
+    decimal_from_json(value)
+        .or_else(|| {
+            let text = value.as_str()?;
+            decimal_from_str(text).or_else(|| parse_money(text).map(|m| m.amount))
+        })
+        .ok_or_else(|| format!("{} is not a number", describe(param)))
+}
+
+fn run_number(h: &Helper<'_>, settings: &Settings) -> Result<Value, String> {
+    let mut number = number_arg(arg(h, 0)?)?;
+    if let Some(decimals) = h.hash_get("decimals") {
+        let digits = decimals
+            .value()
+            .as_u64()
+            .filter(|d| *d <= 20)
+            .ok_or_else(|| format!("decimals={} is not a whole number from 0 to 20", decimals.value()))?;
+        // The filter above keeps it far inside i16.
+        number = with_fraction_digits(number, digits as i16);
+    }
+    format_decimal(&settings.locale, &number).map(Value::String)
+}
+
+fn run_date(h: &Helper<'_>, settings: &Settings) -> Result<Value, String> {
+    let param = arg(h, 0)?;
+    let text = param
+        .value()
+        .as_str()
+        .ok_or_else(|| format!("{} is not a time or date", describe(param)))?;
+    let style = match h.param(1) {
+        Some(style) => style
+            .value()
+            .as_str()
+            .ok_or_else(|| format!("the style must be one of: {}", DATE_STYLES.join(", ")))?
+            .to_string(),
+        None => "medium".to_string(),
+    };
+    let day = local_date(text, &settings.timezone)?;
+    format_date(&settings.locale, day, &style).map(Value::String)
+}
+
+fn run_plural(h: &Helper<'_>, settings: &Settings) -> Result<Value, String> {
+    let number = number_arg(arg(h, 0)?)?;
+    let category = plural_category(&settings.locale, &number)?;
+    let chosen = h
+        .hash_get(category)
+        .or_else(|| h.hash_get("other"))
+        .ok_or_else(|| format!("no text for the `{category}` category and no `other`"))?;
+    let template = match chosen.value() {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let formatted = format_decimal(&settings.locale, &number)?;
+    Ok(Value::String(template.replace('#', &formatted)))
+}
+
+fn run_case(h: &Helper<'_>, upper: bool) -> Result<Value, String> {
+    let param = arg(h, 0)?;
+    let text = match param.value() {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    };
+    Ok(Value::String(if upper {
+        text.to_uppercase()
+    } else {
+        text.to_lowercase()
+    }))
+}

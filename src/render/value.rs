@@ -1,0 +1,123 @@
+//! The data conventions every stage uses to build template data, so the
+//! checker's samples, the previews' personas and the simulator's customers
+//! look the same to a template.
+//!
+//! The root of the data is
+//! `{ "customer": {...}, "event": {...}, "campaign": {"name": ...}, "unsubscribe_url": "..." }`
+//! (see [`root`]). Leaf values:
+//!
+//! | type | JSON | constructor |
+//! |---|---|---|
+//! | money | `"1234.50 EUR"` (amount, space, ISO code) | [`money`] |
+//! | time (instant) | `"2026-11-02T03:00:00Z"` (RFC 3339, UTC) | [`instant`] |
+//! | date | `"2026-11-02"` | [`date`] |
+//! | string, enum, locale, url, email, phone, timezone | string | [`text`] |
+//! | int / decimal | JSON number | [`int`] / [`decimal`] |
+//! | bool | JSON bool | [`boolean`] |
+//! | list / record | array / object | [`list`] / [`record`] |
+//! | unset optional | absent key | (leave it out) |
+//!
+//! A bare `{{event.total}}` therefore prints `1234.50 EUR`; `{{money event.total}}`
+//! formats it for the locale.
+
+use serde_json::{Map, Number, Value};
+
+/// Key under which [`super::Renderer::render`] passes the message's locale and
+/// the customer's time zone to the helpers. Templates must not use it (the
+/// checker reports it as an unknown variable like any other name).
+pub const RESERVED_KEY: &str = "__campaignc_render";
+
+/// The template root: customer attributes, the event in scope (if any), the
+/// campaign and the unsubscribe link.
+pub fn root(
+    customer: Map<String, Value>,
+    event: Option<Map<String, Value>>,
+    campaign_name: &str,
+    unsubscribe_url: &str,
+) -> Value {
+    let mut root = Map::new();
+    root.insert("customer".into(), Value::Object(customer));
+    if let Some(event) = event {
+        root.insert("event".into(), Value::Object(event));
+    }
+    let mut campaign = Map::new();
+    campaign.insert("name".into(), text(campaign_name));
+    root.insert("campaign".into(), Value::Object(campaign));
+    root.insert("unsubscribe_url".into(), text(unsubscribe_url));
+    Value::Object(root)
+}
+
+/// A money value: `money("1234.50", "EUR")` is `"1234.50 EUR"`. The amount is
+/// kept as written (trailing zeros included).
+pub fn money(amount: &str, currency: &str) -> Value {
+    Value::String(format!("{} {}", amount.trim(), currency.trim()))
+}
+
+/// An instant as RFC 3339 in UTC (`2026-11-02T03:00:00Z`), whatever zone it
+/// was computed in.
+pub fn instant(at: jiff::Timestamp) -> Value {
+    Value::String(at.strftime("%Y-%m-%dT%H:%M:%SZ").to_string())
+}
+
+/// A calendar date (`2026-11-02`).
+pub fn date(day: jiff::civil::Date) -> Value {
+    Value::String(day.strftime("%Y-%m-%d").to_string())
+}
+
+/// Any string-like value: string, enum variant, locale, url, email, phone,
+/// time zone.
+pub fn text(value: &str) -> Value {
+    Value::String(value.to_string())
+}
+
+/// An integer.
+pub fn int(value: i64) -> Value {
+    Value::Number(value.into())
+}
+
+/// A decimal; non-finite values (which no source can write) become null.
+pub fn decimal(value: f64) -> Value {
+    Number::from_f64(value).map_or(Value::Null, Value::Number)
+}
+
+/// A boolean.
+pub fn boolean(value: bool) -> Value {
+    Value::Bool(value)
+}
+
+/// A list.
+pub fn list(items: Vec<Value>) -> Value {
+    Value::Array(items)
+}
+
+/// A record (or customer / event): field order is kept as given.
+pub fn record<I: IntoIterator<Item = (String, Value)>>(fields: I) -> Value {
+    Value::Object(fields.into_iter().collect())
+}
+
+/// The sample value of each type, used by the checker (webhook JSON, SMS
+/// segment counts) when no persona supplies one. `kind` is a type name from
+/// the schema (`money(USD)`, `url`, `int`, ...).
+pub fn sample(kind: &str) -> Value {
+    let kind = kind.trim().trim_end_matches('?');
+    if let Some(currency) = kind
+        .strip_prefix("money(")
+        .and_then(|rest| rest.strip_suffix(')'))
+    {
+        return money("59.90", currency);
+    }
+    match kind {
+        "bool" => boolean(true),
+        "int" => int(42),
+        "decimal" => decimal(19.9),
+        "url" => text("https://example.com/abcdefgh"),
+        "email" => text("sample@example.com"),
+        "phone" => text("+15555550123"),
+        "locale" => text("en"),
+        "timezone" => text("UTC"),
+        "time" => text("2026-01-05T10:00:00Z"),
+        "date" => text("2026-01-05"),
+        "duration" => text("1d"),
+        _ => text("Sample"),
+    }
+}

@@ -1,0 +1,248 @@
+//! Local-time arithmetic for the simulator, on jiff's `Zoned` values.
+//!
+//! Every instant the simulator handles is a [`Zoned`]: an instant together
+//! with the customer's time zone, because the language's time rules are
+//! about the customer's wall clock:
+//!
+//! - calendar days (`d`, `w`) move the local date and keep the local clock
+//!   time, so `wait 1d` from 10:00 lands at 10:00 the next day even across
+//!   a daylight-saving change (23 or 25 elapsed hours);
+//! - hours and minutes are exact elapsed time;
+//! - a local time that does not exist (inside a spring-forward gap) is
+//!   moved forward by the gap's length, one that exists twice (autumn fold)
+//!   takes the earlier instant — jiff's "compatible" disambiguation, the
+//!   same as RFC 5545 and `java.time`.
+//!
+//! Clock lookups (`wait until`, send windows, schedules) return the next
+//! matching instant *strictly after* the current one: a `wait until 09:00`
+//! reached at exactly 09:00 waits a full day (or week with `on DAY`). A
+//! wait always waits; that keeps `wait until` idempotent in a loop of
+//! campaigns and matches how a cron-like runtime would fire.
+
+use jiff::civil::{Date, DateTime, Weekday as CivilWeekday};
+use jiff::{SignedDuration, Span, Zoned};
+
+/// The errors of clock arithmetic: only dates outside jiff's supported
+/// range (years −9999..=9999), which a bounded simulation never reaches
+/// unless the input is absurd.
+pub type ClockResult<T> = Result<T, jiff::Error>;
+
+/// A duration as the language writes it: calendar days and exact seconds,
+/// kept apart (see the module docs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub struct CalDuration {
+    pub days: i64,
+    pub seconds: i64,
+}
+
+impl CalDuration {
+    pub fn new(days: i64, seconds: i64) -> CalDuration {
+        CalDuration { days, seconds }
+    }
+
+    /// The same duration pointing the other way.
+    pub fn negated(self) -> CalDuration {
+        CalDuration {
+            days: -self.days,
+            seconds: -self.seconds,
+        }
+    }
+
+    /// `1d2h`, `30m`, `0d`: the language's own notation, for timelines.
+    pub fn to_source(self) -> String {
+        let sign = if self.days < 0 || self.seconds < 0 {
+            "-"
+        } else {
+            ""
+        };
+        let days = self.days.unsigned_abs();
+        let secs = self.seconds.unsigned_abs();
+        let (h, m, s) = (secs / 3600, (secs % 3600) / 60, secs % 60);
+        let mut out = String::from(sign);
+        if days > 0 {
+            out.push_str(&format!("{days}d"));
+        }
+        if h > 0 {
+            out.push_str(&format!("{h}h"));
+        }
+        if m > 0 {
+            out.push_str(&format!("{m}m"));
+        }
+        if s > 0 {
+            out.push_str(&format!("{s}s"));
+        }
+        if days == 0 && secs == 0 {
+            out.push_str("0d");
+        }
+        out
+    }
+}
+
+impl From<crate::check::model::Duration> for CalDuration {
+    fn from(d: crate::check::model::Duration) -> CalDuration {
+        CalDuration::new(d.days, d.seconds)
+    }
+}
+
+/// `at + d`: first the calendar days in `at`'s time zone (keeping the local
+/// clock time), then the exact seconds.
+pub fn add(at: &Zoned, d: CalDuration) -> ClockResult<Zoned> {
+    let after_days = if d.days == 0 {
+        at.clone()
+    } else {
+        at.checked_add(Span::new().try_days(d.days)?)?
+    };
+    if d.seconds == 0 {
+        Ok(after_days)
+    } else {
+        after_days.checked_add(SignedDuration::from_secs(d.seconds))
+    }
+}
+
+/// `at - d`, the inverse order of [`add`]: exact seconds first, then days.
+pub fn sub(at: &Zoned, d: CalDuration) -> ClockResult<Zoned> {
+    let after_secs = if d.seconds == 0 {
+        at.clone()
+    } else {
+        at.checked_sub(SignedDuration::from_secs(d.seconds))?
+    };
+    if d.days == 0 {
+        Ok(after_secs)
+    } else {
+        after_secs.checked_sub(Span::new().try_days(d.days)?)
+    }
+}
+
+/// The offset of `at` from `start` in the language's notation: the most
+/// whole calendar days that fit, then the exact remainder. The inverse of
+/// [`add`] for non-negative offsets: `add(start, offset_between(start, t))
+/// == t`. Used to report "sent at 1d2h" in test failures.
+pub fn offset_between(start: &Zoned, at: &Zoned) -> ClockResult<CalDuration> {
+    if at.timestamp() < start.timestamp() {
+        let back = offset_between(at, start)?;
+        return Ok(back.negated());
+    }
+    let start_local = start.with_time_zone(at.time_zone().clone());
+    let mut days = (at.date() - start_local.date()).get_days() as i64;
+    days = days.max(0);
+    while days > 0 && add(start, CalDuration::new(days, 0))?.timestamp() > at.timestamp() {
+        days -= 1;
+    }
+    while add(start, CalDuration::new(days + 1, 0))?.timestamp() <= at.timestamp() {
+        days += 1;
+    }
+    let base = add(start, CalDuration::new(days, 0))?;
+    let seconds = at.timestamp().as_second() - base.timestamp().as_second();
+    Ok(CalDuration::new(days, seconds))
+}
+
+/// Minutes after local midnight of `at` (0..1440).
+pub fn minute_of_day(at: &Zoned) -> u32 {
+    at.hour() as u32 * 60 + at.minute() as u32
+}
+
+/// The instant of local `date` at `minutes` after midnight in `at`'s zone.
+pub fn local_at(at: &Zoned, date: Date, minutes: u32) -> ClockResult<Zoned> {
+    let dt = local_datetime(date, minutes)?;
+    dt.to_zoned(at.time_zone().clone())
+}
+
+fn local_datetime(date: Date, minutes: u32) -> ClockResult<DateTime> {
+    let h = (minutes / 60).min(23) as i8;
+    let m = (minutes % 60) as i8;
+    Ok(date.to_datetime(jiff::civil::Time::new(h, m, 0, 0)?))
+}
+
+/// The language's weekday as jiff's.
+pub fn civil_weekday(day: crate::check::model::Weekday) -> CivilWeekday {
+    use crate::check::model::Weekday as W;
+    match day {
+        W::Monday => CivilWeekday::Monday,
+        W::Tuesday => CivilWeekday::Tuesday,
+        W::Wednesday => CivilWeekday::Wednesday,
+        W::Thursday => CivilWeekday::Thursday,
+        W::Friday => CivilWeekday::Friday,
+        W::Saturday => CivilWeekday::Saturday,
+        W::Sunday => CivilWeekday::Sunday,
+    }
+}
+
+/// `wait until HH:MM [on DAY]`: the next instant strictly after `now` whose
+/// local time is `minutes` after midnight (and whose local weekday is
+/// `day`, when given).
+pub fn next_local_time(now: &Zoned, minutes: u32, day: Option<CivilWeekday>) -> ClockResult<Zoned> {
+    let mut date = now.date();
+    // At most 8 candidate days: today (if still ahead) and the next 7.
+    for _ in 0..9 {
+        if day.is_none_or(|d| date.weekday() == d) {
+            let candidate = local_at(now, date, minutes)?;
+            if candidate.timestamp() > now.timestamp() {
+                return Ok(candidate);
+            }
+        }
+        date = date.tomorrow()?;
+    }
+    // Unreachable in practice (a weekday recurs within 7 days); keep the
+    // function total without a panic.
+    local_at(now, date, minutes)
+}
+
+/// A recurring schedule, `trigger every …`, in customer local time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Schedule {
+    Daily {
+        at: u32,
+    },
+    Weekly {
+        day: CivilWeekday,
+        at: u32,
+    },
+    /// Day of month 1..=31; in shorter months it fires on the last day
+    /// (`on 31` fires on 30 April and 28/29 February).
+    Monthly {
+        day: u32,
+        at: u32,
+    },
+}
+
+impl Schedule {
+    /// The first firing at or after `from` (a schedule started exactly at
+    /// its own time fires at once).
+    pub fn first_at_or_after(&self, from: &Zoned) -> ClockResult<Zoned> {
+        let just_before = from.checked_sub(SignedDuration::from_nanos(1))?;
+        self.next_after(&just_before)
+    }
+
+    /// The next firing strictly after `now`.
+    pub fn next_after(&self, now: &Zoned) -> ClockResult<Zoned> {
+        match *self {
+            Schedule::Daily { at } => next_local_time(now, at, None),
+            Schedule::Weekly { day, at } => next_local_time(now, at, Some(day)),
+            Schedule::Monthly { day, at } => {
+                let mut month_start = now.date().first_of_month();
+                for _ in 0..3 {
+                    let last = month_start.last_of_month().day() as u32;
+                    let d = day.clamp(1, last) as i8;
+                    let date = Date::new(month_start.year(), month_start.month(), d)?;
+                    let candidate = local_at(now, date, at)?;
+                    if candidate.timestamp() > now.timestamp() {
+                        return Ok(candidate);
+                    }
+                    month_start = month_start.checked_add(Span::new().months(1))?;
+                }
+                local_at(now, month_start, at)
+            }
+        }
+    }
+}
+
+/// Formats a zoned instant the way timelines show local time:
+/// `2026-11-02 10:00 (Mon) +07:00`.
+pub fn format_local(at: &Zoned) -> String {
+    at.strftime("%Y-%m-%d %H:%M (%a) %:z").to_string()
+}
+
+/// Formats the UTC instant: `2026-11-02T03:00:00Z`.
+pub fn format_utc(at: &Zoned) -> String {
+    at.timestamp().strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
