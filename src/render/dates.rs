@@ -19,8 +19,8 @@ pub const DATE_STYLES: &[&str] = &["short", "medium", "long", "full"];
 /// (`2026-11-02T10:00`, already local).
 pub(crate) fn local_date(text: &str, timezone: &str) -> Result<jiff::civil::Date, String> {
     if let Ok(instant) = text.parse::<jiff::Timestamp>() {
-        let zone = TimeZone::get(timezone)
-            .map_err(|e| format!("unknown time zone `{timezone}` ({e})"))?;
+        let zone =
+            TimeZone::get(timezone).map_err(|e| format!("unknown time zone `{timezone}` ({e})"))?;
         return Ok(instant.to_zoned(zone).date());
     }
     if let Ok(date) = text.parse::<jiff::civil::Date>() {

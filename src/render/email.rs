@@ -214,7 +214,8 @@ pub fn email_text(body_markdown: &str) -> String {
             }
             Event::SoftBreak | Event::HardBreak => out.push('\n'),
             Event::Rule => out.push_str("---\n\n"),
-            Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => {
+            Event::Start(Tag::Link { dest_url, .. })
+            | Event::Start(Tag::Image { dest_url, .. }) => {
                 links.push(dest_url.to_string());
                 link_text_start.push(out.len());
             }
@@ -246,11 +247,7 @@ pub fn email_text(body_markdown: &str) -> String {
                     _ => out.push_str("- "),
                 }
             }
-            Event::End(TagEnd::Item) => {
-                if !out.ends_with('\n') {
-                    out.push('\n');
-                }
-            }
+            Event::End(TagEnd::Item) if !out.ends_with('\n') => out.push('\n'),
             Event::End(TagEnd::Paragraph) => {
                 out.push_str(if lists.is_empty() { "\n\n" } else { "\n" })
             }
@@ -288,12 +285,16 @@ mod tests {
     fn images_become_links() {
         let html = body_html("![logo](https://cdn.example.com/logo.png)");
         assert!(!html.contains("<img"), "{html}");
-        assert!(html.contains("href=\"https://cdn.example.com/logo.png\""), "{html}");
+        assert!(
+            html.contains("href=\"https://cdn.example.com/logo.png\""),
+            "{html}"
+        );
     }
 
     #[test]
     fn text_part_writes_links_with_urls() {
-        let text = email_text("Hi,\n\n[Create a project](https://app.example/new)\n\n- one\n- two\n");
+        let text =
+            email_text("Hi,\n\n[Create a project](https://app.example/new)\n\n- one\n- two\n");
         assert_eq!(
             text,
             "Hi,\n\nCreate a project (https://app.example/new)\n\n- one\n- two\n"

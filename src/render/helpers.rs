@@ -112,7 +112,7 @@ pub const HELPERS: &[HelperSpec] = &[
         arg_kinds: &[&[ArgKind::Text]],
         hash_keys: &[],
         literals: &[],
-        summary: "the text in upper case",
+        summary: "the text in upper case, with the locale's rules (Turkish i → İ)",
     },
     HelperSpec {
         name: "lower",
@@ -182,7 +182,11 @@ fn settings(ctx: &Context) -> Result<Settings, String> {
             .to_string()
     };
     let tag = field("locale");
-    let tag = if tag.is_empty() { "und".to_string() } else { tag };
+    let tag = if tag.is_empty() {
+        "und".to_string()
+    } else {
+        tag
+    };
     let timezone = field("timezone");
     let timezone = if timezone.is_empty() {
         "UTC".to_string()
@@ -224,8 +228,8 @@ impl HelperDef for LocaleHelper {
             Kind::Number => run_number(h, &settings),
             Kind::Date => run_date(h, &settings),
             Kind::Plural => run_plural(h, &settings),
-            Kind::Upper => run_case(h, true),
-            Kind::Lower => run_case(h, false),
+            Kind::Upper => run_case(h, &settings, true),
+            Kind::Lower => run_case(h, &settings, false),
         };
         result
             .map(ScopedJson::Derived)
@@ -257,7 +261,12 @@ fn run_money(h: &Helper<'_>, settings: &Settings) -> Result<Value, String> {
         .value()
         .as_str()
         .and_then(parse_money)
-        .ok_or_else(|| format!("{} is not a money value like \"19.90 USD\"", describe(param)))?;
+        .ok_or_else(|| {
+            format!(
+                "{} is not a money value like \"19.90 USD\"",
+                describe(param)
+            )
+        })?;
     format_money(&settings.locale, &money).map(Value::String)
 }
 
@@ -280,7 +289,12 @@ fn run_number(h: &Helper<'_>, settings: &Settings) -> Result<Value, String> {
             .value()
             .as_u64()
             .filter(|d| *d <= 20)
-            .ok_or_else(|| format!("decimals={} is not a whole number from 0 to 20", decimals.value()))?;
+            .ok_or_else(|| {
+                format!(
+                    "decimals={} is not a whole number from 0 to 20",
+                    decimals.value()
+                )
+            })?;
         // The filter above keeps it far inside i16.
         number = with_fraction_digits(number, digits as i16);
     }
@@ -320,16 +334,21 @@ fn run_plural(h: &Helper<'_>, settings: &Settings) -> Result<Value, String> {
     Ok(Value::String(template.replace('#', &formatted)))
 }
 
-fn run_case(h: &Helper<'_>, upper: bool) -> Result<Value, String> {
+/// Full Unicode case mapping with the language's special cases (Turkish
+/// dotted i, Lithuanian, Greek accents) from ICU4X `icu_casemap`.
+fn run_case(h: &Helper<'_>, settings: &Settings, upper: bool) -> Result<Value, String> {
     let param = arg(h, 0)?;
     let text = match param.value() {
         Value::String(s) => s.clone(),
         Value::Null => String::new(),
         other => other.to_string(),
     };
-    Ok(Value::String(if upper {
-        text.to_uppercase()
+    let mapper = icu_casemap::CaseMapper::new();
+    let language = &settings.locale.id;
+    let mapped = if upper {
+        mapper.uppercase_to_string(&text, language)
     } else {
-        text.to_lowercase()
-    }))
+        mapper.lowercase_to_string(&text, language)
+    };
+    Ok(Value::String(mapped.into_owned()))
 }

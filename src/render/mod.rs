@@ -71,7 +71,9 @@ impl RenderError {
     }
 
     fn from_template(error: handlebars::TemplateError) -> Self {
-        let (line, column) = error.pos().map_or((None, None), |(l, c)| (Some(l), Some(c)));
+        let (line, column) = error
+            .pos()
+            .map_or((None, None), |(l, c)| (Some(l), Some(c)));
         RenderError {
             message: error.reason().to_string(),
             line,
@@ -91,7 +93,9 @@ impl RenderError {
 impl std::fmt::Display for RenderError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match (self.line, self.column) {
-            (Some(line), Some(column)) => write!(f, "{} (line {line}, column {column})", self.message),
+            (Some(line), Some(column)) => {
+                write!(f, "{} (line {line}, column {column})", self.message)
+            }
             _ => f.write_str(&self.message),
         }
     }

@@ -3,7 +3,7 @@
 //!
 //! Digits, grouping and separators come from ICU4X `icu_decimal`. ICU4X's
 //! currency formatter is still experimental, so the two things it would add
-//! live here as a small table taken from CLDR 46: where the symbol goes
+//! live here as a small table taken from CLDR: where the symbol goes
 //! (before the number in `en` and `zh`, after it with a no-break space in `cs`
 //! and `vi`; other languages get `1,234.50 EUR`-style output with their own
 //! digits) and the narrow symbol of common currencies per language. A currency
