@@ -1,11 +1,28 @@
 //! Plans: the checked model lowered to the `campaignc.plan/v1` execution
 //! format that a sending system (or the simulator) runs without knowing the
-//! language.
+//! language. `docs/plan-format.md` is the reference for consumers.
 //!
 //! - [`format`]: the plan's serde types (the public, versioned contract);
-//! - [`assign`]: the holdout / split bucketing rule, implemented once.
+//! - [`lower`]: model → plan ([`lower_flow`] for the node graph,
+//!   [`node_id`] for ids that survive edits, [`lower_expr`] for
+//!   expressions, [`deps`] for the segments and scores a plan carries);
+//! - [`assign`]: the holdout / split bucketing rule, implemented once;
+//! - [`canonical`]: canonical JSON and the digests in the plan;
+//! - [`schema`]: the plan as JSON text and the JSON Schema;
+//! - [`write`]: atomic file writes and the `build` output layout.
 
 pub mod assign;
+pub mod canonical;
+pub mod deps;
 pub mod format;
+pub mod lower;
+pub mod lower_expr;
+pub mod lower_flow;
+pub mod node_id;
+pub mod schema;
+pub mod write;
 
 pub use format::Plan;
+pub use lower::{lower, lower_all};
+pub use schema::{plan_json_schema, to_json};
+pub use write::write_atomic;

@@ -1,0 +1,76 @@
+//! Canonical JSON and the digests built on it (`hash`, `content_hash`).
+//!
+//! Canonical form: object keys sorted by their UTF-8 bytes, no white
+//! space, strings escaped as serde_json does (only `"`, `\` and control
+//! characters; everything else as UTF-8), integers in decimal. The plan
+//! holds no floating-point numbers, so this is enough for any consumer to
+//! recompute a digest: parse, drop `hash`, re-serialize canonically, hash.
+
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+/// The canonical JSON text of `value`.
+pub fn canonical_json(value: &Value) -> String {
+    let mut out = String::new();
+    write(value, &mut out);
+    out
+}
+
+fn write(value: &Value, out: &mut String) {
+    match value {
+        Value::Object(map) => {
+            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+            entries.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+            out.push('{');
+            for (i, (key, item)) in entries.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&Value::String(key.clone()).to_string());
+                out.push(':');
+                write(item, out);
+            }
+            out.push('}');
+        }
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write(item, out);
+            }
+            out.push(']');
+        }
+        scalar => out.push_str(&scalar.to_string()),
+    }
+}
+
+/// Lowercase hex SHA-256 of `text`.
+pub fn sha256_hex(text: &str) -> String {
+    let digest = Sha256::digest(text.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_sorted_at_every_level_and_space_is_dropped() {
+        let v: Value = serde_json::from_str(r#"{"b": 1, "a": {"z": [1, {"y": "é", "x": null}]}}"#)
+            .expect("valid json");
+        assert_eq!(
+            canonical_json(&v),
+            r#"{"a":{"z":[1,{"x":null,"y":"é"}]},"b":1}"#
+        );
+    }
+
+    #[test]
+    fn sha256_of_empty_string() {
+        assert_eq!(
+            sha256_hex(""),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+    }
+}

@@ -1,0 +1,350 @@
+//! Lowering: one checked campaign → one [`Plan`].
+//!
+//! Reads only the checked [`Model`] (and the [`SourceMap`] for file names
+//! and line numbers). Runs only on a model without errors; should an
+//! invariant still be broken, it degrades (an empty name, a line 0) rather
+//! than panicking.
+
+use std::collections::BTreeMap;
+
+use crate::check::model::{
+    CampaignDef, CampaignId, Channel, MessageDef, Model, Reentry, ScheduleDef, ScoreId, TriggerDef,
+    Type,
+};
+use crate::source::{SourceMap, Span};
+
+use super::assign::{HOLDOUT_SALT, KEY_SEPARATOR};
+use super::canonical::{canonical_json, sha256_hex};
+use super::deps::{used_definitions, Named};
+use super::format as f;
+use super::lower_expr::{clock, decimal, duration, expr, literal, percent_to_buckets, weekday};
+use super::lower_flow::{category_name, lower_flow};
+
+/// Lowers every campaign of the model, in name order.
+pub fn lower_all(model: &Model, sources: &SourceMap) -> Vec<f::Plan> {
+    (0..model.campaigns.len())
+        .map(|i| lower(model, sources, CampaignId(i as u32)))
+        .collect()
+}
+
+/// Lowers one campaign into its execution plan, `hash` included.
+pub fn lower(model: &Model, sources: &SourceMap, campaign: CampaignId) -> f::Plan {
+    let def = model.campaign(campaign);
+    let flow = lower_flow(model, sources, &def.flow);
+    let messages: Vec<&MessageDef> = flow.messages.iter().map(|&m| model.message(m)).collect();
+    let template_scores = scores_in_templates(model, &messages);
+    let used = used_definitions(model, def, template_scores.into_iter().map(Named::Score));
+
+    let mut plan = f::Plan {
+        format: f::FORMAT.to_string(),
+        campaign: def.name.clone(),
+        stage: def.stage.clone(),
+        doc: def.doc.clone(),
+        source: source_ref(sources, def.span),
+        trigger: trigger(model, def),
+        audience: def.audience.as_ref().map(|e| expr(model, e)),
+        reentry: match def.reentry {
+            Reentry::Never => f::Reentry::Never,
+            Reentry::After(d) => f::Reentry::After { after: duration(d) },
+        },
+        goal: def.goal.as_ref().map(|e| expr(model, e)),
+        exit: def.exit_when.as_ref().map(|e| expr(model, e)),
+        policies: policies(def),
+        locales: def.locales.clone(),
+        default_locale: default_locale(model, def),
+        customer: customer_facts(model, &messages),
+        assignment: f::Assignment {
+            algorithm: f::ASSIGNMENT_ALGORITHM.to_string(),
+            key: format!("{{customer_id}}{KEY_SEPARATOR}{{campaign}}{KEY_SEPARATOR}{{salt}}"),
+            buckets: f::BUCKETS,
+        },
+        segments: used
+            .iter()
+            .filter_map(|n| match n {
+                Named::Segment(id) => Some(*id),
+                Named::Score(_) => None,
+            })
+            .map(|id| {
+                let s = model.segment(id);
+                f::SegmentEntry {
+                    name: s.name.clone(),
+                    doc: s.doc.clone(),
+                    expr: expr(model, &s.expr),
+                }
+            })
+            .collect(),
+        scores: used
+            .iter()
+            .filter_map(|n| match n {
+                Named::Score(id) => Some(score(model, *id)),
+                Named::Segment(_) => None,
+            })
+            .collect(),
+        entry: flow.entry,
+        nodes: flow.nodes,
+        messages: messages
+            .iter()
+            .map(|m| (m.name.clone(), message(m, &def.locales)))
+            .collect(),
+        hash: String::new(),
+    };
+    plan.hash = plan_hash(&plan);
+    plan
+}
+
+/// SHA-256 of the canonical JSON of the plan without its `hash` field.
+pub fn plan_hash(plan: &f::Plan) -> String {
+    match serde_json::to_value(plan) {
+        Ok(mut value) => {
+            if let Some(map) = value.as_object_mut() {
+                map.remove("hash");
+            }
+            sha256_hex(&canonical_json(&value))
+        }
+        // Plans hold only strings, integers, maps and lists: serializing
+        // cannot fail. Should it, an empty digest never matches anything.
+        Err(_) => String::new(),
+    }
+}
+
+fn source_ref(sources: &SourceMap, span: Span) -> f::SourceRef {
+    if (span.file.0 as usize) < sources.files().len() {
+        f::SourceRef {
+            file: sources.get(span.file).path.clone(),
+            line: sources.line_col(span).0 as u32,
+        }
+    } else {
+        f::SourceRef {
+            file: String::new(),
+            line: 0,
+        }
+    }
+}
+
+fn trigger(model: &Model, def: &CampaignDef) -> f::Trigger {
+    match &def.trigger {
+        TriggerDef::Event { event, filter } => f::Trigger::Event {
+            event: model.event(*event).name.clone(),
+            filter: filter.as_ref().map(|e| expr(model, e)),
+        },
+        TriggerDef::Enters(segment) => f::Trigger::Enters {
+            segment: model.segment(*segment).name.clone(),
+        },
+        TriggerDef::Changed { attr, to } => f::Trigger::Changed {
+            attribute: model.attr(*attr).name.clone(),
+            to: to.as_ref().map(literal),
+        },
+        TriggerDef::Every(schedule) => match *schedule {
+            ScheduleDef::Daily { at } => f::Trigger::Every {
+                period: f::Period::Day,
+                weekday: None,
+                day_of_month: None,
+                at: clock(at),
+            },
+            ScheduleDef::Weekly { day, at } => f::Trigger::Every {
+                period: f::Period::Week,
+                weekday: Some(weekday(day)),
+                day_of_month: None,
+                at: clock(at),
+            },
+            ScheduleDef::Monthly { day, at } => f::Trigger::Every {
+                period: f::Period::Month,
+                weekday: None,
+                day_of_month: Some(day),
+                at: clock(at),
+            },
+        },
+    }
+}
+
+fn policies(def: &CampaignDef) -> f::Policies {
+    f::Policies {
+        send_window: def.send_window.map(|(start, end)| f::SendWindow {
+            start: clock(start),
+            end: clock(end),
+        }),
+        cap: def.cap.map(|c| f::Cap {
+            count: c.count,
+            per: duration(c.per),
+        }),
+        holdout: def.holdout.map(|p| f::Holdout {
+            percent: decimal(p),
+            salt: HOLDOUT_SALT.to_string(),
+            to_bucket: percent_to_buckets(p),
+        }),
+    }
+}
+
+/// The project's default locale when the campaign is sent in it,
+/// otherwise the campaign's first locale.
+fn default_locale(model: &Model, def: &CampaignDef) -> String {
+    if def.locales.contains(&model.defaults.locale) {
+        return model.defaults.locale.clone();
+    }
+    def.locales
+        .first()
+        .cloned()
+        .unwrap_or_else(|| model.defaults.locale.clone())
+}
+
+fn customer_facts(model: &Model, messages: &[&MessageDef]) -> f::CustomerFacts {
+    let mut channels = BTreeMap::new();
+    for m in messages {
+        channels
+            .entry(m.channel.as_str().to_string())
+            .or_insert_with(|| f::ChannelFacts {
+                address: address_attr(model, m.channel),
+                consent: model
+                    .consent_attr(m.channel)
+                    .map(|a| model.attr(a).name.clone()),
+            });
+    }
+    f::CustomerFacts {
+        locale: f::AttributeWithDefault {
+            attribute: attr_of_type(model, &Type::Locale, "locale"),
+            default: model.defaults.locale.clone(),
+        },
+        timezone: f::AttributeWithDefault {
+            attribute: attr_of_type(model, &Type::Timezone, "timezone"),
+            default: model.defaults.timezone.clone(),
+        },
+        channels,
+    }
+}
+
+/// The attribute holding a channel's address: the one of the address type
+/// named like the type (`email`, `phone`), else the first of that type.
+fn address_attr(model: &Model, channel: Channel) -> Option<String> {
+    match channel {
+        Channel::Email => attr_of_type(model, &Type::Email, "email"),
+        Channel::Sms => attr_of_type(model, &Type::Phone, "phone"),
+        Channel::Push | Channel::InApp | Channel::Webhook => None,
+    }
+}
+
+/// The attribute of type `ty` (optional or not) named `preferred`, else
+/// the first such attribute by name.
+fn attr_of_type(model: &Model, ty: &Type, preferred: &str) -> Option<String> {
+    let mut of_type = model
+        .schema
+        .attrs
+        .iter()
+        .filter(|a| a.ty.strip_optional() == ty);
+    let first = of_type.clone().next();
+    of_type
+        .find(|a| a.name == preferred)
+        .or(first)
+        .map(|a| a.name.clone())
+}
+
+fn score(model: &Model, id: ScoreId) -> f::ScoreEntry {
+    use crate::check::model::{ScoreRuleKindDef, TWindow};
+    let def = model.score(id);
+    f::ScoreEntry {
+        name: def.name.clone(),
+        doc: def.doc.clone(),
+        rules: def
+            .rules
+            .iter()
+            .map(|rule| match &rule.kind {
+                ScoreRuleKindDef::PerEvent {
+                    event,
+                    filter,
+                    window,
+                    max,
+                } => f::ScoreRule::PerEvent {
+                    points: rule.points,
+                    event: model.event(*event).name.clone(),
+                    filter: filter.as_ref().map(|e| expr(model, e)),
+                    within: match window {
+                        Some(TWindow::Within(d)) => Some(duration(*d)),
+                        _ => None,
+                    },
+                    since_entry: matches!(window, Some(TWindow::SinceEntry)),
+                    max: *max,
+                },
+                ScoreRuleKindDef::If(cond) => f::ScoreRule::If {
+                    points: rule.points,
+                    when: expr(model, cond),
+                },
+            })
+            .collect(),
+    }
+}
+
+/// Scores that message templates read as `customer.NAME`, so the plan
+/// carries their rules for the runtime that renders them.
+fn scores_in_templates(model: &Model, messages: &[&MessageDef]) -> Vec<ScoreId> {
+    let sources: Vec<&str> = messages
+        .iter()
+        .flat_map(|m| {
+            m.shared
+                .iter()
+                .chain(m.locales.iter().flat_map(|l| l.fields.iter()))
+        })
+        .map(|field| field.source.as_str())
+        .collect();
+    (0..model.scores.len())
+        .map(|i| ScoreId(i as u32))
+        .filter(|&id| {
+            let needle = format!("customer.{}", model.score(id).name);
+            sources.iter().any(|s| mentions(s, &needle))
+        })
+        .collect()
+}
+
+/// Whether `text` contains `needle` not followed by a name character.
+fn mentions(text: &str, needle: &str) -> bool {
+    text.match_indices(needle).any(|(at, _)| {
+        !text[at + needle.len()..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+    })
+}
+
+/// A message's template sources in each of the campaign's locales.
+fn message(m: &MessageDef, locales: &[String]) -> f::Message {
+    let mut by_locale = BTreeMap::new();
+    for locale in locales {
+        let Some(fields) = m.fields_for(locale) else {
+            continue;
+        };
+        let fields: BTreeMap<String, String> = fields
+            .into_iter()
+            .map(|field| (field.name.clone(), field.source.clone()))
+            .collect();
+        let content_hash = match serde_json::to_value(&fields) {
+            Ok(value) => sha256_hex(&canonical_json(&value)),
+            Err(_) => String::new(),
+        };
+        by_locale.insert(
+            locale.clone(),
+            f::MessageLocale {
+                fields,
+                content_hash,
+            },
+        );
+    }
+    f::Message {
+        channel: m.channel.as_str().to_string(),
+        category: category_name(m.category).to_string(),
+        from: m.from.clone(),
+        locales: by_locale,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mentions;
+
+    #[test]
+    fn mentions_needs_a_whole_name() {
+        assert!(mentions("{{customer.engagement}}", "customer.engagement"));
+        assert!(!mentions(
+            "{{customer.engagement_level}}",
+            "customer.engagement"
+        ));
+        assert!(mentions("x customer.engagement", "customer.engagement"));
+    }
+}
