@@ -46,7 +46,7 @@ pub struct Compilation {
 pub fn compile(dir: &Path) -> Result<Compilation, LoadError> {
     let sources = project::load(dir)?;
     let mut problems = Problems::new();
-    let files = parse_project(&sources, &mut problems);
+    let files = syntax::parse_project(&sources, &mut problems);
     let model = check::check(&files, &mut problems);
     Ok(Compilation {
         sources,
@@ -54,12 +54,4 @@ pub fn compile(dir: &Path) -> Result<Compilation, LoadError> {
         model,
         problems,
     })
-}
-
-// TODO(lead): switch to syntax::parse_project
-fn parse_project(
-    _sources: &SourceMap,
-    _problems: &mut Problems,
-) -> Vec<syntax::ast::SourceFileAst> {
-    Vec::new()
 }

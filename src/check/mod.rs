@@ -11,11 +11,13 @@
 
 pub mod flows;
 pub mod model;
+pub mod resolve;
 pub mod unused;
 
 use crate::diagnostics::Problems;
 use crate::syntax::ast::SourceFileAst;
 use model::Model;
+use resolve::build_model;
 
 /// Checks a parsed project and builds its model.
 pub fn check(files: &[SourceFileAst], problems: &mut Problems) -> Model {
@@ -23,24 +25,4 @@ pub fn check(files: &[SourceFileAst], problems: &mut Problems) -> Model {
     flows::check_flows(&model, problems);
     unused::check_unused(&model, problems);
     model
-}
-
-// TODO(lead): replaced by `resolve::build_model` when the resolver lands.
-fn build_model(_files: &[SourceFileAst], _problems: &mut Problems) -> Model {
-    Model {
-        defaults: model::Defaults {
-            locale: "en".into(),
-            timezone: "UTC".into(),
-            email_from: None,
-        },
-        stages: Vec::new(),
-        schema: model::Schema::default(),
-        segments: Vec::new(),
-        segment_order: Vec::new(),
-        scores: Vec::new(),
-        messages: Vec::new(),
-        campaigns: Vec::new(),
-        personas: Vec::new(),
-        tests: Vec::new(),
-    }
 }

@@ -2,6 +2,7 @@
 //! codes in its own table (`codes/<area>.rs`) so that stages can grow
 //! independently; [`all`] puts them together for `campaignc explain`.
 
+pub mod syntax;
 pub mod project;
 pub mod flows;
 
@@ -21,6 +22,7 @@ pub struct CodeInfo {
 pub fn all() -> Vec<CodeInfo> {
     let mut v: Vec<CodeInfo> = Vec::new();
     // Area tables are appended here as they are written.
+    v.extend_from_slice(syntax::CODES);
     v.extend_from_slice(project::CODES);
     v.extend_from_slice(flows::CODES);
     v.sort_by_key(|c| c.code);

@@ -1,4 +1,75 @@
 //! Syntax: the pest grammar (`grammar/campaign.pest`) turned into the typed
 //! tree of [`ast`]. Nothing semantic happens here.
+//!
+//! The stage runs in three steps per file: a non-recursive [`prescan`] that
+//! rejects input nested too deeply for a recursive parser (and finds
+//! unterminated strings), the pest parse, and the builders (`build*.rs`)
+//! that decode literals and produce the AST. No pest type leaves this module.
 
 pub mod ast;
+mod build;
+mod build_decls;
+mod build_expr;
+mod build_flow;
+mod build_tests;
+mod docs;
+mod errors;
+mod literals;
+mod parser;
+mod prescan;
+mod strings;
+
+use pest::Parser as _;
+use rayon::prelude::*;
+
+use crate::diagnostics::{Diagnostic, Problems};
+use crate::source::{SourceFile, SourceMap};
+
+pub use build_expr::MAX_EXPR_DEPTH;
+pub use errors::RESERVED as RESERVED_WORDS;
+pub use prescan::MAX_NESTING;
+
+/// Parses one file. On failure returns its diagnostics: the first syntax
+/// error (parsing stops there), or every bad literal (bad escapes, hour 25)
+/// when the structure itself parsed.
+pub fn parse_file(file: &SourceFile) -> Result<ast::SourceFileAst, Vec<Diagnostic>> {
+    let text = file.text.as_str();
+    prescan::prescan(file.id, text).map_err(|d| vec![d])?;
+    let mut pairs = parser::CampParser::parse(parser::Rule::file, text)
+        .map_err(|e| vec![errors::from_pest(file.id, text, &e)])?;
+    let root = match pairs.next() {
+        Some(root) => root,
+        None => {
+            return Ok(ast::SourceFileAst {
+                file: file.id,
+                items: Vec::new(),
+            })
+        }
+    };
+    let mut builder = build::Builder::new(file.id, text);
+    let result = builder.source_file(root);
+    let mut problems = builder.problems;
+    match result {
+        Ok(ast) if problems.is_empty() => Ok(ast),
+        Ok(_) => Err(problems),
+        Err(d) => {
+            problems.push(d);
+            Err(problems)
+        }
+    }
+}
+
+/// Parses every file of a project (in parallel; results in file order).
+/// Files that fail add their diagnostics to `problems` and are left out of
+/// the result, so the other files can still be checked.
+pub fn parse_project(map: &SourceMap, problems: &mut Problems) -> Vec<ast::SourceFileAst> {
+    let results: Vec<_> = map.files().par_iter().map(parse_file).collect();
+    let mut asts = Vec::with_capacity(results.len());
+    for result in results {
+        match result {
+            Ok(ast) => asts.push(ast),
+            Err(diags) => problems.extend(diags),
+        }
+    }
+    asts
+}

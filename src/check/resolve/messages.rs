@@ -1,0 +1,125 @@
+//! Messages as the model holds them: channel, category, sender, and the
+//! template fields of each locale. The templates themselves are checked by
+//! the message passes (`check::messages`), not here.
+
+use super::names::Decls;
+use super::report;
+use crate::check::model::{Category, Channel, LocaleContent, MessageDef, TemplateField};
+use crate::diagnostics::{Diagnostic, Problems};
+use crate::syntax::ast::{Field, ValueKind};
+
+/// The messages of the model, sorted by name. A message whose channel is
+/// unknown is reported and left out (a `send` of it is then skipped, not
+/// reported again).
+pub(super) fn build(
+    decls: &Decls,
+    email_from: Option<&str>,
+    problems: &mut Problems,
+) -> Vec<MessageDef> {
+    let mut messages = Vec::new();
+    for (name, msg) in decls.messages.iter() {
+        let Some(channel) = Channel::parse(&msg.channel.name) else {
+            problems.push(report::unknown(
+                "E0215",
+                "channel",
+                &msg.channel.name,
+                msg.channel.span,
+                Channel::ALL.iter().map(|c| c.as_str()),
+                Some("the channels are email, sms, push, in_app and webhook".into()),
+            ));
+            continue;
+        };
+        let mut category = Category::Marketing;
+        let mut from: Option<String> = None;
+        let mut shared = Vec::new();
+        for field in &msg.fields {
+            match field.name.name.as_str() {
+                "category" => match &field.value.kind {
+                    ValueKind::Word(w) if w.name == "transactional" => {
+                        category = Category::Transactional
+                    }
+                    // Other words are reported by the channel pass.
+                    _ => category = Category::Marketing,
+                },
+                "from" => match &field.value.kind {
+                    ValueKind::Str(s) => from = Some(s.value.clone()),
+                    _ => not_text(field, problems),
+                },
+                _ => shared.extend(template(field, problems)),
+            }
+        }
+        if from.is_none() && channel == Channel::Email {
+            from = email_from.map(str::to_string);
+        }
+        let mut locales: Vec<LocaleContent> = Vec::new();
+        for block in &msg.locales {
+            if let Some(first) = locales.iter().find(|l| l.locale == block.locale.tag) {
+                problems.push(report::repeated(
+                    &format!("the locale `{}` of message `{name}`", block.locale.tag),
+                    block.locale.span,
+                    first.span,
+                ));
+                continue;
+            }
+            locales.push(LocaleContent {
+                locale: block.locale.tag.clone(),
+                fields: block
+                    .fields
+                    .iter()
+                    .filter_map(|f| template(f, problems))
+                    .collect(),
+                span: block.span,
+            });
+        }
+        locales.sort_by(|a, b| a.locale.cmp(&b.locale));
+        messages.push(MessageDef {
+            name: name.to_string(),
+            doc: msg.doc.as_ref().map(|d| d.text.clone()),
+            channel,
+            category,
+            from,
+            shared,
+            locales,
+            span: msg.span,
+        });
+    }
+    messages
+}
+
+/// A content field as a template. Bare words (`method POST`) are kept as
+/// their text; other values are not templates and are reported.
+fn template(field: &Field, problems: &mut Problems) -> Option<TemplateField> {
+    match &field.value.kind {
+        ValueKind::Str(s) => Some(TemplateField {
+            name: field.name.name.clone(),
+            source: s.value.clone(),
+            span: s.span,
+            offsets: s.offsets.clone(),
+        }),
+        ValueKind::Word(w) => Some(TemplateField {
+            name: field.name.name.clone(),
+            source: w.name.clone(),
+            span: w.span,
+            offsets: vec![(0, w.span.start)],
+        }),
+        _ => {
+            not_text(field, problems);
+            None
+        }
+    }
+}
+
+fn not_text(field: &Field, problems: &mut Problems) {
+    problems.push(
+        Diagnostic::error(
+            "E0310",
+            format!(
+                "the message field `{}` must be text in quotes",
+                field.name.name
+            ),
+            field.value.span,
+        )
+        .with_primary_label("not text")
+        .with_help(format!("write `{} \"…\"`", field.name.name)),
+    );
+}

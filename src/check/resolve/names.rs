@@ -1,0 +1,266 @@
+//! The project's global symbol tables: every top-level declaration of every
+//! file, by kind, with duplicates reported.
+//!
+//! All `.camp` files share one namespace and declarations may come in any
+//! order. Ids in the model are positions in these tables, which are sorted
+//! by name, so ids never depend on file order.
+
+use super::report;
+use crate::diagnostics::Problems;
+use crate::source::Span;
+use crate::syntax::ast::{self, Doc, FieldDecl, Ident, Item, SchemaItem, SourceFileAst, TypeExpr};
+use std::collections::BTreeMap;
+
+/// Declarations of one kind, sorted by name; the first declaration of a
+/// name wins, later ones are reported as duplicates.
+pub(super) struct Table<'a, T> {
+    entries: Vec<(&'a str, T)>,
+}
+
+impl<'a, T> Table<'a, T> {
+    fn from_map(map: BTreeMap<&'a str, T>) -> Table<'a, T> {
+        Table {
+            entries: map.into_iter().collect(),
+        }
+    }
+
+    /// The id (position) of a name.
+    pub fn id(&self, name: &str) -> Option<u32> {
+        self.entries
+            .binary_search_by(|(n, _)| (*n).cmp(name))
+            .ok()
+            .map(|i| i as u32)
+    }
+
+    pub fn get(&self, name: &str) -> Option<&T> {
+        self.id(name).map(|i| &self.entries[i as usize].1)
+    }
+
+    pub fn names(&self) -> impl Iterator<Item = &'a str> + '_ {
+        self.entries.iter().map(|(n, _)| *n)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&'a str, &T)> + '_ {
+        self.entries.iter().map(|(n, t)| (*n, t))
+    }
+}
+
+/// `attr NAME: TYPE [consent(channel)]`
+pub(super) struct AttrDecl<'a> {
+    pub doc: Option<&'a Doc>,
+    pub name: &'a Ident,
+    pub ty: &'a TypeExpr,
+    pub consent: Option<&'a Ident>,
+    pub span: Span,
+}
+
+/// `type NAME { … }` and `event NAME { … }`
+pub(super) struct RecordDecl<'a> {
+    pub doc: Option<&'a Doc>,
+    pub fields: &'a [FieldDecl],
+    pub span: Span,
+}
+
+/// Every declaration of the project, by kind.
+pub(super) struct Decls<'a> {
+    pub defaults: Option<&'a ast::Defaults>,
+    pub lifecycle: Option<&'a ast::Lifecycle>,
+    pub attrs: Table<'a, AttrDecl<'a>>,
+    pub records: Table<'a, RecordDecl<'a>>,
+    pub events: Table<'a, RecordDecl<'a>>,
+    pub segments: Table<'a, &'a ast::Segment>,
+    pub scores: Table<'a, &'a ast::Score>,
+    pub messages: Table<'a, &'a ast::Message>,
+    pub campaigns: Table<'a, &'a ast::Campaign>,
+    pub personas: Table<'a, &'a ast::Persona>,
+    /// Sorted by name, then by source position.
+    pub tests: Vec<&'a ast::Test>,
+}
+
+/// Collects one kind of declaration, reporting a second declaration of a
+/// name with both places.
+struct Collector<'a, T> {
+    kind: &'static str,
+    map: BTreeMap<&'a str, (Span, T)>,
+}
+
+impl<'a, T> Collector<'a, T> {
+    fn new(kind: &'static str) -> Self {
+        Collector {
+            kind,
+            map: BTreeMap::new(),
+        }
+    }
+
+    fn add(&mut self, name: &'a Ident, item: T, problems: &mut Problems) {
+        if let Some((first, _)) = self.map.get(name.name.as_str()) {
+            problems.push(report::duplicate(self.kind, &name.name, name.span, *first));
+            return;
+        }
+        self.map.insert(&name.name, (name.span, item));
+    }
+
+    fn finish(self) -> Table<'a, T> {
+        Table::from_map(self.map.into_iter().map(|(k, (_, v))| (k, v)).collect())
+    }
+}
+
+/// Gathers every declaration of every file. Files are visited in file-id
+/// order (the source map sorts them by path), so "the second declaration"
+/// is well defined.
+pub(super) fn collect<'a>(files: &'a [SourceFileAst], problems: &mut Problems) -> Decls<'a> {
+    let mut ordered: Vec<&SourceFileAst> = files.iter().collect();
+    ordered.sort_by_key(|f| f.file);
+
+    let mut defaults: Option<&ast::Defaults> = None;
+    let mut lifecycle: Option<&ast::Lifecycle> = None;
+    let mut attrs = Collector::new("attribute");
+    let mut records = Collector::new("record type");
+    let mut events = Collector::new("event");
+    let mut segments = Collector::new("segment");
+    let mut scores = Collector::new("score");
+    let mut messages = Collector::new("message");
+    let mut campaigns = Collector::new("campaign");
+    let mut personas = Collector::new("persona");
+    let mut tests: Vec<&ast::Test> = Vec::new();
+
+    for file in ordered {
+        for item in &file.items {
+            match item {
+                Item::Defaults(d) => match defaults {
+                    Some(first) => {
+                        problems.push(report::duplicate_block("defaults", d.span, first.span))
+                    }
+                    None => defaults = Some(d),
+                },
+                Item::Lifecycle(l) => match lifecycle {
+                    Some(first) => {
+                        problems.push(report::duplicate_block("lifecycle", l.span, first.span))
+                    }
+                    None => lifecycle = Some(l),
+                },
+                Item::Schema(schema) => {
+                    for si in &schema.items {
+                        match si {
+                            SchemaItem::Attr {
+                                doc,
+                                name,
+                                ty,
+                                consent,
+                                span,
+                            } => attrs.add(
+                                name,
+                                AttrDecl {
+                                    doc: doc.as_ref(),
+                                    name,
+                                    ty,
+                                    consent: consent.as_ref(),
+                                    span: *span,
+                                },
+                                problems,
+                            ),
+                            SchemaItem::Record {
+                                doc,
+                                name,
+                                fields,
+                                span,
+                            } => records.add(
+                                name,
+                                RecordDecl {
+                                    doc: doc.as_ref(),
+                                    fields,
+                                    span: *span,
+                                },
+                                problems,
+                            ),
+                            SchemaItem::Event {
+                                doc,
+                                name,
+                                fields,
+                                span,
+                            } => events.add(
+                                name,
+                                RecordDecl {
+                                    doc: doc.as_ref(),
+                                    fields,
+                                    span: *span,
+                                },
+                                problems,
+                            ),
+                        }
+                    }
+                }
+                Item::Segment(s) => segments.add(&s.name, s, problems),
+                Item::Score(s) => scores.add(&s.name, s, problems),
+                Item::Message(m) => messages.add(&m.name, m, problems),
+                Item::Campaign(c) => campaigns.add(&c.name, c, problems),
+                Item::Persona(p) => personas.add(&p.name, p, problems),
+                Item::Test(t) => tests.push(t),
+            }
+        }
+    }
+
+    tests.sort_by(|a, b| (&a.name.value, a.span).cmp(&(&b.name.value, b.span)));
+    for pair in tests.windows(2) {
+        if pair[0].name.value == pair[1].name.value {
+            problems.push(report::duplicate(
+                "test",
+                &pair[1].name.value,
+                pair[1].name.span,
+                pair[0].name.span,
+            ));
+        }
+    }
+
+    let decls = Decls {
+        defaults,
+        lifecycle,
+        attrs: attrs.finish(),
+        records: records.finish(),
+        events: events.finish(),
+        segments: segments.finish(),
+        scores: scores.finish(),
+        messages: messages.finish(),
+        campaigns: campaigns.finish(),
+        personas: personas.finish(),
+        tests,
+    };
+    report_clashes(&decls, problems);
+    decls
+}
+
+/// Attributes, segments and scores are all bare names in expressions, so
+/// one name may only be one of them.
+fn report_clashes(decls: &Decls, problems: &mut Problems) {
+    for (name, segment) in decls.segments.iter() {
+        if let Some(attr) = decls.attrs.get(name) {
+            problems.push(report::clash(
+                name,
+                "segment",
+                segment.name.span,
+                "attribute",
+                attr.name.span,
+            ));
+        }
+        if let Some(score) = decls.scores.get(name) {
+            problems.push(report::clash(
+                name,
+                "segment",
+                segment.name.span,
+                "score",
+                score.name.span,
+            ));
+        }
+    }
+    for (name, score) in decls.scores.iter() {
+        if let Some(attr) = decls.attrs.get(name) {
+            problems.push(report::clash(
+                name,
+                "score",
+                score.name.span,
+                "attribute",
+                attr.name.span,
+            ));
+        }
+    }
+}

@@ -1,0 +1,201 @@
+//! The project-wide settings: `defaults`, `lifecycle` and the merged
+//! `schema` (attributes, record types, events) with resolved types.
+
+use super::names::{Decls, RecordDecl, Table};
+use super::{report, types};
+use crate::check::model::{
+    AttrDef, Channel, Defaults, EventDef, FieldDef, RecordDef, Schema, Type,
+};
+use crate::diagnostics::{Diagnostic, Problems};
+use crate::syntax::ast::{Field, ValueKind};
+
+/// The stages used when a project declares no `lifecycle`.
+pub const DEFAULT_STAGES: &[&str] = &[
+    "discovery",
+    "engagement",
+    "onboarding",
+    "conversion",
+    "retention",
+    "loyalty",
+    "advocacy",
+    "churn_risk",
+    "winback",
+];
+
+const DEFAULTS_FIELDS: &[&str] = &["locale", "timezone", "email_from"];
+
+/// `defaults { … }`, with `en` and `UTC` where unset.
+pub(super) fn defaults(decls: &Decls, problems: &mut Problems) -> Defaults {
+    let mut out = Defaults {
+        locale: "en".into(),
+        timezone: "UTC".into(),
+        email_from: None,
+    };
+    let Some(block) = decls.defaults else {
+        return out;
+    };
+    let mut seen: Vec<&Field> = Vec::new();
+    for field in &block.fields {
+        if let Some(first) = seen.iter().find(|f| f.name.name == field.name.name) {
+            problems.push(report::repeated(
+                &format!("`{}`", field.name.name),
+                field.name.span,
+                first.name.span,
+            ));
+            continue;
+        }
+        seen.push(field);
+        let text = match &field.value.kind {
+            ValueKind::Str(s) => Some(s.value.clone()),
+            ValueKind::Word(w) => Some(w.name.clone()),
+            _ => None,
+        };
+        let name = field.name.name.as_str();
+        if !DEFAULTS_FIELDS.contains(&name) {
+            problems.push(report::unknown(
+                "E0218",
+                "setting in `defaults`",
+                name,
+                field.name.span,
+                DEFAULTS_FIELDS.iter().copied(),
+                Some("`defaults` takes `locale`, `timezone` and `email_from`".into()),
+            ));
+            continue;
+        }
+        let Some(text) = text else {
+            problems.push(
+                Diagnostic::error("E0310", format!("`{name}` in `defaults` needs a text value"), field.value.span)
+                    .with_primary_label("not a text value")
+                    .with_help(match name {
+                        "locale" => "write a locale tag, e.g. `locale en`",
+                        "timezone" => "write a time zone name in quotes, e.g. `timezone \"UTC\"`",
+                        _ => "write the sender in quotes, e.g. `email_from \"Acme <hello@acme.example>\"`",
+                    }),
+            );
+            continue;
+        };
+        match name {
+            "locale" => out.locale = text,
+            "timezone" => {
+                if jiff::tz::TimeZone::get(&text).is_err() {
+                    problems.push(unknown_time_zone(&text, field.value.span));
+                }
+                out.timezone = text;
+            }
+            _ => out.email_from = Some(text),
+        }
+    }
+    out
+}
+
+/// An IANA time zone name jiff does not know.
+pub(super) fn unknown_time_zone(name: &str, span: crate::source::Span) -> Diagnostic {
+    Diagnostic::error("E0312", format!("unknown time zone `{name}`"), span)
+        .with_primary_label("not an IANA time zone name")
+        .with_help("use an IANA name such as \"UTC\", \"Europe/Prague\" or \"Asia/Ho_Chi_Minh\"")
+}
+
+/// The lifecycle stages, in declared order.
+pub(super) fn stages(decls: &Decls, problems: &mut Problems) -> Vec<String> {
+    let Some(lifecycle) = decls.lifecycle else {
+        return DEFAULT_STAGES.iter().map(|s| s.to_string()).collect();
+    };
+    let mut out: Vec<String> = Vec::new();
+    for (i, stage) in lifecycle.stages.iter().enumerate() {
+        if let Some(first) = lifecycle.stages[..i].iter().find(|s| s.name == stage.name) {
+            problems.push(report::duplicate(
+                "stage",
+                &stage.name,
+                stage.span,
+                first.span,
+            ));
+        } else {
+            out.push(stage.name.clone());
+        }
+    }
+    out
+}
+
+/// The merged schema with every type resolved.
+pub(super) fn schema(decls: &Decls, problems: &mut Problems) -> Schema {
+    let mut schema = Schema::default();
+    for (name, attr) in decls.attrs.iter() {
+        let ty = types::resolve(attr.ty, &decls.records, problems);
+        let consent = attr.consent.and_then(|c| {
+            let channel = Channel::parse(&c.name);
+            if channel.is_none() {
+                problems.push(report::unknown(
+                    "E0215",
+                    "channel",
+                    &c.name,
+                    c.span,
+                    Channel::ALL.iter().map(|c| c.as_str()),
+                    Some("the channels are email, sms, push, in_app and webhook".into()),
+                ));
+            }
+            channel
+        });
+        if consent.is_some() && !matches!(ty, Type::Bool | Type::Error) {
+            let written = types::type_name(&ty, &schema);
+            problems.push(
+                Diagnostic::error(
+                    "E0310",
+                    format!("the consent attribute `{name}` must be a `bool`, not `{written}`"),
+                    attr.ty.span,
+                )
+                .with_primary_label(format!("`{written}`"))
+                .with_help(format!("declare it as `attr {name}: bool consent(…)`")),
+            );
+        }
+        schema.attrs.push(AttrDef {
+            name: name.to_string(),
+            ty,
+            consent,
+            doc: attr.doc.map(|d| d.text.clone()),
+            span: attr.span,
+        });
+    }
+    for (name, record) in decls.records.iter() {
+        schema.records.push(RecordDef {
+            name: name.to_string(),
+            fields: fields(record, "field", &decls.records, problems),
+            doc: record.doc.map(|d| d.text.clone()),
+            span: record.span,
+        });
+    }
+    for (name, event) in decls.events.iter() {
+        schema.events.push(EventDef {
+            name: name.to_string(),
+            fields: fields(event, "property", &decls.records, problems),
+            doc: event.doc.map(|d| d.text.clone()),
+            span: event.span,
+        });
+    }
+    schema
+}
+
+fn fields<T>(
+    decl: &RecordDecl,
+    kind: &str,
+    records: &Table<'_, T>,
+    problems: &mut Problems,
+) -> Vec<FieldDef> {
+    let mut out: Vec<FieldDef> = Vec::new();
+    for (i, f) in decl.fields.iter().enumerate() {
+        if let Some(first) = decl.fields[..i].iter().find(|g| g.name.name == f.name.name) {
+            problems.push(report::duplicate(
+                kind,
+                &f.name.name,
+                f.name.span,
+                first.name.span,
+            ));
+            continue;
+        }
+        out.push(FieldDef {
+            name: f.name.name.clone(),
+            ty: types::resolve(&f.ty, records, problems),
+            span: f.span,
+        });
+    }
+    out
+}

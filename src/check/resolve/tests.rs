@@ -1,0 +1,398 @@
+//! `test` blocks: the campaign and persona they run, the events and
+//! attribute changes they feed in, and what they expect.
+
+use super::campaigns::{message_id, sent_messages, splits};
+use super::expr::{duration, Env};
+use super::report;
+use super::values::ValueChecker;
+use crate::check::model::{
+    AttrId, CampaignDef, CampaignId, EventId, ExpectDef, ExpectKind, MessageDef, MessageId,
+    PersonaId, TestAction, TestActionKind, TestDef, TimeBoundDef, VariantDef,
+};
+use crate::diagnostics::{Diagnostic, Problems};
+use crate::source::Span;
+use crate::syntax::ast::{
+    self, Expectation, Ident, TestItemKind, TimeBound, ValueKind, VariantChoice,
+};
+
+/// The start of a test that does not give one: Monday 5 January 2026, 10:00.
+pub const DEFAULT_START: jiff::civil::DateTime = jiff::civil::date(2026, 1, 5).at(10, 0, 0, 0);
+
+/// What tests are checked against.
+pub(super) struct TestEnv<'a> {
+    pub env: &'a Env<'a>,
+    pub campaigns: &'a [CampaignDef],
+    pub messages: &'a [MessageDef],
+}
+
+/// Tests whose campaign and persona resolve; the others are reported and
+/// left out.
+pub(super) fn build(cx: &TestEnv, problems: &mut Problems) -> Vec<TestDef> {
+    cx.env
+        .decls
+        .tests
+        .iter()
+        .filter_map(|t| test(cx, t, problems))
+        .collect()
+}
+
+fn item_key(kind: &TestItemKind) -> Option<&'static str> {
+    match kind {
+        TestItemKind::Campaign(_) => Some("campaign"),
+        TestItemKind::Persona(_) => Some("persona"),
+        TestItemKind::Variant(_) => Some("variant"),
+        TestItemKind::Start(_) => Some("start"),
+        _ => None,
+    }
+}
+
+fn test(cx: &TestEnv, t: &ast::Test, problems: &mut Problems) -> Option<TestDef> {
+    let decls = cx.env.decls;
+    // `campaign`, `persona`, `variant` and `start` at most once.
+    let mut seen: Vec<(&'static str, Span)> = Vec::new();
+    let mut once: Vec<&ast::TestItem> = Vec::new();
+    for item in &t.items {
+        if let Some(key) = item_key(&item.kind) {
+            if let Some((_, first)) = seen.iter().find(|(k, _)| *k == key) {
+                problems.push(report::repeated(&format!("`{key}`"), item.span, *first));
+                continue;
+            }
+            seen.push((key, item.span));
+            once.push(item);
+        }
+    }
+    let campaign_name = once.iter().find_map(|i| match &i.kind {
+        TestItemKind::Campaign(c) => Some(c),
+        _ => None,
+    });
+    let persona_name = once.iter().find_map(|i| match &i.kind {
+        TestItemKind::Persona(p) => Some(p),
+        _ => None,
+    });
+    let mut missing: Vec<&str> = Vec::new();
+    if campaign_name.is_none() {
+        missing.push("campaign");
+    }
+    if persona_name.is_none() {
+        missing.push("persona");
+    }
+    if !missing.is_empty() {
+        let list: Vec<String> = missing.iter().map(|m| format!("`{m}`")).collect();
+        problems.push(
+            Diagnostic::error("E0805", format!("test \"{}\" does not say its {}", t.name.value, list.join(" and ")), t.name.span)
+                .with_primary_label(format!("no {}", list.join(" or ")))
+                .with_help("a test names the campaign it runs and the persona it runs it for, e.g. `campaign onboarding` and `persona linh`"),
+        );
+    }
+    let campaign = campaign_name.and_then(|c| {
+        resolve(
+            c,
+            "campaign",
+            "E0209",
+            decls.campaigns.id(&c.name),
+            decls.campaigns.names(),
+            problems,
+        )
+    });
+    let persona = persona_name.and_then(|p| {
+        resolve(
+            p,
+            "persona",
+            "E0210",
+            decls.personas.id(&p.name),
+            decls.personas.names(),
+            problems,
+        )
+    });
+    let campaign_def = campaign.map(|id| &cx.campaigns[id as usize]);
+
+    let mut variant = None;
+    let mut start = DEFAULT_START;
+    for item in &once {
+        match &item.kind {
+            TestItemKind::Variant(v) => variant = variant_def(v, campaign_def, problems),
+            TestItemKind::Start(v) => match &v.kind {
+                ValueKind::DateTime(dt) => start = *dt,
+                ValueKind::Date(d) => start = d.at(0, 0, 0, 0),
+                _ => problems.push(
+                    Diagnostic::error("E0808", "`start` needs a local date and time", v.span)
+                        .with_primary_label("not a local date-time")
+                        .with_help("write the persona's local time without an offset, e.g. `start 2026-11-02T10:00`"),
+                ),
+            },
+            _ => {}
+        }
+    }
+
+    let mut sent: Vec<MessageId> = Vec::new();
+    if let Some(c) = campaign_def {
+        sent_messages(&c.flow, &mut sent);
+    }
+    let mut actions = Vec::new();
+    let mut expectations = Vec::new();
+    let mut values = ValueChecker {
+        schema: cx.env.schema,
+        problems,
+    };
+    for item in &t.items {
+        match &item.kind {
+            TestItemKind::AtEvent {
+                offset,
+                event,
+                fields,
+            } => {
+                let Some(id) = decls.events.id(&event.name) else {
+                    values.problems.push(report::unknown(
+                        "E0204",
+                        "event",
+                        &event.name,
+                        event.span,
+                        decls.events.names(),
+                        None,
+                    ));
+                    continue;
+                };
+                let def = &cx.env.schema.events[id as usize];
+                let payload = values.record(fields, &def.fields, &def.name, event.span);
+                actions.push(TestAction {
+                    offset: duration(offset),
+                    kind: TestActionKind::Event {
+                        event: EventId(id),
+                        payload,
+                    },
+                    span: item.span,
+                });
+            }
+            TestItemKind::AtSet {
+                offset,
+                attr,
+                value,
+            } => {
+                let Some((id, v)) = attr_value(&mut values, cx, attr, value) else {
+                    continue;
+                };
+                actions.push(TestAction {
+                    offset: duration(offset),
+                    kind: TestActionKind::Set { attr: id, value: v },
+                    span: item.span,
+                });
+            }
+            TestItemKind::Expect(e) => {
+                let kind = match e {
+                    Expectation::Sent { message, when } => {
+                        let Some(id) =
+                            expected_message(cx, message, campaign_def, &sent, values.problems)
+                        else {
+                            continue;
+                        };
+                        ExpectKind::Sent {
+                            message: id,
+                            when: when.as_ref().map(bound),
+                        }
+                    }
+                    Expectation::NotSent { message } => {
+                        let Some(id) =
+                            expected_message(cx, message, campaign_def, &sent, values.problems)
+                        else {
+                            continue;
+                        };
+                        ExpectKind::NotSent { message: id }
+                    }
+                    Expectation::Converted { when } => ExpectKind::Converted {
+                        when: when.as_ref().map(bound),
+                    },
+                    Expectation::Exited { when } => ExpectKind::Exited {
+                        when: when.as_ref().map(bound),
+                    },
+                    Expectation::Completed => ExpectKind::Completed,
+                    Expectation::Attr { attr, op, value } => {
+                        let Some((id, v)) = attr_value(&mut values, cx, attr, value) else {
+                            continue;
+                        };
+                        ExpectKind::Attr {
+                            attr: id,
+                            op: *op,
+                            value: v,
+                        }
+                    }
+                };
+                expectations.push(ExpectDef {
+                    kind,
+                    span: item.span,
+                });
+            }
+            _ => {}
+        }
+    }
+
+    Some(TestDef {
+        name: t.name.value.clone(),
+        doc: t.doc.as_ref().map(|d| d.text.clone()),
+        campaign: CampaignId(campaign?),
+        persona: PersonaId(persona?),
+        variant,
+        start,
+        actions,
+        expectations,
+        span: t.span,
+    })
+}
+
+fn resolve<'a>(
+    name: &Ident,
+    kind: &str,
+    code: &'static str,
+    id: Option<u32>,
+    candidates: impl IntoIterator<Item = &'a str>,
+    problems: &mut Problems,
+) -> Option<u32> {
+    if id.is_none() {
+        problems.push(report::unknown(
+            code, kind, &name.name, name.span, candidates, None,
+        ));
+    }
+    id
+}
+
+fn bound(b: &TimeBound) -> TimeBoundDef {
+    match b {
+        TimeBound::At(d) => TimeBoundDef::At(duration(d)),
+        TimeBound::By(d) => TimeBoundDef::By(duration(d)),
+    }
+}
+
+/// An attribute and a value of its type (`at … set`, `expect customer.…`).
+fn attr_value(
+    values: &mut ValueChecker,
+    cx: &TestEnv,
+    attr: &Ident,
+    value: &ast::Value,
+) -> Option<(AttrId, crate::check::model::Value)> {
+    let decls = cx.env.decls;
+    let Some(id) = decls.attrs.id(&attr.name) else {
+        values.problems.push(report::unknown(
+            "E0203",
+            "attribute",
+            &attr.name,
+            attr.span,
+            decls.attrs.names(),
+            None,
+        ));
+        return None;
+    };
+    let ty = &cx.env.schema.attrs[id as usize].ty;
+    let v = values.convert(value, ty, &format!("`{}`", attr.name))?;
+    Some((AttrId(id), v))
+}
+
+/// The message of an expectation: it must exist, and the campaign must
+/// send it somewhere.
+fn expected_message(
+    cx: &TestEnv,
+    message: &Ident,
+    campaign: Option<&CampaignDef>,
+    sent: &[MessageId],
+    problems: &mut Problems,
+) -> Option<MessageId> {
+    let decls = cx.env.decls;
+    if decls.messages.id(&message.name).is_none() {
+        problems.push(report::unknown(
+            "E0208",
+            "message",
+            &message.name,
+            message.span,
+            decls.messages.names(),
+            None,
+        ));
+        return None;
+    }
+    // A declared message missing from the model was reported already.
+    let id = message_id(cx.messages, &message.name)?;
+    if let Some(c) = campaign {
+        if !sent.contains(&id) {
+            let sent_names: Vec<&str> = sent
+                .iter()
+                .map(|m| cx.messages[m.index()].name.as_str())
+                .collect();
+            let mut d = Diagnostic::error(
+                "E0806",
+                format!(
+                    "an expectation about the message `{}`, which campaign `{}` never sends",
+                    message.name, c.name
+                ),
+                message.span,
+            )
+            .with_primary_label("never sent by this campaign")
+            .with_label(c.span, format!("campaign `{}` declared here", c.name));
+            d = match super::suggest::did_you_mean(&message.name, sent_names.iter().copied()) {
+                Some(h) => d.with_help(h),
+                None if sent_names.is_empty() => {
+                    d.with_help(format!("campaign `{}` sends no messages", c.name))
+                }
+                None => {
+                    let list: Vec<String> = sent_names.iter().map(|n| format!("`{n}`")).collect();
+                    d.with_help(format!("campaign `{}` sends {}", c.name, list.join(", ")))
+                }
+            };
+            problems.push(d);
+            return None;
+        }
+    }
+    Some(id)
+}
+
+/// `variant holdout | treatment | SPLIT.VARIANT`, checked against the
+/// campaign's splits.
+fn variant_def(
+    v: &VariantChoice,
+    campaign: Option<&CampaignDef>,
+    problems: &mut Problems,
+) -> Option<VariantDef> {
+    match v {
+        VariantChoice::Holdout(_) => Some(VariantDef::Holdout),
+        VariantChoice::Treatment(_) => Some(VariantDef::Treatment),
+        VariantChoice::Split { split, variant } => {
+            let c = campaign?;
+            let mut all = Vec::new();
+            splits(&c.flow, &mut all);
+            let Some((_, variants)) = all.iter().find(|(n, _)| n == &split.name) else {
+                let help = if all.is_empty() {
+                    Some(format!("campaign `{}` has no `split`; use `variant holdout` or `variant treatment`", c.name))
+                } else {
+                    None
+                };
+                problems.push(report::unknown_msg(
+                    "E0807",
+                    format!("campaign `{}` has no split `{}`", c.name, split.name),
+                    "unknown split".into(),
+                    &split.name,
+                    split.span,
+                    all.iter().map(|(n, _)| n.as_str()),
+                    help,
+                ));
+                return None;
+            };
+            if !variants.contains(&variant.name) {
+                let list: Vec<String> = variants.iter().map(|v| format!("`{v}`")).collect();
+                problems.push(report::unknown_msg(
+                    "E0807",
+                    format!("split `{}` has no variant `{}`", split.name, variant.name),
+                    "unknown variant".into(),
+                    &variant.name,
+                    variant.span,
+                    variants.iter().map(String::as_str),
+                    Some(format!(
+                        "the variants of `{}` are {}",
+                        split.name,
+                        list.join(", ")
+                    )),
+                ));
+                return None;
+            }
+            Some(VariantDef::Split {
+                split: split.name.clone(),
+                variant: variant.name.clone(),
+            })
+        }
+    }
+}

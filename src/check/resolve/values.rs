@@ -1,0 +1,267 @@
+//! Constant values checked against a type: persona attributes, sample and
+//! test event payloads, `at … set` and `expect customer.…` values.
+
+use super::expr::{duration, unknown_property};
+use super::report;
+use super::types::type_name;
+use crate::check::model::{FieldDef, Schema, Type, Value};
+use crate::diagnostics::{Diagnostic, Problems};
+use crate::source::Span;
+use crate::syntax::ast::{self, Field, ValueKind};
+
+/// Checks values against types, reporting into `problems`.
+pub(super) struct ValueChecker<'a, 'p> {
+    pub schema: &'a Schema,
+    pub problems: &'p mut Problems,
+}
+
+/// How a written value is described in messages.
+fn describe(v: &ValueKind) -> &'static str {
+    match v {
+        ValueKind::Bool(_) => "`true`/`false`",
+        ValueKind::Int(_) => "a whole number",
+        ValueKind::Decimal(_) => "a decimal number",
+        ValueKind::Money { .. } => "an amount of money",
+        ValueKind::Str(_) => "text in quotes",
+        ValueKind::Duration(_) => "a duration",
+        ValueKind::Clock(_) => "a clock time",
+        ValueKind::Date(_) => "a date",
+        ValueKind::DateTime(_) => "a local date-time",
+        ValueKind::Instant(_) => "an instant",
+        ValueKind::Percent(_) => "a percentage",
+        ValueKind::Word(_) => "a bare word",
+        ValueKind::List(_) => "a list",
+        ValueKind::Record(_) => "a record `{ … }`",
+    }
+}
+
+/// An example of a value of a type, for help lines.
+fn example(ty: &Type, schema: &Schema) -> String {
+    match ty.strip_optional() {
+        Type::Bool => "true".into(),
+        Type::Int => "42".into(),
+        Type::Decimal => "19.90".into(),
+        Type::Money(c) => format!("19.90 {c}"),
+        Type::String => "\"text\"".into(),
+        Type::Email => "\"linh@example.com\"".into(),
+        Type::Phone => "\"+84901234567\"".into(),
+        Type::Url => "\"https://example.com\"".into(),
+        Type::Locale => "en".into(),
+        Type::Timezone => "\"Europe/Prague\"".into(),
+        Type::Time => "2026-11-02T03:00:00Z".into(),
+        Type::Date => "2026-11-02".into(),
+        Type::Duration => "2d".into(),
+        Type::Enum(vs) => vs.first().cloned().unwrap_or_default(),
+        Type::List(t) => format!("[{}]", example(t, schema)),
+        Type::Record(id) => match schema.records.get(id.index()) {
+            Some(r) => {
+                let fields: Vec<String> = r
+                    .fields
+                    .iter()
+                    .map(|f| format!("{} {}", f.name, example(&f.ty, schema)))
+                    .collect();
+                format!("{{ {} }}", fields.join(", "))
+            }
+            None => "{ … }".into(),
+        },
+        Type::Optional(_) | Type::Error => "…".into(),
+    }
+}
+
+impl ValueChecker<'_, '_> {
+    fn mismatch(&mut self, v: &ast::Value, ty: &Type, what: &str) {
+        let expected = type_name(ty.strip_optional(), self.schema);
+        let found = describe(&v.kind);
+        self.problems.push(
+            Diagnostic::error(
+                "E0801",
+                format!("{what} must be a `{expected}`, but this is {found}"),
+                v.span,
+            )
+            .with_primary_label(format!("expected `{expected}`"))
+            .with_help(format!(
+                "write a `{expected}`, e.g. `{}`",
+                example(ty, self.schema)
+            )),
+        );
+    }
+
+    /// The value `v` as a value of type `ty`; `None` (after reporting) when
+    /// it is not one. `what` names the place ("`plan`", "property `total`").
+    pub fn convert(&mut self, v: &ast::Value, ty: &Type, what: &str) -> Option<Value> {
+        let out = match (ty.strip_optional(), &v.kind) {
+            (Type::Error, _) => return None,
+            (Type::Bool, ValueKind::Bool(b)) => Value::Bool(*b),
+            (Type::Int, ValueKind::Int(i)) => Value::Int(*i),
+            (Type::Decimal, ValueKind::Decimal(d)) => Value::Decimal(*d),
+            (Type::Decimal, ValueKind::Int(i)) => Value::Decimal(ast::DecimalLit {
+                mantissa: *i as i128,
+                scale: 0,
+            }),
+            (Type::Money(cur), ValueKind::Money { amount, currency }) => {
+                if &currency.name != cur {
+                    self.problems.push(
+                        Diagnostic::error(
+                            "E0801",
+                            format!(
+                                "{what} must be `money({cur})`, but this amount is in {}",
+                                currency.name
+                            ),
+                            currency.span,
+                        )
+                        .with_primary_label(format!("`money({})`", currency.name))
+                        .with_help(format!("write the amount in {cur}, e.g. `19.90 {cur}`")),
+                    );
+                    return None;
+                }
+                Value::Money {
+                    amount: *amount,
+                    currency: cur.clone(),
+                }
+            }
+            (Type::String | Type::Email | Type::Phone | Type::Url, ValueKind::Str(s)) => {
+                Value::String(s.value.clone())
+            }
+            (Type::Timezone, ValueKind::Str(s)) => {
+                if jiff::tz::TimeZone::get(&s.value).is_err() {
+                    self.problems
+                        .push(super::schema::unknown_time_zone(&s.value, v.span));
+                    return None;
+                }
+                Value::String(s.value.clone())
+            }
+            (Type::Locale, ValueKind::Str(ast::StrLit { value: tag, .. }))
+            | (Type::Locale, ValueKind::Word(ast::Ident { name: tag, .. })) => {
+                if icu_locale_core::Locale::try_from_str(tag).is_err() {
+                    self.problems.push(
+                        Diagnostic::error(
+                            "E0804",
+                            format!("`{tag}` is not a valid locale tag"),
+                            v.span,
+                        )
+                        .with_primary_label("not a BCP 47 tag")
+                        .with_help(
+                            "write a BCP 47 tag such as `en`, `vi`, `cs`, `zh-Hant` or `pt-BR`",
+                        ),
+                    );
+                    return None;
+                }
+                Value::String(tag.clone())
+            }
+            (Type::Time, ValueKind::Instant(t)) => Value::Time(*t),
+            (Type::Time, ValueKind::DateTime(_)) => {
+                self.problems.push(
+                    Diagnostic::error(
+                        "E0801",
+                        format!(
+                            "{what} must be an instant, but this local date-time has no offset"
+                        ),
+                        v.span,
+                    )
+                    .with_primary_label("no `Z` or offset")
+                    .with_help("add `Z` (UTC) or an offset, e.g. `2026-11-02T03:00:00Z`"),
+                );
+                return None;
+            }
+            (Type::Date, ValueKind::Date(d)) => Value::Date(*d),
+            (Type::Duration, ValueKind::Duration(d)) => Value::Duration(duration(d)),
+            (Type::Enum(variants), ValueKind::Word(w)) => {
+                if !variants.contains(&w.name) {
+                    let list: Vec<String> = variants.iter().map(|v| format!("`{v}`")).collect();
+                    self.problems.push(report::unknown(
+                        "E0211",
+                        "enum variant",
+                        &w.name,
+                        w.span,
+                        variants.iter().map(String::as_str),
+                        Some(format!("the variants are {}", list.join(", "))),
+                    ));
+                    return None;
+                }
+                Value::Enum(w.name.clone())
+            }
+            (Type::List(item), ValueKind::List(items)) => {
+                let mut out = Vec::with_capacity(items.len());
+                for it in items {
+                    out.push(self.convert(it, item, &format!("an item of {what}"))?);
+                }
+                Value::List(out)
+            }
+            (Type::Record(id), ValueKind::Record(fields)) => {
+                let record = self.schema.records.get(id.index())?;
+                let name = record.name.clone();
+                let defs = record.fields.clone();
+                self.record(fields, &defs, &name, v.span)
+            }
+            _ => {
+                self.mismatch(v, ty, what);
+                return None;
+            }
+        };
+        Some(out)
+    }
+
+    /// Fields of an event payload or record value against their
+    /// declarations: unknown and repeated fields and missing required ones
+    /// are reported. Returns the fields in declaration order.
+    pub fn record(
+        &mut self,
+        fields: &[Field],
+        defs: &[FieldDef],
+        owner: &str,
+        owner_span: Span,
+    ) -> Value {
+        let mut values: Vec<Option<Value>> = vec![None; defs.len()];
+        let mut given: Vec<Option<Span>> = vec![None; defs.len()];
+        for field in fields {
+            let Some(i) = defs.iter().position(|d| d.name == field.name.name) else {
+                self.problems.push(unknown_property(
+                    owner,
+                    defs.iter().map(|d| d.name.as_str()),
+                    &field.name,
+                    None,
+                ));
+                continue;
+            };
+            if let Some(first) = given[i] {
+                self.problems.push(report::repeated(
+                    &format!("`{}`", field.name.name),
+                    field.name.span,
+                    first,
+                ));
+                continue;
+            }
+            given[i] = Some(field.name.span);
+            values[i] = self.convert(&field.value, &defs[i].ty, &format!("`{}`", field.name.name));
+        }
+        let missing: Vec<&str> = defs
+            .iter()
+            .zip(&given)
+            .filter(|(d, g)| g.is_none() && !d.ty.is_optional())
+            .map(|(d, _)| d.name.as_str())
+            .collect();
+        if !missing.is_empty() {
+            let list: Vec<String> = missing.iter().map(|m| format!("`{m}`")).collect();
+            let noun = if missing.len() == 1 {
+                "property"
+            } else {
+                "properties"
+            };
+            self.problems.push(
+                Diagnostic::error(
+                    "E0803",
+                    format!("`{owner}` lacks the required {noun} {}", list.join(", ")),
+                    owner_span,
+                )
+                .with_primary_label(format!("missing {}", list.join(", ")))
+                .with_help("give every property that is not optional (`?`) a value"),
+            );
+        }
+        Value::Record(
+            defs.iter()
+                .zip(values)
+                .filter_map(|(d, v)| v.map(|v| (d.name.clone(), v)))
+                .collect(),
+        )
+    }
+}

@@ -1,0 +1,221 @@
+//! Shared machinery of the tree builders: the [`Builder`] that turns pest
+//! pairs into AST nodes, and the builders for names and literal values.
+//! Expressions, declarations, flows and tests have their own files.
+
+use crate::diagnostics::Diagnostic;
+use crate::source::{FileId, Span};
+use crate::syntax::ast::{
+    ClockTime, DecimalLit, DurationLit, Field, Ident, LocaleTag, StrLit, Value, ValueKind,
+};
+use crate::syntax::literals;
+use crate::syntax::parser::{span_of, Parts, Rule, P};
+use crate::syntax::strings;
+
+/// What a builder step returns: the node, or a structural problem that
+/// stops building this file.
+pub(crate) type Built<T> = Result<T, Diagnostic>;
+
+/// Walks the pest tree of one file. Problems with literals (a bad escape, an
+/// hour 25) are collected in `problems` and building goes on with a
+/// placeholder, so one file reports all of them at once.
+pub(crate) struct Builder<'t> {
+    pub file: FileId,
+    pub text: &'t str,
+    pub problems: Vec<Diagnostic>,
+}
+
+impl<'t> Builder<'t> {
+    pub fn new(file: FileId, text: &'t str) -> Builder<'t> {
+        Builder {
+            file,
+            text,
+            problems: Vec::new(),
+        }
+    }
+
+    pub fn span(&self, p: &P<'_>) -> Span {
+        span_of(self.file, p)
+    }
+
+    pub fn parts<'i>(&self, p: P<'i>) -> Parts<'i> {
+        Parts::of(self.file, p)
+    }
+
+    /// A grammar/builder disagreement: a bug, reported instead of a panic.
+    pub fn internal(&self, p: &P<'_>, what: &str) -> Diagnostic {
+        Diagnostic::error(
+            crate::diagnostics::codes::syntax::UNEXPECTED,
+            format!(
+                "internal parser error: expected {what}, found {:?}",
+                p.as_rule()
+            ),
+            self.span(p),
+        )
+        .with_help("this is a bug in campaignc; please report it with this file")
+    }
+
+    /// Records a literal problem and returns `fallback` so building goes on.
+    pub fn recover<T>(&mut self, r: Result<T, Diagnostic>, fallback: T) -> T {
+        r.unwrap_or_else(|d| {
+            self.problems.push(d);
+            fallback
+        })
+    }
+
+    pub fn ident(&self, p: &P<'_>) -> Ident {
+        Ident {
+            name: p.as_str().to_string(),
+            span: self.span(p),
+        }
+    }
+
+    pub fn locale_tag(&self, p: &P<'_>) -> LocaleTag {
+        LocaleTag {
+            tag: p.as_str().to_string(),
+            span: self.span(p),
+        }
+    }
+
+    pub fn string(&mut self, p: &P<'_>) -> StrLit {
+        let s = p.as_span();
+        let r = strings::decode_string(self.file, self.text, s.start(), s.end());
+        let fallback = StrLit {
+            value: String::new(),
+            span: self.span(p),
+            offsets: vec![(0, s.start() as u32)],
+            block: false,
+        };
+        self.recover(r, fallback)
+    }
+
+    pub fn int(&mut self, p: &P<'_>) -> i64 {
+        let r = literals::int(p.as_str(), self.span(p));
+        self.recover(r, 0)
+    }
+
+    pub fn decimal(&mut self, text: &str, span: Span) -> DecimalLit {
+        let r = literals::decimal(text, span);
+        self.recover(
+            r,
+            DecimalLit {
+                mantissa: 0,
+                scale: 0,
+            },
+        )
+    }
+
+    pub fn duration(&mut self, p: &P<'_>) -> DurationLit {
+        let span = self.span(p);
+        let r = literals::duration(p.as_str(), span);
+        self.recover(
+            r,
+            DurationLit {
+                days: 0,
+                seconds: 0,
+                span,
+            },
+        )
+    }
+
+    pub fn clock(&mut self, p: &P<'_>) -> ClockTime {
+        let span = self.span(p);
+        let r = literals::clock(p.as_str(), span);
+        self.recover(r, ClockTime { minutes: 0, span })
+    }
+
+    /// A `value` pair (or directly one of its alternatives).
+    pub fn value(&mut self, p: P<'_>) -> Built<Value> {
+        let p = if p.as_rule() == Rule::value {
+            self.parts(p).need_any()?
+        } else {
+            p
+        };
+        let span = self.span(&p);
+        let kind = match p.as_rule() {
+            Rule::list_value => {
+                let mut items = Vec::new();
+                for item in self.parts(p) {
+                    items.push(self.value(item)?);
+                }
+                ValueKind::List(items)
+            }
+            Rule::record_value => ValueKind::Record(self.fields(p)?),
+            Rule::word => ValueKind::Word(self.ident(&p)),
+            _ => self.literal_kind(p)?,
+        };
+        Ok(Value { kind, span })
+    }
+
+    /// The literal alternatives shared by values and expressions.
+    pub fn literal_kind(&mut self, p: P<'_>) -> Built<ValueKind> {
+        let span = self.span(&p);
+        let text = p.as_str();
+        Ok(match p.as_rule() {
+            Rule::instant => {
+                let r = literals::instant(text, span);
+                self.recover(r.map(ValueKind::Instant), ValueKind::Bool(false))
+            }
+            Rule::datetime => {
+                let r = literals::datetime(text, span);
+                self.recover(r.map(ValueKind::DateTime), ValueKind::Bool(false))
+            }
+            Rule::date => {
+                let r = literals::date(text, span);
+                self.recover(r.map(ValueKind::Date), ValueKind::Bool(false))
+            }
+            Rule::clock => ValueKind::Clock(self.clock(&p)),
+            Rule::money => {
+                let mut parts = self.parts(p);
+                let number = parts.need(Rule::number)?;
+                let currency = parts.need(Rule::currency)?;
+                let amount = self.decimal(number.as_str(), self.span(&number));
+                let check = literals::currency(currency.as_str(), self.span(&currency));
+                self.recover(check, ());
+                ValueKind::Money {
+                    amount,
+                    currency: self.ident(&currency),
+                }
+            }
+            Rule::percent => {
+                let digits = text.trim_end_matches('%');
+                ValueKind::Percent(self.decimal(digits, span))
+            }
+            Rule::duration => ValueKind::Duration(self.duration(&p)),
+            Rule::decimal => ValueKind::Decimal(self.decimal(text, span)),
+            Rule::int => ValueKind::Int(self.int(&p)),
+            Rule::boolean => ValueKind::Bool(text == "true"),
+            Rule::string => {
+                let inner = self.parts(p).need_any()?;
+                ValueKind::Str(self.string(&inner))
+            }
+            _ => return Err(self.internal(&p, "a literal")),
+        })
+    }
+
+    /// `name value` entries of a braced block, commas already skipped.
+    pub fn fields(&mut self, p: P<'_>) -> Built<Vec<Field>> {
+        let mut fields = Vec::new();
+        for f in self.parts(p) {
+            fields.push(self.field(f)?);
+        }
+        Ok(fields)
+    }
+
+    pub fn field(&mut self, p: P<'_>) -> Built<Field> {
+        let span = self.span(&p);
+        let mut parts = self.parts(p);
+        let name = self.ident(&parts.need(Rule::name)?);
+        let value = self.value(parts.need(Rule::value)?)?;
+        Ok(Field { name, value, span })
+    }
+
+    /// A string pair (`string`, `line_string` or `block_string`).
+    pub fn string_pair(&mut self, p: P<'_>) -> Built<StrLit> {
+        let inner = if p.as_rule() == Rule::string {
+            self.parts(p).need_any()?
+        } else {
+            p
+        };
+        Ok(self.string(&inner))
+    }
+}

@@ -1,0 +1,154 @@
+//! A fast scan of the raw text before the grammar runs. pest parses by
+//! recursion, so input nested thousands of levels deep would overflow the
+//! stack; this scan finds such nesting (and unterminated strings, which it
+//! can report more precisely than the grammar) without recursing.
+
+use crate::diagnostics::codes::syntax as codes;
+use crate::diagnostics::Diagnostic;
+use crate::source::{FileId, Span};
+
+/// The deepest nesting of `{ ( [` accepted. Real campaigns stay far below it.
+pub const MAX_NESTING: usize = 128;
+
+/// Checks bracket depth and string termination, skipping comments and
+/// string contents the same way the grammar does.
+pub fn prescan(file: FileId, text: &str) -> Result<(), Diagnostic> {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                i = memchr_newline(bytes, i);
+            }
+            b'"' if text[i..].starts_with("\"\"\"") => match text[i + 3..].find("\"\"\"") {
+                Some(p) => i = i + 3 + p + 3,
+                None => return Err(unterminated(file, text, i, true)),
+            },
+            b'"' => i = scan_line_string(file, text, i)?,
+            b'{' | b'(' | b'[' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Err(too_deep(file, i));
+                }
+                i += 1;
+            }
+            b'}' | b')' | b']' => {
+                depth = depth.saturating_sub(1);
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    Ok(())
+}
+
+fn memchr_newline(bytes: &[u8], from: usize) -> usize {
+    bytes[from..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |p| from + p)
+}
+
+/// Returns the offset just after the closing quote of the string at `start`.
+fn scan_line_string(file: FileId, text: &str, start: usize) -> Result<usize, Diagnostic> {
+    let bytes = text.as_bytes();
+    let mut i = start + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => return Ok(i + 1),
+            b'\n' => break,
+            b'\\' => {
+                if matches!(bytes.get(i + 1), None | Some(b'\n')) {
+                    break;
+                }
+                i += 2;
+            }
+            b'{' if bytes.get(i + 1) == Some(&b'{') => {
+                let line_end = memchr_newline(bytes, i);
+                match text[i + 2..line_end].find("}}") {
+                    Some(p) => i = i + 2 + p + 2,
+                    None => i += 2,
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    Err(unterminated(file, text, start, false))
+}
+
+fn unterminated(file: FileId, text: &str, start: usize, block: bool) -> Diagnostic {
+    let line_end = memchr_newline(text.as_bytes(), start);
+    let span = Span::new(file, start, line_end.max(start + 1).min(text.len()));
+    if block {
+        Diagnostic::error(
+            codes::UNTERMINATED_STRING,
+            "unterminated block string",
+            Span::new(file, start, start + 3),
+        )
+        .with_primary_label("this `\"\"\"` is never closed")
+        .with_help("close the block string with `\"\"\"` on a line of its own")
+    } else {
+        Diagnostic::error(codes::UNTERMINATED_STRING, "unterminated string", span)
+            .with_primary_label("this string has no closing `\"` on its line")
+            .with_help(
+                "close the string with `\"` before the end of the line; \
+                 for text over several lines use a block string `\"\"\"…\"\"\"`",
+            )
+    }
+}
+
+fn too_deep(file: FileId, at: usize) -> Diagnostic {
+    Diagnostic::error(
+        codes::NESTING_TOO_DEEP,
+        format!("nesting too deep: more than {MAX_NESTING} levels of brackets"),
+        Span::new(file, at, at + 1),
+    )
+    .with_primary_label(format!("level {} starts here", MAX_NESTING + 1))
+    .with_help("split the expression or flow into smaller parts, such as named segments")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scan(text: &str) -> Result<(), Diagnostic> {
+        prescan(FileId(0), text)
+    }
+
+    #[test]
+    fn brackets_in_strings_and_comments_do_not_count() {
+        let deep = "(".repeat(500);
+        assert!(scan(&format!("// {deep}\n\"{deep}\" \"\"\"{deep}\"\"\"")).is_ok());
+    }
+
+    #[test]
+    fn too_deep_is_reported_at_the_bracket_that_crosses_the_limit() {
+        let text = format!("x = {}", "(".repeat(20_000));
+        let err = scan(&text).unwrap_err();
+        assert_eq!(err.code, codes::NESTING_TOO_DEEP);
+        assert_eq!(err.span.start as usize, 4 + MAX_NESTING);
+    }
+
+    #[test]
+    fn limit_itself_is_accepted() {
+        let text = format!("{}{}", "{".repeat(MAX_NESTING), "}".repeat(MAX_NESTING));
+        assert!(scan(&text).is_ok());
+    }
+
+    #[test]
+    fn unterminated_strings() {
+        let err = scan("a \"abc\nb").unwrap_err();
+        assert_eq!(err.code, codes::UNTERMINATED_STRING);
+        assert_eq!(err.span.range(), 2..6);
+        let err = scan("a \"\"\"abc\n").unwrap_err();
+        assert_eq!(err.span.range(), 2..5);
+    }
+
+    #[test]
+    fn quotes_inside_template_tags_do_not_end_strings() {
+        assert!(scan(r#"x "Hi {{default a "there"}}!" y"#).is_ok());
+        // An unclosed tag is plain text: the quote ends the string.
+        assert!(scan(r#"x "Hi {{a" y"#).is_ok());
+    }
+}
