@@ -167,6 +167,20 @@ pub fn civil_weekday(day: crate::check::model::Weekday) -> CivilWeekday {
     }
 }
 
+/// A plan's weekday as jiff's.
+pub fn civil_weekday_of_plan(day: crate::plan::format::Weekday) -> CivilWeekday {
+    use crate::plan::format::Weekday as W;
+    match day {
+        W::Monday => CivilWeekday::Monday,
+        W::Tuesday => CivilWeekday::Tuesday,
+        W::Wednesday => CivilWeekday::Wednesday,
+        W::Thursday => CivilWeekday::Thursday,
+        W::Friday => CivilWeekday::Friday,
+        W::Saturday => CivilWeekday::Saturday,
+        W::Sunday => CivilWeekday::Sunday,
+    }
+}
+
 /// `wait until HH:MM [on DAY]`: the next instant strictly after `now` whose
 /// local time is `minutes` after midnight (and whose local weekday is
 /// `day`, when given).

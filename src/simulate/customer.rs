@@ -2,6 +2,7 @@
 //! of events they performed.
 
 use super::value::Val;
+use crate::plan::format::CustomerFacts;
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, Zoned};
 use std::collections::BTreeMap;
@@ -27,54 +28,47 @@ pub struct Customer {
     pub attrs: BTreeMap<String, Val>,
     /// In time order.
     pub events: Vec<PastEvent>,
+    /// The attribute holding the locale (the plan's `customer.locale`).
+    locale_attr: Option<String>,
+    /// The attribute holding the time zone.
+    zone_attr: Option<String>,
 }
 
 impl Customer {
-    /// A customer whose time zone and locale come from their `timezone` /
-    /// `locale` attributes when set and valid, else from the defaults.
+    /// A customer whose time zone and locale come from the attributes the
+    /// plan names in `facts` when set and valid, else from its defaults.
     /// An unknown time-zone name falls back to the default zone; the
     /// checker validates persona values, so this only happens with
     /// hand-written events files.
-    pub fn new(
-        id: impl Into<String>,
-        attrs: BTreeMap<String, Val>,
-        default_locale: &str,
-        default_zone: &str,
-    ) -> Customer {
-        let zone_name = attrs
-            .get("timezone")
-            .and_then(Val::as_text)
-            .unwrap_or(default_zone);
-        let time_zone = TimeZone::get(zone_name)
-            .or_else(|_| TimeZone::get(default_zone))
-            .unwrap_or(TimeZone::UTC);
-        let locale = attrs
-            .get("locale")
-            .and_then(Val::as_text)
-            .unwrap_or(default_locale)
-            .to_string();
-        Customer {
+    pub fn new(id: impl Into<String>, attrs: BTreeMap<String, Val>, facts: &CustomerFacts) -> Customer {
+        let mut customer = Customer {
             id: id.into(),
-            time_zone,
-            locale,
-            attrs,
+            time_zone: TimeZone::get(&facts.timezone.default).unwrap_or(TimeZone::UTC),
+            locale: facts.locale.default.clone(),
+            attrs: BTreeMap::new(),
             events: Vec::new(),
+            locale_attr: facts.locale.attribute.clone(),
+            zone_attr: facts.timezone.attribute.clone(),
+        };
+        for (name, value) in attrs {
+            customer.set_attr(&name, value);
         }
+        customer
     }
 
     pub fn attr(&self, name: &str) -> &Val {
         self.attrs.get(name).unwrap_or(&Val::Unset)
     }
 
-    /// Sets an attribute; `locale` and `timezone` also update the fields
+    /// Sets an attribute; the locale and time-zone attributes also update the fields
     /// the simulator reads them from.
     pub fn set_attr(&mut self, name: &str, value: Val) {
-        if name == "locale" {
+        if self.locale_attr.as_deref() == Some(name) {
             if let Some(l) = value.as_text() {
                 self.locale = l.to_string();
             }
         }
-        if name == "timezone" {
+        if self.zone_attr.as_deref() == Some(name) {
             if let Some(tz) = value.as_text().and_then(|z| TimeZone::get(z).ok()) {
                 self.time_zone = tz;
             }

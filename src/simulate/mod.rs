@@ -11,8 +11,12 @@
 
 pub mod clock;
 pub mod customer;
+pub mod eval;
 pub mod expect;
+pub mod journey;
+mod message;
 pub mod policy;
+mod steps;
 pub mod timeline;
 pub mod value;
 

@@ -95,6 +95,10 @@ impl DeferReason {
     }
 }
 
+/// The instant a send may go out (`None`: never), and each deferral on
+/// the way there (reason, until).
+pub type Release = (Option<Zoned>, Vec<(DeferReason, Zoned)>);
+
 /// Applies window and cap until both allow the send. Returns the instant
 /// the send goes out and each deferral made on the way (reason, until).
 /// A cap of 0 never releases: returns `None` for the instant.
@@ -103,7 +107,7 @@ pub fn release_time(
     window: Option<SendWindow>,
     cap: Option<Cap>,
     sent: &[Zoned],
-) -> ClockResult<(Option<Zoned>, Vec<(DeferReason, Zoned)>)> {
+) -> ClockResult<Release> {
     let mut now = at.clone();
     let mut deferrals = Vec::new();
     if cap.is_some_and(|c| c.count == 0) {

@@ -91,6 +91,8 @@ pub enum Happening {
     Variant { split: String, variant: String },
     Set { attr: String, value: String },
     Ended { outcome: Outcome, why: String },
+    /// The simulation stopped with the journey still running.
+    Stopped { why: String },
 }
 
 /// One line of a timeline.
@@ -204,6 +206,7 @@ pub fn describe(what: &Happening) -> String {
         Happening::Variant { split, variant } => format!("split {split}: variant {variant}"),
         Happening::Set { attr, value } => format!("set {attr} = {value}"),
         Happening::Ended { outcome, why } => format!("{} ({why})", outcome.as_str()),
+        Happening::Stopped { why } => format!("stopped: {why}"),
     }
 }
 
@@ -282,6 +285,7 @@ fn entry_json(e: &Entry) -> serde_json::Value {
             "ended",
             json!({ "outcome": outcome.as_str(), "why": why }),
         ),
+        Happening::Stopped { why } => ("stopped", json!({ "why": why })),
     };
     obj.insert("kind".into(), json!(kind));
     if let serde_json::Value::Object(m) = extra {

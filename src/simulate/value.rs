@@ -32,7 +32,7 @@ impl Num {
         self.mantissa.saturating_mul(factor)
     }
 
-    pub fn add(self, other: Num) -> Num {
+    pub fn plus(self, other: Num) -> Num {
         let scale = self.scale.max(other.scale);
         Num {
             mantissa: self.at_scale(scale).saturating_add(other.at_scale(scale)),
@@ -40,15 +40,15 @@ impl Num {
         }
     }
 
-    pub fn neg(self) -> Num {
+    pub fn negated(self) -> Num {
         Num {
             mantissa: -self.mantissa,
             scale: self.scale,
         }
     }
 
-    pub fn sub(self, other: Num) -> Num {
-        self.add(other.neg())
+    pub fn minus(self, other: Num) -> Num {
+        self.plus(other.negated())
     }
 
     pub fn mul_int(self, k: i64) -> Num {

@@ -1,0 +1,422 @@
+//! Evaluating plan expressions over one customer at one instant.
+//!
+//! Rules (docs/simulate.md repeats them for campaign authors):
+//! - `within D` covers events at or after `now - D` (inclusive: an event
+//!   exactly 30 days old is "within 30d"), with calendar days in the
+//!   customer's time zone;
+//! - `since entry` covers events at or after the journey's entry;
+//! - in a campaign's `goal`, `within D` is anchored at the entry instead
+//!   (LANGUAGE.md: `goal performed E within 14d` = E within 14 days after
+//!   entering), covering `[entry, entry + D]`;
+//! - an unset value makes every comparison false, `in` and `not in`
+//!   included; only `is set` / `is not set` see it;
+//! - segments and scores come from the plan's own tables, evaluated with
+//!   their own meaning (no goal anchoring inside them).
+
+use super::clock::{self, CalDuration};
+use super::customer::{Customer, PastEvent};
+use super::value::{Num, Val};
+use crate::plan::format::{
+    ArithKind, CompareOp, Duration, EventScope, Expr, Literal, Plan, ScoreRule, StringOpKind,
+};
+use jiff::{Timestamp, Zoned};
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+
+/// Segments may use segments and scores; a plan whose tables refer to
+/// themselves (never produced by `lower`, but a plan file can be edited)
+/// stops here instead of overflowing the stack.
+const MAX_DEPTH: u32 = 64;
+
+/// Everything an expression can see.
+pub struct Scope<'a> {
+    pub plan: &'a Plan,
+    pub customer: &'a Customer,
+    pub now: &'a Zoned,
+    /// The entry instant of the current journey (or of the one being
+    /// considered, for the audience check).
+    pub entry: Option<Timestamp>,
+    /// The flow's events in scope by name: the trigger's event and the
+    /// ones received by `wait for … on event`.
+    pub in_scope: &'a BTreeMap<String, Val>,
+    /// Anchor `within` windows at the entry (the goal's rule).
+    pub goal_anchor: bool,
+}
+
+impl<'a> Scope<'a> {
+    /// Evaluates a condition; anything but `true` is false.
+    pub fn holds(&self, expr: &Expr) -> bool {
+        self.eval(expr, None, 0).as_bool()
+    }
+
+    /// Evaluates an expression to a value.
+    pub fn value(&self, expr: &Expr) -> Val {
+        self.eval(expr, None, 0)
+    }
+
+    /// Evaluates a `where` filter against one event's properties.
+    pub fn filter_holds(&self, filter: Option<&Expr>, props: &Val) -> bool {
+        filter.is_none_or(|f| self.eval(f, Some(props), 0).as_bool())
+    }
+
+    fn eval(&self, expr: &Expr, filtered: Option<&Val>, depth: u32) -> Val {
+        if depth > MAX_DEPTH {
+            return Val::Unset;
+        }
+        let ev = |e: &Expr| self.eval(e, filtered, depth + 1);
+        match expr {
+            Expr::And { args } => Val::Bool(args.iter().all(|a| ev(a).as_bool())),
+            Expr::Or { args } => Val::Bool(args.iter().any(|a| ev(a).as_bool())),
+            Expr::Not { arg } => Val::Bool(!ev(arg).as_bool()),
+            Expr::Compare { cmp, lhs, rhs } => Val::Bool(compare(&ev(lhs), *cmp, &ev(rhs))),
+            Expr::In {
+                negated,
+                lhs,
+                items,
+            } => {
+                let l = ev(lhs);
+                if !l.is_set() {
+                    return Val::Bool(false);
+                }
+                let found = items
+                    .iter()
+                    .any(|i| l.compare(&ev(i)) == Some(Ordering::Equal));
+                Val::Bool(found != *negated)
+            }
+            Expr::StringOp { kind, lhs, rhs } => Val::Bool(string_op(*kind, &ev(lhs), &ev(rhs))),
+            Expr::IsSet { negated, arg } => Val::Bool(ev(arg).is_set() != *negated),
+            Expr::Arith { kind, lhs, rhs } => self.arith(*kind, ev(lhs), ev(rhs)),
+            Expr::Literal { value } => literal(value),
+            Expr::Attr { name, .. } => self.customer.attr(name).clone(),
+            Expr::EventField {
+                scope, event, path, ..
+            } => {
+                let root = match scope {
+                    EventScope::Filtered => filtered,
+                    EventScope::InScope => self.in_scope.get(event),
+                };
+                let mut v = root.unwrap_or(&Val::Unset);
+                for p in path {
+                    v = v.field(p);
+                }
+                v.clone()
+            }
+            Expr::Segment { name } => self.segment(name, depth),
+            Expr::Score { name } => self.score(name, depth),
+            Expr::Now => Val::Time(self.now.timestamp()),
+            Expr::Performed {
+                event,
+                filter,
+                within,
+                since_entry,
+            } => {
+                let w = self.window(*within, *since_entry);
+                let found = self
+                    .matching(event, filter.as_deref(), w, depth)
+                    .next()
+                    .is_some();
+                Val::Bool(found)
+            }
+            Expr::Count {
+                event,
+                filter,
+                within,
+                since_entry,
+            } => {
+                let w = self.window(*within, *since_entry);
+                let n = self.matching(event, filter.as_deref(), w, depth).count();
+                Val::Int(n as i64)
+            }
+            Expr::Sum {
+                event,
+                property,
+                ty,
+                filter,
+                within,
+                since_entry,
+            } => {
+                let w = self.window(*within, *since_entry);
+                let mut total = zero_of(ty);
+                for e in self.matching(event, filter.as_deref(), w, depth) {
+                    total = add_values(&total, e.props.field(property)).unwrap_or(total);
+                }
+                total
+            }
+            Expr::Last { event } => self
+                .customer
+                .events
+                .iter()
+                .rev()
+                .find(|e| &e.name == event && e.at <= self.now.timestamp())
+                .map(|e| Val::Time(e.at))
+                .unwrap_or(Val::Unset),
+        }
+    }
+
+    /// The `[from, to]` instants an event query covers.
+    fn window(&self, within: Option<Duration>, since_entry: bool) -> Window {
+        let now = self.now.timestamp();
+        if since_entry {
+            return Window {
+                from: self.entry.unwrap_or(now),
+                to: now,
+            };
+        }
+        let Some(d) = within else {
+            return Window {
+                from: Timestamp::MIN,
+                to: now,
+            };
+        };
+        let d = CalDuration::new(d.days, d.seconds);
+        match (self.goal_anchor, self.entry) {
+            (true, Some(entry)) => {
+                let entry_z = self.customer.zoned(entry);
+                let end = clock::add(&entry_z, d)
+                    .map(|z| z.timestamp())
+                    .unwrap_or(Timestamp::MAX);
+                Window {
+                    from: entry,
+                    to: end.min(now),
+                }
+            }
+            _ => Window {
+                from: clock::sub(self.now, d)
+                    .map(|z| z.timestamp())
+                    .unwrap_or(Timestamp::MIN),
+                to: now,
+            },
+        }
+    }
+
+    fn matching<'s>(
+        &'s self,
+        event: &'s str,
+        filter: Option<&'s Expr>,
+        w: Window,
+        depth: u32,
+    ) -> impl Iterator<Item = &'s PastEvent> + 's {
+        self.customer.events.iter().filter(move |e| {
+            e.name == event
+                && e.at >= w.from
+                && e.at <= w.to
+                && filter.is_none_or(|f| self.eval(f, Some(&e.props), depth + 1).as_bool())
+        })
+    }
+
+    fn plain(&self) -> Scope<'a> {
+        Scope {
+            plan: self.plan,
+            customer: self.customer,
+            now: self.now,
+            entry: self.entry,
+            in_scope: self.in_scope,
+            goal_anchor: false,
+        }
+    }
+
+    fn segment(&self, name: &str, depth: u32) -> Val {
+        match self.plan.segments.iter().find(|s| s.name == name) {
+            Some(seg) => Val::Bool(self.plain().eval(&seg.expr, None, depth + 1).as_bool()),
+            None => Val::Unset,
+        }
+    }
+
+    /// A score's value: the sum of its rules' points.
+    pub fn score(&self, name: &str, depth: u32) -> Val {
+        let Some(score) = self.plan.scores.iter().find(|s| s.name == name) else {
+            return Val::Unset;
+        };
+        let plain = self.plain();
+        let mut total: i64 = 0;
+        for rule in &score.rules {
+            match rule {
+                ScoreRule::PerEvent {
+                    points,
+                    event,
+                    filter,
+                    within,
+                    since_entry,
+                    max,
+                } => {
+                    let w = plain.window(*within, *since_entry);
+                    let n = plain.matching(event, filter.as_ref(), w, depth).count() as i64;
+                    let mut pts = n.saturating_mul(*points);
+                    if let Some(max) = max {
+                        pts = if *points >= 0 {
+                            pts.min(*max)
+                        } else {
+                            pts.max(-max.abs())
+                        };
+                    }
+                    total = total.saturating_add(pts);
+                }
+                ScoreRule::If { points, when } => {
+                    if plain.eval(when, None, depth + 1).as_bool() {
+                        total = total.saturating_add(*points);
+                    }
+                }
+            }
+        }
+        Val::Int(total)
+    }
+
+    fn arith(&self, kind: ArithKind, l: Val, r: Val) -> Val {
+        if let (Val::Time(a), Val::Time(b), ArithKind::Sub) = (&l, &r, kind) {
+            let secs = a.as_second() - b.as_second();
+            return Val::Duration(CalDuration::new(0, secs));
+        }
+        let r = match kind {
+            ArithKind::Add => r,
+            ArithKind::Sub => negate(&r),
+        };
+        match (&l, &r) {
+            (Val::Time(t), Val::Duration(d)) => clock::add(&self.customer.zoned(*t), *d)
+                .map(|z| Val::Time(z.timestamp()))
+                .unwrap_or(Val::Unset),
+            (Val::Date(day), Val::Duration(d)) => jiff::Span::new()
+                .try_days(d.days)
+                .ok()
+                .and_then(|span| day.checked_add(span).ok())
+                .map(Val::Date)
+                .unwrap_or(Val::Unset),
+            _ => add_values(&l, &r).unwrap_or(Val::Unset),
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Window {
+    from: Timestamp,
+    to: Timestamp,
+}
+
+fn negate(v: &Val) -> Val {
+    match v {
+        Val::Int(i) => Val::Int(i.saturating_neg()),
+        Val::Decimal(n) => Val::Decimal(n.negated()),
+        Val::Money { amount, currency } => Val::Money {
+            amount: amount.negated(),
+            currency: currency.clone(),
+        },
+        Val::Duration(d) => Val::Duration(d.negated()),
+        _ => Val::Unset,
+    }
+}
+
+/// `a + b` for numbers of one kind, money of one currency and durations.
+fn add_values(a: &Val, b: &Val) -> Option<Val> {
+    Some(match (a, b) {
+        (Val::Int(x), Val::Int(y)) => Val::Int(x.saturating_add(*y)),
+        (
+            Val::Money {
+                amount: x,
+                currency: cx,
+            },
+            Val::Money {
+                amount: y,
+                currency: cy,
+            },
+        ) if cx == cy => Val::Money {
+            amount: x.plus(*y),
+            currency: cx.clone(),
+        },
+        (Val::Money { .. }, _) | (_, Val::Money { .. }) => return None,
+        (Val::Duration(x), Val::Duration(y)) => {
+            Val::Duration(CalDuration::new(x.days + y.days, x.seconds + y.seconds))
+        }
+        (x, y) => Val::Decimal(x.as_num()?.plus(y.as_num()?)),
+    })
+}
+
+/// The zero a `sum` starts from, by the property's type name.
+fn zero_of(ty: &str) -> Val {
+    let ty = ty.trim().trim_end_matches('?');
+    if let Some(cur) = ty.strip_prefix("money(").and_then(|r| r.strip_suffix(')')) {
+        return Val::Money {
+            amount: Num::int(0),
+            currency: cur.to_string(),
+        };
+    }
+    match ty {
+        "decimal" => Val::Decimal(Num::int(0)),
+        _ => Val::Int(0),
+    }
+}
+
+/// A comparison; false when either side is unset or they do not compare.
+pub fn compare(l: &Val, op: CompareOp, r: &Val) -> bool {
+    let Some(ord) = l.compare(r) else {
+        return false;
+    };
+    match op {
+        CompareOp::Eq => ord == Ordering::Equal,
+        CompareOp::Ne => ord != Ordering::Equal,
+        CompareOp::Lt => ord == Ordering::Less,
+        CompareOp::Le => ord != Ordering::Greater,
+        CompareOp::Gt => ord == Ordering::Greater,
+        CompareOp::Ge => ord != Ordering::Less,
+    }
+}
+
+fn string_op(kind: StringOpKind, l: &Val, r: &Val) -> bool {
+    if let (Val::List(items), StringOpKind::Contains) = (l, kind) {
+        return items.iter().any(|i| i.compare(r) == Some(Ordering::Equal));
+    }
+    let (Some(a), Some(b)) = (l.as_text(), r.as_text()) else {
+        return false;
+    };
+    match kind {
+        StringOpKind::Contains => a.contains(b),
+        StringOpKind::StartsWith => a.starts_with(b),
+        StringOpKind::EndsWith => a.ends_with(b),
+    }
+}
+
+/// Parses a decimal string (`"19.90"`, `"-3"`) exactly.
+pub fn parse_num(s: &str) -> Option<Num> {
+    let s = s.trim();
+    let (neg, digits) = match s.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, s.strip_prefix('+').unwrap_or(s)),
+    };
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    if int.is_empty() && frac.is_empty() {
+        return None;
+    }
+    if !int.chars().chain(frac.chars()).all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let mantissa: i128 = format!("{int}{frac}").parse().ok()?;
+    Some(Num {
+        mantissa: if neg { -mantissa } else { mantissa },
+        scale: frac.len() as u32,
+    })
+}
+
+/// A plan literal as a runtime value; malformed text becomes unset.
+pub fn literal(lit: &Literal) -> Val {
+    match lit {
+        Literal::Bool { value } => Val::Bool(*value),
+        Literal::Int { value } => Val::Int(*value),
+        Literal::Decimal { value } => parse_num(value).map(Val::Decimal).unwrap_or(Val::Unset),
+        Literal::Money { amount, currency } => parse_num(amount)
+            .map(|amount| Val::Money {
+                amount,
+                currency: currency.clone(),
+            })
+            .unwrap_or(Val::Unset),
+        Literal::String { value } => Val::Str(value.clone()),
+        Literal::Enum { value } => Val::Enum(value.clone()),
+        Literal::Time { value } => value.parse().map(Val::Time).unwrap_or(Val::Unset),
+        Literal::Date { value } => value.parse().map(Val::Date).unwrap_or(Val::Unset),
+        Literal::Duration { days, seconds } => Val::Duration(CalDuration::new(*days, *seconds)),
+        Literal::List { items } => Val::List(items.iter().map(literal).collect()),
+        Literal::Record { fields } => Val::Record(
+            fields
+                .iter()
+                .map(|f| (f.name.clone(), literal(&f.value)))
+                .collect(),
+        ),
+    }
+}

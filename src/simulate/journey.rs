@@ -1,0 +1,564 @@
+//! The simulation loop: one customer, one plan, a virtual clock.
+//!
+//! Everything that can happen is a dated occurrence — an input (an event
+//! the customer performs, an attribute changed from outside), the timer of
+//! the parked journey (a wait, a `wait for` timeout, a deferred send), the
+//! next firing of an `every` trigger, or the hourly re-check of an
+//! `enters SEGMENT` trigger. The loop takes the earliest; at one instant,
+//! inputs go first (an event at exactly a timeout is in time), then the
+//! journey's timer, then the schedule, then the segment re-check. Nothing
+//! depends on wall-clock time or on hash order, so a run is reproducible
+//! byte for byte.
+//!
+//! The flow steps themselves live in [`super::steps`].
+
+use super::clock::{self, CalDuration, Schedule};
+use super::customer::{Customer, PastEvent};
+use super::eval::{self, Scope};
+use super::policy::{Cap, SendWindow};
+use super::timeline::{Happening, Outcome, Timeline};
+use super::value::Val;
+use crate::plan::format::{Period, Plan, Reentry, Trigger};
+use crate::render::Renderer;
+use jiff::{Timestamp, Zoned};
+use std::collections::BTreeMap;
+
+/// Something that happens to the customer from outside the campaign.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Input {
+    pub at: Timestamp,
+    pub kind: InputKind,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum InputKind {
+    /// The customer performs an event; `props` is a [`Val::Record`].
+    Event { name: String, props: Val },
+    /// An attribute changes (a test's `at … set`, an events file's `set`).
+    Set { attr: String, value: Val },
+}
+
+/// A test's fixed assignment, overriding the hash.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Forced {
+    /// `Some(true)`: in the holdout; `Some(false)`: in the treatment.
+    pub held_out: Option<bool>,
+    /// `(split, variant)`: that split always picks that variant.
+    pub split: Option<(String, String)>,
+}
+
+/// How a simulation runs.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// When the virtual clock starts (schedules count from here).
+    pub start: Timestamp,
+    /// When it stops at the latest.
+    pub horizon: Timestamp,
+    pub forced: Forced,
+}
+
+/// What a simulation produced.
+#[derive(Clone, Debug)]
+pub struct Simulation {
+    pub timeline: Timeline,
+    /// The customer at the end: attributes changed by `set`, all events.
+    pub customer: Customer,
+}
+
+/// Runs `plan` for one customer over `inputs` (any order; sorted stably
+/// by time here).
+pub fn simulate(
+    plan: &Plan,
+    customer: Customer,
+    mut inputs: Vec<Input>,
+    options: &Options,
+    renderer: &Renderer,
+) -> Simulation {
+    inputs.sort_by_key(|i| i.at);
+    let mut sim = Sim::new(plan, customer, options, renderer);
+    sim.run_loop(&inputs);
+    Simulation {
+        timeline: sim.timeline,
+        customer: sim.customer,
+    }
+}
+
+/// Where a running journey is parked.
+#[derive(Clone, Debug)]
+pub(super) enum Park {
+    Wait { until: Zoned, next: Option<String> },
+    WaitFor { node: String, until: Zoned },
+    Deferred { node: String, until: Zoned },
+}
+
+impl Park {
+    fn until(&self) -> &Zoned {
+        match self {
+            Park::Wait { until, .. } | Park::WaitFor { until, .. } | Park::Deferred { until, .. } => {
+                until
+            }
+        }
+    }
+}
+
+/// A customer's current pass through the campaign.
+#[derive(Clone, Debug)]
+pub(super) struct Journey {
+    pub entry: Timestamp,
+    /// Events in flow scope by name (trigger, received by `wait for`).
+    pub in_scope: BTreeMap<String, Val>,
+    pub held_out: bool,
+    pub park: Option<Park>,
+}
+
+/// The simulator's whole state.
+pub(super) struct Sim<'a> {
+    pub plan: &'a Plan,
+    pub renderer: &'a Renderer,
+    pub options: &'a Options,
+    pub customer: Customer,
+    pub timeline: Timeline,
+    pub journey: Option<Journey>,
+    /// How many times the customer entered.
+    pub entries: u32,
+    pub last_end: Option<Timestamp>,
+    /// Every send the cap counts (held-out sends included, so the control
+    /// group keeps the treatment's timing).
+    pub sends: Vec<Zoned>,
+    pub window: Option<SendWindow>,
+    pub cap: Option<Cap>,
+    schedule: Option<Schedule>,
+    next_firing: Option<Zoned>,
+    /// For `enters SEGMENT`: membership at the last check.
+    member: bool,
+    next_check: Option<Zoned>,
+}
+
+impl<'a> Sim<'a> {
+    fn new(plan: &'a Plan, customer: Customer, options: &'a Options, renderer: &'a Renderer) -> Self {
+        let window = plan.policies.send_window.as_ref().and_then(|w| {
+            Some(SendWindow {
+                open: parse_clock(&w.start)?,
+                close: parse_clock(&w.end)?,
+            })
+        });
+        let cap = plan.policies.cap.map(|c| Cap {
+            count: c.count,
+            per: CalDuration::new(c.per.days, c.per.seconds),
+        });
+        let schedule = match &plan.trigger {
+            Trigger::Every {
+                period,
+                weekday,
+                day_of_month,
+                at,
+            } => parse_clock(at).map(|at| match period {
+                Period::Day => Schedule::Daily { at },
+                Period::Week => Schedule::Weekly {
+                    day: clock::civil_weekday_of_plan(weekday.unwrap_or(
+                        crate::plan::format::Weekday::Monday,
+                    )),
+                    at,
+                },
+                Period::Month => Schedule::Monthly {
+                    day: day_of_month.unwrap_or(1),
+                    at,
+                },
+            }),
+            _ => None,
+        };
+        let start = customer.zoned(options.start);
+        let next_firing = schedule.and_then(|s| s.first_at_or_after(&start).ok());
+        let mut sim = Sim {
+            plan,
+            renderer,
+            options,
+            customer,
+            timeline: Timeline::default(),
+            journey: None,
+            entries: 0,
+            last_end: None,
+            sends: Vec::new(),
+            window,
+            cap,
+            schedule,
+            next_firing,
+            member: false,
+            next_check: None,
+        };
+        if let Trigger::Enters { segment } = &plan.trigger {
+            sim.member = sim.in_segment(segment, &start);
+            sim.next_check = next_hour(&start);
+        }
+        sim
+    }
+
+    fn run_loop(&mut self, inputs: &[Input]) {
+        let mut next_input = 0;
+        // Every iteration consumes an input or moves a timer strictly
+        // forward; the bound only guards against a malformed plan.
+        for _ in 0..1_000_000 {
+            let input_at = inputs.get(next_input).map(|i| i.at);
+            let timer_at = self
+                .journey
+                .as_ref()
+                .and_then(|j| j.park.as_ref())
+                .map(|p| p.until().timestamp());
+            let later = self.can_enter_later();
+            let firing_at = self
+                .next_firing
+                .as_ref()
+                .filter(|_| later)
+                .map(|z| z.timestamp());
+            let check_at = self
+                .next_check
+                .as_ref()
+                .filter(|_| later)
+                .map(|z| z.timestamp());
+            let candidates = [input_at, timer_at, firing_at, check_at];
+            let Some((which, at)) = candidates
+                .iter()
+                .enumerate()
+                .filter_map(|(i, t)| t.map(|t| (i, t)))
+                .min_by_key(|(i, t)| (*t, *i))
+            else {
+                break;
+            };
+            if at > self.options.horizon && which != 0 {
+                break;
+            }
+            let now = self.customer.zoned(at);
+            match which {
+                0 => {
+                    self.on_input(&inputs[next_input], &now);
+                    next_input += 1;
+                }
+                1 => self.on_timer(&now),
+                2 => {
+                    self.next_firing = self.schedule.and_then(|s| s.next_after(&now).ok());
+                    self.try_enter(&now, None, true);
+                }
+                _ => {
+                    self.next_check = next_hour(&now);
+                    self.recheck_segment(&now);
+                }
+            }
+        }
+        if let Some(j) = &self.journey {
+            let at = j
+                .park
+                .as_ref()
+                .map(|p| p.until().clone())
+                .unwrap_or_else(|| self.customer.zoned(self.options.horizon));
+            let stopped = self.customer.zoned(self.options.horizon.min(at.timestamp()));
+            self.timeline.push(
+                &stopped,
+                None,
+                Happening::Stopped {
+                    why: "the simulation's time limit was reached while the journey was still running"
+                        .into(),
+                },
+            );
+        }
+    }
+
+    /// Whether a schedule firing or a segment check could still start a
+    /// journey.
+    fn can_enter_later(&self) -> bool {
+        match self.plan.reentry {
+            Reentry::Never => self.entries == 0,
+            Reentry::After { .. } => true,
+        }
+    }
+
+    fn on_input(&mut self, input: &Input, now: &Zoned) {
+        match &input.kind {
+            InputKind::Event { name, props } => {
+                self.timeline.push(
+                    now,
+                    None,
+                    Happening::EventArrived {
+                        event: name.clone(),
+                    },
+                );
+                self.customer.record_event(PastEvent {
+                    name: name.clone(),
+                    at: input.at,
+                    props: props.clone(),
+                });
+                if self.journey.is_some() && !self.check_end(now) {
+                    self.deliver_to_wait_for(name, props, now);
+                }
+                if let Trigger::Event { event, filter } = &self.plan.trigger {
+                    if event == name {
+                        let in_scope = BTreeMap::from([(name.clone(), props.clone())]);
+                        let passes = self.scope(now, Some(input.at), &in_scope, false)
+                            .filter_holds(filter.as_ref(), props);
+                        if passes {
+                            self.try_enter(now, Some((name.clone(), props.clone())), false);
+                        }
+                    }
+                }
+            }
+            InputKind::Set { attr, value } => {
+                self.timeline.push(
+                    now,
+                    None,
+                    Happening::AttrChanged {
+                        attr: attr.clone(),
+                        value: value.display(),
+                    },
+                );
+                let old = self.customer.attr(attr).clone();
+                self.customer.set_attr(attr, value.clone());
+                if self.journey.is_some() {
+                    self.check_end(now);
+                }
+                if let Trigger::Changed { attribute, to } = &self.plan.trigger {
+                    let changed = old != *value;
+                    let matches = to.as_ref().is_none_or(|to| {
+                        eval::compare(value, crate::plan::format::CompareOp::Eq, &eval::literal(to))
+                    });
+                    if attribute == attr && changed && matches {
+                        self.try_enter(now, None, false);
+                    }
+                }
+            }
+        }
+        self.recheck_segment(now);
+    }
+
+    /// An event reaching a journey parked at a matching `wait for`.
+    fn deliver_to_wait_for(&mut self, name: &str, props: &Val, now: &Zoned) {
+        let Some(Journey {
+            park: Some(Park::WaitFor { node, .. }),
+            in_scope,
+            entry,
+            ..
+        }) = &self.journey
+        else {
+            return;
+        };
+        let node = node.clone();
+        let Some(crate::plan::format::Node::WaitFor {
+            event,
+            filter,
+            on_event,
+            ..
+        }) = self.plan.nodes.get(&node)
+        else {
+            return;
+        };
+        if event != name {
+            return;
+        }
+        let in_scope = in_scope.clone();
+        if !self
+            .scope(now, Some(*entry), &in_scope, false)
+            .filter_holds(filter.as_ref(), props)
+        {
+            return;
+        }
+        let next = on_event.clone();
+        if let Some(j) = &mut self.journey {
+            j.park = None;
+            j.in_scope.insert(name.to_string(), props.clone());
+        }
+        self.timeline.push(
+            now,
+            Some(&node),
+            Happening::Received {
+                event: name.to_string(),
+            },
+        );
+        self.run(next, now, None);
+    }
+
+    fn on_timer(&mut self, now: &Zoned) {
+        let Some(park) = self.journey.as_mut().and_then(|j| j.park.take()) else {
+            return;
+        };
+        match park {
+            Park::Wait { next, .. } => self.run(next, now, None),
+            Park::WaitFor { node, .. } => {
+                let (event, next) = match self.plan.nodes.get(&node) {
+                    Some(crate::plan::format::Node::WaitFor {
+                        event, on_timeout, ..
+                    }) => (event.clone(), on_timeout.clone()),
+                    _ => (String::new(), None),
+                };
+                self.timeline
+                    .push(now, Some(&node), Happening::TimedOut { event });
+                self.run(next, now, None);
+            }
+            Park::Deferred { node, .. } => self.run(Some(node.clone()), now, Some(node)),
+        }
+    }
+
+    fn recheck_segment(&mut self, now: &Zoned) {
+        let Trigger::Enters { segment } = &self.plan.trigger else {
+            return;
+        };
+        let member = self.in_segment(segment, now);
+        let entered = member && !self.member;
+        self.member = member;
+        if entered {
+            self.try_enter(now, None, false);
+        }
+    }
+
+    fn in_segment(&self, segment: &str, now: &Zoned) -> bool {
+        let expr = crate::plan::format::Expr::Segment {
+            name: segment.to_string(),
+        };
+        let empty = BTreeMap::new();
+        self.scope(now, None, &empty, false).holds(&expr)
+    }
+
+    /// An evaluation scope at `now`.
+    pub(super) fn scope<'s>(
+        &'s self,
+        now: &'s Zoned,
+        entry: Option<Timestamp>,
+        in_scope: &'s BTreeMap<String, Val>,
+        goal_anchor: bool,
+    ) -> Scope<'s> {
+        Scope {
+            plan: self.plan,
+            customer: &self.customer,
+            now,
+            entry,
+            in_scope,
+            goal_anchor,
+        }
+    }
+
+    /// The trigger fired: enter unless the reentry rule, the audience or a
+    /// running journey says no. `quiet` leaves "already in the campaign"
+    /// out of the timeline (schedules fire every day).
+    fn try_enter(&mut self, now: &Zoned, event: Option<(String, Val)>, quiet: bool) {
+        let why_not = if self.journey.is_some() {
+            Some("already in the campaign".to_string())
+        } else {
+            match (self.plan.reentry.clone(), self.last_end) {
+                (Reentry::Never, _) if self.entries > 0 => {
+                    Some("already entered once (reentry never)".to_string())
+                }
+                (Reentry::After { after }, Some(end)) => {
+                    let end_z = self.customer.zoned(end);
+                    let d = CalDuration::new(after.days, after.seconds);
+                    match clock::add(&end_z, d) {
+                        Ok(again) if again.timestamp() > now.timestamp() => Some(format!(
+                            "may enter again from {}",
+                            clock::format_local(&again)
+                        )),
+                        _ => None,
+                    }
+                }
+                _ => None,
+            }
+        };
+        if let Some(why) = why_not {
+            if !quiet {
+                self.timeline
+                    .push(now, None, Happening::NotEntered { why });
+            }
+            return;
+        }
+        let in_scope: BTreeMap<String, Val> = event.into_iter().collect();
+        if let Some(audience) = &self.plan.audience {
+            if !self
+                .scope(now, Some(now.timestamp()), &in_scope, false)
+                .holds(audience)
+            {
+                self.timeline.push(
+                    now,
+                    None,
+                    Happening::NotEntered {
+                        why: "not in the audience".into(),
+                    },
+                );
+                return;
+            }
+        }
+        let held_out = self.assign_holdout();
+        self.entries += 1;
+        self.journey = Some(Journey {
+            entry: now.timestamp(),
+            in_scope,
+            held_out,
+            park: None,
+        });
+        self.timeline.push(now, None, Happening::Entered);
+        if self.plan.policies.holdout.is_some() || self.options.forced.held_out.is_some() {
+            let group = if held_out { "control (held out)" } else { "treatment" };
+            self.timeline.push(
+                now,
+                None,
+                Happening::Variant {
+                    split: "holdout".into(),
+                    variant: group.into(),
+                },
+            );
+        }
+        self.run(self.plan.entry.clone(), now, None);
+    }
+
+    fn assign_holdout(&self) -> bool {
+        if let Some(forced) = self.options.forced.held_out {
+            return forced;
+        }
+        if self.options.forced.split.is_some() {
+            // A test that fixes a split variant is about what that variant
+            // sends: it runs in the treatment group.
+            return false;
+        }
+        self.plan.policies.holdout.as_ref().is_some_and(|h| {
+            crate::plan::assign::is_held_out(&self.customer.id, &self.plan.campaign, h.to_bucket)
+        })
+    }
+
+    /// Checks `goal` and `exit when`; ends the journey when one holds.
+    pub(super) fn check_end(&mut self, now: &Zoned) -> bool {
+        let Some(j) = &self.journey else {
+            return false;
+        };
+        let (entry, in_scope) = (j.entry, j.in_scope.clone());
+        if let Some(goal) = &self.plan.goal {
+            if self.scope(now, Some(entry), &in_scope, true).holds(goal) {
+                self.end(now, None, Outcome::Converted, "the goal was reached".into());
+                return true;
+            }
+        }
+        if let Some(exit) = &self.plan.exit {
+            if self.scope(now, Some(entry), &in_scope, false).holds(exit) {
+                self.end(now, None, Outcome::Exited, "the exit condition holds".into());
+                return true;
+            }
+        }
+        false
+    }
+
+    pub(super) fn end(&mut self, now: &Zoned, node: Option<&str>, outcome: Outcome, why: String) {
+        self.timeline
+            .push(now, node, Happening::Ended { outcome, why });
+        self.journey = None;
+        self.last_end = Some(now.timestamp());
+    }
+}
+
+/// `HH:MM` as minutes after midnight.
+pub(super) fn parse_clock(text: &str) -> Option<u32> {
+    let (h, m) = text.split_once(':')?;
+    let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+    (h < 24 && m < 60).then_some(h * 60 + m)
+}
+
+/// The next full hour strictly after `now`.
+fn next_hour(now: &Zoned) -> Option<Zoned> {
+    let secs = now.timestamp().as_second();
+    let next = (secs.div_euclid(3600) + 1) * 3600;
+    Timestamp::from_second(next)
+        .ok()
+        .map(|t| t.to_zoned(now.time_zone().clone()))
+}

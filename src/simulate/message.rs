@@ -1,0 +1,173 @@
+//! Rendering a sent message for the timeline, through `crate::render` —
+//! the same renderer and data conventions as the previews, so a simulated
+//! send shows exactly the text a reviewer approved.
+//!
+//! The locale is the customer's when the campaign has it, else the plan's
+//! `default_locale` (the campaign's first locale). Templates see
+//! `customer.*` (attributes and the plan's scores, evaluated now),
+//! `event.*` (the event the plan names for this send), `campaign.name` and
+//! `unsubscribe_url` (`https://unsubscribe.example/{campaign}/{customer}`,
+//! a stand-in the sending system replaces).
+
+use super::journey::Sim;
+use super::timeline::{Happening, RenderedField};
+use super::value::Val;
+use crate::plan::format::Node;
+use crate::render::{value as rv, Escape, RenderOptions};
+use jiff::Zoned;
+use serde_json::{Map, Value};
+
+/// The order fields are shown in; others follow alphabetically.
+const FIELD_ORDER: [&str; 8] = [
+    "subject", "preheader", "title", "body", "button", "link", "method", "url",
+];
+
+impl Sim<'_> {
+    pub(super) fn render_send(&self, node: &Node, now: &Zoned) -> Happening {
+        let Node::Send {
+            message,
+            channel,
+            event,
+            ..
+        } = node
+        else {
+            return Happening::RenderFailed {
+                message: String::new(),
+                error: "not a send".into(),
+            };
+        };
+        let locale = self.send_locale();
+        let failed = |error: String| Happening::RenderFailed {
+            message: message.clone(),
+            error,
+        };
+        let Some(msg) = self.plan.messages.get(message) else {
+            return failed(format!("the plan has no message `{message}`"));
+        };
+        let Some((locale, content)) = msg
+            .locales
+            .get_key_value(&locale)
+            .or_else(|| msg.locales.get_key_value(&self.plan.default_locale))
+            .or_else(|| msg.locales.iter().next())
+        else {
+            return failed("the message has no locales".into());
+        };
+        let event_data = event
+            .as_ref()
+            .and_then(|e| self.journey.as_ref()?.in_scope.get(e))
+            .map(to_object);
+        let data = rv::root(
+            self.customer_data(now),
+            event_data,
+            &self.plan.campaign,
+            &format!(
+                "https://unsubscribe.example/{}/{}",
+                self.plan.campaign, self.customer.id
+            ),
+        );
+        let opts = RenderOptions {
+            locale: locale.clone(),
+            timezone: self
+                .customer
+                .time_zone
+                .iana_name()
+                .unwrap_or("UTC")
+                .to_string(),
+            escape: Escape::None,
+        };
+        let mut names: Vec<&String> = content.fields.keys().collect();
+        names.sort_by_key(|n| {
+            let rank = FIELD_ORDER
+                .iter()
+                .position(|o| o == n)
+                .unwrap_or(FIELD_ORDER.len());
+            (rank, n.as_str())
+        });
+        let mut fields = Vec::new();
+        for name in names {
+            let template = &content.fields[name];
+            let escape = if channel == "webhook" && name == "body" {
+                Escape::Json
+            } else {
+                Escape::None
+            };
+            let opts = RenderOptions {
+                escape,
+                ..opts.clone()
+            };
+            match self.renderer.render(template, &data, &opts) {
+                Ok(text) => fields.push(RenderedField {
+                    name: name.clone(),
+                    text,
+                }),
+                Err(e) => return failed(format!("{name}: {e}")),
+            }
+        }
+        Happening::Sent {
+            message: message.clone(),
+            channel: channel.clone(),
+            locale: locale.clone(),
+            fields,
+        }
+    }
+
+    /// The customer's locale if the campaign sends in it, else the plan's
+    /// default locale.
+    pub(super) fn send_locale(&self) -> String {
+        if self.plan.locales.contains(&self.customer.locale) {
+            self.customer.locale.clone()
+        } else {
+            self.plan.default_locale.clone()
+        }
+    }
+
+    fn customer_data(&self, now: &Zoned) -> Map<String, Value> {
+        let mut data = Map::new();
+        for (name, v) in &self.customer.attrs {
+            if let Some(j) = to_json(v) {
+                data.insert(name.clone(), j);
+            }
+        }
+        let empty = Default::default();
+        let (entry, in_scope) = match &self.journey {
+            Some(j) => (Some(j.entry), &j.in_scope),
+            None => (None, &empty),
+        };
+        let scope = self.scope(now, entry, in_scope, false);
+        for score in &self.plan.scores {
+            if let Some(j) = to_json(&scope.score(&score.name, 0)) {
+                data.insert(score.name.clone(), j);
+            }
+        }
+        data
+    }
+}
+
+fn to_object(v: &Val) -> Map<String, Value> {
+    match to_json(v) {
+        Some(Value::Object(m)) => m,
+        _ => Map::new(),
+    }
+}
+
+/// A runtime value in the render data conventions (`crate::render::value`);
+/// `None` for unset values, which templates see as absent.
+pub fn to_json(v: &Val) -> Option<Value> {
+    Some(match v {
+        Val::Unset => return None,
+        Val::Bool(b) => rv::boolean(*b),
+        Val::Int(i) => rv::int(*i),
+        Val::Decimal(n) => rv::decimal(n.to_string().parse().unwrap_or(0.0)),
+        Val::Money { amount, currency } => rv::money(&amount.to_string(), currency),
+        Val::Str(s) | Val::Enum(s) => rv::text(s),
+        Val::Time(t) => rv::instant(*t),
+        Val::Date(d) => rv::date(*d),
+        Val::Duration(d) => rv::text(&d.to_source()),
+        Val::List(items) => rv::list(items.iter().filter_map(to_json).collect()),
+        Val::Record(fields) => rv::record(
+            fields
+                .iter()
+                .filter_map(|(n, v)| Some((n.clone(), to_json(v)?))),
+        ),
+    })
+}

@@ -1,0 +1,315 @@
+//! Executing flow nodes. A journey runs node after node at one instant
+//! until it parks (a wait, a `wait for`, a deferred send) or ends; `goal`
+//! and `exit when` are checked before every node.
+
+use super::clock::{self, CalDuration};
+use super::journey::{parse_clock, Park, Sim};
+use super::policy;
+use super::timeline::{Happening, Outcome, SkipReason};
+use crate::plan::format::Node;
+use jiff::Zoned;
+
+/// A flow is a DAG and runs at most once through each node per instant;
+/// the bound only stops a hand-edited plan with a cycle.
+const MAX_STEPS_PER_INSTANT: usize = 10_000;
+
+/// What a node does next.
+enum Step {
+    /// Go on to this node (or complete on `None`) at the same instant.
+    Next(Option<String>),
+    /// The journey is parked or has ended.
+    Stop,
+}
+
+impl Sim<'_> {
+    /// Runs the flow from `next` at `now`. `released` names a send node
+    /// whose deferral has just expired: it sends without deferring again.
+    pub(super) fn run(&mut self, mut next: Option<String>, now: &Zoned, mut released: Option<String>) {
+        for _ in 0..MAX_STEPS_PER_INSTANT {
+            if self.journey.is_none() || self.check_end(now) {
+                return;
+            }
+            let Some(id) = next else {
+                self.end(
+                    now,
+                    None,
+                    Outcome::Completed,
+                    "reached the end of the flow".into(),
+                );
+                return;
+            };
+            let Some(node) = self.plan.nodes.get(&id) else {
+                self.end(
+                    now,
+                    Some(&id),
+                    Outcome::Exited,
+                    format!("the plan has no node `{id}`"),
+                );
+                return;
+            };
+            let is_released = released.as_deref() == Some(id.as_str());
+            if is_released {
+                released = None;
+            }
+            match self.step(&id, node, now, is_released) {
+                Step::Next(n) => next = n,
+                Step::Stop => return,
+            }
+        }
+        self.end(
+            now,
+            None,
+            Outcome::Exited,
+            "the flow did not stop (a cycle in the plan?)".into(),
+        );
+    }
+
+    fn step(&mut self, id: &str, node: &Node, now: &Zoned, released: bool) -> Step {
+        match node {
+            Node::Send { next, .. } => {
+                if self.send(id, node, now, released) {
+                    Step::Next(next.clone())
+                } else {
+                    Step::Stop
+                }
+            }
+            Node::Wait { duration, next, .. } => {
+                let d = CalDuration::new(duration.days, duration.seconds);
+                self.park_until(id, now, clock::add(now, d), |until| Park::Wait {
+                    until,
+                    next: next.clone(),
+                })
+            }
+            Node::WaitUntil {
+                time,
+                weekday,
+                next,
+                ..
+            } => {
+                let until = parse_clock(time)
+                    .ok_or("bad time")
+                    .and_then(|m| {
+                        clock::next_local_time(
+                            now,
+                            m,
+                            weekday.map(clock::civil_weekday_of_plan),
+                        )
+                        .map_err(|_| "out of range")
+                    });
+                self.park_until(id, now, until, |until| Park::Wait {
+                    until,
+                    next: next.clone(),
+                })
+            }
+            Node::WaitFor { event, timeout, .. } => {
+                let d = CalDuration::new(timeout.days, timeout.seconds);
+                let Ok(until) = clock::add(now, d) else {
+                    return self.plan_error(id, now, "timeout out of range");
+                };
+                self.timeline.push(
+                    now,
+                    Some(id),
+                    Happening::WaitingFor {
+                        event: event.clone(),
+                        until: until.clone(),
+                    },
+                );
+                self.park(Park::WaitFor {
+                    node: id.to_string(),
+                    until,
+                });
+                Step::Stop
+            }
+            Node::Branch {
+                cases, otherwise, ..
+            } => {
+                let Some(j) = &self.journey else {
+                    return Step::Stop;
+                };
+                let (entry, in_scope) = (j.entry, j.in_scope.clone());
+                let scope = self.scope(now, Some(entry), &in_scope, false);
+                let taken = cases.iter().position(|c| scope.holds(&c.when));
+                let (label, next) = match taken {
+                    Some(i) => (
+                        format!("condition {} of {} holds", i + 1, cases.len()),
+                        cases[i].next.clone(),
+                    ),
+                    None if otherwise.is_some() => ("else".to_string(), otherwise.clone()),
+                    None => ("no condition holds (no else)".to_string(), None),
+                };
+                self.timeline
+                    .push(now, Some(id), Happening::Branch { taken: label });
+                Step::Next(next)
+            }
+            Node::Split { name, variants, .. } => {
+                let forced = self
+                    .options
+                    .forced
+                    .split
+                    .as_ref()
+                    .filter(|(split, _)| split == name)
+                    .and_then(|(_, v)| variants.iter().find(|x| &x.name == v));
+                let chosen = forced.or_else(|| {
+                    let b = crate::plan::assign::bucket(&self.customer.id, &self.plan.campaign, name);
+                    variants
+                        .iter()
+                        .find(|v| v.from_bucket <= b && b < v.to_bucket)
+                        .or(variants.last())
+                });
+                let Some(v) = chosen else {
+                    return self.plan_error(id, now, "split without variants");
+                };
+                self.timeline.push(
+                    now,
+                    Some(id),
+                    Happening::Variant {
+                        split: name.clone(),
+                        variant: v.name.clone(),
+                    },
+                );
+                Step::Next(v.next.clone())
+            }
+            Node::Set {
+                attribute,
+                value,
+                next,
+                ..
+            } => {
+                let Some(j) = &self.journey else {
+                    return Step::Stop;
+                };
+                let (entry, in_scope) = (j.entry, j.in_scope.clone());
+                let v = self.scope(now, Some(entry), &in_scope, false).value(value);
+                self.timeline.push(
+                    now,
+                    Some(id),
+                    Happening::Set {
+                        attr: attribute.clone(),
+                        value: v.display(),
+                    },
+                );
+                self.customer.set_attr(attribute, v);
+                Step::Next(next.clone())
+            }
+            Node::Exit { line } => {
+                self.end(
+                    now,
+                    Some(id),
+                    Outcome::Exited,
+                    format!("exit step (line {line})"),
+                );
+                Step::Stop
+            }
+        }
+    }
+
+    fn park(&mut self, park: Park) {
+        if let Some(j) = &mut self.journey {
+            j.park = Some(park);
+        }
+    }
+
+    fn park_until<E>(
+        &mut self,
+        id: &str,
+        now: &Zoned,
+        until: Result<Zoned, E>,
+        make: impl FnOnce(Zoned) -> Park,
+    ) -> Step {
+        let Ok(until) = until else {
+            return self.plan_error(id, now, "a wait that cannot be computed");
+        };
+        self.timeline.push(
+            now,
+            Some(id),
+            Happening::Waiting {
+                until: until.clone(),
+            },
+        );
+        self.park(make(until));
+        Step::Stop
+    }
+
+    fn plan_error(&mut self, id: &str, now: &Zoned, what: &str) -> Step {
+        self.end(now, Some(id), Outcome::Exited, format!("plan error: {what}"));
+        Step::Stop
+    }
+
+    /// A send node: consent, then window and cap (unless `released`), then
+    /// holdout, then rendering. Returns false when the journey parked.
+    fn send(&mut self, id: &str, node: &Node, now: &Zoned, released: bool) -> bool {
+        let Node::Send {
+            message, consent, ..
+        } = node
+        else {
+            return true;
+        };
+        if let Some(gate) = consent {
+            if !self.customer.attr(&gate.attribute).as_bool() {
+                self.timeline.push(
+                    now,
+                    Some(id),
+                    Happening::Skipped {
+                        message: message.clone(),
+                        reason: SkipReason::NoConsent {
+                            attr: gate.attribute.clone(),
+                        },
+                    },
+                );
+                return true;
+            }
+        }
+        if !released {
+            let Ok((when, deferrals)) = policy::release_time(now, self.window, self.cap, &self.sends)
+            else {
+                self.plan_error(id, now, "a deferral that cannot be computed");
+                return false;
+            };
+            let Some(when) = when else {
+                self.timeline.push(
+                    now,
+                    Some(id),
+                    Happening::Skipped {
+                        message: message.clone(),
+                        reason: SkipReason::CapNeverAllows,
+                    },
+                );
+                return true;
+            };
+            if !deferrals.is_empty() {
+                for (reason, until) in deferrals {
+                    self.timeline.push(
+                        now,
+                        Some(id),
+                        Happening::Deferred {
+                            message: message.clone(),
+                            reason,
+                            until,
+                        },
+                    );
+                }
+                self.park(Park::Deferred {
+                    node: id.to_string(),
+                    until: when,
+                });
+                return false;
+            }
+        }
+        self.sends.push(now.clone());
+        let held_out = self.journey.as_ref().is_some_and(|j| j.held_out);
+        if held_out {
+            self.timeline.push(
+                now,
+                Some(id),
+                Happening::Skipped {
+                    message: message.clone(),
+                    reason: SkipReason::HeldOut,
+                },
+            );
+        } else {
+            let what = self.render_send(node, now);
+            self.timeline.push(now, Some(id), what);
+        }
+        true
+    }
+}
