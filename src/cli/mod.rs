@@ -6,8 +6,10 @@
 //! `println!`, which panics on a closed pipe) and return an [`Exit`].
 
 mod check;
+mod coverage;
 mod explain;
 mod output;
+mod preview;
 mod report;
 
 use std::ffi::OsString;
@@ -52,6 +54,10 @@ enum Command {
     Check(check::Args),
     /// Print the long explanation of a diagnostic code.
     Explain(explain::Args),
+    /// Print the Markdown preview of one campaign (or one message / locale).
+    Preview(preview::Args),
+    /// Print the lifecycle coverage report: stages × channels, and the gaps.
+    Coverage(coverage::Args),
 }
 
 /// Runs the command line given by the process arguments.
@@ -79,6 +85,8 @@ where
     let exit = match &cli.command {
         Command::Check(args) => check::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Preview(args) => preview::run(args),
+        Command::Coverage(args) => coverage::run(args),
     };
     exit.into()
 }
