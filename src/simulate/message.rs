@@ -19,14 +19,7 @@ use serde_json::{Map, Value};
 
 /// The order fields are shown in; others follow alphabetically.
 const FIELD_ORDER: [&str; 8] = [
-    "subject",
-    "preheader",
-    "title",
-    "body",
-    "button",
-    "link",
-    "method",
-    "url",
+    "subject", "preheader", "title", "body", "button", "link", "method", "url",
 ];
 
 impl Sim<'_> {
