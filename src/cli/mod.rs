@@ -5,6 +5,7 @@
 //! and one arm in [`run`]. Commands print through [`output`] (never
 //! `println!`, which panics on a closed pipe) and return an [`Exit`].
 
+mod build;
 mod check;
 mod coverage;
 mod explain;
@@ -52,6 +53,8 @@ pub struct Cli {
 enum Command {
     /// Parse and type-check every .camp file under DIR.
     Check(check::Args),
+    /// Check, then write execution plans and their JSON Schema.
+    Build(build::Args),
     /// Print the long explanation of a diagnostic code.
     Explain(explain::Args),
     /// Print the Markdown preview of one campaign (or one message / locale).
@@ -84,6 +87,7 @@ where
     };
     let exit = match &cli.command {
         Command::Check(args) => check::run(args),
+        Command::Build(args) => build::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Preview(args) => preview::run(args),
         Command::Coverage(args) => coverage::run(args),

@@ -2,9 +2,9 @@
 //! codes in its own table (`codes/<area>.rs`) so that stages can grow
 //! independently; [`all`] puts them together for `campaignc explain`.
 
-pub mod syntax;
 pub mod project;
 pub mod flows;
+pub mod syntax;
 
 /// One registered code.
 #[derive(Clone, Copy, Debug)]

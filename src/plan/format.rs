@@ -29,7 +29,8 @@ pub const BUCKETS: u32 = 10_000;
 /// One campaign, ready to execute.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Plan {
-    /// Always [`FORMAT`] (`"campaignc.plan/v1"`).
+    /// Always `"campaignc.plan/v1"`.
+    #[schemars(extend("const" = "campaignc.plan/v1"))]
     pub format: String,
     /// The campaign's name.
     pub campaign: String,
@@ -144,7 +145,7 @@ pub enum Trigger {
     },
 }
 
-/// The period of an [`Trigger::Every`] schedule.
+/// The period of an `every` trigger.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Period {
@@ -193,7 +194,7 @@ pub struct Cap {
 pub struct Holdout {
     /// The percentage as written, as a decimal string (`"10"`, `"2.5"`).
     pub percent: String,
-    /// Salt for [`Assignment`]: the customer is held out when their bucket
+    /// Salt for the `assignment` rule: the customer is held out when their bucket
     /// is `< to_bucket`.
     pub salt: String,
     /// Exclusive upper bucket: `percent × 100`.
@@ -203,7 +204,7 @@ pub struct Holdout {
 /// The deterministic assignment of customers to holdout and split variants.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Assignment {
-    /// [`ASSIGNMENT_ALGORITHM`]: the first 8 bytes (big-endian u64) of the
+    /// `sha256-u64be-mod-10000`: the first 8 bytes (big-endian u64) of the
     /// SHA-256 of `key` modulo `buckets`.
     pub algorithm: String,
     /// The hashed text, with `{customer_id}`, `{campaign}` and `{salt}`
@@ -391,7 +392,7 @@ pub enum Expr {
     },
 }
 
-/// Which event an [`Expr::EventField`] reads.
+/// Which event an `event_field` expression reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum EventScope {
@@ -478,7 +479,7 @@ pub enum Literal {
     },
 }
 
-/// One field of a [`Literal::Record`].
+/// One field of a record literal.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RecordField {
     pub name: String,
@@ -499,9 +500,8 @@ pub enum Node {
     Send {
         line: u32,
         message: String,
-        channel: String,
-        /// `marketing` or `transactional`.
-        category: String,
+        channel: Channel,
+        category: Category,
         /// For marketing sends: the attribute that must be `true`, else the
         /// send is skipped. `null` for transactional sends.
         consent: Option<ConsentGate>,
@@ -555,6 +555,28 @@ pub enum Node {
     Exit { line: u32 },
 }
 
+/// A message channel.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Email,
+    Sms,
+    Push,
+    InApp,
+    Webhook,
+}
+
+/// Marketing sends are gated by the channel's consent attribute;
+/// transactional sends are not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    Marketing,
+    Transactional,
+}
+
 /// The attribute that grants marketing consent for a send.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ConsentGate {
@@ -586,9 +608,8 @@ pub struct SplitVariant {
 /// A message as reviewed: its template sources per locale.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Message {
-    pub channel: String,
-    /// `marketing` or `transactional`.
-    pub category: String,
+    pub channel: Channel,
+    pub category: Category,
     /// The email sender (`from`, or `defaults.email_from`).
     pub from: Option<String>,
     /// For each of the campaign's locales.

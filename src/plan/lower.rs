@@ -18,7 +18,7 @@ use super::canonical::{canonical_json, sha256_hex};
 use super::deps::{used_definitions, Named};
 use super::format as f;
 use super::lower_expr::{clock, decimal, duration, expr, literal, percent_to_buckets, weekday};
-use super::lower_flow::{category_name, lower_flow};
+use super::lower_flow::{category, channel, lower_flow};
 
 /// Lowers every campaign of the model, in name order.
 pub fn lower_all(model: &Model, sources: &SourceMap) -> Vec<f::Plan> {
@@ -327,8 +327,8 @@ fn message(m: &MessageDef, locales: &[String]) -> f::Message {
         );
     }
     f::Message {
-        channel: m.channel.as_str().to_string(),
-        category: category_name(m.category).to_string(),
+        channel: channel(m.channel),
+        category: category(m.category),
         from: m.from.clone(),
         locales: by_locale,
     }

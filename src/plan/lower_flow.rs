@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::check::model::{Category, DecimalLit, MessageId, Model, StepDef, StepKindDef};
+use crate::check::model::{Category, Channel, DecimalLit, MessageId, Model, StepDef, StepKindDef};
 use crate::source::SourceMap;
 
 use super::format as f;
@@ -99,8 +99,8 @@ impl FlowLowering<'_> {
                 f::Node::Send {
                     line,
                     message: def.name.clone(),
-                    channel: def.channel.as_str().to_string(),
-                    category: category_name(def.category).to_string(),
+                    channel: channel(def.channel),
+                    category: category(def.category),
                     consent,
                     event: event_scope.map(|e| model.event(e).name.clone()),
                     next,
@@ -201,10 +201,20 @@ impl FlowLowering<'_> {
     }
 }
 
-pub fn category_name(category: Category) -> &'static str {
+pub fn category(category: Category) -> f::Category {
     match category {
-        Category::Marketing => "marketing",
-        Category::Transactional => "transactional",
+        Category::Marketing => f::Category::Marketing,
+        Category::Transactional => f::Category::Transactional,
+    }
+}
+
+pub fn channel(channel: Channel) -> f::Channel {
+    match channel {
+        Channel::Email => f::Channel::Email,
+        Channel::Sms => f::Channel::Sms,
+        Channel::Push => f::Channel::Push,
+        Channel::InApp => f::Channel::InApp,
+        Channel::Webhook => f::Channel::Webhook,
     }
 }
 

@@ -4,7 +4,7 @@
 
 use super::html::email_file_name;
 use super::markdown::escape_html;
-use super::mermaid::channel_noun;
+use super::mermaid::{channel_key, channel_noun};
 use super::sentences;
 use crate::plan::format::Plan;
 
@@ -104,7 +104,7 @@ fn campaign_section(entry: &IndexEntry) -> String {
         out.push_str(&format!(
             "<tr><td><code>{}</code></td><td>{}</td><td>{}</td></tr>\n",
             escape_html(message),
-            escape_html(channel_noun(&m.channel)),
+            escape_html(channel_noun(channel_key(m.channel))),
             links.join(" ")
         ));
     }

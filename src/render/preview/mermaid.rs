@@ -12,7 +12,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::sentences::{clause, duration, value, weekday, words, Form};
-use crate::plan::format::{Node, Plan};
+use crate::plan::format::{Channel, Node, Plan};
 
 const START: &str = "start";
 const COMPLETED: &str = "completed";
@@ -108,7 +108,7 @@ pub fn label(node: &Node) -> String {
     match node {
         Node::Send {
             message, channel, ..
-        } => format!("Send {} *{message}*", channel_noun(channel)),
+        } => format!("Send {} *{message}*", channel_noun(channel_key(*channel))),
         Node::Wait { duration: d, .. } => format!("Wait {}", duration(*d)),
         Node::WaitUntil {
             time, weekday: day, ..
@@ -138,6 +138,18 @@ pub fn label(node: &Node) -> String {
             ..
         } => format!("Set {} to {}", words(attribute), value(v)),
         Node::Exit { .. } => "Exit (journey ends as exited)".into(),
+    }
+}
+
+/// The channel as written in source: `email`, `sms`, `push`, `in_app`,
+/// `webhook`.
+pub fn channel_key(channel: Channel) -> &'static str {
+    match channel {
+        Channel::Email => "email",
+        Channel::Sms => "sms",
+        Channel::Push => "push",
+        Channel::InApp => "in_app",
+        Channel::Webhook => "webhook",
     }
 }
 

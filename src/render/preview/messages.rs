@@ -8,6 +8,7 @@ use crate::plan::format::{Node, Plan};
 use crate::render::{email_html, sms_segments, Escape, RenderOptions, Renderer, SmsCount};
 
 use super::data;
+use super::mermaid::channel_key;
 
 /// Push limits (characters, warnings above): title, body.
 pub const PUSH_LIMITS: (usize, usize) = (50, 150);
@@ -86,7 +87,7 @@ pub fn render_message(
     let channel = plan
         .messages
         .get(message)
-        .map(|m| m.channel.clone())
+        .map(|m| channel_key(m.channel).to_string())
         .unwrap_or_default();
     // `event.*` only matters to a message whose templates read it.
     let reads_event = plan.messages.get(message).is_some_and(|m| {

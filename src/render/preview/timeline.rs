@@ -21,7 +21,7 @@ use crate::simulate::timeline::{Entry, Happening, Outcome};
 use crate::simulate::value::Val;
 
 use super::data;
-use super::mermaid::{channel_noun, label};
+use super::mermaid::{channel_key, channel_noun, label};
 use super::messages::{preview_now, timezone_of};
 use super::sentences::{clause, duration, words, Form};
 
@@ -207,7 +207,7 @@ fn describe(plan: &Plan, e: &Entry, entry_at: &Zoned) -> Option<String> {
     let channel_of = |message: &str| {
         plan.messages
             .get(message)
-            .map(|m| channel_noun(&m.channel).to_string())
+            .map(|m| channel_noun(channel_key(m.channel)).to_string())
             .unwrap_or_default()
     };
     Some(match &e.what {
