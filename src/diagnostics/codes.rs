@@ -35,3 +35,37 @@ pub fn lookup(code: &str) -> Option<CodeInfo> {
         .into_iter()
         .find(|c| c.code.eq_ignore_ascii_case(code))
 }
+
+/// `docs/diagnostics.md`: every code with its title and long explanation,
+/// generated from the registry so the two can never drift apart (a test
+/// compares the file with this text).
+pub fn markdown_index() -> String {
+    let all = all();
+    let mut out = String::from(
+        "# Diagnostics\n\n\
+         Every problem `campaignc` reports has a stable code. `E` codes are errors \
+         (they stop `build`), `W` codes are warnings (they fail only under \
+         `--deny warnings`). `campaignc explain CODE` prints the same text as below.\n\n\
+         This file is generated from the code registry \
+         (`src/diagnostics/codes/`); to refresh it run \
+         `UPDATE_DOCS=1 cargo test --test codes`.\n\n\
+         | code | title |\n|---|---|\n",
+    );
+    for c in &all {
+        out.push_str(&format!(
+            "| [{}](#{}) | {} |\n",
+            c.code,
+            c.code.to_ascii_lowercase(),
+            c.title
+        ));
+    }
+    for c in &all {
+        out.push_str(&format!(
+            "\n## {}\n\n**{}**\n\n{}\n",
+            c.code,
+            c.title,
+            c.explanation.trim()
+        ));
+    }
+    out
+}

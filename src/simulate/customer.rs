@@ -40,7 +40,11 @@ impl Customer {
     /// An unknown time-zone name falls back to the default zone; the
     /// checker validates persona values, so this only happens with
     /// hand-written events files.
-    pub fn new(id: impl Into<String>, attrs: BTreeMap<String, Val>, facts: &CustomerFacts) -> Customer {
+    pub fn new(
+        id: impl Into<String>,
+        attrs: BTreeMap<String, Val>,
+        facts: &CustomerFacts,
+    ) -> Customer {
         let mut customer = Customer {
             id: id.into(),
             time_zone: TimeZone::get(&facts.timezone.default).unwrap_or(TimeZone::UTC),

@@ -111,10 +111,9 @@ fn ended(
 /// The first reason a message was skipped, for "never sent" failures.
 fn first_skip(start: &Zoned, timeline: &Timeline, message: &str) -> Option<String> {
     timeline.entries.iter().find_map(|e| match &e.what {
-        Happening::Skipped {
-            message: m,
-            reason,
-        } if m == message => Some(format!("skipped: {}", reason.describe())),
+        Happening::Skipped { message: m, reason } if m == message => {
+            Some(format!("skipped: {}", reason.describe()))
+        }
         Happening::Deferred {
             message: m,
             reason,

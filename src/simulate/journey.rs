@@ -94,9 +94,9 @@ pub(super) enum Park {
 impl Park {
     fn until(&self) -> &Zoned {
         match self {
-            Park::Wait { until, .. } | Park::WaitFor { until, .. } | Park::Deferred { until, .. } => {
-                until
-            }
+            Park::Wait { until, .. }
+            | Park::WaitFor { until, .. }
+            | Park::Deferred { until, .. } => until,
         }
     }
 }
@@ -135,7 +135,12 @@ pub(super) struct Sim<'a> {
 }
 
 impl<'a> Sim<'a> {
-    fn new(plan: &'a Plan, customer: Customer, options: &'a Options, renderer: &'a Renderer) -> Self {
+    fn new(
+        plan: &'a Plan,
+        customer: Customer,
+        options: &'a Options,
+        renderer: &'a Renderer,
+    ) -> Self {
         let window = plan.policies.send_window.as_ref().and_then(|w| {
             Some(SendWindow {
                 open: parse_clock(&w.start)?,
@@ -155,9 +160,9 @@ impl<'a> Sim<'a> {
             } => parse_clock(at).map(|at| match period {
                 Period::Day => Schedule::Daily { at },
                 Period::Week => Schedule::Weekly {
-                    day: clock::civil_weekday_of_plan(weekday.unwrap_or(
-                        crate::plan::format::Weekday::Monday,
-                    )),
+                    day: clock::civil_weekday_of_plan(
+                        weekday.unwrap_or(crate::plan::format::Weekday::Monday),
+                    ),
                     at,
                 },
                 Period::Month => Schedule::Monthly {
@@ -250,7 +255,9 @@ impl<'a> Sim<'a> {
                 .as_ref()
                 .map(|p| p.until().clone())
                 .unwrap_or_else(|| self.customer.zoned(self.options.horizon));
-            let stopped = self.customer.zoned(self.options.horizon.min(at.timestamp()));
+            let stopped = self
+                .customer
+                .zoned(self.options.horizon.min(at.timestamp()));
             self.timeline.push(
                 &stopped,
                 None,
@@ -292,7 +299,8 @@ impl<'a> Sim<'a> {
                 if let Trigger::Event { event, filter } = &self.plan.trigger {
                     if event == name {
                         let in_scope = BTreeMap::from([(name.clone(), props.clone())]);
-                        let passes = self.scope(now, Some(input.at), &in_scope, false)
+                        let passes = self
+                            .scope(now, Some(input.at), &in_scope, false)
                             .filter_holds(filter.as_ref(), props);
                         if passes {
                             self.try_enter(now, Some((name.clone(), props.clone())), false);
@@ -317,7 +325,11 @@ impl<'a> Sim<'a> {
                 if let Trigger::Changed { attribute, to } = &self.plan.trigger {
                     let changed = old != *value;
                     let matches = to.as_ref().is_none_or(|to| {
-                        eval::compare(value, crate::plan::format::CompareOp::Eq, &eval::literal(to))
+                        eval::compare(
+                            value,
+                            crate::plan::format::CompareOp::Eq,
+                            &eval::literal(to),
+                        )
                     });
                     if attribute == attr && changed && matches {
                         self.try_enter(now, None, false);
@@ -460,8 +472,7 @@ impl<'a> Sim<'a> {
         };
         if let Some(why) = why_not {
             if !quiet {
-                self.timeline
-                    .push(now, None, Happening::NotEntered { why });
+                self.timeline.push(now, None, Happening::NotEntered { why });
             }
             return;
         }
@@ -491,7 +502,11 @@ impl<'a> Sim<'a> {
         });
         self.timeline.push(now, None, Happening::Entered);
         if self.plan.policies.holdout.is_some() || self.options.forced.held_out.is_some() {
-            let group = if held_out { "control (held out)" } else { "treatment" };
+            let group = if held_out {
+                "control (held out)"
+            } else {
+                "treatment"
+            };
             self.timeline.push(
                 now,
                 None,
@@ -532,7 +547,12 @@ impl<'a> Sim<'a> {
         }
         if let Some(exit) = &self.plan.exit {
             if self.scope(now, Some(entry), &in_scope, false).holds(exit) {
-                self.end(now, None, Outcome::Exited, "the exit condition holds".into());
+                self.end(
+                    now,
+                    None,
+                    Outcome::Exited,
+                    "the exit condition holds".into(),
+                );
                 return true;
             }
         }

@@ -19,7 +19,14 @@ use serde_json::{Map, Value};
 
 /// The order fields are shown in; others follow alphabetically.
 const FIELD_ORDER: [&str; 8] = [
-    "subject", "preheader", "title", "body", "button", "link", "method", "url",
+    "subject",
+    "preheader",
+    "title",
+    "body",
+    "button",
+    "link",
+    "method",
+    "url",
 ];
 
 impl Sim<'_> {
@@ -86,7 +93,7 @@ impl Sim<'_> {
         let mut fields = Vec::new();
         for name in names {
             let template = &content.fields[name];
-            let escape = if channel == "webhook" && name == "body" {
+            let escape = if *channel == crate::plan::format::Channel::Webhook && name == "body" {
                 Escape::Json
             } else {
                 Escape::None
@@ -105,7 +112,11 @@ impl Sim<'_> {
         }
         Happening::Sent {
             message: message.clone(),
-            channel: channel.clone(),
+            // The plan's channel by its serialized name (`in_app`).
+            channel: serde_json::to_value(channel)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default(),
             locale: locale.clone(),
             fields,
         }

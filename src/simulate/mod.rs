@@ -16,11 +16,14 @@ pub mod expect;
 pub mod journey;
 mod message;
 pub mod policy;
+pub mod runner;
 mod steps;
 pub mod timeline;
 pub mod value;
 
 #[cfg(test)]
 mod clock_tests;
+#[cfg(test)]
+mod journey_tests;
 #[cfg(test)]
 mod policy_tests;

@@ -24,7 +24,12 @@ enum Step {
 impl Sim<'_> {
     /// Runs the flow from `next` at `now`. `released` names a send node
     /// whose deferral has just expired: it sends without deferring again.
-    pub(super) fn run(&mut self, mut next: Option<String>, now: &Zoned, mut released: Option<String>) {
+    pub(super) fn run(
+        &mut self,
+        mut next: Option<String>,
+        now: &Zoned,
+        mut released: Option<String>,
+    ) {
         for _ in 0..MAX_STEPS_PER_INSTANT {
             if self.journey.is_none() || self.check_end(now) {
                 return;
@@ -86,16 +91,10 @@ impl Sim<'_> {
                 next,
                 ..
             } => {
-                let until = parse_clock(time)
-                    .ok_or("bad time")
-                    .and_then(|m| {
-                        clock::next_local_time(
-                            now,
-                            m,
-                            weekday.map(clock::civil_weekday_of_plan),
-                        )
+                let until = parse_clock(time).ok_or("bad time").and_then(|m| {
+                    clock::next_local_time(now, m, weekday.map(clock::civil_weekday_of_plan))
                         .map_err(|_| "out of range")
-                    });
+                });
                 self.park_until(id, now, until, |until| Park::Wait {
                     until,
                     next: next.clone(),
@@ -150,7 +149,8 @@ impl Sim<'_> {
                     .filter(|(split, _)| split == name)
                     .and_then(|(_, v)| variants.iter().find(|x| &x.name == v));
                 let chosen = forced.or_else(|| {
-                    let b = crate::plan::assign::bucket(&self.customer.id, &self.plan.campaign, name);
+                    let b =
+                        crate::plan::assign::bucket(&self.customer.id, &self.plan.campaign, name);
                     variants
                         .iter()
                         .find(|v| v.from_bucket <= b && b < v.to_bucket)
@@ -231,7 +231,12 @@ impl Sim<'_> {
     }
 
     fn plan_error(&mut self, id: &str, now: &Zoned, what: &str) -> Step {
-        self.end(now, Some(id), Outcome::Exited, format!("plan error: {what}"));
+        self.end(
+            now,
+            Some(id),
+            Outcome::Exited,
+            format!("plan error: {what}"),
+        );
         Step::Stop
     }
 
@@ -260,7 +265,8 @@ impl Sim<'_> {
             }
         }
         if !released {
-            let Ok((when, deferrals)) = policy::release_time(now, self.window, self.cap, &self.sends)
+            let Ok((when, deferrals)) =
+                policy::release_time(now, self.window, self.cap, &self.sends)
             else {
                 self.plan_error(id, now, "a deferral that cannot be computed");
                 return false;

@@ -60,11 +60,18 @@ pub struct RenderedField {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Happening {
     /// An event arrived (from the test, the events file or the schedule).
-    EventArrived { event: String },
+    EventArrived {
+        event: String,
+    },
     /// An attribute changed from outside the flow (`at … set`).
-    AttrChanged { attr: String, value: String },
+    AttrChanged {
+        attr: String,
+        value: String,
+    },
     /// The trigger fired but the customer did not enter.
-    NotEntered { why: String },
+    NotEntered {
+        why: String,
+    },
     Entered,
     Sent {
         message: String,
@@ -74,25 +81,53 @@ pub enum Happening {
     },
     /// A send could not be rendered (a template problem the checker should
     /// have caught); the journey goes on as if it was sent.
-    RenderFailed { message: String, error: String },
+    RenderFailed {
+        message: String,
+        error: String,
+    },
     Deferred {
         message: String,
         reason: DeferReason,
         until: Zoned,
     },
-    Skipped { message: String, reason: SkipReason },
-    Waiting { until: Zoned },
-    WaitingFor { event: String, until: Zoned },
+    Skipped {
+        message: String,
+        reason: SkipReason,
+    },
+    Waiting {
+        until: Zoned,
+    },
+    WaitingFor {
+        event: String,
+        until: Zoned,
+    },
     /// `wait for` got its event.
-    Received { event: String },
+    Received {
+        event: String,
+    },
     /// `wait for` ran out of time.
-    TimedOut { event: String },
-    Branch { taken: String },
-    Variant { split: String, variant: String },
-    Set { attr: String, value: String },
-    Ended { outcome: Outcome, why: String },
+    TimedOut {
+        event: String,
+    },
+    Branch {
+        taken: String,
+    },
+    Variant {
+        split: String,
+        variant: String,
+    },
+    Set {
+        attr: String,
+        value: String,
+    },
+    Ended {
+        outcome: Outcome,
+        why: String,
+    },
     /// The simulation stopped with the journey still running.
-    Stopped { why: String },
+    Stopped {
+        why: String,
+    },
 }
 
 /// One line of a timeline.
@@ -196,10 +231,9 @@ pub fn describe(what: &Happening) -> String {
             format!("skipped {message}: {}", reason.describe())
         }
         Happening::Waiting { until } => format!("waiting until {}", clock::format_local(until)),
-        Happening::WaitingFor { event, until } => format!(
-            "waiting for {event} until {}",
-            clock::format_local(until)
-        ),
+        Happening::WaitingFor { event, until } => {
+            format!("waiting for {event} until {}", clock::format_local(until))
+        }
         Happening::Received { event } => format!("received {event}"),
         Happening::TimedOut { event } => format!("timed out waiting for {event}"),
         Happening::Branch { taken } => format!("took branch {taken}"),
@@ -281,10 +315,9 @@ fn entry_json(e: &Entry) -> serde_json::Value {
             ("variant", json!({ "split": split, "variant": variant }))
         }
         Happening::Set { attr, value } => ("set", json!({ "attr": attr, "value": value })),
-        Happening::Ended { outcome, why } => (
-            "ended",
-            json!({ "outcome": outcome.as_str(), "why": why }),
-        ),
+        Happening::Ended { outcome, why } => {
+            ("ended", json!({ "outcome": outcome.as_str(), "why": why }))
+        }
         Happening::Stopped { why } => ("stopped", json!({ "why": why })),
     };
     obj.insert("kind".into(), json!(kind));

@@ -116,7 +116,10 @@ pub enum Val {
     Bool(bool),
     Int(i64),
     Decimal(Num),
-    Money { amount: Num, currency: String },
+    Money {
+        amount: Num,
+        currency: String,
+    },
     /// Strings, emails, phones, urls, locales, time zones.
     Str(String),
     /// An enum variant.
@@ -192,8 +195,9 @@ impl Val {
             (Val::Str(a), Val::Enum(b)) | (Val::Enum(a), Val::Str(b)) => Some(a.cmp(b)),
             (Val::Time(a), Val::Time(b)) => Some(a.cmp(b)),
             (Val::Date(a), Val::Date(b)) => Some(a.cmp(b)),
-            (Val::Duration(a), Val::Duration(b)) => (a.days * 86_400 + a.seconds)
-                .partial_cmp(&(b.days * 86_400 + b.seconds)),
+            (Val::Duration(a), Val::Duration(b)) => {
+                (a.days * 86_400 + a.seconds).partial_cmp(&(b.days * 86_400 + b.seconds))
+            }
             (Val::List(a), Val::List(b)) => (a == b).then_some(Ordering::Equal),
             (Val::Record(a), Val::Record(b)) => (a == b).then_some(Ordering::Equal),
             _ => None,

@@ -1,0 +1,229 @@
+//! Running a project's `test` blocks on the simulator.
+//!
+//! A test names a campaign and a persona. The runner takes the campaign's
+//! plan (lowered by the caller, so this module depends only on the plan
+//! format), builds the customer from the persona (its id is the persona's
+//! name, which is what holdout and split hashing see), schedules the `at`
+//! actions as offsets from `start` in the persona's time zone, fixes the
+//! variant if the test does, runs until nothing is left to happen (at most
+//! [`HORIZON_DAYS`] days after `start`, or the last action), and checks
+//! every expectation. All expectations are checked even after one fails.
+
+use super::clock::{self, CalDuration};
+use super::customer::Customer;
+use super::expect;
+use super::journey::{simulate, Forced, Input, InputKind, Options};
+use super::timeline::Timeline;
+use super::value::Val;
+use crate::check::model::{Model, TestActionKind, TestDef, VariantDef};
+use crate::plan::format::Plan;
+use crate::render::Renderer;
+use crate::source::{SourceMap, Span};
+use std::collections::BTreeMap;
+
+/// How long a test's virtual clock may run after `start`.
+pub const HORIZON_DAYS: i64 = 400;
+
+/// One failed expectation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Failure {
+    /// `path/file.camp:LINE`.
+    pub location: String,
+    /// The expectation as written (`expect sent nudge at 1d`).
+    pub expectation: String,
+    /// What happened instead.
+    pub found: String,
+}
+
+/// The result of one test.
+#[derive(Clone, Debug)]
+pub struct TestReport {
+    pub name: String,
+    /// `path/file.camp:LINE` of the `test` block.
+    pub location: String,
+    pub campaign: String,
+    pub persona: String,
+    pub failures: Vec<Failure>,
+    /// The customer's journey, for the failure report.
+    pub timeline: Timeline,
+    /// The time zone the timeline is in.
+    pub time_zone: String,
+}
+
+impl TestReport {
+    pub fn passed(&self) -> bool {
+        self.failures.is_empty()
+    }
+
+    /// The failure report: each failed expectation with its source line,
+    /// what happened instead, and the whole timeline.
+    pub fn failure_text(&self) -> String {
+        let mut out = format!("FAIL {:?} ({})\n", self.name, self.location);
+        for f in &self.failures {
+            out.push_str(&format!("  {}: {}\n", f.location, f.expectation));
+            out.push_str(&format!("    found: {}\n", f.found));
+        }
+        out.push_str(&format!(
+            "  timeline of {} in {} ({}):\n",
+            self.persona, self.campaign, self.time_zone
+        ));
+        for line in self.timeline.to_text().lines() {
+            out.push_str("    ");
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// `path:line` of a span.
+pub fn location(sources: &SourceMap, span: Span) -> String {
+    if sources.files().len() <= span.file.0 as usize {
+        return "<unknown>".into();
+    }
+    let (line, _) = sources.line_col(span);
+    format!("{}:{line}", sources.get(span.file).path)
+}
+
+/// Runs one test against its campaign's plan.
+pub fn run_test(
+    model: &Model,
+    sources: &SourceMap,
+    test: &TestDef,
+    plan: &Plan,
+    renderer: &Renderer,
+) -> TestReport {
+    let persona = model.persona(test.persona);
+    let attrs: BTreeMap<String, Val> = persona
+        .attrs
+        .iter()
+        .map(|(id, v)| (model.attr(*id).name.clone(), Val::from(v)))
+        .collect();
+    let customer = Customer::new(persona.name.clone(), attrs, &plan.customer);
+    let time_zone = customer
+        .time_zone
+        .iana_name()
+        .unwrap_or("UTC")
+        .to_string();
+    let campaign = model.campaign(test.campaign).name.clone();
+    let mut report = TestReport {
+        name: test.name.clone(),
+        location: location(sources, test.span),
+        campaign,
+        persona: persona.name.clone(),
+        failures: Vec::new(),
+        timeline: Timeline::default(),
+        time_zone,
+    };
+    let Ok(start) = test.start.to_zoned(customer.time_zone.clone()) else {
+        report.failures.push(Failure {
+            location: report.location.clone(),
+            expectation: "start".into(),
+            found: "the start time does not exist in the persona's time zone".into(),
+        });
+        return report;
+    };
+    let mut inputs = Vec::new();
+    for action in &test.actions {
+        let Ok(at) = clock::add(&start, CalDuration::from(action.offset)) else {
+            continue;
+        };
+        let kind = match &action.kind {
+            TestActionKind::Event { event, payload } => InputKind::Event {
+                name: model.event(*event).name.clone(),
+                props: Val::from(payload),
+            },
+            TestActionKind::Set { attr, value } => InputKind::Set {
+                attr: model.attr(*attr).name.clone(),
+                value: Val::from(value),
+            },
+        };
+        inputs.push(Input {
+            at: at.timestamp(),
+            kind,
+        });
+    }
+    let horizon = clock::add(&start, CalDuration::new(HORIZON_DAYS, 0))
+        .map(|z| z.timestamp())
+        .unwrap_or(jiff::Timestamp::MAX);
+    let last_input = inputs.iter().map(|i| i.at).max().unwrap_or(horizon);
+    let options = Options {
+        start: start.timestamp(),
+        horizon: horizon.max(last_input),
+        forced: forced(test.variant.as_ref()),
+    };
+    let sim = simulate(plan, customer, inputs, &options, renderer);
+    for e in &test.expectations {
+        if let Err(found) = expect::check(model, e, &start, &sim.timeline, &sim.customer) {
+            report.failures.push(Failure {
+                location: location(sources, e.span),
+                expectation: snippet(sources, e.span),
+                found,
+            });
+        }
+    }
+    report.timeline = sim.timeline;
+    report
+}
+
+fn forced(variant: Option<&VariantDef>) -> Forced {
+    match variant {
+        None => Forced::default(),
+        Some(VariantDef::Holdout) => Forced {
+            held_out: Some(true),
+            split: None,
+        },
+        Some(VariantDef::Treatment) => Forced {
+            held_out: Some(false),
+            split: None,
+        },
+        Some(VariantDef::Split { split, variant }) => Forced {
+            held_out: Some(false),
+            split: Some((split.clone(), variant.clone())),
+        },
+    }
+}
+
+fn snippet(sources: &SourceMap, span: Span) -> String {
+    if sources.files().len() <= span.file.0 as usize {
+        return String::new();
+    }
+    let text = sources.get(span.file).text.get(span.range()).unwrap_or("");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Runs every test whose name contains `filter` (all when `None`), in the
+/// model's order (sorted by name). `plans` holds each campaign's plan by
+/// campaign name; a test whose campaign has none fails saying so.
+pub fn run_all(
+    model: &Model,
+    sources: &SourceMap,
+    filter: Option<&str>,
+    plans: &BTreeMap<String, Plan>,
+    renderer: &Renderer,
+) -> Vec<TestReport> {
+    model
+        .tests
+        .iter()
+        .filter(|t| filter.is_none_or(|f| t.name.contains(f)))
+        .map(|t| {
+            let campaign = &model.campaign(t.campaign).name;
+            match plans.get(campaign) {
+                Some(plan) => run_test(model, sources, t, plan, renderer),
+                None => TestReport {
+                    name: t.name.clone(),
+                    location: location(sources, t.span),
+                    campaign: campaign.clone(),
+                    persona: model.persona(t.persona).name.clone(),
+                    failures: vec![Failure {
+                        location: location(sources, t.span),
+                        expectation: format!("campaign {campaign}"),
+                        found: "the campaign has no plan".into(),
+                    }],
+                    timeline: Timeline::default(),
+                    time_zone: "UTC".into(),
+                },
+            }
+        })
+        .collect()
+}
