@@ -1,0 +1,71 @@
+//! Helpers shared by the checker's integration tests: load a fixture
+//! project, run the parser and the checker over it, and render what they
+//! report the way people see it.
+#![allow(dead_code)]
+
+use campaignc::check::model::Model;
+use campaignc::diagnostics::render::{human, HumanOptions};
+use campaignc::diagnostics::{Diagnostic, Problems};
+use campaignc::source::SourceMap;
+use std::path::{Path, PathBuf};
+
+/// The absolute path of a directory under `tests/fixtures/`.
+pub fn fixture_path(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(rel)
+}
+
+/// Parses and checks every `.camp` file of `dir` (relative to
+/// `tests/fixtures/`); returns the sorted diagnostics, the sources and the
+/// model.
+pub fn check_project(dir: &str) -> (Vec<Diagnostic>, SourceMap, Model) {
+    let path = fixture_path(dir);
+    let sources = campaignc::project::load(&path)
+        .unwrap_or_else(|e| panic!("cannot load fixture {}: {e:?}", path.display()));
+    let mut problems = Problems::new();
+    let files = campaignc::syntax::parse_project(&sources, &mut problems);
+    let model = campaignc::check::check(&files, &mut problems);
+    (problems.into_sorted(), sources, model)
+}
+
+/// Parses and checks a fixture project; the sorted diagnostics and sources.
+pub fn check_fixture(dir: &str) -> (Vec<Diagnostic>, SourceMap) {
+    let (diags, sources, _) = check_project(dir);
+    (diags, sources)
+}
+
+/// The human rendering without colour at a fixed width, with file paths
+/// made relative to the fixture directory so snapshots do not depend on
+/// where the repository is checked out.
+pub fn render_plain(diags: &[Diagnostic], sources: &SourceMap) -> String {
+    let text = human(
+        diags,
+        sources,
+        &HumanOptions {
+            color: false,
+            width: 100,
+        },
+    );
+    let root = format!("{}/", fixture_path("").display());
+    text.replace(&root, "")
+}
+
+/// `(file, line, column)` of a diagnostic's primary span.
+pub fn location(d: &Diagnostic, sources: &SourceMap) -> (String, usize, usize) {
+    let file = sources.get(d.span.file).path.clone();
+    let (line, col) = sources.line_col(d.span);
+    (file, line, col)
+}
+
+/// Every diagnostic as one line, for assertion messages.
+pub fn summary(diags: &[Diagnostic], sources: &SourceMap) -> String {
+    diags
+        .iter()
+        .map(|d| {
+            let (f, l, c) = location(d, sources);
+            format!("{} {f}:{l}:{c} {}", d.code, d.message)
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
