@@ -2,8 +2,8 @@
 //! showing which campaigns reach customers of each stage on each channel,
 //! and listing the empty cells as gaps.
 
-use crate::check::model::Channel;
 use super::mermaid::channel_key;
+use crate::check::model::Channel;
 use crate::plan::format::Plan;
 
 /// The coverage report in Markdown (ends with a newline).
@@ -12,7 +12,11 @@ pub fn coverage_markdown(stages: &[String], plans: &[Plan]) -> String {
         let mut names: Vec<&str> = plans
             .iter()
             .filter(|p| p.stage == stage)
-            .filter(|p| p.messages.values().any(|m| channel_key(m.channel) == channel.as_str()))
+            .filter(|p| {
+                p.messages
+                    .values()
+                    .any(|m| channel_key(m.channel) == channel.as_str())
+            })
             .map(|p| p.campaign.as_str())
             .collect();
         names.sort_unstable();

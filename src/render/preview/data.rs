@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value as Json};
 
 use crate::check::model::{DecimalLit, EventId, Model, PersonaDef, Type, Value};
-use crate::plan::format::Plan;
+use crate::plan::format::{Expr, Node, Plan};
 use crate::plan::lower_expr::decimal;
 use crate::render::value as rv;
 use crate::simulate::customer::Customer;
@@ -81,36 +81,138 @@ pub fn customer(
     Customer::new(persona.name.clone(), attrs, &plan.customer)
 }
 
-/// `customer.*` for templates: attributes, and the plan's scores evaluated
-/// for the persona at `now` (with no event history: a preview shows the
-/// persona as written).
+/// `customer.*` for templates: the persona's attributes after the `set`
+/// steps on the way to the send (`sets`, in flow order, evaluated like the
+/// runtime would), and the plan's scores evaluated for the persona at
+/// `now` (with no event history: a preview shows the persona as written).
 pub fn customer_json(
     model: &Model,
     plan: &Plan,
     persona: &PersonaDef,
     locale: Option<&str>,
+    sets: &[(String, Expr)],
     now: &jiff::Zoned,
 ) -> Map<String, Json> {
     let mut data: Map<String, Json> = persona_attrs(model, persona, locale)
         .iter()
         .map(|(n, v)| (n.clone(), json(v)))
         .collect();
-    let customer = customer(model, plan, persona, locale);
+    let mut customer = customer(model, plan, persona, locale);
     let empty = BTreeMap::new();
-    let scope = Scope {
-        plan,
-        customer: &customer,
-        now,
-        entry: Some(now.timestamp()),
-        in_scope: &empty,
-        goal_anchor: false,
-    };
+    for (attr, expr) in sets {
+        let value = scope(plan, &customer, now, &empty).value(expr);
+        match val_json(&value) {
+            Some(j) => data.insert(attr.clone(), j),
+            None => data.remove(attr),
+        };
+        customer.set_attr(attr, value);
+    }
+    let scope = scope(plan, &customer, now, &empty);
     for score in &plan.scores {
         if let Val::Int(points) = scope.score(&score.name, 0) {
             data.insert(score.name.clone(), rv::int(points));
         }
     }
     data
+}
+
+fn scope<'a>(
+    plan: &'a Plan,
+    customer: &'a Customer,
+    now: &'a jiff::Zoned,
+    in_scope: &'a BTreeMap<String, Val>,
+) -> Scope<'a> {
+    Scope {
+        plan,
+        customer,
+        now,
+        entry: Some(now.timestamp()),
+        in_scope,
+        goal_anchor: false,
+    }
+}
+
+/// A runtime value in the render data conventions; `None` when unset.
+fn val_json(v: &Val) -> Option<Json> {
+    Some(match v {
+        Val::Unset => return None,
+        Val::Bool(b) => rv::boolean(*b),
+        Val::Int(i) => rv::int(*i),
+        Val::Decimal(n) => rv::decimal(n.to_string().parse().unwrap_or(0.0)),
+        Val::Money { amount, currency } => rv::money(&amount.to_string(), currency),
+        Val::Str(s) | Val::Enum(s) => rv::text(s),
+        Val::Time(t) => rv::instant(*t),
+        Val::Date(d) => rv::date(*d),
+        Val::Duration(d) => rv::text(&d.to_source()),
+        Val::List(items) => rv::list(items.iter().filter_map(val_json).collect()),
+        Val::Record(fields) => rv::record(
+            fields
+                .iter()
+                .filter_map(|(n, v)| Some((n.clone(), val_json(v)?))),
+        ),
+    })
+}
+
+/// The `set` steps on the path from the entry to `target` (a node id), in
+/// flow order: what has changed about the customer when `target` runs.
+pub fn sets_before(plan: &Plan, target: &str) -> Vec<(String, Expr)> {
+    fn walk(plan: &Plan, at: Option<&String>, target: &str, path: &mut Vec<String>) -> bool {
+        let Some(id) = at else {
+            return false;
+        };
+        if id == target {
+            return true;
+        }
+        if path.len() > plan.nodes.len() {
+            return false;
+        }
+        path.push(id.clone());
+        let found = plan
+            .nodes
+            .get(id)
+            .map(successors)
+            .unwrap_or_default()
+            .iter()
+            .any(|next| walk(plan, next.as_ref(), target, path));
+        if !found {
+            path.pop();
+        }
+        found
+    }
+    let mut path = Vec::new();
+    walk(plan, plan.entry.as_ref(), target, &mut path);
+    path.iter()
+        .filter_map(|id| match plan.nodes.get(id) {
+            Some(Node::Set {
+                attribute, value, ..
+            }) => Some((attribute.clone(), value.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Every edge out of a node.
+pub fn successors(node: &Node) -> Vec<Option<String>> {
+    match node {
+        Node::Send { next, .. }
+        | Node::Wait { next, .. }
+        | Node::WaitUntil { next, .. }
+        | Node::Set { next, .. } => vec![next.clone()],
+        Node::WaitFor {
+            on_event,
+            on_timeout,
+            ..
+        } => vec![on_event.clone(), on_timeout.clone()],
+        Node::Branch {
+            cases, otherwise, ..
+        } => cases
+            .iter()
+            .map(|c| c.next.clone())
+            .chain(std::iter::once(otherwise.clone()))
+            .collect(),
+        Node::Split { variants, .. } => variants.iter().map(|v| v.next.clone()).collect(),
+        Node::Exit { .. } => Vec::new(),
+    }
 }
 
 /// The event payload a preview uses: the persona's sample of that event,

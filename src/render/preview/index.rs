@@ -97,7 +97,8 @@ fn campaign_section(entry: &IndexEntry) -> String {
                         escape_html(l)
                     )
                 } else {
-                    format!("<span class=\"muted\">{}</span>", escape_html(l))
+                    // Not an email: its text is on the campaign page.
+                    format!("<a href=\"{name}.md\">{}</a>", escape_html(l))
                 }
             })
             .collect();

@@ -163,8 +163,8 @@ fn message_section(campaign: &str, p: &MessagePreview) -> String {
     let mut out = format!("#### `{}` — persona *{}*", p.locale, p.persona);
     if p.locale_overridden {
         out.push_str(&format!(
-            " (no persona speaks `{}`; shown with its locale set to `{}`)",
-            p.locale, p.locale
+            " (its locale set to `{}` for this preview)",
+            p.locale
         ));
     }
     out.push_str("\n\n");

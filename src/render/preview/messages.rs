@@ -63,15 +63,24 @@ pub struct MessagePreview {
     pub rendered: Result<Rendered, String>,
 }
 
-/// The event in scope where `plan` sends `message` (its first send in
-/// node order; the checker types every send's templates alike).
+/// The send node the preview renders a message at: its first send in the
+/// source (lowest line). Every send of a message is type-checked alike.
+pub fn first_send<'a>(plan: &'a Plan, message: &str) -> Option<(&'a String, &'a Node)> {
+    plan.nodes
+        .iter()
+        .filter(|(_, n)| matches!(n, Node::Send { message: m, .. } if m == message))
+        .min_by_key(|(id, n)| match n {
+            Node::Send { line, .. } => (*line, id.as_str()),
+            _ => (u32::MAX, id.as_str()),
+        })
+}
+
+/// The event in scope at that send.
 pub fn event_at_send(plan: &Plan, message: &str) -> Option<String> {
-    plan.nodes.values().find_map(|n| match n {
-        Node::Send {
-            message: m, event, ..
-        } if m == message => event.clone(),
+    match first_send(plan, message) {
+        Some((_, Node::Send { event, .. })) => event.clone(),
         _ => None,
-    })
+    }
 }
 
 /// Renders `message` of `plan` in `locale` for `persona`.
@@ -113,7 +122,17 @@ pub fn render_message(
     };
     let timezone = timezone_of(model, persona_id);
     let zoned = preview_now(&timezone);
-    let customer = data::customer_json(model, plan, persona, overridden.then_some(locale), &zoned);
+    let sets = first_send(plan, message)
+        .map(|(id, _)| data::sets_before(plan, id))
+        .unwrap_or_default();
+    let customer = data::customer_json(
+        model,
+        plan,
+        persona,
+        overridden.then_some(locale),
+        &sets,
+        &zoned,
+    );
     let root = crate::render::value::root(
         customer,
         event.as_ref().map(|(v, _)| data::object(v)),
