@@ -329,3 +329,16 @@ fn preview_command_filters_and_suggests_names() {
         .expect("utf-8")
         .starts_with("# Lifecycle coverage"));
 }
+
+#[test]
+fn timeline_shows_a_send_deferred_by_the_window() {
+    let project = compile("tests/fixtures/preview/deferral");
+    let page = preview(&project, "late_hello").page;
+    assert!(
+        page.contains(
+            "- **Day 0, 21:00** — email *hello* → deferred to Day 1, 09:00 (send window 09:00-20:00)\n\
+             - **Day 1, 09:00** — email *hello*\n"
+        ),
+        "{page}"
+    );
+}

@@ -81,9 +81,12 @@ pub fn main_path(
                     props: payload,
                 },
             });
-            format!("performs `{event}` at Day 0")
+            format!("performs `{event}` at 10:00 local time")
         }
-        Trigger::Every { .. } => "enters at the schedule's first firing (Day 0)".to_string(),
+        Trigger::Every { .. } => {
+            "enters when the schedule first fires after Monday 5 January 2026, 10:00 local time"
+                .to_string()
+        }
         Trigger::Enters { .. } | Trigger::Changed { .. } => {
             plan.trigger = Trigger::Event {
                 event: ENTRY_EVENT.into(),
@@ -96,7 +99,7 @@ pub fn main_path(
                     props: Val::Record(Vec::new()),
                 },
             });
-            "enters at Day 0".to_string()
+            "enters at 10:00 local time".to_string()
         }
     };
     let split = first_split(&plan);
@@ -111,24 +114,31 @@ pub fn main_path(
     let customer = data::customer(model, &plan, persona, overridden.then_some(locale));
     let sim = simulate(&plan, customer, inputs, &options, renderer);
 
-    let mut setup =
-        format!(
-        "Persona *{}* ({locale}{}, {timezone}) {how}; the clock starts on Monday 5 January 2026 \
-         at 10:00 local time; treatment group",
-        persona.name,
-        if overridden { ", locale set for this preview" } else { "" },
-    );
-    if let Some((s, v)) = &split {
-        setup.push_str(&format!("; split `{s}`: variant *{v}*"));
-    }
-    setup.push_str("; no other events.");
-
     let entries = &sim.timeline.entries;
     let entry_at = entries
         .iter()
         .find(|e| matches!(e.what, Happening::Entered))
         .map(|e| e.at.clone())
         .unwrap_or(start);
+    let mut setup = format!(
+        "Persona *{}* (`{locale}`{}, {timezone}) {how}. Day 0 is {}. \
+         The audience is assumed to match",
+        persona.name,
+        if overridden {
+            ", locale set for this preview"
+        } else {
+            ""
+        },
+        entry_at.strftime("%A %-d %B %Y"),
+    );
+    if plan.policies.holdout.is_some() {
+        setup.push_str("; the persona is in the treatment group (not held out)");
+    }
+    if let Some((s, v)) = &split {
+        setup.push_str(&format!("; split `{s}` picks *{v}*"));
+    }
+    setup.push_str("; no other events happen.");
+
     let mut lines = Vec::new();
     for e in entries {
         if e.at.timestamp() < entry_at.timestamp() {
@@ -280,6 +290,11 @@ fn describe(plan: &Plan, e: &Entry, entry_at: &Zoned) -> Option<String> {
                 _ if taken == "else" => "takes the `else` branch".to_string(),
                 _ => format!("{question}: {taken}"),
             }
+        }
+        Happening::Variant { split, .. }
+            if split == "holdout" && plan.policies.holdout.is_none() =>
+        {
+            return None
         }
         Happening::Variant { split, variant } if split == "holdout" => {
             format!("assigned to the {variant} group")
