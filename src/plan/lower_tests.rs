@@ -180,6 +180,7 @@ fn model(flow: Vec<StepDef>) -> Model {
             flow,
             span: span(0),
             trigger_span: span(0),
+            setting_spans: Default::default(),
         }],
         personas: Vec::new(),
         tests: Vec::new(),

@@ -146,6 +146,7 @@ fn campaign(trigger: Option<EventId>, locales: &[&str]) -> CampaignDef {
         }],
         span: Span::default(),
         trigger_span: Span::default(),
+        setting_spans: Default::default(),
     }
 }
 

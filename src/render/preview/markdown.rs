@@ -151,7 +151,7 @@ fn facts_table(plan: &Plan) -> String {
             },
         ),
     ));
-    let mut out = String::from("| | |\n|---|---|\n");
+    let mut out = String::from("| Setting | In plain words |\n|---|---|\n");
     for (name, text) in rows {
         out.push_str(&format!("| **{name}** | {} |\n", cell(&text)));
     }

@@ -511,12 +511,13 @@ pub fn trigger(plan: &Plan) -> String {
                 clause(f, Form::They)
             ),
         },
-        Trigger::Enters { segment } => {
-            format!(
-                "When a customer starts matching segment `{segment}` ({})",
-                lowercase_first(&segment_sentence(plan, segment))
-            )
-        }
+        Trigger::Enters { segment } => match plan.segments.iter().find(|s| &s.name == segment) {
+            Some(seg) => format!(
+                "When a customer starts matching segment `{segment}`: those {}",
+                clause(&seg.expr, Form::Who)
+            ),
+            None => format!("When a customer starts matching segment `{segment}`"),
+        },
         Trigger::Changed { attribute, to } => match to {
             Some(v) => format!(
                 "When a customer's {} changes to {}",
@@ -540,14 +541,6 @@ pub fn trigger(plan: &Plan) -> String {
             };
             format!("{when}, in each customer's local time")
         }
-    }
-}
-
-fn lowercase_first(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(c) => c.to_lowercase().chain(chars).collect(),
-        None => String::new(),
     }
 }
 
