@@ -153,7 +153,8 @@ fn facts_table(plan: &Plan) -> String {
     ));
     let mut out = String::from("| Setting | In plain words |\n|---|---|\n");
     for (name, text) in rows {
-        out.push_str(&format!("| **{name}** | {} |\n", cell(&text)));
+        // Sentences quote string literals from the source: keep them text.
+        out.push_str(&format!("| **{name}** | {} |\n", cell(&escape_html(&text))));
     }
     out
 }

@@ -5,7 +5,7 @@
 //! before the entry node, and `Completed` where the journey runs past its
 //! last step. Labels are Mermaid "markdown strings" (`"`…`"`), so message
 //! names can be italic; backtick code spans (which would end such a
-//! string) become bold, and double quotes become the `#quot;` entity.
+//! string) become bold, and `#`, `"`, `<`, `>` become entity codes.
 //! Node ids are the plan's stable ids with everything outside `[A-Za-z0-9_]`
 //! replaced, so the chart's source also stays stable under edits.
 
@@ -216,7 +216,7 @@ fn sanitize(id: &str) -> String {
 }
 
 /// Text for a markdown-string label: code spans become bold (a backtick
-/// would end the string) and double quotes the `#quot;` entity.
+/// would end the string); `#`, `"`, `<`, `>` become entity codes.
 fn markdown_label(text: &str) -> String {
     let mut out = String::new();
     for (i, part) in text.split('`').enumerate() {
@@ -228,12 +228,21 @@ fn markdown_label(text: &str) -> String {
             out.push_str(part);
         }
     }
-    out.replace('"', "#quot;")
+    entities(&out)
+}
+
+/// Mermaid entity codes for what would end a label or become markup:
+/// `#` first (it starts every code), then `"`, `<`, `>`.
+fn entities(text: &str) -> String {
+    text.replace('#', "#35;")
+        .replace('"', "#quot;")
+        .replace('<', "#lt;")
+        .replace('>', "#gt;")
 }
 
 /// Plain edge-label text: no backticks, quotes as entities.
 fn escape_plain(text: &str) -> String {
-    strip_code(text).replace('"', "#quot;")
+    entities(&strip_code(text))
 }
 
 fn strip_code(text: &str) -> String {
@@ -253,8 +262,8 @@ mod tests {
     #[test]
     fn labels_turn_code_into_bold_and_escape_quotes() {
         assert_eq!(
-            markdown_label("Wait for `x` where its name is \"A\""),
-            "Wait for **x** where its name is #quot;A#quot;"
+            markdown_label("Wait for `x` where its name is \"<b>#1\""),
+            "Wait for **x** where its name is #quot;#lt;b#gt;#35;1#quot;"
         );
     }
 }

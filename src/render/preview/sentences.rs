@@ -86,7 +86,8 @@ pub fn literal(lit: &Literal) -> String {
         Literal::Int { value } => value.to_string(),
         Literal::Decimal { value } => value.clone(),
         Literal::Money { amount, currency } => format!("{amount} {currency}"),
-        Literal::String { value } => format!("\"{value}\""),
+        // A backtick would pair with the code spans around names.
+        Literal::String { value } => format!("\"{}\"", value.replace('`', "'")),
         Literal::Enum { value } => value.clone(),
         Literal::Time { value } | Literal::Date { value } => value.clone(),
         Literal::Duration { days, seconds } => duration(Duration {
