@@ -160,7 +160,7 @@ pub fn value(e: &Expr) -> String {
             since_entry,
             ..
         } => format!(
-            "the total {} of `{event}`{}{}",
+            "the sum of {} over `{event}`{}{}",
             words(property),
             filter_phrase(filter.as_deref()),
             window(*within, *since_entry)
@@ -356,6 +356,12 @@ fn about(subject_expr: &Expr, form: Form, verb: &str) -> String {
     match subject_expr {
         Expr::Attr { name, .. } => possessive(form, &format!("{} {verb}", words(name))),
         Expr::Score { name } => possessive(form, &format!("{} score {verb}", words(name))),
+        // Aggregates over the customer's own events read as theirs.
+        Expr::Sum { .. } | Expr::Count { .. } | Expr::Last { .. } => {
+            let noun = value(subject_expr);
+            let noun = noun.strip_prefix("the ").unwrap_or(&noun);
+            possessive(form, &format!("{noun} {verb}"))
+        }
         other => {
             let text = format!("{} {verb}", value(other));
             match form {
