@@ -232,6 +232,17 @@ fn subject(form: Form) -> &'static str {
     }
 }
 
+/// The customer having done something: `who performed`, `who did not
+/// perform`, `who never performed` / `they have performed`, `they have
+/// not performed`, `they have never performed`.
+fn did(form: Form, what: &str) -> String {
+    match (form, what) {
+        (Form::Who, "not performed") => "who did not perform".into(),
+        (Form::Who, w) => format!("who {w}"),
+        (Form::They, w) => format!("they have {w}"),
+    }
+}
+
 /// A condition as a clause in the given form.
 pub fn clause(e: &Expr, form: Form) -> String {
     match e {
@@ -285,8 +296,8 @@ pub fn clause(e: &Expr, form: Form) -> String {
             within,
             since_entry,
         } => format!(
-            "{} performed `{event}`{}{}",
-            subject(form),
+            "{} `{event}`{}{}",
+            did(form, "performed"),
             filter_phrase(filter.as_deref()),
             window(*within, *since_entry)
         ),
@@ -324,8 +335,8 @@ fn negated(arg: &Expr, form: Form) -> String {
             within,
             since_entry,
         } => format!(
-            "{} did not perform `{event}`{}{}",
-            subject(form),
+            "{} `{event}`{}{}",
+            did(form, "not performed"),
             filter_phrase(filter.as_deref()),
             window(*within, *since_entry)
         ),
@@ -441,11 +452,11 @@ fn count_comparison(op: CompareOp, lhs: &Expr, rhs: &Expr, form: Form) -> Option
         window(*within, *since_entry)
     );
     Some(match how {
-        Some(how) => format!("{} performed {tail} {how}", subject(form)),
+        Some(how) => format!("{} {tail} {how}", did(form, "performed")),
         None if filter.is_none() && within.is_none() && !since_entry => {
-            format!("{} never performed `{event}`", subject(form))
+            format!("{} `{event}`", did(form, "never performed"))
         }
-        None => format!("{} did not perform {tail}", subject(form)),
+        None => format!("{} {tail}", did(form, "not performed")),
     })
 }
 

@@ -283,7 +283,7 @@ fn describe(plan: &Plan, e: &Entry, entry_at: &Zoned) -> Option<String> {
                 (Some(Node::Branch { cases, .. }), Some(i)) if i >= 1 && i <= cases.len() => {
                     let word = if i == 1 { "if" } else { "else if" };
                     format!(
-                        "takes the branch `{word}` {}",
+                        "takes the `{word}` branch: {}",
                         clause(&cases[i - 1].when, Form::They)
                     )
                 }
