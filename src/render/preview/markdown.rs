@@ -71,6 +71,9 @@ pub fn campaign_page(input: &PageInput) -> String {
         {
             out.push_str(&format!("{}\n\n", one_line(doc)));
         }
+        if previews.is_empty() {
+            out.push_str("Not rendered: the project has no persona to render it with.\n\n");
+        }
         for p in previews {
             out.push_str(&message_section(&plan.campaign, p));
         }
