@@ -135,7 +135,7 @@ fn facts_table(plan: &Plan) -> String {
         "Cap",
         policies.cap.as_ref().map_or("None".into(), |c| {
             format!(
-                "At most {} {} per {} from this campaign; more wait",
+                "At most {} {} from this campaign in any {}; later ones wait",
                 c.count,
                 if c.count == 1 { "message" } else { "messages" },
                 sentences::duration(c.per)

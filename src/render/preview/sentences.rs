@@ -596,7 +596,7 @@ pub fn reentry(r: &Reentry) -> String {
             "Never: a customer who was ever in the campaign does not enter again".into()
         }
         Reentry::After { after } => format!(
-            "Again {} after the previous journey ended",
+            "May enter again {} after their previous journey ended",
             duration(*after)
         ),
     }

@@ -311,7 +311,7 @@ fn every_trigger_kind_and_reentry_read_as_sentences() {
     );
     assert_eq!(
         reentry(&Reentry::After { after: days(30) }),
-        "Again 30 days after the previous journey ended"
+        "May enter again 30 days after their previous journey ended"
     );
     assert_eq!(
         audience(&plan(Trigger::Enters {
