@@ -130,6 +130,17 @@ fn the_schema_rejects_what_the_format_does_not_allow() {
 }
 
 #[test]
+fn unknown_fields_from_a_newer_minor_version_are_ignored() {
+    let out = built(&root().join(FIXTURE));
+    let mut plan: Value =
+        serde_json::from_str(&plans(out.path())["onboarding.json"]).expect("plan is JSON");
+    plan["added_in_v1_1"] = Value::Bool(true);
+    plan["nodes"]["send.welcome"]["priority"] = Value::from(3);
+    let parsed: campaignc::plan::Plan = serde_json::from_value(plan).expect("still a v1 plan");
+    assert_eq!(parsed.campaign, "onboarding");
+}
+
+#[test]
 fn plans_round_trip_through_the_serde_types() {
     let out = built(&root().join(FIXTURE));
     for (file, json) in plans(out.path()) {
@@ -298,4 +309,138 @@ fn a_project_with_errors_writes_nothing() {
     let out = tempfile::tempdir().expect("tempdir");
     assert_eq!(build(project.path(), out.path()), 1);
     assert!(files_under(out.path()).is_empty());
+}
+
+/// Every string under a key named `key` anywhere in `value` whose sibling
+/// `op`/`kind` tag equals `tag`, e.g. the `name` of every `segment` op.
+fn tagged_names(value: &Value, tag_key: &str, tag: &str, key: &str, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            if map.get(tag_key).and_then(Value::as_str) == Some(tag) {
+                if let Some(name) = map.get(key).and_then(Value::as_str) {
+                    out.push(name.to_string());
+                }
+            }
+            for item in map.values() {
+                tagged_names(item, tag_key, tag, key, out);
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                tagged_names(item, tag_key, tag, key, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The node ids a node's edges point at.
+fn edges(node: &Value) -> Vec<Option<String>> {
+    let id = |v: &Value| v.as_str().map(str::to_string);
+    let mut out = Vec::new();
+    for key in ["next", "on_event", "on_timeout", "otherwise"] {
+        if let Some(v) = node.get(key) {
+            out.push(id(v));
+        }
+    }
+    for list in ["cases", "variants"] {
+        for item in node
+            .get(list)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            out.push(id(&item["next"]));
+        }
+    }
+    out
+}
+
+#[test]
+fn plans_are_self_contained_graphs() {
+    for project in [EXAMPLE, FIXTURE] {
+        let out = built(&root().join(project));
+        for (file, json) in plans(out.path()) {
+            let plan: Value = serde_json::from_str(&json).expect("plan is JSON");
+            let nodes = plan["nodes"].as_object().expect("nodes");
+
+            // Every edge leads to a node or ends the journey, and every
+            // node is reachable from the entry.
+            let mut reached = std::collections::BTreeSet::new();
+            let mut todo: Vec<String> = plan["entry"]
+                .as_str()
+                .map(str::to_string)
+                .into_iter()
+                .collect();
+            while let Some(id) = todo.pop() {
+                let node = nodes
+                    .get(&id)
+                    .unwrap_or_else(|| panic!("{project}/{file}: edge to missing node {id}"));
+                assert!(
+                    node["line"].as_u64().is_some_and(|l| l > 0),
+                    "{id} has no line"
+                );
+                if reached.insert(id.clone()) {
+                    todo.extend(edges(node).into_iter().flatten());
+                }
+            }
+            let all: std::collections::BTreeSet<String> = nodes.keys().cloned().collect();
+            assert_eq!(reached, all, "{project}/{file}: unreachable nodes");
+
+            // Every name a plan uses is defined in the plan.
+            let defined = |table: &str| -> Vec<String> {
+                plan[table]
+                    .as_array()
+                    .expect("table")
+                    .iter()
+                    .map(|e| e["name"].as_str().expect("name").to_string())
+                    .collect()
+            };
+            let (segments, scores) = (defined("segments"), defined("scores"));
+            let mut used = Vec::new();
+            tagged_names(&plan, "op", "segment", "name", &mut used);
+            if let Some(s) = plan["trigger"]["segment"].as_str() {
+                used.push(s.to_string());
+            }
+            for name in used {
+                assert!(
+                    segments.contains(&name),
+                    "{project}/{file}: segment {name} missing"
+                );
+            }
+            let mut used = Vec::new();
+            tagged_names(&plan, "op", "score", "name", &mut used);
+            for name in used {
+                assert!(
+                    scores.contains(&name),
+                    "{project}/{file}: score {name} missing"
+                );
+            }
+            let mut sent = Vec::new();
+            tagged_names(&plan["nodes"], "kind", "send", "message", &mut sent);
+            for name in &sent {
+                let message = &plan["messages"][name];
+                for locale in plan["locales"].as_array().expect("locales") {
+                    let locale = locale.as_str().expect("a tag");
+                    assert!(
+                        message["locales"][locale]["fields"].is_object(),
+                        "{project}/{file}: {name} lacks {locale}"
+                    );
+                }
+            }
+            assert_eq!(
+                plan["messages"].as_object().expect("messages").len(),
+                sent.iter().collect::<std::collections::BTreeSet<_>>().len(),
+                "{project}/{file}: messages the flow does not send"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_missing_project_directory_is_exit_2_and_writes_nothing() {
+    let out = tempfile::tempdir().expect("tempdir");
+    let missing = out.path().join("no_such_project");
+    assert_eq!(build(&missing, &out.path().join("out")), 2);
+    assert!(!out.path().join("out").exists());
 }

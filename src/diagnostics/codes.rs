@@ -5,9 +5,12 @@
 pub mod channels;
 pub mod flows;
 pub mod locales;
+pub mod names;
 pub mod project;
 pub mod syntax;
 pub mod templates;
+pub mod tests;
+pub mod types;
 
 /// One registered code.
 #[derive(Clone, Copy, Debug)]
@@ -30,6 +33,9 @@ pub fn all() -> Vec<CodeInfo> {
     v.extend_from_slice(channels::CODES);
     v.extend_from_slice(syntax::CODES);
     v.extend_from_slice(project::CODES);
+    v.extend_from_slice(names::CODES);
+    v.extend_from_slice(types::CODES);
+    v.extend_from_slice(tests::CODES);
     v.extend_from_slice(flows::CODES);
     v.sort_by_key(|c| c.code);
     v

@@ -323,3 +323,49 @@ fn steps_after_exit_are_left_out() {
     assert_eq!(ids(&plan), vec!["exit", "send.welcome"]);
     assert!(!plan.messages.contains_key("tips"));
 }
+
+#[test]
+fn an_empty_flow_has_no_entry() {
+    let plan = lower(&model(Vec::new()), &sources(), CampaignId(0));
+    assert_eq!(plan.entry, None);
+    assert!(plan.nodes.is_empty());
+    assert!(plan.messages.is_empty());
+}
+
+#[test]
+fn split_variants_take_consecutive_bucket_ranges() {
+    let variant = |name: &str, mantissa, steps| SplitVariantDef {
+        name: name.into(),
+        percent: DecimalLit { mantissa, scale: 1 },
+        steps,
+        span: span(0),
+    };
+    let flow = vec![
+        step(StepKindDef::Split {
+            name: "offer".into(),
+            variants: vec![
+                variant("a", 333, vec![send(TIPS)]),
+                variant("b", 333, Vec::new()),
+                variant("c", 334, vec![send(NUDGE)]),
+            ],
+        }),
+        send(WELCOME),
+    ];
+    let plan = lower(&model(flow), &sources(), CampaignId(0));
+    let Node::Split { variants, .. } = &plan.nodes["split.offer"] else {
+        panic!("expected a split");
+    };
+    let ranges: Vec<(u32, u32)> = variants
+        .iter()
+        .map(|v| (v.from_bucket, v.to_bucket))
+        .collect();
+    assert_eq!(ranges, vec![(0, 3330), (3330, 6660), (6660, 10_000)]);
+    assert_eq!(variants[0].percent, "33.3");
+    assert_eq!(variants[0].next.as_deref(), Some("split.offer.a.send.tips"));
+    // An empty variant goes straight on after the split.
+    assert_eq!(variants[1].next.as_deref(), Some("send.welcome"));
+    match &plan.nodes["split.offer.c.send.nudge"] {
+        Node::Send { next, .. } => assert_eq!(next.as_deref(), Some("send.welcome")),
+        other => panic!("expected a send, got {other:?}"),
+    }
+}

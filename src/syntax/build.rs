@@ -62,7 +62,23 @@ impl<'t> Builder<'t> {
         })
     }
 
-    pub fn ident(&self, p: &P<'_>) -> Ident {
+    /// A `name` (reserved keywords are reported here), or a word, currency
+    /// or other identifier-like token (taken as written).
+    pub fn ident(&mut self, p: &P<'_>) -> Ident {
+        if p.as_rule() == Rule::name && crate::syntax::errors::is_reserved(p.as_str()) {
+            let word = p.as_str();
+            self.problems.push(
+                Diagnostic::error(
+                    crate::diagnostics::codes::syntax::KEYWORD_AS_NAME,
+                    format!("`{word}` is a keyword and cannot be used as a name"),
+                    self.span(p),
+                )
+                .with_primary_label("reserved keyword")
+                .with_help(format!(
+                    "choose another name, e.g. `{word}_` or a more descriptive one"
+                )),
+            );
+        }
         Ident {
             name: p.as_str().to_string(),
             span: self.span(p),

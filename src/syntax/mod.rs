@@ -33,6 +33,34 @@ pub use prescan::MAX_NESTING;
 /// error (parsing stops there), or every bad literal (bad escapes, hour 25)
 /// when the structure itself parsed.
 pub fn parse_file(file: &SourceFile) -> Result<ast::SourceFileAst, Vec<Diagnostic>> {
+    // pest and the builders recurse once per nesting level; the prescan
+    // bounds the depth, and a thread with a roomy stack makes that bound
+    // safe whatever stack the caller runs on (test threads get 2 MiB).
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("campaignc-parse".into())
+            .stack_size(PARSER_STACK_BYTES)
+            .spawn_scoped(scope, || parse_on_this_thread(file))
+            .map_err(|e| vec![thread_failed(file, &e.to_string())])?
+            .join()
+            .unwrap_or_else(|_| Err(vec![thread_failed(file, "the parser thread panicked")]))
+    })
+}
+
+/// Stack for the parser thread. Only the pages actually touched are
+/// committed, so a generous reservation costs nothing on small files.
+const PARSER_STACK_BYTES: usize = 256 * 1024 * 1024;
+
+fn thread_failed(file: &SourceFile, why: &str) -> Diagnostic {
+    Diagnostic::error(
+        crate::diagnostics::codes::syntax::UNEXPECTED,
+        format!("could not parse {}: {why}", file.path),
+        crate::source::Span::new(file.id, 0, 0),
+    )
+    .with_help("this is a bug in campaignc; please report it with this file")
+}
+
+fn parse_on_this_thread(file: &SourceFile) -> Result<ast::SourceFileAst, Vec<Diagnostic>> {
     let text = file.text.as_str();
     prescan::prescan(file.id, text).map_err(|d| vec![d])?;
     let mut pairs = parser::CampParser::parse(parser::Rule::file, text)

@@ -36,8 +36,8 @@ pub fn check_fixture(dir: &str) -> (Vec<Diagnostic>, SourceMap) {
 }
 
 /// The human rendering without colour at a fixed width, with file paths
-/// made relative to the fixture directory so snapshots do not depend on
-/// where the repository is checked out.
+/// made relative to the repository so snapshots do not depend on where it
+/// is checked out.
 pub fn render_plain(diags: &[Diagnostic], sources: &SourceMap) -> String {
     let text = human(
         diags,
@@ -47,7 +47,7 @@ pub fn render_plain(diags: &[Diagnostic], sources: &SourceMap) -> String {
             width: 100,
         },
     );
-    let root = format!("{}/", fixture_path("").display());
+    let root = format!("{}/", env!("CARGO_MANIFEST_DIR"));
     text.replace(&root, "")
 }
 
@@ -68,4 +68,17 @@ pub fn summary(diags: &[Diagnostic], sources: &SourceMap) -> String {
         })
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// Parses and checks a project given as `(path, text)` pairs, in the
+/// order given (the order becomes the file ids).
+pub fn check_texts(files: &[(&str, &str)]) -> (Vec<Diagnostic>, SourceMap, Model) {
+    let mut sources = SourceMap::new();
+    for (path, text) in files {
+        sources.add(*path, Path::new(path), text.to_string());
+    }
+    let mut problems = Problems::new();
+    let files = campaignc::syntax::parse_project(&sources, &mut problems);
+    let model = campaignc::check::check(&files, &mut problems);
+    (problems.into_sorted(), sources, model)
 }

@@ -210,7 +210,10 @@ fn campaign(
         flow,
         span: c.span,
         trigger_span,
-        setting_spans: seen.iter().copied().collect(),
+        setting_spans: seen
+            .iter()
+            .map(|(key, span)| (if *key == "exit when" { "exit" } else { *key }, *span))
+            .collect(),
     }
 }
 
@@ -487,7 +490,7 @@ impl FlowCx<'_, '_, '_> {
                     let help = if t.ty.is_optional() && !aty.is_optional() {
                         format!("the value may be unset, but `{}` is required; give it a value that is always set", attr.name)
                     } else {
-                        format!("`set {}` needs a `{at}` value", attr.name)
+                        format!("`set {}` needs {} value", attr.name, types::a(&at))
                     };
                     self.typer.problems_mut().push(
                         Diagnostic::error(
@@ -500,7 +503,10 @@ impl FlowCx<'_, '_, '_> {
                         )
                         .with_primary_label(format!("this is `{vt}`"))
                         .with_label(
-                            env.schema.attrs[id as usize].span,
+                            env.decls
+                                .attrs
+                                .get(&attr.name)
+                                .map_or(attr.span, |a| a.name.span),
                             format!("`{}` is declared `{at}` here", attr.name),
                         )
                         .with_help(help),

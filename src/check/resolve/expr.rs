@@ -158,7 +158,7 @@ impl<'e, 'p> Typer<'e, 'p> {
             }
             ExprKind::Compare { op, lhs, rhs } => {
                 let (l, r) = self.operands(lhs, rhs, scope);
-                self.check_comparison(*op, &l, &r, span);
+                self.check_comparison(*op, &l, &r);
                 bool_expr(
                     TExprKind::Compare {
                         op: *op,
@@ -336,10 +336,10 @@ impl<'e, 'p> Typer<'e, 'p> {
         }
     }
 
-    fn check_comparison(&mut self, op: ast::CompareOp, l: &TExpr, r: &TExpr, span: Span) {
+    fn check_comparison(&mut self, op: ast::CompareOp, l: &TExpr, r: &TExpr) {
         use ast::CompareOp::*;
         if !types::comparable(&l.ty, &r.ty) {
-            self.mismatch(l, r, span, "compare");
+            self.mismatch(l, r, "compare");
             return;
         }
         if matches!(op, Lt | Le | Gt | Ge) {
@@ -358,7 +358,7 @@ impl<'e, 'p> Typer<'e, 'p> {
     }
 
     /// Reports two operands that do not go together (comparison or arithmetic).
-    fn mismatch(&mut self, l: &TExpr, r: &TExpr, span: Span, verb: &str) {
+    fn mismatch(&mut self, l: &TExpr, r: &TExpr, verb: &str) {
         let (lt, rt) = (
             self.ty_name(l.ty.strip_optional()),
             self.ty_name(r.ty.strip_optional()),
@@ -384,9 +384,9 @@ impl<'e, 'p> Typer<'e, 'p> {
             ),
         };
         self.problems.push(
-            Diagnostic::error(code, format!("cannot {verb} `{lt}` with `{rt}`"), span)
+            Diagnostic::error(code, format!("cannot {verb} `{lt}` with `{rt}`"), r.span)
+                .with_primary_label(format!("this is `{rt}`"))
                 .with_label(l.span, format!("this is `{lt}`"))
-                .with_label(r.span, format!("this is `{rt}`"))
                 .with_help(help),
         );
     }
@@ -426,7 +426,7 @@ impl<'e, 'p> Typer<'e, 'p> {
                     )
                     .with_primary_label(format!("this is `{it}`"))
                     .with_label(l.span, format!("this is `{lt}`"))
-                    .with_help(format!("every item of the list must be a `{lt}`")),
+                    .with_help(format!("every item of the list must be {}", types::a(&lt))),
                 );
             }
             typed.push(t);
@@ -568,9 +568,9 @@ impl<'e, 'p> Typer<'e, 'p> {
                     format!("cannot {verb} `{rt}` from `{lt}`")
                 };
                 self.problems.push(
-                    Diagnostic::error(code, message, span)
+                    Diagnostic::error(code, message, r.span)
+                        .with_primary_label(format!("this is `{rt}`"))
                         .with_label(l.span, format!("this is `{lt}`"))
-                        .with_label(r.span, format!("this is `{rt}`"))
                         .with_help(help),
                 );
                 Type::Error
@@ -668,7 +668,7 @@ impl<'e, 'p> Typer<'e, 'p> {
                 self.problems.push(
                     Diagnostic::error("E0309", format!("{what} cannot be used in a condition"), span)
                         .with_primary_label("not usable here")
-                        .with_help("conditions use numbers, money, text, durations, dates and instants such as `2026-11-22T09:00:00Z`"),
+                        .with_help("compare with a number, money, text, a duration, a date or an instant (with `Z` or an offset)"),
                 );
                 return error_expr(span);
             }
@@ -687,7 +687,9 @@ impl<'e, 'p> Typer<'e, 'p> {
         expected: Option<&Type>,
         span: Span,
     ) -> TExpr {
-        let first = &idents[0];
+        let Some(first) = idents.first() else {
+            return error_expr(span);
+        };
         if idents.len() >= 2 && first.name == "customer" {
             return self.customer_path(&idents[1..], span);
         }
@@ -743,6 +745,8 @@ impl<'e, 'p> Typer<'e, 'p> {
     /// locale tag. `None` when the other operand gives it none.
     fn word(&mut self, w: &Ident, expected: Option<&Type>) -> Option<TExpr> {
         match expected?.strip_optional() {
+            // The other side already had an error: say nothing more.
+            Type::Error => Some(error_expr(w.span)),
             Type::Enum(variants) => {
                 if !variants.contains(&w.name) {
                     let list = variants

@@ -56,7 +56,11 @@ fn persona(env: &Env, name: &str, p: &ast::Persona, problems: &mut Problems) -> 
         .schema
         .attrs
         .iter()
-        .filter(|a| !a.ty.is_optional() && !given.iter().any(|(n, _)| *n == a.name))
+        .filter(|a| {
+            !a.ty.is_optional()
+                && a.ty != crate::check::model::Type::Error
+                && !given.iter().any(|(n, _)| *n == a.name)
+        })
         .map(|a| a.name.as_str())
         .collect();
     if !missing.is_empty() {

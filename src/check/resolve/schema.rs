@@ -52,9 +52,10 @@ pub(super) fn defaults(decls: &Decls, problems: &mut Problems) -> Defaults {
         };
         let name = field.name.name.as_str();
         if !DEFAULTS_FIELDS.contains(&name) {
-            problems.push(report::unknown(
+            problems.push(report::unknown_msg(
                 "E0218",
-                "setting in `defaults`",
+                format!("`defaults` has no setting `{name}`"),
+                "unknown setting".into(),
                 name,
                 field.name.span,
                 DEFAULTS_FIELDS.iter().copied(),

@@ -323,7 +323,10 @@ fn expected_message(
                 message.span,
             )
             .with_primary_label("never sent by this campaign")
-            .with_label(c.span, format!("campaign `{}` declared here", c.name));
+            .with_label(
+                decls.campaigns.get(&c.name).map_or(c.span, |d| d.name.span),
+                format!("campaign `{}` declared here", c.name),
+            );
             d = match super::suggest::did_you_mean(&message.name, sent_names.iter().copied()) {
                 Some(h) => d.with_help(h),
                 None if sent_names.is_empty() => {

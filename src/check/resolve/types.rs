@@ -117,6 +117,26 @@ pub fn type_name(ty: &Type, schema: &Schema) -> String {
     }
 }
 
+/// Displays a type as written in source; `Display` needs the schema for
+/// record names: `format!("{}", ShowType(&ty, &model.schema))`.
+pub struct ShowType<'a>(pub &'a Type, pub &'a Schema);
+
+impl std::fmt::Display for ShowType<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&type_name(self.0, self.1))
+    }
+}
+
+/// "a `x`" or "an `x`", for messages.
+pub fn a(ty: &str) -> String {
+    let article = if ty.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} `{ty}`")
+}
+
 /// Text-like types: a string literal fits any of them, and they compare
 /// with each other.
 pub fn is_text(ty: &Type) -> bool {

@@ -3,7 +3,7 @@
 
 use super::expr::{duration, unknown_property};
 use super::report;
-use super::types::type_name;
+use super::types::{a, type_name};
 use crate::check::model::{FieldDef, Schema, Type, Value};
 use crate::diagnostics::{Diagnostic, Problems};
 use crate::source::Span;
@@ -37,6 +37,15 @@ fn describe(v: &ValueKind) -> &'static str {
 
 /// An example of a value of a type, for help lines.
 fn example(ty: &Type, schema: &Schema) -> String {
+    example_at(ty, schema, 0)
+}
+
+/// Record types may contain themselves (`next: node?`): stop after a few
+/// levels.
+fn example_at(ty: &Type, schema: &Schema, depth: usize) -> String {
+    if depth > 3 {
+        return "…".into();
+    }
     match ty.strip_optional() {
         Type::Bool => "true".into(),
         Type::Int => "42".into(),
@@ -52,13 +61,13 @@ fn example(ty: &Type, schema: &Schema) -> String {
         Type::Date => "2026-11-02".into(),
         Type::Duration => "2d".into(),
         Type::Enum(vs) => vs.first().cloned().unwrap_or_default(),
-        Type::List(t) => format!("[{}]", example(t, schema)),
+        Type::List(t) => format!("[{}]", example_at(t, schema, depth + 1)),
         Type::Record(id) => match schema.records.get(id.index()) {
             Some(r) => {
                 let fields: Vec<String> = r
                     .fields
                     .iter()
-                    .map(|f| format!("{} {}", f.name, example(&f.ty, schema)))
+                    .map(|f| format!("{} {}", f.name, example_at(&f.ty, schema, depth + 1)))
                     .collect();
                 format!("{{ {} }}", fields.join(", "))
             }
@@ -75,12 +84,13 @@ impl ValueChecker<'_, '_> {
         self.problems.push(
             Diagnostic::error(
                 "E0801",
-                format!("{what} must be a `{expected}`, but this is {found}"),
+                format!("{what} must be {}, but this is {found}", a(&expected)),
                 v.span,
             )
             .with_primary_label(format!("expected `{expected}`"))
             .with_help(format!(
-                "write a `{expected}`, e.g. `{}`",
+                "write {}, e.g. `{}`",
+                a(&expected),
                 example(ty, self.schema)
             )),
         );
@@ -237,7 +247,7 @@ impl ValueChecker<'_, '_> {
         let missing: Vec<&str> = defs
             .iter()
             .zip(&given)
-            .filter(|(d, g)| g.is_none() && !d.ty.is_optional())
+            .filter(|(d, g)| g.is_none() && !d.ty.is_optional() && d.ty != Type::Error)
             .map(|(d, _)| d.name.as_str())
             .collect();
         if !missing.is_empty() {
