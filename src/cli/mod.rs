@@ -12,6 +12,8 @@ mod explain;
 mod output;
 mod preview;
 mod report;
+mod simulate;
+mod test;
 
 use std::ffi::OsString;
 use std::process::ExitCode;
@@ -61,6 +63,10 @@ enum Command {
     Preview(preview::Args),
     /// Print the lifecycle coverage report: stages × channels, and the gaps.
     Coverage(coverage::Args),
+    /// Run every test block on the reference simulator.
+    Test(test::Args),
+    /// Print one customer's journey through a campaign as a timeline.
+    Simulate(simulate::Args),
 }
 
 /// Runs the command line given by the process arguments.
@@ -91,6 +97,8 @@ where
         Command::Explain(args) => explain::run(args),
         Command::Preview(args) => preview::run(args),
         Command::Coverage(args) => coverage::run(args),
+        Command::Test(args) => test::run(args),
+        Command::Simulate(args) => simulate::run(args),
     };
     exit.into()
 }

@@ -48,10 +48,19 @@ pub struct Forced {
 }
 
 /// How a simulation runs.
+///
+/// The run stops when nothing is left to happen: every input is consumed,
+/// no journey is running and the clock has passed `until`. Before `until`,
+/// schedules fire and segment memberships are re-checked; after it, only
+/// a running journey is followed to its end. A recurring trigger that has
+/// not fired yet fires once even after `until`, so a customer with no
+/// inputs still meets the first sweep. `horizon` is the hard limit.
 #[derive(Clone, Debug)]
 pub struct Options {
     /// When the virtual clock starts (schedules count from here).
     pub start: Timestamp,
+    /// Until when the run looks for new entries.
+    pub until: Timestamp,
     /// When it stops at the latest.
     pub horizon: Timestamp,
     pub forced: Forced,
@@ -129,8 +138,10 @@ pub(super) struct Sim<'a> {
     pub cap: Option<Cap>,
     schedule: Option<Schedule>,
     next_firing: Option<Zoned>,
+    /// Whether the schedule fired at least once.
+    fired: bool,
     /// For `enters SEGMENT`: membership at the last check.
-    member: bool,
+    pub member: bool,
     next_check: Option<Zoned>,
 }
 
@@ -188,6 +199,7 @@ impl<'a> Sim<'a> {
             cap,
             schedule,
             next_firing,
+            fired: false,
             member: false,
             next_check: None,
         };
@@ -232,6 +244,11 @@ impl<'a> Sim<'a> {
             if at > self.options.horizon && which != 0 {
                 break;
             }
+            let idle = next_input >= inputs.len() && self.journey.is_none();
+            let first_firing = which == 2 && !self.fired;
+            if idle && at > self.options.until && !first_firing {
+                break;
+            }
             let now = self.customer.zoned(at);
             match which {
                 0 => {
@@ -240,6 +257,7 @@ impl<'a> Sim<'a> {
                 }
                 1 => self.on_timer(&now),
                 2 => {
+                    self.fired = true;
                     self.next_firing = self.schedule.and_then(|s| s.next_after(&now).ok());
                     self.try_enter(&now, None, true);
                 }
@@ -419,7 +437,7 @@ impl<'a> Sim<'a> {
         }
     }
 
-    fn in_segment(&self, segment: &str, now: &Zoned) -> bool {
+    pub(super) fn in_segment(&self, segment: &str, now: &Zoned) -> bool {
         let expr = crate::plan::format::Expr::Segment {
             name: segment.to_string(),
         };

@@ -127,6 +127,7 @@ fn run_with(
         .timestamp();
     let options = Options {
         start: start.timestamp(),
+        until: horizon,
         horizon,
         forced,
     };
@@ -369,9 +370,7 @@ fn branch_takes_the_first_true_condition_else_otherwise() {
     assert!(sent_at(&with, "bye").is_empty());
     let without = run(&p, "UTC", &start, vec![event(&start, "signed_up")]);
     assert_eq!(sent_at(&without, "bye"), ["11-03 10:00"]);
-    assert!(lines(&without)
-        .iter()
-        .any(|l| l.ends_with("took branch else")));
+    assert!(lines(&without).iter().any(|l| l.ends_with("branch: else")));
 }
 
 fn split_plan() -> Plan {
@@ -678,6 +677,7 @@ fn trigger_every_day_fires_on_schedule() {
     let horizon = at("2026-11-05T10:00", "Asia/Shanghai");
     let options = Options {
         start: start.timestamp(),
+        until: horizon.timestamp(),
         horizon: horizon.timestamp(),
         forced: Forced::default(),
     };

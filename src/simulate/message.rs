@@ -12,7 +12,7 @@
 use super::journey::Sim;
 use super::timeline::{Happening, RenderedField};
 use super::value::Val;
-use crate::plan::format::Node;
+use crate::plan::format::{Channel, Node};
 use crate::render::{value as rv, Escape, RenderOptions};
 use jiff::Zoned;
 use serde_json::{Map, Value};
@@ -93,7 +93,7 @@ impl Sim<'_> {
         let mut fields = Vec::new();
         for name in names {
             let template = &content.fields[name];
-            let escape = if *channel == crate::plan::format::Channel::Webhook && name == "body" {
+            let escape = if *channel == Channel::Webhook && name == "body" {
                 Escape::Json
             } else {
                 Escape::None
@@ -112,11 +112,7 @@ impl Sim<'_> {
         }
         Happening::Sent {
             message: message.clone(),
-            // The plan's channel by its serialized name (`in_app`).
-            channel: serde_json::to_value(channel)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default(),
+            channel: channel_name(*channel).to_string(),
             locale: locale.clone(),
             fields,
         }
@@ -151,6 +147,17 @@ impl Sim<'_> {
             }
         }
         data
+    }
+}
+
+/// The channel as written in source (`in_app`).
+pub fn channel_name(channel: Channel) -> &'static str {
+    match channel {
+        Channel::Email => "email",
+        Channel::Sms => "sms",
+        Channel::Push => "push",
+        Channel::InApp => "in_app",
+        Channel::Webhook => "webhook",
     }
 }
 

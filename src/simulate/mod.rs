@@ -13,6 +13,7 @@ pub mod clock;
 pub mod customer;
 pub mod eval;
 pub mod expect;
+pub mod input;
 pub mod journey;
 mod message;
 pub mod policy;
@@ -23,6 +24,10 @@ pub mod value;
 
 #[cfg(test)]
 mod clock_tests;
+#[cfg(test)]
+mod eval_tests;
+#[cfg(test)]
+mod input_tests;
 #[cfg(test)]
 mod journey_tests;
 #[cfg(test)]

@@ -5,9 +5,16 @@
 //! format), builds the customer from the persona (its id is the persona's
 //! name, which is what holdout and split hashing see), schedules the `at`
 //! actions as offsets from `start` in the persona's time zone, fixes the
-//! variant if the test does, runs until nothing is left to happen (at most
-//! [`HORIZON_DAYS`] days after `start`, or the last action), and checks
-//! every expectation. All expectations are checked even after one fails.
+//! variant if the test does, runs until nothing is left to happen, and
+//! checks every expectation. All expectations are checked even after one
+//! fails.
+//!
+//! "Nothing left to happen": the run looks for new entries (triggers,
+//! schedules, segment changes) until the last action or the last time an
+//! expectation names (`at T`, `by T`), whichever is later, then follows a
+//! running journey to its end; never more than [`HORIZON_DAYS`] days after
+//! `start`. So a weekly sweep with `reentry after 90d` is not re-run for a
+//! year unless the test asks about that time.
 
 use super::clock::{self, CalDuration};
 use super::customer::Customer;
@@ -15,7 +22,7 @@ use super::expect;
 use super::journey::{simulate, Forced, Input, InputKind, Options};
 use super::timeline::Timeline;
 use super::value::Val;
-use crate::check::model::{Model, TestActionKind, TestDef, VariantDef};
+use crate::check::model::{ExpectKind, Model, TestActionKind, TestDef, TimeBoundDef, VariantDef};
 use crate::plan::format::Plan;
 use crate::render::Renderer;
 use crate::source::{SourceMap, Span};
@@ -100,11 +107,7 @@ pub fn run_test(
         .map(|(id, v)| (model.attr(*id).name.clone(), Val::from(v)))
         .collect();
     let customer = Customer::new(persona.name.clone(), attrs, &plan.customer);
-    let time_zone = customer
-        .time_zone
-        .iana_name()
-        .unwrap_or("UTC")
-        .to_string();
+    let time_zone = customer.time_zone.iana_name().unwrap_or("UTC").to_string();
     let campaign = model.campaign(test.campaign).name.clone();
     let mut report = TestReport {
         name: test.name.clone(),
@@ -146,10 +149,15 @@ pub fn run_test(
     let horizon = clock::add(&start, CalDuration::new(HORIZON_DAYS, 0))
         .map(|z| z.timestamp())
         .unwrap_or(jiff::Timestamp::MAX);
-    let last_input = inputs.iter().map(|i| i.at).max().unwrap_or(horizon);
+    let until = inputs
+        .iter()
+        .map(|i| i.at)
+        .chain(expectation_times(test, &start))
+        .fold(start.timestamp(), |a, b| a.max(b));
     let options = Options {
         start: start.timestamp(),
-        horizon: horizon.max(last_input),
+        until,
+        horizon: horizon.max(until),
         forced: forced(test.variant.as_ref()),
     };
     let sim = simulate(plan, customer, inputs, &options, renderer);
@@ -164,6 +172,26 @@ pub fn run_test(
     }
     report.timeline = sim.timeline;
     report
+}
+
+/// The instants the expectations name (`at T`, `by T`): the run looks for
+/// entries at least until the last of them.
+fn expectation_times<'t>(
+    test: &'t TestDef,
+    start: &'t jiff::Zoned,
+) -> impl Iterator<Item = jiff::Timestamp> + 't {
+    test.expectations.iter().filter_map(move |e| {
+        let bound = match &e.kind {
+            ExpectKind::Sent { when, .. }
+            | ExpectKind::Converted { when }
+            | ExpectKind::Exited { when } => (*when)?,
+            _ => return None,
+        };
+        let (TimeBoundDef::At(d) | TimeBoundDef::By(d)) = bound;
+        clock::add(start, CalDuration::from(d))
+            .ok()
+            .map(|z| z.timestamp())
+    })
 }
 
 fn forced(variant: Option<&VariantDef>) -> Forced {
@@ -192,9 +220,36 @@ fn snippet(sources: &SourceMap, span: Span) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Runs one test with its campaign's plan from `plans` (by campaign name);
+/// a test whose campaign has no plan fails saying so.
+pub fn run_one(
+    model: &Model,
+    sources: &SourceMap,
+    test: &TestDef,
+    plans: &BTreeMap<String, Plan>,
+    renderer: &Renderer,
+) -> TestReport {
+    let campaign = &model.campaign(test.campaign).name;
+    match plans.get(campaign) {
+        Some(plan) => run_test(model, sources, test, plan, renderer),
+        None => TestReport {
+            name: test.name.clone(),
+            location: location(sources, test.span),
+            campaign: campaign.clone(),
+            persona: model.persona(test.persona).name.clone(),
+            failures: vec![Failure {
+                location: location(sources, test.span),
+                expectation: format!("campaign {campaign}"),
+                found: "the campaign has no plan".into(),
+            }],
+            timeline: Timeline::default(),
+            time_zone: "UTC".into(),
+        },
+    }
+}
+
 /// Runs every test whose name contains `filter` (all when `None`), in the
-/// model's order (sorted by name). `plans` holds each campaign's plan by
-/// campaign name; a test whose campaign has none fails saying so.
+/// model's order (sorted by name).
 pub fn run_all(
     model: &Model,
     sources: &SourceMap,
@@ -206,24 +261,6 @@ pub fn run_all(
         .tests
         .iter()
         .filter(|t| filter.is_none_or(|f| t.name.contains(f)))
-        .map(|t| {
-            let campaign = &model.campaign(t.campaign).name;
-            match plans.get(campaign) {
-                Some(plan) => run_test(model, sources, t, plan, renderer),
-                None => TestReport {
-                    name: t.name.clone(),
-                    location: location(sources, t.span),
-                    campaign: campaign.clone(),
-                    persona: model.persona(t.persona).name.clone(),
-                    failures: vec![Failure {
-                        location: location(sources, t.span),
-                        expectation: format!("campaign {campaign}"),
-                        found: "the campaign has no plan".into(),
-                    }],
-                    timeline: Timeline::default(),
-                    time_zone: "UTC".into(),
-                },
-            }
-        })
+        .map(|t| run_one(model, sources, t, plans, renderer))
         .collect()
 }

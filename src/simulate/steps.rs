@@ -130,11 +130,15 @@ impl Sim<'_> {
                 let taken = cases.iter().position(|c| scope.holds(&c.when));
                 let (label, next) = match taken {
                     Some(i) => (
-                        format!("condition {} of {} holds", i + 1, cases.len()),
+                        if cases.len() == 1 {
+                            "the condition holds".to_string()
+                        } else {
+                            format!("condition {} holds", i + 1)
+                        },
                         cases[i].next.clone(),
                     ),
                     None if otherwise.is_some() => ("else".to_string(), otherwise.clone()),
-                    None => ("no condition holds (no else)".to_string(), None),
+                    None => ("no condition holds and there is no else".to_string(), None),
                 };
                 self.timeline
                     .push(now, Some(id), Happening::Branch { taken: label });
@@ -189,6 +193,10 @@ impl Sim<'_> {
                     },
                 );
                 self.customer.set_attr(attribute, v);
+                if let crate::plan::format::Trigger::Enters { segment } = &self.plan.trigger {
+                    // The journey's own change is not a new entry later.
+                    self.member = self.in_segment(segment, now);
+                }
                 Step::Next(next.clone())
             }
             Node::Exit { line } => {
@@ -196,7 +204,7 @@ impl Sim<'_> {
                     now,
                     Some(id),
                     Outcome::Exited,
-                    format!("exit step (line {line})"),
+                    format!("the exit step on line {line}"),
                 );
                 Step::Stop
             }

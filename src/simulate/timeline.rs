@@ -171,23 +171,33 @@ impl Timeline {
         })
     }
 
-    /// Plain text: one line per entry, local time first.
+    /// Plain text: one line per entry (local time, UTC, what happened,
+    /// `[node]`), each sent message's rendered fields indented below it.
     pub fn to_text(&self) -> String {
         let mut out = String::new();
         for e in &self.entries {
-            let node = e.node.as_deref().unwrap_or("-");
             out.push_str(&format!(
-                "{}  {}  {:<14} {}\n",
+                "{}  {}  {}",
                 clock::format_local(&e.at),
                 clock::format_utc(&e.at),
-                node,
                 describe(&e.what)
             ));
+            if let Some(node) = &e.node {
+                out.push_str(&format!("  [{node}]"));
+            }
+            out.push('\n');
             if let Happening::Sent { fields, .. } = &e.what {
+                let width = fields.iter().map(|f| f.name.len()).max().unwrap_or(0);
                 for f in fields {
                     for (i, line) in f.text.lines().enumerate() {
-                        let label = if i == 0 { f.name.as_str() } else { "" };
-                        out.push_str(&format!("{:>60}{label:<10} {line}\n", ""));
+                        let label = if i == 0 {
+                            format!("{}:", f.name)
+                        } else {
+                            String::new()
+                        };
+                        let text = format!("      {label:<w$} {line}", w = width + 1);
+                        out.push_str(text.trim_end());
+                        out.push('\n');
                     }
                 }
             }
@@ -236,7 +246,7 @@ pub fn describe(what: &Happening) -> String {
         }
         Happening::Received { event } => format!("received {event}"),
         Happening::TimedOut { event } => format!("timed out waiting for {event}"),
-        Happening::Branch { taken } => format!("took branch {taken}"),
+        Happening::Branch { taken } => format!("branch: {taken}"),
         Happening::Variant { split, variant } => format!("split {split}: variant {variant}"),
         Happening::Set { attr, value } => format!("set {attr} = {value}"),
         Happening::Ended { outcome, why } => format!("{} ({why})", outcome.as_str()),

@@ -28,6 +28,9 @@ use super::sentences::{clause, duration, words, Form};
 /// How far the preview simulates at most.
 const HORIZON_DAYS: i64 = 400;
 
+/// How long after the start the preview waits for the customer to enter.
+const ENTRY_WINDOW_DAYS: i64 = 62;
+
 /// The event the preview uses to start campaigns whose trigger is not an
 /// event or a schedule (`enters`, `changed`): entering is what matters.
 const ENTRY_EVENT: &str = "__preview_entry";
@@ -105,7 +108,9 @@ pub fn main_path(
     let split = first_split(&plan);
     let options = Options {
         start: start.timestamp(),
-        horizon: horizon(&start),
+        // Long enough for a monthly schedule's first firing.
+        until: after_days(&start, ENTRY_WINDOW_DAYS),
+        horizon: after_days(&start, HORIZON_DAYS),
         forced: Forced {
             held_out: Some(false),
             split: split.clone(),
@@ -157,9 +162,9 @@ pub fn main_path(
     MainPath { setup, lines }
 }
 
-fn horizon(start: &Zoned) -> Timestamp {
+fn after_days(start: &Zoned, days: i64) -> Timestamp {
     start
-        .checked_add(jiff::Span::new().days(HORIZON_DAYS))
+        .checked_add(jiff::Span::new().days(days))
         .map(|z| z.timestamp())
         .unwrap_or(Timestamp::MAX)
 }

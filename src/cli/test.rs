@@ -1,0 +1,102 @@
+//! `campaignc test [DIR] [--filter TEXT]`: run every `test` block on the
+//! reference simulator.
+//!
+//! Every test runs, even after one fails. Each result is one line
+//! (`ok` / `FAIL`); the failures follow with their expectation, what
+//! happened instead and the customer's whole timeline; the last line is
+//! exactly `N passed, M failed`. Exit 0 when all pass, 1 when one fails or
+//! the project has errors (printed as diagnostics), 2 when the project
+//! cannot be read.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use super::report::{report, DiagnosticArgs};
+use super::{output, Exit};
+use crate::diagnostics::Severity;
+use crate::plan::lower_all;
+use crate::render::Renderer;
+use crate::simulate::runner::{run_one, TestReport};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The project directory: every .camp file under it, recursively.
+    #[arg(default_value = "campaigns")]
+    pub dir: PathBuf,
+    /// Run only the tests whose name contains TEXT.
+    #[arg(long, value_name = "TEXT")]
+    pub filter: Option<String>,
+    #[command(flatten)]
+    pub diagnostics: DiagnosticArgs,
+}
+
+pub fn run(args: &Args) -> Exit {
+    let compilation = match crate::compile(&args.dir) {
+        Ok(compilation) => compilation,
+        Err(err) => {
+            output::fatal(err);
+            return Exit::Usage;
+        }
+    };
+    let problems = compilation.problems.into_sorted();
+    if problems.iter().any(|d| d.severity == Severity::Error) {
+        report(&problems, &compilation.sources, &args.diagnostics);
+        return Exit::Problems;
+    }
+    let model = &compilation.model;
+    let plans: BTreeMap<String, _> = lower_all(model, &compilation.sources)
+        .into_iter()
+        .map(|p| (p.campaign.clone(), p))
+        .collect();
+    let tests: Vec<_> = model
+        .tests
+        .iter()
+        .filter(|t| args.filter.as_deref().is_none_or(|f| t.name.contains(f)))
+        .collect();
+    let progress = indicatif::ProgressBar::with_draw_target(
+        Some(tests.len() as u64),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
+    let renderer = Renderer::new();
+    let reports: Vec<TestReport> = tests
+        .par_iter()
+        .map(|t| {
+            let r = run_one(model, &compilation.sources, t, &plans, &renderer);
+            progress.inc(1);
+            r
+        })
+        .collect();
+    progress.finish_and_clear();
+    output::stdout(&summary(&reports));
+    if reports.iter().all(TestReport::passed) {
+        Exit::Clean
+    } else {
+        Exit::Problems
+    }
+}
+
+/// The whole report: one line per test, then the failures, then the
+/// count line.
+pub fn summary(reports: &[TestReport]) -> String {
+    let mut out = String::new();
+    for r in reports {
+        let status = if r.passed() { "ok  " } else { "FAIL" };
+        out.push_str(&format!("{status} {} ({})\n", r.name, r.location));
+    }
+    let failed: Vec<&TestReport> = reports.iter().filter(|r| !r.passed()).collect();
+    if !failed.is_empty() {
+        out.push_str("\nfailures:\n\n");
+        for r in &failed {
+            out.push_str(&r.failure_text());
+            out.push('\n');
+        }
+    }
+    out.push_str(&format!(
+        "{} passed, {} failed\n",
+        reports.len() - failed.len(),
+        failed.len()
+    ));
+    out
+}

@@ -1,0 +1,248 @@
+//! Expression evaluation: event windows (and their edges), unset values,
+//! arithmetic on times and money, segments and scores from the plan.
+
+use super::customer::{Customer, PastEvent};
+use super::eval::{literal, parse_num, Scope};
+use super::value::{Num, Val};
+use crate::plan::format::{Expr, Plan};
+use jiff::Zoned;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+
+fn plan(segments: Value, scores: Value) -> Plan {
+    serde_json::from_value(json!({
+        "format": "campaignc.plan/v1", "campaign": "demo", "stage": "retention", "doc": null,
+        "source": { "file": "demo.camp", "line": 1 },
+        "trigger": { "kind": "event", "event": "signed_up", "where": null },
+        "audience": null, "reentry": { "kind": "never" }, "goal": null, "exit": null,
+        "policies": { "send_window": null, "cap": null, "holdout": null },
+        "locales": ["en"], "default_locale": "en",
+        "customer": { "locale": { "attribute": "locale", "default": "en" },
+                      "timezone": { "attribute": "timezone", "default": "Europe/Prague" }, "channels": {} },
+        "assignment": { "algorithm": "sha256-u64be-mod-10000", "key": "", "buckets": 10000 },
+        "segments": segments, "scores": scores, "entry": null, "nodes": {}, "messages": {}, "hash": ""
+    }))
+    .expect("test plan")
+}
+
+fn expr(v: Value) -> Expr {
+    serde_json::from_value(v).expect("test expression")
+}
+
+fn at(s: &str) -> Zoned {
+    let dt: jiff::civil::DateTime = s.parse().expect("datetime");
+    dt.in_tz("Europe/Prague").expect("zone")
+}
+
+fn customer_with_orders(orders: &[(&str, &str)]) -> Customer {
+    let p = plan(json!([]), json!([]));
+    let mut c = Customer::new("c1", BTreeMap::new(), &p.customer);
+    for (when, total) in orders {
+        c.record_event(PastEvent {
+            name: "order_placed".into(),
+            at: at(when).timestamp(),
+            props: Val::Record(vec![(
+                "total".into(),
+                Val::Money {
+                    amount: parse_num(total).expect("amount"),
+                    currency: "USD".into(),
+                },
+            )]),
+        });
+    }
+    c
+}
+
+fn eval(plan: &Plan, c: &Customer, now: &Zoned, e: &Expr) -> Val {
+    let empty = BTreeMap::new();
+    Scope {
+        plan,
+        customer: c,
+        now,
+        entry: None,
+        in_scope: &empty,
+        goal_anchor: false,
+    }
+    .value(e)
+}
+
+fn count_within(days: i64) -> Expr {
+    expr(
+        json!({ "op": "count", "event": "order_placed", "where": null,
+                 "within": { "days": days, "seconds": 0 }, "since_entry": false }),
+    )
+}
+
+#[test]
+fn within_30d_includes_an_event_exactly_30_days_old() {
+    let p = plan(json!([]), json!([]));
+    let c = customer_with_orders(&[("2026-01-01T10:00", "10")]);
+    let e = count_within(30);
+    assert_eq!(
+        eval(&p, &c, &at("2026-01-31T10:00"), &e),
+        Val::Int(1),
+        "exactly 30d: inside"
+    );
+    assert_eq!(
+        eval(&p, &c, &at("2026-01-31T10:01"), &e),
+        Val::Int(0),
+        "30d1m: outside"
+    );
+}
+
+#[test]
+fn within_counts_calendar_days_across_dst() {
+    // 2026-03-01 10:00 +01:00 to 2026-03-31 10:00 +02:00 is 30 calendar
+    // days but 719 hours: still within 30d.
+    let p = plan(json!([]), json!([]));
+    let c = customer_with_orders(&[("2026-03-01T10:00", "10")]);
+    assert_eq!(
+        eval(&p, &c, &at("2026-03-31T10:00"), &count_within(30)),
+        Val::Int(1)
+    );
+}
+
+#[test]
+fn sum_adds_money_exactly_and_filters_with_where() {
+    let p = plan(json!([]), json!([]));
+    let c = customer_with_orders(&[
+        ("2026-01-01T10:00", "19.90"),
+        ("2026-01-02T10:00", "40.00"),
+        ("2026-01-03T10:00", "5.05"),
+    ]);
+    let sum = expr(
+        json!({ "op": "sum", "event": "order_placed", "property": "total", "type": "money(USD)",
+        "where": { "op": "compare", "cmp": ">=",
+                   "lhs": { "op": "event_field", "scope": "filtered", "event": "order_placed", "path": ["total"], "type": "money(USD)" },
+                   "rhs": { "op": "literal", "value": { "type": "money", "amount": "10", "currency": "USD" } } },
+        "within": null, "since_entry": false }),
+    );
+    let v = eval(&p, &c, &at("2026-02-01T10:00"), &sum);
+    assert_eq!(v.display(), "59.90 USD");
+}
+
+#[test]
+fn unset_values_make_every_comparison_false() {
+    let p = plan(json!([]), json!([]));
+    let c = customer_with_orders(&[]);
+    let now = at("2026-01-05T10:00");
+    for cmp in ["==", "!=", "<", ">="] {
+        let e = expr(json!({ "op": "compare", "cmp": cmp,
+            "lhs": { "op": "attr", "name": "first_name", "type": "string?" },
+            "rhs": { "op": "literal", "value": { "type": "string", "value": "Ana" } } }));
+        assert_eq!(eval(&p, &c, &now, &e), Val::Bool(false), "{cmp}");
+    }
+    let not_in = expr(json!({ "op": "in", "negated": true,
+        "lhs": { "op": "attr", "name": "first_name", "type": "string?" },
+        "items": [ { "op": "literal", "value": { "type": "string", "value": "Ana" } } ] }));
+    assert_eq!(eval(&p, &c, &now, &not_in), Val::Bool(false));
+    let is_not_set = expr(json!({ "op": "is_set", "negated": true,
+        "arg": { "op": "attr", "name": "first_name", "type": "string?" } }));
+    assert_eq!(eval(&p, &c, &now, &is_not_set), Val::Bool(true));
+}
+
+#[test]
+fn now_minus_days_is_calendar_arithmetic() {
+    let p = plan(json!([]), json!([]));
+    let c = customer_with_orders(&[]);
+    let e = expr(json!({ "op": "arith", "kind": "-", "lhs": { "op": "now" },
+        "rhs": { "op": "literal", "value": { "type": "duration", "days": 1, "seconds": 0 } } }));
+    let v = eval(&p, &c, &at("2026-03-30T10:00"), &e);
+    assert_eq!(v, Val::Time(at("2026-03-29T10:00").timestamp()));
+}
+
+#[test]
+fn last_is_unset_until_the_event_happens() {
+    let p = plan(json!([]), json!([]));
+    let e = expr(json!({ "op": "last", "event": "order_placed" }));
+    let none = customer_with_orders(&[]);
+    assert_eq!(eval(&p, &none, &at("2026-01-05T10:00"), &e), Val::Unset);
+    let some = customer_with_orders(&[("2026-01-01T10:00", "1"), ("2026-01-03T10:00", "1")]);
+    assert_eq!(
+        eval(&p, &some, &at("2026-01-05T10:00"), &e),
+        Val::Time(at("2026-01-03T10:00").timestamp())
+    );
+}
+
+#[test]
+fn segments_and_scores_come_from_the_plan_tables() {
+    let p = plan(
+        json!([ { "name": "engaged", "doc": null, "expr": {
+            "op": "compare", "cmp": ">=", "lhs": { "op": "score", "name": "engagement" },
+            "rhs": { "op": "literal", "value": { "type": "int", "value": 15 } } } } ]),
+        json!([ { "name": "engagement", "doc": null, "rules": [
+            { "kind": "per_event", "points": 5, "event": "order_placed", "where": null,
+              "within": { "days": 30, "seconds": 0 }, "since_entry": false, "max": 10 },
+            { "kind": "if", "points": 7, "when": { "op": "literal", "value": { "type": "bool", "value": true } } } ] } ]),
+    );
+    let c = customer_with_orders(&[
+        ("2026-01-01T10:00", "1"),
+        ("2026-01-02T10:00", "1"),
+        ("2026-01-03T10:00", "1"),
+    ]);
+    let now = at("2026-01-05T10:00");
+    // 3 orders × 5 = 15, capped at 10, plus 7.
+    assert_eq!(
+        eval(
+            &p,
+            &c,
+            &now,
+            &expr(json!({ "op": "score", "name": "engagement" }))
+        ),
+        Val::Int(17)
+    );
+    assert_eq!(
+        eval(
+            &p,
+            &c,
+            &now,
+            &expr(json!({ "op": "segment", "name": "engaged" }))
+        ),
+        Val::Bool(true)
+    );
+}
+
+#[test]
+fn a_self_referencing_segment_stops_instead_of_overflowing() {
+    let p = plan(
+        json!([ { "name": "loop", "doc": null, "expr": { "op": "segment", "name": "loop" } } ]),
+        json!([]),
+    );
+    let c = customer_with_orders(&[]);
+    let v = eval(
+        &p,
+        &c,
+        &at("2026-01-05T10:00"),
+        &expr(json!({ "op": "segment", "name": "loop" })),
+    );
+    assert_eq!(v, Val::Bool(false));
+}
+
+#[test]
+fn decimals_parse_and_print_exactly() {
+    assert_eq!(
+        parse_num("19.90"),
+        Some(Num {
+            mantissa: 1990,
+            scale: 2
+        })
+    );
+    assert_eq!(
+        parse_num("-3"),
+        Some(Num {
+            mantissa: -3,
+            scale: 0
+        })
+    );
+    assert_eq!(parse_num("1.2.3"), None);
+    assert_eq!(parse_num("abc"), None);
+    assert_eq!(
+        parse_num("19.90").map(|n| n.to_string()).as_deref(),
+        Some("19.90")
+    );
+    let money = literal(
+        &serde_json::from_value(json!({ "type": "money", "amount": "0.05", "currency": "EUR" }))
+            .unwrap(),
+    );
+    assert_eq!(money.display(), "0.05 EUR");
+}

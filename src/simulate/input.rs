@@ -1,0 +1,278 @@
+//! Reading what a customer does from an events file (JSON Lines), for
+//! `campaignc simulate --events FILE.jsonl`. docs/simulate.md is the
+//! reference; in short, one object per line:
+//!
+//! ```text
+//! {"at": "0d", "event": "signed_up", "properties": {"source": "ads"}}
+//! {"at": "1d2h", "event": "project_created", "properties": {"name": "Demo"}}
+//! {"at": "2026-01-07T09:00:00+07:00", "set": {"plan": "pro"}}
+//! ```
+//!
+//! `at` is an offset from the start (`1d2h`, calendar days in the
+//! customer's zone, like test offsets), a local date-time in the customer's
+//! zone (`2026-01-07T09:00`), or an instant with an offset or `Z`. Values
+//! are converted by the schema's types, so a typo in a property or an enum
+//! variant is an error with its line number rather than a silent unset.
+
+use super::clock::{self, CalDuration};
+use super::journey::{Input, InputKind};
+use super::value::{Num, Val};
+use crate::check::model::{FieldDef, Model, Type};
+use jiff::Zoned;
+use serde_json::Value as Json;
+
+/// A problem in an events file, with its 1-based line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InputError {
+    pub line: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for InputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {}: {}", self.line, self.message)
+    }
+}
+
+/// Parses an events file. Blank lines and lines starting with `//` or `#`
+/// are skipped.
+pub fn parse_events(text: &str, model: &Model, start: &Zoned) -> Result<Vec<Input>, InputError> {
+    let mut inputs = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let trimmed = line.trim();
+        if trimmed.is_empty() || trimmed.starts_with("//") || trimmed.starts_with('#') {
+            continue;
+        }
+        let err = |message: String| InputError {
+            line: i + 1,
+            message,
+        };
+        let json: Json =
+            serde_json::from_str(trimmed).map_err(|e| err(format!("not JSON: {e}")))?;
+        let Json::Object(obj) = json else {
+            return Err(err("each line must be a JSON object".into()));
+        };
+        let at_text = obj
+            .get("at")
+            .and_then(Json::as_str)
+            .ok_or_else(|| err("missing \"at\" (an offset like \"1d2h\" or a date-time)".into()))?;
+        let at = parse_at(at_text, start).map_err(err)?;
+        match (obj.get("event"), obj.get("set")) {
+            (Some(name), None) => {
+                let name = name
+                    .as_str()
+                    .ok_or_else(|| err("\"event\" must be a string".into()))?;
+                let Some(def) = model.schema.events.iter().find(|e| e.name == name) else {
+                    let names = model.schema.events.iter().map(|e| e.name.as_str());
+                    return Err(err(format!("unknown event `{name}`{}", suggest(name, names))));
+                };
+                let empty = serde_json::Map::new();
+                let props = match obj.get("properties") {
+                    None | Some(Json::Null) => &empty,
+                    Some(Json::Object(m)) => m,
+                    Some(_) => return Err(err("\"properties\" must be an object".into())),
+                };
+                let props = record(model, &def.fields, props).map_err(err)?;
+                inputs.push(Input {
+                    at,
+                    kind: InputKind::Event {
+                        name: name.to_string(),
+                        props,
+                    },
+                });
+            }
+            (None, Some(Json::Object(attrs))) => {
+                for (name, value) in attrs {
+                    let Some(def) = model.schema.attrs.iter().find(|a| &a.name == name) else {
+                        let names = model.schema.attrs.iter().map(|a| a.name.as_str());
+                        return Err(err(format!(
+                            "unknown attribute `{name}`{}",
+                            suggest(name, names)
+                        )));
+                    };
+                    let value = convert(model, &def.ty, value)
+                        .map_err(|m| err(format!("attribute `{name}`: {m}")))?;
+                    inputs.push(Input {
+                        at,
+                        kind: InputKind::Set {
+                            attr: name.clone(),
+                            value,
+                        },
+                    });
+                }
+            }
+            _ => {
+                return Err(err(
+                    "each line needs either \"event\" (with \"properties\") or \"set\" (an object of attributes)"
+                        .into(),
+                ))
+            }
+        }
+    }
+    Ok(inputs)
+}
+
+/// `1d2h` (offset from `start`), `2026-01-07T09:00` (local) or an RFC 3339
+/// instant.
+pub fn parse_at(text: &str, start: &Zoned) -> Result<jiff::Timestamp, String> {
+    if let Some(d) = parse_duration(text) {
+        return clock::add(start, d)
+            .map(|z| z.timestamp())
+            .map_err(|e| e.to_string());
+    }
+    if let Ok(ts) = text.parse::<jiff::Timestamp>() {
+        return Ok(ts);
+    }
+    if let Ok(dt) = text.parse::<jiff::civil::DateTime>() {
+        return dt
+            .to_zoned(start.time_zone().clone())
+            .map(|z| z.timestamp())
+            .map_err(|e| e.to_string());
+    }
+    Err(format!(
+        "\"at\": `{text}` is neither an offset like 1d2h nor a date-time like 2026-01-07T09:00 or 2026-01-07T09:00:00+07:00"
+    ))
+}
+
+/// The language's duration notation: `30m`, `12h`, `2d`, `1w`, `1d12h`.
+pub fn parse_duration(text: &str) -> Option<CalDuration> {
+    let mut days = 0i64;
+    let mut seconds = 0i64;
+    let mut digits = String::new();
+    let mut any = false;
+    for c in text.trim().chars() {
+        if c.is_ascii_digit() {
+            digits.push(c);
+            continue;
+        }
+        let n: i64 = digits.parse().ok()?;
+        digits.clear();
+        match c {
+            'w' => days = days.checked_add(n.checked_mul(7)?)?,
+            'd' => days = days.checked_add(n)?,
+            'h' => seconds = seconds.checked_add(n.checked_mul(3600)?)?,
+            'm' => seconds = seconds.checked_add(n.checked_mul(60)?)?,
+            's' => seconds = seconds.checked_add(n)?,
+            _ => return None,
+        }
+        any = true;
+    }
+    (any && digits.is_empty()).then_some(CalDuration::new(days, seconds))
+}
+
+fn record(
+    model: &Model,
+    fields: &[FieldDef],
+    json: &serde_json::Map<String, Json>,
+) -> Result<Val, String> {
+    for key in json.keys() {
+        if !fields.iter().any(|f| &f.name == key) {
+            let names = fields.iter().map(|f| f.name.as_str());
+            return Err(format!("unknown property `{key}`{}", suggest(key, names)));
+        }
+    }
+    let mut out = Vec::new();
+    for f in fields {
+        match json.get(&f.name) {
+            None | Some(Json::Null) => {}
+            Some(v) => {
+                let v = convert(model, &f.ty, v).map_err(|m| format!("`{}`: {m}", f.name))?;
+                out.push((f.name.clone(), v));
+            }
+        }
+    }
+    Ok(Val::Record(out))
+}
+
+/// A JSON value as a runtime value of type `ty`.
+fn convert(model: &Model, ty: &Type, json: &Json) -> Result<Val, String> {
+    let wrong = |what: &str| Err(format!("expected {what}, found {json}"));
+    match ty {
+        Type::Optional(inner) => match json {
+            Json::Null => Ok(Val::Unset),
+            _ => convert(model, inner, json),
+        },
+        Type::Bool => json
+            .as_bool()
+            .map(Val::Bool)
+            .map_or_else(|| wrong("true or false"), Ok),
+        Type::Int => json
+            .as_i64()
+            .map(Val::Int)
+            .map_or_else(|| wrong("an integer"), Ok),
+        Type::Decimal => number(json)
+            .map(Val::Decimal)
+            .map_or_else(|| wrong("a number"), Ok),
+        Type::Money(currency) => {
+            let text = match json {
+                Json::Number(n) => n.to_string(),
+                Json::String(s) => s.clone(),
+                _ => String::new(),
+            };
+            let text = text.trim();
+            let (amount, cur) = text.split_once(' ').unwrap_or((text, currency.as_str()));
+            match (super::eval::parse_num(amount), cur == currency) {
+                (Some(amount), true) => Ok(Val::Money {
+                    amount,
+                    currency: currency.clone(),
+                }),
+                _ => wrong(&format!("money like \"59.90 {currency}\"")),
+            }
+        }
+        Type::String | Type::Email | Type::Phone | Type::Url | Type::Locale | Type::Timezone => {
+            json.as_str()
+                .map(|s| Val::Str(s.to_string()))
+                .map_or_else(|| wrong("a string"), Ok)
+        }
+        Type::Enum(variants) => match json.as_str() {
+            Some(v) if variants.iter().any(|x| x == v) => Ok(Val::Enum(v.to_string())),
+            _ => wrong(&format!("one of {}", variants.join(", "))),
+        },
+        Type::Time => json
+            .as_str()
+            .and_then(|s| s.parse::<jiff::Timestamp>().ok())
+            .map(Val::Time)
+            .map_or_else(|| wrong("an instant like \"2026-11-02T03:00:00Z\""), Ok),
+        Type::Date => json
+            .as_str()
+            .and_then(|s| s.parse::<jiff::civil::Date>().ok())
+            .map(Val::Date)
+            .map_or_else(|| wrong("a date like \"2026-11-02\""), Ok),
+        Type::Duration => json
+            .as_str()
+            .and_then(parse_duration)
+            .map(Val::Duration)
+            .map_or_else(|| wrong("a duration like \"1d2h\""), Ok),
+        Type::List(item) => match json {
+            Json::Array(items) => items
+                .iter()
+                .map(|i| convert(model, item, i))
+                .collect::<Result<Vec<_>, _>>()
+                .map(Val::List),
+            _ => wrong("a list"),
+        },
+        Type::Record(id) => match json {
+            Json::Object(m) => record(model, &model.record(*id).fields, m),
+            _ => wrong("an object"),
+        },
+        Type::Error => Ok(Val::Unset),
+    }
+}
+
+fn number(json: &Json) -> Option<Num> {
+    match json {
+        Json::Number(n) => super::eval::parse_num(&n.to_string()),
+        Json::String(s) => super::eval::parse_num(s),
+        _ => None,
+    }
+}
+
+/// ` (did you mean `x`?)` when a name is close to one of `names`.
+pub fn suggest<'n>(name: &str, names: impl Iterator<Item = &'n str>) -> String {
+    names
+        .map(|n| (strsim::jaro_winkler(name, n), n))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, n)| format!(" (did you mean `{n}`?)"))
+        .unwrap_or_default()
+}

@@ -1,0 +1,235 @@
+//! The simulator end to end: the LANGUAGE.md examples' own tests pass,
+//! a failing test's report (snapshot), the `test` and `simulate` commands'
+//! output and exit codes, and events files.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use campaignc::diagnostics::Severity;
+use campaignc::render::Renderer;
+use campaignc::simulate::runner::{run_all, TestReport};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn fixture(name: &str) -> PathBuf {
+    root().join("tests/fixtures/simulate").join(name)
+}
+
+fn campaignc(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_campaignc"))
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("campaignc runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// Compiles `dir`, asserts it has no errors, and runs its tests.
+fn run_project_tests(dir: &Path) -> Vec<TestReport> {
+    let c = campaignc::compile(dir).expect("project loads");
+    let errors: Vec<_> = c
+        .problems
+        .clone()
+        .into_sorted()
+        .into_iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| format!("{}: {}", d.code, d.message))
+        .collect();
+    assert!(errors.is_empty(), "the project has errors: {errors:#?}");
+    let plans: BTreeMap<_, _> = campaignc::plan::lower_all(&c.model, &c.sources)
+        .into_iter()
+        .map(|p| (p.campaign.clone(), p))
+        .collect();
+    run_all(&c.model, &c.sources, None, &plans, &Renderer::new())
+}
+
+/// The ```camp blocks of docs/language.md, which together are one project.
+fn language_examples() -> String {
+    let doc = std::fs::read_to_string(root().join("docs/language.md")).expect("docs/language.md");
+    let mut out = String::new();
+    let mut inside = false;
+    for line in doc.lines() {
+        if inside && line.trim_start().starts_with("```") {
+            inside = false;
+            out.push('\n');
+        } else if inside {
+            out.push_str(line);
+            out.push('\n');
+        } else if line.trim() == "```camp" {
+            inside = true;
+        }
+    }
+    out
+}
+
+#[test]
+fn the_language_examples_tests_pass() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("examples.camp"), language_examples()).expect("write");
+    let reports = run_project_tests(dir.path());
+    let names: Vec<&str> = reports.iter().map(|r| r.name.as_str()).collect();
+    for wanted in [
+        "an early project earns tips instead of the nudge",
+        "no project: nudge, then congratulations when it comes",
+        "no project at all: the last chance on day four",
+    ] {
+        assert!(
+            names.contains(&wanted),
+            "missing test {wanted:?} in {names:?}"
+        );
+    }
+    let failures: Vec<String> = reports
+        .iter()
+        .filter(|r| !r.passed())
+        .map(TestReport::failure_text)
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn the_example_project_tests_pass() {
+    let reports = run_project_tests(&root().join("campaigns"));
+    assert!(!reports.is_empty());
+    let failures: Vec<String> = reports
+        .iter()
+        .filter(|r| !r.passed())
+        .map(TestReport::failure_text)
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn a_failing_test_reports_expectation_actual_and_timeline() {
+    let reports = run_project_tests(&fixture("failing"));
+    let failed: Vec<&TestReport> = reports.iter().filter(|r| !r.passed()).collect();
+    assert_eq!(failed.len(), 1);
+    insta::assert_snapshot!("failing_test_report", failed[0].failure_text());
+}
+
+#[test]
+fn campaignc_test_prints_every_result_and_the_count_last() {
+    let out = campaignc(&["test", "tests/fixtures/simulate/failing"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert_eq!(text.lines().last(), Some("1 passed, 1 failed"));
+    insta::assert_snapshot!("campaignc_test_output", text);
+}
+
+#[test]
+fn campaignc_test_filter_selects_tests_and_passing_exits_0() {
+    let out = campaignc(&[
+        "test",
+        "tests/fixtures/simulate/failing",
+        "--filter",
+        "project on day one",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stdout(&out).lines().last(), Some("1 passed, 0 failed"));
+}
+
+#[test]
+fn campaignc_test_on_a_missing_directory_exits_2() {
+    let out = campaignc(&["test", "tests/fixtures/simulate/no-such-dir"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn campaignc_simulate_prints_the_timeline_with_an_events_file() {
+    let out = campaignc(&[
+        "simulate",
+        "welcome_series",
+        "tests/fixtures/simulate/failing",
+        "--persona",
+        "ana",
+        "--start",
+        "2026-03-28T22:00",
+        "--events",
+        "tests/fixtures/simulate/events/ana.jsonl",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    insta::assert_snapshot!("campaignc_simulate_text", stdout(&out));
+}
+
+#[test]
+fn campaignc_simulate_json_is_one_document() {
+    let out = campaignc(&[
+        "simulate",
+        "welcome_series",
+        "tests/fixtures/simulate/failing",
+        "--persona",
+        "ana",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(doc["campaign"], "welcome_series");
+    assert_eq!(doc["end"]["outcome"], "exited");
+    let kinds: Vec<&str> = doc["timeline"]
+        .as_array()
+        .expect("timeline")
+        .iter()
+        .filter_map(|e| e["kind"].as_str())
+        .collect();
+    assert_eq!(
+        kinds,
+        ["event", "entered", "sent", "set", "waiting", "branch", "sent", "ended"]
+    );
+}
+
+#[test]
+fn campaignc_simulate_reports_a_bad_events_line_with_did_you_mean() {
+    let out = campaignc(&[
+        "simulate",
+        "welcome_series",
+        "tests/fixtures/simulate/failing",
+        "--persona",
+        "ana",
+        "--events",
+        "tests/fixtures/simulate/events/typo.jsonl",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("line 2: unknown event `project_creatd` (did you mean `project_created`?)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn campaignc_simulate_unknown_persona_suggests_one() {
+    let out = campaignc(&[
+        "simulate",
+        "welcome_series",
+        "tests/fixtures/simulate/failing",
+        "--persona",
+        "anna",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no persona `anna` (did you mean `ana`?)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn simulation_output_is_deterministic() {
+    let args = [
+        "simulate",
+        "welcome_series",
+        "tests/fixtures/simulate/failing",
+        "--persona",
+        "ana",
+        "--format",
+        "json",
+    ];
+    assert_eq!(campaignc(&args).stdout, campaignc(&args).stdout);
+}
