@@ -11,7 +11,7 @@ use crate::check::model::{CampaignId, MessageDef, Model};
 use crate::diagnostics::Diagnostic;
 use crate::source::Span;
 
-use super::{list_names, ParsedField, SendSite};
+use super::{head_span, list_names, ParsedField, SendSite};
 
 /// Whether `tag` is a well-formed BCP 47 tag ([`crate::render::is_valid_locale`])
 /// with a real-looking language (2–3 letters), e.g. `en`, `zh-Hant`,
@@ -48,6 +48,19 @@ pub fn check_locale_tag(tag: &str, span: Span) -> Option<Diagnostic> {
     })
 }
 
+/// Invalid tags in campaign `locales` (the setting is the place reported:
+/// the model keeps no span per tag).
+pub(crate) fn check_campaign_tags(model: &Model, out: &mut Vec<Diagnostic>) {
+    for c in &model.campaigns {
+        let span = c.setting_span("locales");
+        for tag in &c.locales {
+            if let Some(d) = check_locale_tag(tag, span) {
+                out.push(d.with_primary_label(format!("`{tag}` is not a locale tag")));
+            }
+        }
+    }
+}
+
 fn same_locale(a: &str, b: &str) -> bool {
     a.eq_ignore_ascii_case(b)
 }
@@ -60,7 +73,10 @@ pub(crate) fn check_message(
     out: &mut Vec<Diagnostic>,
 ) {
     for block in &message.locales {
-        out.extend(check_locale_tag(&block.locale, block.span));
+        out.extend(check_locale_tag(
+            &block.locale,
+            head_span(block.span, "locale", &block.locale),
+        ));
     }
     check_missing_locales(model, message, sends, out);
     check_variables(model, message, parsed, out);
@@ -104,7 +120,7 @@ fn check_missing_locales(
                 list_names(&missing),
                 campaign.name
             ),
-            message.span,
+            head_span(message.span, "message", &message.name),
         )
         .with_primary_label(format!(
             "has {}",
@@ -116,6 +132,12 @@ fn check_missing_locales(
                     .collect::<Vec<_>>()
             )
         ));
+        if campaign.setting_spans.contains_key("locales") {
+            d = d.with_label(
+                campaign.setting_span("locales"),
+                format!("`{}` sends in these locales", campaign.name),
+            );
+        }
         for s in sends.iter().filter(|s| s.campaign == cid) {
             d = d.with_label(
                 s.span,
@@ -193,10 +215,11 @@ fn check_variables(
                 parts.join(" and "),
                 reference.locale
             ),
-            block.span,
+            head_span(block.span, "locale", &block.locale),
         )
+        .with_primary_label("this translation")
         .with_label(
-            reference.span,
+            head_span(reference.span, "locale", &reference.locale),
             format!("the reference translation `{}`", reference.locale),
         )
         .with_help(
@@ -242,7 +265,7 @@ fn check_plurals(
                 if missing.is_empty() {
                     continue;
                 }
-                let keys: Vec<String> = missing.iter().map(|c| format!("{c}=\"…\"")).collect();
+                let keys: Vec<String> = missing.iter().map(|c| format!("`{c}=\"…\"`")).collect();
                 out.push(
                     Diagnostic::warning(
                         "W0502",

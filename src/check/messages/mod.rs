@@ -10,9 +10,12 @@
 
 mod channels;
 mod helpers;
+mod limits;
 mod locales;
 mod samples;
 mod scope;
+mod template_helpers;
+mod template_syntax;
 mod templates;
 
 use crate::check::model::{
@@ -23,6 +26,7 @@ use crate::render::Renderer;
 use crate::source::Span;
 use handlebars::template::Template;
 
+pub use channels::invalid_category;
 pub use locales::{check_locale_tag, is_valid_locale};
 
 /// Checks every message of the model and reports into `problems`.
@@ -30,6 +34,7 @@ pub fn check_messages(model: &Model, problems: &mut Problems) {
     let sends = collect_sends(model);
     let renderer = Renderer::new();
     let mut out = Vec::new();
+    locales::check_campaign_tags(model, &mut out);
     for (index, message) in model.messages.iter().enumerate() {
         let id = MessageId(index as u32);
         let my_sends: Vec<&SendSite> = sends.iter().filter(|s| s.message == id).collect();
@@ -127,7 +132,7 @@ fn check_message(
         .iter()
         .flat_map(|l| l.fields.iter().map(move |f| (Some(l.locale.as_str()), f)));
     for (locale, field) in shared.chain(localized) {
-        let template = match templates::parse(field) {
+        let template = match template_syntax::parse(field) {
             Ok(t) => Some(t),
             Err(d) => {
                 out.push(*d);
@@ -179,7 +184,8 @@ fn check_message(
         }
     }
     locales::check_message(model, message, sends, &parsed, out);
-    channels::check_message(model, renderer, message, sends, &parsed, out);
+    channels::check_message(model, message, sends, &parsed, out);
+    limits::check_rendered(model, renderer, message, sends, &parsed, out);
 }
 
 /// Reports each problem once: diagnostics that are the same problem at the
@@ -202,6 +208,26 @@ fn merge_duplicates(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+/// The head of a declaration (`message welcome`, `locale vi`): a one-line
+/// span for diagnostics about the whole declaration, whose own span may
+/// cover dozens of lines. The model keeps only the declaration's span,
+/// which starts at its keyword.
+pub(crate) fn head_span(span: Span, keyword: &str, name: &str) -> Span {
+    let end = (span.start as usize + keyword.len() + 1 + name.len()).min(span.end as usize);
+    Span::new(span.file, span.start as usize, end)
+}
+
+/// The first line of a template field's text (the whole literal when it is
+/// empty): block strings span many lines.
+pub(crate) fn first_line_span(field: &crate::check::model::TemplateField) -> Span {
+    let end = field.source.find('\n').unwrap_or(field.source.len());
+    if end == 0 {
+        field.span
+    } else {
+        field.sub_span(0, end)
+    }
 }
 
 /// The closest of `candidates` to `name`, for "did you mean" help.

@@ -437,6 +437,26 @@ fn translation_with_other_variables_is_a_warning() {
 }
 
 #[test]
+fn invalid_campaign_locale_points_at_the_setting() {
+    let mut m = model();
+    m.messages.push(message(
+        "m",
+        Channel::Push,
+        vec![(
+            "en",
+            vec![field("title", "Hi", 10), field("body", "Hello", 100)],
+        )],
+    ));
+    let mut c = campaign(None, &["en", "english"]);
+    c.setting_spans
+        .insert("locales", Span::new(FileId(0), 7000, 7020));
+    m.campaigns.push(c);
+    let ds = run(&m);
+    assert_eq!(codes(&ds), ["E0502"]);
+    assert_eq!(ds[0].span.start, 7000);
+}
+
+#[test]
 fn invalid_locale_tag() {
     let mut m = model();
     m.messages.push(message(
@@ -552,4 +572,123 @@ fn webhook_url_and_json() {
     let raw = "{\"name\": \"{{{event.cart_url}}}\", \"x\": \"{{{customer.email}}}\", \"s\": \"{{{@root.customer.email}}}\", \"t\": \"{{{campaign.name}}}\"}";
     let ds = webhook("https://crm.example/x", raw);
     assert_eq!(codes(&ds), ["E0609"]);
+}
+
+#[test]
+fn odd_templates_never_panic() {
+    let odd = [
+        "{{",
+        "}}",
+        "{{}}",
+        "{{#each}}{{/each}}",
+        "{{#if a}}",
+        "{{else}}",
+        "{{/if}}",
+        "{{../../../x}}",
+        "{{@index}}",
+        "{{@root}}",
+        "{{this}}",
+        "{{.}}",
+        "{{#with customer}}{{first_name}}{{../event}}{{/with}}",
+        "{{> }}",
+        "{{!-- c --}}",
+        "{{{{raw}}}} {{x}} {{{{/raw}}}}",
+        "{{lookup a b}}",
+        "{{#each event.items as |x y|}}{{x.name}}{{y}}{{/each}}",
+        "{{a.[b c]}}",
+        "{{money (upper (lower x))}}",
+        "{{~customer.email~}}",
+        "\\{{x}}",
+        "{{\"lit\"}}",
+        "{{42}}",
+        "{{true}}",
+        "{{null}}",
+        "ééé{{#if x}}",
+        "{{#each event.items}}{{#each ../event.items}}{{@../index}}{{/each}}{{/each}}",
+        "{{plural}}",
+        "{{plural customer.loyalty_points}}",
+        "{{default}}",
+        "{{date}}",
+        "{{#unless customer.first_name}}x{{else}}{{customer.first_name}}{{/unless}}",
+        "{{#if customer.first_name}}{{else if customer.email}}{{/if}}",
+        "{{*decorator}}",
+        "{{#money event.total}}{{/money}}",
+        "{{#foo}}{{/foo}}",
+        "{{customer.first_name.x.y}}",
+        "{{event.items.length}}",
+        "{{event.items.[0].name}}",
+        "{{{{",
+        "{{#each event.items}}{{else}}none{{/each}}",
+    ];
+    for body in odd {
+        for event in [None, Some(CART)] {
+            let _ = push_body(body, event);
+        }
+        let _ = webhook("https://x.example", body);
+    }
+}
+
+#[test]
+fn unless_guards_its_else_branch() {
+    let ds = push_body(
+        "{{#unless customer.first_name}}there{{else}}{{customer.first_name}}{{/unless}}",
+        None,
+    );
+    assert!(ds.is_empty(), "{ds:#?}");
+}
+
+#[test]
+fn with_enters_a_record_and_guards_it() {
+    let ds = push_body(
+        "{{#each event.items}}{{#with this}}{{name}} {{money price}}{{/with}}{{/each}}",
+        Some(CART),
+    );
+    assert!(ds.is_empty(), "{ds:#?}");
+}
+
+#[test]
+fn same_problem_at_two_sends_is_reported_once_with_both_labels() {
+    let mut m = model();
+    m.messages.push(message(
+        "m",
+        Channel::Push,
+        vec![(
+            "en",
+            vec![
+                field("title", "Hi", 10),
+                field("body", "{{event.total}}", 100),
+            ],
+        )],
+    ));
+    let mut c = campaign(None, &["en"]);
+    let mut second = c.flow[0].clone();
+    second.span = Span::new(FileId(0), 9100, 9110);
+    c.flow.push(second);
+    m.campaigns.push(c);
+    let ds = run(&m);
+    assert_eq!(codes(&ds), ["E0404"]);
+    assert_eq!(ds[0].labels.len(), 2);
+}
+
+#[test]
+fn unsent_webhook_reading_the_event_is_not_judged() {
+    let mut m = model();
+    let mut msg = message("hook", Channel::Webhook, vec![]);
+    msg.category = Category::Transactional;
+    msg.shared = vec![
+        field("url", "https://crm.example/x", 10),
+        field("body", "{\"total\": {{event.total}}}", 100),
+    ];
+    m.messages.push(msg);
+    assert!(run(&m).is_empty());
+}
+
+#[test]
+fn deeply_nested_blocks_are_an_error_not_a_stack_overflow() {
+    let body = "{{#if customer.email}}".repeat(5000) + &"{{/if}}".repeat(5000);
+    let ds = push_body(&body, None);
+    assert_eq!(codes(&ds), ["E0401"]);
+    assert!(ds[0].message.contains("nest"), "{}", ds[0].message);
+    let ok = "{{#if customer.email}}".repeat(60) + &"{{/if}}".repeat(60);
+    assert!(push_body(&ok, None).is_empty());
 }
