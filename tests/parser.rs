@@ -1118,3 +1118,24 @@ fn the_example_project_parses() {
         assert!(!ast.items.is_empty(), "{}", path.display());
     }
 }
+
+#[test]
+fn span_of_a_declaration_ending_in_a_comment_at_end_of_file() {
+    let text = "segment a = x // no line break after this";
+    let Item::Segment(s) = only_item(text) else {
+        panic!()
+    };
+    assert_eq!(&text[s.span.range()], "segment a = x");
+}
+
+#[test]
+fn blocks_written_twice_are_reported() {
+    let text = "campaign c {\n  flow { send a }\n  flow { send b }\n}";
+    let d = parse_err(text);
+    assert_eq!(d.code, "E0111");
+    assert_eq!(d.span.start as usize, text.rfind("flow").unwrap_or(0));
+    assert_eq!(d.labels.len(), 1);
+    let d = parse_err("campaign c { flow { wait for e up to 1d { on timeout { } on event { } on timeout { exit } } } }");
+    assert_eq!(d.code, "E0111");
+    assert!(d.message.contains("on timeout"));
+}

@@ -77,7 +77,9 @@ fn phrase(rule: Rule) -> String {
         name | named_type => "a name",
         value => "a value",
         expr | and_expr | not_expr | comparison | arith | paren_expr | list_expr | now
-        | literal | path | performed | count_query | sum_query | last_query => "an expression",
+        | literal | path | performed | count_query | sum_query | last_query | query_word => {
+            "an expression"
+        }
         compare_op | in_op | not_in | string_op | is_set | is_not_set | add_op | kw_and | kw_or
         | kw_in | kw_is => OPERATOR,
         duration => "a duration such as 2d or 12h",
