@@ -3,7 +3,7 @@
 //! render stage's data conventions ([`crate::render::value`]), and the same
 //! values as the simulator's runtime values for the timeline.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value as Json};
 
@@ -156,33 +156,9 @@ fn val_json(v: &Val) -> Option<Json> {
 /// The `set` steps on the path from the entry to `target` (a node id), in
 /// flow order: what has changed about the customer when `target` runs.
 pub fn sets_before(plan: &Plan, target: &str) -> Vec<(String, Expr)> {
-    fn walk(plan: &Plan, at: Option<&String>, target: &str, path: &mut Vec<String>) -> bool {
-        let Some(id) = at else {
-            return false;
-        };
-        if id == target {
-            return true;
-        }
-        if path.len() > plan.nodes.len() {
-            return false;
-        }
-        path.push(id.clone());
-        let found = plan
-            .nodes
-            .get(id)
-            .map(successors)
-            .unwrap_or_default()
-            .iter()
-            .any(|next| walk(plan, next.as_ref(), target, path));
-        if !found {
-            path.pop();
-        }
-        found
-    }
-    let mut path = Vec::new();
-    walk(plan, plan.entry.as_ref(), target, &mut path);
-    path.iter()
-        .filter_map(|id| match plan.nodes.get(id) {
+    path_to(plan, target)
+        .iter()
+        .filter_map(|(id, _)| match plan.nodes.get(id) {
             Some(Node::Set {
                 attribute, value, ..
             }) => Some((attribute.clone(), value.clone())),
@@ -191,7 +167,53 @@ pub fn sets_before(plan: &Plan, target: &str) -> Vec<(String, Expr)> {
         .collect()
 }
 
-/// Every edge out of a node.
+/// The first path (edges in source order) from the entry to `target`: each
+/// node before it with the index of the edge taken (see [`successors`]).
+/// Empty when `target` is the entry or unreachable.
+pub fn path_to(plan: &Plan, target: &str) -> Vec<(String, usize)> {
+    struct Search<'a> {
+        plan: &'a Plan,
+        target: &'a str,
+        path: Vec<(String, usize)>,
+        /// Nodes already known not to lead to the target (joins after an
+        /// `if` are reached many ways; this keeps the search linear).
+        dead: BTreeSet<String>,
+    }
+    impl Search<'_> {
+        fn from(&mut self, at: Option<&String>) -> bool {
+            let Some(id) = at else {
+                return false;
+            };
+            if id == self.target {
+                return true;
+            }
+            if self.dead.contains(id) {
+                return false;
+            }
+            let nexts = self.plan.nodes.get(id).map(successors).unwrap_or_default();
+            for (i, next) in nexts.iter().enumerate() {
+                self.path.push((id.clone(), i));
+                if self.from(next.as_ref()) {
+                    return true;
+                }
+                self.path.pop();
+            }
+            self.dead.insert(id.clone());
+            false
+        }
+    }
+    let mut search = Search {
+        plan,
+        target,
+        path: Vec::new(),
+        dead: BTreeSet::new(),
+    };
+    search.from(plan.entry.as_ref());
+    search.path
+}
+
+/// Every edge out of a node, in source order: `next`; `on event` then
+/// `on timeout`; each case then `else`; each split variant.
 pub fn successors(node: &Node) -> Vec<Option<String>> {
     match node {
         Node::Send { next, .. }

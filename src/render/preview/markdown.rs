@@ -71,6 +71,12 @@ pub fn campaign_page(input: &PageInput) -> String {
         {
             out.push_str(&format!("{}\n\n", one_line(doc)));
         }
+        let route = super::messages::first_send(plan, name)
+            .and_then(|(id, _)| super::route::route_to(plan, id));
+        out.push_str(&format!(
+            "**Sent** {}.\n\n",
+            escape_html(&route.unwrap_or_else(|| "on every journey".into()))
+        ));
         if previews.is_empty() {
             out.push_str("Not rendered: the project has no persona to render it with.\n\n");
         }

@@ -18,6 +18,7 @@ pub mod index;
 pub mod markdown;
 pub mod mermaid;
 pub mod messages;
+pub mod route;
 pub mod sentences;
 pub mod timeline;
 

@@ -326,7 +326,12 @@ fn join_args(args: &[Expr], form: Form, word: &str) -> String {
     parts.join(&format!(" {word} "))
 }
 
-/// `not X` with a natural phrase where one exists.
+/// `not X` with a natural phrase where one exists ("they are not in
+/// segment `vip`", "they have not performed `x`").
+pub fn negation(arg: &Expr, form: Form) -> String {
+    negated(arg, form)
+}
+
 fn negated(arg: &Expr, form: Form) -> String {
     match arg {
         Expr::Performed {
