@@ -342,3 +342,15 @@ fn timeline_shows_a_send_deferred_by_the_window() {
         "{page}"
     );
 }
+
+#[test]
+fn a_project_with_errors_gets_its_diagnostics_not_a_preview() {
+    let broken = run_cli(&["preview", "tests/fixtures/cli/broken"]);
+    assert_eq!(broken.status.code(), Some(1));
+    assert!(broken.stdout.is_empty(), "no page for a broken project");
+    assert!(!broken.stderr.is_empty(), "the errors are reported");
+    let coverage = run_cli(&["coverage", "tests/fixtures/cli/broken"]);
+    assert_eq!(coverage.status.code(), Some(1));
+    let missing = run_cli(&["preview", "tests/fixtures/does-not-exist"]);
+    assert_eq!(missing.status.code(), Some(2));
+}
