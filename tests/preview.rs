@@ -344,6 +344,18 @@ fn timeline_shows_a_send_deferred_by_the_window() {
 }
 
 #[test]
+fn warnings_about_the_campaigns_messages_are_listed_with_their_place() {
+    let project = compile("tests/fixtures/preview/deferral");
+    let page = preview(&project, "late_hello").page;
+    let warnings = &page[page.find("## Warnings").expect("a warnings section")..];
+    assert!(
+        warnings.contains("- `project.camp:40` warning W0602: the push title"),
+        "{warnings}"
+    );
+    assert!(page.contains("- **Title** (63/50 characters, **over the limit**)"));
+}
+
+#[test]
 fn a_project_with_errors_gets_its_diagnostics_not_a_preview() {
     let broken = run_cli(&["preview", "tests/fixtures/cli/broken"]);
     assert_eq!(broken.status.code(), Some(1));
