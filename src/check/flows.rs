@@ -9,6 +9,7 @@
 use crate::diagnostics::{Diagnostic, Problems};
 use crate::source::Span;
 
+use super::messages::head_span;
 use super::model::{CampaignDef, DecimalLit, Duration, Model, StepDef, StepKindDef};
 
 pub mod codes {
@@ -16,7 +17,6 @@ pub mod codes {
     pub const HOLDOUT_RANGE: &str = "E0702";
     pub const NON_POSITIVE_WAIT: &str = "E0703";
     pub const EMPTY_SEND_WINDOW: &str = "E0704";
-    pub const DUPLICATE_SPLIT: &str = "E0705";
     pub const BAD_CAP: &str = "E0706";
     pub const STEP_AFTER_EXIT: &str = "W0701";
     pub const REPEATED_SEND: &str = "W0702";
@@ -28,9 +28,8 @@ pub mod codes {
 pub fn check_flows(model: &Model, problems: &mut Problems) {
     for campaign in &model.campaigns {
         check_policies(campaign, problems);
-        let mut splits: Vec<(&str, Span)> = Vec::new();
         walk_blocks(&campaign.flow, &mut |steps| {
-            check_block(model, steps, problems, &mut splits)
+            check_block(model, steps, problems)
         });
         check_sends_something(campaign, problems);
         check_cap(model, campaign, problems);
@@ -108,17 +107,22 @@ fn check_policies(campaign: &CampaignDef, problems: &mut Problems) {
     }
     if let Some(cap) = campaign.cap {
         if cap.count == 0 || cap.per.nominal_seconds() <= 0 {
+            let what = if cap.count == 0 {
+                "allows no message at all".to_string()
+            } else {
+                format!(
+                    "counts sends over `{}`, which is no time at all",
+                    describe_duration(cap.per)
+                )
+            };
             problems.push(
                 Diagnostic::error(
                     codes::BAD_CAP,
-                    format!(
-                        "the cap of campaign `{}` allows no message at all",
-                        campaign.name
-                    ),
+                    format!("the cap of campaign `{}` {what}", campaign.name),
                     campaign.setting_span("cap"),
                 )
                 .with_help(
-                    "a cap needs at least one message per a positive duration, e.g. `cap 2 per 1d`",
+                    "a cap allows at least one message per positive duration, e.g. `cap 2 per 1d`",
                 ),
             );
         }
@@ -179,12 +183,7 @@ fn describe_duration(d: Duration) -> String {
     }
 }
 
-fn check_block<'m>(
-    model: &Model,
-    steps: &'m [StepDef],
-    problems: &mut Problems,
-    splits: &mut Vec<(&'m str, Span)>,
-) {
+fn check_block(model: &Model, steps: &[StepDef], problems: &mut Problems) {
     // A step after `exit` in the same block never runs.
     if let Some(pos) = steps
         .iter()
@@ -214,21 +213,6 @@ fn check_block<'m>(
                 problems.push(non_positive_wait(step.span, *timeout, "wait for … up to"));
             }
             StepKindDef::Split { name, variants } => {
-                if let Some((_, first)) = splits.iter().find(|(n, _)| n == name) {
-                    problems.push(
-                        Diagnostic::error(
-                            codes::DUPLICATE_SPLIT,
-                            format!("the split `{name}` is declared twice in this campaign"),
-                            step.span,
-                        )
-                        .with_label(*first, "first declared here")
-                        .with_help(
-                            "give each split its own name: tests and reports address variants as `SPLIT.VARIANT`",
-                        ),
-                    );
-                } else {
-                    splits.push((name, step.span));
-                }
                 check_split_total(name, variants, step.span, problems);
             }
             _ => {}
@@ -344,7 +328,7 @@ fn check_sends_something(campaign: &CampaignDef, problems: &mut Problems) {
             Diagnostic::warning(
                 codes::SENDS_NOTHING,
                 format!("campaign `{}` never sends a message", campaign.name),
-                campaign.span,
+                head_span(campaign.span, "campaign", &campaign.name),
             )
             .with_help("add `send MESSAGE` to its flow, or remove the campaign"),
         );
@@ -411,7 +395,17 @@ fn check_cap(model: &Model, campaign: &CampaignDef, problems: &mut Problems) {
                         ),
                         step.span,
                     )
-                    .with_label(first.span, format!("{} send(s) earlier, starting here", n))
+                    .with_label(
+                        first.span,
+                        if n == 1 {
+                            format!("sent at most {} before", describe_duration(gap))
+                        } else {
+                            format!(
+                                "the first of {n} sends at most {} before",
+                                describe_duration(gap)
+                            )
+                        },
+                    )
                     .with_label(campaign.setting_span("cap"), "the cap")
                     .with_help(format!(
                         "at most {} within {} of this send, so it always waits for the cap; \

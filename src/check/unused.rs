@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 
 use crate::diagnostics::{Diagnostic, Problems};
 
+use super::messages::head_span;
 use super::model::{
     Model, PersonaId, ScoreRuleKindDef, StepDef, StepKindDef, TExpr, TExprKind, TriggerDef,
 };
@@ -145,7 +146,7 @@ pub fn check_unused(model: &Model, problems: &mut Problems) {
                 Diagnostic::warning(
                     codes::UNUSED_SEGMENT,
                     format!("segment `{}` is never used", seg.name),
-                    seg.span,
+                    head_span(seg.span, "segment", &seg.name),
                 )
                 .with_help("use it as a campaign's `audience`, in a condition, or remove it"),
             );
@@ -157,7 +158,7 @@ pub fn check_unused(model: &Model, problems: &mut Problems) {
                 Diagnostic::warning(
                     codes::UNUSED_SCORE,
                     format!("score `{}` is never used", score.name),
-                    score.span,
+                    head_span(score.span, "score", &score.name),
                 )
                 .with_help("compare it in a segment or condition (e.g. `segment hot = engagement >= 60`), or remove it"),
             );
@@ -169,7 +170,7 @@ pub fn check_unused(model: &Model, problems: &mut Problems) {
                 Diagnostic::warning(
                     codes::UNUSED_MESSAGE,
                     format!("message `{}` is never sent", msg.name),
-                    msg.span,
+                    head_span(msg.span, "message", &msg.name),
                 )
                 .with_help("send it from a campaign's flow with `send`, or remove it"),
             );
@@ -192,7 +193,7 @@ pub fn check_unused(model: &Model, problems: &mut Problems) {
                         "persona `{}` is used by no test and no preview",
                         persona.name
                     ),
-                    persona.span,
+                    head_span(persona.span, "persona", &persona.name),
                 )
                 .with_help(
                     "previews use the first persona of each campaign locale; \

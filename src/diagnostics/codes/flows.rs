@@ -99,30 +99,6 @@ send_window 09:00-20:00   // or remove send_window to send at any time
 "#,
     },
     CodeInfo {
-        code: "E0705",
-        title: "two splits with one name",
-        explanation: r#"A split's name identifies it in assignment hashes, reports and tests
-(`variant subject_test.short`), so the splits of one campaign need distinct
-names.
-
-Wrong:
-
-```camp
-split test { a 50% { send a } b 50% { send b } }
-wait 1d
-split test { a 50% { send c } b 50% { send d } }
-```
-
-Right:
-
-```camp
-split first_touch { a 50% { send a } b 50% { send b } }
-wait 1d
-split second_touch { a 50% { send c } b 50% { send d } }
-```
-"#,
-    },
-    CodeInfo {
         code: "E0706",
         title: "a cap that allows nothing",
         explanation: r#"`cap N per D` allows at most N messages from the campaign in any period D.
