@@ -362,8 +362,6 @@ impl<'a> Sim<'a> {
     fn deliver_to_wait_for(&mut self, name: &str, props: &Val, now: &Zoned) {
         let Some(Journey {
             park: Some(Park::WaitFor { node, .. }),
-            in_scope,
-            entry,
             ..
         }) = &self.journey
         else {
@@ -382,11 +380,10 @@ impl<'a> Sim<'a> {
         if event != name {
             return;
         }
-        let in_scope = in_scope.clone();
-        if !self
-            .scope(now, Some(*entry), &in_scope, false)
-            .filter_holds(filter.as_ref(), props)
-        {
+        let passes = self
+            .journey_scope(now, false)
+            .is_some_and(|scope| scope.filter_holds(filter.as_ref(), props));
+        if !passes {
             return;
         }
         let next = on_event.clone();
@@ -551,28 +548,40 @@ impl<'a> Sim<'a> {
         })
     }
 
+    /// An evaluation scope inside the running journey (its entry and its
+    /// events in scope), borrowed rather than copied: this runs before
+    /// every step.
+    pub(super) fn journey_scope<'s>(
+        &'s self,
+        now: &'s Zoned,
+        goal_anchor: bool,
+    ) -> Option<Scope<'s>> {
+        let j = self.journey.as_ref()?;
+        Some(self.scope(now, Some(j.entry), &j.in_scope, goal_anchor))
+    }
+
     /// Checks `goal` and `exit when`; ends the journey when one holds.
     pub(super) fn check_end(&mut self, now: &Zoned) -> bool {
-        let Some(j) = &self.journey else {
-            return false;
-        };
-        let (entry, in_scope) = (j.entry, j.in_scope.clone());
-        if let Some(goal) = &self.plan.goal {
-            if self.scope(now, Some(entry), &in_scope, true).holds(goal) {
-                self.end(now, None, Outcome::Converted, "the goal was reached".into());
-                return true;
-            }
+        let converted = self.plan.goal.as_ref().is_some_and(|goal| {
+            self.journey_scope(now, true)
+                .is_some_and(|scope| scope.holds(goal))
+        });
+        if converted {
+            self.end(now, None, Outcome::Converted, "the goal was reached".into());
+            return true;
         }
-        if let Some(exit) = &self.plan.exit {
-            if self.scope(now, Some(entry), &in_scope, false).holds(exit) {
-                self.end(
-                    now,
-                    None,
-                    Outcome::Exited,
-                    "the exit condition holds".into(),
-                );
-                return true;
-            }
+        let exited = self.plan.exit.as_ref().is_some_and(|exit| {
+            self.journey_scope(now, false)
+                .is_some_and(|scope| scope.holds(exit))
+        });
+        if exited {
+            self.end(
+                now,
+                None,
+                Outcome::Exited,
+                "the exit condition holds".into(),
+            );
+            return true;
         }
         false
     }

@@ -713,3 +713,35 @@ fn a_missing_node_ends_the_journey_with_a_plan_error() {
         .iter()
         .any(|l| l.contains("the plan has no node `nowhere`")));
 }
+
+#[test]
+fn a_journey_still_running_at_the_horizon_is_marked_stopped() {
+    let p = plan(json!({ "nodes": { "n1": wait(100, 0, Some("n2")), "n2": send("hello", None) } }));
+    let start = at("2026-11-02T10:00", "UTC");
+    let sim = run(&p, "UTC", &start, vec![event(&start, "signed_up")]);
+    assert!(sent_at(&sim, "hello").is_empty());
+    assert_eq!(outcome(&sim), None);
+    let last = lines(&sim).pop().unwrap_or_default();
+    assert!(last.starts_with("01-01 10:00 - stopped:"), "{last}");
+}
+
+#[test]
+fn an_event_at_the_end_of_a_wait_is_seen_by_the_next_step() {
+    let p = plan(json!({ "nodes": {
+        "n1": wait(1, 0, Some("n2")),
+        "n2": { "kind": "branch", "line": 3, "cases": [ { "when": performed("project_created"), "next": "n3" } ], "otherwise": null },
+        "n3": send("tips", None)
+    } }));
+    let start = at("2026-11-02T10:00", "UTC");
+    let same_instant = at("2026-11-03T10:00", "UTC");
+    let sim = run(
+        &p,
+        "UTC",
+        &start,
+        vec![
+            event(&start, "signed_up"),
+            event(&same_instant, "project_created"),
+        ],
+    );
+    assert_eq!(sent_at(&sim, "tips"), ["11-03 10:00"]);
+}

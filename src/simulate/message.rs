@@ -3,7 +3,8 @@
 //! send shows exactly the text a reviewer approved.
 //!
 //! The locale is the customer's when the campaign has it, else the plan's
-//! `default_locale` (the campaign's first locale). Templates see
+//! `default_locale` (the project default when the campaign is sent in it,
+//! else the campaign's first locale). Templates see
 //! `customer.*` (attributes and the plan's scores, evaluated now),
 //! `event.*` (the event the plan names for this send), `campaign.name` and
 //! `unsubscribe_url` (`https://unsubscribe.example/{campaign}/{customer}`,

@@ -122,11 +122,9 @@ impl Sim<'_> {
             Node::Branch {
                 cases, otherwise, ..
             } => {
-                let Some(j) = &self.journey else {
+                let Some(scope) = self.journey_scope(now, false) else {
                     return Step::Stop;
                 };
-                let (entry, in_scope) = (j.entry, j.in_scope.clone());
-                let scope = self.scope(now, Some(entry), &in_scope, false);
                 let taken = cases.iter().position(|c| scope.holds(&c.when));
                 let (label, next) = match taken {
                     Some(i) => (
@@ -179,11 +177,9 @@ impl Sim<'_> {
                 next,
                 ..
             } => {
-                let Some(j) = &self.journey else {
+                let Some(v) = self.journey_scope(now, false).map(|s| s.value(value)) else {
                     return Step::Stop;
                 };
-                let (entry, in_scope) = (j.entry, j.in_scope.clone());
-                let v = self.scope(now, Some(entry), &in_scope, false).value(value);
                 self.timeline.push(
                     now,
                     Some(id),
