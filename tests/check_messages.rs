@@ -234,3 +234,26 @@ fn example_project_messages_are_clean() {
         .collect();
     assert!(mine.is_empty(), "{}", summary(&mine, &sources));
 }
+
+#[test]
+fn e0603_unknown_category_word() {
+    expect_one("E0603", Error, "message.camp", 2, 12);
+    let (diags, _, _) = check_project("check/E0603");
+    let d = diags.iter().find(|d| d.code == "E0603").unwrap();
+    assert_eq!(d.help.as_deref(), Some("did you mean `transactional`?"));
+}
+
+/// The default locale in `defaults` is checked like every other tag.
+#[test]
+fn e0502_invalid_default_locale() {
+    let (diags, sources, _) = check_project("check/E0502-defaults");
+    let errors: Vec<_> = diags.iter().filter(|d| d.is_error()).collect();
+    assert!(
+        errors
+            .iter()
+            .any(|d| d.code == "E0502"
+                && location(d, &sources) == ("schema.camp".to_string(), 2, 10)),
+        "{}",
+        summary(&diags, &sources)
+    );
+}

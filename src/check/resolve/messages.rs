@@ -38,8 +38,14 @@ pub(super) fn build(
                     ValueKind::Word(w) if w.name == "transactional" => {
                         category = Category::Transactional
                     }
-                    // Other words are reported by the channel pass.
-                    _ => category = Category::Marketing,
+                    ValueKind::Word(w) if w.name == "marketing" => category = Category::Marketing,
+                    ValueKind::Word(w) => {
+                        problems.push(crate::check::messages::invalid_category(&w.name, w.span))
+                    }
+                    _ => problems.push(crate::check::messages::invalid_category(
+                        "this value",
+                        field.value.span,
+                    )),
                 },
                 "from" => match &field.value.kind {
                     ValueKind::Str(s) => from = Some(s.value.clone()),

@@ -76,7 +76,12 @@ pub(super) fn defaults(decls: &Decls, problems: &mut Problems) -> Defaults {
             continue;
         };
         match name {
-            "locale" => out.locale = text,
+            "locale" => {
+                if let Some(d) = crate::check::messages::check_locale_tag(&text, field.value.span) {
+                    problems.push(d);
+                }
+                out.locale = text
+            }
             "timezone" => {
                 if jiff::tz::TimeZone::get(&text).is_err() {
                     problems.push(unknown_time_zone(&text, field.value.span));
