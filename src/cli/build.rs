@@ -1,6 +1,7 @@
 //! `campaignc build [DIR] [--out DIR]`: check the project, then write one
 //! execution plan per campaign (`plans/<campaign>.json`) and the plan's
-//! JSON Schema (`plan.schema.json`) under the output directory.
+//! JSON Schema (`plan.schema.json`) under the output directory, and the
+//! reviewer's previews (`previews/`, `coverage.md`).
 //!
 //! Errors (or warnings under `--deny warnings`) stop the build before any
 //! file is written, with the same diagnostics and exit code as `check`.
@@ -14,6 +15,7 @@ use super::{output, Exit};
 use crate::diagnostics::codes::project::NO_CAMP_FILES;
 use crate::diagnostics::Diagnostic;
 use crate::plan::{lower_all, write::write_plans};
+use crate::render::preview::write_previews;
 use crate::source::Span;
 
 #[derive(Debug, clap::Args)]
@@ -47,16 +49,23 @@ pub fn run(args: &Args) -> Exit {
             .with_help("check the directory name; files must end in `.camp`"),
         );
     }
-    let exit = report(
-        &problems.into_sorted(),
-        &compilation.sources,
-        &args.diagnostics,
-    );
+    let diagnostics = problems.into_sorted();
+    let exit = report(&diagnostics, &compilation.sources, &args.diagnostics);
     if exit != Exit::Clean {
         return exit;
     }
     let plans = lower_all(&compilation.model, &compilation.sources);
-    match write_plans(&args.out, &plans) {
+    let written = write_plans(&args.out, &plans).and_then(|_| {
+        // The reviewer's pages next to the plans (warnings shown on them).
+        write_previews(
+            &args.out,
+            &compilation.model,
+            &plans,
+            &compilation.sources,
+            &diagnostics,
+        )
+    });
+    match written {
         Ok(_) => {
             if args.diagnostics.format == Format::Human {
                 output::stderr(&format!(

@@ -7,8 +7,10 @@
 
 mod build;
 mod check;
+mod coverage;
 mod explain;
 mod output;
+mod preview;
 mod report;
 mod simulate;
 mod test;
@@ -57,6 +59,10 @@ enum Command {
     Build(build::Args),
     /// Print the long explanation of a diagnostic code.
     Explain(explain::Args),
+    /// Print the Markdown preview of one campaign (or one message / locale).
+    Preview(preview::Args),
+    /// Print the lifecycle coverage report: stages × channels, and the gaps.
+    Coverage(coverage::Args),
     /// Run every test block on the reference simulator.
     Test(test::Args),
     /// Print one customer's journey through a campaign as a timeline.
@@ -89,6 +95,8 @@ where
         Command::Check(args) => check::run(args),
         Command::Build(args) => build::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Preview(args) => preview::run(args),
+        Command::Coverage(args) => coverage::run(args),
         Command::Test(args) => test::run(args),
         Command::Simulate(args) => simulate::run(args),
     };

@@ -15,6 +15,7 @@ mod engine;
 mod helpers;
 mod locale;
 mod money;
+pub mod preview;
 pub mod sms;
 pub mod value;
 

@@ -1,0 +1,39 @@
+//! `campaignc coverage [DIR]`: prints the lifecycle coverage report (stages
+//! × channels, and the gaps) that `build` writes to `coverage.md`.
+
+use std::path::PathBuf;
+
+use super::report::{report, DiagnosticArgs};
+use super::{output, Exit};
+use crate::render::preview::coverage::coverage_markdown;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The project directory: every .camp file under it, recursively.
+    #[arg(default_value = "campaigns")]
+    pub dir: PathBuf,
+    #[command(flatten)]
+    pub diagnostics: DiagnosticArgs,
+}
+
+pub fn run(args: &Args) -> Exit {
+    let compilation = match crate::compile(&args.dir) {
+        Ok(c) => c,
+        Err(err) => {
+            output::fatal(err);
+            return Exit::Usage;
+        }
+    };
+    let diagnostics = compilation.problems.into_sorted();
+    if diagnostics.iter().any(|d| d.is_error()) {
+        report(&diagnostics, &compilation.sources, &args.diagnostics);
+        return Exit::Problems;
+    }
+    let plans = crate::plan::lower_all(&compilation.model, &compilation.sources);
+    output::stdout(&coverage_markdown(&compilation.model.stages, &plans));
+    if diagnostics.is_empty() {
+        Exit::Clean
+    } else {
+        report(&diagnostics, &compilation.sources, &args.diagnostics)
+    }
+}

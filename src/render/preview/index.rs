@@ -1,0 +1,130 @@
+//! `previews/index.html`: one self-contained page (inline CSS, nothing
+//! loaded from elsewhere) linking every campaign page and every email in
+//! every locale; what `watch --serve` serves as its home page.
+
+use super::html::email_file_name;
+use super::markdown::escape_html;
+use super::mermaid::{channel_key, channel_noun};
+use super::sentences;
+use crate::plan::format::Plan;
+
+/// One campaign on the index.
+pub struct IndexEntry<'a> {
+    pub plan: &'a Plan,
+    /// `(message, locale)` of every email HTML file written.
+    pub emails: Vec<(String, String)>,
+}
+
+const STYLE: &str = "body{margin:0;background:#f4f4f5;color:#1f2937;\
+font-family:-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;\
+line-height:1.5}\
+main{max-width:880px;margin:0 auto;padding:32px 20px}\
+h1{font-size:28px;margin:0 0 4px}\
+.lead{color:#4b5563;margin:0 0 24px}\
+section{background:#fff;border-radius:8px;padding:20px 24px;margin:0 0 16px;\
+box-shadow:0 1px 2px rgba(0,0,0,.06)}\
+h2{font-size:20px;margin:0 0 4px}\
+h2 a{color:#1d4ed8;text-decoration:none}\
+.stage{display:inline-block;font-size:12px;background:#e0e7ff;color:#3730a3;\
+border-radius:999px;padding:1px 10px;margin-left:8px;vertical-align:middle}\
+.doc{margin:4px 0 8px;color:#374151}\
+.trigger{margin:0 0 12px;color:#4b5563;font-size:14px}\
+table{border-collapse:collapse;width:100%;font-size:14px}\
+th,td{text-align:left;padding:6px 8px;border-top:1px solid #e5e7eb;vertical-align:top}\
+th{color:#6b7280;font-weight:600}\
+td a{color:#1d4ed8;margin-right:10px}\
+.muted{color:#9ca3af}\
+code{font-family:Menlo,Consolas,monospace;font-size:13px}";
+
+/// The index page.
+pub fn index_html(campaigns: &[IndexEntry]) -> String {
+    let mut body = String::new();
+    for entry in campaigns {
+        body.push_str(&campaign_section(entry));
+    }
+    if campaigns.is_empty() {
+        body.push_str("<section><p>The project has no campaigns yet.</p></section>\n");
+    }
+    format!(
+        "<!DOCTYPE html>
+<html lang=\"en\">
+<head>
+<meta charset=\"utf-8\">
+<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">
+<title>Campaign previews</title>
+<style>{STYLE}</style>
+</head>
+<body>
+<main>
+<h1>Campaign previews</h1>
+<p class=\"lead\">{} {}. Each page shows the trigger, audience, flow, timeline and every message in every locale. <a href=\"../coverage.md\">Lifecycle coverage</a></p>
+{body}</main>
+</body>
+</html>
+",
+        campaigns.len(),
+        if campaigns.len() == 1 { "campaign" } else { "campaigns" },
+    )
+}
+
+fn campaign_section(entry: &IndexEntry) -> String {
+    let plan = entry.plan;
+    let name = escape_html(&plan.campaign);
+    let mut out = format!(
+        "<section>\n<h2><a href=\"{name}.md\">{name}</a><span class=\"stage\">{}</span></h2>\n",
+        escape_html(&plan.stage)
+    );
+    if let Some(doc) = &plan.doc {
+        out.push_str(&format!(
+            "<p class=\"doc\">{}</p>\n",
+            escape_html(doc.trim())
+        ));
+    }
+    out.push_str(&format!(
+        "<p class=\"trigger\">{}</p>\n",
+        code_spans(&escape_html(&sentences::trigger(plan)))
+    ));
+    out.push_str("<table>\n<tr><th>Message</th><th>Channel</th><th>Locales</th></tr>\n");
+    for (message, m) in &plan.messages {
+        let links: Vec<String> = plan
+            .locales
+            .iter()
+            .map(|l| {
+                if entry.emails.iter().any(|(em, el)| em == message && el == l) {
+                    format!(
+                        "<a href=\"{name}/{}\">{}</a>",
+                        escape_html(&email_file_name(message, l)),
+                        escape_html(l)
+                    )
+                } else {
+                    // Not an email: its text is on the campaign page.
+                    format!("<a href=\"{name}.md\">{}</a>", escape_html(l))
+                }
+            })
+            .collect();
+        out.push_str(&format!(
+            "<tr><td><code>{}</code></td><td>{}</td><td>{}</td></tr>\n",
+            escape_html(message),
+            escape_html(channel_noun(channel_key(m.channel))),
+            links.join(" ")
+        ));
+    }
+    if plan.messages.is_empty() {
+        out.push_str("<tr><td colspan=\"3\" class=\"muted\">No messages</td></tr>\n");
+    }
+    out.push_str("</table>\n</section>\n");
+    out
+}
+
+/// `` `x` `` → `<code>x</code>` in already-escaped text.
+fn code_spans(text: &str) -> String {
+    let mut out = String::new();
+    for (i, part) in text.split('`').enumerate() {
+        if i % 2 == 1 {
+            out.push_str(&format!("<code>{part}</code>"));
+        } else {
+            out.push_str(part);
+        }
+    }
+    out
+}

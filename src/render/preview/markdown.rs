@@ -1,0 +1,333 @@
+//! The reviewer's page of one campaign, in Markdown for pull requests:
+//! what it is, who gets it, when, and every message in every locale.
+
+use crate::check::model::Model;
+use crate::diagnostics::Diagnostic;
+use crate::plan::format::Plan;
+use crate::source::{SourceMap, Span};
+
+use super::mermaid::{channel_noun, flowchart};
+use super::messages::{MessagePreview, Rendered};
+use super::sentences;
+use super::timeline::MainPath;
+
+/// Everything a campaign page shows, computed by [`super::preview_campaign`].
+pub struct PageInput<'a> {
+    pub model: &'a Model,
+    pub plan: &'a Plan,
+    pub sources: &'a SourceMap,
+    /// Diagnostics that concern the campaign (already filtered and sorted).
+    pub diagnostics: &'a [Diagnostic],
+    pub main_path: &'a MainPath,
+    /// Messages in flow order, each with its previews per locale.
+    pub messages: &'a [(String, Vec<MessagePreview>)],
+}
+
+/// The Markdown page (ends with a newline).
+pub fn campaign_page(input: &PageInput) -> String {
+    let plan = input.plan;
+    let mut out = format!("# Campaign `{}`\n\n", plan.campaign);
+    if let Some(doc) = &plan.doc {
+        out.push_str(&quote(doc.trim()));
+        out.push('\n');
+    }
+    out.push_str(&facts_table(plan));
+    out.push_str(&format!(
+        "\nDefined in `{}:{}`.\n\n",
+        plan.source.file, plan.source.line
+    ));
+
+    out.push_str("## Flow\n\n```mermaid\n");
+    out.push_str(&flowchart(plan));
+    out.push_str("```\n\n");
+
+    out.push_str("## Timeline of the main path\n\n");
+    out.push_str(&input.main_path.setup);
+    out.push_str("\n\n");
+    for line in &input.main_path.lines {
+        out.push_str(&format!("- **{}** — {}\n", line.when, line.text));
+    }
+    if input.main_path.lines.is_empty() {
+        out.push_str("- (nothing happens)\n");
+    }
+    out.push('\n');
+
+    out.push_str("## Messages\n\n");
+    if input.messages.is_empty() {
+        out.push_str("This campaign sends no messages.\n\n");
+    }
+    for (name, previews) in input.messages {
+        let channel = previews
+            .first()
+            .map(|p| channel_noun(&p.channel).to_string())
+            .unwrap_or_default();
+        out.push_str(&format!("### {channel} *{name}*\n\n"));
+        if let Some(doc) = input
+            .model
+            .messages
+            .iter()
+            .find(|m| &m.name == name)
+            .and_then(|m| m.doc.as_ref())
+        {
+            out.push_str(&format!("{}\n\n", one_line(doc)));
+        }
+        let route = super::messages::first_send(plan, name)
+            .and_then(|(id, _)| super::route::route_to(plan, id));
+        out.push_str(&format!(
+            "**Sent** {}.\n\n",
+            escape_html(&route.unwrap_or_else(|| "on every journey".into()))
+        ));
+        if previews.is_empty() {
+            out.push_str("Not rendered: the project has no persona to render it with.\n\n");
+        }
+        for p in previews {
+            out.push_str(&message_section(&plan.campaign, p));
+        }
+    }
+
+    out.push_str("## Warnings\n\n");
+    if input.diagnostics.is_empty() {
+        out.push_str("None.\n");
+    }
+    for d in input.diagnostics {
+        out.push_str(&format!(
+            "- `{}` {} {}: {}\n",
+            location(input.sources, d.span),
+            d.severity.as_str(),
+            d.code,
+            d.message
+        ));
+    }
+    out
+}
+
+/// The facts of the campaign as a two-column table of sentences.
+fn facts_table(plan: &Plan) -> String {
+    let mut rows: Vec<(&str, String)> = vec![
+        ("Stage", format!("`{}`", plan.stage)),
+        ("Trigger", sentences::trigger(plan)),
+        ("Audience", sentences::audience(plan)),
+        ("Re-entry", sentences::reentry(&plan.reentry)),
+        (
+            "Goal",
+            plan.goal.as_ref().map_or(
+                "None: the journey is not measured against a goal".into(),
+                sentences::goal,
+            ),
+        ),
+        (
+            "Exit",
+            plan.exit.as_ref().map_or(
+                "Only at an `exit` step or the end of the flow".into(),
+                sentences::exit,
+            ),
+        ),
+        ("Locales", plan.locales.join(", ")),
+    ];
+    let policies = &plan.policies;
+    rows.push((
+        "Send window",
+        policies
+            .send_window
+            .as_ref()
+            .map_or("None: messages go out at any hour".into(), |w| {
+                format!(
+                    "{}-{} customer local time; a send due outside waits for the next opening",
+                    w.start, w.end
+                )
+            }),
+    ));
+    rows.push((
+        "Cap",
+        policies.cap.as_ref().map_or("None".into(), |c| {
+            format!(
+                "At most {} {} from this campaign in any {}; later ones wait",
+                c.count,
+                if c.count == 1 { "message" } else { "messages" },
+                sentences::duration(c.per)
+            )
+        }),
+    ));
+    rows.push((
+        "Holdout",
+        policies.holdout.as_ref().map_or(
+            "None: everyone who enters gets the messages".into(),
+            |h| {
+                format!(
+                "{}% of customers enter and follow the flow but receive nothing (control group)",
+                h.percent
+            )
+            },
+        ),
+    ));
+    let mut out = String::from("| Setting | In plain words |\n|---|---|\n");
+    for (name, text) in rows {
+        // Sentences quote string literals from the source: keep them text.
+        out.push_str(&format!("| **{name}** | {} |\n", cell(&escape_html(&text))));
+    }
+    out
+}
+
+/// One message in one locale.
+fn message_section(campaign: &str, p: &MessagePreview) -> String {
+    let mut out = format!("#### `{}` — persona *{}*", p.locale, p.persona);
+    if p.locale_overridden {
+        out.push_str(&format!(
+            " (its locale set to `{}` for this preview)",
+            p.locale
+        ));
+    }
+    out.push_str("\n\n");
+    if let Some((event, derived)) = &p.event {
+        if *derived {
+            out.push_str(&format!(
+                "`event.*`: a sample built from the types of `{event}` (the persona has none).\n\n"
+            ));
+        } else {
+            out.push_str(&format!("`event.*`: the persona's sample `{event}`.\n\n"));
+        }
+    }
+    let rendered = match &p.rendered {
+        Ok(r) => r,
+        Err(e) => {
+            out.push_str(&format!("**Could not render:** {}\n\n", escape_html(e)));
+            return out;
+        }
+    };
+    match rendered {
+        Rendered::Email {
+            from,
+            subject,
+            preheader,
+            body_markdown,
+            ..
+        } => {
+            if let Some(from) = from {
+                out.push_str(&format!("- **From:** {}\n", inline(&escape_html(from))));
+            }
+            // Subject and preheader are already HTML-escaped.
+            out.push_str(&format!("- **Subject:** {}\n", inline(subject)));
+            if let Some(pre) = preheader {
+                out.push_str(&format!("- **Preheader:** {}\n", inline(pre)));
+            }
+            out.push_str(&format!(
+                "- **HTML:** [{campaign}/{}.{}.html]({campaign}/{}.{}.html)\n\n",
+                p.message, p.locale, p.message, p.locale
+            ));
+            out.push_str(&quote(body_markdown.trim_end()));
+            out.push('\n');
+        }
+        Rendered::Sms { body, count } => {
+            let (single, part) = match count.encoding {
+                crate::render::SmsEncoding::Gsm7 => ("GSM-7", (160, 153)),
+                crate::render::SmsEncoding::Ucs2 => ("UCS-2", (70, 67)),
+            };
+            let capacity = if count.segments <= 1 {
+                part.0
+            } else {
+                count.segments * part.1
+            };
+            out.push_str(&quote(&escape_html(body)));
+            out.push_str(&format!(
+                "\n{single}, {} {} ({}/{capacity})\n\n",
+                count.segments,
+                if count.segments == 1 {
+                    "segment"
+                } else {
+                    "segments"
+                },
+                count.units
+            ));
+        }
+        Rendered::Card {
+            title,
+            body,
+            button,
+            link,
+            limits,
+        } => {
+            out.push_str(&format!(
+                "- **Title** ({}): {}\n",
+                counted(title, limits.0),
+                inline(&escape_html(title))
+            ));
+            out.push_str(&format!(
+                "- **Body** ({}): {}\n",
+                counted(body, limits.1),
+                inline(&escape_html(body))
+            ));
+            if let Some(button) = button {
+                out.push_str(&format!("- **Button:** {}\n", inline(&escape_html(button))));
+            }
+            if let Some(link) = link {
+                out.push_str(&format!("- **Link:** `{}`\n", link.replace('`', "'")));
+            }
+            out.push('\n');
+        }
+        Rendered::Webhook { method, url, body } => {
+            out.push_str(&format!(
+                "- **{}** `{}`\n\n",
+                escape_html(method),
+                url.replace('`', "'")
+            ));
+            match body {
+                Ok(json) => out.push_str(&format!("```json\n{json}\n```\n\n")),
+                Err(raw) => out.push_str(&format!("```text\n{raw}\n```\n\n")),
+            }
+        }
+    }
+    out
+}
+
+/// `23/50 characters`, flagged when over the limit.
+fn counted(text: &str, limit: usize) -> String {
+    let n = text.chars().count();
+    if n > limit {
+        format!("{n}/{limit} characters, **over the limit**")
+    } else {
+        format!("{n}/{limit} characters")
+    }
+}
+
+/// `flows/onboarding.camp:16`.
+pub fn location(sources: &SourceMap, span: Span) -> String {
+    match sources.files().get(span.file.0 as usize) {
+        Some(file) => format!("{}:{}", file.path, sources.line_col(span).0),
+        None => "(project)".into(),
+    }
+}
+
+/// A Markdown blockquote of `text`.
+fn quote(text: &str) -> String {
+    let mut out = String::new();
+    for line in text.lines() {
+        if line.trim().is_empty() {
+            out.push_str(">\n");
+        } else {
+            out.push_str(&format!("> {line}\n"));
+        }
+    }
+    out
+}
+
+/// Text for a table cell: one line, `|` escaped.
+fn cell(text: &str) -> String {
+    one_line(text).replace('|', "\\|")
+}
+
+/// Line breaks folded into spaces.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Inline text in a list item: one line.
+fn inline(text: &str) -> String {
+    one_line(text)
+}
+
+/// `<`, `>` and `&` as entities, so customer text never becomes markup.
+pub fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}

@@ -1,0 +1,251 @@
+//! Previews for reviewers: what `build` writes next to the plans so a pull
+//! request shows who gets what, when, and in which words.
+//!
+//! - [`sentences`]: conditions and triggers in plain English;
+//! - [`mermaid`]: the flow as a Mermaid flowchart;
+//! - [`timeline`]: the main path, simulated for the preview persona;
+//! - [`messages`] (with [`data`]): every message rendered per locale;
+//! - [`markdown`]: the campaign page; [`html`]: the email files;
+//! - [`index`]: `previews/index.html`; [`coverage`]: `coverage.md`.
+//!
+//! Inputs are the checked model, the lowered plans and the diagnostics;
+//! output is text only. The same inputs give byte-identical files.
+
+pub mod coverage;
+pub mod data;
+pub mod html;
+pub mod index;
+pub mod markdown;
+pub mod mermaid;
+pub mod messages;
+pub mod route;
+pub mod sentences;
+pub mod timeline;
+
+use std::path::{Path, PathBuf};
+
+use crate::check::model::{Model, PersonaId};
+use crate::diagnostics::Diagnostic;
+use crate::plan::format::{Node, Plan};
+use crate::plan::write::{write_atomic, WriteError};
+use crate::render::Renderer;
+use crate::source::{SourceMap, Span};
+
+use messages::MessagePreview;
+
+/// What to include in a campaign's preview (the `preview` command's flags;
+/// `build` uses the default: everything).
+#[derive(Clone, Debug, Default)]
+pub struct PreviewOptions {
+    /// Only this message.
+    pub message: Option<String>,
+    /// Only this locale.
+    pub locale: Option<String>,
+    /// This persona for every locale instead of the locale's preview
+    /// persona.
+    pub persona: Option<PersonaId>,
+}
+
+/// A campaign's page and its email HTML files.
+pub struct CampaignPreview {
+    pub page: String,
+    /// `(message, locale, html)` for every email message and locale shown.
+    pub emails: Vec<(String, String, String)>,
+}
+
+/// Renders the preview of one campaign.
+pub fn preview_campaign(
+    model: &Model,
+    plan: &Plan,
+    sources: &SourceMap,
+    diagnostics: &[Diagnostic],
+    renderer: &Renderer,
+    options: &PreviewOptions,
+) -> CampaignPreview {
+    let persona_for = |locale: &str| -> Option<(PersonaId, bool)> {
+        match options.persona {
+            Some(id) => {
+                let own = model
+                    .attr_by_name("locale")
+                    .and_then(|a| model.persona(id).attr(a))
+                    .cloned();
+                let overridden = own != Some(crate::check::model::Value::String(locale.into()));
+                Some((id, overridden))
+            }
+            None => model.preview_persona(locale),
+        }
+    };
+    let locales: Vec<&String> = plan
+        .locales
+        .iter()
+        .filter(|l| options.locale.as_ref().is_none_or(|o| o == *l))
+        .collect();
+    let mut previews: Vec<(String, Vec<MessagePreview>)> = Vec::new();
+    for message in messages_in_flow_order(plan) {
+        if options.message.as_ref().is_some_and(|m| *m != message) {
+            continue;
+        }
+        let per_locale: Vec<MessagePreview> = locales
+            .iter()
+            .filter_map(|l| {
+                let persona = persona_for(l)?;
+                Some(messages::render_message(
+                    model, plan, renderer, &message, l, persona,
+                ))
+            })
+            .collect();
+        previews.push((message, per_locale));
+    }
+    let first_locale = locales.first().map(|l| l.as_str()).unwrap_or("en");
+    let main_path = match persona_for(first_locale) {
+        Some(p) => timeline::main_path(model, plan, renderer, p, first_locale),
+        None => timeline::MainPath {
+            setup: "The project has no persona, so there is no timeline.".into(),
+            lines: Vec::new(),
+        },
+    };
+    let concerning = diagnostics_for(model, plan, diagnostics);
+    let page = markdown::campaign_page(&markdown::PageInput {
+        model,
+        plan,
+        sources,
+        diagnostics: &concerning,
+        main_path: &main_path,
+        messages: &previews,
+    });
+    let emails = previews
+        .iter()
+        .flat_map(|(_, ps)| ps.iter())
+        .filter_map(|p| match &p.rendered {
+            Ok(messages::Rendered::Email { html, .. }) => {
+                Some((p.message.clone(), p.locale.clone(), html.clone()))
+            }
+            _ => None,
+        })
+        .collect();
+    CampaignPreview { page, emails }
+}
+
+/// Every file of the previews, as paths relative to the output directory
+/// and their contents, in a fixed order: `previews/<campaign>.md`,
+/// `previews/<campaign>/<message>.<locale>.html`, `previews/index.html`,
+/// `coverage.md`.
+pub fn preview_files(
+    model: &Model,
+    plans: &[Plan],
+    sources: &SourceMap,
+    diagnostics: &[Diagnostic],
+) -> Vec<(PathBuf, String)> {
+    let renderer = Renderer::new();
+    let mut files = Vec::new();
+    let mut campaigns = Vec::new();
+    for plan in plans {
+        let preview = preview_campaign(
+            model,
+            plan,
+            sources,
+            diagnostics,
+            &renderer,
+            &PreviewOptions::default(),
+        );
+        files.push((
+            PathBuf::from("previews").join(format!("{}.md", plan.campaign)),
+            preview.page,
+        ));
+        for (message, locale, html) in &preview.emails {
+            files.push((
+                html::email_path(&plan.campaign, message, locale),
+                html.clone(),
+            ));
+        }
+        campaigns.push(index::IndexEntry {
+            plan,
+            emails: preview
+                .emails
+                .iter()
+                .map(|(m, l, _)| (m.clone(), l.clone()))
+                .collect(),
+        });
+    }
+    files.push((
+        PathBuf::from("previews/index.html"),
+        index::index_html(&campaigns),
+    ));
+    files.push((
+        PathBuf::from("coverage.md"),
+        coverage::coverage_markdown(&model.stages, plans),
+    ));
+    files
+}
+
+/// Writes every preview file under `out` atomically (see
+/// [`crate::plan::write_atomic`]). Returns the paths written.
+pub fn write_previews(
+    out: &Path,
+    model: &Model,
+    plans: &[Plan],
+    sources: &SourceMap,
+    diagnostics: &[Diagnostic],
+) -> Result<Vec<PathBuf>, WriteError> {
+    let mut written = Vec::new();
+    for (relative, text) in preview_files(model, plans, sources, diagnostics) {
+        let path = out.join(relative);
+        write_atomic(&path, text.as_bytes()).map_err(|source| WriteError {
+            path: path.clone(),
+            source,
+        })?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+/// Message names in the order of their first send in the source (by
+/// line), then any the plan lists but no node sends.
+pub fn messages_in_flow_order(plan: &Plan) -> Vec<String> {
+    let mut sends: Vec<(u32, &String)> = plan
+        .nodes
+        .values()
+        .filter_map(|n| match n {
+            Node::Send { line, message, .. } => Some((*line, message)),
+            _ => None,
+        })
+        .collect();
+    sends.sort();
+    let mut out: Vec<String> = Vec::new();
+    for name in sends
+        .into_iter()
+        .map(|(_, m)| m)
+        .chain(plan.messages.keys())
+    {
+        if !out.contains(name) {
+            out.push(name.clone());
+        }
+    }
+    out
+}
+
+/// The diagnostics whose span lies in the campaign or in a message it
+/// sends, sorted by file and position.
+pub fn diagnostics_for(model: &Model, plan: &Plan, diagnostics: &[Diagnostic]) -> Vec<Diagnostic> {
+    let mut spans: Vec<Span> = model
+        .campaigns
+        .iter()
+        .filter(|c| c.name == plan.campaign)
+        .map(|c| c.span)
+        .collect();
+    spans.extend(
+        model
+            .messages
+            .iter()
+            .filter(|m| plan.messages.contains_key(&m.name))
+            .map(|m| m.span),
+    );
+    let inside = |d: &Diagnostic| {
+        spans
+            .iter()
+            .any(|s| s.file == d.span.file && s.start <= d.span.start && d.span.end <= s.end)
+    };
+    let mut out: Vec<Diagnostic> = diagnostics.iter().filter(|d| inside(d)).cloned().collect();
+    out.sort_by_key(|d| (d.span.file, d.span.start, d.span.end, d.code));
+    out
+}

@@ -1,0 +1,381 @@
+//! The reviewer's previews: snapshots of every example campaign's page and
+//! of one HTML email per locale, what `build` writes, and that hostile
+//! persona values stay text (escaped HTML, valid webhook JSON).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use campaignc::check::model::Model;
+use campaignc::diagnostics::Diagnostic;
+use campaignc::plan::format::Plan;
+use campaignc::render::preview::{preview_campaign, preview_files, PreviewOptions};
+use campaignc::render::Renderer;
+use campaignc::source::SourceMap;
+use scraper::{Html, Selector};
+
+const EXAMPLE: &str = "campaigns";
+const ESCAPING: &str = "tests/fixtures/preview/escaping";
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+struct Project {
+    model: Model,
+    sources: SourceMap,
+    diagnostics: Vec<Diagnostic>,
+    plans: Vec<Plan>,
+}
+
+fn compile(dir: &str) -> Project {
+    let c = campaignc::compile(&root().join(dir)).expect("project loads");
+    let diagnostics = c.problems.into_sorted();
+    assert!(
+        !diagnostics.iter().any(|d| d.is_error()),
+        "{dir} has errors: {diagnostics:#?}"
+    );
+    let plans = campaignc::plan::lower_all(&c.model, &c.sources);
+    Project {
+        model: c.model,
+        sources: c.sources,
+        diagnostics,
+        plans,
+    }
+}
+
+fn preview(project: &Project, campaign: &str) -> campaignc::render::preview::CampaignPreview {
+    let plan = project
+        .plans
+        .iter()
+        .find(|p| p.campaign == campaign)
+        .unwrap_or_else(|| panic!("no campaign {campaign}"));
+    preview_campaign(
+        &project.model,
+        plan,
+        &project.sources,
+        &project.diagnostics,
+        &Renderer::new(),
+        &PreviewOptions::default(),
+    )
+}
+
+#[test]
+fn every_example_campaign_page() {
+    let project = compile(EXAMPLE);
+    assert!(!project.plans.is_empty());
+    for plan in &project.plans {
+        let page = preview(&project, &plan.campaign).page;
+        insta::assert_snapshot!(format!("page_{}", plan.campaign), page);
+    }
+}
+
+/// The LANGUAGE.md onboarding example (if / else, `wait for`, a persona
+/// shown in a locale it does not speak).
+#[test]
+fn language_md_onboarding_page() {
+    let project = compile("tests/fixtures/language_examples");
+    let page = preview(&project, "onboarding").page;
+    // The timeline agrees with LANGUAGE.md's third test: nudge at 1d,
+    // last_chance at 4d.
+    assert!(page.contains("- **Day 1, 10:00** — push *nudge*\n"));
+    assert!(page.contains("- **Day 4, 10:00** — SMS *last_chance*\n"));
+    insta::assert_snapshot!("page_language_md_onboarding", page);
+}
+
+fn email(project: &Project, campaign: &str, message: &str, locale: &str) -> String {
+    preview(project, campaign)
+        .emails
+        .into_iter()
+        .find(|(m, l, _)| m == message && l == locale)
+        .map(|(_, _, html)| html)
+        .unwrap_or_else(|| panic!("no {message}.{locale} in {campaign}"))
+}
+
+fn text_of(doc: &Html, selector: &str) -> String {
+    let sel = Selector::parse(selector).expect("selector");
+    doc.select(&sel)
+        .map(|e| e.text().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The welcome email in every locale: a snapshot each, and the parsed
+/// document carries the rendered subject (title) and body text.
+#[test]
+fn welcome_email_html_per_locale() {
+    let project = compile(EXAMPLE);
+    let expected = [
+        (
+            "en",
+            "Welcome to Lumen Coffee, Emily!",
+            "Choose your first bag",
+        ),
+        (
+            "vi",
+            "Chào mừng Minh đến với Lumen Coffee!",
+            "Chọn túi đầu tiên",
+        ),
+        (
+            "cs",
+            "Vítejte v Lumen Coffee, Klára!",
+            "Vybrat první balení",
+        ),
+        ("zh-Hant", "歡迎加入 Lumen Coffee", "挑選您的第一包"),
+    ];
+    for (locale, subject, link_text) in expected {
+        let html = email(&project, "onboarding", "welcome", locale);
+        insta::assert_snapshot!(format!("welcome_email_{locale}"), html);
+        let doc = Html::parse_document(&html);
+        assert!(
+            text_of(&doc, "title").contains(subject),
+            "{locale}: title {:?}",
+            text_of(&doc, "title")
+        );
+        assert!(text_of(&doc, "body").contains(link_text), "{locale}: body");
+        let lang = Selector::parse("html").expect("selector");
+        let html_el = doc.select(&lang).next().expect("html element");
+        assert_eq!(html_el.value().attr("lang"), Some(locale));
+        // Self-contained: nothing loaded from elsewhere.
+        for tag in ["script", "img", "link", "iframe"] {
+            assert_eq!(text_of(&doc, tag), "", "{locale}: unexpected <{tag}>");
+            let sel = Selector::parse(tag).expect("selector");
+            assert!(doc.select(&sel).next().is_none(), "{locale}: <{tag}>");
+        }
+    }
+}
+
+fn build(dir: &str, out: &Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_campaignc"))
+        .arg("build")
+        .arg(root().join(dir))
+        .arg("--out")
+        .arg(out)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("campaignc runs")
+}
+
+#[test]
+fn build_writes_pages_emails_index_and_coverage() {
+    let out = tempfile::tempdir().expect("tempdir");
+    let result = build(EXAMPLE, out.path());
+    assert_eq!(result.status.code(), Some(0), "{result:?}");
+    let project = compile(EXAMPLE);
+    let index = std::fs::read_to_string(out.path().join("previews/index.html")).expect("index");
+    let index_doc = Html::parse_document(&index);
+    let links: Vec<String> = index_doc
+        .select(&Selector::parse("a").expect("selector"))
+        .filter_map(|a| a.value().attr("href").map(str::to_string))
+        .collect();
+    for plan in &project.plans {
+        let page_path = out.path().join(format!("previews/{}.md", plan.campaign));
+        let page = std::fs::read_to_string(&page_path).expect("campaign page");
+        assert!(
+            page.contains("```mermaid\nflowchart TD\n"),
+            "{}",
+            plan.campaign
+        );
+        assert!(links.contains(&format!("{}.md", plan.campaign)));
+        for (name, message) in &plan.messages {
+            if message.channel != campaignc::plan::format::Channel::Email {
+                continue;
+            }
+            for locale in &plan.locales {
+                let rel = format!("{}/{name}.{locale}.html", plan.campaign);
+                let path = out.path().join("previews").join(&rel);
+                let html = std::fs::read_to_string(&path)
+                    .unwrap_or_else(|_| panic!("missing {}", path.display()));
+                assert!(html.starts_with("<!DOCTYPE html>"));
+                assert!(links.contains(&rel), "index lacks {rel}");
+                assert!(
+                    page.contains(&format!("({rel})")),
+                    "page lacks a link to {rel}"
+                );
+            }
+        }
+    }
+    let coverage = std::fs::read_to_string(out.path().join("coverage.md")).expect("coverage");
+    assert!(coverage.contains("cells covered"));
+    assert!(coverage.contains("| `discovery` |"));
+
+    // The same sources give byte-identical previews.
+    let again = tempfile::tempdir().expect("tempdir");
+    assert_eq!(build(EXAMPLE, again.path()).status.code(), Some(0));
+    for rel in [
+        "previews/index.html",
+        "coverage.md",
+        "previews/onboarding.md",
+    ] {
+        assert_eq!(
+            std::fs::read(out.path().join(rel)).expect("first"),
+            std::fs::read(again.path().join(rel)).expect("second"),
+            "{rel} differs between builds"
+        );
+    }
+}
+
+#[test]
+fn coverage_snapshot() {
+    let project = compile(EXAMPLE);
+    let files = preview_files(
+        &project.model,
+        &project.plans,
+        &project.sources,
+        &project.diagnostics,
+    );
+    let coverage = files
+        .iter()
+        .find(|(p, _)| p == Path::new("coverage.md"))
+        .map(|(_, t)| t.clone())
+        .expect("coverage.md");
+    insta::assert_snapshot!("coverage", coverage);
+}
+
+#[test]
+fn webhook_body_with_quotes_in_a_persona_name_is_valid_json() {
+    let project = compile(ESCAPING);
+    let page = preview(&project, "hello").page;
+    let start = page.find("```json\n").expect("a json block") + "```json\n".len();
+    let end = start + page[start..].find("\n```").expect("end of block");
+    let body: serde_json::Value =
+        serde_json::from_str(&page[start..end]).expect("the webhook body is valid JSON");
+    assert_eq!(body["name"], "Tom \"TJ\" \\ <script>alert(1)</script>");
+    assert_eq!(body["source"], "<b>ads</b>");
+}
+
+#[test]
+fn script_in_a_persona_value_comes_out_escaped() {
+    let project = compile(ESCAPING);
+    let p = preview(&project, "hello");
+    let html = &p.emails.first().expect("the greeting email").2;
+    assert!(!html.contains("<script>"), "raw <script> in the email HTML");
+    assert!(!html.contains("<b>ads"), "raw <b> in the email HTML");
+    let doc = Html::parse_document(html);
+    assert!(doc
+        .select(&Selector::parse("script").expect("selector"))
+        .next()
+        .is_none());
+    // The reader sees the characters as text.
+    assert!(text_of(&doc, "body").contains("Tom \"TJ\" \\ <script>alert(1)</script>"));
+    assert!(text_of(&doc, "title").contains("<script>"));
+    // And the Markdown page shows them as text too (a fenced code block,
+    // like the webhook's JSON, is text already).
+    let outside_code: String = p.page.split("```").step_by(2).collect::<Vec<_>>().join("");
+    assert!(
+        !outside_code.contains("<script>"),
+        "raw <script> on the page"
+    );
+    assert!(p.page.contains("&lt;script&gt;"));
+}
+
+fn run_cli(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_campaignc"))
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("campaignc runs")
+}
+
+#[test]
+fn preview_command_filters_and_suggests_names() {
+    let one = run_cli(&[
+        "preview",
+        EXAMPLE,
+        "--campaign",
+        "onboarding",
+        "--message",
+        "welcome",
+        "--locale",
+        "cs",
+    ]);
+    assert_eq!(one.status.code(), Some(0));
+    let text = String::from_utf8(one.stdout).expect("utf-8");
+    assert!(text.contains("#### `cs` — persona *klara*"));
+    assert!(!text.contains("#### `en`"), "other locales are left out");
+    assert!(text.contains("### email *welcome*"));
+    assert!(
+        !text.contains("### email *club_invite*"),
+        "other messages are left out"
+    );
+
+    let forced = run_cli(&[
+        "preview",
+        EXAMPLE,
+        "--campaign",
+        "onboarding",
+        "--message",
+        "welcome",
+        "--locale",
+        "vi",
+        "--persona",
+        "emily",
+    ]);
+    let text = String::from_utf8(forced.stdout).expect("utf-8");
+    assert!(
+        text.contains("persona *emily* (its locale set to `vi` for this preview)"),
+        "{text}"
+    );
+    assert!(text.contains("Chào mừng Emily"));
+
+    let typo = run_cli(&["preview", EXAMPLE, "--campaign", "onbording"]);
+    assert_eq!(typo.status.code(), Some(2));
+    let err = String::from_utf8(typo.stderr).expect("utf-8");
+    assert!(
+        err.contains("unknown campaign `onbording`; did you mean `onboarding`?"),
+        "{err}"
+    );
+
+    let locale = run_cli(&[
+        "preview",
+        EXAMPLE,
+        "--campaign",
+        "onboarding",
+        "--locale",
+        "de",
+    ]);
+    assert_eq!(locale.status.code(), Some(2));
+
+    let coverage = run_cli(&["coverage", EXAMPLE]);
+    assert_eq!(coverage.status.code(), Some(0));
+    assert!(String::from_utf8(coverage.stdout)
+        .expect("utf-8")
+        .starts_with("# Lifecycle coverage"));
+}
+
+#[test]
+fn timeline_shows_a_send_deferred_by_the_window() {
+    let project = compile("tests/fixtures/preview/deferral");
+    let page = preview(&project, "late_hello").page;
+    assert!(
+        page.contains(
+            "- **Day 0, 21:00** — email *hello* → deferred to Day 1, 09:00 (send window 09:00-20:00)\n\
+             - **Day 1, 09:00** — email *hello*\n"
+        ),
+        "{page}"
+    );
+}
+
+#[test]
+fn warnings_about_the_campaigns_messages_are_listed_with_their_place() {
+    let project = compile("tests/fixtures/preview/deferral");
+    let page = preview(&project, "late_hello").page;
+    let warnings = &page[page.find("## Warnings").expect("a warnings section")..];
+    assert!(
+        warnings.contains("- `project.camp:40` warning W0602: the push title"),
+        "{warnings}"
+    );
+    assert!(page.contains("- **Title** (63/50 characters, **over the limit**)"));
+}
+
+#[test]
+fn a_project_with_errors_gets_its_diagnostics_not_a_preview() {
+    let broken = run_cli(&["preview", "tests/fixtures/cli/broken"]);
+    assert_eq!(broken.status.code(), Some(1));
+    assert!(broken.stdout.is_empty(), "no page for a broken project");
+    assert!(!broken.stderr.is_empty(), "the errors are reported");
+    let coverage = run_cli(&["coverage", "tests/fixtures/cli/broken"]);
+    assert_eq!(coverage.status.code(), Some(1));
+    let missing = run_cli(&["preview", "tests/fixtures/does-not-exist"]);
+    assert_eq!(missing.status.code(), Some(2));
+}
