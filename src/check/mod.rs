@@ -10,6 +10,7 @@
 //! checker only run when there are no errors.
 
 pub mod flows;
+pub mod messages;
 pub mod model;
 pub mod resolve;
 pub mod unused;
@@ -22,6 +23,9 @@ use resolve::build_model;
 /// Checks a parsed project and builds its model.
 pub fn check(files: &[SourceFileAst], problems: &mut Problems) -> Model {
     let model = build_model(files, problems);
+    // Passes over the model, each in its own module:
+    // messages (templates, locales, channels), flows, unused declarations.
+    messages::check_messages(&model, problems);
     flows::check_flows(&model, problems);
     unused::check_unused(&model, problems);
     model

@@ -2,10 +2,13 @@
 //! codes in its own table (`codes/<area>.rs`) so that stages can grow
 //! independently; [`all`] puts them together for `campaignc explain`.
 
+pub mod channels;
 pub mod flows;
+pub mod locales;
 pub mod names;
 pub mod project;
 pub mod syntax;
+pub mod templates;
 pub mod tests;
 pub mod types;
 
@@ -25,6 +28,9 @@ pub struct CodeInfo {
 pub fn all() -> Vec<CodeInfo> {
     let mut v: Vec<CodeInfo> = Vec::new();
     // Area tables are appended here as they are written.
+    v.extend_from_slice(templates::CODES);
+    v.extend_from_slice(locales::CODES);
+    v.extend_from_slice(channels::CODES);
     v.extend_from_slice(syntax::CODES);
     v.extend_from_slice(project::CODES);
     v.extend_from_slice(names::CODES);

@@ -1,0 +1,81 @@
+//! What the template helpers accept, read from the renderer's own table
+//! ([`crate::render::HELPERS`]) so that the checker and the renderer can
+//! never disagree; plus the block helpers built into Handlebars.
+
+use crate::check::model::Type;
+use crate::render::{ArgKind, HelperSpec};
+
+use super::scope::Ty;
+
+pub(crate) use crate::render::helper_spec as lookup;
+
+/// The block helpers built into Handlebars.
+pub(crate) const BLOCK_HELPERS: &[&str] = &["each", "if", "unless", "with"];
+
+/// CLDR plural categories, the keys `plural` accepts.
+pub(crate) const PLURAL_CATEGORIES: &[&str] = &["zero", "one", "two", "few", "many", "other"];
+
+/// Every helper name, inline and block, for did-you-mean.
+pub(crate) fn all_names() -> impl Iterator<Item = &'static str> {
+    crate::render::HELPERS
+        .iter()
+        .map(|h| h.name)
+        .chain(BLOCK_HELPERS.iter().copied())
+}
+
+/// How a helper is called, for help lines.
+pub(crate) fn usage(name: &str) -> &'static str {
+    match name {
+        "default" => "{{default customer.first_name \"there\"}}",
+        "money" => "{{money event.total}}",
+        "number" => "{{number customer.loyalty_points}}",
+        "date" => "{{date customer.signed_up_at \"long\"}}",
+        "plural" => "{{plural customer.loyalty_points one=\"# point\" other=\"# points\"}}",
+        "upper" => "{{upper customer.first_name}}",
+        "lower" => "{{lower customer.first_name}}",
+        _ => "",
+    }
+}
+
+/// What the kinds of one argument accept, in words.
+pub(crate) fn describe(kinds: &[ArgKind]) -> String {
+    let words: Vec<&str> = kinds
+        .iter()
+        .map(|k| match k {
+            ArgKind::Any => "any value",
+            ArgKind::Number => "a number (int or decimal)",
+            ArgKind::Money => "a money value",
+            ArgKind::Time => "a time or a date",
+            ArgKind::Text => "text",
+            ArgKind::Literal => "a quoted string",
+        })
+        .collect();
+    words.join(" or ")
+}
+
+/// Whether a value of type `ty` may be passed where `kinds` are accepted.
+pub(crate) fn allows(kinds: &[ArgKind], ty: &Ty) -> bool {
+    let t = match ty {
+        Ty::Any => return true,
+        Ty::Value(t) => t.strip_optional(),
+        _ => return kinds.contains(&ArgKind::Any),
+    };
+    if matches!(t, Type::Error) {
+        return true;
+    }
+    kinds.iter().any(|k| match k {
+        ArgKind::Any => true,
+        ArgKind::Number => matches!(t, Type::Int | Type::Decimal),
+        ArgKind::Money => matches!(t, Type::Money(_)),
+        ArgKind::Time => matches!(t, Type::Time | Type::Date),
+        ArgKind::Text => !matches!(t, Type::List(_) | Type::Record(_)),
+        ArgKind::Literal => matches!(t, Type::String),
+    })
+}
+
+/// Whether the helper's arguments include a literal (a format name).
+pub(crate) fn is_literal(spec: &HelperSpec, index: usize) -> bool {
+    spec.arg_kinds
+        .get(index)
+        .is_some_and(|k| k.contains(&ArgKind::Literal))
+}

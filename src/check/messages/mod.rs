@@ -1,0 +1,254 @@
+//! Checks the messages of a project: their templates (against the scope of
+//! every place they are sent), their translations, and the rules of their
+//! channel (required fields, consent, unsubscribe links, SMS segments,
+//! push lengths, webhook JSON).
+//!
+//! The pass reads only the resolved [`Model`]. Each template is parsed once
+//! with the handlebars crate's own parser; its syntax tree is then walked
+//! once per distinct event scope it is sent in, so that `event.*` is checked
+//! exactly where it means something.
+
+mod channels;
+mod helpers;
+mod locales;
+mod samples;
+mod scope;
+mod templates;
+
+use crate::check::model::{
+    CampaignId, EventId, MessageDef, MessageId, Model, StepDef, StepKindDef,
+};
+use crate::diagnostics::{Diagnostic, Problems};
+use crate::render::Renderer;
+use crate::source::Span;
+use handlebars::template::Template;
+
+pub use channels::invalid_category;
+pub use locales::{check_locale_tag, is_valid_locale};
+
+/// Checks every message of the model and reports into `problems`.
+pub fn check_messages(model: &Model, problems: &mut Problems) {
+    let sends = collect_sends(model);
+    let renderer = Renderer::new();
+    let mut out = Vec::new();
+    locales::check_campaign_tags(model, &mut out);
+    for (index, message) in model.messages.iter().enumerate() {
+        let id = MessageId(index as u32);
+        let my_sends: Vec<&SendSite> = sends.iter().filter(|s| s.message == id).collect();
+        check_message(model, &renderer, message, &my_sends, &mut out);
+    }
+    for d in merge_duplicates(out) {
+        problems.push(d);
+    }
+}
+
+/// One `send` step: which campaign sends which message where, with the
+/// event its templates see.
+#[derive(Clone, Debug)]
+pub(crate) struct SendSite {
+    pub campaign: CampaignId,
+    pub message: MessageId,
+    pub event: Option<EventId>,
+    pub span: Span,
+}
+
+/// Every `send` step of every campaign, in campaign then flow order.
+fn collect_sends(model: &Model) -> Vec<SendSite> {
+    fn walk(campaign: CampaignId, steps: &[StepDef], out: &mut Vec<SendSite>) {
+        for step in steps {
+            match &step.kind {
+                StepKindDef::Send {
+                    message,
+                    event_scope,
+                } => out.push(SendSite {
+                    campaign,
+                    message: *message,
+                    event: *event_scope,
+                    span: step.span,
+                }),
+                StepKindDef::WaitFor {
+                    on_event,
+                    on_timeout,
+                    ..
+                } => {
+                    walk(campaign, on_event, out);
+                    walk(campaign, on_timeout, out);
+                }
+                StepKindDef::If {
+                    branches,
+                    otherwise,
+                } => {
+                    for (_, body) in branches {
+                        walk(campaign, body, out);
+                    }
+                    if let Some(body) = otherwise {
+                        walk(campaign, body, out);
+                    }
+                }
+                StepKindDef::Split { variants, .. } => {
+                    for v in variants {
+                        walk(campaign, &v.steps, out);
+                    }
+                }
+                StepKindDef::Wait(_)
+                | StepKindDef::WaitUntil { .. }
+                | StepKindDef::Set { .. }
+                | StepKindDef::Exit => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (i, c) in model.campaigns.iter().enumerate() {
+        walk(CampaignId(i as u32), &c.flow, &mut out);
+    }
+    out
+}
+
+/// One template field of a message with its parse result.
+pub(crate) struct ParsedField<'m> {
+    /// The locale block it is written in; `None` for shared fields.
+    pub locale: Option<&'m str>,
+    pub field: &'m crate::check::model::TemplateField,
+    /// `None` when the template has a syntax error (already reported).
+    pub template: Option<Template>,
+    /// What the template uses, from a scope-independent walk.
+    pub facts: templates::Facts,
+}
+
+fn check_message(
+    model: &Model,
+    renderer: &Renderer,
+    message: &MessageDef,
+    sends: &[&SendSite],
+    out: &mut Vec<Diagnostic>,
+) {
+    let mut parsed = Vec::new();
+    let shared = message.shared.iter().map(|f| (None, f));
+    let localized = message
+        .locales
+        .iter()
+        .flat_map(|l| l.fields.iter().map(move |f| (Some(l.locale.as_str()), f)));
+    for (locale, field) in shared.chain(localized) {
+        let template = match templates::parse(field) {
+            Ok(t) => Some(t),
+            Err(d) => {
+                out.push(*d);
+                None
+            }
+        };
+        // The scope-independent walk: what the template uses. Its
+        // diagnostics only count for messages no campaign sends; sent
+        // messages are checked at each send below.
+        let facts = match &template {
+            Some(t) => {
+                let facts =
+                    templates::analyse(model, field, t, scope::EventScope::Unchecked, &[], locale);
+                if sends.is_empty() {
+                    out.extend(facts.diagnostics.iter().cloned());
+                }
+                facts
+            }
+            None => templates::Facts::default(),
+        };
+        parsed.push(ParsedField {
+            locale,
+            field,
+            template,
+            facts,
+        });
+    }
+    // One walk per distinct event scope, labelled with the sends that have it.
+    let mut groups: Vec<(Option<EventId>, Vec<&SendSite>)> = Vec::new();
+    for s in sends {
+        match groups.iter_mut().find(|(e, _)| *e == s.event) {
+            Some((_, g)) => g.push(s),
+            None => groups.push((s.event, vec![s])),
+        }
+    }
+    for (event, group) in &groups {
+        for p in &parsed {
+            if let Some(t) = &p.template {
+                let facts = templates::analyse(
+                    model,
+                    p.field,
+                    t,
+                    scope::EventScope::Sent(*event),
+                    group,
+                    p.locale,
+                );
+                out.extend(facts.diagnostics);
+            }
+        }
+    }
+    locales::check_message(model, message, sends, &parsed, out);
+    channels::check_message(model, renderer, message, sends, &parsed, out);
+}
+
+/// Reports each problem once: diagnostics that are the same problem at the
+/// same place (found at several sends) are merged, keeping every label.
+fn merge_duplicates(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = Vec::new();
+    for d in diags {
+        let same = out
+            .iter_mut()
+            .find(|o| o.code == d.code && o.span == d.span && o.message == d.message);
+        match same {
+            Some(o) => {
+                for l in d.labels {
+                    if !o.labels.contains(&l) {
+                        o.labels.push(l);
+                    }
+                }
+            }
+            None => out.push(d),
+        }
+    }
+    out
+}
+
+/// The head of a declaration (`message welcome`, `locale vi`): a one-line
+/// span for diagnostics about the whole declaration, whose own span may
+/// cover dozens of lines. The model keeps only the declaration's span,
+/// which starts at its keyword.
+pub(crate) fn head_span(span: Span, keyword: &str, name: &str) -> Span {
+    let end = (span.start as usize + keyword.len() + 1 + name.len()).min(span.end as usize);
+    Span::new(span.file, span.start as usize, end)
+}
+
+/// The first line of a template field's text (the whole literal when it is
+/// empty): block strings span many lines.
+pub(crate) fn first_line_span(field: &crate::check::model::TemplateField) -> Span {
+    let end = field.source.find('\n').unwrap_or(field.source.len());
+    if end == 0 {
+        field.span
+    } else {
+        field.sub_span(0, end)
+    }
+}
+
+/// The closest of `candidates` to `name`, for "did you mean" help.
+pub(crate) fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let mut best: Option<(f64, &str)> = None;
+    for c in candidates {
+        let score = strsim::jaro_winkler(name, c);
+        if score >= 0.8 && best.is_none_or(|(b, _)| score > b) {
+            best = Some((score, c));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+/// "`a`, `b` and `c`"
+pub(crate) fn list_names<S: AsRef<str>>(names: &[S]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("`{}`", n.as_ref())).collect();
+    match quoted.len() {
+        0 => String::new(),
+        1 => quoted[0].clone(),
+        n => format!("{} and {}", quoted[..n - 1].join(", "), quoted[n - 1]),
+    }
+}
+#[cfg(test)]
+mod tests;
