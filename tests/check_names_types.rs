@@ -135,11 +135,26 @@ fn codes_are_registered_with_fixtures_and_parsable_examples() {
             }
         }
     }
-    let sources: Vec<String> =
-        std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/src/check/resolve"))
-            .expect("resolver sources")
-            .map(|e| std::fs::read_to_string(e.expect("entry").path()).expect("readable"))
-            .collect();
+    fn rust_sources(dir: &std::path::Path, out: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).expect("resolver sources") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                rust_sources(&path, out);
+            } else {
+                out.push(std::fs::read_to_string(&path).expect("readable"));
+            }
+        }
+    }
+    let mut sources = Vec::new();
+    rust_sources(
+        std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src/check/resolve")),
+        &mut sources,
+    );
+    assert!(
+        sources.len() >= 10,
+        "resolver sources found: {}",
+        sources.len()
+    );
     for text in &sources {
         for (i, _) in text.match_indices("\"E0") {
             let code = &text[i + 1..i + 6];
@@ -637,4 +652,43 @@ fn every_misspelt_name_is_reported() {
         unexpected.is_empty(),
         "misspelt names without an error: {unexpected:?}"
     );
+}
+
+#[test]
+fn helpful_errors_for_common_slips() {
+    let errors = errors_of("segment named = first_name == linh");
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].code, "E0207");
+    assert!(
+        errors[0].help.as_deref().unwrap_or("").contains("\"linh\""),
+        "{:?}",
+        errors[0].help
+    );
+
+    let errors =
+        errors_of("schema {\n  attr tags: list<string>\n}\nsegment tagged = \"vip\" in tags");
+    assert_eq!(errors.len(), 1);
+    assert!(
+        errors[0].help.as_deref().unwrap_or("").contains("contains"),
+        "{:?}",
+        errors[0].help
+    );
+    assert_eq!(
+        codes_of("schema {\n  attr tags: list<string>\n}\nsegment tagged = tags contains \"vip\""),
+        Vec::<&str>::new()
+    );
+
+    let errors = errors_of("schema {\n  attr newsletter_opt_in: bool consent(email)\n}");
+    assert_eq!(errors.iter().map(|d| d.code).collect::<Vec<_>>(), ["E0216"]);
+    assert!(
+        errors[0].message.contains("consent for `email`"),
+        "{}",
+        errors[0].message
+    );
+}
+
+#[test]
+fn an_enum_variant_wins_over_a_name_spelt_the_same() {
+    let text = "schema {\n  attr tier: enum(bronze, gold)\n  attr gold: int\n}\nsegment golden = tier == gold and gold > 3\n";
+    assert_eq!(codes_of(text), Vec::<&str>::new());
 }

@@ -13,7 +13,7 @@ use crate::syntax::strings;
 
 /// What a builder step returns: the node, or a structural problem that
 /// stops building this file.
-pub(crate) type Built<T> = Result<T, Diagnostic>;
+pub(crate) type Built<T> = Result<T, Box<Diagnostic>>;
 
 /// Walks the pest tree of one file. Problems with literals (a bad escape, an
 /// hour 25) are collected in `problems` and building goes on with a
@@ -42,22 +42,24 @@ impl<'t> Builder<'t> {
     }
 
     /// A grammar/builder disagreement: a bug, reported instead of a panic.
-    pub fn internal(&self, p: &P<'_>, what: &str) -> Diagnostic {
-        Diagnostic::error(
-            crate::diagnostics::codes::syntax::UNEXPECTED,
-            format!(
-                "internal parser error: expected {what}, found {:?}",
-                p.as_rule()
-            ),
-            self.span(p),
+    pub fn internal(&self, p: &P<'_>, what: &str) -> Box<Diagnostic> {
+        Box::new(
+            Diagnostic::error(
+                crate::diagnostics::codes::syntax::UNEXPECTED,
+                format!(
+                    "internal parser error: expected {what}, found {:?}",
+                    p.as_rule()
+                ),
+                self.span(p),
+            )
+            .with_help("this is a bug in campaignc; please report it with this file"),
         )
-        .with_help("this is a bug in campaignc; please report it with this file")
     }
 
     /// Records a literal problem and returns `fallback` so building goes on.
-    pub fn recover<T>(&mut self, r: Result<T, Diagnostic>, fallback: T) -> T {
+    pub fn recover<T>(&mut self, r: Result<T, Box<Diagnostic>>, fallback: T) -> T {
         r.unwrap_or_else(|d| {
-            self.problems.push(d);
+            self.problems.push(*d);
             fallback
         })
     }

@@ -26,13 +26,15 @@ impl Builder<'_> {
         if depth <= MAX_EXPR_DEPTH {
             return Ok(());
         }
-        Err(Diagnostic::error(
-            codes::NESTING_TOO_DEEP,
-            format!("expression too deeply nested: more than {MAX_EXPR_DEPTH} operators deep"),
-            self.span(p),
-        )
-        .with_primary_label("this expression")
-        .with_help("split the condition into named segments and combine those"))
+        Err(Box::new(
+            Diagnostic::error(
+                codes::NESTING_TOO_DEEP,
+                format!("expression too deeply nested: more than {MAX_EXPR_DEPTH} operators deep"),
+                self.span(p),
+            )
+            .with_primary_label("this expression")
+            .with_help("split the condition into named segments and combine those"),
+        ))
     }
 
     fn expr_deep(&mut self, p: P<'_>) -> Built<Deep> {

@@ -9,28 +9,32 @@ use crate::source::Span;
 use crate::syntax::ast::{ClockTime, DecimalLit, DurationLit, Weekday};
 
 /// `42`, `-7`.
-pub fn int(text: &str, span: Span) -> Result<i64, Diagnostic> {
+pub fn int(text: &str, span: Span) -> Result<i64, Box<Diagnostic>> {
     text.parse::<i64>().map_err(|_| {
-        Diagnostic::error(
-            codes::NUMBER_OUT_OF_RANGE,
-            format!("the integer {text} is too large"),
-            span,
+        Box::new(
+            Diagnostic::error(
+                codes::NUMBER_OUT_OF_RANGE,
+                format!("the integer {text} is too large"),
+                span,
+            )
+            .with_help("integers must lie between -9223372036854775808 and 9223372036854775807"),
         )
-        .with_help("integers must lie between -9223372036854775808 and 9223372036854775807")
     })
 }
 
 /// `19.90` → `(1990, 2)`; also accepts integers (`5` → `(5, 0)`).
-pub fn decimal(text: &str, span: Span) -> Result<DecimalLit, Diagnostic> {
+pub fn decimal(text: &str, span: Span) -> Result<DecimalLit, Box<Diagnostic>> {
     let (whole, frac) = text.split_once('.').unwrap_or((text, ""));
     let digits = format!("{whole}{frac}");
     let too_big = || {
-        Diagnostic::error(
-            codes::NUMBER_OUT_OF_RANGE,
-            format!("the number {text} has too many digits"),
-            span,
+        Box::new(
+            Diagnostic::error(
+                codes::NUMBER_OUT_OF_RANGE,
+                format!("the number {text} has too many digits"),
+                span,
+            )
+            .with_help("numbers are kept exactly with at most 38 digits"),
         )
-        .with_help("numbers are kept exactly with at most 38 digits")
     };
     let mantissa = digits.parse::<i128>().map_err(|_| too_big())?;
     let scale = u32::try_from(frac.len()).map_err(|_| too_big())?;
@@ -41,7 +45,7 @@ pub fn decimal(text: &str, span: Span) -> Result<DecimalLit, Diagnostic> {
 }
 
 /// A currency must be an ISO 4217 code: three capital letters.
-pub fn currency(text: &str, span: Span) -> Result<(), Diagnostic> {
+pub fn currency(text: &str, span: Span) -> Result<(), Box<Diagnostic>> {
     if text.len() == 3 && text.bytes().all(|b| b.is_ascii_uppercase()) {
         return Ok(());
     }
@@ -61,26 +65,31 @@ pub fn currency(text: &str, span: Span) -> Result<(), Diagnostic> {
             "currency codes are ISO 4217 codes: three capital letters such as USD, EUR, VND or CZK",
         )
     };
-    Err(d)
+    Err(Box::new(d))
 }
 
 /// `30m`, `1d12h`, `1w`, `-1d`: units largest first, each at most once.
-pub fn duration(text: &str, span: Span) -> Result<DurationLit, Diagnostic> {
+pub fn duration(text: &str, span: Span) -> Result<DurationLit, Box<Diagnostic>> {
     let (negative, body) = match text.strip_prefix('-') {
         Some(rest) => (true, rest),
         None => (false, text),
     };
     let bad = |message: String| {
-        Diagnostic::error(codes::BAD_DURATION, message, span)
-            .with_help("write units largest first, each once: w, d, h, m (e.g. 1w2d, 1d12h, 90m)")
+        Box::new(
+            Diagnostic::error(codes::BAD_DURATION, message, span).with_help(
+                "write units largest first, each once: w, d, h, m (e.g. 1w2d, 1d12h, 90m)",
+            ),
+        )
     };
     let too_big = || {
-        Diagnostic::error(
-            codes::NUMBER_OUT_OF_RANGE,
-            format!("the duration {text} is too long"),
-            span,
+        Box::new(
+            Diagnostic::error(
+                codes::NUMBER_OUT_OF_RANGE,
+                format!("the duration {text} is too long"),
+                span,
+            )
+            .with_help("durations longer than about 100 years are not supported"),
         )
-        .with_help("durations longer than about 100 years are not supported")
     };
     let (mut weeks, mut days, mut hours, mut minutes) = (0i64, 0i64, 0i64, 0i64);
     let mut last_rank = 0u8;
@@ -124,7 +133,7 @@ pub fn duration(text: &str, span: Span) -> Result<DurationLit, Diagnostic> {
 }
 
 /// `09:00` → minutes after midnight.
-pub fn clock(text: &str, span: Span) -> Result<ClockTime, Diagnostic> {
+pub fn clock(text: &str, span: Span) -> Result<ClockTime, Box<Diagnostic>> {
     let (h, m) = text.split_once(':').unwrap_or((text, "0"));
     let hours: u32 = h.parse().unwrap_or(99);
     let minutes: u32 = m.parse().unwrap_or(99);
@@ -134,13 +143,15 @@ pub fn clock(text: &str, span: Span) -> Result<ClockTime, Diagnostic> {
         } else {
             format!("there is no minute {minutes}")
         };
-        return Err(Diagnostic::error(
-            codes::BAD_CLOCK,
-            format!("`{text}` is not a clock time: {what}"),
-            span,
-        )
-        .with_primary_label("not a time of day")
-        .with_help("clock times run from 00:00 to 23:59; midnight is 00:00"));
+        return Err(Box::new(
+            Diagnostic::error(
+                codes::BAD_CLOCK,
+                format!("`{text}` is not a clock time: {what}"),
+                span,
+            )
+            .with_primary_label("not a time of day")
+            .with_help("clock times run from 00:00 to 23:59; midnight is 00:00"),
+        ));
     }
     Ok(ClockTime {
         minutes: hours * 60 + minutes,
@@ -148,18 +159,18 @@ pub fn clock(text: &str, span: Span) -> Result<ClockTime, Diagnostic> {
     })
 }
 
-fn bad_date(text: &str, why: impl std::fmt::Display, span: Span) -> Diagnostic {
-    Diagnostic::error(
+fn bad_date(text: &str, why: impl std::fmt::Display, span: Span) -> Box<Diagnostic> {
+    Box::new(Diagnostic::error(
         codes::BAD_DATE,
         format!("`{text}` is not a valid date or time: {why}"),
         span,
     )
     .with_primary_label("no such date or time")
-    .with_help("write dates as 2026-11-22, local times as 2026-11-22T09:00, instants as 2026-11-22T09:00:00Z")
+    .with_help("write dates as 2026-11-22, local times as 2026-11-22T09:00, instants as 2026-11-22T09:00:00Z"))
 }
 
 /// `2026-11-22`.
-pub fn date(text: &str, span: Span) -> Result<jiff::civil::Date, Diagnostic> {
+pub fn date(text: &str, span: Span) -> Result<jiff::civil::Date, Box<Diagnostic>> {
     let mut it = text.splitn(3, '-');
     let mut num = || it.next().and_then(|s| s.parse::<i32>().ok()).unwrap_or(0);
     let (y, m, d) = (num(), num(), num());
@@ -172,7 +183,7 @@ pub fn date(text: &str, span: Span) -> Result<jiff::civil::Date, Diagnostic> {
 }
 
 /// `09:00` or `09:00:30` (after the `T`).
-fn time_of_day(text: &str, whole: &str, span: Span) -> Result<jiff::civil::Time, Diagnostic> {
+fn time_of_day(text: &str, whole: &str, span: Span) -> Result<jiff::civil::Time, Box<Diagnostic>> {
     let mut it = text.split(':');
     let mut num = || it.next().and_then(|s| s.parse::<i8>().ok()).unwrap_or(0);
     let (h, m, s) = (num(), num(), num());
@@ -186,7 +197,7 @@ fn time_of_day(text: &str, whole: &str, span: Span) -> Result<jiff::civil::Time,
 }
 
 /// `2026-11-02T10:00`: a local date and time.
-pub fn datetime(text: &str, span: Span) -> Result<jiff::civil::DateTime, Diagnostic> {
+pub fn datetime(text: &str, span: Span) -> Result<jiff::civil::DateTime, Box<Diagnostic>> {
     let (d, t) = text.split_once('T').unwrap_or((text, "00:00"));
     let date = date(d, span).map_err(|mut e| {
         e.message = e.message.replacen(d, text, 1);
@@ -197,7 +208,7 @@ pub fn datetime(text: &str, span: Span) -> Result<jiff::civil::DateTime, Diagnos
 }
 
 /// `2026-11-22T09:00:00Z` or `2026-11-22T09:00:00+07:00`.
-pub fn instant(text: &str, span: Span) -> Result<jiff::Timestamp, Diagnostic> {
+pub fn instant(text: &str, span: Span) -> Result<jiff::Timestamp, Box<Diagnostic>> {
     // Split off the offset: `Z`, or `+hh:mm`/`-hh:mm` after the `T`.
     let t_at = text.find('T').unwrap_or(0);
     let offset_at = text[t_at..]

@@ -62,7 +62,7 @@ fn thread_failed(file: &SourceFile, why: &str) -> Diagnostic {
 
 fn parse_on_this_thread(file: &SourceFile) -> Result<ast::SourceFileAst, Vec<Diagnostic>> {
     let text = file.text.as_str();
-    prescan::prescan(file.id, text).map_err(|d| vec![d])?;
+    prescan::prescan(file.id, text).map_err(|d| vec![*d])?;
     let mut pairs = parser::CampParser::parse(parser::Rule::file, text)
         .map_err(|e| vec![errors::from_pest(file.id, text, &e)])?;
     let root = match pairs.next() {
@@ -81,7 +81,7 @@ fn parse_on_this_thread(file: &SourceFile) -> Result<ast::SourceFileAst, Vec<Dia
         Ok(ast) if problems.is_empty() => Ok(ast),
         Ok(_) => Err(problems),
         Err(d) => {
-            problems.push(d);
+            problems.push(*d);
             Err(problems)
         }
     }

@@ -146,12 +146,12 @@ impl<'i> Parts<'i> {
     }
 
     /// The next child, whatever its rule.
-    pub(crate) fn need_any(&mut self) -> Result<P<'i>, Diagnostic> {
+    pub(crate) fn need_any(&mut self) -> Result<P<'i>, Box<Diagnostic>> {
         self.pull().ok_or_else(|| self.internal("a part"))
     }
 
     /// The next child, which must be of `rule`.
-    pub(crate) fn need(&mut self, rule: Rule) -> Result<P<'i>, Diagnostic> {
+    pub(crate) fn need(&mut self, rule: Rule) -> Result<P<'i>, Box<Diagnostic>> {
         match self.pull() {
             Some(p) if p.as_rule() == rule => Ok(p),
             _ => Err(self.internal(&format!("{rule:?}"))),
@@ -169,16 +169,18 @@ impl<'i> Parts<'i> {
         }
     }
 
-    fn internal(&self, what: &str) -> Diagnostic {
-        Diagnostic::error(
-            codes::UNEXPECTED,
-            format!(
-                "internal parser error: expected {what} in {:?}",
-                self.parent_rule
-            ),
-            self.parent,
+    fn internal(&self, what: &str) -> Box<Diagnostic> {
+        Box::new(
+            Diagnostic::error(
+                codes::UNEXPECTED,
+                format!(
+                    "internal parser error: expected {what} in {:?}",
+                    self.parent_rule
+                ),
+                self.parent,
+            )
+            .with_help("this is a bug in campaignc; please report it with this file"),
         )
-        .with_help("this is a bug in campaignc; please report it with this file")
     }
 }
 
@@ -189,8 +191,18 @@ impl<'i> Iterator for Parts<'i> {
     }
 }
 
-/// The span of a pair in `file`.
+/// The span of a pair in `file`, ending where its last token ends.
+///
+/// pest ends a rule like `a ~ b*` after the white space and comments it
+/// skipped while looking for another `b`; a diagnostic should not underline
+/// those, so the end is taken from the last leaf pair instead.
 pub(crate) fn span_of(file: FileId, p: &P<'_>) -> Span {
     let s = p.as_span();
-    Span::new(file, s.start(), s.end())
+    let mut end = s.end();
+    let mut last = p.clone();
+    while let Some(child) = last.clone().into_inner().last() {
+        end = child.as_span().end();
+        last = child;
+    }
+    Span::new(file, s.start(), end)
 }

@@ -12,7 +12,7 @@ pub const MAX_NESTING: usize = 128;
 
 /// Checks bracket depth and string termination, skipping comments and
 /// string contents the same way the grammar does.
-pub fn prescan(file: FileId, text: &str) -> Result<(), Diagnostic> {
+pub fn prescan(file: FileId, text: &str) -> Result<(), Box<Diagnostic>> {
     let bytes = text.as_bytes();
     let mut depth = 0usize;
     let mut i = 0;
@@ -51,7 +51,7 @@ fn memchr_newline(bytes: &[u8], from: usize) -> usize {
 }
 
 /// Returns the offset just after the closing quote of the string at `start`.
-fn scan_line_string(file: FileId, text: &str, start: usize) -> Result<usize, Diagnostic> {
+fn scan_line_string(file: FileId, text: &str, start: usize) -> Result<usize, Box<Diagnostic>> {
     let bytes = text.as_bytes();
     let mut i = start + 1;
     while i < bytes.len() {
@@ -77,42 +77,48 @@ fn scan_line_string(file: FileId, text: &str, start: usize) -> Result<usize, Dia
     Err(unterminated(file, text, start, false))
 }
 
-fn unterminated(file: FileId, text: &str, start: usize, block: bool) -> Diagnostic {
+fn unterminated(file: FileId, text: &str, start: usize, block: bool) -> Box<Diagnostic> {
     let line_end = memchr_newline(text.as_bytes(), start);
     let span = Span::new(file, start, line_end.max(start + 1).min(text.len()));
     if block {
-        Diagnostic::error(
-            codes::UNTERMINATED_STRING,
-            "unterminated block string",
-            Span::new(file, start, start + 3),
-        )
-        .with_primary_label("this `\"\"\"` is never closed")
-        .with_help("close the block string with `\"\"\"` on a line of its own")
-    } else {
-        Diagnostic::error(codes::UNTERMINATED_STRING, "unterminated string", span)
-            .with_primary_label("this string has no closing `\"` on its line")
-            .with_help(
-                "close the string with `\"` before the end of the line; \
-                 for text over several lines use a block string `\"\"\"…\"\"\"`",
+        Box::new(
+            Diagnostic::error(
+                codes::UNTERMINATED_STRING,
+                "unterminated block string",
+                Span::new(file, start, start + 3),
             )
+            .with_primary_label("this `\"\"\"` is never closed")
+            .with_help("close the block string with `\"\"\"` on a line of its own"),
+        )
+    } else {
+        Box::new(
+            Diagnostic::error(codes::UNTERMINATED_STRING, "unterminated string", span)
+                .with_primary_label("this string has no closing `\"` on its line")
+                .with_help(
+                    "close the string with `\"` before the end of the line; \
+                 for text over several lines use a block string `\"\"\"…\"\"\"`",
+                ),
+        )
     }
 }
 
-fn too_deep(file: FileId, at: usize) -> Diagnostic {
-    Diagnostic::error(
-        codes::NESTING_TOO_DEEP,
-        format!("nesting too deep: more than {MAX_NESTING} levels of brackets"),
-        Span::new(file, at, at + 1),
+fn too_deep(file: FileId, at: usize) -> Box<Diagnostic> {
+    Box::new(
+        Diagnostic::error(
+            codes::NESTING_TOO_DEEP,
+            format!("nesting too deep: more than {MAX_NESTING} levels of brackets"),
+            Span::new(file, at, at + 1),
+        )
+        .with_primary_label(format!("level {} starts here", MAX_NESTING + 1))
+        .with_help("split the expression or flow into smaller parts, such as named segments"),
     )
-    .with_primary_label(format!("level {} starts here", MAX_NESTING + 1))
-    .with_help("split the expression or flow into smaller parts, such as named segments")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn scan(text: &str) -> Result<(), Diagnostic> {
+    fn scan(text: &str) -> Result<(), Box<Diagnostic>> {
         prescan(FileId(0), text)
     }
 

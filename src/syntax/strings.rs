@@ -59,7 +59,7 @@ pub fn decode_string(
     text: &str,
     start: usize,
     end: usize,
-) -> Result<StrLit, Diagnostic> {
+) -> Result<StrLit, Box<Diagnostic>> {
     let raw = &text[start..end];
     let span = Span::new(file, start, end);
     if raw.starts_with("\"\"\"") && raw.len() >= 6 {
@@ -81,7 +81,7 @@ pub fn decode_string(
 }
 
 /// `"…"`: escapes `\" \\ \n \t \u{…}`; template tags copied whole.
-fn decode_line(file: FileId, base: usize, body: &str) -> Result<Decoded, Diagnostic> {
+fn decode_line(file: FileId, base: usize, body: &str) -> Result<Decoded, Box<Diagnostic>> {
     let mut out = Decoded::new(body.len());
     let bytes = body.as_bytes();
     let mut i = 0;
@@ -121,7 +121,7 @@ fn tag_end(s: &str) -> Option<usize> {
 
 /// Decodes one escape at the start of `s` (which starts with `\`); returns
 /// the character and the number of source bytes it used.
-fn decode_escape(file: FileId, at: usize, s: &str) -> Result<(char, usize), Diagnostic> {
+fn decode_escape(file: FileId, at: usize, s: &str) -> Result<(char, usize), Box<Diagnostic>> {
     let next = s[1..].chars().next();
     match next {
         Some('"') => Ok(('"', 2)),
@@ -129,28 +129,40 @@ fn decode_escape(file: FileId, at: usize, s: &str) -> Result<(char, usize), Diag
         Some('n') => Ok(('\n', 2)),
         Some('t') => Ok(('\t', 2)),
         Some('u') => decode_unicode_escape(file, at, s),
-        Some(other) => Err(Diagnostic::error(
-            codes::BAD_ESCAPE,
-            format!("unknown escape `\\{other}` in a string"),
-            Span::new(file, at, at + 1 + other.len_utf8()),
-        )
-        .with_primary_label("not an escape")
-        .with_help("the escapes are \\\" \\\\ \\n \\t and \\u{1F600}; write \\\\ for a backslash")),
-        None => Err(Diagnostic::error(
-            codes::BAD_ESCAPE,
-            "a backslash ends the string",
-            Span::new(file, at, at + 1),
-        )
-        .with_help("write \\\\ for a backslash")),
+        Some(other) => Err(Box::new(
+            Diagnostic::error(
+                codes::BAD_ESCAPE,
+                format!("unknown escape `\\{other}` in a string"),
+                Span::new(file, at, at + 1 + other.len_utf8()),
+            )
+            .with_primary_label("not an escape")
+            .with_help(
+                "the escapes are \\\" \\\\ \\n \\t and \\u{1F600}; write \\\\ for a backslash",
+            ),
+        )),
+        None => Err(Box::new(
+            Diagnostic::error(
+                codes::BAD_ESCAPE,
+                "a backslash ends the string",
+                Span::new(file, at, at + 1),
+            )
+            .with_help("write \\\\ for a backslash"),
+        )),
     }
 }
 
 /// `\u{1F600}`: one to six hex digits naming a Unicode scalar value.
-fn decode_unicode_escape(file: FileId, at: usize, s: &str) -> Result<(char, usize), Diagnostic> {
+fn decode_unicode_escape(
+    file: FileId,
+    at: usize,
+    s: &str,
+) -> Result<(char, usize), Box<Diagnostic>> {
     let bad = |len: usize, message: String| {
-        Diagnostic::error(codes::BAD_ESCAPE, message, Span::new(file, at, at + len))
-            .with_primary_label("bad unicode escape")
-            .with_help("write a code point as \\u{1F600}: one to six hex digits in braces")
+        Box::new(
+            Diagnostic::error(codes::BAD_ESCAPE, message, Span::new(file, at, at + len))
+                .with_primary_label("bad unicode escape")
+                .with_help("write a code point as \\u{1F600}: one to six hex digits in braces"),
+        )
     };
     if !s[2..].starts_with('{') {
         return Err(bad(2, "`\\u` must be followed by `{hex digits}`".into()));

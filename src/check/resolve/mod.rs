@@ -4,13 +4,16 @@
 //! The passes run in dependency order, each in its own module:
 //! `names` (global tables, duplicates) → `schema` (defaults, stages, types)
 //! → `segments` (segments, scores, their order and cycles) → `messages`
-//! → `campaigns` (settings, triggers, flows) → `personas` → `tests`.
+//! → `campaigns` (settings, triggers; `flow` for the steps) → `personas`
+//! → `tests`. Expressions are typed by `expr`, constant values by
+//! `values`; `report` and `suggest` shape the diagnostics.
 //! Every problem is reported into one [`Problems`] list and a model is
 //! always returned: what does not resolve is left out or typed
 //! [`crate::check::model::Type::Error`].
 
 mod campaigns;
 mod expr;
+mod flow;
 mod messages;
 mod names;
 mod personas;

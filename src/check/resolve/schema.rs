@@ -120,6 +120,7 @@ pub(super) fn stages(decls: &Decls, problems: &mut Problems) -> Vec<String> {
 /// The merged schema with every type resolved.
 pub(super) fn schema(decls: &Decls, problems: &mut Problems) -> Schema {
     let mut schema = Schema::default();
+    let mut consents: Vec<(Channel, crate::source::Span)> = Vec::new();
     for (name, attr) in decls.attrs.iter() {
         let ty = types::resolve(attr.ty, &decls.records, problems);
         let consent = attr.consent.and_then(|c| {
@@ -133,6 +134,9 @@ pub(super) fn schema(decls: &Decls, problems: &mut Problems) -> Schema {
                     Channel::ALL.iter().map(|c| c.as_str()),
                     Some("the channels are email, sms, push, in_app and webhook".into()),
                 ));
+            }
+            if let Some(ch) = channel {
+                consents.push((ch, c.span));
             }
             channel
         });
@@ -155,6 +159,18 @@ pub(super) fn schema(decls: &Decls, problems: &mut Problems) -> Schema {
             doc: attr.doc.map(|d| d.text.clone()),
             span: attr.span,
         });
+    }
+    // One attribute per channel grants consent; in source order, the
+    // first one counts.
+    consents.sort_by_key(|(_, span)| *span);
+    for (i, (ch, span)) in consents.iter().enumerate() {
+        if let Some((_, first)) = consents[..i].iter().find(|(c, _)| c == ch) {
+            problems.push(report::repeated(
+                &format!("marketing consent for `{}`", ch.as_str()),
+                *span,
+                *first,
+            ));
+        }
     }
     for (name, record) in decls.records.iter() {
         schema.records.push(RecordDef {

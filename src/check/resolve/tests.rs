@@ -1,8 +1,8 @@
 //! `test` blocks: the campaign and persona they run, the events and
 //! attribute changes they feed in, and what they expect.
 
-use super::campaigns::{message_id, sent_messages, splits};
 use super::expr::{duration, Env};
+use super::flow::{message_id, sent_messages, splits};
 use super::report;
 use super::values::ValueChecker;
 use crate::check::model::{

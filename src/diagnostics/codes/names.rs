@@ -374,9 +374,10 @@ message tips: email {
         title: "given twice",
         explanation: r#"A setting that a block takes once is written twice: a campaign setting
 (`stage`, `trigger`, `goal`, …), a `defaults` entry, a persona attribute, a
-property of an event payload, a locale block of a message, or a test's
-`campaign`, `persona`, `variant` or `start`. The first one counts; remove
-the other.
+property of an event payload, a locale block of a message, a test's
+`campaign`, `persona`, `variant` or `start`, or `consent(CHANNEL)` on a
+second attribute for the same channel. The first one counts; remove the
+other.
 
 Wrong:
 
