@@ -77,6 +77,30 @@ fn main() {
         mib(generated.bytes) / median,
         generated.campaigns as f64 / median
     );
+
+    // The same work stage by stage, to see where the time goes.
+    let mut stages: [Vec<f64>; 3] = Default::default();
+    for _ in 0..runs {
+        let start = Instant::now();
+        let sources = campaignc::project::load(&root).expect("the generated project loads");
+        let loaded = Instant::now();
+        let mut problems = campaignc::diagnostics::Problems::new();
+        let files = campaignc::syntax::parse_project(&sources, &mut problems);
+        let parsed = Instant::now();
+        let model = campaignc::check::check(&files, &mut problems);
+        let checked = Instant::now();
+        assert!(problems.is_empty());
+        drop(model);
+        stages[0].push((loaded - start).as_secs_f64());
+        stages[1].push((parsed - loaded).as_secs_f64());
+        stages[2].push((checked - parsed).as_secs_f64());
+    }
+    let mut line = String::from("stage medians:");
+    for (name, times) in ["load", "parse", "check"].iter().zip(stages.iter_mut()) {
+        times.sort_by(f64::total_cmp);
+        line.push_str(&format!(" {name} {:.3} s", times[times.len() / 2]));
+    }
+    println!("{line}");
 }
 
 fn mib(bytes: usize) -> f64 {
