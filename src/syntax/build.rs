@@ -67,7 +67,7 @@ impl<'t> Builder<'t> {
     /// A `name` (reserved keywords are reported here), or a word, currency
     /// or other identifier-like token (taken as written).
     pub fn ident(&mut self, p: &P<'_>) -> Ident {
-        if p.as_rule() == Rule::name && crate::syntax::errors::is_reserved(p.as_str()) {
+        if p.as_rule() == Rule::name && crate::syntax::keywords::is_reserved(p.as_str()) {
             let word = p.as_str();
             self.problems.push(
                 Diagnostic::error(

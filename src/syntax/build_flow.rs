@@ -19,10 +19,13 @@ impl Builder<'_> {
         let mut flow = None;
         for entry in parts {
             if entry.as_rule() == Rule::flow {
-                // A second flow is kept out of the AST; only the first counts.
+                let flow_span = self.span(&entry);
                 let block = self.parts(entry).need(Rule::block)?;
                 let block = self.block(block)?;
-                flow.get_or_insert(block);
+                match &flow {
+                    None => flow = Some(block),
+                    Some(first) => self.repeated("flow", flow_span, first.span),
+                }
             } else {
                 settings.push(self.setting(entry)?);
             }
@@ -130,6 +133,22 @@ impl Builder<'_> {
         Ok(Trigger { kind, span })
     }
 
+    /// Reports a block that may appear once, written again at `again`.
+    fn repeated(&mut self, what: &str, again: crate::source::Span, first: crate::source::Span) {
+        self.problems.push(
+            crate::diagnostics::Diagnostic::error(
+                crate::diagnostics::codes::syntax::REPEATED_BLOCK,
+                format!("`{what}` is written twice"),
+                again,
+            )
+            .with_primary_label("second block")
+            .with_label(first, "the first one is here")
+            .with_help(format!(
+                "keep one `{what}` block and move these steps into it"
+            )),
+        );
+    }
+
     /// `{ step … }`
     pub fn block(&mut self, p: P<'_>) -> Built<Block> {
         let span = self.span(&p);
@@ -163,16 +182,23 @@ impl Builder<'_> {
                 let event = self.ident(&parts.need(Rule::name)?);
                 let filter = self.filter(&mut parts)?;
                 let timeout = self.duration(&parts.need(Rule::duration)?);
-                let (mut on_event, mut on_timeout) = (None, None);
+                let (mut on_event, mut on_timeout): (Option<Block>, Option<Block>) = (None, None);
                 for branch in parts {
                     let is_event = branch.as_rule() == Rule::on_event;
+                    let branch_span = self.span(&branch);
                     let block = self.block(self.parts(branch).need(Rule::block)?)?;
-                    let slot = if is_event {
-                        &mut on_event
+                    let (slot, what) = if is_event {
+                        (&mut on_event, "on event")
                     } else {
-                        &mut on_timeout
+                        (&mut on_timeout, "on timeout")
                     };
-                    slot.get_or_insert(block);
+                    match slot {
+                        None => *slot = Some(block),
+                        Some(first) => {
+                            let first_span = first.span;
+                            self.repeated(what, branch_span, first_span)
+                        }
+                    }
                 }
                 StepKind::WaitFor {
                     event,

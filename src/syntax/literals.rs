@@ -223,7 +223,8 @@ pub fn instant(text: &str, span: Span) -> Result<jiff::Timestamp, Box<Diagnostic
         0
     } else {
         let sign = if offset_text.starts_with('-') { -1 } else { 1 };
-        let (h, m) = offset_text[1..].split_once(':').unwrap_or(("99", "0"));
+        let digits = offset_text.get(1..).unwrap_or("");
+        let (h, m) = digits.split_once(':').unwrap_or(("99", "0"));
         let (h, m): (i32, i32) = (h.parse().unwrap_or(99), m.parse().unwrap_or(99));
         if h > 23 || m > 59 {
             return Err(bad_date(

@@ -14,6 +14,8 @@ mod build_flow;
 mod build_tests;
 mod docs;
 mod errors;
+mod expected;
+mod keywords;
 mod literals;
 mod parser;
 mod prescan;
@@ -26,7 +28,7 @@ use crate::diagnostics::{Diagnostic, Problems};
 use crate::source::{SourceFile, SourceMap};
 
 pub use build_expr::MAX_EXPR_DEPTH;
-pub use errors::RESERVED as RESERVED_WORDS;
+pub use keywords::RESERVED as RESERVED_WORDS;
 pub use prescan::MAX_NESTING;
 
 /// Parses one file. On failure returns its diagnostics: the first syntax

@@ -198,6 +198,12 @@ impl<'i> Iterator for Parts<'i> {
 /// those, so the end is taken from the last leaf pair instead.
 pub(crate) fn span_of(file: FileId, p: &P<'_>) -> Span {
     let s = p.as_span();
+    // Skipped text ends in white space (a comment is followed by its line
+    // break) unless the file ends there; only then is the descent needed.
+    let ends_in_blank = s.as_str().ends_with(|c: char| c.is_ascii_whitespace());
+    if !ends_in_blank && s.end() < s.get_input().len() {
+        return Span::new(file, s.start(), s.end());
+    }
     let mut end = s.end();
     let mut last = p.clone();
     while let Some(child) = last.clone().into_inner().last() {

@@ -13,28 +13,52 @@ pub const MAX_NESTING: usize = 128;
 /// Checks bracket depth and string termination, skipping comments and
 /// string contents the same way the grammar does.
 pub fn prescan(file: FileId, text: &str) -> Result<(), Box<Diagnostic>> {
-    let bytes = text.as_bytes();
     let mut depth = 0usize;
+    let mut too_deep_at = None;
+    let scanned = for_each_bracket(text, text.len(), |at, bracket| {
+        if matches!(bracket, b'{' | b'(' | b'[') {
+            depth += 1;
+            if depth > MAX_NESTING {
+                too_deep_at = Some(at);
+                return false;
+            }
+        } else {
+            depth = depth.saturating_sub(1);
+        }
+        true
+    });
+    if let Some(at) = too_deep_at {
+        return Err(too_deep(file, at));
+    }
+    scanned.map_err(|unterminated_at| {
+        let block = text[unterminated_at..].starts_with("\"\"\"");
+        unterminated(file, text, unterminated_at, block)
+    })
+}
+
+/// Calls `visit(offset, byte)` for every bracket `{ } ( ) [ ]` before `end`
+/// that is code (not inside a comment or string), until `visit` returns
+/// `false`. Fails with the offset of a string that is never closed.
+pub fn for_each_bracket(
+    text: &str,
+    end: usize,
+    mut visit: impl FnMut(usize, u8) -> bool,
+) -> Result<(), usize> {
+    let bytes = text.as_bytes();
+    let end = end.min(bytes.len());
     let mut i = 0;
-    while i < bytes.len() {
+    while i < end {
         match bytes[i] {
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                i = memchr_newline(bytes, i);
-            }
-            b'"' if text[i..].starts_with("\"\"\"") => match text[i + 3..].find("\"\"\"") {
+            b'/' if bytes.get(i + 1) == Some(&b'/') => i = memchr_newline(bytes, i),
+            b'"' if bytes[i..].starts_with(b"\"\"\"") => match text[i + 3..].find("\"\"\"") {
                 Some(p) => i = i + 3 + p + 3,
-                None => return Err(unterminated(file, text, i, true)),
+                None => return Err(i),
             },
-            b'"' => i = scan_line_string(file, text, i)?,
-            b'{' | b'(' | b'[' => {
-                depth += 1;
-                if depth > MAX_NESTING {
-                    return Err(too_deep(file, i));
+            b'"' => i = skip_line_string(bytes, i).ok_or(i)?,
+            b @ (b'{' | b'(' | b'[' | b'}' | b')' | b']') => {
+                if !visit(i, b) {
+                    return Ok(());
                 }
-                i += 1;
-            }
-            b'}' | b')' | b']' => {
-                depth = depth.saturating_sub(1);
                 i += 1;
             }
             _ => i += 1,
@@ -50,23 +74,24 @@ fn memchr_newline(bytes: &[u8], from: usize) -> usize {
         .map_or(bytes.len(), |p| from + p)
 }
 
-/// Returns the offset just after the closing quote of the string at `start`.
-fn scan_line_string(file: FileId, text: &str, start: usize) -> Result<usize, Box<Diagnostic>> {
-    let bytes = text.as_bytes();
+/// The offset just after the closing quote of the `"` string at `start`,
+/// or `None` when the line ends first. Works on bytes: every byte it
+/// stops at is ASCII, so multi-byte characters are simply stepped over.
+fn skip_line_string(bytes: &[u8], start: usize) -> Option<usize> {
     let mut i = start + 1;
     while i < bytes.len() {
         match bytes[i] {
-            b'"' => return Ok(i + 1),
-            b'\n' => break,
+            b'"' => return Some(i + 1),
+            b'\n' => return None,
             b'\\' => {
                 if matches!(bytes.get(i + 1), None | Some(b'\n')) {
-                    break;
+                    return None;
                 }
                 i += 2;
             }
             b'{' if bytes.get(i + 1) == Some(&b'{') => {
                 let line_end = memchr_newline(bytes, i);
-                match text[i + 2..line_end].find("}}") {
+                match bytes[i + 2..line_end].windows(2).position(|w| w == b"}}") {
                     Some(p) => i = i + 2 + p + 2,
                     None => i += 2,
                 }
@@ -74,7 +99,7 @@ fn scan_line_string(file: FileId, text: &str, start: usize) -> Result<usize, Box
             _ => i += 1,
         }
     }
-    Err(unterminated(file, text, start, false))
+    None
 }
 
 fn unterminated(file: FileId, text: &str, start: usize, block: bool) -> Box<Diagnostic> {

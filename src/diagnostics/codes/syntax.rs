@@ -23,6 +23,8 @@ pub const BAD_CURRENCY: &str = "E0108";
 pub const NUMBER_OUT_OF_RANGE: &str = "E0109";
 /// A duration with repeated or out-of-order units (`1d1d`, `2h1d`).
 pub const BAD_DURATION: &str = "E0110";
+/// A block that may appear once appears twice (`flow`, `on event`, `on timeout`).
+pub const REPEATED_BLOCK: &str = "E0111";
 
 pub const CODES: &[CodeInfo] = &[
     CodeInfo {
@@ -273,4 +275,92 @@ campaign onboarding {
 ```
 "#,
     },
+    CodeInfo {
+        code: REPEATED_BLOCK,
+        title: "block written twice",
+        explanation: r#"Some blocks may appear only once in their place: a campaign has one
+`flow`, and a `wait for` has at most one `on event` and one `on timeout`
+branch. The second block is reported rather than silently ignored; merge
+its steps into the first.
+
+Wrong:
+
+```camp
+campaign onboarding {
+  stage onboarding
+  trigger event signed_up
+  flow { send welcome }
+  flow { send tips }
+}
+```
+
+Right:
+
+```camp
+campaign onboarding {
+  stage onboarding
+  trigger event signed_up
+  flow {
+    send welcome
+    send tips
+  }
+}
+```
+"#,
+    },
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceMap;
+
+    fn camp_blocks(markdown: &str) -> Vec<String> {
+        markdown
+            .split("```camp\n")
+            .skip(1)
+            .filter_map(|rest| rest.split_once("```").map(|(block, _)| block.to_string()))
+            .collect()
+    }
+
+    fn parse(text: &str) -> Result<(), Vec<crate::diagnostics::Diagnostic>> {
+        let mut map = SourceMap::new();
+        let id = map.add(
+            "example.camp",
+            std::path::Path::new("example.camp"),
+            text.into(),
+        );
+        crate::syntax::parse_file(map.get(id)).map(|_| ())
+    }
+
+    /// Each explanation shows a wrong example that gives its code and a
+    /// right example that parses, so the texts cannot drift from the parser.
+    #[test]
+    fn examples_in_explanations_match_the_parser() {
+        for info in CODES {
+            assert!(info.code.starts_with("E01"), "{}", info.code);
+            let blocks = camp_blocks(info.explanation);
+            assert!(blocks.len() >= 2, "{}: wrong and right examples", info.code);
+            let right = blocks.last().expect("a right example");
+            assert!(
+                parse(right).is_ok(),
+                "{}: right example must parse",
+                info.code
+            );
+            // 129 nested brackets do not fit in an example.
+            if info.code != NESTING_TOO_DEEP {
+                let errors = parse(&blocks[0]).expect_err(info.code);
+                assert_eq!(errors[0].code, info.code, "{}: wrong example", info.code);
+            }
+        }
+    }
+
+    #[test]
+    fn codes_are_unique_and_sorted() {
+        let codes: Vec<&str> = CODES.iter().map(|c| c.code).collect();
+        let mut sorted = codes.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(codes, sorted);
+    }
+}
