@@ -30,7 +30,7 @@ impl FlowCx<'_, '_, '_> {
         let env = self.cx.env;
         let kind = match &s.kind {
             StepKind::Send { message } => {
-                let Some(id) = env.decls.messages.id(&message.name) else {
+                if env.decls.messages.id(&message.name).is_none() {
                     self.typer.problems_mut().push(report::unknown(
                         "E0208",
                         "message",
@@ -40,8 +40,9 @@ impl FlowCx<'_, '_, '_> {
                         Some("messages are declared with `message NAME: CHANNEL { … }`".into()),
                     ));
                     return None;
-                };
-                let _ = id;
+                }
+                // A declared message missing from the model (its channel is
+                // unknown) was reported already: skip the step quietly.
                 let id = message_id(self.cx.messages, &message.name)?;
                 StepKindDef::Send {
                     message: id,
