@@ -216,3 +216,21 @@ fn explanation_examples_parse() {
         }
     }
 }
+
+/// The example project is clean under `--deny warnings`: no message
+/// diagnostic at all, warnings included.
+#[test]
+fn example_project_messages_are_clean() {
+    use campaignc::diagnostics::Problems;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("campaigns");
+    let sources = campaignc::project::load(&dir).expect("campaigns/ loads");
+    let mut problems = Problems::new();
+    let files = campaignc::syntax::parse_project(&sources, &mut problems);
+    campaignc::check::check(&files, &mut problems);
+    let mine: Vec<Diagnostic> = problems
+        .into_sorted()
+        .into_iter()
+        .filter(|d| ["04", "05", "06"].contains(&&d.code[1..3]))
+        .collect();
+    assert!(mine.is_empty(), "{}", summary(&mine, &sources));
+}

@@ -10,9 +10,12 @@
 
 mod channels;
 mod helpers;
+mod limits;
 mod locales;
 mod samples;
 mod scope;
+mod template_helpers;
+mod template_syntax;
 mod templates;
 
 use crate::check::model::{
@@ -129,7 +132,7 @@ fn check_message(
         .iter()
         .flat_map(|l| l.fields.iter().map(move |f| (Some(l.locale.as_str()), f)));
     for (locale, field) in shared.chain(localized) {
-        let template = match templates::parse(field) {
+        let template = match template_syntax::parse(field) {
             Ok(t) => Some(t),
             Err(d) => {
                 out.push(*d);
@@ -181,7 +184,8 @@ fn check_message(
         }
     }
     locales::check_message(model, message, sends, &parsed, out);
-    channels::check_message(model, renderer, message, sends, &parsed, out);
+    channels::check_message(model, message, sends, &parsed, out);
+    limits::check_rendered(model, renderer, message, sends, &parsed, out);
 }
 
 /// Reports each problem once: diagnostics that are the same problem at the

@@ -15,7 +15,7 @@ use crate::check::model::{Model, Type};
 use crate::render::value;
 
 use super::scope::{self, EventScope, Frame, Ty};
-use super::templates::{offset_of, tag_end};
+use super::template_syntax::{offset_of, tag_end};
 
 /// What the samples are for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

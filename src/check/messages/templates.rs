@@ -1,21 +1,22 @@
-//! Parses template fields with the handlebars crate's own parser and walks
-//! the syntax tree it produces: every variable path is looked up in the
-//! scope of a send, every helper call is checked against the helper table,
-//! and every position is mapped back to the exact source column.
+//! Walks the syntax tree the handlebars parser produces for a template
+//! field: every variable path is looked up in the scope of a send, blocks
+//! open contexts (`#each`, `#with`) and guards (`#if`), and every problem
+//! is mapped back to its exact source column. Helper calls are checked in
+//! `template_helpers`, syntax in `template_syntax`.
 
 use std::collections::BTreeSet;
 
 use handlebars::template::{BlockParam, HelperTemplate, Parameter, Template, TemplateElement};
-use handlebars::{JsonValue, Path, TemplateErrorReason};
+use handlebars::Path;
 
 use crate::check::model::{Model, TemplateField, Type};
 use crate::diagnostics::Diagnostic;
 use crate::source::Span;
 
-use super::helpers::{self, PLURAL_CATEGORIES};
+use super::helpers;
 use super::scope::{self, EventScope, Frame, PathError, Resolved, Ty};
+use super::template_syntax::{find_name, find_word, offset_of, tag_end, Range};
 use super::{did_you_mean, SendSite};
-use crate::render::HelperSpec;
 
 /// What one walk of a template found.
 #[derive(Clone, Debug, Default)]
@@ -34,114 +35,6 @@ pub(crate) struct PluralUse {
     pub span: Span,
     /// The hash keys written, sorted.
     pub categories: Vec<String>,
-}
-
-/// Parses a template field; a syntax error is reported at its place inside
-/// the string.
-pub(crate) fn parse(field: &TemplateField) -> Result<Template, Box<Diagnostic>> {
-    let src = field.source.as_str();
-    // The parser has panicked on odd input in the past; a panic there must
-    // not take the compiler down.
-    let result = std::panic::catch_unwind(|| Template::compile(src));
-    let err =
-        match result {
-            Ok(Ok(t)) => return Ok(t),
-            Ok(Err(e)) => e,
-            Err(_) => return Err(Box::new(
-                Diagnostic::error("E0401", "this template could not be parsed", field.span)
-                    .with_help(
-                    "check that every `{{` has a matching `}}` and every `{{#block}}` is closed",
-                ),
-            )),
-        };
-    let at = err
-        .pos()
-        .map(|(line, col)| offset_of(src, line, col))
-        .unwrap_or(src.len());
-    let (message, help) = match err.reason() {
-        TemplateErrorReason::MismatchingClosedHelper(open, close) => (
-            format!("`{{{{#{open}}}}}` is closed by `{{{{/{close}}}}}`"),
-            format!("close the block with `{{{{/{open}}}}}`"),
-        ),
-        TemplateErrorReason::MismatchingClosedDecorator(open, close) => (
-            format!("`{{{{#*{open}}}}}` is closed by `{{{{/{close}}}}}`"),
-            format!("close the block with `{{{{/{open}}}}}`"),
-        ),
-        TemplateErrorReason::NestedSubexpression => (
-            "nested subexpressions are not supported".to_string(),
-            "compute the inner value in a separate tag".to_string(),
-        ),
-        TemplateErrorReason::InvalidParam(p) => (
-            format!("invalid argument `{p}` in this template tag"),
-            "arguments are variables such as `customer.plan`, or literals such as `\"text\"` and `42`".to_string(),
-        ),
-        other => {
-            let open = src[..at.min(src.len())].rfind("{{");
-            let closed = open.is_some_and(|o| src[o..].contains("}}"));
-            let triple = open.is_some_and(|o| src[..o].ends_with('{') || src[o..].starts_with("{{{"));
-            if open.is_some() && !closed {
-                (
-                    "this `{{` tag is never closed".to_string(),
-                    "end the tag with `}}`; to write literal braces, escape them as `\\{{`".to_string(),
-                )
-            } else if triple && !src[at..].starts_with("}}}") {
-                (
-                    "a `{{{` tag must end with `}}}`".to_string(),
-                    "`{{{x}}}` inserts a value without escaping; most templates want `{{x}}`".to_string(),
-                )
-            } else {
-                let expected = match other {
-                    TemplateErrorReason::InvalidSyntax(text) => plain_expectations(text),
-                    _ => other.to_string(),
-                };
-                (
-                    format!("invalid template syntax: {expected}"),
-                    "a tag holds a variable (`{{customer.plan}}`), a helper call \
-                     (`{{money event.total}}`) or a block (`{{#if …}}…{{/if}}`)"
-                        .to_string(),
-                )
-            }
-        }
-    };
-    let end = next_char_end(src, at);
-    Err(Box::new(
-        Diagnostic::error("E0401", message, field.sub_span(at, end))
-            .with_primary_label("here")
-            .with_help(help),
-    ))
-}
-
-/// Rewrites the parser's "expected rule_a, rule_b, or rule_c" in plain
-/// words.
-fn plain_expectations(text: &str) -> String {
-    let Some(list) = text.strip_prefix("expected ") else {
-        return text.to_string();
-    };
-    let mut words: Vec<String> = Vec::new();
-    for rule in list.split(", ").flat_map(|r| r.split(" or ")) {
-        let rule = rule.trim().trim_start_matches("or ").trim();
-        let word = match rule {
-            "identifier" | "path_id" | "path_raw_id" => "a name".to_string(),
-            "helper_parameter" | "param" => "an argument".to_string(),
-            "hash" => "a named argument".to_string(),
-            "path" | "reference" => "a variable".to_string(),
-            "literal" | "string_literal" | "number_literal" => "a literal".to_string(),
-            "trailing_tilde_to_omit_whitespace" | "pro_whitespace_omitter" | "expression" => {
-                "`}}`".to_string()
-            }
-            "EOI" => "the end of the template".to_string(),
-            "" => continue,
-            other => format!("`{other}`"),
-        };
-        if !words.contains(&word) {
-            words.push(word);
-        }
-    }
-    match words.len() {
-        0 => text.to_string(),
-        1 => format!("expected {}", words[0]),
-        n => format!("expected {} or {}", words[..n - 1].join(", "), words[n - 1]),
-    }
 }
 
 /// Walks a parsed template in the scope of one event scope. `sends` are the
@@ -169,8 +62,8 @@ pub(crate) fn analyse(
     w.facts
 }
 
-struct Walker<'a> {
-    model: &'a Model,
+pub(super) struct Walker<'a> {
+    pub(super) model: &'a Model,
     field: &'a TemplateField,
     src: &'a str,
     event: EventScope,
@@ -178,11 +71,8 @@ struct Walker<'a> {
     frames: Vec<Frame>,
     /// Keys made safe by an enclosing `#if` / `#with`.
     guards: Vec<String>,
-    facts: Facts,
+    pub(super) facts: Facts,
 }
-
-/// A byte range of the template source.
-type Range = (usize, usize);
 
 impl Walker<'_> {
     fn template(&mut self, t: &Template) {
@@ -409,248 +299,8 @@ impl Walker<'_> {
         })
     }
 
-    /// Checks a helper call and returns the type of what it produces.
-    fn helper(
-        &mut self,
-        name: &str,
-        params: &[Parameter],
-        hash: &std::collections::HashMap<String, Parameter>,
-        tag: Range,
-    ) -> Ty {
-        let Some(sig) = helpers::lookup(name) else {
-            let d = if helpers::BLOCK_HELPERS.contains(&name) {
-                Diagnostic::error(
-                    "E0407",
-                    format!("`{name}` is a block helper"),
-                    self.span(tag),
-                )
-                .with_help(format!("write `{{{{#{name} …}}}}…{{{{/{name}}}}}`"))
-            } else {
-                self.unknown_helper(name, tag)
-            };
-            self.push(d);
-            for p in params {
-                self.param(p, tag, false);
-            }
-            return Ty::Any;
-        };
-        if params.len() < sig.min_args || params.len() > sig.max_args {
-            let expected = if sig.min_args == sig.max_args {
-                format!("{}", sig.min_args)
-            } else {
-                format!("{} or {}", sig.min_args, sig.max_args)
-            };
-            let noun = if expected == "1" {
-                "argument"
-            } else {
-                "arguments"
-            };
-            self.push(
-                Diagnostic::error(
-                    "E0407",
-                    format!("`{name}` takes {expected} {noun}, found {}", params.len()),
-                    self.span(tag),
-                )
-                .with_primary_label(format!("{} given", params.len()))
-                .with_help(format!("write `{}`", helpers::usage(name))),
-            );
-        }
-        let mut types = Vec::new();
-        for (i, p) in params.iter().enumerate() {
-            // `default`'s first argument is exactly the optional value it
-            // makes safe.
-            let bare_ok = name == "default" && i == 0;
-            let ty = self.param(p, tag, !bare_ok);
-            if i < sig.max_args {
-                self.check_argument(sig, i, p, &ty, tag);
-            }
-            types.push(ty);
-        }
-        self.check_hash(sig, hash, tag);
-        match name {
-            "default" => types.into_iter().next().map(strip).unwrap_or(Ty::Any),
-            _ => Ty::Value(Type::String),
-        }
-    }
-
-    fn check_argument(
-        &mut self,
-        sig: &HelperSpec,
-        index: usize,
-        p: &Parameter,
-        ty: &Ty,
-        tag: Range,
-    ) {
-        let helper = sig.name;
-        let text = param_text(p);
-        if helpers::is_literal(sig, index) {
-            let ok = match p {
-                Parameter::Literal(JsonValue::String(s)) => {
-                    sig.literals.is_empty() || sig.literals.contains(&s.as_str())
-                }
-                _ => false,
-            };
-            if !ok {
-                let at = self.locate(tag, &text);
-                self.push(
-                    Diagnostic::error(
-                        "E0408",
-                        format!("`{helper}` takes a format name here, not `{text}`"),
-                        self.span(at),
-                    )
-                    .with_help(format!("use one of {}", super::list_names(sig.literals))),
-                );
-            }
-            return;
-        }
-        let Some(kinds) = sig.arg_kinds.get(index) else {
-            return;
-        };
-        if !helpers::allows(kinds, ty) {
-            let at = self.locate(tag, &text);
-            self.push(
-                Diagnostic::error(
-                    "E0408",
-                    format!(
-                        "`{helper}` needs {}, but `{text}` is {}",
-                        helpers::describe(kinds),
-                        ty.describe(self.model)
-                    ),
-                    self.span(at),
-                )
-                .with_primary_label(format!("this is {}", ty.describe(self.model)))
-                .with_help(format!(
-                    "`{helper}` is used like `{}`",
-                    helpers::usage(helper)
-                )),
-            );
-        }
-    }
-
-    fn check_hash(
-        &mut self,
-        sig: &HelperSpec,
-        hash: &std::collections::HashMap<String, Parameter>,
-        tag: Range,
-    ) {
-        let helper = sig.name;
-        let mut keys: Vec<&String> = hash.keys().collect();
-        keys.sort();
-        let is_plural = helper == "plural";
-        for k in &keys {
-            if sig.hash_keys.contains(&k.as_str()) {
-                continue;
-            }
-            let at = self.locate(tag, &format!("{k}="));
-            let d = if is_plural {
-                let d = Diagnostic::error(
-                    "E0409",
-                    format!("`{k}` is not a CLDR plural category"),
-                    self.span(at),
-                );
-                match did_you_mean(k, PLURAL_CATEGORIES.iter().copied()) {
-                    Some(s) => d.with_help(format!("did you mean `{s}=`?")),
-                    None => d.with_help(format!(
-                        "plural categories are {}",
-                        super::list_names(PLURAL_CATEGORIES)
-                    )),
-                }
-            } else if sig.hash_keys.is_empty() {
-                Diagnostic::error(
-                    "E0407",
-                    format!("`{helper}` takes no named arguments such as `{k}=`"),
-                    self.span(at),
-                )
-                .with_help("remove the named argument")
-            } else {
-                Diagnostic::error(
-                    "E0407",
-                    format!("`{helper}` has no named argument `{k}=`"),
-                    self.span(at),
-                )
-                .with_help(format!(
-                    "its named arguments are {}",
-                    super::list_names(
-                        &sig.hash_keys
-                            .iter()
-                            .map(|h| format!("{h}="))
-                            .collect::<Vec<_>>()
-                    )
-                ))
-            };
-            self.push(d);
-        }
-        if !is_plural {
-            return;
-        }
-        if !hash.contains_key("other") {
-            self.push(
-                Diagnostic::error(
-                    "E0409",
-                    format!("`{helper}` needs an `other=` text"),
-                    self.span(tag),
-                )
-                .with_help("every locale uses `other`; add e.g. `other=\"# points\"`"),
-            );
-        }
-        let categories: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
-        let span = self.span(tag);
-        self.facts.plurals.push(PluralUse { span, categories });
-    }
-
-    fn unknown_helper(&self, name: &str, tag: Range) -> Diagnostic {
-        let at = self.locate(tag, name);
-        let d = Diagnostic::error("E0406", format!("unknown helper `{name}`"), self.span(at))
-            .with_primary_label("not a helper");
-        match did_you_mean(name, helpers::all_names()) {
-            Some(s) => d.with_help(format!("did you mean `{s}`?")),
-            None => d.with_help(format!(
-                "the helpers are {}",
-                super::list_names(&helpers::all_names().collect::<Vec<_>>())
-            )),
-        }
-    }
-
-    /// The type of one helper argument.
-    fn param(&mut self, p: &Parameter, tag: Range, warn_optional: bool) -> Ty {
-        match p {
-            Parameter::Path(path) => match self.path(path, tag) {
-                Some(r) => {
-                    if warn_optional {
-                        self.check_bare_optional(&r, path, tag);
-                    }
-                    r.ty
-                }
-                None => Ty::Any,
-            },
-            Parameter::Name(n) => {
-                let path = Path::Relative((Vec::new(), n.clone()));
-                self.param(&Parameter::Path(path), tag, warn_optional)
-            }
-            Parameter::Literal(v) => match v {
-                JsonValue::String(_) => Ty::Value(Type::String),
-                JsonValue::Bool(_) => Ty::Value(Type::Bool),
-                JsonValue::Number(n) if n.is_i64() || n.is_u64() => Ty::Value(Type::Int),
-                JsonValue::Number(_) => Ty::Value(Type::Decimal),
-                _ => Ty::Any,
-            },
-            Parameter::Subexpression(s) => match s.as_element() {
-                TemplateElement::Expression(h) => match &h.name {
-                    Parameter::Name(n) => self.helper(n, &h.params, &h.hash, tag),
-                    Parameter::Path(p) if h.params.is_empty() => {
-                        self.path(p, tag).map(|r| r.ty).unwrap_or(Ty::Any)
-                    }
-                    Parameter::Path(p) => self.helper(&path_raw(p), &h.params, &h.hash, tag),
-                    _ => Ty::Any,
-                },
-                _ => Ty::Any,
-            },
-            _ => Ty::Any,
-        }
-    }
-
     /// Looks a variable up; reports it when it does not resolve.
-    fn path(&mut self, p: &Path, tag: Range) -> Option<Resolved> {
+    pub(super) fn path(&mut self, p: &Path, tag: Range) -> Option<Resolved> {
         match p {
             Path::Local((level, name, raw)) => {
                 let frame = self
@@ -795,7 +445,7 @@ impl Walker<'_> {
         }
     }
 
-    fn check_bare_optional(&mut self, r: &Resolved, p: &Path, tag: Range) {
+    pub(super) fn check_bare_optional(&mut self, r: &Resolved, p: &Path, tag: Range) {
         if !r.ty.is_optional() || self.is_guarded(&r.key) {
             return;
         }
@@ -814,16 +464,16 @@ impl Walker<'_> {
         );
     }
 
-    fn push(&mut self, d: Diagnostic) {
+    pub(super) fn push(&mut self, d: Diagnostic) {
         self.facts.diagnostics.push(d);
     }
 
-    fn span(&self, (start, end): Range) -> Span {
+    pub(super) fn span(&self, (start, end): Range) -> Span {
         self.field.sub_span(start, end)
     }
 
     /// The range of `needle` inside a tag (the whole tag if not found).
-    fn locate(&self, tag: Range, needle: &str) -> Range {
+    pub(super) fn locate(&self, tag: Range, needle: &str) -> Range {
         find_word(self.src, tag, needle).unwrap_or(tag)
     }
 
@@ -844,101 +494,16 @@ impl Walker<'_> {
     }
 }
 
-fn strip(ty: Ty) -> Ty {
+pub(super) fn strip(ty: Ty) -> Ty {
     match ty {
         Ty::Value(Type::Optional(t)) => Ty::Value(*t),
         t => t,
     }
 }
 
-fn path_raw(p: &Path) -> String {
+pub(super) fn path_raw(p: &Path) -> String {
     match p {
         Path::Relative((_, raw)) => raw.clone(),
         Path::Local((_, _, raw)) => raw.clone(),
     }
-}
-
-/// How a parameter is written in the template (to find it in the tag).
-fn param_text(p: &Parameter) -> String {
-    match p {
-        Parameter::Path(p) => path_raw(p),
-        Parameter::Name(n) => n.clone(),
-        Parameter::Literal(v) => v.to_string(),
-        _ => String::new(),
-    }
-}
-
-/// The byte offset of a 1-based line and character column.
-pub(crate) fn offset_of(src: &str, line: usize, col: usize) -> usize {
-    let mut offset = 0;
-    for (i, l) in src.split_inclusive('\n').enumerate() {
-        if i + 1 == line {
-            return offset
-                + l.char_indices()
-                    .nth(col.saturating_sub(1))
-                    .map_or(l.len(), |(b, _)| b);
-        }
-        offset += l.len();
-    }
-    src.len()
-}
-
-fn next_char_end(src: &str, at: usize) -> usize {
-    src.get(at..)
-        .and_then(|s| s.chars().next())
-        .map_or(at, |c| at + c.len_utf8())
-}
-
-/// Where the tag opening at `start` ends (after its `}}`), skipping quoted
-/// strings inside it.
-pub(crate) fn tag_end(src: &str, start: usize) -> usize {
-    let bytes = src.as_bytes();
-    let mut i = start;
-    let mut in_str: Option<u8> = None;
-    while i < bytes.len() {
-        let b = bytes[i];
-        match in_str {
-            Some(q) if b == q => in_str = None,
-            Some(_) => {}
-            None if (b == b'"' || b == b'\'') && i > start + 1 => in_str = Some(b),
-            None if src[i..].starts_with("}}}") => return i + 3,
-            None if src[i..].starts_with("}}") => return i + 2,
-            None => {}
-        }
-        i += 1;
-    }
-    src.len()
-}
-
-/// The first occurrence of `needle` in `range` not glued to other name
-/// characters.
-fn find_word(src: &str, (start, end): Range, needle: &str) -> Option<Range> {
-    find_name(src, (start, end), needle, false)
-}
-
-/// Like [`find_word`]; `after_dot` also accepts a match right after a `.`
-/// (a later segment of a path).
-fn find_name(src: &str, (start, end): Range, needle: &str, after_dot: bool) -> Option<Range> {
-    if needle.is_empty() {
-        return None;
-    }
-    let hay = src.get(start..end)?;
-    let is_name = |c: char| c.is_alphanumeric() || c == '_';
-    let mut from = 0;
-    while let Some(i) = hay[from..].find(needle) {
-        let s = from + i;
-        let e = s + needle.len();
-        let before = hay[..s].chars().next_back();
-        let after = hay[e..].chars().next();
-        let first_is_name = needle.chars().next().is_some_and(is_name);
-        let last_is_name = needle.chars().next_back().is_some_and(is_name);
-        let ok_before =
-            !first_is_name || !before.is_some_and(|c| is_name(c) || (c == '.' && !after_dot));
-        let ok_after = !last_is_name || !after.is_some_and(is_name);
-        if ok_before && ok_after {
-            return Some((start + s, start + e));
-        }
-        from = s + needle.len().max(1);
-    }
-    None
 }

@@ -682,3 +682,13 @@ fn unsent_webhook_reading_the_event_is_not_judged() {
     m.messages.push(msg);
     assert!(run(&m).is_empty());
 }
+
+#[test]
+fn deeply_nested_blocks_are_an_error_not_a_stack_overflow() {
+    let body = "{{#if customer.email}}".repeat(5000) + &"{{/if}}".repeat(5000);
+    let ds = push_body(&body, None);
+    assert_eq!(codes(&ds), ["E0401"]);
+    assert!(ds[0].message.contains("nest"), "{}", ds[0].message);
+    let ok = "{{#if customer.email}}".repeat(60) + &"{{/if}}".repeat(60);
+    assert!(push_body(&ok, None).is_empty());
+}
