@@ -47,12 +47,29 @@ struct Case {
     /// Related places the diagnostic must label: `(file, text)`, the text
     /// occurring once in the edited copy of the file.
     labels: Vec<(&'static str, &'static str)>,
+    /// A text the diagnostic's `help` must contain (a "did you mean").
+    help: Option<&'static str>,
+    /// A text of the replacement (once in it) that the primary span must
+    /// overlap: the exact place, not only the line.
+    spanning: Option<&'static str>,
 }
 
 impl Case {
     /// Also requires a label on the line of `text` in `file`.
     fn labelled(mut self, file: &'static str, text: &'static str) -> Case {
         self.labels.push((file, text));
+        self
+    }
+
+    /// Also requires the primary span to overlap `text` of the replacement.
+    fn spanning(mut self, text: &'static str) -> Case {
+        self.spanning = Some(text);
+        self
+    }
+
+    /// Also requires the help line to contain `text`.
+    fn suggesting(mut self, text: &'static str) -> Case {
+        self.help = Some(text);
         self
     }
 }
@@ -75,6 +92,8 @@ fn case(
         name,
         at,
         labels: Vec::new(),
+        help: None,
+        spanning: None,
     }
 }
 
@@ -126,7 +145,9 @@ fn cases() -> Vec<Case> {
             "E0207",
             "auto_renw",
             Edit(""),
-        ),
+        )
+        .suggesting("auto_renew")
+        .spanning("auto_renw"),
         case(
             "unknown attribute (`customer.NAME` in an expression)",
             SEGMENTS,
@@ -135,7 +156,8 @@ fn cases() -> Vec<Case> {
             "E0203",
             "auto_renw",
             Edit(""),
-        ),
+        )
+        .suggesting("auto_renew"),
         case(
             "unknown attribute (`trigger changed`)",
             LOYALTY,
@@ -144,7 +166,8 @@ fn cases() -> Vec<Case> {
             "E0203",
             "loyalty_teir",
             Edit(""),
-        ),
+        )
+        .suggesting("loyalty_tier"),
         case(
             "unknown attribute (`set`)",
             REFERRAL,
@@ -153,7 +176,8 @@ fn cases() -> Vec<Case> {
             "E0203",
             "loyalty_pts",
             Edit(""),
-        ),
+        )
+        .suggesting("loyalty_points"),
         case(
             "unknown attribute (persona value)",
             PERSONAS,
@@ -162,7 +186,8 @@ fn cases() -> Vec<Case> {
             "E0203",
             "referal_code",
             Edit(""),
-        ),
+        )
+        .suggesting("referral_code"),
         case(
             "unknown event",
             SEGMENTS,
@@ -171,7 +196,9 @@ fn cases() -> Vec<Case> {
             "E0204",
             "order_place",
             Edit(""),
-        ),
+        )
+        .suggesting("order_placed")
+        .spanning("order_place"),
         case(
             "unknown property (in a trigger's `where`)",
             CART,
@@ -180,7 +207,8 @@ fn cases() -> Vec<Case> {
             "E0205",
             "totl",
             Edit(""),
-        ),
+        )
+        .suggesting("total"),
         case(
             "unknown property (in `sum`)",
             SEGMENTS,
@@ -189,7 +217,8 @@ fn cases() -> Vec<Case> {
             "E0205",
             "totl",
             Edit(""),
-        ),
+        )
+        .suggesting("total"),
         case(
             "unknown segment (`audience`, an expression)",
             ONBOARDING,
@@ -198,7 +227,8 @@ fn cases() -> Vec<Case> {
             "E0207",
             "first_timer",
             Edit(""),
-        ),
+        )
+        .suggesting("first_timers"),
         case(
             "unknown segment (`trigger enters`)",
             CHURN,
@@ -207,7 +237,8 @@ fn cases() -> Vec<Case> {
             "E0206",
             "renewal_at_rsk",
             Edit(""),
-        ),
+        )
+        .suggesting("renewal_at_risk"),
         case(
             "unknown score (or other name) in an expression",
             SEGMENTS,
@@ -216,7 +247,8 @@ fn cases() -> Vec<Case> {
             "E0207",
             "engagment",
             Edit(""),
-        ),
+        )
+        .suggesting("engagement"),
         case(
             "unknown message in a send",
             ONBOARDING,
@@ -225,7 +257,9 @@ fn cases() -> Vec<Case> {
             "E0208",
             "club_invit",
             Edit("club_invit"),
-        ),
+        )
+        .suggesting("club_invite")
+        .spanning("club_invit"),
         case(
             "unknown enum variant (segment)",
             SEGMENTS,
@@ -234,7 +268,9 @@ fn cases() -> Vec<Case> {
             "E0211",
             "trail",
             Edit(""),
-        ),
+        )
+        .suggesting("trial")
+        .spanning("trail"),
         case(
             "unknown enum variant (persona value)",
             PERSONAS,
@@ -243,7 +279,8 @@ fn cases() -> Vec<Case> {
             "E0211",
             "trail",
             Edit("plan trail"),
-        ),
+        )
+        .suggesting("trial"),
         case(
             "unknown helper",
             ONBOARDING,
@@ -252,7 +289,9 @@ fn cases() -> Vec<Case> {
             "E0406",
             "dat",
             Edit(""),
-        ),
+        )
+        .suggesting("date")
+        .spanning("dat"),
         case(
             "unknown locale (a well-formed tag that names no language)",
             LOYALTY,
@@ -463,7 +502,8 @@ fn cases() -> Vec<Case> {
             "E0401",
             "",
             Edit("{{money"),
-        ),
+        )
+        .spanning("{{money event.total}"),
         case(
             "unknown template variable",
             ONBOARDING,
@@ -472,7 +512,9 @@ fn cases() -> Vec<Case> {
             "E0402",
             "frist_name",
             Edit(""),
-        ),
+        )
+        .suggesting("first_name")
+        .spanning("frist_name"),
         case(
             "`event.*` with no event in scope",
             WINBACK,
@@ -482,7 +524,8 @@ fn cases() -> Vec<Case> {
             "event.total",
             Edit(""),
         )
-        .labelled(WINBACK, "    send we_miss_you"),
+        .labelled(WINBACK, "    send we_miss_you")
+        .spanning("event.total"),
         case(
             "unknown event property",
             ONBOARDING,
@@ -491,7 +534,9 @@ fn cases() -> Vec<Case> {
             "E0403",
             "totl",
             Edit(""),
-        ),
+        )
+        .suggesting("total")
+        .spanning("totl"),
         case(
             "`#each` over a non-list",
             CART,
@@ -500,7 +545,8 @@ fn cases() -> Vec<Case> {
             "E0405",
             "event.total",
             Edit("{{#each"),
-        ),
+        )
+        .spanning("event.total"),
         case(
             "helper argument of the wrong type",
             CART,
@@ -509,7 +555,8 @@ fn cases() -> Vec<Case> {
             "E0408",
             "money",
             Edit(""),
-        ),
+        )
+        .spanning("event.cart_url"),
         case(
             "optional value used bare",
             ONBOARDING,
@@ -518,7 +565,8 @@ fn cases() -> Vec<Case> {
             "W0401",
             "first_name",
             Edit(""),
-        ),
+        )
+        .spanning("customer.first_name"),
         // ---- localization
         case(
             "a sent message lacks one of the campaign's locales",
@@ -546,7 +594,8 @@ fn cases() -> Vec<Case> {
             "E0502",
             "cs_CZ",
             Edit(""),
-        ),
+        )
+        .suggesting("cs-CZ"),
         // ---- channels and compliance
         case(
             "marketing email without unsubscribe_url",
@@ -794,7 +843,8 @@ fn cases() -> Vec<Case> {
             "E0212",
             "advocay",
             Edit(""),
-        ),
+        )
+        .suggesting("advocacy"),
         case(
             "unknown split variant in a test",
             "tests/churn_prevention.camp",
@@ -803,7 +853,8 @@ fn cases() -> Vec<Case> {
             "E0807",
             "pauze",
             Edit("variant"),
-        ),
+        )
+        .suggesting("pause"),
         case(
             "a test expectation of the wrong type",
             "tests/referral.camp",
@@ -822,6 +873,276 @@ fn cases() -> Vec<Case> {
             "sourc",
             Edit(""),
         ),
+        case(
+            "unterminated string",
+            ONBOARDING,
+            "subject \"Never run out of beans again\"",
+            "subject \"Never run out of beans again",
+            "E0103",
+            "",
+            Edit("\""),
+        ),
+        case(
+            "money plus a plain number",
+            SEGMENTS,
+            "lifetime_value >= 300 USD",
+            "lifetime_value + 5 >= 300 USD",
+            "E0304",
+            "",
+            Edit(""),
+        ),
+        case(
+            "a push without its required title",
+            REFERRAL,
+            "    title \"Know someone who loves good coffee?\"\n",
+            "",
+            "E0601",
+            "title",
+            Back("locale en"),
+        ),
+        case(
+            "split percentages over 100",
+            REFERRAL,
+            "in_app_card 50%",
+            "in_app_card 60%",
+            "E0701",
+            "share_nudge",
+            Text(REFERRAL, "split share_nudge"),
+        ),
+        case(
+            "a duplicate split variant",
+            REFERRAL,
+            "in_app_card 50% { send share_in_app }",
+            "push_card 50% { send share_in_app }",
+            "E0201",
+            "push_card",
+            Edit(""),
+        ),
+        case(
+            "an invalid clock time",
+            LOYALTY,
+            "wait until 10:00 on saturday",
+            "wait until 25:00 on saturday",
+            "E0106",
+            "25:00",
+            Edit("25:00"),
+        ),
+        case(
+            "unknown enum variant in `trigger changed … to`",
+            LOYALTY,
+            "trigger changed loyalty_tier to gold",
+            "trigger changed loyalty_tier to platinum",
+            "E0211",
+            "platinum",
+            Edit(""),
+        ),
+        case(
+            "unknown enum variant in a test expectation",
+            "tests/churn_prevention.camp",
+            "expect exited at 2d",
+            "expect customer.plan == montly\n  expect exited at 2d",
+            "E0211",
+            "montly",
+            Edit(""),
+        )
+        .suggesting("monthly"),
+        case(
+            "an optional attribute used bare inside an unrelated `#if`",
+            ONBOARDING,
+            "{{#if customer.first_name}}Hi {{customer.first_name}},",
+            "{{#if customer.first_name}}Hi {{customer.phone}},",
+            "W0401",
+            "phone",
+            Edit(""),
+        ),
+        case(
+            "SMS over 10 segments in UCS-2",
+            CART,
+            "vẫn đang chờ: lumen.coffee/cart\" }",
+            format!("vẫn đang chờ: lumen.coffee/cart {}\" }}", "Cà phê rang mới mỗi tuần. ".repeat(30)),
+            "E0607",
+            "UCS-2",
+            Edit(""),
+        ),
+        case(
+            "a persona's sample event lacks a required property",
+            PERSONAS,
+            "event order_placed { order_id \"LC-10482\", total 18.90 USD, item_count 1 }",
+            "event order_placed { order_id \"LC-10482\", total 18.90 USD }",
+            "E0803",
+            "item_count",
+            Edit(""),
+        ),
+        case(
+            "a sent message lacks two of the campaign's locales (listed together)",
+            ONBOARDING,
+            "\n  locale cs { body \"Lumen Coffee: první balení stále zdarma. Vyberte: lumen.coffee/start\" }\n  locale zh-Hant { body \"Lumen Coffee:首包咖啡仍享免運,立即挑選:lumen.coffee/start\" }",
+            "",
+            "E0501",
+            "`cs` and `zh-Hant`",
+            Text(ONBOARDING, "message first_bag_nudge"),
+        ),
+        case(
+            "webhook body valid as a template but not as JSON once rendered",
+            WINBACK,
+            "\"first_name\": \"{{default customer.first_name \"Coffee friend\"}}\",",
+            "\"first_name\": {{default customer.first_name \"Coffee friend\"}},",
+            "E0609",
+            "postcard_mailing",
+            // The line where the rendered JSON goes wrong.
+            Edit(""),
+        ),
+        case(
+            "a `wait for` that waits zero time",
+            ONBOARDING,
+            "wait for order_placed up to 2d",
+            "wait for order_placed up to 0m",
+            "E0703",
+            "",
+            Edit(""),
+        ),
+        // `cap 0 per D` is caught by the resolver as a count out of range
+        // (E0311), before the flow rules (E0706) see the cap.
+        case(
+            "a cap of zero messages",
+            ONBOARDING,
+            "cap 1 per 1d",
+            "cap 0 per 1d",
+            "E0311",
+            "cap",
+            Edit("0"),
+        ),
+        case(
+            "a cap over a window of no time",
+            ONBOARDING,
+            "cap 1 per 1d",
+            "cap 1 per 0m",
+            "E0706",
+            "onboarding",
+            Edit(""),
+        ),
+        case(
+            "a thousand nested parentheses",
+            SEGMENTS,
+            "segment points_holders = loyalty_points >= 100",
+            format!(
+                "segment points_holders = {}loyalty_points >= 100{}",
+                "(".repeat(1000),
+                ")".repeat(1000)
+            ),
+            "E0102",
+            "",
+            Edit(""),
+        ),
+        case(
+            "name clash: a score named like an attribute",
+            SEGMENTS,
+            "segment points_holders = loyalty_points >= 100",
+            "segment points_holders = loyalty_points >= 100\nscore auto_renew { +1 per app_opened within 7d max 7 }",
+            "E0202",
+            "auto_renew",
+            Edit("score auto_renew"),
+        )
+        .labelled(SCHEMA, "attr auto_renew: bool"),
+        case(
+            "`event.*` of the wrong event: a property the event in scope lacks",
+            ONBOARDING,
+            "      on event { send first_order_thanks }\n      on timeout { send first_bag_nudge }",
+            "      on event { send first_bag_nudge }\n      on timeout { send first_order_thanks }",
+            "E0403",
+            "total",
+            Text(ONBOARDING, "We're roasting your {{money event.total}}"),
+        )
+        .labelled(ONBOARDING, "on timeout { send first_order_thanks }"),
+        case(
+            "`since entry` outside a campaign",
+            SEGMENTS,
+            "count(order_placed) == 0",
+            "not performed order_placed since entry",
+            "E0220",
+            "since entry",
+            Edit("since entry"),
+        ),
+        case(
+            "an unclosed `#each`, located inside a block string",
+            CART,
+            "{{money price}}\n      {{/each}}\n\n      **Total:",
+            "{{money price}}\n\n      **Total:",
+            "E0401",
+            "each",
+            Back("{{#each event.items}}"),
+        ),
+        case(
+            "marketing push without a consent attribute",
+            SCHEMA,
+            "attr push_opt_in: bool consent(push)",
+            "attr push_opt_in: bool",
+            "E0605",
+            "push",
+            Text(REFERRAL, "message share_push"),
+        ),
+        case(
+            "unknown helper after escapes and Vietnamese text in a one-line string",
+            ONBOARDING,
+            "subject \"Chào mừng {{default customer.first_name \"bạn\"}} đến với Lumen Coffee!\"",
+            "subject \"Chào \\\"mừng\\\" {{defaul customer.first_name \"bạn\"}} đến với Lumen Coffee!\"",
+            "E0406",
+            "defaul",
+            Edit(""),
+        )
+        .spanning("defaul")
+        .suggesting("default"),
+        case(
+            "unknown field of a list item inside `#each`",
+            CART,
+            "Still thinking it over? We saved your cart:\n\n      {{#each event.items}}\n      - [{{name}}]",
+            "Still thinking it over? We saved your cart:\n\n      {{#each event.items}}\n      - [{{nme}}]",
+            "E0403",
+            "nme",
+            Edit("{{nme}}"),
+        )
+        .spanning("nme")
+        .suggesting("name"),
+        case(
+            "`plural` lacks a category its locale uses (Czech `few`)",
+            LOYALTY,
+            "title \"Máte {{plural customer.loyalty_points one=\"# bod\" few=\"# body\" many",
+            "title \"Máte {{plural customer.loyalty_points one=\"# bod\" many",
+            "W0502",
+            "few",
+            Edit(""),
+        )
+        .spanning("plural"),
+        case(
+            "`plural` without `other`",
+            LOYALTY,
+            "title \"You have {{plural customer.loyalty_points one=\"# point\" other=\"# points\"}}\"",
+            "title \"You have {{plural customer.loyalty_points one=\"# point\"}}\"",
+            "E0409",
+            "other",
+            Edit(""),
+        )
+        .spanning("plural"),
+        case(
+            "a helper called with no argument",
+            ONBOARDING,
+            "We're roasting your {{money event.total}} order now.",
+            "We're roasting your {{money}} order now.",
+            "E0407",
+            "money",
+            Edit(""),
+        )
+        .spanning("money"),
+        case(
+            "a partial",
+            ONBOARDING,
+            "We're roasting your {{money event.total}} order now.",
+            "We're roasting your {{> order_total}} order now.",
+            "E0410",
+            "",
+            Edit(""),
+        )
+        .spanning("{{>"),
         // ---- tests
         case(
             "unknown campaign in a test",
@@ -831,7 +1152,8 @@ fn cases() -> Vec<Case> {
             "E0209",
             "onboardin",
             Edit("campaign onboardin"),
-        ),
+        )
+        .suggesting("onboarding"),
         case(
             "unknown persona in a test",
             ONBOARDING_TESTS,
@@ -840,7 +1162,8 @@ fn cases() -> Vec<Case> {
             "E0210",
             "emilly",
             Edit("persona emilly"),
-        ),
+        )
+        .suggesting("emily"),
         case(
             "unknown message in a test",
             ONBOARDING_TESTS,
@@ -849,7 +1172,8 @@ fn cases() -> Vec<Case> {
             "E0208",
             "first_order_thank",
             Edit(""),
-        ),
+        )
+        .suggesting("first_order_thanks"),
         case(
             "an expectation about a message the campaign never sends",
             ONBOARDING_TESTS,
@@ -897,10 +1221,16 @@ fn path_matches(shown: &str, rel: &str) -> bool {
 fn describe(d: &Diagnostic, sources: &SourceMap) -> String {
     let file = &sources.get(d.span.file).path;
     let (line, _) = sources.line_col(d.span);
-    let mut text = format!("{} {}:{}: {}", d.code, file, line, d.message);
+    let mut text = format!(
+        "{} {}:{} (bytes {}..{}): {}",
+        d.code, file, line, d.span.start, d.span.end, d.message
+    );
     for label in &d.labels {
         let (l, _) = sources.line_col(label.span);
         let _ = write!(text, " [label {}:{}]", sources.get(label.span.file).path, l);
+    }
+    if let Some(help) = &d.help {
+        let _ = write!(text, " [help: {help}]");
     }
     text
 }
@@ -966,6 +1296,14 @@ fn run_case(c: &Case) -> Option<String> {
         Ok(place) => place,
         Err(why) => return Some(why),
     };
+    let exact = match c.spanning {
+        None => None,
+        Some(text) if c.replace.matches(text).count() == 1 => {
+            let start = at + c.replace.find(text).expect("counted once");
+            Some(start..start + text.len())
+        }
+        Some(text) => return Some(format!("`{text}` must occur once in the replacement")),
+    };
     let mut labels = Vec::new();
     for (file, needle) in &c.labels {
         match line_of_unique(&root, file, needle) {
@@ -987,6 +1325,13 @@ fn run_case(c: &Case) -> Option<String> {
         d.code == c.code
             && at_place(d.span, expected_file, expected_line)
             && d.message.contains(c.name)
+            && exact.as_ref().is_none_or(|r| {
+                path_matches(&sources.get(d.span.file).path, c.file)
+                    && (d.span.start as usize) < r.end
+                    && r.start < (d.span.end as usize).max(d.span.start as usize + 1)
+            })
+            && c.help
+                .is_none_or(|h| d.help.as_deref().is_some_and(|t| t.contains(h)))
             && labels
                 .iter()
                 .all(|(file, line)| d.labels.iter().any(|l| at_place(l.span, file, *line)))
@@ -1000,6 +1345,16 @@ fn run_case(c: &Case) -> Option<String> {
     );
     for (file, line) in &labels {
         let _ = write!(report, ", labelling {file}:{line}");
+    }
+    if let Some(help) = c.help {
+        let _ = write!(report, ", with help mentioning `{help}`");
+    }
+    if let (Some(text), Some(r)) = (c.spanning, &exact) {
+        let _ = write!(
+            report,
+            ", its span on `{text}` (bytes {}..{})",
+            r.start, r.end
+        );
     }
     report.push_str("; got:");
     if diags.is_empty() {
@@ -1027,13 +1382,41 @@ fn the_example_project_is_clean() {
     );
 }
 
+/// Cases (by `what`) the checker does not get right yet. Their
+/// expectations above stay exact; this list only keeps them from failing
+/// the build while they are reported to the checker's owners. A case here
+/// that starts passing fails the test, so the list only ever shrinks.
+const KNOWN_MISSES: &[&str] = &[
+    // Reported at the end of the template (a zero-width span after the
+    // last line) with the template parser's rule names ("expected
+    // `escape`, `}}`, `html_expression`, …, `hbs_comment_compact`")
+    // instead of at the `{{#each}}` that is never closed, in plain words.
+    // Fix: in `check/messages/template_syntax.rs::parse`, before the
+    // generic message, find the innermost `{{#name` left open (a stack
+    // over `{{#`/`{{/` like `too_deep`) and report "`{{#each}}` is never
+    // closed" there.
+    "an unclosed `#each`, located inside a block string",
+];
+
 #[test]
 fn every_deliberate_mistake_is_caught_at_its_place() {
     let all = cases();
+    for what in KNOWN_MISSES {
+        assert!(
+            all.iter().any(|c| c.what == *what),
+            "KNOWN_MISSES names no case: {what}"
+        );
+    }
     let mut failures = Vec::new();
+    let mut fixed = Vec::new();
     for c in &all {
-        if let Some(why) = run_case(c) {
-            failures.push(format!("- {} ({} in {}): {why}", c.what, c.code, c.file));
+        let known = KNOWN_MISSES.contains(&c.what);
+        match run_case(c) {
+            Some(why) if !known => {
+                failures.push(format!("- {} ({} in {}): {why}", c.what, c.code, c.file))
+            }
+            None if known => fixed.push(c.what),
+            _ => {}
         }
     }
     assert!(
@@ -1042,5 +1425,9 @@ fn every_deliberate_mistake_is_caught_at_its_place() {
         failures.len(),
         all.len(),
         failures.join("\n")
+    );
+    assert!(
+        fixed.is_empty(),
+        "now caught as expected, remove from KNOWN_MISSES: {fixed:?}"
     );
 }
