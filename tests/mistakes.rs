@@ -1143,6 +1143,89 @@ fn cases() -> Vec<Case> {
             Edit(""),
         )
         .spanning("{{>"),
+        case(
+            "an optional attribute used in the `{{else}}` of its own `#if`",
+            ONBOARDING,
+            "{{#if customer.first_name}}Hi {{customer.first_name}},{{else}}Hi there,{{/if}}",
+            "{{#if customer.first_name}}Hi {{customer.first_name}},{{else}}Hi {{customer.first_name}},{{/if}}",
+            "W0401",
+            "first_name",
+            Edit(""),
+        )
+        .spanning("{{else}}Hi {{customer.first_name}}"),
+        case(
+            "persona money in another currency",
+            PERSONAS,
+            "  lifetime_value 0 USD\n  auto_renew false\n  referral_code \"emily7k\"",
+            "  lifetime_value 0 EUR\n  auto_renew false\n  referral_code \"emily7k\"",
+            "E0801",
+            "lifetime_value",
+            Edit(""),
+        ),
+        case(
+            "persona email that is not an email address",
+            PERSONAS,
+            "email \"emily.carter@example.com\"",
+            "email \"emily.carter.example.com\"",
+            "E0801",
+            "email",
+            Edit(""),
+        ),
+        case(
+            "persona phone that is not a phone number",
+            PERSONAS,
+            "phone \"+12125550147\"",
+            "phone \"call me maybe\"",
+            "E0801",
+            "phone",
+            Edit(""),
+        ),
+        case(
+            "persona locale with an underscore",
+            PERSONAS,
+            "  locale vi\n",
+            "  locale vi_VN\n",
+            "E0804",
+            "vi_VN",
+            Edit(""),
+        ),
+        case(
+            "a test start that is not a date",
+            ONBOARDING_TESTS,
+            "start 2026-03-26T10:00",
+            "start 2026-13-26T10:00",
+            "E0107",
+            "",
+            Edit(""),
+        ),
+        case(
+            "a test `set` of an unknown enum variant",
+            ONBOARDING_TESTS,
+            "at 1d set email_opt_in = false",
+            "at 1d set email_opt_in = 3",
+            "E0801",
+            "email_opt_in",
+            Edit(""),
+        ),
+        case(
+            "a persona event payload of the wrong type",
+            PERSONAS,
+            "event order_placed { order_id \"LC-10482\", total 18.90 USD, item_count 1 }",
+            "event order_placed { order_id \"LC-10482\", total 18.90 USD, item_count \"one\" }",
+            "E0801",
+            "item_count",
+            Edit(""),
+        )
+        .spanning("\"one\""),
+        case(
+            "persona url that is not a URL",
+            PERSONAS,
+            "cart_url \"https://shop.lumen-coffee.example/cart/c-7f3a\"",
+            "cart_url \"my cart\"",
+            "E0801",
+            "cart_url",
+            Edit(""),
+        ),
         // ---- tests
         case(
             "unknown campaign in a test",
@@ -1396,6 +1479,15 @@ const KNOWN_MISSES: &[&str] = &[
     // over `{{#`/`{{/` like `too_deep`) and report "`{{#each}}` is never
     // closed" there.
     "an unclosed `#each`, located inside a block string",
+    // `email`, `phone` and `url` values are accepted as any text: the arm
+    // `(Type::String | Type::Email | Type::Phone | Type::Url, ValueKind::Str)`
+    // of `check/resolve/values.rs::convert` checks nothing. Fix: split it
+    // and check the shape (one `@` with a dotted domain; E.164 `+` and
+    // 7–15 digits, as schema.camp documents; a `scheme:` prefix), with
+    // E0801 at the value.
+    "persona email that is not an email address",
+    "persona phone that is not a phone number",
+    "persona url that is not a URL",
 ];
 
 #[test]
