@@ -148,7 +148,7 @@ pub fn cases() -> Vec<Case> {
         case(
             "a sent message lacks one of the campaign's locales",
             ONBOARDING,
-            "\n  locale zh-Hant { body \"Lumen Coffee:首包咖啡仍享免運,立即挑選:lumen.coffee/start\" }",
+            "\n  locale zh-Hant { body \"Lumen Coffee：首包咖啡仍享免運，立即挑選：lumen.coffee/start\" }",
             "",
             "E0501",
             "zh-Hant",

@@ -220,7 +220,7 @@ pub fn cases() -> Vec<Case> {
         case(
             "a sent message lacks two of the campaign's locales (listed together)",
             ONBOARDING,
-            "\n  locale cs { body \"Lumen Coffee: první balení stále zdarma. Vyberte: lumen.coffee/start\" }\n  locale zh-Hant { body \"Lumen Coffee:首包咖啡仍享免運,立即挑選:lumen.coffee/start\" }",
+            "\n  locale cs { body \"Lumen Coffee: první balení stále zdarma. Vyberte: lumen.coffee/start\" }\n  locale zh-Hant { body \"Lumen Coffee：首包咖啡仍享免運，立即挑選：lumen.coffee/start\" }",
             "",
             "E0501",
             "`cs` and `zh-Hant`",
