@@ -7,7 +7,9 @@
 
 mod build;
 mod check;
+mod diff;
 mod explain;
+mod fmt;
 mod output;
 mod report;
 
@@ -55,6 +57,10 @@ enum Command {
     Build(build::Args),
     /// Print the long explanation of a diagnostic code.
     Explain(explain::Args),
+    /// Rewrite .camp files in canonical form (--check: list the ones that differ).
+    Fmt(fmt::Args),
+    /// Compare two project directories as Markdown for a pull request comment.
+    Diff(diff::Args),
 }
 
 /// Runs the command line given by the process arguments.
@@ -83,6 +89,8 @@ where
         Command::Check(args) => check::run(args),
         Command::Build(args) => build::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Fmt(args) => fmt::run(args),
+        Command::Diff(args) => diff::run(args),
     };
     exit.into()
 }
