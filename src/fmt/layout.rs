@@ -40,7 +40,9 @@ pub fn layout(text: &str) -> String {
     let mut continues = false;
     let mut out = Vec::new();
     let mut start = 0;
-    for line in text.split('\n') {
+    // The final line break ends the last line; it does not start another.
+    let lines = text.strip_suffix('\n').unwrap_or(text);
+    for line in lines.split('\n') {
         let end = start + line.len();
         let cls = &classes[start..end];
         let in_block = start > 0 && classes[start - 1] == Class::Str;
