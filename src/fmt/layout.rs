@@ -77,11 +77,11 @@ fn block_line(line: &str, cls: &[Class], shift: i64, newline_in_block: bool) -> 
         .position(|c| *c != Class::Str)
         .unwrap_or(line.len());
     let closes_here = string_end < line.len() || !newline_in_block;
-    let content = if closes_here {
+    let content = match line[..string_end].strip_suffix("\"\"\"") {
         // The content before the closing quotes.
-        &line[..string_end.saturating_sub(3)]
-    } else {
-        line
+        Some(content) if closes_here => content,
+        // An unterminated block string (the parser reports it).
+        _ => &line[..string_end],
     };
     let rest = &line[content.len()..];
     let text = if content.trim().is_empty() {
