@@ -98,7 +98,10 @@ fn block_strings_move_as_a_unit_and_keep_their_value() {
 fn a_block_string_with_text_on_its_opening_line_is_not_shifted() {
     let src = "message m: sms {\n      body \"\"\"Hi\n  there\"\"\"\n}\n";
     let formatted = format_text(src);
-    assert_eq!(formatted, "message m: sms {\n  body \"\"\"Hi\n  there\"\"\"\n}\n");
+    assert_eq!(
+        formatted,
+        "message m: sms {\n  body \"\"\"Hi\n  there\"\"\"\n}\n"
+    );
     assert!(same_meaning(src, &formatted));
 }
 
@@ -198,7 +201,11 @@ fn fmt_rewrites_then_check_passes_and_a_second_run_changes_nothing() {
 
 #[test]
 fn the_example_project_passes_check() {
-    let out = campaignc(&["fmt", root().join("campaigns").to_str().expect("utf-8"), "--check"]);
+    let out = campaignc(&[
+        "fmt",
+        root().join("campaigns").to_str().expect("utf-8"),
+        "--check",
+    ]);
     assert_eq!(code(&out), 0, "{}", text(&out.stdout));
 }
 
