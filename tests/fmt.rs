@@ -245,3 +245,35 @@ fn cut_or_mangled_input_never_panics() {
         }
     }
 }
+
+#[test]
+fn the_safety_net_sees_changed_values_and_ignores_positions() {
+    assert!(same_meaning(
+        "segment a = plan == trial\n",
+        "\n\nsegment a =\n  plan == trial\n"
+    ));
+    assert!(!same_meaning(
+        "segment a = plan == trial\n",
+        "segment a = plan == pro\n"
+    ));
+    // A block string whose lines moved unevenly has another value.
+    let even = "message m: sms {\n  body \"\"\"\n    a\n    b\n    \"\"\"\n}\n";
+    let uneven = "message m: sms {\n  body \"\"\"\n    a\n      b\n    \"\"\"\n}\n";
+    assert!(!same_meaning(even, uneven));
+    // A file that does not parse never means the same as anything.
+    assert!(!same_meaning("segment = x\n", "segment = x\n"));
+}
+
+#[test]
+fn an_empty_directory_is_fine() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = campaignc(&["fmt", dir.path().to_str().expect("utf-8 path"), "--check"]);
+    assert_eq!(code(&out), 0);
+    assert!(text(&out.stderr).contains("no .camp files"));
+}
+
+#[test]
+fn a_generic_type_at_the_end_of_a_line_is_not_an_unfinished_expression() {
+    let src = "schema {\n  attr tags: list<string>\n  attr plan: string\n}\nsegment old =\n  signed_up_at < now -\n  30d\n";
+    assert_eq!(format_text(src), src);
+}

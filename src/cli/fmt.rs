@@ -34,6 +34,12 @@ pub fn run(args: &Args) -> Exit {
             return Exit::Usage;
         }
     };
+    if sources.files().is_empty() {
+        output::stderr(&format!(
+            "warning: no .camp files found in {}\n",
+            args.dir.display()
+        ));
+    }
     let mut changed = 0usize;
     let mut failed = false;
     for file in sources.files() {

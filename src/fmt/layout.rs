@@ -246,12 +246,15 @@ fn trim_ascii(code: &[u8]) -> &[u8] {
 /// Whether a line ending in this code leaves an expression unfinished.
 fn ends_unfinished(code: &[u8]) -> bool {
     let code = trim_ascii(code);
-    const OPERATORS: [&[u8]; 3] = [b"=", b"<", b">"];
-    if OPERATORS.iter().any(|op| code.ends_with(op)) || code.ends_with(b"+") {
+    if code.ends_with(b"=") {
         return true;
     }
-    if code.ends_with(b"-") {
-        return true;
+    // `<`, `>`, `+`, `-` end an expression only as operators, written with
+    // a blank before them; `list<string>` does not.
+    if let [.., before, last] = code {
+        if matches!(last, b'<' | b'>' | b'+' | b'-') && before.is_ascii_whitespace() {
+            return true;
+        }
     }
     const WORDS: [&str; 8] = [
         "and",
