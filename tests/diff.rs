@@ -172,3 +172,21 @@ fn the_output_is_deterministic() {
     );
     assert_eq!(stdout(&diff(&p)), stdout(&diff(&p)));
 }
+
+#[test]
+fn an_inserted_step_is_added_and_its_predecessor_now_leads_to_it() {
+    let p = projects();
+    edit(
+        &p.head.join("flows/onboarding.camp"),
+        "    wait 1d\n    send club_invite\n",
+        "    wait 1d\n    wait 12h\n    send club_invite\n",
+    );
+    let out = diff(&p);
+    let text = stdout(&out);
+    assert!(text.contains("- added `wait.12h`: wait 12h\n"), "{text}");
+    assert!(
+        text.contains("- changed `wait.1d`: next `send.club_invite` → `wait.12h`\n"),
+        "{text}"
+    );
+    assert!(!text.contains("replaced"), "{text}");
+}

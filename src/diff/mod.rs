@@ -13,6 +13,7 @@
 //!
 //! Output is deterministic: every collection is walked in sorted order.
 
+mod flow;
 mod markdown;
 mod messages;
 pub mod words;
@@ -21,7 +22,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use markdown::code;
 
-use crate::plan::format::{Node, Plan};
+use crate::plan::format::Plan;
 
 /// The Markdown report of how the plans `base` became the plans `head`.
 /// `"No changes to campaigns.\n"` when nothing a sending system sees
@@ -73,16 +74,10 @@ fn essence(plan: &Plan) -> serde_json::Value {
     value
 }
 
-fn strip_line(node: &mut serde_json::Value) {
+pub(crate) fn strip_line(node: &mut serde_json::Value) {
     if let Some(map) = node.as_object_mut() {
         map.remove("line");
     }
-}
-
-fn node_essence(node: &Node) -> serde_json::Value {
-    let mut value = serde_json::to_value(node).unwrap_or_default();
-    strip_line(&mut value);
-    value
 }
 
 fn added(plan: &Plan) -> String {
@@ -123,7 +118,7 @@ fn changed(old: &Plan, new: &Plan) -> String {
     if !facts.is_empty() {
         parts.push(facts);
     }
-    let flow = flow_changes(old, new);
+    let flow = flow::flow_changes(old, new);
     if !flow.is_empty() {
         parts.push(format!("**Flow**\n\n{flow}"));
     }
@@ -228,53 +223,6 @@ fn facts(old: &Plan, new: &Plan) -> String {
 
 fn locales(p: &Plan) -> String {
     format!("{} (default {})", p.locales.join(", "), p.default_locale)
-}
-
-/// Nodes added, removed and changed, by plan node id.
-fn flow_changes(old: &Plan, new: &Plan) -> String {
-    let mut out = String::new();
-    if old.entry != new.entry {
-        let entry = |e: &Option<String>| e.as_deref().map_or("(empty flow)".into(), code);
-        out.push_str(&format!(
-            "- starts at {} (was {})\n",
-            entry(&new.entry),
-            entry(&old.entry)
-        ));
-    }
-    let ids: BTreeSet<&String> = old.nodes.keys().chain(new.nodes.keys()).collect();
-    for id in ids {
-        match (old.nodes.get(id), new.nodes.get(id)) {
-            (None, Some(n)) => out.push_str(&format!("- added {}: {}\n", code(id), words::node(n))),
-            (Some(n), None) => {
-                out.push_str(&format!("- removed {}: {}\n", code(id), words::node(n)))
-            }
-            (Some(a), Some(b)) if node_essence(a) != node_essence(b) => {
-                out.push_str(&node_change(id, a, b))
-            }
-            _ => {}
-        }
-    }
-    out
-}
-
-fn node_change(id: &str, old: &Node, new: &Node) -> String {
-    let mut parts = Vec::new();
-    let (a, b) = (words::node(old), words::node(new));
-    if a != b {
-        parts.push(format!("{} → {}", code(&a), code(&b)));
-    }
-    let old_edges: BTreeMap<String, Option<String>> = words::edges(old).into_iter().collect();
-    for (label, next) in words::edges(new) {
-        let before = old_edges.get(&label).cloned().flatten();
-        if before != next {
-            let show = |e: &Option<String>| e.as_deref().map_or("(end)".into(), code);
-            parts.push(format!("{label} {} → {}", show(&before), show(&next)));
-        }
-    }
-    if parts.is_empty() {
-        parts.push("details changed".to_string());
-    }
-    format!("- changed {}: {}\n", code(id), parts.join("; "))
 }
 
 /// Segments and scores whose definition changed, with their users.
