@@ -12,6 +12,8 @@
 pub mod check;
 pub mod cli;
 pub mod diagnostics;
+pub mod diff;
+pub mod fmt;
 pub mod plan;
 pub mod project;
 pub mod render;

@@ -8,7 +8,9 @@
 mod build;
 mod check;
 mod coverage;
+mod diff;
 mod explain;
+mod fmt;
 mod output;
 mod preview;
 mod report;
@@ -67,6 +69,10 @@ enum Command {
     Test(test::Args),
     /// Print one customer's journey through a campaign as a timeline.
     Simulate(simulate::Args),
+    /// Rewrite .camp files in canonical form (--check: list the ones that differ).
+    Fmt(fmt::Args),
+    /// Compare two project directories as Markdown for a pull request comment.
+    Diff(diff::Args),
 }
 
 /// Runs the command line given by the process arguments.
@@ -99,6 +105,8 @@ where
         Command::Coverage(args) => coverage::run(args),
         Command::Test(args) => test::run(args),
         Command::Simulate(args) => simulate::run(args),
+        Command::Fmt(args) => fmt::run(args),
+        Command::Diff(args) => diff::run(args),
     };
     exit.into()
 }
