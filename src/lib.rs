@@ -15,6 +15,7 @@ pub mod diagnostics;
 pub mod plan;
 pub mod project;
 pub mod render;
+pub mod serve;
 pub mod simulate;
 pub mod source;
 pub mod syntax;

@@ -9,11 +9,13 @@ mod build;
 mod check;
 mod coverage;
 mod explain;
+mod init;
 mod output;
 mod preview;
 mod report;
 mod simulate;
 mod test;
+pub mod watch;
 
 use std::ffi::OsString;
 use std::process::ExitCode;
@@ -67,6 +69,10 @@ enum Command {
     Test(test::Args),
     /// Print one customer's journey through a campaign as a timeline.
     Simulate(simulate::Args),
+    /// Build, then rebuild on every save; with --serve, a live preview site.
+    Watch(watch::Args),
+    /// Write a starter project that checks, builds and passes its test.
+    Init(init::Args),
 }
 
 /// Runs the command line given by the process arguments.
@@ -99,6 +105,8 @@ where
         Command::Coverage(args) => coverage::run(args),
         Command::Test(args) => test::run(args),
         Command::Simulate(args) => simulate::run(args),
+        Command::Watch(args) => watch::run(args),
+        Command::Init(args) => init::run(args),
     };
     exit.into()
 }
