@@ -170,7 +170,10 @@ pub fn parse_serve_addr(text: &str) -> Result<ServeAddr, String> {
         });
     }
     if let Some(port) = text.strip_prefix("localhost:") {
-        let addrs: Vec<SocketAddr> = ("localhost", port.parse::<u16>().map_err(|_| bad_addr(text))?)
+        let addrs: Vec<SocketAddr> = (
+            "localhost",
+            port.parse::<u16>().map_err(|_| bad_addr(text))?,
+        )
             .to_socket_addrs()
             .map_err(|_| bad_addr(text))?
             .filter(|a| a.ip().is_loopback())
@@ -245,7 +248,10 @@ fn read_request_head(stream: &TcpStream) -> io::Result<Option<RequestHead>> {
                 target: target.to_string(),
             }))
         }
-        _ => Err(io::Error::new(io::ErrorKind::InvalidData, "bad request line")),
+        _ => Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            "bad request line",
+        )),
     }
 }
 
@@ -328,7 +334,11 @@ fn route(target: &str, site: &Site) -> Response {
         return Response::text(400, "Bad Request", "bad request: malformed path\n");
     };
     let Some(relative) = safe_relative_path(&decoded) else {
-        return Response::text(403, "Forbidden", "forbidden: the path leaves the served directory\n");
+        return Response::text(
+            403,
+            "Forbidden",
+            "forbidden: the path leaves the served directory\n",
+        );
     };
     if relative.as_os_str().is_empty() {
         return serve_home(site);
@@ -500,7 +510,14 @@ mod tests {
             safe_relative_path("/previews//./a.md"),
             Some(PathBuf::from("previews/a.md"))
         );
-        for bad in ["/../x", "/a/../../x", "/a\\..\\x", "/c:/x", "/a\0b", "relative"] {
+        for bad in [
+            "/../x",
+            "/a/../../x",
+            "/a\\..\\x",
+            "/c:/x",
+            "/a\0b",
+            "relative",
+        ] {
             assert_eq!(safe_relative_path(bad), None, "{bad:?}");
         }
     }
@@ -517,11 +534,17 @@ mod tests {
 
     #[test]
     fn content_types_follow_the_extension() {
-        assert_eq!(content_type(Path::new("a.HTML")), "text/html; charset=utf-8");
+        assert_eq!(
+            content_type(Path::new("a.HTML")),
+            "text/html; charset=utf-8"
+        );
         assert_eq!(content_type(Path::new("a.md")), "text/plain; charset=utf-8");
         assert_eq!(content_type(Path::new("a.json")), "application/json");
         assert_eq!(content_type(Path::new("a.css")), "text/css; charset=utf-8");
-        assert_eq!(content_type(Path::new("a.js")), "text/javascript; charset=utf-8");
+        assert_eq!(
+            content_type(Path::new("a.js")),
+            "text/javascript; charset=utf-8"
+        );
         assert_eq!(content_type(Path::new("a.png")), "image/png");
         assert_eq!(content_type(Path::new("a")), "application/octet-stream");
     }

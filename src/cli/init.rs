@@ -25,9 +25,15 @@ pub struct Args {
 pub const STARTER_FILES: &[(&str, &str)] = &[
     ("README.md", include_str!("init_template/README.md")),
     ("schema.camp", include_str!("init_template/schema.camp")),
-    ("lifecycle.camp", include_str!("init_template/lifecycle.camp")),
+    (
+        "lifecycle.camp",
+        include_str!("init_template/lifecycle.camp"),
+    ),
     ("segments.camp", include_str!("init_template/segments.camp")),
-    ("onboarding.camp", include_str!("init_template/onboarding.camp")),
+    (
+        "onboarding.camp",
+        include_str!("init_template/onboarding.camp"),
+    ),
     ("personas.camp", include_str!("init_template/personas.camp")),
     (
         "tests/onboarding.camp",
@@ -143,9 +149,18 @@ fn created_message(dir: &Path, created: &[PathBuf]) -> String {
     }
     let shown = shell_word(&dir.display().to_string());
     let next = [
-        (format!("campaignc check {shown} --deny warnings"), "parse and type-check"),
-        (format!("campaignc test {shown}"), "run the tests on the simulator"),
-        (format!("campaignc build {shown}"), "plans and previews in out/"),
+        (
+            format!("campaignc check {shown} --deny warnings"),
+            "parse and type-check",
+        ),
+        (
+            format!("campaignc test {shown}"),
+            "run the tests on the simulator",
+        ),
+        (
+            format!("campaignc build {shown}"),
+            "plans and previews in out/",
+        ),
         (
             format!("campaignc watch {shown} --serve 127.0.0.1:8000"),
             "previews that reload on save",

@@ -76,7 +76,10 @@ pub struct Rebuild {
 #[derive(Debug)]
 pub enum WatchError {
     /// The project or output directory could not be used.
-    Dir { path: PathBuf, error: std::io::Error },
+    Dir {
+        path: PathBuf,
+        error: std::io::Error,
+    },
     /// The file watcher could not be set up.
     Notify(notify_debouncer_mini::notify::Error),
 }
@@ -84,7 +87,9 @@ pub enum WatchError {
 impl std::fmt::Display for WatchError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            WatchError::Dir { path, error } => write!(f, "cannot watch {}: {error}", path.display()),
+            WatchError::Dir { path, error } => {
+                write!(f, "cannot watch {}: {error}", path.display())
+            }
             WatchError::Notify(error) => write!(f, "cannot watch for file changes: {error}"),
         }
     }
@@ -123,10 +128,12 @@ pub fn run(args: &Args) -> Exit {
     // Nothing sets this: the loop runs until Ctrl-C ends the process.
     let stop = AtomicBool::new(false);
     let result = watch_project(&options, &stop, |rebuild| {
-        output::stderr(&rebuild.text);
+        // Bumped before the line is printed: whoever reads "built" can
+        // already see the new version.
         if rebuild.built.is_some() {
             site.bump_version();
         }
+        output::stderr(&rebuild.text);
     });
     match result {
         Ok(()) => Exit::Clean,
@@ -216,10 +223,9 @@ pub fn watch_project(
                     on_rebuild(&rebuild(options, Some(&cause)));
                 }
             }
-            Ok(Err(error)) => output::stderr(&format!(
-                "{} warning: file watching: {error}\n",
-                clock()
-            )),
+            Ok(Err(error)) => {
+                output::stderr(&format!("{} warning: file watching: {error}\n", clock()))
+            }
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => break,
         }
