@@ -12,6 +12,8 @@
 pub mod check;
 pub mod cli;
 pub mod diagnostics;
+pub mod diff;
+pub mod fmt;
 pub mod plan;
 pub mod project;
 pub mod render;
@@ -47,7 +49,7 @@ pub struct Compilation {
 pub fn compile(dir: &Path) -> Result<Compilation, LoadError> {
     let sources = project::load(dir)?;
     let mut problems = Problems::new();
-    let files = syntax::parse_project(&sources, &mut problems);
+    let files = parse_project(&sources, &mut problems);
     let model = check::check(&files, &mut problems);
     Ok(Compilation {
         sources,
@@ -55,4 +57,8 @@ pub fn compile(dir: &Path) -> Result<Compilation, LoadError> {
         model,
         problems,
     })
+}
+
+fn parse_project(sources: &SourceMap, problems: &mut Problems) -> Vec<syntax::ast::SourceFileAst> {
+    syntax::parse_project(sources, problems)
 }

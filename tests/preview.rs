@@ -69,6 +69,19 @@ fn every_example_campaign_page() {
     }
 }
 
+/// The LANGUAGE.md onboarding example (if / else, `wait for`, a persona
+/// shown in a locale it does not speak).
+#[test]
+fn language_md_onboarding_page() {
+    let project = compile("tests/fixtures/language_examples");
+    let page = preview(&project, "onboarding").page;
+    // The timeline agrees with LANGUAGE.md's third test: nudge at 1d,
+    // last_chance at 4d.
+    assert!(page.contains("- **Day 1, 10:00** — push *nudge*\n"));
+    assert!(page.contains("- **Day 4, 10:00** — SMS *last_chance*\n"));
+    insta::assert_snapshot!("page_language_md_onboarding", page);
+}
+
 fn email(project: &Project, campaign: &str, message: &str, locale: &str) -> String {
     preview(project, campaign)
         .emails

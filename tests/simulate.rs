@@ -233,3 +233,63 @@ fn simulation_output_is_deterministic() {
     ];
     assert_eq!(campaignc(&args).stdout, campaignc(&args).stdout);
 }
+
+#[test]
+fn campaignc_test_with_checker_errors_prints_them_and_exits_1() {
+    let out = campaignc(&["test", "tests/fixtures/simulate/broken"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).is_empty(), "no test runs: {}", stdout(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("unknown persona `anna`"), "{err}");
+}
+
+#[test]
+fn events_files_are_typed_by_the_schema() {
+    use campaignc::simulate::input::parse_events;
+    use campaignc::simulate::journey::InputKind;
+    use campaignc::simulate::value::Val;
+    let c = campaignc::compile(&fixture("failing")).expect("project loads");
+    let start: jiff::Zoned = "2026-01-05T10:00[Europe/Prague]".parse().expect("start");
+    let ok = parse_events(
+        "{\"at\": \"1h\", \"event\": \"project_created\", \"properties\": {\"name\": \"Demo\"}}\n\
+         # a comment\n\
+         {\"at\": \"2d\", \"set\": {\"points\": 7, \"first_name\": null}}\n",
+        &c.model,
+        &start,
+    )
+    .expect("valid file");
+    assert_eq!(ok.len(), 3);
+    assert_eq!(ok[0].at.to_string(), "2026-01-05T10:00:00Z");
+    // Attributes of one `set` line apply in the order written.
+    assert!(
+        matches!(&ok[1].kind, InputKind::Set { attr, value } if attr == "points" && *value == Val::Int(7))
+    );
+    assert!(
+        matches!(&ok[2].kind, InputKind::Set { attr, value } if attr == "first_name" && *value == Val::Unset)
+    );
+    let cases = [
+        (
+            "{\"at\": \"1h\", \"event\": \"project_created\", \"properties\": {\"nam\": \"Demo\"}}",
+            "line 1: unknown property `nam` (did you mean `name`?)",
+        ),
+        (
+            "{\"at\": \"1h\", \"set\": {\"points\": \"seven\"}}",
+            "line 1: attribute `points`: expected an integer, found \"seven\"",
+        ),
+        (
+            "\n{\"at\": \"soon\", \"event\": \"signed_up\"}",
+            "line 2: \"at\": `soon` is neither an offset",
+        ),
+        ("[1, 2]", "line 1: each line must be a JSON object"),
+        (
+            "{\"at\": \"1h\"}",
+            "line 1: each line needs either \"event\"",
+        ),
+    ];
+    for (text, want) in cases {
+        let err = parse_events(text, &c.model, &start)
+            .expect_err(text)
+            .to_string();
+        assert!(err.starts_with(want), "{text}: got {err}");
+    }
+}

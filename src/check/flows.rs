@@ -106,19 +106,16 @@ fn check_policies(campaign: &CampaignDef, problems: &mut Problems) {
         }
     }
     if let Some(cap) = campaign.cap {
-        if cap.count == 0 || cap.per.nominal_seconds() <= 0 {
-            let what = if cap.count == 0 {
-                "allows no message at all".to_string()
-            } else {
-                format!(
-                    "counts sends over `{}`, which is no time at all",
-                    describe_duration(cap.per)
-                )
-            };
+        // A count below 1 is the resolver's E0311; the period is ours.
+        if cap.per.nominal_seconds() <= 0 {
             problems.push(
                 Diagnostic::error(
                     codes::BAD_CAP,
-                    format!("the cap of campaign `{}` {what}", campaign.name),
+                    format!(
+                        "the cap of campaign `{}` counts sends over `{}`, which is no time at all",
+                        campaign.name,
+                        describe_duration(cap.per)
+                    ),
                     campaign.setting_span("cap"),
                 )
                 .with_help(

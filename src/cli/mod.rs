@@ -8,7 +8,9 @@
 mod build;
 mod check;
 mod coverage;
+mod diff;
 mod explain;
+mod fmt;
 mod init;
 mod output;
 mod preview;
@@ -69,6 +71,10 @@ enum Command {
     Test(test::Args),
     /// Print one customer's journey through a campaign as a timeline.
     Simulate(simulate::Args),
+    /// Rewrite .camp files in canonical form (--check: list the ones that differ).
+    Fmt(fmt::Args),
+    /// Compare two project directories as Markdown for a pull request comment.
+    Diff(diff::Args),
     /// Build, then rebuild on every save; with --serve, a live preview site.
     Watch(watch::Args),
     /// Write a starter project that checks, builds and passes its test.
@@ -105,6 +111,8 @@ where
         Command::Coverage(args) => coverage::run(args),
         Command::Test(args) => test::run(args),
         Command::Simulate(args) => simulate::run(args),
+        Command::Fmt(args) => fmt::run(args),
+        Command::Diff(args) => diff::run(args),
         Command::Watch(args) => watch::run(args),
         Command::Init(args) => init::run(args),
     };

@@ -238,7 +238,9 @@ fn text_report(plan: &Plan, persona: &PersonaDef, start: &jiff::Zoned, t: &Timel
         clock::format_local(start)
     );
     if t.entries.is_empty() {
-        out.push_str("nothing happened: the trigger never fired\n");
+        out.push_str(
+            "nothing happened: the trigger never fired (describe what the customer does with --events)\n",
+        );
     } else {
         out.push_str(&t.to_text());
     }
@@ -249,6 +251,13 @@ fn text_report(plan: &Plan, persona: &PersonaDef, start: &jiff::Zoned, t: &Timel
             o.as_str(),
             crate::simulate::expect::offset_text(start, at)
         ),
+        None if !t
+            .entries
+            .iter()
+            .any(|e| e.what == crate::simulate::timeline::Happening::Entered) =>
+        {
+            "outcome: the customer never entered the campaign\n".into()
+        }
         None => "outcome: the journey did not end\n".into(),
     });
     out

@@ -5,15 +5,15 @@
 //! (`ok` / `FAIL`); the failures follow with their expectation, what
 //! happened instead and the customer's whole timeline; the last line is
 //! exactly `N passed, M failed`. Exit 0 when all pass, 1 when one fails or
-//! the project has errors (printed as diagnostics), 2 when the project
-//! cannot be read.
+//! the project has errors (or warnings under `--deny warnings`; printed as
+//! diagnostics, and no test runs), 2 when the project cannot be read.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use rayon::prelude::*;
 
-use super::report::{report, DiagnosticArgs};
+use super::report::{report, Deny, DiagnosticArgs};
 use super::{output, Exit};
 use crate::diagnostics::Severity;
 use crate::plan::lower_all;
@@ -41,7 +41,11 @@ pub fn run(args: &Args) -> Exit {
         }
     };
     let problems = compilation.problems.into_sorted();
-    if problems.iter().any(|d| d.severity == Severity::Error) {
+    let deny_warnings = args.diagnostics.deny.contains(&Deny::Warnings);
+    if problems
+        .iter()
+        .any(|d| d.severity == Severity::Error || deny_warnings)
+    {
         report(&problems, &compilation.sources, &args.diagnostics);
         return Exit::Problems;
     }

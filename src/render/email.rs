@@ -56,11 +56,58 @@ fn safe_events<'a>(parser: Parser<'a>) -> impl Iterator<Item = Event<'a>> {
     })
 }
 
+/// Characters of scripts written without spaces between words (Chinese,
+/// Japanese) and their full-width punctuation.
+fn is_unspaced_script(c: char) -> bool {
+    matches!(c as u32,
+        0x3000..=0x303F // CJK symbols and punctuation
+        | 0x3040..=0x30FF // Hiragana, Katakana
+        | 0x3400..=0x4DBF // CJK extension A
+        | 0x4E00..=0x9FFF // CJK unified ideographs
+        | 0xF900..=0xFAFF // CJK compatibility ideographs
+        | 0xFF00..=0xFFEF // full-width forms
+        | 0x20000..=0x2FA1F) // CJK extensions B–F, compatibility supplement
+}
+
+/// Drops a soft line break next to a character of an unspaced script
+/// (unless the other side is a word of a spaced script):
+/// HTML shows a soft break as a space, which does not belong inside a
+/// Chinese sentence that the author wrapped over two source lines.
+fn join_unspaced_lines(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    let last_char = |e: &Event| match e {
+        Event::Text(t) | Event::Code(t) => t.chars().last(),
+        _ => None,
+    };
+    let first_char = |e: &Event| match e {
+        Event::Text(t) | Event::Code(t) => t.chars().next(),
+        _ => None,
+    };
+    let mut out: Vec<Event> = Vec::with_capacity(events.len());
+    for (i, event) in events.iter().enumerate() {
+        if matches!(event, Event::SoftBreak) {
+            let before = out.last().and_then(last_char);
+            let after = events.get(i + 1).and_then(first_char);
+            // Mixed text keeps its space: `Lumen Coffee` + newline + `我們`.
+            let unspaced = |c: Option<char>| c.is_some_and(is_unspaced_script);
+            let word =
+                |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() && !is_unspaced_script(c));
+            if (unspaced(before) && !word(after)) || (unspaced(after) && !word(before)) {
+                continue;
+            }
+        }
+        out.push(event.clone());
+    }
+    out
+}
+
 /// The body's Markdown as styled HTML fragments.
 fn body_html(body_markdown: &str) -> String {
     let parser = Parser::new_ext(body_markdown, markdown_options());
     let mut out = String::new();
-    html::push_html(&mut out, safe_events(parser));
+    html::push_html(
+        &mut out,
+        join_unspaced_lines(safe_events(parser).collect()).into_iter(),
+    );
     // Text `<` is always escaped by pulldown-cmark and raw HTML was turned
     // into text above, so every `<p>` etc. here is a tag it generated.
     for (plain, styled) in ELEMENT_STYLES {
@@ -272,6 +319,17 @@ mod tests {
             decode_entities("&lt;b&gt; &amp; &quot;x&quot; &#x27;y&#x27; &#x3D; &#96; &bogus; &"),
             "<b> & \"x\" 'y' = ` &bogus; &"
         );
+    }
+
+    #[test]
+    fn a_wrapped_chinese_sentence_gets_no_space_but_latin_text_does() {
+        let html = body_html("我們每週烘焙,\n您收到的咖啡很新鮮。\nWe roast\nweekly.");
+        assert!(html.contains("烘焙,您收到"), "{html}");
+        assert!(
+            html.contains("新鮮。\nWe") || html.contains("新鮮。 We"),
+            "{html}"
+        );
+        assert!(html.contains("roast\nweekly"), "{html}");
     }
 
     #[test]

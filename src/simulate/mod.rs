@@ -3,14 +3,24 @@
 //! blocks built on it.
 //!
 //! Layers, each using only the ones above it:
-//! - [`clock`]: local-time arithmetic (calendar days vs exact hours, DST);
+//! - [`clock`]: local-time arithmetic (calendar days vs exact hours, DST),
+//!   `wait until`, recurring schedules;
 //! - [`policy`]: send window and frequency cap deferrals;
 //! - [`value`], [`customer`]: runtime values and the simulated customer;
+//! - [`eval`]: plan expressions over a customer at an instant;
 //! - [`timeline`]: what happened, for output and for expectations;
-//! - [`expect`]: checking a test's `expect` lines against a timeline.
+//! - [`journey`]: the simulation loop (inputs, timers, schedules), with
+//!   `entry` (triggers, reentry, audience, holdout, goal and exit), `steps`
+//!   (flow nodes) and `message` (rendering sends through `crate::render`);
+//! - [`input`]: events files (JSON Lines) for `campaignc simulate`;
+//! - [`expect`], [`runner`]: `test` blocks: build the customer, run, check
+//!   each expectation, report failures with the timeline.
+//!
+//! docs/simulate.md is the user-facing description of every rule here.
 
 pub mod clock;
 pub mod customer;
+mod entry;
 pub mod eval;
 pub mod expect;
 pub mod input;
@@ -29,6 +39,10 @@ mod eval_tests;
 #[cfg(test)]
 mod input_tests;
 #[cfg(test)]
-mod journey_tests;
+mod node_tests;
 #[cfg(test)]
 mod policy_tests;
+#[cfg(test)]
+mod test_support;
+#[cfg(test)]
+mod trigger_tests;

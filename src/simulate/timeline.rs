@@ -247,6 +247,9 @@ pub fn describe(what: &Happening) -> String {
         Happening::Received { event } => format!("received {event}"),
         Happening::TimedOut { event } => format!("timed out waiting for {event}"),
         Happening::Branch { taken } => format!("branch: {taken}"),
+        Happening::Variant { split, variant } if split == "holdout" => {
+            format!("holdout: {variant} group")
+        }
         Happening::Variant { split, variant } => format!("split {split}: variant {variant}"),
         Happening::Set { attr, value } => format!("set {attr} = {value}"),
         Happening::Ended { outcome, why } => format!("{} ({why})", outcome.as_str()),

@@ -32,6 +32,37 @@ fn too_deep(src: &str) -> Option<usize> {
     None
 }
 
+/// A block tag that is opened and never closed (`{{#each items}}` with no
+/// `{{/each}}`), or closed without being opened: the offset of the tag,
+/// its block name, and whether it is the opening tag.
+fn unbalanced_block(src: &str) -> Option<(usize, String, bool)> {
+    let mut open: Vec<(usize, String)> = Vec::new();
+    let mut i = 0;
+    while let Some(p) = src[i..].find("{{") {
+        let at = i + p;
+        let end = tag_end(src, at);
+        let inner = src[at + 2..end.saturating_sub(2).max(at + 2)].trim_start_matches(['~', '{']);
+        let name = |rest: &str| {
+            rest.trim_start()
+                .split(|c: char| c.is_whitespace() || c == '}' || c == '~')
+                .next()
+                .unwrap_or("")
+                .to_string()
+        };
+        if let Some(rest) = inner.strip_prefix('#') {
+            open.push((at, name(rest.trim_start_matches(['>', '*']))));
+        } else if let Some(rest) = inner.strip_prefix('/') {
+            let closing = name(rest);
+            match open.pop() {
+                Some(_) => {}
+                None => return Some((at, closing, false)),
+            }
+        }
+        i = end.max(at + 2);
+    }
+    open.pop().map(|(at, n)| (at, n, true))
+}
+
 /// A byte range of a template's source.
 pub(crate) type Range = (usize, usize);
 
@@ -64,6 +95,33 @@ pub(crate) fn parse(field: &TemplateField) -> Result<Template, Box<Diagnostic>> 
                 ),
             )),
         };
+    if !matches!(
+        err.reason(),
+        TemplateErrorReason::MismatchingClosedHelper(..)
+            | TemplateErrorReason::MismatchingClosedDecorator(..)
+    ) {
+        if let Some((at, name, opening)) = unbalanced_block(src) {
+            let end = tag_end(src, at);
+            let (message, label, help) = if opening {
+                (
+                    format!("`{{{{#{name}}}}}` is never closed"),
+                    "opened here",
+                    format!("end the block with `{{{{/{name}}}}}`"),
+                )
+            } else {
+                (
+                    format!("`{{{{/{name}}}}}` closes a block that was never opened"),
+                    "nothing to close",
+                    format!("open it with `{{{{#{name} …}}}}` before, or remove this tag"),
+                )
+            };
+            return Err(Box::new(
+                Diagnostic::error("E0401", message, field.sub_span(at, end))
+                    .with_primary_label(label)
+                    .with_help(help),
+            ));
+        }
+    }
     let at = err
         .pos()
         .map(|(line, col)| offset_of(src, line, col))

@@ -77,6 +77,56 @@ fn example_at(ty: &Type, schema: &Schema, depth: usize) -> String {
     }
 }
 
+/// Whether a text has the shape its type promises; `Some((what it should
+/// be, how to write one))` when it does not. Deliberately loose — the
+/// sending system validates for real — but a persona with `email "linh"`
+/// or `phone "call me"` would make every preview and test misleading.
+fn bad_shape(ty: &Type, text: &str) -> Option<(&'static str, &'static str)> {
+    match ty {
+        Type::Email => {
+            let ok = text.split_once('@').is_some_and(|(local, domain)| {
+                !local.is_empty()
+                    && !domain.contains('@')
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+                    && !text.chars().any(char::is_whitespace)
+            });
+            (!ok).then_some((
+                "an email address",
+                "write an address such as `\"linh@example.com\"`",
+            ))
+        }
+        Type::Phone => {
+            let digits = text.chars().filter(char::is_ascii_digit).count();
+            let ok = text.starts_with('+')
+                && text[1..]
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || c == ' ' || c == '-')
+                && (7..=15).contains(&digits);
+            (!ok).then_some((
+                "a phone number",
+                "write it in international (E.164) form: `+`, country code and number, e.g. `\"+84901234567\"`",
+            ))
+        }
+        Type::Url => {
+            let ok = text.split_once(':').is_some_and(|(scheme, rest)| {
+                !scheme.is_empty()
+                    && scheme
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+                    && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                    && !rest.is_empty()
+            }) && !text.chars().any(char::is_whitespace);
+            (!ok).then_some((
+                "a URL",
+                "write a full URL with its scheme, e.g. `\"https://shop.example/cart/42\"`",
+            ))
+        }
+        _ => None,
+    }
+}
+
 impl ValueChecker<'_, '_> {
     fn mismatch(&mut self, v: &ast::Value, ty: &Type, what: &str) {
         let expected = type_name(ty.strip_optional(), self.schema);
@@ -129,9 +179,22 @@ impl ValueChecker<'_, '_> {
                     currency: cur.clone(),
                 }
             }
-            (Type::String | Type::Email | Type::Phone | Type::Url, ValueKind::Str(s)) => {
+            (Type::Email | Type::Phone | Type::Url, ValueKind::Str(s)) => {
+                if let Some((kind, help)) = bad_shape(ty.strip_optional(), &s.value) {
+                    self.problems.push(
+                        Diagnostic::error(
+                            "E0801",
+                            format!("{what} must be {kind}, but `{}` is not one", s.value),
+                            v.span,
+                        )
+                        .with_primary_label(format!("not {kind}"))
+                        .with_help(help),
+                    );
+                    return None;
+                }
                 Value::String(s.value.clone())
             }
+            (Type::String, ValueKind::Str(s)) => Value::String(s.value.clone()),
             (Type::Timezone, ValueKind::Str(s)) => {
                 if jiff::tz::TimeZone::get(&s.value).is_err() {
                     self.problems

@@ -100,14 +100,15 @@ send_window 09:00-20:00   // or remove send_window to send at any time
     },
     CodeInfo {
         code: "E0706",
-        title: "a cap that allows nothing",
+        title: "a cap over no time",
         explanation: r#"`cap N per D` allows at most N messages from the campaign in any period D.
-N must be at least 1 and D positive, otherwise no message could ever go out.
+The period must be positive: over no time at all, the cap means nothing.
+(A count below 1 is reported as E0311.)
 
 Wrong:
 
 ```camp
-cap 0 per 1d
+cap 2 per 0m
 ```
 
 Right:

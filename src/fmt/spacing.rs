@@ -1,0 +1,119 @@
+//! Spacing inside a line that is safe to normalize at the token level:
+//! exactly one space around `=` in `segment NAME = …` and `set NAME = …`,
+//! and `attr NAME: TYPE` (no space before the colon, one after). Only code
+//! bytes are touched; strings and comments are copied as they are.
+
+use super::scan::Class;
+
+/// The line `text` (leading and trailing blanks already removed, `classes`
+/// its byte classes) with the spacing rules applied.
+pub fn normalize(text: &str, classes: &[Class]) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len() + 4);
+    let mut copied = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if let Some(rewrite) = rewrite_at(bytes, classes, i) {
+            out.push_str(&text[copied..i]);
+            out.push_str(&rewrite.text);
+            copied = rewrite.end;
+            i = rewrite.end;
+        } else {
+            i += 1;
+        }
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
+struct Rewrite {
+    text: String,
+    /// Byte offset (in the line) just after the rewritten part.
+    end: usize,
+}
+
+/// A keyword-led `KEYWORD NAME OP` starting at `at`, respaced.
+fn rewrite_at(bytes: &[u8], classes: &[Class], at: usize) -> Option<Rewrite> {
+    let is_code = |i: usize| classes.get(i) == Some(&Class::Code);
+    if !is_code(at) || (at > 0 && is_ident(bytes[at - 1])) {
+        return None;
+    }
+    let (keyword, op) = [("segment", b'='), ("set", b'='), ("attr", b':')]
+        .into_iter()
+        .find(|(kw, _)| bytes[at..].starts_with(kw.as_bytes()))?;
+    let mut i = at + keyword.len();
+    let blanks = skip_blanks(bytes, i);
+    if blanks == i {
+        return None;
+    }
+    i = blanks;
+    let name_start = i;
+    if !bytes
+        .get(i)
+        .is_some_and(|b| b.is_ascii_lowercase() || *b == b'_')
+    {
+        return None;
+    }
+    while bytes.get(i).is_some_and(|b| is_ident(*b)) {
+        i += 1;
+    }
+    let name_end = i;
+    i = skip_blanks(bytes, i);
+    if bytes.get(i) != Some(&op) || !(name_start..=i).all(is_code) {
+        return None;
+    }
+    // `==` is a comparison, never the `=` of a definition.
+    if op == b'=' && bytes.get(i + 1) == Some(&b'=') {
+        return None;
+    }
+    let after = skip_blanks(bytes, i + 1);
+    let name = std::str::from_utf8(&bytes[name_start..name_end]).ok()?;
+    let mut text = format!("{keyword} {name}");
+    text.push_str(if op == b'=' { " =" } else { ":" });
+    if after < bytes.len() {
+        text.push(' ');
+    }
+    Some(Rewrite { text, end: after })
+}
+
+fn skip_blanks(bytes: &[u8], mut i: usize) -> usize {
+    while bytes.get(i).is_some_and(|b| *b == b' ' || *b == b'\t') {
+        i += 1;
+    }
+    i
+}
+
+fn is_ident(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::scan::classify;
+    use super::*;
+
+    fn norm(text: &str) -> String {
+        normalize(text, &classify(text))
+    }
+
+    #[test]
+    fn definitions_get_one_space_around_equals() {
+        assert_eq!(norm("segment vip   =a or b"), "segment vip = a or b");
+        assert_eq!(norm("set points=points + 1"), "set points = points + 1");
+        assert_eq!(norm("at 1d set plan=pro"), "at 1d set plan = pro");
+        assert_eq!(norm("segment lapsed ="), "segment lapsed =");
+    }
+
+    #[test]
+    fn attributes_get_a_colon_then_one_space() {
+        assert_eq!(norm("attr email :email"), "attr email: email");
+    }
+
+    #[test]
+    fn comparisons_strings_and_longer_words_are_left_alone() {
+        assert_eq!(norm("if set_x == 1 {"), "if set_x == 1 {");
+        assert_eq!(norm("reset x =1"), "reset x =1");
+        assert_eq!(norm(r#"body "set x=1""#), r#"body "set x=1""#);
+        assert_eq!(norm("segment x== 1"), "segment x== 1");
+    }
+}

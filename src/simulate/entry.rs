@@ -1,0 +1,169 @@
+//! Entering and leaving a campaign: the trigger's conditions (reentry,
+//! audience, a running journey), holdout assignment, segment membership
+//! for `enters` triggers, and the `goal` / `exit when` checks that end a
+//! journey.
+
+use super::clock::{self, CalDuration};
+use super::eval::Scope;
+use super::journey::{Journey, Sim};
+use super::timeline::{Happening, Outcome};
+use super::value::Val;
+use crate::plan::format::{Reentry, Trigger};
+use jiff::Zoned;
+use std::collections::BTreeMap;
+
+impl<'a> Sim<'a> {
+    pub(super) fn recheck_segment(&mut self, now: &Zoned) {
+        let Trigger::Enters { segment } = &self.plan.trigger else {
+            return;
+        };
+        let member = self.in_segment(segment, now);
+        let entered = member && !self.member;
+        self.member = member;
+        if entered {
+            self.try_enter(now, None, false);
+        }
+    }
+
+    pub(super) fn in_segment(&self, segment: &str, now: &Zoned) -> bool {
+        let expr = crate::plan::format::Expr::Segment {
+            name: segment.to_string(),
+        };
+        let empty = BTreeMap::new();
+        self.scope(now, None, &empty, false).holds(&expr)
+    }
+
+    /// The trigger fired: enter unless the reentry rule, the audience or a
+    /// running journey says no. `quiet` leaves "already in the campaign"
+    /// out of the timeline (schedules fire every day).
+    pub(super) fn try_enter(&mut self, now: &Zoned, event: Option<(String, Val)>, quiet: bool) {
+        let why_not = if self.journey.is_some() {
+            Some("already in the campaign".to_string())
+        } else {
+            match (self.plan.reentry.clone(), self.last_end) {
+                (Reentry::Never, _) if self.entries > 0 => {
+                    Some("already entered once (reentry never)".to_string())
+                }
+                (Reentry::After { after }, Some(end)) => {
+                    let end_z = self.customer.zoned(end);
+                    let d = CalDuration::new(after.days, after.seconds);
+                    match clock::add(&end_z, d) {
+                        Ok(again) if again.timestamp() > now.timestamp() => Some(format!(
+                            "may enter again from {}",
+                            clock::format_local(&again)
+                        )),
+                        _ => None,
+                    }
+                }
+                _ => None,
+            }
+        };
+        if let Some(why) = why_not {
+            if !quiet {
+                self.timeline.push(now, None, Happening::NotEntered { why });
+            }
+            return;
+        }
+        let in_scope: BTreeMap<String, Val> = event.into_iter().collect();
+        if let Some(audience) = &self.plan.audience {
+            if !self
+                .scope(now, Some(now.timestamp()), &in_scope, false)
+                .holds(audience)
+            {
+                self.timeline.push(
+                    now,
+                    None,
+                    Happening::NotEntered {
+                        why: "not in the audience".into(),
+                    },
+                );
+                return;
+            }
+        }
+        let held_out = self.assign_holdout();
+        self.entries += 1;
+        self.journey = Some(Journey {
+            entry: now.timestamp(),
+            in_scope,
+            held_out,
+            park: None,
+        });
+        self.timeline.push(now, None, Happening::Entered);
+        if self.plan.policies.holdout.is_some() || self.options.forced.held_out.is_some() {
+            let group = if held_out {
+                "control (held out)"
+            } else {
+                "treatment"
+            };
+            self.timeline.push(
+                now,
+                None,
+                Happening::Variant {
+                    split: "holdout".into(),
+                    variant: group.into(),
+                },
+            );
+        }
+        self.run(self.plan.entry.clone(), now, None);
+    }
+
+    pub(super) fn assign_holdout(&self) -> bool {
+        if let Some(forced) = self.options.forced.held_out {
+            return forced;
+        }
+        if self.options.forced.split.is_some() {
+            // A test that fixes a split variant is about what that variant
+            // sends: it runs in the treatment group.
+            return false;
+        }
+        self.plan.policies.holdout.as_ref().is_some_and(|h| {
+            crate::plan::assign::bucket(&self.customer.id, &self.plan.campaign, &h.salt)
+                < h.to_bucket
+        })
+    }
+
+    /// An evaluation scope inside the running journey (its entry and its
+    /// events in scope), borrowed rather than copied: this runs before
+    /// every step.
+    pub(super) fn journey_scope<'s>(
+        &'s self,
+        now: &'s Zoned,
+        goal_anchor: bool,
+    ) -> Option<Scope<'s>> {
+        let j = self.journey.as_ref()?;
+        Some(self.scope(now, Some(j.entry), &j.in_scope, goal_anchor))
+    }
+
+    /// Checks `goal` and `exit when`; ends the journey when one holds.
+    pub(super) fn check_end(&mut self, now: &Zoned) -> bool {
+        let converted = self.plan.goal.as_ref().is_some_and(|goal| {
+            self.journey_scope(now, true)
+                .is_some_and(|scope| scope.holds(goal))
+        });
+        if converted {
+            self.end(now, None, Outcome::Converted, "the goal was reached".into());
+            return true;
+        }
+        let exited = self.plan.exit.as_ref().is_some_and(|exit| {
+            self.journey_scope(now, false)
+                .is_some_and(|scope| scope.holds(exit))
+        });
+        if exited {
+            self.end(
+                now,
+                None,
+                Outcome::Exited,
+                "the exit condition holds".into(),
+            );
+            return true;
+        }
+        false
+    }
+
+    pub(super) fn end(&mut self, now: &Zoned, node: Option<&str>, outcome: Outcome, why: String) {
+        self.timeline
+            .push(now, node, Happening::Ended { outcome, why });
+        self.journey = None;
+        self.last_end = Some(now.timestamp());
+    }
+}
