@@ -17,6 +17,7 @@ pub mod fmt;
 pub mod plan;
 pub mod project;
 pub mod render;
+pub mod serve;
 pub mod simulate;
 pub mod source;
 pub mod syntax;

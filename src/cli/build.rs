@@ -7,16 +7,21 @@
 //! file is written, with the same diagnostics and exit code as `check`.
 //! Every file is written atomically; files in the output directory that
 //! the build does not produce are left alone.
+//!
+//! The work itself is [`build_project`], which prints nothing, so that
+//! `watch` rebuilds exactly the way `build` builds.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use super::report::{report, DiagnosticArgs, Format};
+use super::report::{exit_for, report, DiagnosticArgs, Format};
 use super::{output, Exit};
 use crate::diagnostics::codes::project::NO_CAMP_FILES;
 use crate::diagnostics::Diagnostic;
+use crate::plan::write::WriteError;
 use crate::plan::{lower_all, write::write_plans};
+use crate::project::LoadError;
 use crate::render::preview::write_previews;
-use crate::source::Span;
+use crate::source::{SourceMap, Span};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -30,56 +35,109 @@ pub struct Args {
     pub diagnostics: DiagnosticArgs,
 }
 
-pub fn run(args: &Args) -> Exit {
-    let compilation = match crate::compile(&args.dir) {
-        Ok(compilation) => compilation,
-        Err(err) => {
-            output::fatal(err);
-            return Exit::Usage;
-        }
-    };
+/// What one build found and did, for the caller to report in its own way
+/// (`build` prints it once, `watch` prints a status line per rebuild).
+#[derive(Debug)]
+pub struct BuildOutcome {
+    /// The project's files, which the diagnostics point into.
+    pub sources: SourceMap,
+    /// Every diagnostic, sorted by file and position.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Whether the outputs were written.
+    pub status: BuildStatus,
+}
+
+/// How far a build got.
+#[derive(Debug)]
+pub enum BuildStatus {
+    /// Every output was written; `plans` campaigns were planned.
+    Built { plans: usize },
+    /// Errors (or warnings under `--deny warnings`) stopped the build
+    /// before anything was written: the previous output is untouched.
+    Stopped,
+    /// An output file could not be written (the ones before it are whole).
+    WriteFailed(WriteError),
+}
+
+/// Checks the project in `dir` and, when it is clean enough, writes plans
+/// and previews under `out`. Prints nothing. Only a project that cannot be
+/// read at all is an `Err`; everything else is in the [`BuildOutcome`].
+pub fn build_project(
+    dir: &Path,
+    out: &Path,
+    deny_warnings: bool,
+) -> Result<BuildOutcome, LoadError> {
+    let compilation = crate::compile(dir)?;
     let mut problems = compilation.problems;
     if compilation.sources.files().is_empty() {
         problems.push(
             Diagnostic::warning(
                 NO_CAMP_FILES,
-                format!("no .camp files found in {}", args.dir.display()),
+                format!("no .camp files found in {}", dir.display()),
                 Span::default(),
             )
             .with_help("check the directory name; files must end in `.camp`"),
         );
     }
     let diagnostics = problems.into_sorted();
-    let exit = report(&diagnostics, &compilation.sources, &args.diagnostics);
-    if exit != Exit::Clean {
-        return exit;
+    if exit_for(&diagnostics, deny_warnings) != Exit::Clean {
+        return Ok(BuildOutcome {
+            sources: compilation.sources,
+            diagnostics,
+            status: BuildStatus::Stopped,
+        });
     }
     let plans = lower_all(&compilation.model, &compilation.sources);
-    let written = write_plans(&args.out, &plans).and_then(|_| {
+    let written = write_plans(out, &plans).and_then(|_| {
         // The reviewer's pages next to the plans (warnings shown on them).
         write_previews(
-            &args.out,
+            out,
             &compilation.model,
             &plans,
             &compilation.sources,
             &diagnostics,
         )
     });
-    match written {
-        Ok(_) => {
+    let status = match written {
+        Ok(_) => BuildStatus::Built { plans: plans.len() },
+        Err(err) => BuildStatus::WriteFailed(err),
+    };
+    Ok(BuildOutcome {
+        sources: compilation.sources,
+        diagnostics,
+        status,
+    })
+}
+
+pub fn run(args: &Args) -> Exit {
+    let outcome = match build_project(&args.dir, &args.out, args.diagnostics.deny_warnings()) {
+        Ok(outcome) => outcome,
+        Err(err) => {
+            output::fatal(err);
+            return Exit::Usage;
+        }
+    };
+    let exit = report(&outcome.diagnostics, &outcome.sources, &args.diagnostics);
+    match outcome.status {
+        BuildStatus::Stopped => exit,
+        BuildStatus::Built { plans } => {
             if args.diagnostics.format == Format::Human {
                 output::stderr(&format!(
-                    "built {} plan{} in {}\n",
-                    plans.len(),
-                    if plans.len() == 1 { "" } else { "s" },
+                    "built {} in {}\n",
+                    plans_phrase(plans),
                     args.out.join("plans").display()
                 ));
             }
             Exit::Clean
         }
-        Err(err) => {
+        BuildStatus::WriteFailed(err) => {
             output::fatal(err);
             Exit::Usage
         }
     }
+}
+
+/// "1 plan", "3 plans".
+pub fn plans_phrase(plans: usize) -> String {
+    format!("{plans} plan{}", if plans == 1 { "" } else { "s" })
 }

@@ -11,11 +11,13 @@ mod coverage;
 mod diff;
 mod explain;
 mod fmt;
+mod init;
 mod output;
 mod preview;
 mod report;
 mod simulate;
 mod test;
+pub mod watch;
 
 use std::ffi::OsString;
 use std::process::ExitCode;
@@ -73,6 +75,10 @@ enum Command {
     Fmt(fmt::Args),
     /// Compare two project directories as Markdown for a pull request comment.
     Diff(diff::Args),
+    /// Build, then rebuild on every save; with --serve, a live preview site.
+    Watch(watch::Args),
+    /// Write a starter project that checks, builds and passes its test.
+    Init(init::Args),
 }
 
 /// Runs the command line given by the process arguments.
@@ -107,6 +113,8 @@ where
         Command::Simulate(args) => simulate::run(args),
         Command::Fmt(args) => fmt::run(args),
         Command::Diff(args) => diff::run(args),
+        Command::Watch(args) => watch::run(args),
+        Command::Init(args) => init::run(args),
     };
     exit.into()
 }

@@ -39,7 +39,7 @@ pub struct DiagnosticArgs {
 }
 
 impl DiagnosticArgs {
-    fn deny_warnings(&self) -> bool {
+    pub(super) fn deny_warnings(&self) -> bool {
         self.deny.contains(&Deny::Warnings)
     }
 }
@@ -60,7 +60,7 @@ pub fn report(diags: &[Diagnostic], sources: &SourceMap, args: &DiagnosticArgs) 
 }
 
 /// 1 when there are errors, or warnings under `--deny warnings`; else 0.
-fn exit_for(diags: &[Diagnostic], deny_warnings: bool) -> Exit {
+pub(super) fn exit_for(diags: &[Diagnostic], deny_warnings: bool) -> Exit {
     let fails = |d: &Diagnostic| match d.severity {
         Severity::Error => true,
         Severity::Warning => deny_warnings,

@@ -1,0 +1,217 @@
+//! From a request to a response: the version endpoint, the home page,
+//! files under the served directory (never outside it), and the 404 page.
+
+use std::path::{Component, Path, PathBuf};
+
+use super::http::{RequestHead, Response};
+use super::live_reload::inject_live_reload;
+use super::{Site, VERSION_PATH};
+
+/// The page served at `/`, relative to the served directory.
+const HOME_PAGE: &str = "previews/index.html";
+
+pub(super) fn respond(head: &RequestHead, site: &Site) -> Response {
+    let head_only = match head.method.as_str() {
+        "GET" => false,
+        "HEAD" => true,
+        _ => {
+            let mut r = Response::text(405, "Method Not Allowed", "only GET and HEAD\n");
+            r.headers.push(("Allow", "GET, HEAD".to_string()));
+            return r;
+        }
+    };
+    let mut response = route(&head.target, site);
+    response.head_only = head_only;
+    response
+}
+
+fn route(target: &str, site: &Site) -> Response {
+    // The query and fragment do not name a file.
+    let path = target.split(['?', '#']).next().unwrap_or("");
+    if path == VERSION_PATH {
+        return Response::text(200, "OK", &site.version().to_string());
+    }
+    let Some(decoded) = percent_decode(path) else {
+        return Response::text(400, "Bad Request", "bad request: malformed path\n");
+    };
+    let Some(relative) = safe_relative_path(&decoded) else {
+        return Response::text(
+            403,
+            "Forbidden",
+            "forbidden: the path leaves the served directory\n",
+        );
+    };
+    if relative.as_os_str().is_empty() {
+        return serve_home(site);
+    }
+    let file = site.root.join(&relative);
+    if file.is_dir() {
+        if !decoded.ends_with('/') {
+            // Relative links inside the directory's index need the slash.
+            let mut r = Response::text(301, "Moved Permanently", "moved\n");
+            r.headers.push(("Location", format!("{path}/")));
+            return r;
+        }
+        return serve_file(site, &file.join("index.html"), None);
+    }
+    serve_file(site, &file, None)
+}
+
+/// `/` is `previews/index.html`; a `<base>` makes its relative links
+/// (`onboarding.md`, `../coverage.md`) resolve as they do at its real place.
+fn serve_home(site: &Site) -> Response {
+    serve_file(site, &site.root.join(HOME_PAGE), Some("/previews/"))
+}
+
+fn serve_file(site: &Site, file: &Path, base: Option<&str>) -> Response {
+    if !stays_inside(&site.root, file) {
+        return not_found(site);
+    }
+    let Ok(bytes) = std::fs::read(file) else {
+        return not_found(site);
+    };
+    let content_type = content_type(file);
+    if content_type.starts_with("text/html") {
+        let page = String::from_utf8_lossy(&bytes);
+        let page = inject_live_reload(&page, site.version(), base);
+        return Response::new(200, "OK", content_type, page.into_bytes());
+    }
+    Response::new(200, "OK", content_type, bytes)
+}
+
+/// Symbolic links could lead out of the served directory even when the
+/// path has no `..`: compare where the file really is.
+fn stays_inside(root: &Path, file: &Path) -> bool {
+    match (root.canonicalize(), file.canonicalize()) {
+        (Ok(root), Ok(file)) => file.starts_with(root),
+        _ => false,
+    }
+}
+
+/// The 404 page reloads itself too: a page missing because the first
+/// build failed appears once a rebuild succeeds.
+fn not_found(site: &Site) -> Response {
+    let page = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+<title>Not found</title></head>\n<body><h1>Not found</h1>\
+<p>No such file in the build output. <a href=\"/\">Back to the previews</a></p>\
+</body></html>\n";
+    Response::new(
+        404,
+        "Not Found",
+        "text/html; charset=utf-8",
+        inject_live_reload(page, site.version(), None).into_bytes(),
+    )
+}
+
+/// The content type for a file name's extension.
+pub fn content_type(path: &Path) -> &'static str {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match ext.as_deref() {
+        Some("html" | "htm") => "text/html; charset=utf-8",
+        // Markdown is shown as text: browsers do not render it.
+        Some("md" | "txt") => "text/plain; charset=utf-8",
+        Some("json") => "application/json",
+        Some("css") => "text/css; charset=utf-8",
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("png") => "image/png",
+        Some("svg") => "image/svg+xml",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Decodes `%XX` escapes; `None` for a malformed escape or bytes that are
+/// not UTF-8.
+fn percent_decode(path: &str) -> Option<String> {
+    let bytes = path.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = bytes.get(i + 1..i + 3)?;
+            let hex = std::str::from_utf8(hex).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// The request path as a path relative to the served directory, or `None`
+/// when it tries to leave it (`..`, a drive or root inside, a backslash, a
+/// NUL). Empty segments and `.` are skipped.
+fn safe_relative_path(decoded: &str) -> Option<PathBuf> {
+    let rest = decoded.strip_prefix('/')?;
+    let mut relative = PathBuf::new();
+    for segment in rest.split('/') {
+        if segment.is_empty() || segment == "." {
+            continue;
+        }
+        if segment == ".." || segment.contains(['\\', '\0', ':']) {
+            return None;
+        }
+        // Belt and braces: a segment must be one plain path component.
+        let mut components = Path::new(segment).components();
+        match (components.next(), components.next()) {
+            (Some(Component::Normal(_)), None) => relative.push(segment),
+            _ => return None,
+        }
+    }
+    Some(relative)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn traversal_and_odd_segments_are_refused() {
+        assert_eq!(safe_relative_path("/"), Some(PathBuf::new()));
+        assert_eq!(
+            safe_relative_path("/previews//./a.md"),
+            Some(PathBuf::from("previews/a.md"))
+        );
+        for bad in [
+            "/../x",
+            "/a/../../x",
+            "/a\\..\\x",
+            "/c:/x",
+            "/a\0b",
+            "relative",
+        ] {
+            assert_eq!(safe_relative_path(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn percent_escapes_decode_before_the_traversal_check() {
+        let decoded = percent_decode("/%2e%2e/secret").expect("decodes");
+        assert_eq!(decoded, "/../secret");
+        assert_eq!(safe_relative_path(&decoded), None);
+        assert_eq!(percent_decode("/a%2"), None);
+        assert_eq!(percent_decode("/a%zz"), None);
+        assert_eq!(percent_decode("/%C3%A1").as_deref(), Some("/á"));
+    }
+
+    #[test]
+    fn content_types_follow_the_extension() {
+        assert_eq!(
+            content_type(Path::new("a.HTML")),
+            "text/html; charset=utf-8"
+        );
+        assert_eq!(content_type(Path::new("a.md")), "text/plain; charset=utf-8");
+        assert_eq!(content_type(Path::new("a.json")), "application/json");
+        assert_eq!(content_type(Path::new("a.css")), "text/css; charset=utf-8");
+        assert_eq!(
+            content_type(Path::new("a.js")),
+            "text/javascript; charset=utf-8"
+        );
+        assert_eq!(content_type(Path::new("a.png")), "image/png");
+        assert_eq!(content_type(Path::new("a")), "application/octet-stream");
+    }
+}

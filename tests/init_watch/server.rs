@@ -1,0 +1,247 @@
+//! The preview server on a loopback listener with a free port: the home
+//! page, content types, HEAD, 404, traversal and the version endpoint.
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use campaignc::serve::{self, Site, VERSION_PATH};
+
+use super::{text, PATIENCE};
+
+/// One response: status code, headers (lower-case names) and body.
+pub(super) struct Reply {
+    pub(super) status: u16,
+    pub(super) headers: Vec<(String, String)>,
+    pub(super) body: Vec<u8>,
+}
+
+impl Reply {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub(super) fn body_text(&self) -> String {
+        text(&self.body)
+    }
+}
+
+/// Sends one raw request and reads the whole response (the server closes
+/// the connection after it).
+fn request(addr: SocketAddr, method: &str, target: &str) -> Reply {
+    let mut stream = TcpStream::connect_timeout(&addr, PATIENCE).expect("connects");
+    stream.set_read_timeout(Some(PATIENCE)).expect("timeout");
+    write!(
+        stream,
+        "{method} {target} HTTP/1.1\r\nHost: {addr}\r\nUser-Agent: test\r\n\r\n"
+    )
+    .expect("sends");
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).expect("reads the response");
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a blank line ends the head");
+    let head = text(&raw[..split]);
+    let body = raw[split + 4..].to_vec();
+    let mut lines = head.split("\r\n");
+    let status_line = lines.next().expect("status line");
+    assert!(status_line.starts_with("HTTP/1.1 "), "{status_line}");
+    let status = status_line[9..12].parse().expect("status code");
+    let headers = lines
+        .map(|l| {
+            let (n, v) = l.split_once(':').expect("header");
+            (n.trim().to_ascii_lowercase(), v.trim().to_string())
+        })
+        .collect();
+    Reply {
+        status,
+        headers,
+        body,
+    }
+}
+
+pub(super) fn get(addr: SocketAddr, target: &str) -> Reply {
+    request(addr, "GET", target)
+}
+
+/// An output directory like `build` writes, next to a secret file that
+/// must never be served.
+fn site_fixture() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("out");
+    let write = |path: &str, bytes: &[u8]| {
+        let path = out.join(path);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, bytes).expect("write");
+    };
+    write(
+        "previews/index.html",
+        b"<!DOCTYPE html><html><head><title>i</title></head><body><a href=\"a.md\">home page</a></body></html>",
+    );
+    write("previews/a.md", b"# Campaign `a`\n");
+    write(
+        "previews/a/welcome.en.html",
+        b"<html><body>hello</body></html>",
+    );
+    write("plans/a.json", b"{\"format\":\"campaignc.plan/v1\"}");
+    write("style.css", b"body{}");
+    write("app.js", b"1;");
+    write("logo.png", b"\x89PNG\r\n");
+    std::fs::write(tmp.path().join("secret.txt"), b"TOP SECRET").expect("write");
+    (tmp, out)
+}
+
+fn start_server(root: &Path) -> (serve::Server, Arc<Site>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("binds a free loopback port");
+    let site = Arc::new(Site::new(root));
+    let server = serve::start(listener, Arc::clone(&site)).expect("starts");
+    (server, site)
+}
+
+#[test]
+fn the_home_page_is_the_previews_index_with_live_reload() {
+    let (_tmp, out) = site_fixture();
+    let (server, _site) = start_server(&out);
+    let home = get(server.addr(), "/");
+    assert_eq!(home.status, 200);
+    assert_eq!(
+        home.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
+    let body = home.body_text();
+    assert!(body.contains("home page"), "{body}");
+    assert!(body.contains("<base href=\"/previews/\">"), "{body}");
+    assert!(body.contains(VERSION_PATH), "live reload polls the version");
+    assert!(
+        body.find("<script>").expect("script") < body.find("</body>").expect("end"),
+        "{body}"
+    );
+    assert_eq!(
+        home.header("content-length"),
+        Some(home.body.len().to_string().as_str())
+    );
+    // Its real place serves the same page, without the base.
+    let index = get(server.addr(), "/previews/");
+    assert_eq!(index.status, 200);
+    assert!(index.body_text().contains("home page"));
+    assert!(!index.body_text().contains("<base"));
+    server.shutdown();
+}
+
+#[test]
+fn files_are_served_with_their_content_types() {
+    let (_tmp, out) = site_fixture();
+    let (server, _site) = start_server(&out);
+    let addr = server.addr();
+    let md = get(addr, "/previews/a.md");
+    assert_eq!(md.status, 200);
+    assert_eq!(md.header("content-type"), Some("text/plain; charset=utf-8"));
+    assert_eq!(md.body, b"# Campaign `a`\n", "Markdown is served as is");
+    for (path, kind) in [
+        ("/plans/a.json", "application/json"),
+        ("/style.css", "text/css; charset=utf-8"),
+        ("/app.js", "text/javascript; charset=utf-8"),
+        ("/logo.png", "image/png"),
+        (
+            "/previews/a/welcome.en.html?x=1",
+            "text/html; charset=utf-8",
+        ),
+    ] {
+        let reply = get(addr, path);
+        assert_eq!(reply.status, 200, "{path}");
+        assert_eq!(reply.header("content-type"), Some(kind), "{path}");
+    }
+    let email = get(addr, "/previews/a/welcome.en.html").body_text();
+    assert!(
+        email.contains("hello") && email.contains(VERSION_PATH),
+        "{email}"
+    );
+
+    let head = request(addr, "HEAD", "/previews/a.md");
+    assert_eq!(head.status, 200);
+    assert_eq!(head.header("content-length"), Some("15"));
+    assert!(head.body.is_empty(), "HEAD has no body");
+
+    let post = request(addr, "POST", "/previews/a.md");
+    assert_eq!(post.status, 405);
+    assert_eq!(post.header("allow"), Some("GET, HEAD"));
+
+    let dir = get(addr, "/previews");
+    assert_eq!(dir.status, 301);
+    assert_eq!(dir.header("location"), Some("/previews/"));
+    server.shutdown();
+}
+
+#[test]
+fn a_missing_file_is_a_404_page() {
+    let (_tmp, out) = site_fixture();
+    let (server, _site) = start_server(&out);
+    let missing = get(server.addr(), "/previews/nope.md");
+    assert_eq!(missing.status, 404);
+    assert_eq!(
+        missing.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
+    assert!(missing.body_text().contains("Not found"));
+    // A directory without an index is missing too.
+    assert_eq!(get(server.addr(), "/plans/").status, 404);
+    server.shutdown();
+}
+
+#[test]
+fn paths_that_leave_the_output_directory_are_refused() {
+    let (_tmp, out) = site_fixture();
+    let (server, _site) = start_server(&out);
+    for target in [
+        "/../secret.txt",
+        "/previews/../../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/previews/..%2f..%2fsecret.txt",
+        "/previews/%2E%2E/%2E%2E/secret.txt",
+        "/..\\secret.txt",
+    ] {
+        let reply = get(server.addr(), target);
+        assert!(
+            reply.status == 403 || reply.status == 404,
+            "{target}: {}",
+            reply.status
+        );
+        assert!(!reply.body_text().contains("TOP SECRET"), "{target}");
+    }
+    assert_eq!(get(server.addr(), "/../secret.txt").status, 403);
+    server.shutdown();
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symbolic_link_out_of_the_output_directory_is_not_followed() {
+    let (tmp, out) = site_fixture();
+    std::os::unix::fs::symlink(tmp.path().join("secret.txt"), out.join("link.txt"))
+        .expect("symlink");
+    let (server, _site) = start_server(&out);
+    let reply = get(server.addr(), "/link.txt");
+    assert_eq!(reply.status, 404);
+    assert!(!reply.body_text().contains("TOP SECRET"));
+    server.shutdown();
+}
+
+#[test]
+fn the_version_endpoint_counts_successful_rebuilds() {
+    let (_tmp, out) = site_fixture();
+    let (server, site) = start_server(&out);
+    let version = get(server.addr(), VERSION_PATH);
+    assert_eq!(version.status, 200);
+    assert_eq!(version.header("cache-control"), Some("no-store"));
+    assert_eq!(version.body_text(), "0");
+    site.bump_version();
+    site.bump_version();
+    assert_eq!(get(server.addr(), VERSION_PATH).body_text(), "2");
+    // Pages carry the version they were served at.
+    assert!(get(server.addr(), "/").body_text().contains("var v=\"2\""));
+    server.shutdown();
+}

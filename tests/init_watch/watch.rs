@@ -1,0 +1,206 @@
+//! The watch loop in-process on a temp project (rebuild on save, output
+//! kept on errors, non-sources ignored), and the binary with `--serve`.
+
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use campaignc::cli::watch::{watch_project, Rebuild, WatchOptions};
+use campaignc::serve::VERSION_PATH;
+
+use super::server::get;
+use super::{campaignc_in, code, text, wait_until, PATIENCE};
+
+fn write_starter(parent: &Path) -> PathBuf {
+    let out = campaignc_in(parent, &["init", "project"]);
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    parent.join("project")
+}
+
+/// Replaces `from` with `to` in `file` (and checks it was there).
+fn edit(file: &Path, from: &str, to: &str) {
+    let before = std::fs::read_to_string(file).expect("read");
+    assert!(before.contains(from), "{from} in {}", file.display());
+    std::fs::write(file, before.replace(from, to)).expect("write");
+}
+
+#[test]
+fn watch_rebuilds_on_save_and_keeps_the_output_when_a_save_breaks_the_build() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let project = write_starter(tmp.path());
+    let options = WatchOptions {
+        dir: project.clone(),
+        // Inside the project, as people do: its changes must not rebuild.
+        out: project.join("out"),
+        deny_warnings: false,
+        debounce: Duration::from_millis(100),
+    };
+    let page = project.join("out/previews/onboarding.md");
+    let reports: Mutex<Vec<Rebuild>> = Mutex::new(Vec::new());
+    let count = || reports.lock().expect("lock").len();
+    let last = || {
+        reports
+            .lock()
+            .expect("lock")
+            .last()
+            .cloned()
+            .expect("a build")
+    };
+    let stop = AtomicBool::new(false);
+
+    std::thread::scope(|scope| {
+        let watcher = scope.spawn(|| {
+            watch_project(&options, &stop, |r| {
+                reports.lock().expect("lock").push(r.clone());
+            })
+        });
+
+        wait_until("the first build", || count() >= 1);
+        assert_eq!(last().built, Some(1), "{}", last().text);
+        assert!(last().text.contains("built 1 plan"), "{}", last().text);
+        let first_page = std::fs::read_to_string(&page).expect("preview written");
+        assert!(first_page.contains("Your first project takes two minutes"));
+
+        // A save: rebuilt, the page shows the new text.
+        edit(
+            &project.join("onboarding.camp"),
+            "Your first project takes two minutes",
+            "Your first project takes just two minutes",
+        );
+        wait_until("a rebuild after the save", || count() >= 2);
+        assert_eq!(last().built, Some(1), "{}", last().text);
+        assert!(
+            last().text.contains("onboarding.camp changed"),
+            "{}",
+            last().text
+        );
+        let second_page = std::fs::read_to_string(&page).expect("preview");
+        assert!(second_page.contains("takes just two minutes"));
+
+        // A save that breaks the project: errors reported, output kept.
+        edit(
+            &project.join("segments.camp"),
+            "plan == trial",
+            "plan == trail",
+        );
+        wait_until("a failed rebuild", || count() >= 3);
+        let failed = last();
+        assert_eq!(failed.built, None);
+        assert!(failed.errors >= 1, "{}", failed.text);
+        assert!(
+            failed.text.contains("previous output kept"),
+            "{}",
+            failed.text
+        );
+        assert!(failed.text.contains("segments.camp"), "{}", failed.text);
+        assert_eq!(
+            std::fs::read_to_string(&page).expect("preview"),
+            second_page
+        );
+
+        // Changes that are not sources rebuild nothing: the output
+        // directory, other files, editor swap files.
+        std::fs::write(project.join("out/stray.camp"), "// not a source").expect("write");
+        std::fs::write(project.join("NOTES.md"), "notes").expect("write");
+        std::fs::write(project.join(".onboarding.camp.swp"), "swap").expect("write");
+        std::thread::sleep(Duration::from_millis(800));
+        assert_eq!(count(), 3, "{:#?}", reports.lock().expect("lock"));
+
+        // Fixed: built again.
+        edit(
+            &project.join("segments.camp"),
+            "plan == trail",
+            "plan == trial",
+        );
+        wait_until("the rebuild after the fix", || count() >= 4);
+        assert_eq!(last().built, Some(1), "{}", last().text);
+
+        stop.store(true, Ordering::SeqCst);
+        let result = watcher.join().expect("the watcher does not panic");
+        assert!(result.is_ok(), "{result:?}");
+    });
+}
+
+#[test]
+fn watch_of_a_missing_directory_is_an_error() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let options = WatchOptions {
+        dir: tmp.path().join("nope"),
+        out: tmp.path().join("out"),
+        deny_warnings: false,
+        debounce: Duration::from_millis(100),
+    };
+    let stop = AtomicBool::new(false);
+    let result = watch_project(&options, &stop, |_| panic!("nothing to build"));
+    assert!(result.is_err());
+    let out = campaignc_in(tmp.path(), &["watch", "nope"]);
+    assert_eq!(code(&out), 2);
+    assert!(text(&out.stderr).contains("nope"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn watch_refuses_a_serve_address_that_is_a_host_name() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let project = write_starter(tmp.path());
+    let out = campaignc_in(
+        tmp.path(),
+        &["watch", "project", "--serve", "example.com:80"],
+    );
+    assert_eq!(code(&out), 2);
+    assert!(text(&out.stderr).contains("example.com:80"));
+    assert!(
+        project.exists() && !tmp.path().join("out").exists(),
+        "nothing built"
+    );
+}
+
+/// The binary end to end: `watch --serve 127.0.0.1:0` prints where it
+/// serves, serves the first build, and is stopped by killing it.
+#[test]
+fn watch_serve_serves_the_build_until_killed() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    write_starter(tmp.path());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_campaignc"))
+        .args(["watch", "project", "--out", "out", "--serve", "127.0.0.1:0"])
+        .current_dir(tmp.path())
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starts");
+    let stderr = child.stderr.take().expect("piped");
+    let (lines_tx, lines) = std::sync::mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if lines_tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut addr = None;
+    let mut built = false;
+    let deadline = Instant::now() + PATIENCE;
+    while !(addr.is_some() && built) && Instant::now() < deadline {
+        let Ok(line) = lines.recv_timeout(Duration::from_millis(200)) else {
+            continue;
+        };
+        if let Some(url) = line.split("http://").nth(1) {
+            addr = url.trim_end_matches('/').parse::<SocketAddr>().ok();
+        }
+        built |= line.contains("built 1 plan");
+    }
+    let result = addr.filter(|_| built).map(|addr| {
+        assert!(addr.ip().is_loopback());
+        (get(addr, "/"), get(addr, VERSION_PATH))
+    });
+    child.kill().expect("kills the child it started");
+    let _ = child.wait();
+    let (home, version) = result.expect("served and built within the time limit");
+    assert_eq!(home.status, 200);
+    assert!(home.body_text().contains("onboarding"));
+    assert_eq!(version.body_text(), "1");
+}
