@@ -73,3 +73,23 @@ fn exact_decimal_split_and_a_cap_with_room_are_clean() {
     // takes 2d. So no W0703, and no other problem.
     assert!(diags.is_empty(), "{}", summary(&diags, &sources));
 }
+
+/// `within D` and `reentry after D` need a positive duration like waits.
+#[test]
+fn e0703_within_zero_and_reentry_after_negative() {
+    let (diags, sources) = check_fixture("check/E0703-within");
+    let found: Vec<_> = diags
+        .iter()
+        .map(|d| (d.code, location(d, &sources)))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("E0703", ("case.camp".to_string(), 1, 18)),
+            ("E0703", ("case.camp".to_string(), 7, 3)),
+        ],
+        "{}",
+        summary(&diags, &sources)
+    );
+    insta::assert_snapshot!("E0703-within", render_plain(&diags, &sources));
+}

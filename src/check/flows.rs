@@ -10,7 +10,10 @@ use crate::diagnostics::{Diagnostic, Problems};
 use crate::source::Span;
 
 use super::messages::head_span;
-use super::model::{CampaignDef, DecimalLit, Duration, Model, StepDef, StepKindDef};
+use super::model::{
+    CampaignDef, DecimalLit, Duration, Model, Reentry, ScoreRuleKindDef, StepDef, StepKindDef,
+    TExpr, TExprKind, TWindow, TriggerDef,
+};
 
 pub mod codes {
     pub const SPLIT_NOT_100: &str = "E0701";
@@ -26,6 +29,7 @@ pub mod codes {
 
 /// Checks every campaign's policies and flow.
 pub fn check_flows(model: &Model, problems: &mut Problems) {
+    check_windows(model, problems);
     for campaign in &model.campaigns {
         check_policies(campaign, problems);
         walk_blocks(&campaign.flow, &mut |steps| {
@@ -60,6 +64,118 @@ fn format_percent(p: DecimalLit) -> String {
         m % div,
         width = p.scale as usize
     )
+}
+
+/// `within D` in any expression, and `reentry after D`, need a positive
+/// duration like waits do: `within 0d` matches nothing, `reentry after -1d`
+/// means nothing.
+fn check_windows(model: &Model, problems: &mut Problems) {
+    let mut exprs: Vec<&TExpr> = Vec::new();
+    exprs.extend(model.segments.iter().map(|s| &s.expr));
+    for score in &model.scores {
+        for rule in &score.rules {
+            match &rule.kind {
+                ScoreRuleKindDef::PerEvent { filter, window, .. } => {
+                    if let Some(TWindow::Within(d)) = window {
+                        if d.nominal_seconds() <= 0 {
+                            problems.push(non_positive_window(rule.span, *d, "within"));
+                        }
+                    }
+                    exprs.extend(filter.iter());
+                }
+                ScoreRuleKindDef::If(c) => exprs.push(c),
+            }
+        }
+    }
+    for c in &model.campaigns {
+        if let Reentry::After(d) = c.reentry {
+            if d.nominal_seconds() <= 0 {
+                problems.push(non_positive_window(
+                    c.setting_span("reentry"),
+                    d,
+                    "reentry after",
+                ));
+            }
+        }
+        exprs.extend([&c.audience, &c.goal, &c.exit_when].into_iter().flatten());
+        if let TriggerDef::Event {
+            filter: Some(f), ..
+        } = &c.trigger
+        {
+            exprs.push(f);
+        }
+        walk_blocks(&c.flow, &mut |steps| {
+            for step in steps {
+                match &step.kind {
+                    StepKindDef::If { branches, .. } => {
+                        exprs.extend(branches.iter().map(|(e, _)| e))
+                    }
+                    StepKindDef::WaitFor {
+                        filter: Some(f), ..
+                    } => exprs.push(f),
+                    StepKindDef::Set { value, .. } => exprs.push(value),
+                    _ => {}
+                }
+            }
+        });
+    }
+    for e in exprs {
+        check_expr_windows(e, problems);
+    }
+}
+
+fn non_positive_window(span: Span, d: Duration, what: &str) -> Diagnostic {
+    Diagnostic::error(
+        codes::NON_POSITIVE_WAIT,
+        format!("`{what} {}` covers no time", describe_duration(d)),
+        span,
+    )
+    .with_primary_label(if d.nominal_seconds() == 0 {
+        "zero duration"
+    } else {
+        "negative duration"
+    })
+    .with_help("use a positive duration such as `30m`, `12h` or `30d`")
+}
+
+fn check_expr_windows(e: &TExpr, problems: &mut Problems) {
+    match &e.kind {
+        TExprKind::Performed { filter, window, .. }
+        | TExprKind::Count { filter, window, .. }
+        | TExprKind::Sum { filter, window, .. } => {
+            if let Some(TWindow::Within(d)) = window {
+                if d.nominal_seconds() <= 0 {
+                    problems.push(non_positive_window(e.span, *d, "within"));
+                }
+            }
+            if let Some(f) = filter {
+                check_expr_windows(f, problems);
+            }
+        }
+        TExprKind::Not(a) => check_expr_windows(a, problems),
+        TExprKind::And(a, b) | TExprKind::Or(a, b) => {
+            check_expr_windows(a, problems);
+            check_expr_windows(b, problems);
+        }
+        TExprKind::Compare { lhs, rhs, .. }
+        | TExprKind::StringOp { lhs, rhs, .. }
+        | TExprKind::Arith { lhs, rhs, .. } => {
+            check_expr_windows(lhs, problems);
+            check_expr_windows(rhs, problems);
+        }
+        TExprKind::In { lhs, items, .. } => {
+            check_expr_windows(lhs, problems);
+            items.iter().for_each(|i| check_expr_windows(i, problems));
+        }
+        TExprKind::IsSet { expr, .. } => check_expr_windows(expr, problems),
+        TExprKind::Literal(_)
+        | TExprKind::Attr(_)
+        | TExprKind::EventField { .. }
+        | TExprKind::Segment(_)
+        | TExprKind::Score(_)
+        | TExprKind::Now
+        | TExprKind::Last { .. } => {}
+    }
 }
 
 fn check_policies(campaign: &CampaignDef, problems: &mut Problems) {

@@ -53,9 +53,11 @@ holdout 10%
     },
     CodeInfo {
         code: "E0703",
-        title: "a wait that does not wait",
+        title: "a duration that covers no time",
         explanation: r#"`wait D` and `wait for EVENT up to D` need a positive duration. A zero or
 negative wait is almost always a typo; to go on at once, leave the step out.
+The same holds for `within D` in conditions and scores (`within 0d` matches
+nothing) and for `reentry after D`.
 
 Wrong:
 
