@@ -65,28 +65,9 @@ impl Ty {
     }
 }
 
-/// A schema type as written in source.
+/// A schema type as written in source (the resolver's spelling).
 pub(crate) fn type_name(model: &Model, t: &Type) -> String {
-    match t {
-        Type::Bool => "bool".into(),
-        Type::Int => "int".into(),
-        Type::Decimal => "decimal".into(),
-        Type::Money(c) => format!("money({c})"),
-        Type::String => "string".into(),
-        Type::Email => "email".into(),
-        Type::Phone => "phone".into(),
-        Type::Url => "url".into(),
-        Type::Locale => "locale".into(),
-        Type::Timezone => "timezone".into(),
-        Type::Time => "time".into(),
-        Type::Date => "date".into(),
-        Type::Duration => "duration".into(),
-        Type::Enum(vs) => format!("enum({})", vs.join(", ")),
-        Type::List(e) => format!("list<{}>", type_name(model, e)),
-        Type::Record(r) => model.record(*r).name.clone(),
-        Type::Optional(t) => format!("{}?", type_name(model, t)),
-        Type::Error => "?".into(),
-    }
+    crate::check::resolve::types::type_name(t, &model.schema)
 }
 
 /// Why a name could not be looked up.
