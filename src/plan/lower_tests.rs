@@ -95,7 +95,7 @@ const NUDGE: u32 = 2;
 const TIPS: u32 = 3;
 const WELCOME: u32 = 4;
 
-/// The onboarding flow of LANGUAGE.md.
+/// A typical onboarding flow.
 fn onboarding_flow() -> Vec<StepDef> {
     let performed = expr(
         TExprKind::Performed {
