@@ -27,13 +27,19 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> Exit {
-    let sources = match crate::project::load(&args.dir) {
-        Ok(sources) => sources,
+    let (sources, warnings) = match crate::project::load_project(&args.dir) {
+        Ok(loaded) => {
+            let warnings = loaded.warnings();
+            (loaded.sources, warnings)
+        }
         Err(err) => {
             output::fatal(err);
             return Exit::Usage;
         }
     };
+    if !warnings.is_empty() {
+        report(&warnings, &sources, &DiagnosticArgs::default());
+    }
     if sources.files().is_empty() {
         output::stderr(&format!(
             "warning: no .camp files found in {}\n",
