@@ -47,8 +47,10 @@ pub struct Compilation {
 /// campaigns are diagnostics in the result; only a project that cannot be
 /// read at all is an `Err`.
 pub fn compile(dir: &Path) -> Result<Compilation, LoadError> {
-    let sources = project::load(dir)?;
+    let loaded = project::load_project(dir)?;
     let mut problems = Problems::new();
+    problems.extend(loaded.warnings());
+    let sources = loaded.sources;
     let files = parse_project(&sources, &mut problems);
     let model = check::check(&files, &mut problems);
     Ok(Compilation {

@@ -10,7 +10,9 @@ use std::path::{Component, Path, PathBuf};
 
 use walkdir::WalkDir;
 
-use crate::source::SourceMap;
+use crate::diagnostics::codes::project::DANGLING_CAMP_LINK;
+use crate::diagnostics::Diagnostic;
+use crate::source::{SourceMap, Span};
 
 /// Why a project could not be loaded. These are not diagnostics about the
 /// campaigns: the tool could not run (exit code 2).
@@ -77,11 +79,57 @@ impl std::error::Error for LoadError {
     }
 }
 
+/// A loaded project: its files, and the `.camp` entries that were skipped
+/// because they are symbolic links to nothing.
+#[derive(Debug)]
+pub struct Loaded {
+    /// Every readable `*.camp` file, sorted by relative path.
+    pub sources: SourceMap,
+    /// `.camp` symbolic links whose target does not exist (or that loop),
+    /// as shown paths, sorted. Each is warning `W0902`, not an I/O error.
+    pub dangling: Vec<PathBuf>,
+}
+
+impl Loaded {
+    /// Warning `W0902` for each dangling `.camp` symbolic link.
+    pub fn warnings(&self) -> Vec<Diagnostic> {
+        self.dangling
+            .iter()
+            .map(|path| {
+                Diagnostic::warning(
+                    DANGLING_CAMP_LINK,
+                    format!(
+                        "`{}` is a symbolic link to a file that does not exist; it was skipped",
+                        path.display()
+                    ),
+                    Span::PROJECT,
+                )
+                .with_help(
+                    "point the link at an existing .camp file, or delete it if the file is gone",
+                )
+            })
+            .collect()
+    }
+}
+
+/// Reads every `*.camp` file under `dir`; see [`load_project`]. Dangling
+/// `.camp` links are left out silently: callers that report diagnostics use
+/// [`load_project`] and its [`Loaded::warnings`].
+pub fn load(dir: &Path) -> Result<SourceMap, LoadError> {
+    load_project(dir).map(|loaded| loaded.sources)
+}
+
 /// Reads every `*.camp` file under `dir` (recursively, not following hidden
 /// directories; symlinks are followed and loops detected), sorted by
 /// relative path. An empty map means the directory holds no `.camp` file,
 /// which is for the caller to warn about, not an I/O error.
-pub fn load(dir: &Path) -> Result<SourceMap, LoadError> {
+///
+/// Entries that are not `.camp` files are never read, so a broken symbolic
+/// link, a socket or a FIFO next to the campaigns does not matter. A
+/// symbolic link to a directory that leads back to one of its ancestors
+/// is skipped silently (its files are reached another way). A `.camp`
+/// symbolic link to nothing is listed in [`Loaded::dangling`].
+pub fn load_project(dir: &Path) -> Result<Loaded, LoadError> {
     let root = clean(dir);
     match std::fs::metadata(&root) {
         Ok(meta) if meta.is_dir() => {}
@@ -97,7 +145,17 @@ pub fn load(dir: &Path) -> Result<SourceMap, LoadError> {
         }
     }
 
+    let shown = |path: &Path| -> PathBuf {
+        // Shown paths are the project directory as given joined with the
+        // relative path; `./a.camp` shows as `a.camp`.
+        if root == Path::new(".") {
+            path.strip_prefix(&root).unwrap_or(path).to_path_buf()
+        } else {
+            path.to_path_buf()
+        }
+    };
     let mut found: Vec<(String, PathBuf)> = Vec::new();
+    let mut dangling: Vec<PathBuf> = Vec::new();
     let walker = WalkDir::new(&root)
         .follow_links(true)
         .into_iter()
@@ -107,6 +165,14 @@ pub fn load(dir: &Path) -> Result<SourceMap, LoadError> {
             Ok(entry) => entry,
             // A symlink loop is skipped: the files are reached another way.
             Err(e) if e.loop_ancestor().is_some() => continue,
+            // A symbolic link whose target is missing or loops: nothing to
+            // read. Only a `.camp` one is worth a warning.
+            Err(e) if e.path().is_some_and(is_symlink) => {
+                if let Some(path) = e.path().filter(|p| is_camp(p)) {
+                    dangling.push(shown(path));
+                }
+                continue;
+            }
             Err(e) => {
                 let path = e.path().map_or_else(|| root.clone(), Path::to_path_buf);
                 return Err(LoadError::UnreadableDir {
@@ -117,21 +183,14 @@ pub fn load(dir: &Path) -> Result<SourceMap, LoadError> {
                 });
             }
         };
-        let is_camp = entry.path().extension().is_some_and(|ext| ext == "camp");
-        if !entry.file_type().is_file() || !is_camp {
+        if !entry.file_type().is_file() || !is_camp(entry.path()) {
             continue;
         }
         let relative = entry.path().strip_prefix(&root).unwrap_or(entry.path());
-        // Shown paths are the project directory as given joined with the
-        // relative path; `./a.camp` shows as `a.camp`.
-        let shown = if root == Path::new(".") {
-            relative.to_path_buf()
-        } else {
-            entry.path().to_path_buf()
-        };
-        found.push((slash_path(relative), shown));
+        found.push((slash_path(relative), shown(entry.path())));
     }
     found.sort();
+    dangling.sort();
 
     let mut map = SourceMap::new();
     for (relative, disk_path) in found {
@@ -145,7 +204,20 @@ pub fn load(dir: &Path) -> Result<SourceMap, LoadError> {
         })?;
         map.add(relative, &disk_path, text);
     }
-    Ok(map)
+    Ok(Loaded {
+        sources: map,
+        dangling,
+    })
+}
+
+/// Whether the path's name ends in `.camp`.
+fn is_camp(path: &Path) -> bool {
+    path.extension().is_some_and(|ext| ext == "camp")
+}
+
+/// Whether the path itself is a symbolic link (not followed).
+fn is_symlink(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
 }
 
 /// `.git`, `.cache`, …: never part of a project.
@@ -254,5 +326,41 @@ mod tests {
         let map = load(dir.path()).expect("loads despite the loop");
         let paths: Vec<&str> = map.files().iter().map(|f| f.path.as_str()).collect();
         assert_eq!(paths, ["sub/a.camp"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn broken_links_are_skipped_and_a_dangling_camp_link_is_listed() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        write(root, "a.camp", b"// a");
+        write(root, "sub/b.camp", b"// b");
+        symlink(root.join("gone.txt"), root.join("notes.txt")).expect("dangling link");
+        symlink(root.join("self.md"), root.join("self.md")).expect("self loop");
+        symlink(root.join("sub/missing"), root.join("sub/dir_gone")).expect("dangling dir link");
+        symlink(root.join("old.camp"), root.join("sub/old.camp")).expect("dangling .camp");
+        symlink(root.join("loop.camp"), root.join("loop.camp")).expect("looping .camp");
+        symlink(root.join("a.camp"), root.join("sub/alias.camp")).expect("good .camp link");
+        let loaded = load_project(root).expect("loads despite the broken links");
+        let paths: Vec<&str> = loaded
+            .sources
+            .files()
+            .iter()
+            .map(|f| f.path.as_str())
+            .collect();
+        assert_eq!(paths, ["a.camp", "sub/alias.camp", "sub/b.camp"]);
+        assert_eq!(
+            loaded.dangling,
+            vec![root.join("loop.camp"), root.join("sub/old.camp")]
+        );
+        let warnings = loaded.warnings();
+        assert_eq!(warnings.len(), 2);
+        assert_eq!(warnings[0].code, DANGLING_CAMP_LINK);
+        assert!(
+            warnings[1].message.contains("old.camp"),
+            "{}",
+            warnings[1].message
+        );
     }
 }

@@ -19,6 +19,15 @@ pub struct Span {
 }
 
 impl Span {
+    /// A span in no file: the place of a project-level diagnostic (about a
+    /// directory entry rather than a campaign), which renderers show
+    /// without a location. Sorts after every real span.
+    pub const PROJECT: Span = Span {
+        file: FileId(u32::MAX),
+        start: 0,
+        end: 0,
+    };
+
     pub fn new(file: FileId, start: usize, end: usize) -> Span {
         Span {
             file,

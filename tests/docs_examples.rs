@@ -66,3 +66,45 @@ fn block_extraction_finds_only_camp_fences() {
     assert_eq!(blocks[0], (3, "segment a = b\n".to_string()));
     assert_eq!(blocks[1].1, "segment c = d\n");
 }
+
+/// The documentation must stand alone: it may not send the reader to
+/// design files that are not part of the repository.
+#[test]
+fn the_docs_and_readme_cite_no_file_outside_the_repository() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut pages = vec![root.join("README.md")];
+    let docs = std::fs::read_dir(root.join("docs")).expect("docs/ exists");
+    for entry in docs {
+        let path = entry.expect("docs entry").path();
+        if path.extension().is_some_and(|e| e == "md") {
+            pages.push(path);
+        }
+    }
+    pages.sort();
+    let mut found = Vec::new();
+    for page in &pages {
+        let text = std::fs::read_to_string(page).expect("page is UTF-8 text");
+        for (index, line) in text.lines().enumerate() {
+            for outside in ["LANGUAGE.md", "TOOL.md", "../shared"] {
+                if line.contains(outside) {
+                    found.push(format!("{}:{}: {outside}", page.display(), index + 1));
+                }
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "docs cite files outside the repository:\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn the_readme_says_how_to_install_the_command() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("README.md");
+    assert!(
+        readme.contains("cargo install --path . --locked"),
+        "{readme}"
+    );
+}

@@ -5,8 +5,11 @@
 //!
 //! Errors (or warnings under `--deny warnings`) stop the build before any
 //! file is written, with the same diagnostics and exit code as `check`.
-//! Every file is written atomically; files in the output directory that
-//! the build does not produce are left alone.
+//! The outputs are written all or nothing: every file is staged next to
+//! its target first and the new versions replace the old ones only when
+//! all are staged, so a build that fails to write leaves the previous
+//! plans and previews as they were, never a mix. Files in the output
+//! directory that the build does not produce are left alone.
 //!
 //! The work itself is [`build_project`], which prints nothing, so that
 //! `watch` rebuilds exactly the way `build` builds.
@@ -17,10 +20,11 @@ use super::report::{exit_for, report, DiagnosticArgs, Format};
 use super::{output, Exit};
 use crate::diagnostics::codes::project::NO_CAMP_FILES;
 use crate::diagnostics::Diagnostic;
+use crate::plan::lower_all;
 use crate::plan::write::WriteError;
-use crate::plan::{lower_all, write::write_plans};
+use crate::plan::write::{plan_files, write_outputs};
 use crate::project::LoadError;
-use crate::render::preview::write_previews;
+use crate::render::preview::preview_files;
 use crate::source::{SourceMap, Span};
 
 #[derive(Debug, clap::Args)]
@@ -55,7 +59,8 @@ pub enum BuildStatus {
     /// Errors (or warnings under `--deny warnings`) stopped the build
     /// before anything was written: the previous output is untouched.
     Stopped,
-    /// An output file could not be written (the ones before it are whole).
+    /// An output file could not be written; the previous outputs are
+    /// left as they were.
     WriteFailed(WriteError),
 }
 
@@ -88,16 +93,16 @@ pub fn build_project(
         });
     }
     let plans = lower_all(&compilation.model, &compilation.sources);
-    let written = write_plans(out, &plans).and_then(|_| {
-        // The reviewer's pages next to the plans (warnings shown on them).
-        write_previews(
-            out,
-            &compilation.model,
-            &plans,
-            &compilation.sources,
-            &diagnostics,
-        )
-    });
+    // The plans, and the reviewer's pages next to them (warnings shown on
+    // them), written all or nothing so plans and previews always match.
+    let mut files = plan_files(&plans);
+    files.extend(preview_files(
+        &compilation.model,
+        &plans,
+        &compilation.sources,
+        &diagnostics,
+    ));
+    let written = write_outputs(out, &files);
     let status = match written {
         Ok(_) => BuildStatus::Built { plans: plans.len() },
         Err(err) => BuildStatus::WriteFailed(err),

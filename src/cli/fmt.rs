@@ -4,16 +4,20 @@
 //!
 //! A file is rewritten only when the result parses to the same tree as the
 //! original; a file with syntax errors is left alone and its errors are
-//! shown. Writes are atomic. Exit 1 when `--check` finds a file to change,
-//! or when a file could not be formatted; 2 when the directory cannot be
-//! read or a file cannot be written.
+//! shown. Only the text changes: permissions, symbolic links and hard
+//! links stay, read-only files and files outside the project directory
+//! (reached through links) are refused (see [`crate::fmt::write`]). Exit 1
+//! when `--check` finds a file to change, or when a file could not be
+//! formatted; 2 when the directory cannot be read or a file cannot or may
+//! not be written (the other files are still formatted).
 
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use super::report::{report, DiagnosticArgs};
 use super::{output, Exit};
+use crate::fmt::write::{real_path_inside, write_back};
 use crate::fmt::{format_file, Outcome};
-use crate::plan::write_atomic;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -27,21 +31,38 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> Exit {
-    let sources = match crate::project::load(&args.dir) {
-        Ok(sources) => sources,
+    let (sources, warnings) = match crate::project::load_project(&args.dir) {
+        Ok(loaded) => {
+            let warnings = loaded.warnings();
+            (loaded.sources, warnings)
+        }
         Err(err) => {
             output::fatal(err);
             return Exit::Usage;
         }
     };
+    if !warnings.is_empty() {
+        report(&warnings, &sources, &DiagnosticArgs::default());
+    }
     if sources.files().is_empty() {
         output::stderr(&format!(
             "warning: no .camp files found in {}\n",
             args.dir.display()
         ));
     }
+    let canonical_root = match std::fs::canonicalize(&args.dir) {
+        Ok(root) => root,
+        Err(err) => {
+            output::fatal(format!("cannot read `{}`: {err}", args.dir.display()));
+            return Exit::Usage;
+        }
+    };
+    // Files already written, by real path: a link and its target inside
+    // the project are one file.
+    let mut written: BTreeSet<PathBuf> = BTreeSet::new();
     let mut changed = 0usize;
     let mut failed = false;
+    let mut unwritable = false;
     for file in sources.files() {
         let shown = file.disk_path.display();
         match format_file(file) {
@@ -50,11 +71,22 @@ pub fn run(args: &Args) -> Exit {
                 changed += 1;
                 if args.check {
                     output::stdout(&format!("{shown}\n"));
-                } else if let Err(err) = write_atomic(&file.disk_path, text.as_bytes()) {
-                    output::fatal(format!("cannot write `{shown}`: {err}"));
-                    return Exit::Usage;
-                } else {
-                    output::stdout(&format!("formatted {shown}\n"));
+                    continue;
+                }
+                let result = real_path_inside(&canonical_root, &file.disk_path).and_then(|real| {
+                    if written.contains(&real) {
+                        return Ok(());
+                    }
+                    write_back(&real, &text)?;
+                    written.insert(real);
+                    Ok(())
+                });
+                match result {
+                    Ok(()) => output::stdout(&format!("formatted {shown}\n")),
+                    Err(err) => {
+                        unwritable = true;
+                        output::stderr(&format!("error: left `{shown}` unformatted: {err}\n"));
+                    }
                 }
             }
             Outcome::SyntaxErrors(diagnostics) => {
@@ -80,7 +112,9 @@ pub fn run(args: &Args) -> Exit {
             args.dir.display()
         ));
     }
-    if failed || (args.check && changed > 0) {
+    if unwritable {
+        Exit::Usage
+    } else if failed || (args.check && changed > 0) {
         Exit::Problems
     } else {
         Exit::Clean

@@ -3,7 +3,8 @@
 //! Adding a command is: a module with an `Args` struct (clap derive) and a
 //! `run(&Args) -> Exit` function, a `mod` line and a variant of [`Command`],
 //! and one arm in [`run`]. Commands print through [`output`] (never
-//! `println!`, which panics on a closed pipe) and return an [`Exit`].
+//! `println!`, which panics on a closed pipe) and return an [`Exit`]; a
+//! write that failed turns it into exit 2 ([`output::finish`]).
 
 mod build;
 mod check;
@@ -97,9 +98,12 @@ where
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(err) => {
-            // If even the usage message cannot be written there is nobody
-            // to tell; the exit code still says what happened.
-            let _ = err.print();
+            // `--help` and `--version` print to stdout: a failed write
+            // there is exit 2 like any other command's.
+            if let Err(io) = err.print() {
+                output::record_stdout_failure(&io);
+                return output::finish(Exit::Usage).into();
+            }
             return ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(2));
         }
     };
@@ -116,7 +120,8 @@ where
         Command::Watch(args) => watch::run(args),
         Command::Init(args) => init::run(args),
     };
-    exit.into()
+    // Output that could not be written makes any command exit 2.
+    output::finish(exit).into()
 }
 
 #[cfg(test)]

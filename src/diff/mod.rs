@@ -59,26 +59,12 @@ pub fn diff_plans(base: &[Plan], head: &[Plan]) -> String {
 }
 
 /// The plan as JSON without what moves when unrelated lines are edited
-/// (source lines, digests).
+/// (source lines, the digest): exactly what the plan `hash` covers.
 fn essence(plan: &Plan) -> serde_json::Value {
-    let mut value = serde_json::to_value(plan).unwrap_or_default();
-    if let Some(map) = value.as_object_mut() {
-        map.remove("source");
-        map.remove("hash");
-        if let Some(nodes) = map.get_mut("nodes").and_then(|n| n.as_object_mut()) {
-            for node in nodes.values_mut() {
-                strip_line(node);
-            }
-        }
-    }
-    value
+    crate::plan::lower::plan_meaning(plan).unwrap_or_default()
 }
 
-pub(crate) fn strip_line(node: &mut serde_json::Value) {
-    if let Some(map) = node.as_object_mut() {
-        map.remove("line");
-    }
-}
+pub(crate) use crate::plan::lower::strip_node_position as strip_line;
 
 fn added(plan: &Plan) -> String {
     let mut out = format!("### New campaign {}\n\n", code(&plan.campaign));

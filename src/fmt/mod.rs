@@ -6,12 +6,14 @@
 //! grammar's string rules, [`layout`] re-indents lines and applies the
 //! blank-line rules, [`spacing`] normalizes `=` and `:` in definitions.
 //! [`equiv`] is the safety net: a file is only rewritten when the result
-//! parses to the same tree as the original, positions aside.
+//! parses to the same tree as the original, positions aside. [`write`]
+//! puts the result back changing nothing but the text.
 
 pub mod equiv;
 pub mod layout;
 pub mod scan;
 pub mod spacing;
+pub mod write;
 
 use std::path::Path;
 

@@ -92,18 +92,40 @@ pub fn lower(model: &Model, sources: &SourceMap, campaign: CampaignId) -> f::Pla
     plan
 }
 
-/// SHA-256 of the canonical JSON of the plan without its `hash` field.
+/// SHA-256 of the canonical JSON of [`plan_meaning`], so a comment or a
+/// blank line added above a campaign, or moving it to another file,
+/// leaves the hash alone.
 pub fn plan_hash(plan: &f::Plan) -> String {
-    match serde_json::to_value(plan) {
-        Ok(mut value) => {
-            if let Some(map) = value.as_object_mut() {
-                map.remove("hash");
-            }
-            sha256_hex(&canonical_json(&value))
-        }
+    match plan_meaning(plan) {
+        Some(value) => sha256_hex(&canonical_json(&value)),
         // Plans hold only strings, integers, maps and lists: serializing
         // cannot fail. Should it, an empty digest never matches anything.
-        Err(_) => String::new(),
+        None => String::new(),
+    }
+}
+
+/// The plan as JSON without what is not its meaning: the `hash` itself and
+/// the source positions (the top-level `source`, every node's `line`).
+/// `None` only if the plan cannot be serialized, which cannot happen.
+pub fn plan_meaning(plan: &f::Plan) -> Option<serde_json::Value> {
+    let mut value = serde_json::to_value(plan).ok()?;
+    if let Some(map) = value.as_object_mut() {
+        for field in f::NOT_HASHED {
+            map.remove(*field);
+        }
+        if let Some(nodes) = map.get_mut("nodes").and_then(|n| n.as_object_mut()) {
+            for node in nodes.values_mut() {
+                strip_node_position(node);
+            }
+        }
+    }
+    Some(value)
+}
+
+/// Removes a node's source position (its `line`) from its JSON.
+pub fn strip_node_position(node: &mut serde_json::Value) {
+    if let Some(map) = node.as_object_mut() {
+        map.remove(f::NODE_NOT_HASHED);
     }
 }
 

@@ -7,11 +7,14 @@ use std::net::TcpStream;
 /// The longest request head read; anything longer is refused.
 const MAX_HEAD_BYTES: usize = 16 * 1024;
 
-/// The request line of a request, once its head has been read whole.
+/// The request line and `Host` header of a request, once its head has
+/// been read whole.
 #[derive(Debug)]
 pub(super) struct RequestHead {
     pub(super) method: String,
     pub(super) target: String,
+    /// The `Host` header's value, trimmed; `None` when there is none.
+    pub(super) host: Option<String>,
 }
 
 /// Reads up to the blank line that ends the head. `None` for a client
@@ -22,6 +25,7 @@ pub(super) fn read_request_head(stream: &TcpStream) -> io::Result<Option<Request
     if reader.read_line(&mut request_line)? == 0 {
         return Ok(None);
     }
+    let mut host = None;
     loop {
         let mut line = String::new();
         let n = reader.read_line(&mut line)?;
@@ -34,6 +38,11 @@ pub(super) fn read_request_head(stream: &TcpStream) -> io::Result<Option<Request
         if line == "\r\n" || line == "\n" {
             break;
         }
+        if let Some((name, value)) = line.split_once(':') {
+            if name.eq_ignore_ascii_case("host") {
+                host = Some(value.trim().to_string());
+            }
+        }
     }
     let mut parts = request_line.split_whitespace();
     match (parts.next(), parts.next(), parts.next()) {
@@ -41,6 +50,7 @@ pub(super) fn read_request_head(stream: &TcpStream) -> io::Result<Option<Request
             Ok(Some(RequestHead {
                 method: method.to_string(),
                 target: target.to_string(),
+                host,
             }))
         }
         _ => Err(io::Error::new(
@@ -91,11 +101,13 @@ impl Response {
     pub(super) fn write_to(&self, stream: &mut impl Write) -> io::Result<()> {
         let mut head = format!(
             "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\n\
-             Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n",
+             Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n\
+             Content-Security-Policy: {}\r\nConnection: close\r\n",
             self.status,
             self.reason,
             self.content_type,
-            self.body.len()
+            self.body.len(),
+            super::CONTENT_SECURITY_POLICY,
         );
         for (name, value) in &self.headers {
             head.push_str(&format!("{name}: {value}\r\n"));

@@ -1,16 +1,27 @@
 //! From a request to a response: the version endpoint, the home page,
 //! files under the served directory (never outside it), and the 404 page.
 
+use std::net::{IpAddr, SocketAddr};
 use std::path::{Component, Path, PathBuf};
 
 use super::http::{RequestHead, Response};
-use super::live_reload::inject_live_reload;
-use super::{Site, VERSION_PATH};
+use super::live_reload::{inject_live_reload, SCRIPT};
+use super::{Site, SCRIPT_PATH, VERSION_PATH};
 
 /// The page served at `/`, relative to the served directory.
 const HOME_PAGE: &str = "previews/index.html";
 
-pub(super) fn respond(head: &RequestHead, site: &Site) -> Response {
+pub(super) fn respond(head: &RequestHead, addr: SocketAddr, site: &Site) -> Response {
+    if !host_allowed(head.host.as_deref(), addr) {
+        // A page on another site whose name was made to resolve to this
+        // machine (DNS rebinding) sends its own name: it gets nothing.
+        return Response::text(
+            421,
+            "Misdirected Request",
+            "misdirected request: this server only answers requests addressed to it by IP \
+             address or as localhost, with its port\n",
+        );
+    }
     let head_only = match head.method.as_str() {
         "GET" => false,
         "HEAD" => true,
@@ -31,6 +42,14 @@ fn route(target: &str, site: &Site) -> Response {
     if path == VERSION_PATH {
         return Response::text(200, "OK", &site.version().to_string());
     }
+    if path == SCRIPT_PATH {
+        return Response::new(
+            200,
+            "OK",
+            "text/javascript; charset=utf-8",
+            SCRIPT.as_bytes().to_vec(),
+        );
+    }
     let Some(decoded) = percent_decode(path) else {
         return Response::text(400, "Bad Request", "bad request: malformed path\n");
     };
@@ -48,13 +67,56 @@ fn route(target: &str, site: &Site) -> Response {
     if file.is_dir() {
         if !decoded.ends_with('/') {
             // Relative links inside the directory's index need the slash.
+            // One leading slash only: `//previews/` would be another host.
             let mut r = Response::text(301, "Moved Permanently", "moved\n");
-            r.headers.push(("Location", format!("{path}/")));
+            r.headers
+                .push(("Location", format!("/{}/", path.trim_start_matches('/'))));
             return r;
         }
         return serve_file(site, &file.join("index.html"), None);
     }
     serve_file(site, &file, None)
+}
+
+/// Whether a request's `Host` names this server: `localhost` or an IP
+/// address the server listens on (any, when bound to `0.0.0.0` or `::`),
+/// with the server's port (80 when the header has none). Any other name
+/// is refused: it is how a DNS rebinding attack would reach the server.
+fn host_allowed(host: Option<&str>, addr: SocketAddr) -> bool {
+    let Some(host) = host else {
+        return false;
+    };
+    let (name, port) = match host.strip_prefix('[') {
+        Some(rest) => match rest.split_once(']') {
+            Some((ip, "")) => (ip, None),
+            Some((ip, port)) => match port.strip_prefix(':') {
+                Some(port) => (ip, Some(port)),
+                None => return false,
+            },
+            None => return false,
+        },
+        None => match host.split_once(':') {
+            Some((name, port)) => (name, Some(port)),
+            None => (host, None),
+        },
+    };
+    let port = match port {
+        None => 80,
+        Some(p) => match p.parse::<u16>() {
+            Ok(p) => p,
+            Err(_) => return false,
+        },
+    };
+    if port != addr.port() {
+        return false;
+    }
+    if name.eq_ignore_ascii_case("localhost") {
+        return true;
+    }
+    match name.parse::<IpAddr>() {
+        Ok(ip) => ip == addr.ip() || addr.ip().is_unspecified(),
+        Err(_) => false,
+    }
 }
 
 /// `/` is `previews/index.html`; a `<base>` makes its relative links
@@ -196,6 +258,37 @@ mod tests {
         assert_eq!(percent_decode("/a%2"), None);
         assert_eq!(percent_decode("/a%zz"), None);
         assert_eq!(percent_decode("/%C3%A1").as_deref(), Some("/á"));
+    }
+
+    #[test]
+    fn only_this_servers_own_names_are_allowed_hosts() {
+        let v4: SocketAddr = "127.0.0.1:8000".parse().expect("addr");
+        let v6: SocketAddr = "[::1]:8000".parse().expect("addr");
+        let any: SocketAddr = "0.0.0.0:8000".parse().expect("addr");
+        for ok in ["127.0.0.1:8000", "localhost:8000", "LOCALHOST:8000"] {
+            assert!(host_allowed(Some(ok), v4), "{ok}");
+        }
+        assert!(host_allowed(Some("[::1]:8000"), v6));
+        assert!(host_allowed(Some("localhost:8000"), v6));
+        assert!(host_allowed(Some("192.168.1.5:8000"), any));
+        for bad in [
+            "attacker.example",
+            "attacker.example:8000",
+            "localhost.attacker.example:8000",
+            "127.0.0.1:8001",
+            "127.0.0.1",
+            "localhost",
+            "[::1]:8000",
+            "127.0.0.1:8000:1",
+            "[127.0.0.1]x",
+            "",
+        ] {
+            assert!(!host_allowed(Some(bad), v4), "{bad}");
+        }
+        assert!(!host_allowed(None, v4));
+        assert!(!host_allowed(Some("attacker.example:8000"), any));
+        let port80: SocketAddr = "127.0.0.1:80".parse().expect("addr");
+        assert!(host_allowed(Some("localhost"), port80));
     }
 
     #[test]

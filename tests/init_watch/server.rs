@@ -6,7 +6,9 @@ use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use campaignc::serve::{self, Site, VERSION_PATH};
+use campaignc::serve::{
+    self, Site, CONTENT_SECURITY_POLICY, LIVE_RELOAD_SCRIPT, SCRIPT_PATH, VERSION_PATH,
+};
 
 use super::{text, PATIENCE};
 
@@ -33,11 +35,17 @@ impl Reply {
 /// Sends one raw request and reads the whole response (the server closes
 /// the connection after it).
 fn request(addr: SocketAddr, method: &str, target: &str) -> Reply {
+    request_for_host(addr, method, target, Some(&addr.to_string()))
+}
+
+/// Sends one raw request with the given `Host` header (none for `None`).
+fn request_for_host(addr: SocketAddr, method: &str, target: &str, host: Option<&str>) -> Reply {
     let mut stream = TcpStream::connect_timeout(&addr, PATIENCE).expect("connects");
     stream.set_read_timeout(Some(PATIENCE)).expect("timeout");
+    let host = host.map_or_else(String::new, |h| format!("Host: {h}\r\n"));
     write!(
         stream,
-        "{method} {target} HTTP/1.1\r\nHost: {addr}\r\nUser-Agent: test\r\n\r\n"
+        "{method} {target} HTTP/1.1\r\n{host}User-Agent: test\r\n\r\n"
     )
     .expect("sends");
     let mut raw = Vec::new();
@@ -116,10 +124,22 @@ fn the_home_page_is_the_previews_index_with_live_reload() {
     let body = home.body_text();
     assert!(body.contains("home page"), "{body}");
     assert!(body.contains("<base href=\"/previews/\">"), "{body}");
-    assert!(body.contains(VERSION_PATH), "live reload polls the version");
+    assert!(body.contains(SCRIPT_PATH), "live reload is loaded");
     assert!(
-        body.find("<script>").expect("script") < body.find("</body>").expect("end"),
+        body.find("<script src=").expect("script") < body.find("</body>").expect("end"),
         "{body}"
+    );
+    assert!(!body.contains("<script>"), "no inline script: {body}");
+    let script = get(server.addr(), SCRIPT_PATH);
+    assert_eq!(script.status, 200);
+    assert_eq!(
+        script.header("content-type"),
+        Some("text/javascript; charset=utf-8")
+    );
+    assert_eq!(script.body_text(), LIVE_RELOAD_SCRIPT);
+    assert!(
+        LIVE_RELOAD_SCRIPT.contains(VERSION_PATH),
+        "it polls the version"
     );
     assert_eq!(
         home.header("content-length"),
@@ -158,7 +178,7 @@ fn files_are_served_with_their_content_types() {
     }
     let email = get(addr, "/previews/a/welcome.en.html").body_text();
     assert!(
-        email.contains("hello") && email.contains(VERSION_PATH),
+        email.contains("hello") && email.contains(SCRIPT_PATH),
         "{email}"
     );
 
@@ -242,6 +262,99 @@ fn the_version_endpoint_counts_successful_rebuilds() {
     site.bump_version();
     assert_eq!(get(server.addr(), VERSION_PATH).body_text(), "2");
     // Pages carry the version they were served at.
-    assert!(get(server.addr(), "/").body_text().contains("var v=\"2\""));
+    assert!(get(server.addr(), "/")
+        .body_text()
+        .contains("data-version=\"2\""));
     server.shutdown();
+}
+
+#[test]
+fn a_request_for_another_host_name_is_refused() {
+    let (_tmp, out) = site_fixture();
+    let (server, _site) = start_server(&out);
+    let addr = server.addr();
+    let port = addr.port();
+    // DNS rebinding: a page on attacker.example whose name now resolves to
+    // 127.0.0.1 sends its own name as the Host.
+    for host in [
+        Some("attacker.example".to_string()),
+        Some(format!("attacker.example:{port}")),
+        Some(format!("localhost.attacker.example:{port}")),
+        Some(format!("127.0.0.1:{}", port.wrapping_add(1))),
+        None,
+    ] {
+        for target in ["/", "/previews/a.md", VERSION_PATH] {
+            let reply = request_for_host(addr, "GET", target, host.as_deref());
+            assert_eq!(reply.status, 421, "{host:?} {target}");
+            assert!(!reply.body_text().contains("home page"), "{host:?}");
+            assert!(!reply.body_text().contains("Campaign"), "{host:?}");
+        }
+    }
+    for host in [format!("127.0.0.1:{port}"), format!("localhost:{port}")] {
+        let reply = request_for_host(addr, "GET", "/", Some(&host));
+        assert_eq!(reply.status, 200, "{host}");
+    }
+    server.shutdown();
+}
+
+#[test]
+fn redirects_never_leave_the_server() {
+    let (_tmp, out) = site_fixture();
+    let (server, _site) = start_server(&out);
+    for (target, location) in [
+        ("/previews", "/previews/"),
+        ("//previews", "/previews/"),
+        ("///previews", "/previews/"),
+        ("//previews?x=1", "/previews/"),
+    ] {
+        let reply = get(server.addr(), target);
+        assert_eq!(reply.status, 301, "{target}");
+        assert_eq!(reply.header("location"), Some(location), "{target}");
+    }
+    server.shutdown();
+}
+
+#[test]
+fn every_response_has_the_content_security_policy() {
+    let (_tmp, out) = site_fixture();
+    let (server, _site) = start_server(&out);
+    let addr = server.addr();
+    let replies = [
+        get(addr, "/"),
+        get(addr, "/previews/a/welcome.en.html"),
+        get(addr, "/previews/a.md"),
+        get(addr, "/previews"),
+        get(addr, "/nope"),
+        get(addr, "/../secret.txt"),
+        get(addr, VERSION_PATH),
+        get(addr, SCRIPT_PATH),
+        request(addr, "POST", "/"),
+        request_for_host(addr, "GET", "/", Some("attacker.example")),
+    ];
+    for reply in &replies {
+        assert_eq!(
+            reply.header("content-security-policy"),
+            Some(CONTENT_SECURITY_POLICY),
+            "status {}",
+            reply.status
+        );
+    }
+    // No inline script may run; the live-reload file and its poll may.
+    assert!(CONTENT_SECURITY_POLICY.contains("script-src 'self'"));
+    assert!(!CONTENT_SECURITY_POLICY.contains("script-src 'self' 'unsafe-inline'"));
+    assert!(CONTENT_SECURITY_POLICY.contains("connect-src 'self'"));
+    assert!(CONTENT_SECURITY_POLICY.contains("frame-ancestors 'none'"));
+    server.shutdown();
+}
+
+#[test]
+fn the_documented_content_security_policy_is_the_one_sent() {
+    let cli = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/cli.md"),
+    )
+    .expect("docs/cli.md");
+    assert!(
+        cli.contains(&format!("```text\n{CONTENT_SECURITY_POLICY}\n```")),
+        "docs/cli.md shows the policy"
+    );
 }

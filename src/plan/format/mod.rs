@@ -32,6 +32,13 @@ pub const ASSIGNMENT_ALGORITHM: &str = "sha256-u64be-mod-10000";
 /// `percent × 100` buckets.
 pub const BUCKETS: u32 = 10_000;
 
+/// The top-level fields the plan `hash` leaves out: the hash itself and
+/// where the campaign is written (source positions are not meaning).
+pub const NOT_HASHED: &[&str] = &["hash", "source"];
+
+/// The field of every node the plan `hash` leaves out: its source line.
+pub const NODE_NOT_HASHED: &str = "line";
+
 /// One campaign, ready to execute.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Plan {
@@ -44,7 +51,8 @@ pub struct Plan {
     pub stage: String,
     /// The campaign's `///` doc comment.
     pub doc: Option<String>,
-    /// Where the campaign is declared.
+    /// Where the campaign is declared. Not part of `hash`: moving the
+    /// campaign, or adding comments or blank lines above it, is no change.
     pub source: SourceRef,
     /// What starts a journey.
     pub trigger: Trigger,
@@ -82,7 +90,8 @@ pub struct Plan {
     /// Every message the campaign sends, keyed by message name.
     pub messages: BTreeMap<String, Message>,
     /// `sha256` (lowercase hex) of the canonical JSON of this plan without
-    /// the `hash` field.
+    /// the `hash` and `source` fields and without every node's `line`: the
+    /// plan's meaning, not where it is written.
     pub hash: String,
 }
 

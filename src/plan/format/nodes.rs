@@ -15,6 +15,7 @@ pub enum Node {
     /// Send `message` (subject to the send window, cap, holdout and consent
     /// gate), then go on to `next`.
     Send {
+        /// 1-based line of the step in its file; not part of the plan `hash`.
         line: u32,
         message: String,
         channel: Channel,
@@ -28,12 +29,14 @@ pub enum Node {
     },
     /// Wait for `duration` (days in local calendar time).
     Wait {
+        /// 1-based line of the step in its file; not part of the plan `hash`.
         line: u32,
         duration: Duration,
         next: Option<String>,
     },
     /// Wait until the next local `time` (`HH:MM`), on `weekday` if given.
     WaitUntil {
+        /// 1-based line of the step in its file; not part of the plan `hash`.
         line: u32,
         time: String,
         weekday: Option<Weekday>,
@@ -41,6 +44,7 @@ pub enum Node {
     },
     /// Wait for `event` (matching `where`) at most `timeout`.
     WaitFor {
+        /// 1-based line of the step in its file; not part of the plan `hash`.
         line: u32,
         event: String,
         #[serde(rename = "where")]
@@ -51,25 +55,31 @@ pub enum Node {
     },
     /// Take the first case whose `when` holds, else `otherwise`.
     Branch {
+        /// 1-based line of the step in its file; not part of the plan `hash`.
         line: u32,
         cases: Vec<BranchCase>,
         otherwise: Option<String>,
     },
     /// An A/B/n test: the customer's bucket (salt = `name`) picks a variant.
     Split {
+        /// 1-based line of the step in its file; not part of the plan `hash`.
         line: u32,
         name: String,
         variants: Vec<SplitVariant>,
     },
     /// Set a customer attribute to `value`, evaluated now.
     Set {
+        /// 1-based line of the step in its file; not part of the plan `hash`.
         line: u32,
         attribute: String,
         value: Expr,
         next: Option<String>,
     },
     /// End the journey as exited.
-    Exit { line: u32 },
+    Exit {
+        /// 1-based line of the step in its file; not part of the plan `hash`.
+        line: u32,
+    },
 }
 
 /// A message channel.
