@@ -284,6 +284,10 @@ fn an_sms_to_a_customer_without_a_phone_is_skipped_as_no_address() {
         out.contains("SMS *hello* not sent: no address (phone is not set)"),
         "{out}"
     );
+    assert!(
+        out.contains("**Not sent to this persona:** `phone` is not set"),
+        "{out}"
+    );
 }
 
 #[test]
