@@ -51,6 +51,12 @@ fn overflow(what: String) -> EvalError {
     }
 }
 
+fn out_of_range(what: String) -> EvalError {
+    EvalError {
+        message: format!("{what} is outside the supported range of dates (years -9999 to 9999)"),
+    }
+}
+
 type Eval = Result<Val, EvalError>;
 
 /// Everything an expression can see.
@@ -352,13 +358,13 @@ impl<'a> Scope<'a> {
         Ok(match (&l, &r) {
             (Val::Time(t), Val::Duration(d)) => clock::add(&self.customer.zoned(*t), *d)
                 .map(|z| Val::Time(z.timestamp()))
-                .unwrap_or(Val::Unset),
+                .map_err(|_| out_of_range(what()))?,
             (Val::Date(day), Val::Duration(d)) => jiff::Span::new()
                 .try_days(d.days)
                 .ok()
                 .and_then(|span| day.checked_add(span).ok())
                 .map(Val::Date)
-                .unwrap_or(Val::Unset),
+                .ok_or_else(|| out_of_range(what()))?,
             _ => add_values(&l, &r)
                 .map_err(|_| overflow(what()))?
                 .unwrap_or(Val::Unset),
