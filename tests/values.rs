@@ -27,6 +27,7 @@ schema {
   attr points: int
   attr sms_opt_in: bool consent(sms)
   event signed_up { source: string }
+  event bought { qty: int }
 }
 
 message hello: sms {
@@ -326,4 +327,35 @@ fn a_send_that_cannot_be_rendered_fails_the_test() {
     let text = report.failure_text();
     assert!(text.contains("the run has no errors"), "{text}");
     assert!(text.contains("could not render hello"), "{text}");
+}
+
+#[test]
+fn a_sum_over_events_that_overflows_is_an_error() {
+    let with_phone = persona("ana", r#"  phone "+15555550123""#);
+    let dir = project(&format!(
+        r#"{with_phone}
+campaign big {{
+  stage onboarding
+  trigger event bought
+  reentry after 1m
+  flow {{
+    if sum(bought.qty) > 0 {{ send hello }}
+  }}
+}}
+
+test "two huge orders" {{
+  campaign big
+  persona ana
+  start 2026-01-05T10:00
+  at 0d event bought {{ qty 9223372036854775807 }}
+  at 1h event bought {{ qty 1 }}
+  expect sent hello
+}}
+"#
+    ));
+    let (out, err, code) = text(&campaignc(dir.path(), &["test"]));
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("the run has no errors"), "{out}");
+    assert!(out.contains("sum(bought.qty)"), "{out}");
+    assert!(out.contains("does not fit"), "{out}");
 }

@@ -193,7 +193,11 @@ impl<'a> Scope<'a> {
                 for e in self.matching(event, filter.as_deref(), w, depth, false)? {
                     let item = e.props.field(property);
                     let sum = add_values(&total, item).map_err(|_| {
-                        overflow(format!("sum({event}.{property}) at {}", item.display()))
+                        overflow(format!(
+                            "sum({event}.{property}), adding {} to {},",
+                            item.display(),
+                            total.display()
+                        ))
                     })?;
                     if let Some(sum) = sum {
                         total = sum;
