@@ -65,6 +65,7 @@ fixtures! {
     e0310_holdout_not_percentage: E0310, Error, "case.camp", 4, 11;
     e0311_cap_zero: E0311, Error, "case.camp", 4, 7;
     e0312_unknown_time_zone: E0312, Error, "case.camp", 3, 12;
+    e0313_constant_int_overflow: E0313, Error, "case.camp", 6, 26;
     e0801_persona_value_wrong_type: E0801, Error, "case.camp", 6, 18;
     e0802_persona_missing_required: E0802, Error, "case.camp", 1, 9;
     e0803_event_sample_missing_property: E0803, Error, "case.camp", 9, 9;

@@ -161,7 +161,22 @@ pub fn run(args: &Args) -> Exit {
         }
     };
     output::stdout(&text);
-    Exit::Clean
+    // A send that could not be rendered, or a value that could not be
+    // computed, is in the timeline and makes the run fail.
+    let errors: Vec<String> = sim.timeline.errors().collect();
+    if errors.is_empty() {
+        return Exit::Clean;
+    }
+    let mut summary = format!(
+        "error: the simulation hit {} error{}:\n",
+        errors.len(),
+        if errors.len() == 1 { "" } else { "s" }
+    );
+    for e in &errors {
+        summary.push_str(&format!("  {e}\n"));
+    }
+    output::stderr(&summary);
+    Exit::Problems
 }
 
 /// The customer a persona plays.

@@ -12,7 +12,8 @@
 //! | time (instant) | `"2026-11-02T03:00:00Z"` (RFC 3339, UTC) | [`instant`] |
 //! | date | `"2026-11-02"` | [`date`] |
 //! | string, enum, locale, url, email, phone, timezone | string | [`text`] |
-//! | int / decimal | JSON number | [`int`] / [`decimal`] |
+//! | int | JSON number | [`int`] |
+//! | decimal | `"12345678901234567.89"` (exact, as written) | [`decimal`] |
 //! | bool | JSON bool | [`boolean`] |
 //! | list / record | array / object | [`list`] / [`record`] |
 //! | unset optional | absent key | (leave it out) |
@@ -20,7 +21,7 @@
 //! A bare `{{event.total}}` therefore prints `1234.50 EUR`; `{{money event.total}}`
 //! formats it for the locale.
 
-use serde_json::{Map, Number, Value};
+use serde_json::{Map, Value};
 
 /// Key under which [`super::Renderer::render`] passes the message's locale and
 /// the customer's time zone to the helpers. Templates must not use it (the
@@ -75,9 +76,15 @@ pub fn int(value: i64) -> Value {
     Value::Number(value.into())
 }
 
-/// A decimal; non-finite values (which no source can write) become null.
-pub fn decimal(value: f64) -> Value {
-    Number::from_f64(value).map_or(Value::Null, Value::Number)
+/// A decimal, as its exact text (`"19.90"`, `"12345678901234567.89"`).
+///
+/// Not a JSON number: those are binary floating point, which would print
+/// `12345678901234567.89` as `1.2345678901234568e+16` and round `0.1 + 0.2`.
+/// A bare `{{customer.d}}` prints the digits as written (also inside a
+/// webhook's JSON body, where they form an exact JSON number), and
+/// `number`, `plural` and `money`-style helpers read the text exactly.
+pub fn decimal(value: &str) -> Value {
+    Value::String(value.trim().to_string())
 }
 
 /// A boolean.
@@ -109,7 +116,7 @@ pub fn sample(kind: &str) -> Value {
     match kind {
         "bool" => boolean(true),
         "int" => int(42),
-        "decimal" => decimal(19.9),
+        "decimal" => decimal("19.90"),
         "url" => text("https://example.com/abcdefgh"),
         "email" => text("sample@example.com"),
         "phone" => text("+15555550123"),

@@ -4,7 +4,7 @@
 //! journey.
 
 use super::clock::{self, CalDuration};
-use super::eval::Scope;
+use super::eval::{EvalError, Scope};
 use super::journey::{Journey, Sim};
 use super::timeline::{Happening, Outcome};
 use super::value::Val;
@@ -25,12 +25,45 @@ impl<'a> Sim<'a> {
         }
     }
 
-    pub(super) fn in_segment(&self, segment: &str, now: &Zoned) -> bool {
+    pub(super) fn in_segment(&mut self, segment: &str, now: &Zoned) -> bool {
         let expr = crate::plan::format::Expr::Segment {
             name: segment.to_string(),
         };
         let empty = BTreeMap::new();
-        self.scope(now, None, &empty, false).holds(&expr)
+        let r = self.scope(now, None, &empty, false).holds(&expr);
+        self.condition(now, None, r)
+    }
+
+    /// A condition's result; a runtime error is recorded in the timeline
+    /// (once per distinct message) and the condition counts as not
+    /// holding.
+    pub(super) fn condition(
+        &mut self,
+        now: &Zoned,
+        node: Option<&str>,
+        result: Result<bool, EvalError>,
+    ) -> bool {
+        match result {
+            Ok(holds) => holds,
+            Err(e) => {
+                self.fault(now, node, e);
+                false
+            }
+        }
+    }
+
+    /// Records a runtime error, once per distinct message (an hourly
+    /// segment re-check would otherwise repeat it for a year).
+    pub(super) fn fault(&mut self, now: &Zoned, node: Option<&str>, e: EvalError) {
+        let seen = self
+            .timeline
+            .entries
+            .iter()
+            .any(|x| matches!(&x.what, Happening::Error { error } if *error == e.message));
+        if !seen {
+            self.timeline
+                .push(now, node, Happening::Error { error: e.message });
+        }
     }
 
     /// The trigger fired: enter unless the reentry rule, the audience or a
@@ -66,10 +99,10 @@ impl<'a> Sim<'a> {
         }
         let in_scope: BTreeMap<String, Val> = event.into_iter().collect();
         if let Some(audience) = &self.plan.audience {
-            if !self
+            let r = self
                 .scope(now, Some(now.timestamp()), &in_scope, false)
-                .holds(audience)
-            {
+                .holds(audience);
+            if !self.condition(now, None, r) {
                 self.timeline.push(
                     now,
                     None,
@@ -136,18 +169,21 @@ impl<'a> Sim<'a> {
 
     /// Checks `goal` and `exit when`; ends the journey when one holds.
     pub(super) fn check_end(&mut self, now: &Zoned) -> bool {
-        let converted = self.plan.goal.as_ref().is_some_and(|goal| {
-            self.journey_scope(now, true)
-                .is_some_and(|scope| scope.holds(goal))
-        });
+        let goal = self
+            .plan
+            .goal
+            .as_ref()
+            .and_then(|goal| self.journey_scope(now, true).map(|scope| scope.holds(goal)));
+        let converted = goal.is_some_and(|r| self.condition(now, None, r));
         if converted {
             self.end(now, None, Outcome::Converted, "the goal was reached".into());
             return true;
         }
-        let exited = self.plan.exit.as_ref().is_some_and(|exit| {
+        let exit = self.plan.exit.as_ref().and_then(|exit| {
             self.journey_scope(now, false)
-                .is_some_and(|scope| scope.holds(exit))
+                .map(|scope| scope.holds(exit))
         });
+        let exited = exit.is_some_and(|r| self.condition(now, None, r));
         if exited {
             self.end(
                 now,

@@ -28,6 +28,37 @@ use std::collections::BTreeMap;
 /// stops here instead of overflowing the stack.
 const MAX_DEPTH: u32 = 64;
 
+/// Why an expression has no value: arithmetic whose exact result does not
+/// fit (an `int` past 64 bits, a decimal past 38 digits). The simulator
+/// never saturates or wraps; the step that needed the value fails with
+/// this reason (docs/simulate.md, "Runtime errors").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EvalError {
+    pub message: String,
+}
+
+impl std::fmt::Display for EvalError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+fn overflow(what: String) -> EvalError {
+    EvalError {
+        message: format!(
+            "overflow: the exact result of {what} does not fit (an int holds 64 bits, a decimal or money amount 38 digits)"
+        ),
+    }
+}
+
+fn out_of_range(what: String) -> EvalError {
+    EvalError {
+        message: format!("{what} is outside the supported range of dates (years -9999 to 9999)"),
+    }
+}
+
+type Eval = Result<Val, EvalError>;
+
 /// Everything an expression can see.
 pub struct Scope<'a> {
     pub plan: &'a Plan,
@@ -45,47 +76,68 @@ pub struct Scope<'a> {
 
 impl<'a> Scope<'a> {
     /// Evaluates a condition; anything but `true` is false.
-    pub fn holds(&self, expr: &Expr) -> bool {
-        self.eval(expr, None, 0).as_bool()
+    pub fn holds(&self, expr: &Expr) -> Result<bool, EvalError> {
+        Ok(self.eval(expr, None, 0)?.as_bool())
     }
 
     /// Evaluates an expression to a value.
-    pub fn value(&self, expr: &Expr) -> Val {
+    pub fn value(&self, expr: &Expr) -> Eval {
         self.eval(expr, None, 0)
     }
 
     /// Evaluates a `where` filter against one event's properties.
-    pub fn filter_holds(&self, filter: Option<&Expr>, props: &Val) -> bool {
-        filter.is_none_or(|f| self.eval(f, Some(props), 0).as_bool())
+    pub fn filter_holds(&self, filter: Option<&Expr>, props: &Val) -> Result<bool, EvalError> {
+        match filter {
+            None => Ok(true),
+            Some(f) => Ok(self.eval(f, Some(props), 0)?.as_bool()),
+        }
     }
 
-    fn eval(&self, expr: &Expr, filtered: Option<&Val>, depth: u32) -> Val {
+    fn eval(&self, expr: &Expr, filtered: Option<&Val>, depth: u32) -> Eval {
         if depth > MAX_DEPTH {
-            return Val::Unset;
+            return Ok(Val::Unset);
         }
         let ev = |e: &Expr| self.eval(e, filtered, depth + 1);
-        match expr {
-            Expr::And { args } => Val::Bool(args.iter().all(|a| ev(a).as_bool())),
-            Expr::Or { args } => Val::Bool(args.iter().any(|a| ev(a).as_bool())),
-            Expr::Not { arg } => Val::Bool(!ev(arg).as_bool()),
-            Expr::Compare { cmp, lhs, rhs } => Val::Bool(compare(&ev(lhs), *cmp, &ev(rhs))),
+        Ok(match expr {
+            Expr::And { args } => {
+                for a in args {
+                    if !ev(a)?.as_bool() {
+                        return Ok(Val::Bool(false));
+                    }
+                }
+                Val::Bool(true)
+            }
+            Expr::Or { args } => {
+                for a in args {
+                    if ev(a)?.as_bool() {
+                        return Ok(Val::Bool(true));
+                    }
+                }
+                Val::Bool(false)
+            }
+            Expr::Not { arg } => Val::Bool(!ev(arg)?.as_bool()),
+            Expr::Compare { cmp, lhs, rhs } => Val::Bool(compare(&ev(lhs)?, *cmp, &ev(rhs)?)),
             Expr::In {
                 negated,
                 lhs,
                 items,
             } => {
-                let l = ev(lhs);
+                let l = ev(lhs)?;
                 if !l.is_set() {
-                    return Val::Bool(false);
+                    return Ok(Val::Bool(false));
                 }
-                let found = items
-                    .iter()
-                    .any(|i| l.compare(&ev(i)) == Some(Ordering::Equal));
+                let mut found = false;
+                for i in items {
+                    if l.compare(&ev(i)?) == Some(Ordering::Equal) {
+                        found = true;
+                        break;
+                    }
+                }
                 Val::Bool(found != *negated)
             }
-            Expr::StringOp { kind, lhs, rhs } => Val::Bool(string_op(*kind, &ev(lhs), &ev(rhs))),
-            Expr::IsSet { negated, arg } => Val::Bool(ev(arg).is_set() != *negated),
-            Expr::Arith { kind, lhs, rhs } => self.arith(*kind, ev(lhs), ev(rhs)),
+            Expr::StringOp { kind, lhs, rhs } => Val::Bool(string_op(*kind, &ev(lhs)?, &ev(rhs)?)),
+            Expr::IsSet { negated, arg } => Val::Bool(ev(arg)?.is_set() != *negated),
+            Expr::Arith { kind, lhs, rhs } => self.arith(*kind, ev(lhs)?, ev(rhs)?)?,
             Expr::Literal { value } => literal(value),
             Expr::Attr { name, .. } => self.customer.attr(name).clone(),
             Expr::EventField {
@@ -101,8 +153,8 @@ impl<'a> Scope<'a> {
                 }
                 v.clone()
             }
-            Expr::Segment { name } => self.segment(name, depth),
-            Expr::Score { name } => self.score(name, depth),
+            Expr::Segment { name } => self.segment(name, depth)?,
+            Expr::Score { name } => self.score(name, depth)?,
             Expr::Now => Val::Time(self.now.timestamp()),
             Expr::Performed {
                 event,
@@ -111,10 +163,9 @@ impl<'a> Scope<'a> {
                 since_entry,
             } => {
                 let w = self.window(*within, *since_entry);
-                let found = self
-                    .matching(event, filter.as_deref(), w, depth)
-                    .next()
-                    .is_some();
+                let found = !self
+                    .matching(event, filter.as_deref(), w, depth, true)?
+                    .is_empty();
                 Val::Bool(found)
             }
             Expr::Count {
@@ -124,8 +175,10 @@ impl<'a> Scope<'a> {
                 since_entry,
             } => {
                 let w = self.window(*within, *since_entry);
-                let n = self.matching(event, filter.as_deref(), w, depth).count();
-                Val::Int(n as i64)
+                let n = self
+                    .matching(event, filter.as_deref(), w, depth, false)?
+                    .len();
+                Val::Int(i64::try_from(n).unwrap_or(i64::MAX))
             }
             Expr::Sum {
                 event,
@@ -137,8 +190,18 @@ impl<'a> Scope<'a> {
             } => {
                 let w = self.window(*within, *since_entry);
                 let mut total = zero_of(ty);
-                for e in self.matching(event, filter.as_deref(), w, depth) {
-                    total = add_values(&total, e.props.field(property)).unwrap_or(total);
+                for e in self.matching(event, filter.as_deref(), w, depth, false)? {
+                    let item = e.props.field(property);
+                    let sum = add_values(&total, item).map_err(|_| {
+                        overflow(format!(
+                            "sum({event}.{property}), adding {} to {},",
+                            item.display(),
+                            total.display()
+                        ))
+                    })?;
+                    if let Some(sum) = sum {
+                        total = sum;
+                    }
                 }
                 total
             }
@@ -150,7 +213,7 @@ impl<'a> Scope<'a> {
                 .find(|e| &e.name == event && e.at <= self.now.timestamp())
                 .map(|e| Val::Time(e.at))
                 .unwrap_or(Val::Unset),
-        }
+        })
     }
 
     /// The `[from, to]` instants an event query covers.
@@ -189,19 +252,33 @@ impl<'a> Scope<'a> {
         }
     }
 
+    /// The customer's events named `event` inside `w` that pass `filter`;
+    /// with `first_only`, at most one.
     fn matching<'s>(
         &'s self,
-        event: &'s str,
-        filter: Option<&'s Expr>,
+        event: &str,
+        filter: Option<&Expr>,
         w: Window,
         depth: u32,
-    ) -> impl Iterator<Item = &'s PastEvent> + 's {
-        self.customer.events.iter().filter(move |e| {
-            e.name == event
-                && e.at >= w.from
-                && e.at <= w.to
-                && filter.is_none_or(|f| self.eval(f, Some(&e.props), depth + 1).as_bool())
-        })
+        first_only: bool,
+    ) -> Result<Vec<&'s PastEvent>, EvalError> {
+        let mut found = Vec::new();
+        for e in &self.customer.events {
+            if e.name != event || e.at < w.from || e.at > w.to {
+                continue;
+            }
+            let passes = match filter {
+                None => true,
+                Some(f) => self.eval(f, Some(&e.props), depth + 1)?.as_bool(),
+            };
+            if passes {
+                found.push(e);
+                if first_only {
+                    break;
+                }
+            }
+        }
+        Ok(found)
     }
 
     fn plain(&self) -> Scope<'a> {
@@ -215,18 +292,19 @@ impl<'a> Scope<'a> {
         }
     }
 
-    fn segment(&self, name: &str, depth: u32) -> Val {
-        match self.plan.segments.iter().find(|s| s.name == name) {
-            Some(seg) => Val::Bool(self.plain().eval(&seg.expr, None, depth + 1).as_bool()),
+    fn segment(&self, name: &str, depth: u32) -> Eval {
+        Ok(match self.plan.segments.iter().find(|s| s.name == name) {
+            Some(seg) => Val::Bool(self.plain().eval(&seg.expr, None, depth + 1)?.as_bool()),
             None => Val::Unset,
-        }
+        })
     }
 
     /// A score's value: the sum of its rules' points.
-    pub fn score(&self, name: &str, depth: u32) -> Val {
+    pub fn score(&self, name: &str, depth: u32) -> Eval {
         let Some(score) = self.plan.scores.iter().find(|s| s.name == name) else {
-            return Val::Unset;
+            return Ok(Val::Unset);
         };
+        let too_big = || overflow(format!("the score `{name}`"));
         let plain = self.plain();
         let mut total: i64 = 0;
         for rule in &score.rules {
@@ -240,48 +318,61 @@ impl<'a> Scope<'a> {
                     max,
                 } => {
                     let w = plain.window(*within, *since_entry);
-                    let n = plain.matching(event, filter.as_ref(), w, depth).count() as i64;
-                    let mut pts = n.saturating_mul(*points);
-                    if let Some(max) = max {
-                        pts = if *points >= 0 {
-                            pts.min(*max)
-                        } else {
-                            pts.max(-max.abs())
-                        };
-                    }
-                    total = total.saturating_add(pts);
+                    let n = plain
+                        .matching(event, filter.as_ref(), w, depth, false)?
+                        .len();
+                    let n = i64::try_from(n).map_err(|_| too_big())?;
+                    // Capped rules cannot overflow: the cap bounds them.
+                    let pts = match max {
+                        Some(max) if *points >= 0 => {
+                            n.checked_mul(*points).unwrap_or(i64::MAX).min(*max)
+                        }
+                        Some(max) => n
+                            .checked_mul(*points)
+                            .unwrap_or(i64::MIN)
+                            .max(max.checked_abs().map_or(i64::MIN, |m| -m)),
+                        None => n.checked_mul(*points).ok_or_else(too_big)?,
+                    };
+                    total = total.checked_add(pts).ok_or_else(too_big)?;
                 }
                 ScoreRule::If { points, when } => {
-                    if plain.eval(when, None, depth + 1).as_bool() {
-                        total = total.saturating_add(*points);
+                    if plain.eval(when, None, depth + 1)?.as_bool() {
+                        total = total.checked_add(*points).ok_or_else(too_big)?;
                     }
                 }
             }
         }
-        Val::Int(total)
+        Ok(Val::Int(total))
     }
 
-    fn arith(&self, kind: ArithKind, l: Val, r: Val) -> Val {
+    fn arith(&self, kind: ArithKind, l: Val, r: Val) -> Eval {
         if let (Val::Time(a), Val::Time(b), ArithKind::Sub) = (&l, &r, kind) {
             let secs = a.as_second() - b.as_second();
-            return Val::Duration(CalDuration::new(0, secs));
+            return Ok(Val::Duration(CalDuration::new(0, secs)));
         }
-        let r = match kind {
-            ArithKind::Add => r,
-            ArithKind::Sub => negate(&r),
+        let sign = match kind {
+            ArithKind::Add => "+",
+            ArithKind::Sub => "-",
         };
-        match (&l, &r) {
+        let what = || format!("{} {sign} {}", l.display(), r.display());
+        let r = match kind {
+            ArithKind::Add => r.clone(),
+            ArithKind::Sub => negate(&r).ok_or_else(|| overflow(what()))?,
+        };
+        Ok(match (&l, &r) {
             (Val::Time(t), Val::Duration(d)) => clock::add(&self.customer.zoned(*t), *d)
                 .map(|z| Val::Time(z.timestamp()))
-                .unwrap_or(Val::Unset),
+                .map_err(|_| out_of_range(what()))?,
             (Val::Date(day), Val::Duration(d)) => jiff::Span::new()
                 .try_days(d.days)
                 .ok()
                 .and_then(|span| day.checked_add(span).ok())
                 .map(Val::Date)
+                .ok_or_else(|| out_of_range(what()))?,
+            _ => add_values(&l, &r)
+                .map_err(|_| overflow(what()))?
                 .unwrap_or(Val::Unset),
-            _ => add_values(&l, &r).unwrap_or(Val::Unset),
-        }
+        })
     }
 }
 
@@ -291,23 +382,30 @@ struct Window {
     to: Timestamp,
 }
 
-fn negate(v: &Val) -> Val {
-    match v {
-        Val::Int(i) => Val::Int(i.saturating_neg()),
-        Val::Decimal(n) => Val::Decimal(n.negated()),
+/// `-v`; `None` when it does not fit (`-(-9223372036854775808)`).
+fn negate(v: &Val) -> Option<Val> {
+    Some(match v {
+        Val::Int(i) => Val::Int(i.checked_neg()?),
+        Val::Decimal(n) => Val::Decimal(n.checked_neg()?),
         Val::Money { amount, currency } => Val::Money {
-            amount: amount.negated(),
+            amount: amount.checked_neg()?,
             currency: currency.clone(),
         },
         Val::Duration(d) => Val::Duration(d.negated()),
         _ => Val::Unset,
-    }
+    })
 }
 
-/// `a + b` for numbers of one kind, money of one currency and durations.
-fn add_values(a: &Val, b: &Val) -> Option<Val> {
-    Some(match (a, b) {
-        (Val::Int(x), Val::Int(y)) => Val::Int(x.saturating_add(*y)),
+/// The exact sum did not fit.
+struct Overflow;
+
+/// `a + b` for numbers of one kind, money of one currency and durations;
+/// `Ok(None)` when they do not add up (unset, mixed currencies),
+/// `Err(Overflow)` when the exact sum does not fit.
+fn add_values(a: &Val, b: &Val) -> Result<Option<Val>, Overflow> {
+    let num = |n: Option<Num>| n.ok_or(Overflow);
+    Ok(Some(match (a, b) {
+        (Val::Int(x), Val::Int(y)) => Val::Int(x.checked_add(*y).ok_or(Overflow)?),
         (
             Val::Money {
                 amount: x,
@@ -318,15 +416,19 @@ fn add_values(a: &Val, b: &Val) -> Option<Val> {
                 currency: cy,
             },
         ) if cx == cy => Val::Money {
-            amount: x.plus(*y),
+            amount: num(x.checked_add(*y))?,
             currency: cx.clone(),
         },
-        (Val::Money { .. }, _) | (_, Val::Money { .. }) => return None,
-        (Val::Duration(x), Val::Duration(y)) => {
-            Val::Duration(CalDuration::new(x.days + y.days, x.seconds + y.seconds))
-        }
-        (x, y) => Val::Decimal(x.as_num()?.plus(y.as_num()?)),
-    })
+        (Val::Money { .. }, _) | (_, Val::Money { .. }) => return Ok(None),
+        (Val::Duration(x), Val::Duration(y)) => Val::Duration(CalDuration::new(
+            x.days.checked_add(y.days).ok_or(Overflow)?,
+            x.seconds.checked_add(y.seconds).ok_or(Overflow)?,
+        )),
+        (x, y) => match (x.as_num(), y.as_num()) {
+            (Some(x), Some(y)) => Val::Decimal(num(x.checked_add(y))?),
+            _ => return Ok(None),
+        },
+    }))
 }
 
 /// The zero a `sum` starts from, by the property's type name.

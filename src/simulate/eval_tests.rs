@@ -54,6 +54,15 @@ fn customer_with_orders(orders: &[(&str, &str)]) -> Customer {
 }
 
 fn eval(plan: &Plan, c: &Customer, now: &Zoned, e: &Expr) -> Val {
+    try_eval(plan, c, now, e).expect("no runtime error")
+}
+
+fn try_eval(
+    plan: &Plan,
+    c: &Customer,
+    now: &Zoned,
+    e: &Expr,
+) -> Result<Val, super::eval::EvalError> {
     let empty = BTreeMap::new();
     Scope {
         plan,
@@ -245,4 +254,54 @@ fn decimals_parse_and_print_exactly() {
             .unwrap(),
     );
     assert_eq!(money.display(), "0.05 EUR");
+}
+
+#[test]
+fn decimals_print_exactly_at_any_scale() {
+    let n = |text: &str| parse_num(text).unwrap();
+    assert_eq!(
+        n("12345678901234567.89").to_string(),
+        "12345678901234567.89"
+    );
+    assert_eq!(
+        n("-0.000000000000000000000000000000000001").to_string(),
+        "-0.000000000000000000000000000000000001"
+    );
+    assert_eq!(n("0.05").to_string(), "0.05");
+    // Order is exact even when one side cannot be rescaled to the other.
+    let big = n("99999999999999999999999999999999999999");
+    let tiny = n("0.00000000000000000000000000000000000001");
+    assert!(big > tiny);
+    assert!(big.checked_neg().unwrap() < tiny);
+    assert!(n("1.5") > n("1.49999999999999999999999999999999999"));
+}
+
+#[test]
+fn integer_overflow_is_an_error_not_a_saturated_value() {
+    let plan = plan(json!([]), json!([]));
+    let c = customer_with_orders(&[]);
+    let now = at("2026-01-05T10:00");
+    let add = |l: i64, op: &str, r: i64| {
+        expr(json!({ "op": "arith", "kind": op,
+            "lhs": { "op": "literal", "value": { "type": "int", "value": l } },
+            "rhs": { "op": "literal", "value": { "type": "int", "value": r } } }))
+    };
+    let e = try_eval(&plan, &c, &now, &add(i64::MAX, "+", 1)).unwrap_err();
+    assert!(
+        e.message.contains("9223372036854775807 + 1") && e.message.contains("overflow"),
+        "{e}"
+    );
+    assert!(try_eval(&plan, &c, &now, &add(i64::MIN, "-", 1)).is_err());
+    assert!(try_eval(&plan, &c, &now, &add(0, "-", i64::MIN)).is_err());
+    assert_eq!(
+        eval(&plan, &c, &now, &add(i64::MAX, "-", 1)),
+        Val::Int(i64::MAX - 1)
+    );
+    // A condition over an overflowing value is an error too, not `false`.
+    let cond = expr(json!({ "op": "compare", "cmp": ">",
+        "lhs": { "op": "arith", "kind": "+",
+            "lhs": { "op": "literal", "value": { "type": "int", "value": i64::MAX } },
+            "rhs": { "op": "literal", "value": { "type": "int", "value": 1 } } },
+        "rhs": { "op": "literal", "value": { "type": "int", "value": 0 } } }));
+    assert!(try_eval(&plan, &c, &now, &cond).is_err());
 }

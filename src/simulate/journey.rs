@@ -317,10 +317,10 @@ impl<'a> Sim<'a> {
                 if let Trigger::Event { event, filter } = &self.plan.trigger {
                     if event == name {
                         let in_scope = BTreeMap::from([(name.clone(), props.clone())]);
-                        let passes = self
+                        let r = self
                             .scope(now, Some(input.at), &in_scope, false)
                             .filter_holds(filter.as_ref(), props);
-                        if passes {
+                        if self.condition(now, None, r) {
                             self.try_enter(now, Some((name.clone(), props.clone())), false);
                         }
                     }
@@ -380,10 +380,10 @@ impl<'a> Sim<'a> {
         if event != name {
             return;
         }
-        let passes = self
+        let r = self
             .journey_scope(now, false)
-            .is_some_and(|scope| scope.filter_holds(filter.as_ref(), props));
-        if !passes {
+            .map(|scope| scope.filter_holds(filter.as_ref(), props));
+        if !r.is_some_and(|r| self.condition(now, Some(&node), r)) {
             return;
         }
         let next = on_event.clone();

@@ -143,7 +143,9 @@ impl Sim<'_> {
         };
         let scope = self.scope(now, entry, in_scope, false);
         for score in &self.plan.scores {
-            if let Some(j) = to_json(&scope.score(&score.name, 0)) {
+            // A score that overflows is left out; the template then
+            // fails on it, and that failure is in the timeline.
+            if let Some(j) = scope.score(&score.name, 0).ok().as_ref().and_then(to_json) {
                 data.insert(score.name.clone(), j);
             }
         }
@@ -176,7 +178,7 @@ pub fn to_json(v: &Val) -> Option<Value> {
         Val::Unset => return None,
         Val::Bool(b) => rv::boolean(*b),
         Val::Int(i) => rv::int(*i),
-        Val::Decimal(n) => rv::decimal(n.to_string().parse().unwrap_or(0.0)),
+        Val::Decimal(n) => rv::decimal(&n.to_string()),
         Val::Money { amount, currency } => rv::money(&amount.to_string(), currency),
         Val::Str(s) | Val::Enum(s) => rv::text(s),
         Val::Time(t) => rv::instant(*t),

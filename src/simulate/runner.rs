@@ -170,6 +170,15 @@ pub fn run_test(
             });
         }
     }
+    // A send that could not be rendered or a value that could not be
+    // computed is never a silent success.
+    for error in sim.timeline.errors() {
+        report.failures.push(Failure {
+            location: report.location.clone(),
+            expectation: "the run has no errors".into(),
+            found: error,
+        });
+    }
     report.timeline = sim.timeline;
     report
 }

@@ -3,9 +3,11 @@
 //! and `exit when` are checked before every node.
 
 use super::clock::{self, CalDuration};
+use super::eval::EvalError;
 use super::journey::{parse_clock, Park, Sim};
 use super::policy;
 use super::timeline::{Happening, Outcome, SkipReason};
+use super::value::Val;
 use crate::plan::format::Node;
 use jiff::Zoned;
 
@@ -125,7 +127,17 @@ impl Sim<'_> {
                 let Some(scope) = self.journey_scope(now, false) else {
                     return Step::Stop;
                 };
-                let taken = cases.iter().position(|c| scope.holds(&c.when));
+                let mut taken = None;
+                for (i, c) in cases.iter().enumerate() {
+                    match scope.holds(&c.when) {
+                        Ok(false) => {}
+                        Ok(true) => {
+                            taken = Some(i);
+                            break;
+                        }
+                        Err(e) => return self.failed(id, now, e),
+                    }
+                }
                 let (label, next) = match taken {
                     Some(i) => (
                         if cases.len() == 1 {
@@ -177,8 +189,10 @@ impl Sim<'_> {
                 next,
                 ..
             } => {
-                let Some(v) = self.journey_scope(now, false).map(|s| s.value(value)) else {
-                    return Step::Stop;
+                let v = match self.journey_scope(now, false).map(|s| s.value(value)) {
+                    None => return Step::Stop,
+                    Some(Err(e)) => return self.failed(id, now, e),
+                    Some(Ok(v)) => v,
                 };
                 self.timeline.push(
                     now,
@@ -234,6 +248,20 @@ impl Sim<'_> {
         Step::Stop
     }
 
+    /// A runtime error in a step: the error goes in the timeline and the
+    /// journey stops there (exited), since the flow cannot know where to
+    /// go on.
+    fn failed(&mut self, id: &str, now: &Zoned, e: EvalError) -> Step {
+        self.fault(now, Some(id), e);
+        self.end(
+            now,
+            Some(id),
+            Outcome::Exited,
+            "stopped by the error above".into(),
+        );
+        Step::Stop
+    }
+
     fn plan_error(&mut self, id: &str, now: &Zoned, what: &str) -> Step {
         self.end(
             now,
@@ -244,11 +272,32 @@ impl Sim<'_> {
         Step::Stop
     }
 
-    /// A send node: consent, then window and cap (unless `released`), then
+    /// The channel's address attribute when the customer has no value in
+    /// it (unset or blank); `None` when there is an address or the plan
+    /// names no address attribute (push, in-app and webhooks are addressed
+    /// by the runtime).
+    fn missing_address(&self, channel: crate::plan::format::Channel) -> Option<String> {
+        let facts = self
+            .plan
+            .customer
+            .channels
+            .get(super::message::channel_name(channel))?;
+        let attr = facts.address.as_ref()?;
+        let present = match self.customer.attr(attr) {
+            Val::Unset => false,
+            v => v.as_text().is_none_or(|t| !t.trim().is_empty()),
+        };
+        (!present).then(|| attr.clone())
+    }
+
+    /// A send node: consent, then the address, then window and cap (unless `released`), then
     /// holdout, then rendering. Returns false when the journey parked.
     fn send(&mut self, id: &str, node: &Node, now: &Zoned, released: bool) -> bool {
         let Node::Send {
-            message, consent, ..
+            message,
+            consent,
+            channel,
+            ..
         } = node
         else {
             return true;
@@ -267,6 +316,17 @@ impl Sim<'_> {
                 );
                 return true;
             }
+        }
+        if let Some(attr) = self.missing_address(*channel) {
+            self.timeline.push(
+                now,
+                Some(id),
+                Happening::Skipped {
+                    message: message.clone(),
+                    reason: SkipReason::NoAddress { attr },
+                },
+            );
+            return true;
         }
         if !released {
             let Ok((when, deferrals)) =

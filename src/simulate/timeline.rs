@@ -37,6 +37,10 @@ pub enum SkipReason {
     HeldOut,
     /// The cap is `0 per …`: nothing can ever be sent.
     CapNeverAllows,
+    /// The channel's address attribute (the plan's
+    /// `customer.channels.CHANNEL.address`) is unset or empty: there is
+    /// nobody to send to.
+    NoAddress { attr: String },
 }
 
 impl SkipReason {
@@ -45,6 +49,17 @@ impl SkipReason {
             SkipReason::NoConsent { attr } => format!("no consent ({attr} is not true)"),
             SkipReason::HeldOut => "held out (control group)".into(),
             SkipReason::CapNeverAllows => "the cap allows no sends".into(),
+            SkipReason::NoAddress { attr } => format!("no address ({attr} is not set)"),
+        }
+    }
+
+    /// The reason's name in JSON timelines (`no_consent`, `no_address`, …).
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            SkipReason::NoConsent { .. } => "no_consent",
+            SkipReason::HeldOut => "held_out",
+            SkipReason::CapNeverAllows => "cap",
+            SkipReason::NoAddress { .. } => "no_address",
         }
     }
 }
@@ -124,6 +139,12 @@ pub enum Happening {
         outcome: Outcome,
         why: String,
     },
+    /// A runtime error: a value the step needed could not be computed
+    /// exactly (an integer overflow). The step does not run; a condition
+    /// counts as not holding. A test whose timeline has one fails.
+    Error {
+        error: String,
+    },
     /// The simulation stopped with the journey still running.
     Stopped {
         why: String,
@@ -159,6 +180,19 @@ impl Timeline {
     pub fn sends_of<'a>(&'a self, message: &'a str) -> impl Iterator<Item = &'a Zoned> + 'a {
         self.entries.iter().filter_map(move |e| match &e.what {
             Happening::Sent { message: m, .. } if m == message => Some(&e.at),
+            _ => None,
+        })
+    }
+
+    /// The errors of the run: sends that could not be rendered and values
+    /// that could not be computed, as one sentence each.
+    pub fn errors(&self) -> impl Iterator<Item = String> + '_ {
+        self.entries.iter().filter_map(|e| match &e.what {
+            Happening::RenderFailed { .. } | Happening::Error { .. } => Some(format!(
+                "{}: {}",
+                clock::format_local(&e.at),
+                describe(&e.what)
+            )),
             _ => None,
         })
     }
@@ -253,6 +287,7 @@ pub fn describe(what: &Happening) -> String {
         Happening::Variant { split, variant } => format!("split {split}: variant {variant}"),
         Happening::Set { attr, value } => format!("set {attr} = {value}"),
         Happening::Ended { outcome, why } => format!("{} ({why})", outcome.as_str()),
+        Happening::Error { error } => format!("error: {error}"),
         Happening::Stopped { why } => format!("stopped: {why}"),
     }
 }
@@ -308,11 +343,7 @@ fn entry_json(e: &Entry) -> serde_json::Value {
             "skipped",
             json!({
                 "message": message,
-                "reason": match reason {
-                    SkipReason::NoConsent { .. } => "no_consent",
-                    SkipReason::HeldOut => "held_out",
-                    SkipReason::CapNeverAllows => "cap",
-                },
+                "reason": reason.as_str(),
                 "detail": reason.describe(),
             }),
         ),
@@ -331,6 +362,7 @@ fn entry_json(e: &Entry) -> serde_json::Value {
         Happening::Ended { outcome, why } => {
             ("ended", json!({ "outcome": outcome.as_str(), "why": why }))
         }
+        Happening::Error { error } => ("error", json!({ "error": error })),
         Happening::Stopped { why } => ("stopped", json!({ "why": why })),
     };
     obj.insert("kind".into(), json!(kind));

@@ -24,38 +24,29 @@ impl Num {
         }
     }
 
-    /// The mantissa at a larger scale (saturating; values that large are
-    /// not meaningful in a campaign).
-    fn at_scale(self, scale: u32) -> i128 {
-        let up = scale.saturating_sub(self.scale);
-        let factor = 10i128.checked_pow(up).unwrap_or(i128::MAX);
-        self.mantissa.saturating_mul(factor)
+    /// The mantissa at a larger scale; `None` when it does not fit.
+    fn at_scale(self, scale: u32) -> Option<i128> {
+        let up = scale.checked_sub(self.scale)?;
+        self.mantissa.checked_mul(10i128.checked_pow(up)?)
     }
 
-    pub fn plus(self, other: Num) -> Num {
+    /// `self + other`, exactly; `None` when the result does not fit in 38
+    /// digits (the simulator reports that as an error, never a rounded or
+    /// saturated number).
+    pub fn checked_add(self, other: Num) -> Option<Num> {
         let scale = self.scale.max(other.scale);
-        Num {
-            mantissa: self.at_scale(scale).saturating_add(other.at_scale(scale)),
+        Some(Num {
+            mantissa: self.at_scale(scale)?.checked_add(other.at_scale(scale)?)?,
             scale,
-        }
+        })
     }
 
-    pub fn negated(self) -> Num {
-        Num {
-            mantissa: -self.mantissa,
+    /// `-self`; `None` only for the one mantissa with no negation.
+    pub fn checked_neg(self) -> Option<Num> {
+        Some(Num {
+            mantissa: self.mantissa.checked_neg()?,
             scale: self.scale,
-        }
-    }
-
-    pub fn minus(self, other: Num) -> Num {
-        self.plus(other.negated())
-    }
-
-    pub fn mul_int(self, k: i64) -> Num {
-        Num {
-            mantissa: self.mantissa.saturating_mul(k as i128),
-            scale: self.scale,
-        }
+        })
     }
 
     /// The integer value when the number has no fractional part.
@@ -69,9 +60,41 @@ impl Num {
 }
 
 impl Ord for Num {
+    /// Exact at any scale: the integer parts first, then the fractions.
     fn cmp(&self, other: &Num) -> Ordering {
         let scale = self.scale.max(other.scale);
-        self.at_scale(scale).cmp(&other.at_scale(scale))
+        match (self.at_scale(scale), other.at_scale(scale)) {
+            (Some(a), Some(b)) => a.cmp(&b),
+            // One side is too large to rescale: compare the digits.
+            _ => {
+                let (sa, sb) = (self.mantissa.signum(), other.mantissa.signum());
+                if sa != sb {
+                    return sa.cmp(&sb);
+                }
+                let magnitude = self.magnitude_parts().cmp(&other.magnitude_parts());
+                if sa < 0 {
+                    magnitude.reverse()
+                } else {
+                    magnitude
+                }
+            }
+        }
+    }
+}
+
+impl Num {
+    /// `(whole digits, fraction digits)` of the absolute value, without
+    /// leading or trailing zeros, ordered like the magnitudes.
+    fn magnitude_parts(&self) -> (usize, String, String) {
+        let text = self.to_string();
+        let text = text.trim_start_matches('-');
+        let (whole, frac) = text.split_once('.').unwrap_or((text, ""));
+        let whole = whole.trim_start_matches('0');
+        (
+            whole.len(),
+            whole.to_string(),
+            frac.trim_end_matches('0').to_string(),
+        )
     }
 }
 
@@ -86,17 +109,13 @@ impl std::fmt::Display for Num {
         if self.scale == 0 {
             return write!(f, "{}", self.mantissa);
         }
-        let factor = 10i128.pow(self.scale.min(30));
+        // Digit by digit, so any scale prints exactly.
         let sign = if self.mantissa < 0 { "-" } else { "" };
-        let abs = self.mantissa.unsigned_abs();
-        let factor = factor as u128;
-        write!(
-            f,
-            "{sign}{}.{:0width$}",
-            abs / factor,
-            abs % factor,
-            width = self.scale as usize
-        )
+        let digits = self.mantissa.unsigned_abs().to_string();
+        let scale = self.scale as usize;
+        let padded = format!("{digits:0>width$}", width = scale + 1);
+        let (whole, frac) = padded.split_at(padded.len() - scale);
+        write!(f, "{sign}{whole}.{frac}")
     }
 }
 

@@ -59,7 +59,7 @@ fn sample_json(model: &Model, t: &Type, mode: Mode, depth: usize) -> JsonValue {
     match t {
         Type::Bool => value::boolean(true),
         Type::Int => value::int(42),
-        Type::Decimal => value::decimal(19.9),
+        Type::Decimal => value::decimal("19.90"),
         Type::Money(c) => match mode {
             Mode::Text => value::money("59.90", c),
             Mode::Json => value::money("1234.50", c),

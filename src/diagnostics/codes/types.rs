@@ -286,4 +286,40 @@ defaults {
 ```
 "#,
     },
+    CodeInfo {
+        code: "E0313",
+        title: "integer arithmetic that overflows",
+        explanation: r#"An `int` holds whole numbers from -9223372036854775808 to
+9223372036854775807 (64 bits). When both sides of `+` or `-` are numbers
+written in the source, the checker works the result out and reports a sum
+that falls outside that range. campaignc never wraps around or clamps a
+number: at run time, an overflow the checker cannot see (an attribute near
+the limit plus a constant) stops the step with an error in the simulator's
+timeline, and the test fails.
+
+Wrong:
+
+```camp
+campaign loyalty {
+  stage retention
+  trigger event order_placed
+  flow {
+    set loyalty_points = 9223372036854775807 + 1
+  }
+}
+```
+
+Right:
+
+```camp
+campaign loyalty {
+  stage retention
+  trigger event order_placed
+  flow {
+    set loyalty_points = loyalty_points + 100
+  }
+}
+```
+"#,
+    },
 ];

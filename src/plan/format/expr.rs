@@ -165,11 +165,18 @@ pub enum Literal {
     Int {
         value: i64,
     },
+    /// The exact decimal as written (`"19.90"`, `"-0.5"`): a string, not a
+    /// JSON number, because JSON numbers are read as binary floating point
+    /// by most tools.
     Decimal {
+        #[schemars(regex(pattern = r"^-?[0-9]+(\.[0-9]+)?$"))]
         value: String,
     },
+    /// An exact amount (`"59.90"`) in an ISO 4217 currency (`"USD"`).
     Money {
+        #[schemars(regex(pattern = r"^-?[0-9]+(\.[0-9]+)?$"))]
         amount: String,
+        #[schemars(regex(pattern = r"^[A-Z]{3}$"))]
         currency: String,
     },
     /// Strings, emails, phones, urls, locales and time zones.

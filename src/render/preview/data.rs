@@ -27,7 +27,7 @@ pub fn json(v: &Value) -> Json {
     match v {
         Value::Bool(b) => rv::boolean(*b),
         Value::Int(i) => rv::int(*i),
-        Value::Decimal(d) => rv::decimal(decimal(*d).parse().unwrap_or(0.0)),
+        Value::Decimal(d) => rv::decimal(&decimal(*d)),
         Value::Money { amount, currency } => rv::money(&decimal(*amount), currency),
         Value::String(s) | Value::Enum(s) => rv::text(s),
         Value::Time(t) => rv::instant(*t),
@@ -100,7 +100,11 @@ pub fn customer_json(
     let mut customer = customer(model, plan, persona, locale);
     let empty = BTreeMap::new();
     for (attr, expr) in sets {
-        let value = scope(plan, &customer, now, &empty).value(expr);
+        // A value that cannot be computed (an overflow) leaves the
+        // attribute as it was; the persona's timeline shows the error.
+        let Ok(value) = scope(plan, &customer, now, &empty).value(expr) else {
+            continue;
+        };
         match val_json(&value) {
             Some(j) => data.insert(attr.clone(), j),
             None => data.remove(attr),
@@ -109,7 +113,7 @@ pub fn customer_json(
     }
     let scope = scope(plan, &customer, now, &empty);
     for score in &plan.scores {
-        if let Val::Int(points) = scope.score(&score.name, 0) {
+        if let Ok(Val::Int(points)) = scope.score(&score.name, 0) {
             data.insert(score.name.clone(), rv::int(points));
         }
     }
@@ -138,7 +142,7 @@ fn val_json(v: &Val) -> Option<Json> {
         Val::Unset => return None,
         Val::Bool(b) => rv::boolean(*b),
         Val::Int(i) => rv::int(*i),
-        Val::Decimal(n) => rv::decimal(n.to_string().parse().unwrap_or(0.0)),
+        Val::Decimal(n) => rv::decimal(&n.to_string()),
         Val::Money { amount, currency } => rv::money(&amount.to_string(), currency),
         Val::Str(s) | Val::Enum(s) => rv::text(s),
         Val::Time(t) => rv::instant(*t),

@@ -187,6 +187,11 @@ fn message_section(campaign: &str, p: &MessagePreview) -> String {
             out.push_str(&format!("`event.*`: the persona's sample `{event}`.\n\n"));
         }
     }
+    if let Some(attr) = &p.no_address {
+        out.push_str(&format!(
+            "**Not sent to this persona:** `{attr}` is not set, so the send is skipped (`no_address`). The text below is what others get.\n\n"
+        ));
+    }
     let rendered = match &p.rendered {
         Ok(r) => r,
         Err(e) => {

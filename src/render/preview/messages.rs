@@ -60,6 +60,10 @@ pub struct MessagePreview {
     /// The event whose sample is `event.*`, and whether that sample was
     /// derived from the types (the persona has none).
     pub event: Option<(String, bool)>,
+    /// The channel's address attribute when the persona has no value in
+    /// it: a real send (and the simulator) skips the message as
+    /// `no_address`; the preview still shows the text.
+    pub no_address: Option<String>,
     pub rendered: Result<Rendered, String>,
 }
 
@@ -118,6 +122,7 @@ pub fn render_message(
         event: event_name
             .clone()
             .zip(event.as_ref().map(|(_, derived)| *derived)),
+        no_address: None,
         rendered: Err(String::new()),
     };
     let timezone = timezone_of(model, persona_id);
@@ -133,6 +138,17 @@ pub fn render_message(
         &sets,
         &zoned,
     );
+    preview.no_address = plan
+        .customer
+        .channels
+        .get(&channel)
+        .and_then(|c| c.address.as_ref())
+        .filter(|attr| {
+            customer
+                .get(attr.as_str())
+                .is_none_or(|v| v.as_str().is_some_and(|t| t.trim().is_empty()))
+        })
+        .cloned();
     let root = crate::render::value::root(
         customer,
         event.as_ref().map(|(v, _)| data::object(v)),

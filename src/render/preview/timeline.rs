@@ -235,6 +235,7 @@ fn describe(plan: &Plan, e: &Entry, entry_at: &Zoned) -> Option<String> {
         Happening::RenderFailed { message, error } => {
             format!("*{message}* could not be rendered: {error}")
         }
+        Happening::Error { error } => format!("error: {error}"),
         Happening::Deferred {
             message,
             reason,

@@ -2,7 +2,7 @@
 //! rules for which operand types go together.
 
 use super::{bool_expr, error_expr, Scope, Typer};
-use crate::check::model::{ArithOp, StringOp, TExpr, TExprKind, Type};
+use crate::check::model::{ArithOp, StringOp, TExpr, TExprKind, Type, Value};
 use crate::check::resolve::types::{self};
 use crate::diagnostics::Diagnostic;
 use crate::source::Span;
@@ -295,6 +295,27 @@ impl Typer<'_, '_> {
                 Type::Error
             }
         };
+        if let (Some(a), Some(b)) = (const_int(&l), const_int(&r)) {
+            let exact = if add {
+                a.checked_add(b)
+            } else {
+                a.checked_sub(b)
+            };
+            if exact.is_none() {
+                let sign = if add { "+" } else { "-" };
+                self.problems.push(
+                    Diagnostic::error(
+                        "E0313",
+                        "this arithmetic does not fit in an `int`",
+                        span,
+                    )
+                    .with_primary_label(format!("{a} {sign} {b} overflows 64 bits"))
+                    .with_help(
+                        "an `int` lies between -9223372036854775808 and 9223372036854775807; use smaller numbers or a `decimal` attribute",
+                    ),
+                );
+            }
+        }
         let op = if add { ArithOp::Add } else { ArithOp::Sub };
         TExpr {
             kind: TExprKind::Arith {
@@ -305,5 +326,22 @@ impl Typer<'_, '_> {
             ty,
             span,
         }
+    }
+}
+
+/// The value of an `int` expression made of literals, `+` and `-` only
+/// (what the checker can fold); `None` for anything else, or when an inner
+/// step already overflowed (reported there).
+fn const_int(e: &TExpr) -> Option<i64> {
+    match &e.kind {
+        TExprKind::Literal(Value::Int(i)) => Some(*i),
+        TExprKind::Arith { op, lhs, rhs } if e.ty == Type::Int => {
+            let (a, b) = (const_int(lhs)?, const_int(rhs)?);
+            match op {
+                ArithOp::Add => a.checked_add(b),
+                ArithOp::Sub => a.checked_sub(b),
+            }
+        }
+        _ => None,
     }
 }
