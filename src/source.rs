@@ -75,10 +75,7 @@ impl LineIndex {
             Err(i) => i - 1,
         };
         let start = self.line_starts[line] as usize;
-        let mut end = offset;
-        while !text.is_char_boundary(end) {
-            end -= 1;
-        }
+        let end = crate::text::floor_char_boundary(text, offset);
         let column = text[start..end].chars().count() + 1;
         (line + 1, column)
     }
