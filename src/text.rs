@@ -93,6 +93,28 @@ pub fn escape_control(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Serialized JSON with DEL, the C1 controls and the invisible characters
+/// of [`invisible_name`] written as `\u` escapes. serde_json already
+/// escapes C0 controls; these others are valid raw in JSON, but a terminal
+/// that shows the output would act on them. Those characters can only
+/// occur inside JSON strings, where the escape means the same character,
+/// so the document still decodes to the same values.
+pub fn escape_json_controls(json: &str) -> Cow<'_, str> {
+    if !json.chars().any(is_unsafe_control) {
+        return Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len() + 8);
+    for c in json.chars() {
+        if is_unsafe_control(c) {
+            // All of them are in the Basic Multilingual Plane.
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// The Unicode name of an invisible character that can make text display
 /// differently from what it is: the bidirectional embedding, override and
 /// isolate controls (the "Trojan Source" characters), the left-to-right
@@ -135,16 +157,27 @@ pub fn invisible_chars(s: &str) -> impl Iterator<Item = (usize, char)> + '_ {
 }
 
 /// `s` with every invisible character of [`invisible_name`] replaced by a
-/// visible marker such as `<U+202E>`, for previews: a reviewer sees that
-/// the text holds a character that reorders or hides what follows.
+/// visible marker such as `<U+202E>`, for previews (Markdown pages, and
+/// text that is HTML-escaped afterwards): a reviewer sees that the text
+/// holds a character that reorders or hides what follows.
 pub fn reveal_invisible(s: &str) -> Cow<'_, str> {
+    reveal_with(s, "<", ">")
+}
+
+/// [`reveal_invisible`] for a finished HTML document: the marker is
+/// written `&lt;U+202E&gt;` so that it shows as `<U+202E>`.
+pub fn reveal_invisible_html(s: &str) -> Cow<'_, str> {
+    reveal_with(s, "&lt;", "&gt;")
+}
+
+fn reveal_with<'a>(s: &'a str, open: &str, close: &str) -> Cow<'a, str> {
     if invisible_chars(s).next().is_none() {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 16);
     for c in s.chars() {
         if invisible_name(c).is_some() {
-            out.push_str(&format!("<U+{:04X}>", c as u32));
+            out.push_str(&format!("{open}U+{:04X}{close}", c as u32));
         } else {
             out.push(c);
         }
@@ -184,6 +217,16 @@ mod tests {
     }
 
     #[test]
+    fn json_keeps_its_values_with_controls_escaped() {
+        let value = "a\u{7f}\u{9b}\u{202e}\u{1b}b";
+        let json = serde_json::to_string(value).unwrap();
+        let escaped = escape_json_controls(&json);
+        assert!(!escaped.chars().any(is_unsafe_control), "{escaped}");
+        let back: String = serde_json::from_str(&escaped).unwrap();
+        assert_eq!(back, value);
+    }
+
+    #[test]
     fn invisible_characters_are_named_and_revealed() {
         assert_eq!(
             describe_invisible('\u{202E}').as_deref(),
@@ -191,6 +234,7 @@ mod tests {
         );
         assert_eq!(invisible_name('\u{200D}'), None);
         assert_eq!(reveal_invisible("a\u{200B}b"), "a<U+200B>b");
+        assert_eq!(reveal_invisible_html("a\u{202E}b"), "a&lt;U+202E&gt;b");
         assert!(matches!(reveal_invisible("👩‍💻"), Cow::Borrowed(_)));
     }
 }

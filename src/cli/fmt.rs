@@ -43,7 +43,7 @@ pub fn run(args: &Args) -> Exit {
     let mut changed = 0usize;
     let mut failed = false;
     for file in sources.files() {
-        let shown = file.disk_path.display();
+        let shown = crate::text::escape_control(&file.disk_path.to_string_lossy()).into_owned();
         match format_file(file) {
             Outcome::Unchanged => {}
             Outcome::Formatted(text) => {

@@ -109,7 +109,11 @@ struct NamedText {
 impl NamedText {
     /// The excerpt of `file` for labels at `ranges` (clamped byte ranges);
     /// returns it and the ranges mapped into it.
-    fn new(name: String, file: &SourceFile, ranges: &[(usize, usize)]) -> (NamedText, Vec<(usize, usize)>) {
+    fn new(
+        name: String,
+        file: &SourceFile,
+        ranges: &[(usize, usize)],
+    ) -> (NamedText, Vec<(usize, usize)>) {
         let text = file.text.as_str();
         let last_line = file.lines.line_count();
         // 1-based lines to show: each label's lines and one on each side.
@@ -284,10 +288,7 @@ impl SourceCode for NamedText {
         } else {
             (self.lines[window_first].0, 0)
         };
-        let data_end = self
-            .lines
-            .get(window_last + 1)
-            .map_or(text.len(), |l| l.0);
+        let data_end = self.lines.get(window_last + 1).map_or(text.len(), |l| l.0);
         Ok(Box::new(miette::MietteSpanContents::new_named(
             self.name.clone(),
             &text.as_bytes()[data_start..data_end],
