@@ -148,7 +148,8 @@ impl SourceMap {
 
     /// The source text a span covers.
     pub fn snippet(&self, span: Span) -> &str {
-        &self.get(span.file).text[span.range()]
+        let text = &self.get(span.file).text;
+        crate::text::slice_at_boundaries(text, span.start as usize, span.end as usize)
     }
 
     /// 1-based line and column of the start of a span.
