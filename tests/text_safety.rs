@@ -416,3 +416,48 @@ fn previews_show_invisible_characters_as_markers() {
     assert!(html.contains("&lt;U+200B&gt;"), "{html}");
     assert!(!html.contains('\u{202E}') && !html.contains('\u{200B}'));
 }
+
+#[test]
+fn persona_values_with_escape_sequences_are_escaped_in_timelines_and_previews() {
+    // The persona writes the control characters as escapes (no warning);
+    // their decoded values reach the rendered messages.
+    let schema = SCHEMA.replace(
+        "first_name \"Chào bạn 中文 😀\"",
+        "first_name \"Ana \\u{1b}[2J\\u{1b}]0;pwned\\u{7}\\u{9b}\"",
+    );
+    let text = message(
+        "",
+        "\"Hi {{default customer.first_name \"x\"}}\"",
+        &body_line("Hello {{default customer.first_name \"x\"}}"),
+    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("schema.camp"), schema).expect("write");
+    std::fs::write(dir.path().join("welcome.camp"), text).expect("write");
+    let raw = |s: &str| s.chars().any(|c| c.is_control() && c != '\n');
+    let (code, _, err) = run(&["check"], dir.path());
+    assert_eq!(code, 0, "{err}");
+    let simulate = |extra: &[&str]| {
+        let mut args = vec!["simulate", "onboarding", "--persona", "ana"];
+        args.extend_from_slice(extra);
+        let mut command = Command::new(env!("CARGO_BIN_EXE_campaignc"));
+        let out = command
+            .args(&args[..2])
+            .arg(dir.path())
+            .args(&args[2..])
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        String::from_utf8(out.stdout).expect("utf-8")
+    };
+    let timeline = simulate(&[]);
+    assert!(timeline.contains("Hi Ana \\u{1b}[2J"), "{timeline}");
+    assert!(!raw(&timeline), "{timeline:?}");
+    let json = simulate(&["--format", "json"]);
+    assert!(!raw(&json), "{json:?}");
+    let value: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
+    assert!(value.to_string().contains("\\u001b[2J"), "{value}");
+    let (code, page, _) = run(&["preview"], dir.path());
+    assert_eq!(code, 0);
+    assert!(page.contains("Hi Ana \\u{1b}[2J"), "{page}");
+    assert!(!raw(&page), "{page:?}");
+}
