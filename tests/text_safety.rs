@@ -250,16 +250,16 @@ fn a_diagnostic_after_a_very_long_line_of_cjk_is_drawn_as_a_window() {
     );
     let dir = project(&[("m.camp", &text)]);
     let (code, _, err) = run(&["check"], dir.path());
-    assert_eq!(code, 1, "{}", &err[..err.len().min(2000)]);
+    assert_eq!(code, 1, "{}", campaignc::text::head(&err, 2000));
     assert!(
         err.contains("error[E0101]"),
         "{}",
-        &err[..err.len().min(2000)]
+        campaignc::text::head(&err, 2000)
     );
     // The header names the real column (of the `}` that `oops` is not
     // allowed before); the excerpt is a window of the line with `…`.
     let column = text[..text.rfind('}').expect("brace")].chars().count() + 1;
-    let head = &err[..err.len().min(2000)];
+    let head = campaignc::text::head(&err, 2000);
     assert!(err.contains(&format!(":1:{column}]")), "{head}");
     assert!(err.contains("…中中中"), "{head}");
     assert!(
@@ -302,8 +302,13 @@ fn deeply_nested_subexpressions_and_blocks_are_diagnostics() {
         let out = out.path().to_str().expect("utf-8 path");
         for args in [&["check"][..], &["build", "--out", out][..]] {
             let (c, _, err) = run(args, dir.path());
-            assert_eq!(c, 1, "{args:?} {code}: {}", &err[..err.len().min(2000)]);
-            assert!(err.contains(code), "{}", &err[..err.len().min(2000)]);
+            assert_eq!(
+                c,
+                1,
+                "{args:?} {code}: {}",
+                campaignc::text::head(&err, 2000)
+            );
+            assert!(err.contains(code), "{}", campaignc::text::head(&err, 2000));
         }
     }
     // 32 levels are still accepted.
@@ -460,4 +465,31 @@ fn persona_values_with_escape_sequences_are_escaped_in_timelines_and_previews() 
     assert_eq!(code, 0);
     assert!(page.contains("Hi Ana \\u{1b}[2J"), "{page}");
     assert!(!raw(&page), "{page:?}");
+}
+
+#[test]
+fn a_line_full_of_control_or_invisible_characters_is_one_short_warning() {
+    for (c, code) in [('\u{1b}', "W0103"), ('\u{202E}', "W0102")] {
+        let text = format!(
+            "message m: sms {{ body \"{}\" }}\n",
+            c.to_string().repeat(20_000)
+        );
+        let dir = project(&[("m.camp", &text)]);
+        let (status, _, err) = run(&["check"], dir.path());
+        // 1: the text is also far too long for an SMS (E0607).
+        assert_eq!(status, 1, "{}", campaignc::text::head(&err, 2000));
+        assert_eq!(
+            err.matches(code).count(),
+            1,
+            "{}",
+            campaignc::text::head(&err, 2000)
+        );
+        assert!(
+            err.contains("(and 19991 more on this line)"),
+            "{}",
+            campaignc::text::head(&err, 2000)
+        );
+        assert!(err.lines().all(|l| l.chars().count() < 300));
+        assert!(!err.contains(c));
+    }
 }

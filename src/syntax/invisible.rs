@@ -29,9 +29,15 @@ fn kind(c: char) -> Option<Kind> {
 pub fn check(file: &SourceFile) -> Vec<Diagnostic> {
     let source = file.text.as_str();
     let mut out = Vec::new();
-    // (line start, its warning) for the line being collected.
-    let mut current: Option<(usize, Diagnostic)> = None;
+    // (line start, its warning, characters not labelled) for the line
+    // being collected.
+    let mut current: Option<(usize, Diagnostic, usize)> = None;
+    let mut line_start = 0;
     for (at, c) in source.char_indices() {
+        if c == '\n' {
+            line_start = at + 1;
+            continue;
+        }
         // A byte order mark that starts the file is an encoding mark, not text.
         if at == 0 && c == '\u{FEFF}' {
             continue;
@@ -40,7 +46,6 @@ pub fn check(file: &SourceFile) -> Vec<Diagnostic> {
             continue;
         };
         let span = Span::new(file.id, at, at + c.len_utf8());
-        let line_start = source[..at].rfind('\n').map_or(0, |p| p + 1);
         let escape = format!("\\u{{{:X}}}", c as u32);
         let (name, label) = match &kind {
             Kind::Invisible(name) => (name.clone(), name.clone()),
@@ -49,12 +54,16 @@ pub fn check(file: &SourceFile) -> Vec<Diagnostic> {
                 format!("U+{:04X}", c as u32),
             ),
         };
-        if let Some((start, diag)) = current.take() {
+        if let Some((start, diag, more)) = current.take() {
             if start == line_start {
-                current = Some((start, diag.with_label(span, label)));
+                current = Some(if diag.labels.len() < MAX_LABELS {
+                    (start, diag.with_label(span, label), more)
+                } else {
+                    (start, diag, more + 1)
+                });
                 continue;
             }
-            out.push(diag);
+            out.push(finish(diag, more));
         }
         let diag = match kind {
             Kind::Invisible(_) => Diagnostic::warning(
@@ -80,8 +89,20 @@ pub fn check(file: &SourceFile) -> Vec<Diagnostic> {
                  in a \"…\" string"
             )),
         };
-        current = Some((line_start, diag));
+        current = Some((line_start, diag, 0));
     }
-    out.extend(current.map(|(_, d)| d));
+    out.extend(current.map(|(_, d, more)| finish(d, more)));
     out
+}
+
+/// A warning labels at most this many further characters of its line.
+const MAX_LABELS: usize = 8;
+
+/// Says how many characters of the line were not labelled.
+fn finish(mut diag: Diagnostic, more: usize) -> Diagnostic {
+    if more > 0 {
+        diag.message
+            .push_str(&format!(" (and {more} more on this line)"));
+    }
+    diag
 }

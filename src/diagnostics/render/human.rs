@@ -171,7 +171,7 @@ impl NamedText {
     /// are byte offsets in the line whose place in the excerpt `map` is
     /// told.
     fn push_line(&mut self, line: &str, points: &[usize], mut map: impl FnMut(usize, usize)) {
-        let width = unicode_width::UnicodeWidthStr::width(line);
+        let width: usize = line.chars().map(char_columns).sum();
         // The byte ranges of the line to keep.
         let keep: Vec<(usize, usize)> = if width <= MAX_LINE_COLUMNS {
             vec![(0, line.len())]
@@ -218,12 +218,22 @@ impl NamedText {
     }
 }
 
+/// The columns a character takes in the excerpt: control characters are
+/// shown as escapes such as `\u{1b}`.
+fn char_columns(c: char) -> usize {
+    if crate::text::is_unsafe_control(c) {
+        crate::text::escape_control(c.encode_utf8(&mut [0u8; 4])).len()
+    } else {
+        unicode_width::UnicodeWidthChar::width(c).unwrap_or(0)
+    }
+}
+
 /// The byte offset `columns` display columns before `at` in `line`.
 fn columns_back(line: &str, at: usize, columns: usize) -> usize {
     let mut used = 0;
     let mut pos = at;
     for (i, c) in line[..at].char_indices().rev() {
-        used += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        used += char_columns(c);
         if used > columns {
             break;
         }
@@ -236,7 +246,7 @@ fn columns_back(line: &str, at: usize, columns: usize) -> usize {
 fn columns_forward(line: &str, at: usize, columns: usize) -> usize {
     let mut used = 0;
     for (i, c) in line[at..].char_indices() {
-        used += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        used += char_columns(c);
         if used > columns {
             return at + i;
         }
