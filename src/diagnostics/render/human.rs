@@ -141,13 +141,22 @@ impl NamedText {
             let full = &text[start..end];
             let body = full.trim_end_matches(['\n', '\r']);
             let ending = &full[body.len()..];
-            let here: Vec<usize> = points
+            // Points in the line break count as its end, so that the
+            // window of a long line shows where they are.
+            let mut here: Vec<usize> = points
                 .iter()
-                .filter(|&&p| p >= start && p <= start + body.len())
-                .map(|&p| p - start)
+                .filter(|&&p| p >= start && (p < end || p == text.len()))
+                .map(|&p| (p - start).min(body.len()))
                 .collect();
+            here.dedup();
             excerpt.lines.push((excerpt.text.len(), line - 1));
             excerpt.push_line(body, &here, |at, out| mapped.push((start + at, out)));
+            // The line break is copied as it is: a point inside `\r\n`
+            // keeps its distance from the end of the line.
+            let body_end = start + body.len();
+            for &p in points.iter().filter(|&&p| p > body_end && p < end) {
+                mapped.push((p, excerpt.text.len() + (p - body_end)));
+            }
             excerpt.text.push_str(ending);
         }
         let find = |p: usize| {
@@ -497,6 +506,30 @@ mod tests {
             .with_primary_label("here");
         let out = human(&[d], &map, &plain());
         assert!(out.contains("past the end"), "{out}");
+    }
+
+    #[test]
+    fn long_lines_are_windows_and_crlf_points_keep_their_place() {
+        let mut map = SourceMap::new();
+        let long = format!("a = \"{}\" b\r\nnext\r\n", "中".repeat(500));
+        let file = map.add("l.camp", std::path::Path::new("l.camp"), long.clone());
+        let b = long.find(" b").expect("b") + 1;
+        let cr = long.find('\r').expect("cr");
+        let diags = vec![
+            Diagnostic::error("E0101", "at b", Span::new(file, b, b + 1)).with_primary_label("b"),
+            Diagnostic::error(
+                "E0101",
+                "at the line break",
+                Span::new(file, cr + 1, cr + 2),
+            )
+            .with_primary_label("here"),
+        ];
+        let out = human(&diags, &map, &plain());
+        assert!(out.contains("[l.camp:1:508]"), "{out}");
+        assert!(out.contains("[l.camp:1:510]"), "{out}");
+        // Both reports show the end of the long line, not its start.
+        assert_eq!(out.matches("│ …中中").count(), 2, "{out}");
+        assert!(out.lines().all(|l| l.chars().count() < 200), "{out}");
     }
 
     #[test]
