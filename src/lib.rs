@@ -21,6 +21,7 @@ pub mod serve;
 pub mod simulate;
 pub mod source;
 pub mod syntax;
+pub mod text;
 
 use std::path::Path;
 

@@ -84,10 +84,7 @@ impl LineIndex {
             Err(i) => i - 1,
         };
         let start = self.line_starts[line] as usize;
-        let mut end = offset;
-        while !text.is_char_boundary(end) {
-            end -= 1;
-        }
+        let end = crate::text::floor_char_boundary(text, offset);
         let column = text[start..end].chars().count() + 1;
         (line + 1, column)
     }
@@ -160,7 +157,8 @@ impl SourceMap {
 
     /// The source text a span covers.
     pub fn snippet(&self, span: Span) -> &str {
-        &self.get(span.file).text[span.range()]
+        let text = &self.get(span.file).text;
+        crate::text::slice_at_boundaries(text, span.start as usize, span.end as usize)
     }
 
     /// 1-based line and column of the start of a span.

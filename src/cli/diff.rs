@@ -29,7 +29,9 @@ pub fn run(args: &Args) -> Exit {
         Ok(plans) => plans,
         Err(exit) => return exit,
     };
-    output::stdout(&crate::diff::diff_plans(&base, &head));
+    output::stdout(&crate::text::escape_control(&crate::diff::diff_plans(
+        &base, &head,
+    )));
     Exit::Clean
 }
 

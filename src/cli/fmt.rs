@@ -64,7 +64,7 @@ pub fn run(args: &Args) -> Exit {
     let mut failed = false;
     let mut unwritable = false;
     for file in sources.files() {
-        let shown = file.disk_path.display();
+        let shown = crate::text::escape_control(&file.disk_path.to_string_lossy()).into_owned();
         match format_file(file) {
             Outcome::Unchanged => {}
             Outcome::Formatted(text) => {

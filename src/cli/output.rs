@@ -40,7 +40,13 @@ pub fn stderr(text: &str) {
 
 /// `error: MESSAGE` on stderr, for problems that stop the tool (exit 2).
 pub fn fatal(message: impl std::fmt::Display) {
-    stderr(&format!("error: {message}\n"));
+    // Messages quote paths and values from the user: no raw control
+    // characters reach the terminal.
+    let message = message.to_string();
+    stderr(&format!(
+        "error: {}\n",
+        crate::text::escape_control(&message)
+    ));
 }
 
 fn write(stream: Stream, text: &str) {

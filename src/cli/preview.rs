@@ -117,7 +117,9 @@ pub fn run(args: &Args) -> Exit {
         &Renderer::new(),
         &options,
     );
-    output::stdout(&preview.page);
+    // The page goes to a terminal: no raw control characters from the
+    // project or its personas.
+    output::stdout(&crate::text::escape_control(&preview.page));
     if !diagnostics.is_empty() {
         // Warnings go to stderr as usual; they are also on the page.
         return report(&diagnostics, &compilation.sources, &args.diagnostics);

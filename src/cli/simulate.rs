@@ -152,12 +152,17 @@ pub fn run(args: &Args) -> Exit {
     };
     let sim = simulate(&plan, customer, inputs, &options, &Renderer::new());
     let text = match args.format {
-        TimelineFormat::Text => text_report(&plan, persona, &start, &sim.timeline),
+        // User text (rendered messages, event values) is shown with its
+        // control characters escaped.
+        TimelineFormat::Text => {
+            crate::text::escape_control(&text_report(&plan, persona, &start, &sim.timeline))
+                .into_owned()
+        }
         TimelineFormat::Json => {
             let doc = json_report(&plan, persona, &start, &sim.timeline);
             let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
             s.push('\n');
-            s
+            crate::text::escape_json_controls(&s).into_owned()
         }
     };
     output::stdout(&text);

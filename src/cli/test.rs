@@ -73,7 +73,7 @@ pub fn run(args: &Args) -> Exit {
         })
         .collect();
     progress.finish_and_clear();
-    output::stdout(&summary(&reports));
+    output::stdout(&crate::text::escape_control(&summary(&reports)));
     if reports.iter().all(TestReport::passed) {
         Exit::Clean
     } else {

@@ -51,6 +51,10 @@ pub fn classify(text: &str) -> Vec<Class> {
 /// parser reports; the formatter never writes such a file.
 fn line_string_end(bytes: &[u8], start: usize) -> usize {
     let mut i = start + 1;
+    // Found once per string (it ends on its line); after a `{{` without a
+    // `}}`, no later `{{` on the line has one either: linear time.
+    let mut eol: Option<usize> = None;
+    let mut no_more_closes = false;
     while i < bytes.len() {
         match bytes[i] {
             b'"' => return i + 1,
@@ -61,11 +65,14 @@ fn line_string_end(bytes: &[u8], start: usize) -> usize {
                 // quotes, backslashes or braces.
                 i += 2;
             }
-            b'{' if bytes.get(i + 1) == Some(&b'{') => {
-                let eol = line_end(bytes, i);
+            b'{' if bytes.get(i + 1) == Some(&b'{') && !no_more_closes => {
+                let eol = *eol.get_or_insert_with(|| line_end(bytes, i));
                 match find(&bytes[..eol], i + 2, b"}}") {
                     Some(close) => i = close + 2,
-                    None => i += 1,
+                    None => {
+                        no_more_closes = true;
+                        i += 1;
+                    }
                 }
             }
             _ => i += 1,

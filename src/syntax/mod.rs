@@ -15,6 +15,7 @@ mod build_tests;
 mod docs;
 mod errors;
 mod expected;
+pub(crate) mod invisible;
 mod keywords;
 mod literals;
 mod parser;
@@ -93,9 +94,14 @@ fn parse_on_this_thread(file: &SourceFile) -> Result<ast::SourceFileAst, Vec<Dia
 /// Files that fail add their diagnostics to `problems` and are left out of
 /// the result, so the other files can still be checked.
 pub fn parse_project(map: &SourceMap, problems: &mut Problems) -> Vec<ast::SourceFileAst> {
-    let results: Vec<_> = map.files().par_iter().map(parse_file).collect();
+    let results: Vec<_> = map
+        .files()
+        .par_iter()
+        .map(|file| (parse_file(file), invisible::check(file)))
+        .collect();
     let mut asts = Vec::with_capacity(results.len());
-    for result in results {
+    for (result, warnings) in results {
+        problems.extend(warnings);
         match result {
             Ok(ast) => asts.push(ast),
             Err(diags) => problems.extend(diags),

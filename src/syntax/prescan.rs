@@ -79,6 +79,11 @@ fn memchr_newline(bytes: &[u8], from: usize) -> usize {
 /// stops at is ASCII, so multi-byte characters are simply stepped over.
 fn skip_line_string(bytes: &[u8], start: usize) -> Option<usize> {
     let mut i = start + 1;
+    // The string ends on its line, so the line end is found once; and once
+    // a `{{` finds no `}}` before it, no later `{{` will (linear time on a
+    // line of ten thousand tags).
+    let mut line_end: Option<usize> = None;
+    let mut no_more_closes = false;
     while i < bytes.len() {
         match bytes[i] {
             b'"' => return Some(i + 1),
@@ -89,11 +94,14 @@ fn skip_line_string(bytes: &[u8], start: usize) -> Option<usize> {
                 }
                 i += 2;
             }
-            b'{' if bytes.get(i + 1) == Some(&b'{') => {
-                let line_end = memchr_newline(bytes, i);
+            b'{' if bytes.get(i + 1) == Some(&b'{') && !no_more_closes => {
+                let line_end = *line_end.get_or_insert_with(|| memchr_newline(bytes, i));
                 match bytes[i + 2..line_end].windows(2).position(|w| w == b"}}") {
                     Some(p) => i = i + 2 + p + 2,
-                    None => i += 2,
+                    None => {
+                        no_more_closes = true;
+                        i += 2;
+                    }
                 }
             }
             _ => i += 1,

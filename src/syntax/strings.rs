@@ -86,14 +86,29 @@ fn decode_line(file: FileId, base: usize, body: &str) -> Result<Decoded, Box<Dia
     let bytes = body.as_bytes();
     let mut i = 0;
     let mut plain_start = 0;
+    // The end of the line `i` is on, found once per line; after a `{{`
+    // without a `}}` on its line, later ones on that line have none either.
+    let mut line_end = 0;
+    let mut no_more_closes = false;
     while i < bytes.len() {
-        if bytes[i] == b'{' && body[i..].starts_with("{{") {
-            // A whole tag (same rule as the grammar): up to `}}` on this line.
-            if let Some(close) = tag_end(&body[i..]) {
-                i += close;
-                continue;
+        if bytes[i] == b'{' && bytes.get(i + 1) == Some(&b'{') {
+            if i >= line_end {
+                line_end = body[i..].find('\n').map_or(body.len(), |p| i + p);
+                no_more_closes = false;
             }
-            i += 2;
+            // A whole tag (same rule as the grammar): up to `}}` on this line.
+            let close = if no_more_closes {
+                None
+            } else {
+                body[i + 2..line_end].find("}}")
+            };
+            match close {
+                Some(p) => i += p + 4,
+                None => {
+                    no_more_closes = true;
+                    i += 2;
+                }
+            }
             continue;
         }
         if bytes[i] != b'\\' {
@@ -111,12 +126,6 @@ fn decode_line(file: FileId, base: usize, body: &str) -> Result<Decoded, Box<Dia
         out.offsets.push((0, base as u32));
     }
     Ok(out)
-}
-
-/// Length of a `{{ … }}` tag at the start of `s`, if it closes on its line.
-fn tag_end(s: &str) -> Option<usize> {
-    let line = s.split('\n').next().unwrap_or(s);
-    line[2..].find("}}").map(|p| p + 4)
 }
 
 /// Decodes one escape at the start of `s` (which starts with `\`); returns

@@ -263,11 +263,8 @@ fn check_webhook_body(
             .sum();
         (line_start + err.column().saturating_sub(1)).min(rendered.text.len())
     };
-    let at = rendered.template_offset(at_out).min(p.field.source.len());
-    let end = p.field.source[at..]
-        .chars()
-        .next()
-        .map_or(at, |c| at + c.len_utf8());
+    let at = crate::text::floor_char_boundary(&p.field.source, rendered.template_offset(at_out));
+    let end = crate::text::next_char_boundary(&p.field.source, at);
     let reason = err.to_string();
     let reason = reason
         .split(" at line ")

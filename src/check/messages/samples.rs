@@ -187,7 +187,7 @@ impl SampleRenderer<'_> {
             let at = t.mapping.get(i).map(|m| offset_of(self.src, m.0, m.1));
             match el {
                 TemplateElement::RawString(text) => {
-                    let from = self.cursor.min(self.src.len());
+                    let from = crate::text::floor_char_boundary(self.src, self.cursor);
                     let start = self.src[from..]
                         .find(text.as_str())
                         .map_or(from, |p| from + p);
@@ -211,7 +211,7 @@ impl SampleRenderer<'_> {
                     self.cursor = tag_end(self.src, at);
                     self.block(h);
                     // Skip past the closing tag.
-                    let from = self.cursor.min(self.src.len());
+                    let from = crate::text::floor_char_boundary(self.src, self.cursor);
                     if let Some(p) = self.src[from..].find("{{/") {
                         self.cursor = tag_end(self.src, from + p);
                     }

@@ -7,13 +7,29 @@ use handlebars::TemplateErrorReason;
 
 use crate::check::model::TemplateField;
 use crate::diagnostics::Diagnostic;
+use crate::text;
 
 /// How deep `{{#…}}` blocks may nest: far beyond any real message, and
 /// shallow enough that walking and rendering never exhaust the stack.
 const MAX_BLOCK_DEPTH: usize = 64;
 
-/// The offset of the block that nests too deep, if any.
-fn too_deep(src: &str) -> Option<usize> {
+/// How deep `(…)` subexpressions may nest inside one tag. Handlebars'
+/// parser, the checker's walker and the renderer all recurse once per
+/// level, so the limit is checked on the raw text before any of them runs.
+const MAX_SUBEXPRESSION_DEPTH: usize = 32;
+
+/// What nests too deep in a template.
+enum TooDeep {
+    /// The `{{#…}}` block opening at this offset.
+    Block(usize),
+    /// The `(` at this offset.
+    Subexpression(usize),
+}
+
+/// The first place where blocks or subexpressions nest too deep, if any.
+/// A plain loop over the bytes: nothing here recurses.
+fn too_deep(src: &str) -> Option<TooDeep> {
+    let bytes = src.as_bytes();
     let mut depth = 0usize;
     let mut i = 0;
     while let Some(p) = src[i..].find("{{") {
@@ -22,12 +38,30 @@ fn too_deep(src: &str) -> Option<usize> {
         if rest.starts_with('#') {
             depth += 1;
             if depth > MAX_BLOCK_DEPTH {
-                return Some(at);
+                return Some(TooDeep::Block(at));
             }
         } else if rest.starts_with('/') {
             depth = depth.saturating_sub(1);
         }
-        i = at + 2;
+        let end = tag_end(src, at);
+        let mut parens = 0usize;
+        let mut quote: Option<u8> = None;
+        for (j, &b) in bytes.iter().enumerate().take(end).skip(at + 2) {
+            match (quote, b) {
+                (Some(q), _) if b == q => quote = None,
+                (Some(_), _) => {}
+                (None, b'"' | b'\'') => quote = Some(b),
+                (None, b'(') => {
+                    parens += 1;
+                    if parens > MAX_SUBEXPRESSION_DEPTH {
+                        return Some(TooDeep::Subexpression(j));
+                    }
+                }
+                (None, b')') => parens = parens.saturating_sub(1),
+                _ => {}
+            }
+        }
+        i = end.max(at + 2);
     }
     None
 }
@@ -41,7 +75,14 @@ fn unbalanced_block(src: &str) -> Option<(usize, String, bool)> {
     while let Some(p) = src[i..].find("{{") {
         let at = i + p;
         let end = tag_end(src, at);
-        let inner = src[at + 2..end.saturating_sub(2).max(at + 2)].trim_start_matches(['~', '{']);
+        // Without its `{{` and, when the tag is closed, its `}}`.
+        let inner_end = if src.as_bytes()[..end].ends_with(b"}}") {
+            end - 2
+        } else {
+            end
+        };
+        let inner =
+            text::slice_at_boundaries(src, at + 2, inner_end).trim_start_matches(['~', '{']);
         let name = |rest: &str| {
             rest.trim_start()
                 .split(|c: char| c.is_whitespace() || c == '}' || c == '~')
@@ -70,16 +111,36 @@ pub(crate) type Range = (usize, usize);
 /// the string.
 pub(crate) fn parse(field: &TemplateField) -> Result<Template, Box<Diagnostic>> {
     let src = field.source.as_str();
-    if let Some(at) = too_deep(src) {
-        return Err(Box::new(
-            Diagnostic::error(
-                "E0401",
-                format!("blocks nest more than {MAX_BLOCK_DEPTH} deep here"),
-                field.sub_span(at, next_char_end(src, at)),
-            )
-            .with_primary_label("too deep")
-            .with_help("split the message, or flatten the `{{#if}}`/`{{#each}}` blocks"),
-        ));
+    match too_deep(src) {
+        Some(TooDeep::Block(at)) => {
+            return Err(Box::new(
+                Diagnostic::error(
+                    "E0401",
+                    format!("blocks nest more than {MAX_BLOCK_DEPTH} deep here"),
+                    field.sub_span(at, text::next_char_boundary(src, at)),
+                )
+                .with_primary_label("too deep")
+                .with_help("split the message, or flatten the `{{#if}}`/`{{#each}}` blocks"),
+            ));
+        }
+        Some(TooDeep::Subexpression(at)) => {
+            return Err(Box::new(
+                Diagnostic::error(
+                    "E0411",
+                    format!(
+                        "template nested too deeply: more than {MAX_SUBEXPRESSION_DEPTH} \
+                         `( … )` subexpressions inside each other"
+                    ),
+                    field.sub_span(at, text::next_char_boundary(src, at)),
+                )
+                .with_primary_label("too deep")
+                .with_help(
+                    "compute the value in fewer steps: a helper call rarely needs more \
+                     than two or three `( … )` levels",
+                ),
+            ));
+        }
+        None => {}
     }
     // The parser has panicked on odd input in the past; a panic there must
     // not take the compiler down.
@@ -144,7 +205,7 @@ pub(crate) fn parse(field: &TemplateField) -> Result<Template, Box<Diagnostic>> 
             "arguments are variables such as `customer.plan`, or literals such as `\"text\"` and `42`".to_string(),
         ),
         other => {
-            let open = src[..at.min(src.len())].rfind("{{");
+            let open = text::head(src, at).rfind("{{");
             let closed = open.is_some_and(|o| src[o..].contains("}}"));
             let triple = open.is_some_and(|o| src[..o].ends_with('{') || src[o..].starts_with("{{{"));
             if open.is_some() && !closed {
@@ -152,7 +213,7 @@ pub(crate) fn parse(field: &TemplateField) -> Result<Template, Box<Diagnostic>> 
                     "this `{{` tag is never closed".to_string(),
                     "end the tag with `}}`; to write literal braces, escape them as `\\{{`".to_string(),
                 )
-            } else if triple && !src[at..].starts_with("}}}") {
+            } else if triple && !text::tail(src, at).starts_with("}}}") {
                 (
                     "a `{{{` tag must end with `}}}`".to_string(),
                     "`{{{x}}}` inserts a value without escaping; most templates want `{{x}}`".to_string(),
@@ -171,7 +232,7 @@ pub(crate) fn parse(field: &TemplateField) -> Result<Template, Box<Diagnostic>> 
             }
         }
     };
-    let end = next_char_end(src, at);
+    let end = text::next_char_boundary(src, at);
     Err(Box::new(
         Diagnostic::error("E0401", message, field.sub_span(at, end))
             .with_primary_label("here")
@@ -227,12 +288,6 @@ pub(crate) fn offset_of(src: &str, line: usize, col: usize) -> usize {
     src.len()
 }
 
-pub(crate) fn next_char_end(src: &str, at: usize) -> usize {
-    src.get(at..)
-        .and_then(|s| s.chars().next())
-        .map_or(at, |c| at + c.len_utf8())
-}
-
 /// Where the tag opening at `start` ends (after its `}}`), skipping quoted
 /// strings inside it.
 pub(crate) fn tag_end(src: &str, start: usize) -> usize {
@@ -245,8 +300,9 @@ pub(crate) fn tag_end(src: &str, start: usize) -> usize {
             Some(q) if b == q => in_str = None,
             Some(_) => {}
             None if (b == b'"' || b == b'\'') && i > start + 1 => in_str = Some(b),
-            None if src[i..].starts_with("}}}") => return i + 3,
-            None if src[i..].starts_with("}}") => return i + 2,
+            // Byte comparisons: `i` may be inside a multi-byte character.
+            None if bytes[i..].starts_with(b"}}}") => return i + 3,
+            None if bytes[i..].starts_with(b"}}") => return i + 2,
             None => {}
         }
         i += 1;

@@ -26,6 +26,11 @@ pub const BAD_DURATION: &str = "E0110";
 /// A block that may appear once appears twice (`flow`, `on event`, `on timeout`).
 pub const REPEATED_BLOCK: &str = "E0111";
 
+/// A bidi control or zero-width character in the text ("Trojan Source").
+pub const INVISIBLE_CHARACTER: &str = "W0102";
+/// A raw control character (ESC, BEL, DEL, …) in the text.
+pub const CONTROL_CHARACTER: &str = "W0103";
+
 pub const CODES: &[CodeInfo] = &[
     CodeInfo {
         code: UNEXPECTED,
@@ -308,6 +313,68 @@ campaign onboarding {
 ```
 "#,
     },
+    CodeInfo {
+        code: INVISIBLE_CHARACTER,
+        title: "invisible character in the text",
+        explanation: r#"The file holds a character that is not displayed but changes how the
+text around it is shown: a bidirectional control (U+202A–U+202E,
+U+2066–U+2069), a left-to-right or right-to-left mark (U+200E, U+200F), a
+zero-width space (U+200B), a word joiner (U+2060) or a byte order mark
+(U+FEFF) inside the text. Such characters can make a string, a template or
+a comment read differently from what it is (the "Trojan Source" trick),
+and they reach customers unseen. The warning points at the character;
+previews show it as a visible marker such as `<U+202E>`.
+
+The zero-width joiner and non-joiner (U+200D, U+200C) are not reported:
+Persian, Hindi and other scripts need them, and emoji are built with them.
+
+Wrong (`<U+202E>` stands for the invisible character, which the file holds
+raw):
+
+```camp
+message hi: push {
+  title "Hi<U+202E> there"
+  body "Welcome"
+}
+```
+
+Right: delete it, or, if it is meant, write it as an escape so that it is
+visible in the source.
+
+```camp
+message hi: push {
+  title "Hi\u{202E} there"
+  body "Welcome"
+}
+```
+"#,
+    },
+    CodeInfo {
+        code: CONTROL_CHARACTER,
+        title: "control character in the text",
+        explanation: r#"The file holds a raw control character other than a tab or a line
+break: an ESC, a BEL, a DEL, a C1 control (U+0080–U+009F). Such characters
+are never visible in an editor, can drive a terminal that prints the file
+(clear the screen, change the window title) and break SMS and push
+messages. Diagnostics and previews show them escaped, as `\u{1b}`.
+
+Wrong (`<ESC>` stands for the raw escape character, U+001B):
+
+```camp
+message hi: sms {
+  body "[1mBIG SALE"
+}
+```
+
+Right: delete it, or, if it is meant, write it as an escape.
+
+```camp
+message hi: sms {
+  body "BIG SALE"
+}
+```
+"#,
+    },
 ];
 
 #[cfg(test)]
@@ -338,8 +405,23 @@ mod tests {
     #[test]
     fn examples_in_explanations_match_the_parser() {
         for info in CODES {
-            assert!(info.code.starts_with("E01"), "{}", info.code);
+            assert!(info.code[1..].starts_with("01"), "{}", info.code);
             let blocks = camp_blocks(info.explanation);
+            if info.code.starts_with('W') {
+                // The wrong examples name the invisible character they hold.
+                let wrong = blocks[0]
+                    .replace("<U+202E>", "\u{202E}")
+                    .replace("<ESC>", "\u{1b}");
+                let mut map = SourceMap::new();
+                let id = map.add("example.camp", std::path::Path::new("example.camp"), wrong);
+                let found = crate::syntax::invisible::check(map.get(id));
+                assert_eq!(found[0].code, info.code, "{}: wrong example", info.code);
+                assert!(parse(&blocks[1]).is_ok(), "{}: right example", info.code);
+                let right = blocks[1].clone();
+                let id = map.add("right.camp", std::path::Path::new("right.camp"), right);
+                assert!(crate::syntax::invisible::check(map.get(id)).is_empty());
+                continue;
+            }
             assert!(blocks.len() >= 2, "{}: wrong and right examples", info.code);
             let right = blocks.last().expect("a right example");
             assert!(

@@ -8,6 +8,7 @@
 use super::{clamp, display_path, file_of};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::source::SourceMap;
+use crate::text::escape_control;
 
 /// How many annotations of one severity GitHub displays per step.
 const MAX_PER_SEVERITY: usize = 10;
@@ -68,10 +69,12 @@ fn command(diag: &Diagnostic, sources: &SourceMap) -> String {
         properties.push(format!("endColumn={end_col}"));
     }
     properties.push(format!("title={}", escape_property(diag.code)));
-    let mut message = diag.message.clone();
+    // Control characters from the user's text are escaped: GitHub shows
+    // the log, and a raw ESC would drive the terminal of anyone reading it.
+    let mut message = escape_control(&diag.message).into_owned();
     if let Some(help) = &diag.help {
         message.push_str("\n\nhelp: ");
-        message.push_str(help);
+        message.push_str(&escape_control(help));
     }
     format!(
         "::{} {}::{}",

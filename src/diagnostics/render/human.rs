@@ -14,6 +14,7 @@ use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode, Sp
 use super::{clamp, counts, display_path, file_of, summary};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::source::{SourceFile, SourceMap};
+use crate::text::escape_control;
 
 /// How to draw human diagnostics.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -66,7 +67,7 @@ pub fn human(diags: &[Diagnostic], sources: &SourceMap, opts: &HumanOptions) -> 
                 "{}[{}]: {}\n",
                 diag.severity.as_str(),
                 diag.code,
-                diag.message
+                escape_control(&diag.message)
             ));
         }
         out.push('\n');
@@ -77,48 +78,241 @@ pub fn human(diags: &[Diagnostic], sources: &SourceMap, opts: &HumanOptions) -> 
     out
 }
 
-/// One file under the name people see, as miette wants it.
+/// Lines wider than this many columns are shown as windows around the
+/// labels, with `…` where text is left out: miette cannot draw past
+/// column 65,535, and nobody reads a 30,000-character line anyway.
+const MAX_LINE_COLUMNS: usize = 160;
+
+/// Columns of a long line kept on each side of a label's start and end.
+const WINDOW_COLUMNS: usize = 40;
+
+/// The lines of one file that a report shows, as miette draws them.
 ///
-/// miette's own `SourceCode` for strings scans the text from its start for
-/// every label and reports byte columns; this one uses the file's
-/// [`LineIndex`](crate::source::LineIndex) (a binary search) and reports
-/// character columns, the same as the JSON and GitHub output.
+/// The excerpt holds the lines of every label (one line of context above
+/// and below) in display form: control characters and invisible
+/// characters escaped ([`crate::text::escape_control`]) so that the file
+/// cannot drive the terminal, and long lines cut to windows around the
+/// labels. Label spans are mapped into the excerpt; line numbers and
+/// columns in the header are still those of the real file.
 #[derive(Debug)]
-struct NamedText<'a> {
+struct NamedText {
     name: String,
-    file: &'a SourceFile,
+    text: String,
+    /// For each excerpt line: its start in `text` and its 0-based line
+    /// number in the file.
+    lines: Vec<(usize, usize)>,
+    /// The real 1-based column of each mapped label start, by its offset
+    /// in `text`.
+    columns: Vec<(usize, usize)>,
 }
 
-impl SourceCode for NamedText<'_> {
+impl NamedText {
+    /// The excerpt of `file` for labels at `ranges` (clamped byte ranges);
+    /// returns it and the ranges mapped into it.
+    fn new(
+        name: String,
+        file: &SourceFile,
+        ranges: &[(usize, usize)],
+    ) -> (NamedText, Vec<(usize, usize)>) {
+        let text = file.text.as_str();
+        let last_line = file.lines.line_count();
+        // 1-based lines to show: each label's lines and one on each side.
+        let mut shown: Vec<usize> = Vec::new();
+        for &(start, end) in ranges {
+            let first = file.line_col(start).0;
+            let last = file.line_col(end.saturating_sub(1).max(start)).0;
+            shown.extend(first.saturating_sub(1).max(1)..=(last + 1).min(last_line));
+        }
+        shown.sort_unstable();
+        shown.dedup();
+        let mut points: Vec<usize> = ranges.iter().flat_map(|&(s, e)| [s, e]).collect();
+        points.sort_unstable();
+        points.dedup();
+        let mut excerpt = NamedText {
+            name,
+            text: String::new(),
+            lines: Vec::with_capacity(shown.len()),
+            columns: Vec::new(),
+        };
+        let mut mapped: Vec<(usize, usize)> = Vec::with_capacity(points.len());
+        for line in shown {
+            let start = file.lines.line_start(line).unwrap_or(text.len());
+            let end = file.lines.line_start(line + 1).unwrap_or(text.len());
+            let full = &text[start..end];
+            let body = full.trim_end_matches(['\n', '\r']);
+            let ending = &full[body.len()..];
+            // Points in the line break count as its end, so that the
+            // window of a long line shows where they are.
+            let mut here: Vec<usize> = points
+                .iter()
+                .filter(|&&p| p >= start && (p < end || p == text.len()))
+                .map(|&p| (p - start).min(body.len()))
+                .collect();
+            here.dedup();
+            excerpt.lines.push((excerpt.text.len(), line - 1));
+            excerpt.push_line(body, &here, |at, out| mapped.push((start + at, out)));
+            // The line break is copied as it is: a point inside `\r\n`
+            // keeps its distance from the end of the line.
+            let body_end = start + body.len();
+            for &p in points.iter().filter(|&&p| p > body_end && p < end) {
+                mapped.push((p, excerpt.text.len() + (p - body_end)));
+            }
+            excerpt.text.push_str(ending);
+        }
+        let find = |p: usize| {
+            mapped
+                .iter()
+                .find(|(orig, _)| *orig == p)
+                .map_or(0, |&(_, out)| out)
+        };
+        let ranges: Vec<(usize, usize)> = ranges
+            .iter()
+            .map(|&(s, e)| (find(s), find(e).max(find(s))))
+            .collect();
+        excerpt.columns = mapped
+            .iter()
+            .map(|&(orig, out)| (out, file.line_col(orig).1))
+            .collect();
+        (excerpt, ranges)
+    }
+
+    /// Appends one line (without its line break) in display form; `points`
+    /// are byte offsets in the line whose place in the excerpt `map` is
+    /// told.
+    fn push_line(&mut self, line: &str, points: &[usize], mut map: impl FnMut(usize, usize)) {
+        let width: usize = line.chars().map(char_columns).sum();
+        // The byte ranges of the line to keep.
+        let keep: Vec<(usize, usize)> = if width <= MAX_LINE_COLUMNS {
+            vec![(0, line.len())]
+        } else if points.is_empty() {
+            vec![(0, columns_forward(line, 0, MAX_LINE_COLUMNS))]
+        } else {
+            let mut keep: Vec<(usize, usize)> = Vec::new();
+            for &p in points {
+                let from = columns_back(line, p, WINDOW_COLUMNS);
+                let to = columns_forward(line, p, WINDOW_COLUMNS);
+                match keep.last_mut() {
+                    Some(last) if from <= last.1 => last.1 = last.1.max(to),
+                    _ => keep.push((from, to)),
+                }
+            }
+            keep
+        };
+        let mut next_point = points.iter().copied().peekable();
+        let mut previous_end = 0;
+        for (from, to) in keep {
+            if from > previous_end {
+                self.text.push('…');
+            }
+            for (i, c) in line[from..to].char_indices() {
+                while let Some(p) = next_point.next_if(|&p| p <= from + i) {
+                    map(p, self.text.len());
+                }
+                if crate::text::is_unsafe_control(c) {
+                    let mut buf = [0u8; 4];
+                    let escaped = crate::text::escape_control(c.encode_utf8(&mut buf));
+                    self.text.push_str(&escaped);
+                } else {
+                    self.text.push(c);
+                }
+            }
+            while let Some(p) = next_point.next_if(|&p| p <= to) {
+                map(p, self.text.len());
+            }
+            previous_end = to;
+        }
+        if previous_end < line.len() {
+            self.text.push('…');
+        }
+    }
+}
+
+/// The columns a character takes in the excerpt: control characters are
+/// shown as escapes such as `\u{1b}`.
+fn char_columns(c: char) -> usize {
+    if crate::text::is_unsafe_control(c) {
+        crate::text::escape_control(c.encode_utf8(&mut [0u8; 4])).len()
+    } else {
+        unicode_width::UnicodeWidthChar::width(c).unwrap_or(0)
+    }
+}
+
+/// The byte offset `columns` display columns before `at` in `line`.
+fn columns_back(line: &str, at: usize, columns: usize) -> usize {
+    let mut used = 0;
+    let mut pos = at;
+    for (i, c) in line[..at].char_indices().rev() {
+        used += char_columns(c);
+        if used > columns {
+            break;
+        }
+        pos = i;
+    }
+    pos
+}
+
+/// The byte offset `columns` display columns after `at` in `line`.
+fn columns_forward(line: &str, at: usize, columns: usize) -> usize {
+    let mut used = 0;
+    for (i, c) in line[at..].char_indices() {
+        used += char_columns(c);
+        if used > columns {
+            return at + i;
+        }
+    }
+    line.len()
+}
+
+impl SourceCode for NamedText {
     fn read_span<'b>(
         &'b self,
         span: &miette::SourceSpan,
         before: usize,
         after: usize,
     ) -> Result<Box<dyn SpanContents<'b> + 'b>, miette::MietteError> {
-        let text = self.file.text.as_str();
+        let text = self.text.as_str();
         let start = span.offset();
-        if start.saturating_add(span.len()) > text.len() {
+        if start.saturating_add(span.len()) > text.len() || self.lines.is_empty() {
             return Err(miette::MietteError::OutOfBounds);
         }
         // The last byte the span covers (miette's convention for the end).
         let last = start + span.len().saturating_sub(1);
-        let (first_line, first_column) = self.file.line_col(start);
-        let (last_line, _) = self.file.line_col(last);
-        let lines = &self.file.lines;
-        let window_first = first_line.saturating_sub(before).max(1);
-        let window_last = (last_line + after).min(lines.line_count());
-        let (data_start, column) = if before == 0 {
-            (start, first_column - 1)
-        } else {
-            (lines.line_start(window_first).unwrap_or(0), 0)
+        let line_of = |offset: usize| match self.lines.binary_search_by_key(&offset, |l| l.0) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
         };
-        let data_end = lines.line_start(window_last + 1).unwrap_or(text.len());
+        let (first, last) = (line_of(start), line_of(last));
+        // Context stops where the excerpt skips lines of the file.
+        let mut window_first = first;
+        while window_first > 0
+            && first - window_first < before
+            && self.lines[window_first - 1].1 + 1 == self.lines[window_first].1
+        {
+            window_first -= 1;
+        }
+        let mut window_last = last;
+        while window_last + 1 < self.lines.len()
+            && window_last - last < after
+            && self.lines[window_last].1 + 1 == self.lines[window_last + 1].1
+        {
+            window_last += 1;
+        }
+        let (data_start, column) = if before == 0 {
+            let column = self
+                .columns
+                .iter()
+                .find(|(out, _)| *out == start)
+                .map_or(1, |&(_, col)| col);
+            (start, column - 1)
+        } else {
+            (self.lines[window_first].0, 0)
+        };
+        let data_end = self.lines.get(window_last + 1).map_or(text.len(), |l| l.0);
         Ok(Box::new(miette::MietteSpanContents::new_named(
             self.name.clone(),
             &text.as_bytes()[data_start..data_end],
             (data_start, data_end - data_start).into(),
-            window_first - 1,
+            self.lines[window_first].1,
             column,
             window_last + 1 - window_first,
         )))
@@ -127,66 +321,73 @@ impl SourceCode for NamedText<'_> {
 
 /// A diagnostic in the shape miette draws: one source and its labels.
 #[derive(Debug)]
-struct Report<'a> {
+struct Report {
     header: Option<String>,
     message: String,
     severity: miette::Severity,
     help: Option<String>,
-    source: Option<NamedText<'a>>,
+    source: Option<NamedText>,
     labels: Vec<LabeledSpan>,
 }
 
-impl<'a> Report<'a> {
+impl Report {
     /// The report for the diagnostic's own file (its primary span and the
     /// labels in that file), and one note per label in another file: miette
-    /// draws a single source per report.
-    fn from_diagnostic(diag: &Diagnostic, sources: &'a SourceMap) -> (Report<'a>, Vec<Report<'a>>) {
+    /// draws a single source per report. Every text that came from the user
+    /// (message, labels, help, the excerpt) has its control characters
+    /// escaped.
+    fn from_diagnostic(diag: &Diagnostic, sources: &SourceMap) -> (Report, Vec<Report>) {
+        let shown = |s: &str| escape_control(s).into_owned();
         let mut report = Report {
             header: Some(format!("{}[{}]", diag.severity.as_str(), diag.code)),
-            message: diag.message.clone(),
+            message: shown(&diag.message),
             severity: match diag.severity {
                 Severity::Error => miette::Severity::Error,
                 Severity::Warning => miette::Severity::Warning,
             },
-            help: diag.help.clone(),
+            help: diag.help.as_deref().map(shown),
             source: None,
             labels: Vec::new(),
         };
-        if let Some(file) = file_of(sources, diag.span) {
-            let (start, end) = drawable(clamp(diag.span, &file.text), &file.text);
-            report.labels.push(LabeledSpan::new_primary_with_span(
-                diag.primary_label.clone(),
-                start..end,
-            ));
-            report.source = Some(NamedText {
-                name: display_path(file),
-                file,
-            });
-        }
         let mut notes = Vec::new();
+        if let Some(file) = file_of(sources, diag.span) {
+            // The primary span first, then the labels in the same file.
+            let mut ranges = vec![drawable(clamp(diag.span, &file.text), &file.text)];
+            let mut texts = vec![diag.primary_label.as_deref().map(shown)];
+            for label in &diag.labels {
+                if label.span.file == diag.span.file {
+                    ranges.push(drawable(clamp(label.span, &file.text), &file.text));
+                    texts.push(Some(shown(&label.message)));
+                }
+            }
+            let (excerpt, mapped) = NamedText::new(display_path(file), file, &ranges);
+            for (i, ((start, end), text)) in mapped.into_iter().zip(texts).enumerate() {
+                report.labels.push(if i == 0 {
+                    LabeledSpan::new_primary_with_span(text, start..end)
+                } else {
+                    LabeledSpan::new_with_span(text, start..end)
+                });
+            }
+            report.source = Some(excerpt);
+        }
         for label in &diag.labels {
             let Some(file) = file_of(sources, label.span) else {
                 continue;
             };
-            let (start, end) = drawable(clamp(label.span, &file.text), &file.text);
             if label.span.file == diag.span.file && report.source.is_some() {
-                report.labels.push(LabeledSpan::new_with_span(
-                    Some(label.message.clone()),
-                    start..end,
-                ));
-            } else {
-                notes.push(Report {
-                    header: None,
-                    message: format!("note: {}", label.message),
-                    severity: miette::Severity::Advice,
-                    help: None,
-                    source: Some(NamedText {
-                        name: display_path(file),
-                        file,
-                    }),
-                    labels: vec![LabeledSpan::new_with_span(None, start..end)],
-                });
+                continue;
             }
+            let range = drawable(clamp(label.span, &file.text), &file.text);
+            let (excerpt, mapped) = NamedText::new(display_path(file), file, &[range]);
+            let (start, end) = mapped[0];
+            notes.push(Report {
+                header: None,
+                message: format!("note: {}", shown(&label.message)),
+                severity: miette::Severity::Advice,
+                help: None,
+                source: Some(excerpt),
+                labels: vec![LabeledSpan::new_with_span(None, start..end)],
+            });
         }
         // The help line comes last, after any notes, as in rustc.
         if let Some(last) = notes.last_mut() {
@@ -213,15 +414,15 @@ fn drawable((start, end): (usize, usize), text: &str) -> (usize, usize) {
     }
 }
 
-impl fmt::Display for Report<'_> {
+impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)
     }
 }
 
-impl std::error::Error for Report<'_> {}
+impl std::error::Error for Report {}
 
-impl miette::Diagnostic for Report<'_> {
+impl miette::Diagnostic for Report {
     fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
         self.header
             .as_ref()
@@ -305,6 +506,30 @@ mod tests {
             .with_primary_label("here");
         let out = human(&[d], &map, &plain());
         assert!(out.contains("past the end"), "{out}");
+    }
+
+    #[test]
+    fn long_lines_are_windows_and_crlf_points_keep_their_place() {
+        let mut map = SourceMap::new();
+        let long = format!("a = \"{}\" b\r\nnext\r\n", "中".repeat(500));
+        let file = map.add("l.camp", std::path::Path::new("l.camp"), long.clone());
+        let b = long.find(" b").expect("b") + 1;
+        let cr = long.find('\r').expect("cr");
+        let diags = vec![
+            Diagnostic::error("E0101", "at b", Span::new(file, b, b + 1)).with_primary_label("b"),
+            Diagnostic::error(
+                "E0101",
+                "at the line break",
+                Span::new(file, cr + 1, cr + 2),
+            )
+            .with_primary_label("here"),
+        ];
+        let out = human(&diags, &map, &plain());
+        assert!(out.contains("[l.camp:1:508]"), "{out}");
+        assert!(out.contains("[l.camp:1:510]"), "{out}");
+        // Both reports show the end of the long line, not its start.
+        assert_eq!(out.matches("│ …中中").count(), 2, "{out}");
+        assert!(out.lines().all(|l| l.chars().count() < 200), "{out}");
     }
 
     #[test]

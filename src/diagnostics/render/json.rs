@@ -116,7 +116,7 @@ pub fn json(diags: &[Diagnostic], sources: &SourceMap) -> String {
         )
     });
     text.push('\n');
-    text
+    crate::text::escape_json_controls(&text).into_owned()
 }
 
 #[cfg(test)]

@@ -37,15 +37,8 @@ fn display_path(file: &SourceFile) -> String {
 /// A span's byte range, clamped to the file and to character boundaries, so
 /// that a stage reporting a slightly wrong span cannot make a renderer panic.
 fn clamp(span: Span, text: &str) -> (usize, usize) {
-    let floor = |mut i: usize| {
-        i = i.min(text.len());
-        while !text.is_char_boundary(i) {
-            i -= 1;
-        }
-        i
-    };
-    let start = floor(span.start as usize);
-    let end = floor((span.end as usize).max(start));
+    let start = crate::text::floor_char_boundary(text, span.start as usize);
+    let end = crate::text::floor_char_boundary(text, (span.end as usize).max(start));
     (start, end)
 }
 

@@ -117,12 +117,17 @@ pub fn preview_campaign(
         .iter()
         .flat_map(|(_, ps)| ps.iter())
         .filter_map(|p| match &p.rendered {
-            Ok(messages::Rendered::Email { html, .. }) => {
-                Some((p.message.clone(), p.locale.clone(), html.clone()))
-            }
+            Ok(messages::Rendered::Email { html, .. }) => Some((
+                p.message.clone(),
+                p.locale.clone(),
+                crate::text::reveal_invisible_html(html).into_owned(),
+            )),
             _ => None,
         })
         .collect();
+    // Bidi controls and zero-width characters from the author or a persona
+    // are shown as `<U+202E>` markers, never hidden in the page.
+    let page = crate::text::reveal_invisible(&page).into_owned();
     CampaignPreview { page, emails }
 }
 
