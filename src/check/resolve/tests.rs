@@ -121,17 +121,17 @@ fn test(cx: &TestEnv, t: &ast::Test, problems: &mut Problems) -> Option<TestDef>
     let variants = fixed.into_iter().map(|(v, _)| v).collect();
     let mut start = DEFAULT_START;
     for item in &once {
-        match &item.kind {
-            TestItemKind::Start(v) => match &v.kind {
-                ValueKind::DateTime(dt) => start = *dt,
-                ValueKind::Date(d) => start = d.at(0, 0, 0, 0),
-                _ => problems.push(
-                    Diagnostic::error("E0808", "`start` needs a local date and time", v.span)
-                        .with_primary_label("not a local date-time")
-                        .with_help("write the persona's local time without an offset, e.g. `start 2026-11-02T10:00`"),
-                ),
-            },
-            _ => {}
+        let TestItemKind::Start(v) = &item.kind else {
+            continue;
+        };
+        match &v.kind {
+            ValueKind::DateTime(dt) => start = *dt,
+            ValueKind::Date(d) => start = d.at(0, 0, 0, 0),
+            _ => problems.push(
+                Diagnostic::error("E0808", "`start` needs a local date and time", v.span)
+                    .with_primary_label("not a local date-time")
+                    .with_help("write the persona's local time without an offset, e.g. `start 2026-11-02T10:00`"),
+            ),
         }
     }
 
