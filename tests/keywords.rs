@@ -184,6 +184,32 @@ fn every_keyword_is_allowed_in_tracking_plan_positions() {
     }
 }
 
+/// `fmt` keeps a keyword-named project meaning the same and is idempotent
+/// on it; a line ending in `customer.in` does not leave an expression open.
+#[test]
+fn fmt_handles_keyword_names() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("project.camp"), keyword_project()).unwrap();
+    let fmt = run(&["fmt"], dir.path());
+    assert_eq!(fmt.status.code(), Some(0), "fmt:\n{}", text(&fmt));
+    let check = run(&["check", "--deny", "warnings"], dir.path());
+    assert_eq!(check.status.code(), Some(0), "after fmt:\n{}", text(&check));
+    let again = run(&["fmt", "--check"], dir.path());
+    assert_eq!(
+        again.status.code(),
+        Some(0),
+        "idempotent:\n{}",
+        text(&again)
+    );
+
+    let formatted =
+        "schema {\n  attr in: bool\n}\n\nsegment s = customer.in\n\nsegment t = customer.in\n";
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("project.camp"), formatted).unwrap();
+    let check = run(&["fmt", "--check"], dir.path());
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check));
+}
+
 /// The project's own names stay reserved: a declaration name that is a
 /// keyword is still E0105, with its help.
 #[test]
