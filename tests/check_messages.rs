@@ -12,7 +12,19 @@ use common::{check_project, location, render_plain, summary};
 /// Checks fixture `check/<code>` and returns the diagnostics with `code`
 /// after asserting there is exactly one, at `file:line:column`.
 fn expect_one(code: &str, severity: Severity, file: &str, line: usize, column: usize) {
-    let (diags, sources, _) = check_project(&format!("check/{code}"));
+    expect_one_in(code, code, severity, file, line, column);
+}
+
+/// [`expect_one`] on fixture `check/<dir>`, snapshotted as `<dir>`.
+fn expect_one_in(
+    dir: &str,
+    code: &str,
+    severity: Severity,
+    file: &str,
+    line: usize,
+    column: usize,
+) {
+    let (diags, sources, _) = check_project(&format!("check/{dir}"));
     let mine: Vec<Diagnostic> = diags.iter().filter(|d| d.code == code).cloned().collect();
     assert_eq!(
         mine.len(),
@@ -39,7 +51,7 @@ fn expect_one(code: &str, severity: Severity, file: &str, line: usize, column: u
         "unexpected errors:\n{}",
         summary(&others, &sources)
     );
-    insta::assert_snapshot!(code, render_plain(&mine, &sources));
+    insta::assert_snapshot!(dir, render_plain(&mine, &sources));
 }
 
 use Severity::{Error, Warning};
@@ -106,6 +118,22 @@ fn e0501_missing_locales() {
     expect_one("E0501", Error, "message.camp", 1, 1);
 }
 
+/// A typo in a campaign's `locales` (`vn` for `vi`) gets "did you mean"
+/// from the locales the message has.
+#[test]
+fn e0501_locale_typo_did_you_mean() {
+    expect_one_in("E0501-typo", "E0501", Error, "message.camp", 1, 1);
+    let (diags, _, _) = check_project("check/E0501-typo");
+    let d = diags.iter().find(|d| d.code == "E0501").unwrap();
+    assert!(
+        d.help
+            .as_deref()
+            .is_some_and(|h| h.starts_with("did you mean `vi` in the campaign's `locales`?")),
+        "{:?}",
+        d.help
+    );
+}
+
 #[test]
 fn e0502_invalid_locale_tag() {
     expect_one("E0502", Error, "message.camp", 3, 3);
@@ -134,6 +162,19 @@ fn e0602_unknown_field_for_channel() {
 #[test]
 fn e0604_marketing_email_without_unsubscribe() {
     expect_one("E0604", Error, "message.camp", 3, 9);
+}
+
+/// One locale's body lacks the link: the message names the version first,
+/// then the kind of message.
+#[test]
+fn e0604_one_locale_without_unsubscribe() {
+    expect_one_in("E0604-locale", "E0604", Error, "message.camp", 8, 11);
+    let (diags, _, _) = check_project("check/E0604-locale");
+    let d = diags.iter().find(|d| d.code == "E0604").unwrap();
+    assert_eq!(
+        d.message,
+        "the `vi` version of marketing email `welcome` has no unsubscribe link"
+    );
 }
 
 #[test]

@@ -625,13 +625,40 @@ pub enum VariantDef {
     Split { split: String, variant: String },
 }
 
+/// How two fixed assignments contradict each other.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum VariantConflict {
+    /// Both fix the holdout group (`holdout`/`treatment`).
+    Group,
+    /// Both fix this split.
+    Split(String),
+}
+
+impl VariantDef {
+    /// Whether fixing both `self` and `other` is a contradiction: one line
+    /// for the holdout group and one per split are allowed.
+    pub fn conflict_with(&self, other: &VariantDef) -> Option<VariantConflict> {
+        use VariantDef::*;
+        match (self, other) {
+            (Holdout | Treatment, Holdout | Treatment) => Some(VariantConflict::Group),
+            (Split { split: a, .. }, Split { split: b, .. }) if a == b => {
+                Some(VariantConflict::Split(a.clone()))
+            }
+            _ => None,
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct TestDef {
     pub name: String,
     pub doc: Option<String>,
     pub campaign: CampaignId,
     pub persona: PersonaId,
-    pub variant: Option<VariantDef>,
+    /// The fixed assignments (`variant …` lines): at most one for the
+    /// holdout (`holdout` or `treatment`) and one per split, none
+    /// contradicting another.
+    pub variants: Vec<VariantDef>,
     /// Local date-time in the persona's time zone.
     pub start: jiff::civil::DateTime,
     /// In source order (which is also time order when written sensibly;

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use super::report::{report, DiagnosticArgs};
 use super::{output, Exit};
 use crate::check::model::PersonaId;
+use crate::check::resolve::suggest::{closest, closest_locale};
 use crate::render::preview::{preview_campaign, PreviewOptions};
 use crate::render::Renderer;
 
@@ -51,7 +52,13 @@ pub fn run(args: &Args) -> Exit {
     let campaign = match (&args.campaign, campaign_names.as_slice()) {
         (Some(name), names) => match model.campaigns.iter().position(|c| &c.name == name) {
             Some(i) => i,
-            None => return unknown("campaign", name, names),
+            None => {
+                return unknown(
+                    &format!("unknown campaign `{name}`"),
+                    closest(name, names.iter().copied()),
+                    names,
+                )
+            }
         },
         (None, [_]) => 0,
         (None, []) => {
@@ -78,8 +85,8 @@ pub fn run(args: &Args) -> Exit {
         let names: Vec<&str> = plan.messages.keys().map(String::as_str).collect();
         if !plan.messages.contains_key(m) {
             return unknown(
-                &format!("message of campaign `{}`", plan.campaign),
-                m,
+                &format!("campaign `{}` sends no message `{m}`", plan.campaign),
+                closest(m, names.iter().copied()),
                 &names,
             );
         }
@@ -88,8 +95,8 @@ pub fn run(args: &Args) -> Exit {
         let names: Vec<&str> = plan.locales.iter().map(String::as_str).collect();
         if !plan.locales.contains(l) {
             return unknown(
-                &format!("locale of campaign `{}`", plan.campaign),
-                l,
+                &format!("campaign `{}` does not send in locale `{l}`", plan.campaign),
+                closest_locale(l, names.iter().copied()),
                 &names,
             );
         }
@@ -99,7 +106,11 @@ pub fn run(args: &Args) -> Exit {
             Some(i) => Some(PersonaId(i as u32)),
             None => {
                 let names: Vec<&str> = model.personas.iter().map(|x| x.name.as_str()).collect();
-                return unknown("persona", p, &names);
+                return unknown(
+                    &format!("unknown persona `{p}`"),
+                    closest(p, names.iter().copied()),
+                    &names,
+                );
             }
         },
         None => None,
@@ -128,16 +139,14 @@ pub fn run(args: &Args) -> Exit {
 }
 
 /// `error: unknown campaign `x`; did you mean `y`?` and the list: exit 2.
-fn unknown(what: &str, name: &str, known: &[&str]) -> Exit {
-    let suggestion = known
-        .iter()
-        .map(|k| (strsim::jaro_winkler(name, k), *k))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, k)| format!("; did you mean `{k}`?"))
+/// A usage error for a name the command line gave: `problem`, the closest
+/// known name as "did you mean", and the known names.
+fn unknown(problem: &str, closest: Option<&str>, known: &[&str]) -> Exit {
+    let suggestion = closest
+        .map(|k| format!("; did you mean `{k}`?"))
         .unwrap_or_default();
     output::fatal(format!(
-        "unknown {what} `{name}`{suggestion}\n  known: {}",
+        "{problem}{suggestion}\n  known: {}",
         if known.is_empty() {
             "(none)".to_string()
         } else {

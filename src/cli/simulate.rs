@@ -13,7 +13,7 @@ use clap::ValueEnum;
 
 use super::report::{report, DiagnosticArgs, Format};
 use super::{output, Exit};
-use crate::check::model::{Model, PersonaDef};
+use crate::check::model::{Model, PersonaDef, VariantConflict, VariantDef};
 use crate::diagnostics::Severity;
 use crate::plan::format::{Plan, Trigger};
 use crate::render::Renderer;
@@ -50,9 +50,10 @@ pub struct Args {
     /// Local date-time in the persona's time zone where the clock starts.
     #[arg(long, value_name = "DATETIME", default_value = "2026-01-05T10:00")]
     pub start: jiff::civil::DateTime,
-    /// Fix the assignment: `holdout`, `treatment` or `SPLIT.VARIANT`.
+    /// Fix an assignment: `holdout`, `treatment` or `SPLIT.VARIANT`;
+    /// repeat it for the holdout and each split.
     #[arg(long, value_name = "VARIANT")]
-    pub variant: Option<String>,
+    pub variant: Vec<String>,
     /// How many days the virtual clock may run.
     #[arg(long, value_name = "N", default_value_t = 400)]
     pub days: i64,
@@ -106,7 +107,7 @@ pub fn run(args: &Args) -> Exit {
         &compilation.sources,
         crate::check::model::CampaignId(campaign as u32),
     );
-    let forced = match parse_variant(args.variant.as_deref()) {
+    let forced = match parse_variants(&args.variant) {
         Ok(f) => f,
         Err(e) => {
             output::fatal(e);
@@ -220,29 +221,40 @@ fn default_inputs(
     }]
 }
 
-fn parse_variant(text: Option<&str>) -> Result<Forced, String> {
-    Ok(match text {
-        None => Forced::default(),
-        Some("holdout") => Forced {
-            held_out: Some(true),
-            split: None,
-        },
-        Some("treatment") => Forced {
-            held_out: Some(false),
-            split: None,
-        },
-        Some(other) => match other.split_once('.') {
-            Some((split, variant)) => Forced {
-                held_out: Some(false),
-                split: Some((split.to_string(), variant.to_string())),
+/// The `--variant` options: each one fixes the holdout group or one
+/// split; two that contradict each other are a usage error.
+fn parse_variants(texts: &[String]) -> Result<Forced, String> {
+    let mut defs: Vec<(VariantDef, &str)> = Vec::new();
+    for text in texts {
+        let def = match text.as_str() {
+            "holdout" => VariantDef::Holdout,
+            "treatment" => VariantDef::Treatment,
+            other => match other.split_once('.') {
+                Some((split, variant)) => VariantDef::Split {
+                    split: split.to_string(),
+                    variant: variant.to_string(),
+                },
+                None => {
+                    return Err(format!(
+                        "--variant `{other}`: expected holdout, treatment or SPLIT.VARIANT"
+                    ))
+                }
             },
-            None => {
-                return Err(format!(
-                    "--variant `{other}`: expected holdout, treatment or SPLIT.VARIANT"
-                ))
-            }
-        },
-    })
+        };
+        for (kept, kept_text) in &defs {
+            let why = match def.conflict_with(kept) {
+                None => continue,
+                Some(VariantConflict::Group) => "both fix the holdout group".to_string(),
+                Some(VariantConflict::Split(s)) => format!("both fix split `{s}`"),
+            };
+            return Err(format!(
+                "--variant `{text}` contradicts --variant `{kept_text}`: {why}"
+            ));
+        }
+        defs.push((def, text));
+    }
+    let defs: Vec<VariantDef> = defs.into_iter().map(|(d, _)| d).collect();
+    Ok(Forced::from_variants(&defs))
 }
 
 fn zone_name(z: &jiff::Zoned) -> String {

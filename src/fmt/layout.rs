@@ -270,7 +270,9 @@ fn ends_unfinished(code: &[u8]) -> bool {
         .iter()
         .rposition(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
         .map_or(0, |p| p + 1);
-    WORDS.iter().any(|w| &code[word_start..] == w.as_bytes())
+    // After a dot the word is a name (`customer.in`), not an operator.
+    let after_dot = word_start > 0 && code[word_start - 1] == b'.';
+    !after_dot && WORDS.iter().any(|w| &code[word_start..] == w.as_bytes())
 }
 
 /// Whether a line starting with this code continues the line before.

@@ -144,7 +144,7 @@ impl<'a> Sim<'a> {
         if let Some(forced) = self.options.forced.held_out {
             return forced;
         }
-        if self.options.forced.split.is_some() {
+        if !self.options.forced.splits.is_empty() {
             // A test that fixes a split variant is about what that variant
             // sends: it runs in the treatment group.
             return false;

@@ -18,6 +18,7 @@ use super::clock::{self, CalDuration};
 use super::journey::{Input, InputKind};
 use super::value::{Num, Val};
 use crate::check::model::{FieldDef, Model, Type};
+use crate::check::resolve;
 use jiff::Zoned;
 use serde_json::Value as Json;
 
@@ -52,10 +53,20 @@ pub fn parse_events(text: &str, model: &Model, start: &Zoned) -> Result<Vec<Inpu
         let Json::Object(obj) = json else {
             return Err(err("each line must be a JSON object".into()));
         };
-        let at_text = obj
-            .get("at")
-            .and_then(Json::as_str)
-            .ok_or_else(|| err("missing \"at\" (an offset like \"1d2h\" or a date-time)".into()))?;
+        check_keys(&obj).map_err(err)?;
+        let at_text = match obj.get("at") {
+            None => {
+                return Err(err(
+                    "missing \"at\" (an offset like \"1d2h\" or a date-time)".into(),
+                ))
+            }
+            Some(Json::String(at)) => at,
+            Some(other) => {
+                return Err(err(format!(
+                    "\"at\" must be a string, an offset like \"1d2h\" or a date-time like \"2026-01-07T09:00\", found {other}"
+                )))
+            }
+        };
         let at = parse_at(at_text, start).map_err(err)?;
         match (obj.get("event"), obj.get("set")) {
             (Some(name), None) => {
@@ -72,7 +83,8 @@ pub fn parse_events(text: &str, model: &Model, start: &Zoned) -> Result<Vec<Inpu
                     Some(Json::Object(m)) => m,
                     Some(_) => return Err(err("\"properties\" must be an object".into())),
                 };
-                let props = record(model, &def.fields, props).map_err(err)?;
+                let props = record(model, &def.fields, props, &format!("event `{name}`"))
+                    .map_err(err)?;
                 inputs.push(Input {
                     at,
                     kind: InputKind::Event {
@@ -110,6 +122,24 @@ pub fn parse_events(text: &str, model: &Model, start: &Zoned) -> Result<Vec<Inpu
         }
     }
     Ok(inputs)
+}
+
+/// The keys a line may have: `at` and either `event` (with `properties`)
+/// or `set`. A misspelt key would otherwise be ignored silently.
+fn check_keys(obj: &serde_json::Map<String, Json>) -> Result<(), String> {
+    const KEYS: [&str; 4] = ["at", "event", "properties", "set"];
+    for key in obj.keys() {
+        if !KEYS.contains(&key.as_str()) {
+            return Err(format!(
+                "unknown key \"{key}\"{}; a line has \"at\" and either \"event\" (with \"properties\") or \"set\"",
+                suggest(key, KEYS.into_iter())
+            ));
+        }
+    }
+    if obj.contains_key("properties") && !obj.contains_key("event") {
+        return Err("\"properties\" belongs to an \"event\" line".into());
+    }
+    Ok(())
 }
 
 /// `1d2h` (offset from `start`), `2026-01-07T09:00` (local) or an RFC 3339
@@ -160,23 +190,48 @@ pub fn parse_duration(text: &str) -> Option<CalDuration> {
     (any && digits.is_empty()).then_some(CalDuration::new(days, seconds))
 }
 
+/// The properties of an event or the fields of a record (`owner` names it:
+/// "event `signed_up`"), checked like a payload in a `.camp` file: unknown
+/// and missing required properties are errors.
 fn record(
     model: &Model,
     fields: &[FieldDef],
     json: &serde_json::Map<String, Json>,
+    owner: &str,
 ) -> Result<Val, String> {
     for key in json.keys() {
         if !fields.iter().any(|f| &f.name == key) {
             let names = fields.iter().map(|f| f.name.as_str());
-            return Err(format!("unknown property `{key}`{}", suggest(key, names)));
+            return Err(format!(
+                "unknown property `{key}`{} of {owner}",
+                suggest(key, names)
+            ));
         }
+    }
+    let missing: Vec<String> = fields
+        .iter()
+        .filter(|f| !f.ty.is_optional() && f.ty != Type::Error)
+        .filter(|f| matches!(json.get(&f.name), None | Some(Json::Null)))
+        .map(|f| format!("`{}`", f.name))
+        .collect();
+    if !missing.is_empty() {
+        let noun = if missing.len() == 1 {
+            "property"
+        } else {
+            "properties"
+        };
+        return Err(format!(
+            "{owner} lacks the required {noun} {}",
+            missing.join(", ")
+        ));
     }
     let mut out = Vec::new();
     for f in fields {
         match json.get(&f.name) {
             None | Some(Json::Null) => {}
             Some(v) => {
-                let v = convert(model, &f.ty, v).map_err(|m| format!("`{}`: {m}", f.name))?;
+                let v = convert(model, &f.ty, v)
+                    .map_err(|m| format!("property `{}` of {owner}: {m}", f.name))?;
                 out.push((f.name.clone(), v));
             }
         }
@@ -220,13 +275,34 @@ fn convert(model: &Model, ty: &Type, json: &Json) -> Result<Val, String> {
             }
         }
         Type::String | Type::Email | Type::Phone | Type::Url | Type::Locale | Type::Timezone => {
-            json.as_str()
-                .map(|s| Val::Str(s.to_string()))
-                .map_or_else(|| wrong("a string"), Ok)
+            let Some(text) = json.as_str() else {
+                return wrong("a string");
+            };
+            // The checker's own rules for these types, so an events file
+            // accepts exactly what a `.camp` file does.
+            if let Some((kind, help)) = resolve::bad_shape(ty, text) {
+                return Err(format!("expected {kind}, found {json}: {help}"));
+            }
+            if *ty == Type::Timezone && !resolve::is_time_zone(text) {
+                return Err(format!(
+                    "unknown time zone {json}: use an IANA name such as \"UTC\", \"Europe/Prague\" or \"Asia/Ho_Chi_Minh\""
+                ));
+            }
+            if *ty == Type::Locale && !resolve::is_locale_value(text) {
+                return Err(format!(
+                    "{json} is not a valid locale tag: write a BCP 47 tag such as \"en\", \"vi\", \"cs\", \"zh-Hant\" or \"pt-BR\""
+                ));
+            }
+            Ok(Val::Str(text.to_string()))
         }
         Type::Enum(variants) => match json.as_str() {
             Some(v) if variants.iter().any(|x| x == v) => Ok(Val::Enum(v.to_string())),
-            _ => wrong(&format!("one of {}", variants.join(", "))),
+            Some(v) => Err(format!(
+                "unknown enum variant \"{v}\"{}; the variants are {}",
+                suggest(v, variants.iter().map(String::as_str)),
+                variants.join(", ")
+            )),
+            None => wrong(&format!("one of {}", variants.join(", "))),
         },
         Type::Time => json
             .as_str()
@@ -252,7 +328,10 @@ fn convert(model: &Model, ty: &Type, json: &Json) -> Result<Val, String> {
             _ => wrong("a list"),
         },
         Type::Record(id) => match json {
-            Json::Object(m) => record(model, &model.record(*id).fields, m),
+            Json::Object(m) => {
+                let def = model.record(*id);
+                record(model, &def.fields, m, &format!("record `{}`", def.name))
+            }
             _ => wrong("an object"),
         },
         Type::Error => Ok(Val::Unset),
@@ -267,12 +346,10 @@ fn number(json: &Json) -> Option<Num> {
     }
 }
 
-/// ` (did you mean `x`?)` when a name is close to one of `names`.
+/// ` (did you mean `x`?)` when a name is close to one of `names` (the
+/// checker's suggestion rule).
 pub fn suggest<'n>(name: &str, names: impl Iterator<Item = &'n str>) -> String {
-    names
-        .map(|n| (strsim::jaro_winkler(name, n), n))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, n)| format!(" (did you mean `{n}`?)"))
+    resolve::suggest::closest(name, names)
+        .map(|n| format!(" (did you mean `{n}`?)"))
         .unwrap_or_default()
 }

@@ -18,6 +18,7 @@ use super::eval::{self, Scope};
 use super::policy::{Cap, SendWindow};
 use super::timeline::{Happening, Timeline};
 use super::value::Val;
+use crate::check::model::VariantDef;
 use crate::plan::format::{Period, Plan, Reentry, Trigger};
 use crate::render::Renderer;
 use jiff::{Timestamp, Zoned};
@@ -43,8 +44,32 @@ pub enum InputKind {
 pub struct Forced {
     /// `Some(true)`: in the holdout; `Some(false)`: in the treatment.
     pub held_out: Option<bool>,
-    /// `(split, variant)`: that split always picks that variant.
-    pub split: Option<(String, String)>,
+    /// `(split, variant)` pairs: each named split always picks its
+    /// variant (at most one pair per split).
+    pub splits: Vec<(String, String)>,
+}
+
+impl Forced {
+    /// What a list of fixed assignments (a test's `variant` lines, the
+    /// `--variant` options) fixes. A split variant puts the customer in
+    /// the treatment group unless `holdout` is fixed too (a held-out
+    /// customer still runs the flow, splits included, with sends skipped);
+    /// contradicting lists are rejected before this
+    /// (see `VariantDef::conflict_with`).
+    pub fn from_variants(variants: &[VariantDef]) -> Forced {
+        let mut forced = Forced::default();
+        for v in variants {
+            match v {
+                VariantDef::Holdout => forced.held_out = Some(true),
+                VariantDef::Treatment => forced.held_out = Some(false),
+                VariantDef::Split { split, variant } => {
+                    forced.held_out.get_or_insert(false);
+                    forced.splits.push((split.clone(), variant.clone()));
+                }
+            }
+        }
+        forced
+    }
 }
 
 /// How a simulation runs.

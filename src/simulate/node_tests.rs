@@ -194,7 +194,7 @@ fn split_follows_the_hash_unless_forced() {
         vec![event(&start, "signed_up")],
         Forced {
             held_out: None,
-            split: Some(("offer_test".into(), forced_variant.into())),
+            splits: vec![("offer_test".into(), forced_variant.into())],
         },
     );
     assert_eq!(sent_at(&forced, other).len(), 1);

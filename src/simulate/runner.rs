@@ -22,7 +22,7 @@ use super::expect;
 use super::journey::{simulate, Forced, Input, InputKind, Options};
 use super::timeline::Timeline;
 use super::value::Val;
-use crate::check::model::{ExpectKind, Model, TestActionKind, TestDef, TimeBoundDef, VariantDef};
+use crate::check::model::{ExpectKind, Model, TestActionKind, TestDef, TimeBoundDef};
 use crate::plan::format::Plan;
 use crate::render::Renderer;
 use crate::source::{SourceMap, Span};
@@ -158,7 +158,7 @@ pub fn run_test(
         start: start.timestamp(),
         until,
         horizon: horizon.max(until),
-        forced: forced(test.variant.as_ref()),
+        forced: Forced::from_variants(&test.variants),
     };
     let sim = simulate(plan, customer, inputs, &options, renderer);
     for e in &test.expectations {
@@ -201,24 +201,6 @@ fn expectation_times<'t>(
             .ok()
             .map(|z| z.timestamp())
     })
-}
-
-fn forced(variant: Option<&VariantDef>) -> Forced {
-    match variant {
-        None => Forced::default(),
-        Some(VariantDef::Holdout) => Forced {
-            held_out: Some(true),
-            split: None,
-        },
-        Some(VariantDef::Treatment) => Forced {
-            held_out: Some(false),
-            split: None,
-        },
-        Some(VariantDef::Split { split, variant }) => Forced {
-            held_out: Some(false),
-            split: Some((split.clone(), variant.clone())),
-        },
-    }
 }
 
 fn snippet(sources: &SourceMap, span: Span) -> String {

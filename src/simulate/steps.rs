@@ -158,9 +158,9 @@ impl Sim<'_> {
                 let forced = self
                     .options
                     .forced
-                    .split
-                    .as_ref()
-                    .filter(|(split, _)| split == name)
+                    .splits
+                    .iter()
+                    .find(|(split, _)| split == name)
                     .and_then(|(_, v)| variants.iter().find(|x| &x.name == v));
                 let chosen = forced.or_else(|| {
                     let b =

@@ -163,7 +163,7 @@ fn held_out_customers_follow_the_flow_without_sends() {
     let start = at("2026-11-02T10:00", "UTC");
     let forced = Forced {
         held_out: Some(true),
-        split: None,
+        splits: Vec::new(),
     };
     let sim = run_with(
         &p,

@@ -64,8 +64,11 @@ impl<'t> Builder<'t> {
         })
     }
 
-    /// A `name` (reserved keywords are reported here), or a word, currency
-    /// or other identifier-like token (taken as written).
+    /// A `name` in a position where the project declares or refers to one
+    /// of its own names (segments, scores, messages, campaigns, personas,
+    /// record types, stages, splits, enum variants): reserved keywords are
+    /// reported here. Also a word, currency or other identifier-like token
+    /// (taken as written).
     pub fn ident(&mut self, p: &P<'_>) -> Ident {
         if p.as_rule() == Rule::name && crate::syntax::keywords::is_reserved(p.as_str()) {
             let word = p.as_str();
@@ -81,6 +84,17 @@ impl<'t> Builder<'t> {
                 )),
             );
         }
+        Ident {
+            name: p.as_str().to_string(),
+            span: self.span(p),
+        }
+    }
+
+    /// A `name` in a data position, where the company's tracking plan
+    /// chooses the words: attribute, event, property and record field names,
+    /// and the keys of personas, payloads and records. Any name is allowed,
+    /// keywords included: the grammar has already read it as a name.
+    pub fn data_name(&self, p: &P<'_>) -> Ident {
         Ident {
             name: p.as_str().to_string(),
             span: self.span(p),
@@ -222,7 +236,7 @@ impl<'t> Builder<'t> {
     pub fn field(&mut self, p: P<'_>) -> Built<Field> {
         let span = self.span(&p);
         let mut parts = self.parts(p);
-        let name = self.ident(&parts.need(Rule::name)?);
+        let name = self.data_name(&parts.need(Rule::name)?);
         let value = self.value(parts.need(Rule::value)?)?;
         Ok(Field { name, value, span })
     }

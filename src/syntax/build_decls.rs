@@ -71,12 +71,19 @@ impl Builder<'_> {
             let span = self.span(&item);
             let rule = item.as_rule();
             let mut parts = self.parts(item);
-            let name = self.ident(&parts.need(Rule::name)?);
+            // Attributes and events come from the tracking plan: any name.
+            // Record types are the project's own names.
+            let name_pair = parts.need(Rule::name)?;
+            let name = if rule == Rule::type_decl {
+                self.ident(&name_pair)
+            } else {
+                self.data_name(&name_pair)
+            };
             items.push(match rule {
                 Rule::attr_decl => {
                     let ty = self.type_expr(parts.need(Rule::type_expr)?)?;
                     let consent = match parts.opt(Rule::consent) {
-                        Some(c) => Some(self.ident(&self.parts(c).need(Rule::name)?)),
+                        Some(c) => Some(self.data_name(&self.parts(c).need(Rule::name)?)),
                         None => None,
                     };
                     SchemaItem::Attr {
@@ -109,7 +116,7 @@ impl Builder<'_> {
         for f in parts {
             let span = self.span(&f);
             let mut parts = self.parts(f);
-            let name = self.ident(&parts.need(Rule::name)?);
+            let name = self.data_name(&parts.need(Rule::name)?);
             let ty = self.type_expr(parts.need(Rule::type_expr)?)?;
             out.push(FieldDecl { name, ty, span });
         }
@@ -158,7 +165,7 @@ impl Builder<'_> {
             let body = parts.need_any()?;
             let kind = if body.as_rule() == Rule::per_rule {
                 let mut parts = self.parts(body);
-                let event = self.ident(&parts.need(Rule::name)?);
+                let event = self.data_name(&parts.need(Rule::name)?);
                 let filter = self.filter(&mut parts)?;
                 let window = self.window(&mut parts)?;
                 let max = match parts.opt(Rule::max_clause) {
@@ -234,7 +241,7 @@ impl Builder<'_> {
             if entry.as_rule() == Rule::event_sample {
                 let span = self.span(&entry);
                 let mut parts = self.parts(entry);
-                let event = self.ident(&parts.need(Rule::name)?);
+                let event = self.data_name(&parts.need(Rule::name)?);
                 let mut fields = Vec::new();
                 for f in parts {
                     fields.push(self.field(f)?);

@@ -188,7 +188,9 @@ impl Builder<'_> {
             }
             Rule::now => (ExprKind::Now, 1),
             Rule::path => {
-                let names = self.parts(p).map(|n| self.ident(&n)).collect();
+                // Any name: the grammar read it as a path, so a keyword here
+                // is an attribute or property from the tracking plan.
+                let names = self.parts(p).map(|n| self.data_name(&n)).collect();
                 (ExprKind::Path(names), 1)
             }
             Rule::literal => {
@@ -199,7 +201,7 @@ impl Builder<'_> {
             }
             Rule::performed => {
                 let mut parts = self.parts(p);
-                let event = self.ident(&parts.need(Rule::name)?);
+                let event = self.data_name(&parts.need(Rule::name)?);
                 let (filter, d) = self.where_clause(&mut parts)?;
                 let window = self.window(&mut parts)?;
                 let kind = ExprKind::Performed {
@@ -211,7 +213,7 @@ impl Builder<'_> {
             }
             Rule::count_query => {
                 let mut parts = self.parts(p);
-                let event = self.ident(&parts.need(Rule::name)?);
+                let event = self.data_name(&parts.need(Rule::name)?);
                 let (filter, d) = self.where_clause(&mut parts)?;
                 let window = self.window(&mut parts)?;
                 let kind = ExprKind::Count {
@@ -223,8 +225,8 @@ impl Builder<'_> {
             }
             Rule::sum_query => {
                 let mut parts = self.parts(p);
-                let event = self.ident(&parts.need(Rule::name)?);
-                let property = self.ident(&parts.need(Rule::name)?);
+                let event = self.data_name(&parts.need(Rule::name)?);
+                let property = self.data_name(&parts.need(Rule::name)?);
                 let (filter, d) = self.where_clause(&mut parts)?;
                 let window = self.window(&mut parts)?;
                 let kind = ExprKind::Sum {
@@ -236,7 +238,7 @@ impl Builder<'_> {
                 (kind, d + 1)
             }
             Rule::last_query => {
-                let event = self.ident(&self.parts(p).need(Rule::name)?);
+                let event = self.data_name(&self.parts(p).need(Rule::name)?);
                 (ExprKind::Last { event }, 1)
             }
             Rule::expr | Rule::and_expr | Rule::not_expr | Rule::comparison | Rule::arith => {

@@ -88,13 +88,13 @@ impl Builder<'_> {
         let mut parts = self.parts(form);
         let kind = match rule {
             Rule::trigger_event => {
-                let event = self.ident(&parts.need(Rule::name)?);
+                let event = self.data_name(&parts.need(Rule::name)?);
                 let filter = self.filter(&mut parts)?;
                 TriggerKind::Event { event, filter }
             }
             Rule::trigger_enters => TriggerKind::Enters(self.ident(&parts.need(Rule::name)?)),
             Rule::trigger_changed => {
-                let attr = self.ident(&parts.need(Rule::name)?);
+                let attr = self.data_name(&parts.need(Rule::name)?);
                 let to = match parts.opt(Rule::arith) {
                     Some(a) => Some(self.expr(a)?),
                     None => None,
@@ -179,7 +179,7 @@ impl Builder<'_> {
                 StepKind::WaitUntil { time, day }
             }
             Rule::wait_for => {
-                let event = self.ident(&parts.need(Rule::name)?);
+                let event = self.data_name(&parts.need(Rule::name)?);
                 let filter = self.filter(&mut parts)?;
                 let timeout = self.duration(&parts.need(Rule::duration)?);
                 let (mut on_event, mut on_timeout): (Option<Block>, Option<Block>) = (None, None);
@@ -249,7 +249,7 @@ impl Builder<'_> {
                 StepKind::Split { name, variants }
             }
             Rule::set_step => {
-                let attr = self.ident(&parts.need(Rule::name)?);
+                let attr = self.data_name(&parts.need(Rule::name)?);
                 let value = self.expr(parts.need(Rule::expr)?)?;
                 StepKind::Set { attr, value }
             }

@@ -61,7 +61,7 @@ impl Builder<'_> {
             Rule::test_start => TestItemKind::Start(self.value(parts.need(Rule::value)?)?),
             Rule::at_event => {
                 let offset = self.duration(&parts.need(Rule::duration)?);
-                let event = self.ident(&parts.need(Rule::name)?);
+                let event = self.data_name(&parts.need(Rule::name)?);
                 let mut fields = Vec::new();
                 for f in parts {
                     fields.push(self.field(f)?);
@@ -74,7 +74,7 @@ impl Builder<'_> {
             }
             Rule::at_set => {
                 let offset = self.duration(&parts.need(Rule::duration)?);
-                let attr = self.ident(&parts.need(Rule::name)?);
+                let attr = self.data_name(&parts.need(Rule::name)?);
                 let value = self.value(parts.need(Rule::value)?)?;
                 TestItemKind::AtSet {
                     offset,
@@ -108,7 +108,7 @@ impl Builder<'_> {
             },
             Rule::expect_completed => Expectation::Completed,
             Rule::expect_attr => {
-                let attr = self.ident(&parts.need(Rule::name)?);
+                let attr = self.data_name(&parts.need(Rule::name)?);
                 let op = compare_op(parts.need(Rule::compare_op)?.as_str());
                 let value = self.value(parts.need(Rule::value)?)?;
                 Expectation::Attr { attr, op, value }

@@ -1,6 +1,9 @@
 //! The reserved words of the language. The grammar's `name` rule accepts
-//! any snake_case word; the builder rejects these with E0105 so the message
-//! can name the keyword instead of a vague "expected a name".
+//! any snake_case word; where a name is one the project declares itself
+//! (a segment, score, message, campaign, persona, record type, stage, split
+//! or enum variant) the builder rejects these with E0105, so the message
+//! can name the keyword instead of a vague "expected a name". Names from a
+//! tracking plan (attributes, events, properties, keys) may be any word.
 
 /// The reserved words, in the order the language reference lists them.
 pub const RESERVED: &[&str] = &[
@@ -51,7 +54,7 @@ pub const RESERVED: &[&str] = &[
     "lifecycle",
 ];
 
-/// Whether `word` is reserved (cannot be a name).
+/// Whether `word` is reserved (cannot be a declared name).
 pub fn is_reserved(word: &str) -> bool {
     RESERVED.contains(&word)
 }

@@ -54,9 +54,21 @@ pub(crate) fn check_message(
 }
 
 pub(super) fn version_name(message: &MessageDef, locale: Option<&str>) -> String {
+    kind_version_name("", message, locale)
+}
+
+/// [`version_name`] with the kind of message before its name: "the `vi`
+/// version of marketing email `welcome`", or "marketing email `welcome`"
+/// for fields shared by every locale.
+pub(super) fn kind_version_name(kind: &str, message: &MessageDef, locale: Option<&str>) -> String {
+    let named = if kind.is_empty() {
+        format!("`{}`", message.name)
+    } else {
+        format!("{kind} `{}`", message.name)
+    };
     match locale {
-        Some(l) => format!("the `{l}` version of `{}`", message.name),
-        None => format!("`{}`", message.name),
+        Some(l) => format!("the `{l}` version of {named}"),
+        None => named,
     }
 }
 
@@ -160,7 +172,7 @@ fn check_compliance(
             out.push(
                 Diagnostic::error(
                     "E0604",
-                    format!("marketing email {} has no unsubscribe link", version_name(message, p.locale)),
+                    format!("{} has no unsubscribe link", kind_version_name("marketing email", message, p.locale)),
                     first_line_span(p.field),
                 )
                 .with_primary_label("no `{{unsubscribe_url}}` in this body")

@@ -7,7 +7,7 @@ use crate::check::model::{Channel, MessageDef, Model, TemplateField};
 use crate::diagnostics::Diagnostic;
 use crate::render::{sms_segments, Escape, RenderOptions, Renderer, SmsEncoding};
 
-use super::channels::version_name;
+use super::channels::{kind_version_name, version_name};
 use super::samples::{self, Mode};
 use super::scope::EventScope;
 use super::{first_line_span, ParsedField, SendSite};
@@ -279,8 +279,8 @@ fn check_webhook_body(
         Diagnostic::error(
             "E0609",
             format!(
-                "the body of webhook {} is not valid JSON once rendered: {reason}",
-                version_name(message, p.locale)
+                "the body of {} is not valid JSON once rendered: {reason}",
+                kind_version_name("webhook", message, p.locale)
             ),
             p.field.sub_span(at, end),
         )

@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 use crate::render::plural_categories;
 
 use crate::check::model::{CampaignId, MessageDef, Model};
+use crate::check::resolve::suggest::closest_locale;
 use crate::diagnostics::Diagnostic;
 use crate::source::Span;
 
@@ -152,12 +153,56 @@ fn check_missing_locales(
             .iter()
             .map(|l| format!("`locale {l} {{ … }}`"))
             .collect();
-        out.push(d.with_help(format!(
+        let fix = format!(
             "add {} to `{}`, or remove the {noun} from the campaign's `locales`",
             blocks.join(" and "),
             message.name
-        )));
+        );
+        // A typo in `locales` (`vn` for `vi`): suggest a locale the message
+        // has, else one the project uses, that the campaign does not list.
+        let typos: Vec<String> = missing
+            .iter()
+            .filter_map(|l| {
+                let unlisted = |t: &&str| !campaign.locales.iter().any(|c| same_locale(c, t));
+                let of_message = message.locales.iter().map(|b| b.locale.as_str());
+                closest_locale(l, of_message.filter(unlisted))
+                    .or_else(|| closest_locale(l, project_locales(model).filter(unlisted)))
+                    .map(|known| {
+                        if missing.len() == 1 {
+                            format!("`{known}`")
+                        } else {
+                            format!("`{known}` for `{l}`")
+                        }
+                    })
+            })
+            .collect();
+        out.push(d.with_help(if typos.is_empty() {
+            fix
+        } else {
+            format!(
+                "did you mean {} in the campaign's `locales`? Otherwise {fix}",
+                typos.join(" and ")
+            )
+        }));
     }
+}
+
+/// Every locale tag the project writes: `defaults`, message locale blocks
+/// and campaign `locales`.
+fn project_locales(model: &Model) -> impl Iterator<Item = &str> {
+    std::iter::once(model.defaults.locale.as_str())
+        .chain(
+            model
+                .messages
+                .iter()
+                .flat_map(|m| m.locales.iter().map(|b| b.locale.as_str())),
+        )
+        .chain(
+            model
+                .campaigns
+                .iter()
+                .flat_map(|c| c.locales.iter().map(String::as_str)),
+        )
 }
 
 /// The variables one locale block reads.

@@ -27,6 +27,7 @@ mod values;
 
 pub use schema::DEFAULT_STAGES;
 pub use tests::DEFAULT_START;
+pub use values::{bad_shape, is_locale_value, is_time_zone};
 
 use crate::check::model::Model;
 use crate::diagnostics::Problems;

@@ -38,6 +38,37 @@ pub fn did_you_mean<'a>(
     closest(name, candidates).map(|c| format!("did you mean `{c}`?"))
 }
 
+/// The known locale tag closest to `tag`, for "did you mean": [`closest`]
+/// first; then, since two-letter tags are too short for Jaro-Winkler, a
+/// tag one edit away (`vn` → `vi`, `cz` → `cs`), the one sharing the
+/// longest prefix first (a typo keeps the first letter more often than
+/// not), ties alphabetically. Tags that differ only in case are the same locale
+/// and never suggested.
+pub fn closest_locale<'a>(
+    tag: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let candidates: Vec<&'a str> = candidates
+        .into_iter()
+        .filter(|c| !c.eq_ignore_ascii_case(tag))
+        .collect();
+    if let Some(c) = closest(tag, candidates.iter().copied()) {
+        return Some(c);
+    }
+    let lower = tag.to_ascii_lowercase();
+    let prefix = |c: &str| {
+        lower
+            .bytes()
+            .zip(c.to_ascii_lowercase().bytes())
+            .take_while(|(a, b)| a == b)
+            .count()
+    };
+    candidates
+        .into_iter()
+        .filter(|c| strsim::damerau_levenshtein(&lower, &c.to_ascii_lowercase()) == 1)
+        .max_by(|a, b| prefix(a).cmp(&prefix(b)).then(b.cmp(a)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -52,6 +83,16 @@ mod tests {
             None,
             "an exact name is not a suggestion"
         );
+    }
+
+    #[test]
+    fn suggests_locales_one_edit_away() {
+        let known = ["cs", "en", "vi", "zh-Hant"];
+        assert_eq!(closest_locale("vn", known), Some("vi"));
+        assert_eq!(closest_locale("cz", known), Some("cs"));
+        assert_eq!(closest_locale("zh-Hnat", known), Some("zh-Hant"));
+        assert_eq!(closest_locale("EN", known), None, "same locale");
+        assert_eq!(closest_locale("fr", known), None);
     }
 
     #[test]

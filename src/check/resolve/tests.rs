@@ -7,7 +7,7 @@ use super::report;
 use super::values::ValueChecker;
 use crate::check::model::{
     AttrId, CampaignDef, CampaignId, EventId, ExpectDef, ExpectKind, MessageDef, MessageId,
-    PersonaId, TestAction, TestActionKind, TestDef, TimeBoundDef, VariantDef,
+    PersonaId, TestAction, TestActionKind, TestDef, TimeBoundDef, VariantConflict, VariantDef,
 };
 use crate::diagnostics::{Diagnostic, Problems};
 use crate::source::Span;
@@ -40,7 +40,6 @@ fn item_key(kind: &TestItemKind) -> Option<&'static str> {
     match kind {
         TestItemKind::Campaign(_) => Some("campaign"),
         TestItemKind::Persona(_) => Some("persona"),
-        TestItemKind::Variant(_) => Some("variant"),
         TestItemKind::Start(_) => Some("start"),
         _ => None,
     }
@@ -48,7 +47,8 @@ fn item_key(kind: &TestItemKind) -> Option<&'static str> {
 
 fn test(cx: &TestEnv, t: &ast::Test, problems: &mut Problems) -> Option<TestDef> {
     let decls = cx.env.decls;
-    // `campaign`, `persona`, `variant` and `start` at most once.
+    // `campaign`, `persona` and `start` at most once; `variant` lines are
+    // checked against each other below.
     let mut seen: Vec<(&'static str, Span)> = Vec::new();
     let mut once: Vec<&ast::TestItem> = Vec::new();
     for item in &t.items {
@@ -106,21 +106,32 @@ fn test(cx: &TestEnv, t: &ast::Test, problems: &mut Problems) -> Option<TestDef>
     });
     let campaign_def = campaign.map(|id| &cx.campaigns[id as usize]);
 
-    let mut variant = None;
+    let mut fixed: Vec<(VariantDef, Span)> = Vec::new();
+    for item in &t.items {
+        if let TestItemKind::Variant(v) = &item.kind {
+            if let Some(def) = variant_def(v, campaign_def, problems) {
+                if let Some(d) = variant_conflict(&def, item.span, &fixed) {
+                    problems.push(d);
+                } else {
+                    fixed.push((def, item.span));
+                }
+            }
+        }
+    }
+    let variants = fixed.into_iter().map(|(v, _)| v).collect();
     let mut start = DEFAULT_START;
     for item in &once {
-        match &item.kind {
-            TestItemKind::Variant(v) => variant = variant_def(v, campaign_def, problems),
-            TestItemKind::Start(v) => match &v.kind {
-                ValueKind::DateTime(dt) => start = *dt,
-                ValueKind::Date(d) => start = d.at(0, 0, 0, 0),
-                _ => problems.push(
-                    Diagnostic::error("E0808", "`start` needs a local date and time", v.span)
-                        .with_primary_label("not a local date-time")
-                        .with_help("write the persona's local time without an offset, e.g. `start 2026-11-02T10:00`"),
-                ),
-            },
-            _ => {}
+        let TestItemKind::Start(v) = &item.kind else {
+            continue;
+        };
+        match &v.kind {
+            ValueKind::DateTime(dt) => start = *dt,
+            ValueKind::Date(d) => start = d.at(0, 0, 0, 0),
+            _ => problems.push(
+                Diagnostic::error("E0808", "`start` needs a local date and time", v.span)
+                    .with_primary_label("not a local date-time")
+                    .with_help("write the persona's local time without an offset, e.g. `start 2026-11-02T10:00`"),
+            ),
         }
     }
 
@@ -230,7 +241,7 @@ fn test(cx: &TestEnv, t: &ast::Test, problems: &mut Problems) -> Option<TestDef>
         doc: t.doc.as_ref().map(|d| d.text.clone()),
         campaign: CampaignId(campaign?),
         persona: PersonaId(persona?),
-        variant,
+        variants,
         start,
         actions,
         expectations,
@@ -342,6 +353,27 @@ fn expected_message(
         }
     }
     Some(id)
+}
+
+/// Whether a `variant` line contradicts one already kept: a second line for
+/// the holdout group or for the same split is given twice (E0216).
+fn variant_conflict(
+    def: &VariantDef,
+    span: Span,
+    kept: &[(VariantDef, Span)],
+) -> Option<Diagnostic> {
+    kept.iter().find_map(|(other, first)| {
+        Some(match def.conflict_with(other)? {
+            VariantConflict::Group => report::repeated(
+                "the holdout group (`variant holdout` or `variant treatment`)",
+                span,
+                *first,
+            ),
+            VariantConflict::Split(split) => {
+                report::repeated(&format!("the variant of split `{split}`"), span, *first)
+            }
+        })
+    })
 }
 
 /// `variant holdout | treatment | SPLIT.VARIANT`, checked against the

@@ -81,7 +81,8 @@ fn example_at(ty: &Type, schema: &Schema, depth: usize) -> String {
 /// be, how to write one))` when it does not. Deliberately loose — the
 /// sending system validates for real — but a persona with `email "linh"`
 /// or `phone "call me"` would make every preview and test misleading.
-fn bad_shape(ty: &Type, text: &str) -> Option<(&'static str, &'static str)> {
+/// The one rule for `.camp` values and events files.
+pub fn bad_shape(ty: &Type, text: &str) -> Option<(&'static str, &'static str)> {
     match ty {
         Type::Email => {
             let ok = text.split_once('@').is_some_and(|(local, domain)| {
@@ -125,6 +126,16 @@ fn bad_shape(ty: &Type, text: &str) -> Option<(&'static str, &'static str)> {
         }
         _ => None,
     }
+}
+
+/// Whether `name` is an IANA time zone name (a `timezone` value).
+pub fn is_time_zone(name: &str) -> bool {
+    jiff::tz::TimeZone::get(name).is_ok()
+}
+
+/// Whether `tag` is a BCP 47 locale tag (a `locale` value).
+pub fn is_locale_value(tag: &str) -> bool {
+    icu_locale_core::Locale::try_from_str(tag).is_ok()
 }
 
 impl ValueChecker<'_, '_> {
@@ -196,7 +207,7 @@ impl ValueChecker<'_, '_> {
             }
             (Type::String, ValueKind::Str(s)) => Value::String(s.value.clone()),
             (Type::Timezone, ValueKind::Str(s)) => {
-                if jiff::tz::TimeZone::get(&s.value).is_err() {
+                if !is_time_zone(&s.value) {
                     self.problems
                         .push(super::schema::unknown_time_zone(&s.value, v.span));
                     return None;
@@ -205,7 +216,7 @@ impl ValueChecker<'_, '_> {
             }
             (Type::Locale, ValueKind::Str(ast::StrLit { value: tag, .. }))
             | (Type::Locale, ValueKind::Word(ast::Ident { name: tag, .. })) => {
-                if icu_locale_core::Locale::try_from_str(tag).is_err() {
+                if !is_locale_value(tag) {
                     self.problems.push(
                         Diagnostic::error(
                             "E0804",

@@ -375,7 +375,8 @@ message tips: email {
         explanation: r#"A setting that a block takes once is written twice: a campaign setting
 (`stage`, `trigger`, `goal`, …), a `defaults` entry, a persona attribute, a
 property of an event payload, a locale block of a message, a test's
-`campaign`, `persona`, `variant` or `start`, or `consent(CHANNEL)` on a
+`campaign`, `persona` or `start`, a test's `variant` for the holdout group
+(`holdout`/`treatment`) or for the same split, or `consent(CHANNEL)` on a
 second attribute for the same channel. The first one counts; remove the
 other.
 

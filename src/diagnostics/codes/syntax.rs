@@ -137,15 +137,20 @@ message promo: sms {
     CodeInfo {
         code: KEYWORD_AS_NAME,
         title: "keyword used as a name",
-        explanation: r#"Keywords of the language are reserved and cannot name a segment, a
-message, an attribute or anything else. The reserved words are: `and or not
-in is set contains starts_with ends_with true false now performed count sum
-last where within since if else send wait until for up to on split exit per
-max trigger every expect at by segment score message campaign persona schema
-defaults lifecycle`.
+        explanation: r#"Keywords of the language are reserved for the names the project itself
+declares: segments, scores, messages, campaigns, personas, record types,
+lifecycle stages, splits and their variants, and enum variants. The
+reserved words are: `and or not in is set contains starts_with ends_with
+true false now performed count sum last where within since if else send
+wait until for up to on split exit per max trigger every expect at by
+segment score message campaign persona schema defaults lifecycle`.
 
+Names that come from a tracking plan may be any word, keywords included:
+attributes, events, event properties, record fields, and the keys of
+personas, records and test payloads (`attr score: int`,
+`event survey_answered { score: int }`, `customer.score`, `event.score`).
 Words such as `event`, `email`, `name`, `locale`, `stage` or `type` are
-keywords only where the grammar expects them and stay usable as names.
+keywords only where the grammar expects them and stay usable everywhere.
 
 Wrong:
 

@@ -113,7 +113,7 @@ pub fn main_path(
         horizon: after_days(&start, HORIZON_DAYS),
         forced: Forced {
             held_out: Some(false),
-            split: split.clone(),
+            splits: split.iter().cloned().collect(),
         },
     };
     let customer = data::customer(model, &plan, persona, overridden.then_some(locale));
