@@ -6,7 +6,7 @@ use crate::diagnostics::Diagnostic;
 use crate::plan::format::Plan;
 use crate::source::{SourceMap, Span};
 
-use super::mermaid::{channel_noun, flowchart};
+use super::mermaid::{channel_key, channel_noun, flowchart};
 use super::messages::{MessagePreview, Rendered};
 use super::sentences;
 use super::timeline::MainPath;
@@ -19,6 +19,7 @@ pub struct PageInput<'a> {
     /// Diagnostics that concern the campaign (already filtered and sorted).
     pub diagnostics: &'a [Diagnostic],
     pub main_path: &'a MainPath,
+    pub flow: &'a super::data::FlowIndex<'a>,
     /// Messages in flow order, each with its previews per locale.
     pub messages: &'a [(String, Vec<MessagePreview>)],
 }
@@ -47,7 +48,7 @@ pub fn campaign_page(input: &PageInput) -> String {
     for line in &input.main_path.lines {
         out.push_str(&format!("- **{}** — {}\n", line.when, line.text));
     }
-    if input.main_path.lines.is_empty() {
+    if input.main_path.lines.is_empty() && !input.main_path.no_persona {
         out.push_str("- (nothing happens)\n");
     }
     out.push('\n');
@@ -57,10 +58,14 @@ pub fn campaign_page(input: &PageInput) -> String {
         out.push_str("This campaign sends no messages.\n\n");
     }
     for (name, previews) in input.messages {
-        let channel = previews
-            .first()
-            .map(|p| channel_noun(&p.channel).to_string())
-            .unwrap_or_default();
+        // From the plan, so the heading names the channel even when no
+        // persona rendered the message.
+        let channel = plan
+            .messages
+            .get(name)
+            .map(|m| channel_key(m.channel))
+            .or_else(|| previews.first().map(|p| p.channel.as_str()))
+            .map_or("message", channel_noun);
         out.push_str(&format!("### {channel} *{name}*\n\n"));
         if let Some(doc) = input
             .model
@@ -71,8 +76,10 @@ pub fn campaign_page(input: &PageInput) -> String {
         {
             out.push_str(&format!("{}\n\n", one_line(doc)));
         }
-        let route = super::messages::first_send(plan, name)
-            .and_then(|(id, _)| super::route::route_to(plan, id));
+        let route = input
+            .flow
+            .first_send(name)
+            .and_then(|(id, _)| super::route::route_to(input.flow, id));
         out.push_str(&format!(
             "**Sent** {}.\n\n",
             escape_html(&route.unwrap_or_else(|| "on every journey".into()))
