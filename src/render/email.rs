@@ -119,46 +119,50 @@ fn body_html(body_markdown: &str) -> String {
 /// Decodes the character references HTML escaping produces, so a subject
 /// can be given either as plain text or already HTML-escaped.
 fn decode_entities(text: &str) -> String {
+    // Split at ASCII `&` and `;` only (never at a byte offset), so text in
+    // any script stays whole.
     let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(start) = rest.find('&') {
-        out.push_str(&rest[..start]);
-        let tail = &rest[start..];
-        let decoded = tail.find(';').filter(|end| *end <= 10).and_then(|end| {
-            let name = &tail[1..end];
-            let c = match name {
-                "amp" => Some('&'),
-                "lt" => Some('<'),
-                "gt" => Some('>'),
-                "quot" => Some('"'),
-                "apos" => Some('\''),
-                "nbsp" => Some('\u{a0}'),
-                _ => {
-                    let code = if let Some(hex) =
-                        name.strip_prefix("#x").or_else(|| name.strip_prefix("#X"))
-                    {
-                        u32::from_str_radix(hex, 16).ok()
-                    } else {
-                        name.strip_prefix('#').and_then(|dec| dec.parse().ok())
-                    };
-                    code.and_then(char::from_u32)
-                }
-            };
-            c.map(|c| (c, end))
-        });
+    let mut pieces = text.split('&');
+    out.push_str(pieces.next().unwrap_or_default());
+    for piece in pieces {
+        let decoded = piece
+            .split_once(';')
+            .filter(|(name, _)| name.len() < 10)
+            .and_then(|(name, rest)| Some((entity(name)?, rest)));
         match decoded {
-            Some((c, end)) => {
+            Some((c, rest)) => {
                 out.push(c);
-                rest = &tail[end + 1..];
+                out.push_str(rest);
             }
             None => {
                 out.push('&');
-                rest = &tail[1..];
+                out.push_str(piece);
             }
         }
     }
-    out.push_str(rest);
     out
+}
+
+/// The character a named or numeric reference stands for (`amp`, `#39`,
+/// `#x27`).
+fn entity(name: &str) -> Option<char> {
+    match name {
+        "amp" => Some('&'),
+        "lt" => Some('<'),
+        "gt" => Some('>'),
+        "quot" => Some('"'),
+        "apos" => Some('\''),
+        "nbsp" => Some('\u{a0}'),
+        _ => {
+            let code = if let Some(hex) = name.strip_prefix("#x").or_else(|| name.strip_prefix("#X"))
+            {
+                u32::from_str_radix(hex, 16).ok()
+            } else {
+                name.strip_prefix('#').and_then(|dec| dec.parse().ok())
+            };
+            code.and_then(char::from_u32)
+        }
+    }
 }
 
 /// Escapes text for HTML element content and attribute values.
@@ -319,6 +323,12 @@ mod tests {
             decode_entities("&lt;b&gt; &amp; &quot;x&quot; &#x27;y&#x27; &#x3D; &#96; &bogus; &"),
             "<b> & \"x\" 'y' = ` &bogus; &"
         );
+    }
+
+    #[test]
+    fn references_next_to_any_script_decode_without_splitting_characters() {
+        assert_eq!(decode_entities("é&amp;漢&#x27;ő&;&é;x"), "é&漢'ő&;&é;x");
+        assert_eq!(decode_entities("&漢字漢字漢字漢字;"), "&漢字漢字漢字漢字;");
     }
 
     #[test]
