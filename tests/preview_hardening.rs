@@ -201,3 +201,227 @@ fn a_project_without_personas_gets_channel_headings_and_a_useful_timeline() {
     );
     assert!(page.contains("Add a `persona` block"), "{page}");
 }
+
+/// A project whose persona carries hostile values, for items 15-17.
+const HOSTILE: &str = r#"
+/// Greets <script>alert("doc")</script> people.
+campaign hello {
+  stage onboarding
+  trigger event signed_up
+  locales en
+  flow {
+    send welcome
+    send crm
+  }
+}
+
+/// The <b>welcome</b> email.
+message welcome: email {
+  from "Acme <hello@acme.example>"
+  locale en {
+    subject "Hi <i>{{{default customer.nick ""}}}</i>"
+    body """
+      Hello {{{default customer.nick ""}}} <img src=x onerror=alert(2)>.
+
+      Visit [your site]({{default customer.site ""}}) or ![logo]({{default customer.site ""}}).
+
+      [Unsubscribe]({{unsubscribe_url}})
+      """
+  }
+}
+
+message crm: webhook {
+  category transactional
+  url "https://crm.example/tasks/{{event.source}}?email={{customer.email}}"
+  body """
+    { "s": "{{event.source}}" }
+    """
+}
+"#;
+
+fn hostile_project() -> tempfile::TempDir {
+    project(&format!("{SCHEMA}{HOSTILE}{PERSONA}"))
+}
+
+/// Issue 9, item 15: a `javascript:` value from customer data reached the
+/// email's `href`; now the link is dropped, and the page and the simulator
+/// say so.
+#[test]
+fn an_unsafe_link_from_customer_data_is_removed_and_reported() {
+    let dir = hostile_project();
+    let output = build(dir.path());
+    assert_eq!(code(&output), 0, "{}", text(&output.stderr));
+    let html = std::fs::read_to_string(dir.path().join("out/previews/hello/welcome.en.html"))
+        .expect("email");
+    let lower = html.to_ascii_lowercase();
+    assert!(!lower.contains("javascript:"), "{html}");
+    assert!(html.contains("your site"), "the link text stays: {html}");
+    let page = std::fs::read_to_string(dir.path().join("out/previews/hello.md")).expect("page");
+    assert!(
+        page.contains("**Links removed from the email**") && page.contains("`javascript:alert(1)`"),
+        "{page}"
+    );
+    let sim = run(
+        &["simulate", "hello", path(dir.path()), "--persona", "p"],
+        LIMIT,
+    );
+    assert_eq!(code(&sim), 0, "{}", text(&sim.stderr));
+    assert!(
+        text(&sim.stdout).contains("links removed (unsafe scheme): javascript:alert(1)"),
+        "{}",
+        text(&sim.stdout)
+    );
+}
+
+/// Issue 9, item 15: a literal unsafe scheme is a checker error at the link.
+#[test]
+fn a_literal_javascript_or_data_link_is_e0610() {
+    let body = r#"
+campaign hello {
+  stage onboarding
+  trigger event signed_up
+  locales en
+  flow {
+    send a
+  }
+}
+
+message a: email {
+  from "Acme <hello@acme.example>"
+  locale en {
+    subject "Hi"
+    body "Hello [a](javascript:alert(1)) ![x](data:text/html,hi)\n\n[Unsubscribe]({{unsubscribe_url}})"
+  }
+}
+"#;
+    let dir = project(&format!("{SCHEMA}{body}"));
+    let output = run(&["check", path(dir.path())], LIMIT);
+    let err = text(&output.stderr) + &text(&output.stdout);
+    assert_eq!(code(&output), 1, "{err}");
+    assert_eq!(err.matches("error[E0610]").count(), 2, "{err}");
+    assert!(err.contains("unsafe URL scheme `javascript:`"), "{err}");
+    assert!(err.contains("unsafe URL scheme `data:`"), "{err}");
+    // The label sits under the link itself.
+    assert!(err.contains("`javascript:` link"), "{err}");
+}
+
+/// Issue 9, item 16: data chose the webhook's host; now that is E0611.
+#[test]
+fn a_template_tag_in_a_webhook_host_is_e0611() {
+    let body = r#"
+campaign hello {
+  stage onboarding
+  trigger event signed_up
+  locales en
+  flow {
+    send crm
+  }
+}
+
+message crm: webhook {
+  category transactional
+  url "https://{{event.source}}.crm.example/tasks?email={{customer.email}}"
+  body "{}"
+}
+"#;
+    let dir = project(&format!("{SCHEMA}{body}"));
+    let output = run(&["check", path(dir.path())], LIMIT);
+    let err = text(&output.stderr) + &text(&output.stdout);
+    assert_eq!(code(&output), 1, "{err}");
+    assert!(err.contains("error[E0611]"), "{err}");
+    assert!(err.contains("the host of webhook `crm` comes from a template value"), "{err}");
+}
+
+/// Issue 9, item 16: values in a webhook URL's path and query are
+/// percent-encoded, so `evil.example/steal#` stays one path segment.
+#[test]
+fn webhook_url_values_are_percent_encoded() {
+    let dir = hostile_project();
+    let sim = run(
+        &["simulate", "hello", path(dir.path()), "--persona", "p"],
+        LIMIT,
+    );
+    assert_eq!(code(&sim), 0, "{}", text(&sim.stderr));
+    let expected = "https://crm.example/tasks/evil.example%2Fsteal%23?email=p%40example.com";
+    assert!(text(&sim.stdout).contains(expected), "{}", text(&sim.stdout));
+    let output = build(dir.path());
+    assert_eq!(code(&output), 0, "{}", text(&output.stderr));
+    let page = std::fs::read_to_string(dir.path().join("out/previews/hello.md")).expect("page");
+    assert!(page.contains(&format!("`{expected}`")), "{page}");
+}
+
+/// Issue 9, item 17: doc comments, subjects, bodies and `{{{…}}}` values
+/// reached the Markdown page as raw HTML.
+#[test]
+fn the_markdown_page_and_index_show_no_raw_html_from_users() {
+    let dir = hostile_project();
+    let output = build(dir.path());
+    assert_eq!(code(&output), 0, "{}", text(&output.stderr));
+    let page = std::fs::read_to_string(dir.path().join("out/previews/hello.md")).expect("page");
+    for raw in ["<img", "<script", "<b>", "<i>"] {
+        assert!(!page.contains(raw), "{raw} in the page:\n{page}");
+    }
+    assert!(page.contains("&lt;img src=x onerror=alert(1)&gt;"), "{page}");
+    assert!(page.contains("&lt;script&gt;"), "{page}");
+    let index = std::fs::read_to_string(dir.path().join("out/previews/index.html")).expect("index");
+    assert!(!index.contains("<script"), "{index}");
+    let html = std::fs::read_to_string(dir.path().join("out/previews/hello/welcome.en.html"))
+        .expect("email");
+    assert!(!html.contains("<img"), "{html}");
+}
+
+/// Issue 9, item 18: `{{unsubscribe_url}}` in a code span or after an
+/// unclosed fence passed `check` though the email had no link.
+#[test]
+fn an_unsubscribe_url_that_is_not_a_link_once_rendered_is_e0604() {
+    let body = r#"
+campaign hello {
+  stage onboarding
+  trigger event signed_up
+  locales en
+  flow {
+    send b
+    send c
+    send ok
+  }
+}
+
+message b: email {
+  from "Acme <hello@acme.example>"
+  locale en {
+    subject "Hi"
+    body "Unsubscribe: `{{unsubscribe_url}}`"
+  }
+}
+
+message c: email {
+  from "Acme <hello@acme.example>"
+  locale en {
+    subject "Hi"
+    body "Hello\n\n```\n[Unsubscribe]({{unsubscribe_url}})\n"
+  }
+}
+
+message ok: email {
+  from "Acme <hello@acme.example>"
+  locale en {
+    subject "Hi"
+    body "Hello\n\n[Unsubscribe]({{unsubscribe_url}})"
+  }
+}
+"#;
+    let dir = project(&format!("{SCHEMA}{body}"));
+    let output = run(&["check", path(dir.path())], LIMIT);
+    let err = text(&output.stderr) + &text(&output.stdout);
+    assert_eq!(code(&output), 1, "{err}");
+    assert_eq!(err.matches("error[E0604]").count(), 2, "{err}");
+    assert!(
+        err.contains("marketing email the `en` version of `b` has no unsubscribe link once rendered"),
+        "{err}"
+    );
+    assert!(
+        err.contains("marketing email the `en` version of `c` has no unsubscribe link once rendered"),
+        "{err}"
+    );
+    assert!(!err.contains("`ok`"), "{err}");
+}

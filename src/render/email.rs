@@ -14,6 +14,8 @@
 
 use pulldown_cmark::{html, Event, Options, Parser, Tag, TagEnd};
 
+use super::escape::{html_attr, html_text};
+
 /// Inline styles of the elements Markdown produces, applied to the opening
 /// tags pulldown-cmark writes.
 const ELEMENT_STYLES: &[(&str, &str)] = &[
@@ -35,25 +37,81 @@ fn markdown_options() -> Options {
     Options::ENABLE_STRIKETHROUGH
 }
 
-/// Neutralises what an email must not contain: raw HTML becomes visible text,
-/// images become links to the image.
+/// The URL schemes a link or image in an email may use. Anything else
+/// (`javascript:`, `data:`, `vbscript:`, `file:` …) is dropped.
+pub const SAFE_SCHEMES: &[&str] = &["https", "http", "mailto", "tel"];
+
+/// The scheme of `url` as a browser reads it (ASCII whitespace and
+/// control characters removed, lowercased), or `None` for a relative URL
+/// (`/path`, `#top`, `page.html`).
+pub fn url_scheme(url: &str) -> Option<String> {
+    let cleaned: String = url
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace() && !c.is_ascii_control())
+        .collect();
+    let (scheme, _) = cleaned.split_once(':')?;
+    let mut chars = scheme.chars();
+    let valid = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    valid.then(|| scheme.to_ascii_lowercase())
+}
+
+/// Whether an email may link to `url`: a relative URL, or one of
+/// [`SAFE_SCHEMES`].
+pub fn is_safe_url(url: &str) -> bool {
+    url_scheme(url).is_none_or(|s| SAFE_SCHEMES.contains(&s.as_str()))
+}
+
+/// Neutralises what an email must not contain: raw HTML becomes visible
+/// text, images become links to the image, and a link whose URL has an
+/// unsafe scheme ([`is_safe_url`]) becomes its plain text.
 fn safe_events<'a>(parser: Parser<'a>) -> impl Iterator<Item = Event<'a>> {
-    parser.map(|event| match event {
-        Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
-        Event::Start(Tag::Image {
+    // One entry per open link or image: whether it was dropped.
+    let mut dropped: Vec<bool> = Vec::new();
+    parser.filter_map(move |event| match event {
+        Event::Html(raw) | Event::InlineHtml(raw) => Some(Event::Text(raw)),
+        Event::Start(Tag::Link {
             link_type,
             dest_url,
             title,
             id,
-        }) => Event::Start(Tag::Link {
+        })
+        | Event::Start(Tag::Image {
             link_type,
             dest_url,
             title,
             id,
-        }),
-        Event::End(TagEnd::Image) => Event::End(TagEnd::Link),
-        other => other,
+        }) => {
+            let unsafe_url = !is_safe_url(&dest_url);
+            dropped.push(unsafe_url);
+            (!unsafe_url).then_some(Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }))
+        }
+        Event::End(TagEnd::Image) | Event::End(TagEnd::Link) => {
+            (!dropped.pop().unwrap_or(false)).then_some(Event::End(TagEnd::Link))
+        }
+        other => Some(other),
     })
+}
+
+/// The URL of every link and image of an email body (rendered with
+/// [`super::Escape::Html`]), in order, with whether the email keeps it
+/// ([`is_safe_url`]); exactly the `href`s [`email_html`] writes are the
+/// kept ones.
+pub fn body_links(body_markdown: &str) -> Vec<(String, bool)> {
+    Parser::new_ext(body_markdown, markdown_options())
+        .filter_map(|event| match event {
+            Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => {
+                let safe = is_safe_url(&dest_url);
+                Some((dest_url.into_string(), safe))
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 /// Characters of scripts written without spaces between words (Chinese,
@@ -118,7 +176,7 @@ fn body_html(body_markdown: &str) -> String {
 
 /// Decodes the character references HTML escaping produces, so a subject
 /// can be given either as plain text or already HTML-escaped.
-fn decode_entities(text: &str) -> String {
+pub(crate) fn decode_entities(text: &str) -> String {
     // Split at ASCII `&` and `;` only (never at a byte offset), so text in
     // any script stays whole.
     let mut out = String::with_capacity(text.len());
@@ -165,22 +223,6 @@ fn entity(name: &str) -> Option<char> {
     }
 }
 
-/// Escapes text for HTML element content and attribute values.
-fn escape_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            other => out.push(other),
-        }
-    }
-    out
-}
-
 /// System fonts that cover the locale's script (no web fonts are loaded).
 fn font_stack(locale: &str) -> &'static str {
     let lower = locale.to_ascii_lowercase();
@@ -205,14 +247,14 @@ pub fn email_html(
     body_markdown: &str,
     locale: &str,
 ) -> String {
-    let subject = escape_text(&decode_entities(subject));
-    let lang = escape_text(locale);
+    let subject = html_text(&decode_entities(subject));
+    let lang = html_attr(locale);
     let fonts = font_stack(locale);
     let body = body_html(body_markdown);
     let preheader = match preheader {
         Some(text) => format!(
             "<span style=\"display:none;max-height:0;max-width:0;opacity:0;overflow:hidden;mso-hide:all;font-size:1px;line-height:1px;color:#f4f4f5;\">{}{}</span>\n",
-            escape_text(&decode_entities(text)),
+            html_text(&decode_entities(text)),
             // Padding so clients do not pull body text into the inbox preview.
             "&#847;&zwnj;&nbsp;".repeat(20)
         ),
@@ -255,7 +297,8 @@ pub fn email_html(
 pub fn email_text(body_markdown: &str) -> String {
     let parser = Parser::new_ext(body_markdown, markdown_options());
     let mut out = String::new();
-    let mut links: Vec<String> = Vec::new();
+    // The URL of each open link; `None` for one dropped as unsafe.
+    let mut links: Vec<Option<String>> = Vec::new();
     let mut link_text_start: Vec<usize> = Vec::new();
     let mut lists: Vec<Option<u64>> = Vec::new();
     for event in parser {
@@ -267,12 +310,14 @@ pub fn email_text(body_markdown: &str) -> String {
             Event::Rule => out.push_str("---\n\n"),
             Event::Start(Tag::Link { dest_url, .. })
             | Event::Start(Tag::Image { dest_url, .. }) => {
-                links.push(dest_url.to_string());
+                links.push(is_safe_url(&dest_url).then(|| dest_url.to_string()));
                 link_text_start.push(out.len());
             }
             Event::End(TagEnd::Link) | Event::End(TagEnd::Image) => {
-                let url = links.pop().unwrap_or_default();
                 let start = link_text_start.pop().unwrap_or(out.len());
+                let Some(url) = links.pop().flatten() else {
+                    continue;
+                };
                 let text = out.get(start..).unwrap_or_default().trim();
                 if text.is_empty() {
                     out.push_str(&url);
@@ -347,6 +392,25 @@ mod tests {
         let html = body_html("Hi <script>alert(1)</script>");
         assert!(!html.contains("<script>"), "{html}");
         assert!(html.contains("&lt;script&gt;"), "{html}");
+    }
+
+    #[test]
+    fn links_and_images_with_unsafe_schemes_become_text() {
+        let html = body_html(
+            "[a](javascript:alert(1)) ![b](data:text/html,x) [c](JaVaScRiPt:x) [ok](https://x.example) [rel](/help)",
+        );
+        assert!(!html.to_ascii_lowercase().contains("script:"), "{html}");
+        assert!(!html.contains("data:"), "{html}");
+        assert!(html.contains(">a b c <a "), "{html}");
+        assert!(html.contains("href=\"https://x.example\""), "{html}");
+        assert!(html.contains("href=\"/help\""), "{html}");
+        assert_eq!(
+            body_links("[a](javascript:x) [b](mailto:a@b.example)"),
+            [
+                ("javascript:x".to_string(), false),
+                ("mailto:a@b.example".to_string(), true)
+            ]
+        );
     }
 
     #[test]

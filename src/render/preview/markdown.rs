@@ -4,6 +4,7 @@
 use crate::check::model::Model;
 use crate::diagnostics::Diagnostic;
 use crate::plan::format::Plan;
+use crate::render::escape::{html_text, rendered_text};
 use crate::source::{SourceMap, Span};
 
 use super::mermaid::{channel_key, channel_noun, flowchart};
@@ -29,7 +30,7 @@ pub fn campaign_page(input: &PageInput) -> String {
     let plan = input.plan;
     let mut out = format!("# Campaign `{}`\n\n", plan.campaign);
     if let Some(doc) = &plan.doc {
-        out.push_str(&quote(doc.trim()));
+        out.push_str(&quote(&html_text(doc.trim())));
         out.push('\n');
     }
     out.push_str(&facts_table(plan));
@@ -74,7 +75,7 @@ pub fn campaign_page(input: &PageInput) -> String {
             .find(|m| &m.name == name)
             .and_then(|m| m.doc.as_ref())
         {
-            out.push_str(&format!("{}\n\n", one_line(doc)));
+            out.push_str(&format!("{}\n\n", one_line(&html_text(doc))));
         }
         let route = input
             .flow
@@ -82,7 +83,7 @@ pub fn campaign_page(input: &PageInput) -> String {
             .and_then(|(id, _)| super::route::route_to(input.flow, id));
         out.push_str(&format!(
             "**Sent** {}.\n\n",
-            escape_html(&route.unwrap_or_else(|| "on every journey".into()))
+            html_text(&route.unwrap_or_else(|| "on every journey".into()))
         ));
         if previews.is_empty() {
             out.push_str("Not rendered: the project has no persona to render it with.\n\n");
@@ -102,7 +103,7 @@ pub fn campaign_page(input: &PageInput) -> String {
             location(input.sources, d.span),
             d.severity.as_str(),
             d.code,
-            d.message
+            html_text(&d.message)
         ));
     }
     out
@@ -170,7 +171,7 @@ fn facts_table(plan: &Plan) -> String {
     let mut out = String::from("| Setting | In plain words |\n|---|---|\n");
     for (name, text) in rows {
         // Sentences quote string literals from the source: keep them text.
-        out.push_str(&format!("| **{name}** | {} |\n", cell(&escape_html(&text))));
+        out.push_str(&format!("| **{name}** | {} |\n", cell(&html_text(&text))));
     }
     out
 }
@@ -197,7 +198,7 @@ fn message_section(campaign: &str, p: &MessagePreview) -> String {
     let rendered = match &p.rendered {
         Ok(r) => r,
         Err(e) => {
-            out.push_str(&format!("**Could not render:** {}\n\n", escape_html(e)));
+            out.push_str(&format!("**Could not render:** {}\n\n", html_text(e)));
             return out;
         }
     };
@@ -210,19 +211,38 @@ fn message_section(campaign: &str, p: &MessagePreview) -> String {
             ..
         } => {
             if let Some(from) = from {
-                out.push_str(&format!("- **From:** {}\n", inline(&escape_html(from))));
+                out.push_str(&format!("- **From:** {}\n", inline(&html_text(from))));
             }
-            // Subject and preheader are already HTML-escaped.
-            out.push_str(&format!("- **Subject:** {}\n", inline(subject)));
+            // Rendered with HTML escaping of values only: literal text
+            // and `{{{…}}}` values are escaped here.
+            out.push_str(&format!(
+                "- **Subject:** {}\n",
+                inline(&rendered_text(subject))
+            ));
             if let Some(pre) = preheader {
-                out.push_str(&format!("- **Preheader:** {}\n", inline(pre)));
+                out.push_str(&format!(
+                    "- **Preheader:** {}\n",
+                    inline(&rendered_text(pre))
+                ));
             }
             out.push_str(&format!(
                 "- **HTML:** [{campaign}/{}.{}.html]({campaign}/{}.{}.html)\n\n",
                 p.message, p.locale, p.message, p.locale
             ));
-            out.push_str(&quote(body_markdown.trim_end()));
+            out.push_str(&quote(&rendered_text(body_markdown.trim_end())));
             out.push('\n');
+            let removed: Vec<String> = crate::render::email::body_links(body_markdown)
+                .into_iter()
+                .filter(|(_, kept)| !kept)
+                .map(|(url, _)| format!("`{}`", url.replace('`', "'")))
+                .collect();
+            if !removed.is_empty() {
+                out.push_str(&format!(
+                    "**Links removed from the email** (only `https:`, `http:`, `mailto:` and \
+                     `tel:` links are kept; the link text stays): {}\n\n",
+                    removed.join(", ")
+                ));
+            }
         }
         Rendered::Sms { body, count } => {
             let (single, part) = match count.encoding {
@@ -234,7 +254,7 @@ fn message_section(campaign: &str, p: &MessagePreview) -> String {
             } else {
                 count.segments * part.1
             };
-            out.push_str(&quote(&escape_html(body)));
+            out.push_str(&quote(&html_text(body)));
             out.push_str(&format!(
                 "\n{single}, {} {} ({}/{capacity})\n\n",
                 count.segments,
@@ -256,15 +276,15 @@ fn message_section(campaign: &str, p: &MessagePreview) -> String {
             out.push_str(&format!(
                 "- **Title** ({}): {}\n",
                 counted(title, limits.0),
-                inline(&escape_html(title))
+                inline(&html_text(title))
             ));
             out.push_str(&format!(
                 "- **Body** ({}): {}\n",
                 counted(body, limits.1),
-                inline(&escape_html(body))
+                inline(&html_text(body))
             ));
             if let Some(button) = button {
-                out.push_str(&format!("- **Button:** {}\n", inline(&escape_html(button))));
+                out.push_str(&format!("- **Button:** {}\n", inline(&html_text(button))));
             }
             if let Some(link) = link {
                 out.push_str(&format!("- **Link:** `{}`\n", link.replace('`', "'")));
@@ -274,12 +294,12 @@ fn message_section(campaign: &str, p: &MessagePreview) -> String {
         Rendered::Webhook { method, url, body } => {
             out.push_str(&format!(
                 "- **{}** `{}`\n\n",
-                escape_html(method),
+                html_text(method),
                 url.replace('`', "'")
             ));
             match body {
-                Ok(json) => out.push_str(&format!("```json\n{json}\n```\n\n")),
-                Err(raw) => out.push_str(&format!("```text\n{raw}\n```\n\n")),
+                Ok(json) => out.push_str(&fenced("json", json)),
+                Err(raw) => out.push_str(&fenced("text", raw)),
             }
         }
     }
@@ -332,9 +352,14 @@ fn inline(text: &str) -> String {
     one_line(text)
 }
 
-/// `<`, `>` and `&` as entities, so customer text never becomes markup.
-pub fn escape_html(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+/// A fenced code block that `text` cannot close: the fence is longer than
+/// any run of backticks inside.
+fn fenced(lang: &str, text: &str) -> String {
+    let longest = text
+        .split(|c| c != '`')
+        .map(str::len)
+        .max()
+        .unwrap_or(0);
+    let fence = "`".repeat(longest.max(2) + 1);
+    format!("{fence}{lang}\n{text}\n{fence}\n\n")
 }

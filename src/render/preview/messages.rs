@@ -188,7 +188,7 @@ pub fn render_message(
                     .and_then(|v| serde_json::to_string_pretty(&v).map_err(|e| e.to_string()));
                 Rendered::Webhook {
                     method: render("method", Escape::None)?.unwrap_or_else(|| "POST".into()),
-                    url: required(render("url", Escape::None)?),
+                    url: required(render("url", Escape::Url)?),
                     body,
                 }
             }
