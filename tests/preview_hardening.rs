@@ -329,7 +329,10 @@ message crm: webhook {
     let err = text(&output.stderr) + &text(&output.stdout);
     assert_eq!(code(&output), 1, "{err}");
     assert!(err.contains("error[E0611]"), "{err}");
-    assert!(err.contains("the host of webhook `crm` comes from a template value"), "{err}");
+    assert!(
+        err.contains("the host of webhook `crm` comes from a template value"),
+        "{err}"
+    );
 }
 
 /// Issue 9, item 16: values in a webhook URL's path and query are
@@ -343,7 +346,11 @@ fn webhook_url_values_are_percent_encoded() {
     );
     assert_eq!(code(&sim), 0, "{}", text(&sim.stderr));
     let expected = "https://crm.example/tasks/evil.example%2Fsteal%23?email=p%40example.com";
-    assert!(text(&sim.stdout).contains(expected), "{}", text(&sim.stdout));
+    assert!(
+        text(&sim.stdout).contains(expected),
+        "{}",
+        text(&sim.stdout)
+    );
     let output = build(dir.path());
     assert_eq!(code(&output), 0, "{}", text(&output.stderr));
     let page = std::fs::read_to_string(dir.path().join("out/previews/hello.md")).expect("page");
@@ -361,7 +368,10 @@ fn the_markdown_page_and_index_show_no_raw_html_from_users() {
     for raw in ["<img", "<script", "<b>", "<i>"] {
         assert!(!page.contains(raw), "{raw} in the page:\n{page}");
     }
-    assert!(page.contains("&lt;img src=x onerror=alert(1)&gt;"), "{page}");
+    assert!(
+        page.contains("&lt;img src=x onerror=alert(1)&gt;"),
+        "{page}"
+    );
     assert!(page.contains("&lt;script&gt;"), "{page}");
     let index = std::fs::read_to_string(dir.path().join("out/previews/index.html")).expect("index");
     assert!(!index.contains("<script"), "{index}");
@@ -416,11 +426,15 @@ message ok: email {
     assert_eq!(code(&output), 1, "{err}");
     assert_eq!(err.matches("error[E0604]").count(), 2, "{err}");
     assert!(
-        err.contains("marketing email the `en` version of `b` has no unsubscribe link once rendered"),
+        err.contains(
+            "marketing email the `en` version of `b` has no unsubscribe link once rendered"
+        ),
         "{err}"
     );
     assert!(
-        err.contains("marketing email the `en` version of `c` has no unsubscribe link once rendered"),
+        err.contains(
+            "marketing email the `en` version of `c` has no unsubscribe link once rendered"
+        ),
         "{err}"
     );
     assert!(!err.contains("`ok`"), "{err}");

@@ -3,9 +3,11 @@
 //!
 //! Input: the body template already rendered with [`super::Escape::Html`], so
 //! a customer value like `<script>` arrives as `&lt;script&gt;` and stays
-//! text through Markdown. Raw HTML written in the Markdown itself is shown as
-//! text too (emails built here carry no author markup, scripts or styles),
-//! and images become links, so the email loads nothing remote.
+//! text through Markdown. Raw HTML written in the Markdown itself (or a value
+//! inserted with `{{{…}}}`) goes through the `ammonia` sanitiser: simple
+//! formatting tags stay, scripts, styles, event handlers, images and links
+//! with unsafe URL schemes are removed. Markdown images become links, so the
+//! email loads nothing remote.
 //!
 //! Output: a full HTML document with `<meta charset="utf-8">`, a `lang`
 //! attribute, the subject as `<title>`, a hidden preheader, and a centered
@@ -29,7 +31,7 @@ const ELEMENT_STYLES: &[(&str, &str)] = &[
     ("<blockquote>", "<blockquote style=\"margin:0 0 16px 0;padding:0 0 0 12px;border-left:3px solid #d1d5db;color:#4b5563;\">"),
     ("<pre>", "<pre style=\"margin:0 0 16px 0;padding:12px;background-color:#f3f4f6;border-radius:4px;white-space:pre-wrap;\">"),
     ("<code>", "<code style=\"font-family:Menlo,Consolas,monospace;font-size:14px;\">"),
-    ("<hr />", "<hr style=\"border:0;border-top:1px solid #e5e7eb;margin:24px 0;\" />"),
+    ("<hr>", "<hr style=\"border:0;border-top:1px solid #e5e7eb;margin:24px 0;\" />"),
     ("<a href=", "<a style=\"color:#2563eb;text-decoration:underline;\" href="),
 ];
 
@@ -62,14 +64,13 @@ pub fn is_safe_url(url: &str) -> bool {
     url_scheme(url).is_none_or(|s| SAFE_SCHEMES.contains(&s.as_str()))
 }
 
-/// Neutralises what an email must not contain: raw HTML becomes visible
-/// text, images become links to the image, and a link whose URL has an
+/// Neutralises what an email must not contain before the sanitiser sees
+/// it: images become links to the image, and a link whose URL has an
 /// unsafe scheme ([`is_safe_url`]) becomes its plain text.
 fn safe_events<'a>(parser: Parser<'a>) -> impl Iterator<Item = Event<'a>> {
     // One entry per open link or image: whether it was dropped.
     let mut dropped: Vec<bool> = Vec::new();
     parser.filter_map(move |event| match event {
-        Event::Html(raw) | Event::InlineHtml(raw) => Some(Event::Text(raw)),
         Event::Start(Tag::Link {
             link_type,
             dest_url,
@@ -98,16 +99,28 @@ fn safe_events<'a>(parser: Parser<'a>) -> impl Iterator<Item = Event<'a>> {
     })
 }
 
-/// The URL of every link and image of an email body (rendered with
-/// [`super::Escape::Html`]), in order, with whether the email keeps it
-/// ([`is_safe_url`]); exactly the `href`s [`email_html`] writes are the
-/// kept ones.
+/// The URL of every link of an email body (rendered with
+/// [`super::Escape::Html`]) with whether the email keeps it
+/// ([`is_safe_url`]): first the `href`s the sanitiser's HTML parser keeps in
+/// the generated HTML (Markdown links, images turned into links, raw
+/// `<a href>`), in order, then the Markdown links and images removed
+/// before it. (An unsafe raw `<a href>` is removed by the sanitiser itself
+/// and not listed.)
 pub fn body_links(body_markdown: &str) -> Vec<(String, bool)> {
+    let mut links = Vec::new();
+    body_html_with(body_markdown, Some(&mut links));
+    links
+}
+
+/// The URLs of Markdown links and images [`safe_events`] removes.
+fn dropped_markdown_links(body_markdown: &str) -> Vec<String> {
     Parser::new_ext(body_markdown, markdown_options())
         .filter_map(|event| match event {
-            Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => {
-                let safe = is_safe_url(&dest_url);
-                Some((dest_url.into_string(), safe))
+            Event::Start(Tag::Link { dest_url, .. })
+            | Event::Start(Tag::Image { dest_url, .. })
+                if !is_safe_url(&dest_url) =>
+            {
+                Some(dest_url.into_string())
             }
             _ => None,
         })
@@ -160,14 +173,48 @@ fn join_unspaced_lines(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
 
 /// The body's Markdown as styled HTML fragments.
 fn body_html(body_markdown: &str) -> String {
+    body_html_with(body_markdown, None)
+}
+
+/// [`body_html`], optionally collecting every link URL with whether it is
+/// kept (see [`body_links`]).
+fn body_html_with(body_markdown: &str, links: Option<&mut Vec<(String, bool)>>) -> String {
     let parser = Parser::new_ext(body_markdown, markdown_options());
-    let mut out = String::new();
+    let mut generated = String::new();
     html::push_html(
-        &mut out,
+        &mut generated,
         join_unspaced_lines(safe_events(parser).collect()).into_iter(),
     );
-    // Text `<` is always escaped by pulldown-cmark and raw HTML was turned
-    // into text above, so every `<p>` etc. here is a tag it generated.
+    type Hrefs = std::sync::Arc<std::sync::Mutex<Vec<(String, bool)>>>;
+    let hrefs: Hrefs = Default::default();
+    let seen = hrefs.clone();
+    let mut sanitiser = ammonia::Builder::default();
+    sanitiser
+        .rm_tags(["img"])
+        .link_rel(None)
+        .url_schemes(SAFE_SCHEMES.iter().copied().collect())
+        .url_relative(ammonia::UrlRelative::PassThrough)
+        .attribute_filter(move |element, attribute, value| {
+            if element == "a" && attribute == "href" {
+                let kept = is_safe_url(value);
+                if let Ok(mut hrefs) = seen.lock() {
+                    hrefs.push((value.to_string(), kept));
+                }
+            }
+            Some(value.into())
+        });
+    let mut out = sanitiser.clean(&generated).to_string();
+    if let Some(links) = links {
+        let mut found = hrefs.lock().map(|h| h.clone()).unwrap_or_default();
+        found.extend(
+            dropped_markdown_links(body_markdown)
+                .into_iter()
+                .map(|url| (url, false)),
+        );
+        *links = found;
+    }
+    // The sanitiser keeps no `style` attribute, so every opening tag here
+    // is a bare one it wrote.
     for (plain, styled) in ELEMENT_STYLES {
         out = out.replace(plain, styled);
     }
@@ -212,12 +259,12 @@ fn entity(name: &str) -> Option<char> {
         "apos" => Some('\''),
         "nbsp" => Some('\u{a0}'),
         _ => {
-            let code = if let Some(hex) = name.strip_prefix("#x").or_else(|| name.strip_prefix("#X"))
-            {
-                u32::from_str_radix(hex, 16).ok()
-            } else {
-                name.strip_prefix('#').and_then(|dec| dec.parse().ok())
-            };
+            let code =
+                if let Some(hex) = name.strip_prefix("#x").or_else(|| name.strip_prefix("#X")) {
+                    u32::from_str_radix(hex, 16).ok()
+                } else {
+                    name.strip_prefix('#').and_then(|dec| dec.parse().ok())
+                };
             code.and_then(char::from_u32)
         }
     }
@@ -388,10 +435,22 @@ mod tests {
     }
 
     #[test]
-    fn raw_html_in_markdown_stays_text() {
-        let html = body_html("Hi <script>alert(1)</script>");
-        assert!(!html.contains("<script>"), "{html}");
-        assert!(html.contains("&lt;script&gt;"), "{html}");
+    fn raw_html_in_markdown_is_sanitised() {
+        let html = body_html(
+            "Hi <script>alert(1)</script> <b onclick=\"x()\">bold</b> <img src=x onerror=alert(1)> \
+             <a href=\"javascript:alert(1)\">a</a> <a href=\"https://ok.example\">ok</a>",
+        );
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("alert"), "{html}");
+        assert!(!html.contains("onclick"), "{html}");
+        assert!(!html.contains("<img"), "{html}");
+        assert!(html.contains("<b>bold</b>"), "{html}");
+        assert!(html.contains("href=\"https://ok.example\""), "{html}");
+        // The sanitiser removes an unsafe raw `href` before anyone sees it.
+        assert_eq!(
+            body_links("<a href=\"javascript:x\">a</a> [b](https://b.example)"),
+            [("https://b.example".to_string(), true)]
+        );
     }
 
     #[test]
@@ -407,8 +466,8 @@ mod tests {
         assert_eq!(
             body_links("[a](javascript:x) [b](mailto:a@b.example)"),
             [
-                ("javascript:x".to_string(), false),
-                ("mailto:a@b.example".to_string(), true)
+                ("mailto:a@b.example".to_string(), true),
+                ("javascript:x".to_string(), false)
             ]
         );
     }

@@ -208,7 +208,10 @@ fn check_webhook_url(message: &MessageDef, field: &TemplateField, out: &mut Vec<
         })
         .unwrap_or_else(|| src.find("://").map_or(0, |i| i + 3));
     let head = src.get(..authority_end).unwrap_or(src);
-    if let Some(tag) = head.find("{{").or_else(|| src.starts_with("{{").then_some(0)) {
+    if let Some(tag) = head
+        .find("{{")
+        .or_else(|| src.starts_with("{{").then_some(0))
+    {
         let tag_end = src
             .get(tag..)
             .and_then(|t| t.find("}}"))

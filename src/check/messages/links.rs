@@ -111,13 +111,10 @@ fn rendered_unsubscribe_link(
     {
         return;
     }
-    let span = p
-        .field
-        .source
-        .find("unsubscribe_url")
-        .map_or_else(|| first_line_span(p.field), |at| {
-            p.field.sub_span(at, at + "unsubscribe_url".len())
-        });
+    let span = p.field.source.find("unsubscribe_url").map_or_else(
+        || first_line_span(p.field),
+        |at| p.field.sub_span(at, at + "unsubscribe_url".len()),
+    );
     out.push(
         Diagnostic::error(
             "E0604",

@@ -192,7 +192,10 @@ impl<'a> FlowIndex<'a> {
             }
             for (i, next) in successors(node).enumerate() {
                 if let Some(next) = next {
-                    incoming.entry(next.as_str()).or_default().push((id.as_str(), i));
+                    incoming
+                        .entry(next.as_str())
+                        .or_default()
+                        .push((id.as_str(), i));
                 }
             }
         }
@@ -244,8 +247,7 @@ impl<'a> FlowIndex<'a> {
         let mut at = self.plan.entry.as_deref();
         // At most one step per node: the plan is a DAG, this only guards
         // against a malformed one.
-        while let Some(id) = at.filter(|id| *id != target && path.len() < self.plan.nodes.len())
-        {
+        while let Some(id) = at.filter(|id| *id != target && path.len() < self.plan.nodes.len()) {
             let Some((key, node)) = self.plan.nodes.get_key_value(id) else {
                 return Vec::new();
             };

@@ -3,10 +3,10 @@
 //! every locale; what `watch --serve` serves as its home page.
 
 use super::html::email_file_name;
-use crate::render::escape::{html_attr, html_text};
 use super::mermaid::{channel_key, channel_noun};
 use super::sentences;
 use crate::plan::format::Plan;
+use crate::render::escape::{html_attr, html_text};
 
 /// One campaign on the index.
 pub struct IndexEntry<'a> {
@@ -76,10 +76,7 @@ fn campaign_section(entry: &IndexEntry) -> String {
         html_text(&plan.stage)
     );
     if let Some(doc) = &plan.doc {
-        out.push_str(&format!(
-            "<p class=\"doc\">{}</p>\n",
-            html_text(doc.trim())
-        ));
+        out.push_str(&format!("<p class=\"doc\">{}</p>\n", html_text(doc.trim())));
     }
     out.push_str(&format!(
         "<p class=\"trigger\">{}</p>\n",

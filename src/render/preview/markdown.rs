@@ -355,11 +355,7 @@ fn inline(text: &str) -> String {
 /// A fenced code block that `text` cannot close: the fence is longer than
 /// any run of backticks inside.
 fn fenced(lang: &str, text: &str) -> String {
-    let longest = text
-        .split(|c| c != '`')
-        .map(str::len)
-        .max()
-        .unwrap_or(0);
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest.max(2) + 1);
     format!("{fence}{lang}\n{text}\n{fence}\n\n")
 }
