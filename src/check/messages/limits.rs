@@ -200,12 +200,7 @@ fn check_webhook_url(message: &MessageDef, field: &TemplateField, out: &mut Vec<
     // the server that receives the customer's data.
     let authority_end = src
         .strip_prefix("https://")
-        .map(|rest| {
-            "https://".len()
-                + rest
-                    .find(|c: char| matches!(c, '/' | '?' | '#'))
-                    .unwrap_or(rest.len())
-        })
+        .map(|rest| "https://".len() + rest.find(['/', '?', '#']).unwrap_or(rest.len()))
         .unwrap_or_else(|| src.find("://").map_or(0, |i| i + 3));
     let head = src.get(..authority_end).unwrap_or(src);
     if let Some(tag) = head
