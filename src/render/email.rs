@@ -3,9 +3,11 @@
 //!
 //! Input: the body template already rendered with [`super::Escape::Html`], so
 //! a customer value like `<script>` arrives as `&lt;script&gt;` and stays
-//! text through Markdown. Raw HTML written in the Markdown itself is shown as
-//! text too (emails built here carry no author markup, scripts or styles),
-//! and images become links, so the email loads nothing remote.
+//! text through Markdown. Raw HTML written in the Markdown itself (or a value
+//! inserted with `{{{…}}}`) goes through the `ammonia` sanitiser: simple
+//! formatting tags stay, scripts, styles, event handlers, images and links
+//! with unsafe URL schemes are removed. Markdown images become links, so the
+//! email loads nothing remote.
 //!
 //! Output: a full HTML document with `<meta charset="utf-8">`, a `lang`
 //! attribute, the subject as `<title>`, a hidden preheader, and a centered
@@ -13,6 +15,8 @@
 //! clients drop `<style>` blocks and web fonts).
 
 use pulldown_cmark::{html, Event, Options, Parser, Tag, TagEnd};
+
+use super::escape::{html_attr, html_text};
 
 /// Inline styles of the elements Markdown produces, applied to the opening
 /// tags pulldown-cmark writes.
@@ -27,7 +31,7 @@ const ELEMENT_STYLES: &[(&str, &str)] = &[
     ("<blockquote>", "<blockquote style=\"margin:0 0 16px 0;padding:0 0 0 12px;border-left:3px solid #d1d5db;color:#4b5563;\">"),
     ("<pre>", "<pre style=\"margin:0 0 16px 0;padding:12px;background-color:#f3f4f6;border-radius:4px;white-space:pre-wrap;\">"),
     ("<code>", "<code style=\"font-family:Menlo,Consolas,monospace;font-size:14px;\">"),
-    ("<hr />", "<hr style=\"border:0;border-top:1px solid #e5e7eb;margin:24px 0;\" />"),
+    ("<hr>", "<hr style=\"border:0;border-top:1px solid #e5e7eb;margin:24px 0;\" />"),
     ("<a href=", "<a style=\"color:#2563eb;text-decoration:underline;\" href="),
 ];
 
@@ -35,25 +39,92 @@ fn markdown_options() -> Options {
     Options::ENABLE_STRIKETHROUGH
 }
 
-/// Neutralises what an email must not contain: raw HTML becomes visible text,
-/// images become links to the image.
+/// The URL schemes a link or image in an email may use. Anything else
+/// (`javascript:`, `data:`, `vbscript:`, `file:` …) is dropped.
+pub const SAFE_SCHEMES: &[&str] = &["https", "http", "mailto", "tel"];
+
+/// The scheme of `url` as a browser reads it (ASCII whitespace and
+/// control characters removed, lowercased), or `None` for a relative URL
+/// (`/path`, `#top`, `page.html`).
+pub fn url_scheme(url: &str) -> Option<String> {
+    let cleaned: String = url
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace() && !c.is_ascii_control())
+        .collect();
+    let (scheme, _) = cleaned.split_once(':')?;
+    let mut chars = scheme.chars();
+    let valid = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    valid.then(|| scheme.to_ascii_lowercase())
+}
+
+/// Whether an email may link to `url`: a relative URL, or one of
+/// [`SAFE_SCHEMES`].
+pub fn is_safe_url(url: &str) -> bool {
+    url_scheme(url).is_none_or(|s| SAFE_SCHEMES.contains(&s.as_str()))
+}
+
+/// Neutralises what an email must not contain before the sanitiser sees
+/// it: images become links to the image, and a link whose URL has an
+/// unsafe scheme ([`is_safe_url`]) becomes its plain text.
 fn safe_events<'a>(parser: Parser<'a>) -> impl Iterator<Item = Event<'a>> {
-    parser.map(|event| match event {
-        Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
-        Event::Start(Tag::Image {
+    // One entry per open link or image: whether it was dropped.
+    let mut dropped: Vec<bool> = Vec::new();
+    parser.filter_map(move |event| match event {
+        Event::Start(Tag::Link {
             link_type,
             dest_url,
             title,
             id,
-        }) => Event::Start(Tag::Link {
+        })
+        | Event::Start(Tag::Image {
             link_type,
             dest_url,
             title,
             id,
-        }),
-        Event::End(TagEnd::Image) => Event::End(TagEnd::Link),
-        other => other,
+        }) => {
+            let unsafe_url = !is_safe_url(&dest_url);
+            dropped.push(unsafe_url);
+            (!unsafe_url).then_some(Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }))
+        }
+        Event::End(TagEnd::Image) | Event::End(TagEnd::Link) => {
+            (!dropped.pop().unwrap_or(false)).then_some(Event::End(TagEnd::Link))
+        }
+        other => Some(other),
     })
+}
+
+/// The URL of every link of an email body (rendered with
+/// [`super::Escape::Html`]) with whether the email keeps it
+/// ([`is_safe_url`]): first the `href`s the sanitiser's HTML parser keeps in
+/// the generated HTML (Markdown links, images turned into links, raw
+/// `<a href>`), in order, then the Markdown links and images removed
+/// before it. (An unsafe raw `<a href>` is removed by the sanitiser itself
+/// and not listed.)
+pub fn body_links(body_markdown: &str) -> Vec<(String, bool)> {
+    let mut links = Vec::new();
+    body_html_with(body_markdown, Some(&mut links));
+    links
+}
+
+/// The URLs of Markdown links and images [`safe_events`] removes.
+fn dropped_markdown_links(body_markdown: &str) -> Vec<String> {
+    Parser::new_ext(body_markdown, markdown_options())
+        .filter_map(|event| match event {
+            Event::Start(Tag::Link { dest_url, .. })
+            | Event::Start(Tag::Image { dest_url, .. })
+                if !is_safe_url(&dest_url) =>
+            {
+                Some(dest_url.into_string())
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 /// Characters of scripts written without spaces between words (Chinese,
@@ -102,14 +173,48 @@ fn join_unspaced_lines(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
 
 /// The body's Markdown as styled HTML fragments.
 fn body_html(body_markdown: &str) -> String {
+    body_html_with(body_markdown, None)
+}
+
+/// [`body_html`], optionally collecting every link URL with whether it is
+/// kept (see [`body_links`]).
+fn body_html_with(body_markdown: &str, links: Option<&mut Vec<(String, bool)>>) -> String {
     let parser = Parser::new_ext(body_markdown, markdown_options());
-    let mut out = String::new();
+    let mut generated = String::new();
     html::push_html(
-        &mut out,
+        &mut generated,
         join_unspaced_lines(safe_events(parser).collect()).into_iter(),
     );
-    // Text `<` is always escaped by pulldown-cmark and raw HTML was turned
-    // into text above, so every `<p>` etc. here is a tag it generated.
+    type Hrefs = std::sync::Arc<std::sync::Mutex<Vec<(String, bool)>>>;
+    let hrefs: Hrefs = Default::default();
+    let seen = hrefs.clone();
+    let mut sanitiser = ammonia::Builder::default();
+    sanitiser
+        .rm_tags(["img"])
+        .link_rel(None)
+        .url_schemes(SAFE_SCHEMES.iter().copied().collect())
+        .url_relative(ammonia::UrlRelative::PassThrough)
+        .attribute_filter(move |element, attribute, value| {
+            if element == "a" && attribute == "href" {
+                let kept = is_safe_url(value);
+                if let Ok(mut hrefs) = seen.lock() {
+                    hrefs.push((value.to_string(), kept));
+                }
+            }
+            Some(value.into())
+        });
+    let mut out = sanitiser.clean(&generated).to_string();
+    if let Some(links) = links {
+        let mut found = hrefs.lock().map(|h| h.clone()).unwrap_or_default();
+        found.extend(
+            dropped_markdown_links(body_markdown)
+                .into_iter()
+                .map(|url| (url, false)),
+        );
+        *links = found;
+    }
+    // The sanitiser keeps no `style` attribute, so every opening tag here
+    // is a bare one it wrote.
     for (plain, styled) in ELEMENT_STYLES {
         out = out.replace(plain, styled);
     }
@@ -118,63 +223,51 @@ fn body_html(body_markdown: &str) -> String {
 
 /// Decodes the character references HTML escaping produces, so a subject
 /// can be given either as plain text or already HTML-escaped.
-fn decode_entities(text: &str) -> String {
+pub(crate) fn decode_entities(text: &str) -> String {
+    // Split at ASCII `&` and `;` only (never at a byte offset), so text in
+    // any script stays whole.
     let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(start) = rest.find('&') {
-        out.push_str(&rest[..start]);
-        let tail = &rest[start..];
-        let decoded = tail.find(';').filter(|end| *end <= 10).and_then(|end| {
-            let name = &tail[1..end];
-            let c = match name {
-                "amp" => Some('&'),
-                "lt" => Some('<'),
-                "gt" => Some('>'),
-                "quot" => Some('"'),
-                "apos" => Some('\''),
-                "nbsp" => Some('\u{a0}'),
-                _ => {
-                    let code = if let Some(hex) =
-                        name.strip_prefix("#x").or_else(|| name.strip_prefix("#X"))
-                    {
-                        u32::from_str_radix(hex, 16).ok()
-                    } else {
-                        name.strip_prefix('#').and_then(|dec| dec.parse().ok())
-                    };
-                    code.and_then(char::from_u32)
-                }
-            };
-            c.map(|c| (c, end))
-        });
+    let mut pieces = text.split('&');
+    out.push_str(pieces.next().unwrap_or_default());
+    for piece in pieces {
+        let decoded = piece
+            .split_once(';')
+            .filter(|(name, _)| name.len() < 10)
+            .and_then(|(name, rest)| Some((entity(name)?, rest)));
         match decoded {
-            Some((c, end)) => {
+            Some((c, rest)) => {
                 out.push(c);
-                rest = &tail[end + 1..];
+                out.push_str(rest);
             }
             None => {
                 out.push('&');
-                rest = &tail[1..];
+                out.push_str(piece);
             }
         }
     }
-    out.push_str(rest);
     out
 }
 
-/// Escapes text for HTML element content and attribute values.
-fn escape_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            other => out.push(other),
+/// The character a named or numeric reference stands for (`amp`, `#39`,
+/// `#x27`).
+fn entity(name: &str) -> Option<char> {
+    match name {
+        "amp" => Some('&'),
+        "lt" => Some('<'),
+        "gt" => Some('>'),
+        "quot" => Some('"'),
+        "apos" => Some('\''),
+        "nbsp" => Some('\u{a0}'),
+        _ => {
+            let code =
+                if let Some(hex) = name.strip_prefix("#x").or_else(|| name.strip_prefix("#X")) {
+                    u32::from_str_radix(hex, 16).ok()
+                } else {
+                    name.strip_prefix('#').and_then(|dec| dec.parse().ok())
+                };
+            code.and_then(char::from_u32)
         }
     }
-    out
 }
 
 /// System fonts that cover the locale's script (no web fonts are loaded).
@@ -201,14 +294,14 @@ pub fn email_html(
     body_markdown: &str,
     locale: &str,
 ) -> String {
-    let subject = escape_text(&decode_entities(subject));
-    let lang = escape_text(locale);
+    let subject = html_text(&decode_entities(subject));
+    let lang = html_attr(locale);
     let fonts = font_stack(locale);
     let body = body_html(body_markdown);
     let preheader = match preheader {
         Some(text) => format!(
             "<span style=\"display:none;max-height:0;max-width:0;opacity:0;overflow:hidden;mso-hide:all;font-size:1px;line-height:1px;color:#f4f4f5;\">{}{}</span>\n",
-            escape_text(&decode_entities(text)),
+            html_text(&decode_entities(text)),
             // Padding so clients do not pull body text into the inbox preview.
             "&#847;&zwnj;&nbsp;".repeat(20)
         ),
@@ -251,7 +344,8 @@ pub fn email_html(
 pub fn email_text(body_markdown: &str) -> String {
     let parser = Parser::new_ext(body_markdown, markdown_options());
     let mut out = String::new();
-    let mut links: Vec<String> = Vec::new();
+    // The URL of each open link; `None` for one dropped as unsafe.
+    let mut links: Vec<Option<String>> = Vec::new();
     let mut link_text_start: Vec<usize> = Vec::new();
     let mut lists: Vec<Option<u64>> = Vec::new();
     for event in parser {
@@ -263,12 +357,14 @@ pub fn email_text(body_markdown: &str) -> String {
             Event::Rule => out.push_str("---\n\n"),
             Event::Start(Tag::Link { dest_url, .. })
             | Event::Start(Tag::Image { dest_url, .. }) => {
-                links.push(dest_url.to_string());
+                links.push(is_safe_url(&dest_url).then(|| dest_url.to_string()));
                 link_text_start.push(out.len());
             }
             Event::End(TagEnd::Link) | Event::End(TagEnd::Image) => {
-                let url = links.pop().unwrap_or_default();
                 let start = link_text_start.pop().unwrap_or(out.len());
+                let Some(url) = links.pop().flatten() else {
+                    continue;
+                };
                 let text = out.get(start..).unwrap_or_default().trim();
                 if text.is_empty() {
                     out.push_str(&url);
@@ -322,6 +418,12 @@ mod tests {
     }
 
     #[test]
+    fn references_next_to_any_script_decode_without_splitting_characters() {
+        assert_eq!(decode_entities("é&amp;漢&#x27;ő&;&é;x"), "é&漢'ő&;&é;x");
+        assert_eq!(decode_entities("&漢字漢字漢字漢字;"), "&漢字漢字漢字漢字;");
+    }
+
+    #[test]
     fn a_wrapped_chinese_sentence_gets_no_space_but_latin_text_does() {
         let html = body_html("我們每週烘焙,\n您收到的咖啡很新鮮。\nWe roast\nweekly.");
         assert!(html.contains("烘焙,您收到"), "{html}");
@@ -333,10 +435,41 @@ mod tests {
     }
 
     #[test]
-    fn raw_html_in_markdown_stays_text() {
-        let html = body_html("Hi <script>alert(1)</script>");
-        assert!(!html.contains("<script>"), "{html}");
-        assert!(html.contains("&lt;script&gt;"), "{html}");
+    fn raw_html_in_markdown_is_sanitised() {
+        let html = body_html(
+            "Hi <script>alert(1)</script> <b onclick=\"x()\">bold</b> <img src=x onerror=alert(1)> \
+             <a href=\"javascript:alert(1)\">a</a> <a href=\"https://ok.example\">ok</a>",
+        );
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("alert"), "{html}");
+        assert!(!html.contains("onclick"), "{html}");
+        assert!(!html.contains("<img"), "{html}");
+        assert!(html.contains("<b>bold</b>"), "{html}");
+        assert!(html.contains("href=\"https://ok.example\""), "{html}");
+        // The sanitiser removes an unsafe raw `href` before anyone sees it.
+        assert_eq!(
+            body_links("<a href=\"javascript:x\">a</a> [b](https://b.example)"),
+            [("https://b.example".to_string(), true)]
+        );
+    }
+
+    #[test]
+    fn links_and_images_with_unsafe_schemes_become_text() {
+        let html = body_html(
+            "[a](javascript:alert(1)) ![b](data:text/html,x) [c](JaVaScRiPt:x) [ok](https://x.example) [rel](/help)",
+        );
+        assert!(!html.to_ascii_lowercase().contains("script:"), "{html}");
+        assert!(!html.contains("data:"), "{html}");
+        assert!(html.contains(">a b c <a "), "{html}");
+        assert!(html.contains("href=\"https://x.example\""), "{html}");
+        assert!(html.contains("href=\"/help\""), "{html}");
+        assert_eq!(
+            body_links("[a](javascript:x) [b](mailto:a@b.example)"),
+            [
+                ("mailto:a@b.example".to_string(), true),
+                ("javascript:x".to_string(), false)
+            ]
+        );
     }
 
     #[test]

@@ -23,6 +23,7 @@ pub struct Renderer {
     html: Handlebars<'static>,
     plain: Handlebars<'static>,
     json: Handlebars<'static>,
+    url: Handlebars<'static>,
     cache: RwLock<HashMap<String, Arc<Template>>>,
 }
 
@@ -59,6 +60,22 @@ pub fn json_escape(text: &str) -> String {
         .to_string()
 }
 
+/// The bytes a value inserted into a URL keeps as they are: RFC 3986's
+/// unreserved characters. Everything else (`/`, `?`, `#`, `&`, `=`, `@`,
+/// `:`, spaces, non-ASCII) is percent-encoded, so a value is one path
+/// segment or one query value and can never add a segment, a parameter, a
+/// fragment or a host.
+const URL_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Percent-encodes a value for a URL's path or query (UTF-8 bytes).
+pub fn url_escape(text: &str) -> String {
+    percent_encoding::utf8_percent_encode(text, URL_VALUE).to_string()
+}
+
 impl Renderer {
     /// A renderer with every helper registered.
     pub fn new() -> Self {
@@ -66,6 +83,7 @@ impl Renderer {
             html: registry(handlebars::html_escape),
             plain: registry(handlebars::no_escape),
             json: registry(json_escape),
+            url: registry(url_escape),
             cache: RwLock::new(HashMap::new()),
         }
     }
@@ -115,6 +133,7 @@ impl Renderer {
             Escape::Html => &self.html,
             Escape::None => &self.plain,
             Escape::Json => &self.json,
+            Escape::Url => &self.url,
         };
         let mut render_context = RenderContext::new(None);
         let mut out = StringOutput::new();

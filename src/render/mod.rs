@@ -12,6 +12,7 @@
 mod dates;
 pub mod email;
 mod engine;
+pub mod escape;
 mod helpers;
 mod locale;
 mod money;
@@ -21,7 +22,7 @@ pub mod value;
 
 pub use dates::DATE_STYLES;
 pub use email::{email_html, email_text};
-pub use engine::{json_escape, Renderer};
+pub use engine::{json_escape, url_escape, Renderer};
 pub use helpers::{helper_spec, ArgKind, HelperSpec, HELPERS};
 pub use locale::{is_valid_locale, plural_categories};
 pub use sms::{sms_segments, SmsCount, SmsEncoding};
@@ -36,6 +37,8 @@ pub enum Escape {
     None,
     /// Inside a JSON string literal: webhook bodies (`"` becomes `\"`).
     Json,
+    /// A URL's path or query: webhook URLs (`a b/c` becomes `a%20b%2Fc`).
+    Url,
 }
 
 /// Per-render settings: whose language and clock, and which escaping.

@@ -94,20 +94,39 @@ impl Sim<'_> {
         let mut fields = Vec::new();
         for name in names {
             let template = &content.fields[name];
-            let escape = if *channel == Channel::Webhook && name == "body" {
-                Escape::Json
-            } else {
-                Escape::None
+            let escape = match (*channel, name.as_str()) {
+                (Channel::Webhook, "body") => Escape::Json,
+                (Channel::Webhook, "url") => Escape::Url,
+                _ => Escape::None,
             };
             let opts = RenderOptions {
                 escape,
                 ..opts.clone()
             };
             match self.renderer.render(template, &data, &opts) {
-                Ok(text) => fields.push(RenderedField {
-                    name: name.clone(),
-                    text,
-                }),
+                Ok(text) => {
+                    // The email drops links with an unsafe scheme (a
+                    // `javascript:` value from data): say which.
+                    let removed: Vec<String> = if *channel == Channel::Email && name == "body" {
+                        crate::render::email::body_links(&text)
+                            .into_iter()
+                            .filter(|(_, kept)| !kept)
+                            .map(|(url, _)| url)
+                            .collect()
+                    } else {
+                        Vec::new()
+                    };
+                    fields.push(RenderedField {
+                        name: name.clone(),
+                        text,
+                    });
+                    if !removed.is_empty() {
+                        fields.push(RenderedField {
+                            name: "links removed (unsafe scheme)".into(),
+                            text: removed.join(" "),
+                        });
+                    }
+                }
                 Err(e) => return failed(format!("{name}: {e}")),
             }
         }

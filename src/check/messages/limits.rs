@@ -85,7 +85,7 @@ pub(crate) fn check_rendered(
 
 /// The locale a field is rendered in: its block's, else the message's
 /// first, else the project default.
-fn render_locale(model: &Model, message: &MessageDef, p: &ParsedField) -> String {
+pub(super) fn render_locale(model: &Model, message: &MessageDef, p: &ParsedField) -> String {
     let tag = p
         .locale
         .or(message.locales.first().map(|l| l.locale.as_str()))
@@ -196,8 +196,39 @@ fn check_length(
 fn check_webhook_url(message: &MessageDef, field: &TemplateField, out: &mut Vec<Diagnostic>) {
     let src = field.source.trim_start();
     let lead = field.source.len() - src.len();
-    // A URL that starts with a variable cannot be judged here.
-    if src.starts_with("{{") || src.starts_with("https://") {
+    // The scheme and host must be written out: a tag there lets data pick
+    // the server that receives the customer's data.
+    let authority_end = src
+        .strip_prefix("https://")
+        .map(|rest| "https://".len() + rest.find(['/', '?', '#']).unwrap_or(rest.len()))
+        .unwrap_or_else(|| src.find("://").map_or(0, |i| i + 3));
+    let head = src.get(..authority_end).unwrap_or(src);
+    if let Some(tag) = head
+        .find("{{")
+        .or_else(|| src.starts_with("{{").then_some(0))
+    {
+        let tag_end = src
+            .get(tag..)
+            .and_then(|t| t.find("}}"))
+            .map_or(src.len(), |e| tag + e + 2);
+        out.push(
+            Diagnostic::error(
+                "E0611",
+                format!(
+                    "the host of webhook `{}` comes from a template value",
+                    message.name
+                ),
+                field.sub_span(lead + tag, lead + tag_end),
+            )
+            .with_primary_label("data would choose where the request goes")
+            .with_help(
+                "write the scheme and host out (`https://crm.example/…`); values may go in the \
+                 path or the query, where they are percent-encoded",
+            ),
+        );
+        return;
+    }
+    if src.starts_with("https://") {
         return;
     }
     let scheme_end = src.find("://").map(|i| i + 3).unwrap_or(src.len().min(8));

@@ -11,6 +11,7 @@
 mod channels;
 mod helpers;
 mod limits;
+mod links;
 mod locales;
 mod samples;
 mod scope;
@@ -186,6 +187,7 @@ fn check_message(
     locales::check_message(model, message, sends, &parsed, out);
     channels::check_message(model, message, sends, &parsed, out);
     limits::check_rendered(model, renderer, message, sends, &parsed, out);
+    links::check_email_links(model, renderer, message, sends, &parsed, out);
 }
 
 /// Reports each problem once: diagnostics that are the same problem at the

@@ -88,7 +88,11 @@ message receipt: email {
         title: "marketing email without an unsubscribe link",
         explanation: r##"Every marketing email must let its reader unsubscribe (CAN-SPAM, GDPR,
 and the bulk-sender rules of Gmail and Yahoo). Each locale's `body`
-must contain `{{unsubscribe_url}}`.
+must contain `{{unsubscribe_url}}`, and the rendered email must link to
+it: the body is rendered with a stand-in unsubscribe URL and its HTML
+must have an `<a href>` to that URL. Inside a code span
+(`` `{{unsubscribe_url}}` ``) or a fenced block, also one left unclosed,
+the tag is plain text and no link.
 
 Wrong:
 
@@ -242,6 +246,68 @@ message crm_task: webhook {
   category transactional
   url "https://crm.acme.example/tasks"
   body "{\"name\": \"{{default customer.first_name \"\"}}\", \"total\": \"{{event.total}}\"}"
+}
+```
+"##,
+    },
+    CodeInfo {
+        code: "E0610",
+        title: "email link with an unsafe URL scheme",
+        explanation: r##"Links and images in an email body may use only `https:`, `http:`,
+`mailto:` and `tel:` URLs (or a relative URL). A `javascript:`, `data:`,
+`vbscript:` or `file:` URL runs code or loads content in the reader's mail
+client, so the rendered email would drop the link and keep its text. A URL
+that comes from data (`[site]({{customer.site}})`) cannot be judged here:
+when its value has an unsafe scheme, the link is removed at render time
+and the preview says so.
+
+Wrong:
+
+```camp
+message tips: email {
+  category transactional
+  subject "Tips"
+  body "[Open the app](javascript:openApp())"
+}
+```
+
+Right:
+
+```camp
+message tips: email {
+  category transactional
+  subject "Tips"
+  body "[Open the app](https://app.acme.example/open)"
+}
+```
+"##,
+    },
+    CodeInfo {
+        code: "E0611",
+        title: "webhook URL whose scheme or host comes from data",
+        explanation: r##"A webhook's scheme and host (everything up to the first `/` after
+`https://`) must be written out: a `{{…}}` tag there lets a customer's or
+an event's value choose the server that receives the customer's data
+(`{{event.source}}` = `evil.example/steal#`). Values belong in the path
+or the query, where they are percent-encoded when the URL is rendered.
+
+Wrong:
+
+```camp
+message crm_task: webhook {
+  category transactional
+  url "https://{{event.source}}.crm.example/tasks"
+  body "{}"
+}
+```
+
+Right:
+
+```camp
+message crm_task: webhook {
+  category transactional
+  url "https://crm.example/tasks?source={{event.source}}"
+  body "{}"
 }
 ```
 "##,

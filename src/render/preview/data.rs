@@ -3,7 +3,7 @@
 //! render stage's data conventions ([`crate::render::value`]), and the same
 //! values as the simulator's runtime values for the timeline.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde_json::{Map, Value as Json};
 
@@ -159,10 +159,10 @@ fn val_json(v: &Val) -> Option<Json> {
 
 /// The `set` steps on the path from the entry to `target` (a node id), in
 /// flow order: what has changed about the customer when `target` runs.
-pub fn sets_before(plan: &Plan, target: &str) -> Vec<(String, Expr)> {
-    path_to(plan, target)
+pub fn sets_before(flow: &FlowIndex, target: &str) -> Vec<(String, Expr)> {
+    flow.path_to(target)
         .iter()
-        .filter_map(|(id, _)| match plan.nodes.get(id) {
+        .filter_map(|(id, _)| match flow.plan.nodes.get(*id) {
             Some(Node::Set {
                 attribute, value, ..
             }) => Some((attribute.clone(), value.clone())),
@@ -171,73 +171,127 @@ pub fn sets_before(plan: &Plan, target: &str) -> Vec<(String, Expr)> {
         .collect()
 }
 
-/// The first path (edges in source order) from the entry to `target`: each
-/// node before it with the index of the edge taken (see [`successors`]).
-/// Empty when `target` is the entry or unreachable.
-pub fn path_to(plan: &Plan, target: &str) -> Vec<(String, usize)> {
-    struct Search<'a> {
-        plan: &'a Plan,
-        target: &'a str,
-        path: Vec<(String, usize)>,
-        /// Nodes already known not to lead to the target (joins after an
-        /// `if` are reached many ways; this keeps the search linear).
-        dead: BTreeSet<String>,
-    }
-    impl Search<'_> {
-        fn from(&mut self, at: Option<&String>) -> bool {
-            let Some(id) = at else {
-                return false;
-            };
-            if id == self.target {
-                return true;
-            }
-            if self.dead.contains(id) {
-                return false;
-            }
-            let nexts = self.plan.nodes.get(id).map(successors).unwrap_or_default();
-            for (i, next) in nexts.iter().enumerate() {
-                self.path.push((id.clone(), i));
-                if self.from(next.as_ref()) {
-                    return true;
+/// A plan's flow indexed once per page: each message's first send and
+/// each node's incoming edges. Questions about one send (its path from the
+/// entry, the decisions on the way) then cost the size of their answer, not
+/// of the flow, so a page stays linear in a 3,000-arm `else if` chain.
+pub struct FlowIndex<'a> {
+    pub plan: &'a Plan,
+    /// Message -> the id of its first send (lowest line, then id).
+    first_sends: HashMap<&'a str, &'a String>,
+    /// Node id -> the edges into it: (source node, index in [`successors`]).
+    incoming: HashMap<&'a str, Vec<(&'a str, usize)>>,
+}
+
+impl<'a> FlowIndex<'a> {
+    pub fn new(plan: &'a Plan) -> Self {
+        let mut first_sends: HashMap<&'a str, (u32, &'a String)> = HashMap::new();
+        let mut incoming: HashMap<&'a str, Vec<(&'a str, usize)>> = HashMap::new();
+        for (id, node) in &plan.nodes {
+            if let Node::Send { line, message, .. } = node {
+                let entry = first_sends.entry(message.as_str()).or_insert((*line, id));
+                if (*line, id) < (entry.0, entry.1) {
+                    *entry = (*line, id);
                 }
-                self.path.pop();
             }
-            self.dead.insert(id.clone());
-            false
+            for (i, next) in successors(node).enumerate() {
+                if let Some(next) = next {
+                    incoming
+                        .entry(next.as_str())
+                        .or_default()
+                        .push((id.as_str(), i));
+                }
+            }
+        }
+        FlowIndex {
+            plan,
+            first_sends: first_sends
+                .into_iter()
+                .map(|(m, (_, id))| (m, id))
+                .collect(),
+            incoming,
         }
     }
-    let mut search = Search {
-        plan,
-        target,
-        path: Vec::new(),
-        dead: BTreeSet::new(),
-    };
-    search.from(plan.entry.as_ref());
-    search.path
+
+    /// The send node the preview renders a message at: its first send in
+    /// the source (lowest line). Every send of a message is type-checked
+    /// alike.
+    pub fn first_send(&self, message: &str) -> Option<(&'a String, &'a Node)> {
+        let id = *self.first_sends.get(message)?;
+        Some((id, self.plan.nodes.get(id)?))
+    }
+
+    /// For every node from which `target` can be reached, the indexes (in
+    /// [`successors`] order, ascending) of its edges that lead there.
+    pub fn leading_edges(&self, target: &str) -> HashMap<&'a str, Vec<usize>> {
+        let mut leading: HashMap<&'a str, Vec<usize>> = HashMap::new();
+        let mut seen: HashSet<&str> = HashSet::from([target]);
+        let mut queue = vec![target];
+        while let Some(at) = queue.pop() {
+            for &(from, edge) in self.incoming.get(at).into_iter().flatten() {
+                leading.entry(from).or_default().push(edge);
+                if seen.insert(from) {
+                    queue.push(from);
+                }
+            }
+        }
+        for edges in leading.values_mut() {
+            edges.sort_unstable();
+            edges.dedup();
+        }
+        leading
+    }
+
+    /// The first path (edges in source order) from the entry to `target`:
+    /// each node before it with the index of the edge taken (see
+    /// [`successors`]). Empty when `target` is the entry or unreachable.
+    pub fn path_to(&self, target: &str) -> Vec<(&'a str, usize)> {
+        let leading = self.leading_edges(target);
+        let mut path = Vec::new();
+        let mut at = self.plan.entry.as_deref();
+        // At most one step per node: the plan is a DAG, this only guards
+        // against a malformed one.
+        while let Some(id) = at.filter(|id| *id != target && path.len() < self.plan.nodes.len()) {
+            let Some((key, node)) = self.plan.nodes.get_key_value(id) else {
+                return Vec::new();
+            };
+            let Some(&edge) = leading.get(id).and_then(|e| e.first()) else {
+                return Vec::new();
+            };
+            path.push((key.as_str(), edge));
+            at = successors(node).nth(edge).flatten().map(String::as_str);
+        }
+        if at == Some(target) {
+            path
+        } else {
+            Vec::new()
+        }
+    }
 }
 
 /// Every edge out of a node, in source order: `next`; `on event` then
 /// `on timeout`; each case then `else`; each split variant.
-pub fn successors(node: &Node) -> Vec<Option<String>> {
+pub fn successors(node: &Node) -> Box<dyn Iterator<Item = Option<&String>> + '_> {
     match node {
         Node::Send { next, .. }
         | Node::Wait { next, .. }
         | Node::WaitUntil { next, .. }
-        | Node::Set { next, .. } => vec![next.clone()],
+        | Node::Set { next, .. } => Box::new(std::iter::once(next.as_ref())),
         Node::WaitFor {
             on_event,
             on_timeout,
             ..
-        } => vec![on_event.clone(), on_timeout.clone()],
+        } => Box::new([on_event.as_ref(), on_timeout.as_ref()].into_iter()),
         Node::Branch {
             cases, otherwise, ..
-        } => cases
-            .iter()
-            .map(|c| c.next.clone())
-            .chain(std::iter::once(otherwise.clone()))
-            .collect(),
-        Node::Split { variants, .. } => variants.iter().map(|v| v.next.clone()).collect(),
-        Node::Exit { .. } => Vec::new(),
+        } => Box::new(
+            cases
+                .iter()
+                .map(|c| c.next.as_ref())
+                .chain(std::iter::once(otherwise.as_ref())),
+        ),
+        Node::Split { variants, .. } => Box::new(variants.iter().map(|v| v.next.as_ref())),
+        Node::Exit { .. } => Box::new(std::iter::empty()),
     }
 }
 

@@ -3,10 +3,10 @@
 //! every locale; what `watch --serve` serves as its home page.
 
 use super::html::email_file_name;
-use super::markdown::escape_html;
 use super::mermaid::{channel_key, channel_noun};
 use super::sentences;
 use crate::plan::format::Plan;
+use crate::render::escape::{html_attr, html_text};
 
 /// One campaign on the index.
 pub struct IndexEntry<'a> {
@@ -69,20 +69,18 @@ pub fn index_html(campaigns: &[IndexEntry]) -> String {
 
 fn campaign_section(entry: &IndexEntry) -> String {
     let plan = entry.plan;
-    let name = escape_html(&plan.campaign);
+    let name = html_text(&plan.campaign);
+    let href = html_attr(&plan.campaign);
     let mut out = format!(
-        "<section>\n<h2><a href=\"{name}.md\">{name}</a><span class=\"stage\">{}</span></h2>\n",
-        escape_html(&plan.stage)
+        "<section>\n<h2><a href=\"{href}.md\">{name}</a><span class=\"stage\">{}</span></h2>\n",
+        html_text(&plan.stage)
     );
     if let Some(doc) = &plan.doc {
-        out.push_str(&format!(
-            "<p class=\"doc\">{}</p>\n",
-            escape_html(doc.trim())
-        ));
+        out.push_str(&format!("<p class=\"doc\">{}</p>\n", html_text(doc.trim())));
     }
     out.push_str(&format!(
         "<p class=\"trigger\">{}</p>\n",
-        code_spans(&escape_html(&sentences::trigger(plan)))
+        code_spans(&html_text(&sentences::trigger(plan)))
     ));
     out.push_str("<table>\n<tr><th>Message</th><th>Channel</th><th>Locales</th></tr>\n");
     for (message, m) in &plan.messages {
@@ -92,20 +90,20 @@ fn campaign_section(entry: &IndexEntry) -> String {
             .map(|l| {
                 if entry.emails.iter().any(|(em, el)| em == message && el == l) {
                     format!(
-                        "<a href=\"{name}/{}\">{}</a>",
-                        escape_html(&email_file_name(message, l)),
-                        escape_html(l)
+                        "<a href=\"{href}/{}\">{}</a>",
+                        html_attr(&email_file_name(message, l)),
+                        html_text(l)
                     )
                 } else {
                     // Not an email: its text is on the campaign page.
-                    format!("<a href=\"{name}.md\">{}</a>", escape_html(l))
+                    format!("<a href=\"{href}.md\">{}</a>", html_text(l))
                 }
             })
             .collect();
         out.push_str(&format!(
             "<tr><td><code>{}</code></td><td>{}</td><td>{}</td></tr>\n",
-            escape_html(message),
-            escape_html(channel_noun(channel_key(m.channel))),
+            html_text(message),
+            html_text(channel_noun(channel_key(m.channel))),
             links.join(" ")
         ));
     }

@@ -4,9 +4,10 @@
 use crate::check::model::Model;
 use crate::diagnostics::Diagnostic;
 use crate::plan::format::Plan;
+use crate::render::escape::{html_text, rendered_text};
 use crate::source::{SourceMap, Span};
 
-use super::mermaid::{channel_noun, flowchart};
+use super::mermaid::{channel_key, channel_noun, flowchart};
 use super::messages::{MessagePreview, Rendered};
 use super::sentences;
 use super::timeline::MainPath;
@@ -19,6 +20,7 @@ pub struct PageInput<'a> {
     /// Diagnostics that concern the campaign (already filtered and sorted).
     pub diagnostics: &'a [Diagnostic],
     pub main_path: &'a MainPath,
+    pub flow: &'a super::data::FlowIndex<'a>,
     /// Messages in flow order, each with its previews per locale.
     pub messages: &'a [(String, Vec<MessagePreview>)],
 }
@@ -28,7 +30,7 @@ pub fn campaign_page(input: &PageInput) -> String {
     let plan = input.plan;
     let mut out = format!("# Campaign `{}`\n\n", plan.campaign);
     if let Some(doc) = &plan.doc {
-        out.push_str(&quote(doc.trim()));
+        out.push_str(&quote(&html_text(doc.trim())));
         out.push('\n');
     }
     out.push_str(&facts_table(plan));
@@ -47,7 +49,7 @@ pub fn campaign_page(input: &PageInput) -> String {
     for line in &input.main_path.lines {
         out.push_str(&format!("- **{}** — {}\n", line.when, line.text));
     }
-    if input.main_path.lines.is_empty() {
+    if input.main_path.lines.is_empty() && !input.main_path.no_persona {
         out.push_str("- (nothing happens)\n");
     }
     out.push('\n');
@@ -57,10 +59,14 @@ pub fn campaign_page(input: &PageInput) -> String {
         out.push_str("This campaign sends no messages.\n\n");
     }
     for (name, previews) in input.messages {
-        let channel = previews
-            .first()
-            .map(|p| channel_noun(&p.channel).to_string())
-            .unwrap_or_default();
+        // From the plan, so the heading names the channel even when no
+        // persona rendered the message.
+        let channel = plan
+            .messages
+            .get(name)
+            .map(|m| channel_key(m.channel))
+            .or_else(|| previews.first().map(|p| p.channel.as_str()))
+            .map_or("message", channel_noun);
         out.push_str(&format!("### {channel} *{name}*\n\n"));
         if let Some(doc) = input
             .model
@@ -69,13 +75,15 @@ pub fn campaign_page(input: &PageInput) -> String {
             .find(|m| &m.name == name)
             .and_then(|m| m.doc.as_ref())
         {
-            out.push_str(&format!("{}\n\n", one_line(doc)));
+            out.push_str(&format!("{}\n\n", one_line(&html_text(doc))));
         }
-        let route = super::messages::first_send(plan, name)
-            .and_then(|(id, _)| super::route::route_to(plan, id));
+        let route = input
+            .flow
+            .first_send(name)
+            .and_then(|(id, _)| super::route::route_to(input.flow, id));
         out.push_str(&format!(
             "**Sent** {}.\n\n",
-            escape_html(&route.unwrap_or_else(|| "on every journey".into()))
+            html_text(&route.unwrap_or_else(|| "on every journey".into()))
         ));
         if previews.is_empty() {
             out.push_str("Not rendered: the project has no persona to render it with.\n\n");
@@ -95,7 +103,7 @@ pub fn campaign_page(input: &PageInput) -> String {
             location(input.sources, d.span),
             d.severity.as_str(),
             d.code,
-            d.message
+            html_text(&d.message)
         ));
     }
     out
@@ -163,7 +171,7 @@ fn facts_table(plan: &Plan) -> String {
     let mut out = String::from("| Setting | In plain words |\n|---|---|\n");
     for (name, text) in rows {
         // Sentences quote string literals from the source: keep them text.
-        out.push_str(&format!("| **{name}** | {} |\n", cell(&escape_html(&text))));
+        out.push_str(&format!("| **{name}** | {} |\n", cell(&html_text(&text))));
     }
     out
 }
@@ -195,7 +203,7 @@ fn message_section(campaign: &str, p: &MessagePreview) -> String {
     let rendered = match &p.rendered {
         Ok(r) => r,
         Err(e) => {
-            out.push_str(&format!("**Could not render:** {}\n\n", escape_html(e)));
+            out.push_str(&format!("**Could not render:** {}\n\n", html_text(e)));
             return out;
         }
     };
@@ -208,19 +216,38 @@ fn message_section(campaign: &str, p: &MessagePreview) -> String {
             ..
         } => {
             if let Some(from) = from {
-                out.push_str(&format!("- **From:** {}\n", inline(&escape_html(from))));
+                out.push_str(&format!("- **From:** {}\n", inline(&html_text(from))));
             }
-            // Subject and preheader are already HTML-escaped.
-            out.push_str(&format!("- **Subject:** {}\n", inline(subject)));
+            // Rendered with HTML escaping of values only: literal text
+            // and `{{{…}}}` values are escaped here.
+            out.push_str(&format!(
+                "- **Subject:** {}\n",
+                inline(&rendered_text(subject))
+            ));
             if let Some(pre) = preheader {
-                out.push_str(&format!("- **Preheader:** {}\n", inline(pre)));
+                out.push_str(&format!(
+                    "- **Preheader:** {}\n",
+                    inline(&rendered_text(pre))
+                ));
             }
             out.push_str(&format!(
                 "- **HTML:** [{campaign}/{}.{}.html]({campaign}/{}.{}.html)\n\n",
                 p.message, p.locale, p.message, p.locale
             ));
-            out.push_str(&quote(body_markdown.trim_end()));
+            out.push_str(&quote(&rendered_text(body_markdown.trim_end())));
             out.push('\n');
+            let removed: Vec<String> = crate::render::email::body_links(body_markdown)
+                .into_iter()
+                .filter(|(_, kept)| !kept)
+                .map(|(url, _)| format!("`{}`", url.replace('`', "'")))
+                .collect();
+            if !removed.is_empty() {
+                out.push_str(&format!(
+                    "**Links removed from the email** (only `https:`, `http:`, `mailto:` and \
+                     `tel:` links are kept; the link text stays): {}\n\n",
+                    removed.join(", ")
+                ));
+            }
         }
         Rendered::Sms { body, count } => {
             let (single, part) = match count.encoding {
@@ -232,7 +259,7 @@ fn message_section(campaign: &str, p: &MessagePreview) -> String {
             } else {
                 count.segments * part.1
             };
-            out.push_str(&quote(&escape_html(body)));
+            out.push_str(&quote(&html_text(body)));
             out.push_str(&format!(
                 "\n{single}, {} {} ({}/{capacity})\n\n",
                 count.segments,
@@ -254,15 +281,15 @@ fn message_section(campaign: &str, p: &MessagePreview) -> String {
             out.push_str(&format!(
                 "- **Title** ({}): {}\n",
                 counted(title, limits.0),
-                inline(&escape_html(title))
+                inline(&html_text(title))
             ));
             out.push_str(&format!(
                 "- **Body** ({}): {}\n",
                 counted(body, limits.1),
-                inline(&escape_html(body))
+                inline(&html_text(body))
             ));
             if let Some(button) = button {
-                out.push_str(&format!("- **Button:** {}\n", inline(&escape_html(button))));
+                out.push_str(&format!("- **Button:** {}\n", inline(&html_text(button))));
             }
             if let Some(link) = link {
                 out.push_str(&format!("- **Link:** `{}`\n", link.replace('`', "'")));
@@ -272,12 +299,12 @@ fn message_section(campaign: &str, p: &MessagePreview) -> String {
         Rendered::Webhook { method, url, body } => {
             out.push_str(&format!(
                 "- **{}** `{}`\n\n",
-                escape_html(method),
+                html_text(method),
                 url.replace('`', "'")
             ));
             match body {
-                Ok(json) => out.push_str(&format!("```json\n{json}\n```\n\n")),
-                Err(raw) => out.push_str(&format!("```text\n{raw}\n```\n\n")),
+                Ok(json) => out.push_str(&fenced("json", json)),
+                Err(raw) => out.push_str(&fenced("text", raw)),
             }
         }
     }
@@ -330,9 +357,10 @@ fn inline(text: &str) -> String {
     one_line(text)
 }
 
-/// `<`, `>` and `&` as entities, so customer text never becomes markup.
-pub fn escape_html(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+/// A fenced code block that `text` cannot close: the fence is longer than
+/// any run of backticks inside.
+fn fenced(lang: &str, text: &str) -> String {
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest.max(2) + 1);
+    format!("{fence}{lang}\n{text}\n{fence}\n\n")
 }

@@ -4,7 +4,7 @@
 //! scope at the send as `event.*`.
 
 use crate::check::model::{Model, PersonaId};
-use crate::plan::format::{Node, Plan};
+use crate::plan::format::Node;
 use crate::render::{email_html, sms_segments, Escape, RenderOptions, Renderer, SmsCount};
 
 use super::data;
@@ -67,35 +67,16 @@ pub struct MessagePreview {
     pub rendered: Result<Rendered, String>,
 }
 
-/// The send node the preview renders a message at: its first send in the
-/// source (lowest line). Every send of a message is type-checked alike.
-pub fn first_send<'a>(plan: &'a Plan, message: &str) -> Option<(&'a String, &'a Node)> {
-    plan.nodes
-        .iter()
-        .filter(|(_, n)| matches!(n, Node::Send { message: m, .. } if m == message))
-        .min_by_key(|(id, n)| match n {
-            Node::Send { line, .. } => (*line, id.as_str()),
-            _ => (u32::MAX, id.as_str()),
-        })
-}
-
-/// The event in scope at that send.
-pub fn event_at_send(plan: &Plan, message: &str) -> Option<String> {
-    match first_send(plan, message) {
-        Some((_, Node::Send { event, .. })) => event.clone(),
-        _ => None,
-    }
-}
-
 /// Renders `message` of `plan` in `locale` for `persona`.
 pub fn render_message(
     model: &Model,
-    plan: &Plan,
+    flow: &data::FlowIndex,
     renderer: &Renderer,
     message: &str,
     locale: &str,
     (persona_id, overridden): (PersonaId, bool),
 ) -> MessagePreview {
+    let plan = flow.plan;
     let persona = model.persona(persona_id);
     let channel = plan
         .messages
@@ -108,7 +89,12 @@ pub fn render_message(
             .values()
             .any(|l| l.fields.values().any(|f| f.contains("event.")))
     });
-    let event_name = event_at_send(plan, message).filter(|_| reads_event);
+    // The event in scope at the send.
+    let event_name = match flow.first_send(message) {
+        Some((_, Node::Send { event, .. })) => event.clone(),
+        _ => None,
+    }
+    .filter(|_| reads_event);
     let event = event_name
         .as_deref()
         .and_then(|name| data::event_id(model, name))
@@ -127,8 +113,9 @@ pub fn render_message(
     };
     let timezone = timezone_of(model, persona_id);
     let zoned = preview_now(&timezone);
-    let sets = first_send(plan, message)
-        .map(|(id, _)| data::sets_before(plan, id))
+    let sets = flow
+        .first_send(message)
+        .map(|(id, _)| data::sets_before(flow, id))
         .unwrap_or_default();
     let customer = data::customer_json(
         model,
@@ -217,7 +204,7 @@ pub fn render_message(
                     .and_then(|v| serde_json::to_string_pretty(&v).map_err(|e| e.to_string()));
                 Rendered::Webhook {
                     method: render("method", Escape::None)?.unwrap_or_else(|| "POST".into()),
-                    url: required(render("url", Escape::None)?),
+                    url: required(render("url", Escape::Url)?),
                     body,
                 }
             }

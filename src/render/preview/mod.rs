@@ -80,6 +80,7 @@ pub fn preview_campaign(
         .iter()
         .filter(|l| options.locale.as_ref().is_none_or(|o| o == *l))
         .collect();
+    let flow = data::FlowIndex::new(plan);
     let mut previews: Vec<(String, Vec<MessagePreview>)> = Vec::new();
     for message in messages_in_flow_order(plan) {
         if options.message.as_ref().is_some_and(|m| *m != message) {
@@ -90,7 +91,7 @@ pub fn preview_campaign(
             .filter_map(|l| {
                 let persona = persona_for(l)?;
                 Some(messages::render_message(
-                    model, plan, renderer, &message, l, persona,
+                    model, &flow, renderer, &message, l, persona,
                 ))
             })
             .collect();
@@ -100,8 +101,13 @@ pub fn preview_campaign(
     let main_path = match persona_for(first_locale) {
         Some(p) => timeline::main_path(model, plan, renderer, p, first_locale),
         None => timeline::MainPath {
-            setup: "The project has no persona, so there is no timeline.".into(),
+            setup: "The project has no persona, so there is no customer to simulate and no \
+                    timeline. Add a `persona` block (its attributes, and a sample of the \
+                    trigger event) to see when each message would be sent and to render \
+                    the messages below."
+                .into(),
             lines: Vec::new(),
+            no_persona: true,
         },
     };
     let concerning = diagnostics_for(model, plan, diagnostics);
@@ -112,6 +118,7 @@ pub fn preview_campaign(
         diagnostics: &concerning,
         main_path: &main_path,
         messages: &previews,
+        flow: &flow,
     });
     let emails = previews
         .iter()

@@ -2,33 +2,25 @@
 //! to a node, in words — "when no `order_placed` arrives within 2 days",
 //! "in variant *discount* (50%) of split `retention_offer`".
 
-use std::collections::BTreeMap;
-
-use super::data::{path_to, successors};
+use super::data::{successors, FlowIndex};
 use super::sentences::{clause, duration, negation, Form};
-use crate::plan::format::{Node, Plan};
+use crate::plan::format::{BranchCase, Node};
 
 /// The conditions under which the journey reaches `target`, joined with
 /// ", and"; `None` when every journey that enters gets there.
-pub fn route_to(plan: &Plan, target: &str) -> Option<String> {
-    let mut memo = BTreeMap::new();
+pub fn route_to(flow: &FlowIndex, target: &str) -> Option<String> {
+    let leading = flow.leading_edges(target);
     let mut steps: Vec<String> = Vec::new();
-    for (id, _) in path_to(plan, target) {
-        let Some(node) = plan.nodes.get(&id) else {
+    for (id, _) in flow.path_to(target) {
+        let (Some(node), Some(edges)) = (flow.plan.nodes.get(id), leading.get(id)) else {
             continue;
         };
         // The edges that lead to the target: a real decision only when
         // some do and some do not (a join after an `if` is no condition).
-        let leading: Vec<usize> = successors(node)
-            .iter()
-            .enumerate()
-            .filter(|(_, next)| reaches(plan, next.as_ref(), target, &mut memo))
-            .map(|(i, _)| i)
-            .collect();
-        if leading.len() == successors(node).len() {
+        if edges.len() == successors(node).count() {
             continue;
         }
-        let words: Vec<String> = leading.iter().filter_map(|&e| decision(node, e)).collect();
+        let words: Vec<String> = edges.iter().filter_map(|&e| decision(node, e)).collect();
         if !words.is_empty() {
             steps.push(words.join(" or "));
         }
@@ -40,33 +32,6 @@ pub fn route_to(plan: &Plan, target: &str) -> Option<String> {
     }
 }
 
-/// Whether `target` can be reached from `from` (memoised per node).
-fn reaches(
-    plan: &Plan,
-    from: Option<&String>,
-    target: &str,
-    memo: &mut BTreeMap<String, bool>,
-) -> bool {
-    let Some(id) = from else {
-        return false;
-    };
-    if id == target {
-        return true;
-    }
-    if let Some(known) = memo.get(id) {
-        return *known;
-    }
-    // Assume no while exploring: the plan is a DAG, so this only guards
-    // against a malformed one.
-    memo.insert(id.clone(), false);
-    let nexts = plan.nodes.get(id).map(successors).unwrap_or_default();
-    let found = nexts
-        .iter()
-        .any(|n| reaches(plan, n.as_ref(), target, memo));
-    memo.insert(id.clone(), found);
-    found
-}
-
 /// The words for taking edge `edge` out of `node`; `None` for a node with
 /// one way on.
 fn decision(node: &Node, edge: usize) -> Option<String> {
@@ -76,19 +41,7 @@ fn decision(node: &Node, edge: usize) -> Option<String> {
         } else {
             format!("when no `{event}` arrives within {}", duration(*timeout))
         }),
-        Node::Branch { cases, .. } => {
-            // An arm runs when the earlier conditions did not hold and its
-            // own does; `else` when none held.
-            let mut parts: Vec<String> = cases
-                .iter()
-                .take(edge.min(cases.len()))
-                .map(|c| negation(&c.when, Form::They))
-                .collect();
-            if let Some(case) = cases.get(edge) {
-                parts.push(clause(&case.when, Form::They));
-            }
-            Some(format!("if {}", parts.join(" and ")))
-        }
+        Node::Branch { line, cases, .. } => Some(branch_decision(*line, cases, edge)),
         Node::Split { name, variants, .. } => variants
             .get(edge)
             .map(|v| format!("in variant *{}* ({}%) of split `{name}`", v.name, v.percent)),
@@ -96,9 +49,55 @@ fn decision(node: &Node, edge: usize) -> Option<String> {
     }
 }
 
+/// The most conditions an `if` may have for its arms to be read out in
+/// full: a short `if`/`else if` reads as one sentence, a longer chain keeps
+/// every sentence short (each condition is written once, on the flow
+/// chart's edges), so the page grows linearly with the chain.
+const SPELLED_OUT_ARMS: usize = 3;
+
+/// The words for arm `edge` of an `if` at `line` (`cases.len()` is the
+/// `else`).
+fn branch_decision(line: u32, cases: &[BranchCase], edge: usize) -> String {
+    let earlier = edge.min(cases.len());
+    if cases.len() <= SPELLED_OUT_ARMS {
+        // An arm runs when the earlier conditions did not hold and its
+        // own does; `else` when none held.
+        let mut parts: Vec<String> = cases
+            .iter()
+            .take(earlier)
+            .map(|c| negation(&c.when, Form::They))
+            .collect();
+        if let Some(case) = cases.get(edge) {
+            parts.push(clause(&case.when, Form::They));
+        }
+        return format!("if {}", parts.join(" and "));
+    }
+    match cases.get(edge) {
+        Some(case) if earlier == 0 => format!(
+            "on branch 1 of the `if` at line {line}: if {}",
+            clause(&case.when, Form::They)
+        ),
+        Some(case) if earlier == 1 => format!(
+            "on branch 2 of the `if` at line {line}: if the first condition did not hold and {}",
+            clause(&case.when, Form::They)
+        ),
+        Some(case) => format!(
+            "on branch {} of the `if` at line {line}: if none of the {earlier} earlier \
+             conditions held and {}",
+            edge + 1,
+            clause(&case.when, Form::They)
+        ),
+        None => format!(
+            "on the `else` branch of the `if` at line {line}: if none of its {earlier} \
+             conditions held"
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::plan::format::Plan;
 
     /// `wait for e up to 2d { on event { send a } on timeout { if vip {
     /// send b } else { send c } } }` then `send d` after the join.
@@ -137,17 +136,17 @@ mod tests {
     fn names_each_decision_on_the_way() {
         let plan = plan();
         assert_eq!(
-            route_to(&plan, "a").as_deref(),
+            route_to(&FlowIndex::new(&plan), "a").as_deref(),
             Some("when `e` arrives within 2 days")
         );
         assert_eq!(
-            route_to(&plan, "c").as_deref(),
+            route_to(&FlowIndex::new(&plan), "c").as_deref(),
             Some("when no `e` arrives within 2 days, and if they are not in segment `vip`")
         );
     }
 
     #[test]
     fn a_step_after_every_branch_joins_is_on_every_journey() {
-        assert_eq!(route_to(&plan(), "d"), None);
+        assert_eq!(route_to(&FlowIndex::new(&plan()), "d"), None);
     }
 }

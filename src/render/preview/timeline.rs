@@ -49,6 +49,9 @@ pub struct MainPath {
     /// Who and how, in one sentence.
     pub setup: String,
     pub lines: Vec<Line>,
+    /// No persona was simulated (the project has none): `setup` says so
+    /// and how to add one, and there are no lines to show.
+    pub no_persona: bool,
 }
 
 /// Simulates the main path of `plan` for `persona` shown in `locale`.
@@ -159,7 +162,11 @@ pub fn main_path(
             break;
         }
     }
-    MainPath { setup, lines }
+    MainPath {
+        setup,
+        lines,
+        no_persona: false,
+    }
 }
 
 fn after_days(start: &Zoned, days: i64) -> Timestamp {

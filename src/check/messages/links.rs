@@ -1,0 +1,133 @@
+//! Links of email bodies: a link or image whose literal URL has an unsafe
+//! scheme (E0610), and a marketing body whose rendered HTML has no link to
+//! the unsubscribe URL although the template mentions it (E0604) — inside
+//! a code span or after an unclosed fence, `{{unsubscribe_url}}` is text.
+
+use pulldown_cmark::{Event, Parser, Tag};
+
+use crate::check::model::{Category, Channel, MessageDef, Model};
+use crate::diagnostics::Diagnostic;
+use crate::render::email::{body_links, is_safe_url, url_scheme, SAFE_SCHEMES};
+use crate::render::{Escape, RenderOptions, Renderer};
+
+use super::channels::version_name;
+use super::limits::render_locale;
+use super::samples::{self, Mode};
+use super::scope::EventScope;
+use super::{first_line_span, ParsedField, SendSite};
+
+/// The unsubscribe URL the check renders bodies with, to find it again
+/// among the rendered links.
+const SENTINEL: &str = "https://unsubscribe.campaignc.invalid/check";
+
+pub(crate) fn check_email_links(
+    model: &Model,
+    renderer: &Renderer,
+    message: &MessageDef,
+    sends: &[&SendSite],
+    parsed: &[ParsedField],
+    out: &mut Vec<Diagnostic>,
+) {
+    if message.channel != Channel::Email {
+        return;
+    }
+    for p in parsed.iter().filter(|p| p.field.name == "body") {
+        unsafe_literal_links(message, p, out);
+        if message.category == Category::Marketing
+            && p.template.is_some()
+            && p.facts.variables.contains("unsubscribe_url")
+            && !p.facts.diagnostics.iter().any(|d| d.is_error())
+        {
+            rendered_unsubscribe_link(model, renderer, message, sends, p, out);
+        }
+    }
+}
+
+/// E0610: `[a](javascript:…)`, `![x](data:…)` written in the body.
+fn unsafe_literal_links(message: &MessageDef, p: &ParsedField, out: &mut Vec<Diagnostic>) {
+    let source = &p.field.source;
+    for (event, range) in Parser::new(source).into_offset_iter() {
+        let (Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. })) =
+            event
+        else {
+            continue;
+        };
+        if is_safe_url(&dest_url) {
+            continue;
+        }
+        let scheme = url_scheme(&dest_url).unwrap_or_default();
+        out.push(
+            Diagnostic::error(
+                "E0610",
+                format!(
+                    "a link in {} uses the unsafe URL scheme `{scheme}:`",
+                    version_name(message, p.locale)
+                ),
+                p.field.sub_span(range.start, range.end),
+            )
+            .with_primary_label(format!("`{scheme}:` link"))
+            .with_help(format!(
+                "emails may link only to {} URLs (or a relative one); a `{scheme}:` link \
+                 would be removed from the email",
+                SAFE_SCHEMES
+                    .iter()
+                    .map(|s| format!("`{s}:`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        );
+    }
+}
+
+/// E0604 on the result: rendered with a sentinel unsubscribe URL, the
+/// email must have a kept link to it.
+fn rendered_unsubscribe_link(
+    model: &Model,
+    renderer: &Renderer,
+    message: &MessageDef,
+    sends: &[&SendSite],
+    p: &ParsedField,
+    out: &mut Vec<Diagnostic>,
+) {
+    let scope = sends
+        .first()
+        .map_or(EventScope::Unchecked, |s| EventScope::Sent(s.event));
+    let mut data = samples::sample_data(model, scope, Mode::Text);
+    if let Some(root) = data.as_object_mut() {
+        root.insert("unsubscribe_url".into(), serde_json::Value::from(SENTINEL));
+    }
+    let opts = RenderOptions {
+        locale: render_locale(model, message, p),
+        timezone: "UTC".into(),
+        escape: Escape::Html,
+    };
+    // A body that does not render with samples cannot be judged here.
+    let Ok(body) = renderer.render(&p.field.source, &data, &opts) else {
+        return;
+    };
+    if body_links(&body)
+        .iter()
+        .any(|(url, kept)| *kept && url.starts_with(SENTINEL))
+    {
+        return;
+    }
+    let span = p.field.source.find("unsubscribe_url").map_or_else(
+        || first_line_span(p.field),
+        |at| p.field.sub_span(at, at + "unsubscribe_url".len()),
+    );
+    out.push(
+        Diagnostic::error(
+            "E0604",
+            format!(
+                "marketing email {} has no unsubscribe link once rendered",
+                version_name(message, p.locale)
+            ),
+            span,
+        )
+        .with_primary_label("this `{{unsubscribe_url}}` does not become a link")
+        .with_help(
+            "inside a code span or a fenced block (also one left unclosed) it is plain text: \
+             write it as a Markdown link outside them, `[Unsubscribe]({{unsubscribe_url}})`",
+        ),
+    );
+}
