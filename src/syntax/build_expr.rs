@@ -38,13 +38,13 @@ impl Builder<'_> {
     }
 
     fn expr_deep(&mut self, p: P<'_>) -> Built<Deep> {
-        match p.as_rule() {
+        crate::stack::deep(|| match p.as_rule() {
             Rule::expr | Rule::and_expr => self.chain(p),
             Rule::not_expr => self.not_expr(p),
             Rule::comparison => self.comparison(p),
             Rule::arith => self.arith(p),
             _ => self.primary(p),
-        }
+        })
     }
 
     /// `a or b or c` / `a and b and c`.
