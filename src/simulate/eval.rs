@@ -25,7 +25,10 @@ use std::collections::BTreeMap;
 
 /// Segments may use segments and scores; a plan whose tables refer to
 /// themselves (never produced by `lower`, but a plan file can be edited)
-/// stops here instead of overflowing the stack.
+/// stops here instead of overflowing the stack. Counts references to
+/// segments and scores only: the nesting of one expression is bounded by
+/// the compiler (`syntax::MAX_EXPR_DEPTH`), and recursion goes through
+/// `stack::deep`.
 const MAX_DEPTH: u32 = 64;
 
 /// Everything an expression can see.
@@ -60,10 +63,14 @@ impl<'a> Scope<'a> {
     }
 
     fn eval(&self, expr: &Expr, filtered: Option<&Val>, depth: u32) -> Val {
+        crate::stack::deep(|| self.eval_here(expr, filtered, depth))
+    }
+
+    fn eval_here(&self, expr: &Expr, filtered: Option<&Val>, depth: u32) -> Val {
         if depth > MAX_DEPTH {
             return Val::Unset;
         }
-        let ev = |e: &Expr| self.eval(e, filtered, depth + 1);
+        let ev = |e: &Expr| self.eval(e, filtered, depth);
         match expr {
             Expr::And { args } => Val::Bool(args.iter().all(|a| ev(a).as_bool())),
             Expr::Or { args } => Val::Bool(args.iter().any(|a| ev(a).as_bool())),
@@ -200,7 +207,7 @@ impl<'a> Scope<'a> {
             e.name == event
                 && e.at >= w.from
                 && e.at <= w.to
-                && filter.is_none_or(|f| self.eval(f, Some(&e.props), depth + 1).as_bool())
+                && filter.is_none_or(|f| self.eval(f, Some(&e.props), depth).as_bool())
         })
     }
 
