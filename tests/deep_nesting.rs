@@ -122,8 +122,11 @@ fn nested_splits(n: usize) -> String {
     text
 }
 
-/// Every kind of nesting, as a whole `deep.camp` for `n` levels.
-fn kinds() -> Vec<(&'static str, fn(usize) -> String)> {
+/// Makes the whole `deep.camp` for `n` levels of one kind of nesting.
+type Make = fn(usize) -> String;
+
+/// Every kind of nesting, named.
+fn kinds() -> Vec<(&'static str, Make)> {
     fn in_audience(expr: String) -> String {
         campaign(&expr, "send cart_sms")
     }
@@ -178,7 +181,7 @@ fn every_kind_of_deep_nesting_ends_in_a_diagnostic() {
 
 /// The deepest nesting of a kind that `check` accepts, found by bisection
 /// between `low` (accepted) and `high` (rejected with E0102).
-fn deepest_accepted(kind: &str, make: fn(usize) -> String, low: usize, high: usize) -> usize {
+fn deepest_accepted(kind: &str, make: Make, low: usize, high: usize) -> usize {
     let (mut ok, mut bad) = (low, high);
     let accepted = |n: usize| {
         let dir = project_with(&make(n));
