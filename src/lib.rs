@@ -20,6 +20,7 @@ pub mod render;
 pub mod serve;
 pub mod simulate;
 pub mod source;
+pub mod stack;
 pub mod syntax;
 pub mod text;
 

@@ -19,7 +19,7 @@ use crate::plan::format::{Plan, Trigger};
 use crate::render::Renderer;
 use crate::simulate::clock::{self, CalDuration};
 use crate::simulate::customer::Customer;
-use crate::simulate::input::{parse_events, suggest};
+use crate::simulate::input::{read_events, suggest};
 use crate::simulate::journey::{simulate, Forced, Input, InputKind, Options};
 use crate::simulate::timeline::Timeline;
 use crate::simulate::value::Val;
@@ -121,14 +121,14 @@ pub fn run(args: &Args) -> Exit {
     };
     let inputs = match &args.events {
         Some(path) => {
-            let text = match std::fs::read_to_string(path) {
-                Ok(t) => t,
+            let file = match std::fs::File::open(path) {
+                Ok(f) => std::io::BufReader::new(f),
                 Err(e) => {
                     output::fatal(format!("cannot read {}: {e}", path.display()));
                     return Exit::Usage;
                 }
             };
-            match parse_events(&text, model, &start) {
+            match read_events(file, model, &start) {
                 Ok(i) => i,
                 Err(e) => {
                     output::fatal(format!("{}: {e}", path.display()));

@@ -12,6 +12,10 @@ use super::format as f;
 /// Lowers a typed expression. `and` / `or` chains are flattened into one
 /// node with all their arguments, which is what a runtime evaluates.
 pub fn expr(model: &Model, e: &TExpr) -> f::Expr {
+    crate::stack::deep(|| expr_here(model, e))
+}
+
+fn expr_here(model: &Model, e: &TExpr) -> f::Expr {
     match &e.kind {
         TExprKind::Literal(v) => f::Expr::Literal { value: literal(v) },
         TExprKind::Attr(id) => {

@@ -25,7 +25,10 @@ use std::collections::BTreeMap;
 
 /// Segments may use segments and scores; a plan whose tables refer to
 /// themselves (never produced by `lower`, but a plan file can be edited)
-/// stops here instead of overflowing the stack.
+/// stops here instead of overflowing the stack. Counts references to
+/// segments and scores only: the nesting of one expression is bounded by
+/// the compiler (`syntax::MAX_EXPR_DEPTH`), and recursion goes through
+/// `stack::deep`.
 const MAX_DEPTH: u32 = 64;
 
 /// Why an expression has no value: arithmetic whose exact result does not
@@ -94,10 +97,14 @@ impl<'a> Scope<'a> {
     }
 
     fn eval(&self, expr: &Expr, filtered: Option<&Val>, depth: u32) -> Eval {
+        crate::stack::deep(|| self.eval_here(expr, filtered, depth))
+    }
+
+    fn eval_here(&self, expr: &Expr, filtered: Option<&Val>, depth: u32) -> Eval {
         if depth > MAX_DEPTH {
             return Ok(Val::Unset);
         }
-        let ev = |e: &Expr| self.eval(e, filtered, depth + 1);
+        let ev = |e: &Expr| self.eval(e, filtered, depth);
         Ok(match expr {
             Expr::And { args } => {
                 for a in args {
@@ -269,7 +276,7 @@ impl<'a> Scope<'a> {
             }
             let passes = match filter {
                 None => true,
-                Some(f) => self.eval(f, Some(&e.props), depth + 1)?.as_bool(),
+                Some(f) => self.eval(f, Some(&e.props), depth)?.as_bool(),
             };
             if passes {
                 found.push(e);

@@ -35,11 +35,103 @@ impl std::fmt::Display for InputError {
     }
 }
 
+/// The longest line an events file may have, in bytes (newline excluded).
+/// One event is a small JSON object; the cap keeps a runaway file (or
+/// `/dev/zero`) from being buffered without bound.
+pub const MAX_LINE_BYTES: usize = 1024 * 1024;
+
 /// Parses an events file. Blank lines and lines starting with `//` or `#`
 /// are skipped.
 pub fn parse_events(text: &str, model: &Model, start: &Zoned) -> Result<Vec<Input>, InputError> {
+    parse_lines(
+        text.lines().map(|l| Ok(std::borrow::Cow::Borrowed(l))),
+        model,
+        start,
+    )
+}
+
+/// Reads and parses an events file line by line, never holding more than
+/// [`MAX_LINE_BYTES`] of one line: a longer line, a line that is not
+/// UTF-8 or a read error is an error naming the line.
+pub fn read_events(
+    reader: impl std::io::BufRead,
+    model: &Model,
+    start: &Zoned,
+) -> Result<Vec<Input>, InputError> {
+    parse_lines(CappedLines::new(reader), model, start)
+}
+
+/// The lines of a reader, each at most [`MAX_LINE_BYTES`] long.
+struct CappedLines<R> {
+    reader: R,
+    line: usize,
+    done: bool,
+}
+
+impl<R: std::io::BufRead> CappedLines<R> {
+    fn new(reader: R) -> Self {
+        CappedLines {
+            reader,
+            line: 0,
+            done: false,
+        }
+    }
+}
+
+impl<R: std::io::BufRead> Iterator for CappedLines<R> {
+    type Item = Result<std::borrow::Cow<'static, str>, InputError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        use std::io::{BufRead as _, Read as _};
+        if self.done {
+            return None;
+        }
+        self.line += 1;
+        let line = self.line;
+        let mut fail = |message: String| {
+            self.done = true;
+            Some(Err(InputError { line, message }))
+        };
+        let mut buf = Vec::new();
+        // One byte over the cap (plus the newline) tells a line that is
+        // too long from one that is exactly at the cap.
+        let limit = MAX_LINE_BYTES as u64 + 2;
+        let read = (&mut self.reader).take(limit).read_until(b'\n', &mut buf);
+        match read {
+            Err(e) => return fail(format!("cannot read the line: {e}")),
+            Ok(0) => {
+                self.done = true;
+                return None;
+            }
+            Ok(_) => {}
+        }
+        if buf.last() == Some(&b'\n') {
+            buf.pop();
+            if buf.last() == Some(&b'\r') {
+                buf.pop();
+            }
+        }
+        if buf.len() > MAX_LINE_BYTES {
+            return fail(format!(
+                "the line is longer than {} MiB; each line holds one event object",
+                MAX_LINE_BYTES / (1024 * 1024)
+            ));
+        }
+        match String::from_utf8(buf) {
+            Ok(text) => Some(Ok(std::borrow::Cow::Owned(text))),
+            Err(_) => fail("the line is not UTF-8 text".into()),
+        }
+    }
+}
+
+fn parse_lines<'l>(
+    lines: impl Iterator<Item = Result<std::borrow::Cow<'l, str>, InputError>>,
+    model: &Model,
+    start: &Zoned,
+) -> Result<Vec<Input>, InputError> {
     let mut inputs = Vec::new();
-    for (i, line) in text.lines().enumerate() {
+    for (i, line) in lines.enumerate() {
+        let line = line?;
         let trimmed = line.trim();
         if trimmed.is_empty() || trimmed.starts_with("//") || trimmed.starts_with('#') {
             continue;

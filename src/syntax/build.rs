@@ -20,7 +20,11 @@ pub(crate) type Built<T> = Result<T, Box<Diagnostic>>;
 /// placeholder, so one file reports all of them at once.
 pub(crate) struct Builder<'t> {
     pub file: FileId,
+    /// The whole file.
     pub text: &'t str,
+    /// Where the text pest parsed starts in `text`: pest positions are
+    /// relative to it (files are parsed one declaration at a time).
+    pub base: usize,
     pub problems: Vec<Diagnostic>,
 }
 
@@ -29,16 +33,22 @@ impl<'t> Builder<'t> {
         Builder {
             file,
             text,
+            base: 0,
             problems: Vec::new(),
         }
     }
 
     pub fn span(&self, p: &P<'_>) -> Span {
-        span_of(self.file, p)
+        span_of(self.file, self.base, p)
+    }
+
+    /// Where `p` starts in the file.
+    pub fn start(&self, p: &P<'_>) -> usize {
+        self.base + p.as_span().start()
     }
 
     pub fn parts<'i>(&self, p: P<'i>) -> Parts<'i> {
-        Parts::of(self.file, p)
+        Parts::of(self.file, self.base, p)
     }
 
     /// A grammar/builder disagreement: a bug, reported instead of a panic.
@@ -109,12 +119,12 @@ impl<'t> Builder<'t> {
     }
 
     pub fn string(&mut self, p: &P<'_>) -> StrLit {
-        let s = p.as_span();
-        let r = strings::decode_string(self.file, self.text, s.start(), s.end());
+        let (start, end) = (self.start(p), self.base + p.as_span().end());
+        let r = strings::decode_string(self.file, self.text, start, end);
         let fallback = StrLit {
             value: String::new(),
             span: self.span(p),
-            offsets: vec![(0, s.start() as u32)],
+            offsets: vec![(0, start as u32)],
             block: false,
         };
         self.recover(r, fallback)
@@ -157,6 +167,10 @@ impl<'t> Builder<'t> {
 
     /// A `value` pair (or directly one of its alternatives).
     pub fn value(&mut self, p: P<'_>) -> Built<Value> {
+        crate::stack::deep(|| self.value_here(p))
+    }
+
+    fn value_here(&mut self, p: P<'_>) -> Built<Value> {
         let p = if p.as_rule() == Rule::value {
             self.parts(p).need_any()?
         } else {

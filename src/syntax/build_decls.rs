@@ -23,7 +23,7 @@ impl Builder<'_> {
     }
 
     fn doc(&self, p: &P<'_>) -> Option<crate::syntax::ast::Doc> {
-        doc_before(self.file, self.text, p.as_span().start())
+        doc_before(self.file, self.text, self.start(p))
     }
 
     fn declaration(&mut self, p: P<'_>) -> Built<Item> {

@@ -2,7 +2,15 @@
 //!
 //! Long operator chains are folded left-associatively without recursion,
 //! and the depth of the resulting tree is bounded so that no later stage
-//! (or dropping the tree) can overflow the stack.
+//! (or dropping the tree) can overflow the stack, and so that the plan
+//! written from it stays readable by JSON parsers with a nesting limit
+//! (serde_json's default is 128).
+//!
+//! The depth is counted as the plan's JSON nests: one level per operator,
+//! `not`, `is set` and event query; two for the first `and`/`or` of a
+//! chain (the plan lists a chain's operands in one array) and one for each
+//! further operand; two for a literal or a property path (their plan
+//! objects hold an object or an array); two for a list.
 
 use crate::diagnostics::codes::syntax as codes;
 use crate::diagnostics::Diagnostic;
@@ -10,8 +18,10 @@ use crate::syntax::ast::{ArithOp, CompareOp, Expr, ExprKind, StringOp, ValueKind
 use crate::syntax::build::{Builder, Built};
 use crate::syntax::parser::{Rule, P};
 
-/// The deepest expression tree accepted (operators plus nesting).
-pub const MAX_EXPR_DEPTH: u32 = 256;
+/// The deepest expression accepted, counted as the plan's JSON nests (see
+/// the module comment). A plan puts an expression at most 6 levels deep,
+/// so a plan stays within 128 levels.
+pub const MAX_EXPR_DEPTH: u32 = 100;
 
 /// An expression and the depth of its tree.
 type Deep = (Expr, u32);
@@ -29,22 +39,25 @@ impl Builder<'_> {
         Err(Box::new(
             Diagnostic::error(
                 codes::NESTING_TOO_DEEP,
-                format!("expression too deeply nested: more than {MAX_EXPR_DEPTH} operators deep"),
+                format!("expression too deeply nested: more than {MAX_EXPR_DEPTH} levels deep"),
                 self.span(p),
             )
             .with_primary_label("this expression")
-            .with_help("split the condition into named segments and combine those"),
+            .with_help(
+                "split the condition into named segments and combine those \
+                 (each operator, `not`, `where` and `and`/`or` operand counts as a level)",
+            ),
         ))
     }
 
     fn expr_deep(&mut self, p: P<'_>) -> Built<Deep> {
-        match p.as_rule() {
+        crate::stack::deep(|| match p.as_rule() {
             Rule::expr | Rule::and_expr => self.chain(p),
             Rule::not_expr => self.not_expr(p),
             Rule::comparison => self.comparison(p),
             Rule::arith => self.arith(p),
             _ => self.primary(p),
-        }
+        })
     }
 
     /// `a or b or c` / `a and b and c`.
@@ -53,9 +66,13 @@ impl Builder<'_> {
         let whole = p.clone();
         let mut parts = self.parts(p);
         let (mut acc, mut depth) = self.expr_deep(parts.need_any()?)?;
+        let mut first = true;
         for next in parts {
             let (rhs, d) = self.expr_deep(next)?;
-            depth = depth.max(d) + 1;
+            // The chain's object and its array of operands, then one more
+            // per operand (the tree is binary until the plan flattens it).
+            depth = depth.max(d) + if first { 2 } else { 1 };
+            first = false;
             self.check_depth(depth, &whole)?;
             let span = acc.span.to(rhs.span);
             let kind = if is_or {
@@ -169,6 +186,7 @@ impl Builder<'_> {
     }
 
     fn primary(&mut self, p: P<'_>) -> Built<Deep> {
+        let whole = p.clone();
         let span = self.span(&p);
         let (kind, depth) = match p.as_rule() {
             Rule::paren_expr => {
@@ -191,13 +209,13 @@ impl Builder<'_> {
                 // Any name: the grammar read it as a path, so a keyword here
                 // is an attribute or property from the tracking plan.
                 let names = self.parts(p).map(|n| self.data_name(&n)).collect();
-                (ExprKind::Path(names), 1)
+                (ExprKind::Path(names), 2)
             }
             Rule::literal => {
                 let inner = self.parts(p).need_any()?;
                 let value = self.value(inner)?;
                 debug_assert!(!matches!(value.kind, ValueKind::Word(_)));
-                (ExprKind::Literal(value), 1)
+                (ExprKind::Literal(value), 2)
             }
             Rule::performed => {
                 let mut parts = self.parts(p);
@@ -209,7 +227,7 @@ impl Builder<'_> {
                     filter,
                     window,
                 };
-                (kind, d + 1)
+                (kind, d.max(1) + 1)
             }
             Rule::count_query => {
                 let mut parts = self.parts(p);
@@ -221,7 +239,7 @@ impl Builder<'_> {
                     filter,
                     window,
                 };
-                (kind, d + 1)
+                (kind, d.max(1) + 1)
             }
             Rule::sum_query => {
                 let mut parts = self.parts(p);
@@ -235,7 +253,7 @@ impl Builder<'_> {
                     filter,
                     window,
                 };
-                (kind, d + 1)
+                (kind, d.max(1) + 1)
             }
             Rule::last_query => {
                 let event = self.data_name(&self.parts(p).need(Rule::name)?);
@@ -246,6 +264,7 @@ impl Builder<'_> {
             }
             _ => return Err(self.internal(&p, "an expression")),
         };
+        self.check_depth(depth, &whole)?;
         Ok((Expr { kind, span }, depth))
     }
 

@@ -11,7 +11,7 @@ use crate::syntax::parser::{Rule, P};
 
 impl Builder<'_> {
     pub fn campaign(&mut self, p: P<'_>) -> Built<Campaign> {
-        let doc = doc_before(self.file, self.text, p.as_span().start());
+        let doc = doc_before(self.file, self.text, self.start(&p));
         let span = self.span(&p);
         let mut parts = self.parts(p);
         let name = self.ident(&parts.need(Rule::name)?);
@@ -154,7 +154,7 @@ impl Builder<'_> {
         let span = self.span(&p);
         let mut steps = Vec::new();
         for step in self.parts(p) {
-            steps.push(self.step(step)?);
+            steps.push(crate::stack::deep(|| self.step(step))?);
         }
         Ok(Block { steps, span })
     }

@@ -9,7 +9,7 @@ use crate::syntax::parser::{Parts, Rule, P};
 
 impl Builder<'_> {
     pub fn test(&mut self, p: P<'_>) -> Built<Test> {
-        let doc = doc_before(self.file, self.text, p.as_span().start());
+        let doc = doc_before(self.file, self.text, self.start(&p));
         let span = self.span(&p);
         let mut parts = self.parts(p);
         let name = self.string_pair(parts.need(Rule::string)?)?;

@@ -37,57 +37,101 @@ pub use prescan::MAX_NESTING;
 /// when the structure itself parsed.
 pub fn parse_file(file: &SourceFile) -> Result<ast::SourceFileAst, Vec<Diagnostic>> {
     // pest and the builders recurse once per nesting level; the prescan
-    // bounds the depth, and a thread with a roomy stack makes that bound
-    // safe whatever stack the caller runs on (test threads get 2 MiB).
-    std::thread::scope(|scope| {
-        std::thread::Builder::new()
-            .name("campaignc-parse".into())
-            .stack_size(PARSER_STACK_BYTES)
-            .spawn_scoped(scope, || parse_on_this_thread(file))
-            .map_err(|e| vec![thread_failed(file, &e.to_string())])?
-            .join()
-            .unwrap_or_else(|_| Err(vec![thread_failed(file, "the parser thread panicked")]))
-    })
-}
-
-/// Stack for the parser thread. Only the pages actually touched are
-/// committed, so a generous reservation costs nothing on small files.
-const PARSER_STACK_BYTES: usize = 256 * 1024 * 1024;
-
-fn thread_failed(file: &SourceFile, why: &str) -> Diagnostic {
-    Diagnostic::error(
-        crate::diagnostics::codes::syntax::UNEXPECTED,
-        format!("could not parse {}: {why}", file.path),
-        crate::source::Span::new(file.id, 0, 0),
-    )
-    .with_help("this is a bug in campaignc; please report it with this file")
+    // bounds the depth, and `stack::deep` gives every level room on
+    // whatever thread this runs (rayon workers get 2 MiB).
+    crate::stack::deep(|| parse_on_this_thread(file))
 }
 
 fn parse_on_this_thread(file: &SourceFile) -> Result<ast::SourceFileAst, Vec<Diagnostic>> {
     let text = file.text.as_str();
-    prescan::prescan(file.id, text).map_err(|d| vec![*d])?;
-    let mut pairs = parser::CampParser::parse(parser::Rule::file, text)
-        .map_err(|e| vec![errors::from_pest(file.id, text, &e)])?;
-    let root = match pairs.next() {
-        Some(root) => root,
-        None => {
-            return Ok(ast::SourceFileAst {
-                file: file.id,
-                items: Vec::new(),
-            })
-        }
-    };
+    let nesting = prescan::prescan(file.id, text).map_err(|d| vec![*d])?;
     let mut builder = build::Builder::new(file.id, text);
-    let result = builder.source_file(root);
-    let mut problems = builder.problems;
-    match result {
-        Ok(ast) if problems.is_empty() => Ok(ast),
-        Ok(_) => Err(problems),
-        Err(d) => {
-            problems.push(*d);
-            Err(problems)
+    let mut items = Vec::new();
+    // Where the declaration before the current one started.
+    let mut previous = 0;
+    loop {
+        let parsed = parse_from(text, builder.base, nesting, parser::Rule::next_declaration);
+        let mut pairs = match parsed {
+            Ok(pairs) => pairs,
+            Err(e) => {
+                // pest reports the furthest point any attempt reached, and
+                // attempts inside the previous declaration may have gone
+                // further than where it ended (`(a and (b` stops the
+                // segment before `and`). Parsing the rest of the file from
+                // the previous declaration finds the same error as parsing
+                // the whole file. A syntax error stops the file; literal
+                // problems found before it would only be noise.
+                let e = match parse_from(text, previous, nesting, parser::Rule::file) {
+                    Err(whole) => shift_error(whole, previous),
+                    Ok(_) => shift_error(e, builder.base),
+                };
+                return Err(vec![errors::from_pest(file.id, text, &e)]);
+            }
+        };
+        let Some(next) = pairs.next() else { break };
+        let end = builder.base + next.as_span().end();
+        let at_end = next
+            .clone()
+            .into_inner()
+            .all(|p| p.as_rule() == parser::Rule::EOI);
+        if at_end {
+            break;
         }
+        match builder.source_file(next) {
+            Ok(ast) => items.extend(ast.items),
+            Err(d) => {
+                builder.problems.push(*d);
+                return Err(builder.problems);
+            }
+        }
+        if end <= builder.base {
+            break;
+        }
+        previous = builder.base;
+        builder.base = end;
     }
+    if builder.problems.is_empty() {
+        Ok(ast::SourceFileAst {
+            file: file.id,
+            items,
+        })
+    } else {
+        Err(builder.problems)
+    }
+}
+
+/// Parses `text[base..]` as `rule`. pest recurses a fixed number of frames
+/// per nesting level, so it runs on a stack sized for the file's deepest
+/// nesting.
+fn parse_from(
+    text: &str,
+    base: usize,
+    nesting: usize,
+    rule: parser::Rule,
+) -> Result<pest::iterators::Pairs<'_, parser::Rule>, pest::error::Error<parser::Rule>> {
+    let rest = text.get(base..).unwrap_or_default();
+    let stack = parser_stack(nesting);
+    stacker::maybe_grow(stack, stack, || parser::CampParser::parse(rule, rest))
+}
+
+/// The stack pest needs for input nested `nesting` levels deep (brackets
+/// and `where` clauses, as the prescan counts them): measured at about
+/// 40 KiB per level in debug builds, with a wide margin.
+fn parser_stack(nesting: usize) -> usize {
+    256 * 1024 + nesting * 64 * 1024
+}
+
+/// A pest error on the text from `base` on, as an error on the whole file.
+fn shift_error(
+    mut e: pest::error::Error<parser::Rule>,
+    base: usize,
+) -> pest::error::Error<parser::Rule> {
+    use pest::error::InputLocation;
+    e.location = match e.location {
+        InputLocation::Pos(p) => InputLocation::Pos(base + p),
+        InputLocation::Span((s, t)) => InputLocation::Span((base + s, base + t)),
+    };
+    e
 }
 
 /// Parses every file of a project (in parallel; results in file order).

@@ -128,10 +128,10 @@ pub(crate) struct Parts<'i> {
 }
 
 impl<'i> Parts<'i> {
-    pub(crate) fn of(file: FileId, pair: P<'i>) -> Parts<'i> {
+    pub(crate) fn of(file: FileId, base: usize, pair: P<'i>) -> Parts<'i> {
         let s = pair.as_span();
         Parts {
-            parent: Span::new(file, s.start(), s.end()),
+            parent: Span::new(file, base + s.start(), base + s.end()),
             parent_rule: pair.as_rule(),
             inner: pair.into_inner(),
             peeked: None,
@@ -191,18 +191,19 @@ impl<'i> Iterator for Parts<'i> {
     }
 }
 
-/// The span of a pair in `file`, ending where its last token ends.
+/// The span of a pair in `file` (whose parsed text starts at `base`),
+/// ending where its last token ends.
 ///
 /// pest ends a rule like `a ~ b*` after the white space and comments it
 /// skipped while looking for another `b`; a diagnostic should not underline
 /// those, so the end is taken from the last leaf pair instead.
-pub(crate) fn span_of(file: FileId, p: &P<'_>) -> Span {
+pub(crate) fn span_of(file: FileId, base: usize, p: &P<'_>) -> Span {
     let s = p.as_span();
     // Skipped text ends in white space (a comment is followed by its line
     // break) unless the file ends there; only then is the descent needed.
     let ends_in_blank = s.as_str().ends_with(|c: char| c.is_ascii_whitespace());
     if !ends_in_blank && s.end() < s.get_input().len() {
-        return Span::new(file, s.start(), s.end());
+        return Span::new(file, base + s.start(), base + s.end());
     }
     let mut end = s.end();
     let mut last = p.clone();
@@ -210,5 +211,5 @@ pub(crate) fn span_of(file: FileId, p: &P<'_>) -> Span {
         end = child.as_span().end();
         last = child;
     }
-    Span::new(file, s.start(), end)
+    Span::new(file, base + s.start(), base + end)
 }

@@ -2,38 +2,121 @@
 //! recursion, so input nested thousands of levels deep would overflow the
 //! stack; this scan finds such nesting (and unterminated strings, which it
 //! can report more precisely than the grammar) without recursing.
+//!
+//! Nesting is every construct the grammar enters recursively: brackets
+//! `{ ( [` (expressions, blocks, flow steps, split variants, values) and
+//! `where` clauses, whose condition may itself hold `performed … where …`
+//! with no bracket around it. A `where` opens a level that lasts until its
+//! condition surely ends: the enclosing bracket closes, or a `,`, a `{` or
+//! a keyword that starts a new step or declaration follows in the same
+//! bracket. `not` chains and operator chains are repetitions for the
+//! grammar; the tree builder bounds them (`MAX_EXPR_DEPTH`).
 
 use crate::diagnostics::codes::syntax as codes;
 use crate::diagnostics::Diagnostic;
 use crate::source::{FileId, Span};
 
-/// The deepest nesting of `{ ( [` accepted. Real campaigns stay far below it.
+/// The deepest nesting (brackets plus open `where` clauses) accepted. Real
+/// campaigns stay far below it.
 pub const MAX_NESTING: usize = 128;
 
-/// Checks bracket depth and string termination, skipping comments and
-/// string contents the same way the grammar does.
-pub fn prescan(file: FileId, text: &str) -> Result<(), Box<Diagnostic>> {
+/// Reserved words that cannot occur inside a condition, so an open `where`
+/// condition ends before them (`if`, `per` and `up` follow a condition in
+/// `+5 if …`, `per e where … max 3` and `wait for e where … up to 3d`).
+const ENDS_CONDITION: &[&str] = &[
+    "if",
+    "else",
+    "send",
+    "wait",
+    "up",
+    "split",
+    "exit",
+    "per",
+    "max",
+    "trigger",
+    "every",
+    "expect",
+    "at",
+    "segment",
+    "score",
+    "message",
+    "campaign",
+    "persona",
+    "schema",
+    "defaults",
+    "lifecycle",
+];
+
+/// Checks nesting depth and string termination, skipping comments and
+/// string contents the same way the grammar does. Returns the deepest
+/// nesting seen, which sizes the parser's stack.
+pub fn prescan(file: FileId, text: &str) -> Result<usize, Box<Diagnostic>> {
+    // Open `where` levels per open bracket (index 0: outside any bracket).
+    let mut wheres: Vec<usize> = vec![0];
     let mut depth = 0usize;
+    let mut deepest = 0usize;
     let mut too_deep_at = None;
-    let scanned = for_each_bracket(text, text.len(), |at, bracket| {
-        if matches!(bracket, b'{' | b'(' | b'[') {
-            depth += 1;
-            if depth > MAX_NESTING {
-                too_deep_at = Some(at);
-                return false;
+    let scanned = for_each_token(text, text.len(), |at, token| {
+        match token {
+            Token::Bracket(b'{') => {
+                close_wheres(&mut wheres, &mut depth);
+                wheres.push(0);
+                depth += 1;
             }
-        } else {
-            depth = depth.saturating_sub(1);
+            Token::Bracket(b'(' | b'[') => {
+                wheres.push(0);
+                depth += 1;
+            }
+            Token::Bracket(_) => {
+                if wheres.len() > 1 {
+                    let open = wheres.pop().unwrap_or(0);
+                    depth -= open + 1;
+                }
+            }
+            Token::Comma => close_wheres(&mut wheres, &mut depth),
+            Token::Word("where") => {
+                if let Some(open) = wheres.last_mut() {
+                    *open += 1;
+                }
+                depth += 1;
+            }
+            Token::Word(w) if ENDS_CONDITION.contains(&w) => close_wheres(&mut wheres, &mut depth),
+            Token::Word(_) => {}
+        }
+        deepest = deepest.max(depth);
+        if depth > MAX_NESTING {
+            too_deep_at = Some((at, matches!(token, Token::Word(_))));
+            return false;
         }
         true
     });
-    if let Some(at) = too_deep_at {
-        return Err(too_deep(file, at));
+    if let Some((at, is_where)) = too_deep_at {
+        return Err(too_deep(file, at, is_where));
     }
     scanned.map_err(|unterminated_at| {
         let block = text[unterminated_at..].starts_with("\"\"\"");
         unterminated(file, text, unterminated_at, block)
-    })
+    })?;
+    Ok(deepest)
+}
+
+/// Ends the `where` conditions open in the innermost bracket.
+fn close_wheres(wheres: &mut [usize], depth: &mut usize) {
+    if let Some(open) = wheres.last_mut() {
+        *depth -= *open;
+        *open = 0;
+    }
+}
+
+/// What [`for_each_token`] reports: the tokens that open or close nesting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Token<'t> {
+    /// One of `{ } ( ) [ ]`.
+    Bracket(u8),
+    /// `,`.
+    Comma,
+    /// A word (not one right after a `.`, which is a property name).
+    Word(&'t str),
 }
 
 /// Calls `visit(offset, byte)` for every bracket `{ } ( ) [ ]` before `end`
@@ -43,6 +126,20 @@ pub fn for_each_bracket(
     text: &str,
     end: usize,
     mut visit: impl FnMut(usize, u8) -> bool,
+) -> Result<(), usize> {
+    for_each_token(text, end, |at, token| match token {
+        Token::Bracket(b) => visit(at, b),
+        _ => true,
+    })
+}
+
+/// Calls `visit(offset, token)` for every [`Token`] before `end` that is
+/// code (not inside a comment or string), until `visit` returns `false`.
+/// Fails with the offset of a string that is never closed.
+pub fn for_each_token<'t>(
+    text: &'t str,
+    end: usize,
+    mut visit: impl FnMut(usize, Token<'t>) -> bool,
 ) -> Result<(), usize> {
     let bytes = text.as_bytes();
     let end = end.min(bytes.len());
@@ -56,10 +153,31 @@ pub fn for_each_bracket(
             },
             b'"' => i = skip_line_string(bytes, i).ok_or(i)?,
             b @ (b'{' | b'(' | b'[' | b'}' | b')' | b']') => {
-                if !visit(i, b) {
+                if !visit(i, Token::Bracket(b)) {
                     return Ok(());
                 }
                 i += 1;
+            }
+            b',' => {
+                if !visit(i, Token::Comma) {
+                    return Ok(());
+                }
+                i += 1;
+            }
+            b if b.is_ascii_alphanumeric() || b == b'_' => {
+                let start = i;
+                while i < end && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
+                    i += 1;
+                }
+                let after_dot = start > 0 && bytes[start - 1] == b'.';
+                if !b.is_ascii_digit() && !after_dot {
+                    // Every byte of the word is ASCII, so these are char
+                    // boundaries.
+                    let word = text.get(start..i).unwrap_or_default();
+                    if !visit(start, Token::Word(word)) {
+                        return Ok(());
+                    }
+                }
             }
             _ => i += 1,
         }
@@ -135,14 +253,21 @@ fn unterminated(file: FileId, text: &str, start: usize, block: bool) -> Box<Diag
     }
 }
 
-fn too_deep(file: FileId, at: usize) -> Box<Diagnostic> {
+fn too_deep(file: FileId, at: usize, is_where: bool) -> Box<Diagnostic> {
+    let (len, what) = if is_where {
+        (5, "this `where` clause")
+    } else {
+        (1, "this bracket")
+    };
     Box::new(
         Diagnostic::error(
             codes::NESTING_TOO_DEEP,
-            format!("nesting too deep: more than {MAX_NESTING} levels of brackets"),
-            Span::new(file, at, at + 1),
+            format!(
+                "nesting too deep: more than {MAX_NESTING} levels of brackets and `where` clauses"
+            ),
+            Span::new(file, at, at + len),
         )
-        .with_primary_label(format!("level {} starts here", MAX_NESTING + 1))
+        .with_primary_label(format!("{what} starts level {}", MAX_NESTING + 1))
         .with_help("split the expression or flow into smaller parts, such as named segments"),
     )
 }
@@ -151,7 +276,7 @@ fn too_deep(file: FileId, at: usize) -> Box<Diagnostic> {
 mod tests {
     use super::*;
 
-    fn scan(text: &str) -> Result<(), Box<Diagnostic>> {
+    fn scan(text: &str) -> Result<usize, Box<Diagnostic>> {
         prescan(FileId(0), text)
     }
 

@@ -137,6 +137,10 @@ impl<'e, 'p> Typer<'e, 'p> {
     /// Types `e`; `expected` is the type of the other operand, which gives
     /// bare words their meaning (enum variants, locale tags).
     pub fn expr(&mut self, e: &Expr, scope: Scope, expected: Option<&Type>) -> TExpr {
+        crate::stack::deep(|| self.expr_here(e, scope, expected))
+    }
+
+    fn expr_here(&mut self, e: &Expr, scope: Scope, expected: Option<&Type>) -> TExpr {
         let span = e.span;
         match &e.kind {
             ExprKind::Or(a, b) | ExprKind::And(a, b) => {

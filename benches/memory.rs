@@ -1,0 +1,95 @@
+//! Peak memory of `campaignc check` and `campaignc build` on a generated
+//! project of `segment` declarations, as a multiple of the source size.
+//!
+//! Run with `cargo bench --bench memory` (optionally `-- MEGABYTES`,
+//! default 2). Each command runs in a child process (this benchmark
+//! re-executed as the `campaignc` command line), which reports its own
+//! peak resident set size (`VmHWM` in `/proc/self/status`, Linux only).
+//! docs/performance.md records the figures.
+
+use std::io::Write as _;
+use std::path::Path;
+use std::process::Command;
+
+const CHILD: &str = "CAMPAIGNC_MEMORY_CHILD";
+
+fn main() -> std::process::ExitCode {
+    if std::env::var_os(CHILD).is_some() {
+        // The command line after the program name is a campaignc command.
+        let code = campaignc::cli::main();
+        eprintln!("peak-rss-kib {}", peak_rss_kib().unwrap_or(0));
+        return code;
+    }
+    let megabytes: usize = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(2);
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let bytes = write_project(dir.path(), megabytes * 1024 * 1024);
+    println!(
+        "source: {:.1} MiB of segments",
+        bytes as f64 / (1024.0 * 1024.0)
+    );
+    let out = dir.path().join("out");
+    let project = dir.path().join("campaigns");
+    for args in [
+        vec!["check".as_ref(), project.as_os_str()],
+        vec![
+            "build".as_ref(),
+            project.as_os_str(),
+            "--out".as_ref(),
+            out.as_os_str(),
+        ],
+    ] {
+        let child = Command::new(std::env::current_exe().expect("this benchmark's path"))
+            .args(&args)
+            .env(CHILD, "1")
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("the child runs");
+        let stderr = String::from_utf8_lossy(&child.stderr);
+        let kib: u64 = stderr
+            .lines()
+            .find_map(|l| l.strip_prefix("peak-rss-kib "))
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0);
+        let ratio = (kib * 1024) as f64 / bytes as f64;
+        println!(
+            "{:<6} exit {:?}  peak RSS {:>7.1} MiB  = {ratio:>5.1} x the source",
+            args[0].to_string_lossy(),
+            child.status.code(),
+            kib as f64 / 1024.0,
+        );
+    }
+    std::process::ExitCode::SUCCESS
+}
+
+/// Writes a schema and `bytes` of segment declarations; returns the size
+/// of the `.camp` sources. Written line by line so that generating the
+/// input does not itself take memory.
+fn write_project(dir: &Path, bytes: usize) -> usize {
+    let project = dir.join("campaigns");
+    std::fs::create_dir_all(&project).expect("create the project");
+    let schema = "schema {\n  attr plan: enum(guest, trial, monthly, annual)\n  \
+                  attr signed_up_at: time\n}\n";
+    std::fs::write(project.join("schema.camp"), schema).expect("write schema.camp");
+    let file = std::fs::File::create(project.join("segments.camp")).expect("create segments");
+    let mut file = std::io::BufWriter::new(file);
+    let mut written = schema.len();
+    let mut n = 0;
+    while written < bytes {
+        let line = format!("segment s{n} = plan == trial and signed_up_at > now - 14d\n");
+        file.write_all(line.as_bytes()).expect("write a segment");
+        written += line.len();
+        n += 1;
+    }
+    file.flush().expect("flush");
+    written
+}
+
+/// This process's peak resident set size, in KiB.
+fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
