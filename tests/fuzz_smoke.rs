@@ -401,16 +401,27 @@ fn mutants_of_the_seeds_never_crash() {
     record_panics();
     let seeds = seeds();
     let contents: Vec<Vec<u8>> = seeds.iter().map(|(_, d)| d.clone()).collect();
-    let mut rng = Rng(RANDOM_SEED);
+    let mut rng = Rng(env_number("FUZZ_SMOKE_SEED").unwrap_or(RANDOM_SEED));
+    let scale = env_number("FUZZ_SMOKE_SCALE").unwrap_or(1) as usize;
     let mut inputs = Vec::new();
     for (target, count) in TARGETS.into_iter().zip(MUTANTS) {
-        for i in 0..count {
+        for i in 0..count * scale {
             let (name, seed) = &seeds[i % seeds.len()];
             let data = mutate(&mut rng, seed, &contents);
             inputs.push((target, format!("mutant {i} of {name}"), data));
         }
     }
     run_all(inputs.into_iter(), true);
+}
+
+/// A number from the environment: `FUZZ_SMOKE_SEED` picks other mutants,
+/// `FUZZ_SMOKE_SCALE` multiplies their number (for a longer local run).
+fn env_number(name: &str) -> Option<u64> {
+    let text = std::env::var(name).ok()?;
+    Some(
+        text.parse()
+            .unwrap_or_else(|_| panic!("{name} must be a number, not `{text}`")),
+    )
 }
 
 /// The reproducers of crashes found by fuzzing (`fuzz/regressions/`, one
