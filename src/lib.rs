@@ -14,6 +14,8 @@ pub mod cli;
 pub mod diagnostics;
 pub mod diff;
 pub mod fmt;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod plan;
 pub mod project;
 pub mod render;
