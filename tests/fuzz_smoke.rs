@@ -263,10 +263,7 @@ fn seeds() -> Vec<(String, Vec<u8>)> {
 /// that panics: a mutant that panics there is counted and shown, not
 /// failed. Empty this list when `regressions_never_crash` is un-ignored
 /// (that test fails while the list is not empty).
-const KNOWN_CRASHES: &[(&str, &str)] = &[(
-    "src/check/messages/template_syntax.rs",
-    "issue 9 item 1: non-ASCII text in a template tag",
-)];
+const KNOWN_CRASHES: &[(&str, &str)] = &[];
 
 /// Every panic seen by the hook, in any thread (the parser runs on its own
 /// threads and turns a panic there into a diagnostic): where, and the
@@ -427,7 +424,6 @@ fn env_number(name: &str) -> Option<u64> {
 /// The reproducers of crashes found by fuzzing (`fuzz/regressions/`, one
 /// file per distinct crash), through every target.
 #[test]
-#[ignore = "the crashes in fuzz/regressions/ are being fixed (issue 9); un-ignore once they are"]
 fn regressions_never_crash() {
     record_panics();
     assert!(

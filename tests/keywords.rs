@@ -54,7 +54,7 @@ fn keyword_project() -> String {
     );
     let performed = join(&|k| format!("performed {k}"), kws, " or ");
     let bare_where = join(
-        &|k| format!("performed survey_answered where {k} > 1"),
+        &|k| format!("(performed survey_answered where {k} > 1)"),
         &bare,
         " or ",
     );

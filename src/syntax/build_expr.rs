@@ -1,15 +1,14 @@
 //! Expressions: `or` < `and` < `not` < comparison < `+ -` < primary.
 //!
-//! Long operator chains are folded left-associatively without recursion,
-//! and the depth of the resulting tree is bounded so that no later stage
+//! `and`/`or` chains are folded into a balanced tree, other operator chains
+//! left-associatively without recursion, and the depth of the resulting tree is bounded so that no later stage
 //! (or dropping the tree) can overflow the stack, and so that the plan
 //! written from it stays readable by JSON parsers with a nesting limit
 //! (serde_json's default is 128).
 //!
 //! The depth is counted as the plan's JSON nests: one level per operator,
-//! `not`, `is set` and event query; two for the first `and`/`or` of a
-//! chain (the plan lists a chain's operands in one array) and one for each
-//! further operand; two for a literal or a property path (their plan
+//! `not`, `is set` and event query; two for an `and`/`or` chain of any
+//! length (the plan lists a chain's operands in one array); two for a literal or a property path (their plan
 //! objects hold an object or an array); two for a list.
 
 use crate::diagnostics::codes::syntax as codes;
@@ -45,7 +44,7 @@ impl Builder<'_> {
             .with_primary_label("this expression")
             .with_help(
                 "split the condition into named segments and combine those \
-                 (each operator, `not`, `where` and `and`/`or` operand counts as a level)",
+                 (each operator, `not` and `where` counts as a level, an `and`/`or` chain as two)",
             ),
         ))
     }
@@ -61,28 +60,29 @@ impl Builder<'_> {
     }
 
     /// `a or b or c` / `a and b and c`.
+    ///
+    /// The plan lists a chain's operands in one array, so a chain of any
+    /// length is two levels deeper than its deepest operand. The tree here
+    /// is binary; it is folded balanced (depth log2 of the operand count),
+    /// so a long flat chain never makes a deep tree for the later stages.
+    /// `and`/`or` are associative and every stage reads the operands left
+    /// to right, so the shape changes nothing else.
     fn chain(&mut self, p: P<'_>) -> Built<Deep> {
         let is_or = p.as_rule() == Rule::expr;
         let whole = p.clone();
         let mut parts = self.parts(p);
-        let (mut acc, mut depth) = self.expr_deep(parts.need_any()?)?;
-        let mut first = true;
-        for next in parts {
-            let (rhs, d) = self.expr_deep(next)?;
-            // The chain's object and its array of operands, then one more
-            // per operand (the tree is binary until the plan flattens it).
-            depth = depth.max(d) + if first { 2 } else { 1 };
-            first = false;
-            self.check_depth(depth, &whole)?;
-            let span = acc.span.to(rhs.span);
-            let kind = if is_or {
-                ExprKind::Or(Box::new(acc), Box::new(rhs))
-            } else {
-                ExprKind::And(Box::new(acc), Box::new(rhs))
-            };
-            acc = Expr { kind, span };
+        let (first, mut depth) = self.expr_deep(parts.need_any()?)?;
+        let mut operands = vec![first];
+        for part in parts {
+            let (e, d) = self.expr_deep(part)?;
+            depth = depth.max(d);
+            operands.push(e);
         }
-        Ok((acc, depth))
+        if operands.len() > 1 {
+            depth += 2;
+            self.check_depth(depth, &whole)?;
+        }
+        Ok((balanced(operands, is_or), depth))
     }
 
     /// `not not x`.
@@ -315,4 +315,24 @@ pub(crate) fn compare_op(text: &str) -> CompareOp {
         ">" => CompareOp::Gt,
         _ => CompareOp::Ge,
     }
+}
+
+/// Folds a chain's operands into a balanced binary tree of `or` (or `and`),
+/// keeping their order. `operands` is never empty.
+fn balanced(mut operands: Vec<Expr>, is_or: bool) -> Expr {
+    if operands.len() == 1 {
+        if let Some(only) = operands.pop() {
+            return only;
+        }
+    }
+    let right = operands.split_off(operands.len() / 2);
+    let l = balanced(operands, is_or);
+    let r = balanced(right, is_or);
+    let span = l.span.to(r.span);
+    let kind = if is_or {
+        ExprKind::Or(Box::new(l), Box::new(r))
+    } else {
+        ExprKind::And(Box::new(l), Box::new(r))
+    };
+    Expr { kind, span }
 }
