@@ -359,3 +359,50 @@ test "two huge orders" {{
     assert!(out.contains("sum(bought.qty)"), "{out}");
     assert!(out.contains("does not fit"), "{out}");
 }
+
+/// Push reaches a device the customer opted in on: the plan names the
+/// opt-in as the push address, so a sending system skips a customer whose
+/// opt-in is unset (`no_address`, even for a transactional message);
+/// `false` is a consent matter, which gates marketing only. (Personas must
+/// give every required attribute, so the simulator only sees set values.)
+#[test]
+fn push_is_addressed_by_its_opt_in() {
+    let head = HEAD.replace(
+        "attr sms_opt_in: bool consent(sms)",
+        "attr sms_opt_in: bool consent(sms)\n  attr push_opt_in: bool consent(push)",
+    );
+    let files = format!(
+        r#"{}{}
+message ping: push {{
+  category transactional
+  title "Hello"
+  body "Your balance is ready"
+}}
+{}{}{}"#,
+        persona("bo", "  push_opt_in false"),
+        persona("cy", "  push_opt_in true"),
+        campaign("    send ping"),
+        test_block(
+            "false opt-in: transactional still goes",
+            "bo",
+            "  expect sent ping"
+        ),
+        test_block("opted in", "cy", "  expect sent ping"),
+    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("main.camp"), format!("{head}{files}")).expect("write");
+    let (out, err, code) = text(&campaignc(dir.path(), &["test"]));
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("2 passed, 0 failed"), "{out}");
+
+    let out_dir = dir.path().join("out");
+    let out_arg = out_dir.to_string_lossy().into_owned();
+    let (out, err, code) = text(&campaignc(dir.path(), &["build", "--out", &out_arg]));
+    assert_eq!(code, 0, "{out}{err}");
+    let plan = std::fs::read_to_string(out_dir.join("plans/welcome.json")).expect("plan");
+    let plan: serde_json::Value = serde_json::from_str(&plan).expect("plan JSON");
+    assert_eq!(
+        plan["customer"]["channels"]["push"]["address"], "push_opt_in",
+        "{plan}"
+    );
+}

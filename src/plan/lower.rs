@@ -236,11 +236,18 @@ fn customer_facts(model: &Model, messages: &[&MessageDef]) -> f::CustomerFacts {
 
 /// The attribute holding a channel's address: the one of the address type
 /// named like the type (`email`, `phone`), else the first of that type.
+/// Push and in-app messages reach a device the customer opted in on, so
+/// their address is the channel's `consent(…)` attribute (the opt-in the
+/// schema declares): unset means there is no device to send to. Webhooks
+/// are addressed by their URL.
 fn address_attr(model: &Model, channel: Channel) -> Option<String> {
     match channel {
         Channel::Email => attr_of_type(model, &Type::Email, "email"),
         Channel::Sms => attr_of_type(model, &Type::Phone, "phone"),
-        Channel::Push | Channel::InApp | Channel::Webhook => None,
+        Channel::Push | Channel::InApp => model
+            .consent_attr(channel)
+            .map(|a| model.attr(a).name.clone()),
+        Channel::Webhook => None,
     }
 }
 

@@ -249,8 +249,9 @@ pub struct AttributeWithDefault {
 /// Where to send on a channel and which attribute grants consent.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ChannelFacts {
-    /// The address attribute (`email` for email, a `phone` for SMS);
-    /// `null` for channels addressed by the runtime (push tokens, …).
+    /// The address attribute (`email` for email, a `phone` for SMS, the
+    /// opt-in for push and in-app); unset or blank means the send is
+    /// skipped as `no_address`. `null` for webhooks (addressed by URL).
     pub address: Option<String>,
     /// The `consent(channel)` attribute gating marketing sends.
     pub consent: Option<String>,
