@@ -335,6 +335,41 @@ message crm: webhook {
     );
 }
 
+/// Issue 9, item 16: a triple-stash tag would skip the URL's
+/// percent-encoding, so it is an error in a webhook URL (E0612).
+#[test]
+fn an_unescaped_value_in_a_webhook_url_is_e0612() {
+    for tag in [
+        "{{{event.source}}}",
+        "{{~{event.source}~}}",
+        "{{&event.source}}",
+    ] {
+        let body = format!(
+            r#"
+campaign hello {{
+  stage onboarding
+  trigger event signed_up
+  locales en
+  flow {{
+    send crm
+  }}
+}}
+
+message crm: webhook {{
+  category transactional
+  url "https://crm.example/tasks/{tag}"
+  body "{{}}"
+}}
+"#
+        );
+        let dir = project(&format!("{SCHEMA}{body}"));
+        let output = run(&["check", path(dir.path())], LIMIT);
+        let err = text(&output.stderr) + &text(&output.stdout);
+        assert_eq!(code(&output), 1, "{tag}: {err}");
+        assert!(err.contains("error[E0612]"), "{tag}: {err}");
+    }
+}
+
 /// Issue 9, item 16: values in a webhook URL's path and query are
 /// percent-encoded, so `evil.example/steal#` stays one path segment.
 #[test]

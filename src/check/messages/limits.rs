@@ -228,6 +228,32 @@ fn check_webhook_url(message: &MessageDef, field: &TemplateField, out: &mut Vec<
         );
         return;
     }
+    // Values are percent-encoded for the URL; a raw tag would not be.
+    let raw = src.match_indices("{{").map(|(i, _)| i).find(|&i| {
+        let after = src.get(i + 2..).unwrap_or("").trim_start_matches('~');
+        after.starts_with('{') || after.starts_with('&')
+    });
+    if let Some(tag) = raw {
+        let tag_end = src
+            .get(tag..)
+            .and_then(|t| t.find("}}"))
+            .map_or(src.len(), |e| (tag + e + 3).min(src.len()));
+        out.push(
+            Diagnostic::error(
+                "E0612",
+                format!(
+                    "webhook `{}` puts an unescaped value into its URL",
+                    message.name
+                ),
+                field.sub_span(lead + tag, lead + tag_end),
+            )
+            .with_primary_label("not percent-encoded")
+            .with_help(
+                "use `{{…}}`: values in a URL are percent-encoded so that data cannot change \
+                 the path, the query or the fragment",
+            ),
+        );
+    }
     if src.starts_with("https://") {
         return;
     }

@@ -313,6 +313,36 @@ message crm_task: webhook {
 "##,
     },
     CodeInfo {
+        code: "E0612",
+        title: "webhook URL with an unescaped `{{{…}}}` value",
+        explanation: r##"Values in a webhook URL are percent-encoded for their place in the
+URL, so a value cannot end the path, start a query or add a fragment.
+A triple-stash tag `{{{…}}}` (or `{{&…}}`) asks for the value
+unescaped, which would let `evil.example/steal#` rewrite the URL. Use a
+normal `{{…}}` tag.
+
+Wrong:
+
+```camp
+message crm_task: webhook {
+  category transactional
+  url "https://crm.example/tasks/{{{event.source}}}"
+  body "{}"
+}
+```
+
+Right:
+
+```camp
+message crm_task: webhook {
+  category transactional
+  url "https://crm.example/tasks/{{event.source}}"
+  body "{}"
+}
+```
+"##,
+    },
+    CodeInfo {
         code: "W0601",
         title: "SMS over one segment",
         explanation: r##"The SMS is longer than one segment in some locale, so it is split and
