@@ -65,6 +65,34 @@ pub fn compile(dir: &Path) -> Result<Compilation, LoadError> {
     })
 }
 
+/// A compilation without its syntax trees: what `check` and `build` use.
+#[derive(Debug)]
+pub struct Checked {
+    /// Every `.camp` file, sorted by relative path.
+    pub sources: SourceMap,
+    /// The resolved, typed project (built even when there are errors).
+    pub model: check::model::Model,
+    /// Diagnostics from every stage, unsorted.
+    pub problems: Problems,
+}
+
+/// [`compile`] for commands that need no syntax tree after checking: the
+/// trees are dropped as soon as the model is built, which keeps the peak
+/// memory of a large project down. Same diagnostics, same model.
+pub fn compile_checked(dir: &Path) -> Result<Checked, LoadError> {
+    let loaded = project::load_project(dir)?;
+    let mut problems = Problems::new();
+    problems.extend(loaded.warnings());
+    let sources = loaded.sources;
+    let files = parse_project(&sources, &mut problems);
+    let model = check::check_owned(files, &mut problems);
+    Ok(Checked {
+        sources,
+        model,
+        problems,
+    })
+}
+
 fn parse_project(sources: &SourceMap, problems: &mut Problems) -> Vec<syntax::ast::SourceFileAst> {
     syntax::parse_project(sources, problems)
 }

@@ -151,8 +151,8 @@ fn show_value(v: &ValueKind) -> String {
     }
 }
 
-fn show_window(w: &Option<Window>) -> String {
-    match w {
+fn show_window(w: &Option<Box<Window>>) -> String {
+    match w.as_deref() {
         None => String::new(),
         Some(Window::Within(d)) => format!(" within {}d{}s", d.days, d.seconds),
         Some(Window::SinceEntry(_)) => " since entry".into(),

@@ -23,10 +23,25 @@ use resolve::build_model;
 /// Checks a parsed project and builds its model.
 pub fn check(files: &[SourceFileAst], problems: &mut Problems) -> Model {
     let model = build_model(files, problems);
-    // Passes over the model, each in its own module:
-    // messages (templates, locales, channels), flows, unused declarations.
-    messages::check_messages(&model, problems);
-    flows::check_flows(&model, problems);
-    unused::check_unused(&model, problems);
+    check_model(&model, problems);
     model
+}
+
+/// [`check`] for a caller that has no further use for the syntax trees:
+/// they are dropped as soon as the model is built, before the passes over
+/// the model add their diagnostics (one per unused declaration, say), so
+/// the trees and those diagnostics are never in memory together.
+pub fn check_owned(files: Vec<SourceFileAst>, problems: &mut Problems) -> Model {
+    let model = build_model(&files, problems);
+    drop(files);
+    check_model(&model, problems);
+    model
+}
+
+/// Passes over the model, each in its own module: messages (templates,
+/// locales, channels), flows, unused declarations.
+fn check_model(model: &Model, problems: &mut Problems) {
+    messages::check_messages(model, problems);
+    flows::check_flows(model, problems);
+    unused::check_unused(model, problems);
 }

@@ -63,8 +63,9 @@ pub enum Type {
     Time,
     Date,
     Duration,
-    /// `enum(a, b)`: its variants in declaration order.
-    Enum(Vec<String>),
+    /// `enum(a, b)`: its variants in declaration order. Shared, because
+    /// every expression carries its type: a clone is a reference count.
+    Enum(std::sync::Arc<[String]>),
     List(Box<Type>),
     Record(RecordId),
     /// `T?`: may be unset.

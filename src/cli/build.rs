@@ -72,7 +72,8 @@ pub fn build_project(
     out: &Path,
     deny_warnings: bool,
 ) -> Result<BuildOutcome, LoadError> {
-    let compilation = crate::compile(dir)?;
+    // Plans and previews are made from the model: no syntax tree is kept.
+    let compilation = crate::compile_checked(dir)?;
     let mut problems = compilation.problems;
     if compilation.sources.files().is_empty() {
         problems.push(

@@ -19,15 +19,23 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> Exit {
-    let compilation = match crate::compile(&args.dir) {
+    let compilation = match crate::compile_checked(&args.dir) {
         Ok(compilation) => compilation,
         Err(err) => {
             output::fatal(err);
             return Exit::Usage;
         }
     };
-    let mut problems = compilation.problems;
-    if compilation.sources.files().is_empty() {
+    // Only the sources and the diagnostics are needed from here on: the
+    // model goes before the reports are drawn.
+    let crate::Checked {
+        sources,
+        problems,
+        model,
+    } = compilation;
+    drop(model);
+    let mut problems = problems;
+    if sources.files().is_empty() {
         // The map is empty, so this span points into no file and the
         // renderers show the warning without a location.
         problems.push(
@@ -39,9 +47,5 @@ pub fn run(args: &Args) -> Exit {
             .with_help("check the directory name; files must end in `.camp`"),
         );
     }
-    report(
-        &problems.into_sorted(),
-        &compilation.sources,
-        &args.diagnostics,
-    )
+    report(&problems.into_sorted(), &sources, &args.diagnostics)
 }

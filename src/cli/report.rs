@@ -44,15 +44,26 @@ impl DiagnosticArgs {
     }
 }
 
+/// How much human output is collected before it is written.
+const CHUNK: usize = 64 * 1024;
+
 /// Prints `diags` (already sorted) in the chosen format: human text to
 /// stderr, machine formats to stdout. Returns the exit code they imply.
 pub fn report(diags: &[Diagnostic], sources: &SourceMap, args: &DiagnosticArgs) -> Exit {
     match args.format {
-        Format::Human => output::stderr(&render::human(
-            diags,
-            sources,
-            &HumanOptions::for_terminal(),
-        )),
+        Format::Human => {
+            // Printed in chunks as the reports are drawn: thousands of
+            // warnings never sit in memory as one string.
+            let mut chunk = String::new();
+            render::human_each(diags, sources, &HumanOptions::for_terminal(), |text| {
+                chunk.push_str(text);
+                if chunk.len() >= CHUNK {
+                    output::stderr(&chunk);
+                    chunk.clear();
+                }
+            });
+            output::stderr(&chunk);
+        }
         Format::Json => output::stdout(&render::json(diags, sources)),
         Format::Github => output::stdout(&render::github(diags, sources)),
     }

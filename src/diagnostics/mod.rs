@@ -8,6 +8,8 @@
 pub mod codes;
 pub mod render;
 
+use std::borrow::Cow;
+
 use crate::source::Span;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -47,8 +49,10 @@ pub struct Diagnostic {
     /// Related places: the other declaration of a duplicate, the `send`
     /// that put a template in scope, …
     pub labels: Vec<Label>,
-    /// What to do about it, including "did you mean …" suggestions.
-    pub help: Option<String>,
+    /// What to do about it, including "did you mean …" suggestions. Most
+    /// helps are fixed sentences, which are borrowed, not copied: a project
+    /// can have a warning per declaration.
+    pub help: Option<Cow<'static, str>>,
 }
 
 impl Diagnostic {
@@ -92,7 +96,7 @@ impl Diagnostic {
         self
     }
 
-    pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
+    pub fn with_help(mut self, help: impl Into<Cow<'static, str>>) -> Diagnostic {
         self.help = Some(help.into());
         self
     }

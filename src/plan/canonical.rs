@@ -12,43 +12,55 @@ use sha2::{Digest, Sha256};
 /// The canonical JSON text of `value`.
 pub fn canonical_json(value: &Value) -> String {
     let mut out = String::new();
-    write(value, &mut out);
+    write(value, &mut |text: &str| out.push_str(text));
     out
 }
 
-fn write(value: &Value, out: &mut String) {
+/// Lowercase hex SHA-256 of the canonical JSON text of `value`, the same
+/// digest as `sha256_hex(&canonical_json(value))`, computed without
+/// holding the text: a plan of 100,000 segments is tens of megabytes.
+pub fn canonical_sha256_hex(value: &Value) -> String {
+    let mut hasher = Sha256::new();
+    write(value, &mut |text: &str| hasher.update(text.as_bytes()));
+    hex(&hasher.finalize())
+}
+
+fn write(value: &Value, out: &mut impl FnMut(&str)) {
     match value {
         Value::Object(map) => {
             let mut entries: Vec<(&String, &Value)> = map.iter().collect();
             entries.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-            out.push('{');
+            out("{");
             for (i, (key, item)) in entries.into_iter().enumerate() {
                 if i > 0 {
-                    out.push(',');
+                    out(",");
                 }
-                out.push_str(&Value::String(key.clone()).to_string());
-                out.push(':');
+                out(&Value::String(key.clone()).to_string());
+                out(":");
                 write(item, out);
             }
-            out.push('}');
+            out("}");
         }
         Value::Array(items) => {
-            out.push('[');
+            out("[");
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
-                    out.push(',');
+                    out(",");
                 }
                 write(item, out);
             }
-            out.push(']');
+            out("]");
         }
-        scalar => out.push_str(&scalar.to_string()),
+        scalar => out(&scalar.to_string()),
     }
 }
 
 /// Lowercase hex SHA-256 of `text`.
 pub fn sha256_hex(text: &str) -> String {
-    let digest = Sha256::digest(text.as_bytes());
+    hex(&Sha256::digest(text.as_bytes()))
+}
+
+fn hex(digest: &[u8]) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
@@ -64,6 +76,13 @@ mod tests {
             canonical_json(&v),
             r#"{"a":{"z":[1,{"x":null,"y":"é"}]},"b":1}"#
         );
+    }
+
+    #[test]
+    fn the_streamed_digest_is_the_digest_of_the_text() {
+        let v: Value =
+            serde_json::from_str(r#"{"b": [1, "x"], "a": {"é": null}}"#).expect("valid json");
+        assert_eq!(canonical_sha256_hex(&v), sha256_hex(&canonical_json(&v)));
     }
 
     #[test]

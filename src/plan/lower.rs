@@ -14,7 +14,7 @@ use crate::check::model::{
 use crate::source::{SourceMap, Span};
 
 use super::assign::{HOLDOUT_SALT, KEY_SEPARATOR};
-use super::canonical::{canonical_json, sha256_hex};
+use super::canonical::canonical_sha256_hex;
 use super::deps::{used_definitions, Named};
 use super::format as f;
 use super::lower_expr::{clock, decimal, duration, expr, literal, percent_to_buckets, weekday};
@@ -97,7 +97,7 @@ pub fn lower(model: &Model, sources: &SourceMap, campaign: CampaignId) -> f::Pla
 /// leaves the hash alone.
 pub fn plan_hash(plan: &f::Plan) -> String {
     match plan_meaning(plan) {
-        Some(value) => sha256_hex(&canonical_json(&value)),
+        Some(value) => canonical_sha256_hex(&value),
         // Plans hold only strings, integers, maps and lists: serializing
         // cannot fail. Should it, an empty digest never matches anything.
         None => String::new(),
@@ -344,7 +344,7 @@ fn message(m: &MessageDef, locales: &[String]) -> f::Message {
             .map(|field| (field.name.clone(), field.source.clone()))
             .collect();
         let content_hash = match serde_json::to_value(&fields) {
-            Ok(value) => sha256_hex(&canonical_json(&value)),
+            Ok(value) => canonical_sha256_hex(&value),
             Err(_) => String::new(),
         };
         by_locale.insert(

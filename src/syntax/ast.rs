@@ -240,6 +240,9 @@ pub enum Window {
     SinceEntry(Span),
 }
 
+/// The rare large parts of a node (literals, event names, windows) are
+/// boxed so that the common ones (operators, paths) stay small: a project
+/// of 100,000 segments holds millions of these.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ExprKind {
     Or(Box<Expr>, Box<Expr>),
@@ -272,7 +275,7 @@ pub enum ExprKind {
         rhs: Box<Expr>,
     },
     /// A literal (never `Word`: bare words are [`ExprKind::Path`]).
-    Literal(Value),
+    Literal(Box<Value>),
     /// A name or a dotted path: `plan`, `customer.plan`, `event.total`,
     /// `new_trials` (a segment), `engagement` (a score), `trial` (an enum
     /// variant, resolved by the checker from the other operand's type).
@@ -283,26 +286,26 @@ pub enum ExprKind {
     List(Vec<Expr>),
     /// `performed EVENT [where COND] [within D | since entry]`
     Performed {
-        event: Ident,
+        event: Box<Ident>,
         filter: Option<Box<Expr>>,
-        window: Option<Window>,
+        window: Option<Box<Window>>,
     },
     /// `count(EVENT [where COND] [within D | since entry])`
     Count {
-        event: Ident,
+        event: Box<Ident>,
         filter: Option<Box<Expr>>,
-        window: Option<Window>,
+        window: Option<Box<Window>>,
     },
     /// `sum(EVENT.PROP [where COND] [within D | since entry])`
     Sum {
-        event: Ident,
-        property: Ident,
+        event: Box<Ident>,
+        property: Box<Ident>,
         filter: Option<Box<Expr>>,
-        window: Option<Window>,
+        window: Option<Box<Window>>,
     },
     /// `last(EVENT)`
     Last {
-        event: Ident,
+        event: Box<Ident>,
     },
 }
 

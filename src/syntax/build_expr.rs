@@ -13,7 +13,7 @@
 
 use crate::diagnostics::codes::syntax as codes;
 use crate::diagnostics::Diagnostic;
-use crate::syntax::ast::{ArithOp, CompareOp, Expr, ExprKind, StringOp, ValueKind, Window};
+use crate::syntax::ast::{ArithOp, CompareOp, Expr, ExprKind, Ident, StringOp, ValueKind, Window};
 use crate::syntax::build::{Builder, Built};
 use crate::syntax::parser::{Rule, P};
 
@@ -202,26 +202,29 @@ impl Builder<'_> {
                     depth = depth.max(d);
                     items.push(e);
                 }
+                items.shrink_to_fit();
                 (ExprKind::List(items), depth + 1)
             }
             Rule::now => (ExprKind::Now, 1),
             Rule::path => {
                 // Any name: the grammar read it as a path, so a keyword here
                 // is an attribute or property from the tracking plan.
-                let names = self.parts(p).map(|n| self.data_name(&n)).collect();
+                let mut names: Vec<Ident> = self.parts(p).map(|n| self.data_name(&n)).collect();
+                // Most paths are one name: no spare capacity per node.
+                names.shrink_to_fit();
                 (ExprKind::Path(names), 2)
             }
             Rule::literal => {
                 let inner = self.parts(p).need_any()?;
                 let value = self.value(inner)?;
                 debug_assert!(!matches!(value.kind, ValueKind::Word(_)));
-                (ExprKind::Literal(value), 2)
+                (ExprKind::Literal(Box::new(value)), 2)
             }
             Rule::performed => {
                 let mut parts = self.parts(p);
-                let event = self.data_name(&parts.need(Rule::name)?);
+                let event = Box::new(self.data_name(&parts.need(Rule::name)?));
                 let (filter, d) = self.where_clause(&mut parts)?;
-                let window = self.window(&mut parts)?;
+                let window = self.window(&mut parts)?.map(Box::new);
                 let kind = ExprKind::Performed {
                     event,
                     filter,
@@ -231,9 +234,9 @@ impl Builder<'_> {
             }
             Rule::count_query => {
                 let mut parts = self.parts(p);
-                let event = self.data_name(&parts.need(Rule::name)?);
+                let event = Box::new(self.data_name(&parts.need(Rule::name)?));
                 let (filter, d) = self.where_clause(&mut parts)?;
-                let window = self.window(&mut parts)?;
+                let window = self.window(&mut parts)?.map(Box::new);
                 let kind = ExprKind::Count {
                     event,
                     filter,
@@ -243,10 +246,10 @@ impl Builder<'_> {
             }
             Rule::sum_query => {
                 let mut parts = self.parts(p);
-                let event = self.data_name(&parts.need(Rule::name)?);
-                let property = self.data_name(&parts.need(Rule::name)?);
+                let event = Box::new(self.data_name(&parts.need(Rule::name)?));
+                let property = Box::new(self.data_name(&parts.need(Rule::name)?));
                 let (filter, d) = self.where_clause(&mut parts)?;
-                let window = self.window(&mut parts)?;
+                let window = self.window(&mut parts)?.map(Box::new);
                 let kind = ExprKind::Sum {
                     event,
                     property,
@@ -256,7 +259,7 @@ impl Builder<'_> {
                 (kind, d.max(1) + 1)
             }
             Rule::last_query => {
-                let event = self.data_name(&self.parts(p).need(Rule::name)?);
+                let event = Box::new(self.data_name(&self.parts(p).need(Rule::name)?));
                 (ExprKind::Last { event }, 1)
             }
             Rule::expr | Rule::and_expr | Rule::not_expr | Rule::comparison | Rule::arith => {

@@ -24,6 +24,11 @@ impl<'a, T> Table<'a, T> {
         }
     }
 
+    /// How many names the table holds.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
     /// The id (position) of a name.
     pub fn id(&self, name: &str) -> Option<u32> {
         self.entries

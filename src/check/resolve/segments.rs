@@ -20,8 +20,8 @@ pub(super) struct Built {
 pub(super) fn build(env: &Env, problems: &mut Problems) -> Built {
     let decls = env.decls;
     let outside = Scope::default();
-    let mut segment_deps: Vec<Vec<Dep>> = Vec::new();
-    let mut segments = Vec::new();
+    let mut segment_deps: Vec<Vec<Dep>> = Vec::with_capacity(decls.segments.len());
+    let mut segments = Vec::with_capacity(decls.segments.len());
     for (name, seg) in decls.segments.iter() {
         let mut typer = Typer::new(env, problems);
         let expr = typer.condition(&seg.expr, outside, &format!("the segment `{name}`"));

@@ -43,6 +43,20 @@ impl HumanOptions {
 /// Every diagnostic as a graphical report, in the given order, then a
 /// summary line (`2 errors, 1 warning`).
 pub fn human(diags: &[Diagnostic], sources: &SourceMap, opts: &HumanOptions) -> String {
+    let mut out = String::new();
+    human_each(diags, sources, opts, |text| out.push_str(text));
+    out
+}
+
+/// The same text as [`human`], handed to `emit` one report at a time (then
+/// the summary line), so that a project with many diagnostics is printed
+/// without holding all of its reports in memory at once.
+pub fn human_each(
+    diags: &[Diagnostic],
+    sources: &SourceMap,
+    opts: &HumanOptions,
+    mut emit: impl FnMut(&str),
+) {
     let theme = if opts.color {
         GraphicalTheme::unicode()
     } else {
@@ -51,31 +65,29 @@ pub fn human(diags: &[Diagnostic], sources: &SourceMap, opts: &HumanOptions) -> 
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(opts.width)
         .with_links(false);
-    let mut out = String::new();
+    let mut one = String::new();
     for diag in diags {
+        one.clear();
         let (report, notes) = Report::from_diagnostic(diag, sources);
-        let mut one = String::new();
         let rendered = std::iter::once(&report)
             .chain(&notes)
             .try_for_each(|r| handler.render_report(&mut one, r));
-        if rendered.is_ok() {
-            out.push_str(&one);
-        } else {
+        if rendered.is_err() {
             // Only a span miette cannot read gets here (spans are clamped,
             // so it should not happen); the diagnostic is still shown.
-            out.push_str(&format!(
+            one.clear();
+            one.push_str(&format!(
                 "{}[{}]: {}\n",
                 diag.severity.as_str(),
                 diag.code,
                 escape_control(&diag.message)
             ));
         }
-        out.push('\n');
+        one.push('\n');
+        emit(&one);
     }
     let (errors, warnings) = counts(diags);
-    out.push_str(&summary(errors, warnings));
-    out.push('\n');
-    out
+    emit(&format!("{}\n", summary(errors, warnings)));
 }
 
 /// Lines wider than this many columns are shown as windows around the

@@ -11,7 +11,7 @@ mod human;
 mod json;
 
 pub use github::github;
-pub use human::{human, HumanOptions};
+pub use human::{human, human_each, HumanOptions};
 pub use json::json;
 
 use crate::diagnostics::{Diagnostic, Severity};

@@ -64,7 +64,7 @@ impl Typer<'_, '_> {
         event: &Ident,
         property: &Ident,
         filter: &Option<Box<Expr>>,
-        window: &Option<Window>,
+        window: &Option<Box<Window>>,
         scope: Scope,
         span: Span,
     ) -> TExpr {
