@@ -79,18 +79,7 @@ pub fn is_unsafe_control(c: char) -> bool {
 /// and GitHub diagnostics, simulator timelines, test and fmt messages)
 /// goes through this one function.
 pub fn escape_control(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(is_unsafe_control) {
-        return Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        if is_unsafe_control(c) {
-            out.push_str(&format!("\\u{{{:x}}}", c as u32));
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
+    replace_unsafe(s, |c| format!("\\u{{{:x}}}", c as u32))
 }
 
 /// Serialized JSON with DEL, the C1 controls and the invisible characters
@@ -100,14 +89,20 @@ pub fn escape_control(s: &str) -> Cow<'_, str> {
 /// occur inside JSON strings, where the escape means the same character,
 /// so the document still decodes to the same values.
 pub fn escape_json_controls(json: &str) -> Cow<'_, str> {
-    if !json.chars().any(is_unsafe_control) {
-        return Cow::Borrowed(json);
+    // All of them are in the Basic Multilingual Plane.
+    replace_unsafe(json, |c| format!("\\u{:04x}", c as u32))
+}
+
+/// `s` with every character [`is_unsafe_control`] holds for replaced by
+/// `escape(c)`; borrowed when there is none.
+fn replace_unsafe(s: &str, escape: impl Fn(char) -> String) -> Cow<'_, str> {
+    if !s.chars().any(is_unsafe_control) {
+        return Cow::Borrowed(s);
     }
-    let mut out = String::with_capacity(json.len() + 8);
-    for c in json.chars() {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
         if is_unsafe_control(c) {
-            // All of them are in the Basic Multilingual Plane.
-            out.push_str(&format!("\\u{:04x}", c as u32));
+            out.push_str(&escape(c));
         } else {
             out.push(c);
         }
