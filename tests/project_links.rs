@@ -4,29 +4,10 @@
 #![cfg(unix)]
 
 use std::os::unix::fs::symlink;
-use std::path::Path;
-use std::process::{Command, Output};
 
-fn campaignc(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_campaignc"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("campaignc runs")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-/// A starter project (`campaignc init`) in a temporary directory.
-fn starter() -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let out = campaignc(&["init", "campaigns"], tmp.path());
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    tmp
-}
+#[path = "common/starter.rs"]
+mod starter_project;
+use starter_project::{campaignc, starter, stderr};
 
 #[test]
 fn broken_links_that_are_not_camp_files_change_nothing() {

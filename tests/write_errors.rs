@@ -6,28 +6,11 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
-fn campaignc(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_campaignc"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("campaignc runs")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-/// A starter project (`campaignc init`) in a temporary directory.
-fn starter() -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let out = campaignc(&["init", "campaigns"], tmp.path());
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    tmp
-}
+#[path = "common/starter.rs"]
+mod starter_project;
+use starter_project::{campaignc, starter, stderr};
 
 /// Every file under `dir` (relative path → bytes).
 fn files_under(dir: &Path) -> BTreeMap<String, Vec<u8>> {
