@@ -12,6 +12,7 @@
 //! - A `Model` is only built for a project whose names resolve; it may still
 //!   carry warnings (they live in `Problems`, not here).
 
+pub use crate::check::references::{Declaration, Reference, References, Symbol, UseSite};
 use crate::source::Span;
 pub use crate::syntax::ast::{CompareOp, DecimalLit, Weekday};
 
@@ -198,6 +199,9 @@ pub struct Model {
     pub campaigns: Vec<CampaignDef>,
     pub personas: Vec<PersonaDef>,
     pub tests: Vec<TestDef>,
+    /// Every declaration and every resolved use of a name, template
+    /// variables included (`check::references`).
+    pub references: References,
 }
 
 #[derive(Clone, Debug)]

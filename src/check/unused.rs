@@ -138,6 +138,12 @@ pub fn check_unused(model: &Model, problems: &mut Problems) {
         }
         uses.steps(&c.flow);
     }
+    // Scores read by message templates (`{{customer.engagement}}`), as the
+    // message pass resolved them into the reference table.
+    for m in &model.messages {
+        uses.scores
+            .extend(model.template_scores_in(m.span).map(|id| id.0));
+    }
     // A segment used only by an unused segment is still reported only once:
     // uses are counted from every segment, which is the simple, predictable rule.
     for (i, seg) in model.segments.iter().enumerate() {

@@ -8,6 +8,7 @@ use super::report;
 use super::types::{self, type_name};
 use crate::check::model::{
     AttrId, DecimalLit, EventId, MessageDef, MessageId, SplitVariantDef, StepDef, StepKindDef,
+    Symbol,
 };
 use crate::diagnostics::Diagnostic;
 use crate::source::Span;
@@ -41,6 +42,9 @@ impl FlowCx<'_, '_, '_> {
                     ));
                     return None;
                 }
+                env.decls
+                    .uses
+                    .add(message.span, Symbol::Message(message.name.clone()));
                 // A declared message missing from the model (its channel is
                 // unknown) was reported already: skip the step quietly.
                 let id = message_id(self.cx.messages, &message.name)?;
@@ -147,6 +151,9 @@ impl FlowCx<'_, '_, '_> {
                     ));
                     return None;
                 };
+                env.decls
+                    .uses
+                    .add(attr.span, Symbol::Attr(attr.name.clone()));
                 let aty = env.schema.attrs[id as usize].ty.clone();
                 let t = self.typer.expr(value, scope, Some(&aty));
                 if !types::assignable(&aty, &t.ty) {

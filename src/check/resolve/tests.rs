@@ -3,11 +3,13 @@
 
 use super::expr::{duration, Env};
 use super::flow::{message_id, sent_messages, splits};
+use super::record;
 use super::report;
 use super::values::ValueChecker;
 use crate::check::model::{
     AttrId, CampaignDef, CampaignId, EventId, ExpectDef, ExpectKind, MessageDef, MessageId,
-    PersonaId, TestAction, TestActionKind, TestDef, TimeBoundDef, VariantConflict, VariantDef,
+    PersonaId, Symbol, TestAction, TestActionKind, TestDef, TimeBoundDef, VariantConflict,
+    VariantDef,
 };
 use crate::diagnostics::{Diagnostic, Problems};
 use crate::source::Span;
@@ -83,6 +85,12 @@ fn test(cx: &TestEnv, t: &ast::Test, problems: &mut Problems) -> Option<TestDef>
                 .with_primary_label(format!("no {}", list.join(" or ")))
                 .with_help("a test names the campaign it runs and the persona it runs it for, e.g. `campaign onboarding` and `persona linh`"),
         );
+    }
+    if let Some(c) = campaign_name.filter(|c| decls.campaigns.id(&c.name).is_some()) {
+        decls.uses.add(c.span, Symbol::Campaign(c.name.clone()));
+    }
+    if let Some(p) = persona_name.filter(|p| decls.personas.id(&p.name).is_some()) {
+        decls.uses.add(p.span, Symbol::Persona(p.name.clone()));
     }
     let campaign = campaign_name.and_then(|c| {
         resolve(
@@ -163,6 +171,9 @@ fn test(cx: &TestEnv, t: &ast::Test, problems: &mut Problems) -> Option<TestDef>
                     ));
                     continue;
                 };
+                let sym = Symbol::Event(event.name.clone());
+                decls.uses.add(event.span, sym);
+                record::payload(decls, cx.env.schema, EventId(id), fields);
                 let def = &cx.env.schema.events[id as usize];
                 let payload = values.record(fields, &def.fields, &def.name, event.span);
                 actions.push(TestAction {
@@ -291,7 +302,9 @@ fn attr_value(
         ));
         return None;
     };
+    decls.uses.add(attr.span, Symbol::Attr(attr.name.clone()));
     let ty = &cx.env.schema.attrs[id as usize].ty;
+    record::value(decls, cx.env.schema, value, ty);
     let v = values.convert(value, ty, &format!("`{}`", attr.name))?;
     Some((AttrId(id), v))
 }
@@ -317,6 +330,8 @@ fn expected_message(
         ));
         return None;
     }
+    let sym = Symbol::Message(message.name.clone());
+    decls.uses.add(message.span, sym);
     // A declared message missing from the model was reported already.
     let id = message_id(cx.messages, &message.name)?;
     if let Some(c) = campaign {
