@@ -5,6 +5,9 @@
 //! - Names are resolved: references are ids (indices into the model's
 //!   vectors), never strings to look up again. Later stages never re-resolve
 //!   or re-parse anything.
+//! - Where each name was written and what it names is kept as well, in
+//!   [`Model::references`] (see `check::references`): the template
+//!   variables included.
 //! - Every collection is sorted by name, so ids — and everything derived
 //!   from them — do not depend on file order or traversal order.
 //! - Every expression carries its [`Type`]; every node keeps the [`Span`] it

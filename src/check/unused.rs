@@ -166,7 +166,11 @@ pub fn check_unused(model: &Model, problems: &mut Problems) {
                     format!("score `{}` is never used", score.name),
                     head_span(score.span, "score", &score.name),
                 )
-                .with_help("compare it in a segment or condition (e.g. `segment hot = engagement >= 60`), or remove it"),
+                .with_help(format!(
+                    "compare it in a segment or condition (e.g. `segment hot = {0} >= 60`), \
+                     show it in a message as `{{{{customer.{0}}}}}`, or remove it",
+                    score.name
+                )),
             );
         }
     }
