@@ -18,6 +18,10 @@ const SCHEMA: &str = r#"defaults {
   email_from "Acme <hello@acme.example>"
 }
 
+lifecycle {
+  stages onboarding, retention
+}
+
 schema {
   attr email: email
   attr email_opt_in: bool consent(email)
@@ -225,6 +229,7 @@ fn declarations_have_their_name_spans() {
             0,
         ),
         (Symbol::Persona(s("linh")), 1, "persona", "linh", 0),
+        (Symbol::Stage(s("onboarding")), 0, "stages", "onboarding", 0),
     ];
     for (symbol, file, after, word, nth) in cases {
         let d = refs

@@ -46,6 +46,9 @@ pub enum Symbol {
         owner: Box<Symbol>,
         variant: String,
     },
+    /// A lifecycle stage (`lifecycle { stages … }`; the default stages
+    /// have uses only).
+    Stage(String),
     Segment(String),
     Score(String),
     Message(String),
@@ -66,6 +69,7 @@ impl Symbol {
             Symbol::Attr(n)
             | Symbol::Record(n)
             | Symbol::Event(n)
+            | Symbol::Stage(n)
             | Symbol::Segment(n)
             | Symbol::Score(n)
             | Symbol::Message(n)
@@ -88,6 +92,7 @@ impl Symbol {
             Symbol::Field { .. } => "field",
             Symbol::Property { .. } => "event property",
             Symbol::Variant { .. } => "enum variant",
+            Symbol::Stage(_) => "lifecycle stage",
             Symbol::Segment(_) => "segment",
             Symbol::Score(_) => "score",
             Symbol::Message(_) => "message",

@@ -87,6 +87,9 @@ fn campaign(
                     cx.stages.iter().map(String::as_str),
                     Some(format!("the stages are {}", cx.stages.join(", "))),
                 ));
+            } else {
+                let sym = Symbol::Stage(stage.name.clone());
+                cx.env.decls.uses.add(stage.span, sym);
             }
             stage.name.clone()
         }

@@ -78,6 +78,9 @@ pub(super) fn table(decls: &Decls) -> References {
             }
         }
     }
+    for stage in decls.lifecycle.iter().flat_map(|l| &l.stages) {
+        declare(Symbol::Stage(stage.name.clone()), stage, stage.span);
+    }
     for (name, s) in decls.segments.iter() {
         declare(Symbol::Segment(name.to_string()), &s.name, s.span);
     }
