@@ -65,6 +65,10 @@ campaign after_order {
   flow {
     send thanks
     set plan = pro
+    split offer {
+      a 50% { exit }
+      b 50% { exit }
+    }
   }
 }
 
@@ -79,6 +83,7 @@ persona linh {
 test "thanks are sent" {
   campaign after_order
   persona linh
+  variant offer.b
   at 1m event order_placed { total 20 USD, items [], first { name "Tea", price 5 USD } }
   expect sent thanks
   expect customer.plan == pro
@@ -188,6 +193,20 @@ fn field(r: &str, f: &str) -> Symbol {
     }
 }
 
+fn split(variant: Option<&str>) -> Symbol {
+    match variant {
+        None => Symbol::Split {
+            campaign: s("after_order"),
+            split: s("offer"),
+        },
+        Some(v) => Symbol::SplitVariant {
+            campaign: s("after_order"),
+            split: s("offer"),
+            variant: s(v),
+        },
+    }
+}
+
 fn variant(owner: Symbol, v: &str) -> Symbol {
     Symbol::Variant {
         owner: Box::new(owner),
@@ -230,6 +249,8 @@ fn declarations_have_their_name_spans() {
         ),
         (Symbol::Persona(s("linh")), 1, "persona", "linh", 0),
         (Symbol::Stage(s("onboarding")), 0, "stages", "onboarding", 0),
+        (split(None), 1, "split", "offer", 0),
+        (split(Some("b")), 1, "split offer", "b", 0),
     ];
     for (symbol, file, after, word, nth) in cases {
         let d = refs

@@ -46,6 +46,17 @@ pub enum Symbol {
         owner: Box<Symbol>,
         variant: String,
     },
+    /// A `split` of a campaign's flow.
+    Split {
+        campaign: String,
+        split: String,
+    },
+    /// A variant of a `split` (`variant offer_test.pick` in a test).
+    SplitVariant {
+        campaign: String,
+        split: String,
+        variant: String,
+    },
     /// A lifecycle stage (`lifecycle { stages … }`; the default stages
     /// have uses only).
     Stage(String),
@@ -78,6 +89,8 @@ impl Symbol {
             | Symbol::Locale(n)
             | Symbol::Builtin(n) => n,
             Symbol::Field { field, .. } => field,
+            Symbol::Split { split, .. } => split,
+            Symbol::SplitVariant { variant, .. } => variant,
             Symbol::Property { property, .. } => property,
             Symbol::Variant { variant, .. } => variant,
         }
@@ -93,6 +106,8 @@ impl Symbol {
             Symbol::Property { .. } => "event property",
             Symbol::Variant { .. } => "enum variant",
             Symbol::Stage(_) => "lifecycle stage",
+            Symbol::Split { .. } => "split",
+            Symbol::SplitVariant { .. } => "split variant",
             Symbol::Segment(_) => "segment",
             Symbol::Score(_) => "score",
             Symbol::Message(_) => "message",

@@ -195,6 +195,7 @@ fn campaign(
     let mut flow_cx = FlowCx {
         cx,
         typer,
+        campaign: name,
         splits: Vec::new(),
     };
     let flow = c

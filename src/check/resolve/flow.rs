@@ -18,6 +18,8 @@ use crate::syntax::ast::{self, Block, StepKind};
 pub(super) struct FlowCx<'c, 'e, 'p> {
     pub cx: &'c CampaignEnv<'c>,
     pub typer: Typer<'e, 'p>,
+    /// The campaign's name.
+    pub campaign: &'c str,
     /// Split names seen in this campaign, for duplicates.
     pub splits: Vec<(String, Span)>,
 }
@@ -108,6 +110,19 @@ impl FlowCx<'_, '_, '_> {
                         .push(report::duplicate("split", &name.name, name.span, first));
                 } else {
                     self.splits.push((name.name.clone(), name.span));
+                    let sym = Symbol::Split {
+                        campaign: self.campaign.to_string(),
+                        split: name.name.clone(),
+                    };
+                    env.decls.uses.declare(sym, name.span, s.span);
+                    for v in variants {
+                        let sym = Symbol::SplitVariant {
+                            campaign: self.campaign.to_string(),
+                            split: name.name.clone(),
+                            variant: v.name.name.clone(),
+                        };
+                        env.decls.uses.declare(sym, v.name.span, v.span);
+                    }
                 }
                 let mut defs: Vec<SplitVariantDef> = Vec::new();
                 for v in variants {

@@ -17,6 +17,9 @@ use crate::syntax::ast::{self, Ident, TypeExpr, TypeKind, ValueKind};
 #[derive(Default)]
 pub(super) struct Recorder {
     uses: Mutex<Vec<Reference>>,
+    /// Declarations inside other declarations that only the resolver
+    /// walks (the splits of flows).
+    declarations: Mutex<Vec<Declaration>>,
 }
 
 impl Recorder {
@@ -28,6 +31,18 @@ impl Recorder {
             .push(Reference::new(span, target, UseSite::Code));
     }
 
+    /// A declaration found while resolving: `name_span` is its name.
+    pub fn declare(&self, symbol: Symbol, name_span: Span, span: Span) {
+        self.declarations
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(Declaration {
+                symbol,
+                name_span,
+                span,
+            });
+    }
+
     fn take(&self) -> Vec<Reference> {
         std::mem::take(&mut *self.uses.lock().unwrap_or_else(PoisonError::into_inner))
     }
@@ -36,7 +51,13 @@ impl Recorder {
 /// The reference table of a resolved project: its declarations, the uses
 /// recorded while resolving, and the record types that types name.
 pub(super) fn table(decls: &Decls) -> References {
-    let mut declarations = Vec::new();
+    let mut declarations = std::mem::take(
+        &mut *decls
+            .uses
+            .declarations
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner),
+    );
     let mut uses = decls.uses.take();
     let mut declare = |symbol: Symbol, name: &Ident, span: Span| {
         declarations.push(Declaration {

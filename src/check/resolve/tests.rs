@@ -3,6 +3,7 @@
 
 use super::expr::{duration, Env};
 use super::flow::{message_id, sent_messages, splits};
+use super::names::Decls;
 use super::record;
 use super::report;
 use super::values::ValueChecker;
@@ -117,7 +118,7 @@ fn test(cx: &TestEnv, t: &ast::Test, problems: &mut Problems) -> Option<TestDef>
     let mut fixed: Vec<(VariantDef, Span)> = Vec::new();
     for item in &t.items {
         if let TestItemKind::Variant(v) = &item.kind {
-            if let Some(def) = variant_def(v, campaign_def, problems) {
+            if let Some(def) = variant_def(v, campaign_def, decls, problems) {
                 if let Some(d) = variant_conflict(&def, item.span, &fixed) {
                     problems.push(d);
                 } else {
@@ -396,6 +397,7 @@ fn variant_conflict(
 fn variant_def(
     v: &VariantChoice,
     campaign: Option<&CampaignDef>,
+    decls: &Decls,
     problems: &mut Problems,
 ) -> Option<VariantDef> {
     match v {
@@ -439,6 +441,19 @@ fn variant_def(
                 ));
                 return None;
             }
+            let at = |variant: Option<&str>| match variant {
+                None => Symbol::Split {
+                    campaign: c.name.clone(),
+                    split: split.name.clone(),
+                },
+                Some(v) => Symbol::SplitVariant {
+                    campaign: c.name.clone(),
+                    split: split.name.clone(),
+                    variant: v.to_string(),
+                },
+            };
+            decls.uses.add(split.span, at(None));
+            decls.uses.add(variant.span, at(Some(&variant.name)));
             Some(VariantDef::Split {
                 split: split.name.clone(),
                 variant: variant.name.clone(),
