@@ -302,3 +302,74 @@ impl crate::check::model::Model {
         self.references.references_to(target)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn span(file: u32, start: usize, end: usize) -> Span {
+        Span::new(FileId(file), start, end)
+    }
+
+    fn table() -> References {
+        let score = Symbol::Score("engagement".into());
+        let attr = Symbol::Attr("plan".into());
+        References::new(
+            vec![
+                Declaration {
+                    symbol: score.clone(),
+                    name_span: span(0, 6, 16),
+                    span: span(0, 0, 40),
+                },
+                Declaration {
+                    symbol: attr.clone(),
+                    name_span: span(0, 50, 54),
+                    span: span(0, 45, 60),
+                },
+            ],
+            vec![
+                // Given out of order and twice: sorted, deduplicated.
+                Reference::new(span(1, 30, 40), score.clone(), UseSite::Template),
+                Reference::new(span(1, 10, 14), attr.clone(), UseSite::Code),
+                Reference::new(span(1, 30, 40), score.clone(), UseSite::Template),
+                Reference::new(span(2, 0, 4), Symbol::Locale("vi".into()), UseSite::Code),
+            ],
+        )
+    }
+
+    #[test]
+    fn uses_are_sorted_deduplicated_and_know_their_declaration() {
+        let t = table();
+        let spans: Vec<Span> = t.uses().iter().map(|r| r.span).collect();
+        assert_eq!(spans, vec![span(1, 10, 14), span(1, 30, 40), span(2, 0, 4)]);
+        assert_eq!(t.uses()[0].declared_at, Some(span(0, 50, 54)));
+        assert_eq!(t.uses()[1].declared_at, Some(span(0, 6, 16)));
+        assert_eq!(t.uses()[2].declared_at, None, "locales are not declared");
+    }
+
+    #[test]
+    fn uses_in_a_span_stay_in_its_file_and_range() {
+        let t = table();
+        assert_eq!(t.uses_in(span(1, 0, 100)).len(), 2);
+        assert_eq!(t.uses_in(span(1, 11, 100)).len(), 1);
+        assert_eq!(t.uses_in(span(1, 0, 30)).len(), 1);
+        assert!(t.uses_in(span(0, 0, 100)).is_empty());
+        assert_eq!(t.uses_in(span(2, 0, 1)).len(), 1);
+    }
+
+    #[test]
+    fn symbols_at_covers_names_and_their_ends_only() {
+        let t = table();
+        let at = |file, offset| t.symbols_at(FileId(file), offset);
+        let attr = Symbol::Attr("plan".into());
+        let score = Symbol::Score("engagement".into());
+        assert_eq!(at(1, 10), vec![&attr]);
+        assert_eq!(at(1, 14), vec![&attr], "right after the name");
+        assert!(at(1, 20).is_empty());
+        assert_eq!(at(1, 35), vec![&score]);
+        // On a declaration's name.
+        assert_eq!(at(0, 8), vec![&score]);
+        // Inside a declaration but not on its name.
+        assert!(at(0, 30).is_empty());
+    }
+}
