@@ -12,6 +12,7 @@
 pub mod flows;
 pub mod messages;
 pub mod model;
+pub mod references;
 pub mod resolve;
 pub mod unused;
 
@@ -22,8 +23,8 @@ use resolve::build_model;
 
 /// Checks a parsed project and builds its model.
 pub fn check(files: &[SourceFileAst], problems: &mut Problems) -> Model {
-    let model = build_model(files, problems);
-    check_model(&model, problems);
+    let mut model = build_model(files, problems);
+    check_model(&mut model, problems);
     model
 }
 
@@ -32,16 +33,19 @@ pub fn check(files: &[SourceFileAst], problems: &mut Problems) -> Model {
 /// the model add their diagnostics (one per unused declaration, say), so
 /// the trees and those diagnostics are never in memory together.
 pub fn check_owned(files: Vec<SourceFileAst>, problems: &mut Problems) -> Model {
-    let model = build_model(&files, problems);
+    let mut model = build_model(&files, problems);
     drop(files);
-    check_model(&model, problems);
+    check_model(&mut model, problems);
     model
 }
 
 /// Passes over the model, each in its own module: messages (templates,
-/// locales, channels), flows, unused declarations.
-fn check_model(model: &Model, problems: &mut Problems) {
-    messages::check_messages(model, problems);
+/// locales, channels), flows, unused declarations. The message pass adds
+/// the template variables to the model's reference table, which the
+/// unused-declaration pass then reads.
+fn check_model(model: &mut Model, problems: &mut Problems) {
+    let template_uses = messages::check_messages(model, problems);
+    model.references.add_uses(template_uses);
     flows::check_flows(model, problems);
     unused::check_unused(model, problems);
 }

@@ -5,6 +5,9 @@
 //! - Names are resolved: references are ids (indices into the model's
 //!   vectors), never strings to look up again. Later stages never re-resolve
 //!   or re-parse anything.
+//! - Where each name was written and what it names is kept as well, in
+//!   [`Model::references`] (see `check::references`): the template
+//!   variables included.
 //! - Every collection is sorted by name, so ids — and everything derived
 //!   from them — do not depend on file order or traversal order.
 //! - Every expression carries its [`Type`]; every node keeps the [`Span`] it
@@ -12,6 +15,7 @@
 //! - A `Model` is only built for a project whose names resolve; it may still
 //!   carry warnings (they live in `Problems`, not here).
 
+pub use crate::check::references::{Declaration, Reference, References, Symbol, UseSite};
 use crate::source::Span;
 pub use crate::syntax::ast::{CompareOp, DecimalLit, Weekday};
 
@@ -198,6 +202,9 @@ pub struct Model {
     pub campaigns: Vec<CampaignDef>,
     pub personas: Vec<PersonaDef>,
     pub tests: Vec<TestDef>,
+    /// Every declaration and every resolved use of a name, template
+    /// variables included (`check::references`).
+    pub references: References,
 }
 
 #[derive(Clone, Debug)]

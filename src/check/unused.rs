@@ -138,6 +138,12 @@ pub fn check_unused(model: &Model, problems: &mut Problems) {
         }
         uses.steps(&c.flow);
     }
+    // Scores read by message templates (`{{customer.engagement}}`), as the
+    // message pass resolved them into the reference table.
+    for m in &model.messages {
+        uses.scores
+            .extend(model.template_scores_in(m.span).map(|id| id.0));
+    }
     // A segment used only by an unused segment is still reported only once:
     // uses are counted from every segment, which is the simple, predictable rule.
     for (i, seg) in model.segments.iter().enumerate() {
@@ -160,7 +166,11 @@ pub fn check_unused(model: &Model, problems: &mut Problems) {
                     format!("score `{}` is never used", score.name),
                     head_span(score.span, "score", &score.name),
                 )
-                .with_help("compare it in a segment or condition (e.g. `segment hot = engagement >= 60`), or remove it"),
+                .with_help(format!(
+                    "compare it in a segment or condition (e.g. `segment hot = {0} >= 60`), \
+                     show it in a message as `{{{{customer.{0}}}}}`, or remove it",
+                    score.name
+                )),
             );
         }
     }

@@ -302,34 +302,17 @@ fn score(model: &Model, id: ScoreId) -> f::ScoreEntry {
 }
 
 /// Scores that message templates read as `customer.NAME`, so the plan
-/// carries their rules for the runtime that renders them.
+/// carries their rules for the runtime that renders them: the template
+/// variables the checker resolved, from the model's reference table (text
+/// that merely reads "customer.engagement" outside `{{ }}` is no use).
 fn scores_in_templates(model: &Model, messages: &[&MessageDef]) -> Vec<ScoreId> {
-    let sources: Vec<&str> = messages
+    let mut ids: Vec<ScoreId> = messages
         .iter()
-        .flat_map(|m| {
-            m.shared
-                .iter()
-                .chain(m.locales.iter().flat_map(|l| l.fields.iter()))
-        })
-        .map(|field| field.source.as_str())
+        .flat_map(|m| model.template_scores_in(m.span))
         .collect();
-    (0..model.scores.len())
-        .map(|i| ScoreId(i as u32))
-        .filter(|&id| {
-            let needle = format!("customer.{}", model.score(id).name);
-            sources.iter().any(|s| mentions(s, &needle))
-        })
-        .collect()
-}
-
-/// Whether `text` contains `needle` not followed by a name character.
-fn mentions(text: &str, needle: &str) -> bool {
-    text.match_indices(needle).any(|(at, _)| {
-        !text[at + needle.len()..]
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
-    })
+    ids.sort_unstable();
+    ids.dedup();
+    ids
 }
 
 /// A message's template sources in each of the campaign's locales.
@@ -360,20 +343,5 @@ fn message(m: &MessageDef, locales: &[String]) -> f::Message {
         category: category(m.category),
         from: m.from.clone(),
         locales: by_locale,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::mentions;
-
-    #[test]
-    fn mentions_needs_a_whole_name() {
-        assert!(mentions("{{customer.engagement}}", "customer.engagement"));
-        assert!(!mentions(
-            "{{customer.engagement_level}}",
-            "customer.engagement"
-        ));
-        assert!(mentions("x customer.engagement", "customer.engagement"));
     }
 }

@@ -184,6 +184,7 @@ fn model(flow: Vec<StepDef>) -> Model {
         }],
         personas: Vec::new(),
         tests: Vec::new(),
+        references: Default::default(),
     }
 }
 

@@ -20,7 +20,7 @@ mod template_syntax;
 mod templates;
 
 use crate::check::model::{
-    CampaignId, EventId, MessageDef, MessageId, Model, StepDef, StepKindDef,
+    CampaignId, EventId, MessageDef, MessageId, Model, Reference, StepDef, StepKindDef,
 };
 use crate::diagnostics::{Diagnostic, Problems};
 use crate::render::Renderer;
@@ -31,19 +31,30 @@ pub use channels::invalid_category;
 pub use locales::{check_locale_tag, is_valid_locale};
 
 /// Checks every message of the model and reports into `problems`.
-pub fn check_messages(model: &Model, problems: &mut Problems) {
+/// Returns what the templates' variables name (`customer.engagement` →
+/// the score), for the model's reference table.
+pub fn check_messages(model: &Model, problems: &mut Problems) -> Vec<Reference> {
     let sends = collect_sends(model);
     let renderer = Renderer::new();
     let mut out = Vec::new();
+    let mut references = Vec::new();
     locales::check_campaign_tags(model, &mut out);
     for (index, message) in model.messages.iter().enumerate() {
         let id = MessageId(index as u32);
         let my_sends: Vec<&SendSite> = sends.iter().filter(|s| s.message == id).collect();
-        check_message(model, &renderer, message, &my_sends, &mut out);
+        check_message(
+            model,
+            &renderer,
+            message,
+            &my_sends,
+            &mut out,
+            &mut references,
+        );
     }
     for d in merge_duplicates(out) {
         problems.push(d);
     }
+    references
 }
 
 /// One `send` step: which campaign sends which message where, with the
@@ -125,6 +136,7 @@ fn check_message(
     message: &MessageDef,
     sends: &[&SendSite],
     out: &mut Vec<Diagnostic>,
+    references: &mut Vec<Reference>,
 ) {
     let mut parsed = Vec::new();
     let shared = message.shared.iter().map(|f| (None, f));
@@ -150,6 +162,7 @@ fn check_message(
                 if sends.is_empty() {
                     out.extend(facts.diagnostics.iter().cloned());
                 }
+                references.extend(facts.references.iter().cloned());
                 facts
             }
             None => templates::Facts::default(),
@@ -181,6 +194,7 @@ fn check_message(
                     p.locale,
                 );
                 out.extend(facts.diagnostics);
+                references.extend(facts.references);
             }
         }
     }

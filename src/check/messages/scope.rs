@@ -5,7 +5,7 @@
 //! Lookups here never report anything: they return a [`PathError`] that the
 //! template walker turns into a diagnostic with the right span.
 
-use crate::check::model::{EventId, Model, Type};
+use crate::check::model::{EventId, Model, Symbol, Type};
 
 /// Which event `event.*` refers to while walking a template.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -187,6 +187,38 @@ pub(crate) fn member(
     }
 }
 
+/// What the member `name` of a value of type `parent` names, when it is
+/// declared somewhere (or built into every template): an attribute or a
+/// score of `customer`, a property of an event, a field of a record,
+/// `campaign.name`, `unsubscribe_url`.
+pub(crate) fn member_symbol(model: &Model, parent: &Ty, name: &str) -> Option<Symbol> {
+    match parent {
+        Ty::Root if name == "unsubscribe_url" => Some(Symbol::Builtin(name.into())),
+        Ty::Campaign if name == "name" => Some(Symbol::Builtin("campaign.name".into())),
+        Ty::Customer => {
+            if model.attr_by_name(name).is_some() {
+                Some(Symbol::Attr(name.into()))
+            } else if model.scores.iter().any(|s| s.name == name) {
+                Some(Symbol::Score(name.into()))
+            } else {
+                None
+            }
+        }
+        Ty::Event(Some(e)) => Some(Symbol::Property {
+            event: model.event(*e).name.clone(),
+            property: name.into(),
+        }),
+        Ty::Value(t) => match t.strip_optional() {
+            Type::Record(r) => Some(Symbol::Field {
+                record: model.record(*r).name.clone(),
+                field: name.into(),
+            }),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 /// One context of the walk: the top level, or the value a `#each`/`#with`
 /// block made current.
 #[derive(Clone, Debug)]
@@ -220,6 +252,9 @@ pub(crate) struct Resolved {
     /// same key wherever it is written, so `#if` guards and translations
     /// can be compared.
     pub key: String,
+    /// What each name of the path means, for the reference table: the
+    /// index of the name in [`PathParts::segments`] and its symbol.
+    pub symbols: Vec<(usize, Symbol)>,
 }
 
 /// Joins a context key and a member name.
@@ -297,11 +332,14 @@ pub(crate) fn resolve(
         _ => 0,
     };
     let (mut ty, mut key) = (frame.ty.clone(), frame.key.clone());
+    let mut symbols = Vec::new();
     for (i, seg) in segs.enumerate() {
-        ty = member(model, event, &ty, seg).map_err(|e| (i + skip, e))?;
+        let next = member(model, event, &ty, seg).map_err(|e| (i + skip, e))?;
+        symbols.extend(member_symbol(model, &ty, seg).map(|s| (i + skip, s)));
+        ty = next;
         key = join_key(&key, seg);
     }
-    Ok(Resolved { ty, key })
+    Ok(Resolved { ty, key, symbols })
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use handlebars::template::{BlockParam, HelperTemplate, Parameter, Template, TemplateElement};
 use handlebars::Path;
 
-use crate::check::model::{Model, TemplateField, Type};
+use crate::check::model::{Model, Reference, Symbol, TemplateField, Type, UseSite};
 use crate::diagnostics::Diagnostic;
 use crate::source::Span;
 
@@ -27,6 +27,10 @@ pub(crate) struct Facts {
     pub variables: BTreeSet<String>,
     /// Every `plural` call, with the categories it gives text for.
     pub plurals: Vec<PluralUse>,
+    /// Every name of a variable path that resolved, with what it names
+    /// (`engagement` of `customer.engagement` → the score), for the
+    /// model's reference table.
+    pub references: Vec<Reference>,
 }
 
 /// One `{{plural …}}` call.
@@ -166,6 +170,7 @@ impl Walker<'_> {
                             Resolved {
                                 ty,
                                 key: String::new(),
+                                symbols: Vec::new(),
                             },
                             String::new(),
                         ))
@@ -332,6 +337,7 @@ impl Walker<'_> {
                 Some(Resolved {
                     ty: Ty::Value(ty),
                     key: raw.clone(),
+                    symbols: Vec::new(),
                 })
             }
             Path::Relative((_, raw)) => {
@@ -339,6 +345,22 @@ impl Walker<'_> {
                 match scope::resolve(self.model, self.event, &self.frames, &parts) {
                     Ok(r) => {
                         self.facts.variables.insert(r.key.clone());
+                        for (index, symbol) in &r.symbols {
+                            // Only where the name itself is found: a reference
+                            // points at exactly the name, or is left out.
+                            let at = self.locate_segment(tag, raw, &parts.segments, *index);
+                            if self.src.get(at.0..at.1) != Some(symbol.name())
+                                && !matches!(symbol, Symbol::Builtin(_))
+                            {
+                                continue;
+                            }
+                            let span = self.span(at);
+                            self.facts.references.push(Reference::new(
+                                span,
+                                symbol.clone(),
+                                UseSite::Template,
+                            ));
+                        }
                         Some(r)
                     }
                     Err((index, err)) => {

@@ -77,6 +77,7 @@ fn model() -> Model {
         campaigns: vec![],
         personas: vec![],
         tests: vec![],
+        references: Default::default(),
     }
 }
 

@@ -6,8 +6,8 @@ use super::flow::FlowCx;
 use super::report;
 use super::types::{self, type_name};
 use crate::check::model::{
-    AttrId, CampaignDef, Cap, DecimalLit, MessageDef, Reentry, ScheduleDef, SegmentId, TExprKind,
-    TriggerDef,
+    AttrId, CampaignDef, Cap, DecimalLit, MessageDef, Reentry, ScheduleDef, SegmentId, Symbol,
+    TExprKind, TriggerDef,
 };
 use crate::diagnostics::{Diagnostic, Problems};
 use crate::source::Span;
@@ -87,6 +87,9 @@ fn campaign(
                     cx.stages.iter().map(String::as_str),
                     Some(format!("the stages are {}", cx.stages.join(", "))),
                 ));
+            } else {
+                let sym = Symbol::Stage(stage.name.clone());
+                cx.env.decls.uses.add(stage.span, sym);
             }
             stage.name.clone()
         }
@@ -146,7 +149,12 @@ fn campaign(
         _ => Reentry::Never,
     };
     let locales = match find("locales").map(|s| &s.kind) {
-        Some(SettingKind::Locales(tags)) => tags.iter().map(|t| t.tag.clone()).collect(),
+        Some(SettingKind::Locales(tags)) => {
+            for t in tags {
+                cx.env.decls.uses.add(t.span, Symbol::Locale(t.tag.clone()));
+            }
+            tags.iter().map(|t| t.tag.clone()).collect()
+        }
         _ => vec![cx.default_locale.to_string()],
     };
     let send_window = match find("send_window").map(|s| &s.kind) {
@@ -187,6 +195,7 @@ fn campaign(
     let mut flow_cx = FlowCx {
         cx,
         typer,
+        campaign: name,
         splits: Vec::new(),
     };
     let flow = c
@@ -261,7 +270,12 @@ fn trigger_def(typer: &mut Typer, t: &ast::Trigger) -> Option<TriggerDef> {
             TriggerDef::Event { event: ev, filter }
         }
         TriggerKind::Enters(seg) => match env.decls.segments.id(&seg.name) {
-            Some(id) => TriggerDef::Enters(SegmentId(id)),
+            Some(id) => {
+                env.decls
+                    .uses
+                    .add(seg.span, Symbol::Segment(seg.name.clone()));
+                TriggerDef::Enters(SegmentId(id))
+            }
             None => {
                 typer.problems_mut().push(report::unknown(
                     "E0206",
@@ -288,6 +302,9 @@ fn trigger_def(typer: &mut Typer, t: &ast::Trigger) -> Option<TriggerDef> {
                 ));
                 return None;
             };
+            env.decls
+                .uses
+                .add(attr.span, Symbol::Attr(attr.name.clone()));
             let aty = env.schema.attrs[id as usize].ty.clone();
             let to = match to {
                 None => None,

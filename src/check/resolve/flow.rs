@@ -8,6 +8,7 @@ use super::report;
 use super::types::{self, type_name};
 use crate::check::model::{
     AttrId, DecimalLit, EventId, MessageDef, MessageId, SplitVariantDef, StepDef, StepKindDef,
+    Symbol,
 };
 use crate::diagnostics::Diagnostic;
 use crate::source::Span;
@@ -17,6 +18,8 @@ use crate::syntax::ast::{self, Block, StepKind};
 pub(super) struct FlowCx<'c, 'e, 'p> {
     pub cx: &'c CampaignEnv<'c>,
     pub typer: Typer<'e, 'p>,
+    /// The campaign's name.
+    pub campaign: &'c str,
     /// Split names seen in this campaign, for duplicates.
     pub splits: Vec<(String, Span)>,
 }
@@ -41,6 +44,9 @@ impl FlowCx<'_, '_, '_> {
                     ));
                     return None;
                 }
+                env.decls
+                    .uses
+                    .add(message.span, Symbol::Message(message.name.clone()));
                 // A declared message missing from the model (its channel is
                 // unknown) was reported already: skip the step quietly.
                 let id = message_id(self.cx.messages, &message.name)?;
@@ -104,6 +110,19 @@ impl FlowCx<'_, '_, '_> {
                         .push(report::duplicate("split", &name.name, name.span, first));
                 } else {
                     self.splits.push((name.name.clone(), name.span));
+                    let sym = Symbol::Split {
+                        campaign: self.campaign.to_string(),
+                        split: name.name.clone(),
+                    };
+                    env.decls.uses.declare(sym, name.span, s.span);
+                    for v in variants {
+                        let sym = Symbol::SplitVariant {
+                            campaign: self.campaign.to_string(),
+                            split: name.name.clone(),
+                            variant: v.name.name.clone(),
+                        };
+                        env.decls.uses.declare(sym, v.name.span, v.span);
+                    }
                 }
                 let mut defs: Vec<SplitVariantDef> = Vec::new();
                 for v in variants {
@@ -147,6 +166,9 @@ impl FlowCx<'_, '_, '_> {
                     ));
                     return None;
                 };
+                env.decls
+                    .uses
+                    .add(attr.span, Symbol::Attr(attr.name.clone()));
                 let aty = env.schema.attrs[id as usize].ty.clone();
                 let t = self.typer.expr(value, scope, Some(&aty));
                 if !types::assignable(&aty, &t.ty) {

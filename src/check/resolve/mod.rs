@@ -17,6 +17,7 @@ mod flow;
 mod messages;
 mod names;
 mod personas;
+mod record;
 mod report;
 mod schema;
 mod segments;
@@ -75,5 +76,6 @@ pub fn build_model(files: &[SourceFileAst], problems: &mut Problems) -> Model {
         campaigns,
         personas,
         tests,
+        references: record::table(&decls),
     }
 }

@@ -5,6 +5,7 @@
 //! order. Ids in the model are positions in these tables, which are sorted
 //! by name, so ids never depend on file order.
 
+use super::record::Recorder;
 use super::report;
 use crate::diagnostics::Problems;
 use crate::source::Span;
@@ -62,6 +63,7 @@ pub(super) struct AttrDecl<'a> {
 /// `type NAME { … }` and `event NAME { … }`
 pub(super) struct RecordDecl<'a> {
     pub doc: Option<&'a Doc>,
+    pub name: &'a Ident,
     pub fields: &'a [FieldDecl],
     pub span: Span,
 }
@@ -80,6 +82,8 @@ pub(super) struct Decls<'a> {
     pub personas: Table<'a, &'a ast::Persona>,
     /// Sorted by name, then by source position.
     pub tests: Vec<&'a ast::Test>,
+    /// Every name resolved so far, for the model's reference table.
+    pub uses: Recorder,
 }
 
 /// Collects one kind of declaration, reporting a second declaration of a
@@ -173,6 +177,7 @@ pub(super) fn collect<'a>(files: &'a [SourceFileAst], problems: &mut Problems) -
                                 name,
                                 RecordDecl {
                                     doc: doc.as_ref(),
+                                    name,
                                     fields,
                                     span: *span,
                                 },
@@ -187,6 +192,7 @@ pub(super) fn collect<'a>(files: &'a [SourceFileAst], problems: &mut Problems) -
                                 name,
                                 RecordDecl {
                                     doc: doc.as_ref(),
+                                    name,
                                     fields,
                                     span: *span,
                                 },
@@ -229,6 +235,7 @@ pub(super) fn collect<'a>(files: &'a [SourceFileAst], problems: &mut Problems) -
         campaigns: campaigns.finish(),
         personas: personas.finish(),
         tests,
+        uses: Recorder::default(),
     };
     report_clashes(&decls, problems);
     decls

@@ -1,9 +1,10 @@
 //! Personas: sample customers whose values are checked against the schema.
 
 use super::expr::Env;
+use super::record;
 use super::report;
 use super::values::ValueChecker;
-use crate::check::model::{AttrId, EventId, PersonaDef, Value};
+use crate::check::model::{AttrId, EventId, PersonaDef, Symbol, Value};
 use crate::diagnostics::{Diagnostic, Problems};
 use crate::syntax::ast::{self, Field};
 
@@ -45,7 +46,11 @@ fn persona(env: &Env, name: &str, p: &ast::Persona, problems: &mut Problems) -> 
             ));
             continue;
         };
+        decls
+            .uses
+            .add(field.name.span, Symbol::Attr(attr.to_string()));
         let ty = &env.schema.attrs[id as usize].ty;
+        record::value(decls, env.schema, &field.value, ty);
         if let Some(v) = values.convert(&field.value, ty, &format!("`{attr}`")) {
             attrs.push((AttrId(id), v));
         }
@@ -94,6 +99,9 @@ fn persona(env: &Env, name: &str, p: &ast::Persona, problems: &mut Problems) -> 
             ));
             continue;
         };
+        let sym = Symbol::Event(sample.event.name.clone());
+        decls.uses.add(sample.event.span, sym);
+        record::payload(decls, env.schema, EventId(id), &sample.fields);
         let def = &env.schema.events[id as usize];
         let payload = values.record(&sample.fields, &def.fields, &def.name, sample.event.span);
         events.push((EventId(id), payload));

@@ -3,11 +3,14 @@
 
 use super::expr::{duration, Env};
 use super::flow::{message_id, sent_messages, splits};
+use super::names::Decls;
+use super::record;
 use super::report;
 use super::values::ValueChecker;
 use crate::check::model::{
     AttrId, CampaignDef, CampaignId, EventId, ExpectDef, ExpectKind, MessageDef, MessageId,
-    PersonaId, TestAction, TestActionKind, TestDef, TimeBoundDef, VariantConflict, VariantDef,
+    PersonaId, Symbol, TestAction, TestActionKind, TestDef, TimeBoundDef, VariantConflict,
+    VariantDef,
 };
 use crate::diagnostics::{Diagnostic, Problems};
 use crate::source::Span;
@@ -84,6 +87,12 @@ fn test(cx: &TestEnv, t: &ast::Test, problems: &mut Problems) -> Option<TestDef>
                 .with_help("a test names the campaign it runs and the persona it runs it for, e.g. `campaign onboarding` and `persona linh`"),
         );
     }
+    if let Some(c) = campaign_name.filter(|c| decls.campaigns.id(&c.name).is_some()) {
+        decls.uses.add(c.span, Symbol::Campaign(c.name.clone()));
+    }
+    if let Some(p) = persona_name.filter(|p| decls.personas.id(&p.name).is_some()) {
+        decls.uses.add(p.span, Symbol::Persona(p.name.clone()));
+    }
     let campaign = campaign_name.and_then(|c| {
         resolve(
             c,
@@ -109,7 +118,7 @@ fn test(cx: &TestEnv, t: &ast::Test, problems: &mut Problems) -> Option<TestDef>
     let mut fixed: Vec<(VariantDef, Span)> = Vec::new();
     for item in &t.items {
         if let TestItemKind::Variant(v) = &item.kind {
-            if let Some(def) = variant_def(v, campaign_def, problems) {
+            if let Some(def) = variant_def(v, campaign_def, decls, problems) {
                 if let Some(d) = variant_conflict(&def, item.span, &fixed) {
                     problems.push(d);
                 } else {
@@ -163,6 +172,9 @@ fn test(cx: &TestEnv, t: &ast::Test, problems: &mut Problems) -> Option<TestDef>
                     ));
                     continue;
                 };
+                let sym = Symbol::Event(event.name.clone());
+                decls.uses.add(event.span, sym);
+                record::payload(decls, cx.env.schema, EventId(id), fields);
                 let def = &cx.env.schema.events[id as usize];
                 let payload = values.record(fields, &def.fields, &def.name, event.span);
                 actions.push(TestAction {
@@ -291,7 +303,9 @@ fn attr_value(
         ));
         return None;
     };
+    decls.uses.add(attr.span, Symbol::Attr(attr.name.clone()));
     let ty = &cx.env.schema.attrs[id as usize].ty;
+    record::value(decls, cx.env.schema, value, ty);
     let v = values.convert(value, ty, &format!("`{}`", attr.name))?;
     Some((AttrId(id), v))
 }
@@ -317,6 +331,8 @@ fn expected_message(
         ));
         return None;
     }
+    let sym = Symbol::Message(message.name.clone());
+    decls.uses.add(message.span, sym);
     // A declared message missing from the model was reported already.
     let id = message_id(cx.messages, &message.name)?;
     if let Some(c) = campaign {
@@ -381,6 +397,7 @@ fn variant_conflict(
 fn variant_def(
     v: &VariantChoice,
     campaign: Option<&CampaignDef>,
+    decls: &Decls,
     problems: &mut Problems,
 ) -> Option<VariantDef> {
     match v {
@@ -424,6 +441,19 @@ fn variant_def(
                 ));
                 return None;
             }
+            let at = |variant: Option<&str>| match variant {
+                None => Symbol::Split {
+                    campaign: c.name.clone(),
+                    split: split.name.clone(),
+                },
+                Some(v) => Symbol::SplitVariant {
+                    campaign: c.name.clone(),
+                    split: split.name.clone(),
+                    variant: v.to_string(),
+                },
+            };
+            decls.uses.add(split.span, at(None));
+            decls.uses.add(variant.span, at(Some(&variant.name)));
             Some(VariantDef::Split {
                 split: split.name.clone(),
                 variant: variant.name.clone(),

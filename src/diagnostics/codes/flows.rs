@@ -302,7 +302,9 @@ test "…" { campaign onboarding  persona linh2 … }
     CodeInfo {
         code: "W0708",
         title: "unused score",
-        explanation: r#"A score that no segment or condition compares has no effect.
+        explanation: r#"A score that no segment or condition compares and no message template
+reads (`{{customer.engagement}}`) has no effect. A mention in the plain text of
+a template, outside `{{ }}`, is not a use.
 
 Wrong:
 

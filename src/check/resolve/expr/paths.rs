@@ -4,8 +4,9 @@
 
 use super::{bool_expr, error_expr, Dep, Scope, Typer};
 use crate::check::model::{
-    AttrId, EventId, EventRef, ScoreId, SegmentId, TExpr, TExprKind, Type, Value,
+    AttrId, EventId, EventRef, ScoreId, SegmentId, Symbol, TExpr, TExprKind, Type, Value,
 };
+use crate::check::resolve::record::enum_owner;
 use crate::check::resolve::report;
 use crate::check::resolve::types::{self};
 use crate::diagnostics::Diagnostic;
@@ -104,16 +105,27 @@ impl<'e> Typer<'e, '_> {
                     ));
                     return Some(error_expr(w.span));
                 }
+                if let Some(owner) = enum_owner(self.env.schema, variants) {
+                    let sym = Symbol::Variant {
+                        owner: Box::new(owner),
+                        variant: w.name.clone(),
+                    };
+                    self.env.decls.uses.add(w.span, sym);
+                }
                 Some(TExpr {
                     kind: TExprKind::Literal(Value::Enum(w.name.clone())),
                     ty: expected?.strip_optional().clone(),
                     span: w.span,
                 })
             }
-            Type::Locale => Some(TExpr {
-                kind: TExprKind::Literal(Value::String(w.name.clone())),
-                ty: Type::Locale,
-                span: w.span,
+            Type::Locale => Some({
+                let sym = Symbol::Locale(w.name.clone());
+                self.env.decls.uses.add(w.span, sym);
+                TExpr {
+                    kind: TExprKind::Literal(Value::String(w.name.clone())),
+                    ty: Type::Locale,
+                    span: w.span,
+                }
             }),
             t if types::is_text(t) => {
                 self.problems.push(
@@ -143,6 +155,7 @@ impl<'e> Typer<'e, '_> {
     pub(super) fn bare_name(&mut self, name: &Ident, span: Span) -> TExpr {
         let d = self.env.decls;
         if let Some(id) = d.attrs.id(&name.name) {
+            d.uses.add(name.span, Symbol::Attr(name.name.clone()));
             return TExpr {
                 kind: TExprKind::Attr(AttrId(id)),
                 ty: self.env.schema.attrs[id as usize].ty.clone(),
@@ -150,10 +163,12 @@ impl<'e> Typer<'e, '_> {
             };
         }
         if let Some(id) = d.segments.id(&name.name) {
+            d.uses.add(name.span, Symbol::Segment(name.name.clone()));
             self.deps.push(Dep::Segment(SegmentId(id)));
             return bool_expr(TExprKind::Segment(SegmentId(id)), span);
         }
         if let Some(id) = d.scores.id(&name.name) {
+            d.uses.add(name.span, Symbol::Score(name.name.clone()));
             self.deps.push(Dep::Score(ScoreId(id)));
             return TExpr {
                 kind: TExprKind::Score(ScoreId(id)),
@@ -200,6 +215,7 @@ impl<'e> Typer<'e, '_> {
             return error_expr(span);
         }
         if let Some(id) = d.attrs.id(&name.name) {
+            d.uses.add(name.span, Symbol::Attr(name.name.clone()));
             return TExpr {
                 kind: TExprKind::Attr(AttrId(id)),
                 ty: self.env.schema.attrs[id as usize].ty.clone(),
@@ -207,6 +223,7 @@ impl<'e> Typer<'e, '_> {
             };
         }
         if let Some(id) = d.scores.id(&name.name) {
+            d.uses.add(name.span, Symbol::Score(name.name.clone()));
             self.deps.push(Dep::Score(ScoreId(id)));
             return TExpr {
                 kind: TExprKind::Score(ScoreId(id)),
@@ -253,6 +270,13 @@ impl<'e> Typer<'e, '_> {
             ));
             return error_expr(span);
         };
+        self.env.decls.uses.add(
+            first.span,
+            Symbol::Property {
+                event: event.name.clone(),
+                property: first.name.clone(),
+            },
+        );
         let mut path = vec![idx];
         let mut ty = event.fields[idx].ty.clone();
         let mut optional = ty.is_optional();
@@ -280,6 +304,13 @@ impl<'e> Typer<'e, '_> {
                 ));
                 return error_expr(span);
             };
+            self.env.decls.uses.add(
+                ident.span,
+                Symbol::Field {
+                    record: record.name.clone(),
+                    field: ident.name.clone(),
+                },
+            );
             path.push(fidx);
             ty = record.fields[fidx].ty.clone();
             optional |= ty.is_optional();

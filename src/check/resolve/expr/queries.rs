@@ -3,7 +3,7 @@
 
 use super::paths::unknown_property;
 use super::{duration, error_expr, Scope, Typer};
-use crate::check::model::{EventId, TExpr, TExprKind, TWindow, Type};
+use crate::check::model::{EventId, Symbol, TExpr, TExprKind, TWindow, Type};
 use crate::check::resolve::report;
 use crate::diagnostics::Diagnostic;
 use crate::source::Span;
@@ -42,7 +42,11 @@ impl Typer<'_, '_> {
     pub fn event(&mut self, name: &Ident) -> Option<EventId> {
         let events = &self.env.decls.events;
         match events.id(&name.name) {
-            Some(id) => Some(EventId(id)),
+            Some(id) => {
+                let sym = Symbol::Event(name.name.clone());
+                self.env.decls.uses.add(name.span, sym);
+                Some(EventId(id))
+            }
             None => {
                 self.problems.push(report::unknown(
                     "E0204",
@@ -81,6 +85,13 @@ impl Typer<'_, '_> {
             ));
             return error_expr(span);
         };
+        self.env.decls.uses.add(
+            property.span,
+            Symbol::Property {
+                event: def.name.clone(),
+                property: property.name.clone(),
+            },
+        );
         let fty = def.fields[field].ty.clone();
         if !fty.is_numeric() && fty != Type::Error {
             let found = self.ty_name(&fty);

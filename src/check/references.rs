@@ -1,0 +1,375 @@
+//! The reference table of the model: every declaration with the span of
+//! its name, and every use of a name the checker resolved with what it
+//! resolves to. Go-to-definition, find-references and rename read it; the
+//! plan reads the template variables from it (which scores a message's
+//! templates use), and the unused-declaration warnings count its template
+//! uses.
+//!
+//! Invariants:
+//! - What a use resolves to is a [`Symbol`]: a kind and names, never an
+//!   index, so it stays the same when other declarations come and go.
+//! - A use is recorded where the name resolves, whether or not its
+//!   declaration has errors of its own: a segment whose expression is
+//!   mistyped is still the segment that `audience hot` names.
+//! - Uses are sorted by position (file, start, end, then target) with
+//!   exact duplicates removed, so the table is the same for the same
+//!   sources whatever the order of traversal.
+
+use std::collections::BTreeMap;
+
+use crate::check::model::ScoreId;
+use crate::source::{FileId, Span};
+
+/// What a name resolves to: its kind and name (with the names it lives
+/// in, for fields, properties and enum variants).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Symbol {
+    /// A customer attribute (`attr plan: …`).
+    Attr(String),
+    /// A record type (`type cart_item { … }`).
+    Record(String),
+    /// An event (`event order_placed { … }`).
+    Event(String),
+    /// A field of a record type.
+    Field {
+        record: String,
+        field: String,
+    },
+    /// A property of an event.
+    Property {
+        event: String,
+        property: String,
+    },
+    /// A variant of the `enum(…)` type of an attribute, a field or a
+    /// property (`owner`).
+    Variant {
+        owner: Box<Symbol>,
+        variant: String,
+    },
+    /// A `split` of a campaign's flow.
+    Split {
+        campaign: String,
+        split: String,
+    },
+    /// A variant of a `split` (`variant offer_test.pick` in a test).
+    SplitVariant {
+        campaign: String,
+        split: String,
+        variant: String,
+    },
+    /// A lifecycle stage (`lifecycle { stages … }`; the default stages
+    /// have uses only).
+    Stage(String),
+    Segment(String),
+    Score(String),
+    Message(String),
+    Campaign(String),
+    Persona(String),
+    /// A locale tag (`vi`, `pt-BR`). Locales are not declared: a locale
+    /// has uses only.
+    Locale(String),
+    /// A name every template has without a declaration: `campaign.name`,
+    /// `unsubscribe_url`.
+    Builtin(String),
+}
+
+impl Symbol {
+    /// The name as written at a use or a declaration: the last part.
+    pub fn name(&self) -> &str {
+        match self {
+            Symbol::Attr(n)
+            | Symbol::Record(n)
+            | Symbol::Event(n)
+            | Symbol::Stage(n)
+            | Symbol::Segment(n)
+            | Symbol::Score(n)
+            | Symbol::Message(n)
+            | Symbol::Campaign(n)
+            | Symbol::Persona(n)
+            | Symbol::Locale(n)
+            | Symbol::Builtin(n) => n,
+            Symbol::Field { field, .. } => field,
+            Symbol::Split { split, .. } => split,
+            Symbol::SplitVariant { variant, .. } => variant,
+            Symbol::Property { property, .. } => property,
+            Symbol::Variant { variant, .. } => variant,
+        }
+    }
+
+    /// The kind in words, for messages: "attribute", "enum variant", …
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Symbol::Attr(_) => "attribute",
+            Symbol::Record(_) => "record type",
+            Symbol::Event(_) => "event",
+            Symbol::Field { .. } => "field",
+            Symbol::Property { .. } => "event property",
+            Symbol::Variant { .. } => "enum variant",
+            Symbol::Stage(_) => "lifecycle stage",
+            Symbol::Split { .. } => "split",
+            Symbol::SplitVariant { .. } => "split variant",
+            Symbol::Segment(_) => "segment",
+            Symbol::Score(_) => "score",
+            Symbol::Message(_) => "message",
+            Symbol::Campaign(_) => "campaign",
+            Symbol::Persona(_) => "persona",
+            Symbol::Locale(_) => "locale",
+            Symbol::Builtin(_) => "template variable",
+        }
+    }
+}
+
+/// Where a use was written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum UseSite {
+    /// In the language itself: an expression, a setting, a step, a test.
+    Code,
+    /// In a message template, inside `{{ }}`.
+    Template,
+}
+
+/// One declaration: the symbol, the span of its name and of the whole
+/// declaration.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Declaration {
+    pub symbol: Symbol,
+    /// The name as written in the declaration (what rename rewrites).
+    pub name_span: Span,
+    /// The whole declaration (what go-to-definition may show).
+    pub span: Span,
+}
+
+/// One use of a name.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Reference {
+    /// The name as written at the use: `engagement` of
+    /// `customer.engagement`, never the `customer.`.
+    pub span: Span,
+    pub target: Symbol,
+    pub site: UseSite,
+    /// The name span of the target's declaration; `None` for locales,
+    /// template built-ins and names declared in no file.
+    pub declared_at: Option<Span>,
+}
+
+impl Reference {
+    /// A use of `target` written at `span`; [`References::new`] fills in
+    /// where it is declared.
+    pub fn new(span: Span, target: Symbol, site: UseSite) -> Reference {
+        Reference {
+            span,
+            target,
+            site,
+            declared_at: None,
+        }
+    }
+}
+
+/// Every declaration and every resolved use of a project.
+#[derive(Clone, Debug, Default)]
+pub struct References {
+    /// By symbol.
+    declarations: BTreeMap<Symbol, Declaration>,
+    /// Sorted by position.
+    uses: Vec<Reference>,
+}
+
+impl References {
+    /// The table of `declarations` (the first of a symbol wins, as in the
+    /// checker) and `uses`.
+    pub fn new(declarations: Vec<Declaration>, uses: Vec<Reference>) -> References {
+        let mut table = References::default();
+        for d in declarations {
+            table.declarations.entry(d.symbol.clone()).or_insert(d);
+        }
+        table.add_uses(uses);
+        table
+    }
+
+    /// Adds uses found by a later pass (the template variables).
+    pub fn add_uses(&mut self, uses: Vec<Reference>) {
+        self.uses.extend(uses);
+        for r in &mut self.uses {
+            r.declared_at = self.declarations.get(&r.target).map(|d| d.name_span);
+        }
+        self.uses.sort_unstable();
+        self.uses.dedup();
+    }
+
+    /// Every use, sorted by position.
+    pub fn uses(&self) -> &[Reference] {
+        &self.uses
+    }
+
+    /// Every declaration, sorted by symbol.
+    pub fn declarations(&self) -> impl Iterator<Item = &Declaration> {
+        self.declarations.values()
+    }
+
+    /// The declaration of `symbol`, if it has one.
+    pub fn declaration(&self, symbol: &Symbol) -> Option<&Declaration> {
+        self.declarations.get(symbol)
+    }
+
+    /// The uses written inside `span` (the uses of one declaration, say).
+    pub fn uses_in(&self, span: Span) -> &[Reference] {
+        let from = self
+            .uses
+            .partition_point(|r| (r.span.file, r.span.start) < (span.file, span.start));
+        let to = self
+            .uses
+            .partition_point(|r| (r.span.file, r.span.start) < (span.file, span.end));
+        &self.uses[from..to.max(from)]
+    }
+
+    /// Every use of `symbol`, in position order.
+    pub fn references_to(&self, symbol: &Symbol) -> Vec<&Reference> {
+        self.uses.iter().filter(|r| &r.target == symbol).collect()
+    }
+
+    /// What the name at `offset` of `file` means: the targets of the uses
+    /// written there (several when one template path resolves to a
+    /// different event's property at each send), else the declaration
+    /// whose name is there. The end of a name counts as on it, as an
+    /// editor's cursor right after a word is.
+    pub fn symbols_at(&self, file: FileId, offset: u32) -> Vec<&Symbol> {
+        let covers = |s: Span| s.file == file && s.start <= offset && offset <= s.end;
+        let end = self
+            .uses
+            .partition_point(|r| (r.span.file, r.span.start) <= (file, offset));
+        let mut out: Vec<&Symbol> = Vec::new();
+        for r in self.uses[..end].iter().rev() {
+            if r.span.file != file {
+                break;
+            }
+            if r.span.end < offset {
+                // Uses do not overlap: the earlier ones end earlier still.
+                break;
+            }
+            if covers(r.span) && !out.contains(&&r.target) {
+                out.push(&r.target);
+            }
+        }
+        if out.is_empty() {
+            out.extend(
+                self.declarations
+                    .values()
+                    .filter(|d| covers(d.name_span))
+                    .map(|d| &d.symbol),
+            );
+        }
+        out.sort();
+        out
+    }
+}
+
+impl crate::check::model::Model {
+    /// Every declaration and every resolved use of the project.
+    pub fn references(&self) -> &References {
+        &self.references
+    }
+
+    /// Go-to-definition: the declaration of the name at `offset` of
+    /// `file` (a use or a declaration's own name). `None` where no name
+    /// is, and for names without a declaration (locales, built-ins).
+    pub fn definition_at(&self, file: FileId, offset: u32) -> Option<&Declaration> {
+        self.references
+            .symbols_at(file, offset)
+            .into_iter()
+            .find_map(|s| self.references.declaration(s))
+    }
+
+    /// The scores read by the templates written inside `span` (a
+    /// message's span: the scores its `{{customer.NAME}}` variables name),
+    /// by id, in position order, possibly repeated.
+    pub fn template_scores_in(&self, span: Span) -> impl Iterator<Item = ScoreId> + '_ {
+        self.references
+            .uses_in(span)
+            .iter()
+            .filter(|r| r.site == UseSite::Template)
+            .filter_map(|r| match &r.target {
+                Symbol::Score(name) => self
+                    .scores
+                    .binary_search_by(|s| s.name.as_str().cmp(name))
+                    .ok()
+                    .map(|i| ScoreId(i as u32)),
+                _ => None,
+            })
+    }
+
+    /// Find-references: every use of `target`, in position order.
+    pub fn references_to(&self, target: &Symbol) -> Vec<&Reference> {
+        self.references.references_to(target)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn span(file: u32, start: usize, end: usize) -> Span {
+        Span::new(FileId(file), start, end)
+    }
+
+    fn table() -> References {
+        let score = Symbol::Score("engagement".into());
+        let attr = Symbol::Attr("plan".into());
+        References::new(
+            vec![
+                Declaration {
+                    symbol: score.clone(),
+                    name_span: span(0, 6, 16),
+                    span: span(0, 0, 40),
+                },
+                Declaration {
+                    symbol: attr.clone(),
+                    name_span: span(0, 50, 54),
+                    span: span(0, 45, 60),
+                },
+            ],
+            vec![
+                // Given out of order and twice: sorted, deduplicated.
+                Reference::new(span(1, 30, 40), score.clone(), UseSite::Template),
+                Reference::new(span(1, 10, 14), attr.clone(), UseSite::Code),
+                Reference::new(span(1, 30, 40), score.clone(), UseSite::Template),
+                Reference::new(span(2, 0, 4), Symbol::Locale("vi".into()), UseSite::Code),
+            ],
+        )
+    }
+
+    #[test]
+    fn uses_are_sorted_deduplicated_and_know_their_declaration() {
+        let t = table();
+        let spans: Vec<Span> = t.uses().iter().map(|r| r.span).collect();
+        assert_eq!(spans, vec![span(1, 10, 14), span(1, 30, 40), span(2, 0, 4)]);
+        assert_eq!(t.uses()[0].declared_at, Some(span(0, 50, 54)));
+        assert_eq!(t.uses()[1].declared_at, Some(span(0, 6, 16)));
+        assert_eq!(t.uses()[2].declared_at, None, "locales are not declared");
+    }
+
+    #[test]
+    fn uses_in_a_span_stay_in_its_file_and_range() {
+        let t = table();
+        assert_eq!(t.uses_in(span(1, 0, 100)).len(), 2);
+        assert_eq!(t.uses_in(span(1, 11, 100)).len(), 1);
+        assert_eq!(t.uses_in(span(1, 0, 30)).len(), 1);
+        assert!(t.uses_in(span(0, 0, 100)).is_empty());
+        assert_eq!(t.uses_in(span(2, 0, 1)).len(), 1);
+    }
+
+    #[test]
+    fn symbols_at_covers_names_and_their_ends_only() {
+        let t = table();
+        let at = |file, offset| t.symbols_at(FileId(file), offset);
+        let attr = Symbol::Attr("plan".into());
+        let score = Symbol::Score("engagement".into());
+        assert_eq!(at(1, 10), vec![&attr]);
+        assert_eq!(at(1, 14), vec![&attr], "right after the name");
+        assert!(at(1, 20).is_empty());
+        assert_eq!(at(1, 35), vec![&score]);
+        // On a declaration's name.
+        assert_eq!(at(0, 8), vec![&score]);
+        // Inside a declaration but not on its name.
+        assert!(at(0, 30).is_empty());
+    }
+}

@@ -1,0 +1,272 @@
+//! Recording the reference table (`check::references`): the resolver
+//! notes every name it resolves into the [`Recorder`] of the declaration
+//! tables, and [`table`] adds the declarations themselves and the record
+//! types named in type expressions.
+
+use std::sync::{Arc, Mutex, PoisonError};
+
+use super::names::Decls;
+use crate::check::model::{EventId, Schema, Type};
+use crate::check::references::{Declaration, Reference, References, Symbol, UseSite};
+use crate::source::Span;
+use crate::syntax::ast::{self, Ident, TypeExpr, TypeKind, ValueKind};
+
+/// The uses the resolver found. Behind a lock so that resolving may run
+/// on several threads; the table sorts them, so their order does not
+/// matter.
+#[derive(Default)]
+pub(super) struct Recorder {
+    uses: Mutex<Vec<Reference>>,
+    /// Declarations inside other declarations that only the resolver
+    /// walks (the splits of flows).
+    declarations: Mutex<Vec<Declaration>>,
+}
+
+impl Recorder {
+    /// A use of `target` written at `span` (the name only).
+    pub fn add(&self, span: Span, target: Symbol) {
+        self.uses
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(Reference::new(span, target, UseSite::Code));
+    }
+
+    /// A declaration found while resolving: `name_span` is its name.
+    pub fn declare(&self, symbol: Symbol, name_span: Span, span: Span) {
+        self.declarations
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(Declaration {
+                symbol,
+                name_span,
+                span,
+            });
+    }
+
+    fn take(&self) -> Vec<Reference> {
+        std::mem::take(&mut *self.uses.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+}
+
+/// The reference table of a resolved project: its declarations, the uses
+/// recorded while resolving, and the record types that types name.
+pub(super) fn table(decls: &Decls) -> References {
+    let mut declarations = std::mem::take(
+        &mut *decls
+            .uses
+            .declarations
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner),
+    );
+    let mut uses = decls.uses.take();
+    let mut declare = |symbol: Symbol, name: &Ident, span: Span| {
+        declarations.push(Declaration {
+            symbol,
+            name_span: name.span,
+            span,
+        })
+    };
+    for (name, a) in decls.attrs.iter() {
+        let sym = Symbol::Attr(name.to_string());
+        declare_variants(&sym, a.ty, &mut declare);
+        declare(sym, a.name, a.span);
+    }
+    for (kind, table) in [("record", &decls.records), ("event", &decls.events)] {
+        for (name, r) in table.iter() {
+            declare(
+                if kind == "record" {
+                    Symbol::Record(name.to_string())
+                } else {
+                    Symbol::Event(name.to_string())
+                },
+                r.name,
+                r.span,
+            );
+            for f in r.fields {
+                let sym = if kind == "record" {
+                    Symbol::Field {
+                        record: name.to_string(),
+                        field: f.name.name.clone(),
+                    }
+                } else {
+                    Symbol::Property {
+                        event: name.to_string(),
+                        property: f.name.name.clone(),
+                    }
+                };
+                declare_variants(&sym, &f.ty, &mut declare);
+                declare(sym, &f.name, f.span);
+            }
+        }
+    }
+    for stage in decls.lifecycle.iter().flat_map(|l| &l.stages) {
+        declare(Symbol::Stage(stage.name.clone()), stage, stage.span);
+    }
+    for (name, s) in decls.segments.iter() {
+        declare(Symbol::Segment(name.to_string()), &s.name, s.span);
+    }
+    for (name, s) in decls.scores.iter() {
+        declare(Symbol::Score(name.to_string()), &s.name, s.span);
+    }
+    for (name, m) in decls.messages.iter() {
+        declare(Symbol::Message(name.to_string()), &m.name, m.span);
+    }
+    for (name, c) in decls.campaigns.iter() {
+        declare(Symbol::Campaign(name.to_string()), &c.name, c.span);
+    }
+    for (name, p) in decls.personas.iter() {
+        declare(Symbol::Persona(name.to_string()), &p.name, p.span);
+    }
+    // Record types named in the types of attributes, fields, properties.
+    let types = decls
+        .attrs
+        .iter()
+        .map(|(_, a)| a.ty)
+        .chain(
+            decls
+                .records
+                .iter()
+                .flat_map(|(_, r)| r.fields.iter().map(|f| &f.ty)),
+        )
+        .chain(
+            decls
+                .events
+                .iter()
+                .flat_map(|(_, r)| r.fields.iter().map(|f| &f.ty)),
+        );
+    for ty in types {
+        record_types(ty, decls, &mut uses);
+    }
+    // Locale tags: the blocks of messages and the default locale.
+    let code = |span: Span, tag: &str| {
+        Reference::new(span, Symbol::Locale(tag.to_string()), UseSite::Code)
+    };
+    for (_, m) in decls.messages.iter() {
+        uses.extend(m.locales.iter().map(|b| code(b.locale.span, &b.locale.tag)));
+    }
+    for f in decls.defaults.iter().flat_map(|d| &d.fields) {
+        if let (ValueKind::Word(w), "locale") = (&f.value.kind, f.name.name.as_str()) {
+            uses.push(code(w.span, &w.name));
+        }
+    }
+    References::new(declarations, uses)
+}
+
+/// Declares the variants of an `enum(…)` type (also inside `?` and
+/// `list<…>`) as variants of `owner`.
+fn declare_variants(owner: &Symbol, ty: &TypeExpr, declare: &mut impl FnMut(Symbol, &Ident, Span)) {
+    match &ty.kind {
+        TypeKind::Enum(variants) => {
+            for v in variants {
+                let sym = Symbol::Variant {
+                    owner: Box::new(owner.clone()),
+                    variant: v.name.clone(),
+                };
+                declare(sym, v, v.span);
+            }
+        }
+        TypeKind::List(item) => declare_variants(owner, item, declare),
+        TypeKind::Named(_) | TypeKind::Money(_) => {}
+    }
+}
+
+fn record_types(ty: &TypeExpr, decls: &Decls, uses: &mut Vec<Reference>) {
+    match &ty.kind {
+        TypeKind::Named(name) if decls.records.id(&name.name).is_some() => uses.push(
+            Reference::new(name.span, Symbol::Record(name.name.clone()), UseSite::Code),
+        ),
+        TypeKind::List(item) => record_types(item, decls, uses),
+        _ => {}
+    }
+}
+
+/// Which attribute, field or property declared the enum type `variants`:
+/// every declaration has its own shared list, so the one holding the same
+/// list is its owner.
+pub(super) fn enum_owner(schema: &Schema, variants: &Arc<[String]>) -> Option<Symbol> {
+    fn holds(ty: &Type, variants: &Arc<[String]>) -> bool {
+        match ty {
+            Type::Enum(v) => Arc::ptr_eq(v, variants),
+            Type::Optional(t) | Type::List(t) => holds(t, variants),
+            _ => false,
+        }
+    }
+    if let Some(a) = schema.attrs.iter().find(|a| holds(&a.ty, variants)) {
+        return Some(Symbol::Attr(a.name.clone()));
+    }
+    for r in &schema.records {
+        if let Some(f) = r.fields.iter().find(|f| holds(&f.ty, variants)) {
+            return Some(Symbol::Field {
+                record: r.name.clone(),
+                field: f.name.clone(),
+            });
+        }
+    }
+    for e in &schema.events {
+        if let Some(f) = e.fields.iter().find(|f| holds(&f.ty, variants)) {
+            return Some(Symbol::Property {
+                event: e.name.clone(),
+                property: f.name.clone(),
+            });
+        }
+    }
+    None
+}
+
+/// Records the names inside a constant value of type `ty` (persona
+/// attributes, test events and `set`s): enum variants, locale tags, and
+/// the field names of record values.
+pub(super) fn value(decls: &Decls, schema: &Schema, value: &ast::Value, ty: &Type) {
+    match (&value.kind, ty.strip_optional()) {
+        (ValueKind::Word(w), Type::Enum(variants)) if variants.contains(&w.name) => {
+            if let Some(owner) = enum_owner(schema, variants) {
+                let sym = Symbol::Variant {
+                    owner: Box::new(owner),
+                    variant: w.name.clone(),
+                };
+                decls.uses.add(w.span, sym);
+            }
+        }
+        (ValueKind::Word(w), Type::Locale) => {
+            decls.uses.add(w.span, Symbol::Locale(w.name.clone()))
+        }
+        (ValueKind::List(items), Type::List(item)) => {
+            for v in items {
+                self::value(decls, schema, v, item);
+            }
+        }
+        (ValueKind::Record(fields), Type::Record(r)) => {
+            if let Some(def) = schema.records.get(r.index()) {
+                for f in fields {
+                    if let Some(fd) = def.fields.iter().find(|d| d.name == f.name.name) {
+                        let sym = Symbol::Field {
+                            record: def.name.clone(),
+                            field: f.name.name.clone(),
+                        };
+                        decls.uses.add(f.name.span, sym);
+                        self::value(decls, schema, &f.value, &fd.ty);
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Records the property names of an event payload and the names inside
+/// their values.
+pub(super) fn payload(decls: &Decls, schema: &Schema, event: EventId, fields: &[ast::Field]) {
+    let Some(def) = schema.events.get(event.index()) else {
+        return;
+    };
+    for f in fields {
+        if let Some(fd) = def.fields.iter().find(|d| d.name == f.name.name) {
+            let sym = Symbol::Property {
+                event: def.name.clone(),
+                property: f.name.name.clone(),
+            };
+            decls.uses.add(f.name.span, sym);
+            value(decls, schema, &f.value, &fd.ty);
+        }
+    }
+}
