@@ -2,7 +2,7 @@
 //!
 //! Stages, each reading only the previous stage's output:
 //! `source` (files) → `syntax` (AST) → `check` (resolved model) →
-//! `plan` / `render` / `simulate`.
+//! `plan` / `template` / `simulate` / `preview`.
 //!
 //! The public API is small: [`compile`] runs the stages over a project
 //! directory and returns everything they produced in a [`Compilation`];
@@ -17,13 +17,14 @@ pub mod fmt;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod plan;
+pub mod preview;
 pub mod project;
-pub mod render;
 pub mod serve;
 pub mod simulate;
 pub mod source;
 pub mod stack;
 pub mod syntax;
+pub mod template;
 pub mod text;
 
 use std::path::Path;

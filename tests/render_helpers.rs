@@ -1,7 +1,7 @@
 //! Behaviour of the rendering stage: locale-aware helpers, escaping per
 //! channel, HTML emails and SMS segment counts.
 
-use campaignc::render::{
+use campaignc::template::{
     email_html, email_text, helper_spec, is_valid_locale, plural_categories, sms_segments, value,
     Escape, RenderOptions, Renderer, SmsEncoding, HELPERS,
 };

@@ -1,13 +1,13 @@
 //! What the template helpers accept, read from the renderer's own table
-//! ([`crate::render::HELPERS`]) so that the checker and the renderer can
+//! ([`crate::template::HELPERS`]) so that the checker and the renderer can
 //! never disagree; plus the block helpers built into Handlebars.
 
 use crate::check::model::Type;
-use crate::render::{ArgKind, HelperSpec};
+use crate::template::{ArgKind, HelperSpec};
 
 use super::scope::Ty;
 
-pub(crate) use crate::render::helper_spec as lookup;
+pub(crate) use crate::template::helper_spec as lookup;
 
 /// The block helpers built into Handlebars.
 pub(crate) const BLOCK_HELPERS: &[&str] = &["each", "if", "unless", "with"];
@@ -17,7 +17,7 @@ pub(crate) const PLURAL_CATEGORIES: &[&str] = &["zero", "one", "two", "few", "ma
 
 /// Every helper name, inline and block, for did-you-mean.
 pub(crate) fn all_names() -> impl Iterator<Item = &'static str> {
-    crate::render::HELPERS
+    crate::template::HELPERS
         .iter()
         .map(|h| h.name)
         .chain(BLOCK_HELPERS.iter().copied())

@@ -7,8 +7,8 @@ use pulldown_cmark::{Event, Parser, Tag};
 
 use crate::check::model::{Category, Channel, MessageDef, Model};
 use crate::diagnostics::Diagnostic;
-use crate::render::email::{body_links, is_safe_url, url_scheme, SAFE_SCHEMES};
-use crate::render::{Escape, RenderOptions, Renderer};
+use crate::template::email::{body_links, is_safe_url, url_scheme, SAFE_SCHEMES};
+use crate::template::{Escape, RenderOptions, Renderer};
 
 use super::channels::version_name;
 use super::limits::render_locale;

@@ -16,7 +16,6 @@ pub mod escape;
 mod helpers;
 mod locale;
 mod money;
-pub mod preview;
 pub mod sms;
 pub mod value;
 
