@@ -648,6 +648,8 @@ fn helper_table_matches_registered_helpers() {
     ] {
         let spec = helper_spec(name).expect("in table");
         assert!(spec.min_args <= spec.max_args && spec.arg_kinds.len() == spec.max_args);
+        // The example the checker's help lines show is a call of this helper.
+        assert!(spec.example.starts_with(&format!("{{{{{name} ")), "{name}");
         assert!(!render_in("en", call, &data).is_empty(), "{name}");
     }
     assert!(helper_spec("format").is_none());

@@ -20,6 +20,10 @@ pub(crate) fn parse_locale(tag: &str) -> Result<Locale, String> {
     Locale::try_from_str(tag).map_err(|e| format!("`{tag}` is not a BCP 47 locale tag ({e})"))
 }
 
+/// Every CLDR plural category, in CLDR order: the hash keys the `plural`
+/// helper accepts.
+pub const PLURAL_CATEGORIES: &[&str] = &["zero", "one", "two", "few", "many", "other"];
+
 /// The CLDR cardinal plural categories `locale` distinguishes, in CLDR order
 /// (zero, one, two, few, many, other).
 ///

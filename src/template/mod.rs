@@ -22,8 +22,8 @@ pub mod value;
 pub use dates::DATE_STYLES;
 pub use email::{email_html, email_text};
 pub use engine::{json_escape, url_escape, Renderer};
-pub use helpers::{helper_spec, ArgKind, HelperSpec, HELPERS};
-pub use locale::{is_valid_locale, plural_categories};
+pub use helpers::{helper_spec, ArgKind, HelperSpec, BLOCK_HELPERS, HELPERS};
+pub use locale::{is_valid_locale, plural_categories, PLURAL_CATEGORIES};
 pub use sms::{sms_segments, SmsCount, SmsEncoding};
 
 /// How values inserted by `{{…}}` are escaped. Literal template text is never
