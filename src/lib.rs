@@ -1,8 +1,11 @@
 //! campaignc: compiles lifecycle marketing campaigns written as code.
 //!
 //! Stages, each reading only the previous stage's output:
-//! `source` (files) → `syntax` (AST) → `check` (resolved model) →
-//! `plan` / `template` / `simulate` / `preview`.
+//! `source` (files) → `syntax` (AST) → `check` (resolved model) → `plan` →
+//! `simulate` / `diff` → `preview`, with the template engine (`template`)
+//! a leaf that the checker, the simulator and the previews share. Which
+//! module may use which is the layer table of `docs/architecture.md`,
+//! enforced by `tests/layers.rs`.
 //!
 //! The public API is small: [`compile`] runs the stages over a project
 //! directory and returns everything they produced in a [`Compilation`];

@@ -1,9 +1,11 @@
-//! Rendering: message templates with locale-aware helpers, HTML emails, SMS
-//! segment counts.
+//! The template engine: message templates with locale-aware helpers, HTML
+//! emails, SMS segment counts.
 //!
-//! This stage takes plain data (`serde_json` values built with [`value`]) and
-//! options, never the AST or the checker's model, so the checker (sample
-//! renders), the previews and the simulator all render text the same way.
+//! A leaf of the crate (it uses nothing of it but `text`; see the layer
+//! table in `docs/architecture.md`): it takes plain data (`serde_json`
+//! values built with [`value`]) and options, never the AST, the checker's
+//! model or a plan, so the checker (helper types from [`HELPERS`], sample
+//! renders), the simulator and the previews all render text the same way.
 //!
 //! The message's locale and the customer's time zone travel to the helpers in
 //! the root data under the reserved key [`value::RESERVED_KEY`], which
