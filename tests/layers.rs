@@ -12,6 +12,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use proc_macro2::{TokenStream, TokenTree};
 use syn::visit::Visit;
@@ -389,9 +390,19 @@ fn top_level_modules(lib: &str) -> BTreeSet<String> {
         .collect()
 }
 
+/// What [`scan_crate`] found in this crate's `src/`, scanned once for all
+/// the tests of this file.
+fn scanned() -> &'static (Vec<Edge>, BTreeSet<PathBuf>) {
+    static SCAN: OnceLock<(Vec<Edge>, BTreeSet<PathBuf>)> = OnceLock::new();
+    SCAN.get_or_init(|| {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        scan_crate(&src)
+    })
+}
+
 /// Every cross-module edge of the library, following its module tree from
 /// `src/lib.rs`; also returns every file visited.
-fn scan_crate(src: &Path) -> (BTreeSet<String>, Vec<Edge>, BTreeSet<PathBuf>) {
+fn scan_crate(src: &Path) -> (Vec<Edge>, BTreeSet<PathBuf>) {
     let lib_path = src.join("lib.rs");
     let lib = std::fs::read_to_string(&lib_path).expect("src/lib.rs is readable");
     let tops = top_level_modules(&lib);
@@ -407,7 +418,7 @@ fn scan_crate(src: &Path) -> (BTreeSet<String>, Vec<Edge>, BTreeSet<PathBuf>) {
         queue.extend(scanner.children);
         seen.insert(file);
     }
-    (tops, edges, seen)
+    (edges, seen)
 }
 
 fn relative(path: &Path) -> String {
@@ -424,10 +435,9 @@ fn relative(path: &Path) -> String {
 #[test]
 fn every_cross_module_path_is_an_edge_the_layer_table_allows() {
     let table = table();
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let (_, edges, _) = scan_crate(&src);
+    let (edges, _) = scanned();
     let mut bad = Vec::new();
-    for e in &edges {
+    for e in edges {
         let allowed = table
             .get(&e.from)
             .is_some_and(|row| row.may_use.contains(&e.to));
@@ -513,7 +523,7 @@ fn the_layer_table_only_points_down() {
 #[test]
 fn the_walker_visits_every_rust_file_under_src() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let (_, _, seen) = scan_crate(&src);
+    let (_, seen) = scanned();
     let mut all = Vec::new();
     for entry in walkdir::WalkDir::new(&src) {
         let entry = entry.expect("src/ is readable");

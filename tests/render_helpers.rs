@@ -723,7 +723,10 @@ fn unsafe_markdown_links_are_the_links_the_email_drops() {
     let urls: Vec<&str> = found.iter().map(|(u, _)| u.as_str()).collect();
     assert_eq!(urls, ["javascript:alert(1)", "data:image/png;base64,AA"]);
     assert_eq!(&body[found[0].1.clone()], "[click](javascript:alert(1))");
-    assert_eq!(&body[found[1].1.clone()], "![pixel](data:image/png;base64,AA)");
+    assert_eq!(
+        &body[found[1].1.clone()],
+        "![pixel](data:image/png;base64,AA)"
+    );
     let dropped: Vec<String> = body_links(body)
         .into_iter()
         .filter(|(_, kept)| !kept)
@@ -731,5 +734,8 @@ fn unsafe_markdown_links_are_the_links_the_email_drops() {
         .collect();
     assert_eq!(dropped, urls);
     let html = email_html("s", None, body, "en");
-    assert!(!html.contains("javascript:") && !html.contains("data:image"), "{html}");
+    assert!(
+        !html.contains("javascript:") && !html.contains("data:image"),
+        "{html}"
+    );
 }
