@@ -9,6 +9,10 @@
 //! tree is followed from `src/lib.rs` the way rustc does (`mod x;` ->
 //! `x.rs` or `x/mod.rs`, `#[path]`), so inline `mod tests { use super::*; }`
 //! blocks and `#[path]` files resolve `super` correctly.
+//!
+//! A second table of the same page confines the command line's crates
+//! (clap, notify, indicatif, miette) to the modules allowed to use them,
+//! so the semantic core a language server depends on stays free of them.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -121,6 +125,8 @@ struct Scanner {
     /// How many of `module`'s names are inline `mod x { … }` blocks.
     inline: usize,
     edges: Vec<Edge>,
+    /// Paths into other crates; `to` is the crate's name.
+    externals: Vec<Edge>,
     /// Out-of-line `mod x;` found: (file, module path).
     children: Vec<(PathBuf, Vec<String>)>,
     errors: Vec<String>,
@@ -195,15 +201,38 @@ impl Scanner {
         }
     }
 
+    /// The top-level module (or the root) the visitor is in.
+    fn from(&self) -> String {
+        // An inline `mod tests { … }` of lib.rs belongs to the root.
+        self.module
+            .first()
+            .map_or_else(|| ROOT.to_string(), |m| self.top_or_root(m))
+    }
+
+    /// A path that starts at another crate (`clap::Parser`): kept so the
+    /// crates confined to the top layers can be checked.
+    fn external(&mut self, segs: &[String], line: usize) {
+        let Some(first) = segs.first() else { return };
+        if segs.len() < 2 || matches!(first.as_str(), "crate" | "$crate" | "self" | "super") {
+            return;
+        }
+        if self.module.is_empty() && self.tops.contains(first) {
+            return;
+        }
+        self.externals.push(Edge {
+            from: self.from(),
+            to: first.clone(),
+            file: self.file.clone(),
+            line,
+            path: segs.join("::"),
+        });
+    }
+
     fn record(&mut self, segs: &[String], line: usize) {
         let Some(to) = self.target(segs) else {
             return;
         };
-        // An inline `mod tests { … }` of lib.rs belongs to the root.
-        let from = self
-            .module
-            .first()
-            .map_or_else(|| ROOT.to_string(), |m| self.top_or_root(m));
+        let from = self.from();
         if from != to {
             self.edges.push(Edge {
                 from,
@@ -226,6 +255,7 @@ impl Scanner {
             syn::UseTree::Rename(r) => self.use_leaf(prefix, &r.ident, leading_colon),
             syn::UseTree::Glob(g) => {
                 let line = g.star_token.spans[0].start().line;
+                self.external(prefix, line);
                 if !leading_colon {
                     self.record(prefix, line);
                 }
@@ -239,14 +269,15 @@ impl Scanner {
     }
 
     fn use_leaf(&mut self, prefix: &[String], ident: &syn::Ident, leading_colon: bool) {
-        if leading_colon {
-            return;
-        }
         let mut segs = prefix.to_vec();
         if ident != "self" {
             segs.push(ident.to_string());
         }
-        self.record(&segs, ident.span().start().line);
+        let line = ident.span().start().line;
+        self.external(&segs, line);
+        if !leading_colon {
+            self.record(&segs, line);
+        }
     }
 
     /// Paths inside macro arguments are tokens, not syntax: find
@@ -340,10 +371,12 @@ impl<'ast> Visit<'ast> for Scanner {
     }
 
     fn visit_path(&mut self, path: &'ast syn::Path) {
-        if path.leading_colon.is_none() {
-            let segs: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
-            if let Some(first) = path.segments.first() {
-                self.record(&segs, first.ident.span().start().line);
+        let segs: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+        if let Some(first) = path.segments.first() {
+            let line = first.ident.span().start().line;
+            self.external(&segs, line);
+            if path.leading_colon.is_none() {
+                self.record(&segs, line);
             }
         }
         syn::visit::visit_path(self, path);
@@ -371,6 +404,7 @@ fn scan_text(
         module,
         inline: 0,
         edges: Vec::new(),
+        externals: Vec::new(),
         children: Vec::new(),
         errors: Vec::new(),
     };
@@ -392,21 +426,32 @@ fn top_level_modules(lib: &str) -> BTreeSet<String> {
 
 /// What [`scan_crate`] found in this crate's `src/`, scanned once for all
 /// the tests of this file.
-fn scanned() -> &'static (Vec<Edge>, BTreeSet<PathBuf>) {
-    static SCAN: OnceLock<(Vec<Edge>, BTreeSet<PathBuf>)> = OnceLock::new();
+fn scanned() -> &'static Scan {
+    static SCAN: OnceLock<Scan> = OnceLock::new();
     SCAN.get_or_init(|| {
         let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
         scan_crate(&src)
     })
 }
 
+/// What the scan of the library found.
+struct Scan {
+    /// Paths from one top-level module into another.
+    edges: Vec<Edge>,
+    /// Paths into other crates.
+    externals: Vec<Edge>,
+    /// Every file of the module tree.
+    seen: BTreeSet<PathBuf>,
+}
+
 /// Every cross-module edge of the library, following its module tree from
-/// `src/lib.rs`; also returns every file visited.
-fn scan_crate(src: &Path) -> (Vec<Edge>, BTreeSet<PathBuf>) {
+/// `src/lib.rs`; also every path into another crate and every file visited.
+fn scan_crate(src: &Path) -> Scan {
     let lib_path = src.join("lib.rs");
     let lib = std::fs::read_to_string(&lib_path).expect("src/lib.rs is readable");
     let tops = top_level_modules(&lib);
     let mut edges = Vec::new();
+    let mut externals = Vec::new();
     let mut seen = BTreeSet::new();
     let mut queue = vec![(lib_path, Vec::new())];
     while let Some((file, module)) = queue.pop() {
@@ -415,10 +460,15 @@ fn scan_crate(src: &Path) -> (Vec<Edge>, BTreeSet<PathBuf>) {
         let scanner = scan_text(&text, &file, module, &tops).unwrap_or_else(|e| panic!("{e}"));
         assert!(scanner.errors.is_empty(), "{:?}", scanner.errors);
         edges.extend(scanner.edges);
+        externals.extend(scanner.externals);
         queue.extend(scanner.children);
         seen.insert(file);
     }
-    (edges, seen)
+    Scan {
+        edges,
+        externals,
+        seen,
+    }
 }
 
 fn relative(path: &Path) -> String {
@@ -435,7 +485,7 @@ fn relative(path: &Path) -> String {
 #[test]
 fn every_cross_module_path_is_an_edge_the_layer_table_allows() {
     let table = table();
-    let (edges, _) = scanned();
+    let edges = &scanned().edges;
     let mut bad = Vec::new();
     for e in edges {
         let allowed = table
@@ -523,7 +573,7 @@ fn the_layer_table_only_points_down() {
 #[test]
 fn the_walker_visits_every_rust_file_under_src() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let (_, seen) = scanned();
+    let seen = &scanned().seen;
     let mut all = Vec::new();
     for entry in walkdir::WalkDir::new(&src) {
         let entry = entry.expect("src/ is readable");
@@ -616,4 +666,78 @@ fn the_table_reader_expands_all_lower_layers() {
     assert_eq!(t["plan"].may_use, BTreeSet::from(["check".to_string()]));
     assert_eq!(t["cli"].may_use.len(), 3);
     assert!(t["text"].may_use.is_empty());
+}
+
+/// The crates confined to some modules (the second table of the page):
+/// crate name (as code spells it, `notify_debouncer_full`) -> modules.
+fn confined_crates(markdown: &str) -> Result<BTreeMap<String, BTreeSet<String>>, String> {
+    let begin = markdown
+        .find("<!-- crates:begin -->")
+        .ok_or("no `<!-- crates:begin -->` marker")?;
+    let end = markdown
+        .find("<!-- crates:end -->")
+        .ok_or("no `<!-- crates:end -->` marker")?;
+    let mut out = BTreeMap::new();
+    for line in markdown[begin..end].lines() {
+        let cells: Vec<&str> = line.trim().trim_matches('|').split('|').collect();
+        if !line.trim_start().starts_with('|') || cells.len() < 2 {
+            continue;
+        }
+        let modules: BTreeSet<String> = backticked(cells[1]).into_iter().collect();
+        for name in backticked(cells[0]) {
+            out.insert(name.replace('-', "_"), modules.clone());
+        }
+    }
+    if out.is_empty() {
+        return Err("the crates table has no rows".into());
+    }
+    Ok(out)
+}
+
+/// The semantic core stays free of the command line's crates: clap,
+/// notify, indicatif and miette are used only where the page allows.
+#[test]
+fn crates_of_the_command_line_stay_in_the_top_layers() {
+    let doc = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/architecture.md");
+    let text = std::fs::read_to_string(&doc).expect("docs/architecture.md is readable");
+    let confined =
+        confined_crates(&text).unwrap_or_else(|e| panic!("docs/architecture.md crates table: {e}"));
+    let table = table();
+    for modules in confined.values() {
+        for m in modules {
+            assert!(
+                table.contains_key(m),
+                "crates table names `{m}`, which has no layer row"
+            );
+        }
+    }
+    let externals = &scanned().externals;
+    let mut bad = Vec::new();
+    for e in externals {
+        if let Some(allowed) = confined.get(&e.to) {
+            if !allowed.contains(&e.from) {
+                bad.push(format!(
+                    "{}:{}: `{}` uses the crate `{}` (`{}`), which only {:?} may use",
+                    relative(&e.file),
+                    e.line,
+                    e.from,
+                    e.to,
+                    e.path,
+                    allowed
+                ));
+            }
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "crates used outside the modules docs/architecture.md allows them:\n{}",
+        bad.join("\n")
+    );
+    // The scan sees these crates where they are used today.
+    for name in ["clap", "miette"] {
+        assert!(
+            externals.iter().any(|e| e.to == name),
+            "no use of `{name}` found: the scan is broken"
+        );
+    }
 }
