@@ -11,12 +11,12 @@ use std::time::Instant;
 
 use campaignc::check::model::{Model, PersonaDef};
 use campaignc::plan::format::{Plan, Trigger};
-use campaignc::render::Renderer;
 use campaignc::simulate::clock::{self, CalDuration};
 use campaignc::simulate::customer::Customer;
 use campaignc::simulate::eval::literal;
 use campaignc::simulate::journey::{simulate, Forced, Input, InputKind, Options};
 use campaignc::simulate::value::Val;
+use campaignc::template::Renderer;
 
 /// A small deterministic generator (SplitMix64): the same population on
 /// every run, no dependency.

@@ -18,10 +18,10 @@ use crate::diagnostics::render::{github, human, json, HumanOptions};
 use crate::diagnostics::{Diagnostic, Problems, Severity};
 use crate::fmt::{format_file, format_text, Outcome};
 use crate::plan::{lower_all, to_json, Plan};
-use crate::render::preview::preview_files;
-use crate::render::Renderer;
+use crate::preview::preview_files;
 use crate::simulate::runner::run_all;
 use crate::source::SourceMap;
+use crate::template::Renderer;
 
 /// A line starting with this marker starts a new file in a bundle; the rest
 /// of the line is the file's path (see [`files`]).

@@ -1,8 +1,11 @@
 //! campaignc: compiles lifecycle marketing campaigns written as code.
 //!
 //! Stages, each reading only the previous stage's output:
-//! `source` (files) → `syntax` (AST) → `check` (resolved model) →
-//! `plan` / `render` / `simulate`.
+//! `source` (files) → `syntax` (AST) → `check` (resolved model) → `plan` →
+//! `simulate` / `diff` → `preview`, with the template engine (`template`)
+//! a leaf that the checker, the simulator and the previews share. Which
+//! module may use which is the layer table of `docs/architecture.md`,
+//! enforced by `tests/layers.rs`.
 //!
 //! The public API is small: [`compile`] runs the stages over a project
 //! directory and returns everything they produced in a [`Compilation`];
@@ -17,13 +20,14 @@ pub mod fmt;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod plan;
+pub mod preview;
 pub mod project;
-pub mod render;
 pub mod serve;
 pub mod simulate;
 pub mod source;
 pub mod stack;
 pub mod syntax;
+pub mod template;
 pub mod text;
 
 use std::path::Path;

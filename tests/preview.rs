@@ -8,9 +8,9 @@ use std::process::Command;
 use campaignc::check::model::Model;
 use campaignc::diagnostics::Diagnostic;
 use campaignc::plan::format::Plan;
-use campaignc::render::preview::{preview_campaign, preview_files, PreviewOptions};
-use campaignc::render::Renderer;
+use campaignc::preview::{preview_campaign, preview_files, PreviewOptions};
 use campaignc::source::SourceMap;
+use campaignc::template::Renderer;
 use scraper::{Html, Selector};
 
 const EXAMPLE: &str = "campaigns";
@@ -43,7 +43,7 @@ fn compile(dir: &str) -> Project {
     }
 }
 
-fn preview(project: &Project, campaign: &str) -> campaignc::render::preview::CampaignPreview {
+fn preview(project: &Project, campaign: &str) -> campaignc::preview::CampaignPreview {
     let plan = project
         .plans
         .iter()

@@ -1,7 +1,7 @@
 //! Behaviour of the rendering stage: locale-aware helpers, escaping per
 //! channel, HTML emails and SMS segment counts.
 
-use campaignc::render::{
+use campaignc::template::{
     email_html, email_text, helper_spec, is_valid_locale, plural_categories, sms_segments, value,
     Escape, RenderOptions, Renderer, SmsEncoding, HELPERS,
 };
@@ -648,6 +648,8 @@ fn helper_table_matches_registered_helpers() {
     ] {
         let spec = helper_spec(name).expect("in table");
         assert!(spec.min_args <= spec.max_args && spec.arg_kinds.len() == spec.max_args);
+        // The example the checker's help lines show is a call of this helper.
+        assert!(spec.example.starts_with(&format!("{{{{{name} ")), "{name}");
         assert!(!render_in("en", call, &data).is_empty(), "{name}");
     }
     assert!(helper_spec("format").is_none());
@@ -706,5 +708,34 @@ fn helpers_keep_the_locale_inside_each_and_if_blocks() {
     assert_eq!(
         render_in("vi", template, &data),
         "Áo thun: 19,90\u{a0}US$; Mũ: 1.200,00\u{a0}US$; "
+    );
+}
+
+/// The links the checker reports as unsafe (E0610) are exactly the ones
+/// rendering drops, found by one function with the email's Markdown
+/// options, each with its place in the body.
+#[test]
+fn unsafe_markdown_links_are_the_links_the_email_drops() {
+    use campaignc::template::email::{body_links, unsafe_markdown_links};
+    let body = "Hi [click](javascript:alert(1)), ~~[old](https://a.example)~~ \
+                ![pixel](data:image/png;base64,AA) and [ok](https://b.example).";
+    let found = unsafe_markdown_links(body);
+    let urls: Vec<&str> = found.iter().map(|(u, _)| u.as_str()).collect();
+    assert_eq!(urls, ["javascript:alert(1)", "data:image/png;base64,AA"]);
+    assert_eq!(&body[found[0].1.clone()], "[click](javascript:alert(1))");
+    assert_eq!(
+        &body[found[1].1.clone()],
+        "![pixel](data:image/png;base64,AA)"
+    );
+    let dropped: Vec<String> = body_links(body)
+        .into_iter()
+        .filter(|(_, kept)| !kept)
+        .map(|(url, _)| url)
+        .collect();
+    assert_eq!(dropped, urls);
+    let html = email_html("s", None, body, "en");
+    assert!(
+        !html.contains("javascript:") && !html.contains("data:image"),
+        "{html}"
     );
 }

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use campaignc::diagnostics::Severity;
-use campaignc::render::Renderer;
 use campaignc::simulate::runner::{run_all, TestReport};
+use campaignc::template::Renderer;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -158,7 +158,7 @@ fn check_fmt_build(messages: &str) {
         .all(|d| d.severity != campaignc::diagnostics::Severity::Error)
     {
         let plans = campaignc::plan::lower_all(&model, &map);
-        let _ = campaignc::render::preview::preview_files(&model, &plans, &map, &diagnostics);
+        let _ = campaignc::preview::preview_files(&model, &plans, &map, &diagnostics);
     }
 }
 

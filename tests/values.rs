@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Command, Output};
 
-use campaignc::render::Renderer;
 use campaignc::simulate::runner::run_all;
+use campaignc::template::Renderer;
 
 const HEAD: &str = r#"
 defaults {

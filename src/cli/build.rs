@@ -23,8 +23,8 @@ use crate::diagnostics::Diagnostic;
 use crate::plan::lower_all;
 use crate::plan::write::WriteError;
 use crate::plan::write::{plan_files, write_outputs};
+use crate::preview::preview_files;
 use crate::project::LoadError;
-use crate::render::preview::preview_files;
 use crate::source::{SourceMap, Span};
 
 #[derive(Debug, clap::Args)]

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use super::report::{report, DiagnosticArgs};
 use super::{output, Exit};
-use crate::render::preview::coverage::coverage_markdown;
+use crate::preview::coverage::coverage_markdown;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

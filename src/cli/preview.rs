@@ -9,8 +9,8 @@ use super::report::{report, DiagnosticArgs};
 use super::{output, Exit};
 use crate::check::model::PersonaId;
 use crate::check::resolve::suggest::{closest, closest_locale};
-use crate::render::preview::{preview_campaign, PreviewOptions};
-use crate::render::Renderer;
+use crate::preview::{preview_campaign, PreviewOptions};
+use crate::template::Renderer;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

@@ -16,13 +16,13 @@ use super::{output, Exit};
 use crate::check::model::{Model, PersonaDef, VariantConflict, VariantDef};
 use crate::diagnostics::Severity;
 use crate::plan::format::{Plan, Trigger};
-use crate::render::Renderer;
 use crate::simulate::clock::{self, CalDuration};
 use crate::simulate::customer::Customer;
 use crate::simulate::input::{read_events, suggest};
 use crate::simulate::journey::{simulate, Forced, Input, InputKind, Options};
 use crate::simulate::timeline::Timeline;
 use crate::simulate::value::Val;
+use crate::template::Renderer;
 
 /// How the timeline is printed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]

@@ -17,8 +17,8 @@ use super::report::{report, Deny, DiagnosticArgs};
 use super::{output, Exit};
 use crate::diagnostics::Severity;
 use crate::plan::lower_all;
-use crate::render::Renderer;
 use crate::simulate::runner::{run_one, TestReport};
+use crate::template::Renderer;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

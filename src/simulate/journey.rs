@@ -20,7 +20,7 @@ use super::timeline::{Happening, Timeline};
 use super::value::Val;
 use crate::check::model::VariantDef;
 use crate::plan::format::{Period, Plan, Reentry, Trigger};
-use crate::render::Renderer;
+use crate::template::Renderer;
 use jiff::{Timestamp, Zoned};
 use std::collections::BTreeMap;
 

@@ -1,4 +1,4 @@
-//! Rendering a sent message for the timeline, through `crate::render` —
+//! Rendering a sent message for the timeline, through `crate::template` —
 //! the same renderer and data conventions as the previews, so a simulated
 //! send shows exactly the text a reviewer approved.
 //!
@@ -14,7 +14,7 @@ use super::journey::Sim;
 use super::timeline::{Happening, RenderedField};
 use super::value::Val;
 use crate::plan::format::{Channel, Node};
-use crate::render::{value as rv, Escape, RenderOptions};
+use crate::template::{value as rv, Escape, RenderOptions};
 use jiff::Zoned;
 use serde_json::{Map, Value};
 
@@ -108,7 +108,7 @@ impl Sim<'_> {
                     // The email drops links with an unsafe scheme (a
                     // `javascript:` value from data): say which.
                     let removed: Vec<String> = if *channel == Channel::Email && name == "body" {
-                        crate::render::email::body_links(&text)
+                        crate::template::email::body_links(&text)
                             .into_iter()
                             .filter(|(_, kept)| !kept)
                             .map(|(url, _)| url)
@@ -190,7 +190,7 @@ fn to_object(v: &Val) -> Map<String, Value> {
     }
 }
 
-/// A runtime value in the render data conventions (`crate::render::value`);
+/// A runtime value in the render data conventions (`crate::template::value`);
 /// `None` for unset values, which templates see as absent.
 pub fn to_json(v: &Val) -> Option<Value> {
     Some(match v {

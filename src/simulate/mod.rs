@@ -11,7 +11,7 @@
 //! - [`timeline`]: what happened, for output and for expectations;
 //! - [`journey`]: the simulation loop (inputs, timers, schedules), with
 //!   `entry` (triggers, reentry, audience, holdout, goal and exit), `steps`
-//!   (flow nodes) and `message` (rendering sends through `crate::render`);
+//!   (flow nodes) and `message` (rendering sends through `crate::template`);
 //! - [`input`]: events files (JSON Lines) for `campaignc simulate`;
 //! - [`expect`], [`runner`]: `test` blocks: build the customer, run, check
 //!   each expectation, report failures with the timeline.

@@ -24,8 +24,8 @@ use super::timeline::Timeline;
 use super::value::Val;
 use crate::check::model::{ExpectKind, Model, TestActionKind, TestDef, TimeBoundDef};
 use crate::plan::format::Plan;
-use crate::render::Renderer;
 use crate::source::{SourceMap, Span};
+use crate::template::Renderer;
 use std::collections::BTreeMap;
 
 /// How long a test's virtual clock may run after `start`.

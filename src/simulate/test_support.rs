@@ -8,7 +8,7 @@ use super::journey::{simulate, Forced, Input, InputKind, Options, Simulation};
 use super::timeline::{describe, Outcome};
 use super::value::Val;
 use crate::plan::format::Plan;
-use crate::render::Renderer;
+use crate::template::Renderer;
 use jiff::Zoned;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;

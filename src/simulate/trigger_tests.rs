@@ -5,7 +5,7 @@ use super::journey::{simulate, Forced, Options};
 use super::test_support::*;
 use super::timeline::Outcome;
 use super::value::Val;
-use crate::render::Renderer;
+use crate::template::Renderer;
 use serde_json::json;
 
 #[test]

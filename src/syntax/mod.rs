@@ -12,6 +12,8 @@ mod build_decls;
 mod build_expr;
 mod build_flow;
 mod build_tests;
+#[cfg(test)]
+mod code_examples_tests;
 mod docs;
 mod errors;
 mod expected;

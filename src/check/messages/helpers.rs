@@ -1,23 +1,19 @@
-//! What the template helpers accept, read from the renderer's own table
-//! ([`crate::render::HELPERS`]) so that the checker and the renderer can
-//! never disagree; plus the block helpers built into Handlebars.
+//! What the template helpers accept, read from the template engine's own
+//! tables ([`crate::template::HELPERS`], [`crate::template::BLOCK_HELPERS`],
+//! [`crate::template::PLURAL_CATEGORIES`]) so that the checker and the
+//! renderer can never disagree.
 
 use crate::check::model::Type;
-use crate::render::{ArgKind, HelperSpec};
+use crate::template::{ArgKind, HelperSpec};
 
 use super::scope::Ty;
 
-pub(crate) use crate::render::helper_spec as lookup;
-
-/// The block helpers built into Handlebars.
-pub(crate) const BLOCK_HELPERS: &[&str] = &["each", "if", "unless", "with"];
-
-/// CLDR plural categories, the keys `plural` accepts.
-pub(crate) const PLURAL_CATEGORIES: &[&str] = &["zero", "one", "two", "few", "many", "other"];
+pub(crate) use crate::template::helper_spec as lookup;
+pub(crate) use crate::template::{BLOCK_HELPERS, PLURAL_CATEGORIES};
 
 /// Every helper name, inline and block, for did-you-mean.
 pub(crate) fn all_names() -> impl Iterator<Item = &'static str> {
-    crate::render::HELPERS
+    crate::template::HELPERS
         .iter()
         .map(|h| h.name)
         .chain(BLOCK_HELPERS.iter().copied())
@@ -25,16 +21,7 @@ pub(crate) fn all_names() -> impl Iterator<Item = &'static str> {
 
 /// How a helper is called, for help lines.
 pub(crate) fn usage(name: &str) -> &'static str {
-    match name {
-        "default" => "{{default customer.first_name \"there\"}}",
-        "money" => "{{money event.total}}",
-        "number" => "{{number customer.loyalty_points}}",
-        "date" => "{{date customer.signed_up_at \"long\"}}",
-        "plural" => "{{plural customer.loyalty_points one=\"# point\" other=\"# points\"}}",
-        "upper" => "{{upper customer.first_name}}",
-        "lower" => "{{lower customer.first_name}}",
-        _ => "",
-    }
+    lookup(name).map_or("", |spec| spec.example)
 }
 
 /// What the kinds of one argument accept, in words.

@@ -5,7 +5,7 @@
 
 use crate::check::model::{Channel, MessageDef, Model, TemplateField};
 use crate::diagnostics::Diagnostic;
-use crate::render::{sms_segments, Escape, RenderOptions, Renderer, SmsEncoding};
+use crate::template::{sms_segments, Escape, RenderOptions, Renderer, SmsEncoding};
 
 use super::channels::{kind_version_name, version_name};
 use super::samples::{self, Mode};
@@ -90,7 +90,7 @@ pub(super) fn render_locale(model: &Model, message: &MessageDef, p: &ParsedField
         .locale
         .or(message.locales.first().map(|l| l.locale.as_str()))
         .unwrap_or(&model.defaults.locale);
-    if crate::render::is_valid_locale(tag) {
+    if crate::template::is_valid_locale(tag) {
         tag.to_string()
     } else {
         "en".to_string()

@@ -3,12 +3,10 @@
 //! the unsubscribe URL although the template mentions it (E0604) — inside
 //! a code span or after an unclosed fence, `{{unsubscribe_url}}` is text.
 
-use pulldown_cmark::{Event, Parser, Tag};
-
 use crate::check::model::{Category, Channel, MessageDef, Model};
 use crate::diagnostics::Diagnostic;
-use crate::render::email::{body_links, is_safe_url, url_scheme, SAFE_SCHEMES};
-use crate::render::{Escape, RenderOptions, Renderer};
+use crate::template::email::{body_links, unsafe_markdown_links, url_scheme, SAFE_SCHEMES};
+use crate::template::{Escape, RenderOptions, Renderer};
 
 use super::channels::version_name;
 use super::limits::render_locale;
@@ -46,15 +44,7 @@ pub(crate) fn check_email_links(
 /// E0610: `[a](javascript:…)`, `![x](data:…)` written in the body.
 fn unsafe_literal_links(message: &MessageDef, p: &ParsedField, out: &mut Vec<Diagnostic>) {
     let source = &p.field.source;
-    for (event, range) in Parser::new(source).into_offset_iter() {
-        let (Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. })) =
-            event
-        else {
-            continue;
-        };
-        if is_safe_url(&dest_url) {
-            continue;
-        }
+    for (dest_url, range) in unsafe_markdown_links(source) {
         let scheme = url_scheme(&dest_url).unwrap_or_default();
         out.push(
             Diagnostic::error(

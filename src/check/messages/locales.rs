@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::render::plural_categories;
+use crate::template::plural_categories;
 
 use crate::check::model::{CampaignId, MessageDef, Model};
 use crate::check::resolve::suggest::closest_locale;
@@ -14,7 +14,7 @@ use crate::source::Span;
 
 use super::{head_span, list_names, ParsedField, SendSite};
 
-/// Whether `tag` is a well-formed BCP 47 tag ([`crate::render::is_valid_locale`])
+/// Whether `tag` is a well-formed BCP 47 tag ([`crate::template::is_valid_locale`])
 /// with a real-looking language (2–3 letters), e.g. `en`, `zh-Hant`,
 /// `pt-BR`: `english` is well-formed BCP 47 but surely a mistake.
 pub fn is_valid_locale(tag: &str) -> bool {
@@ -25,7 +25,7 @@ pub fn is_valid_locale(tag: &str) -> bool {
         .split('-')
         .next()
         .is_some_and(|l| (2..=3).contains(&l.len()) && l.chars().all(|c| c.is_ascii_alphabetic()));
-    language_ok && crate::render::is_valid_locale(tag)
+    language_ok && crate::template::is_valid_locale(tag)
 }
 
 /// The diagnostic for an invalid locale tag at `span`, or `None` when the

@@ -23,8 +23,8 @@ use crate::check::model::{
     CampaignId, EventId, MessageDef, MessageId, Model, Reference, StepDef, StepKindDef,
 };
 use crate::diagnostics::{Diagnostic, Problems};
-use crate::render::Renderer;
 use crate::source::Span;
+use crate::template::Renderer;
 use handlebars::template::Template;
 
 pub use channels::invalid_category;

@@ -1,6 +1,6 @@
 //! Sample values derived from types. Length and segment limits and the
 //! webhook JSON check render templates with them (through the real
-//! [`crate::render::Renderer`]), so their verdicts depend only on the
+//! [`crate::template::Renderer`]), so their verdicts depend only on the
 //! schema, never on personas.
 //!
 //! [`render`] is a second, simpler renderer over the same samples that
@@ -12,7 +12,7 @@ use handlebars::template::{HelperTemplate, Parameter, Template, TemplateElement}
 use handlebars::{JsonValue, Path};
 
 use crate::check::model::{Model, Type};
-use crate::render::value;
+use crate::template::value;
 
 use super::scope::{self, EventScope, Frame, Ty};
 use super::template_syntax::{offset_of, tag_end};
@@ -28,7 +28,7 @@ pub(crate) enum Mode {
     Json,
 }
 
-/// Template data (per [`crate::render::value`]) with a sample for every
+/// Template data (per [`crate::template::value`]) with a sample for every
 /// customer attribute and score, and for every property of the event in
 /// scope: records complete, lists with one element.
 pub(crate) fn sample_data(model: &Model, event: EventScope, mode: Mode) -> JsonValue {
@@ -199,7 +199,7 @@ impl SampleRenderer<'_> {
                     let value = self.expression(h);
                     let value = match (self.mode, el) {
                         (Mode::Json, TemplateElement::Expression(_)) => {
-                            crate::render::json_escape(&value)
+                            crate::template::json_escape(&value)
                         }
                         _ => value,
                     };

@@ -9,7 +9,7 @@ use handlebars::{JsonValue, Path};
 
 use crate::check::model::Type;
 use crate::diagnostics::Diagnostic;
-use crate::render::HelperSpec;
+use crate::template::HelperSpec;
 
 use super::did_you_mean;
 use super::helpers::{self, PLURAL_CATEGORIES};

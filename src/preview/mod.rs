@@ -28,8 +28,8 @@ use crate::check::model::{Model, PersonaId};
 use crate::diagnostics::Diagnostic;
 use crate::plan::format::{Node, Plan};
 use crate::plan::write::{write_atomic, WriteError};
-use crate::render::Renderer;
 use crate::source::{SourceMap, Span};
+use crate::template::Renderer;
 
 use messages::MessagePreview;
 

@@ -1,9 +1,11 @@
-//! Rendering: message templates with locale-aware helpers, HTML emails, SMS
-//! segment counts.
+//! The template engine: message templates with locale-aware helpers, HTML
+//! emails, SMS segment counts.
 //!
-//! This stage takes plain data (`serde_json` values built with [`value`]) and
-//! options, never the AST or the checker's model, so the checker (sample
-//! renders), the previews and the simulator all render text the same way.
+//! A leaf of the crate (it uses nothing of it but `text`; see the layer
+//! table in `docs/architecture.md`): it takes plain data (`serde_json`
+//! values built with [`value`]) and options, never the AST, the checker's
+//! model or a plan, so the checker (helper types from [`HELPERS`], sample
+//! renders), the simulator and the previews all render text the same way.
 //!
 //! The message's locale and the customer's time zone travel to the helpers in
 //! the root data under the reserved key [`value::RESERVED_KEY`], which
@@ -16,15 +18,14 @@ pub mod escape;
 mod helpers;
 mod locale;
 mod money;
-pub mod preview;
 pub mod sms;
 pub mod value;
 
 pub use dates::DATE_STYLES;
 pub use email::{email_html, email_text};
 pub use engine::{json_escape, url_escape, Renderer};
-pub use helpers::{helper_spec, ArgKind, HelperSpec, HELPERS};
-pub use locale::{is_valid_locale, plural_categories};
+pub use helpers::{helper_spec, ArgKind, HelperSpec, BLOCK_HELPERS, HELPERS};
+pub use locale::{is_valid_locale, plural_categories, PLURAL_CATEGORIES};
 pub use sms::{sms_segments, SmsCount, SmsEncoding};
 
 /// How values inserted by `{{…}}` are escaped. Literal template text is never

@@ -6,7 +6,7 @@ use super::html::email_file_name;
 use super::mermaid::{channel_key, channel_noun};
 use super::sentences;
 use crate::plan::format::Plan;
-use crate::render::escape::{html_attr, html_text};
+use crate::template::escape::{html_attr, html_text};
 
 /// One campaign on the index.
 pub struct IndexEntry<'a> {

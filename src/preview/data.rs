@@ -1,6 +1,6 @@
 //! Template data for previews: a persona as `customer.*`, its sample
 //! event (or one derived from the event's types) as `event.*`, in the
-//! render stage's data conventions ([`crate::render::value`]), and the same
+//! render stage's data conventions ([`crate::template::value`]), and the same
 //! values as the simulator's runtime values for the timeline.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -10,10 +10,10 @@ use serde_json::{Map, Value as Json};
 use crate::check::model::{DecimalLit, EventId, Model, PersonaDef, Type, Value};
 use crate::plan::format::{Expr, Node, Plan};
 use crate::plan::lower_expr::decimal;
-use crate::render::value as rv;
 use crate::simulate::customer::Customer;
 use crate::simulate::eval::Scope;
 use crate::simulate::value::Val;
+use crate::template::value as rv;
 
 /// The stand-in unsubscribe link of previews (the sending system puts the
 /// real one in); the same shape the simulator uses.
@@ -321,7 +321,7 @@ pub fn event_id(model: &Model, name: &str) -> Option<EventId> {
         .map(|i| EventId(i as u32))
 }
 
-/// A sample value of a type, matching [`crate::render::value::sample`]
+/// A sample value of a type, matching [`crate::template::value::sample`]
 /// (so SMS counts in previews agree with the checker's).
 pub fn sample(model: &Model, ty: &Type, depth: u32) -> Value {
     let dec = |mantissa: i128, scale: u32| DecimalLit { mantissa, scale };

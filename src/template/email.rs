@@ -14,6 +14,8 @@
 //! 600 px table column styled only with inline `style` attributes (mail
 //! clients drop `<style>` blocks and web fonts).
 
+use std::ops::Range;
+
 use pulldown_cmark::{html, Event, Options, Parser, Tag, TagEnd};
 
 use super::escape::{html_attr, html_text};
@@ -114,13 +116,25 @@ pub fn body_links(body_markdown: &str) -> Vec<(String, bool)> {
 
 /// The URLs of Markdown links and images [`safe_events`] removes.
 fn dropped_markdown_links(body_markdown: &str) -> Vec<String> {
+    unsafe_markdown_links(body_markdown)
+        .into_iter()
+        .map(|(url, _)| url)
+        .collect()
+}
+
+/// The Markdown links and images of `body_markdown` whose URL an email
+/// drops ([`is_safe_url`]), each with the byte range of the link in
+/// `body_markdown`, read with the same Markdown options as [`email_html`]:
+/// what the checker reports as E0610 is exactly what rendering removes.
+pub fn unsafe_markdown_links(body_markdown: &str) -> Vec<(String, Range<usize>)> {
     Parser::new_ext(body_markdown, markdown_options())
-        .filter_map(|event| match event {
+        .into_offset_iter()
+        .filter_map(|(event, range)| match event {
             Event::Start(Tag::Link { dest_url, .. })
             | Event::Start(Tag::Image { dest_url, .. })
                 if !is_safe_url(&dest_url) =>
             {
-                Some(dest_url.into_string())
+                Some((dest_url.into_string(), range))
             }
             _ => None,
         })

@@ -1,5 +1,5 @@
 //! Where the email HTML files of a preview go. The documents themselves
-//! come from [`crate::render::email_html`] (through
+//! come from [`crate::template::email_html`] (through
 //! [`super::messages::render_message`]), the same function a sending
 //! system's output is checked against.
 

@@ -17,7 +17,7 @@ use serde_json::Value;
 use super::dates::{format_date, local_date, DATE_STYLES};
 use super::locale::{
     decimal_from_json, decimal_from_str, format_decimal, parse_locale, plural_category,
-    with_fraction_digits,
+    with_fraction_digits, PLURAL_CATEGORIES,
 };
 use super::money::{format_money, parse_money};
 use super::value::RESERVED_KEY;
@@ -56,7 +56,13 @@ pub struct HelperSpec {
     pub literals: &'static [&'static str],
     /// One line for did-you-mean and `explain` texts.
     pub summary: &'static str,
+    /// A typical call, for help lines (`write {{money event.total}}`).
+    pub example: &'static str,
 }
+
+/// The block helpers built into Handlebars that templates may use; every
+/// other name must be in [`HELPERS`].
+pub const BLOCK_HELPERS: &[&str] = &["each", "if", "unless", "with"];
 
 /// Every helper templates may call.
 pub const HELPERS: &[HelperSpec] = &[
@@ -68,6 +74,7 @@ pub const HELPERS: &[HelperSpec] = &[
         hash_keys: &[],
         literals: &[],
         summary: "the value, or the fallback when it is unset or empty",
+        example: "{{default customer.first_name \"there\"}}",
     },
     HelperSpec {
         name: "money",
@@ -77,6 +84,7 @@ pub const HELPERS: &[HelperSpec] = &[
         hash_keys: &[],
         literals: &[],
         summary: "a money value with the locale's currency format (€1,234.50; 1 234,50 €)",
+        example: "{{money event.total}}",
     },
     HelperSpec {
         name: "number",
@@ -86,6 +94,7 @@ pub const HELPERS: &[HelperSpec] = &[
         hash_keys: &["decimals"],
         literals: &[],
         summary: "a number with the locale's grouping and separators; decimals=N fixes the digits",
+        example: "{{number customer.loyalty_points}}",
     },
     HelperSpec {
         name: "date",
@@ -95,15 +104,17 @@ pub const HELPERS: &[HelperSpec] = &[
         hash_keys: &[],
         literals: DATE_STYLES,
         summary: "the date in the customer's time zone: \"short\", \"medium\" (default), \"long\", \"full\"",
+        example: "{{date customer.signed_up_at \"long\"}}",
     },
     HelperSpec {
         name: "plural",
         min_args: 1,
         max_args: 1,
         arg_kinds: &[&[ArgKind::Number]],
-        hash_keys: &["zero", "one", "two", "few", "many", "other"],
+        hash_keys: PLURAL_CATEGORIES,
         literals: &[],
         summary: "the text for the number's CLDR plural category; # is the formatted number",
+        example: "{{plural customer.loyalty_points one=\"# point\" other=\"# points\"}}",
     },
     HelperSpec {
         name: "upper",
@@ -113,6 +124,7 @@ pub const HELPERS: &[HelperSpec] = &[
         hash_keys: &[],
         literals: &[],
         summary: "the text in upper case, with the locale's rules (Turkish i → İ)",
+        example: "{{upper customer.first_name}}",
     },
     HelperSpec {
         name: "lower",
@@ -122,6 +134,7 @@ pub const HELPERS: &[HelperSpec] = &[
         hash_keys: &[],
         literals: &[],
         summary: "the text in lower case",
+        example: "{{lower customer.first_name}}",
     },
 ];
 

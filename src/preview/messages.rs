@@ -5,7 +5,7 @@
 
 use crate::check::model::{Model, PersonaId};
 use crate::plan::format::Node;
-use crate::render::{email_html, sms_segments, Escape, RenderOptions, Renderer, SmsCount};
+use crate::template::{email_html, sms_segments, Escape, RenderOptions, Renderer, SmsCount};
 
 use super::data;
 use super::mermaid::channel_key;
@@ -136,7 +136,7 @@ pub fn render_message(
                 .is_none_or(|v| v.as_str().is_some_and(|t| t.trim().is_empty()))
         })
         .cloned();
-    let root = crate::render::value::root(
+    let root = crate::template::value::root(
         customer,
         event.as_ref().map(|(v, _)| data::object(v)),
         &plan.campaign,

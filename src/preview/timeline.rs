@@ -14,11 +14,11 @@ use jiff::{Timestamp, Zoned};
 
 use crate::check::model::{Model, PersonaId};
 use crate::plan::format::{Node, Plan, Trigger};
-use crate::render::Renderer;
 use crate::simulate::journey::{simulate, Forced, Input, InputKind, Options};
 use crate::simulate::policy::DeferReason;
 use crate::simulate::timeline::{Entry, Happening, Outcome};
 use crate::simulate::value::Val;
+use crate::template::Renderer;
 
 use super::data;
 use super::mermaid::{channel_key, channel_noun, label};

@@ -20,6 +20,10 @@ pub(crate) fn parse_locale(tag: &str) -> Result<Locale, String> {
     Locale::try_from_str(tag).map_err(|e| format!("`{tag}` is not a BCP 47 locale tag ({e})"))
 }
 
+/// Every CLDR plural category, in CLDR order: the hash keys the `plural`
+/// helper accepts.
+pub const PLURAL_CATEGORIES: &[&str] = &["zero", "one", "two", "few", "many", "other"];
+
 /// The CLDR cardinal plural categories `locale` distinguishes, in CLDR order
 /// (zero, one, two, few, many, other).
 ///
@@ -32,9 +36,12 @@ pub fn plural_categories(locale: &str) -> Vec<&'static str> {
     let Ok(rules) = PluralRules::try_new_cardinal((&locale).into()) else {
         return vec!["other"];
     };
-    let mut found: Vec<PluralCategory> = rules.categories().collect();
-    found.sort_by_key(|c| category_rank(*c));
-    found.into_iter().map(category_name).collect()
+    let found: Vec<&'static str> = rules.categories().map(category_name).collect();
+    PLURAL_CATEGORIES
+        .iter()
+        .copied()
+        .filter(|name| found.contains(name))
+        .collect()
 }
 
 /// The CLDR name of a plural category, as used for the `plural` hash keys.
@@ -46,17 +53,6 @@ pub(crate) fn category_name(category: PluralCategory) -> &'static str {
         PluralCategory::Few => "few",
         PluralCategory::Many => "many",
         PluralCategory::Other => "other",
-    }
-}
-
-fn category_rank(category: PluralCategory) -> u8 {
-    match category {
-        PluralCategory::Zero => 0,
-        PluralCategory::One => 1,
-        PluralCategory::Two => 2,
-        PluralCategory::Few => 3,
-        PluralCategory::Many => 4,
-        PluralCategory::Other => 5,
     }
 }
 

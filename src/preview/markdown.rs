@@ -4,8 +4,8 @@
 use crate::check::model::Model;
 use crate::diagnostics::Diagnostic;
 use crate::plan::format::Plan;
-use crate::render::escape::{html_text, rendered_text};
 use crate::source::{SourceMap, Span};
+use crate::template::escape::{html_text, rendered_text};
 
 use super::mermaid::{channel_key, channel_noun, flowchart};
 use super::messages::{MessagePreview, Rendered};
@@ -236,7 +236,7 @@ fn message_section(campaign: &str, p: &MessagePreview) -> String {
             ));
             out.push_str(&quote(&rendered_text(body_markdown.trim_end())));
             out.push('\n');
-            let removed: Vec<String> = crate::render::email::body_links(body_markdown)
+            let removed: Vec<String> = crate::template::email::body_links(body_markdown)
                 .into_iter()
                 .filter(|(_, kept)| !kept)
                 .map(|(url, _)| format!("`{}`", url.replace('`', "'")))
@@ -251,8 +251,8 @@ fn message_section(campaign: &str, p: &MessagePreview) -> String {
         }
         Rendered::Sms { body, count } => {
             let (single, part) = match count.encoding {
-                crate::render::SmsEncoding::Gsm7 => ("GSM-7", (160, 153)),
-                crate::render::SmsEncoding::Ucs2 => ("UCS-2", (70, 67)),
+                crate::template::SmsEncoding::Gsm7 => ("GSM-7", (160, 153)),
+                crate::template::SmsEncoding::Ucs2 => ("UCS-2", (70, 67)),
             };
             let capacity = if count.segments <= 1 {
                 part.0
