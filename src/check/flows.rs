@@ -127,7 +127,7 @@ fn check_windows(model: &Model, problems: &mut Problems) {
 fn non_positive_window(span: Span, d: Duration, what: &str) -> Diagnostic {
     Diagnostic::error(
         codes::NON_POSITIVE_WAIT,
-        format!("`{what} {}` covers no time", describe_duration(d)),
+        format!("`{what} {}` covers no time", d),
         span,
     )
     .with_primary_label(if d.nominal_seconds() == 0 {
@@ -230,7 +230,7 @@ fn check_policies(campaign: &CampaignDef, problems: &mut Problems) {
                     format!(
                         "the cap of campaign `{}` counts sends over `{}`, which is no time at all",
                         campaign.name,
-                        describe_duration(cap.per)
+                        cap.per
                     ),
                     campaign.setting_span("cap"),
                 )
@@ -273,26 +273,6 @@ fn child_blocks(step: &StepDef) -> Vec<&[StepDef]> {
             variants.iter().map(|v| v.steps.as_slice()).collect()
         }
         _ => Vec::new(),
-    }
-}
-
-fn describe_duration(d: Duration) -> String {
-    let mut parts = Vec::new();
-    if d.days != 0 {
-        parts.push(format!("{}d", d.days));
-    }
-    let h = d.seconds / 3600;
-    let m = (d.seconds % 3600) / 60;
-    if h != 0 {
-        parts.push(format!("{h}h"));
-    }
-    if m != 0 {
-        parts.push(format!("{m}m"));
-    }
-    if parts.is_empty() {
-        "0d".to_string()
-    } else {
-        parts.join("")
     }
 }
 
@@ -361,7 +341,7 @@ fn check_block(model: &Model, steps: &[StepDef], problems: &mut Problems) {
 fn non_positive_wait(span: Span, d: Duration, what: &str) -> Diagnostic {
     Diagnostic::error(
         codes::NON_POSITIVE_WAIT,
-        format!("`{what} {}` does not wait", describe_duration(d)),
+        format!("`{what} {}` does not wait", d),
         span,
     )
     .with_primary_label(if d.nominal_seconds() == 0 {
@@ -504,18 +484,18 @@ fn check_cap(model: &Model, campaign: &CampaignDef, problems: &mut Problems) {
                         format!(
                             "the cap of {} per {} always defers sending `{msg}`",
                             cap.count,
-                            describe_duration(cap.per)
+                            cap.per
                         ),
                         step.span,
                     )
                     .with_label(
                         first.span,
                         if n == 1 {
-                            format!("sent at most {} before", describe_duration(gap))
+                            format!("sent at most {} before", gap)
                         } else {
                             format!(
                                 "the first of {n} sends at most {} before",
-                                describe_duration(gap)
+                                gap
                             )
                         },
                     )
@@ -523,8 +503,8 @@ fn check_cap(model: &Model, campaign: &CampaignDef, problems: &mut Problems) {
                     .with_help(format!(
                         "at most {} within {} of this send, so it always waits for the cap; \
                          add a longer `wait` before it or raise the cap",
-                        describe_duration(gap),
-                        describe_duration(cap.per)
+                        gap,
+                        cap.per
                     )),
                 );
             }

@@ -141,18 +141,8 @@ pub enum Category {
 }
 
 /// A duration split as in the source: calendar days and clock seconds
-/// (see `syntax::ast::DurationLit` for why they are kept apart).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
-pub struct Duration {
-    pub days: i64,
-    pub seconds: i64,
-}
-
-impl Duration {
-    pub fn nominal_seconds(&self) -> i64 {
-        self.days * 86_400 + self.seconds
-    }
-}
+/// (see [`crate::duration`]).
+pub use crate::duration::Duration;
 
 /// A constant value: persona attributes, sample and test event payloads,
 /// literals in expressions, `set` values in tests.

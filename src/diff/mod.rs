@@ -165,7 +165,7 @@ fn facts(old: &Plan, new: &Plan) -> String {
             .as_ref()
             .map_or("(none)".into(), |w| format!("{}-{}", w.start, w.end));
         let cap = p.policies.cap.as_ref().map_or("(none)".into(), |c| {
-            format!("{} per {}", c.count, words::duration(&c.per))
+            format!("{} per {}", c.count, c.per)
         });
         let holdout = p
             .policies

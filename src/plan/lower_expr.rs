@@ -3,7 +3,7 @@
 //! be read.
 
 use crate::check::model::{
-    ArithOp, CompareOp, DecimalLit, Duration, EventId, EventRef, Model, StringOp, TExpr, TExprKind,
+    ArithOp, CompareOp, DecimalLit, EventId, EventRef, Model, StringOp, TExpr, TExprKind,
     TWindow, Type, Value, Weekday,
 };
 
@@ -180,7 +180,7 @@ pub fn field_path(model: &Model, event: EventId, path: &[usize]) -> Vec<String> 
 
 fn window_parts(window: Option<TWindow>) -> (Option<f::Duration>, bool) {
     match window {
-        Some(TWindow::Within(d)) => (Some(duration(d)), false),
+        Some(TWindow::Within(d)) => (Some(d), false),
         Some(TWindow::SinceEntry) => (None, true),
         None => (None, false),
     }
@@ -194,13 +194,6 @@ pub fn compare_op(op: CompareOp) -> f::CompareOp {
         CompareOp::Le => f::CompareOp::Le,
         CompareOp::Gt => f::CompareOp::Gt,
         CompareOp::Ge => f::CompareOp::Ge,
-    }
-}
-
-pub fn duration(d: Duration) -> f::Duration {
-    f::Duration {
-        days: d.days,
-        seconds: d.seconds,
     }
 }
 

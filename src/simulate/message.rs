@@ -202,7 +202,7 @@ pub fn to_json(v: &Val) -> Option<Value> {
         Val::Str(s) | Val::Enum(s) => rv::text(s),
         Val::Time(t) => rv::instant(*t),
         Val::Date(d) => rv::date(*d),
-        Val::Duration(d) => rv::text(&d.to_source()),
+        Val::Duration(d) => rv::text(&d.to_string()),
         Val::List(items) => rv::list(items.iter().filter_map(to_json).collect()),
         Val::Record(fields) => rv::record(
             fields

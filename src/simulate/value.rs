@@ -145,7 +145,7 @@ pub enum Val {
     Enum(String),
     Time(jiff::Timestamp),
     Date(jiff::civil::Date),
-    Duration(super::clock::CalDuration),
+    Duration(super::clock::Duration),
     List(Vec<Val>),
     /// Record fields in declaration order; unset fields absent.
     Record(Vec<(String, Val)>),
@@ -235,7 +235,7 @@ impl Val {
             Val::Enum(s) => s.clone(),
             Val::Time(t) => t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
             Val::Date(d) => d.to_string(),
-            Val::Duration(d) => d.to_source(),
+            Val::Duration(d) => d.to_string(),
             Val::List(items) => {
                 let inner: Vec<String> = items.iter().map(Val::display).collect();
                 format!("[{}]", inner.join(", "))

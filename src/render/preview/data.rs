@@ -32,9 +32,7 @@ pub fn json(v: &Value) -> Json {
         Value::String(s) | Value::Enum(s) => rv::text(s),
         Value::Time(t) => rv::instant(*t),
         Value::Date(d) => rv::date(*d),
-        Value::Duration(d) => {
-            rv::text(&crate::simulate::clock::CalDuration::new(d.days, d.seconds).to_source())
-        }
+        Value::Duration(d) => rv::text(&d.to_string()),
         Value::List(items) => rv::list(items.iter().map(json).collect()),
         Value::Record(fields) => rv::record(fields.iter().map(|(n, v)| (n.clone(), json(v)))),
     }
@@ -147,7 +145,7 @@ fn val_json(v: &Val) -> Option<Json> {
         Val::Str(s) | Val::Enum(s) => rv::text(s),
         Val::Time(t) => rv::instant(*t),
         Val::Date(d) => rv::date(*d),
-        Val::Duration(d) => rv::text(&d.to_source()),
+        Val::Duration(d) => rv::text(&d.to_string()),
         Val::List(items) => rv::list(items.iter().filter_map(val_json).collect()),
         Val::Record(fields) => rv::record(
             fields
