@@ -20,9 +20,7 @@ use serde::{Deserialize, Serialize};
 
 /// A duration: calendar days (in the customer's time zone, so `1d` keeps
 /// the local clock time across DST changes) plus exact elapsed seconds.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize, Deserialize, JsonSchema,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize, Deserialize, JsonSchema)]
 pub struct Duration {
     pub days: i64,
     pub seconds: i64,

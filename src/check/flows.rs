@@ -229,8 +229,7 @@ fn check_policies(campaign: &CampaignDef, problems: &mut Problems) {
                     codes::BAD_CAP,
                     format!(
                         "the cap of campaign `{}` counts sends over `{}`, which is no time at all",
-                        campaign.name,
-                        cap.per
+                        campaign.name, cap.per
                     ),
                     campaign.setting_span("cap"),
                 )
@@ -483,8 +482,7 @@ fn check_cap(model: &Model, campaign: &CampaignDef, problems: &mut Problems) {
                         codes::CAP_ALWAYS_DEFERS,
                         format!(
                             "the cap of {} per {} always defers sending `{msg}`",
-                            cap.count,
-                            cap.per
+                            cap.count, cap.per
                         ),
                         step.span,
                     )
@@ -493,18 +491,14 @@ fn check_cap(model: &Model, campaign: &CampaignDef, problems: &mut Problems) {
                         if n == 1 {
                             format!("sent at most {} before", gap)
                         } else {
-                            format!(
-                                "the first of {n} sends at most {} before",
-                                gap
-                            )
+                            format!("the first of {n} sends at most {} before", gap)
                         },
                     )
                     .with_label(campaign.setting_span("cap"), "the cap")
                     .with_help(format!(
                         "at most {} within {} of this send, so it always waits for the cap; \
                          add a longer `wait` before it or raise the cap",
-                        gap,
-                        cap.per
+                        gap, cap.per
                     )),
                 );
             }

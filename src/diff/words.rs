@@ -72,11 +72,7 @@ pub fn node(n: &Node) -> String {
             timeout,
             ..
         } => match filter {
-            Some(cond) => format!(
-                "wait for {event} where {} up to {}",
-                expr(cond),
-                timeout
-            ),
+            Some(cond) => format!("wait for {event} where {} up to {}", expr(cond), timeout),
             None => format!("wait for {event} up to {timeout}"),
         },
         Node::Branch { cases, .. } => {

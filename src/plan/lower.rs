@@ -17,7 +17,7 @@ use super::assign::{HOLDOUT_SALT, KEY_SEPARATOR};
 use super::canonical::canonical_sha256_hex;
 use super::deps::{used_definitions, Named};
 use super::format as f;
-use super::lower_expr::{clock, decimal, expr, literal, percent_to_buckets, weekday};
+use super::lower_expr::{clock, expr, literal, percent_to_buckets, weekday};
 use super::lower_flow::{category, channel, lower_flow};
 
 /// Lowers every campaign of the model, in name order.
@@ -190,7 +190,7 @@ fn policies(def: &CampaignDef) -> f::Policies {
             per: c.per,
         }),
         holdout: def.holdout.map(|p| f::Holdout {
-            percent: decimal(p),
+            percent: p.to_string(),
             salt: HOLDOUT_SALT.to_string(),
             to_bucket: percent_to_buckets(p),
         }),

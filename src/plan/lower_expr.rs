@@ -3,8 +3,8 @@
 //! be read.
 
 use crate::check::model::{
-    ArithOp, CompareOp, DecimalLit, EventId, EventRef, Model, StringOp, TExpr, TExprKind,
-    TWindow, Type, Value, Weekday,
+    ArithOp, CompareOp, DecimalLit, EventId, EventRef, Model, StringOp, TExpr, TExprKind, TWindow,
+    Type, Value, Weekday,
 };
 
 use super::format as f;
@@ -219,9 +219,11 @@ pub fn literal(v: &Value) -> f::Literal {
     match v {
         Value::Bool(b) => f::Literal::Bool { value: *b },
         Value::Int(i) => f::Literal::Int { value: *i },
-        Value::Decimal(d) => f::Literal::Decimal { value: decimal(*d) },
+        Value::Decimal(d) => f::Literal::Decimal {
+            value: d.to_string(),
+        },
         Value::Money { amount, currency } => f::Literal::Money {
-            amount: decimal(*amount),
+            amount: amount.to_string(),
             currency: currency.clone(),
         },
         Value::String(s) => f::Literal::String { value: s.clone() },
@@ -249,19 +251,6 @@ pub fn literal(v: &Value) -> f::Literal {
                 .collect(),
         },
     }
-}
-
-/// An exact decimal as written: `(1990, 2)` → `"19.90"`.
-pub fn decimal(d: DecimalLit) -> String {
-    let digits = d.mantissa.unsigned_abs().to_string();
-    let sign = if d.mantissa < 0 { "-" } else { "" };
-    let scale = d.scale as usize;
-    if scale == 0 {
-        return format!("{sign}{digits}");
-    }
-    let padded = format!("{digits:0>width$}", width = scale + 1);
-    let (int, frac) = padded.split_at(padded.len() - scale);
-    format!("{sign}{int}.{frac}")
 }
 
 /// `percent × 100` as a bucket count, rounded down and kept in `0..=10000`.
@@ -307,7 +296,7 @@ mod tests {
 
     #[test]
     fn decimals_keep_their_written_scale() {
-        let d = |mantissa, scale| decimal(DecimalLit { mantissa, scale });
+        let d = |mantissa, scale| DecimalLit { mantissa, scale }.to_string();
         assert_eq!(d(1990, 2), "19.90");
         assert_eq!(d(5, 2), "0.05");
         assert_eq!(d(-125, 1), "-12.5");

@@ -178,7 +178,7 @@ impl FlowLowering<'_> {
                     let to_bucket = percent_to_buckets(cumulative);
                     lowered.push(f::SplitVariant {
                         name: variant.name.clone(),
-                        percent: super::lower_expr::decimal(variant.percent),
+                        percent: variant.percent.to_string(),
                         from_bucket,
                         to_bucket,
                         next: self.block(&variant.steps, &join(id, &variant.name), next.clone()),

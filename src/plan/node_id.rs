@@ -20,8 +20,7 @@
 //! later step with the same key in the same block (its `#n` suffix).
 
 use crate::check::model::{
-    ArithOp, CompareOp, EventRef, Model, StepDef, StepKindDef, StringOp, TExpr,
-    TExprKind, Value,
+    ArithOp, CompareOp, EventRef, Model, StepDef, StepKindDef, StringOp, TExpr, TExprKind, Value,
 };
 
 use super::lower_expr::{clock, field_path};
@@ -222,9 +221,9 @@ fn literal_words(v: &Value) -> String {
     match v {
         Value::Bool(b) => b.to_string(),
         Value::Int(i) => i.to_string(),
-        Value::Decimal(d) => super::lower_expr::decimal(*d),
+        Value::Decimal(d) => d.to_string(),
         Value::Money { amount, currency } => {
-            format!("{} {currency}", super::lower_expr::decimal(*amount))
+            format!("{amount} {currency}")
         }
         Value::String(s) | Value::Enum(s) => s.clone(),
         Value::Time(t) => t.to_string(),

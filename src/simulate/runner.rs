@@ -197,9 +197,7 @@ fn expectation_times<'t>(
             _ => return None,
         };
         let (TimeBoundDef::At(d) | TimeBoundDef::By(d)) = bound;
-        clock::add(start, d)
-            .ok()
-            .map(|z| z.timestamp())
+        clock::add(start, d).ok().map(|z| z.timestamp())
     })
 }
 

@@ -122,9 +122,7 @@ pub(super) fn run_with(
     inputs: Vec<Input>,
     forced: Forced,
 ) -> Simulation {
-    let horizon = clock::add(start, Duration::new(60, 0))
-        .unwrap()
-        .timestamp();
+    let horizon = clock::add(start, Duration::new(60, 0)).unwrap().timestamp();
     let options = Options {
         start: start.timestamp(),
         until: horizon,

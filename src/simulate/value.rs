@@ -106,16 +106,11 @@ impl PartialOrd for Num {
 
 impl std::fmt::Display for Num {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.scale == 0 {
-            return write!(f, "{}", self.mantissa);
+        crate::check::model::DecimalLit {
+            mantissa: self.mantissa,
+            scale: self.scale,
         }
-        // Digit by digit, so any scale prints exactly.
-        let sign = if self.mantissa < 0 { "-" } else { "" };
-        let digits = self.mantissa.unsigned_abs().to_string();
-        let scale = self.scale as usize;
-        let padded = format!("{digits:0>width$}", width = scale + 1);
-        let (whole, frac) = padded.split_at(padded.len() - scale);
-        write!(f, "{sign}{whole}.{frac}")
+        .fmt(f)
     }
 }
 
@@ -221,6 +216,31 @@ impl Val {
             (Val::Record(a), Val::Record(b)) => (a == b).then_some(Ordering::Equal),
             _ => None,
         }
+    }
+
+    /// The value as template data, in the conventions of
+    /// [`crate::render::value`] (the previews and the simulated sends both
+    /// render through it); `None` for unset values, which templates see as
+    /// absent.
+    pub fn to_json(&self) -> Option<serde_json::Value> {
+        use crate::render::value as rv;
+        Some(match self {
+            Val::Unset => return None,
+            Val::Bool(b) => rv::boolean(*b),
+            Val::Int(i) => rv::int(*i),
+            Val::Decimal(n) => rv::decimal(&n.to_string()),
+            Val::Money { amount, currency } => rv::money(&amount.to_string(), currency),
+            Val::Str(s) | Val::Enum(s) => rv::text(s),
+            Val::Time(t) => rv::instant(*t),
+            Val::Date(d) => rv::date(*d),
+            Val::Duration(d) => rv::text(&d.to_string()),
+            Val::List(items) => rv::list(items.iter().filter_map(Val::to_json).collect()),
+            Val::Record(fields) => rv::record(
+                fields
+                    .iter()
+                    .filter_map(|(n, v)| Some((n.clone(), v.to_json()?))),
+            ),
+        })
     }
 
     /// A short human form for timelines and failure reports.

@@ -29,6 +29,7 @@ use handlebars::template::Template;
 
 pub use channels::invalid_category;
 pub use locales::{check_locale_tag, is_valid_locale};
+pub use samples::{sample, value_json};
 
 /// Checks every message of the model and reports into `problems`.
 pub fn check_messages(model: &Model, problems: &mut Problems) {
