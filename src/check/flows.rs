@@ -11,8 +11,8 @@ use crate::source::Span;
 
 use super::messages::head_span;
 use super::model::{
-    CampaignDef, DecimalLit, Duration, Model, Reentry, ScoreRuleKindDef, StepDef, StepKindDef,
-    TExpr, TExprKind, TWindow, TriggerDef,
+    walk_blocks, walk_expr, walk_steps, CampaignDef, DecimalLit, Duration, Model, Reentry,
+    ScoreRuleKindDef, StepDef, StepKindDef, TExpr, TExprKind, TWindow, TriggerDef,
 };
 
 pub mod codes {
@@ -104,23 +104,10 @@ fn check_windows(model: &Model, problems: &mut Problems) {
         {
             exprs.push(f);
         }
-        walk_blocks(&c.flow, &mut |steps| {
-            for step in steps {
-                match &step.kind {
-                    StepKindDef::If { branches, .. } => {
-                        exprs.extend(branches.iter().map(|(e, _)| e))
-                    }
-                    StepKindDef::WaitFor {
-                        filter: Some(f), ..
-                    } => exprs.push(f),
-                    StepKindDef::Set { value, .. } => exprs.push(value),
-                    _ => {}
-                }
-            }
-        });
+        walk_steps(&c.flow, &mut |step| exprs.extend(step.exprs()));
     }
     for e in exprs {
-        check_expr_windows(e, problems);
+        walk_expr(e, &mut |e| check_expr_window(e, problems));
     }
 }
 
@@ -138,43 +125,17 @@ fn non_positive_window(span: Span, d: Duration, what: &str) -> Diagnostic {
     .with_help("use a positive duration such as `30m`, `12h` or `30d`")
 }
 
-fn check_expr_windows(e: &TExpr, problems: &mut Problems) {
-    match &e.kind {
-        TExprKind::Performed { filter, window, .. }
-        | TExprKind::Count { filter, window, .. }
-        | TExprKind::Sum { filter, window, .. } => {
-            if let Some(TWindow::Within(d)) = window {
-                if d.nominal_seconds() <= 0 {
-                    problems.push(non_positive_window(e.span, *d, "within"));
-                }
-            }
-            if let Some(f) = filter {
-                check_expr_windows(f, problems);
+/// A `within` window of one query expression (not those inside it).
+fn check_expr_window(e: &TExpr, problems: &mut Problems) {
+    if let TExprKind::Performed { window, .. }
+    | TExprKind::Count { window, .. }
+    | TExprKind::Sum { window, .. } = &e.kind
+    {
+        if let Some(TWindow::Within(d)) = window {
+            if d.nominal_seconds() <= 0 {
+                problems.push(non_positive_window(e.span, *d, "within"));
             }
         }
-        TExprKind::Not(a) => check_expr_windows(a, problems),
-        TExprKind::And(a, b) | TExprKind::Or(a, b) => {
-            check_expr_windows(a, problems);
-            check_expr_windows(b, problems);
-        }
-        TExprKind::Compare { lhs, rhs, .. }
-        | TExprKind::StringOp { lhs, rhs, .. }
-        | TExprKind::Arith { lhs, rhs, .. } => {
-            check_expr_windows(lhs, problems);
-            check_expr_windows(rhs, problems);
-        }
-        TExprKind::In { lhs, items, .. } => {
-            check_expr_windows(lhs, problems);
-            items.iter().for_each(|i| check_expr_windows(i, problems));
-        }
-        TExprKind::IsSet { expr, .. } => check_expr_windows(expr, problems),
-        TExprKind::Literal(_)
-        | TExprKind::Attr(_)
-        | TExprKind::EventField { .. }
-        | TExprKind::Segment(_)
-        | TExprKind::Score(_)
-        | TExprKind::Now
-        | TExprKind::Last { .. } => {}
     }
 }
 
@@ -238,40 +199,6 @@ fn check_policies(campaign: &CampaignDef, problems: &mut Problems) {
                 ),
             );
         }
-    }
-}
-
-/// Calls `f` on the top-level block and every nested block of a flow.
-fn walk_blocks<'m>(steps: &'m [StepDef], f: &mut dyn FnMut(&'m [StepDef])) {
-    f(steps);
-    for step in steps {
-        for child in child_blocks(step) {
-            walk_blocks(child, f);
-        }
-    }
-}
-
-fn child_blocks(step: &StepDef) -> Vec<&[StepDef]> {
-    match &step.kind {
-        StepKindDef::WaitFor {
-            on_event,
-            on_timeout,
-            ..
-        } => vec![on_event.as_slice(), on_timeout.as_slice()],
-        StepKindDef::If {
-            branches,
-            otherwise,
-        } => {
-            let mut v: Vec<&[StepDef]> = branches.iter().map(|(_, b)| b.as_slice()).collect();
-            if let Some(o) = otherwise {
-                v.push(o.as_slice());
-            }
-            v
-        }
-        StepKindDef::Split { variants, .. } => {
-            variants.iter().map(|v| v.steps.as_slice()).collect()
-        }
-        _ => Vec::new(),
     }
 }
 
@@ -408,10 +335,11 @@ fn check_split_total(
 }
 
 fn sends_anything(steps: &[StepDef]) -> bool {
-    steps.iter().any(|s| {
-        matches!(s.kind, StepKindDef::Send { .. })
-            || child_blocks(s).into_iter().any(sends_anything)
-    })
+    let mut sends = false;
+    walk_steps(steps, &mut |s| {
+        sends |= matches!(s.kind, StepKindDef::Send { .. });
+    });
+    sends
 }
 
 fn check_sends_something(campaign: &CampaignDef, problems: &mut Problems) {
@@ -542,7 +470,7 @@ fn paths_through<'m>(
                 | StepKindDef::WaitFor { .. } => {
                     let mut branched = st.clone();
                     branched.at = add(st.at, max_elapsed(step));
-                    let mut blocks = child_blocks(step);
+                    let mut blocks = step.blocks();
                     if let StepKindDef::If {
                         otherwise: None, ..
                     } = &step.kind
