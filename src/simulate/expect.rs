@@ -135,7 +135,7 @@ fn offsets(start: &Zoned, times: &[&Zoned]) -> String {
 /// `1d2h (2026-11-03 12:00 (Tue) +07:00)`.
 pub fn offset_text(start: &Zoned, at: &Zoned) -> String {
     match clock::offset_between(start, at) {
-        Ok(d) => format!("{} ({})", d.to_string(), clock::format_local(at)),
+        Ok(d) => format!("{d} ({})", clock::format_local(at)),
         Err(_) => clock::format_local(at),
     }
 }

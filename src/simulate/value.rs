@@ -218,29 +218,46 @@ impl Val {
         }
     }
 
-    /// The value as template data, in the conventions of
-    /// [`crate::render::value`] (the previews and the simulated sends both
-    /// render through it); `None` for unset values, which templates see as
-    /// absent.
-    pub fn to_json(&self) -> Option<serde_json::Value> {
-        use crate::render::value as rv;
+    /// The value as a checked constant, the inverse of
+    /// `From<&Value>`; `None` when unset. Unset list items and record
+    /// fields are left out, as templates see them.
+    pub fn to_value(&self) -> Option<crate::check::model::Value> {
+        use crate::check::model::{DecimalLit, Value as V};
+        let dec = |n: &Num| DecimalLit {
+            mantissa: n.mantissa,
+            scale: n.scale,
+        };
         Some(match self {
             Val::Unset => return None,
-            Val::Bool(b) => rv::boolean(*b),
-            Val::Int(i) => rv::int(*i),
-            Val::Decimal(n) => rv::decimal(&n.to_string()),
-            Val::Money { amount, currency } => rv::money(&amount.to_string(), currency),
-            Val::Str(s) | Val::Enum(s) => rv::text(s),
-            Val::Time(t) => rv::instant(*t),
-            Val::Date(d) => rv::date(*d),
-            Val::Duration(d) => rv::text(&d.to_string()),
-            Val::List(items) => rv::list(items.iter().filter_map(Val::to_json).collect()),
-            Val::Record(fields) => rv::record(
+            Val::Bool(b) => V::Bool(*b),
+            Val::Int(i) => V::Int(*i),
+            Val::Decimal(n) => V::Decimal(dec(n)),
+            Val::Money { amount, currency } => V::Money {
+                amount: dec(amount),
+                currency: currency.clone(),
+            },
+            Val::Str(s) => V::String(s.clone()),
+            Val::Enum(s) => V::Enum(s.clone()),
+            Val::Time(t) => V::Time(*t),
+            Val::Date(d) => V::Date(*d),
+            Val::Duration(d) => V::Duration(*d),
+            Val::List(items) => V::List(items.iter().filter_map(Val::to_value).collect()),
+            Val::Record(fields) => V::Record(
                 fields
                     .iter()
-                    .filter_map(|(n, v)| Some((n.clone(), v.to_json()?))),
+                    .filter_map(|(n, v)| Some((n.clone(), v.to_value()?)))
+                    .collect(),
             ),
         })
+    }
+
+    /// The value as template data ([`crate::check::messages::value_json`],
+    /// the conventions of [`crate::render::value`]): the previews and the
+    /// simulated sends render through it. `None` for unset values, which
+    /// templates see as absent.
+    pub fn to_json(&self) -> Option<serde_json::Value> {
+        self.to_value()
+            .map(|v| crate::check::messages::value_json(&v))
     }
 
     /// A short human form for timelines and failure reports.
@@ -286,7 +303,7 @@ impl From<&crate::check::model::Value> for Val {
             V::Enum(s) => Val::Enum(s.clone()),
             V::Time(t) => Val::Time(*t),
             V::Date(d) => Val::Date(*d),
-            V::Duration(d) => Val::Duration((*d).into()),
+            V::Duration(d) => Val::Duration(*d),
             V::List(items) => Val::List(items.iter().map(Val::from).collect()),
             V::Record(fields) => Val::Record(
                 fields
