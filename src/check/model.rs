@@ -671,6 +671,11 @@ pub fn walk_blocks<'m>(steps: &'m [StepDef], f: &mut impl FnMut(&'m [StepDef])) 
 /// Calls `f` on `e` and on every expression inside it, outer first, then
 /// the operands in source order (an `in` list's items, a query's `where`).
 pub fn walk_expr<'m>(e: &'m TExpr, f: &mut impl FnMut(&'m TExpr)) {
+    // Long `and`/`or` chains nest as deep as they are long.
+    crate::stack::deep(|| walk_expr_here(e, f));
+}
+
+fn walk_expr_here<'m>(e: &'m TExpr, f: &mut impl FnMut(&'m TExpr)) {
     f(e);
     match &e.kind {
         TExprKind::Not(inner) | TExprKind::IsSet { expr: inner, .. } => walk_expr(inner, f),
