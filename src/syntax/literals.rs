@@ -303,6 +303,20 @@ mod tests {
     }
 
     #[test]
+    fn durations_print_back_in_the_canonical_form() {
+        let printed = |text: &str| {
+            let d = duration(text, sp()).unwrap();
+            crate::duration::Duration::new(d.days, d.seconds).to_string()
+        };
+        assert_eq!(printed("1d12h"), "1d12h");
+        assert_eq!(printed("90m"), "1h30m");
+        assert_eq!(printed("2w"), "14d");
+        assert_eq!(printed("1w2d3h"), "9d3h");
+        assert_eq!(printed("-1d12h"), "-1d12h");
+        assert_eq!(printed("0m"), "0d");
+    }
+
+    #[test]
     fn clocks() {
         assert_eq!(clock("09:30", sp()).unwrap().minutes, 570);
         assert_eq!(clock("0:00", sp()).unwrap().minutes, 0);
