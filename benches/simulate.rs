@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use campaignc::check::model::{Model, PersonaDef};
 use campaignc::plan::format::{Plan, Trigger};
-use campaignc::simulate::clock::{self, CalDuration};
+use campaignc::simulate::clock::{self, Duration};
 use campaignc::simulate::customer::Customer;
 use campaignc::simulate::eval::literal;
 use campaignc::simulate::journey::{simulate, Forced, Input, InputKind, Options};
@@ -56,7 +56,7 @@ fn inputs_for(
 ) -> Vec<Input> {
     let mut inputs = Vec::new();
     let at = |minutes: u64| {
-        clock::add(start, CalDuration::new(0, minutes as i64 * 60))
+        clock::add(start, Duration::new(0, minutes as i64 * 60))
             .map(|z| z.timestamp())
             .unwrap_or(start.timestamp())
     };
@@ -129,7 +129,7 @@ fn main() {
             .iter()
             .map(|x| x.at)
             .fold(start.timestamp(), |a, b| a.max(b));
-        let horizon = clock::add(&start, CalDuration::new(30, 0))
+        let horizon = clock::add(&start, Duration::new(30, 0))
             .map(|z| z.timestamp())
             .unwrap_or(until);
         let options = Options {

@@ -16,6 +16,7 @@ pub mod check;
 pub mod cli;
 pub mod diagnostics;
 pub mod diff;
+pub mod duration;
 pub mod fmt;
 #[doc(hidden)]
 pub mod fuzzing;

@@ -556,10 +556,13 @@ fn sms_emoji_outside_the_bmp_count_two_units() {
 #[test]
 fn sms_sample_render_of_the_language_example() {
     let mut event = serde_json::Map::new();
-    event.insert("total".into(), value::sample("money(USD)"));
-    event.insert("cart_url".into(), value::sample("url"));
+    event.insert("total".into(), value::money("59.90", "USD"));
+    event.insert(
+        "cart_url".into(),
+        value::text("https://example.com/abcdefgh"),
+    );
     let mut customer = serde_json::Map::new();
-    customer.insert("first_name".into(), value::sample("string"));
+    customer.insert("first_name".into(), value::text("Sample"));
     let data = value::root(customer, Some(event), "cart", "https://example.com/u");
     let en = render_in(
         "en",

@@ -11,8 +11,8 @@ use crate::source::Span;
 
 use super::messages::head_span;
 use super::model::{
-    CampaignDef, DecimalLit, Duration, Model, Reentry, ScoreRuleKindDef, StepDef, StepKindDef,
-    TExpr, TExprKind, TWindow, TriggerDef,
+    walk_blocks, walk_expr, walk_steps, CampaignDef, DecimalLit, Duration, Model, Reentry,
+    ScoreRuleKindDef, StepDef, StepKindDef, TExpr, TExprKind, TWindow, TriggerDef,
 };
 
 pub mod codes {
@@ -104,30 +104,17 @@ fn check_windows(model: &Model, problems: &mut Problems) {
         {
             exprs.push(f);
         }
-        walk_blocks(&c.flow, &mut |steps| {
-            for step in steps {
-                match &step.kind {
-                    StepKindDef::If { branches, .. } => {
-                        exprs.extend(branches.iter().map(|(e, _)| e))
-                    }
-                    StepKindDef::WaitFor {
-                        filter: Some(f), ..
-                    } => exprs.push(f),
-                    StepKindDef::Set { value, .. } => exprs.push(value),
-                    _ => {}
-                }
-            }
-        });
+        walk_steps(&c.flow, &mut |step| exprs.extend(step.exprs()));
     }
     for e in exprs {
-        check_expr_windows(e, problems);
+        walk_expr(e, &mut |e| check_expr_window(e, problems));
     }
 }
 
 fn non_positive_window(span: Span, d: Duration, what: &str) -> Diagnostic {
     Diagnostic::error(
         codes::NON_POSITIVE_WAIT,
-        format!("`{what} {}` covers no time", describe_duration(d)),
+        format!("`{what} {}` covers no time", d),
         span,
     )
     .with_primary_label(if d.nominal_seconds() == 0 {
@@ -138,43 +125,17 @@ fn non_positive_window(span: Span, d: Duration, what: &str) -> Diagnostic {
     .with_help("use a positive duration such as `30m`, `12h` or `30d`")
 }
 
-fn check_expr_windows(e: &TExpr, problems: &mut Problems) {
-    match &e.kind {
-        TExprKind::Performed { filter, window, .. }
-        | TExprKind::Count { filter, window, .. }
-        | TExprKind::Sum { filter, window, .. } => {
-            if let Some(TWindow::Within(d)) = window {
-                if d.nominal_seconds() <= 0 {
-                    problems.push(non_positive_window(e.span, *d, "within"));
-                }
-            }
-            if let Some(f) = filter {
-                check_expr_windows(f, problems);
+/// A `within` window of one query expression (not those inside it).
+fn check_expr_window(e: &TExpr, problems: &mut Problems) {
+    if let TExprKind::Performed { window, .. }
+    | TExprKind::Count { window, .. }
+    | TExprKind::Sum { window, .. } = &e.kind
+    {
+        if let Some(TWindow::Within(d)) = window {
+            if d.nominal_seconds() <= 0 {
+                problems.push(non_positive_window(e.span, *d, "within"));
             }
         }
-        TExprKind::Not(a) => check_expr_windows(a, problems),
-        TExprKind::And(a, b) | TExprKind::Or(a, b) => {
-            check_expr_windows(a, problems);
-            check_expr_windows(b, problems);
-        }
-        TExprKind::Compare { lhs, rhs, .. }
-        | TExprKind::StringOp { lhs, rhs, .. }
-        | TExprKind::Arith { lhs, rhs, .. } => {
-            check_expr_windows(lhs, problems);
-            check_expr_windows(rhs, problems);
-        }
-        TExprKind::In { lhs, items, .. } => {
-            check_expr_windows(lhs, problems);
-            items.iter().for_each(|i| check_expr_windows(i, problems));
-        }
-        TExprKind::IsSet { expr, .. } => check_expr_windows(expr, problems),
-        TExprKind::Literal(_)
-        | TExprKind::Attr(_)
-        | TExprKind::EventField { .. }
-        | TExprKind::Segment(_)
-        | TExprKind::Score(_)
-        | TExprKind::Now
-        | TExprKind::Last { .. } => {}
     }
 }
 
@@ -229,8 +190,7 @@ fn check_policies(campaign: &CampaignDef, problems: &mut Problems) {
                     codes::BAD_CAP,
                     format!(
                         "the cap of campaign `{}` counts sends over `{}`, which is no time at all",
-                        campaign.name,
-                        describe_duration(cap.per)
+                        campaign.name, cap.per
                     ),
                     campaign.setting_span("cap"),
                 )
@@ -239,60 +199,6 @@ fn check_policies(campaign: &CampaignDef, problems: &mut Problems) {
                 ),
             );
         }
-    }
-}
-
-/// Calls `f` on the top-level block and every nested block of a flow.
-fn walk_blocks<'m>(steps: &'m [StepDef], f: &mut dyn FnMut(&'m [StepDef])) {
-    f(steps);
-    for step in steps {
-        for child in child_blocks(step) {
-            walk_blocks(child, f);
-        }
-    }
-}
-
-fn child_blocks(step: &StepDef) -> Vec<&[StepDef]> {
-    match &step.kind {
-        StepKindDef::WaitFor {
-            on_event,
-            on_timeout,
-            ..
-        } => vec![on_event.as_slice(), on_timeout.as_slice()],
-        StepKindDef::If {
-            branches,
-            otherwise,
-        } => {
-            let mut v: Vec<&[StepDef]> = branches.iter().map(|(_, b)| b.as_slice()).collect();
-            if let Some(o) = otherwise {
-                v.push(o.as_slice());
-            }
-            v
-        }
-        StepKindDef::Split { variants, .. } => {
-            variants.iter().map(|v| v.steps.as_slice()).collect()
-        }
-        _ => Vec::new(),
-    }
-}
-
-fn describe_duration(d: Duration) -> String {
-    let mut parts = Vec::new();
-    if d.days != 0 {
-        parts.push(format!("{}d", d.days));
-    }
-    let h = d.seconds / 3600;
-    let m = (d.seconds % 3600) / 60;
-    if h != 0 {
-        parts.push(format!("{h}h"));
-    }
-    if m != 0 {
-        parts.push(format!("{m}m"));
-    }
-    if parts.is_empty() {
-        "0d".to_string()
-    } else {
-        parts.join("")
     }
 }
 
@@ -361,7 +267,7 @@ fn check_block(model: &Model, steps: &[StepDef], problems: &mut Problems) {
 fn non_positive_wait(span: Span, d: Duration, what: &str) -> Diagnostic {
     Diagnostic::error(
         codes::NON_POSITIVE_WAIT,
-        format!("`{what} {}` does not wait", describe_duration(d)),
+        format!("`{what} {}` does not wait", d),
         span,
     )
     .with_primary_label(if d.nominal_seconds() == 0 {
@@ -429,10 +335,11 @@ fn check_split_total(
 }
 
 fn sends_anything(steps: &[StepDef]) -> bool {
-    steps.iter().any(|s| {
-        matches!(s.kind, StepKindDef::Send { .. })
-            || child_blocks(s).into_iter().any(sends_anything)
-    })
+    let mut sends = false;
+    walk_steps(steps, &mut |s| {
+        sends |= matches!(s.kind, StepKindDef::Send { .. });
+    });
+    sends
 }
 
 fn check_sends_something(campaign: &CampaignDef, problems: &mut Problems) {
@@ -503,28 +410,23 @@ fn check_cap(model: &Model, campaign: &CampaignDef, problems: &mut Problems) {
                         codes::CAP_ALWAYS_DEFERS,
                         format!(
                             "the cap of {} per {} always defers sending `{msg}`",
-                            cap.count,
-                            describe_duration(cap.per)
+                            cap.count, cap.per
                         ),
                         step.span,
                     )
                     .with_label(
                         first.span,
                         if n == 1 {
-                            format!("sent at most {} before", describe_duration(gap))
+                            format!("sent at most {} before", gap)
                         } else {
-                            format!(
-                                "the first of {n} sends at most {} before",
-                                describe_duration(gap)
-                            )
+                            format!("the first of {n} sends at most {} before", gap)
                         },
                     )
                     .with_label(campaign.setting_span("cap"), "the cap")
                     .with_help(format!(
                         "at most {} within {} of this send, so it always waits for the cap; \
                          add a longer `wait` before it or raise the cap",
-                        describe_duration(gap),
-                        describe_duration(cap.per)
+                        gap, cap.per
                     )),
                 );
             }
@@ -568,7 +470,7 @@ fn paths_through<'m>(
                 | StepKindDef::WaitFor { .. } => {
                     let mut branched = st.clone();
                     branched.at = add(st.at, max_elapsed(step));
-                    let mut blocks = child_blocks(step);
+                    let mut blocks = step.blocks();
                     if let StepKindDef::If {
                         otherwise: None, ..
                     } = &step.kind

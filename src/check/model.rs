@@ -145,18 +145,8 @@ pub enum Category {
 }
 
 /// A duration split as in the source: calendar days and clock seconds
-/// (see `syntax::ast::DurationLit` for why they are kept apart).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
-pub struct Duration {
-    pub days: i64,
-    pub seconds: i64,
-}
-
-impl Duration {
-    pub fn nominal_seconds(&self) -> i64 {
-        self.days * 86_400 + self.seconds
-    }
-}
+/// (see [`crate::duration`]).
+pub use crate::duration::Duration;
 
 /// A constant value: persona attributes, sample and test event payloads,
 /// literals in expressions, `set` values in tests.
@@ -606,6 +596,138 @@ pub struct SplitVariantDef {
 }
 
 // ---------------------------------------------------------------------------
+// Walking flows and expressions
+// ---------------------------------------------------------------------------
+//
+// The one traversal of a flow's nested blocks and of an expression's
+// operands. A pass that only needs to see every step or every expression
+// goes through these rather than matching on every kind itself; a pass
+// whose result depends on the shape (lowering, paths through a flow,
+// slugs) matches on the kinds it cares about and uses [`StepDef::blocks`]
+// for the rest.
+
+impl StepDef {
+    /// The blocks nested directly in this step, in source order: `on event`
+    /// then `on timeout`; each `if`/`else if` arm then `else` (when
+    /// written); each split variant.
+    pub fn blocks(&self) -> Vec<&[StepDef]> {
+        match &self.kind {
+            StepKindDef::WaitFor {
+                on_event,
+                on_timeout,
+                ..
+            } => vec![on_event.as_slice(), on_timeout.as_slice()],
+            StepKindDef::If {
+                branches,
+                otherwise,
+            } => branches
+                .iter()
+                .map(|(_, b)| b.as_slice())
+                .chain(otherwise.as_deref())
+                .collect(),
+            StepKindDef::Split { variants, .. } => {
+                variants.iter().map(|v| v.steps.as_slice()).collect()
+            }
+            StepKindDef::Send { .. }
+            | StepKindDef::Wait(_)
+            | StepKindDef::WaitUntil { .. }
+            | StepKindDef::Set { .. }
+            | StepKindDef::Exit => Vec::new(),
+        }
+    }
+
+    /// The expressions this step holds itself (not those of its blocks), in
+    /// source order: a `wait for` filter, each `if`/`else if` condition, a
+    /// `set` value.
+    pub fn exprs(&self) -> Vec<&TExpr> {
+        match &self.kind {
+            StepKindDef::WaitFor { filter, .. } => filter.iter().collect(),
+            StepKindDef::If { branches, .. } => branches.iter().map(|(c, _)| c).collect(),
+            StepKindDef::Set { value, .. } => vec![value],
+            StepKindDef::Send { .. }
+            | StepKindDef::Wait(_)
+            | StepKindDef::WaitUntil { .. }
+            | StepKindDef::Split { .. }
+            | StepKindDef::Exit => Vec::new(),
+        }
+    }
+}
+
+/// Calls `f` on every step of `steps` and of every block nested in them,
+/// in source order, each step before the steps of its blocks.
+pub fn walk_steps<'m>(steps: &'m [StepDef], f: &mut impl FnMut(&'m StepDef)) {
+    for step in steps {
+        f(step);
+        for block in step.blocks() {
+            walk_steps(block, f);
+        }
+    }
+}
+
+/// Calls `f` on every block of a flow: `steps` itself first, then each
+/// nested block in source order (a block before the blocks inside it).
+pub fn walk_blocks<'m>(steps: &'m [StepDef], f: &mut impl FnMut(&'m [StepDef])) {
+    f(steps);
+    for step in steps {
+        for block in step.blocks() {
+            walk_blocks(block, f);
+        }
+    }
+}
+
+/// Calls `f` on `e` and on every expression inside it, outer first, then
+/// the operands in source order (an `in` list's items, a query's `where`).
+pub fn walk_expr<'m>(e: &'m TExpr, f: &mut impl FnMut(&'m TExpr)) {
+    // Long `and`/`or` chains nest as deep as they are long.
+    crate::stack::deep(|| walk_expr_here(e, f));
+}
+
+fn walk_expr_here<'m>(e: &'m TExpr, f: &mut impl FnMut(&'m TExpr)) {
+    f(e);
+    match &e.kind {
+        TExprKind::Not(inner) | TExprKind::IsSet { expr: inner, .. } => walk_expr(inner, f),
+        TExprKind::And(l, r)
+        | TExprKind::Or(l, r)
+        | TExprKind::Compare { lhs: l, rhs: r, .. }
+        | TExprKind::StringOp { lhs: l, rhs: r, .. }
+        | TExprKind::Arith { lhs: l, rhs: r, .. } => {
+            walk_expr(l, f);
+            walk_expr(r, f);
+        }
+        TExprKind::In { lhs, items, .. } => {
+            walk_expr(lhs, f);
+            for item in items {
+                walk_expr(item, f);
+            }
+        }
+        TExprKind::Performed { filter, .. }
+        | TExprKind::Count { filter, .. }
+        | TExprKind::Sum { filter, .. } => {
+            if let Some(filter) = filter {
+                walk_expr(filter, f);
+            }
+        }
+        TExprKind::Literal(_)
+        | TExprKind::Attr(_)
+        | TExprKind::EventField { .. }
+        | TExprKind::Segment(_)
+        | TExprKind::Score(_)
+        | TExprKind::Now
+        | TExprKind::Last { .. } => {}
+    }
+}
+
+/// Calls `f` on every expression of a flow, and every expression inside
+/// those: [`walk_steps`] then [`StepDef::exprs`] then [`walk_expr`].
+pub fn walk_flow_exprs<'m>(steps: &'m [StepDef], f: &mut impl FnMut(&'m TExpr)) {
+    walk_steps(steps, &mut |step| {
+        for e in step.exprs() {
+            walk_expr(e, f);
+        }
+    });
+}
+
+// ---------------------------------------------------------------------------
 // Personas and tests
 // ---------------------------------------------------------------------------
 
@@ -788,5 +910,115 @@ impl Model {
             .iter()
             .position(|a| a.consent == Some(channel))
             .map(|i| AttrId(i as u32))
+    }
+}
+
+#[cfg(test)]
+mod walk_tests {
+    use super::*;
+
+    fn step(kind: StepKindDef) -> StepDef {
+        StepDef {
+            kind,
+            span: Span::default(),
+        }
+    }
+
+    fn send(n: u32) -> StepDef {
+        step(StepKindDef::Send {
+            message: MessageId(n),
+            event_scope: None,
+        })
+    }
+
+    fn expr(kind: TExprKind) -> TExpr {
+        TExpr {
+            kind,
+            ty: Type::Bool,
+            span: Span::default(),
+        }
+    }
+
+    fn segment(n: u32) -> TExpr {
+        expr(TExprKind::Segment(SegmentId(n)))
+    }
+
+    /// `send 0`, then an `if` (segment 1 and not segment 2: `send 1`, a
+    /// split of `send 2` / `wait 1d`; else if segment 3: `send 3`; else a
+    /// `wait for` whose filter names segment 4 with `send 4` on the event
+    /// and `set` to segment 5 on timeout), then `send 5`.
+    fn flow() -> Vec<StepDef> {
+        let variant = |name: &str, steps| SplitVariantDef {
+            name: name.into(),
+            percent: DecimalLit {
+                mantissa: 50,
+                scale: 0,
+            },
+            steps,
+            span: Span::default(),
+        };
+        let cond = expr(TExprKind::And(
+            Box::new(segment(1)),
+            Box::new(expr(TExprKind::Not(Box::new(segment(2))))),
+        ));
+        let split = step(StepKindDef::Split {
+            name: "s".into(),
+            variants: vec![
+                variant("x", vec![send(2)]),
+                variant("y", vec![step(StepKindDef::Wait(Duration::new(1, 0)))]),
+            ],
+        });
+        let wait_for = step(StepKindDef::WaitFor {
+            event: EventId(0),
+            filter: Some(segment(4)),
+            timeout: Duration::new(1, 0),
+            on_event: vec![send(4)],
+            on_timeout: vec![step(StepKindDef::Set {
+                attr: AttrId(0),
+                value: segment(5),
+            })],
+        });
+        vec![
+            send(0),
+            step(StepKindDef::If {
+                branches: vec![(cond, vec![send(1), split]), (segment(3), vec![send(3)])],
+                otherwise: Some(vec![wait_for]),
+            }),
+            send(5),
+        ]
+    }
+
+    #[test]
+    fn walk_steps_visits_every_arm_in_source_order() {
+        let flow = flow();
+        let mut sent = Vec::new();
+        walk_steps(&flow, &mut |s| {
+            if let StepKindDef::Send { message, .. } = s.kind {
+                sent.push(message.0);
+            }
+        });
+        assert_eq!(sent, vec![0, 1, 2, 3, 4, 5]);
+    }
+
+    #[test]
+    fn walk_blocks_visits_nested_branch_and_split_arms() {
+        let flow = flow();
+        let mut sizes = Vec::new();
+        walk_blocks(&flow, &mut |b| sizes.push(b.len()));
+        // top, then arm, its split's two variants, else-if arm, else arm,
+        // then the wait for's on event and on timeout
+        assert_eq!(sizes, vec![3, 2, 1, 1, 1, 1, 1, 1]);
+    }
+
+    #[test]
+    fn walk_flow_exprs_reaches_every_operand() {
+        let flow = flow();
+        let mut segments = Vec::new();
+        walk_flow_exprs(&flow, &mut |e| {
+            if let TExprKind::Segment(id) = e.kind {
+                segments.push(id.0);
+            }
+        });
+        assert_eq!(segments, vec![1, 2, 3, 4, 5]);
     }
 }

@@ -8,7 +8,8 @@ use crate::diagnostics::{Diagnostic, Problems};
 
 use super::messages::head_span;
 use super::model::{
-    Model, PersonaId, ScoreRuleKindDef, StepDef, StepKindDef, TExpr, TExprKind, TriggerDef,
+    walk_expr, walk_steps, Model, PersonaId, ScoreRuleKindDef, StepDef, StepKindDef, TExpr,
+    TExprKind, TriggerDef,
 };
 
 pub mod codes {
@@ -27,81 +28,26 @@ struct Uses {
 
 impl Uses {
     fn expr(&mut self, e: &TExpr) {
-        match &e.kind {
+        walk_expr(e, &mut |e| match &e.kind {
             TExprKind::Segment(id) => {
                 self.segments.insert(id.0);
             }
             TExprKind::Score(id) => {
                 self.scores.insert(id.0);
             }
-            TExprKind::Not(a) => self.expr(a),
-            TExprKind::And(a, b) | TExprKind::Or(a, b) => {
-                self.expr(a);
-                self.expr(b);
-            }
-            TExprKind::Compare { lhs, rhs, .. }
-            | TExprKind::StringOp { lhs, rhs, .. }
-            | TExprKind::Arith { lhs, rhs, .. } => {
-                self.expr(lhs);
-                self.expr(rhs);
-            }
-            TExprKind::In { lhs, items, .. } => {
-                self.expr(lhs);
-                items.iter().for_each(|i| self.expr(i));
-            }
-            TExprKind::IsSet { expr, .. } => self.expr(expr),
-            TExprKind::Performed { filter, .. }
-            | TExprKind::Count { filter, .. }
-            | TExprKind::Sum { filter, .. } => {
-                if let Some(f) = filter {
-                    self.expr(f);
-                }
-            }
-            TExprKind::Literal(_)
-            | TExprKind::Attr(_)
-            | TExprKind::EventField { .. }
-            | TExprKind::Now
-            | TExprKind::Last { .. } => {}
-        }
+            _ => {}
+        });
     }
 
     fn steps(&mut self, steps: &[StepDef]) {
-        for s in steps {
-            match &s.kind {
-                StepKindDef::Send { message, .. } => {
-                    self.messages.insert(message.0);
-                }
-                StepKindDef::WaitFor {
-                    filter,
-                    on_event,
-                    on_timeout,
-                    ..
-                } => {
-                    if let Some(f) = filter {
-                        self.expr(f);
-                    }
-                    self.steps(on_event);
-                    self.steps(on_timeout);
-                }
-                StepKindDef::If {
-                    branches,
-                    otherwise,
-                } => {
-                    for (c, b) in branches {
-                        self.expr(c);
-                        self.steps(b);
-                    }
-                    if let Some(o) = otherwise {
-                        self.steps(o);
-                    }
-                }
-                StepKindDef::Split { variants, .. } => {
-                    variants.iter().for_each(|v| self.steps(&v.steps))
-                }
-                StepKindDef::Set { value, .. } => self.expr(value),
-                StepKindDef::Wait(_) | StepKindDef::WaitUntil { .. } | StepKindDef::Exit => {}
+        walk_steps(steps, &mut |s| {
+            if let StepKindDef::Send { message, .. } = &s.kind {
+                self.messages.insert(message.0);
             }
-        }
+            for e in s.exprs() {
+                self.expr(e);
+            }
+        });
     }
 }
 

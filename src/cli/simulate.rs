@@ -16,7 +16,7 @@ use super::{output, Exit};
 use crate::check::model::{Model, PersonaDef, VariantConflict, VariantDef};
 use crate::diagnostics::Severity;
 use crate::plan::format::{Plan, Trigger};
-use crate::simulate::clock::{self, CalDuration};
+use crate::simulate::clock::{self, Duration};
 use crate::simulate::customer::Customer;
 use crate::simulate::input::{read_events, suggest};
 use crate::simulate::journey::{simulate, Forced, Input, InputKind, Options};
@@ -138,7 +138,7 @@ pub fn run(args: &Args) -> Exit {
         }
         None => default_inputs(model, persona, &plan, &start),
     };
-    let horizon = clock::add(&start, CalDuration::new(args.days.max(0), 0))
+    let horizon = clock::add(&start, Duration::new(args.days.max(0), 0))
         .map(|z| z.timestamp())
         .unwrap_or(jiff::Timestamp::MAX);
     let until = inputs

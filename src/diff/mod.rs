@@ -164,9 +164,11 @@ fn facts(old: &Plan, new: &Plan) -> String {
             .send_window
             .as_ref()
             .map_or("(none)".into(), |w| format!("{}-{}", w.start, w.end));
-        let cap = p.policies.cap.as_ref().map_or("(none)".into(), |c| {
-            format!("{} per {}", c.count, words::duration(&c.per))
-        });
+        let cap = p
+            .policies
+            .cap
+            .as_ref()
+            .map_or("(none)".into(), |c| format!("{} per {}", c.count, c.per));
         let holdout = p
             .policies
             .holdout

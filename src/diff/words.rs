@@ -7,27 +7,6 @@ use crate::plan::format::{
     Weekday,
 };
 
-/// A duration as the language writes it: `2d`, `1d12h`, `30m`, `0m`.
-pub fn duration(d: &Duration) -> String {
-    let mut out = String::new();
-    let sign = if d.days < 0 || d.seconds < 0 { "-" } else { "" };
-    let days = d.days.unsigned_abs();
-    let mut seconds = d.seconds.unsigned_abs();
-    if days > 0 {
-        out.push_str(&format!("{days}d"));
-    }
-    for (unit, size) in [("h", 3600), ("m", 60), ("s", 1)] {
-        if seconds >= size {
-            out.push_str(&format!("{}{unit}", seconds / size));
-            seconds %= size;
-        }
-    }
-    if out.is_empty() {
-        out.push_str("0m");
-    }
-    format!("{sign}{out}")
-}
-
 fn weekday(w: Weekday) -> &'static str {
     match w {
         Weekday::Monday => "monday",
@@ -70,7 +49,7 @@ pub fn trigger(t: &Trigger) -> String {
 pub fn reentry(r: &Reentry) -> String {
     match r {
         Reentry::Never => "never".to_string(),
-        Reentry::After { after } => format!("after {}", duration(after)),
+        Reentry::After { after } => format!("after {after}"),
     }
 }
 
@@ -80,7 +59,7 @@ pub fn node(n: &Node) -> String {
         Node::Send {
             message, channel, ..
         } => format!("send {message} ({})", channel_name(*channel)),
-        Node::Wait { duration: d, .. } => format!("wait {}", duration(d)),
+        Node::Wait { duration: d, .. } => format!("wait {d}"),
         Node::WaitUntil {
             time, weekday: day, ..
         } => match day {
@@ -93,12 +72,8 @@ pub fn node(n: &Node) -> String {
             timeout,
             ..
         } => match filter {
-            Some(cond) => format!(
-                "wait for {event} where {} up to {}",
-                expr(cond),
-                duration(timeout)
-            ),
-            None => format!("wait for {event} up to {}", duration(timeout)),
+            Some(cond) => format!("wait for {event} where {} up to {}", expr(cond), timeout),
+            None => format!("wait for {event} up to {timeout}"),
         },
         Node::Branch { cases, .. } => {
             let conds: Vec<String> = cases.iter().map(|c| expr(&c.when)).collect();
@@ -272,7 +247,7 @@ fn query_tail(filter: Option<&Expr>, within: &Option<Duration>, since_entry: boo
         out.push_str(&format!(" where {}", expr(cond)));
     }
     if let Some(d) = within {
-        out.push_str(&format!(" within {}", duration(d)));
+        out.push_str(&format!(" within {d}"));
     }
     if since_entry {
         out.push_str(" since entry");
@@ -302,10 +277,7 @@ pub fn literal(l: &Literal) -> String {
         Literal::Enum { value } | Literal::Time { value } | Literal::Date { value } => {
             value.clone()
         }
-        Literal::Duration { days, seconds } => duration(&Duration {
-            days: *days,
-            seconds: *seconds,
-        }),
+        Literal::Duration { days, seconds } => Duration::new(*days, *seconds).to_string(),
         Literal::List { items } => {
             let items: Vec<String> = items.iter().map(literal).collect();
             format!("[{}]", items.join(", "))
@@ -329,15 +301,6 @@ mod tests {
             name: name.into(),
             ty: "int".into(),
         }
-    }
-
-    #[test]
-    fn durations_read_like_the_language() {
-        let d = |days, seconds| duration(&Duration { days, seconds });
-        assert_eq!(d(1, 43200), "1d12h");
-        assert_eq!(d(0, 1800), "30m");
-        assert_eq!(d(14, 0), "14d");
-        assert_eq!(d(0, 0), "0m");
     }
 
     #[test]

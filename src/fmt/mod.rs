@@ -50,11 +50,10 @@ pub fn format_file(file: &SourceFile) -> Outcome {
     }
     let mut map = SourceMap::new();
     map.add(file.path.clone(), &file.disk_path, formatted.clone());
-    match parse_file(&map.files()[0]) {
-        Ok(ast) if equiv::erase_spans(&ast) == equiv::erase_spans(&original) => {
-            Outcome::Formatted(formatted)
-        }
-        _ => Outcome::MeaningWouldChange,
+    if parse_file(&map.files()[0]).is_ok_and(|ast| equiv::same_tree(ast, original)) {
+        Outcome::Formatted(formatted)
+    } else {
+        Outcome::MeaningWouldChange
     }
 }
 
@@ -62,7 +61,7 @@ pub fn format_file(file: &SourceFile) -> Outcome {
 /// (`false` when either does not parse).
 pub fn same_meaning(a: &str, b: &str) -> bool {
     match (parse("a.camp", a), parse("b.camp", b)) {
-        (Ok(a), Ok(b)) => equiv::erase_spans(&a) == equiv::erase_spans(&b),
+        (Ok(a), Ok(b)) => equiv::same_tree(a, b),
         _ => false,
     }
 }

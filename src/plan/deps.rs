@@ -5,8 +5,8 @@
 use std::collections::BTreeSet;
 
 use crate::check::model::{
-    CampaignDef, Model, ScoreId, ScoreRuleKindDef, SegmentId, StepDef, StepKindDef, TExpr,
-    TExprKind, TriggerDef,
+    walk_expr, walk_flow_exprs, CampaignDef, Model, ScoreId, ScoreRuleKindDef, SegmentId, StepDef,
+    TExpr, TExprKind, TriggerDef,
 };
 
 /// A named definition an expression can refer to.
@@ -88,48 +88,16 @@ fn visit(model: &Model, named: Named, visiting: &mut BTreeSet<Named>, order: &mu
 }
 
 fn flow_refs(steps: &[StepDef], out: &mut BTreeSet<Named>) {
-    for step in steps {
-        match &step.kind {
-            StepKindDef::WaitFor {
-                filter,
-                on_event,
-                on_timeout,
-                ..
-            } => {
-                if let Some(filter) = filter {
-                    refs(filter, out);
-                }
-                flow_refs(on_event, out);
-                flow_refs(on_timeout, out);
-            }
-            StepKindDef::If {
-                branches,
-                otherwise,
-            } => {
-                for (cond, steps) in branches {
-                    refs(cond, out);
-                    flow_refs(steps, out);
-                }
-                if let Some(steps) = otherwise {
-                    flow_refs(steps, out);
-                }
-            }
-            StepKindDef::Split { variants, .. } => {
-                for variant in variants {
-                    flow_refs(&variant.steps, out);
-                }
-            }
-            StepKindDef::Set { value, .. } => refs(value, out),
-            StepKindDef::Send { .. }
-            | StepKindDef::Wait(_)
-            | StepKindDef::WaitUntil { .. }
-            | StepKindDef::Exit => {}
-        }
-    }
+    walk_flow_exprs(steps, &mut |e| direct_ref(e, out));
 }
 
-/// The segments and scores an expression names directly.
+/// The segments and scores an expression names, anywhere inside it.
 fn refs(e: &TExpr, out: &mut BTreeSet<Named>) {
+    walk_expr(e, &mut |e| direct_ref(e, out));
+}
+
+/// The segment or score one expression node names, if any.
+fn direct_ref(e: &TExpr, out: &mut BTreeSet<Named>) {
     match &e.kind {
         TExprKind::Segment(id) => {
             out.insert(Named::Segment(*id));
@@ -137,32 +105,6 @@ fn refs(e: &TExpr, out: &mut BTreeSet<Named>) {
         TExprKind::Score(id) => {
             out.insert(Named::Score(*id));
         }
-        TExprKind::Literal(_)
-        | TExprKind::Attr(_)
-        | TExprKind::EventField { .. }
-        | TExprKind::Now
-        | TExprKind::Last { .. } => {}
-        TExprKind::Not(inner) | TExprKind::IsSet { expr: inner, .. } => refs(inner, out),
-        TExprKind::And(l, r)
-        | TExprKind::Or(l, r)
-        | TExprKind::Compare { lhs: l, rhs: r, .. }
-        | TExprKind::StringOp { lhs: l, rhs: r, .. }
-        | TExprKind::Arith { lhs: l, rhs: r, .. } => {
-            refs(l, out);
-            refs(r, out);
-        }
-        TExprKind::In { lhs, items, .. } => {
-            refs(lhs, out);
-            for item in items {
-                refs(item, out);
-            }
-        }
-        TExprKind::Performed { filter, .. }
-        | TExprKind::Count { filter, .. }
-        | TExprKind::Sum { filter, .. } => {
-            if let Some(filter) = filter {
-                refs(filter, out);
-            }
-        }
+        _ => {}
     }
 }

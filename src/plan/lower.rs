@@ -17,7 +17,7 @@ use super::assign::{HOLDOUT_SALT, KEY_SEPARATOR};
 use super::canonical::canonical_sha256_hex;
 use super::deps::{used_definitions, Named};
 use super::format as f;
-use super::lower_expr::{clock, decimal, duration, expr, literal, percent_to_buckets, weekday};
+use super::lower_expr::{clock, expr, literal, percent_to_buckets, weekday};
 use super::lower_flow::{category, channel, lower_flow};
 
 /// Lowers every campaign of the model, in name order.
@@ -45,7 +45,7 @@ pub fn lower(model: &Model, sources: &SourceMap, campaign: CampaignId) -> f::Pla
         audience: def.audience.as_ref().map(|e| expr(model, e)),
         reentry: match def.reentry {
             Reentry::Never => f::Reentry::Never,
-            Reentry::After(d) => f::Reentry::After { after: duration(d) },
+            Reentry::After(d) => f::Reentry::After { after: d },
         },
         goal: def.goal.as_ref().map(|e| expr(model, e)),
         exit: def.exit_when.as_ref().map(|e| expr(model, e)),
@@ -187,10 +187,10 @@ fn policies(def: &CampaignDef) -> f::Policies {
         }),
         cap: def.cap.map(|c| f::Cap {
             count: c.count,
-            per: duration(c.per),
+            per: c.per,
         }),
         holdout: def.holdout.map(|p| f::Holdout {
-            percent: decimal(p),
+            percent: p.to_string(),
             salt: HOLDOUT_SALT.to_string(),
             to_bucket: percent_to_buckets(p),
         }),
@@ -286,7 +286,7 @@ fn score(model: &Model, id: ScoreId) -> f::ScoreEntry {
                     event: model.event(*event).name.clone(),
                     filter: filter.as_ref().map(|e| expr(model, e)),
                     within: match window {
-                        Some(TWindow::Within(d)) => Some(duration(*d)),
+                        Some(TWindow::Within(d)) => Some(*d),
                         _ => None,
                     },
                     since_entry: matches!(window, Some(TWindow::SinceEntry)),

@@ -3,8 +3,8 @@
 //! be read.
 
 use crate::check::model::{
-    ArithOp, CompareOp, DecimalLit, Duration, EventId, EventRef, Model, StringOp, TExpr, TExprKind,
-    TWindow, Type, Value, Weekday,
+    ArithOp, CompareOp, DecimalLit, EventId, EventRef, Model, StringOp, TExpr, TExprKind, TWindow,
+    Type, Value, Weekday,
 };
 
 use super::format as f;
@@ -180,7 +180,7 @@ pub fn field_path(model: &Model, event: EventId, path: &[usize]) -> Vec<String> 
 
 fn window_parts(window: Option<TWindow>) -> (Option<f::Duration>, bool) {
     match window {
-        Some(TWindow::Within(d)) => (Some(duration(d)), false),
+        Some(TWindow::Within(d)) => (Some(d), false),
         Some(TWindow::SinceEntry) => (None, true),
         None => (None, false),
     }
@@ -194,13 +194,6 @@ pub fn compare_op(op: CompareOp) -> f::CompareOp {
         CompareOp::Le => f::CompareOp::Le,
         CompareOp::Gt => f::CompareOp::Gt,
         CompareOp::Ge => f::CompareOp::Ge,
-    }
-}
-
-pub fn duration(d: Duration) -> f::Duration {
-    f::Duration {
-        days: d.days,
-        seconds: d.seconds,
     }
 }
 
@@ -226,9 +219,11 @@ pub fn literal(v: &Value) -> f::Literal {
     match v {
         Value::Bool(b) => f::Literal::Bool { value: *b },
         Value::Int(i) => f::Literal::Int { value: *i },
-        Value::Decimal(d) => f::Literal::Decimal { value: decimal(*d) },
+        Value::Decimal(d) => f::Literal::Decimal {
+            value: d.to_string(),
+        },
         Value::Money { amount, currency } => f::Literal::Money {
-            amount: decimal(*amount),
+            amount: amount.to_string(),
             currency: currency.clone(),
         },
         Value::String(s) => f::Literal::String { value: s.clone() },
@@ -256,19 +251,6 @@ pub fn literal(v: &Value) -> f::Literal {
                 .collect(),
         },
     }
-}
-
-/// An exact decimal as written: `(1990, 2)` → `"19.90"`.
-pub fn decimal(d: DecimalLit) -> String {
-    let digits = d.mantissa.unsigned_abs().to_string();
-    let sign = if d.mantissa < 0 { "-" } else { "" };
-    let scale = d.scale as usize;
-    if scale == 0 {
-        return format!("{sign}{digits}");
-    }
-    let padded = format!("{digits:0>width$}", width = scale + 1);
-    let (int, frac) = padded.split_at(padded.len() - scale);
-    format!("{sign}{int}.{frac}")
 }
 
 /// `percent × 100` as a bucket count, rounded down and kept in `0..=10000`.
@@ -314,7 +296,7 @@ mod tests {
 
     #[test]
     fn decimals_keep_their_written_scale() {
-        let d = |mantissa, scale| decimal(DecimalLit { mantissa, scale });
+        let d = |mantissa, scale| DecimalLit { mantissa, scale }.to_string();
         assert_eq!(d(1990, 2), "19.90");
         assert_eq!(d(5, 2), "0.05");
         assert_eq!(d(-125, 1), "-12.5");

@@ -13,7 +13,7 @@ use crate::check::model::{Category, Channel, DecimalLit, MessageId, Model, StepD
 use crate::source::SourceMap;
 
 use super::format as f;
-use super::lower_expr::{clock, duration, expr, percent_to_buckets, weekday};
+use super::lower_expr::{clock, expr, percent_to_buckets, weekday};
 use super::node_id::{block_ids, condition_slug, dedupe, join};
 
 /// The lowered flow: its entry node, every node by id, and the messages
@@ -108,7 +108,7 @@ impl FlowLowering<'_> {
             }
             StepKindDef::Wait(d) => f::Node::Wait {
                 line,
-                duration: duration(*d),
+                duration: *d,
                 next,
             },
             StepKindDef::WaitUntil { minutes, day } => f::Node::WaitUntil {
@@ -130,7 +130,7 @@ impl FlowLowering<'_> {
                     line,
                     event: model.event(*event).name.clone(),
                     filter: filter.as_ref().map(|x| expr(model, x)),
-                    timeout: duration(*timeout),
+                    timeout: *timeout,
                     on_event,
                     on_timeout,
                 }
@@ -178,7 +178,7 @@ impl FlowLowering<'_> {
                     let to_bucket = percent_to_buckets(cumulative);
                     lowered.push(f::SplitVariant {
                         name: variant.name.clone(),
-                        percent: super::lower_expr::decimal(variant.percent),
+                        percent: variant.percent.to_string(),
                         from_bucket,
                         to_bucket,
                         next: self.block(&variant.steps, &join(id, &variant.name), next.clone()),

@@ -20,8 +20,7 @@
 //! later step with the same key in the same block (its `#n` suffix).
 
 use crate::check::model::{
-    ArithOp, CompareOp, Duration, EventRef, Model, StepDef, StepKindDef, StringOp, TExpr,
-    TExprKind, Value,
+    ArithOp, CompareOp, EventRef, Model, StepDef, StepKindDef, StringOp, TExpr, TExprKind, Value,
 };
 
 use super::lower_expr::{clock, field_path};
@@ -66,7 +65,7 @@ pub fn dedupe(keys: &[String]) -> Vec<String> {
 fn step_key(model: &Model, step: &StepDef) -> String {
     match &step.kind {
         StepKindDef::Send { message, .. } => format!("send.{}", model.message(*message).name),
-        StepKindDef::Wait(d) => format!("wait.{}", duration_key(*d)),
+        StepKindDef::Wait(d) => format!("wait.{d}"),
         StepKindDef::WaitUntil { minutes, day } => {
             let time = clock(*minutes).replace(':', "");
             match day {
@@ -83,30 +82,6 @@ fn step_key(model: &Model, step: &StepDef) -> String {
         StepKindDef::Set { attr, .. } => format!("set.{}", model.attr(*attr).name),
         StepKindDef::Exit => "exit".to_string(),
     }
-}
-
-/// A duration as written in source: `1d12h`, `30m`, `7d`.
-pub fn duration_key(d: Duration) -> String {
-    let negative = d.days < 0 || d.seconds < 0;
-    let (days, secs) = (d.days.unsigned_abs(), d.seconds.unsigned_abs());
-    let mut out = String::from(if negative { "-" } else { "" });
-    if days > 0 {
-        out.push_str(&format!("{days}d"));
-    }
-    let (h, m, s) = (secs / 3600, secs % 3600 / 60, secs % 60);
-    if h > 0 {
-        out.push_str(&format!("{h}h"));
-    }
-    if m > 0 {
-        out.push_str(&format!("{m}m"));
-    }
-    if s > 0 {
-        out.push_str(&format!("{s}s"));
-    }
-    if days == 0 && secs == 0 {
-        out.push_str("0d");
-    }
-    out
 }
 
 fn weekday_name(day: crate::check::model::Weekday) -> &'static str {
@@ -246,14 +221,14 @@ fn literal_words(v: &Value) -> String {
     match v {
         Value::Bool(b) => b.to_string(),
         Value::Int(i) => i.to_string(),
-        Value::Decimal(d) => super::lower_expr::decimal(*d),
+        Value::Decimal(d) => d.to_string(),
         Value::Money { amount, currency } => {
-            format!("{} {currency}", super::lower_expr::decimal(*amount))
+            format!("{amount} {currency}")
         }
         Value::String(s) | Value::Enum(s) => s.clone(),
         Value::Time(t) => t.to_string(),
         Value::Date(d) => d.to_string(),
-        Value::Duration(d) => duration_key(*d),
+        Value::Duration(d) => d.to_string(),
         Value::List(_) => "list".into(),
         Value::Record(_) => "record".into(),
     }
@@ -273,15 +248,5 @@ mod tests {
             dedupe(&keys),
             vec!["wait.1d", "send.a", "wait.1d#2", "wait.1d#3"]
         );
-    }
-
-    #[test]
-    fn durations_read_like_source() {
-        let d = |days, seconds| duration_key(Duration { days, seconds });
-        assert_eq!(d(1, 0), "1d");
-        assert_eq!(d(1, 12 * 3600), "1d12h");
-        assert_eq!(d(0, 30 * 60), "30m");
-        assert_eq!(d(0, 0), "0d");
-        assert_eq!(d(-1, 0), "-1d");
     }
 }

@@ -7,9 +7,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde_json::{Map, Value as Json};
 
-use crate::check::model::{DecimalLit, EventId, Model, PersonaDef, Type, Value};
+use crate::check::messages::{sample, value_json};
+use crate::check::model::{EventId, Model, PersonaDef, Value};
 use crate::plan::format::{Expr, Node, Plan};
-use crate::plan::lower_expr::decimal;
 use crate::simulate::customer::Customer;
 use crate::simulate::eval::Scope;
 use crate::simulate::value::Val;
@@ -19,25 +19,6 @@ use crate::template::value as rv;
 /// real one in); the same shape the simulator uses.
 pub fn unsubscribe_url(campaign: &str, persona: &str) -> String {
     format!("https://unsubscribe.example/{campaign}/{persona}")
-}
-
-/// A checked constant in the render data conventions; `None` never
-/// happens for a checked value but keeps the function total.
-pub fn json(v: &Value) -> Json {
-    match v {
-        Value::Bool(b) => rv::boolean(*b),
-        Value::Int(i) => rv::int(*i),
-        Value::Decimal(d) => rv::decimal(&decimal(*d)),
-        Value::Money { amount, currency } => rv::money(&decimal(*amount), currency),
-        Value::String(s) | Value::Enum(s) => rv::text(s),
-        Value::Time(t) => rv::instant(*t),
-        Value::Date(d) => rv::date(*d),
-        Value::Duration(d) => {
-            rv::text(&crate::simulate::clock::CalDuration::new(d.days, d.seconds).to_source())
-        }
-        Value::List(items) => rv::list(items.iter().map(json).collect()),
-        Value::Record(fields) => rv::record(fields.iter().map(|(n, v)| (n.clone(), json(v)))),
-    }
 }
 
 /// The persona's attributes by name, with the locale attribute replaced by
@@ -95,7 +76,7 @@ pub fn customer_json(
 ) -> Map<String, Json> {
     let mut data: Map<String, Json> = persona_attrs(model, persona, locale)
         .iter()
-        .map(|(n, v)| (n.clone(), json(v)))
+        .map(|(n, v)| (n.clone(), value_json(v)))
         .collect();
     let mut customer = customer(model, plan, persona, locale);
     let empty = BTreeMap::new();
@@ -105,7 +86,7 @@ pub fn customer_json(
         let Ok(value) = scope(plan, &customer, now, &empty).value(expr) else {
             continue;
         };
-        match val_json(&value) {
+        match value.to_json() {
             Some(j) => data.insert(attr.clone(), j),
             None => data.remove(attr),
         };
@@ -134,27 +115,6 @@ fn scope<'a>(
         in_scope,
         goal_anchor: false,
     }
-}
-
-/// A runtime value in the render data conventions; `None` when unset.
-fn val_json(v: &Val) -> Option<Json> {
-    Some(match v {
-        Val::Unset => return None,
-        Val::Bool(b) => rv::boolean(*b),
-        Val::Int(i) => rv::int(*i),
-        Val::Decimal(n) => rv::decimal(&n.to_string()),
-        Val::Money { amount, currency } => rv::money(&amount.to_string(), currency),
-        Val::Str(s) | Val::Enum(s) => rv::text(s),
-        Val::Time(t) => rv::instant(*t),
-        Val::Date(d) => rv::date(*d),
-        Val::Duration(d) => rv::text(&d.to_source()),
-        Val::List(items) => rv::list(items.iter().filter_map(val_json).collect()),
-        Val::Record(fields) => rv::record(
-            fields
-                .iter()
-                .filter_map(|(n, v)| Some((n.clone(), val_json(v)?))),
-        ),
-    })
 }
 
 /// The `set` steps on the path from the entry to `target` (a node id), in
@@ -306,7 +266,7 @@ pub fn event_sample(model: &Model, persona: &PersonaDef, event: EventId) -> (Val
         .event(event)
         .fields
         .iter()
-        .map(|f| (f.name.clone(), sample(model, &f.ty, 0)))
+        .map(|f| (f.name.clone(), sample(model, &f.ty)))
         .collect();
     (Value::Record(fields), true)
 }
@@ -321,49 +281,9 @@ pub fn event_id(model: &Model, name: &str) -> Option<EventId> {
         .map(|i| EventId(i as u32))
 }
 
-/// A sample value of a type, matching [`crate::template::value::sample`]
-/// (so SMS counts in previews agree with the checker's).
-pub fn sample(model: &Model, ty: &Type, depth: u32) -> Value {
-    let dec = |mantissa: i128, scale: u32| DecimalLit { mantissa, scale };
-    match ty {
-        Type::Bool => Value::Bool(true),
-        Type::Int => Value::Int(42),
-        Type::Decimal => Value::Decimal(dec(1990, 2)),
-        Type::Money(c) => Value::Money {
-            amount: dec(5990, 2),
-            currency: c.clone(),
-        },
-        Type::Url => Value::String("https://example.com/abcdefgh".into()),
-        Type::Email => Value::String("sample@example.com".into()),
-        Type::Phone => Value::String("+15555550123".into()),
-        Type::Locale => Value::String("en".into()),
-        Type::Timezone => Value::String("UTC".into()),
-        Type::Time => jiff::Timestamp::from_second(1_767_607_200)
-            .map(Value::Time)
-            .unwrap_or(Value::String("2026-01-05T10:00:00Z".into())),
-        Type::Date => Value::Date(jiff::civil::date(2026, 1, 5)),
-        Type::Duration => Value::Duration(crate::check::model::Duration {
-            days: 1,
-            seconds: 0,
-        }),
-        Type::Enum(variants) => Value::Enum(variants.first().cloned().unwrap_or_default()),
-        Type::List(inner) if depth < 8 => Value::List(vec![sample(model, inner, depth + 1)]),
-        Type::Record(id) if depth < 8 => Value::Record(
-            model
-                .record(*id)
-                .fields
-                .iter()
-                .map(|f| (f.name.clone(), sample(model, &f.ty, depth + 1)))
-                .collect(),
-        ),
-        Type::Optional(inner) => sample(model, inner, depth),
-        _ => Value::String("Sample".into()),
-    }
-}
-
 /// The JSON object of a record value (`event.*`).
 pub fn object(v: &Value) -> Map<String, Json> {
-    match json(v) {
+    match value_json(v) {
         Json::Object(m) => m,
         _ => Map::new(),
     }

@@ -27,66 +27,11 @@ use jiff::{SignedDuration, Span, Zoned};
 /// unless the input is absurd.
 pub type ClockResult<T> = Result<T, jiff::Error>;
 
-/// A duration as the language writes it: calendar days and exact seconds,
-/// kept apart (see the module docs).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
-pub struct CalDuration {
-    pub days: i64,
-    pub seconds: i64,
-}
-
-impl CalDuration {
-    pub fn new(days: i64, seconds: i64) -> CalDuration {
-        CalDuration { days, seconds }
-    }
-
-    /// The same duration pointing the other way.
-    pub fn negated(self) -> CalDuration {
-        CalDuration {
-            days: -self.days,
-            seconds: -self.seconds,
-        }
-    }
-
-    /// `1d2h`, `30m`, `0d`: the language's own notation, for timelines.
-    pub fn to_source(self) -> String {
-        let sign = if self.days < 0 || self.seconds < 0 {
-            "-"
-        } else {
-            ""
-        };
-        let days = self.days.unsigned_abs();
-        let secs = self.seconds.unsigned_abs();
-        let (h, m, s) = (secs / 3600, (secs % 3600) / 60, secs % 60);
-        let mut out = String::from(sign);
-        if days > 0 {
-            out.push_str(&format!("{days}d"));
-        }
-        if h > 0 {
-            out.push_str(&format!("{h}h"));
-        }
-        if m > 0 {
-            out.push_str(&format!("{m}m"));
-        }
-        if s > 0 {
-            out.push_str(&format!("{s}s"));
-        }
-        if days == 0 && secs == 0 {
-            out.push_str("0d");
-        }
-        out
-    }
-}
-
-impl From<crate::check::model::Duration> for CalDuration {
-    fn from(d: crate::check::model::Duration) -> CalDuration {
-        CalDuration::new(d.days, d.seconds)
-    }
-}
+pub use crate::duration::Duration;
 
 /// `at + d`: first the calendar days in `at`'s time zone (keeping the local
 /// clock time), then the exact seconds.
-pub fn add(at: &Zoned, d: CalDuration) -> ClockResult<Zoned> {
+pub fn add(at: &Zoned, d: Duration) -> ClockResult<Zoned> {
     let after_days = if d.days == 0 {
         at.clone()
     } else {
@@ -100,7 +45,7 @@ pub fn add(at: &Zoned, d: CalDuration) -> ClockResult<Zoned> {
 }
 
 /// `at - d`, the inverse order of [`add`]: exact seconds first, then days.
-pub fn sub(at: &Zoned, d: CalDuration) -> ClockResult<Zoned> {
+pub fn sub(at: &Zoned, d: Duration) -> ClockResult<Zoned> {
     let after_secs = if d.seconds == 0 {
         at.clone()
     } else {
@@ -117,7 +62,7 @@ pub fn sub(at: &Zoned, d: CalDuration) -> ClockResult<Zoned> {
 /// whole calendar days that fit, then the exact remainder. The inverse of
 /// [`add`] for non-negative offsets: `add(start, offset_between(start, t))
 /// == t`. Used to report "sent at 1d2h" in test failures.
-pub fn offset_between(start: &Zoned, at: &Zoned) -> ClockResult<CalDuration> {
+pub fn offset_between(start: &Zoned, at: &Zoned) -> ClockResult<Duration> {
     if at.timestamp() < start.timestamp() {
         let back = offset_between(at, start)?;
         return Ok(back.negated());
@@ -125,15 +70,15 @@ pub fn offset_between(start: &Zoned, at: &Zoned) -> ClockResult<CalDuration> {
     let start_local = start.with_time_zone(at.time_zone().clone());
     let mut days = (at.date() - start_local.date()).get_days() as i64;
     days = days.max(0);
-    while days > 0 && add(start, CalDuration::new(days, 0))?.timestamp() > at.timestamp() {
+    while days > 0 && add(start, Duration::new(days, 0))?.timestamp() > at.timestamp() {
         days -= 1;
     }
-    while add(start, CalDuration::new(days + 1, 0))?.timestamp() <= at.timestamp() {
+    while add(start, Duration::new(days + 1, 0))?.timestamp() <= at.timestamp() {
         days += 1;
     }
-    let base = add(start, CalDuration::new(days, 0))?;
+    let base = add(start, Duration::new(days, 0))?;
     let seconds = at.timestamp().as_second() - base.timestamp().as_second();
-    Ok(CalDuration::new(days, seconds))
+    Ok(Duration::new(days, seconds))
 }
 
 /// Minutes after local midnight of `at` (0..1440).

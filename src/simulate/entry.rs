@@ -3,7 +3,7 @@
 //! for `enters` triggers, and the `goal` / `exit when` checks that end a
 //! journey.
 
-use super::clock::{self, CalDuration};
+use super::clock;
 use super::eval::{EvalError, Scope};
 use super::journey::{Journey, Sim};
 use super::timeline::{Happening, Outcome};
@@ -79,8 +79,7 @@ impl<'a> Sim<'a> {
                 }
                 (Reentry::After { after }, Some(end)) => {
                     let end_z = self.customer.zoned(end);
-                    let d = CalDuration::new(after.days, after.seconds);
-                    match clock::add(&end_z, d) {
+                    match clock::add(&end_z, after) {
                         Ok(again) if again.timestamp() > now.timestamp() => Some(format!(
                             "may enter again from {}",
                             clock::format_local(&again)

@@ -13,7 +13,7 @@
 //! - segments and scores come from the plan's own tables, evaluated with
 //!   their own meaning (no goal anchoring inside them).
 
-use super::clock::{self, CalDuration};
+use super::clock;
 use super::customer::{Customer, PastEvent};
 use super::value::{Num, Val};
 use crate::plan::format::{
@@ -238,7 +238,6 @@ impl<'a> Scope<'a> {
                 to: now,
             };
         };
-        let d = CalDuration::new(d.days, d.seconds);
         match (self.goal_anchor, self.entry) {
             (true, Some(entry)) => {
                 let entry_z = self.customer.zoned(entry);
@@ -355,7 +354,7 @@ impl<'a> Scope<'a> {
     fn arith(&self, kind: ArithKind, l: Val, r: Val) -> Eval {
         if let (Val::Time(a), Val::Time(b), ArithKind::Sub) = (&l, &r, kind) {
             let secs = a.as_second() - b.as_second();
-            return Ok(Val::Duration(CalDuration::new(0, secs)));
+            return Ok(Val::Duration(Duration::new(0, secs)));
         }
         let sign = match kind {
             ArithKind::Add => "+",
@@ -427,7 +426,7 @@ fn add_values(a: &Val, b: &Val) -> Result<Option<Val>, Overflow> {
             currency: cx.clone(),
         },
         (Val::Money { .. }, _) | (_, Val::Money { .. }) => return Ok(None),
-        (Val::Duration(x), Val::Duration(y)) => Val::Duration(CalDuration::new(
+        (Val::Duration(x), Val::Duration(y)) => Val::Duration(Duration::new(
             x.days.checked_add(y.days).ok_or(Overflow)?,
             x.seconds.checked_add(y.seconds).ok_or(Overflow)?,
         )),
@@ -519,7 +518,7 @@ pub fn literal(lit: &Literal) -> Val {
         Literal::Enum { value } => Val::Enum(value.clone()),
         Literal::Time { value } => value.parse().map(Val::Time).unwrap_or(Val::Unset),
         Literal::Date { value } => value.parse().map(Val::Date).unwrap_or(Val::Unset),
-        Literal::Duration { days, seconds } => Val::Duration(CalDuration::new(*days, *seconds)),
+        Literal::Duration { days, seconds } => Val::Duration(Duration::new(*days, *seconds)),
         Literal::List { items } => Val::List(items.iter().map(literal).collect()),
         Literal::Record { fields } => Val::Record(
             fields

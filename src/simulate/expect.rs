@@ -4,7 +4,7 @@
 //! like waits (calendar days in the persona's zone, then exact time):
 //! `at T` means exactly that instant, `by T` at or before it.
 
-use super::clock::{self, CalDuration};
+use super::clock;
 use super::customer::Customer;
 use super::timeline::{Happening, Outcome, Timeline};
 use super::value::Val;
@@ -75,7 +75,7 @@ fn meets(start: &Zoned, at: &Zoned, bound: TimeBoundDef) -> bool {
         TimeBoundDef::At(d) => (d, true),
         TimeBoundDef::By(d) => (d, false),
     };
-    let Ok(target) = clock::add(start, CalDuration::from(offset)) else {
+    let Ok(target) = clock::add(start, offset) else {
         return false;
     };
     if exact {
@@ -135,7 +135,7 @@ fn offsets(start: &Zoned, times: &[&Zoned]) -> String {
 /// `1d2h (2026-11-03 12:00 (Tue) +07:00)`.
 pub fn offset_text(start: &Zoned, at: &Zoned) -> String {
     match clock::offset_between(start, at) {
-        Ok(d) => format!("{} ({})", d.to_source(), clock::format_local(at)),
+        Ok(d) => format!("{d} ({})", clock::format_local(at)),
         Err(_) => clock::format_local(at),
     }
 }

@@ -14,7 +14,7 @@
 //! are converted by the schema's types, so a typo in a property or an enum
 //! variant is an error with its line number rather than a silent unset.
 
-use super::clock::{self, CalDuration};
+use super::clock::{self, Duration};
 use super::journey::{Input, InputKind};
 use super::value::{Num, Val};
 use crate::check::model::{FieldDef, Model, Type};
@@ -257,7 +257,7 @@ pub fn parse_at(text: &str, start: &Zoned) -> Result<jiff::Timestamp, String> {
 }
 
 /// The language's duration notation: `30m`, `12h`, `2d`, `1w`, `1d12h`.
-pub fn parse_duration(text: &str) -> Option<CalDuration> {
+pub fn parse_duration(text: &str) -> Option<Duration> {
     let mut days = 0i64;
     let mut seconds = 0i64;
     let mut digits = String::new();
@@ -279,7 +279,7 @@ pub fn parse_duration(text: &str) -> Option<CalDuration> {
         }
         any = true;
     }
-    (any && digits.is_empty()).then_some(CalDuration::new(days, seconds))
+    (any && digits.is_empty()).then_some(Duration::new(days, seconds))
 }
 
 /// The properties of an event or the fields of a record (`owner` names it:

@@ -1,6 +1,6 @@
 //! Events files: offsets and date-times, typed values, errors with lines.
 
-use super::clock::CalDuration;
+use super::clock::Duration;
 use super::input::{parse_at, parse_duration};
 use jiff::Zoned;
 
@@ -11,10 +11,10 @@ fn start() -> Zoned {
 
 #[test]
 fn durations_in_the_language_notation() {
-    assert_eq!(parse_duration("1d2h"), Some(CalDuration::new(1, 7200)));
-    assert_eq!(parse_duration("1w"), Some(CalDuration::new(7, 0)));
-    assert_eq!(parse_duration("30m"), Some(CalDuration::new(0, 1800)));
-    assert_eq!(parse_duration("0d"), Some(CalDuration::new(0, 0)));
+    assert_eq!(parse_duration("1d2h"), Some(Duration::new(1, 7200)));
+    assert_eq!(parse_duration("1w"), Some(Duration::new(7, 0)));
+    assert_eq!(parse_duration("30m"), Some(Duration::new(0, 1800)));
+    assert_eq!(parse_duration("0d"), Some(Duration::new(0, 0)));
     assert_eq!(parse_duration("1d2"), None);
     assert_eq!(parse_duration("d"), None);
     assert_eq!(parse_duration("2026-01-01"), None);

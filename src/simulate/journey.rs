@@ -12,7 +12,7 @@
 //!
 //! The flow steps themselves live in [`super::steps`].
 
-use super::clock::{self, CalDuration, Schedule};
+use super::clock::{self, Schedule};
 use super::customer::{Customer, PastEvent};
 use super::eval::{self, Scope};
 use super::policy::{Cap, SendWindow};
@@ -185,7 +185,7 @@ impl<'a> Sim<'a> {
         });
         let cap = plan.policies.cap.map(|c| Cap {
             count: c.count,
-            per: CalDuration::new(c.per.days, c.per.seconds),
+            per: c.per,
         });
         let schedule = match &plan.trigger {
             Trigger::Every {

@@ -151,7 +151,7 @@ impl Sim<'_> {
     fn customer_data(&self, now: &Zoned) -> Map<String, Value> {
         let mut data = Map::new();
         for (name, v) in &self.customer.attrs {
-            if let Some(j) = to_json(v) {
+            if let Some(j) = v.to_json() {
                 data.insert(name.clone(), j);
             }
         }
@@ -164,7 +164,12 @@ impl Sim<'_> {
         for score in &self.plan.scores {
             // A score that overflows is left out; the template then
             // fails on it, and that failure is in the timeline.
-            if let Some(j) = scope.score(&score.name, 0).ok().as_ref().and_then(to_json) {
+            if let Some(j) = scope
+                .score(&score.name, 0)
+                .ok()
+                .as_ref()
+                .and_then(Val::to_json)
+            {
                 data.insert(score.name.clone(), j);
             }
         }
@@ -184,30 +189,8 @@ pub fn channel_name(channel: Channel) -> &'static str {
 }
 
 fn to_object(v: &Val) -> Map<String, Value> {
-    match to_json(v) {
+    match v.to_json() {
         Some(Value::Object(m)) => m,
         _ => Map::new(),
     }
-}
-
-/// A runtime value in the render data conventions (`crate::template::value`);
-/// `None` for unset values, which templates see as absent.
-pub fn to_json(v: &Val) -> Option<Value> {
-    Some(match v {
-        Val::Unset => return None,
-        Val::Bool(b) => rv::boolean(*b),
-        Val::Int(i) => rv::int(*i),
-        Val::Decimal(n) => rv::decimal(&n.to_string()),
-        Val::Money { amount, currency } => rv::money(&amount.to_string(), currency),
-        Val::Str(s) | Val::Enum(s) => rv::text(s),
-        Val::Time(t) => rv::instant(*t),
-        Val::Date(d) => rv::date(*d),
-        Val::Duration(d) => rv::text(&d.to_source()),
-        Val::List(items) => rv::list(items.iter().filter_map(to_json).collect()),
-        Val::Record(fields) => rv::record(
-            fields
-                .iter()
-                .filter_map(|(n, v)| Some((n.clone(), to_json(v)?))),
-        ),
-    })
 }

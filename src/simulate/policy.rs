@@ -13,7 +13,7 @@
 //!   N sends is exactly D old (a send made at `t` counts while
 //!   `t + D > now`), then the window applies again.
 
-use super::clock::{self, CalDuration, ClockResult};
+use super::clock::{self, ClockResult, Duration};
 use jiff::Zoned;
 
 /// `send_window OPEN-CLOSE`, minutes after local midnight. Equal ends are
@@ -49,7 +49,7 @@ impl SendWindow {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Cap {
     pub count: u32,
-    pub per: CalDuration,
+    pub per: Duration,
 }
 
 impl Cap {

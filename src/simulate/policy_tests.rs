@@ -1,6 +1,6 @@
 //! Send window and cap deferrals.
 
-use super::clock::CalDuration;
+use super::clock::Duration;
 use super::policy::{release_time, Cap, DeferReason, SendWindow};
 use jiff::Zoned;
 
@@ -67,7 +67,7 @@ fn wrapping_window_covers_midnight() {
 fn cap_defers_until_the_oldest_send_leaves_the_trailing_window() {
     let cap = Cap {
         count: 2,
-        per: CalDuration::new(1, 0),
+        per: Duration::new(1, 0),
     };
     let sent = vec![zoned("2026-11-02T10:00"), zoned("2026-11-02T14:00")];
     let until = cap
@@ -91,7 +91,7 @@ fn cap_defers_until_the_oldest_send_leaves_the_trailing_window() {
 fn cap_release_then_window_applies_again() {
     let cap = Cap {
         count: 1,
-        per: CalDuration::new(0, 12 * 3600),
+        per: Duration::new(0, 12 * 3600),
     };
     // Sent at 19:00; the cap releases at 07:00 next day, before the window.
     let sent = vec![zoned("2026-11-02T19:00")];
@@ -117,7 +117,7 @@ fn cap_release_then_window_applies_again() {
 fn cap_of_a_day_counts_calendar_days_across_dst() {
     let cap = Cap {
         count: 1,
-        per: CalDuration::new(1, 0),
+        per: Duration::new(1, 0),
     };
     let sent = vec![zoned("2026-03-28T10:00")];
     let until = cap

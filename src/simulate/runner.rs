@@ -16,7 +16,7 @@
 //! `start`. So a weekly sweep with `reentry after 90d` is not re-run for a
 //! year unless the test asks about that time.
 
-use super::clock::{self, CalDuration};
+use super::clock::{self, Duration};
 use super::customer::Customer;
 use super::expect;
 use super::journey::{simulate, Forced, Input, InputKind, Options};
@@ -128,7 +128,7 @@ pub fn run_test(
     };
     let mut inputs = Vec::new();
     for action in &test.actions {
-        let Ok(at) = clock::add(&start, CalDuration::from(action.offset)) else {
+        let Ok(at) = clock::add(&start, action.offset) else {
             continue;
         };
         let kind = match &action.kind {
@@ -146,7 +146,7 @@ pub fn run_test(
             kind,
         });
     }
-    let horizon = clock::add(&start, CalDuration::new(HORIZON_DAYS, 0))
+    let horizon = clock::add(&start, Duration::new(HORIZON_DAYS, 0))
         .map(|z| z.timestamp())
         .unwrap_or(jiff::Timestamp::MAX);
     let until = inputs
@@ -197,9 +197,7 @@ fn expectation_times<'t>(
             _ => return None,
         };
         let (TimeBoundDef::At(d) | TimeBoundDef::By(d)) = bound;
-        clock::add(start, CalDuration::from(d))
-            .ok()
-            .map(|z| z.timestamp())
+        clock::add(start, d).ok().map(|z| z.timestamp())
     })
 }
 

@@ -2,7 +2,7 @@
 //! until it parks (a wait, a `wait for`, a deferred send) or ends; `goal`
 //! and `exit when` are checked before every node.
 
-use super::clock::{self, CalDuration};
+use super::clock;
 use super::eval::EvalError;
 use super::journey::{parse_clock, Park, Sim};
 use super::policy;
@@ -81,8 +81,7 @@ impl Sim<'_> {
                 }
             }
             Node::Wait { duration, next, .. } => {
-                let d = CalDuration::new(duration.days, duration.seconds);
-                self.park_until(id, now, clock::add(now, d), |until| Park::Wait {
+                self.park_until(id, now, clock::add(now, *duration), |until| Park::Wait {
                     until,
                     next: next.clone(),
                 })
@@ -103,7 +102,7 @@ impl Sim<'_> {
                 })
             }
             Node::WaitFor { event, timeout, .. } => {
-                let d = CalDuration::new(timeout.days, timeout.seconds);
+                let d = *timeout;
                 let Ok(until) = clock::add(now, d) else {
                     return self.plan_error(id, now, "timeout out of range");
                 };

@@ -2,7 +2,7 @@
 //! the simulator's input contract) on top of a base plan, customers,
 //! inputs, and readable views of a timeline.
 
-use super::clock::{self, CalDuration};
+use super::clock::{self, Duration};
 use super::customer::Customer;
 use super::journey::{simulate, Forced, Input, InputKind, Options, Simulation};
 use super::timeline::{describe, Outcome};
@@ -122,9 +122,7 @@ pub(super) fn run_with(
     inputs: Vec<Input>,
     forced: Forced,
 ) -> Simulation {
-    let horizon = clock::add(start, CalDuration::new(60, 0))
-        .unwrap()
-        .timestamp();
+    let horizon = clock::add(start, Duration::new(60, 0)).unwrap().timestamp();
     let options = Options {
         start: start.timestamp(),
         until: horizon,

@@ -106,16 +106,11 @@ impl PartialOrd for Num {
 
 impl std::fmt::Display for Num {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.scale == 0 {
-            return write!(f, "{}", self.mantissa);
+        crate::check::model::DecimalLit {
+            mantissa: self.mantissa,
+            scale: self.scale,
         }
-        // Digit by digit, so any scale prints exactly.
-        let sign = if self.mantissa < 0 { "-" } else { "" };
-        let digits = self.mantissa.unsigned_abs().to_string();
-        let scale = self.scale as usize;
-        let padded = format!("{digits:0>width$}", width = scale + 1);
-        let (whole, frac) = padded.split_at(padded.len() - scale);
-        write!(f, "{sign}{whole}.{frac}")
+        .fmt(f)
     }
 }
 
@@ -145,7 +140,7 @@ pub enum Val {
     Enum(String),
     Time(jiff::Timestamp),
     Date(jiff::civil::Date),
-    Duration(super::clock::CalDuration),
+    Duration(super::clock::Duration),
     List(Vec<Val>),
     /// Record fields in declaration order; unset fields absent.
     Record(Vec<(String, Val)>),
@@ -223,6 +218,48 @@ impl Val {
         }
     }
 
+    /// The value as a checked constant, the inverse of
+    /// `From<&Value>`; `None` when unset. Unset list items and record
+    /// fields are left out, as templates see them.
+    pub fn to_value(&self) -> Option<crate::check::model::Value> {
+        use crate::check::model::{DecimalLit, Value as V};
+        let dec = |n: &Num| DecimalLit {
+            mantissa: n.mantissa,
+            scale: n.scale,
+        };
+        Some(match self {
+            Val::Unset => return None,
+            Val::Bool(b) => V::Bool(*b),
+            Val::Int(i) => V::Int(*i),
+            Val::Decimal(n) => V::Decimal(dec(n)),
+            Val::Money { amount, currency } => V::Money {
+                amount: dec(amount),
+                currency: currency.clone(),
+            },
+            Val::Str(s) => V::String(s.clone()),
+            Val::Enum(s) => V::Enum(s.clone()),
+            Val::Time(t) => V::Time(*t),
+            Val::Date(d) => V::Date(*d),
+            Val::Duration(d) => V::Duration(*d),
+            Val::List(items) => V::List(items.iter().filter_map(Val::to_value).collect()),
+            Val::Record(fields) => V::Record(
+                fields
+                    .iter()
+                    .filter_map(|(n, v)| Some((n.clone(), v.to_value()?)))
+                    .collect(),
+            ),
+        })
+    }
+
+    /// The value as template data ([`crate::check::messages::value_json`],
+    /// the conventions of [`crate::template::value`]): the previews and the
+    /// simulated sends render through it. `None` for unset values, which
+    /// templates see as absent.
+    pub fn to_json(&self) -> Option<serde_json::Value> {
+        self.to_value()
+            .map(|v| crate::check::messages::value_json(&v))
+    }
+
     /// A short human form for timelines and failure reports.
     pub fn display(&self) -> String {
         match self {
@@ -235,7 +272,7 @@ impl Val {
             Val::Enum(s) => s.clone(),
             Val::Time(t) => t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
             Val::Date(d) => d.to_string(),
-            Val::Duration(d) => d.to_source(),
+            Val::Duration(d) => d.to_string(),
             Val::List(items) => {
                 let inner: Vec<String> = items.iter().map(Val::display).collect();
                 format!("[{}]", inner.join(", "))
@@ -266,7 +303,7 @@ impl From<&crate::check::model::Value> for Val {
             V::Enum(s) => Val::Enum(s.clone()),
             V::Time(t) => Val::Time(*t),
             V::Date(d) => Val::Date(*d),
-            V::Duration(d) => Val::Duration((*d).into()),
+            V::Duration(d) => Val::Duration(*d),
             V::List(items) => Val::List(items.iter().map(Val::from).collect()),
             V::Record(fields) => Val::Record(
                 fields

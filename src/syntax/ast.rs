@@ -28,14 +28,14 @@ pub struct Doc {
 }
 
 /// One parsed `.camp` file.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SourceFileAst {
     pub file: FileId,
     pub items: Vec<Item>,
 }
 
 /// A top-level declaration.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Item {
     Defaults(Defaults),
     Schema(Schema),
@@ -314,20 +314,20 @@ pub enum ExprKind {
 // ---------------------------------------------------------------------------
 
 /// `defaults { locale en  timezone "UTC"  email_from "..." }`
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Defaults {
     pub fields: Vec<Field>,
     pub span: Span,
 }
 
 /// `schema { attr …  type …  event … }`; several blocks merge.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Schema {
     pub items: Vec<SchemaItem>,
     pub span: Span,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum SchemaItem {
     /// `attr email_opt_in: bool consent(email)`
     Attr {
@@ -354,14 +354,14 @@ pub enum SchemaItem {
 }
 
 /// `name: type` inside a record or event declaration.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct FieldDecl {
     pub name: Ident,
     pub ty: TypeExpr,
     pub span: Span,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TypeExpr {
     pub kind: TypeKind,
     /// Written with a trailing `?`.
@@ -369,7 +369,7 @@ pub struct TypeExpr {
     pub span: Span,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum TypeKind {
     /// A built-in type name (`bool`, `int`, `string`, `time`, …) or a record
     /// type declared with `type`; the checker tells which.
@@ -383,14 +383,14 @@ pub enum TypeKind {
 }
 
 /// `lifecycle { stages a, b, c }`
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Lifecycle {
     pub stages: Vec<Ident>,
     pub span: Span,
 }
 
 /// `segment NAME = EXPR`
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Segment {
     pub doc: Option<Doc>,
     pub name: Ident,
@@ -399,7 +399,7 @@ pub struct Segment {
 }
 
 /// `score NAME { rules }`
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Score {
     pub doc: Option<Doc>,
     pub name: Ident,
@@ -409,7 +409,7 @@ pub struct Score {
 
 /// One line of a score: `+5 per app_opened within 30d max 50` or
 /// `-10 if not performed app_opened within 14d`.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ScoreRule {
     /// Signed points as written (`+5` → 5, `-10` → -10).
     pub points: i64,
@@ -417,7 +417,7 @@ pub struct ScoreRule {
     pub span: Span,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum ScoreRuleKind {
     /// `per EVENT [where COND] [within D] [max N]`
     PerEvent {
@@ -431,7 +431,7 @@ pub enum ScoreRuleKind {
 }
 
 /// `message NAME: CHANNEL { … }`
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Message {
     pub doc: Option<Doc>,
     pub name: Ident,
@@ -446,7 +446,7 @@ pub struct Message {
 }
 
 /// `locale vi { subject "…" body "…" }`
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LocaleBlock {
     pub locale: LocaleTag,
     pub fields: Vec<Field>,
@@ -454,7 +454,7 @@ pub struct LocaleBlock {
 }
 
 /// `campaign NAME { settings… flow { … } }`
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Campaign {
     pub doc: Option<Doc>,
     pub name: Ident,
@@ -464,13 +464,13 @@ pub struct Campaign {
     pub span: Span,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Setting {
     pub kind: SettingKind,
     pub span: Span,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum SettingKind {
     Stage(Ident),
     Trigger(Trigger),
@@ -495,19 +495,19 @@ pub enum SettingKind {
     Holdout(Value),
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Reentry {
     Never(Span),
     After(DurationLit),
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Trigger {
     pub kind: TriggerKind,
     pub span: Span,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum TriggerKind {
     /// `trigger event EVENT [where COND]`
     Event { event: Ident, filter: Option<Expr> },
@@ -519,7 +519,7 @@ pub enum TriggerKind {
     Every(Schedule),
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Schedule {
     /// `every day at 09:00`
     Daily { at: ClockTime },
@@ -534,19 +534,19 @@ pub enum Schedule {
 }
 
 /// `{ step step … }`
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Block {
     pub steps: Vec<Step>,
     pub span: Span,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Step {
     pub kind: StepKind,
     pub span: Span,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum StepKind {
     Send {
         message: Ident,
@@ -585,7 +585,7 @@ pub enum StepKind {
     Exit,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SplitVariant {
     pub name: Ident,
     /// The percentage as written (a `Percent` value, or whatever the user
@@ -596,7 +596,7 @@ pub struct SplitVariant {
 }
 
 /// `persona NAME { attributes… event NAME { … } … }`
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Persona {
     pub doc: Option<Doc>,
     pub name: Ident,
@@ -606,7 +606,7 @@ pub struct Persona {
 }
 
 /// `event cart_abandoned { cart_url "…" total 59.90 USD }` in a persona.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EventSample {
     pub event: Ident,
     pub fields: Vec<Field>,
@@ -614,7 +614,7 @@ pub struct EventSample {
 }
 
 /// `test "description" { … }`
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Test {
     pub doc: Option<Doc>,
     pub name: StrLit,
@@ -622,13 +622,13 @@ pub struct Test {
     pub span: Span,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TestItem {
     pub kind: TestItemKind,
     pub span: Span,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum TestItemKind {
     Campaign(Ident),
     Persona(Ident),
@@ -651,7 +651,7 @@ pub enum TestItemKind {
     Expect(Expectation),
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum VariantChoice {
     Holdout(Span),
     Treatment(Span),
@@ -662,7 +662,7 @@ pub enum VariantChoice {
     },
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum TimeBound {
     /// `at T`: exactly at that offset.
     At(DurationLit),
@@ -670,7 +670,7 @@ pub enum TimeBound {
     By(DurationLit),
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Expectation {
     /// `expect sent M [at T | by T]`
     Sent {

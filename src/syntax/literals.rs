@@ -44,6 +44,24 @@ pub fn decimal(text: &str, span: Span) -> Result<DecimalLit, Box<Diagnostic>> {
     Ok(DecimalLit { mantissa, scale })
 }
 
+/// The exact digits, as written: `(1990, 2)` → `19.90`, `(-5, 1)` → `-0.5`.
+/// The one printer of a decimal: plans, template data and the simulator's
+/// numbers all print through it.
+impl std::fmt::Display for DecimalLit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let sign = if self.mantissa < 0 { "-" } else { "" };
+        let digits = self.mantissa.unsigned_abs().to_string();
+        let scale = self.scale as usize;
+        if scale == 0 {
+            return write!(f, "{sign}{digits}");
+        }
+        // Digit by digit, so any scale prints exactly.
+        let padded = format!("{digits:0>width$}", width = scale + 1);
+        let (whole, frac) = padded.split_at(padded.len() - scale);
+        write!(f, "{sign}{whole}.{frac}")
+    }
+}
+
 /// A currency must be an ISO 4217 code: three capital letters.
 pub fn currency(text: &str, span: Span) -> Result<(), Box<Diagnostic>> {
     if text.len() == 3 && text.bytes().all(|b| b.is_ascii_uppercase()) {
@@ -285,6 +303,20 @@ mod tests {
     }
 
     #[test]
+    fn durations_print_back_in_the_canonical_form() {
+        let printed = |text: &str| {
+            let d = duration(text, sp()).unwrap();
+            crate::duration::Duration::new(d.days, d.seconds).to_string()
+        };
+        assert_eq!(printed("1d12h"), "1d12h");
+        assert_eq!(printed("90m"), "1h30m");
+        assert_eq!(printed("2w"), "14d");
+        assert_eq!(printed("1w2d3h"), "9d3h");
+        assert_eq!(printed("-1d12h"), "-1d12h");
+        assert_eq!(printed("0m"), "0d");
+    }
+
+    #[test]
     fn clocks() {
         assert_eq!(clock("09:30", sp()).unwrap().minutes, 570);
         assert_eq!(clock("0:00", sp()).unwrap().minutes, 0);
@@ -329,6 +361,9 @@ mod tests {
             }
         );
         assert_eq!(decimal("-0.5", sp()).unwrap().mantissa, -5);
+        for text in ["19.90", "-0.5", "0.05", "42", "-7", "0.000"] {
+            assert_eq!(decimal(text, sp()).unwrap().to_string(), text);
+        }
         assert!(int("99999999999999999999", sp()).is_err());
         assert!(currency("USD", sp()).is_ok());
         let e = currency("Usd", sp()).unwrap_err();

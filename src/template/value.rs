@@ -101,30 +101,3 @@ pub fn list(items: Vec<Value>) -> Value {
 pub fn record<I: IntoIterator<Item = (String, Value)>>(fields: I) -> Value {
     Value::Object(fields.into_iter().collect())
 }
-
-/// The sample value of each type, used by the checker (webhook JSON, SMS
-/// segment counts) when no persona supplies one. `kind` is a type name from
-/// the schema (`money(USD)`, `url`, `int`, ...).
-pub fn sample(kind: &str) -> Value {
-    let kind = kind.trim().trim_end_matches('?');
-    if let Some(currency) = kind
-        .strip_prefix("money(")
-        .and_then(|rest| rest.strip_suffix(')'))
-    {
-        return money("59.90", currency);
-    }
-    match kind {
-        "bool" => boolean(true),
-        "int" => int(42),
-        "decimal" => decimal("19.90"),
-        "url" => text("https://example.com/abcdefgh"),
-        "email" => text("sample@example.com"),
-        "phone" => text("+15555550123"),
-        "locale" => text("en"),
-        "timezone" => text("UTC"),
-        "time" => text("2026-01-05T10:00:00Z"),
-        "date" => text("2026-01-05"),
-        "duration" => text("1d"),
-        _ => text("Sample"),
-    }
-}

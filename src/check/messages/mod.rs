@@ -20,7 +20,7 @@ mod template_syntax;
 mod templates;
 
 use crate::check::model::{
-    CampaignId, EventId, MessageDef, MessageId, Model, Reference, StepDef, StepKindDef,
+    walk_steps, CampaignId, EventId, MessageDef, MessageId, Model, Reference, StepKindDef,
 };
 use crate::diagnostics::{Diagnostic, Problems};
 use crate::source::Span;
@@ -29,6 +29,7 @@ use handlebars::template::Template;
 
 pub use channels::invalid_category;
 pub use locales::{check_locale_tag, is_valid_locale};
+pub use samples::{sample, value_json};
 
 /// Checks every message of the model and reports into `problems`.
 /// Returns what the templates' variables name (`customer.engagement` →
@@ -69,52 +70,22 @@ pub(crate) struct SendSite {
 
 /// Every `send` step of every campaign, in campaign then flow order.
 fn collect_sends(model: &Model) -> Vec<SendSite> {
-    fn walk(campaign: CampaignId, steps: &[StepDef], out: &mut Vec<SendSite>) {
-        for step in steps {
-            match &step.kind {
-                StepKindDef::Send {
-                    message,
-                    event_scope,
-                } => out.push(SendSite {
-                    campaign,
+    let mut out = Vec::new();
+    for (i, c) in model.campaigns.iter().enumerate() {
+        walk_steps(&c.flow, &mut |step| {
+            if let StepKindDef::Send {
+                message,
+                event_scope,
+            } = &step.kind
+            {
+                out.push(SendSite {
+                    campaign: CampaignId(i as u32),
                     message: *message,
                     event: *event_scope,
                     span: step.span,
-                }),
-                StepKindDef::WaitFor {
-                    on_event,
-                    on_timeout,
-                    ..
-                } => {
-                    walk(campaign, on_event, out);
-                    walk(campaign, on_timeout, out);
-                }
-                StepKindDef::If {
-                    branches,
-                    otherwise,
-                } => {
-                    for (_, body) in branches {
-                        walk(campaign, body, out);
-                    }
-                    if let Some(body) = otherwise {
-                        walk(campaign, body, out);
-                    }
-                }
-                StepKindDef::Split { variants, .. } => {
-                    for v in variants {
-                        walk(campaign, &v.steps, out);
-                    }
-                }
-                StepKindDef::Wait(_)
-                | StepKindDef::WaitUntil { .. }
-                | StepKindDef::Set { .. }
-                | StepKindDef::Exit => {}
+                });
             }
-        }
-    }
-    let mut out = Vec::new();
-    for (i, c) in model.campaigns.iter().enumerate() {
-        walk(CampaignId(i as u32), &c.flow, &mut out);
+        });
     }
     out
 }

@@ -11,7 +11,7 @@
 use handlebars::template::{HelperTemplate, Parameter, Template, TemplateElement};
 use handlebars::{JsonValue, Path};
 
-use crate::check::model::{Model, Type};
+use crate::check::model::{DecimalLit, Duration, Model, Type, Value};
 use crate::template::value;
 
 use super::scope::{self, EventScope, Frame, Ty};
@@ -34,10 +34,10 @@ pub(crate) enum Mode {
 pub(crate) fn sample_data(model: &Model, event: EventScope, mode: Mode) -> JsonValue {
     let mut customer = serde_json::Map::new();
     for a in &model.schema.attrs {
-        customer.insert(a.name.clone(), sample_json(model, &a.ty, mode, 0));
+        customer.insert(a.name.clone(), sample_json(model, &a.ty, mode));
     }
     for s in &model.scores {
-        customer.insert(s.name.clone(), value::int(42));
+        customer.insert(s.name.clone(), sample_json(model, &Type::Int, mode));
     }
     let event = match event {
         EventScope::Sent(Some(e)) => Some(
@@ -45,66 +45,118 @@ pub(crate) fn sample_data(model: &Model, event: EventScope, mode: Mode) -> JsonV
                 .event(e)
                 .fields
                 .iter()
-                .map(|f| (f.name.clone(), sample_json(model, &f.ty, mode, 0)))
+                .map(|f| (f.name.clone(), sample_json(model, &f.ty, mode)))
                 .collect(),
         ),
         _ => None,
     };
-    let name = sample_value(&Type::String, mode);
-    value::root(customer, event, &name, &sample_value(&Type::Url, mode))
+    let name = sample_value(model, &Type::String, mode);
+    let url = sample_value(model, &Type::Url, mode);
+    value::root(customer, event, &name, &url)
 }
 
 /// The sample of one value as template data.
-fn sample_json(model: &Model, t: &Type, mode: Mode, depth: usize) -> JsonValue {
-    match t {
-        Type::Bool => value::boolean(true),
-        Type::Int => value::int(42),
-        Type::Decimal => value::decimal("19.90"),
-        Type::Money(c) => match mode {
-            Mode::Text => value::money("59.90", c),
-            Mode::Json => value::money("1234.50", c),
+fn sample_json(model: &Model, t: &Type, mode: Mode) -> JsonValue {
+    value_json(&sample_in(model, t, mode, 0))
+}
+
+/// The sample value of each type: the one table that the checker (lengths,
+/// SMS segments, webhook JSON) and the previews (an event a persona does
+/// not supply) use, so their verdicts and pages agree.
+///
+/// | type | sample |
+/// |---|---|
+/// | bool / int / decimal | `true` / `42` / `19.90` |
+/// | money(C) | `59.90 C` |
+/// | string | `Sample` |
+/// | email / phone / url | `sample@example.com` / `+15555550123` / `https://example.com/abcdefgh` |
+/// | locale / timezone | `en` / `UTC` |
+/// | time / date / duration | `2026-01-05T10:00:00Z` / `2026-01-05` / `1d` |
+/// | enum | its first variant |
+/// | list / record | one element / every field |
+/// | optional | the sample of the inner type (samples are set) |
+pub fn sample(model: &Model, ty: &Type) -> Value {
+    sample_in(model, ty, Mode::Text, 0)
+}
+
+/// [`sample`], except that in [`Mode::Json`] strings carry a double quote
+/// and a backslash, to break a JSON body that inserts them unescaped.
+fn sample_in(model: &Model, ty: &Type, mode: Mode, depth: u32) -> Value {
+    let dec = |mantissa: i128, scale: u32| DecimalLit { mantissa, scale };
+    let text = |s: &str| Value::String(s.to_string());
+    match ty {
+        Type::Bool => Value::Bool(true),
+        Type::Int => Value::Int(42),
+        Type::Decimal => Value::Decimal(dec(1990, 2)),
+        Type::Money(c) => Value::Money {
+            amount: dec(5990, 2),
+            currency: c.clone(),
         },
-        Type::List(e) => value::list(vec![sample_json(model, e, mode, depth + 1)]),
+        Type::String | Type::Error => match mode {
+            Mode::Text => text("Sample"),
+            Mode::Json => text("Sa\"mple\\"),
+        },
+        Type::Url => text("https://example.com/abcdefgh"),
+        Type::Email => text("sample@example.com"),
+        Type::Phone => text("+15555550123"),
+        Type::Locale => text("en"),
+        Type::Timezone => text("UTC"),
+        // 2026-01-05T10:00:00Z
+        Type::Time => jiff::Timestamp::from_second(1_767_607_200)
+            .map(Value::Time)
+            .unwrap_or_else(|_| text("2026-01-05T10:00:00Z")),
+        Type::Date => Value::Date(jiff::civil::date(2026, 1, 5)),
+        Type::Duration => Value::Duration(Duration::new(1, 0)),
+        Type::Enum(variants) => Value::Enum(variants.first().cloned().unwrap_or_default()),
         // Records cannot nest forever in a valid schema; the depth guard
         // keeps a broken one from recursing.
-        Type::Record(r) if depth < 16 => value::record(
+        Type::List(inner) if depth < 16 => {
+            Value::List(vec![sample_in(model, inner, mode, depth + 1)])
+        }
+        Type::Record(id) if depth < 16 => Value::Record(
             model
-                .record(*r)
+                .record(*id)
                 .fields
                 .iter()
-                .map(|f| (f.name.clone(), sample_json(model, &f.ty, mode, depth + 1))),
+                .map(|f| (f.name.clone(), sample_in(model, &f.ty, mode, depth + 1)))
+                .collect(),
         ),
-        Type::Optional(t) => sample_json(model, t, mode, depth),
-        t => value::text(&sample_value(t, mode)),
+        Type::Optional(inner) => sample_in(model, inner, mode, depth),
+        Type::List(_) => Value::List(Vec::new()),
+        Type::Record(_) => Value::Record(Vec::new()),
     }
 }
 
-/// The sample text of a value of type `t`.
-pub(crate) fn sample_value(t: &Type, mode: Mode) -> String {
-    match t {
-        Type::Bool => "true".into(),
-        Type::Int => "42".into(),
-        Type::Decimal => "19.90".into(),
-        Type::Money(c) => match mode {
-            Mode::Text => money_text(c),
-            Mode::Json => format!("1234.50 {c}"),
-        },
-        Type::String | Type::Error => match mode {
-            Mode::Text => "Sample".into(),
-            Mode::Json => "Sa\"mple\\".into(),
-        },
-        Type::Email => "sample@example.com".into(),
-        Type::Phone => "+15555550100".into(),
-        Type::Url => "https://example.com/abcdefgh".into(),
-        Type::Locale => "en".into(),
-        Type::Timezone => "UTC".into(),
-        Type::Time => "2026-01-05T10:00:00Z".into(),
-        Type::Date => "2026-01-05".into(),
-        Type::Duration => "1d".into(),
-        Type::Enum(vs) => vs.first().cloned().unwrap_or_default(),
-        Type::List(e) => sample_value(e, mode),
+/// A checked constant as template data, in the data conventions of
+/// [`crate::template::value`]: the checker's samples and the previews'
+/// personas both go through it.
+pub fn value_json(v: &Value) -> JsonValue {
+    match v {
+        Value::Bool(b) => value::boolean(*b),
+        Value::Int(i) => value::int(*i),
+        Value::Decimal(d) => value::decimal(&d.to_string()),
+        Value::Money { amount, currency } => value::money(&amount.to_string(), currency),
+        Value::String(s) | Value::Enum(s) => value::text(s),
+        Value::Time(t) => value::instant(*t),
+        Value::Date(d) => value::date(*d),
+        Value::Duration(d) => value::text(&d.to_string()),
+        Value::List(items) => value::list(items.iter().map(value_json).collect()),
+        Value::Record(fields) => {
+            value::record(fields.iter().map(|(n, v)| (n.clone(), value_json(v))))
+        }
+    }
+}
+
+/// The sample text of a value of type `t`: its template data as a bare
+/// `{{x}}` prints it.
+pub(crate) fn sample_value(model: &Model, t: &Type, mode: Mode) -> String {
+    match t.strip_optional() {
         Type::Record(_) => "[object]".into(),
-        Type::Optional(t) => sample_value(t, mode),
+        Type::List(e) => sample_value(model, e, mode),
+        t => match value_json(&sample_in(model, t, mode, 0)) {
+            JsonValue::String(s) => s,
+            other => other.to_string(),
+        },
     }
 }
 
@@ -357,8 +409,81 @@ impl SampleRenderer<'_> {
 
     fn value_text(&self, ty: &Ty) -> String {
         match ty {
-            Ty::Value(t) => sample_value(t, self.mode),
-            _ => sample_value(&Type::String, self.mode),
+            Ty::Value(t) => sample_value(self.model, t, self.mode),
+            _ => sample_value(self.model, &Type::String, self.mode),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostics::Problems;
+    use crate::source::SourceMap;
+    use serde_json::json;
+
+    fn model(src: &str) -> Model {
+        let mut map = SourceMap::new();
+        map.add("t.camp", std::path::Path::new("t.camp"), src.into());
+        let mut problems = Problems::new();
+        let files = crate::syntax::parse_project(&map, &mut problems);
+        let model = crate::check::check(&files, &mut problems);
+        assert!(!problems.has_errors(), "{problems:?}");
+        model
+    }
+
+    fn text(model: &Model, t: Type) -> String {
+        sample_value(model, &t, Mode::Text)
+    }
+
+    #[test]
+    fn one_value_per_type() {
+        let m = model("schema { attr email: email }");
+        assert_eq!(text(&m, Type::Phone), "+15555550123");
+        assert_eq!(text(&m, Type::Decimal), "19.90");
+        assert_eq!(text(&m, Type::Money("EUR".into())), "59.90 EUR");
+        assert_eq!(text(&m, Type::Int), "42");
+        assert_eq!(text(&m, Type::Bool), "true");
+        assert_eq!(text(&m, Type::String), "Sample");
+        assert_eq!(text(&m, Type::Email), "sample@example.com");
+        assert_eq!(text(&m, Type::Url), "https://example.com/abcdefgh");
+        assert_eq!(text(&m, Type::Time), "2026-01-05T10:00:00Z");
+        assert_eq!(text(&m, Type::Date), "2026-01-05");
+        assert_eq!(text(&m, Type::Duration), "1d");
+        assert_eq!(
+            text(&m, Type::Optional(Box::new(Type::Phone))),
+            "+15555550123"
+        );
+        // The previews' table is the same one.
+        assert_eq!(
+            value_json(&sample(&m, &Type::Decimal)),
+            json!("19.90"),
+            "decimals keep their written scale"
+        );
+        assert_eq!(value_json(&sample(&m, &Type::Phone)), json!("+15555550123"));
+    }
+
+    #[test]
+    fn json_probes_differ_only_in_strings() {
+        let m = model("schema { attr email: email }");
+        for t in [Type::Phone, Type::Decimal, Type::Money("USD".into())] {
+            assert_eq!(
+                sample_value(&m, &t, Mode::Json),
+                sample_value(&m, &t, Mode::Text)
+            );
+        }
+        assert_eq!(sample_value(&m, &Type::String, Mode::Json), "Sa\"mple\\");
+    }
+
+    #[test]
+    fn records_are_complete_and_lists_have_one_element() {
+        let m = model(
+            "schema {\n  attr email: email\n  attr items: list<item>?\n  type item { sku: string, price: money(USD), qty: int? }\n}",
+        );
+        let items = &m.schema.attrs[1].ty;
+        assert_eq!(
+            value_json(&sample(&m, items)),
+            json!([{ "sku": "Sample", "price": "59.90 USD", "qty": 42 }])
+        );
     }
 }

@@ -7,8 +7,8 @@ use super::expr::{duration, Scope, Typer};
 use super::report;
 use super::types::{self, type_name};
 use crate::check::model::{
-    AttrId, DecimalLit, EventId, MessageDef, MessageId, SplitVariantDef, StepDef, StepKindDef,
-    Symbol,
+    walk_steps, AttrId, DecimalLit, EventId, MessageDef, MessageId, SplitVariantDef, StepDef,
+    StepKindDef, Symbol,
 };
 use crate::diagnostics::Diagnostic;
 use crate::source::Span;
@@ -211,73 +211,23 @@ impl FlowCx<'_, '_, '_> {
 
 /// Messages a flow sends anywhere in it.
 pub(super) fn sent_messages(steps: &[StepDef], out: &mut Vec<MessageId>) {
-    for s in steps {
-        match &s.kind {
-            StepKindDef::Send { message, .. } => out.push(*message),
-            StepKindDef::WaitFor {
-                on_event,
-                on_timeout,
-                ..
-            } => {
-                sent_messages(on_event, out);
-                sent_messages(on_timeout, out);
-            }
-            StepKindDef::If {
-                branches,
-                otherwise,
-            } => {
-                for (_, b) in branches {
-                    sent_messages(b, out);
-                }
-                if let Some(o) = otherwise {
-                    sent_messages(o, out);
-                }
-            }
-            StepKindDef::Split { variants, .. } => {
-                for v in variants {
-                    sent_messages(&v.steps, out);
-                }
-            }
-            _ => {}
+    walk_steps(steps, &mut |s| {
+        if let StepKindDef::Send { message, .. } = &s.kind {
+            out.push(*message);
         }
-    }
+    });
 }
 
 /// Splits of a flow with their variants' names.
 pub(super) fn splits(steps: &[StepDef], out: &mut Vec<(String, Vec<String>)>) {
-    for s in steps {
-        match &s.kind {
-            StepKindDef::Split { name, variants } => {
-                out.push((
-                    name.clone(),
-                    variants.iter().map(|v| v.name.clone()).collect(),
-                ));
-                for v in variants {
-                    splits(&v.steps, out);
-                }
-            }
-            StepKindDef::WaitFor {
-                on_event,
-                on_timeout,
-                ..
-            } => {
-                splits(on_event, out);
-                splits(on_timeout, out);
-            }
-            StepKindDef::If {
-                branches,
-                otherwise,
-            } => {
-                for (_, b) in branches {
-                    splits(b, out);
-                }
-                if let Some(o) = otherwise {
-                    splits(o, out);
-                }
-            }
-            _ => {}
+    walk_steps(steps, &mut |s| {
+        if let StepKindDef::Split { name, variants } = &s.kind {
+            out.push((
+                name.clone(),
+                variants.iter().map(|v| v.name.clone()).collect(),
+            ));
         }
-    }
+    });
 }
 
 /// The id of a message of the model by name.

@@ -225,7 +225,7 @@ message crm_task: webhook {
         title: "webhook body is not valid JSON once rendered",
         explanation: r##"A webhook body is a JSON template. It is rendered with sample values
 for every variable (strings that contain `"` and `\`, money like
-`"1234.50 USD"`, ints `42`) and must then parse as JSON. Text values go
+`"59.90 USD"`, ints `42`) and must then parse as JSON. Text values go
 inside quotes with `{{x}}`, which escapes them; `{{{x}}}` does not
 escape and breaks on a quote. Numbers go bare.
 

@@ -104,13 +104,7 @@ pub struct SourceRef {
     pub line: u32,
 }
 
-/// A duration: calendar days (in the customer's time zone, so `1d` keeps
-/// the local clock time across DST changes) plus exact elapsed seconds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-pub struct Duration {
-    pub days: i64,
-    pub seconds: i64,
-}
+pub use crate::duration::Duration;
 
 /// A day of the week.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

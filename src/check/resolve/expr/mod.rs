@@ -77,10 +77,7 @@ fn bool_expr(kind: TExprKind, span: Span) -> TExpr {
 
 /// `Duration` of the model from a written duration.
 pub(super) fn duration(d: &ast::DurationLit) -> crate::check::model::Duration {
-    crate::check::model::Duration {
-        days: d.days,
-        seconds: d.seconds,
-    }
+    crate::check::model::Duration::new(d.days, d.seconds)
 }
 
 impl<'e, 'p> Typer<'e, 'p> {
