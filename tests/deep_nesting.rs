@@ -32,8 +32,11 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// Runs the binary in `dir`, killing it after 10 s. Returns the exit code
-/// (a signal fails the test) and stderr.
+/// Runs the binary in `dir`, killing it after 60 s. Returns the exit code
+/// (a signal fails the test) and stderr. The limit catches a hang or a
+/// quadratic blow-up, not slowness: each command takes a few seconds alone,
+/// and the test suite shares two cores with every other test (speed is
+/// measured in the benchmarks).
 fn run(dir: &Path, args: &[&str], what: &str) -> (i32, String) {
     // stderr goes to a file: a pipe nobody reads while waiting would
     // block the binary on a long diagnostic.
@@ -56,9 +59,9 @@ fn run(dir: &Path, args: &[&str], what: &str) -> (i32, String) {
             });
             return (code, stderr);
         }
-        if started.elapsed() > Duration::from_secs(10) {
+        if started.elapsed() > Duration::from_secs(60) {
             let _ = child.kill();
-            panic!("{what}: `{}` did not finish within 10 s", args[0]);
+            panic!("{what}: `{}` did not finish within 60 s", args[0]);
         }
         std::thread::sleep(Duration::from_millis(20));
     }
@@ -145,7 +148,7 @@ fn kinds() -> Vec<(&'static str, Make)> {
 }
 
 /// check, build and fmt on 300, 5,000 and 10,000 levels of every kind:
-/// exit 0, 1 or 2 within 10 s, never a crash.
+/// exit 0, 1 or 2 in bounded time, never a crash.
 #[test]
 fn every_kind_of_deep_nesting_ends_in_a_diagnostic() {
     for (kind, make) in kinds() {
