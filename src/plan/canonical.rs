@@ -55,9 +55,9 @@ fn write(value: &Value, out: &mut impl FnMut(&str)) {
     }
 }
 
-/// Lowercase hex SHA-256 of `text`.
-pub fn sha256_hex(text: &str) -> String {
-    hex(&Sha256::digest(text.as_bytes()))
+/// Lowercase hex SHA-256 of `bytes` (a `&str` hashes its UTF-8 bytes).
+pub fn sha256_hex(bytes: impl AsRef<[u8]>) -> String {
+    hex(&Sha256::digest(bytes.as_ref()))
 }
 
 fn hex(digest: &[u8]) -> String {
