@@ -5,11 +5,11 @@
 //!
 //! Errors (or warnings under `--deny warnings`) stop the build before any
 //! file is written, with the same diagnostics and exit code as `check`.
-//! The outputs are written all or nothing: every file is staged next to
-//! its target first and the new versions replace the old ones only when
-//! all are staged, so a build that fails to write leaves the previous
-//! plans and previews as they were, never a mix. Files in the output
-//! directory that the build does not produce are left alone.
+//! The outputs are written by [`write_outputs`]: only the files whose
+//! bytes changed, all or nothing, and the outputs of deleted campaigns
+//! removed through the manifest; files in the output directory that no
+//! build wrote are left alone. An `--out` that holds the project is
+//! refused first ([`check_out_dir`]).
 //!
 //! The work itself is [`build_project`], which prints nothing, so that
 //! `watch` rebuilds exactly the way `build` builds.
