@@ -82,7 +82,7 @@ mod tests {
     fn the_streamed_digest_is_the_digest_of_the_text() {
         let v: Value =
             serde_json::from_str(r#"{"b": [1, "x"], "a": {"é": null}}"#).expect("valid json");
-        assert_eq!(canonical_sha256_hex(&v), sha256_hex(&canonical_json(&v)));
+        assert_eq!(canonical_sha256_hex(&v), sha256_hex(canonical_json(&v)));
     }
 
     #[test]

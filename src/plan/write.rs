@@ -507,7 +507,7 @@ fn compare_and_stage(
 fn open_regular(path: &Path) -> Option<(File, u64)> {
     let file = File::open(path).ok()?;
     let meta = file.metadata().ok()?;
-    meta.is_file().then(|| (file, meta.len()))
+    meta.is_file().then_some((file, meta.len()))
 }
 
 /// Whether `path` is a regular file (or a link to one) holding exactly
