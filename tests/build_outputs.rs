@@ -7,7 +7,11 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use campaignc::plan::write::{
+    write_outputs, write_outputs_with_inputs, Manifest, MANIFEST_FORMAT,
+};
 
 #[path = "common/starter.rs"]
 mod starter_project;
@@ -118,7 +122,9 @@ fn a_second_build_writes_nothing() {
     );
     assert!(before.contains_key("plans/reactivation.json"));
     assert!(before.contains_key("previews/reactivation/welcome.en.html"));
-    // A coarse file-system clock must not hide a rewrite: wait past it.
+    // A rename changes the inode; where there are none, a rewrite must
+    // show in the mtime, so wait past a coarse file-system clock.
+    #[cfg(not(unix))]
     std::thread::sleep(std::time::Duration::from_millis(1100));
 
     let again = build(tmp.path());
@@ -136,6 +142,7 @@ fn an_edit_rewrites_only_the_files_it_changes() {
     let tmp = built_project();
     let out = tmp.path().join("out");
     let before = versions(&out);
+    #[cfg(not(unix))]
     std::thread::sleep(std::time::Duration::from_millis(1100));
 
     // Only the second campaign's wait changes: its plan and its page.
@@ -340,4 +347,52 @@ fn an_output_directory_that_holds_the_project_is_refused() {
         "{}",
         stderr(&again)
     );
+}
+
+#[test]
+fn the_manifest_records_the_drivers_inputs_digest() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("out");
+    assert_eq!(Manifest::read(&out), Ok(None), "no manifest before a build");
+    let files = vec![
+        (PathBuf::from("plans/a.json"), "{}\n".to_string()),
+        (PathBuf::from("coverage.md"), "# Coverage\n".to_string()),
+    ];
+    let report = write_outputs_with_inputs(&out, &files, Some("inputs-1")).expect("written");
+    assert_eq!(report.written.len(), 2);
+    let manifest = Manifest::read(&out).expect("readable").expect("written");
+    assert_eq!(manifest.inputs.as_deref(), Some("inputs-1"));
+    assert_eq!(
+        manifest.files.keys().collect::<Vec<_>>(),
+        ["coverage.md", "plans/a.json"]
+    );
+    let text = fs::read_to_string(Manifest::path(&out)).expect("manifest");
+    assert!(text.contains(MANIFEST_FORMAT), "{text}");
+
+    // Same files, same inputs: nothing is written, the manifest included.
+    let before = versions(&out);
+    let report = write_outputs_with_inputs(&out, &files, Some("inputs-1")).expect("written");
+    assert!(report.written.is_empty() && report.removed.is_empty());
+    assert_eq!(versions(&out), before);
+
+    // Without a digest the field goes away.
+    write_outputs(&out, &files).expect("written");
+    let manifest = Manifest::read(&out).expect("readable").expect("written");
+    assert_eq!(manifest.inputs, None);
+}
+
+#[test]
+fn a_path_outside_the_build_layout_is_never_written() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("out");
+    for path in ["../escape.json", "notes.txt", "/tmp/abs.json"] {
+        let files = vec![
+            (PathBuf::from("plans/a.json"), "{}".to_string()),
+            (PathBuf::from(path), "x".to_string()),
+        ];
+        let err = write_outputs(&out, &files).expect_err(path);
+        assert!(err.to_string().contains("not a build output path"), "{err}");
+    }
+    assert!(!tmp.path().join("escape.json").exists());
+    assert!(!out.exists(), "nothing at all was written");
 }
