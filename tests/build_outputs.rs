@@ -9,9 +9,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use campaignc::plan::write::{
-    write_outputs, write_outputs_with_inputs, Manifest, MANIFEST_FORMAT,
-};
+use campaignc::plan::write::{write_outputs, write_outputs_with_inputs, Manifest, MANIFEST_FORMAT};
 
 #[path = "common/starter.rs"]
 mod starter_project;
@@ -236,6 +234,22 @@ fn an_output_edited_by_the_user_is_kept_when_no_longer_produced() {
     let log = build(tmp.path());
     assert!(page.exists());
     assert!(!log.contains("note:"), "{log}");
+
+    // When the campaign comes back, its page is the build's again, and
+    // replacing the user's text is said.
+    fs::write(
+        tmp.path().join("campaigns/reactivation.camp"),
+        SECOND_CAMPAIGN,
+    )
+    .expect("restore");
+    let log = build(tmp.path());
+    assert!(
+        log.contains("note: replaced out/previews/reactivation.md"),
+        "{log}"
+    );
+    assert!(fs::read_to_string(&page)
+        .expect("page")
+        .contains("reactivation"));
 }
 
 #[test]

@@ -169,7 +169,7 @@ fn written_notes(written: &WriteReport) -> String {
     }
     for path in &written.overwritten_edits {
         text.push_str(&format!(
-            "note: replaced {}, which was changed after the last build wrote it\n",
+            "note: replaced {}: it did not hold what the last build wrote\n",
             path.display()
         ));
     }

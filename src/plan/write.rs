@@ -309,9 +309,10 @@ pub struct WriteReport {
     /// that were changed after that build wrote them: kept, and forgotten
     /// (no longer in the manifest).
     pub kept: Vec<PathBuf>,
-    /// Files this build rewrote although they had been changed after the
-    /// previous build wrote them (a path the build produces is the
-    /// build's). Also in `written`.
+    /// Files this build replaced that did not hold what the previous
+    /// build wrote: changed since, or not written by it at all (a path the
+    /// build produces is the build's). Also in `written`. Empty on a first
+    /// build (no manifest), which cannot tell.
     pub overwritten_edits: Vec<PathBuf>,
     /// The previous manifest, when it was there but could not be used
     /// (nothing was removed).
@@ -373,10 +374,10 @@ pub fn write_outputs_with_inputs(
     }
     let mut report = WriteReport::default();
     let previous = match Manifest::read(out) {
-        Ok(manifest) => manifest.unwrap_or_default(),
+        Ok(manifest) => manifest,
         Err(err) => {
             report.manifest_ignored = Some(err);
-            Manifest::default()
+            None
         }
     };
 
@@ -386,8 +387,10 @@ pub fn write_outputs_with_inputs(
         .par_iter()
         .zip(&keys)
         .map(|((relative, text), key)| {
-            let previous_digest = previous.files.get(key).map(String::as_str);
-            compare_and_stage(&out.join(relative), text.as_bytes(), previous_digest)
+            let previous = previous
+                .as_ref()
+                .map(|m| m.files.get(key).map(String::as_str));
+            compare_and_stage(&out.join(relative), text.as_bytes(), previous)
         })
         .collect();
     let mut first_error = None;
@@ -444,7 +447,7 @@ pub fn write_outputs_with_inputs(
 
     // Remove what the previous build produced and this one does not.
     let produced: BTreeSet<&str> = keys.iter().map(String::as_str).collect();
-    for (key, digest) in &previous.files {
+    for (key, digest) in previous.iter().flat_map(|m| &m.files) {
         if produced.contains(key.as_str()) {
             continue;
         }
@@ -473,25 +476,30 @@ enum Staged {
 }
 
 /// Compares `path` with `bytes` and, when they differ, stages `bytes`.
-/// `previous_digest` is the manifest's digest for `path`, if any: a file
-/// that has neither the new bytes nor that digest was edited by someone.
+/// `previous` is what the previous manifest says of `path`: `None`, no
+/// manifest; `Some(None)`, not listed; `Some(Some(digest))`, written with
+/// that digest. An existing file that has neither the new bytes nor the
+/// listed digest (or is not listed) is marked `edited`.
 fn compare_and_stage(
     path: &Path,
     bytes: &[u8],
-    previous_digest: Option<&str>,
+    previous: Option<Option<&str>>,
 ) -> Result<Staged, WriteError> {
     let mut edited = false;
     if let Some((mut file, len)) = open_regular(path) {
+        let listed = previous.flatten();
         // A file of another size differs; only hash it to tell an edit.
-        if len == bytes.len() as u64 || previous_digest.is_some() {
+        if len == bytes.len() as u64 || listed.is_some() {
             let mut on_disk = Vec::with_capacity(len as usize);
             if file.read_to_end(&mut on_disk).is_ok() {
                 if on_disk == bytes {
                     return Ok(Staged::Unchanged);
                 }
-                edited = previous_digest.is_some_and(|d| sha256_hex(&on_disk) != d);
+                edited = listed.is_some_and(|d| sha256_hex(&on_disk) != d);
             }
         }
+        // A file the previous build did not write is someone else's.
+        edited |= previous == Some(None);
     }
     match stage(path, bytes) {
         Ok(tmp) => Ok(Staged::Changed { tmp, edited }),
