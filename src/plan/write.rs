@@ -640,30 +640,23 @@ pub fn check_out_dir(project: &Path, out: &Path) -> Result<(), OutDirError> {
 /// (symbolic links resolved) and the rest normalised lexically.
 fn resolve(path: &Path) -> io::Result<PathBuf> {
     let absolute = std::path::absolute(path)?;
-    let mut missing = Vec::new();
-    let mut existing = absolute.as_path();
-    let base = loop {
-        match fs::canonicalize(existing) {
-            Ok(base) => break base,
-            Err(_) => match (existing.parent(), existing.file_name()) {
-                (Some(parent), Some(name)) => {
-                    missing.push(name.to_os_string());
-                    existing = parent;
-                }
-                // `..` at the end, or the root itself cannot be resolved:
-                // compare the absolute path as it is.
-                _ => break existing.to_path_buf(),
-            },
-        }
-    };
-    let mut resolved = base;
-    for name in missing.iter().rev() {
-        match Path::new(name).components().next() {
-            Some(Component::ParentDir) => {
+    let parts: Vec<Component> = absolute.components().collect();
+    // The longest prefix that exists, with its links resolved…
+    let (mut resolved, rest) = (0..=parts.len())
+        .rev()
+        .find_map(|n| {
+            let prefix: PathBuf = parts[..n].iter().collect();
+            fs::canonicalize(&prefix).ok().map(|p| (p, &parts[n..]))
+        })
+        .unwrap_or_else(|| (PathBuf::new(), &parts[..]));
+    // …then the parts that do not exist yet, lexically.
+    for part in rest {
+        match part {
+            Component::ParentDir => {
                 resolved.pop();
             }
-            Some(Component::CurDir) | None => {}
-            _ => resolved.push(name),
+            Component::CurDir => {}
+            other => resolved.push(other),
         }
     }
     Ok(resolved)
