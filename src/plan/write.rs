@@ -383,7 +383,8 @@ pub fn write_outputs_with_inputs(
 
     // Compare and stage, in parallel; results in file order, so the error
     // reported is the first one in that order whatever the thread count.
-    let staged: Vec<Result<Staged, WriteError>> = files
+    // The manifest's digests are computed on the same threads.
+    let staged: Vec<Result<(Staged, String), WriteError>> = files
         .par_iter()
         .zip(&keys)
         .map(|((relative, text), key)| {
@@ -391,6 +392,7 @@ pub fn write_outputs_with_inputs(
                 .as_ref()
                 .map(|m| m.files.get(key).map(String::as_str));
             compare_and_stage(&out.join(relative), text.as_bytes(), previous)
+                .map(|staged| (staged, sha256_hex(text)))
         })
         .collect();
     let mut first_error = None;
@@ -404,7 +406,7 @@ pub fn write_outputs_with_inputs(
         }
     }
     if let Some(err) = first_error {
-        remove_temporaries(ready.iter().filter_map(|s| match s {
+        remove_temporaries(ready.iter().filter_map(|(s, _)| match s {
             Staged::Changed { tmp, .. } => Some(tmp),
             Staged::Unchanged => None,
         }));
@@ -417,9 +419,9 @@ pub fn write_outputs_with_inputs(
         files: BTreeMap::new(),
     };
     let mut pending: Vec<(PathBuf, PathBuf)> = Vec::new();
-    for (((relative, text), key), staged) in files.iter().zip(&keys).zip(ready) {
+    for (((relative, _), key), (staged, digest)) in files.iter().zip(&keys).zip(ready) {
         let path = out.join(relative);
-        manifest.files.insert(key.clone(), sha256_hex(text));
+        manifest.files.insert(key.clone(), digest);
         match staged {
             Staged::Unchanged => report.unchanged.push(path),
             Staged::Changed { tmp, edited } => {
