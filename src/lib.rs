@@ -27,6 +27,7 @@ pub mod serve;
 pub mod simulate;
 pub mod source;
 pub mod stack;
+pub mod starter;
 pub mod syntax;
 pub mod template;
 pub mod text;

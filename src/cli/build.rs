@@ -5,11 +5,11 @@
 //!
 //! Errors (or warnings under `--deny warnings`) stop the build before any
 //! file is written, with the same diagnostics and exit code as `check`.
-//! The outputs are written all or nothing: every file is staged next to
-//! its target first and the new versions replace the old ones only when
-//! all are staged, so a build that fails to write leaves the previous
-//! plans and previews as they were, never a mix. Files in the output
-//! directory that the build does not produce are left alone.
+//! The outputs are written by [`write_outputs`]: only the files whose
+//! bytes changed, all or nothing, and the outputs of deleted campaigns
+//! removed through the manifest; files in the output directory that no
+//! build wrote are left alone. An `--out` that holds the project is
+//! refused first ([`check_out_dir`]).
 //!
 //! The work itself is [`build_project`], which prints nothing, so that
 //! `watch` rebuilds exactly the way `build` builds.
@@ -21,8 +21,7 @@ use super::{output, Exit};
 use crate::diagnostics::codes::project::NO_CAMP_FILES;
 use crate::diagnostics::Diagnostic;
 use crate::plan::lower_all;
-use crate::plan::write::WriteError;
-use crate::plan::write::{plan_files, write_outputs};
+use crate::plan::write::{check_out_dir, plan_files, write_outputs, WriteError, WriteReport};
 use crate::preview::preview_files;
 use crate::project::LoadError;
 use crate::source::{SourceMap, Span};
@@ -54,8 +53,9 @@ pub struct BuildOutcome {
 /// How far a build got.
 #[derive(Debug)]
 pub enum BuildStatus {
-    /// Every output was written; `plans` campaigns were planned.
-    Built { plans: usize },
+    /// Every output is in place; `plans` campaigns were planned;
+    /// `written` says which files were written, left alone and removed.
+    Built { plans: usize, written: WriteReport },
     /// Errors (or warnings under `--deny warnings`) stopped the build
     /// before anything was written: the previous output is untouched.
     Stopped,
@@ -105,7 +105,10 @@ pub fn build_project(
     ));
     let written = write_outputs(out, &files);
     let status = match written {
-        Ok(_) => BuildStatus::Built { plans: plans.len() },
+        Ok(written) => BuildStatus::Built {
+            plans: plans.len(),
+            written,
+        },
         Err(err) => BuildStatus::WriteFailed(err),
     };
     Ok(BuildOutcome {
@@ -116,6 +119,10 @@ pub fn build_project(
 }
 
 pub fn run(args: &Args) -> Exit {
+    if let Err(err) = check_out_dir(&args.dir, &args.out) {
+        output::fatal(err);
+        return Exit::Usage;
+    }
     let outcome = match build_project(&args.dir, &args.out, args.diagnostics.deny_warnings()) {
         Ok(outcome) => outcome,
         Err(err) => {
@@ -126,12 +133,14 @@ pub fn run(args: &Args) -> Exit {
     let exit = report(&outcome.diagnostics, &outcome.sources, &args.diagnostics);
     match outcome.status {
         BuildStatus::Stopped => exit,
-        BuildStatus::Built { plans } => {
+        BuildStatus::Built { plans, written } => {
             if args.diagnostics.format == Format::Human {
+                output::stderr(&written_notes(&written));
                 output::stderr(&format!(
-                    "built {} in {}\n",
+                    "built {} in {} ({})\n",
                     plans_phrase(plans),
-                    args.out.join("plans").display()
+                    args.out.join("plans").display(),
+                    written.summary()
                 ));
             }
             Exit::Clean
@@ -141,6 +150,30 @@ pub fn run(args: &Args) -> Exit {
             Exit::Usage
         }
     }
+}
+
+/// One `note:` line for each thing the writer did that the user may not
+/// expect: an edited output kept or overwritten, a manifest ignored.
+fn written_notes(written: &WriteReport) -> String {
+    let mut text = String::new();
+    if let Some(err) = &written.manifest_ignored {
+        text.push_str(&format!(
+            "note: {err}; no earlier output was removed, a new manifest was written\n"
+        ));
+    }
+    for path in &written.kept {
+        text.push_str(&format!(
+            "note: kept {}: the build no longer produces it, but it was changed after the build wrote it\n",
+            path.display()
+        ));
+    }
+    for path in &written.overwritten_edits {
+        text.push_str(&format!(
+            "note: replaced {}: it did not hold what the last build wrote\n",
+            path.display()
+        ));
+    }
+    crate::text::escape_control(&text).into_owned()
 }
 
 /// "1 plan", "3 plans".

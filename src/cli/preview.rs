@@ -1,15 +1,14 @@
 //! `campaignc preview [DIR] [--campaign C] [--message M] [--locale L]
 //! [--persona P]`: prints the Markdown preview of one campaign (or one of
 //! its messages, or one locale) to stdout — the page `build` writes to
-//! `previews/<campaign>.md`.
+//! `previews/<campaign>.md`. Finding what the flags name is
+//! [`resolve_request`]; rendering is [`preview_campaign`]; this prints.
 
 use std::path::PathBuf;
 
 use super::report::{report, DiagnosticArgs};
 use super::{output, Exit};
-use crate::check::model::PersonaId;
-use crate::check::resolve::suggest::{closest, closest_locale};
-use crate::preview::{preview_campaign, PreviewOptions};
+use crate::preview::{preview_campaign, resolve_request, PreviewRequest, PreviewRequestError};
 use crate::template::Renderer;
 
 #[derive(Debug, clap::Args)]
@@ -48,77 +47,25 @@ pub fn run(args: &Args) -> Exit {
         return Exit::Problems;
     }
     let model = &compilation.model;
-    let campaign_names: Vec<&str> = model.campaigns.iter().map(|c| c.name.as_str()).collect();
-    let campaign = match (&args.campaign, campaign_names.as_slice()) {
-        (Some(name), names) => match model.campaigns.iter().position(|c| &c.name == name) {
-            Some(i) => i,
-            None => {
-                return unknown(
-                    &format!("unknown campaign `{name}`"),
-                    closest(name, names.iter().copied()),
-                    names,
-                )
-            }
-        },
-        (None, [_]) => 0,
-        (None, []) => {
+    let request = PreviewRequest {
+        campaign: args.campaign.as_deref(),
+        message: args.message.as_deref(),
+        locale: args.locale.as_deref(),
+        persona: args.persona.as_deref(),
+    };
+    let (plan, options) = match resolve_request(model, &compilation.sources, &request) {
+        Ok(found) => found,
+        Err(PreviewRequestError::NoCampaigns) => {
             output::fatal(format!(
                 "the project in {} has no campaigns",
                 args.dir.display()
             ));
             return Exit::Usage;
         }
-        (None, names) => {
-            output::fatal(format!(
-                "which campaign? pass `--campaign NAME`, one of: {}",
-                names.join(", ")
-            ));
+        Err(err) => {
+            output::fatal(err);
             return Exit::Usage;
         }
-    };
-    let plan = crate::plan::lower(
-        model,
-        &compilation.sources,
-        crate::check::model::CampaignId(campaign as u32),
-    );
-    if let Some(m) = &args.message {
-        let names: Vec<&str> = plan.messages.keys().map(String::as_str).collect();
-        if !plan.messages.contains_key(m) {
-            return unknown(
-                &format!("campaign `{}` sends no message `{m}`", plan.campaign),
-                closest(m, names.iter().copied()),
-                &names,
-            );
-        }
-    }
-    if let Some(l) = &args.locale {
-        let names: Vec<&str> = plan.locales.iter().map(String::as_str).collect();
-        if !plan.locales.contains(l) {
-            return unknown(
-                &format!("campaign `{}` does not send in locale `{l}`", plan.campaign),
-                closest_locale(l, names.iter().copied()),
-                &names,
-            );
-        }
-    }
-    let persona = match &args.persona {
-        Some(p) => match model.personas.iter().position(|x| &x.name == p) {
-            Some(i) => Some(PersonaId(i as u32)),
-            None => {
-                let names: Vec<&str> = model.personas.iter().map(|x| x.name.as_str()).collect();
-                return unknown(
-                    &format!("unknown persona `{p}`"),
-                    closest(p, names.iter().copied()),
-                    &names,
-                );
-            }
-        },
-        None => None,
-    };
-    let options = PreviewOptions {
-        message: args.message.clone(),
-        locale: args.locale.clone(),
-        persona,
     };
     let preview = preview_campaign(
         model,
@@ -136,22 +83,4 @@ pub fn run(args: &Args) -> Exit {
         return report(&diagnostics, &compilation.sources, &args.diagnostics);
     }
     Exit::Clean
-}
-
-/// `error: unknown campaign `x`; did you mean `y`?` and the list: exit 2.
-/// A usage error for a name the command line gave: `problem`, the closest
-/// known name as "did you mean", and the known names.
-fn unknown(problem: &str, closest: Option<&str>, known: &[&str]) -> Exit {
-    let suggestion = closest
-        .map(|k| format!("; did you mean `{k}`?"))
-        .unwrap_or_default();
-    output::fatal(format!(
-        "{problem}{suggestion}\n  known: {}",
-        if known.is_empty() {
-            "(none)".to_string()
-        } else {
-            known.join(", ")
-        }
-    ));
-    Exit::Usage
 }

@@ -7,17 +7,17 @@
 //! exactly `N passed, M failed`. Exit 0 when all pass, 1 when one fails or
 //! the project has errors (or warnings under `--deny warnings`; printed as
 //! diagnostics, and no test runs), 2 when the project cannot be read.
+//! The work is [`crate::simulate::runner`]'s; this prints, with a
+//! progress bar on a terminal.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-
-use rayon::prelude::*;
 
 use super::report::{report, Deny, DiagnosticArgs};
 use super::{output, Exit};
 use crate::diagnostics::Severity;
 use crate::plan::lower_all;
-use crate::simulate::runner::{run_one, TestReport};
+use crate::simulate::runner::{run_tests, selected_tests, summary, TestReport};
 use crate::template::Renderer;
 
 #[derive(Debug, clap::Args)]
@@ -54,24 +54,19 @@ pub fn run(args: &Args) -> Exit {
         .into_iter()
         .map(|p| (p.campaign.clone(), p))
         .collect();
-    let tests: Vec<_> = model
-        .tests
-        .iter()
-        .filter(|t| args.filter.as_deref().is_none_or(|f| t.name.contains(f)))
-        .collect();
+    let tests = selected_tests(model, args.filter.as_deref());
     let progress = indicatif::ProgressBar::with_draw_target(
         Some(tests.len() as u64),
         indicatif::ProgressDrawTarget::stderr(),
     );
-    let renderer = Renderer::new();
-    let reports: Vec<TestReport> = tests
-        .par_iter()
-        .map(|t| {
-            let r = run_one(model, &compilation.sources, t, &plans, &renderer);
-            progress.inc(1);
-            r
-        })
-        .collect();
+    let reports = run_tests(
+        model,
+        &compilation.sources,
+        &tests,
+        &plans,
+        &Renderer::new(),
+        || progress.inc(1),
+    );
     progress.finish_and_clear();
     output::stdout(&crate::text::escape_control(&summary(&reports)));
     if reports.iter().all(TestReport::passed) {
@@ -79,28 +74,4 @@ pub fn run(args: &Args) -> Exit {
     } else {
         Exit::Problems
     }
-}
-
-/// The whole report: one line per test, then the failures, then the
-/// count line.
-pub fn summary(reports: &[TestReport]) -> String {
-    let mut out = String::new();
-    for r in reports {
-        let status = if r.passed() { "ok  " } else { "FAIL" };
-        out.push_str(&format!("{status} {} ({})\n", r.name, r.location));
-    }
-    let failed: Vec<&TestReport> = reports.iter().filter(|r| !r.passed()).collect();
-    if !failed.is_empty() {
-        out.push_str("\nfailures:\n\n");
-        for r in &failed {
-            out.push_str(&r.failure_text());
-            out.push('\n');
-        }
-    }
-    out.push_str(&format!(
-        "{} passed, {} failed\n",
-        reports.len() - failed.len(),
-        failed.len()
-    ));
-    out
 }

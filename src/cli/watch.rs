@@ -266,7 +266,7 @@ fn rebuild(options: &WatchOptions, cause: Option<&str>) -> Rebuild {
     }
     let counts = counts_phrase(errors, warnings);
     let (built, status) = match outcome.status {
-        BuildStatus::Built { plans } => {
+        BuildStatus::Built { plans, .. } => {
             let also = if counts.is_empty() {
                 String::new()
             } else {

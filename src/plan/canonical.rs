@@ -55,9 +55,9 @@ fn write(value: &Value, out: &mut impl FnMut(&str)) {
     }
 }
 
-/// Lowercase hex SHA-256 of `text`.
-pub fn sha256_hex(text: &str) -> String {
-    hex(&Sha256::digest(text.as_bytes()))
+/// Lowercase hex SHA-256 of `bytes` (a `&str` hashes its UTF-8 bytes).
+pub fn sha256_hex(bytes: impl AsRef<[u8]>) -> String {
+    hex(&Sha256::digest(bytes.as_ref()))
 }
 
 fn hex(digest: &[u8]) -> String {
@@ -82,7 +82,7 @@ mod tests {
     fn the_streamed_digest_is_the_digest_of_the_text() {
         let v: Value =
             serde_json::from_str(r#"{"b": [1, "x"], "a": {"é": null}}"#).expect("valid json");
-        assert_eq!(canonical_sha256_hex(&v), sha256_hex(&canonical_json(&v)));
+        assert_eq!(canonical_sha256_hex(&v), sha256_hex(canonical_json(&v)));
     }
 
     #[test]

@@ -317,7 +317,7 @@ fn the_hash_is_over_the_plan_without_its_hash_and_source_positions() {
             .remove("line")
             .expect("a line field");
     }
-    let expected = super::canonical::sha256_hex(&super::canonical::canonical_json(&value));
+    let expected = super::canonical::sha256_hex(super::canonical::canonical_json(&value));
     assert_eq!(plan.hash, expected);
 }
 

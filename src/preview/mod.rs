@@ -22,12 +22,11 @@ pub mod route;
 pub mod sentences;
 pub mod timeline;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::check::model::{Model, PersonaId};
 use crate::diagnostics::Diagnostic;
 use crate::plan::format::{Node, Plan};
-use crate::plan::write::{write_atomic, WriteError};
 use crate::source::{SourceMap, Span};
 use crate::template::Renderer;
 
@@ -44,6 +43,149 @@ pub struct PreviewOptions {
     /// This persona for every locale instead of the locale's preview
     /// persona.
     pub persona: Option<PersonaId>,
+}
+
+/// What `campaignc preview` asks for, by name (its command-line flags).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PreviewRequest<'a> {
+    /// The campaign; may be left out when the project has exactly one.
+    pub campaign: Option<&'a str>,
+    /// Only this message of the campaign.
+    pub message: Option<&'a str>,
+    /// Only this locale (one of the campaign's `locales`).
+    pub locale: Option<&'a str>,
+    /// Render every locale with this persona.
+    pub persona: Option<&'a str>,
+}
+
+/// Why a [`PreviewRequest`] names nothing to preview.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PreviewRequestError {
+    /// A name that is not there: what is wrong, the closest known name
+    /// (a did-you-mean) and every known name.
+    Unknown {
+        problem: String,
+        closest: Option<String>,
+        known: Vec<String>,
+    },
+    /// No campaign was named and the project has none.
+    NoCampaigns,
+    /// No campaign was named and the project has several.
+    WhichCampaign { known: Vec<String> },
+}
+
+impl std::fmt::Display for PreviewRequestError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PreviewRequestError::Unknown {
+                problem,
+                closest,
+                known,
+            } => {
+                let suggestion = closest
+                    .as_ref()
+                    .map(|k| format!("; did you mean `{k}`?"))
+                    .unwrap_or_default();
+                let known = if known.is_empty() {
+                    "(none)".to_string()
+                } else {
+                    known.join(", ")
+                };
+                write!(f, "{problem}{suggestion}\n  known: {known}")
+            }
+            PreviewRequestError::NoCampaigns => f.write_str("the project has no campaigns"),
+            PreviewRequestError::WhichCampaign { known } => write!(
+                f,
+                "which campaign? pass `--campaign NAME`, one of: {}",
+                known.join(", ")
+            ),
+        }
+    }
+}
+
+impl std::error::Error for PreviewRequestError {}
+
+/// Finds what `request` names in a checked project without errors: the
+/// campaign, lowered to its plan, and the [`PreviewOptions`] for
+/// [`preview_campaign`]. A name that is not there is an error with the
+/// closest known name and the list of known ones.
+pub fn resolve_request(
+    model: &Model,
+    sources: &SourceMap,
+    request: &PreviewRequest<'_>,
+) -> Result<(Plan, PreviewOptions), PreviewRequestError> {
+    use crate::check::resolve::suggest::{closest, closest_locale};
+    let unknown =
+        |problem: String, closest: Option<&str>, known: Vec<&str>| PreviewRequestError::Unknown {
+            problem,
+            closest: closest.map(str::to_string),
+            known: known.into_iter().map(str::to_string).collect(),
+        };
+    let names: Vec<&str> = model.campaigns.iter().map(|c| c.name.as_str()).collect();
+    let campaign = match (request.campaign, names.as_slice()) {
+        (Some(name), names) => match names.iter().position(|c| *c == name) {
+            Some(i) => i,
+            None => {
+                return Err(unknown(
+                    format!("unknown campaign `{name}`"),
+                    closest(name, names.iter().copied()),
+                    names.to_vec(),
+                ))
+            }
+        },
+        (None, [_]) => 0,
+        (None, []) => return Err(PreviewRequestError::NoCampaigns),
+        (None, names) => {
+            return Err(PreviewRequestError::WhichCampaign {
+                known: names.iter().map(|n| n.to_string()).collect(),
+            })
+        }
+    };
+    let plan = crate::plan::lower(
+        model,
+        sources,
+        crate::check::model::CampaignId(campaign as u32),
+    );
+    if let Some(m) = request.message {
+        let names: Vec<&str> = plan.messages.keys().map(String::as_str).collect();
+        if !plan.messages.contains_key(m) {
+            return Err(unknown(
+                format!("campaign `{}` sends no message `{m}`", plan.campaign),
+                closest(m, names.iter().copied()),
+                names,
+            ));
+        }
+    }
+    if let Some(l) = request.locale {
+        let names: Vec<&str> = plan.locales.iter().map(String::as_str).collect();
+        if !plan.locales.iter().any(|x| x == l) {
+            return Err(unknown(
+                format!("campaign `{}` does not send in locale `{l}`", plan.campaign),
+                closest_locale(l, names.iter().copied()),
+                names,
+            ));
+        }
+    }
+    let persona = match request.persona {
+        Some(p) => match model.personas.iter().position(|x| x.name == p) {
+            Some(i) => Some(PersonaId(i as u32)),
+            None => {
+                let names: Vec<&str> = model.personas.iter().map(|x| x.name.as_str()).collect();
+                return Err(unknown(
+                    format!("unknown persona `{p}`"),
+                    closest(p, names.iter().copied()),
+                    names,
+                ));
+            }
+        },
+        None => None,
+    };
+    let options = PreviewOptions {
+        message: request.message.map(str::to_string),
+        locale: request.locale.map(str::to_string),
+        persona,
+    };
+    Ok((plan, options))
 }
 
 /// A campaign's page and its email HTML files.
@@ -188,27 +330,6 @@ pub fn preview_files(
         coverage::coverage_markdown(&model.stages, plans),
     ));
     files
-}
-
-/// Writes every preview file under `out` atomically (see
-/// [`crate::plan::write_atomic`]). Returns the paths written.
-pub fn write_previews(
-    out: &Path,
-    model: &Model,
-    plans: &[Plan],
-    sources: &SourceMap,
-    diagnostics: &[Diagnostic],
-) -> Result<Vec<PathBuf>, WriteError> {
-    let mut written = Vec::new();
-    for (relative, text) in preview_files(model, plans, sources, diagnostics) {
-        let path = out.join(relative);
-        write_atomic(&path, text.as_bytes()).map_err(|source| WriteError {
-            path: path.clone(),
-            source,
-        })?;
-        written.push(path);
-    }
-    Ok(written)
 }
 
 /// Message names in the order of their first send in the source (by

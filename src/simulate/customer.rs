@@ -2,7 +2,8 @@
 //! of events they performed.
 
 use super::value::Val;
-use crate::plan::format::CustomerFacts;
+use crate::check::model::{Model, PersonaDef};
+use crate::plan::format::{CustomerFacts, Plan};
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, Zoned};
 use std::collections::BTreeMap;
@@ -58,6 +59,18 @@ impl Customer {
             customer.set_attr(&name, value);
         }
         customer
+    }
+
+    /// The customer a persona plays in `plan`: its id is the persona's
+    /// name (so holdout and split buckets are the same in `simulate` and
+    /// in `test` blocks), its attributes the persona's values.
+    pub fn of_persona(model: &Model, persona: &PersonaDef, plan: &Plan) -> Customer {
+        let attrs = persona
+            .attrs
+            .iter()
+            .map(|(id, v)| (model.attr(*id).name.clone(), Val::from(v)))
+            .collect();
+        Customer::new(persona.name.clone(), attrs, &plan.customer)
     }
 
     pub fn attr(&self, name: &str) -> &Val {

@@ -18,7 +18,7 @@ use super::eval::{self, Scope};
 use super::policy::{Cap, SendWindow};
 use super::timeline::{Happening, Timeline};
 use super::value::Val;
-use crate::check::model::VariantDef;
+use crate::check::model::{VariantConflict, VariantDef};
 use crate::plan::format::{Period, Plan, Reentry, Trigger};
 use crate::template::Renderer;
 use jiff::{Timestamp, Zoned};
@@ -69,6 +69,44 @@ impl Forced {
             }
         }
         forced
+    }
+
+    /// Parses fixed assignments written as on the command line
+    /// (`simulate --variant`): `holdout`, `treatment` or `SPLIT.VARIANT`,
+    /// each fixing the holdout group or one split. An unknown form, or two
+    /// that contradict each other, is an error saying which.
+    pub fn parse(texts: &[String]) -> Result<Forced, String> {
+        let mut defs: Vec<(VariantDef, &str)> = Vec::new();
+        for text in texts {
+            let def = match text.as_str() {
+                "holdout" => VariantDef::Holdout,
+                "treatment" => VariantDef::Treatment,
+                other => match other.split_once('.') {
+                    Some((split, variant)) => VariantDef::Split {
+                        split: split.to_string(),
+                        variant: variant.to_string(),
+                    },
+                    None => {
+                        return Err(format!(
+                            "--variant `{other}`: expected holdout, treatment or SPLIT.VARIANT"
+                        ))
+                    }
+                },
+            };
+            for (kept, kept_text) in &defs {
+                let why = match def.conflict_with(kept) {
+                    None => continue,
+                    Some(VariantConflict::Group) => "both fix the holdout group".to_string(),
+                    Some(VariantConflict::Split(s)) => format!("both fix split `{s}`"),
+                };
+                return Err(format!(
+                    "--variant `{text}` contradicts --variant `{kept_text}`: {why}"
+                ));
+            }
+            defs.push((def, text));
+        }
+        let defs: Vec<VariantDef> = defs.into_iter().map(|(d, _)| d).collect();
+        Ok(Forced::from_variants(&defs))
     }
 }
 

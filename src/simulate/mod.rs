@@ -13,6 +13,8 @@
 //!   `entry` (triggers, reentry, audience, holdout, goal and exit), `steps`
 //!   (flow nodes) and `message` (rendering sends through `crate::template`);
 //! - [`input`]: events files (JSON Lines) for `campaignc simulate`;
+//! - [`request`]: one persona through one campaign as `campaignc
+//!   simulate` asks for it, and its text and JSON timelines;
 //! - [`expect`], [`runner`]: `test` blocks: build the customer, run, check
 //!   each expectation, report failures with the timeline.
 //!
@@ -27,6 +29,7 @@ pub mod input;
 pub mod journey;
 mod message;
 pub mod policy;
+pub mod request;
 pub mod runner;
 mod steps;
 pub mod timeline;

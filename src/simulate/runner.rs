@@ -26,6 +26,7 @@ use crate::check::model::{ExpectKind, Model, TestActionKind, TestDef, TimeBoundD
 use crate::plan::format::Plan;
 use crate::source::{SourceMap, Span};
 use crate::template::Renderer;
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 
 /// How long a test's virtual clock may run after `start`.
@@ -101,12 +102,7 @@ pub fn run_test(
     renderer: &Renderer,
 ) -> TestReport {
     let persona = model.persona(test.persona);
-    let attrs: BTreeMap<String, Val> = persona
-        .attrs
-        .iter()
-        .map(|(id, v)| (model.attr(*id).name.clone(), Val::from(v)))
-        .collect();
-    let customer = Customer::new(persona.name.clone(), attrs, &plan.customer);
+    let customer = Customer::of_persona(model, persona, plan);
     let time_zone = customer.time_zone.iana_name().unwrap_or("UTC").to_string();
     let campaign = model.campaign(test.campaign).name.clone();
     let mut report = TestReport {
@@ -237,8 +233,39 @@ pub fn run_one(
     }
 }
 
-/// Runs every test whose name contains `filter` (all when `None`), in the
+/// The tests whose name contains `filter` (all when `None`), in the
 /// model's order (sorted by name).
+pub fn selected_tests<'m>(model: &'m Model, filter: Option<&str>) -> Vec<&'m TestDef> {
+    model
+        .tests
+        .iter()
+        .filter(|t| filter.is_none_or(|f| t.name.contains(f)))
+        .collect()
+}
+
+/// Runs `tests` on all cores, calling `on_done` after each one (for a
+/// progress bar); the reports are in the order of `tests`, whatever the
+/// number of threads.
+pub fn run_tests(
+    model: &Model,
+    sources: &SourceMap,
+    tests: &[&TestDef],
+    plans: &BTreeMap<String, Plan>,
+    renderer: &Renderer,
+    on_done: impl Fn() + Sync,
+) -> Vec<TestReport> {
+    tests
+        .par_iter()
+        .map(|t| {
+            let report = run_one(model, sources, t, plans, renderer);
+            on_done();
+            report
+        })
+        .collect()
+}
+
+/// Runs every test whose name contains `filter` (all when `None`), in the
+/// model's order (sorted by name); [`selected_tests`] then [`run_tests`].
 pub fn run_all(
     model: &Model,
     sources: &SourceMap,
@@ -246,10 +273,31 @@ pub fn run_all(
     plans: &BTreeMap<String, Plan>,
     renderer: &Renderer,
 ) -> Vec<TestReport> {
-    model
-        .tests
-        .iter()
-        .filter(|t| filter.is_none_or(|f| t.name.contains(f)))
-        .map(|t| run_one(model, sources, t, plans, renderer))
-        .collect()
+    let tests = selected_tests(model, filter);
+    run_tests(model, sources, &tests, plans, renderer, || {})
+}
+
+/// The report `campaignc test` prints: one line per test (`ok` or
+/// `FAIL`, name, location), then each failure with its expectation, what
+/// happened and the timeline, then exactly `N passed, M failed`.
+pub fn summary(reports: &[TestReport]) -> String {
+    let mut out = String::new();
+    for r in reports {
+        let status = if r.passed() { "ok  " } else { "FAIL" };
+        out.push_str(&format!("{status} {} ({})\n", r.name, r.location));
+    }
+    let failed: Vec<&TestReport> = reports.iter().filter(|r| !r.passed()).collect();
+    if !failed.is_empty() {
+        out.push_str("\nfailures:\n\n");
+        for r in &failed {
+            out.push_str(&r.failure_text());
+            out.push('\n');
+        }
+    }
+    out.push_str(&format!(
+        "{} passed, {} failed\n",
+        reports.len() - failed.len(),
+        failed.len()
+    ));
+    out
 }

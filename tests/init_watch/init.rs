@@ -52,7 +52,7 @@ fn init_writes_the_template_files_as_they_are() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let out = campaignc_in(tmp.path(), &["init", "p"]);
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
-    let template = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/cli/init_template");
+    let template = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/starter");
     let relative = |files: Vec<(PathBuf, Vec<u8>)>, root: &Path| -> Vec<(PathBuf, Vec<u8>)> {
         files
             .into_iter()
