@@ -52,6 +52,8 @@ pub fn from_pest(file: FileId, text: &str, error: &Error<Rule>) -> Diagnostic {
         ErrorVariant::ParsingError { positives, .. } => positives.clone(),
         ErrorVariant::CustomError { .. } => Vec::new(),
     };
+    // The recovery rule is an implementation detail, never what to write.
+    positives.retain(|r| *r != Rule::bad_line);
     positives.sort_by_key(|r| rank(*r));
     let found_word = &text[start..end];
     let mut phrases: Vec<String> = Vec::new();

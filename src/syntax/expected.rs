@@ -31,8 +31,8 @@ pub(crate) fn phrase(rule: Rule) -> String {
         | exit_step => STEP,
         setting | flow | stage_setting | trigger | audience | reentry | goal | exit_when
         | locales | send_window | cap | holdout => SETTING,
-        file | defaults | schema | lifecycle | segment | score | message | campaign | persona
-        | test => DECLARATION,
+        file | next_declaration | decl_head | defaults | schema | lifecycle | segment | score
+        | message | campaign | persona | test => DECLARATION,
         trigger_event | trigger_enters | trigger_changed | trigger_every => {
             "a trigger: event, enters, changed or every"
         }
@@ -131,8 +131,8 @@ pub(crate) fn candidates(rule: Rule) -> &'static [&'static str] {
             "flow",
         ],
         step => &["send", "wait", "if", "split", "set", "exit"],
-        file | defaults | schema | lifecycle | segment | score | message | campaign | persona
-        | test => &[
+        file | next_declaration | decl_head | defaults | schema | lifecycle | segment | score
+        | message | campaign | persona | test => &[
             "defaults",
             "schema",
             "lifecycle",

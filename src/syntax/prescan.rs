@@ -100,6 +100,78 @@ pub fn prescan(file: FileId, text: &str) -> Result<usize, Box<Diagnostic>> {
     Ok(deepest)
 }
 
+/// The words that start a declaration.
+const DECLARATION_KEYWORDS: &[&str] = &[
+    "defaults",
+    "schema",
+    "lifecycle",
+    "segment",
+    "score",
+    "message",
+    "campaign",
+    "persona",
+    "test",
+];
+
+/// Whether the word at `at` is the first thing on its line, and whether it
+/// is at column 0.
+fn line_position(text: &str, at: usize) -> (bool, bool) {
+    let line_start = text[..at].rfind('\n').map_or(0, |p| p + 1);
+    let before = &text[line_start..at];
+    (before.trim().is_empty(), before.is_empty())
+}
+
+/// Where parsing resumes after the declaration starting at `start` failed
+/// with an error at `error_at`: the next declaration keyword first on its
+/// line outside any bracket opened since `start` (strings and comments
+/// skipped). When the brackets never close again (a `}` is missing), the
+/// first declaration keyword at column 0 after the error. Otherwise the
+/// end of the text.
+pub fn resume_after(text: &str, start: usize, error_at: usize) -> usize {
+    let rest = text.get(start..).unwrap_or_default();
+    let mut depth = 0usize;
+    let mut at_column_0 = None;
+    let mut found = None;
+    // An unterminated string was reported by the prescan already.
+    let _ = for_each_token(rest, rest.len(), |at, token| {
+        match token {
+            Token::Bracket(b'{' | b'(' | b'[') => depth += 1,
+            Token::Bracket(_) => depth = depth.saturating_sub(1),
+            Token::Word(w) if at > 0 && DECLARATION_KEYWORDS.contains(&w) => {
+                let (first_on_line, column_0) = line_position(text, start + at);
+                if first_on_line && depth == 0 {
+                    found = Some(start + at);
+                    return false;
+                }
+                if column_0 && at_column_0.is_none() && start + at >= error_at {
+                    at_column_0 = Some(start + at);
+                }
+            }
+            _ => {}
+        }
+        true
+    });
+    found.or(at_column_0).unwrap_or(text.len())
+}
+
+/// The declarations of a file that cannot be parsed (see [`prescan`]):
+/// `(start, end)` of each, from a declaration keyword at column 0 to the
+/// next one (strings and comments skipped up to where a string is left
+/// open), so that their heads can be kept.
+pub fn declaration_heads(text: &str) -> Vec<(usize, usize)> {
+    let mut starts = Vec::new();
+    let _ = for_each_token(text, text.len(), |at, token| {
+        if let Token::Word(w) = token {
+            if DECLARATION_KEYWORDS.contains(&w) && line_position(text, at).1 {
+                starts.push(at);
+            }
+        }
+        true
+    });
+    let ends = starts.iter().skip(1).copied().chain([text.len()]);
+    starts.iter().copied().zip(ends).collect()
+}
+
 /// Ends the `where` conditions open in the innermost bracket.
 fn close_wheres(wheres: &mut [usize], depth: &mut usize) {
     if let Some(open) = wheres.last_mut() {
