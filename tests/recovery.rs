@@ -201,7 +201,10 @@ segment typed_wrong = plan == 3
         common::summary(&diags, &sources)
     );
     assert_ne!(errors[3].0, "E0101", "the fourth is a type error");
-    insta::assert_snapshot!("three_errors_and_a_type_error", render(&diags, &sources, dir.path()));
+    insta::assert_snapshot!(
+        "three_errors_and_a_type_error",
+        render(&diags, &sources, dir.path())
+    );
 }
 
 /// The strict entry point still refuses a file with any syntax error (what

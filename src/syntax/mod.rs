@@ -120,11 +120,7 @@ fn parse_on_this_thread(file: &SourceFile) -> (ast::SourceFileAst, Vec<Diagnosti
                         _ => shift_error(e, base),
                     };
                 builder.problems.push(errors::from_pest(file.id, text, &e));
-                let error_at = match e.location {
-                    pest::error::InputLocation::Pos(p) => p,
-                    pest::error::InputLocation::Span((p, _)) => p,
-                };
-                let resume = prescan::resume_after(text, base, error_at);
+                let resume = prescan::resume_after(text, base);
                 if let Some(item) = builder.salvage_at(base, resume) {
                     items.push(item);
                 }

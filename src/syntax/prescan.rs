@@ -125,9 +125,9 @@ fn line_position(text: &str, at: usize) -> (bool, bool) {
 /// with an error at `error_at`: the next declaration keyword first on its
 /// line outside any bracket opened since `start` (strings and comments
 /// skipped). When the brackets never close again (a `}` is missing), the
-/// first declaration keyword at column 0 after the error. Otherwise the
-/// end of the text.
-pub fn resume_after(text: &str, start: usize, error_at: usize) -> usize {
+/// first declaration keyword at column 0, so that the declarations after
+/// the unclosed one still parse. Otherwise the end of the text.
+pub fn resume_after(text: &str, start: usize) -> usize {
     let rest = text.get(start..).unwrap_or_default();
     let mut depth = 0usize;
     let mut at_column_0 = None;
@@ -143,7 +143,7 @@ pub fn resume_after(text: &str, start: usize, error_at: usize) -> usize {
                     found = Some(start + at);
                     return false;
                 }
-                if column_0 && at_column_0.is_none() && start + at >= error_at {
+                if column_0 && at_column_0.is_none() {
                     at_column_0 = Some(start + at);
                 }
             }
@@ -160,14 +160,23 @@ pub fn resume_after(text: &str, start: usize, error_at: usize) -> usize {
 /// open), so that their heads can be kept.
 pub fn declaration_heads(text: &str) -> Vec<(usize, usize)> {
     let mut starts = Vec::new();
-    let _ = for_each_token(text, text.len(), |at, token| {
-        if let Token::Word(w) = token {
-            if DECLARATION_KEYWORDS.contains(&w) && line_position(text, at).1 {
-                starts.push(at);
+    let mut from = 0;
+    while from < text.len() {
+        let rest = &text[from..];
+        let scanned = for_each_token(rest, rest.len(), |at, token| {
+            if let Token::Word(w) = token {
+                if DECLARATION_KEYWORDS.contains(&w) && line_position(text, from + at).1 {
+                    starts.push(from + at);
+                }
             }
+            true
+        });
+        // A string left open: go on from the next line.
+        match scanned {
+            Ok(()) => break,
+            Err(open) => from = memchr_newline(text.as_bytes(), from + open) + 1,
         }
-        true
-    });
+    }
     let ends = starts.iter().skip(1).copied().chain([text.len()]);
     starts.iter().copied().zip(ends).collect()
 }
