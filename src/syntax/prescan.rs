@@ -391,6 +391,26 @@ mod tests {
     }
 
     #[test]
+    fn resume_after_a_broken_declaration() {
+        // Balanced: the next declaration first on its line, at any indent;
+        // not a keyword inside a string, a comment or a bracket.
+        let text = "campaign a { x \"segment\" // segment\n  test t }\n  segment b = c";
+        assert_eq!(resume_after(text, 0), text.find("  segment b").unwrap() + 2);
+        // A `}` missing: the next declaration at column 0.
+        let text = "campaign a {\n  flow {\n    send x\n  }\nmessage m: email {}";
+        assert_eq!(resume_after(text, 0), text.find("message").unwrap());
+        assert_eq!(resume_after("segment a = (", 0), 13);
+    }
+
+    #[test]
+    fn declaration_heads_go_on_after_an_open_string() {
+        let text = "message m: email { subject \"open\n}\ncampaign c {}\n";
+        let heads = declaration_heads(text);
+        let c = text.find("campaign").unwrap();
+        assert_eq!(heads, [(0, c), (c, text.len())]);
+    }
+
+    #[test]
     fn quotes_inside_template_tags_do_not_end_strings() {
         assert!(scan(r#"x "Hi {{default a "there"}}!" y"#).is_ok());
         // An unclosed tag is plain text: the quote ends the string.
