@@ -23,9 +23,22 @@ use resolve::build_model;
 
 /// Checks a parsed project and builds its model.
 pub fn check(files: &[SourceFileAst], problems: &mut Problems) -> Model {
-    let mut model = build_model(files, problems);
-    check_model(&mut model, problems);
+    let broken = resolve::Broken::of(files);
+    let mut found = Problems::new();
+    let mut model = build_model(files, &mut found);
+    check_model(&mut model, &mut found);
+    keep_unbroken(&broken, found, problems);
     model
+}
+
+/// The checker's diagnostics, less those about declarations that did not
+/// parse completely (see [`resolve::Broken`]).
+fn keep_unbroken(broken: &resolve::Broken, found: Problems, problems: &mut Problems) {
+    if broken.is_empty() {
+        problems.extend(found.into_sorted());
+    } else {
+        problems.extend(found.into_sorted().into_iter().filter(|d| broken.keeps(d)));
+    }
 }
 
 /// [`check`] for a caller that has no further use for the syntax trees:
@@ -33,9 +46,12 @@ pub fn check(files: &[SourceFileAst], problems: &mut Problems) -> Model {
 /// the model add their diagnostics (one per unused declaration, say), so
 /// the trees and those diagnostics are never in memory together.
 pub fn check_owned(files: Vec<SourceFileAst>, problems: &mut Problems) -> Model {
-    let mut model = build_model(&files, problems);
+    let broken = resolve::Broken::of(&files);
+    let mut found = Problems::new();
+    let mut model = build_model(&files, &mut found);
     drop(files);
-    check_model(&mut model, problems);
+    check_model(&mut model, &mut found);
+    keep_unbroken(&broken, found, problems);
     model
 }
 

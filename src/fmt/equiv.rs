@@ -121,7 +121,8 @@ macro_rules! enums {
 }
 
 structs! {
-    SourceFileAst { file, items }
+    SourceFileAst { file, items, skipped }
+    Skipped { span, words }
     Ident { name, span }
     Doc { text, span }
     DurationLit { days, seconds, span }
@@ -135,20 +136,20 @@ structs! {
     FieldDecl { name, ty, span }
     TypeExpr { kind, optional, span }
     Lifecycle { stages, span }
-    Segment { doc, name, expr, span }
-    Score { doc, name, rules, span }
+    Segment { doc, name, expr, span, broken }
+    Score { doc, name, rules, span, broken }
     ScoreRule { points, kind, span }
-    Message { doc, name, channel, fields, locales, span }
+    Message { doc, name, channel, fields, locales, span, broken }
     LocaleBlock { locale, fields, span }
-    Campaign { doc, name, settings, flow, span }
+    Campaign { doc, name, settings, flow, span, broken }
     Setting { kind, span }
     Trigger { kind, span }
     Block { steps, span }
     Step { kind, span }
     SplitVariant { name, percent, body, span }
-    Persona { doc, name, fields, events, span }
+    Persona { doc, name, fields, events, span, broken }
     EventSample { event, fields, span }
-    Test { doc, name, items, span }
+    Test { doc, name, items, span, broken }
     TestItem { kind, span }
 }
 
@@ -195,7 +196,7 @@ enums! {
         Record { doc, name, fields, span },
         Event { doc, name, fields, span },
     }
-    TypeKind { Named(x), Enum(x), Money(x), List(x) }
+    TypeKind { Named(x), Enum(x), Money(x), List(x), Broken }
     ScoreRuleKind {
         PerEvent { event, filter, window, max },
         If(x),

@@ -27,11 +27,27 @@ pub struct Doc {
     pub span: Span,
 }
 
-/// One parsed `.camp` file.
+/// One parsed `.camp` file. A file with syntax errors still has a tree:
+/// the parser skips what it cannot read (see [`Skipped`]) and keeps the
+/// rest.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SourceFileAst {
     pub file: FileId,
     pub items: Vec<Item>,
+    /// The parts of the file the parser could not read and left out of
+    /// `items`, in source order; each has had its syntax error reported.
+    pub skipped: Vec<Skipped>,
+}
+
+/// Source text left out of the tree because of a syntax error: a line of
+/// a body (a flow step, a schema or test entry, a field) or the body of a
+/// declaration whose head alone could be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Skipped {
+    pub span: Span,
+    /// The words written in it (keywords included): names the broken text
+    /// may refer to, so that nothing it mentions is reported as unused.
+    pub words: Vec<String>,
 }
 
 /// A top-level declaration.
@@ -46,6 +62,23 @@ pub enum Item {
     Campaign(Campaign),
     Persona(Persona),
     Test(Test),
+}
+
+impl Item {
+    /// Marks a declaration that did not parse completely (see
+    /// [`Skipped`]). Blocks without a name (`schema`, `defaults`,
+    /// `lifecycle`) carry no flag: their entries are kept one by one.
+    pub fn set_broken(&mut self) {
+        match self {
+            Item::Segment(d) => d.broken = true,
+            Item::Score(d) => d.broken = true,
+            Item::Message(d) => d.broken = true,
+            Item::Campaign(d) => d.broken = true,
+            Item::Persona(d) => d.broken = true,
+            Item::Test(d) => d.broken = true,
+            Item::Defaults(_) | Item::Schema(_) | Item::Lifecycle(_) => {}
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -380,6 +413,10 @@ pub enum TypeKind {
     Money(Ident),
     /// `list<T>`
     List(Box<TypeExpr>),
+    /// The type of an attribute or field whose declaration did not parse:
+    /// the checker types it as an error, so uses of the name are not
+    /// reported again.
+    Broken,
 }
 
 /// `lifecycle { stages a, b, c }`
@@ -396,6 +433,10 @@ pub struct Segment {
     pub name: Ident,
     pub expr: Expr,
     pub span: Span,
+    /// Part of the declaration did not parse (see [`Skipped`]): it exists,
+    /// so references to it resolve, but checks that need its whole body
+    /// skip it.
+    pub broken: bool,
 }
 
 /// `score NAME { rules }`
@@ -405,6 +446,10 @@ pub struct Score {
     pub name: Ident,
     pub rules: Vec<ScoreRule>,
     pub span: Span,
+    /// Part of the declaration did not parse (see [`Skipped`]): it exists,
+    /// so references to it resolve, but checks that need its whole body
+    /// skip it.
+    pub broken: bool,
 }
 
 /// One line of a score: `+5 per app_opened within 30d max 50` or
@@ -443,6 +488,10 @@ pub struct Message {
     pub fields: Vec<Field>,
     pub locales: Vec<LocaleBlock>,
     pub span: Span,
+    /// Part of the declaration did not parse (see [`Skipped`]): it exists,
+    /// so references to it resolve, but checks that need its whole body
+    /// skip it.
+    pub broken: bool,
 }
 
 /// `locale vi { subject "…" body "…" }`
@@ -462,6 +511,10 @@ pub struct Campaign {
     pub settings: Vec<Setting>,
     pub flow: Option<Block>,
     pub span: Span,
+    /// Part of the declaration did not parse (see [`Skipped`]): it exists,
+    /// so references to it resolve, but checks that need its whole body
+    /// skip it.
+    pub broken: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -603,6 +656,10 @@ pub struct Persona {
     pub fields: Vec<Field>,
     pub events: Vec<EventSample>,
     pub span: Span,
+    /// Part of the declaration did not parse (see [`Skipped`]): it exists,
+    /// so references to it resolve, but checks that need its whole body
+    /// skip it.
+    pub broken: bool,
 }
 
 /// `event cart_abandoned { cart_url "…" total 59.90 USD }` in a persona.
@@ -620,6 +677,10 @@ pub struct Test {
     pub name: StrLit,
     pub items: Vec<TestItem>,
     pub span: Span,
+    /// Part of the declaration did not parse (see [`Skipped`]): it exists,
+    /// so references to it resolve, but checks that need its whole body
+    /// skip it.
+    pub broken: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]

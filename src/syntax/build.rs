@@ -5,7 +5,7 @@
 use crate::diagnostics::Diagnostic;
 use crate::source::{FileId, Span};
 use crate::syntax::ast::{
-    ClockTime, DecimalLit, DurationLit, Field, Ident, LocaleTag, StrLit, Value, ValueKind,
+    ClockTime, DecimalLit, DurationLit, Field, Ident, LocaleTag, Skipped, StrLit, Value, ValueKind,
 };
 use crate::syntax::literals;
 use crate::syntax::parser::{span_of, Parts, Rule, P};
@@ -26,6 +26,10 @@ pub(crate) struct Builder<'t> {
     /// relative to it (files are parsed one declaration at a time).
     pub base: usize,
     pub problems: Vec<Diagnostic>,
+    /// The text skipped so far because of syntax errors.
+    pub skipped: Vec<Skipped>,
+    /// The file's deepest nesting (from the prescan): sizes pest's stack.
+    pub nesting: usize,
 }
 
 impl<'t> Builder<'t> {
@@ -35,7 +39,92 @@ impl<'t> Builder<'t> {
             text,
             base: 0,
             problems: Vec::new(),
+            skipped: Vec::new(),
+            nesting: 0,
         }
+    }
+
+    /// Error recovery in a container's loop over its entries: when `entry`
+    /// is a `bad_line` (a line the grammar skipped), reports its syntax
+    /// error, records it as skipped and returns `true`; otherwise notes
+    /// where the entry starts and returns `false`.
+    ///
+    /// The error is the one a strict parse gives there: `tail` (the rest of
+    /// the container, `(entry ~ comma?)* ~ "}"`) is parsed from the previous
+    /// entry when that one parsed (`previous`), so an attempt of the
+    /// previous entry that went further than where it ended (`(a and (b`)
+    /// is the one reported, as it would be in a file with only this error.
+    pub fn skipped_entry(
+        &mut self,
+        entry: &P<'_>,
+        tail: Rule,
+        previous: &mut Option<usize>,
+    ) -> bool {
+        let start = self.start(entry);
+        if entry.as_rule() != Rule::bad_line {
+            *previous = Some(start);
+            return false;
+        }
+        let from = previous.take().unwrap_or(start);
+        let text = entry.as_str().trim_end();
+        let span = Span::new(self.file, start, start + text.len());
+        let diagnostic = match crate::syntax::parse_from(self.text, from, self.nesting, tail) {
+            Err(e) => {
+                let e = crate::syntax::shift_error(e, from);
+                crate::syntax::errors::from_pest(self.file, self.text, &e)
+            }
+            // The grammar skipped this line because no entry fits here, so
+            // the strict parse fails; this is only a safety net.
+            Ok(_) => Diagnostic::error(
+                crate::diagnostics::codes::syntax::UNEXPECTED,
+                "this line could not be read",
+                span,
+            )
+            .with_primary_label("not expected here"),
+        };
+        self.problems.push(diagnostic);
+        self.skip(span);
+        true
+    }
+
+    /// The first word of a skipped line and the name after it (`attr
+    /// plan …` gives `attr` and `plan`), to keep a broken entry's name.
+    pub fn salvage_name(&self, span: Span) -> Option<(&'t str, Ident)> {
+        let text: &'t str = self.text.get(span.range()).unwrap_or_default();
+        let word_end = |s: &str| {
+            s.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(s.len())
+        };
+        let first = &text[..word_end(text)];
+        let rest = &text[first.len()..];
+        let rest_trimmed = rest.trim_start_matches([' ', '\t']);
+        let at = span.start as usize + first.len() + (rest.len() - rest_trimmed.len());
+        let second = &rest_trimmed[..word_end(rest_trimmed)];
+        let is_name = second.starts_with(|c: char| c.is_ascii_lowercase() || c == '_');
+        (!first.is_empty() && is_name).then(|| {
+            (
+                first,
+                Ident {
+                    name: second.to_string(),
+                    span: Span::new(self.file, at, at + second.len()),
+                },
+            )
+        })
+    }
+
+    /// Records `span` of the file as skipped, with the words written in it.
+    pub fn skip(&mut self, span: Span) {
+        let range = span.range();
+        let text = self.text.get(range).unwrap_or_default();
+        // Words in strings count too: a template may name a score.
+        let mut words: Vec<String> = text
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .filter(|w| w.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_'))
+            .map(str::to_string)
+            .collect();
+        words.sort();
+        words.dedup();
+        self.skipped.push(Skipped { span, words });
     }
 
     pub fn span(&self, p: &P<'_>) -> Span {
@@ -240,8 +329,18 @@ impl<'t> Builder<'t> {
 
     /// `name value` entries of a braced block, commas already skipped.
     pub fn fields(&mut self, p: P<'_>) -> Built<Vec<Field>> {
+        let parts = self.parts(p);
+        self.field_list(parts)
+    }
+
+    /// The remaining `field` (or skipped `bad_line`) pairs of a block.
+    pub fn field_list(&mut self, parts: Parts<'_>) -> Built<Vec<Field>> {
         let mut fields = Vec::new();
-        for f in self.parts(p) {
+        let mut previous = None;
+        for f in parts {
+            if self.skipped_entry(&f, Rule::fields_tail, &mut previous) {
+                continue;
+            }
             fields.push(self.field(f)?);
         }
         Ok(fields)

@@ -17,7 +17,11 @@ impl Builder<'_> {
         let name = self.ident(&parts.need(Rule::name)?);
         let mut settings = Vec::new();
         let mut flow = None;
+        let mut previous = None;
         for entry in parts {
+            if self.skipped_entry(&entry, Rule::campaign_tail, &mut previous) {
+                continue;
+            }
             if entry.as_rule() == Rule::flow {
                 let flow_span = self.span(&entry);
                 let block = self.parts(entry).need(Rule::block)?;
@@ -36,6 +40,7 @@ impl Builder<'_> {
             settings,
             flow,
             span,
+            broken: false,
         })
     }
 
@@ -153,7 +158,11 @@ impl Builder<'_> {
     pub fn block(&mut self, p: P<'_>) -> Built<Block> {
         let span = self.span(&p);
         let mut steps = Vec::new();
+        let mut previous = None;
         for step in self.parts(p) {
+            if self.skipped_entry(&step, Rule::block_tail, &mut previous) {
+                continue;
+            }
             steps.push(crate::stack::deep(|| self.step(step))?);
         }
         Ok(Block { steps, span })

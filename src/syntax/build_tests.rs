@@ -14,7 +14,11 @@ impl Builder<'_> {
         let mut parts = self.parts(p);
         let name = self.string_pair(parts.need(Rule::string)?)?;
         let mut items = Vec::new();
+        let mut previous = None;
         for item in parts {
+            if self.skipped_entry(&item, Rule::test_tail, &mut previous) {
+                continue;
+            }
             items.push(self.test_item(item)?);
         }
         Ok(Test {
@@ -22,6 +26,7 @@ impl Builder<'_> {
             name,
             items,
             span,
+            broken: false,
         })
     }
 

@@ -11,7 +11,7 @@ use crate::syntax::parser::Rule;
 use crate::syntax::prescan::for_each_bracket;
 
 use crate::syntax::expected::{
-    candidates, did_you_mean, help_for, join_or, phrase, rank, OPERATOR, SETTING,
+    candidates, did_you_mean, help_for, join_or, phrase, rank, tail_entries, OPERATOR, SETTING,
 };
 
 /// The bytes of the word (or the one character) at `pos`.
@@ -52,6 +52,12 @@ pub fn from_pest(file: FileId, text: &str, error: &Error<Rule>) -> Diagnostic {
         ErrorVariant::ParsingError { positives, .. } => positives.clone(),
         ErrorVariant::CustomError { .. } => Vec::new(),
     };
+    // The recovery rule is an implementation detail, never what to write.
+    positives.retain(|r| *r != Rule::bad_line);
+    positives = positives
+        .into_iter()
+        .flat_map(|r| tail_entries(r).map_or_else(|| vec![r], <[Rule]>::to_vec))
+        .collect();
     positives.sort_by_key(|r| rank(*r));
     let found_word = &text[start..end];
     let mut phrases: Vec<String> = Vec::new();

@@ -31,8 +31,8 @@ pub(crate) fn phrase(rule: Rule) -> String {
         | exit_step => STEP,
         setting | flow | stage_setting | trigger | audience | reentry | goal | exit_when
         | locales | send_window | cap | holdout => SETTING,
-        file | defaults | schema | lifecycle | segment | score | message | campaign | persona
-        | test => DECLARATION,
+        file | next_declaration | decl_head | defaults | schema | lifecycle | segment | score
+        | message | campaign | persona | test => DECLARATION,
         trigger_event | trigger_enters | trigger_changed | trigger_every => {
             "a trigger: event, enters, changed or every"
         }
@@ -41,6 +41,7 @@ pub(crate) fn phrase(rule: Rule) -> String {
         }
         attr_decl | type_decl | event_decl => "a schema entry: attr, type or event",
         field => "a field such as `title \"…\"`",
+        field_decl => "a field such as `name: string`",
         locale_block => "a `locale` block",
         event_sample => "an `event` block",
         score_rule | points => "a score rule such as `+5 per EVENT` or `-10 if CONDITION`",
@@ -97,6 +98,26 @@ pub(crate) fn phrase(rule: Rule) -> String {
     s.to_string()
 }
 
+/// What the rest of a container (a `*_tail` rule of the grammar, parsed
+/// to word the error of a skipped line) expects when none of its entries
+/// got anywhere: pest then reports the tail rule itself, which stands for
+/// one of its entries or the closing `}`.
+pub(crate) fn tail_entries(rule: Rule) -> Option<&'static [Rule]> {
+    use Rule::*;
+    Some(match rule {
+        block_tail => &[step, rbrace],
+        campaign_tail => &[setting, rbrace],
+        schema_tail => &[attr_decl, rbrace],
+        fields_tail => &[field, rbrace],
+        decls_tail => &[field_decl, rbrace],
+        message_tail => &[field, locale_block, rbrace],
+        persona_tail => &[field, event_sample, rbrace],
+        test_tail => &[test_item, rbrace],
+        score_tail => &[score_rule, rbrace],
+        _ => return None,
+    })
+}
+
 /// Where a phrase goes in "expected …": what the place needs first, then
 /// punctuation, then single keywords, and "an operator" last (it is
 /// rarely the point: most places after an expression accept one).
@@ -131,8 +152,8 @@ pub(crate) fn candidates(rule: Rule) -> &'static [&'static str] {
             "flow",
         ],
         step => &["send", "wait", "if", "split", "set", "exit"],
-        file | defaults | schema | lifecycle | segment | score | message | campaign | persona
-        | test => &[
+        file | next_declaration | decl_head | defaults | schema | lifecycle | segment | score
+        | message | campaign | persona | test => &[
             "defaults",
             "schema",
             "lifecycle",

@@ -28,87 +28,120 @@ use pest::Parser as _;
 use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Problems};
-use crate::source::{SourceFile, SourceMap};
+use crate::source::{SourceFile, SourceMap, Span};
 
 pub use build_expr::MAX_EXPR_DEPTH;
 pub use keywords::RESERVED as RESERVED_WORDS;
 pub use prescan::MAX_NESTING;
 
-/// Parses one file. On failure returns its diagnostics: the first syntax
-/// error (parsing stops there), or every bad literal (bad escapes, hour 25)
-/// when the structure itself parsed.
+/// Parses one file strictly: the tree, or every diagnostic (syntax errors
+/// and bad literals) when there is any. `fmt` and tools that need a whole
+/// file use this; the compiler uses [`parse_file_recovering`].
 pub fn parse_file(file: &SourceFile) -> Result<ast::SourceFileAst, Vec<Diagnostic>> {
+    let (ast, problems) = parse_file_recovering(file);
+    if problems.is_empty() {
+        Ok(ast)
+    } else {
+        Err(problems)
+    }
+}
+
+/// Parses one file, recovering from syntax errors: returns the tree of
+/// everything that parsed and every diagnostic. A declaration that cannot
+/// be read is skipped up to the next one (keeping its kind and name when
+/// its head parsed, marked `broken`); a line of a body that cannot be read
+/// is skipped up to the next entry (see `bad_line` in the grammar). What
+/// was skipped is listed in [`ast::SourceFileAst::skipped`].
+pub fn parse_file_recovering(file: &SourceFile) -> (ast::SourceFileAst, Vec<Diagnostic>) {
     // pest and the builders recurse once per nesting level; the prescan
     // bounds the depth, and `stack::deep` gives every level room on
     // whatever thread this runs (rayon workers get 2 MiB).
     crate::stack::deep(|| parse_on_this_thread(file))
 }
 
-fn parse_on_this_thread(file: &SourceFile) -> Result<ast::SourceFileAst, Vec<Diagnostic>> {
+fn parse_on_this_thread(file: &SourceFile) -> (ast::SourceFileAst, Vec<Diagnostic>) {
     let text = file.text.as_str();
-    let nesting = prescan::prescan(file.id, text).map_err(|d| vec![*d])?;
     let mut builder = build::Builder::new(file.id, text);
+    let nesting = match prescan::prescan(file.id, text) {
+        Ok(nesting) => nesting,
+        Err(d) => {
+            // Too deep to parse safely, or a string never closed: the file
+            // is not parsed, but the heads of its declarations are kept so
+            // that references to them resolve.
+            builder.problems.push(*d);
+            let items = prescan::declaration_heads(text)
+                .into_iter()
+                .filter_map(|(start, end)| builder.salvage_at(start, end))
+                .collect();
+            builder.skip(Span::new(file.id, 0, text.len()));
+            return builder.finish(items);
+        }
+    };
+    builder.nesting = nesting;
     let mut items = Vec::new();
-    // Where the declaration before the current one started.
-    let mut previous = 0;
+    // Where the declaration before the current one started, if it parsed.
+    let mut previous: Option<usize> = None;
     loop {
-        let parsed = parse_from(text, builder.base, nesting, parser::Rule::next_declaration);
-        let mut pairs = match parsed {
-            Ok(pairs) => pairs,
+        let base = builder.base;
+        match parse_from(text, base, nesting, parser::Rule::next_declaration) {
+            Ok(mut pairs) => {
+                let Some(next) = pairs.next() else { break };
+                let end = base + next.as_span().end();
+                let at_end = next
+                    .clone()
+                    .into_inner()
+                    .all(|p| p.as_rule() == parser::Rule::EOI);
+                if at_end {
+                    break;
+                }
+                match builder.source_file(next) {
+                    Ok(ast) => items.extend(ast.items),
+                    Err(d) => {
+                        // A grammar/builder disagreement (a bug): the
+                        // declaration is left out, the rest goes on.
+                        builder.problems.push(*d);
+                        builder.skip(Span::new(file.id, base, end));
+                    }
+                }
+                if end <= base {
+                    break;
+                }
+                previous = Some(base);
+                builder.base = end;
+            }
             Err(e) => {
                 // pest reports the furthest point any attempt reached, and
                 // attempts inside the previous declaration may have gone
                 // further than where it ended (`(a and (b` stops the
                 // segment before `and`). Parsing the rest of the file from
                 // the previous declaration finds the same error as parsing
-                // the whole file. A syntax error stops the file; literal
-                // problems found before it would only be noise.
-                let e = match parse_from(text, previous, nesting, parser::Rule::file) {
-                    Err(whole) => shift_error(whole, previous),
-                    Ok(_) => shift_error(e, builder.base),
-                };
-                return Err(vec![errors::from_pest(file.id, text, &e)]);
-            }
-        };
-        let Some(next) = pairs.next() else { break };
-        let end = builder.base + next.as_span().end();
-        let at_end = next
-            .clone()
-            .into_inner()
-            .all(|p| p.as_rule() == parser::Rule::EOI);
-        if at_end {
-            break;
-        }
-        match builder.source_file(next) {
-            Ok(ast) => items.extend(ast.items),
-            Err(d) => {
-                builder.problems.push(*d);
-                return Err(builder.problems);
+                // the whole file.
+                let e =
+                    match previous.map(|p| (p, parse_from(text, p, nesting, parser::Rule::file))) {
+                        Some((p, Err(whole))) => shift_error(whole, p),
+                        _ => shift_error(e, base),
+                    };
+                builder.problems.push(errors::from_pest(file.id, text, &e));
+                let resume = prescan::resume_after(text, base);
+                if let Some(item) = builder.salvage_at(base, resume) {
+                    items.push(item);
+                }
+                let skipped = text[base..resume].trim_end().len();
+                if skipped > 0 {
+                    builder.skip(Span::new(file.id, base, base + skipped));
+                }
+                previous = None;
+                builder.base = resume;
             }
         }
-        if end <= builder.base {
-            break;
-        }
-        previous = builder.base;
-        builder.base = end;
     }
-    if builder.problems.is_empty() {
-        // The list grew by doubling; a big file would keep up to half of
-        // it spare for as long as the tree lives.
-        items.shrink_to_fit();
-        Ok(ast::SourceFileAst {
-            file: file.id,
-            items,
-        })
-    } else {
-        Err(builder.problems)
-    }
+    builder.finish(items)
 }
 
 /// Parses `text[base..]` as `rule`. pest recurses a fixed number of frames
 /// per nesting level, so it runs on a stack sized for the file's deepest
 /// nesting.
-fn parse_from(
+pub(crate) fn parse_from(
     text: &str,
     base: usize,
     nesting: usize,
@@ -127,7 +160,7 @@ fn parser_stack(nesting: usize) -> usize {
 }
 
 /// A pest error on the text from `base` on, as an error on the whole file.
-fn shift_error(
+pub(crate) fn shift_error(
     mut e: pest::error::Error<parser::Rule>,
     base: usize,
 ) -> pest::error::Error<parser::Rule> {
@@ -140,21 +173,20 @@ fn shift_error(
 }
 
 /// Parses every file of a project (in parallel; results in file order).
-/// Files that fail add their diagnostics to `problems` and are left out of
-/// the result, so the other files can still be checked.
+/// Every file gives a tree, with what its syntax errors made unreadable
+/// left out (see [`parse_file_recovering`]); the diagnostics go to
+/// `problems`.
 pub fn parse_project(map: &SourceMap, problems: &mut Problems) -> Vec<ast::SourceFileAst> {
     let results: Vec<_> = map
         .files()
         .par_iter()
-        .map(|file| (parse_file(file), invisible::check(file)))
+        .map(|file| (parse_file_recovering(file), invisible::check(file)))
         .collect();
     let mut asts = Vec::with_capacity(results.len());
-    for (result, warnings) in results {
+    for ((ast, diags), warnings) in results {
         problems.extend(warnings);
-        match result {
-            Ok(ast) => asts.push(ast),
-            Err(diags) => problems.extend(diags),
-        }
+        problems.extend(diags);
+        asts.push(ast);
     }
     asts
 }

@@ -100,6 +100,87 @@ pub fn prescan(file: FileId, text: &str) -> Result<usize, Box<Diagnostic>> {
     Ok(deepest)
 }
 
+/// The words that start a declaration.
+const DECLARATION_KEYWORDS: &[&str] = &[
+    "defaults",
+    "schema",
+    "lifecycle",
+    "segment",
+    "score",
+    "message",
+    "campaign",
+    "persona",
+    "test",
+];
+
+/// Whether the word at `at` is the first thing on its line, and whether it
+/// is at column 0.
+fn line_position(text: &str, at: usize) -> (bool, bool) {
+    let line_start = text[..at].rfind('\n').map_or(0, |p| p + 1);
+    let before = &text[line_start..at];
+    (before.trim().is_empty(), before.is_empty())
+}
+
+/// Where parsing resumes after the declaration starting at `start` failed
+/// with an error at `error_at`: the next declaration keyword first on its
+/// line outside any bracket opened since `start` (strings and comments
+/// skipped). When the brackets never close again (a `}` is missing), the
+/// first declaration keyword at column 0, so that the declarations after
+/// the unclosed one still parse. Otherwise the end of the text.
+pub fn resume_after(text: &str, start: usize) -> usize {
+    let rest = text.get(start..).unwrap_or_default();
+    let mut depth = 0usize;
+    let mut at_column_0 = None;
+    let mut found = None;
+    // An unterminated string was reported by the prescan already.
+    let _ = for_each_token(rest, rest.len(), |at, token| {
+        match token {
+            Token::Bracket(b'{' | b'(' | b'[') => depth += 1,
+            Token::Bracket(_) => depth = depth.saturating_sub(1),
+            Token::Word(w) if at > 0 && DECLARATION_KEYWORDS.contains(&w) => {
+                let (first_on_line, column_0) = line_position(text, start + at);
+                if first_on_line && depth == 0 {
+                    found = Some(start + at);
+                    return false;
+                }
+                if column_0 && at_column_0.is_none() {
+                    at_column_0 = Some(start + at);
+                }
+            }
+            _ => {}
+        }
+        true
+    });
+    found.or(at_column_0).unwrap_or(text.len())
+}
+
+/// The declarations of a file that cannot be parsed (see [`prescan`]):
+/// `(start, end)` of each, from a declaration keyword at column 0 to the
+/// next one (strings and comments skipped up to where a string is left
+/// open), so that their heads can be kept.
+pub fn declaration_heads(text: &str) -> Vec<(usize, usize)> {
+    let mut starts = Vec::new();
+    let mut from = 0;
+    while from < text.len() {
+        let rest = &text[from..];
+        let scanned = for_each_token(rest, rest.len(), |at, token| {
+            if let Token::Word(w) = token {
+                if DECLARATION_KEYWORDS.contains(&w) && line_position(text, from + at).1 {
+                    starts.push(from + at);
+                }
+            }
+            true
+        });
+        // A string left open: go on from the next line.
+        match scanned {
+            Ok(()) => break,
+            Err(open) => from = memchr_newline(text.as_bytes(), from + open) + 1,
+        }
+    }
+    let ends = starts.iter().skip(1).copied().chain([text.len()]);
+    starts.iter().copied().zip(ends).collect()
+}
+
 /// Ends the `where` conditions open in the innermost bracket.
 fn close_wheres(wheres: &mut [usize], depth: &mut usize) {
     if let Some(open) = wheres.last_mut() {
@@ -307,6 +388,26 @@ mod tests {
         assert_eq!(err.span.range(), 2..6);
         let err = scan("a \"\"\"abc\n").unwrap_err();
         assert_eq!(err.span.range(), 2..5);
+    }
+
+    #[test]
+    fn resume_after_a_broken_declaration() {
+        // Balanced: the next declaration first on its line, at any indent;
+        // not a keyword inside a string, a comment or a bracket.
+        let text = "campaign a { x \"segment\" // segment\n  test t }\n  segment b = c";
+        assert_eq!(resume_after(text, 0), text.find("  segment b").unwrap() + 2);
+        // A `}` missing: the next declaration at column 0.
+        let text = "campaign a {\n  flow {\n    send x\n  }\nmessage m: email {}";
+        assert_eq!(resume_after(text, 0), text.find("message").unwrap());
+        assert_eq!(resume_after("segment a = (", 0), 13);
+    }
+
+    #[test]
+    fn declaration_heads_go_on_after_an_open_string() {
+        let text = "message m: email { subject \"open\n}\ncampaign c {}\n";
+        let heads = declaration_heads(text);
+        let c = text.find("campaign").unwrap();
+        assert_eq!(heads, [(0, c), (c, text.len())]);
     }
 
     #[test]

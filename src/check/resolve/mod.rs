@@ -11,6 +11,7 @@
 //! always returned: what does not resolve is left out or typed
 //! [`crate::check::model::Type::Error`].
 
+mod broken;
 mod campaigns;
 mod expr;
 mod flow;
@@ -26,6 +27,7 @@ mod tests;
 pub mod types;
 mod values;
 
+pub use broken::Broken;
 pub use schema::DEFAULT_STAGES;
 pub use tests::DEFAULT_START;
 pub use values::{bad_shape, is_locale_value, is_time_zone};

@@ -166,7 +166,7 @@ fn declare_variants(owner: &Symbol, ty: &TypeExpr, declare: &mut impl FnMut(Symb
             }
         }
         TypeKind::List(item) => declare_variants(owner, item, declare),
-        TypeKind::Named(_) | TypeKind::Money(_) => {}
+        TypeKind::Named(_) | TypeKind::Money(_) | TypeKind::Broken => {}
     }
 }
 

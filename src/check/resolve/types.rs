@@ -37,6 +37,8 @@ fn builtin(name: &str) -> Option<Type> {
 /// [`Type::Error`]; `records` gives the ids of declared record types.
 pub(super) fn resolve<T>(ty: &TypeExpr, records: &Table<'_, T>, problems: &mut Problems) -> Type {
     let inner = match &ty.kind {
+        // The declaration did not parse; its syntax error was reported.
+        TypeKind::Broken => return Type::Error,
         TypeKind::Named(name) => match builtin(&name.name) {
             Some(t) => t,
             None => match records.id(&name.name) {
