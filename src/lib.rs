@@ -13,6 +13,7 @@ pub mod check;
 pub mod cli;
 pub mod diagnostics;
 pub mod diff;
+pub mod driver;
 pub mod fmt;
 #[doc(hidden)]
 pub mod fuzzing;

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use campaignc::cli::watch::{watch_project, Rebuild, WatchOptions};
+use campaignc::driver::watch::{watch_project, Rebuild, WatchEvent, WatchOptions};
 use campaignc::serve::VERSION_PATH;
 
 use super::server::get;
@@ -54,8 +54,10 @@ fn watch_rebuilds_on_save_and_keeps_the_output_when_a_save_breaks_the_build() {
 
     std::thread::scope(|scope| {
         let watcher = scope.spawn(|| {
-            watch_project(&options, &stop, |r| {
-                reports.lock().expect("lock").push(r.clone());
+            watch_project(&options, &stop, |event| {
+                if let WatchEvent::Rebuilt(r) = event {
+                    reports.lock().expect("lock").push(r.clone());
+                }
             })
         });
 
