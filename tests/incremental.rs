@@ -392,3 +392,69 @@ fn a_build_is_byte_identical_on_one_thread_and_on_two() {
     assert!(outputs[0].len() > 20, "{:?}", outputs[0].keys());
     assert!(outputs[0] == outputs[1], "one thread and two differ");
 }
+
+#[cfg(unix)]
+fn inode(path: &Path) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).expect("exists").ino()
+}
+
+fn build(dir: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_campaignc"))
+        .arg("build")
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("runs")
+}
+
+/// A build with nothing changed leaves every output as it is (the same
+/// files, not rewritten); any change to an input, a flag or an output on
+/// disk makes it build again.
+#[cfg(unix)]
+#[test]
+fn a_build_with_nothing_changed_does_nothing_and_never_trusts_a_stale_stamp() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("project");
+    write_project(&dir, &starter());
+    let args = ["project", "--out", "out"];
+    let plan = tmp.path().join("out/plans/onboarding.json");
+    let page = tmp.path().join("out/previews/onboarding.md");
+    assert_eq!(build(tmp.path(), &args).status.code(), Some(0));
+    let (plan_inode, page_text) = (inode(&plan), std::fs::read(&page).expect("page"));
+    let again = build(tmp.path(), &args);
+    assert_eq!(again.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("built 1 plan"));
+    assert_eq!(inode(&plan), plan_inode, "not rewritten");
+
+    // An output edited by hand is put back.
+    std::fs::write(&page, "tampered").expect("tamper");
+    assert_eq!(build(tmp.path(), &args).status.code(), Some(0));
+    assert_eq!(std::fs::read(&page).expect("page"), page_text);
+    // An output removed is put back.
+    std::fs::remove_file(&plan).expect("remove");
+    assert_eq!(build(tmp.path(), &args).status.code(), Some(0));
+    assert!(plan.exists());
+
+    // An input changed is built.
+    let file = dir.join("onboarding.camp");
+    let text = std::fs::read_to_string(&file).expect("read");
+    std::fs::write(&file, text.replace("wait 2d", "wait 3d")).expect("edit");
+    assert_eq!(build(tmp.path(), &args).status.code(), Some(0));
+    let plan_text = std::fs::read_to_string(&plan).expect("plan");
+    assert!(plan_text.contains("3d"), "{plan_text}");
+
+    // Another flag is another build: a warning now fails under --deny.
+    let segments = dir.join("segments.camp");
+    let mut text = std::fs::read_to_string(&segments).expect("read");
+    text.push_str("\nsegment unused_one = plan == trial\n");
+    std::fs::write(&segments, text).expect("edit");
+    assert_eq!(build(tmp.path(), &args).status.code(), Some(0));
+    let denied = build(
+        tmp.path(),
+        &["project", "--out", "out", "--deny", "warnings"],
+    );
+    assert_eq!(denied.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&denied.stderr).contains("unused_one"));
+}
