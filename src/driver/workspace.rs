@@ -485,6 +485,9 @@ fn preview_key(
 ) -> Digest {
     let mut hasher = Hasher::new();
     hasher.part(context).text(json);
+    if diagnostics.is_empty() {
+        return hasher.finish();
+    }
     for d in preview::diagnostics_for(model, plan, diagnostics) {
         hasher.text(&format!("{d:?}"));
         for span in std::iter::once(d.span).chain(d.labels.iter().map(|l| l.span)) {
