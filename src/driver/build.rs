@@ -208,7 +208,7 @@ impl Workspace {
             Ok(_) => {
                 if diagnostics.is_empty() {
                     let inputs = stamp::inputs_digest(self, deny_warnings);
-                    stamp::write(out, &inputs, plans, &files);
+                    stamp::write(out, &inputs, plans, &files, self.output_digests());
                 }
                 BuildStatus::Built { plans }
             }

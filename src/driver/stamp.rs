@@ -82,15 +82,27 @@ pub fn remove(out: &Path) {
     let _ = std::fs::remove_file(path(out));
 }
 
-/// Records a build that wrote `files` (relative to `out`). A stamp that
-/// cannot be written only costs the next build its shortcut.
-pub fn write(out: &Path, inputs: &Digest, plans: usize, files: &[(PathBuf, String)]) {
+/// Records a build that wrote `files` (relative to `out`; `digests[i]` is
+/// the digest of `files[i]`'s text). A stamp that cannot be written only
+/// costs the next build its shortcut.
+pub fn write(
+    out: &Path,
+    inputs: &Digest,
+    plans: usize,
+    files: &[(PathBuf, String)],
+    digests: &[Digest],
+) {
+    if files.len() != digests.len() {
+        remove(out);
+        return;
+    }
     let lines: Vec<String> = files
         .par_iter()
-        .map(|(relative, text)| {
+        .zip(digests)
+        .map(|((relative, text), digest)| {
             format!(
                 "{} {} {}\n",
-                digest::hex(&digest::of(text.as_bytes())),
+                digest::hex(digest),
                 text.len(),
                 relative.to_string_lossy().replace('\\', "/")
             )

@@ -64,16 +64,20 @@ struct Checked {
     plans: Option<Lowered>,
 }
 
-/// The plans of a model and their JSON texts (`json[i]` is `plans[i]`'s).
+/// The plans of a model, their JSON texts and the digests of those
+/// (`json[i]` is `plans[i]`'s).
 struct Lowered {
     plans: Vec<Plan>,
     json: Vec<String>,
+    digests: Vec<Digest>,
 }
 
 /// The memoised preview files of one campaign.
 struct Rendered {
     key: Digest,
     files: CampaignFiles,
+    /// The digest of each file's text, for the build stamp.
+    digests: Vec<Digest>,
 }
 
 /// How many items were computed (not reused) since the workspace was
@@ -109,6 +113,8 @@ pub struct Workspace {
     rendered: HashMap<String, Rendered>,
     renderer: Renderer,
     counters: Counters,
+    /// The digest of every file of the last [`Workspace::output_files`].
+    output_digests: Vec<Digest>,
 }
 
 impl std::fmt::Debug for Workspace {
@@ -134,6 +140,7 @@ impl Workspace {
             rendered: HashMap::new(),
             renderer: Renderer::new(),
             counters: Counters::default(),
+            output_digests: Vec::new(),
         }
     }
 
@@ -378,8 +385,13 @@ impl Workspace {
         };
         if checked.plans.is_none() {
             let plans = crate::plan::lower_all(&checked.model, &checked.sources);
-            let json = plans.par_iter().map(to_json).collect();
-            checked.plans = Some(Lowered { plans, json });
+            let json: Vec<String> = plans.par_iter().map(to_json).collect();
+            let digests = json.par_iter().map(|j| digest::of(j.as_bytes())).collect();
+            checked.plans = Some(Lowered {
+                plans,
+                json,
+                digests,
+            });
             self.counters.lowerings += 1;
         }
         let Checked {
@@ -389,18 +401,23 @@ impl Workspace {
             plans,
             ..
         } = &*checked;
-        let Some(Lowered { plans, json }) = plans else {
+        let Some(Lowered {
+            plans,
+            json,
+            digests: json_digests,
+        }) = plans
+        else {
             return Vec::new();
         };
         let context = preview_context(model);
 
         let keys: Vec<Digest> = plans
             .par_iter()
-            .zip(json)
+            .zip(json_digests)
             .map(|(plan, json)| preview_key(model, sources, diagnostics, &context, plan, json))
             .collect();
         let renderer = &self.renderer;
-        let stale: Vec<(usize, CampaignFiles)> = {
+        let stale: Vec<(usize, CampaignFiles, Vec<Digest>)> = {
             let rendered = &self.rendered;
             let todo: Vec<usize> = (0..plans.len())
                 .filter(|&i| {
@@ -413,17 +430,23 @@ impl Workspace {
                 .map(|i| {
                     let files =
                         preview::campaign_files(model, &plans[i], sources, diagnostics, renderer);
-                    (i, files)
+                    let digests = files
+                        .files
+                        .iter()
+                        .map(|(_, text)| digest::of(text.as_bytes()))
+                        .collect();
+                    (i, files, digests)
                 })
                 .collect()
         };
         self.counters.previews += stale.len();
-        for (i, files) in stale {
+        for (i, files, digests) in stale {
             self.rendered.insert(
                 plans[i].campaign.clone(),
                 Rendered {
                     key: keys[i],
                     files,
+                    digests,
                 },
             );
         }
@@ -436,20 +459,36 @@ impl Workspace {
         }
 
         let mut files: OutputFiles = Vec::new();
-        for (plan, json) in plans.iter().zip(json) {
+        let mut digests: Vec<Digest> = Vec::new();
+        for ((plan, json), digest) in plans.iter().zip(json).zip(json_digests) {
             files.push((plan_path(Path::new(""), &plan.campaign), json.clone()));
+            digests.push(*digest);
         }
-        files.push((schema_path(Path::new("")), plan_json_schema()));
+        let schema = plan_json_schema();
+        digests.push(digest::of(schema.as_bytes()));
+        files.push((schema_path(Path::new("")), schema));
         let mut emails: Vec<&[(String, String)]> = Vec::with_capacity(plans.len());
         for plan in plans {
             let Some(rendered) = self.rendered.get(&plan.campaign) else {
                 continue;
             };
             files.extend(rendered.files.files.iter().cloned());
+            digests.extend(rendered.digests.iter().copied());
             emails.push(&rendered.files.emails);
         }
-        files.extend(preview::project_files(model, plans, &emails));
+        for (path, text) in preview::project_files(model, plans, &emails) {
+            digests.push(digest::of(text.as_bytes()));
+            files.push((path, text));
+        }
+        self.output_digests = digests;
         files
+    }
+
+    /// The digest of each file the last [`Workspace::output_files`]
+    /// returned, in the same order (computed when each was made, not
+    /// again for files reused from memory).
+    pub fn output_digests(&self) -> &[Digest] {
+        &self.output_digests
     }
 
     /// How many campaigns the last [`Workspace::output_files`] planned.
@@ -481,10 +520,10 @@ fn preview_key(
     diagnostics: &[Diagnostic],
     context: &Digest,
     plan: &Plan,
-    json: &str,
+    json: &Digest,
 ) -> Digest {
     let mut hasher = Hasher::new();
-    hasher.part(context).text(json);
+    hasher.part(context).part(json);
     if diagnostics.is_empty() {
         return hasher.finish();
     }
