@@ -5,7 +5,9 @@
 //! and scaling at 100 / 1,000 / 5,000 campaigns.
 //!
 //! Run with `cargo bench --bench live` (release). Arguments, all optional:
-//! `-- CAMPAIGNS RUNS SCALES`, e.g. `-- 1000 5 100,1000,5000`.
+//! `-- CAMPAIGNS RUNS SCALES`, e.g. `-- 1000 5 100,1000,5000`; with
+//! `edits-only`, only the watch-style edits, timed to the outputs
+//! computed in memory (nothing written).
 
 #[path = "corpus.rs"]
 mod corpus;
@@ -25,9 +27,10 @@ fn main() -> std::process::ExitCode {
         eprintln!("peak-rss-kib {}", peak_rss_kib().unwrap_or(0));
         return code;
     }
+    let edits_only = std::env::args().any(|a| a == "edits-only");
     let args: Vec<String> = std::env::args()
         .skip(1)
-        .filter(|a| !a.starts_with('-'))
+        .filter(|a| !a.starts_with('-') && a != "edits-only")
         .collect();
     let campaigns: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(1000);
     let runs: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(5).max(1);
@@ -49,6 +52,29 @@ fn main() -> std::process::ExitCode {
         campaigns * 4,
         bytes as f64 / 1e6
     );
+    if edits_only {
+        let edits = watch_edits(&project, campaigns, None);
+        let mut sorted = edits.computed.clone();
+        sorted.sort();
+        println!(
+            "watch edit -> outputs computed in memory, {} edits: p50 {}  p95 {}  max {}",
+            sorted.len(),
+            millis(percentile(&sorted, 50)),
+            millis(percentile(&sorted, 95)),
+            millis(sorted[sorted.len() - 1])
+        );
+        for ((what, time), previews) in times_labels(campaigns)
+            .iter()
+            .zip(&edits.computed)
+            .zip(&edits.rendered)
+        {
+            println!(
+                "  {what:<44} {:>9}  ({previews} previews rendered)",
+                millis(*time)
+            );
+        }
+        return std::process::ExitCode::SUCCESS;
+    }
     let cold = measure(&project, tmp.path(), runs);
     println!("cold check  median {}  (goal <= 0.25 s)", secs(cold.check));
     println!(
@@ -64,7 +90,7 @@ fn main() -> std::process::ExitCode {
         times,
         computed,
         rendered,
-    } = watch_edits(&project, campaigns, &tmp.path().join("watch-out"));
+    } = watch_edits(&project, campaigns, Some(&tmp.path().join("watch-out")));
     let mut sorted = times.clone();
     sorted.sort();
     let mut sorted_computed = computed.clone();
@@ -262,11 +288,19 @@ fn edits(campaigns: usize) -> Vec<Edit> {
 
 /// Applies the edits one by one through a workspace that built the
 /// project once, timing each from the edit to every output on disk.
-fn watch_edits(project: &Path, campaigns: usize, out: &Path) -> Edits {
+/// Without `out`, nothing is written and `times` are the computing times.
+fn watch_edits(project: &Path, campaigns: usize, out: Option<&Path>) -> Edits {
     let mut workspace = Workspace::new(project);
     workspace.load_dir(project).expect("loads");
-    let first = workspace.build(out, false);
-    assert!(matches!(first.status, BuildStatus::Built { .. }));
+    match out {
+        Some(out) => {
+            let first = workspace.build(out, false);
+            assert!(matches!(first.status, BuildStatus::Built { .. }));
+        }
+        None => {
+            workspace.output_files();
+        }
+    }
     let mut times = Vec::new();
     let mut computed = Vec::new();
     let mut rendered = Vec::new();
@@ -283,6 +317,11 @@ fn watch_edits(project: &Path, campaigns: usize, out: &Path) -> Edits {
         // the build that writes.
         workspace.output_files();
         computed.push(start.elapsed());
+        let Some(out) = out else {
+            times.push(start.elapsed());
+            rendered.push(workspace.counters().previews - before);
+            continue;
+        };
         let outcome = workspace.build(out, false);
         times.push(start.elapsed());
         rendered.push(workspace.counters().previews - before);
