@@ -335,6 +335,15 @@ fn an_edit_recomputes_only_what_it_changed() {
     assert_eq!(after.checks, first.checks + 1);
     assert_eq!(after.previews, first.previews + 1);
 
+    // A new file sorted before the others renumbers them: they are parsed
+    // again (their spans carry the file id), but only the new campaign is
+    // rendered: previews name places by path, not by number.
+    assert!(workspace.set_file("extra/a_new.camp", extra(40)));
+    workspace.output_files();
+    let added = workspace.counters();
+    assert_eq!(added.previews, after.previews + 1);
+    let after = added;
+
     // A persona every preview reads: every campaign rendered again, no
     // file but the personas parsed.
     let personas = files["personas.camp"].replace("\"Ada\"", "\"Adela\"");
@@ -342,7 +351,7 @@ fn an_edit_recomputes_only_what_it_changed() {
     workspace.output_files();
     let persona = workspace.counters();
     assert_eq!(persona.parses, after.parses + 1);
-    assert_eq!(persona.previews, after.previews + 7);
+    assert_eq!(persona.previews, after.previews + 8, "the 7 and the new one");
 }
 
 /// Every byte a build writes, by relative path.

@@ -409,7 +409,7 @@ impl Workspace {
         else {
             return Vec::new();
         };
-        let context = preview_context(model);
+        let context = preview_context(model, sources);
 
         let keys: Vec<Digest> = plans
             .par_iter()
@@ -503,14 +503,51 @@ impl Workspace {
 /// What every campaign's preview reads besides its plan: the defaults,
 /// the stages, the schema (persona attributes, event samples) and the
 /// personas.
-fn preview_context(model: &Model) -> Digest {
+///
+/// Spans in them are named by file path, not [`FileId`]: adding a file
+/// renumbers the files after it without changing any preview.
+fn preview_context(model: &Model, sources: &SourceMap) -> Digest {
     let mut hasher = Hasher::new();
-    hasher
-        .text(&format!("{:?}", model.defaults))
-        .text(&format!("{:?}", model.stages))
-        .text(&format!("{:?}", model.schema))
-        .text(&format!("{:?}", model.personas));
+    for part in [
+        format!("{:?}", model.defaults),
+        format!("{:?}", model.stages),
+        format!("{:?}", model.schema),
+        format!("{:?}", model.personas),
+    ] {
+        hasher.text(&with_paths(&part, sources));
+    }
     hasher.finish()
+}
+
+/// `text` (a `Debug` rendering) with every `FileId(N)` replaced by the
+/// file's path, so that it names places by stable identities.
+fn with_paths(text: &str, sources: &SourceMap) -> String {
+    const MARK: &str = "FileId(";
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(MARK) {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + MARK.len()..];
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        let path = after[..digits]
+            .parse::<usize>()
+            .ok()
+            .and_then(|n| sources.files().get(n))
+            .map(|f| f.path.as_str());
+        match path {
+            Some(path) => {
+                out.push_str("File(");
+                out.push_str(&format!("{path:?}"));
+            }
+            None => {
+                out.push_str(MARK);
+                out.push_str(&after[..digits]);
+            }
+        }
+        rest = &after[digits..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The digest of everything one campaign's preview is made from.
