@@ -351,7 +351,11 @@ fn an_edit_recomputes_only_what_it_changed() {
     workspace.output_files();
     let persona = workspace.counters();
     assert_eq!(persona.parses, after.parses + 1);
-    assert_eq!(persona.previews, after.previews + 8, "the 7 and the new one");
+    assert_eq!(
+        persona.previews,
+        after.previews + 8,
+        "the 7 and the new one"
+    );
 }
 
 /// Every byte a build writes, by relative path.
