@@ -168,3 +168,181 @@ pub fn project_text(bytes: usize) -> String {
     }
     out
 }
+
+/// Campaigns that share one audience segment in [`issue_project`].
+pub const SHARING: usize = 100;
+
+/// The project of issue 10: `campaigns` campaigns, each in its own file
+/// with four messages (three emails, one push) in four locales (en, vi,
+/// cs, zh-Hant), about 4.4 KB per campaign; the example project's schema,
+/// lifecycle and personas; an audience segment per campaign built on a
+/// segment shared by [`SHARING`] campaigns. Checks clean (no error, no
+/// warning). Deterministic: the same count gives the same files. Returns
+/// `(relative path, text)` sorted by path.
+pub fn issue_project(campaigns: usize) -> Vec<(String, String)> {
+    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("campaigns");
+    let read = |rel: &str| {
+        std::fs::read_to_string(example.join(rel))
+            .unwrap_or_else(|e| panic!("cannot read campaigns/{rel}: {e}"))
+    };
+    let mut files = vec![
+        ("lifecycle.camp".to_string(), read("lifecycle.camp")),
+        (
+            "personas.camp".to_string(),
+            without_david(&read("personas.camp")),
+        ),
+        ("schema.camp".to_string(), read("schema.camp")),
+    ];
+    let mut segments = String::from("// Audiences of the generated campaigns.\n");
+    for group in 0..campaigns.div_ceil(SHARING) {
+        segments.push_str(&shared_segment(group, 7));
+    }
+    for n in 0..campaigns {
+        segments.push_str(&format!(
+            "segment aud_{n} = shared_{} and loyalty_points >= {}\n",
+            n / SHARING,
+            n % 50
+        ));
+        files.push((format!("flows/c{n:05}.camp"), issue_campaign(n, "1d")));
+    }
+    files.push(("segments.camp".to_string(), segments));
+    files.sort();
+    files
+}
+
+/// The example's personas but `david`, whom only the example's tests use.
+fn without_david(personas: &str) -> String {
+    let Some(start) = personas.find("persona david {") else {
+        return personas.to_string();
+    };
+    let end = personas[start..]
+        .find("\n}\n")
+        .map_or(personas.len(), |e| start + e + 3);
+    format!("{}{}", &personas[..start], &personas[end..])
+}
+
+/// The segment shared by the campaigns of `group`; `days` varies it.
+pub fn shared_segment(group: usize, days: usize) -> String {
+    format!(
+        "/// Shared audience {group}.\nsegment shared_{group} = plan == trial and signed_up_at > now - {}d\n",
+        days + group % 7
+    )
+}
+
+/// The file of campaign `n` of [`issue_project`]; `wait` is its first wait.
+pub fn issue_campaign(n: usize, wait: &str) -> String {
+    let mut text = format!(
+        r#"/// Campaign {n}: from a new account to a first order and the club.
+campaign c{n} {{
+  stage onboarding
+  trigger event signed_up
+  audience aud_{n}
+  reentry never
+  goal performed subscription_started within 14d
+  locales en, vi, cs, zh-Hant
+  send_window 08:00-21:00
+  cap 2 per 1d
+
+  flow {{
+    send m{n}_welcome
+    wait {wait}
+    send m{n}_tips
+    wait 2d
+    if not performed order_placed since entry {{
+      send m{n}_nudge
+    }}
+    wait 3d
+    send m{n}_club
+  }}
+}}
+"#
+    );
+    for (kind, line) in [
+        ("welcome", "Welcome to Lumen Coffee"),
+        ("tips", "Three ways to brew better"),
+        ("club", "Join the Lumen Club"),
+    ] {
+        text.push_str(&issue_email(n, kind, line, "Thanks for joining us"));
+    }
+    text.push_str(&format!(
+        r#"
+/// A reminder in the app.
+message m{n}_nudge: push {{
+  link "lumen://start"
+
+  locale en {{
+    title "Your first bag ships free"
+    body "Pick a coffee today, {{{{default customer.first_name "friend"}}}}: batch {n} is fresh."
+  }}
+  locale vi {{
+    title "Túi đầu tiên được miễn phí giao"
+    body "Chọn cà phê hôm nay, {{{{default customer.first_name "bạn"}}}}: mẻ {n} vừa rang."
+  }}
+  locale cs {{
+    title "První balení zdarma"
+    body "Vyberte si kávu ještě dnes, {{{{default customer.first_name "příteli"}}}}: várka {n} je čerstvá."
+  }}
+  locale zh-Hant {{
+    title "首包咖啡免運費"
+    body "{{{{default customer.first_name "朋友"}}}}，今天就挑一款咖啡吧：第 {n} 批剛烘好。"
+  }}
+}}
+"#
+    ));
+    text
+}
+
+/// An email of campaign `n` in four locales; `body` is its English text.
+pub fn issue_email(n: usize, kind: &str, subject: &str, body: &str) -> String {
+    format!(
+        r#"
+/// {subject} (campaign {n}).
+message m{n}_{kind}: email {{
+  locale en {{
+    subject "{subject}, {{{{default customer.first_name "friend"}}}}!"
+    preheader "Batch {n} is roasting now"
+    body """
+      Hi {{{{default customer.first_name "friend"}}}},
+
+      {body} on {{{{date customer.signed_up_at "long"}}}}. We roast in small
+
+      [Unsubscribe]({{{{unsubscribe_url}}}})
+      """
+  }}
+  locale vi {{
+    subject "Chào {{{{default customer.first_name "bạn"}}}}, Lumen Coffee xin chào!"
+    preheader "Mẻ {n} đang được rang"
+    body """
+      Chào {{{{default customer.first_name "bạn"}}}},
+
+      cảm ơn bạn đã tham gia vào {{{{date customer.signed_up_at "long"}}}}.
+
+      [Hủy đăng ký]({{{{unsubscribe_url}}}})
+      """
+  }}
+  locale cs {{
+    subject "Dobrý den, {{{{default customer.first_name "příteli"}}}}!"
+    preheader "Várka {n} se právě praží"
+    body """
+      Dobrý den, {{{{default customer.first_name "příteli"}}}},
+
+      děkujeme, že jste se přidali {{{{date customer.signed_up_at "long"}}}}.
+
+      [Odhlásit odběr]({{{{unsubscribe_url}}}})
+      """
+  }}
+  locale zh-Hant {{
+    subject "{{{{default customer.first_name "朋友"}}}}，您好！"
+    preheader "第 {n} 批咖啡正在烘焙"
+    body """
+      {{{{default customer.first_name "朋友"}}}}，您好：
+
+      感謝您於 {{{{date customer.signed_up_at "long"}}}} 加入。
+
+      [取消訂閱]({{{{unsubscribe_url}}}})
+      """
+  }}
+}}
+"#
+    )
+}

@@ -226,7 +226,7 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
 }
 
 /// The path without `.` components, so `./campaigns` shows as `campaigns`.
-fn clean(dir: &Path) -> PathBuf {
+pub fn clean(dir: &Path) -> PathBuf {
     let cleaned: PathBuf = dir
         .components()
         .filter(|c| !matches!(c, Component::CurDir))

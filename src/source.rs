@@ -155,6 +155,11 @@ impl SourceMap {
         &self.files
     }
 
+    /// The files, given up by the map.
+    pub fn into_files(self) -> Vec<SourceFile> {
+        self.files
+    }
+
     /// The source text a span covers.
     pub fn snippet(&self, span: Span) -> &str {
         let text = &self.get(span.file).text;

@@ -12,10 +12,14 @@ use std::process::{Command, Stdio};
 mod starter_project;
 use starter_project::{campaignc, starter, stderr};
 
-/// Every file under `dir` (relative path → bytes).
+/// Every file under `dir` (relative path → bytes) but the build's own
+/// records (`.campaignc/`).
 fn files_under(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
-    for entry in walkdir::WalkDir::new(dir) {
+    for entry in walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_entry(|e| e.file_name() != ".campaignc")
+    {
         let entry = entry.expect("walkable");
         if entry.file_type().is_file() {
             let rel = entry.path().strip_prefix(dir).expect("under dir");

@@ -5,7 +5,7 @@ use clap::ValueEnum;
 
 use super::{output, Exit};
 use crate::diagnostics::render::{self, HumanOptions};
-use crate::diagnostics::{Diagnostic, Severity};
+use crate::diagnostics::Diagnostic;
 use crate::source::SourceMap;
 
 /// How diagnostics are printed.
@@ -72,11 +72,7 @@ pub fn report(diags: &[Diagnostic], sources: &SourceMap, args: &DiagnosticArgs) 
 
 /// 1 when there are errors, or warnings under `--deny warnings`; else 0.
 pub(super) fn exit_for(diags: &[Diagnostic], deny_warnings: bool) -> Exit {
-    let fails = |d: &Diagnostic| match d.severity {
-        Severity::Error => true,
-        Severity::Warning => deny_warnings,
-    };
-    if diags.iter().any(fails) {
+    if crate::driver::stops_build(diags, deny_warnings) {
         Exit::Problems
     } else {
         Exit::Clean

@@ -22,7 +22,9 @@ use super::lower_flow::{category, channel, lower_flow};
 
 /// Lowers every campaign of the model, in name order.
 pub fn lower_all(model: &Model, sources: &SourceMap) -> Vec<f::Plan> {
+    use rayon::prelude::*;
     (0..model.campaigns.len())
+        .into_par_iter()
         .map(|i| lower(model, sources, CampaignId(i as u32)))
         .collect()
 }

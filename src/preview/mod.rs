@@ -24,6 +24,8 @@ pub mod timeline;
 
 use std::path::PathBuf;
 
+use rayon::prelude::*;
+
 use crate::check::model::{Model, PersonaId};
 use crate::diagnostics::Diagnostic;
 use crate::plan::format::{Node, Plan};
@@ -283,7 +285,8 @@ pub fn preview_campaign(
 /// Every file of the previews, as paths relative to the output directory
 /// and their contents, in a fixed order: `previews/<campaign>.md`,
 /// `previews/<campaign>/<message>.<locale>.html`, `previews/index.html`,
-/// `coverage.md`.
+/// `coverage.md`. Campaigns are rendered in parallel; the order of the
+/// files does not depend on the number of threads.
 pub fn preview_files(
     model: &Model,
     plans: &[Plan],
@@ -291,45 +294,83 @@ pub fn preview_files(
     diagnostics: &[Diagnostic],
 ) -> Vec<(PathBuf, String)> {
     let renderer = Renderer::new();
-    let mut files = Vec::new();
-    let mut campaigns = Vec::new();
-    for plan in plans {
-        let preview = preview_campaign(
-            model,
-            plan,
-            sources,
-            diagnostics,
-            &renderer,
-            &PreviewOptions::default(),
-        );
-        files.push((
-            PathBuf::from("previews").join(format!("{}.md", plan.campaign)),
-            preview.page,
-        ));
-        for (message, locale, html) in &preview.emails {
-            files.push((
-                html::email_path(&plan.campaign, message, locale),
-                html.clone(),
-            ));
-        }
-        campaigns.push(index::IndexEntry {
-            plan,
-            emails: preview
-                .emails
-                .iter()
-                .map(|(m, l, _)| (m.clone(), l.clone()))
-                .collect(),
-        });
+    let campaigns: Vec<CampaignFiles> = plans
+        .par_iter()
+        .map(|plan| campaign_files(model, plan, sources, diagnostics, &renderer))
+        .collect();
+    let mut files: Vec<(PathBuf, String)> = Vec::new();
+    for campaign in &campaigns {
+        files.extend(campaign.files.iter().cloned());
     }
-    files.push((
-        PathBuf::from("previews/index.html"),
-        index::index_html(&campaigns),
-    ));
-    files.push((
-        PathBuf::from("coverage.md"),
-        coverage::coverage_markdown(&model.stages, plans),
-    ));
+    let emails: Vec<&[(String, String)]> = campaigns.iter().map(|c| c.emails.as_slice()).collect();
+    files.extend(project_files(model, plans, &emails));
     files
+}
+
+/// The preview files of one campaign: its page, then its email files.
+#[derive(Clone, Debug)]
+pub struct CampaignFiles {
+    /// `previews/<campaign>.md`, then
+    /// `previews/<campaign>/<message>.<locale>.html` for every email.
+    pub files: Vec<(PathBuf, String)>,
+    /// `(message, locale)` of every email file, for the index.
+    pub emails: Vec<(String, String)>,
+}
+
+/// Renders the preview files of one campaign (what [`preview_files`]
+/// writes for it).
+pub fn campaign_files(
+    model: &Model,
+    plan: &Plan,
+    sources: &SourceMap,
+    diagnostics: &[Diagnostic],
+    renderer: &Renderer,
+) -> CampaignFiles {
+    let preview = preview_campaign(
+        model,
+        plan,
+        sources,
+        diagnostics,
+        renderer,
+        &PreviewOptions::default(),
+    );
+    let mut files = vec![(
+        PathBuf::from("previews").join(format!("{}.md", plan.campaign)),
+        preview.page,
+    )];
+    let mut emails = Vec::with_capacity(preview.emails.len());
+    for (message, locale, html) in preview.emails {
+        files.push((html::email_path(&plan.campaign, &message, &locale), html));
+        emails.push((message, locale));
+    }
+    CampaignFiles { files, emails }
+}
+
+/// The files about the whole project: `previews/index.html` and
+/// `coverage.md`. `emails[i]` lists the email files of `plans[i]`.
+pub fn project_files(
+    model: &Model,
+    plans: &[Plan],
+    emails: &[&[(String, String)]],
+) -> Vec<(PathBuf, String)> {
+    let campaigns: Vec<index::IndexEntry> = plans
+        .iter()
+        .zip(emails)
+        .map(|(plan, emails)| index::IndexEntry {
+            plan,
+            emails: emails.to_vec(),
+        })
+        .collect();
+    vec![
+        (
+            PathBuf::from("previews/index.html"),
+            index::index_html(&campaigns),
+        ),
+        (
+            PathBuf::from("coverage.md"),
+            coverage::coverage_markdown(&model.stages, plans),
+        ),
+    ]
 }
 
 /// Message names in the order of their first send in the source (by

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use campaignc::cli::watch::{watch_project, Rebuild, WatchOptions};
+use campaignc::driver::watch::{watch_project, Rebuild, WatchEvent, WatchOptions};
 use campaignc::serve::VERSION_PATH;
 
 use super::server::get;
@@ -54,8 +54,10 @@ fn watch_rebuilds_on_save_and_keeps_the_output_when_a_save_breaks_the_build() {
 
     std::thread::scope(|scope| {
         let watcher = scope.spawn(|| {
-            watch_project(&options, &stop, |r| {
-                reports.lock().expect("lock").push(r.clone());
+            watch_project(&options, &stop, |event| {
+                if let WatchEvent::Rebuilt(r) = event {
+                    reports.lock().expect("lock").push(r.clone());
+                }
             })
         });
 
@@ -97,6 +99,12 @@ fn watch_rebuilds_on_save_and_keeps_the_output_when_a_save_breaks_the_build() {
             failed.text
         );
         assert!(failed.text.contains("segments.camp"), "{}", failed.text);
+        // The new diagnostics first, the status line last.
+        assert!(
+            failed.text.find("segments.camp") < failed.text.find("previous output kept"),
+            "{}",
+            failed.text
+        );
         assert_eq!(
             std::fs::read_to_string(&page).expect("preview"),
             second_page
@@ -203,4 +211,101 @@ fn watch_serve_serves_the_build_until_killed() {
     assert_eq!(home.status, 200);
     assert!(home.body_text().contains("onboarding"));
     assert_eq!(version.body_text(), "1");
+}
+
+#[test]
+fn build_and_watch_refuse_an_out_that_is_or_holds_the_project() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let project = write_starter(tmp.path());
+    let before = std::fs::read_dir(&project).expect("list").count();
+    for command in ["build", "watch"] {
+        for out in ["project", ".", "project/.."] {
+            let run = campaignc_in(tmp.path(), &[command, "project", "--out", out]);
+            assert_eq!(code(&run), 2, "{command} --out {out}");
+            let said = text(&run.stderr);
+            assert!(
+                said.contains("output directory") && said.contains("project"),
+                "{command} --out {out}: {said}"
+            );
+        }
+    }
+    assert_eq!(
+        std::fs::read_dir(&project).expect("list").count(),
+        before,
+        "nothing written into the project"
+    );
+    assert!(!project.join("plans").exists() && !tmp.path().join("plans").exists());
+    // Inside the project is fine.
+    let run = campaignc_in(tmp.path(), &["build", "project", "--out", "project/out"]);
+    assert_eq!(code(&run), 0, "{}", text(&run.stderr));
+}
+
+#[test]
+fn watch_survives_the_project_directory_being_deleted_and_made_again() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let project = write_starter(tmp.path());
+    let saved = tmp.path().join("saved");
+    copy_dir(&project, &saved);
+    let options = WatchOptions {
+        dir: project.clone(),
+        out: tmp.path().join("out"),
+        deny_warnings: false,
+        debounce: Duration::from_millis(100),
+    };
+    let page = tmp.path().join("out/previews/onboarding.md");
+    let reports: Mutex<Vec<Rebuild>> = Mutex::new(Vec::new());
+    let notices: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    let count = || reports.lock().expect("lock").len();
+    let stop = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        let watcher = scope.spawn(|| {
+            watch_project(&options, &stop, |event| match event {
+                WatchEvent::Rebuilt(r) => reports.lock().expect("lock").push(r.clone()),
+                WatchEvent::Notice(n) => notices.lock().expect("lock").push(n.to_string()),
+            })
+        });
+        wait_until("the first build", || count() >= 1);
+
+        std::fs::remove_dir_all(&project).expect("delete the project");
+        wait_until("the loop to notice", || {
+            notices
+                .lock()
+                .expect("lock")
+                .iter()
+                .any(|n| n.contains("was removed"))
+        });
+        copy_dir(&saved, &project);
+        edit(
+            &project.join("onboarding.camp"),
+            "Your first project takes two minutes",
+            "Your first project takes three minutes",
+        );
+        wait_until("a rebuild of the re-created project", || {
+            std::fs::read_to_string(&page).is_ok_and(|p| p.contains("takes three minutes"))
+        });
+        // And it keeps watching the new directory.
+        edit(
+            &project.join("onboarding.camp"),
+            "takes three minutes",
+            "takes four minutes",
+        );
+        wait_until("a rebuild after a later save", || {
+            std::fs::read_to_string(&page).is_ok_and(|p| p.contains("takes four minutes"))
+        });
+        stop.store(true, Ordering::SeqCst);
+        let result = watcher.join().expect("the watcher does not panic");
+        assert!(result.is_ok(), "{result:?}");
+    });
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.expect("walkable");
+        let target = to.join(entry.path().strip_prefix(from).expect("under"));
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).expect("mkdir");
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
 }

@@ -26,6 +26,7 @@ use crate::diagnostics::{Diagnostic, Problems};
 use crate::source::Span;
 use crate::template::Renderer;
 use handlebars::template::Template;
+use rayon::prelude::*;
 
 pub use channels::invalid_category;
 pub use locales::{check_locale_tag, is_valid_locale};
@@ -40,17 +41,29 @@ pub fn check_messages(model: &Model, problems: &mut Problems) -> Vec<Reference> 
     let mut out = Vec::new();
     let mut references = Vec::new();
     locales::check_campaign_tags(model, &mut out);
-    for (index, message) in model.messages.iter().enumerate() {
-        let id = MessageId(index as u32);
-        let my_sends: Vec<&SendSite> = sends.iter().filter(|s| s.message == id).collect();
-        check_message(
-            model,
-            &renderer,
-            message,
-            &my_sends,
-            &mut out,
-            &mut references,
-        );
+    // The sends of each message, in campaign then flow order.
+    let mut sends_of: Vec<Vec<&SendSite>> = vec![Vec::new(); model.messages.len()];
+    for send in &sends {
+        if let Some(list) = sends_of.get_mut(send.message.0 as usize) {
+            list.push(send);
+        }
+    }
+    // Messages are checked in parallel; their reports and references are
+    // joined in message order, so the result does not depend on the threads.
+    let per_message: Vec<(Vec<Diagnostic>, Vec<Reference>)> = model
+        .messages
+        .par_iter()
+        .zip(sends_of.par_iter())
+        .map(|(message, my_sends)| {
+            let mut found = Vec::new();
+            let mut uses = Vec::new();
+            check_message(model, &renderer, message, my_sends, &mut found, &mut uses);
+            (found, uses)
+        })
+        .collect();
+    for (found, uses) in per_message {
+        out.extend(found);
+        references.extend(uses);
     }
     for d in merge_duplicates(out) {
         problems.push(d);

@@ -1,0 +1,404 @@
+//! The edit loop of issue 10 on its generated project (1,000 campaigns x 4
+//! messages x 4 locales, about 4.4 MB of `.camp`): cold check, cold build,
+//! no-op build, watch-style edits through the `driver::Workspace` API
+//! (edit -> every changed output on disk), peak memory of a cold build,
+//! and scaling at 100 / 1,000 / 5,000 campaigns.
+//!
+//! Run with `cargo bench --bench live` (release). Arguments, all optional:
+//! `-- CAMPAIGNS RUNS SCALES`, e.g. `-- 1000 5 100,1000,5000`; with
+//! `edits-only`, only the watch-style edits, timed to the outputs
+//! computed in memory (nothing written).
+
+#[path = "corpus.rs"]
+mod corpus;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use campaignc::driver::{build_project, BuildStatus, Workspace};
+
+const CHILD: &str = "CAMPAIGNC_LIVE_BENCH_CHILD";
+
+fn main() -> std::process::ExitCode {
+    if std::env::var_os(CHILD).is_some() {
+        // The command line after the program name is a campaignc command.
+        let code = campaignc::cli::main();
+        eprintln!("peak-rss-kib {}", peak_rss_kib().unwrap_or(0));
+        return code;
+    }
+    let edits_only = std::env::args().any(|a| a == "edits-only");
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-') && a != "edits-only")
+        .collect();
+    let campaigns: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(1000);
+    let runs: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(5).max(1);
+    let scales: Vec<usize> = args
+        .get(2)
+        .map(|a| a.split(',').filter_map(|n| n.parse().ok()).collect())
+        .unwrap_or_else(|| vec![100, 1000, 5000]);
+    println!(
+        "threads: {} (RAYON_NUM_THREADS={})",
+        rayon::current_num_threads(),
+        std::env::var("RAYON_NUM_THREADS").unwrap_or_else(|_| "unset".into())
+    );
+
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let project = tmp.path().join("campaigns");
+    let bytes = write(&project, &corpus::issue_project(campaigns));
+    println!(
+        "project: {campaigns} campaigns, {} messages, {:.2} MB of .camp",
+        campaigns * 4,
+        bytes as f64 / 1e6
+    );
+    if edits_only {
+        let edits = watch_edits(&project, campaigns, None);
+        let mut sorted = edits.computed.clone();
+        sorted.sort();
+        println!(
+            "watch edit -> outputs computed in memory, {} edits: p50 {}  p95 {}  max {}",
+            sorted.len(),
+            millis(percentile(&sorted, 50)),
+            millis(percentile(&sorted, 95)),
+            millis(sorted[sorted.len() - 1])
+        );
+        for ((what, time), previews) in times_labels(campaigns)
+            .iter()
+            .zip(&edits.computed)
+            .zip(&edits.rendered)
+        {
+            println!(
+                "  {what:<44} {:>9}  ({previews} previews rendered)",
+                millis(*time)
+            );
+        }
+        return std::process::ExitCode::SUCCESS;
+    }
+    let cold = measure(&project, tmp.path(), runs);
+    println!("cold check  median {}  (goal <= 0.25 s)", secs(cold.check));
+    println!(
+        "cold build  median {}  (goal <= 1.0 s); of which computing the outputs {} and writing {} files {}",
+        secs(cold.build),
+        secs(cold.compute),
+        cold.files,
+        secs(cold.build.saturating_sub(cold.compute))
+    );
+    println!("no-op build median {}  (goal <= 0.15 s)", secs(cold.noop));
+
+    let Edits {
+        times,
+        computed,
+        rendered,
+    } = watch_edits(&project, campaigns, Some(&tmp.path().join("watch-out")));
+    let mut sorted = times.clone();
+    sorted.sort();
+    let mut sorted_computed = computed.clone();
+    sorted_computed.sort();
+    println!(
+        "watch edit -> outputs on disk, {} edits: p50 {}  p95 {}  max {}  (goals 50 ms / 150 ms)",
+        times.len(),
+        millis(percentile(&sorted, 50)),
+        millis(percentile(&sorted, 95)),
+        millis(sorted[sorted.len() - 1])
+    );
+    println!(
+        "watch edit -> outputs computed in memory:    p50 {}  p95 {}  max {}",
+        millis(percentile(&sorted_computed, 50)),
+        millis(percentile(&sorted_computed, 95)),
+        millis(sorted_computed[sorted_computed.len() - 1])
+    );
+    for (((what, time), computed), previews) in times_labels(campaigns)
+        .iter()
+        .zip(&times)
+        .zip(&computed)
+        .zip(&rendered)
+    {
+        println!(
+            "  {what:<44} {:>9} (computed {:>9}; {previews} previews rendered)",
+            millis(*time),
+            millis(*computed)
+        );
+    }
+
+    let (code, kib) = peak_build_rss(&project, &tmp.path().join("rss-out"));
+    println!(
+        "peak RSS of a cold `campaignc build` (exit {code:?}): {:.1} MB  (goal <= 300 MB)",
+        kib as f64 * 1024.0 / 1e6
+    );
+
+    println!("scaling (median of {runs}):");
+    println!("  campaigns   MB     check      build     no-op");
+    for &n in &scales {
+        let dir = tmp.path().join(format!("scale-{n}"));
+        let bytes = write(&dir.join("campaigns"), &corpus::issue_project(n));
+        let m = measure(&dir.join("campaigns"), &dir, runs);
+        println!(
+            "  {n:>9} {:>5.1} {:>9} {:>10} {:>9}",
+            bytes as f64 / 1e6,
+            secs(m.check),
+            secs(m.build),
+            secs(m.noop)
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    std::process::ExitCode::SUCCESS
+}
+
+struct Medians {
+    check: Duration,
+    build: Duration,
+    compute: Duration,
+    noop: Duration,
+    files: usize,
+}
+
+/// Medians of `runs` cold checks, cold builds (each into a new output
+/// directory), the output computation alone, and no-op builds.
+fn measure(project: &Path, scratch: &Path, runs: usize) -> Medians {
+    let mut check = Vec::new();
+    let mut build = Vec::new();
+    let mut compute = Vec::new();
+    let mut noop = Vec::new();
+    let mut files = 0;
+    // Warm the file cache and make sure the project is clean.
+    let first = campaignc::compile_checked(project).expect("loads");
+    for d in first.problems.iter().take(5) {
+        eprintln!(
+            "{} {}: {}",
+            d.code,
+            first.sources.get(d.span.file).path,
+            d.message
+        );
+    }
+    assert!(
+        first.problems.is_empty(),
+        "the generated project has {} problems",
+        first.problems.len()
+    );
+    drop(first);
+    for run in 0..runs {
+        let start = Instant::now();
+        let checked = campaignc::compile_checked(project).expect("loads");
+        check.push(start.elapsed());
+        assert!(checked.problems.is_empty());
+        drop(checked);
+
+        let start = Instant::now();
+        let mut workspace = Workspace::new(project);
+        workspace.load_dir(project).expect("loads");
+        files = workspace.output_files().len();
+        compute.push(start.elapsed());
+        drop(workspace);
+
+        let out = scratch.join(format!("out-{run}"));
+        let start = Instant::now();
+        let outcome = build_project(project, &out, false).expect("builds");
+        build.push(start.elapsed());
+        assert!(matches!(outcome.status, BuildStatus::Built { .. }));
+
+        let start = Instant::now();
+        let outcome = build_project(project, &out, false).expect("builds");
+        noop.push(start.elapsed());
+        assert!(matches!(outcome.status, BuildStatus::Built { .. }));
+        let _ = std::fs::remove_dir_all(&out);
+    }
+    Medians {
+        check: median(check),
+        build: median(build),
+        compute: median(compute),
+        noop: median(noop),
+        files,
+    }
+}
+
+fn times_labels(campaigns: usize) -> Vec<String> {
+    edits(campaigns).into_iter().map(|e| e.0).collect()
+}
+
+/// An edit: what it is, and the files it sets (`None`: removes).
+type Edit = (String, Vec<(String, Option<String>)>);
+
+/// The 20 edits: message texts, wait durations, the segment shared by
+/// 100 campaigns, new campaigns, deleted campaigns (4 of each kind).
+fn edits(campaigns: usize) -> Vec<Edit> {
+    let mut edits = Vec::new();
+    for i in 0..4 {
+        let n = (i * 7919 + 13) % campaigns;
+        let path = format!("flows/c{n:05}.camp");
+        let text = corpus::issue_campaign(n, "1d").replace(
+            "Three ways to brew better",
+            &format!("Three ways to brew better, take {i}"),
+        );
+        edits.push((format!("message text of c{n}"), vec![(path, Some(text))]));
+
+        let n = (i * 6007 + 101) % campaigns;
+        let path = format!("flows/c{n:05}.camp");
+        let text = corpus::issue_campaign(n, &format!("{}d", i + 2));
+        edits.push((format!("wait duration of c{n}"), vec![(path, Some(text))]));
+
+        let group = i % campaigns.div_ceil(corpus::SHARING);
+        let mut segments = String::from("// Audiences of the generated campaigns.\n");
+        for g in 0..campaigns.div_ceil(corpus::SHARING) {
+            segments.push_str(&corpus::shared_segment(
+                g,
+                if g == group { 8 + i } else { 7 },
+            ));
+        }
+        for n in 0..campaigns {
+            segments.push_str(&format!(
+                "segment aud_{n} = shared_{} and loyalty_points >= {}\n",
+                n / corpus::SHARING,
+                n % 50
+            ));
+        }
+        edits.push((
+            format!(
+                "segment shared_{group} (used by {} campaigns)",
+                corpus::SHARING
+            ),
+            vec![("segments.camp".into(), Some(segments))],
+        ));
+
+        // A new campaign: its own file, and its audience next to the
+        // others'.
+        let n = campaigns + i;
+        let text = corpus::issue_campaign(n, "1d").replace(
+            &format!("audience aud_{n}"),
+            &format!(
+                "audience shared_{}",
+                i % campaigns.div_ceil(corpus::SHARING)
+            ),
+        );
+        edits.push((
+            format!("new campaign c{n}"),
+            vec![(format!("flows/c{n:05}.camp"), Some(text))],
+        ));
+
+        // A deleted campaign: its audience segment stays, and is reported
+        // unused (a warning: the build goes on).
+        let n = (i * 4099 + 500) % campaigns;
+        edits.push((
+            format!("deleted campaign c{n}"),
+            vec![(format!("flows/c{n:05}.camp"), None)],
+        ));
+    }
+    edits
+}
+
+/// Applies the edits one by one through a workspace that built the
+/// project once, timing each from the edit to every output on disk.
+/// Without `out`, nothing is written and `times` are the computing times.
+fn watch_edits(project: &Path, campaigns: usize, out: Option<&Path>) -> Edits {
+    let mut workspace = Workspace::new(project);
+    workspace.load_dir(project).expect("loads");
+    match out {
+        Some(out) => {
+            let first = workspace.build(out, false);
+            assert!(matches!(first.status, BuildStatus::Built { .. }));
+        }
+        None => {
+            workspace.output_files();
+        }
+    }
+    let mut times = Vec::new();
+    let mut computed = Vec::new();
+    let mut rendered = Vec::new();
+    for (what, files) in edits(campaigns) {
+        let before = workspace.counters().previews;
+        let start = Instant::now();
+        for (path, text) in files {
+            match text {
+                Some(text) => workspace.set_file(&path, text),
+                None => workspace.remove_file(&path),
+            };
+        }
+        // Computing alone (memoised for the build that follows), then
+        // the build that writes.
+        workspace.output_files();
+        computed.push(start.elapsed());
+        let Some(out) = out else {
+            times.push(start.elapsed());
+            rendered.push(workspace.counters().previews - before);
+            continue;
+        };
+        let outcome = workspace.build(out, false);
+        times.push(start.elapsed());
+        rendered.push(workspace.counters().previews - before);
+        if !matches!(outcome.status, BuildStatus::Built { .. }) {
+            for d in outcome.diagnostics.iter().take(3) {
+                eprintln!("{} {}", d.code, d.message);
+            }
+            panic!("edit '{what}' did not build");
+        }
+    }
+    Edits {
+        times,
+        computed,
+        rendered,
+    }
+}
+
+/// Per edit: edit to outputs on disk, edit to outputs computed in
+/// memory, campaign previews rendered.
+struct Edits {
+    times: Vec<Duration>,
+    computed: Vec<Duration>,
+    rendered: Vec<usize>,
+}
+
+/// A cold `campaignc build` in a child process, and its peak RSS.
+fn peak_build_rss(project: &Path, out: &Path) -> (Option<i32>, u64) {
+    let child = Command::new(std::env::current_exe().expect("this benchmark's path"))
+        .arg("build")
+        .arg(project)
+        .arg("--out")
+        .arg(out)
+        .env(CHILD, "1")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the child runs");
+    let stderr = String::from_utf8_lossy(&child.stderr);
+    let kib = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("peak-rss-kib "))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    (child.status.code(), kib)
+}
+
+fn write(root: &Path, files: &[(String, String)]) -> usize {
+    let mut bytes = 0;
+    for (relative, text) in files {
+        let path: PathBuf = root.join(relative);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&path, text).expect("write");
+        bytes += text.len();
+    }
+    bytes
+}
+
+fn median(mut times: Vec<Duration>) -> Duration {
+    times.sort();
+    times[times.len() / 2]
+}
+
+fn percentile(sorted: &[Duration], p: usize) -> Duration {
+    let rank = (p * sorted.len()).div_ceil(100).max(1) - 1;
+    sorted[rank.min(sorted.len() - 1)]
+}
+
+fn secs(d: Duration) -> String {
+    format!("{:.3} s", d.as_secs_f64())
+}
+
+fn millis(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
+
+/// This process's peak resident set size, in KiB.
+fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}

@@ -1,0 +1,150 @@
+//! A build: check the project, and when it is clean enough write the plans
+//! and previews under the output directory. Prints nothing; `build`
+//! prints the outcome once, `watch` a status line per rebuild.
+//!
+//! A build whose inputs, flags and compiler are those of the previous
+//! build, and whose outputs are still on disk byte for byte, does no work
+//! (see [`super::stamp`]).
+
+use std::path::Path;
+
+use super::stamp;
+use super::workspace::Workspace;
+use crate::diagnostics::codes::project::NO_CAMP_FILES;
+use crate::diagnostics::{Diagnostic, Severity};
+pub use crate::plan::write::{check_out_dir, OutDirError};
+use crate::plan::write::{write_outputs_with_inputs, WriteError, WriteReport};
+use crate::project::LoadError;
+use crate::source::{SourceMap, Span};
+
+/// What one build found and did, for the caller to report in its own way.
+#[derive(Debug)]
+pub struct BuildOutcome {
+    /// The project's files, which the diagnostics point into.
+    pub sources: SourceMap,
+    /// Every diagnostic, sorted by file and position.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Whether the outputs were written.
+    pub status: BuildStatus,
+}
+
+/// How far a build got.
+#[derive(Debug)]
+pub enum BuildStatus {
+    /// Every output is in place; `plans` campaigns were planned;
+    /// `written` says which files were written, left alone and removed
+    /// (empty when the manifest showed that nothing changed).
+    Built { plans: usize, written: WriteReport },
+    /// Errors (or warnings under `--deny warnings`) stopped the build
+    /// before anything was written: the previous output is untouched.
+    Stopped,
+    /// An output file could not be written; the previous outputs are
+    /// left as they were.
+    WriteFailed(WriteError),
+}
+
+/// Why a build could not run at all (exit code 2).
+#[derive(Debug)]
+pub enum BuildError {
+    /// The project could not be read.
+    Load(LoadError),
+    /// The output directory is the project directory or contains it.
+    OutDir(OutDirError),
+}
+
+impl std::fmt::Display for BuildError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BuildError::Load(err) => err.fmt(f),
+            BuildError::OutDir(err) => err.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+impl From<LoadError> for BuildError {
+    fn from(err: LoadError) -> BuildError {
+        BuildError::Load(err)
+    }
+}
+
+/// Whether these diagnostics stop a build: errors, or warnings under
+/// `--deny warnings`.
+pub fn stops_build(diagnostics: &[Diagnostic], deny_warnings: bool) -> bool {
+    diagnostics.iter().any(|d| match d.severity {
+        Severity::Error => true,
+        Severity::Warning => deny_warnings,
+    })
+}
+
+/// Checks the project in `dir` and, when it is clean enough, writes plans
+/// and previews under `out`. Prints nothing. Only a project that cannot be
+/// read, or an output directory that holds the project, is an `Err`;
+/// everything else is in the [`BuildOutcome`].
+pub fn build_project(
+    dir: &Path,
+    out: &Path,
+    deny_warnings: bool,
+) -> Result<BuildOutcome, BuildError> {
+    check_out_dir(dir, out).map_err(BuildError::OutDir)?;
+    let mut workspace = Workspace::new(dir);
+    workspace.load_dir(dir)?;
+    let inputs = stamp::inputs_digest(&workspace, deny_warnings);
+    if let Some(plans) = stamp::unchanged(out, &inputs) {
+        return Ok(BuildOutcome {
+            sources: workspace.sources_unchecked(),
+            diagnostics: Vec::new(),
+            status: BuildStatus::Built {
+                plans,
+                written: WriteReport::default(),
+            },
+        });
+    }
+    Ok(workspace.build(out, deny_warnings))
+}
+
+impl Workspace {
+    /// Builds the workspace's project into `out`: the diagnostics, and
+    /// when they allow it, every output written (see
+    /// [`crate::plan::write::write_outputs`]). Only what changed since the
+    /// last build is computed again.
+    pub fn build(&mut self, out: &Path, deny_warnings: bool) -> BuildOutcome {
+        let mut diagnostics = self.diagnostics().to_vec();
+        if self.paths().next().is_none() {
+            diagnostics.push(
+                Diagnostic::warning(
+                    NO_CAMP_FILES,
+                    format!("no .camp files found in {}", self.root().display()),
+                    Span::default(),
+                )
+                .with_help("check the directory name; files must end in `.camp`"),
+            );
+        }
+        let sources = self.sources().clone();
+        if stops_build(&diagnostics, deny_warnings) {
+            return BuildOutcome {
+                sources,
+                diagnostics,
+                status: BuildStatus::Stopped,
+            };
+        }
+        let files = self.output_files();
+        let plans = self.plan_count();
+        // The input digest goes into the manifest only for a build without
+        // diagnostics: the next build with the same inputs may then skip
+        // everything (see `stamp`), printing nothing.
+        let inputs = diagnostics
+            .is_empty()
+            .then(|| super::digest::hex(&stamp::inputs_digest(self, deny_warnings)));
+        let status = match write_outputs_with_inputs(out, &files, inputs.as_deref()) {
+            Ok(written) => BuildStatus::Built { plans, written },
+            Err(err) => BuildStatus::WriteFailed(err),
+        };
+        BuildOutcome {
+            sources,
+            diagnostics,
+            status,
+        }
+    }
+}

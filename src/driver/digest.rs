@@ -1,0 +1,58 @@
+//! The one way the driver fingerprints what a derived item is made from:
+//! SHA-256 over length-prefixed parts, so `("ab", "c")` and `("a", "bc")`
+//! never give the same key.
+
+use sha2::{Digest as _, Sha256};
+
+/// A SHA-256 fingerprint.
+pub type Digest = [u8; 32];
+
+/// Feeds parts into one [`Digest`].
+#[derive(Clone, Default)]
+pub struct Hasher(Sha256);
+
+impl Hasher {
+    pub fn new() -> Hasher {
+        Hasher::default()
+    }
+
+    /// Adds one part, prefixed with its length.
+    pub fn part(&mut self, bytes: &[u8]) -> &mut Hasher {
+        self.0.update((bytes.len() as u64).to_le_bytes());
+        self.0.update(bytes);
+        self
+    }
+
+    /// Adds one text part.
+    pub fn text(&mut self, text: &str) -> &mut Hasher {
+        self.part(text.as_bytes())
+    }
+
+    pub fn finish(&self) -> Digest {
+        self.0.clone().finalize().into()
+    }
+}
+
+/// The digest of one byte string.
+pub fn of(bytes: &[u8]) -> Digest {
+    Hasher::new().part(bytes).finish()
+}
+
+/// Lowercase hex, for the manifest.
+pub fn hex(digest: &Digest) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parts_are_delimited() {
+        let ab_c = Hasher::new().text("ab").text("c").finish();
+        let a_bc = Hasher::new().text("a").text("bc").finish();
+        assert_ne!(ab_c, a_bc);
+        assert_eq!(of(b"x"), of(b"x"));
+        assert_eq!(hex(&of(b"x")).len(), 64);
+    }
+}

@@ -1,0 +1,553 @@
+//! [`Workspace`]: the compiler's state in memory, fed with file texts and
+//! asked for diagnostics and outputs. Every derived item is memoised under
+//! a key made of stable identities (relative paths, campaign names) and a
+//! digest of what the item is made from; asking again after an edit
+//! recomputes only the items whose digest changed.
+//!
+//! | item | keyed by | made from | recomputed when |
+//! |---|---|---|---|
+//! | syntax tree + parse diagnostics | relative path | the file's text, its [`FileId`] | the text changes, or a file added or removed before it in path order renumbers it |
+//! | sources, model, diagnostics | the project | every file's text digest | any file's text changes, a file is added or removed |
+//! | plan (and its JSON) | campaign name | the model | the model was rebuilt |
+//! | preview files of a campaign | campaign name | the plan's JSON, the preview context (defaults, stages, schema, personas), the diagnostics that concern the campaign | one of these digests differs |
+//! | index page, coverage | the project | every plan | every build (cheap) |
+//!
+//! Early cut-off: a campaign whose plan JSON comes out byte-identical after
+//! an edit elsewhere keeps its rendered previews, so an edit re-renders
+//! only the campaigns it really changed.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::digest::{self, Digest, Hasher};
+use crate::check::model::Model;
+use crate::diagnostics::{Diagnostic, Problems};
+use crate::plan::format::Plan;
+use crate::plan::schema::{plan_json_schema, to_json};
+use crate::plan::write::{plan_path, schema_path};
+use crate::preview::{self, CampaignFiles};
+use crate::project::{self, LoadError, Loaded};
+use crate::source::{FileId, SourceMap};
+use crate::syntax::{self, ast::SourceFileAst};
+use crate::template::Renderer;
+
+/// One input file.
+#[derive(Clone, Debug)]
+struct Input {
+    text: String,
+    digest: Digest,
+}
+
+/// The memoised parse of one file.
+struct Parsed {
+    /// The text it was parsed from.
+    digest: Digest,
+    /// The id its spans carry; a renumbered file is parsed again.
+    file: FileId,
+    /// The tree, with what syntax errors made unreadable left out (see
+    /// [`syntax::parse_file_recovering`]); `None` only while the checker
+    /// borrows it.
+    ast: Option<SourceFileAst>,
+    /// The syntax errors.
+    errors: Vec<Diagnostic>,
+    /// Invisible-character warnings.
+    warnings: Vec<Diagnostic>,
+}
+
+/// The memoised check of the whole project.
+struct Checked {
+    /// Digest of every (path, text digest) and the loader's warnings.
+    key: Digest,
+    sources: SourceMap,
+    model: Model,
+    /// Sorted, as every command prints them.
+    diagnostics: Vec<Diagnostic>,
+    /// The plans of this model, once lowered (only for a model without
+    /// errors).
+    plans: Option<Lowered>,
+}
+
+/// The plans of a model, their JSON texts and the digests of those
+/// (`json[i]` is `plans[i]`'s).
+struct Lowered {
+    plans: Vec<Plan>,
+    json: Vec<String>,
+    digests: Vec<Digest>,
+}
+
+/// The memoised preview files of one campaign.
+struct Rendered {
+    key: Digest,
+    files: CampaignFiles,
+}
+
+/// How many items were computed (not reused) since the workspace was
+/// made, for tests and benchmarks to see what an edit cost.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counters {
+    /// Files parsed.
+    pub parses: usize,
+    /// Whole-project checks.
+    pub checks: usize,
+    /// Times the campaigns were lowered to plans.
+    pub lowerings: usize,
+    /// Campaign previews rendered.
+    pub previews: usize,
+}
+
+/// The files of one build, relative to the output directory, in the order
+/// a cold build produces them: plans, the schema, then the previews.
+pub type OutputFiles = Vec<(PathBuf, String)>;
+
+/// The in-memory compiler state an editor, `watch` and `build` sit on.
+/// Inputs are file texts under relative paths (with `/` separators);
+/// everything else is derived on demand and memoised.
+pub struct Workspace {
+    /// The project directory as given (cleaned): diagnostics show
+    /// `root/relative` as the file's path on disk.
+    root: PathBuf,
+    inputs: BTreeMap<String, Input>,
+    /// The loader's warnings (dangling `.camp` links).
+    load_warnings: Vec<Diagnostic>,
+    parsed: HashMap<String, Parsed>,
+    checked: Option<Checked>,
+    rendered: HashMap<String, Rendered>,
+    renderer: Renderer,
+    counters: Counters,
+}
+
+impl std::fmt::Debug for Workspace {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Workspace")
+            .field("root", &self.root)
+            .field("files", &self.inputs.len())
+            .field("counters", &self.counters)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Workspace {
+    /// An empty workspace for a project in `root` (used for the paths that
+    /// diagnostics show; nothing is read).
+    pub fn new(root: &Path) -> Workspace {
+        Workspace {
+            root: project::clean(root),
+            inputs: BTreeMap::new(),
+            load_warnings: Vec::new(),
+            parsed: HashMap::new(),
+            checked: None,
+            rendered: HashMap::new(),
+            renderer: Renderer::new(),
+            counters: Counters::default(),
+        }
+    }
+
+    /// Reads the project in `dir` (through [`project::load_project`]) and
+    /// makes the workspace's files exactly those: new and changed texts
+    /// are set, files no longer there removed. Unchanged files keep their
+    /// memoised results. On an error the workspace is left as it was.
+    /// Returns the paths added, changed or removed, sorted.
+    pub fn load_dir(&mut self, dir: &Path) -> Result<Vec<String>, LoadError> {
+        let loaded = project::load_project(dir)?;
+        let root = project::clean(dir);
+        if root != self.root {
+            // Every shown path changes: nothing memoised is reusable.
+            *self = Workspace::new(&root);
+        }
+        let mut changed = Vec::new();
+        let warnings = loaded.warnings();
+        if warnings != self.load_warnings {
+            self.load_warnings = warnings;
+            self.checked = None;
+            changed.extend(
+                loaded
+                    .dangling
+                    .iter()
+                    .map(|p| p.to_string_lossy().into_owned()),
+            );
+        }
+        let mut seen = Vec::with_capacity(loaded.sources.files().len());
+        for file in loaded.sources.files() {
+            seen.push(file.path.clone());
+        }
+        let gone: Vec<String> = self
+            .inputs
+            .keys()
+            .filter(|path| seen.binary_search(path).is_err())
+            .cloned()
+            .collect();
+        for path in gone {
+            self.remove_file(&path);
+            changed.push(path);
+        }
+        let Loaded { sources, .. } = loaded;
+        for file in sources.into_files() {
+            if self.set_file(&file.path, file.text) {
+                changed.push(file.path);
+            }
+        }
+        changed.sort();
+        changed.dedup();
+        Ok(changed)
+    }
+
+    /// Sets the text of the file at `path` (relative, `/` separators),
+    /// adding it when new. Returns whether anything changed.
+    pub fn set_file(&mut self, path: &str, text: String) -> bool {
+        let digest = digest::of(text.as_bytes());
+        if self.inputs.get(path).is_some_and(|i| i.digest == digest) {
+            return false;
+        }
+        self.inputs.insert(path.to_string(), Input { text, digest });
+        self.checked = None;
+        true
+    }
+
+    /// Removes the file at `path`. Returns whether it was there.
+    pub fn remove_file(&mut self, path: &str) -> bool {
+        if self.inputs.remove(path).is_none() {
+            return false;
+        }
+        self.parsed.remove(path);
+        self.checked = None;
+        true
+    }
+
+    /// The text of the file at `path`, if the workspace has it.
+    pub fn file(&self, path: &str) -> Option<&str> {
+        self.inputs.get(path).map(|i| i.text.as_str())
+    }
+
+    /// The relative paths of every file, sorted.
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.inputs.keys().map(String::as_str)
+    }
+
+    /// The project directory the shown paths start with.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// What has been computed so far.
+    pub fn counters(&self) -> Counters {
+        self.counters
+    }
+
+    /// Every diagnostic of the project, sorted by file and position.
+    pub fn diagnostics(&mut self) -> &[Diagnostic] {
+        &self.checked().diagnostics
+    }
+
+    /// The project's files as the diagnostics point into them.
+    pub fn sources(&mut self) -> &SourceMap {
+        &self.checked().sources
+    }
+
+    /// The checked model (built even when there are errors).
+    pub fn model(&mut self) -> &Model {
+        &self.checked().model
+    }
+
+    /// The digest of every input: the root, the relative paths, the texts
+    /// and the loader's warnings. Equal digests mean equal diagnostics and
+    /// outputs.
+    pub fn input_digest(&self) -> Digest {
+        let mut hasher = Hasher::new();
+        hasher
+            .text(&self.root.to_string_lossy())
+            .part(&self.content_digest());
+        hasher.finish()
+    }
+
+    /// [`Workspace::input_digest`] without the root. The output files
+    /// (plans and previews show paths relative to the root) are the same
+    /// for equal content digests; only diagnostics also show the root.
+    pub fn content_digest(&self) -> Digest {
+        let mut hasher = Hasher::new();
+        for (path, input) in &self.inputs {
+            hasher.text(path).part(&input.digest);
+        }
+        for warning in &self.load_warnings {
+            hasher.text(&format!("{warning:?}"));
+        }
+        hasher.finish()
+    }
+
+    fn checked(&mut self) -> &Checked {
+        let key = self.input_digest();
+        if self.checked.as_ref().is_none_or(|c| c.key != key) {
+            let checked = self.check(key);
+            self.checked = Some(checked);
+        }
+        match &self.checked {
+            Some(checked) => checked,
+            None => unreachable!("set just above"),
+        }
+    }
+
+    /// Builds the source map, parses the files whose text or id changed
+    /// (in parallel), and checks the project from the memoised trees.
+    /// The source map of the current inputs, without checking them.
+    pub fn sources_unchecked(&self) -> SourceMap {
+        let mut sources = SourceMap::new();
+        for (path, input) in &self.inputs {
+            sources.add(path.clone(), &self.disk_path(path), input.text.clone());
+        }
+        sources
+    }
+
+    fn check(&mut self, key: Digest) -> Checked {
+        let sources = self.sources_unchecked();
+        let stale: Vec<&crate::source::SourceFile> = sources
+            .files()
+            .iter()
+            .filter(|file| {
+                let digest = self.inputs[&file.path].digest;
+                self.parsed
+                    .get(&file.path)
+                    .is_none_or(|p| p.digest != digest || p.file != file.id)
+            })
+            .collect();
+        let fresh: Vec<(String, Parsed)> = stale
+            .par_iter()
+            .map(|file| {
+                let (ast, errors) = syntax::parse_file_recovering(file);
+                let parsed = Parsed {
+                    digest: self.inputs[&file.path].digest,
+                    file: file.id,
+                    ast: Some(ast),
+                    errors,
+                    warnings: syntax::invisible::check(file),
+                };
+                (file.path.clone(), parsed)
+            })
+            .collect();
+        self.counters.parses += fresh.len();
+        self.parsed.extend(fresh);
+
+        // The same order of reports as a cold compile: the loader, then
+        // each file in path order, then the checker.
+        let mut problems = Problems::new();
+        problems.extend(self.load_warnings.iter().cloned());
+        let mut trees = Vec::with_capacity(sources.files().len());
+        for file in sources.files() {
+            let Some(parsed) = self.parsed.get_mut(&file.path) else {
+                continue;
+            };
+            // In the order of `syntax::parse_project`: warnings, then errors.
+            problems.extend(parsed.warnings.iter().cloned());
+            problems.extend(parsed.errors.iter().cloned());
+            // The trees are moved out for the checker and put back after.
+            if let Some(tree) = parsed.ast.take() {
+                trees.push((file.path.clone(), tree));
+            }
+        }
+        let (paths, files): (Vec<String>, Vec<SourceFileAst>) = trees.into_iter().unzip();
+        let model = crate::check::check(&files, &mut problems);
+        for (path, tree) in paths.into_iter().zip(files) {
+            if let Some(parsed) = self.parsed.get_mut(&path) {
+                parsed.ast = Some(tree);
+            }
+        }
+        self.counters.checks += 1;
+        Checked {
+            key,
+            sources,
+            model,
+            diagnostics: problems.into_sorted(),
+            plans: None,
+        }
+    }
+
+    /// The path on disk shown for a relative path, as the loader shows it.
+    fn disk_path(&self, relative: &str) -> PathBuf {
+        if self.root == Path::new(".") {
+            PathBuf::from(relative)
+        } else {
+            self.root.join(relative)
+        }
+    }
+
+    /// Every output file of a build: the plans (one per campaign), the
+    /// plan schema, the previews, the index and the coverage page, in the
+    /// order of a cold build. Only campaigns whose plan, preview context or
+    /// diagnostics changed since the last call are rendered again.
+    ///
+    /// The caller decides whether the diagnostics allow a build: this
+    /// lowers whatever the model is, and must only be called for a model
+    /// without errors.
+    pub fn output_files(&mut self) -> OutputFiles {
+        self.checked();
+        let Some(checked) = self.checked.as_mut() else {
+            return Vec::new();
+        };
+        if checked.plans.is_none() {
+            let plans = crate::plan::lower_all(&checked.model, &checked.sources);
+            let json: Vec<String> = plans.par_iter().map(to_json).collect();
+            let digests = json.par_iter().map(|j| digest::of(j.as_bytes())).collect();
+            checked.plans = Some(Lowered {
+                plans,
+                json,
+                digests,
+            });
+            self.counters.lowerings += 1;
+        }
+        let Checked {
+            sources,
+            model,
+            diagnostics,
+            plans,
+            ..
+        } = &*checked;
+        let Some(Lowered {
+            plans,
+            json,
+            digests: json_digests,
+        }) = plans
+        else {
+            return Vec::new();
+        };
+        let context = preview_context(model, sources);
+
+        let keys: Vec<Digest> = plans
+            .par_iter()
+            .zip(json_digests)
+            .map(|(plan, json)| preview_key(model, sources, diagnostics, &context, plan, json))
+            .collect();
+        let renderer = &self.renderer;
+        let stale: Vec<(usize, CampaignFiles)> = {
+            let rendered = &self.rendered;
+            let todo: Vec<usize> = (0..plans.len())
+                .filter(|&i| {
+                    rendered
+                        .get(&plans[i].campaign)
+                        .is_none_or(|r| r.key != keys[i])
+                })
+                .collect();
+            todo.into_par_iter()
+                .map(|i| {
+                    let files =
+                        preview::campaign_files(model, &plans[i], sources, diagnostics, renderer);
+                    (i, files)
+                })
+                .collect()
+        };
+        self.counters.previews += stale.len();
+        for (i, files) in stale {
+            self.rendered.insert(
+                plans[i].campaign.clone(),
+                Rendered {
+                    key: keys[i],
+                    files,
+                },
+            );
+        }
+        // Campaigns that are gone are forgotten.
+        if self.rendered.len() > plans.len() {
+            let names: std::collections::HashSet<&str> =
+                plans.iter().map(|p| p.campaign.as_str()).collect();
+            self.rendered
+                .retain(|name, _| names.contains(name.as_str()));
+        }
+
+        let mut files: OutputFiles = Vec::new();
+        for (plan, json) in plans.iter().zip(json) {
+            files.push((plan_path(Path::new(""), &plan.campaign), json.clone()));
+        }
+        let schema = plan_json_schema();
+        files.push((schema_path(Path::new("")), schema));
+        let mut emails: Vec<&[(String, String)]> = Vec::with_capacity(plans.len());
+        for plan in plans {
+            let Some(rendered) = self.rendered.get(&plan.campaign) else {
+                continue;
+            };
+            files.extend(rendered.files.files.iter().cloned());
+            emails.push(&rendered.files.emails);
+        }
+        files.extend(preview::project_files(model, plans, &emails));
+        files
+    }
+
+    /// How many campaigns the last [`Workspace::output_files`] planned.
+    pub fn plan_count(&self) -> usize {
+        self.checked
+            .as_ref()
+            .and_then(|c| c.plans.as_ref())
+            .map_or(0, |l| l.plans.len())
+    }
+}
+
+/// What every campaign's preview reads besides its plan: the defaults,
+/// the stages, the schema (persona attributes, event samples) and the
+/// personas.
+///
+/// Spans in them are named by file path, not [`FileId`]: adding a file
+/// renumbers the files after it without changing any preview.
+fn preview_context(model: &Model, sources: &SourceMap) -> Digest {
+    let mut hasher = Hasher::new();
+    for part in [
+        format!("{:?}", model.defaults),
+        format!("{:?}", model.stages),
+        format!("{:?}", model.schema),
+        format!("{:?}", model.personas),
+    ] {
+        hasher.text(&with_paths(&part, sources));
+    }
+    hasher.finish()
+}
+
+/// `text` (a `Debug` rendering) with every `FileId(N)` replaced by the
+/// file's path, so that it names places by stable identities.
+fn with_paths(text: &str, sources: &SourceMap) -> String {
+    const MARK: &str = "FileId(";
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(MARK) {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + MARK.len()..];
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        let path = after[..digits]
+            .parse::<usize>()
+            .ok()
+            .and_then(|n| sources.files().get(n))
+            .map(|f| f.path.as_str());
+        match path {
+            Some(path) => {
+                out.push_str("File(");
+                out.push_str(&format!("{path:?}"));
+            }
+            None => {
+                out.push_str(MARK);
+                out.push_str(&after[..digits]);
+            }
+        }
+        rest = &after[digits..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The digest of everything one campaign's preview is made from.
+fn preview_key(
+    model: &Model,
+    sources: &SourceMap,
+    diagnostics: &[Diagnostic],
+    context: &Digest,
+    plan: &Plan,
+    json: &Digest,
+) -> Digest {
+    let mut hasher = Hasher::new();
+    hasher.part(context).part(json);
+    if diagnostics.is_empty() {
+        return hasher.finish();
+    }
+    for d in preview::diagnostics_for(model, plan, diagnostics) {
+        hasher.text(&format!("{d:?}"));
+        for span in std::iter::once(d.span).chain(d.labels.iter().map(|l| l.span)) {
+            hasher.text(&preview::markdown::location(sources, span));
+        }
+    }
+    hasher.finish()
+}

@@ -1,0 +1,461 @@
+//! The incremental core gives what a cold build gives. From fixed seeds,
+//! random sequences of edits (declarations inserted, deleted and modified,
+//! syntax broken and repaired, files renamed, personas and segments
+//! changed) are applied to one long-lived `driver::Workspace`; after every
+//! step its diagnostics and output files must be byte-identical to a cold
+//! compile of the same files on disk through the batch path
+//! (`compile_checked`, `lower_all`, `plan_files`, `preview_files`), which
+//! shares no memo with the workspace.
+//!
+//! Also: what an edit costs (one file parsed, one campaign re-rendered),
+//! and a build's bytes do not depend on the number of threads.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use campaignc::driver::Workspace;
+use campaignc::plan::lower_all;
+use campaignc::plan::write::plan_files;
+use campaignc::preview::preview_files;
+
+/// xorshift64*: small, deterministic, good enough to pick edits.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+/// The `.camp` files of the project `campaignc init` writes.
+fn starter() -> BTreeMap<String, String> {
+    campaignc::starter::STARTER_FILES
+        .iter()
+        .filter(|(path, _)| path.ends_with(".camp"))
+        .map(|(path, text)| (path.to_string(), text.to_string()))
+        .collect()
+}
+
+/// A campaign and the push message it sends, named after `n`.
+fn extra(n: usize) -> String {
+    format!(
+        r#"
+/// Extra message {n}.
+message extra_msg_{n}: push {{
+  locale en {{ title "Hello {n}"  body "Body {n}"  link "acme://new" }}
+  locale cs {{ title "Ahoj {n}"  body "Telo {n}"  link "acme://new" }}
+}}
+
+/// Extra campaign {n}.
+campaign extra_{n} {{
+  stage onboarding
+  trigger event signed_up
+  audience new_trials
+  locales en, cs
+
+  flow {{
+    send extra_msg_{n}
+    wait 1d
+    send nudge
+  }}
+}}
+"#
+    )
+}
+
+/// One project state and how to edit it at random.
+struct Project {
+    files: BTreeMap<String, String>,
+    next_name: usize,
+    /// A file broken on purpose and its text before.
+    broken: Option<(String, String)>,
+}
+
+impl Project {
+    fn pick_file(&self, rng: &mut Rng, containing: &str) -> Option<String> {
+        let candidates: Vec<&String> = self
+            .files
+            .iter()
+            .filter(|(_, text)| text.contains(containing))
+            .map(|(path, _)| path)
+            .collect();
+        if candidates.is_empty() {
+            return None;
+        }
+        Some(candidates[rng.below(candidates.len())].clone())
+    }
+
+    /// Applies one random edit; returns what it did, and the paths it
+    /// touched with their new text (`None`: removed).
+    fn edit(&mut self, rng: &mut Rng) -> (String, Vec<(String, Option<String>)>) {
+        if let Some((path, before)) = self.broken.take() {
+            if rng.below(2) == 0 && self.files.contains_key(&path) {
+                self.files.insert(path.clone(), before.clone());
+                return (format!("repair {path}"), vec![(path, Some(before))]);
+            }
+            self.broken = Some((path, before));
+        }
+        let kind = rng.below(9);
+        let touched = match kind {
+            // Modify a message text.
+            0 => self.pick_file(rng, "Hello ").map(|path| {
+                let k = rng.below(50);
+                let text = self.files[&path].replacen("Hello ", &format!("Hello again {k} "), 1);
+                (path, text)
+            }),
+            // Modify a wait duration.
+            1 => self.pick_file(rng, "wait ").map(|path| {
+                let days = 1 + rng.below(5);
+                let text = self.files[&path].replacen("wait 1d", &format!("wait {days}d"), 1);
+                (path, text)
+            }),
+            // Insert declarations into an existing file.
+            2 | 3 => {
+                let paths: Vec<String> = self.files.keys().cloned().collect();
+                let path = paths[rng.below(paths.len())].clone();
+                let text = format!("{}{}", self.files[&path], extra(self.next_name));
+                self.next_name += 1;
+                Some((path, text))
+            }
+            // A new file with declarations.
+            4 => {
+                let path = format!("more/extra_{}.camp", self.next_name);
+                let text = extra(self.next_name);
+                self.next_name += 1;
+                Some((path, text))
+            }
+            // Delete a declaration.
+            5 => self.pick_file(rng, "\ncampaign extra_").map(|path| {
+                let text = &self.files[&path];
+                let start = text.find("\ncampaign extra_").unwrap_or(0);
+                let end = text[start + 1..]
+                    .find("\n}\n")
+                    .map_or(text.len(), |e| start + 1 + e + 3);
+                (path, format!("{}{}", &text[..start], &text[end..]))
+            }),
+            // Break the syntax of a file (repaired by a later step).
+            6 if self.broken.is_none() => {
+                let paths: Vec<String> = self.files.keys().cloned().collect();
+                let path = paths[rng.below(paths.len())].clone();
+                let before = self.files[&path].clone();
+                let lines: Vec<&str> = before.lines().collect();
+                let at = rng.below(lines.len() + 1);
+                let mut broken: Vec<&str> = lines.clone();
+                broken.insert(at, "campaign {{ oops");
+                let text = broken.join("\n");
+                self.broken = Some((path.clone(), before));
+                Some((path, text))
+            }
+            // Change a persona or a segment.
+            7 => {
+                if rng.below(2) == 0 {
+                    self.pick_file(rng, "first_name \"Ada").map(|path| {
+                        let k = rng.below(9);
+                        let text = self.files[&path].replacen(
+                            "first_name \"Ada",
+                            &format!("first_name \"Ada{k}"),
+                            1,
+                        );
+                        (path, text)
+                    })
+                } else {
+                    self.pick_file(rng, "now - 14d").map(|path| {
+                        let text = self.files[&path].replacen("now - 14d", "now - 15d", 1);
+                        (path, text)
+                    })
+                }
+            }
+            // Rename a file.
+            _ => {
+                let paths: Vec<String> = self.files.keys().cloned().collect();
+                let from = paths[rng.below(paths.len())].clone();
+                let to = format!("renamed/r{}_{}", self.next_name, from.replace('/', "_"));
+                self.next_name += 1;
+                let text = self.files.remove(&from).unwrap_or_default();
+                if let Some((broken, before)) = self.broken.take() {
+                    let path = if broken == from { to.clone() } else { broken };
+                    self.broken = Some((path, before));
+                }
+                self.files.insert(to.clone(), text.clone());
+                return (
+                    format!("rename {from} -> {to}"),
+                    vec![(from, None), (to, Some(text))],
+                );
+            }
+        };
+        match touched {
+            Some((path, text)) => {
+                self.files.insert(path.clone(), text.clone());
+                (format!("edit {kind} of {path}"), vec![(path, Some(text))])
+            }
+            None => ("nothing".into(), Vec::new()),
+        }
+    }
+}
+
+/// Writes the project under `dir` (emptied first).
+fn write_project(dir: &Path, files: &BTreeMap<String, String>) {
+    let _ = std::fs::remove_dir_all(dir);
+    for (path, text) in files {
+        let full = dir.join(path);
+        std::fs::create_dir_all(full.parent().expect("parent")).expect("mkdir");
+        std::fs::write(full, text).expect("write");
+    }
+}
+
+/// The batch path: diagnostics and, when there is no error, the files a
+/// build writes.
+fn cold(
+    dir: &Path,
+) -> (
+    Vec<campaignc::diagnostics::Diagnostic>,
+    Vec<(PathBuf, String)>,
+) {
+    let checked = campaignc::compile_checked(dir).expect("loads");
+    let diagnostics = checked.problems.into_sorted();
+    if diagnostics.iter().any(|d| d.is_error()) {
+        return (diagnostics, Vec::new());
+    }
+    let plans = lower_all(&checked.model, &checked.sources);
+    let mut files = plan_files(&plans);
+    files.extend(preview_files(
+        &checked.model,
+        &plans,
+        &checked.sources,
+        &diagnostics,
+    ));
+    (diagnostics, files)
+}
+
+fn run_seed(seed: u64, steps: usize) {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("project");
+    let mut project = Project {
+        files: starter(),
+        next_name: 0,
+        broken: None,
+    };
+    let mut rng = Rng(seed);
+    write_project(&dir, &project.files);
+    let mut workspace = Workspace::new(&dir);
+    workspace.load_dir(&dir).expect("loads");
+    let mut built = 0;
+    for step in 0..steps {
+        let (what, touched) = project.edit(&mut rng);
+        for (path, text) in touched {
+            match text {
+                Some(text) => workspace.set_file(&path, text),
+                None => workspace.remove_file(&path),
+            };
+        }
+        write_project(&dir, &project.files);
+        let (cold_diagnostics, cold_files) = cold(&dir);
+        let context = format!("seed {seed}, step {step}: {what}");
+        assert_eq!(
+            workspace.diagnostics(),
+            cold_diagnostics.as_slice(),
+            "{context}: diagnostics"
+        );
+        if cold_diagnostics.iter().any(|d| d.is_error()) {
+            continue;
+        }
+        built += 1;
+        let files = workspace.output_files();
+        let names = |files: &[(PathBuf, String)]| -> Vec<PathBuf> {
+            files.iter().map(|(p, _)| p.clone()).collect()
+        };
+        assert_eq!(names(&files), names(&cold_files), "{context}: file list");
+        for ((path, text), (_, cold_text)) in files.iter().zip(&cold_files) {
+            assert!(
+                text == cold_text,
+                "{context}: {} differs from a cold build",
+                path.display()
+            );
+        }
+    }
+    assert!(built >= steps / 4, "seed {seed}: only {built} steps built");
+}
+
+#[test]
+fn random_edits_give_what_a_cold_build_gives() {
+    for seed in [0x5eed_0001, 0x5eed_0002, 0xdead_beef] {
+        run_seed(seed, 40);
+    }
+}
+
+#[test]
+fn an_edit_recomputes_only_what_it_changed() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("project");
+    let mut files = starter();
+    for n in 0..6 {
+        files.insert(format!("extra/e{n}.camp"), extra(n));
+    }
+    write_project(&dir, &files);
+    let mut workspace = Workspace::new(&dir);
+    workspace.load_dir(&dir).expect("loads");
+    workspace.output_files();
+    let first = workspace.counters();
+    assert_eq!(first.parses, files.len());
+    assert_eq!(first.previews, 7, "every campaign rendered once");
+
+    // Nothing changed: nothing is computed.
+    workspace.output_files();
+    assert_eq!(workspace.counters(), first);
+    assert!(!workspace.set_file("extra/e3.camp", extra(3)), "same text");
+    workspace.output_files();
+    assert_eq!(workspace.counters(), first);
+
+    // One message text: one file parsed, one project checked, one
+    // campaign rendered again.
+    let edited = extra(3).replace("Hello 3", "Hello there 3");
+    assert!(workspace.set_file("extra/e3.camp", edited));
+    workspace.output_files();
+    let after = workspace.counters();
+    assert_eq!(after.parses, first.parses + 1);
+    assert_eq!(after.checks, first.checks + 1);
+    assert_eq!(after.previews, first.previews + 1);
+
+    // A new file sorted before the others renumbers them: they are parsed
+    // again (their spans carry the file id), but only the new campaign is
+    // rendered: previews name places by path, not by number.
+    assert!(workspace.set_file("extra/a_new.camp", extra(40)));
+    workspace.output_files();
+    let added = workspace.counters();
+    assert_eq!(added.previews, after.previews + 1);
+    let after = added;
+
+    // A persona every preview reads: every campaign rendered again, no
+    // file but the personas parsed.
+    let personas = files["personas.camp"].replace("\"Ada\"", "\"Adela\"");
+    assert!(workspace.set_file("personas.camp", personas));
+    workspace.output_files();
+    let persona = workspace.counters();
+    assert_eq!(persona.parses, after.parses + 1);
+    assert_eq!(
+        persona.previews,
+        after.previews + 8,
+        "the 7 and the new one"
+    );
+}
+
+/// Every byte a build writes, by relative path.
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(dir) {
+        let entry = entry.expect("walkable");
+        if entry.file_type().is_file() {
+            let relative = entry.path().strip_prefix(dir).expect("under dir");
+            out.insert(
+                relative.to_string_lossy().replace('\\', "/"),
+                std::fs::read(entry.path()).expect("read"),
+            );
+        }
+    }
+    out
+}
+
+#[test]
+fn a_build_is_byte_identical_on_one_thread_and_on_two() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("project");
+    let mut files = starter();
+    for n in 0..12 {
+        files.insert(format!("extra/e{n}.camp"), extra(n));
+    }
+    write_project(&dir, &files);
+    let mut outputs = Vec::new();
+    for threads in ["1", "2"] {
+        let out = tmp.path().join(format!("out{threads}"));
+        let run = std::process::Command::new(env!("CARGO_BIN_EXE_campaignc"))
+            .args(["build", "project", "--out"])
+            .arg(&out)
+            .current_dir(tmp.path())
+            .env("RAYON_NUM_THREADS", threads)
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("runs");
+        assert_eq!(
+            run.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        outputs.push(tree(&out));
+    }
+    assert!(outputs[0].len() > 20, "{:?}", outputs[0].keys());
+    assert!(outputs[0] == outputs[1], "one thread and two differ");
+}
+
+#[cfg(unix)]
+fn inode(path: &Path) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).expect("exists").ino()
+}
+
+fn build(dir: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_campaignc"))
+        .arg("build")
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("runs")
+}
+
+/// A build with nothing changed leaves every output as it is (the same
+/// files, not rewritten); any change to an input, a flag or an output on
+/// disk makes it build again.
+#[cfg(unix)]
+#[test]
+fn a_build_with_nothing_changed_does_nothing_and_never_trusts_a_stale_stamp() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("project");
+    write_project(&dir, &starter());
+    let args = ["project", "--out", "out"];
+    let plan = tmp.path().join("out/plans/onboarding.json");
+    let page = tmp.path().join("out/previews/onboarding.md");
+    assert_eq!(build(tmp.path(), &args).status.code(), Some(0));
+    let (plan_inode, page_text) = (inode(&plan), std::fs::read(&page).expect("page"));
+    let again = build(tmp.path(), &args);
+    assert_eq!(again.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("built 1 plan"));
+    assert_eq!(inode(&plan), plan_inode, "not rewritten");
+
+    // An output edited by hand is put back.
+    std::fs::write(&page, "tampered").expect("tamper");
+    assert_eq!(build(tmp.path(), &args).status.code(), Some(0));
+    assert_eq!(std::fs::read(&page).expect("page"), page_text);
+    // An output removed is put back.
+    std::fs::remove_file(&plan).expect("remove");
+    assert_eq!(build(tmp.path(), &args).status.code(), Some(0));
+    assert!(plan.exists());
+
+    // An input changed is built.
+    let file = dir.join("onboarding.camp");
+    let text = std::fs::read_to_string(&file).expect("read");
+    std::fs::write(&file, text.replace("wait 2d", "wait 3d")).expect("edit");
+    assert_eq!(build(tmp.path(), &args).status.code(), Some(0));
+    let plan_text = std::fs::read_to_string(&plan).expect("plan");
+    assert!(plan_text.contains("3d"), "{plan_text}");
+
+    // Another flag is another build: a warning now fails under --deny.
+    let segments = dir.join("segments.camp");
+    let mut text = std::fs::read_to_string(&segments).expect("read");
+    text.push_str("\nsegment unused_one = plan == trial\n");
+    std::fs::write(&segments, text).expect("edit");
+    assert_eq!(build(tmp.path(), &args).status.code(), Some(0));
+    let denied = build(
+        tmp.path(),
+        &["project", "--out", "out", "--deny", "warnings"],
+    );
+    assert_eq!(denied.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&denied.stderr).contains("unused_one"));
+}
