@@ -153,17 +153,7 @@ pub(crate) fn candidates(rule: Rule) -> &'static [&'static str] {
         ],
         step => &["send", "wait", "if", "split", "set", "exit"],
         file | next_declaration | decl_head | defaults | schema | lifecycle | segment | score
-        | message | campaign | persona | test => &[
-            "defaults",
-            "schema",
-            "lifecycle",
-            "segment",
-            "score",
-            "message",
-            "campaign",
-            "persona",
-            "test",
-        ],
+        | message | campaign | persona | test => super::prescan::DECLARATION_KEYWORDS,
         attr_decl | type_decl | event_decl => &["attr", "type", "event"],
         weekday | every_weekday => &[
             "monday",

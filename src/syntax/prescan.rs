@@ -101,7 +101,7 @@ pub fn prescan(file: FileId, text: &str) -> Result<usize, Box<Diagnostic>> {
 }
 
 /// The words that start a declaration.
-const DECLARATION_KEYWORDS: &[&str] = &[
+pub(crate) const DECLARATION_KEYWORDS: &[&str] = &[
     "defaults",
     "schema",
     "lifecycle",
