@@ -10,7 +10,7 @@ use std::path::{Component, Path, PathBuf};
 
 use walkdir::WalkDir;
 
-use crate::diagnostics::codes::project::DANGLING_CAMP_LINK;
+use crate::diagnostics::codes::project::{DANGLING_CAMP_LINK, NO_CAMP_FILES};
 use crate::diagnostics::Diagnostic;
 use crate::source::{SourceMap, Span};
 
@@ -110,6 +110,18 @@ impl Loaded {
             })
             .collect()
     }
+}
+
+/// Warning `W0901`: `dir` holds no `.camp` file. `check` and `build` add
+/// it when the loaded map is empty; the span points into no file, so the
+/// renderers show it without a location.
+pub fn no_camp_files(dir: &Path) -> Diagnostic {
+    Diagnostic::warning(
+        NO_CAMP_FILES,
+        format!("no .camp files found in {}", dir.display()),
+        Span::default(),
+    )
+    .with_help("check the directory name; files must end in `.camp`")
 }
 
 /// Reads every `*.camp` file under `dir`; see [`load_project`]. Dangling

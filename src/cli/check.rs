@@ -5,9 +5,6 @@ use std::path::PathBuf;
 
 use super::report::{report, DiagnosticArgs};
 use super::{output, Exit};
-use crate::diagnostics::codes::project::NO_CAMP_FILES;
-use crate::diagnostics::Diagnostic;
-use crate::source::Span;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -36,16 +33,7 @@ pub fn run(args: &Args) -> Exit {
     drop(model);
     let mut problems = problems;
     if sources.files().is_empty() {
-        // The map is empty, so this span points into no file and the
-        // renderers show the warning without a location.
-        problems.push(
-            Diagnostic::warning(
-                NO_CAMP_FILES,
-                format!("no .camp files found in {}", args.dir.display()),
-                Span::default(),
-            )
-            .with_help("check the directory name; files must end in `.camp`"),
-        );
+        problems.push(crate::project::no_camp_files(&args.dir));
     }
     report(&problems.into_sorted(), &sources, &args.diagnostics)
 }

@@ -10,12 +10,11 @@ use std::path::Path;
 
 use super::stamp;
 use super::workspace::Workspace;
-use crate::diagnostics::codes::project::NO_CAMP_FILES;
 use crate::diagnostics::{Diagnostic, Severity};
 pub use crate::plan::write::{check_out_dir, OutDirError};
 use crate::plan::write::{write_outputs_with_inputs, WriteError, WriteReport};
 use crate::project::LoadError;
-use crate::source::{SourceMap, Span};
+use crate::source::SourceMap;
 
 /// What one build found and did, for the caller to report in its own way.
 #[derive(Debug)]
@@ -112,14 +111,7 @@ impl Workspace {
     pub fn build(&mut self, out: &Path, deny_warnings: bool) -> BuildOutcome {
         let mut diagnostics = self.diagnostics().to_vec();
         if self.paths().next().is_none() {
-            diagnostics.push(
-                Diagnostic::warning(
-                    NO_CAMP_FILES,
-                    format!("no .camp files found in {}", self.root().display()),
-                    Span::default(),
-                )
-                .with_help("check the directory name; files must end in `.camp`"),
-            );
+            diagnostics.push(crate::project::no_camp_files(self.root()));
         }
         let sources = self.sources().clone();
         if stops_build(&diagnostics, deny_warnings) {

@@ -287,8 +287,6 @@ impl Workspace {
         }
     }
 
-    /// Builds the source map, parses the files whose text or id changed
-    /// (in parallel), and checks the project from the memoised trees.
     /// The source map of the current inputs, without checking them.
     pub fn sources_unchecked(&self) -> SourceMap {
         let mut sources = SourceMap::new();
@@ -298,6 +296,8 @@ impl Workspace {
         sources
     }
 
+    /// Builds the source map, parses the files whose text or id changed
+    /// (in parallel), and checks the project from the memoised trees.
     fn check(&mut self, key: Digest) -> Checked {
         let sources = self.sources_unchecked();
         let stale: Vec<&crate::source::SourceFile> = sources
