@@ -25,7 +25,6 @@ pub mod write;
 pub use format::Plan;
 pub use lower::{lower, lower_all};
 pub use schema::{plan_json_schema, to_json};
-pub use write::write_atomic;
 
 #[cfg(test)]
 mod lower_tests;

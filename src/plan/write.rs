@@ -48,29 +48,6 @@ use super::canonical::sha256_hex;
 use super::format::Plan;
 use super::schema::{plan_json_schema, to_json};
 
-/// Writes `bytes` to `path` atomically and durably (the data and the
-/// rename are flushed to disk): readers see the old file or the whole new
-/// one, never a part. Creates missing parent directories. On failure the
-/// temporary file is removed and the target is left as it was. For one
-/// file written on its own; a build uses [`write_outputs`].
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let dir = parent_dir(path);
-    fs::create_dir_all(&dir)?;
-    let tmp = temporary_path(&dir, path)?;
-
-    let result = write_temporary(&tmp, bytes, true).and_then(|()| fs::rename(&tmp, path));
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-        return result;
-    }
-    // Make the rename itself durable where the platform allows it; a
-    // failure here does not undo the (already visible) write.
-    if let Ok(d) = File::open(&dir) {
-        let _ = d.sync_all();
-    }
-    Ok(())
-}
-
 fn parent_dir(path: &Path) -> PathBuf {
     match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -88,13 +65,8 @@ fn temporary_path(dir: &Path, path: &Path) -> io::Result<PathBuf> {
     Ok(dir.join(tmp_name))
 }
 
-fn write_temporary(tmp: &Path, bytes: &[u8], sync: bool) -> io::Result<()> {
-    let mut file = File::create(tmp)?;
-    file.write_all(bytes)?;
-    if sync {
-        file.sync_all()?;
-    }
-    Ok(())
+fn write_temporary(tmp: &Path, bytes: &[u8]) -> io::Result<()> {
+    File::create(tmp)?.write_all(bytes)
 }
 
 /// The path of a campaign's plan under the output directory.
@@ -116,13 +88,6 @@ pub fn plan_files(plans: &[Plan]) -> Vec<(PathBuf, String)> {
         .collect();
     files.push((schema_path(Path::new("")), plan_json_schema()));
     files
-}
-
-/// Writes `plans/<campaign>.json` for every plan and `plan.schema.json`
-/// under `out` (see [`write_outputs`]; files the previous build produced
-/// and these do not include are removed).
-pub fn write_plans(out: &Path, plans: &[Plan]) -> Result<WriteReport, WriteError> {
-    write_outputs(out, &plan_files(plans))
 }
 
 /// Whether `relative` (with `/` separators) is a path a build can produce
@@ -547,7 +512,7 @@ fn stage(path: &Path, bytes: &[u8]) -> io::Result<PathBuf> {
         ));
     }
     let tmp = temporary_path(&dir, path)?;
-    if let Err(err) = write_temporary(&tmp, bytes, false) {
+    if let Err(err) = write_temporary(&tmp, bytes) {
         let _ = fs::remove_file(&tmp);
         return Err(err);
     }
@@ -735,22 +700,22 @@ mod tests {
     }
 
     #[test]
-    fn replaces_the_file_and_leaves_no_temporary() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("a/b.json");
-        write_atomic(&path, b"one").expect("first write");
-        write_atomic(&path, b"two").expect("second write");
-        assert_eq!(fs::read(&path).expect("read"), b"two");
-        assert_eq!(names_in(&dir.path().join("a")), vec!["b.json"]);
-    }
-
-    #[test]
-    fn a_failed_rename_removes_the_temporary() {
+    fn staging_over_a_directory_fails_and_leaves_no_temporary() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("blocked.json");
         fs::create_dir_all(path.join("inside")).expect("mkdir");
-        assert!(write_atomic(&path, b"x").is_err());
+        assert!(stage(&path, b"x").is_err());
         assert_eq!(names_in(dir.path()), vec!["blocked.json"]);
+    }
+
+    #[test]
+    fn staging_writes_a_sibling_and_leaves_the_target_alone() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("a/b.json");
+        let tmp = stage(&path, b"two").expect("staged");
+        assert_eq!(tmp.parent(), path.parent());
+        assert_eq!(fs::read(&tmp).expect("read"), b"two");
+        assert!(!path.exists());
     }
 
     #[test]
