@@ -40,7 +40,7 @@ pub fn of(bytes: &[u8]) -> Digest {
 
 /// Lowercase hex, for the manifest.
 pub fn hex(digest: &Digest) -> String {
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    crate::plan::canonical::hex(digest)
 }
 
 #[cfg(test)]
