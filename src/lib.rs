@@ -21,6 +21,7 @@ pub mod duration;
 pub mod fmt;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod lsp;
 pub mod plan;
 pub mod preview;
 pub mod project;

@@ -142,6 +142,31 @@ pub fn load(dir: &Path) -> Result<SourceMap, LoadError> {
 /// is skipped silently (its files are reached another way). A `.camp`
 /// symbolic link to nothing is listed in [`Loaded::dangling`].
 pub fn load_project(dir: &Path) -> Result<Loaded, LoadError> {
+    let Listing { files, dangling } = list_project(dir)?;
+    let mut map = SourceMap::new();
+    for (relative, disk_path) in files {
+        let text = read_camp(&disk_path)?;
+        map.add(relative, &disk_path, text);
+    }
+    Ok(Loaded {
+        sources: map,
+        dangling,
+    })
+}
+
+/// The `.camp` files of a project, found but not read.
+#[derive(Debug, Default)]
+pub struct Listing {
+    /// (relative path with `/` separators, shown path on disk), sorted.
+    pub files: Vec<(String, PathBuf)>,
+    /// As [`Loaded::dangling`].
+    pub dangling: Vec<PathBuf>,
+}
+
+/// Finds every `*.camp` file under `dir` as [`load_project`] does, without
+/// reading them: for a caller (the language server) that reads each file
+/// on its own and keeps going past one it cannot read.
+pub fn list_project(dir: &Path) -> Result<Listing, LoadError> {
     let root = clean(dir);
     match std::fs::metadata(&root) {
         Ok(meta) if meta.is_dir() => {}
@@ -203,22 +228,22 @@ pub fn load_project(dir: &Path) -> Result<Loaded, LoadError> {
     }
     found.sort();
     dangling.sort();
-
-    let mut map = SourceMap::new();
-    for (relative, disk_path) in found {
-        let bytes = std::fs::read(&disk_path).map_err(|error| LoadError::UnreadableFile {
-            path: disk_path.clone(),
-            error,
-        })?;
-        let text = String::from_utf8(bytes).map_err(|e| LoadError::NotUtf8 {
-            path: disk_path.clone(),
-            offset: e.utf8_error().valid_up_to(),
-        })?;
-        map.add(relative, &disk_path, text);
-    }
-    Ok(Loaded {
-        sources: map,
+    Ok(Listing {
+        files: found,
         dangling,
+    })
+}
+
+/// The text of one `.camp` file: an I/O error or bytes that are not UTF-8
+/// are a [`LoadError`] naming the file.
+pub fn read_camp(disk_path: &Path) -> Result<String, LoadError> {
+    let bytes = std::fs::read(disk_path).map_err(|error| LoadError::UnreadableFile {
+        path: disk_path.to_path_buf(),
+        error,
+    })?;
+    String::from_utf8(bytes).map_err(|e| LoadError::NotUtf8 {
+        path: disk_path.to_path_buf(),
+        offset: e.utf8_error().valid_up_to(),
     })
 }
 

@@ -155,6 +155,15 @@ impl SourceMap {
         &self.files
     }
 
+    /// The file at a relative path (files are added in sorted path order).
+    pub fn find(&self, path: &str) -> Option<&SourceFile> {
+        match self.files.binary_search_by(|f| f.path.as_str().cmp(path)) {
+            Ok(i) => Some(&self.files[i]),
+            // A map built out of order: fall back to a scan.
+            Err(_) => self.files.iter().find(|f| f.path == path),
+        }
+    }
+
     /// The files, given up by the map.
     pub fn into_files(self) -> Vec<SourceFile> {
         self.files

@@ -13,6 +13,7 @@ mod diff;
 mod explain;
 mod fmt;
 mod init;
+mod lsp;
 mod output;
 mod preview;
 mod report;
@@ -80,6 +81,8 @@ enum Command {
     Watch(watch::Args),
     /// Write a starter project that checks, builds and passes its test.
     Init(init::Args),
+    /// Run the language server over stdio (for editors).
+    Lsp(lsp::Args),
 }
 
 /// Runs the command line given by the process arguments.
@@ -119,6 +122,7 @@ where
         Command::Diff(args) => diff::run(args),
         Command::Watch(args) => watch::run(args),
         Command::Init(args) => init::run(args),
+        Command::Lsp(args) => lsp::run(args),
     };
     // Output that could not be written makes any command exit 2.
     output::finish(exit).into()

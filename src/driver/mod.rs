@@ -12,4 +12,4 @@ pub mod watch;
 pub mod workspace;
 
 pub use build::{build_project, check_out_dir, stops_build, BuildError, BuildOutcome, BuildStatus};
-pub use workspace::{Counters, OutputFiles, Workspace};
+pub use workspace::{Counters, OutputFiles, Snapshot, Workspace};

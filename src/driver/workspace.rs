@@ -101,6 +101,14 @@ pub struct Counters {
 /// a cold build produces them: plans, the schema, then the previews.
 pub type OutputFiles = Vec<(PathBuf, String)>;
 
+/// One checked state of a [`Workspace`]: see [`Workspace::snapshot`].
+#[derive(Clone, Copy, Debug)]
+pub struct Snapshot<'a> {
+    pub model: &'a Model,
+    pub sources: &'a SourceMap,
+    pub diagnostics: &'a [Diagnostic],
+}
+
 /// The in-memory compiler state an editor, `watch` and `build` sit on.
 /// Inputs are file texts under relative paths (with `/` separators);
 /// everything else is derived on demand and memoised.
@@ -248,6 +256,25 @@ impl Workspace {
     /// The checked model (built even when there are errors).
     pub fn model(&mut self) -> &Model {
         &self.checked().model
+    }
+
+    /// Whether the check of the current inputs is done (asking for the
+    /// diagnostics or the model costs nothing then).
+    pub fn is_checked(&self) -> bool {
+        let key = self.input_digest();
+        self.checked.as_ref().is_some_and(|c| c.key == key)
+    }
+
+    /// The checked project at once: the model, the sources its spans
+    /// point into and the sorted diagnostics, for a front end (the
+    /// language server) that reads all three for one answer.
+    pub fn snapshot(&mut self) -> Snapshot<'_> {
+        let checked = self.checked();
+        Snapshot {
+            model: &checked.model,
+            sources: &checked.sources,
+            diagnostics: &checked.diagnostics,
+        }
     }
 
     /// The digest of every input: the root, the relative paths, the texts
