@@ -120,6 +120,8 @@ pub struct Server {
     /// When diagnostics are due, after a change.
     due: Option<Instant>,
     shutdown: bool,
+    /// Whether the client takes a registration for file change events.
+    can_watch: bool,
     explain_dir: Option<PathBuf>,
 }
 
@@ -135,6 +137,7 @@ impl Server {
             published: HashMap::new(),
             due: None,
             shutdown: false,
+            can_watch: false,
             explain_dir: explain_dir(),
         }
     }
@@ -333,6 +336,9 @@ impl Server {
     /// Asks the client to tell about `.camp` files changed on disk (by
     /// git, a generator, another editor).
     fn watch_files(&mut self) {
+        if !self.can_watch {
+            return;
+        }
         let options = lsp_types::DidChangeWatchedFilesRegistrationOptions {
             watchers: vec![lsp_types::FileSystemWatcher {
                 glob_pattern: lsp_types::GlobPattern::String("**/*.camp".to_string()),
@@ -607,6 +613,13 @@ pub fn run(input: impl BufRead + Send + 'static, output: impl Write + 'static) -
     };
     transport::write(&mut output, Message::Response(Response::new_ok(id, result)))?;
     let mut server = Server::new(Box::new(output), root, encoding);
+    server.can_watch = params
+        .capabilities
+        .workspace
+        .as_ref()
+        .and_then(|w| w.did_change_watched_files.as_ref())
+        .and_then(|d| d.dynamic_registration)
+        .unwrap_or(false);
     server.load();
     loop {
         let next = match server.due {

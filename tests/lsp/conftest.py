@@ -1,0 +1,92 @@
+"""End-to-end tests of `campaignc lsp`, driven over stdio by pytest-lsp.
+
+Each test gets a fresh server on a private copy of the example project
+(`campaigns/`), so nothing a test does can touch the repository. The
+binary is `$CAMPAIGNC` or `target/debug/campaignc` (build it first:
+`cargo build`). Run with `.ci/lsp-tests` (which makes the venv) or
+`pytest tests/lsp` inside a venv that has pytest-lsp.
+"""
+
+import os
+import pathlib
+import shutil
+import sys
+
+import pytest
+import pytest_lsp
+from lsprotocol import types as t
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+
+REPO = pathlib.Path(__file__).resolve().parents[2]
+BINARY = os.environ.get("CAMPAIGNC", str(REPO / "target" / "debug" / "campaignc"))
+EXAMPLE = REPO / "campaigns"
+
+
+@pytest.fixture
+def project(tmp_path_factory) -> pathlib.Path:
+    """A private copy of the example project."""
+    root = tmp_path_factory.mktemp("project") / "campaigns"
+    shutil.copytree(EXAMPLE, root)
+    return root
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=[BINARY, "lsp"]))
+async def client(lsp_client: LanguageClient, project: pathlib.Path):
+    # VS Code's capabilities allow dynamic registration: the server asks to
+    # be told of `.camp` files changed on disk. Accept it, as VS Code does.
+    @lsp_client.feature(t.CLIENT_REGISTER_CAPABILITY)
+    def register(params: t.RegistrationParams):
+        lsp_client.registrations = list(params.registrations)
+        return None
+
+    await lsp_client.initialize_session(
+        t.InitializeParams(
+            capabilities=client_capabilities("visual-studio-code"),
+            root_uri=project.as_uri(),
+            workspace_folders=[t.WorkspaceFolder(uri=project.as_uri(), name="campaigns")],
+        )
+    )
+    lsp_client.project = project
+    yield
+    await lsp_client.shutdown_session()
+
+
+def uri(client: LanguageClient, relative: str) -> str:
+    return (client.project / relative).as_uri()
+
+
+def open_file(client: LanguageClient, relative: str) -> str:
+    """Opens a project file as the editor would; returns its text."""
+    text = (client.project / relative).read_text(encoding="utf-8")
+    client.text_document_did_open(
+        t.DidOpenTextDocumentParams(
+            text_document=t.TextDocumentItem(
+                uri=uri(client, relative), language_id="camp", version=1, text=text
+            )
+        )
+    )
+    return text
+
+
+def position_of(text: str, needle: str, nth: int = 0, offset: int = 0) -> t.Position:
+    """The position of the `nth` occurrence of `needle` (plus `offset`
+    characters), in UTF-16 units as the protocol counts by default."""
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(needle, start + 1)
+    start += offset
+    line = text.count("\n", 0, start)
+    column_text = text[text.rfind("\n", 0, start) + 1 : start]
+    return t.Position(line=line, character=len(column_text.encode("utf-16-le")) // 2)
+
+
+def change(client: LanguageClient, relative: str, version: int, text: str) -> None:
+    """Replaces the whole buffer (a full-text change)."""
+    client.text_document_did_change(
+        t.DidChangeTextDocumentParams(
+            text_document=t.VersionedTextDocumentIdentifier(
+                uri=uri(client, relative), version=version
+            ),
+            content_changes=[t.TextDocumentContentChangeWholeDocument(text=text)],
+        )
+    )
