@@ -3,6 +3,7 @@
 // change. Plain JavaScript, so the extension needs no build step.
 'use strict';
 
+const path = require('path');
 const vscode = require('vscode');
 const { LanguageClient, State } = require('vscode-languageclient/node');
 const { resolveServerCommand, notFoundMessage, serverArgs } = require('./server');
@@ -12,27 +13,38 @@ let client;
 /** @type {vscode.OutputChannel | undefined} */
 let outputChannel;
 
-function firstWorkspaceFolder() {
+/**
+ * The project directory: the first workspace folder (the server reads the
+ * same folder from the initialize request). With no folder open, the
+ * directory of the active `.camp` file, given to the server as its working
+ * directory, which it then takes as the project.
+ */
+function projectDirectory() {
   const folders = vscode.workspace.workspaceFolders;
-  return folders && folders.length > 0 ? folders[0].uri.fsPath : undefined;
+  if (folders && folders.length > 0) return folders[0].uri.fsPath;
+  const editor = vscode.window.activeTextEditor;
+  if (editor && editor.document.uri.scheme === 'file') return path.dirname(editor.document.uri.fsPath);
+  return undefined;
 }
 
 async function startClient() {
   const config = vscode.workspace.getConfiguration('campaignc');
   const configured = config.get('server.path', 'campaignc');
-  const folder = firstWorkspaceFolder();
+  const folder = projectDirectory();
   const resolution = resolveServerCommand(configured, { workspaceFolder: folder });
 
   if (!resolution.found) {
     const message = notFoundMessage(configured, resolution);
     outputChannel.appendLine(message);
     outputChannel.appendLine(`Looked at: ${resolution.tried.join(', ')}`);
-    const choice = await vscode.window.showErrorMessage(message, 'Open Settings', 'Show Log');
-    if (choice === 'Open Settings') {
-      vscode.commands.executeCommand('workbench.action.openSettings', 'campaignc.server.path');
-    } else if (choice === 'Show Log') {
-      outputChannel.show();
-    }
+    // Not awaited: activation must not wait for the user to close the message.
+    vscode.window.showErrorMessage(message, 'Open Settings', 'Show Log').then((choice) => {
+      if (choice === 'Open Settings') {
+        vscode.commands.executeCommand('workbench.action.openSettings', 'campaignc.server.path');
+      } else if (choice === 'Show Log') {
+        outputChannel.show();
+      }
+    });
     return;
   }
 
@@ -43,10 +55,8 @@ async function startClient() {
   };
   const serverOptions = { run: executable, debug: executable };
   const clientOptions = {
-    documentSelector: [
-      { scheme: 'file', language: 'camp' },
-      { scheme: 'untitled', language: 'camp' },
-    ],
+    // Files only: the server knows a document by its path in the project.
+    documentSelector: [{ scheme: 'file', language: 'camp' }],
     synchronize: {
       // Files changed on disk (a `git checkout`, another editor) reach the
       // server as workspace/didChangeWatchedFiles.
