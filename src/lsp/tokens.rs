@@ -155,6 +155,10 @@ pub fn classify(text: &str, file: FileId, table: &References) -> Vec<Token> {
     // 3. Templates inside strings.
     for (start, end) in strings {
         let src = &text[start..end];
+        // A tag is code: its blanks and dots are not string.
+        for (tag_start, tag_end) in template_lex::tags(src) {
+            painter.clear(start + tag_start, start + tag_end);
+        }
         for t in template_lex::tokens(src) {
             let word = &src[t.start..t.end];
             let (kind, modifiers) = match t.kind {
@@ -263,6 +267,14 @@ impl<'t> Painter<'t> {
         self.kinds.push((kind, modifiers));
         let id = self.kinds.len() as u32;
         self.owner[start..end].fill(id);
+    }
+
+    /// Removes the paint of `start..end` (on character boundaries).
+    fn clear(&mut self, start: usize, end: usize) {
+        let end = end.min(self.owner.len());
+        if start < end {
+            self.owner[start..end].fill(0);
+        }
     }
 
     /// The painted runs, in order.
@@ -418,6 +430,9 @@ mod tests {
         assert_eq!(at("customer"), Some(Type::Variable));
         assert_eq!(at("name"), Some(Type::Property));
         assert_eq!(at("\"x\""), Some(Type::String));
+        // Inside the tag, only its pieces are tokens: not the blank.
+        let blank = text.find(" customer").unwrap();
+        assert!(!tokens.iter().any(|t| t.start <= blank && blank < t.end));
         assert_eq!(at("// é"), Some(Type::Comment));
         for w in tokens.windows(2) {
             assert!(w[0].end <= w[1].start);
