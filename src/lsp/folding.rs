@@ -137,5 +137,8 @@ mod tests {
         assert!(ranges("").is_empty());
         assert!(ranges("\"\"\"").is_empty());
         assert!(ranges("}{ // é\n\"").is_empty());
+        // Line ends in CRLF, a `}` closing nothing, non-ASCII comments.
+        let text = "a {\r\n  // 😀\r\n  // 名\r\n}\r\n}}\r\n";
+        assert_eq!(lines(text), vec![(0, 2, false), (1, 2, true)]);
     }
 }

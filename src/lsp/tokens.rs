@@ -413,6 +413,35 @@ mod tests {
     }
 
     #[test]
+    fn odd_files_give_sorted_tokens_on_character_boundaries() {
+        let long = format!("message m: sms {{ text \"{}\" }}", "é{{x}}".repeat(2000));
+        let odd = [
+            "",
+            "\"\"\"",
+            "\"open",
+            "campaign c {\r\n  // 😀 {{x}}\r\n  flow { send m }\r\n}\r\n",
+            "message m: email { body \"\"\"\n  {{#each event.items}}\n  {{this.name}}{{/each}}\n  \"\"\" }",
+            "segment s = (((((",
+            "\u{feff}schema { attr 名前: string }",
+            &long,
+        ];
+        for text in odd {
+            let tokens = classify(text, FileId(0), &References::default());
+            for t in &tokens {
+                assert!(text.is_char_boundary(t.start) && text.is_char_boundary(t.end));
+                assert!(t.start < t.end);
+            }
+            for w in tokens.windows(2) {
+                assert!(w[0].end <= w[1].start, "{text:?}");
+            }
+            for encoding in [Encoding::Utf8, Encoding::Utf16] {
+                let data = encode(text, &tokens, encoding);
+                assert!(data.iter().all(|t| t.length > 0));
+            }
+        }
+    }
+
+    #[test]
     fn a_template_in_a_string_and_a_broken_file() {
         let text =
             "message m: sms {\n  text \"Hi {{default customer.name \"x\"}}\"\n  oops ?\n}\n// é\n";
