@@ -171,3 +171,35 @@ fn an_attribute_of_the_suggested_name_gets_the_consent() {
         .unwrap()
         .contains("attr sms_opt_in: bool consent(sms)\n"));
 }
+
+#[test]
+fn a_misspelt_locale_in_a_campaign_is_fixed_in_its_locales() {
+    let mut ws = example();
+    break_file(
+        &mut ws,
+        "flows/onboarding.camp",
+        "locales en, vi, cs",
+        "locales en, vn, cs",
+    );
+    let d = the_diagnostic(&mut ws, "E0501");
+    assert_eq!(
+        d.fixes[0].title,
+        "Change `vn` to `vi` in the locales of `onboarding`"
+    );
+    assert_eq!(apply_fix(&mut ws, &d, 0), Vec::<String>::new());
+}
+
+#[test]
+fn a_misspelt_keyword_is_fixed_by_the_parser_did_you_mean() {
+    let mut ws = example();
+    break_file(
+        &mut ws,
+        "flows/onboarding.camp",
+        "  reentry never\n",
+        "  reentyr never\n",
+    );
+    let d = the_diagnostic(&mut ws, "E0101");
+    assert_eq!(d.fixes.len(), 1, "{d:?}");
+    assert_eq!(d.fixes[0].title, "Change to `reentry`");
+    assert_eq!(apply_fix(&mut ws, &d, 0), Vec::<String>::new());
+}

@@ -160,6 +160,7 @@ fn check_missing_locales(
         );
         // A typo in `locales` (`vn` for `vi`): suggest a locale the message
         // has, else one the project uses, that the campaign does not list.
+        let mut typo_fixes = Vec::new();
         let typos: Vec<String> = missing
             .iter()
             .filter_map(|l| {
@@ -168,6 +169,21 @@ fn check_missing_locales(
                 closest_locale(l, of_message.filter(unlisted))
                     .or_else(|| closest_locale(l, project_locales(model).filter(unlisted)))
                     .map(|known| {
+                        // The tag as written in the campaign's `locales`.
+                        let written = model
+                            .references()
+                            .uses_in(campaign.span)
+                            .iter()
+                            .find(|r| matches!(&r.target, Symbol::Locale(t) if t == *l));
+                        if let Some(r) = written {
+                            typo_fixes.push(Fix {
+                                title: format!(
+                                    "Change `{l}` to `{known}` in the locales of `{}`",
+                                    campaign.name
+                                ),
+                                ..Fix::replace(r.span, known)
+                            });
+                        }
                         if missing.len() == 1 {
                             format!("`{known}`")
                         } else {
@@ -176,6 +192,8 @@ fn check_missing_locales(
                     })
             })
             .collect();
+        // A typo in `locales` is the likelier fix: first.
+        d.fixes.append(&mut typo_fixes);
         for l in &missing {
             if let Some(fix) = missing_locale_fix(model, message, l) {
                 d = d.with_fix(fix);
