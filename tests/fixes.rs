@@ -124,7 +124,7 @@ fn a_missing_locale_gets_a_copy_of_the_reference_block() {
     assert_eq!(apply_fix(&mut ws, &d, 0), Vec::<String>::new());
     let fixed = ws.file(path).unwrap();
     assert!(fixed.contains(
-        "\n\n  // TODO: translate from `en`\n  locale cs {\n    subject \"Welcome to Lumen Coffee"
+        "\n\n  // TODO: translate from en\n  locale cs {\n    subject \"Welcome to Lumen Coffee"
     ));
     // Formatting leaves the inserted block as it is.
     assert_eq!(campaignc::fmt::format_text(fixed), fixed);

@@ -93,7 +93,7 @@ async def test_a_missing_locale_block_is_added_from_the_reference_locale(client:
     assert [a.title for a in actions] == ["Add a `locale cs` block copied from `en`"]
     await apply_and_check(client, actions[0], 2)
     fixed = file.read_text(encoding="utf-8")
-    assert "  // TODO: translate from `en`\n  locale cs {\n    subject \"Welcome to Lumen Coffee" in fixed
+    assert "  // TODO: translate from en\n  locale cs {\n    subject \"Welcome to Lumen Coffee" in fixed
     await diagnostics_for(client, uri(client, path), lambda ds: len(ds) == 0)
 
 

@@ -283,7 +283,7 @@ pub fn missing_locale_fix(model: &Model, message: &MessageDef, locale: &str) -> 
             text: vec![
                 Piece::Text("\n\n".to_string()),
                 Piece::IndentOf(reference.span),
-                Piece::Text(format!("// TODO: translate from `{}`\n", reference.locale)),
+                Piece::Text(format!("// TODO: translate from {}\n", reference.locale)),
                 Piece::IndentOf(reference.span),
                 Piece::Text(format!("locale {locale}")),
                 Piece::Copy(after_tag),
