@@ -268,3 +268,52 @@ fn the_name_under_the_cursor_is_the_target() {
     assert!(rename::target_at(snap.model, file.id, 0).is_err());
     assert!(rename::target_at(snap.model, file.id, u32::MAX).is_err());
 }
+
+/// One template sent after two events reads `total` of both: renaming one
+/// event's property would break the other send, so it is refused, at the
+/// template and at the declaration.
+#[test]
+fn a_template_reading_two_declarations_at_once_refuses_the_rename() {
+    let src = r#"schema {
+  attr email: email
+  event order_placed { total: int }
+  event refund_issued { total: int }
+}
+
+message receipt: push {
+  title "Total"
+  body "Total {{event.total}}"
+}
+
+campaign on_order {
+  stage onboarding
+  trigger event order_placed
+  flow { send receipt }
+}
+
+campaign on_refund {
+  stage onboarding
+  trigger event refund_issued
+  flow { send receipt }
+}
+"#;
+    let mut ws = Workspace::new(Path::new("project"));
+    ws.set_file("t.camp", src.to_string());
+    let snap = ws.snapshot();
+    let file = snap.sources.find("t.camp").unwrap();
+    let at = (src.find("event.total").unwrap() + "event.to".len()) as u32;
+    let why = rename::target_at(snap.model, file.id, at).unwrap_err();
+    assert!(
+        why.0.contains("the property `total` of event `order_placed` and the property `total` of event `refund_issued`"),
+        "{why}"
+    );
+    let property = Symbol::Property {
+        event: "order_placed".into(),
+        property: "total".into(),
+    };
+    let why = rename::rename(snap.model, snap.sources, &property, "amount").unwrap_err();
+    assert_eq!(
+        why.0,
+        "the template at t.camp:9 reads `total` as the property `total` of event `order_placed` and as the property `total` of event `refund_issued`: renaming one would break the other"
+    );
+}

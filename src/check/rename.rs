@@ -59,7 +59,7 @@ pub fn target_at(model: &Model, file: FileId, offset: u32) -> Result<(Symbol, Sp
     if symbols.len() > 1 {
         let names: Vec<String> = symbols.iter().map(|s| owner_and_name(s)).collect();
         return Err(RenameError(format!(
-            "this name means {} at once (one template read at several sends); rename it at one of their declarations",
+            "this name means {} at once (one template sent after several events): renaming one of them would break the other",
             names.join(" and ")
         )));
     }
