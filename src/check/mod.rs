@@ -13,6 +13,7 @@ pub mod flows;
 pub mod messages;
 pub mod model;
 pub mod references;
+pub mod rename;
 pub mod resolve;
 pub mod unused;
 

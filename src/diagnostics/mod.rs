@@ -10,7 +10,7 @@ pub mod render;
 
 use std::borrow::Cow;
 
-use crate::source::Span;
+use crate::source::{SourceMap, Span};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
@@ -53,6 +53,95 @@ pub struct Diagnostic {
     /// helps are fixed sentences, which are borrowed, not copied: a project
     /// can have a warning per declaration.
     pub help: Option<Cow<'static, str>>,
+    /// Changes that fix the problem, for an editor's quick fixes (the
+    /// did-you-mean names, a missing `locale` block, a consent attribute).
+    /// Most diagnostics have none.
+    pub fixes: Vec<Fix>,
+}
+
+/// One way to fix a diagnostic: a title for a menu ("Change to
+/// `new_trials`") and the edits that make it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Fix {
+    pub title: String,
+    /// Non-overlapping edits, in any files of the project.
+    pub edits: Vec<Edit>,
+}
+
+/// Replace the text of `span` (empty: insert at its start) by `text`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Edit {
+    pub span: Span,
+    pub text: Vec<Piece>,
+}
+
+/// A part of an edit's new text. The checker never reads source text, so
+/// text to be copied from the project is named by its span and read when
+/// the fix is applied ([`Fix::resolve`]).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Piece {
+    /// This text.
+    Text(String),
+    /// The source text of a span.
+    Copy(Span),
+    /// The indentation (spaces and tabs) of the line a span starts on.
+    IndentOf(Span),
+}
+
+impl Fix {
+    /// A fix that replaces `span` with `text`: "Change to `text`".
+    pub fn replace(span: Span, text: impl Into<String>) -> Fix {
+        let text = text.into();
+        Fix {
+            title: format!("Change to `{text}`"),
+            edits: vec![Edit {
+                span,
+                text: vec![Piece::Text(text)],
+            }],
+        }
+    }
+
+    /// The edits as spans and the text to put there, with copies and
+    /// indentation read from `sources`. An edit naming a span outside its
+    /// file (stale sources) is left out rather than applied wrongly.
+    pub fn resolve(&self, sources: &SourceMap) -> Vec<(Span, String)> {
+        let text_of = |span: Span| -> Option<&str> {
+            let file = sources.files().get(span.file.0 as usize)?;
+            file.text.get(span.start as usize..span.end as usize)
+        };
+        let indent_of = |span: Span| -> Option<String> {
+            let file = sources.files().get(span.file.0 as usize)?;
+            let before = file.text.get(..span.start as usize)?;
+            let line = &before[before.rfind('\n').map_or(0, |i| i + 1)..];
+            Some(
+                line.chars()
+                    .take_while(|c| *c == ' ' || *c == '\t')
+                    .collect(),
+            )
+        };
+        let mut out = Vec::new();
+        'edits: for edit in &self.edits {
+            if text_of(edit.span).is_none() {
+                continue;
+            }
+            let mut text = String::new();
+            for piece in &edit.text {
+                match piece {
+                    Piece::Text(t) => text.push_str(t),
+                    Piece::Copy(span) => match text_of(*span) {
+                        Some(t) => text.push_str(t),
+                        None => continue 'edits,
+                    },
+                    Piece::IndentOf(span) => match indent_of(*span) {
+                        Some(t) => text.push_str(&t),
+                        None => continue 'edits,
+                    },
+                }
+            }
+            out.push((edit.span, text));
+        }
+        out
+    }
 }
 
 impl Diagnostic {
@@ -78,6 +167,7 @@ impl Diagnostic {
             primary_label: None,
             labels: Vec::new(),
             help: None,
+            fixes: Vec::new(),
         }
     }
 
@@ -98,6 +188,12 @@ impl Diagnostic {
 
     pub fn with_help(mut self, help: impl Into<Cow<'static, str>>) -> Diagnostic {
         self.help = Some(help.into());
+        self
+    }
+
+    /// Adds a way to fix it.
+    pub fn with_fix(mut self, fix: Fix) -> Diagnostic {
+        self.fixes.push(fix);
         self
     }
 
@@ -162,5 +258,46 @@ impl Problems {
         });
         self.items.dedup();
         self.items
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::FileId;
+
+    #[test]
+    fn a_fix_resolves_copies_and_indentation_from_the_sources() {
+        let mut sources = SourceMap::new();
+        let text = "message m {\n  locale en {\n    body \"Hi\"\n  }\n}\n";
+        let file = sources.add("m.camp", std::path::Path::new("m.camp"), text.to_string());
+        let at = |needle: &str| {
+            let start = text.find(needle).unwrap();
+            Span::new(file, start, start + needle.len())
+        };
+        let block = at("locale en {\n    body \"Hi\"\n  }");
+        let end = Span::new(file, block.end as usize, block.end as usize);
+        let fix = Fix {
+            title: "Add `locale vi`".into(),
+            edits: vec![Edit {
+                span: end,
+                text: vec![
+                    Piece::Text("\n\n".into()),
+                    Piece::IndentOf(block),
+                    Piece::Text("locale vi".into()),
+                    Piece::Copy(Span::new(file, at("en").end as usize, block.end as usize)),
+                ],
+            }],
+        };
+        assert_eq!(
+            fix.resolve(&sources),
+            vec![(end, "\n\n  locale vi {\n    body \"Hi\"\n  }".to_string())]
+        );
+        // A span past the end of the file (stale sources) gives no edit.
+        let stale = Fix::replace(Span::new(file, 900, 905), "x");
+        assert!(stale.resolve(&sources).is_empty());
+        let other_file = Fix::replace(Span::new(FileId(7), 0, 1), "x");
+        assert!(other_file.resolve(&sources).is_empty());
+        assert_eq!(Fix::replace(at("Hi"), "Hello").title, "Change to `Hello`");
     }
 }

@@ -5,7 +5,7 @@
 use pest::error::{Error, ErrorVariant, InputLocation};
 
 use crate::diagnostics::codes::syntax as codes;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Fix};
 use crate::source::{FileId, Span};
 use crate::syntax::parser::Rule;
 use crate::syntax::prescan::for_each_bracket;
@@ -98,8 +98,12 @@ pub fn from_pest(file: FileId, text: &str, error: &Error<Rule>) -> Diagnostic {
         ),
         _ => help_for(&phrases, &positives, found_word),
     };
+    // The misspelt word itself is `span` (whatever the diagnostic ends
+    // up pointing at), so the fix replaces exactly it.
+    let mut fix = None;
     if let Some(word) = did_you_mean(found_word, &positives) {
         help = format!("did you mean `{word}`? {help}");
+        fix = Some(Fix::replace(span, word));
     }
     let label = if at_end {
         "the file ends here".to_string()
@@ -109,6 +113,7 @@ pub fn from_pest(file: FileId, text: &str, error: &Error<Rule>) -> Diagnostic {
     let mut diag = Diagnostic::error(codes::UNEXPECTED, message, span)
         .with_primary_label(label)
         .with_help(help);
+    diag.fixes.extend(fix);
     // Point at the open bracket when it is the likely culprit: the file
     // ended, the next declaration began, or nothing but the closer fits.
     let starts_declaration = candidates(Rule::file).contains(&found_word);

@@ -3,7 +3,8 @@
 //! address, SMS segments, push and in-app lengths, webhook URL and JSON.
 
 use crate::check::model::{Category, Channel, MessageDef, Model, Type};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Edit, Fix, Piece};
+use crate::source::Span;
 
 use super::{did_you_mean, first_line_span, head_span, list_names, ParsedField, SendSite};
 
@@ -26,9 +27,58 @@ pub fn invalid_category(word: &str, span: crate::source::Span) -> Diagnostic {
     let d = Diagnostic::error("E0603", format!("`{word}` is not a message category"), span)
         .with_primary_label("unknown category");
     match did_you_mean(word, ["marketing", "transactional"]) {
-        Some(s) => d.with_help(format!("did you mean `{s}`?")),
+        Some(s) => d
+            .with_help(format!("did you mean `{s}`?"))
+            .with_fix(Fix::replace(span, s)),
         None => d.with_help("a message is `marketing` (the default) or `transactional`"),
     }
+}
+
+/// The fix of a channel without a consent attribute: declare
+/// `attr CHANNEL_opt_in: bool consent(CHANNEL)` after the schema's last
+/// attribute (the one the help suggests), or, when a `bool` attribute of
+/// that name exists without consent, add `consent(CHANNEL)` to it. `None`
+/// when the schema declares no attribute to insert after, or the name is
+/// taken by another type.
+pub fn consent_fix(model: &Model, channel: Channel) -> Option<Fix> {
+    let ch = channel.as_str();
+    let name = format!("{ch}_opt_in");
+    if let Some(existing) = model.schema.attrs.iter().find(|a| a.name == name) {
+        if existing.ty != Type::Bool || existing.consent.is_some() {
+            return None;
+        }
+        let end = Span::new(
+            existing.span.file,
+            existing.span.end as usize,
+            existing.span.end as usize,
+        );
+        return Some(Fix {
+            title: format!("Make `{name}` grant consent for {ch}"),
+            edits: vec![Edit {
+                span: end,
+                text: vec![Piece::Text(format!(" consent({ch})"))],
+            }],
+        });
+    }
+    // After the last attribute in source order (the schema may be split
+    // over several blocks and files; any of them will do).
+    let last = model.schema.attrs.iter().map(|a| a.span).max()?;
+    let end = Span::new(last.file, last.end as usize, last.end as usize);
+    Some(Fix {
+        title: format!("Add `attr {name}: bool consent({ch})` to the schema"),
+        edits: vec![Edit {
+            span: end,
+            text: vec![
+                Piece::Text("\n".to_string()),
+                Piece::IndentOf(last),
+                Piece::Text(format!(
+                    "/// Marketing {ch} consent: gates every marketing {ch} message.\n"
+                )),
+                Piece::IndentOf(last),
+                Piece::Text(format!("attr {name}: bool consent({ch})")),
+            ],
+        }],
+    })
 }
 
 /// The fields a channel cannot do without.
@@ -198,6 +248,9 @@ fn check_compliance(
         .with_primary_label(format!("marketing on {}", channel.as_str()));
         for s in sends {
             d = d.with_label(s.span, "sent here without a consent gate");
+        }
+        if let Some(fix) = consent_fix(model, channel) {
+            d = d.with_fix(fix);
         }
         out.push(d.with_help(format!(
             "add `attr {0}_opt_in: bool consent({0})` to the schema, or mark the message `category transactional`",

@@ -7,9 +7,9 @@ use std::collections::BTreeSet;
 
 use crate::template::plural_categories;
 
-use crate::check::model::{CampaignId, MessageDef, Model};
+use crate::check::model::{CampaignId, LocaleContent, MessageDef, Model, Symbol};
 use crate::check::resolve::suggest::closest_locale;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Edit, Fix, Piece};
 use crate::source::Span;
 
 use super::{head_span, list_names, ParsedField, SendSite};
@@ -160,6 +160,7 @@ fn check_missing_locales(
         );
         // A typo in `locales` (`vn` for `vi`): suggest a locale the message
         // has, else one the project uses, that the campaign does not list.
+        let mut typo_fixes = Vec::new();
         let typos: Vec<String> = missing
             .iter()
             .filter_map(|l| {
@@ -168,6 +169,21 @@ fn check_missing_locales(
                 closest_locale(l, of_message.filter(unlisted))
                     .or_else(|| closest_locale(l, project_locales(model).filter(unlisted)))
                     .map(|known| {
+                        // The tag as written in the campaign's `locales`.
+                        let written = model
+                            .references()
+                            .uses_in(campaign.span)
+                            .iter()
+                            .find(|r| matches!(&r.target, Symbol::Locale(t) if t == *l));
+                        if let Some(r) = written {
+                            typo_fixes.push(Fix {
+                                title: format!(
+                                    "Change `{l}` to `{known}` in the locales of `{}`",
+                                    campaign.name
+                                ),
+                                ..Fix::replace(r.span, known)
+                            });
+                        }
                         if missing.len() == 1 {
                             format!("`{known}`")
                         } else {
@@ -176,6 +192,13 @@ fn check_missing_locales(
                     })
             })
             .collect();
+        // A typo in `locales` is the likelier fix: first.
+        d.fixes.append(&mut typo_fixes);
+        for l in &missing {
+            if let Some(fix) = missing_locale_fix(model, message, l) {
+                d = d.with_fix(fix);
+            }
+        }
         out.push(d.with_help(if typos.is_empty() {
             fix
         } else {
@@ -214,6 +237,61 @@ fn variables_of(parsed: &[ParsedField], locale: &str) -> BTreeSet<String> {
         .collect()
 }
 
+/// The reference locale block of a message: `defaults.locale`, else the
+/// first block.
+fn reference_locale<'m>(model: &Model, message: &'m MessageDef) -> Option<&'m LocaleContent> {
+    message
+        .locales
+        .iter()
+        .find(|l| same_locale(&l.locale, &model.defaults.locale))
+        .or(message.locales.first())
+}
+
+/// The fix of a message lacking `locale`: a `locale` block inserted after
+/// the reference block, a copy of it under the new tag with a
+/// `// TODO: translate` comment above. The copy keeps the reference text
+/// so that the project still checks (a translator replaces it; the
+/// comment says so), rather than a placeholder that would fail a check.
+pub fn missing_locale_fix(model: &Model, message: &MessageDef, locale: &str) -> Option<Fix> {
+    let reference = reference_locale(model, message)?;
+    // The tag as written, from the reference table (exact whatever the
+    // spacing), else right after `locale `.
+    let tag = model
+        .references()
+        .uses_in(reference.span)
+        .iter()
+        .find(|r| matches!(&r.target, Symbol::Locale(t) if *t == reference.locale))
+        .map(|r| r.span)
+        .unwrap_or_else(|| head_span(reference.span, "locale", &reference.locale));
+    let end = Span::new(
+        reference.span.file,
+        reference.span.end as usize,
+        reference.span.end as usize,
+    );
+    let after_tag = Span::new(
+        reference.span.file,
+        tag.end as usize,
+        reference.span.end as usize,
+    );
+    Some(Fix {
+        title: format!(
+            "Add a `locale {locale}` block copied from `{}`",
+            reference.locale
+        ),
+        edits: vec![Edit {
+            span: end,
+            text: vec![
+                Piece::Text("\n\n".to_string()),
+                Piece::IndentOf(reference.span),
+                Piece::Text(format!("// TODO: translate from {}\n", reference.locale)),
+                Piece::IndentOf(reference.span),
+                Piece::Text(format!("locale {locale}")),
+                Piece::Copy(after_tag),
+            ],
+        }],
+    })
+}
+
 /// Each translation reads the same variables as the reference locale
 /// (`defaults.locale`, else the first locale block).
 fn check_variables(
@@ -225,12 +303,7 @@ fn check_variables(
     if parsed.iter().any(|p| p.template.is_none()) {
         return; // a syntax error hides what the template reads
     }
-    let reference = message
-        .locales
-        .iter()
-        .find(|l| same_locale(&l.locale, &model.defaults.locale))
-        .or(message.locales.first());
-    let Some(reference) = reference else {
+    let Some(reference) = reference_locale(model, message) else {
         return;
     };
     let expected = variables_of(parsed, &reference.locale);

@@ -153,7 +153,12 @@ impl Walker<'_> {
                     self.span(at),
                 );
                 match did_you_mean(k, PLURAL_CATEGORIES.iter().copied()) {
-                    Some(s) => d.with_help(format!("did you mean `{s}=`?")),
+                    Some(s) => self.with_replace(
+                        d.with_help(format!("did you mean `{s}=`?")),
+                        at,
+                        &format!("{k}="),
+                        &format!("{s}="),
+                    ),
                     None => d.with_help(format!(
                         "plural categories are {}",
                         super::list_names(PLURAL_CATEGORIES)
@@ -207,7 +212,7 @@ impl Walker<'_> {
         let d = Diagnostic::error("E0406", format!("unknown helper `{name}`"), self.span(at))
             .with_primary_label("not a helper");
         match did_you_mean(name, helpers::all_names()) {
-            Some(s) => d.with_help(format!("did you mean `{s}`?")),
+            Some(s) => self.with_replace(d.with_help(format!("did you mean `{s}`?")), at, name, s),
             None => d.with_help(format!(
                 "the helpers are {}",
                 super::list_names(&helpers::all_names().collect::<Vec<_>>())

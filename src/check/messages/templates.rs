@@ -10,7 +10,7 @@ use handlebars::template::{BlockParam, HelperTemplate, Parameter, Template, Temp
 use handlebars::Path;
 
 use crate::check::model::{Model, Reference, Symbol, TemplateField, Type, UseSite};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Fix};
 use crate::source::Span;
 
 use super::helpers;
@@ -393,7 +393,7 @@ impl Walker<'_> {
                         "customer attributes are under `customer`: write `customer.{name}`"
                     ))
                 } else if let Some(s) = did_you_mean(&name, candidates.iter().map(|c| c.as_str())) {
-                    d.with_help(format!("did you mean `{s}`?"))
+                    self.with_replace(d.with_help(format!("did you mean `{s}`?")), at, &name, s)
                 } else {
                     d.with_help("templates can use `customer.*`, `event.*`, `campaign.name` and `unsubscribe_url`")
                 }
@@ -433,7 +433,7 @@ impl Walker<'_> {
                         raw.trim_start_matches("this.")
                     ))
                 } else if let Some(s) = did_you_mean(&name, candidates.iter().map(|c| c.as_str())) {
-                    d.with_help(format!("did you mean `{s}`?"))
+                    self.with_replace(d.with_help(format!("did you mean `{s}`?")), at, &name, s)
                 } else if candidates.is_empty() {
                     d.with_help(format!("{} has no {what}s", parent.describe(self.model)))
                 } else {
@@ -492,6 +492,23 @@ impl Walker<'_> {
 
     pub(super) fn span(&self, (start, end): Range) -> Span {
         self.field.sub_span(start, end)
+    }
+
+    /// `d` with a fix replacing `wrong` at `at` by `right`, when `at` is
+    /// exactly `wrong` in the template (a range that fell back to the whole
+    /// tag gets no fix rather than a wrong one).
+    pub(super) fn with_replace(
+        &self,
+        d: Diagnostic,
+        at: Range,
+        wrong: &str,
+        right: &str,
+    ) -> Diagnostic {
+        if self.src.get(at.0..at.1) == Some(wrong) {
+            d.with_fix(Fix::replace(self.span(at), right))
+        } else {
+            d
+        }
     }
 
     /// The range of `needle` inside a tag (the whole tag if not found).

@@ -1,8 +1,8 @@
 //! Constructors for the diagnostics the resolver reports most often, so
 //! that every duplicate and every unknown name reads the same way.
 
-use super::suggest::did_you_mean;
-use crate::diagnostics::Diagnostic;
+use super::suggest::closest;
+use crate::diagnostics::{Diagnostic, Fix};
 use crate::source::Span;
 
 /// A name declared twice: primary on the second, label on the first.
@@ -88,8 +88,13 @@ pub(super) fn unknown_msg<'a>(
     fallback_help: Option<String>,
 ) -> Diagnostic {
     let d = Diagnostic::error(code, message, span).with_primary_label(label);
-    match did_you_mean(name, candidates).or(fallback_help) {
-        Some(help) => d.with_help(help),
-        None => d,
+    match closest(name, candidates) {
+        Some(close) => d
+            .with_help(format!("did you mean `{close}`?"))
+            .with_fix(Fix::replace(span, close)),
+        None => match fallback_help {
+            Some(help) => d.with_help(help),
+            None => d,
+        },
     }
 }

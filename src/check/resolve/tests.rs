@@ -12,7 +12,7 @@ use crate::check::model::{
     PersonaId, Symbol, TestAction, TestActionKind, TestDef, TimeBoundDef, VariantConflict,
     VariantDef,
 };
-use crate::diagnostics::{Diagnostic, Problems};
+use crate::diagnostics::{Diagnostic, Fix, Problems};
 use crate::source::Span;
 use crate::syntax::ast::{
     self, Expectation, Ident, TestItemKind, TimeBound, ValueKind, VariantChoice,
@@ -354,8 +354,10 @@ fn expected_message(
                 decls.campaigns.get(&c.name).map_or(c.span, |d| d.name.span),
                 format!("campaign `{}` declared here", c.name),
             );
-            d = match super::suggest::did_you_mean(&message.name, sent_names.iter().copied()) {
-                Some(h) => d.with_help(h),
+            d = match super::suggest::closest(&message.name, sent_names.iter().copied()) {
+                Some(s) => d
+                    .with_help(format!("did you mean `{s}`?"))
+                    .with_fix(Fix::replace(message.span, s)),
                 None if sent_names.is_empty() => {
                     d.with_help(format!("campaign `{}` sends no messages", c.name))
                 }

@@ -120,7 +120,10 @@ message tips: email {
 their channel (`consent(email)`, `consent(sms)`, …). A campaign sends a
 marketing message on a channel for which the schema has no such
 attribute, so nothing records whether the customer agreed. Add one, or
-mark the message `category transactional` if it is not marketing.
+mark the message `category transactional` if it is not marketing. In an
+editor, the quick fix adds `attr CHANNEL_opt_in: bool consent(CHANNEL)`
+after the schema's last attribute (or adds `consent(CHANNEL)` to an
+existing `bool` attribute of that name).
 
 Wrong:
 

@@ -13,6 +13,14 @@ for each of them, unless the message has no locale blocks at all (its
 fields then serve every locale). The diagnostic lists the missing
 locales and labels each `send`.
 
+In an editor, the quick fix adds the missing block as a copy of the
+reference locale's block (`defaults.locale`, else the first block) with
+the text unchanged and a `// TODO: translate from en` comment above it,
+so the project keeps checking while the translation is pending; search
+for `TODO: translate` to find what is left. When the missing tag looks
+like a typo in the campaign's `locales` (`vn` for `vi`), the first fix
+corrects the tag there instead.
+
 Wrong:
 
 ```camp
