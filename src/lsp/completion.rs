@@ -1,17 +1,468 @@
 //! Completion in context: keywords, names, template paths, helpers,
 //! locales and enum variants.
+//!
+//! The line at the cursor usually does not parse (the user is typing), so
+//! the place is read from the text around the cursor and everything
+//! offered comes from the last checked model:
+//! - inside `{{ … }}` of a message's string: helper names and their
+//!   arguments, and template paths limited to what is in scope where the
+//!   message is sent ([`crate::check::messages::template_members`]);
+//! - elsewhere: the keywords the grammar accepts there
+//!   ([`crate::syntax::expected_at`]), and the names the word before the
+//!   cursor asks for (messages after `send`, events after `wait for`, …),
+//!   enum variants after `==`, `!=` and `in [`, locales after `locale`.
 
-use lsp_types::{CompletionParams, CompletionResponse};
+use lsp_types::{
+    CompletionItem, CompletionItemKind, CompletionParams, CompletionResponse, Documentation,
+    MarkupContent, MarkupKind,
+};
 
-use super::server::{Failure, Server};
+use super::server::{Ctx, Failure, Server};
+use crate::check::messages::{template_members, TemplateMember};
+use crate::check::model::{MessageId, Model, Type};
+use crate::check::resolve::types::type_name;
+use crate::syntax::{expected_at, word_start};
+use crate::template::{helper_spec, BLOCK_HELPERS, DATE_STYLES, HELPERS};
 
-/// The characters after which the client asks for completions unprompted.
-pub const TRIGGERS: &[&str] = &[".", "{", "("];
+/// The characters after which the client asks for completions unprompted:
+/// a path's dot, a template's `{{`, a subexpression's `(`, a list's `[`.
+pub const TRIGGERS: &[&str] = &[".", "{", "(", "["];
 
 pub fn completion(
     server: &mut Server,
     params: CompletionParams,
 ) -> Result<Option<CompletionResponse>, Failure> {
-    let _ctx = server.ctx(&params.text_document_position.text_document.uri)?;
-    Ok(None)
+    let at = params.text_document_position;
+    let ctx = server.ctx(&at.text_document.uri)?;
+    let offset = ctx.offset(at.position);
+    let items = items_at(&ctx, offset);
+    Ok(Some(CompletionResponse::Array(items)))
+}
+
+/// Everything to offer at byte `offset` of the request's file.
+pub fn items_at(ctx: &Ctx<'_>, offset: usize) -> Vec<CompletionItem> {
+    let text = ctx.file.text.as_str();
+    let model = ctx.snap.model;
+    let offset = crate::text::floor_char_boundary(text, offset.min(text.len()));
+    let expected = expected_at(text, offset);
+    if expected.in_text {
+        return match template_tag(text, offset) {
+            Some(tag) => template_items(model, enclosing_message(model, text, offset), tag),
+            None => Vec::new(),
+        };
+    }
+    let mut out = Vec::new();
+    let word = word_start(text, offset);
+    let line_start = text[..word].rfind('\n').map_or(0, |p| p + 1);
+    let before = &text[line_start..word];
+    // A path in an expression: the fields of a record attribute.
+    if let Some(path) = before.strip_suffix('.') {
+        let path = path
+            .rsplit(|c: char| c.is_whitespace() || "([,".contains(c))
+            .next();
+        if let Some(path) = path.filter(|p| !p.is_empty()) {
+            out.extend(record_fields(model, path));
+        }
+        return out;
+    }
+    let words: Vec<&str> = before.split_whitespace().collect();
+    let last = words.last().copied().unwrap_or("");
+    let second = words.len().checked_sub(2).map_or("", |i| words[i]);
+    let indented = before.starts_with([' ', '\t']);
+    for keyword in &expected.keywords {
+        out.push(item(keyword, CompletionItemKind::KEYWORD, "keyword", None));
+    }
+    // Enum variants after a comparison with an enum-typed left side.
+    if let Some(variants) = enum_after_operator(model, before) {
+        out.extend(variants);
+        return out;
+    }
+    match (second, last) {
+        (_, "send") | (_, "sent") => out.extend(messages(model)),
+        ("trigger", "event") | (_, "performed") | ("wait", "for") | (_, "per") => {
+            out.extend(events(model))
+        }
+        (_, "event") if indented => out.extend(events(model)),
+        (_, "enters") => out.extend(segments(model)),
+        (_, "changed") | (_, "set") => out.extend(attributes(model)),
+        (_, "campaign") if indented => out.extend(campaigns(model)),
+        (_, "persona") if indented => out.extend(personas(model)),
+        (_, "stage") => out.extend(
+            model
+                .stages
+                .iter()
+                .map(|s| item(s, CompletionItemKind::ENUM_MEMBER, "lifecycle stage", None)),
+        ),
+        (_, "locale") | (_, "locales") => out.extend(locales(model)),
+        _ if last.ends_with(',') && words.first() == Some(&"locales") => out.extend(locales(model)),
+        _ if before.trim_end().ends_with("count(")
+            || before.trim_end().ends_with("sum(")
+            || before.trim_end().ends_with("last(") =>
+        {
+            out.extend(events(model))
+        }
+        _ if expected.locale_tag => out.extend(locales(model)),
+        _ if expected.value => {
+            // A persona's attribute value: the variants of an enum.
+            if let Some(Type::Enum(variants)) = attr_type(model, last).map(Type::strip_optional) {
+                out.extend(variants.iter().map(|v| variant(v, last)));
+            }
+        }
+        _ if expected.expression => {
+            out.extend(segments(model));
+            out.extend(attributes(model));
+            out.extend(scores(model));
+        }
+        _ if expected.name && indented && expected.keywords.iter().any(|k| k == "event") => {
+            // A persona's entry: an attribute and its value.
+            out.extend(attributes(model));
+        }
+        _ => {}
+    }
+    out
+}
+
+/// One completion item.
+fn item(label: &str, kind: CompletionItemKind, detail: &str, doc: Option<&str>) -> CompletionItem {
+    CompletionItem {
+        label: label.to_string(),
+        kind: Some(kind),
+        detail: Some(detail.to_string()),
+        documentation: doc.map(|d| {
+            Documentation::MarkupContent(MarkupContent {
+                kind: MarkupKind::Markdown,
+                value: d.to_string(),
+            })
+        }),
+        ..CompletionItem::default()
+    }
+}
+
+fn messages(model: &Model) -> Vec<CompletionItem> {
+    let detail = |m: &crate::check::model::MessageDef| format!("message: {}", m.channel.as_str());
+    model
+        .messages
+        .iter()
+        .map(|m| {
+            item(
+                &m.name,
+                CompletionItemKind::FUNCTION,
+                &detail(m),
+                m.doc.as_deref(),
+            )
+        })
+        .collect()
+}
+
+fn events(model: &Model) -> Vec<CompletionItem> {
+    model
+        .schema
+        .events
+        .iter()
+        .map(|e| {
+            item(
+                &e.name,
+                CompletionItemKind::EVENT,
+                "event",
+                e.doc.as_deref(),
+            )
+        })
+        .collect()
+}
+
+fn segments(model: &Model) -> Vec<CompletionItem> {
+    model
+        .segments
+        .iter()
+        .map(|s| {
+            item(
+                &s.name,
+                CompletionItemKind::VARIABLE,
+                "segment",
+                s.doc.as_deref(),
+            )
+        })
+        .collect()
+}
+
+fn scores(model: &Model) -> Vec<CompletionItem> {
+    model
+        .scores
+        .iter()
+        .map(|s| {
+            item(
+                &s.name,
+                CompletionItemKind::VARIABLE,
+                "score: int",
+                s.doc.as_deref(),
+            )
+        })
+        .collect()
+}
+
+fn attributes(model: &Model) -> Vec<CompletionItem> {
+    model
+        .schema
+        .attrs
+        .iter()
+        .map(|a| {
+            let detail = type_name(&a.ty, &model.schema);
+            item(
+                &a.name,
+                CompletionItemKind::PROPERTY,
+                &detail,
+                a.doc.as_deref(),
+            )
+        })
+        .collect()
+}
+
+fn campaigns(model: &Model) -> Vec<CompletionItem> {
+    model
+        .campaigns
+        .iter()
+        .map(|c| {
+            item(
+                &c.name,
+                CompletionItemKind::MODULE,
+                "campaign",
+                c.doc.as_deref(),
+            )
+        })
+        .collect()
+}
+
+fn personas(model: &Model) -> Vec<CompletionItem> {
+    model
+        .personas
+        .iter()
+        .map(|p| {
+            item(
+                &p.name,
+                CompletionItemKind::CONSTANT,
+                "persona",
+                p.doc.as_deref(),
+            )
+        })
+        .collect()
+}
+
+/// The project's locales: the default one and every campaign's.
+fn locales(model: &Model) -> Vec<CompletionItem> {
+    let mut tags: Vec<&str> = vec![model.defaults.locale.as_str()];
+    for c in &model.campaigns {
+        tags.extend(c.locales.iter().map(String::as_str));
+    }
+    tags.sort_unstable();
+    tags.dedup();
+    tags.into_iter()
+        .filter(|t| !t.is_empty())
+        .map(|t| item(t, CompletionItemKind::CONSTANT, "locale", None))
+        .collect()
+}
+
+fn variant(name: &str, owner: &str) -> CompletionItem {
+    item(
+        name,
+        CompletionItemKind::ENUM_MEMBER,
+        &format!("variant of {owner}"),
+        None,
+    )
+}
+
+fn attr_type<'m>(model: &'m Model, name: &str) -> Option<&'m Type> {
+    model.attr_by_name(name).map(|a| &model.attr(a).ty)
+}
+
+/// The fields after `attr.` (or `attr.record_field.`) in an expression.
+fn record_fields(model: &Model, path: &str) -> Vec<CompletionItem> {
+    let mut parts = path.split('.');
+    let Some(mut ty) = parts.next().and_then(|a| attr_type(model, a)) else {
+        return Vec::new();
+    };
+    for part in parts {
+        let Type::Record(r) = ty.strip_optional() else {
+            return Vec::new();
+        };
+        match model.record(*r).fields.iter().find(|f| f.name == part) {
+            Some(f) => ty = &f.ty,
+            None => return Vec::new(),
+        }
+    }
+    let Type::Record(r) = ty.strip_optional() else {
+        return Vec::new();
+    };
+    model
+        .record(*r)
+        .fields
+        .iter()
+        .map(|f| {
+            let detail = type_name(&f.ty, &model.schema);
+            item(&f.name, CompletionItemKind::FIELD, &detail, None)
+        })
+        .collect()
+}
+
+/// Enum variants when `before` (the line up to the word at the cursor)
+/// ends with `NAME ==`, `NAME !=` or `NAME in [ …,` and `NAME` is an
+/// attribute of an enum type.
+fn enum_after_operator(model: &Model, before: &str) -> Option<Vec<CompletionItem>> {
+    let trimmed = before.trim_end();
+    let left = if let Some(rest) = trimmed
+        .strip_suffix("==")
+        .or_else(|| trimmed.strip_suffix("!="))
+    {
+        rest
+    } else {
+        // Inside `in [a, b, `: back to the `[` and the `in` before it.
+        let open = trimmed.rfind('[')?;
+        if trimmed[open..].contains(']') {
+            return None;
+        }
+        let head = trimmed[..open].trim_end();
+        head.strip_suffix(" in")
+            .or_else(|| head.strip_suffix(" not in"))?
+    };
+    let name = left
+        .trim_end()
+        .rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .next()?;
+    match attr_type(model, name)?.strip_optional() {
+        Type::Enum(variants) => Some(variants.iter().map(|v| variant(v, name)).collect()),
+        _ => None,
+    }
+}
+
+/// The message whose body holds `offset`: the last `message NAME` at the
+/// start of a line before it.
+fn enclosing_message(model: &Model, text: &str, offset: usize) -> Option<MessageId> {
+    let mut end = offset;
+    loop {
+        let line_start = text[..end].rfind('\n').map_or(0, |p| p + 1);
+        if let Some(rest) = text[line_start..].strip_prefix("message ") {
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            return model
+                .messages
+                .binary_search_by(|m| m.name.as_str().cmp(&name))
+                .ok()
+                .map(|i| MessageId(i as u32));
+        }
+        if line_start == 0 {
+            return None;
+        }
+        end = line_start - 1;
+    }
+}
+
+/// The text of the `{{ … ` tag the cursor is in (after `{{`, up to the
+/// cursor), on the cursor's line.
+fn template_tag(text: &str, offset: usize) -> Option<&str> {
+    let line_start = text[..offset].rfind('\n').map_or(0, |p| p + 1);
+    let line = &text[line_start..offset];
+    let open = line.rfind("{{")?;
+    let tag = &line[open + 2..];
+    if tag.contains("}}") {
+        return None;
+    }
+    Some(tag)
+}
+
+/// What to offer inside a template tag whose text so far is `tag`.
+fn template_items(model: &Model, message: Option<MessageId>, tag: &str) -> Vec<CompletionItem> {
+    let tag = tag.trim_start_matches(['{', '~']).trim_start();
+    let (block, tag) = match tag.strip_prefix('#') {
+        Some(rest) => (true, rest),
+        None => (false, tag.strip_prefix('/').unwrap_or(tag)),
+    };
+    let mut tokens: Vec<&str> = tag.split_whitespace().collect();
+    let typing = if tag.is_empty() || tag.ends_with(char::is_whitespace) {
+        ""
+    } else {
+        tokens.pop().unwrap_or("")
+    };
+    let mut out = Vec::new();
+    // The path being typed: the members after its last dot.
+    let (path, _) = typing.rsplit_once('.').unwrap_or(("", typing));
+    let argument = match tokens.first() {
+        None => None,
+        Some(helper) => Some((*helper, tokens.len() - 1)),
+    };
+    if let Some((helper, index)) = argument {
+        let Some(spec) = helper_spec(helper) else {
+            // A block helper (`#each`, `#if`) or an unknown one: any path.
+            out.extend(paths(model, message, path, None));
+            return out;
+        };
+        if typing.starts_with('"') {
+            if spec.name == "date" && index == 1 {
+                out.extend(
+                    DATE_STYLES
+                        .iter()
+                        .map(|s| item(s, CompletionItemKind::ENUM_MEMBER, "date style", None)),
+                );
+            }
+            return out;
+        }
+        out.extend(paths(model, message, path, Some((helper, index))));
+        if path.is_empty() && index + 1 > spec.min_args {
+            out.extend(spec.hash_keys.iter().map(|k| {
+                let mut i = item(k, CompletionItemKind::PROPERTY, "hash argument", None);
+                i.insert_text = Some(format!("{k}=\"\""));
+                i
+            }));
+        }
+        return out;
+    }
+    if path.is_empty() {
+        if block {
+            out.extend(
+                BLOCK_HELPERS
+                    .iter()
+                    .map(|h| item(h, CompletionItemKind::KEYWORD, "block helper", None)),
+            );
+            return out;
+        }
+        out.extend(HELPERS.iter().map(|h| {
+            let mut i = item(
+                h.name,
+                CompletionItemKind::FUNCTION,
+                h.example,
+                Some(h.summary),
+            );
+            i.detail = Some(
+                h.example
+                    .trim_start_matches("{{")
+                    .trim_end_matches("}}")
+                    .into(),
+            );
+            i
+        }));
+    }
+    out.extend(paths(model, message, path, None));
+    out
+}
+
+/// The members after `path` in a template of `message`, as items (only
+/// those that fit the helper argument, when given).
+fn paths(
+    model: &Model,
+    message: Option<MessageId>,
+    path: &str,
+    argument: Option<(&str, usize)>,
+) -> Vec<CompletionItem> {
+    template_members(model, message, path)
+        .into_iter()
+        .filter(|m| argument.is_none_or(|(h, i)| m.fits_helper_argument(h, i)))
+        .map(|m: TemplateMember| {
+            let kind = match m.ty.as_str() {
+                "customer" | "campaign" => CompletionItemKind::MODULE,
+                t if t.starts_with("event") => CompletionItemKind::MODULE,
+                _ => CompletionItemKind::PROPERTY,
+            };
+            item(&m.name, kind, &m.ty, m.doc.as_deref())
+        })
+        .collect()
 }

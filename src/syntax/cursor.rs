@@ -57,7 +57,10 @@ pub fn expected_at(text: &str, offset: usize) -> Expected {
     let decl_start = declaration_start(text, cut);
     // The open brackets between the declaration's start and the cursor.
     let mut open: Vec<usize> = Vec::new();
-    let scanned = prescan::for_each_token(&text[decl_start..], cut - decl_start, |at, token| {
+    // Scanning only the text before the cursor, a string the cursor is in
+    // is one that never closes.
+    let before = &text[decl_start..cut];
+    let scanned = prescan::for_each_token(before, before.len(), |at, token| {
         match token {
             Token::Bracket(b'{' | b'(' | b'[') => open.push(decl_start + at),
             Token::Bracket(_) => {
@@ -306,6 +309,8 @@ mod tests {
     #[test]
     fn strings_and_comments_are_text() {
         assert!(at("message m: sms {\n  body \"Hi {{cust|").in_text);
+        assert!(at("message m: sms {\n  body \"Hi {{cust|}}\"\n}\n").in_text);
+        assert!(at("message m: sms {\n  body \"\"\"\n  Hi {{a.|}}\n  \"\"\"\n}\n").in_text);
         assert!(at("campaign c { // a com|").in_text);
         assert!(at("message m: sms {\n  body \"\"\"\n  Hi {{|").in_text);
     }

@@ -61,7 +61,11 @@ pub fn send_event_scopes(model: &Model, message: MessageId) -> Vec<Option<EventI
 /// sent in several scopes gets every scope's members, once each. `None`
 /// for `message` (or a message never sent): the members that do not
 /// depend on a send site.
-pub fn template_members(model: &Model, message: Option<MessageId>, path: &str) -> Vec<TemplateMember> {
+pub fn template_members(
+    model: &Model,
+    message: Option<MessageId>,
+    path: &str,
+) -> Vec<TemplateMember> {
     let scopes: Vec<EventScope> = match message.map(|m| send_event_scopes(model, m)) {
         Some(list) if !list.is_empty() => list.into_iter().map(EventScope::Sent).collect(),
         _ => vec![EventScope::Sent(None)],
@@ -106,7 +110,9 @@ fn describe(model: &Model, ty: &Ty) -> String {
 /// The doc comment of what `symbol` names, if it has one.
 fn doc_of(model: &Model, symbol: &Symbol) -> Option<String> {
     match symbol {
-        Symbol::Attr(n) => model.attr_by_name(n).and_then(|a| model.attr(a).doc.clone()),
+        Symbol::Attr(n) => model
+            .attr_by_name(n)
+            .and_then(|a| model.attr(a).doc.clone()),
         Symbol::Score(n) => model.scores.iter().find(|s| &s.name == n)?.doc.clone(),
         _ => None,
     }

@@ -204,9 +204,19 @@ pub(crate) fn members(model: &Model, event: EventScope, parent: &Ty) -> Vec<(Str
                 .collect()
         }
         Ty::Campaign => vec!["name".into()],
-        Ty::Event(Some(e)) => model.event(*e).fields.iter().map(|f| f.name.clone()).collect(),
+        Ty::Event(Some(e)) => model
+            .event(*e)
+            .fields
+            .iter()
+            .map(|f| f.name.clone())
+            .collect(),
         Ty::Value(t) => match t.strip_optional() {
-            Type::Record(r) => model.record(*r).fields.iter().map(|f| f.name.clone()).collect(),
+            Type::Record(r) => model
+                .record(*r)
+                .fields
+                .iter()
+                .map(|f| f.name.clone())
+                .collect(),
             Type::List(_) => vec!["length".into()],
             _ => Vec::new(),
         },

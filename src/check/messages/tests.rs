@@ -697,8 +697,11 @@ fn deeply_nested_blocks_are_an_error_not_a_stack_overflow() {
 #[test]
 fn template_members_follow_the_event_in_scope_at_each_send() {
     let mut m = model();
-    m.messages
-        .push(message("m", Channel::Push, vec![("en", vec![field("body", "Hi", 10)])]));
+    m.messages.push(message(
+        "m",
+        Channel::Push,
+        vec![("en", vec![field("body", "Hi", 10)])],
+    ));
     m.campaigns.push(campaign(Some(CART), &["en"]));
     let names = |path: &str, m: &Model| -> Vec<(String, String)> {
         template_members(m, Some(MessageId(0)), path)
