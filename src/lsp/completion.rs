@@ -13,8 +13,8 @@
 //!   enum variants after `==`, `!=` and `in [`, locales after `locale`.
 
 use lsp_types::{
-    CompletionItem, CompletionItemKind, CompletionParams, CompletionResponse, Documentation,
-    MarkupContent, MarkupKind,
+    CompletionItem, CompletionItemKind, CompletionList, CompletionParams, CompletionResponse,
+    Documentation, MarkupContent, MarkupKind,
 };
 
 use super::server::{Ctx, Failure, Server};
@@ -35,8 +35,52 @@ pub fn completion(
     let at = params.text_document_position;
     let ctx = server.ctx(&at.text_document.uri)?;
     let offset = ctx.offset(at.position);
+    let text = ctx.file.text.as_str();
+    let offset = crate::text::floor_char_boundary(text, offset.min(text.len()));
+    let typed = &text[word_start(text, offset)..offset];
     let items = items_at(&ctx, offset);
-    Ok(Some(CompletionResponse::Array(items)))
+    let (items, is_incomplete) = limit(items, typed);
+    Ok(Some(CompletionResponse::List(CompletionList {
+        is_incomplete,
+        items,
+    })))
+}
+
+/// The most items one answer carries. A project of a thousand campaigns
+/// has thousands of messages; past this, the server filters by what is
+/// typed and says the list is incomplete, so the client asks again as the
+/// word grows (as rust-analyzer does).
+pub const MAX_ITEMS: usize = 200;
+
+/// `items` limited to [`MAX_ITEMS`]: when there are more, those whose
+/// label contains the letters of `typed` in order (ignoring case), and
+/// whether some were left out.
+fn limit(items: Vec<CompletionItem>, typed: &str) -> (Vec<CompletionItem>, bool) {
+    if items.len() <= MAX_ITEMS {
+        return (items, false);
+    }
+    let typed = typed.to_ascii_lowercase();
+    let fits = |label: &str| {
+        let mut letters = typed.chars().peekable();
+        for c in label.chars().map(|c| c.to_ascii_lowercase()) {
+            if letters.peek() == Some(&c) {
+                letters.next();
+            }
+        }
+        letters.peek().is_none()
+    };
+    let kept: Vec<CompletionItem> = items
+        .into_iter()
+        .filter(|i| fits(&i.label))
+        .take(MAX_ITEMS + 1)
+        .collect();
+    if kept.len() > MAX_ITEMS {
+        (kept.into_iter().take(MAX_ITEMS).collect(), true)
+    } else {
+        // Every match is here, but the client must ask again when the
+        // word changes: a shorter word matches more.
+        (kept, true)
+    }
 }
 
 /// Everything to offer at byte `offset` of the request's file.
@@ -465,4 +509,92 @@ fn paths(
             item(&m.name, kind, &m.ty, m.doc.as_deref())
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn items(labels: &[&str]) -> Vec<CompletionItem> {
+        labels
+            .iter()
+            .map(|l| item(l, CompletionItemKind::TEXT, "", None))
+            .collect()
+    }
+
+    #[test]
+    fn long_lists_are_filtered_by_the_typed_letters_and_marked_incomplete() {
+        let few = items(&["a", "b"]);
+        assert_eq!(limit(few, "zz").0.len(), 2);
+        let names: Vec<String> = (0..1000).map(|n| format!("m{n}_welcome")).collect();
+        let many = items(&names.iter().map(String::as_str).collect::<Vec<_>>());
+        let (kept, incomplete) = limit(many.clone(), "");
+        assert_eq!((kept.len(), incomplete), (MAX_ITEMS, true));
+        let (kept, incomplete) = limit(many, "M99W");
+        let labels: Vec<&str> = kept.iter().map(|i| i.label.as_str()).collect();
+        assert!(incomplete);
+        assert!(labels.contains(&"m99_welcome") && labels.contains(&"m990_welcome"));
+        assert!(!labels.contains(&"m9_welcome"));
+    }
+
+    #[test]
+    fn the_tag_at_the_cursor_is_on_its_line_and_still_open() {
+        let text = "body \"Hi {{money event.to";
+        assert_eq!(template_tag(text, text.len()), Some("money event.to"));
+        let closed = "body \"Hi {{money event.total}} and ";
+        assert_eq!(template_tag(closed, closed.len()), None);
+        let other_line = "{{a}}\nbody \"Hi ";
+        assert_eq!(template_tag(other_line, other_line.len()), None);
+    }
+
+    const PROJECT: &str = r#"
+schema {
+  attr plan: enum(free, pro)
+  attr email: email
+  attr email_opt_in: bool consent(email)
+  event paid { amount: money(USD), note: string }
+  event opened {}
+}
+campaign c {
+  trigger event opened
+  flow {
+    wait for paid up to 1d {
+      on event { send thanks }
+    }
+  }
+}
+message thanks: email {
+  subject "Thanks"
+  body "Paid {{money event.amount}} [stop]({{unsubscribe_url}})"
+}
+"#;
+
+    fn labels(items: &[CompletionItem]) -> Vec<&str> {
+        items.iter().map(|i| i.label.as_str()).collect()
+    }
+
+    #[test]
+    fn enum_variants_and_template_paths_come_from_the_model() {
+        let mut workspace = crate::driver::Workspace::new(std::path::Path::new("/nowhere"));
+        workspace.set_file("a.camp", PROJECT.to_string());
+        let snap = workspace.snapshot();
+        let model = snap.model;
+        let variants = enum_after_operator(model, "  audience plan != ").expect("an enum");
+        assert_eq!(labels(&variants), ["free", "pro"]);
+        let variants = enum_after_operator(model, "  audience plan in [free, ").expect("an enum");
+        assert_eq!(labels(&variants), ["free", "pro"]);
+        assert!(enum_after_operator(model, "  audience email == ").is_none());
+        // The message around a template, and what `event.` means at its send.
+        let at = PROJECT.find("event.amount").unwrap() + "event.".len();
+        let message = enclosing_message(model, PROJECT, at);
+        assert_eq!(message, Some(MessageId(0)));
+        let tag = template_tag(PROJECT, at).unwrap();
+        assert_eq!(labels(&template_items(model, message, tag)), ["amount"]);
+        assert_eq!(
+            labels(&template_items(model, message, "event.")),
+            ["amount", "note"]
+        );
+        assert!(labels(&template_items(model, message, "")).contains(&"money"));
+        assert_eq!(labels(&template_items(model, message, "#")), BLOCK_HELPERS);
+    }
 }
