@@ -153,6 +153,13 @@ pub fn items_at(ctx: &Ctx<'_>, offset: usize) -> Vec<CompletionItem> {
             }
         }
         _ if expected.expression => {
+            // In `EVENT where …`, the event's properties are bare names.
+            if let Some(event) = where_event(model, before) {
+                out.extend(model.event(event).fields.iter().map(|f| {
+                    let detail = type_name(&f.ty, &model.schema);
+                    item(&f.name, CompletionItemKind::PROPERTY, &detail, None)
+                }));
+            }
             out.extend(segments(model));
             out.extend(attributes(model));
             out.extend(scores(model));
@@ -371,10 +378,34 @@ fn enum_after_operator(model: &Model, before: &str) -> Option<Vec<CompletionItem
         .trim_end()
         .rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
         .next()?;
-    match attr_type(model, name)?.strip_optional() {
+    let property = || {
+        let event = model.event(where_event(model, before)?);
+        event.fields.iter().find(|f| f.name == name).map(|f| &f.ty)
+    };
+    match property()
+        .or_else(|| attr_type(model, name))?
+        .strip_optional()
+    {
         Type::Enum(variants) => Some(variants.iter().map(|v| variant(v, name)).collect()),
         _ => None,
     }
+}
+
+/// The event of the `where` clause the line is in (`trigger event E
+/// where …`, `performed E where …`, `wait for E where …`), whose
+/// properties are bare names there.
+fn where_event(model: &Model, before: &str) -> Option<crate::check::model::EventId> {
+    let (head, _) = before.rsplit_once(" where ")?;
+    let name = head
+        .trim_end()
+        .rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .next()?;
+    model
+        .schema
+        .events
+        .binary_search_by(|e| e.name.as_str().cmp(name))
+        .ok()
+        .map(|i| crate::check::model::EventId(i as u32))
 }
 
 /// The message whose body holds `offset`: the last `message NAME` at the

@@ -134,6 +134,12 @@ async def test_names_and_locales_in_settings_and_tests(client: LanguageClient):
     assert items["engagement"].detail == "score: int"
     items = await complete(client, path, position_of(text, "locales en, vi", offset=len("locales en, ")))
     assert {"en", "vi", "cs", "zh-Hant"} <= set(items)
+    # In a trigger's `where`, the event's properties are bare names.
+    path = "flows/cart_recovery.camp"
+    text = open_file(client, path)
+    items = await complete(client, path, position_of(text, "where total >= 15", offset=len("where ")))
+    assert items["total"].detail == "money(USD)"
+    assert items["items"].detail == "list<cart_item>"
 
 
 async def test_never_fails_on_odd_places(client: LanguageClient):
