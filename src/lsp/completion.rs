@@ -461,10 +461,7 @@ fn template_items(model: &Model, message: Option<MessageId>, tag: &str) -> Vec<C
     let mut out = Vec::new();
     // The path being typed: the members after its last dot.
     let (path, _) = typing.rsplit_once('.').unwrap_or(("", typing));
-    let argument = match tokens.first() {
-        None => None,
-        Some(helper) => Some((*helper, tokens.len() - 1)),
-    };
+    let argument = tokens.first().map(|helper| (*helper, tokens.len() - 1));
     if let Some((helper, index)) = argument {
         let Some(spec) = helper_spec(helper) else {
             // A block helper (`#each`, `#if`) or an unknown one: any path.
