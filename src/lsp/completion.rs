@@ -18,7 +18,7 @@ use lsp_types::{
 };
 
 use super::server::{Ctx, Failure, Server};
-use crate::check::messages::{template_members, TemplateMember};
+use crate::check::messages::{allowed_fields, template_members, TemplateMember};
 use crate::check::model::{MessageId, Model, Type};
 use crate::check::resolve::types::type_name;
 use crate::syntax::{expected_at, word_start};
@@ -163,6 +163,21 @@ pub fn items_at(ctx: &Ctx<'_>, offset: usize) -> Vec<CompletionItem> {
             out.extend(segments(model));
             out.extend(attributes(model));
             out.extend(scores(model));
+        }
+        // A message's entry (or a locale block's): the channel's fields.
+        _ if expected.name && expected.keywords.iter().all(|k| k == "locale") => {
+            if let Some(m) = enclosing_message(model, text, offset) {
+                let message = model.message(m);
+                let channel = message.channel.as_str();
+                out.extend(allowed_fields(message.channel).iter().map(|f| {
+                    item(
+                        f,
+                        CompletionItemKind::FIELD,
+                        &format!("{channel} field"),
+                        None,
+                    )
+                }));
+            }
         }
         _ if expected.name && indented && expected.keywords.iter().any(|k| k == "event") => {
             // A persona's entry: an attribute and its value.
@@ -408,13 +423,16 @@ fn where_event(model: &Model, before: &str) -> Option<crate::check::model::Event
         .map(|i| crate::check::model::EventId(i as u32))
 }
 
-/// The message whose body holds `offset`: the last `message NAME` at the
-/// start of a line before it.
+/// The message whose body holds `offset`: the declaration around it (the
+/// last line before it that starts with a word at column 0), if that is a
+/// `message NAME`.
 fn enclosing_message(model: &Model, text: &str, offset: usize) -> Option<MessageId> {
     let mut end = offset;
     loop {
         let line_start = text[..end].rfind('\n').map_or(0, |p| p + 1);
-        if let Some(rest) = text[line_start..].strip_prefix("message ") {
+        let line = &text[line_start..];
+        if line_start < offset && line.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            let rest = line.strip_prefix("message ")?;
             let name: String = rest
                 .chars()
                 .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')

@@ -155,3 +155,14 @@ async def test_never_fails_on_odd_places(client: LanguageClient):
         await complete(client, path, position)
     change(client, path, 2, "")
     assert isinstance(await complete(client, path, t.Position(line=0, character=0)), dict)
+
+
+async def test_the_fields_of_the_messages_channel(client: LanguageClient):
+    path = "flows/onboarding.camp"
+    text = open_file(client, path)
+    edited = text.replace('    preheader "Your first bag ships free this week"\n', '    pre\n', 1)
+    change(client, path, 2, edited)
+    items = await complete(client, path, position_of(edited, "    pre\n", offset=len("    pre")))
+    assert {"subject", "preheader", "body"} <= set(items)
+    assert items["preheader"].detail == "email field"
+    assert "title" not in items  # a push field
