@@ -155,6 +155,9 @@ pub(crate) fn candidates(rule: Rule) -> &'static [&'static str] {
         file | next_declaration | decl_head | defaults | schema | lifecycle | segment | score
         | message | campaign | persona | test => super::prescan::DECLARATION_KEYWORDS,
         attr_decl | type_decl | event_decl => &["attr", "type", "event"],
+        event_sample => &["event"],
+        locale_block => &["locale"],
+        test_item => &["campaign", "persona", "variant", "start", "at", "expect"],
         weekday | every_weekday => &[
             "monday",
             "tuesday",

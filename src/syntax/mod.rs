@@ -14,6 +14,7 @@ mod build_flow;
 mod build_tests;
 #[cfg(test)]
 mod code_examples_tests;
+mod cursor;
 mod docs;
 mod errors;
 mod expected;
@@ -32,6 +33,7 @@ use crate::diagnostics::{Diagnostic, Problems};
 use crate::source::{SourceFile, SourceMap, Span};
 
 pub use build_expr::MAX_EXPR_DEPTH;
+pub use cursor::{expected_at, word_start, Expected};
 pub use keywords::RESERVED as RESERVED_WORDS;
 pub use prescan::MAX_NESTING;
 

@@ -10,7 +10,7 @@ use super::{did_you_mean, first_line_span, head_span, list_names, ParsedField, S
 
 /// The fields a channel accepts (`from` and `method` are settings the
 /// resolver keeps apart; they are listed so they are never "unknown").
-pub(crate) fn allowed_fields(channel: Channel) -> &'static [&'static str] {
+pub fn allowed_fields(channel: Channel) -> &'static [&'static str] {
     match channel {
         Channel::Email => &["from", "subject", "preheader", "body"],
         Channel::Sms => &["body"],

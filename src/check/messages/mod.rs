@@ -10,6 +10,7 @@
 
 mod channels;
 mod helpers;
+mod in_scope;
 mod limits;
 mod links;
 mod locales;
@@ -32,7 +33,8 @@ use crate::template::Renderer;
 use handlebars::template::Template;
 use rayon::prelude::*;
 
-pub use channels::invalid_category;
+pub use channels::{allowed_fields, invalid_category};
+pub use in_scope::{send_event_scopes, template_members, TemplateMember};
 pub use locales::{check_locale_tag, is_valid_locale};
 pub use samples::{sample, value_json};
 

@@ -187,6 +187,47 @@ pub(crate) fn member(
     }
 }
 
+/// Every member a value of type `parent` has, with its type: the names
+/// [`member`] accepts, in declaration order (`event` only when an event is
+/// in scope).
+pub(crate) fn members(model: &Model, event: EventScope, parent: &Ty) -> Vec<(String, Ty)> {
+    let names: Vec<String> = match parent {
+        Ty::Root => ROOT_NAMES
+            .iter()
+            .filter(|n| **n != "event" || matches!(event, EventScope::Sent(Some(_))))
+            .map(|n| n.to_string())
+            .collect(),
+        Ty::Customer => {
+            let attrs = model.schema.attrs.iter().map(|a| a.name.clone());
+            attrs
+                .chain(model.scores.iter().map(|s| s.name.clone()))
+                .collect()
+        }
+        Ty::Campaign => vec!["name".into()],
+        Ty::Event(Some(e)) => model
+            .event(*e)
+            .fields
+            .iter()
+            .map(|f| f.name.clone())
+            .collect(),
+        Ty::Value(t) => match t.strip_optional() {
+            Type::Record(r) => model
+                .record(*r)
+                .fields
+                .iter()
+                .map(|f| f.name.clone())
+                .collect(),
+            Type::List(_) => vec!["length".into()],
+            _ => Vec::new(),
+        },
+        Ty::Event(None) | Ty::Any => Vec::new(),
+    };
+    names
+        .into_iter()
+        .filter_map(|n| member(model, event, parent, &n).ok().map(|ty| (n, ty)))
+        .collect()
+}
+
 /// What the member `name` of a value of type `parent` names, when it is
 /// declared somewhere (or built into every template): an attribute or a
 /// score of `customer`, a property of an event, a field of a record,

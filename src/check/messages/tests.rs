@@ -693,3 +693,49 @@ fn deeply_nested_blocks_are_an_error_not_a_stack_overflow() {
     let ok = "{{#if customer.email}}".repeat(60) + &"{{/if}}".repeat(60);
     assert!(push_body(&ok, None).is_empty());
 }
+
+#[test]
+fn template_members_follow_the_event_in_scope_at_each_send() {
+    let mut m = model();
+    m.messages.push(message(
+        "m",
+        Channel::Push,
+        vec![("en", vec![field("body", "Hi", 10)])],
+    ));
+    m.campaigns.push(campaign(Some(CART), &["en"]));
+    let names = |path: &str, m: &Model| -> Vec<(String, String)> {
+        template_members(m, Some(MessageId(0)), path)
+            .into_iter()
+            .map(|x| (x.name, x.ty))
+            .collect()
+    };
+    assert_eq!(send_event_scopes(&m, MessageId(0)), vec![Some(CART)]);
+    assert_eq!(
+        names("event", &m),
+        vec![
+            ("cart_url".to_string(), "url".to_string()),
+            ("items".to_string(), "list<cart_item>".to_string()),
+            ("total".to_string(), "money(USD)".to_string()),
+        ]
+    );
+    assert!(names("", &m).iter().any(|(n, _)| n == "event"));
+    assert!(names("customer", &m).contains(&("first_name".into(), "string?".into())));
+    // A second send after `signed_up`: both events' properties, once each.
+    let mut second = campaign(Some(SIGNED_UP), &["en"]);
+    second.name = "second".into();
+    m.campaigns.push(second);
+    let props: Vec<String> = names("event", &m).into_iter().map(|(n, _)| n).collect();
+    assert_eq!(props, ["cart_url", "items", "total", "source"]);
+    // No event at the only send: nothing under `event`, and no `event`.
+    m.campaigns = vec![campaign(None, &["en"])];
+    assert!(names("event", &m).is_empty());
+    assert!(!names("", &m).iter().any(|(n, _)| n == "event"));
+    // Helper arguments: `money` takes money values only.
+    m.campaigns = vec![campaign(Some(CART), &["en"])];
+    let fit: Vec<String> = template_members(&m, Some(MessageId(0)), "event")
+        .into_iter()
+        .filter(|x| x.fits_helper_argument("money", 0))
+        .map(|x| x.name)
+        .collect();
+    assert_eq!(fit, ["items", "total"]);
+}
