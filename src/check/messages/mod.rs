@@ -368,19 +368,13 @@ pub(crate) fn first_line_span(field: &crate::check::model::TemplateField) -> Spa
     }
 }
 
-/// The closest of `candidates` to `name`, for "did you mean" help.
+/// The closest of `candidates` to `name`, for "did you mean" help: the
+/// checker's one rule ([`crate::check::resolve::suggest::closest`]).
 pub(crate) fn did_you_mean<'a>(
     name: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
-    let mut best: Option<(f64, &str)> = None;
-    for c in candidates {
-        let score = strsim::jaro_winkler(name, c);
-        if score >= 0.8 && best.is_none_or(|(b, _)| score > b) {
-            best = Some((score, c));
-        }
-    }
-    best.map(|(_, c)| c)
+    crate::check::resolve::suggest::closest(name, candidates)
 }
 
 /// "`a`, `b` and `c`"
