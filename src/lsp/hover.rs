@@ -608,8 +608,9 @@ mod tests {
         assert_eq!(word_at(text, at("36h") + 3), Some((5, 8)));
         let total = at("total");
         assert_eq!(word_at(text, total), Some((total, total + 5)));
-        // Right after a multi-byte character: no word, no panic.
-        assert_eq!(word_at(text, at("ỏ") + 1), None);
+        // Inside a multi-byte character: the word before it, no panic.
+        assert_eq!(word_at(text, at("ỏ") + 1), Some((at("Gi"), at("ỏ"))));
+        assert_eq!(word_at(text, at("ỏ") + "ỏ".len()), None);
         assert_eq!(word_at(text, text.len() + 10), None);
         assert_eq!(word_at("", 0), None);
     }
