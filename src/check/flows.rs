@@ -369,6 +369,68 @@ fn max_elapsed(step: &StepDef) -> Duration {
     }
 }
 
+/// The waits along a flow's main path (see [`main_path`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct MainPath {
+    /// The sum of the fixed waits: `wait D` steps and the timeouts of
+    /// `wait for … up to D`; calendar days and elapsed time apart, as
+    /// written.
+    pub waits: Duration,
+    /// How many `wait until` steps it goes through: each waits for a
+    /// clock time, so adds up to a day (a week with `on DAY`) that no
+    /// sum can say.
+    pub clock_waits: usize,
+}
+
+/// The main path of a flow: the steps a customer goes through when no
+/// waited-for event comes (each `wait for` runs to its timeout and then
+/// its `on timeout` block), at each `if` the first arm, and at each
+/// `split` the first variant; it ends at an `exit` or at the end of the
+/// flow. Answers how long the flow keeps such a customer, from its waits.
+pub fn main_path(flow: &[StepDef]) -> MainPath {
+    let mut path = MainPath::default();
+    main_path_into(flow, &mut path);
+    path
+}
+
+/// Adds the waits of `steps` to `path`; `false` when an `exit` ended it.
+fn main_path_into(steps: &[StepDef], path: &mut MainPath) -> bool {
+    for step in steps {
+        let go_on = match &step.kind {
+            StepKindDef::Wait(d) => {
+                path.waits = add(path.waits, *d);
+                true
+            }
+            StepKindDef::WaitUntil { .. } => {
+                path.clock_waits += 1;
+                true
+            }
+            StepKindDef::WaitFor {
+                timeout,
+                on_timeout,
+                ..
+            } => {
+                path.waits = add(path.waits, *timeout);
+                main_path_into(on_timeout, path)
+            }
+            StepKindDef::If { branches, .. } => match branches.first() {
+                Some((_, arm)) => main_path_into(arm, path),
+                None => true,
+            },
+            StepKindDef::Split { variants, .. } => match variants.first() {
+                Some(v) => main_path_into(&v.steps, path),
+                None => true,
+            },
+            StepKindDef::Exit => false,
+            StepKindDef::Send { .. } | StepKindDef::Set { .. } => true,
+        };
+        if !go_on {
+            return false;
+        }
+    }
+    true
+}
+
 fn add(a: Duration, b: Duration) -> Duration {
     Duration {
         days: a.days + b.days,
@@ -493,4 +555,86 @@ fn paths_through<'m>(
         states = next;
     }
     Some(states)
+}
+
+#[cfg(test)]
+mod main_path_tests {
+    use super::*;
+    use crate::check::model::{EventId, MessageId, SplitVariantDef};
+
+    fn step(kind: StepKindDef) -> StepDef {
+        StepDef {
+            kind,
+            span: Span::default(),
+        }
+    }
+
+    fn wait(days: i64, hours: i64) -> StepDef {
+        step(StepKindDef::Wait(Duration::new(days, hours * 3600)))
+    }
+
+    fn send() -> StepDef {
+        step(StepKindDef::Send {
+            message: MessageId(0),
+            event_scope: None,
+        })
+    }
+
+    #[test]
+    fn sums_waits_timeouts_first_arms_and_first_variants() {
+        let half = DecimalLit {
+            mantissa: 50,
+            scale: 0,
+        };
+        let flow = vec![
+            wait(0, 1),
+            send(),
+            step(StepKindDef::WaitFor {
+                event: EventId(0),
+                filter: None,
+                timeout: Duration::new(1, 0),
+                on_event: vec![wait(30, 0)],
+                on_timeout: vec![send(), wait(2, 0)],
+            }),
+            step(StepKindDef::Split {
+                name: "s".into(),
+                variants: vec![
+                    SplitVariantDef {
+                        name: "a".into(),
+                        percent: half,
+                        steps: vec![wait(0, 36)],
+                        span: Span::default(),
+                    },
+                    SplitVariantDef {
+                        name: "b".into(),
+                        percent: half,
+                        steps: vec![wait(9, 0)],
+                        span: Span::default(),
+                    },
+                ],
+            }),
+            step(StepKindDef::WaitUntil {
+                minutes: 9 * 60,
+                day: None,
+            }),
+            step(StepKindDef::If {
+                branches: vec![(
+                    TExpr {
+                        kind: TExprKind::Now,
+                        ty: crate::check::model::Type::Bool,
+                        span: Span::default(),
+                    },
+                    vec![wait(1, 0), step(StepKindDef::Exit), wait(5, 0)],
+                )],
+                otherwise: Some(vec![wait(7, 0)]),
+            }),
+            wait(100, 0),
+        ];
+        let path = main_path(&flow);
+        // 1h + 1d (timeout) + 2d + 36h + 1d, then the exit.
+        assert_eq!(path.waits, Duration::new(4, 37 * 3600));
+        assert_eq!(path.waits.to_string(), "4d37h");
+        assert_eq!(path.clock_waits, 1);
+        assert_eq!(main_path(&[]), MainPath::default());
+    }
 }

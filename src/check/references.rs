@@ -269,6 +269,41 @@ impl crate::check::model::Model {
         &self.references
     }
 
+    /// The type of the value a symbol names, as the checker types its
+    /// uses: an attribute's, a record field's or an event property's
+    /// declared type, `int` for a score, `url` for `unsubscribe_url` and
+    /// `string` for `campaign.name`. `None` for names that are not values
+    /// (segments, messages, events, …) and for names no longer declared.
+    pub fn value_type(&self, symbol: &Symbol) -> Option<crate::check::model::Type> {
+        use crate::check::model::Type;
+        let field = |fields: &[crate::check::model::FieldDef], name: &str| {
+            fields.iter().find(|f| f.name == name).map(|f| f.ty.clone())
+        };
+        match symbol {
+            Symbol::Attr(name) => self.attr_by_name(name).map(|id| self.attr(id).ty.clone()),
+            Symbol::Score(name) => self
+                .scores
+                .iter()
+                .any(|s| &s.name == name)
+                .then_some(Type::Int),
+            Symbol::Field { record, field: f } => self
+                .schema
+                .records
+                .iter()
+                .find(|r| &r.name == record)
+                .and_then(|r| field(&r.fields, f)),
+            Symbol::Property { event, property } => self
+                .schema
+                .events
+                .iter()
+                .find(|e| &e.name == event)
+                .and_then(|e| field(&e.fields, property)),
+            Symbol::Builtin(name) if name == "unsubscribe_url" => Some(Type::Url),
+            Symbol::Builtin(name) if name == "campaign.name" => Some(Type::String),
+            _ => None,
+        }
+    }
+
     /// Go-to-definition: the declaration of the name at `offset` of
     /// `file` (a use or a declaration's own name). `None` where no name
     /// is, and for names without a declaration (locales, built-ins).
@@ -371,5 +406,43 @@ mod tests {
         assert_eq!(at(0, 8), vec![&score]);
         // Inside a declaration but not on its name.
         assert!(at(0, 30).is_empty());
+    }
+
+    #[test]
+    fn value_types_follow_the_schema() {
+        use crate::check::model::Type;
+        use crate::source::SourceMap;
+        let src = "schema {\n  attr first_name: string?\n  type item { price: money(USD) }\n  event bought { items: list<item> }\n}\nscore s { +1 if first_name is set }\n";
+        let mut map = SourceMap::new();
+        map.add("t.camp", std::path::Path::new("t.camp"), src.into());
+        let mut problems = crate::diagnostics::Problems::new();
+        let files = crate::syntax::parse_project(&map, &mut problems);
+        let model = crate::check::check(&files, &mut problems);
+        let ty = |s: Symbol| model.value_type(&s);
+        assert_eq!(
+            ty(Symbol::Attr("first_name".into())),
+            Some(Type::Optional(Box::new(Type::String)))
+        );
+        assert_eq!(ty(Symbol::Score("s".into())), Some(Type::Int));
+        assert_eq!(
+            ty(Symbol::Field {
+                record: "item".into(),
+                field: "price".into()
+            }),
+            Some(Type::Money("USD".into()))
+        );
+        assert!(matches!(
+            ty(Symbol::Property {
+                event: "bought".into(),
+                property: "items".into()
+            }),
+            Some(Type::List(_))
+        ));
+        assert_eq!(
+            ty(Symbol::Builtin("unsubscribe_url".into())),
+            Some(Type::Url)
+        );
+        assert_eq!(ty(Symbol::Segment("s".into())), None);
+        assert_eq!(ty(Symbol::Attr("gone".into())), None);
     }
 }

@@ -8,8 +8,8 @@
 use std::collections::BTreeMap;
 
 use crate::check::model::{
-    CampaignDef, CampaignId, Channel, MessageDef, Model, Reentry, ScheduleDef, ScoreId, TriggerDef,
-    Type,
+    CampaignDef, CampaignId, Channel, MessageDef, Model, Reentry, ScheduleDef, ScoreId, SegmentId,
+    TriggerDef, Type,
 };
 use crate::source::{SourceMap, Span};
 
@@ -66,19 +66,12 @@ pub fn lower(model: &Model, sources: &SourceMap, campaign: CampaignId) -> f::Pla
                 Named::Segment(id) => Some(*id),
                 Named::Score(_) => None,
             })
-            .map(|id| {
-                let s = model.segment(id);
-                f::SegmentEntry {
-                    name: s.name.clone(),
-                    doc: s.doc.clone(),
-                    expr: expr(model, &s.expr),
-                }
-            })
+            .map(|id| segment_entry(model, id))
             .collect(),
         scores: used
             .iter()
             .filter_map(|n| match n {
-                Named::Score(id) => Some(score(model, *id)),
+                Named::Score(id) => Some(score_entry(model, *id)),
                 Named::Segment(_) => None,
             })
             .collect(),
@@ -268,7 +261,18 @@ fn attr_of_type(model: &Model, ty: &Type, preferred: &str) -> Option<String> {
         .map(|a| a.name.clone())
 }
 
-fn score(model: &Model, id: ScoreId) -> f::ScoreEntry {
+/// A segment as the plan carries it: its name, doc and lowered condition.
+pub fn segment_entry(model: &Model, id: SegmentId) -> f::SegmentEntry {
+    let s = model.segment(id);
+    f::SegmentEntry {
+        name: s.name.clone(),
+        doc: s.doc.clone(),
+        expr: expr(model, &s.expr),
+    }
+}
+
+/// A score as the plan carries it: its name, doc and lowered rules.
+pub fn score_entry(model: &Model, id: ScoreId) -> f::ScoreEntry {
     use crate::check::model::{ScoreRuleKindDef, TWindow};
     let def = model.score(id);
     f::ScoreEntry {

@@ -14,8 +14,8 @@
 //! "less than 14 days ago"). Nothing depends on the project's names.
 
 use crate::plan::format::{
-    ArithKind, CompareOp, Duration, EventScope, Expr, Literal, Period, Plan, Reentry, StringOpKind,
-    Trigger, Weekday,
+    ArithKind, CompareOp, Duration, EventScope, Expr, Literal, Period, Plan, Reentry, ScoreRule,
+    SegmentEntry, StringOpKind, Trigger, Weekday,
 };
 
 /// Which grammatical form a clause takes (see the module docs).
@@ -516,12 +516,125 @@ pub fn audience(plan: &Plan) -> String {
 /// "Customers in segment `x`: whose …".
 pub fn segment_sentence(plan: &Plan, name: &str) -> String {
     match plan.segments.iter().find(|s| s.name == name) {
-        Some(seg) => format!(
-            "Customers in segment `{name}`: those {}",
-            clause(&seg.expr, Form::Who)
-        ),
+        Some(seg) => segment_definition(seg),
         None => format!("Customers in segment `{name}`"),
     }
+}
+
+/// A segment's definition in words: "Customers in segment `x`: those
+/// whose …".
+pub fn segment_definition(seg: &SegmentEntry) -> String {
+    format!(
+        "Customers in segment `{}`: those {}",
+        seg.name,
+        clause(&seg.expr, Form::Who)
+    )
+}
+
+/// One rule of a score in words: "+5 points for each `app_opened` in the
+/// last 30 days, at most 40 points", "-20 points if they have not
+/// performed `app_opened` in the last 21 days".
+pub fn score_rule(rule: &ScoreRule) -> String {
+    let points = |n: i64| {
+        let unit = if n.abs() == 1 { "point" } else { "points" };
+        format!("{n:+} {unit}")
+    };
+    match rule {
+        ScoreRule::PerEvent {
+            points: p,
+            event,
+            filter,
+            within,
+            since_entry,
+            max,
+        } => {
+            let cap = max.map_or(String::new(), |m| format!(", at most {}", points(m)));
+            format!(
+                "{} for each `{event}`{}{}{cap}",
+                points(*p),
+                filter_phrase(filter.as_ref()),
+                window(*within, *since_entry)
+            )
+        }
+        ScoreRule::If { points: p, when } => {
+            format!("{} if {}", points(*p), clause(when, Form::They))
+        }
+    }
+}
+
+/// What a duration literal means, for someone reading the source:
+/// "36 hours of elapsed time (1 day and 12 hours)", "2 calendar days in
+/// the customer's time zone (…)". The canonical notation is
+/// [`Duration`]'s `Display`; this is prose.
+pub fn duration_meaning(d: Duration) -> String {
+    if d.days < 0 || d.seconds < 0 {
+        return format!(
+            "{}: a negative duration, which no wait, window or cap accepts",
+            duration(Duration {
+                days: d.days.abs(),
+                seconds: d.seconds.abs()
+            })
+        );
+    }
+    let calendar = match d.days {
+        0 => None,
+        n => Some(format!(
+            "{} {}",
+            n,
+            if n == 1 {
+                "calendar day"
+            } else {
+                "calendar days"
+            }
+        )),
+    };
+    let elapsed = (d.seconds != 0).then(|| {
+        let mut text = format!(
+            "{} of elapsed time",
+            duration(Duration {
+                days: 0,
+                seconds: d.seconds
+            })
+        );
+        if d.seconds >= 86_400 {
+            text.push_str(&format!(
+                " ({})",
+                duration(Duration {
+                    days: d.seconds / 86_400,
+                    seconds: d.seconds % 86_400
+                })
+            ));
+        }
+        text
+    });
+    match (calendar, elapsed) {
+        (None, None) => "no time".into(),
+        (Some(c), None) => format!(
+            "{c} in the customer's time zone: it ends at the same local clock time, \
+             even across a daylight-saving change (that day lasts 23 or 25 hours)"
+        ),
+        (None, Some(e)) => format!(
+            "{e}: exactly that long, whatever the local clock shows after a daylight-saving change"
+        ),
+        (Some(c), Some(e)) => {
+            format!("{c} in the customer's time zone (same local clock time), then {e}")
+        }
+    }
+}
+
+/// What `send_window START-END` means: "Sends only between 09:00 and
+/// 20:00 in the customer's local time …".
+pub fn send_window_meaning(start: &str, end: &str) -> String {
+    let wraps = if start > end {
+        " The window spans midnight."
+    } else {
+        ""
+    };
+    format!(
+        "Sends only between {start} and {end} in the customer's local time \
+         ({start} included, {end} not). A send due outside the window waits for \
+         its next opening, and the flow waits with it.{wraps}"
+    )
 }
 
 /// "When a customer performs `signed_up`", "Every Monday at 10:00 …".

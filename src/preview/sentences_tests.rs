@@ -320,3 +320,54 @@ fn every_trigger_kind_and_reentry_read_as_sentences() {
         "Everyone who triggers the campaign"
     );
 }
+
+#[test]
+fn score_rules_read_as_points() {
+    let per = ScoreRule::PerEvent {
+        points: 5,
+        event: "app_opened".into(),
+        filter: None,
+        within: Some(days(30)),
+        since_entry: false,
+        max: Some(40),
+    };
+    assert_eq!(
+        score_rule(&per),
+        "+5 points for each `app_opened` in the last 30 days, at most +40 points"
+    );
+    let when = ScoreRule::If {
+        points: -20,
+        when: Expr::Not {
+            arg: Box::new(Expr::Performed {
+                event: "app_opened".into(),
+                filter: None,
+                within: Some(days(21)),
+                since_entry: false,
+            }),
+        },
+    };
+    assert_eq!(
+        score_rule(&when),
+        "-20 points if they have not performed `app_opened` in the last 21 days"
+    );
+}
+
+#[test]
+fn durations_say_calendar_days_or_elapsed_time() {
+    let d = |days, seconds| duration_meaning(Duration { days, seconds });
+    assert!(d(0, 36 * 3600).starts_with("36 hours of elapsed time (1 day and 12 hours)"));
+    assert!(d(2, 0).starts_with("2 calendar days in the customer's time zone"));
+    assert!(d(1, 12 * 3600).starts_with("1 calendar day in the customer's time zone"));
+    assert!(d(1, 12 * 3600).ends_with("then 12 hours of elapsed time"));
+    assert!(d(0, 30 * 60).starts_with("30 minutes of elapsed time:"));
+    assert_eq!(d(0, 0), "no time");
+    assert!(d(-1, 0).contains("negative"));
+}
+
+#[test]
+fn send_windows_say_which_end_is_included() {
+    let w = send_window_meaning("09:00", "20:00");
+    assert!(w.starts_with("Sends only between 09:00 and 20:00 in the customer's local time"));
+    assert!(!w.contains("midnight"));
+    assert!(send_window_meaning("20:00", "08:00").contains("spans midnight"));
+}

@@ -371,3 +371,24 @@ mod tests {
         assert!(currency("US", sp()).is_err());
     }
 }
+
+#[cfg(test)]
+mod duration_literal_tests {
+    use crate::duration::Duration;
+    use crate::syntax::duration_literal;
+
+    #[test]
+    fn reads_exactly_one_duration_literal() {
+        assert_eq!(duration_literal("36h"), Some(Duration::new(0, 36 * 3600)));
+        assert_eq!(duration_literal("1w2d"), Some(Duration::new(9, 0)));
+        assert_eq!(
+            duration_literal("-1d12h"),
+            Some(Duration::new(-1, -12 * 3600))
+        );
+        for not in [
+            "", "36", "h", "12h1d", "1d ", "1dx", "30d_", "09:00", "e0201",
+        ] {
+            assert_eq!(duration_literal(not), None, "{not:?}");
+        }
+    }
+}

@@ -37,6 +37,19 @@ pub use cursor::{expected_at, word_start, Expected};
 pub use keywords::RESERVED as RESERVED_WORDS;
 pub use prescan::MAX_NESTING;
 
+/// The duration a literal such as `36h`, `1w2d` or `-1d` stands for, read
+/// by the grammar's `duration` rule and decoded as the parser decodes it;
+/// `None` when `text` is not exactly one valid duration literal.
+pub fn duration_literal(text: &str) -> Option<crate::duration::Duration> {
+    let mut pairs = parser::CampParser::parse(parser::Rule::duration, text).ok()?;
+    let pair = pairs.next()?;
+    if pair.as_str().len() != text.len() {
+        return None;
+    }
+    let lit = literals::duration(text, Span::default()).ok()?;
+    Some(crate::duration::Duration::new(lit.days, lit.seconds))
+}
+
 /// Parses one file strictly: the tree, or every diagnostic (syntax errors
 /// and bad literals) when there is any. `fmt` and tools that need a whole
 /// file use this; the compiler uses [`parse_file_recovering`].

@@ -143,6 +143,81 @@ pub fn helper_spec(name: &str) -> Option<&'static HelperSpec> {
     HELPERS.iter().find(|spec| spec.name == name)
 }
 
+impl ArgKind {
+    /// The schema types this kind accepts, as written in the schema.
+    pub fn types(self) -> &'static str {
+        match self {
+            ArgKind::Any => "value",
+            ArgKind::Number => "int|decimal",
+            ArgKind::Money => "money",
+            ArgKind::Time => "time|date",
+            ArgKind::Text => "string",
+            ArgKind::Literal => "\"…\"",
+        }
+    }
+}
+
+impl HelperSpec {
+    /// How the helper is called, from this table: each positional
+    /// argument as the types it accepts (optional ones in brackets), then
+    /// the hash keys: `{{date time|date ["short"|"medium"|"long"|"full"]}}`,
+    /// `{{number int|decimal|money [decimals=…]}}`.
+    pub fn signature(&self) -> String {
+        let mut out = format!("{{{{{}", self.name);
+        for (i, kinds) in self.arg_kinds.iter().enumerate().take(self.max_args) {
+            let text = if kinds.contains(&ArgKind::Literal) && !self.literals.is_empty() {
+                self.literals
+                    .iter()
+                    .map(|l| format!("\"{l}\""))
+                    .collect::<Vec<_>>()
+                    .join("|")
+            } else {
+                kinds
+                    .iter()
+                    .map(|k| k.types())
+                    .collect::<Vec<_>>()
+                    .join("|")
+            };
+            if i < self.min_args {
+                out.push_str(&format!(" {text}"));
+            } else {
+                out.push_str(&format!(" [{text}]"));
+            }
+        }
+        for key in self.hash_keys {
+            out.push_str(&format!(" [{key}=…]"));
+        }
+        out.push_str("}}");
+        out
+    }
+}
+
+/// The block helpers of [`BLOCK_HELPERS`], how they are written and what
+/// they do (Handlebars' own: the checker types their argument as it reads
+/// it).
+pub const BLOCK_HELPER_DOCS: &[(&str, &str, &str)] = &[
+    (
+        "each",
+        "{{#each list}}…{{/each}}",
+        "repeats the block for each item of a list; inside it, names are the item's fields",
+    ),
+    (
+        "if",
+        "{{#if value}}…{{else}}…{{/if}}",
+        "the block when the value is set, not empty, not false and not zero; else the `else` part",
+    ),
+    (
+        "unless",
+        "{{#unless value}}…{{/unless}}",
+        "the block when the value is unset, empty, false or zero",
+    ),
+    (
+        "with",
+        "{{#with record}}…{{/with}}",
+        "the block with the record's fields as names; skipped when it is unset",
+    ),
+];
+
 /// Which helper a [`LocaleHelper`] runs.
 #[derive(Clone, Copy)]
 enum Kind {
@@ -364,4 +439,30 @@ fn run_case(h: &Helper<'_>, settings: &Settings, upper: bool) -> Result<Value, S
         mapper.lowercase_to_string(&text, language)
     };
     Ok(Value::String(mapped.into_owned()))
+}
+
+#[cfg(test)]
+mod signature_tests {
+    use super::*;
+
+    #[test]
+    fn signatures_come_from_the_table() {
+        let sig = |name| helper_spec(name).map(HelperSpec::signature);
+        assert_eq!(sig("money").as_deref(), Some("{{money money}}"));
+        assert_eq!(
+            sig("date").as_deref(),
+            Some("{{date time|date [\"short\"|\"medium\"|\"long\"|\"full\"]}}")
+        );
+        assert_eq!(
+            sig("number").as_deref(),
+            Some("{{number int|decimal|money [decimals=…]}}")
+        );
+        assert_eq!(sig("default").as_deref(), Some("{{default value value}}"));
+    }
+
+    #[test]
+    fn every_block_helper_is_documented() {
+        let documented: Vec<&str> = BLOCK_HELPER_DOCS.iter().map(|(n, _, _)| *n).collect();
+        assert_eq!(documented, BLOCK_HELPERS);
+    }
 }

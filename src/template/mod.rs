@@ -25,7 +25,7 @@ pub mod value;
 pub use dates::DATE_STYLES;
 pub use email::{email_html, email_text};
 pub use engine::{json_escape, url_escape, Renderer};
-pub use helpers::{helper_spec, ArgKind, HelperSpec, BLOCK_HELPERS, HELPERS};
+pub use helpers::{helper_spec, ArgKind, HelperSpec, BLOCK_HELPERS, BLOCK_HELPER_DOCS, HELPERS};
 pub use lex::tag_end;
 pub use locale::{is_valid_locale, plural_categories, PLURAL_CATEGORIES};
 pub use sms::{sms_segments, SmsCount, SmsEncoding};

@@ -99,7 +99,7 @@ pub(super) fn render_locale(model: &Model, message: &MessageDef, p: &ParsedField
 
 /// A field rendered as text with sample values by the real renderer (in
 /// the field's locale), or by the sample renderer if that fails.
-fn sample_text(
+pub(super) fn sample_text(
     model: &Model,
     renderer: &Renderer,
     message: &MessageDef,

@@ -44,7 +44,7 @@ pub use samples::{sample, value_json};
 pub fn check_messages(
     model: &Model,
     problems: &mut Problems,
-    mut memo: Option<&mut MessageMemo>,
+    memo: Option<&mut MessageMemo>,
 ) -> Vec<Reference> {
     let sends = collect_sends(model);
     let renderer = Renderer::new();
@@ -96,7 +96,7 @@ pub fn check_messages(
         out.extend(found.diagnostics.iter().cloned());
         references.extend(found.references.iter().cloned());
     }
-    if let Some(memo) = memo.as_deref_mut() {
+    if let Some(memo) = memo {
         memo.keep(&keys, &per_message);
     }
     for d in merge_duplicates(out) {
@@ -324,6 +324,97 @@ fn check_message(
     channels::check_message(model, message, sends, &parsed, out);
     limits::check_rendered(model, renderer, message, sends, &parsed, out);
     links::check_email_links(model, renderer, message, sends, &parsed, out);
+}
+
+/// What one SMS body costs: its text rendered with sample values, as the
+/// checker judges its length (`W0601`, `E0607`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SmsCost {
+    /// The body's string literal.
+    pub span: Span,
+    /// The locale block it is written in; `None` for a body shared by
+    /// every locale.
+    pub locale: Option<String>,
+    /// The costliest of its renders, one per event scope the message is
+    /// sent in (the event's sample properties differ).
+    pub count: crate::template::SmsCount,
+}
+
+/// The cost of each `body` of an SMS message, in source order (shared
+/// body first, then the locale blocks). Empty for other channels; a body
+/// whose template has errors has no meaningful cost and is left out.
+pub fn sms_costs(model: &Model, renderer: &Renderer, id: MessageId) -> Vec<SmsCost> {
+    let Some(message) = model.messages.get(id.index()) else {
+        return Vec::new();
+    };
+    if message.channel != crate::check::model::Channel::Sms {
+        return Vec::new();
+    }
+    // The distinct event scopes it is sent in; unsent, none.
+    let mut scopes: Vec<scope::EventScope> = Vec::new();
+    for c in &model.campaigns {
+        walk_steps(&c.flow, &mut |step| {
+            if let StepKindDef::Send {
+                message: m,
+                event_scope,
+            } = &step.kind
+            {
+                let s = scope::EventScope::Sent(*event_scope);
+                if *m == id && !scopes.contains(&s) {
+                    scopes.push(s);
+                }
+            }
+        });
+    }
+    if scopes.is_empty() {
+        scopes.push(scope::EventScope::Unchecked);
+    }
+    let shared = message.shared.iter().map(|f| (None, f));
+    let localized = message
+        .locales
+        .iter()
+        .flat_map(|l| l.fields.iter().map(move |f| (Some(l.locale.as_str()), f)));
+    let mut out = Vec::new();
+    for (locale, field) in shared.chain(localized) {
+        if field.name != "body" {
+            continue;
+        }
+        let Ok(template) = template_syntax::parse(field) else {
+            continue;
+        };
+        let facts = templates::analyse(
+            model,
+            field,
+            &template,
+            scope::EventScope::Unchecked,
+            &[],
+            locale,
+        );
+        if facts.diagnostics.iter().any(|d| d.is_error()) {
+            continue;
+        }
+        let parsed = ParsedField {
+            locale,
+            field,
+            template: None,
+            facts,
+        };
+        let count = scopes
+            .iter()
+            .map(|&s| {
+                let text = limits::sample_text(model, renderer, message, &parsed, &template, s);
+                crate::template::sms_segments(&text)
+            })
+            .max_by_key(|c| (c.segments, c.units));
+        if let Some(count) = count {
+            out.push(SmsCost {
+                span: field.span,
+                locale: locale.map(str::to_string),
+                count,
+            });
+        }
+    }
+    out
 }
 
 /// Reports each problem once: diagnostics that are the same problem at the

@@ -539,6 +539,35 @@ fn sms_segments_per_locale() {
 }
 
 #[test]
+fn sms_costs_agree_with_the_segment_warning() {
+    let mut m = model();
+    let long_vi = "Giỏ hàng của bạn ({{money event.total}}) vẫn đang chờ bạn quay lại: {{event.cart_url}} Trả lời STOP để hủy";
+    m.messages.push(message(
+        "m",
+        Channel::Sms,
+        vec![
+            (
+                "en",
+                vec![field("body", "Your cart: {{event.cart_url}}", 10)],
+            ),
+            ("vi", vec![field("body", long_vi, 200)]),
+        ],
+    ));
+    m.campaigns.push(campaign(Some(CART), &["en", "vi"]));
+    let costs = sms_costs(&m, &Renderer::new(), MessageId(0));
+    let seen: Vec<(Option<&str>, crate::template::SmsEncoding, usize)> = costs
+        .iter()
+        .map(|c| (c.locale.as_deref(), c.count.encoding, c.count.segments))
+        .collect();
+    use crate::template::SmsEncoding::{Gsm7, Ucs2};
+    assert_eq!(seen, [(Some("en"), Gsm7, 1), (Some("vi"), Ucs2, 2)]);
+    assert_eq!(costs[1].span, m.messages[0].locales[1].fields[0].span);
+    // Not an SMS: nothing to count.
+    m.messages[0].channel = Channel::Push;
+    assert!(sms_costs(&m, &Renderer::new(), MessageId(0)).is_empty());
+}
+
+#[test]
 fn push_length() {
     let ds = push_body(&"x".repeat(151), None);
     assert_eq!(codes(&ds), ["W0602"]);
