@@ -18,14 +18,15 @@
 //! - the server's peak RSS (`VmHWM` of /proc/PID/status).
 //!
 //! Run with `cargo bench --bench lsp` (release). Arguments, all optional:
-//! `-- CAMPAIGNS EDITS REQUESTS`, e.g. `-- 1000 40 200`.
+//! `-- CAMPAIGNS EDITS REQUESTS`, e.g. `-- 1000 40 200`. The server timed
+//! is the release `campaignc` built with the bench, or the binary named by
+//! `$CAMPAIGNC_BIN` (to time another build without building this one).
 
 #[path = "corpus.rs"]
 mod corpus;
 #[path = "../tests/common/lsp_client.rs"]
 mod lsp_client;
 
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use lsp_client::{position_of, uri_of, Client};
@@ -47,7 +48,10 @@ fn main() {
         .and_then(|a| a.parse().ok())
         .unwrap_or(200)
         .max(1);
-    let binary = Path::new(env!("CARGO_BIN_EXE_campaignc"));
+    let binary = std::env::var_os("CAMPAIGNC_BIN")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| env!("CARGO_BIN_EXE_campaignc").into());
+    let binary = binary.as_path();
 
     let tmp = tempfile::tempdir().expect("temp dir");
     let root = tmp.path().join("campaigns");
