@@ -54,6 +54,15 @@ fn main() -> std::process::ExitCode {
     );
     if edits_only {
         let edits = watch_edits(&project, campaigns, None);
+        let mut sorted = edits.checked.clone();
+        sorted.sort();
+        println!(
+            "edit -> diagnostics, {} edits: p50 {}  p95 {}  max {}",
+            sorted.len(),
+            millis(percentile(&sorted, 50)),
+            millis(percentile(&sorted, 95)),
+            millis(sorted[sorted.len() - 1])
+        );
         let mut sorted = edits.computed.clone();
         sorted.sort();
         println!(
@@ -88,9 +97,19 @@ fn main() -> std::process::ExitCode {
 
     let Edits {
         times,
+        checked,
         computed,
         rendered,
     } = watch_edits(&project, campaigns, Some(&tmp.path().join("watch-out")));
+    let mut sorted_checked = checked.clone();
+    sorted_checked.sort();
+    println!(
+        "edit -> diagnostics, {} edits:               p50 {}  p95 {}  max {}",
+        checked.len(),
+        millis(percentile(&sorted_checked, 50)),
+        millis(percentile(&sorted_checked, 95)),
+        millis(sorted_checked[sorted_checked.len() - 1])
+    );
     let mut sorted = times.clone();
     sorted.sort();
     let mut sorted_computed = computed.clone();
@@ -303,6 +322,7 @@ fn watch_edits(project: &Path, campaigns: usize, out: Option<&Path>) -> Edits {
     }
     let mut times = Vec::new();
     let mut computed = Vec::new();
+    let mut checked = Vec::new();
     let mut rendered = Vec::new();
     for (what, files) in edits(campaigns) {
         let before = workspace.counters().previews;
@@ -313,8 +333,11 @@ fn watch_edits(project: &Path, campaigns: usize, out: Option<&Path>) -> Edits {
                 None => workspace.remove_file(&path),
             };
         }
-        // Computing alone (memoised for the build that follows), then
-        // the build that writes.
+        // The diagnostics alone (what an editor waits for), then the
+        // outputs (memoised for the build that follows), then the build
+        // that writes.
+        workspace.diagnostics();
+        checked.push(start.elapsed());
         workspace.output_files();
         computed.push(start.elapsed());
         let Some(out) = out else {
@@ -334,15 +357,18 @@ fn watch_edits(project: &Path, campaigns: usize, out: Option<&Path>) -> Edits {
     }
     Edits {
         times,
+        checked,
         computed,
         rendered,
     }
 }
 
-/// Per edit: edit to outputs on disk, edit to outputs computed in
-/// memory, campaign previews rendered.
+/// Per edit: edit to outputs on disk, edit to diagnostics, edit to
+/// outputs computed in memory, campaign previews rendered.
 struct Edits {
     times: Vec<Duration>,
+    /// Edit to the project's diagnostics.
+    checked: Vec<Duration>,
     computed: Vec<Duration>,
     rendered: Vec<usize>,
 }

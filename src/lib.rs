@@ -16,6 +16,7 @@ pub mod check;
 pub mod cli;
 pub mod diagnostics;
 pub mod diff;
+pub mod digest;
 pub mod driver;
 pub mod duration;
 pub mod fmt;

@@ -102,7 +102,7 @@ impl Project {
             }
             self.broken = Some((path, before));
         }
-        let kind = rng.below(9);
+        let kind = rng.below(11);
         let touched = match kind {
             // Modify a message text.
             0 => self.pick_file(rng, "Hello ").map(|path| {
@@ -172,6 +172,31 @@ impl Project {
                     })
                 }
             }
+            // What every message check reads: an attribute the templates
+            // use is renamed, so their findings change (repaired by a
+            // later step, as a syntax error is).
+            9 if self.broken.is_none() => self.pick_file(rng, "attr ").map(|path| {
+                let text = &self.files[&path];
+                self.broken = Some((path.clone(), text.clone()));
+                let text = if text.contains("attr first_name:") {
+                    text.replacen("attr first_name:", "attr given_name:", 1)
+                } else {
+                    text.replacen("attr given_name:", "attr first_name:", 1)
+                };
+                (path, text)
+            }),
+            // How a message is sent: a campaign's locales gain one its
+            // messages lack (repaired by a later step).
+            10 if self.broken.is_none() => self.pick_file(rng, "locales en, cs").map(|path| {
+                let text = &self.files[&path];
+                self.broken = Some((path.clone(), text.clone()));
+                let text = if text.contains("locales en, cs, de") {
+                    text.replacen("locales en, cs, de", "locales en, cs", 1)
+                } else {
+                    text.replacen("locales en, cs", "locales en, cs, de", 1)
+                };
+                (path, text)
+            }),
             // Rename a file.
             _ => {
                 let paths: Vec<String> = self.files.keys().cloned().collect();
@@ -314,13 +339,16 @@ fn an_edit_recomputes_only_what_it_changed() {
     assert_eq!(workspace.counters(), first);
 
     // One message text: one file parsed, one project checked, one
-    // campaign rendered again.
+    // campaign rendered again. Two messages are checked again: the edited
+    // one, and `nudge`, whose send in the same file moved (a message's
+    // findings point at its sends).
     let edited = extra(3).replace("Hello 3", "Hello there 3");
     assert!(workspace.set_file("extra/e3.camp", edited));
     workspace.output_files();
     let after = workspace.counters();
     assert_eq!(after.parses, first.parses + 1);
     assert_eq!(after.checks, first.checks + 1);
+    assert_eq!(after.message_checks, first.message_checks + 2);
     assert_eq!(after.previews, first.previews + 1);
 
     // A new file sorted before the others renumbers them: they are parsed

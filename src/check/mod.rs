@@ -18,15 +18,35 @@ pub mod unused;
 
 use crate::diagnostics::Problems;
 use crate::syntax::ast::SourceFileAst;
+pub use messages::MessageMemo;
 use model::Model;
 use resolve::build_model;
 
 /// Checks a parsed project and builds its model.
 pub fn check(files: &[SourceFileAst], problems: &mut Problems) -> Model {
+    check_with(files, problems, None)
+}
+
+/// [`check`], reusing the findings of every message whose inputs are the
+/// same as in the previous check with this memo (see [`MessageMemo`]).
+/// The result is the same as [`check`]'s.
+pub fn check_reusing(
+    files: &[SourceFileAst],
+    problems: &mut Problems,
+    memo: &mut MessageMemo,
+) -> Model {
+    check_with(files, problems, Some(memo))
+}
+
+fn check_with(
+    files: &[SourceFileAst],
+    problems: &mut Problems,
+    memo: Option<&mut MessageMemo>,
+) -> Model {
     let broken = resolve::Broken::of(files);
     let mut found = Problems::new();
     let mut model = build_model(files, &mut found);
-    check_model(&mut model, &mut found);
+    check_model(&mut model, &mut found, memo);
     keep_unbroken(&broken, found, problems);
     model
 }
@@ -50,7 +70,7 @@ pub fn check_owned(files: Vec<SourceFileAst>, problems: &mut Problems) -> Model 
     let mut found = Problems::new();
     let mut model = build_model(&files, &mut found);
     drop(files);
-    check_model(&mut model, &mut found);
+    check_model(&mut model, &mut found, None);
     keep_unbroken(&broken, found, problems);
     model
 }
@@ -59,8 +79,8 @@ pub fn check_owned(files: Vec<SourceFileAst>, problems: &mut Problems) -> Model 
 /// locales, channels), flows, unused declarations. The message pass adds
 /// the template variables to the model's reference table, which the
 /// unused-declaration pass then reads.
-fn check_model(model: &mut Model, problems: &mut Problems) {
-    let template_uses = messages::check_messages(model, problems);
+fn check_model(model: &mut Model, problems: &mut Problems, memo: Option<&mut MessageMemo>) {
+    let template_uses = messages::check_messages(model, problems, memo);
     model.references.add_uses(template_uses);
     flows::check_flows(model, problems);
     unused::check_unused(model, problems);

@@ -6,7 +6,7 @@
 //! one build of a directory; [`watch::watch_project`] the watch loop.
 
 pub mod build;
-pub mod digest;
+pub use crate::digest;
 pub mod stamp;
 pub mod watch;
 pub mod workspace;

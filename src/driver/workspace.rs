@@ -23,6 +23,7 @@ use rayon::prelude::*;
 
 use super::digest::{self, Digest, Hasher};
 use crate::check::model::Model;
+use crate::check::MessageMemo;
 use crate::diagnostics::{Diagnostic, Problems};
 use crate::plan::format::Plan;
 use crate::plan::schema::{plan_json_schema, to_json};
@@ -91,6 +92,8 @@ pub struct Counters {
     pub parses: usize,
     /// Whole-project checks.
     pub checks: usize,
+    /// Messages whose checks ran (the others reused their findings).
+    pub message_checks: usize,
     /// Times the campaigns were lowered to plans.
     pub lowerings: usize,
     /// Campaign previews rendered.
@@ -123,6 +126,8 @@ pub struct Workspace {
     checked: Option<Checked>,
     rendered: HashMap<String, Rendered>,
     renderer: Renderer,
+    /// The findings of each message's check, reused across checks.
+    message_memo: MessageMemo,
     counters: Counters,
 }
 
@@ -148,6 +153,7 @@ impl Workspace {
             checked: None,
             rendered: HashMap::new(),
             renderer: Renderer::new(),
+            message_memo: MessageMemo::new(),
             counters: Counters::default(),
         }
     }
@@ -372,7 +378,11 @@ impl Workspace {
             }
         }
         let (paths, files): (Vec<String>, Vec<SourceFileAst>) = trees.into_iter().unzip();
-        let model = crate::check::check(&files, &mut problems);
+        // The sources are the inputs in path order: file ids follow it.
+        self.message_memo
+            .set_file_keys(self.inputs.values().map(|i| i.digest).collect());
+        let model = crate::check::check_reusing(&files, &mut problems, &mut self.message_memo);
+        self.counters.message_checks += self.message_memo.last_counts().1;
         for (path, tree) in paths.into_iter().zip(files) {
             if let Some(parsed) = self.parsed.get_mut(&path) {
                 parsed.ast = Some(tree);

@@ -22,7 +22,7 @@ pub fn canonical_json(value: &Value) -> String {
 pub fn canonical_sha256_hex(value: &Value) -> String {
     let mut hasher = Sha256::new();
     write(value, &mut |text: &str| hasher.update(text.as_bytes()));
-    hex(&hasher.finalize())
+    crate::digest::hex(&hasher.finalize())
 }
 
 fn write(value: &Value, out: &mut impl FnMut(&str)) {
@@ -57,12 +57,7 @@ fn write(value: &Value, out: &mut impl FnMut(&str)) {
 
 /// Lowercase hex SHA-256 of `bytes` (a `&str` hashes its UTF-8 bytes).
 pub fn sha256_hex(bytes: impl AsRef<[u8]>) -> String {
-    hex(&Sha256::digest(bytes.as_ref()))
-}
-
-/// Lowercase hex of a digest's bytes.
-pub fn hex(digest: &[u8]) -> String {
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    crate::digest::hex(&Sha256::digest(bytes.as_ref()))
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@ mod errors;
 mod expected;
 pub(crate) mod invisible;
 mod keywords;
+pub mod lexemes;
 mod literals;
 mod parser;
 mod prescan;

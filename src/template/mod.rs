@@ -16,6 +16,7 @@ pub mod email;
 mod engine;
 pub mod escape;
 mod helpers;
+pub mod lex;
 mod locale;
 mod money;
 pub mod sms;
@@ -25,6 +26,7 @@ pub use dates::DATE_STYLES;
 pub use email::{email_html, email_text};
 pub use engine::{json_escape, url_escape, Renderer};
 pub use helpers::{helper_spec, ArgKind, HelperSpec, BLOCK_HELPERS, HELPERS};
+pub use lex::tag_end;
 pub use locale::{is_valid_locale, plural_categories, PLURAL_CATEGORIES};
 pub use sms::{sms_segments, SmsCount, SmsEncoding};
 

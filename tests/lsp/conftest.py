@@ -39,7 +39,7 @@ async def client(lsp_client: LanguageClient, project: pathlib.Path):
         lsp_client.registrations = list(params.registrations)
         return None
 
-    await lsp_client.initialize_session(
+    result = await lsp_client.initialize_session(
         t.InitializeParams(
             capabilities=client_capabilities("visual-studio-code"),
             root_uri=project.as_uri(),
@@ -47,6 +47,7 @@ async def client(lsp_client: LanguageClient, project: pathlib.Path):
         )
     )
     lsp_client.project = project
+    lsp_client.server_capabilities = result.capabilities
     yield
     await lsp_client.shutdown_session()
 

@@ -19,10 +19,14 @@ mod template_helpers;
 mod template_syntax;
 mod templates;
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use crate::check::model::{
     walk_steps, CampaignId, EventId, MessageDef, MessageId, Model, Reference, StepKindDef,
 };
 use crate::diagnostics::{Diagnostic, Problems};
+use crate::digest::{Digest, Hasher};
 use crate::source::Span;
 use crate::template::Renderer;
 use handlebars::template::Template;
@@ -35,7 +39,11 @@ pub use samples::{sample, value_json};
 /// Checks every message of the model and reports into `problems`.
 /// Returns what the templates' variables name (`customer.engagement` →
 /// the score), for the model's reference table.
-pub fn check_messages(model: &Model, problems: &mut Problems) -> Vec<Reference> {
+pub fn check_messages(
+    model: &Model,
+    problems: &mut Problems,
+    mut memo: Option<&mut MessageMemo>,
+) -> Vec<Reference> {
     let sends = collect_sends(model);
     let renderer = Renderer::new();
     let mut out = Vec::new();
@@ -48,27 +56,155 @@ pub fn check_messages(model: &Model, problems: &mut Problems) -> Vec<Reference> 
             list.push(send);
         }
     }
+    // What each message's result is keyed by, when results are reused.
+    let keys: Vec<Option<Digest>> = match memo.as_deref() {
+        Some(memo) => {
+            let env = MessageMemo::environment(model);
+            model
+                .messages
+                .par_iter()
+                .zip(sends_of.par_iter())
+                .map(|(message, my_sends)| memo.key(&env, model, message, my_sends))
+                .collect()
+        }
+        None => vec![None; model.messages.len()],
+    };
     // Messages are checked in parallel; their reports and references are
     // joined in message order, so the result does not depend on the threads.
-    let per_message: Vec<(Vec<Diagnostic>, Vec<Reference>)> = model
+    let previous = memo.as_deref();
+    let per_message: Vec<Arc<Findings>> = model
         .messages
         .par_iter()
         .zip(sends_of.par_iter())
-        .map(|(message, my_sends)| {
+        .zip(keys.par_iter())
+        .map(|((message, my_sends), key)| {
+            if let Some(found) = key.and_then(|k| previous?.entries.get(&k)) {
+                return Arc::clone(found);
+            }
             let mut found = Vec::new();
             let mut uses = Vec::new();
             check_message(model, &renderer, message, my_sends, &mut found, &mut uses);
-            (found, uses)
+            Arc::new(Findings {
+                diagnostics: found,
+                references: uses,
+            })
         })
         .collect();
-    for (found, uses) in per_message {
-        out.extend(found);
-        references.extend(uses);
+    for found in &per_message {
+        out.extend(found.diagnostics.iter().cloned());
+        references.extend(found.references.iter().cloned());
+    }
+    if let Some(memo) = memo.as_deref_mut() {
+        memo.keep(&keys, &per_message);
     }
     for d in merge_duplicates(out) {
         problems.push(d);
     }
     references
+}
+
+/// What checking one message found.
+#[derive(Debug)]
+struct Findings {
+    diagnostics: Vec<Diagnostic>,
+    references: Vec<Reference>,
+}
+
+/// The findings of each message's check, kept from one check of a project
+/// to the next, so that after an edit only the messages whose inputs
+/// changed are checked again (the template parse, the sample renders and
+/// the link checks are most of a check).
+///
+/// A message's findings depend on its own text and place (the file's text
+/// digest, its `FileId` and its span), on how it is sent (each send's
+/// place and event, and the sending campaign's name and locales), and on
+/// the environment every message reads: the defaults, the schema and the
+/// scores. The key is a digest of exactly those; anything else a message
+/// check reads is a bug in this list (`tests/incremental.rs` compares
+/// reused and cold results after random edits).
+#[derive(Debug, Default)]
+pub struct MessageMemo {
+    /// The digest of each file's text, by `FileId`.
+    file_keys: Vec<Digest>,
+    entries: HashMap<Digest, Arc<Findings>>,
+    reused: usize,
+    checked: usize,
+}
+
+impl MessageMemo {
+    pub fn new() -> MessageMemo {
+        MessageMemo::default()
+    }
+
+    /// Sets the digest of each file's text, by `FileId`, before a check.
+    pub fn set_file_keys(&mut self, keys: Vec<Digest>) {
+        self.file_keys = keys;
+    }
+
+    /// How many message results the last check reused and computed.
+    pub fn last_counts(&self) -> (usize, usize) {
+        (self.reused, self.checked)
+    }
+
+    /// The digest of what every message's check reads of the project.
+    fn environment(model: &Model) -> Digest {
+        Hasher::new()
+            .text(&format!("{:?}", model.defaults))
+            .text(&format!("{:?}", model.schema))
+            .text(&format!("{:?}", model.scores))
+            .finish()
+    }
+
+    /// The key of one message's findings; `None` when its file has no key.
+    fn key(
+        &self,
+        environment: &Digest,
+        model: &Model,
+        message: &MessageDef,
+        sends: &[&SendSite],
+    ) -> Option<Digest> {
+        let file = self.file_keys.get(message.span.file.0 as usize)?;
+        let mut h = Hasher::new();
+        h.part(environment)
+            .part(file)
+            .part(&message.span.file.0.to_le_bytes())
+            .part(&message.span.start.to_le_bytes())
+            .part(&message.span.end.to_le_bytes())
+            .part(&(sends.len() as u64).to_le_bytes());
+        for send in sends {
+            let campaign = model.campaign(send.campaign);
+            h.text(&campaign.name)
+                .text(&format!("{:?}", campaign.setting_spans.get("locales")))
+                .text(&format!("{:?} {:?}", send.event, send.span))
+                .part(&(campaign.locales.len() as u64).to_le_bytes());
+            for locale in &campaign.locales {
+                h.text(locale);
+            }
+        }
+        Some(h.finish())
+    }
+
+    /// Keeps this check's findings (only those: a result no message has
+    /// any more is dropped).
+    fn keep(&mut self, keys: &[Option<Digest>], findings: &[Arc<Findings>]) {
+        let mut entries = HashMap::with_capacity(findings.len());
+        let mut reused = 0;
+        for (key, found) in keys.iter().zip(findings) {
+            if let Some(key) = key {
+                if self
+                    .entries
+                    .get(key)
+                    .is_some_and(|old| Arc::ptr_eq(old, found))
+                {
+                    reused += 1;
+                }
+                entries.insert(*key, Arc::clone(found));
+            }
+        }
+        self.reused = reused;
+        self.checked = findings.len() - reused;
+        self.entries = entries;
+    }
 }
 
 /// One `send` step: which campaign sends which message where, with the

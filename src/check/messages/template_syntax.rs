@@ -288,27 +288,9 @@ pub(crate) fn offset_of(src: &str, line: usize, col: usize) -> usize {
     src.len()
 }
 
-/// Where the tag opening at `start` ends (after its `}}`), skipping quoted
-/// strings inside it.
-pub(crate) fn tag_end(src: &str, start: usize) -> usize {
-    let bytes = src.as_bytes();
-    let mut i = start;
-    let mut in_str: Option<u8> = None;
-    while i < bytes.len() {
-        let b = bytes[i];
-        match in_str {
-            Some(q) if b == q => in_str = None,
-            Some(_) => {}
-            None if (b == b'"' || b == b'\'') && i > start + 1 => in_str = Some(b),
-            // Byte comparisons: `i` may be inside a multi-byte character.
-            None if bytes[i..].starts_with(b"}}}") => return i + 3,
-            None if bytes[i..].starts_with(b"}}") => return i + 2,
-            None => {}
-        }
-        i += 1;
-    }
-    src.len()
-}
+/// Where the tag opening at `start` ends (after its `}}`): the template
+/// engine's lexer decides it, so the checker and an editor agree.
+pub(crate) use crate::template::tag_end;
 
 /// The first occurrence of `needle` in `range` not glued to other name
 /// characters.

@@ -153,7 +153,7 @@ fn campaign(trigger: Option<EventId>, locales: &[&str]) -> CampaignDef {
 
 fn run(model: &Model) -> Vec<Diagnostic> {
     let mut p = Problems::new();
-    check_messages(model, &mut p);
+    check_messages(model, &mut p, None);
     p.into_sorted()
 }
 

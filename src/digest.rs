@@ -1,6 +1,7 @@
-//! The one way the driver fingerprints what a derived item is made from:
-//! SHA-256 over length-prefixed parts, so `("ab", "c")` and `("a", "bc")`
-//! never give the same key.
+//! The one way the compiler fingerprints what a derived item is made from
+//! (the driver's memo keys, the checker's reuse of message results, the
+//! build's manifest): SHA-256 over length-prefixed parts, so `("ab", "c")`
+//! and `("a", "bc")` never give the same key.
 
 use sha2::{Digest as _, Sha256};
 
@@ -38,9 +39,9 @@ pub fn of(bytes: &[u8]) -> Digest {
     Hasher::new().part(bytes).finish()
 }
 
-/// Lowercase hex, for the manifest.
-pub fn hex(digest: &Digest) -> String {
-    crate::plan::canonical::hex(digest)
+/// Lowercase hex of a digest's bytes (the manifest, plan hashes).
+pub fn hex(digest: &[u8]) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]
