@@ -42,7 +42,7 @@ pub use samples::{sample, value_json};
 pub fn check_messages(
     model: &Model,
     problems: &mut Problems,
-    mut memo: Option<&mut MessageMemo>,
+    memo: Option<&mut MessageMemo>,
 ) -> Vec<Reference> {
     let sends = collect_sends(model);
     let renderer = Renderer::new();
@@ -94,7 +94,7 @@ pub fn check_messages(
         out.extend(found.diagnostics.iter().cloned());
         references.extend(found.references.iter().cloned());
     }
-    if let Some(memo) = memo.as_deref_mut() {
+    if let Some(memo) = memo {
         memo.keep(&keys, &per_message);
     }
     for d in merge_duplicates(out) {
