@@ -591,8 +591,8 @@ pub fn run(input: impl BufRead + Send + 'static, output: impl Write + 'static) -
     std::thread::Builder::new()
         .name("lsp-reader".to_string())
         .spawn(move || {
-            let mut input = input;
-            while let Ok(Some(incoming)) = transport::read(&mut input) {
+            let mut input = transport::Reader::new(input);
+            while let Ok(Some(incoming)) = input.read() {
                 if tx.send(incoming).is_err() {
                     break;
                 }
