@@ -135,8 +135,20 @@ impl SourceMap {
     /// Adds a file and returns its id. Callers add files in sorted path order
     /// so that ids, and everything derived from them, are deterministic.
     pub fn add(&mut self, path: impl Into<String>, disk_path: &Path, text: String) -> FileId {
-        let id = FileId(self.files.len() as u32);
         let lines = LineIndex::new(&text);
+        self.add_indexed(path, disk_path, text, lines)
+    }
+
+    /// [`SourceMap::add`] with the text's line index already made (it
+    /// must be `LineIndex::new(&text)`).
+    pub fn add_indexed(
+        &mut self,
+        path: impl Into<String>,
+        disk_path: &Path,
+        text: String,
+        lines: LineIndex,
+    ) -> FileId {
+        let id = FileId(self.files.len() as u32);
         self.files.push(SourceFile {
             id,
             path: path.into(),

@@ -187,11 +187,13 @@ impl References {
     }
 
     /// Adds uses found by a later pass (the template variables).
-    pub fn add_uses(&mut self, uses: Vec<Reference>) {
-        self.uses.extend(uses);
-        for r in &mut self.uses {
+    pub fn add_uses(&mut self, mut uses: Vec<Reference>) {
+        // Only the new uses need their declaration looked up: the table's
+        // declarations are all known when it is made.
+        for r in &mut uses {
             r.declared_at = self.declarations.get(&r.target).map(|d| d.name_span);
         }
+        self.uses.extend(uses);
         self.uses.sort_unstable();
         self.uses.dedup();
     }

@@ -30,7 +30,7 @@ use crate::plan::schema::{plan_json_schema, to_json};
 use crate::plan::write::{plan_path, schema_path};
 use crate::preview::{self, CampaignFiles};
 use crate::project::{self, LoadError, Loaded};
-use crate::source::{FileId, SourceMap};
+use crate::source::{FileId, LineIndex, SourceMap};
 use crate::syntax::{self, ast::SourceFileAst};
 use crate::template::Renderer;
 
@@ -39,6 +39,8 @@ use crate::template::Renderer;
 struct Input {
     text: String,
     digest: Digest,
+    /// The text's line index, made once per text, not once per check.
+    lines: LineIndex,
 }
 
 /// The memoised parse of one file.
@@ -124,6 +126,8 @@ pub struct Workspace {
     load_warnings: Vec<Diagnostic>,
     parsed: HashMap<String, Parsed>,
     checked: Option<Checked>,
+    /// The check an edit made stale, not yet freed.
+    stale: Option<Checked>,
     rendered: HashMap<String, Rendered>,
     renderer: Renderer,
     /// The findings of each message's check, reused across checks.
@@ -151,6 +155,7 @@ impl Workspace {
             load_warnings: Vec::new(),
             parsed: HashMap::new(),
             checked: None,
+            stale: None,
             rendered: HashMap::new(),
             renderer: Renderer::new(),
             message_memo: MessageMemo::new(),
@@ -174,7 +179,7 @@ impl Workspace {
         let warnings = loaded.warnings();
         if warnings != self.load_warnings {
             self.load_warnings = warnings;
-            self.checked = None;
+            self.forget_check();
             changed.extend(
                 loaded
                     .dangling
@@ -214,8 +219,16 @@ impl Workspace {
         if self.inputs.get(path).is_some_and(|i| i.digest == digest) {
             return false;
         }
-        self.inputs.insert(path.to_string(), Input { text, digest });
-        self.checked = None;
+        let lines = LineIndex::new(&text);
+        self.inputs.insert(
+            path.to_string(),
+            Input {
+                text,
+                digest,
+                lines,
+            },
+        );
+        self.forget_check();
         true
     }
 
@@ -225,8 +238,24 @@ impl Workspace {
             return false;
         }
         self.parsed.remove(path);
-        self.checked = None;
+        self.forget_check();
         true
+    }
+
+    /// Sets aside the check of the previous inputs. Freeing the model of
+    /// a large project takes milliseconds, which an edit should not wait
+    /// for: it is kept until [`Workspace::release_stale`] (a front end
+    /// calls it when idle) or the next edit.
+    fn forget_check(&mut self) {
+        if let Some(old) = self.checked.take() {
+            self.stale = Some(old);
+        }
+    }
+
+    /// Frees what the last edit made stale (the previous check), when
+    /// nothing is waiting for an answer.
+    pub fn release_stale(&mut self) {
+        self.stale = None;
     }
 
     /// The text of the file at `path`, if the workspace has it.
@@ -324,7 +353,12 @@ impl Workspace {
     pub fn sources_unchecked(&self) -> SourceMap {
         let mut sources = SourceMap::new();
         for (path, input) in &self.inputs {
-            sources.add(path.clone(), &self.disk_path(path), input.text.clone());
+            sources.add_indexed(
+                path.clone(),
+                &self.disk_path(path),
+                input.text.clone(),
+                input.lines.clone(),
+            );
         }
         sources
     }

@@ -638,6 +638,10 @@ pub fn run(input: impl BufRead + Send + 'static, output: impl Write + 'static) -
             Err(RecvTimeoutError::Timeout) => server.publish()?,
             Err(RecvTimeoutError::Disconnected) => break,
         }
+        // Idle: free what the last edit made stale.
+        if rx.is_empty() {
+            server.workspace.release_stale();
+        }
     }
     Ok(server.shutdown)
 }
