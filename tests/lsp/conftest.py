@@ -7,6 +7,7 @@ binary is `$CAMPAIGNC` or `target/debug/campaignc` (build it first:
 `pytest tests/lsp` inside a venv that has pytest-lsp.
 """
 
+import asyncio
 import os
 import pathlib
 import shutil
@@ -91,3 +92,50 @@ def change(client: LanguageClient, relative: str, version: int, text: str) -> No
             content_changes=[t.TextDocumentContentChangeWholeDocument(text=text)],
         )
     )
+
+
+def offset_of(text: str, position: t.Position) -> int:
+    """The offset of a UTF-16 position, clamped to the text as editors do."""
+    lines = text.split("\n")
+    if position.line >= len(lines):
+        return len(text)
+    start = sum(len(line) + 1 for line in lines[: position.line])
+    line = lines[position.line]
+    units = 0
+    for index, char in enumerate(line):
+        if units >= position.character:
+            return start + index
+        units += len(char.encode("utf-16-le")) // 2
+    return start + len(line)
+
+
+def apply_edits(text: str, edits) -> str:
+    """Applies LSP text edits (non-overlapping, any order)."""
+    spans = sorted(
+        ((offset_of(text, e.range.start), offset_of(text, e.range.end), e.new_text) for e in edits),
+        reverse=True,
+    )
+    for start, end, new in spans:
+        text = text[:start] + new + text[end:]
+    return text
+
+
+async def diagnostics_for(client: LanguageClient, file_uri: str, want, seconds: float = 20):
+    """Waits until the diagnostics published for `file_uri` satisfy `want`
+    (at most `seconds`: a test fails rather than hangs)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while True:
+        current = client.diagnostics.get(file_uri)
+        if current is not None and want(current):
+            return current
+        left = deadline - loop.time()
+        if left <= 0:
+            break
+        try:
+            await asyncio.wait_for(
+                client.wait_for_notification(t.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS), left
+            )
+        except asyncio.TimeoutError:
+            break
+    raise AssertionError(f"no matching diagnostics for {file_uri}: {client.diagnostics.get(file_uri)}")

@@ -8,18 +8,8 @@ import pathlib
 from lsprotocol import types as t
 from pytest_lsp import LanguageClient
 
-from conftest import change, open_file, uri
+from conftest import change, diagnostics_for, open_file, uri
 from test_rename import apply_workspace_edit, check
-
-
-async def diagnostics_for(client: LanguageClient, file_uri: str, want):
-    """Waits until the diagnostics published for `file_uri` satisfy `want`."""
-    for _ in range(50):
-        current = client.diagnostics.get(file_uri)
-        if current is not None and want(current):
-            return current
-        await client.wait_for_notification(t.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
-    raise AssertionError(f"no matching diagnostics for {file_uri}: {client.diagnostics.get(file_uri)}")
 
 
 def break_on_disk(client: LanguageClient, path: str, old: str, new: str) -> str:

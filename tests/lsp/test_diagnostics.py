@@ -1,34 +1,11 @@
 """Diagnostics as you type: a typo appears under the cursor, in the file
 that uses a renamed name too, and goes away when fixed."""
 
-import asyncio
-
 import pytest
 from lsprotocol import types as t
 from pytest_lsp import LanguageClient
 
-from conftest import change, open_file, uri
-
-
-async def diagnostics_for(client: LanguageClient, file_uri: str, want, seconds: float = 20):
-    """Waits until the diagnostics published for `file_uri` satisfy `want`
-    (at most `seconds`: a test fails rather than hangs)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + seconds
-    while True:
-        current = client.diagnostics.get(file_uri)
-        if current is not None and want(current):
-            return current
-        left = deadline - loop.time()
-        if left <= 0:
-            break
-        try:
-            await asyncio.wait_for(
-                client.wait_for_notification(t.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS), left
-            )
-        except asyncio.TimeoutError:
-            break
-    raise AssertionError(f"no matching diagnostics for {file_uri}: {client.diagnostics.get(file_uri)}")
+from conftest import change, diagnostics_for, open_file, uri
 
 
 async def test_a_typo_is_reported_and_cleared_when_fixed(client: LanguageClient):

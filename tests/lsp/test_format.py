@@ -4,33 +4,7 @@ import pytest
 from lsprotocol import types as t
 from pytest_lsp import LanguageClient
 
-from conftest import change, open_file, uri
-
-
-def offset_of(text: str, position: t.Position) -> int:
-    """The offset of a UTF-16 position, clamped to the text as editors do."""
-    lines = text.split("\n")
-    if position.line >= len(lines):
-        return len(text)
-    start = sum(len(line) + 1 for line in lines[: position.line])
-    line = lines[position.line]
-    units = 0
-    for index, char in enumerate(line):
-        if units >= position.character:
-            return start + index
-        units += len(char.encode("utf-16-le")) // 2
-    return start + len(line)
-
-
-def apply_edits(text: str, edits) -> str:
-    """Applies LSP text edits (non-overlapping, any order)."""
-    spans = sorted(
-        ((offset_of(text, e.range.start), offset_of(text, e.range.end), e.new_text) for e in edits),
-        reverse=True,
-    )
-    for start, end, new in spans:
-        text = text[:start] + new + text[end:]
-    return text
+from conftest import apply_edits, change, open_file, uri
 
 
 async def format_request(client: LanguageClient, relative: str):

@@ -6,8 +6,7 @@ import pytest
 from lsprotocol import types as t
 from pytest_lsp import LanguageClient
 
-from conftest import change, open_file, position_of, uri
-from test_diagnostics import diagnostics_for
+from conftest import change, diagnostics_for, open_file, position_of, uri
 
 
 async def settle(client: LanguageClient):

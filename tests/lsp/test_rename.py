@@ -10,20 +10,7 @@ import pytest
 from lsprotocol import types as t
 from pytest_lsp import LanguageClient
 
-from conftest import BINARY, open_file, position_of, uri
-
-
-def offset_of(text: str, position: t.Position) -> int:
-    """The string index of a protocol position (UTF-16 units)."""
-    lines = text.split("\n")
-    start = sum(len(line) + 1 for line in lines[: position.line])
-    line = lines[position.line]
-    units = 0
-    for i, ch in enumerate(line):
-        if units >= position.character:
-            return start + i
-        units += len(ch.encode("utf-16-le")) // 2
-    return start + len(line)
+from conftest import BINARY, apply_edits, open_file, position_of, uri
 
 
 def apply_workspace_edit(project: pathlib.Path, edit: t.WorkspaceEdit) -> list:
@@ -32,13 +19,7 @@ def apply_workspace_edit(project: pathlib.Path, edit: t.WorkspaceEdit) -> list:
     touched = []
     for file_uri, edits in (edit.changes or {}).items():
         path = pathlib.Path(file_uri.removeprefix("file://"))
-        text = path.read_text(encoding="utf-8")
-        spans = sorted(
-            ((offset_of(text, e.range.start), offset_of(text, e.range.end), e.new_text) for e in edits),
-            reverse=True,
-        )
-        for start, end, new in spans:
-            text = text[:start] + new + text[end:]
+        text = apply_edits(path.read_text(encoding="utf-8"), edits)
         path.write_text(text, encoding="utf-8")
         touched.append(path.relative_to(project).as_posix())
     return sorted(touched)
