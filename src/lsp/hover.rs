@@ -19,8 +19,10 @@ use crate::check::model::{walk_steps, Channel, MessageId, Model, ScoreId, Segmen
 use crate::check::references::{Symbol, UseSite};
 use crate::check::resolve::types::type_name;
 use crate::diagnostics::Severity;
+use crate::fmt::scan::{self, Class};
 use crate::preview::sentences;
 use crate::source::Span;
+use crate::template::lex::TagTokenKind;
 use crate::template::{Renderer, SmsEncoding, BLOCK_HELPER_DOCS};
 
 pub fn hover(server: &mut Server, params: HoverParams) -> Result<Option<Hover>, Failure> {
@@ -107,29 +109,44 @@ fn word_at(text: &str, offset: usize) -> Option<(usize, usize)> {
 }
 
 /// A template helper's signature and summary, when the word at
-/// `start..end` is the helper of a `{{ }}` tag: the first word after
-/// `{{` (or `{{#` for block helpers).
+/// `start..end` is the helper of a `{{ }}` tag in a string: the template
+/// lexer's reading of the string (a helper call, or a block helper after
+/// `{{#`), the same one the semantic tokens use.
 fn helper_at(text: &str, start: usize, end: usize) -> Option<String> {
-    let before = text[..start].trim_end_matches([' ', '\t']);
-    let name = &text[start..end];
-    let block = before.ends_with("{{#") || before.ends_with("{{~#");
-    let inline = before.ends_with("{{") || before.ends_with("{{~");
-    if block {
-        let (_, written, summary) = BLOCK_HELPER_DOCS.iter().find(|(n, _, _)| *n == name)?;
-        return Some(format!(
-            "```handlebars\n{written}\n```\n\nBlock helper `{name}`: {summary}."
-        ));
-    }
-    if !inline {
+    let classes = scan::classify(text);
+    if classes.get(start) != Some(&Class::Str) {
         return None;
     }
-    let spec = crate::template::helper_spec(name)?;
-    Some(format!(
-        "```handlebars\n{}\n```\n\nHelper `{name}`: {}.\n\nExample: `{}`",
-        spec.signature(),
-        spec.summary,
-        spec.example
-    ))
+    let from = classes[..start]
+        .iter()
+        .rposition(|c| *c != Class::Str)
+        .map_or(0, |i| i + 1);
+    let to = classes[end..]
+        .iter()
+        .position(|c| *c != Class::Str)
+        .map_or(text.len(), |i| end + i);
+    let token = crate::template::lex::tokens(&text[from..to])
+        .into_iter()
+        .find(|t| from + t.start == start && from + t.end == end)?;
+    let name = &text[start..end];
+    match token.kind {
+        TagTokenKind::Keyword => {
+            let (_, written, summary) = BLOCK_HELPER_DOCS.iter().find(|(n, _, _)| *n == name)?;
+            Some(format!(
+                "```handlebars\n{written}\n```\n\nBlock helper `{name}`: {summary}."
+            ))
+        }
+        TagTokenKind::Helper => {
+            let spec = crate::template::helper_spec(name)?;
+            Some(format!(
+                "```handlebars\n{}\n```\n\nHelper `{name}`: {}.\n\nExample: `{}`",
+                spec.signature(),
+                spec.summary,
+                spec.example
+            ))
+        }
+        _ => None,
+    }
 }
 
 /// What the name at `offset` means, from the reference table.
@@ -518,29 +535,10 @@ fn duration_section(ctx: &Ctx, start: usize, word: &str) -> Option<String> {
     ))
 }
 
-/// Whether `offset` is outside any string and comment of its line (block
-/// strings span lines, but only messages hold them: see [`in_message`]).
+/// Whether `offset` is outside any string and comment (the formatter's
+/// scanner, which knows block strings).
 fn in_code(text: &str, offset: usize) -> bool {
-    let line_start = text[..offset].rfind('\n').map_or(0, |p| p + 1);
-    let mut in_string = false;
-    let mut escaped = false;
-    let mut prev = '\0';
-    for c in text[line_start..offset].chars() {
-        if in_string {
-            match c {
-                _ if escaped => escaped = false,
-                '\\' => escaped = true,
-                '"' => in_string = false,
-                _ => {}
-            }
-        } else if c == '"' {
-            in_string = true;
-        } else if c == '/' && prev == '/' {
-            return false;
-        }
-        prev = c;
-    }
-    !in_string
+    scan::classify(text).get(offset) == Some(&Class::Code)
 }
 
 fn in_message(ctx: &Ctx, offset: usize) -> bool {
@@ -617,7 +615,8 @@ mod tests {
 
     #[test]
     fn helpers_are_the_first_word_of_a_tag() {
-        let text = "{{money event.total}} {{#each event.items}} {{ upper x}} {{event.money}}";
+        let text =
+            "body \"{{money event.total}} {{#each event.items}} {{ upper x}} {{event.money}}\"";
         let hover = |needle: &str| {
             let s = text.find(needle).unwrap();
             helper_at(text, s, s + needle.len())
@@ -628,6 +627,9 @@ mod tests {
         assert!(hover("items").is_none());
         let s = text.rfind("money").unwrap();
         assert!(helper_at(text, s, s + 5).is_none());
+        // Outside a string, `{{` is not a template.
+        let code = "{{money x}}";
+        assert!(helper_at(code, 2, 7).is_none());
     }
 
     #[test]
