@@ -8,6 +8,9 @@
 //! text by a marker (the `n`th occurrence of a word), never by counting
 //! columns by hand.
 
+#[path = "common/fixtures.rs"]
+mod fixtures;
+
 use campaignc::check::model::{Model, Reference, Symbol, UseSite};
 use campaignc::diagnostics::{Diagnostic, Problems};
 use campaignc::source::{FileId, SourceMap, Span};
@@ -749,29 +752,7 @@ campaign c {
 
 #[test]
 fn a_template_sent_in_two_event_scopes_names_both_properties() {
-    let src = r#"schema {
-  attr email: email
-  event order_placed { total: int }
-  event refund_issued { total: int }
-}
-
-message receipt: push {
-  title "Total"
-  body "Total {{event.total}}"
-}
-
-campaign on_order {
-  stage onboarding
-  trigger event order_placed
-  flow { send receipt }
-}
-
-campaign on_refund {
-  stage onboarding
-  trigger event refund_issued
-  flow { send receipt }
-}
-"#;
+    let src = fixtures::ONE_TEMPLATE_TWO_EVENTS;
     let c = check(&[("t.camp", src)]);
     let span = span_of(&c, 0, "event.total", "total", 0);
     let symbols = c.model.references().symbols_at(span.file, span.start);

@@ -4,6 +4,9 @@
 //! every use of every kind of name (a missed use would be an "unknown
 //! name" error after the rename). Plus the refusals, each with its reason.
 
+#[path = "common/fixtures.rs"]
+mod fixtures;
+
 use std::path::Path;
 
 use campaignc::check::references::Symbol;
@@ -274,29 +277,7 @@ fn the_name_under_the_cursor_is_the_target() {
 /// template and at the declaration.
 #[test]
 fn a_template_reading_two_declarations_at_once_refuses_the_rename() {
-    let src = r#"schema {
-  attr email: email
-  event order_placed { total: int }
-  event refund_issued { total: int }
-}
-
-message receipt: push {
-  title "Total"
-  body "Total {{event.total}}"
-}
-
-campaign on_order {
-  stage onboarding
-  trigger event order_placed
-  flow { send receipt }
-}
-
-campaign on_refund {
-  stage onboarding
-  trigger event refund_issued
-  flow { send receipt }
-}
-"#;
+    let src = fixtures::ONE_TEMPLATE_TWO_EVENTS;
     let mut ws = Workspace::new(Path::new("project"));
     ws.set_file("t.camp", src.to_string());
     let snap = ws.snapshot();
