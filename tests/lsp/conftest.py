@@ -23,6 +23,19 @@ BINARY = os.environ.get("CAMPAIGNC", str(REPO / "target" / "debug" / "campaignc"
 EXAMPLE = REPO / "campaigns"
 
 
+class Published(dict):
+    """pytest-lsp's map from a file to its last published diagnostics,
+    also keeping every list published for it, in order."""
+
+    def __init__(self):
+        super().__init__()
+        self.history = {}
+
+    def __setitem__(self, file_uri, diagnostics):
+        super().__setitem__(file_uri, diagnostics)
+        self.history.setdefault(file_uri, []).append(diagnostics)
+
+
 @pytest.fixture
 def project(tmp_path_factory) -> pathlib.Path:
     """A private copy of the example project."""
@@ -39,6 +52,12 @@ async def client(lsp_client: LanguageClient, project: pathlib.Path):
     def register(params: t.RegistrationParams):
         lsp_client.registrations = list(params.registrations)
         return None
+
+    # Every list published, in order, per file: two publications can reach
+    # the client in one read, and a test waiting for the first must still
+    # see it (`diagnostics_for`).
+    lsp_client.diagnostics = Published()
+    lsp_client.published = lsp_client.diagnostics.history
 
     result = await lsp_client.initialize_session(
         t.InitializeParams(
@@ -121,14 +140,21 @@ def apply_edits(text: str, edits) -> str:
 
 
 async def diagnostics_for(client: LanguageClient, file_uri: str, want, seconds: float = 20):
-    """Waits until the diagnostics published for `file_uri` satisfy `want`
-    (at most `seconds`: a test fails rather than hangs)."""
+    """Waits until a list published for `file_uri` satisfies `want` (the
+    current one, or one published since the call) and returns it; fails
+    after `seconds` rather than hang, showing every list published."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + seconds
+    seen = len(client.published.get(file_uri, []))
+    current = client.diagnostics.get(file_uri)
+    if current is not None and want(current):
+        return current
     while True:
-        current = client.diagnostics.get(file_uri)
-        if current is not None and want(current):
-            return current
+        lists = client.published.get(file_uri, [])
+        for found in lists[seen:]:
+            if want(found):
+                return found
+        seen = len(lists)
         left = deadline - loop.time()
         if left <= 0:
             break
@@ -138,4 +164,5 @@ async def diagnostics_for(client: LanguageClient, file_uri: str, want, seconds: 
             )
         except asyncio.TimeoutError:
             break
-    raise AssertionError(f"no matching diagnostics for {file_uri}: {client.diagnostics.get(file_uri)}")
+    history = [[d.code for d in ds] for ds in client.published.get(file_uri, [])]
+    raise AssertionError(f"no matching diagnostics for {file_uri}; published, in order: {history}")
