@@ -9,6 +9,10 @@
 //!
 //! Run with `cargo bench --bench check` (optionally `-- CAMPAIGNS RUNS`).
 
+/// The binary's allocator (src/main.rs), so the figures are the command's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::{Duration, Instant};

@@ -9,6 +9,10 @@
 //! `edits-only`, only the watch-style edits, timed to the outputs
 //! computed in memory (nothing written).
 
+/// The binary's allocator (src/main.rs), so the figures are the command's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[path = "corpus.rs"]
 mod corpus;
 

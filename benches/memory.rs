@@ -9,6 +9,10 @@
 //! peak resident set size (`VmHWM` in `/proc/self/status`, Linux only).
 //! docs/performance.md records the figures.
 
+/// The binary's allocator (src/main.rs), so the figures are the command's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::io::Write as _;
 use std::path::Path;
 use std::process::Command;

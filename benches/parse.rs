@@ -9,6 +9,10 @@
 //! `/proc/self/stat`, 10 ms resolution): MiB per CPU-second is the number
 //! to compare between versions on a busy machine.
 
+/// The binary's allocator (src/main.rs), so the figures are the command's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod corpus;
 
 use std::path::Path;
