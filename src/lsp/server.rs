@@ -8,8 +8,9 @@
 //! - Every answer is computed from the workspace's current snapshot, so it
 //!   sees every change received before the request (requests are handled
 //!   in order, on one thread).
-//! - Diagnostics are published after a quiet period (`DEBOUNCE`) following
-//!   the last change, or at once when a request needed the check anyway;
+//! - Diagnostics are published as soon as no message is waiting after a
+//!   change (changes that arrive together are checked once), or at once
+//!   when a request needed the check anyway;
 //!   a file is sent again only when its diagnostics changed, and a file
 //!   whose diagnostics went away is sent an empty list.
 //! - A handler that fails answers with an LSP error; the server goes on.
@@ -18,9 +19,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::{self, BufRead, Write};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
-use crossbeam_channel::{Receiver, RecvTimeoutError};
+use crossbeam_channel::{Receiver, TryRecvError};
 use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::Notification as _;
 use lsp_types::request::Request as _;
@@ -36,9 +36,6 @@ use super::transport::{self, Incoming};
 use super::{capabilities, handlers};
 use crate::driver::{Snapshot, Workspace};
 use crate::source::{LineIndex, SourceFile};
-
-/// The quiet time after the last change before diagnostics are published.
-pub const DEBOUNCE: Duration = Duration::from_millis(30);
 
 /// An error answer: the JSON-RPC code and a message for the user.
 #[derive(Debug)]
@@ -117,8 +114,8 @@ pub struct Server {
     unreadable: BTreeMap<String, String>,
     /// What was last published per URL (only non-empty lists are kept).
     published: HashMap<Url, Vec<lsp_types::Diagnostic>>,
-    /// When diagnostics are due, after a change.
-    due: Option<Instant>,
+    /// Whether a change came since diagnostics were last published.
+    due: bool,
     shutdown: bool,
     /// Whether the client takes a registration for file change events.
     can_watch: bool,
@@ -135,7 +132,7 @@ impl Server {
             open: HashMap::new(),
             unreadable: BTreeMap::new(),
             published: HashMap::new(),
-            due: None,
+            due: false,
             shutdown: false,
             can_watch: false,
             explain_dir: explain_dir(),
@@ -183,7 +180,7 @@ impl Server {
         for path in gone {
             self.workspace.remove_file(&path);
         }
-        self.due = Some(Instant::now());
+        self.due = true;
     }
 
     /// Sets a file's text from disk; a file that cannot be read is left out
@@ -235,7 +232,7 @@ impl Server {
                 };
                 self.send(Message::Response(response))?;
                 // A request that needed the check already did it.
-                if self.due.is_some() && self.workspace.is_checked() {
+                if self.due && self.workspace.is_checked() {
                     self.publish()?;
                 }
                 Ok(true)
@@ -426,8 +423,11 @@ impl Server {
         self.changed();
     }
 
+    /// Diagnostics are due once the messages already waiting are handled:
+    /// a burst of keystrokes is checked once, and a single edit at once
+    /// (no timer: a pause would only add to what the user waits).
     fn changed(&mut self) {
-        self.due = Some(Instant::now() + DEBOUNCE);
+        self.due = true;
     }
 
     /// The context of a request about `url`.
@@ -472,7 +472,7 @@ impl Server {
 
     /// Publishes the diagnostics of every file whose list changed.
     fn publish(&mut self) -> io::Result<()> {
-        self.due = None;
+        self.due = false;
         let root = self.root.clone();
         let encoding = self.encoding;
         let explain_dir = self.explain_dir.clone();
@@ -622,21 +622,29 @@ pub fn run(input: impl BufRead + Send + 'static, output: impl Write + 'static) -
         .unwrap_or(false);
     server.load();
     loop {
-        let next = match server.due {
-            Some(due) => rx.recv_timeout(due.saturating_duration_since(Instant::now())),
-            None => rx.recv().map_err(|_| RecvTimeoutError::Disconnected),
+        let next = if server.due {
+            match rx.try_recv() {
+                Ok(incoming) => Some(incoming),
+                // Nothing waiting: publish what the changes made.
+                Err(TryRecvError::Empty) => None,
+                Err(TryRecvError::Disconnected) => break,
+            }
+        } else {
+            match rx.recv() {
+                Ok(incoming) => Some(incoming),
+                Err(_) => break,
+            }
         };
         match next {
-            Ok(Incoming::Message(message)) => {
+            Some(Incoming::Message(message)) => {
                 if !server.handle(message)? {
                     break;
                 }
             }
-            Ok(Incoming::Malformed { id, why }) => {
+            Some(Incoming::Malformed { id, why }) => {
                 transport::write_malformed(&mut server.out, id, &why)?;
             }
-            Err(RecvTimeoutError::Timeout) => server.publish()?,
-            Err(RecvTimeoutError::Disconnected) => break,
+            None => server.publish()?,
         }
         // Idle: free what the last edit made stale.
         if rx.is_empty() {
