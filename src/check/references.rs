@@ -193,9 +193,35 @@ impl References {
         for r in &mut uses {
             r.declared_at = self.declarations.get(&r.target).map(|d| d.name_span);
         }
-        self.uses.extend(uses);
-        self.uses.sort_unstable();
-        self.uses.dedup();
+        uses.sort_unstable();
+        uses.dedup();
+        if self.uses.is_empty() {
+            self.uses = uses;
+            return;
+        }
+        // Both lists are sorted: merge them in one pass rather than sort
+        // the whole table again (it is rebuilt on every check).
+        let old = std::mem::take(&mut self.uses);
+        let mut merged = Vec::with_capacity(old.len() + uses.len());
+        let mut old = old.into_iter().peekable();
+        let mut new = uses.into_iter().peekable();
+        loop {
+            let next = match (old.peek(), new.peek()) {
+                (Some(a), Some(b)) => match a.cmp(b) {
+                    std::cmp::Ordering::Less => old.next(),
+                    std::cmp::Ordering::Greater => new.next(),
+                    std::cmp::Ordering::Equal => {
+                        new.next();
+                        old.next()
+                    }
+                },
+                (Some(_), None) => old.next(),
+                (None, Some(_)) => new.next(),
+                (None, None) => break,
+            };
+            merged.extend(next);
+        }
+        self.uses = merged;
     }
 
     /// Every use, sorted by position.
