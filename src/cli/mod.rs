@@ -8,6 +8,7 @@
 
 mod build;
 mod check;
+mod config;
 mod coverage;
 mod diff;
 mod explain;
@@ -17,6 +18,7 @@ mod lsp;
 mod output;
 mod preview;
 mod report;
+mod settings;
 mod simulate;
 mod test;
 pub mod watch;
@@ -24,7 +26,7 @@ pub mod watch;
 use std::ffi::OsString;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 pub use report::{DiagnosticArgs, Format};
 
@@ -55,6 +57,9 @@ impl From<Exit> for ExitCode {
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Ignore campaignc.toml: use only the flags and the defaults.
+    #[arg(long, global = true)]
+    no_config: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -83,6 +88,8 @@ enum Command {
     Init(init::Args),
     /// Run the language server over stdio (for editors).
     Lsp(lsp::Args),
+    /// Print the effective settings (flags, campaignc.toml, defaults) and where each came from.
+    Config(config::Args),
 }
 
 /// Runs the command line given by the process arguments.
@@ -98,8 +105,11 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let cli = match Cli::try_parse_from(args) {
-        Ok(cli) => cli,
+    let parsed = Cli::command()
+        .try_get_matches_from(args)
+        .and_then(|matches| Ok((Cli::from_arg_matches(&matches)?, matches)));
+    let (mut cli, matches) = match parsed {
+        Ok(parsed) => parsed,
         Err(err) => {
             // `--help` and `--version` print to stdout: a failed write
             // there is exit 2 like any other command's.
@@ -109,6 +119,12 @@ where
             }
             return ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(2));
         }
+    };
+    // campaignc.toml fills in what the command line left to its defaults.
+    let sub_matches = matches.subcommand().map_or(&matches, |(_, sub)| sub);
+    let settings = match settings::resolve(&mut cli.command, sub_matches, cli.no_config) {
+        Ok(settings) => settings,
+        Err(exit) => return output::finish(exit).into(),
     };
     let exit = match &cli.command {
         Command::Check(args) => check::run(args),
@@ -123,6 +139,7 @@ where
         Command::Watch(args) => watch::run(args),
         Command::Init(args) => init::run(args),
         Command::Lsp(args) => lsp::run(args),
+        Command::Config(args) => config::run(args, &settings),
     };
     // Output that could not be written makes any command exit 2.
     output::finish(exit).into()
@@ -131,7 +148,6 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
 
     #[test]
     fn the_command_line_definition_is_consistent() {
