@@ -8,6 +8,7 @@
 
 mod build;
 mod check;
+mod completions;
 mod config;
 mod coverage;
 mod diff;
@@ -15,6 +16,7 @@ mod explain;
 mod fmt;
 mod init;
 mod lsp;
+mod man;
 mod output;
 mod preview;
 mod report;
@@ -90,10 +92,20 @@ enum Command {
     Lsp(lsp::Args),
     /// Print the effective settings (flags, campaignc.toml, defaults) and where each came from.
     Config(config::Args),
+    /// Print the script that sets up Tab completion in bash, zsh, fish, PowerShell or elvish.
+    Completions(completions::Args),
+    /// Print the manual page (roff) of campaignc or of one command.
+    Man(man::Args),
 }
 
 /// Runs the command line given by the process arguments.
 pub fn main() -> ExitCode {
+    // A Tab in a shell set up by `campaignc completions SHELL` runs
+    // campaignc with this variable set: answer with the candidates and exit.
+    clap_complete::CompleteEnv::with_factory(Cli::command)
+        .var(completions::COMPLETE_VAR)
+        .bin("campaignc")
+        .complete();
     run(std::env::args_os())
 }
 
@@ -140,6 +152,8 @@ where
         Command::Init(args) => init::run(args),
         Command::Lsp(args) => lsp::run(args),
         Command::Config(args) => config::run(args, &settings),
+        Command::Completions(args) => completions::run(args),
+        Command::Man(args) => man::run(args),
     };
     // Output that could not be written makes any command exit 2.
     output::finish(exit).into()
