@@ -19,6 +19,7 @@ mod lsp;
 mod man;
 mod output;
 mod preview;
+mod progress;
 mod report;
 mod settings;
 mod simulate;
