@@ -4,7 +4,8 @@
 //!
 //! The file is found like `Cargo.toml`: in the current directory or the
 //! nearest parent that has one ([`find`]). Paths in it are relative to the
-//! file's directory, so the same file works from any subdirectory; the
+//! file's directory, so the same file works from any subdirectory (and
+//! so are the default `campaigns` and `out` when there is a file); the
 //! [`Settings`] hold them relative to the current directory, ready to use.
 //! Every setting remembers where it came from ([`Origin`]), so
 //! `campaignc config` can say it; command-line flags override the file
@@ -189,6 +190,11 @@ pub fn parse(text: &str, path: &Path, cwd: &Path) -> Result<Settings, ConfigErro
         file: Some(path.to_owned()),
         ..Settings::default()
     };
+    // With a file, the default directories are its neighbours too, as
+    // Cargo's `target/` sits next to `Cargo.toml` from any subdirectory.
+    for setting in [&mut settings.project, &mut settings.out] {
+        setting.value = relative_to(cwd, base, &setting.value);
+    }
     if let Some(project) = raw.project {
         let span = project.span();
         settings.project = Setting {
@@ -322,7 +328,8 @@ mod tests {
         )
         .unwrap();
         assert_eq!(settings.project.value, PathBuf::from("../../campaigns"));
-        assert_eq!(settings.out.value, PathBuf::from("out"));
+        // The default output directory is next to the file too.
+        assert_eq!(settings.out.value, PathBuf::from("../../out"));
         assert_eq!(settings.out.origin, Origin::Default);
     }
 

@@ -38,6 +38,18 @@ fn the_file_is_found_from_a_subdirectory_and_its_paths_are_relative_to_it() {
     assert!(tmp.path().join("site/plans").is_dir(), "{}", stderr(&out));
     assert!(!tmp.path().join("campaigns/out").exists());
     assert!(!tmp.path().join("out").exists());
+
+    // Keys left out default next to the file, not in the current directory.
+    write_config(tmp.path(), "deny = [\"warnings\"]\n");
+    let out = campaignc(&["build"], &tmp.path().join("campaigns"));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(tmp.path().join("out/plans").is_dir(), "{}", stderr(&out));
+    assert!(!tmp.path().join("campaigns/out").exists());
+    assert!(
+        stderr(&out).ends_with("previews: open ../out/previews/index.html\n"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
