@@ -10,11 +10,7 @@ mod starter;
 use std::path::Path;
 use std::process::Command;
 
-use starter::{campaignc, starter, stderr};
-
-fn stdout(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
+use starter::{campaignc, starter, stderr, stdout};
 
 const BIN: &str = env!("CARGO_BIN_EXE_campaignc");
 

@@ -9,11 +9,7 @@ mod starter;
 use std::fs;
 use std::path::Path;
 
-use starter::{campaignc, starter, stderr};
-
-fn stdout(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
+use starter::{campaignc, starter, stderr, stdout};
 
 fn write_config(root: &Path, text: &str) {
     fs::write(root.join("campaignc.toml"), text).unwrap();
