@@ -14,6 +14,7 @@
 
 pub mod check;
 pub mod cli;
+pub mod config;
 pub mod diagnostics;
 pub mod diff;
 pub mod digest;

@@ -10,14 +10,17 @@
 //! manifest; files in the output directory that no build wrote are left
 //! alone. An `--out` that is the project or contains it is refused (exit
 //! 2). The work is [`crate::driver::build_project`]; this command only
-//! prints its outcome.
+//! prints its outcome (last, where the previews are), with a progress bar
+//! on a terminal.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
+use super::progress::BuildBar;
 use super::report::{report, DiagnosticArgs, Format};
 use super::{output, Exit};
 use crate::driver::watch::plans_phrase;
-use crate::driver::{build_project, BuildStatus};
+use crate::driver::{build_project_with, BuildStatus};
 use crate::plan::write::WriteReport;
 
 #[derive(Debug, clap::Args)]
@@ -33,7 +36,15 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> Exit {
-    let outcome = match build_project(&args.dir, &args.out, args.diagnostics.deny_warnings()) {
+    let bar = Arc::new(BuildBar::new());
+    let built = build_project_with(
+        &args.dir,
+        &args.out,
+        args.diagnostics.deny_warnings(),
+        Some(Arc::clone(&bar) as Arc<dyn crate::driver::Progress>),
+    );
+    bar.0.finish_and_clear();
+    let outcome = match built {
         Ok(outcome) => outcome,
         Err(err) => {
             output::fatal(err);
@@ -51,6 +62,11 @@ pub fn run(args: &Args) -> Exit {
                     plans_phrase(plans),
                     args.out.join("plans").display(),
                     written.summary()
+                ));
+                let index = args.out.join("previews").join("index.html");
+                output::stderr(&format!(
+                    "previews: open {}\n",
+                    super::init::shell_word(&crate::text::escape_control(&index.to_string_lossy()))
                 ));
             }
             Exit::Clean

@@ -63,15 +63,22 @@ pub fn run(args: &Args) -> Exit {
     let mut changed = 0usize;
     let mut failed = false;
     let mut unwritable = false;
+    let progress = super::progress::bar("formatting", sources.files().len());
     for file in sources.files() {
         let shown = crate::text::escape_control(&file.disk_path.to_string_lossy()).into_owned();
-        match format_file(file) {
+        let outcome = format_file(file);
+        progress.inc(1);
+        if matches!(outcome, Outcome::Unchanged) {
+            continue;
+        }
+        // What is printed goes around the bar, not through it.
+        progress.suspend(|| match outcome {
             Outcome::Unchanged => {}
             Outcome::Formatted(text) => {
                 changed += 1;
                 if args.check {
                     output::stdout(&format!("{shown}\n"));
-                    continue;
+                    return;
                 }
                 let result = real_path_inside(&canonical_root, &file.disk_path).and_then(|real| {
                     if written.contains(&real) {
@@ -103,8 +110,9 @@ pub fn run(args: &Args) -> Exit {
                      (a bug in campaignc fmt; please report it with this file)\n"
                 ));
             }
-        }
+        });
     }
+    progress.finish_and_clear();
     if args.check && changed > 0 {
         let files = if changed == 1 { "file" } else { "files" };
         output::stderr(&format!(

@@ -63,7 +63,7 @@ fn created_message(dir: &Path, created: &[PathBuf]) -> String {
 
 /// Quotes a path for a POSIX shell when it holds anything but plain
 /// characters, so the printed commands can be pasted as they are.
-fn shell_word(word: &str) -> String {
+pub(super) fn shell_word(word: &str) -> String {
     let plain = |c: char| c.is_ascii_alphanumeric() || "-_./:@+=,".contains(c);
     if !word.is_empty() && word.chars().all(plain) {
         word.to_string()

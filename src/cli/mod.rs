@@ -8,15 +8,20 @@
 
 mod build;
 mod check;
+mod completions;
+mod config;
 mod coverage;
 mod diff;
 mod explain;
 mod fmt;
 mod init;
 mod lsp;
+mod man;
 mod output;
 mod preview;
+mod progress;
 mod report;
+mod settings;
 mod simulate;
 mod test;
 pub mod watch;
@@ -24,7 +29,7 @@ pub mod watch;
 use std::ffi::OsString;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 pub use report::{DiagnosticArgs, Format};
 
@@ -55,6 +60,9 @@ impl From<Exit> for ExitCode {
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Ignore campaignc.toml: use only the flags and the defaults.
+    #[arg(long, global = true)]
+    no_config: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -83,10 +91,22 @@ enum Command {
     Init(init::Args),
     /// Run the language server over stdio (for editors).
     Lsp(lsp::Args),
+    /// Print the effective settings (flags, campaignc.toml, defaults) and where each came from.
+    Config(config::Args),
+    /// Print the script that sets up Tab completion in bash, zsh, fish, PowerShell or elvish.
+    Completions(completions::Args),
+    /// Print the manual page (roff) of campaignc or of one command.
+    Man(man::Args),
 }
 
 /// Runs the command line given by the process arguments.
 pub fn main() -> ExitCode {
+    // A Tab in a shell set up by `campaignc completions SHELL` runs
+    // campaignc with this variable set: answer with the candidates and exit.
+    clap_complete::CompleteEnv::with_factory(Cli::command)
+        .var(completions::COMPLETE_VAR)
+        .bin("campaignc")
+        .complete();
     run(std::env::args_os())
 }
 
@@ -98,8 +118,11 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let cli = match Cli::try_parse_from(args) {
-        Ok(cli) => cli,
+    let parsed = Cli::command()
+        .try_get_matches_from(args)
+        .and_then(|matches| Ok((Cli::from_arg_matches(&matches)?, matches)));
+    let (mut cli, matches) = match parsed {
+        Ok(parsed) => parsed,
         Err(err) => {
             // `--help` and `--version` print to stdout: a failed write
             // there is exit 2 like any other command's.
@@ -109,6 +132,12 @@ where
             }
             return ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(2));
         }
+    };
+    // campaignc.toml fills in what the command line left to its defaults.
+    let sub_matches = matches.subcommand().map_or(&matches, |(_, sub)| sub);
+    let settings = match settings::resolve(&mut cli.command, sub_matches, cli.no_config) {
+        Ok(settings) => settings,
+        Err(exit) => return output::finish(exit).into(),
     };
     let exit = match &cli.command {
         Command::Check(args) => check::run(args),
@@ -123,6 +152,9 @@ where
         Command::Watch(args) => watch::run(args),
         Command::Init(args) => init::run(args),
         Command::Lsp(args) => lsp::run(args),
+        Command::Config(args) => config::run(args, &settings),
+        Command::Completions(args) => completions::run(args),
+        Command::Man(args) => man::run(args),
     };
     // Output that could not be written makes any command exit 2.
     output::finish(exit).into()
@@ -131,7 +163,6 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
 
     #[test]
     fn the_command_line_definition_is_consistent() {

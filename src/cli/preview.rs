@@ -6,6 +6,9 @@
 
 use std::path::PathBuf;
 
+use clap_complete::engine::ArgValueCompleter;
+
+use super::completions;
 use super::report::{report, DiagnosticArgs};
 use super::{output, Exit};
 use crate::preview::{preview_campaign, resolve_request, PreviewRequest, PreviewRequestError};
@@ -17,16 +20,16 @@ pub struct Args {
     #[arg(default_value = "campaigns")]
     pub dir: PathBuf,
     /// The campaign to preview (may be left out when the project has one).
-    #[arg(long, value_name = "C")]
+    #[arg(long, value_name = "C", add = ArgValueCompleter::new(completions::campaigns))]
     pub campaign: Option<String>,
     /// Only this message of the campaign.
-    #[arg(long, value_name = "M")]
+    #[arg(long, value_name = "M", add = ArgValueCompleter::new(completions::messages))]
     pub message: Option<String>,
     /// Only this locale (one of the campaign's `locales`).
-    #[arg(long, value_name = "L")]
+    #[arg(long, value_name = "L", add = ArgValueCompleter::new(completions::locales))]
     pub locale: Option<String>,
     /// Render every locale with this persona instead of each locale's own.
-    #[arg(long, value_name = "P")]
+    #[arg(long, value_name = "P", add = ArgValueCompleter::new(completions::personas))]
     pub persona: Option<String>,
     #[command(flatten)]
     pub diagnostics: DiagnosticArgs,

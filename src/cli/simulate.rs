@@ -11,7 +11,9 @@
 use std::path::PathBuf;
 
 use clap::ValueEnum;
+use clap_complete::engine::ArgValueCompleter;
 
+use super::completions;
 use super::report::{report, DiagnosticArgs, Format};
 use super::{output, Exit};
 use crate::diagnostics::Severity;
@@ -31,12 +33,13 @@ pub enum TimelineFormat {
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The campaign to simulate.
+    #[arg(add = ArgValueCompleter::new(completions::campaigns))]
     pub campaign: String,
     /// The project directory.
     #[arg(default_value = "campaigns")]
     pub dir: PathBuf,
     /// The persona that plays the customer (its name is the customer id).
-    #[arg(long, value_name = "P")]
+    #[arg(long, value_name = "P", add = ArgValueCompleter::new(completions::personas))]
     pub persona: String,
     /// What the customer does: JSON Lines, see docs/simulate.md.
     #[arg(long, value_name = "FILE.jsonl")]

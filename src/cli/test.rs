@@ -55,10 +55,7 @@ pub fn run(args: &Args) -> Exit {
         .map(|p| (p.campaign.clone(), p))
         .collect();
     let tests = selected_tests(model, args.filter.as_deref());
-    let progress = indicatif::ProgressBar::with_draw_target(
-        Some(tests.len() as u64),
-        indicatif::ProgressDrawTarget::stderr(),
-    );
+    let progress = super::progress::bar("testing", tests.len());
     let reports = run_tests(
         model,
         &compilation.sources,

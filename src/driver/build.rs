@@ -7,7 +7,9 @@
 //! (see [`super::stamp`]).
 
 use std::path::Path;
+use std::sync::Arc;
 
+use super::progress::Progress;
 use super::stamp;
 use super::workspace::Workspace;
 use crate::diagnostics::{Diagnostic, Severity};
@@ -86,8 +88,19 @@ pub fn build_project(
     out: &Path,
     deny_warnings: bool,
 ) -> Result<BuildOutcome, BuildError> {
+    build_project_with(dir, out, deny_warnings, None)
+}
+
+/// [`build_project`], telling `progress` how far it got.
+pub fn build_project_with(
+    dir: &Path,
+    out: &Path,
+    deny_warnings: bool,
+    progress: Option<Arc<dyn Progress>>,
+) -> Result<BuildOutcome, BuildError> {
     check_out_dir(dir, out).map_err(BuildError::OutDir)?;
     let mut workspace = Workspace::new(dir);
+    workspace.set_progress(progress);
     workspace.load_dir(dir)?;
     let inputs = stamp::inputs_digest(&workspace, deny_warnings);
     if let Some(plans) = stamp::unchanged(out, &inputs) {

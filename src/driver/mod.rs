@@ -6,10 +6,15 @@
 //! one build of a directory; [`watch::watch_project`] the watch loop.
 
 pub mod build;
+pub mod progress;
 pub use crate::digest;
 pub mod stamp;
 pub mod watch;
 pub mod workspace;
 
-pub use build::{build_project, check_out_dir, stops_build, BuildError, BuildOutcome, BuildStatus};
+pub use build::{
+    build_project, build_project_with, check_out_dir, stops_build, BuildError, BuildOutcome,
+    BuildStatus,
+};
+pub use progress::Progress;
 pub use workspace::{Counters, OutputFiles, Snapshot, Workspace};

@@ -18,10 +18,12 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use super::digest::{self, Digest, Hasher};
+use super::progress::Progress;
 use crate::check::model::Model;
 use crate::check::MessageMemo;
 use crate::diagnostics::{Diagnostic, Problems};
@@ -133,6 +135,8 @@ pub struct Workspace {
     /// The findings of each message's check, reused across checks.
     message_memo: MessageMemo,
     counters: Counters,
+    /// Told how parsing, checking and rendering advance, when set.
+    progress: Option<Arc<dyn Progress>>,
 }
 
 impl std::fmt::Debug for Workspace {
@@ -160,6 +164,25 @@ impl Workspace {
             renderer: Renderer::new(),
             message_memo: MessageMemo::new(),
             counters: Counters::default(),
+            progress: None,
+        }
+    }
+
+    /// Reports the progress of the work this workspace does from now on
+    /// to `progress` (`None`: to nobody).
+    pub fn set_progress(&mut self, progress: Option<Arc<dyn Progress>>) {
+        self.progress = progress;
+    }
+
+    fn phase(&self, name: &'static str, total: usize) {
+        if let Some(progress) = &self.progress {
+            progress.phase(name, total);
+        }
+    }
+
+    fn step(&self) {
+        if let Some(progress) = &self.progress {
+            progress.step();
         }
     }
 
@@ -377,10 +400,12 @@ impl Workspace {
                     .is_none_or(|p| p.digest != digest || p.file != file.id)
             })
             .collect();
+        self.phase("parsing", stale.len());
         let fresh: Vec<(String, Parsed)> = stale
             .par_iter()
             .map(|file| {
                 let (ast, errors) = syntax::parse_file_recovering(file);
+                self.step();
                 let parsed = Parsed {
                     digest: self.inputs[&file.path].digest,
                     file: file.id,
@@ -415,7 +440,9 @@ impl Workspace {
         // The sources are the inputs in path order: file ids follow it.
         self.message_memo
             .set_file_keys(self.inputs.values().map(|i| i.digest).collect());
+        self.phase("checking", 1);
         let model = crate::check::check_reusing(&files, &mut problems, &mut self.message_memo);
+        self.step();
         self.counters.message_checks += self.message_memo.last_counts().1;
         for (path, tree) in paths.into_iter().zip(files) {
             if let Some(parsed) = self.parsed.get_mut(&path) {
@@ -455,6 +482,9 @@ impl Workspace {
             return Vec::new();
         };
         if checked.plans.is_none() {
+            if let Some(progress) = &self.progress {
+                progress.phase("planning", 1);
+            }
             let plans = crate::plan::lower_all(&checked.model, &checked.sources);
             let json: Vec<String> = plans.par_iter().map(to_json).collect();
             let digests = json.par_iter().map(|j| digest::of(j.as_bytes())).collect();
@@ -463,6 +493,9 @@ impl Workspace {
                 json,
                 digests,
             });
+            if let Some(progress) = &self.progress {
+                progress.step();
+            }
             self.counters.lowerings += 1;
         }
         let Checked {
@@ -497,10 +530,17 @@ impl Workspace {
                         .is_none_or(|r| r.key != keys[i])
                 })
                 .collect();
+            let progress = self.progress.as_deref();
+            if let Some(progress) = progress {
+                progress.phase("rendering", todo.len());
+            }
             todo.into_par_iter()
                 .map(|i| {
                     let files =
                         preview::campaign_files(model, &plans[i], sources, diagnostics, renderer);
+                    if let Some(progress) = progress {
+                        progress.step();
+                    }
                     (i, files)
                 })
                 .collect()

@@ -18,6 +18,11 @@ pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
+#[allow(dead_code)] // not every test file that includes this reads stdout
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 /// A starter project (`campaignc init`) in a temporary directory.
 pub fn starter() -> tempfile::TempDir {
     let tmp = tempfile::tempdir().expect("tempdir");
