@@ -18,6 +18,8 @@ pub enum Format {
     Json,
     /// GitHub Actions annotations on stdout.
     Github,
+    /// One SARIF 2.1.0 log on stdout, for code scanning tools.
+    Sarif,
 }
 
 /// What `--deny` can turn into errors.
@@ -66,6 +68,7 @@ pub fn report(diags: &[Diagnostic], sources: &SourceMap, args: &DiagnosticArgs) 
         }
         Format::Json => output::stdout(&render::json(diags, sources)),
         Format::Github => output::stdout(&render::github(diags, sources)),
+        Format::Sarif => output::stdout(&render::sarif(diags, sources, &[])),
     }
     exit_for(diags, args.deny_warnings())
 }
