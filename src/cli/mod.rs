@@ -17,6 +17,7 @@ mod lsp;
 mod output;
 mod preview;
 mod report;
+mod send_test;
 mod simulate;
 mod test;
 pub mod watch;
@@ -83,6 +84,8 @@ enum Command {
     Init(init::Args),
     /// Run the language server over stdio (for editors).
     Lsp(lsp::Args),
+    /// Mail one email of a campaign, rendered for a persona, to a test inbox.
+    SendTest(send_test::Args),
 }
 
 /// Runs the command line given by the process arguments.
@@ -123,6 +126,7 @@ where
         Command::Watch(args) => watch::run(args),
         Command::Init(args) => init::run(args),
         Command::Lsp(args) => lsp::run(args),
+        Command::SendTest(args) => send_test::run(args),
     };
     // Output that could not be written makes any command exit 2.
     output::finish(exit).into()
