@@ -20,13 +20,27 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn campaignc(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_campaignc"))
-        .args(args)
+/// `campaignc send-test onboarding MESSAGE campaigns --locale L --persona
+/// P --to TO EXTRA…` in the repository, with `CAMPAIGNC_SMTP_URL` set only
+/// when `smtp_env` gives it.
+fn send_test(
+    message: &str,
+    (locale, persona): (&str, &str),
+    to: &str,
+    extra: &[&str],
+    smtp_env: Option<&str>,
+) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_campaignc"));
+    command
+        .args(["send-test", "onboarding", message, "campaigns"])
+        .args(["--locale", locale, "--persona", persona, "--to", to])
+        .args(extra)
         .current_dir(root())
-        .env_remove("CAMPAIGNC_SMTP_URL")
-        .output()
-        .expect("the binary runs")
+        .env_remove("CAMPAIGNC_SMTP_URL");
+    if let Some(url) = smtp_env {
+        command.env("CAMPAIGNC_SMTP_URL", url);
+    }
+    command.output().expect("the binary runs")
 }
 
 /// What the library renders for this send: the expectation.
@@ -134,20 +148,7 @@ fn raw_subject(head: &str) -> String {
 
 fn send(sink: &Sink, locale: &str, persona: &str, to: &str) -> Output {
     let url = format!("smtp://127.0.0.1:{}", sink.port);
-    campaignc(&[
-        "send-test",
-        "onboarding",
-        "welcome",
-        "campaigns",
-        "--locale",
-        locale,
-        "--persona",
-        persona,
-        "--to",
-        to,
-        "--smtp",
-        &url,
-    ])
+    send_test("welcome", (locale, persona), to, &["--smtp", &url], None)
 }
 
 #[test]
@@ -210,26 +211,14 @@ fn vietnamese_and_chinese_emails_arrive_whole_through_smtp() {
 #[test]
 fn the_smtp_url_can_come_from_the_environment() {
     let Some(sink) = start_sink() else { return };
-    let out = Command::new(env!("CARGO_BIN_EXE_campaignc"))
-        .args([
-            "send-test",
-            "onboarding",
-            "welcome",
-            "campaigns",
-            "--locale",
-            "cs",
-            "--persona",
-            "klara",
-            "--to",
-            "reviewer@example.com",
-        ])
-        .current_dir(root())
-        .env(
-            "CAMPAIGNC_SMTP_URL",
-            format!("smtp://127.0.0.1:{}", sink.port),
-        )
-        .output()
-        .expect("the binary runs");
+    let url = format!("smtp://127.0.0.1:{}", sink.port);
+    let out = send_test(
+        "welcome",
+        ("cs", "klara"),
+        "reviewer@example.com",
+        &[],
+        Some(&url),
+    );
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -247,19 +236,13 @@ fn the_smtp_url_can_come_from_the_environment() {
 
 #[test]
 fn dry_run_prints_the_mime_message_and_sends_nothing() {
-    let out = campaignc(&[
-        "send-test",
-        "onboarding",
+    let out = send_test(
         "welcome",
-        "campaigns",
-        "--locale",
-        "zh-Hant",
-        "--persona",
-        "yichun",
-        "--to",
+        ("zh-Hant", "yichun"),
         "reviewer@example.com",
-        "--dry-run",
-    ]);
+        &["--dry-run"],
+        None,
+    );
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8(out.stdout).expect("ASCII MIME");
     assert!(text.is_ascii());
@@ -273,18 +256,13 @@ fn dry_run_prints_the_mime_message_and_sends_nothing() {
 
 #[test]
 fn without_a_server_it_says_how_to_name_one() {
-    let out = campaignc(&[
-        "send-test",
-        "onboarding",
+    let out = send_test(
         "welcome",
-        "campaigns",
-        "--locale",
-        "en",
-        "--persona",
-        "emily",
-        "--to",
+        ("en", "emily"),
         "reviewer@example.com",
-    ]);
+        &[],
+        None,
+    );
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("--smtp URL"), "{stderr}");
@@ -294,20 +272,13 @@ fn without_a_server_it_says_how_to_name_one() {
 #[test]
 fn a_refused_connection_is_exit_2_without_the_password() {
     // Port 1 on loopback: nothing listens there.
-    let out = campaignc(&[
-        "send-test",
-        "onboarding",
+    let out = send_test(
         "welcome",
-        "campaigns",
-        "--locale",
-        "en",
-        "--persona",
-        "emily",
-        "--to",
+        ("en", "emily"),
         "reviewer@example.com",
-        "--smtp",
-        "smtp://me:hunter2@127.0.0.1:1",
-    ]);
+        &["--smtp", "smtp://me:hunter2@127.0.0.1:1"],
+        None,
+    );
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("smtp://127.0.0.1:1"), "{stderr}");
@@ -316,56 +287,80 @@ fn a_refused_connection_is_exit_2_without_the_password() {
 
 #[test]
 fn names_that_are_not_there_are_exit_2_with_a_suggestion_and_other_channels_exit_1() {
-    let out = campaignc(&[
-        "send-test",
-        "onboarding",
+    let out = send_test(
         "welcom",
-        "campaigns",
-        "--locale",
-        "en",
-        "--persona",
-        "emily",
-        "--to",
+        ("en", "emily"),
         "reviewer@example.com",
-        "--dry-run",
-    ]);
+        &["--dry-run"],
+        None,
+    );
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("did you mean `welcome`?"), "{stderr}");
 
-    let out = campaignc(&[
-        "send-test",
-        "onboarding",
+    let out = send_test(
         "welcome",
-        "campaigns",
-        "--locale",
-        "en",
-        "--persona",
-        "emily",
-        "--to",
+        ("en", "emily"),
         "not an address",
-        "--dry-run",
-    ]);
+        &["--dry-run"],
+        None,
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("`--to not an address`"));
 
-    let out = campaignc(&[
-        "send-test",
-        "onboarding",
+    let out = send_test(
         "first_order_thanks",
-        "campaigns",
-        "--locale",
-        "en",
-        "--persona",
-        "emily",
-        "--to",
+        ("en", "emily"),
         "reviewer@example.com",
-        "--dry-run",
-    ]);
+        &["--dry-run"],
+        None,
+    );
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr.contains("is a push message; send-test sends emails"),
         "{stderr}"
     );
+}
+
+#[test]
+fn a_transactional_email_has_no_list_unsubscribe() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let bin = env!("CARGO_BIN_EXE_campaignc");
+    let init = Command::new(bin)
+        .args(["init", "p", "--no-workflow"])
+        .current_dir(tmp.path())
+        .output()
+        .expect("init runs");
+    assert_eq!(init.status.code(), Some(0));
+    let file = tmp.path().join("p/onboarding.camp");
+    let text = std::fs::read_to_string(&file).expect("starter");
+    let text = text.replacen(
+        "message welcome: email {\n",
+        "message welcome: email {\n  category transactional\n",
+        1,
+    );
+    std::fs::write(&file, text).expect("write");
+    let campaign = "onboarding";
+    let out = Command::new(bin)
+        .args(["send-test", campaign, "welcome", "p", "--locale", "en"])
+        .args([
+            "--persona",
+            "ada",
+            "--to",
+            "reviewer@example.com",
+            "--dry-run",
+        ])
+        .current_dir(tmp.path())
+        .output()
+        .expect("the binary runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("multipart/alternative"), "{stdout}");
+    assert!(!stdout.contains("List-Unsubscribe"), "{stdout}");
 }

@@ -19,7 +19,7 @@ use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart, SinglePart};
 use lettre::{Message, SmtpTransport, Transport};
 
-use super::report::{report, DiagnosticArgs};
+use super::report::{compile_without_errors, report, DiagnosticArgs};
 use super::{output, Exit};
 use crate::preview::send::{test_email, TestEmail};
 use crate::preview::{resolve_request, PreviewRequest};
@@ -64,17 +64,13 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> Exit {
-    let compilation = match crate::compile(&args.dir) {
-        Ok(c) => c,
-        Err(err) => {
-            output::fatal(err);
-            return Exit::Usage;
-        }
+    let (compilation, diagnostics) = match compile_without_errors(&args.dir, &args.diagnostics) {
+        Ok(found) => found,
+        Err(exit) => return exit,
     };
-    let diagnostics = compilation.problems.into_sorted();
-    if diagnostics.iter().any(|d| d.is_error()) {
-        report(&diagnostics, &compilation.sources, &args.diagnostics);
-        return Exit::Problems;
+    if args.diagnostics.deny_warnings() && !diagnostics.is_empty() {
+        // Under `--deny warnings` a warning stops the send, as it stops a build.
+        return report(&diagnostics, &compilation.sources, &args.diagnostics);
     }
     let model = &compilation.model;
     let request = PreviewRequest {
