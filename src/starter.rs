@@ -26,6 +26,78 @@ pub const STARTER_FILES: &[(&str, &str)] = &[
     ),
 ];
 
+/// Where `init` writes the GitHub Actions workflow, relative to the
+/// directory it is run in (the repository root).
+pub const WORKFLOW_PATH: &str = ".github/workflows/campaigns.yml";
+
+/// The workflow, with `{{CAMPAIGNS}}` (the project directory), `{{PATHS}}`
+/// (its files, for the `paths` filter) and `{{VERSION}}` (this campaignc's
+/// version) to fill in. Kept out of `src/starter/`: it is not a file of
+/// the project.
+const WORKFLOW_TEMPLATE: &str = include_str!("starter_ci/campaigns.yml");
+
+/// The GitHub Actions workflow for a project in `project` (a relative path
+/// with `/` separators), which it installs at this campaignc's version.
+pub fn workflow(project: &str) -> String {
+    // Both go into single-quoted YAML scalars, where `'` is written `''`.
+    let quoted = project.replace('\'', "''");
+    WORKFLOW_TEMPLATE
+        .replace("{{PATHS}}", &format!("{quoted}/**"))
+        .replace("{{CAMPAIGNS}}", &quoted)
+        .replace("{{VERSION}}", env!("CARGO_PKG_VERSION"))
+}
+
+/// What [`write_workflow`] did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum WorkflowOutcome {
+    /// Wrote this file.
+    Written(PathBuf),
+    /// The file exists and was left as it is.
+    Kept(PathBuf),
+    /// Not written, and why: the project is not a plain relative path
+    /// below the current directory, so the workflow could not name it.
+    Skipped(String),
+}
+
+/// Writes the workflow for the project `dir` under `root` (the directory
+/// `init` runs in, taken as the repository root), unless it exists.
+pub fn write_workflow(root: &Path, dir: &Path) -> Result<WorkflowOutcome, InitError> {
+    let mut parts = Vec::new();
+    for component in dir.components() {
+        match component {
+            std::path::Component::Normal(part) => match part.to_str() {
+                Some(part) => parts.push(part),
+                None => {
+                    return Ok(WorkflowOutcome::Skipped(
+                        "the project's path is not valid UTF-8".into(),
+                    ))
+                }
+            },
+            std::path::Component::CurDir => {}
+            _ => {
+                return Ok(WorkflowOutcome::Skipped(format!(
+                    "{} is not inside the current directory; run `campaignc init` from the \
+                     repository root to get one",
+                    dir.display()
+                )))
+            }
+        }
+    }
+    if parts.is_empty() {
+        return Ok(WorkflowOutcome::Skipped(
+            "the project is the current directory itself".into(),
+        ));
+    }
+    let path = root.join(WORKFLOW_PATH);
+    match create_new_file(&path, &workflow(&parts.join("/"))) {
+        Ok(()) => Ok(WorkflowOutcome::Written(PathBuf::from(WORKFLOW_PATH))),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            Ok(WorkflowOutcome::Kept(PathBuf::from(WORKFLOW_PATH)))
+        }
+        Err(error) => Err(InitError::Io { path, error }),
+    }
+}
+
 /// Why `init` did not write the project.
 #[derive(Debug)]
 pub enum InitError {

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use super::report::{report, DiagnosticArgs};
+use super::report::{compile_without_errors, report, DiagnosticArgs};
 use super::{output, Exit};
 use crate::preview::coverage::coverage_markdown;
 
@@ -17,18 +17,10 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> Exit {
-    let compilation = match crate::compile(&args.dir) {
-        Ok(c) => c,
-        Err(err) => {
-            output::fatal(err);
-            return Exit::Usage;
-        }
+    let (compilation, diagnostics) = match compile_without_errors(&args.dir, &args.diagnostics) {
+        Ok(found) => found,
+        Err(exit) => return exit,
     };
-    let diagnostics = compilation.problems.into_sorted();
-    if diagnostics.iter().any(|d| d.is_error()) {
-        report(&diagnostics, &compilation.sources, &args.diagnostics);
-        return Exit::Problems;
-    }
     let plans = crate::plan::lower_all(&compilation.model, &compilation.sources);
     output::stdout(&coverage_markdown(&compilation.model.stages, &plans));
     if diagnostics.is_empty() {

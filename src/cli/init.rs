@@ -1,24 +1,50 @@
 //! `campaignc init [DIR]`: write a small starter project that checks clean
-//! under `--deny warnings`, builds, and whose tests pass. The work is
-//! [`crate::starter::init_project`]; this prints what it created and what
-//! to run next.
+//! under `--deny warnings`, builds, and whose tests pass, and (unless
+//! `--no-workflow`) a GitHub Actions workflow for it in
+//! `.github/workflows/campaigns.yml` of the current directory. The work is
+//! [`crate::starter::init_project`] and [`crate::starter::write_workflow`];
+//! this prints what it created and what to run next.
 
 use std::path::{Path, PathBuf};
 
 use super::{output, Exit};
-use crate::starter::init_project;
+use crate::starter::{init_project, write_workflow, WorkflowOutcome};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Where to create the project; must not exist or be empty.
     #[arg(default_value = "campaigns")]
     pub dir: PathBuf,
+    /// Do not write .github/workflows/campaigns.yml.
+    #[arg(long)]
+    pub no_workflow: bool,
 }
 
 pub fn run(args: &Args) -> Exit {
     match init_project(&args.dir) {
-        Ok(created) => {
+        Ok(mut created) => {
+            let mut note = String::new();
+            if !args.no_workflow {
+                match write_workflow(Path::new("."), &args.dir) {
+                    Ok(WorkflowOutcome::Written(path)) => created.push(path),
+                    Ok(WorkflowOutcome::Kept(path)) => {
+                        note = format!(
+                            "Kept the existing {} (init never overwrites).\n",
+                            path.display()
+                        )
+                    }
+                    Ok(WorkflowOutcome::Skipped(why)) => {
+                        note = format!("No GitHub Actions workflow written: {why}.\n")
+                    }
+                    Err(err) => {
+                        output::stdout(&created_message(&args.dir, &created));
+                        output::fatal(err);
+                        return Exit::Usage;
+                    }
+                }
+            }
             output::stdout(&created_message(&args.dir, &created));
+            output::stdout(&crate::text::escape_control(&note));
             Exit::Clean
         }
         Err(err) => {

@@ -22,6 +22,7 @@ mod preview;
 mod progress;
 mod report;
 mod settings;
+mod send_test;
 mod simulate;
 mod test;
 pub mod watch;
@@ -97,6 +98,8 @@ enum Command {
     Completions(completions::Args),
     /// Print the manual page (roff) of campaignc or of one command.
     Man(man::Args),
+    /// Mail one email of a campaign, rendered for a persona, to a test inbox.
+    SendTest(send_test::Args),
 }
 
 /// Runs the command line given by the process arguments.
@@ -155,6 +158,7 @@ where
         Command::Config(args) => config::run(args, &settings),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args),
+        Command::SendTest(args) => send_test::run(args),
     };
     // Output that could not be written makes any command exit 2.
     output::finish(exit).into()

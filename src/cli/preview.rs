@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use clap_complete::engine::ArgValueCompleter;
 
 use super::completions;
-use super::report::{report, DiagnosticArgs};
+use super::report::{compile_without_errors, report, DiagnosticArgs};
 use super::{output, Exit};
 use crate::preview::{preview_campaign, resolve_request, PreviewRequest, PreviewRequestError};
 use crate::template::Renderer;
@@ -36,19 +36,10 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> Exit {
-    let compilation = match crate::compile(&args.dir) {
-        Ok(c) => c,
-        Err(err) => {
-            output::fatal(err);
-            return Exit::Usage;
-        }
+    let (compilation, diagnostics) = match compile_without_errors(&args.dir, &args.diagnostics) {
+        Ok(found) => found,
+        Err(exit) => return exit,
     };
-    let diagnostics = compilation.problems.into_sorted();
-    if diagnostics.iter().any(|d| d.is_error()) {
-        // A project with errors has no plans to preview: show why.
-        report(&diagnostics, &compilation.sources, &args.diagnostics);
-        return Exit::Problems;
-    }
     let model = &compilation.model;
     let request = PreviewRequest {
         campaign: args.campaign.as_deref(),

@@ -18,6 +18,8 @@ pub enum Format {
     Json,
     /// GitHub Actions annotations on stdout.
     Github,
+    /// One SARIF 2.1.0 log on stdout, for code scanning tools.
+    Sarif,
 }
 
 /// What `--deny` can turn into errors.
@@ -66,8 +68,33 @@ pub fn report(diags: &[Diagnostic], sources: &SourceMap, args: &DiagnosticArgs) 
         }
         Format::Json => output::stdout(&render::json(diags, sources)),
         Format::Github => output::stdout(&render::github(diags, sources)),
+        Format::Sarif => output::stdout(&render::sarif(diags, sources, &[])),
     }
     exit_for(diags, args.deny_warnings())
+}
+
+/// Compiles the project in `dir` for a command that needs a model without
+/// errors (`preview`, `coverage`, `send-test`): its sorted diagnostics
+/// with it, or the exit code when it cannot go on: 2 when the project
+/// cannot be read (said on stderr), 1 when it has errors (reported in
+/// the chosen format).
+pub(super) fn compile_without_errors(
+    dir: &std::path::Path,
+    args: &DiagnosticArgs,
+) -> Result<(crate::Compilation, Vec<Diagnostic>), Exit> {
+    let mut compilation = match crate::compile(dir) {
+        Ok(c) => c,
+        Err(err) => {
+            output::fatal(err);
+            return Err(Exit::Usage);
+        }
+    };
+    let diagnostics = std::mem::take(&mut compilation.problems).into_sorted();
+    if diagnostics.iter().any(|d| d.is_error()) {
+        report(&diagnostics, &compilation.sources, args);
+        return Err(Exit::Problems);
+    }
+    Ok((compilation, diagnostics))
 }
 
 /// 1 when there are errors, or warnings under `--deny warnings`; else 0.

@@ -7,14 +7,17 @@
 //! exactly `N passed, M failed`. Exit 0 when all pass, 1 when one fails or
 //! the project has errors (or warnings under `--deny warnings`; printed as
 //! diagnostics, and no test runs), 2 when the project cannot be read.
+//! With `--format sarif`, stdout is one SARIF log whose results are the
+//! failed expectations (the summary goes to stderr).
 //! The work is [`crate::simulate::runner`]'s; this prints, with a
 //! progress bar on a terminal.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use super::report::{report, Deny, DiagnosticArgs};
+use super::report::{report, Deny, DiagnosticArgs, Format};
 use super::{output, Exit};
+use crate::diagnostics::render::{self, FailedTest};
 use crate::diagnostics::Severity;
 use crate::plan::lower_all;
 use crate::simulate::runner::{run_tests, selected_tests, summary, TestReport};
@@ -65,10 +68,39 @@ pub fn run(args: &Args) -> Exit {
         || progress.inc(1),
     );
     progress.finish_and_clear();
-    output::stdout(&crate::text::escape_control(&summary(&reports)));
+    let summary = crate::text::escape_control(&summary(&reports)).into_owned();
+    if args.diagnostics.format == Format::Sarif {
+        // stdout is one SARIF log (each failed expectation a result); the
+        // people's summary goes to stderr.
+        output::stdout(&render::sarif(
+            &[],
+            &compilation.sources,
+            &failed_tests(&reports),
+        ));
+        output::stderr(&summary);
+    } else {
+        output::stdout(&summary);
+    }
     if reports.iter().all(TestReport::passed) {
         Exit::Clean
     } else {
         Exit::Problems
     }
+}
+
+/// Every failed expectation of `reports`, as SARIF results: the test's
+/// name, the expectation and what happened instead.
+fn failed_tests(reports: &[TestReport]) -> Vec<FailedTest> {
+    reports
+        .iter()
+        .flat_map(|r| {
+            r.failures.iter().map(move |f| FailedTest {
+                message: format!(
+                    "test {:?} failed: expected `{}`; found: {}",
+                    r.name, f.expectation, f.found
+                ),
+                span: f.span,
+            })
+        })
+        .collect()
 }

@@ -1,5 +1,5 @@
 //! Diagnostics: what every stage reports, the registry of codes with their
-//! long explanations, and the renderers (`human`, `json`, `github`).
+//! long explanations, and the renderers (`human`, `json`, `github`, `sarif`).
 //!
 //! Every stage pushes [`Diagnostic`]s into one [`Problems`] list instead of
 //! stopping at the first error; the CLI sorts, de-duplicates and renders

@@ -6,7 +6,8 @@
 //! - [`timeline`]: the main path, simulated for the preview persona;
 //! - [`messages`] (with [`data`]): every message rendered per locale;
 //! - [`markdown`]: the campaign page; [`html`]: the email files;
-//! - [`index`]: `previews/index.html`; [`coverage`]: `coverage.md`.
+//! - [`index`]: `previews/index.html`; [`coverage`]: `coverage.md`;
+//! - [`send`]: one email as `campaignc send-test` mails it.
 //!
 //! Inputs are the checked model, the lowered plans and the diagnostics;
 //! output is text only. The same inputs give byte-identical files.
@@ -19,6 +20,7 @@ pub mod markdown;
 pub mod mermaid;
 pub mod messages;
 pub mod route;
+pub mod send;
 pub mod sentences;
 pub mod timeline;
 
@@ -197,6 +199,17 @@ pub struct CampaignPreview {
     pub emails: Vec<(String, String, String)>,
 }
 
+/// A persona shown in `locale`: whether its own locale attribute differs
+/// (then `locale` replaces it when the message is rendered).
+pub fn persona_in_locale(model: &Model, id: PersonaId, locale: &str) -> (PersonaId, bool) {
+    let own = model
+        .attr_by_name("locale")
+        .and_then(|a| model.persona(id).attr(a))
+        .cloned();
+    let overridden = own != Some(crate::check::model::Value::String(locale.into()));
+    (id, overridden)
+}
+
 /// Renders the preview of one campaign.
 pub fn preview_campaign(
     model: &Model,
@@ -208,14 +221,7 @@ pub fn preview_campaign(
 ) -> CampaignPreview {
     let persona_for = |locale: &str| -> Option<(PersonaId, bool)> {
         match options.persona {
-            Some(id) => {
-                let own = model
-                    .attr_by_name("locale")
-                    .and_then(|a| model.persona(id).attr(a))
-                    .cloned();
-                let overridden = own != Some(crate::check::model::Value::String(locale.into()));
-                Some((id, overridden))
-            }
+            Some(id) => Some(persona_in_locale(model, id, locale)),
             None => model.preview_persona(locale),
         }
     };

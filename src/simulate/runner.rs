@@ -37,6 +37,10 @@ pub const HORIZON_DAYS: i64 = 400;
 pub struct Failure {
     /// `path/file.camp:LINE`.
     pub location: String,
+    /// The expectation that failed (the `test` block when the failure is
+    /// not one expectation's), for reports that point into the source
+    /// (`campaignc test --format sarif`).
+    pub span: Span,
     /// The expectation as written (`expect sent nudge at 1d`).
     pub expectation: String,
     /// What happened instead.
@@ -117,6 +121,7 @@ pub fn run_test(
     let Ok(start) = test.start.to_zoned(customer.time_zone.clone()) else {
         report.failures.push(Failure {
             location: report.location.clone(),
+            span: test.span,
             expectation: "start".into(),
             found: "the start time does not exist in the persona's time zone".into(),
         });
@@ -161,6 +166,7 @@ pub fn run_test(
         if let Err(found) = expect::check(model, e, &start, &sim.timeline, &sim.customer) {
             report.failures.push(Failure {
                 location: location(sources, e.span),
+                span: e.span,
                 expectation: snippet(sources, e.span),
                 found,
             });
@@ -171,6 +177,7 @@ pub fn run_test(
     for error in sim.timeline.errors() {
         report.failures.push(Failure {
             location: report.location.clone(),
+            span: test.span,
             expectation: "the run has no errors".into(),
             found: error,
         });
@@ -224,6 +231,7 @@ pub fn run_one(
             persona: model.persona(test.persona).name.clone(),
             failures: vec![Failure {
                 location: location(sources, test.span),
+                span: test.span,
                 expectation: format!("campaign {campaign}"),
                 found: "the campaign has no plan".into(),
             }],

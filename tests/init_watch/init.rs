@@ -110,3 +110,88 @@ fn init_refuses_a_path_that_is_a_file() {
         b"data"
     );
 }
+
+#[test]
+fn init_writes_a_github_workflow_for_the_project_at_the_repository_root() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = campaignc_in(tmp.path(), &["init", "marketing/campaigns"]);
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains(".github/workflows/campaigns.yml"));
+    let workflow = std::fs::read_to_string(tmp.path().join(".github/workflows/campaigns.yml"))
+        .expect("the workflow is written");
+    assert_eq!(
+        workflow,
+        campaignc::starter::workflow("marketing/campaigns"),
+        "the library's workflow"
+    );
+    // On pull requests touching the project: every step the docs promise.
+    for expected in [
+        "pull_request:",
+        "- 'marketing/campaigns/**'",
+        "CAMPAIGNS: 'marketing/campaigns'",
+        &format!("CAMPAIGNC_VERSION: '{}'", env!("CARGO_PKG_VERSION")),
+        "campaignc check \"$CAMPAIGNS\" --format github --deny warnings",
+        "campaignc fmt \"$CAMPAIGNS\" --check",
+        "campaignc test \"$CAMPAIGNS\"",
+        "campaignc build \"$CAMPAIGNS\" --out",
+        "uses: actions/upload-artifact@v4",
+        "campaignc diff \"$RUNNER_TEMP/base/$CAMPAIGNS\" \"$CAMPAIGNS\"",
+        "uses: actions/github-script@v7",
+        "updateComment",
+        "pull-requests: write",
+    ] {
+        assert!(
+            workflow.contains(expected),
+            "no `{expected}` in:\n{workflow}"
+        );
+    }
+    // Its commands are the binary's: the flags it passes exist.
+    let project = tmp.path().join("marketing/campaigns");
+    let check = campaignc_in(
+        tmp.path(),
+        &[
+            "check",
+            "marketing/campaigns",
+            "--format",
+            "github",
+            "--deny",
+            "warnings",
+        ],
+    );
+    assert_eq!(code(&check), 0, "{}", text(&check.stderr));
+    let base = tmp.path().join("base");
+    std::fs::create_dir(&base).expect("mkdir");
+    let diff = campaignc_in(
+        tmp.path(),
+        &["diff", "base", project.to_str().expect("UTF-8")],
+    );
+    assert_eq!(code(&diff), 0, "{}", text(&diff.stderr));
+}
+
+#[test]
+fn an_existing_workflow_is_kept_and_no_workflow_writes_none() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let workflows = tmp.path().join(".github/workflows");
+    std::fs::create_dir_all(&workflows).expect("mkdir");
+    std::fs::write(workflows.join("campaigns.yml"), "# mine\n").expect("write");
+    let out = campaignc_in(tmp.path(), &["init", "a"]);
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("Kept the existing .github/workflows/campaigns.yml"));
+    assert_eq!(
+        std::fs::read_to_string(workflows.join("campaigns.yml")).expect("read"),
+        "# mine\n"
+    );
+
+    let other = tempfile::tempdir().expect("tempdir");
+    let out = campaignc_in(other.path(), &["init", "b", "--no-workflow"]);
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    assert!(!other.path().join(".github").exists());
+
+    // A project outside the current directory: the workflow could not name
+    // it, so there is none, and init says why.
+    let outside = other.path().join("c");
+    let out = campaignc_in(tmp.path(), &["init", outside.to_str().expect("UTF-8")]);
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("No GitHub Actions workflow written"));
+    assert!(!other.path().join(".github").exists());
+}

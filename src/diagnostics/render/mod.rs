@@ -1,5 +1,6 @@
 //! Turning [`Diagnostic`]s into text for people (`human`), for programs
-//! (`json`) and for GitHub's pull-request annotations (`github`).
+//! (`json`), for GitHub's pull-request annotations (`github`) and for code
+//! scanning tools (`sarif`).
 //!
 //! Renderers read only the diagnostics and the [`SourceMap`]; they never
 //! re-read files. A diagnostic whose span names a file that is not in the map
@@ -9,10 +10,12 @@
 mod github;
 mod human;
 mod json;
+mod sarif;
 
 pub use github::github;
 pub use human::{human, human_each, HumanOptions};
 pub use json::json;
+pub use sarif::{sarif, FailedTest, TEST_RULE};
 
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::source::{SourceFile, SourceMap, Span};
