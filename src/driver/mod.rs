@@ -7,6 +7,7 @@
 
 pub mod build;
 pub use crate::digest;
+pub mod review;
 pub mod stamp;
 pub mod watch;
 pub mod workspace;

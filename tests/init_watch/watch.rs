@@ -38,6 +38,7 @@ fn watch_rebuilds_on_save_and_keeps_the_output_when_a_save_breaks_the_build() {
         out: project.join("out"),
         deny_warnings: false,
         debounce: Duration::from_millis(100),
+        keep_project: false,
     };
     let page = project.join("out/previews/onboarding.md");
     let reports: Mutex<Vec<Rebuild>> = Mutex::new(Vec::new());
@@ -141,6 +142,7 @@ fn watch_of_a_missing_directory_is_an_error() {
         out: tmp.path().join("out"),
         deny_warnings: false,
         debounce: Duration::from_millis(100),
+        keep_project: false,
     };
     let stop = AtomicBool::new(false);
     let result = watch_project(&options, &stop, |_| panic!("nothing to build"));
@@ -251,6 +253,7 @@ fn watch_survives_the_project_directory_being_deleted_and_made_again() {
         out: tmp.path().join("out"),
         deny_warnings: false,
         debounce: Duration::from_millis(100),
+        keep_project: false,
     };
     let page = tmp.path().join("out/previews/onboarding.md");
     let reports: Mutex<Vec<Rebuild>> = Mutex::new(Vec::new());

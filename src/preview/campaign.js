@@ -1,0 +1,21 @@
+/* campaignc: the campaign page's script. Draws the flowchart with the
+   vendored Mermaid; when the page is served by `campaignc watch --serve`,
+   shows the review tools (persona picker, translation links), which need
+   the server to render pages on demand. */
+(function () {
+  "use strict";
+  if (window.mermaid) {
+    window.mermaid.initialize({ startOnLoad: false, securityLevel: "strict", theme: "neutral" });
+    window.mermaid.run({ querySelector: "pre.mermaid" });
+  }
+  if (location.protocol !== "http:" && location.protocol !== "https:") { return; }
+  var review = document.getElementById("review");
+  if (review) { review.hidden = false; }
+  var picker = document.getElementById("persona");
+  if (picker) {
+    picker.addEventListener("change", function () {
+      var query = picker.value ? "?persona=" + encodeURIComponent(picker.value) : "";
+      location.href = location.pathname + query;
+    });
+  }
+})();
