@@ -47,7 +47,8 @@ pub fn diagnostics_json(diagnostics: &[Diagnostic], sources: &SourceMap) -> serd
 fn excerpt(d: &Diagnostic, sources: &SourceMap) -> Option<String> {
     let file = sources.files().get(d.span.file.0 as usize)?;
     let (line, column) = sources.line_col(d.span);
-    let text = file.text.lines().nth(line.checked_sub(1)?)?;
+    // A span at the very end of a file is on the empty line after it.
+    let text = file.text.lines().nth(line.checked_sub(1)?).unwrap_or("");
     let text = crate::text::escape_control(text);
     let start = column.saturating_sub(1);
     let on_line = text.chars().count().saturating_sub(start).max(1);

@@ -4,9 +4,16 @@
    the server to render pages on demand. */
 (function () {
   "use strict";
-  if (window.mermaid) {
+  /* Mermaid is big: it loads `async`, so the page's text shows first. */
+  function draw() {
     window.mermaid.initialize({ startOnLoad: false, securityLevel: "strict", theme: "neutral" });
     window.mermaid.run({ querySelector: "pre.mermaid" });
+  }
+  var mermaidScript = document.getElementById("mermaid-script");
+  if (window.mermaid) {
+    draw();
+  } else if (mermaidScript) {
+    mermaidScript.addEventListener("load", draw);
   }
   if (location.protocol !== "http:" && location.protocol !== "https:") { return; }
   var review = document.getElementById("review");

@@ -152,7 +152,7 @@ pub fn campaign_html(plan: &Plan, markdown: &str, options: &PageOptions) -> Stri
 </div>
 <div class=\"widths\">Email width: <label for=\"width-desktop\">▭ Desktop (600 px)</label><label for=\"width-mobile\">▯ Mobile (375 px)</label></div>
 {body}</main>
-<script src=\"assets/mermaid.min.js\"></script>
+<script src=\"assets/mermaid.min.js\" id=\"mermaid-script\" async></script>
 <script src=\"assets/campaign.js\"></script>
 </body>
 </html>

@@ -34,9 +34,9 @@
     if (overlay) { overlay.remove(); overlay = null; }
   }
 
-  function where(place) {
-    if (!place || !place.file) { return "(project)"; }
-    return place.file + (place.line ? ":" + place.line + (place.column ? ":" + place.column : "") : "");
+  function where(d) {
+    if (!d || !d.file) { return "(project)"; }
+    return d.file + (d.line ? ":" + d.line + (d.column ? ":" + d.column : "") : "");
   }
 
   function showOverlay(status) {
@@ -57,13 +57,16 @@
       var item = el("section", "background:#1f2937;border-left:4px solid " +
         (d.severity === "error" ? "#ef4444" : "#f59e0b") + ";padding:12px 16px;margin:0 0 12px;border-radius:4px");
       item.className = "campaignc-diagnostic";
-      item.appendChild(el("div", "color:#93c5fd", where(d.place)));
+      item.appendChild(el("div", "color:#93c5fd", where(d)));
       item.appendChild(el("div", "font-weight:bold;margin:4px 0",
         d.severity + " " + d.code + ": " + d.message));
       if (d.excerpt) {
         item.appendChild(el("pre", "margin:8px 0;padding:8px;background:#111827;white-space:pre-wrap;" +
           "overflow-wrap:anywhere", d.excerpt));
       }
+      (d.labels || []).forEach(function (label) {
+        item.appendChild(el("div", "color:#d1d5db", where(label) + ": " + label.message));
+      });
       if (d.help) { item.appendChild(el("div", "color:#a7f3d0", "help: " + d.help)); }
       box.appendChild(item);
     });
