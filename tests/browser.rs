@@ -207,10 +207,7 @@ impl Page {
         let Some(dir) = std::env::var_os("CAMPAIGNC_SCREENSHOTS") else {
             return;
         };
-        let shot = self.call(
-            "Page.captureScreenshot",
-            json!({ "format": "png", "captureBeyondViewport": true }),
-        );
+        let shot = self.call("Page.captureScreenshot", json!({ "format": "png" }));
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(shot["data"].as_str().expect("data"))
             .expect("base64");
@@ -275,6 +272,15 @@ fn the_served_site_in_a_browser() {
         "the emails are embedded in sandboxed frames"
     );
     page.screenshot("campaign-page");
+    if std::env::var_os("CAMPAIGNC_SCREENSHOTS").is_some() {
+        page.eval("document.querySelector('iframe.email').scrollIntoView()");
+        std::thread::sleep(Duration::from_millis(300));
+        page.screenshot("campaign-page-email");
+        page.eval("document.getElementById('width-mobile').click()");
+        std::thread::sleep(Duration::from_millis(400));
+        page.screenshot("campaign-page-email-mobile");
+        page.eval("window.scrollTo(0, 0)");
+    }
 
     // A subject edit on disk reaches the open page by itself: the page
     // reloads (its marker is gone) within a second of the save.

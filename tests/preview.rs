@@ -175,7 +175,32 @@ fn build_writes_pages_emails_index_and_coverage() {
             "{}",
             plan.campaign
         );
-        assert!(links.contains(&format!("{}.md", plan.campaign)));
+        assert!(links.contains(&format!("{}.html", plan.campaign)));
+        // The same page in HTML: the flowchart left for the vendored
+        // Mermaid to draw, every email in a sandboxed frame.
+        let html_page =
+            std::fs::read_to_string(out.path().join(format!("previews/{}.html", plan.campaign)))
+                .expect("the campaign's HTML page");
+        let html_doc = Html::parse_document(&html_page);
+        assert!(
+            html_page.contains("<pre class=\"mermaid\">flowchart TD\n"),
+            "{}",
+            plan.campaign
+        );
+        let scripts: Vec<&str> = html_doc
+            .select(&Selector::parse("script").expect("selector"))
+            .filter_map(|s| s.value().attr("src"))
+            .collect();
+        assert_eq!(scripts, ["assets/mermaid.min.js", "assets/campaign.js"]);
+        let frames: Vec<(String, Option<String>)> = html_doc
+            .select(&Selector::parse("iframe.email").expect("selector"))
+            .map(|f| {
+                (
+                    f.value().attr("src").unwrap_or("").to_string(),
+                    f.value().attr("sandbox").map(str::to_string),
+                )
+            })
+            .collect();
         for (name, message) in &plan.messages {
             if message.channel != campaignc::plan::format::Channel::Email {
                 continue;
@@ -191,9 +216,30 @@ fn build_writes_pages_emails_index_and_coverage() {
                     page.contains(&format!("({rel})")),
                     "page lacks a link to {rel}"
                 );
+                let frame = frames
+                    .iter()
+                    .find(|(src, _)| *src == rel)
+                    .unwrap_or_else(|| panic!("the HTML page lacks a frame of {rel}"));
+                assert!(
+                    frame.1.as_deref().is_some_and(
+                        |s| !s.contains("allow-scripts") && !s.contains("allow-same-origin")
+                    ),
+                    "{rel} is sandboxed: {:?}",
+                    frame.1
+                );
             }
         }
     }
+    // The pages' scripts, written once for all of them, with Mermaid's
+    // licence.
+    let assets = out.path().join("previews/assets");
+    let mermaid = std::fs::read(assets.join("mermaid.min.js")).expect("mermaid");
+    let vendored = std::fs::read(root().join("vendor/mermaid/mermaid.min.js")).expect("vendored");
+    assert!(mermaid == vendored, "the vendored Mermaid, byte for byte");
+    assert!(std::fs::read_to_string(assets.join("mermaid.LICENSE.txt"))
+        .expect("licence")
+        .contains("MIT License"));
+    assert!(assets.join("campaign.js").is_file());
     let coverage = std::fs::read_to_string(out.path().join("coverage.md")).expect("coverage");
     assert!(coverage.contains("cells covered"));
     assert!(coverage.contains("| `discovery` |"));

@@ -74,7 +74,10 @@ nav.top{{font-size:14px;margin:0 0 8px}}\
 margin:0 0 16px;font-size:14px}}\
 .review select{{font:inherit}}\
 .widths{{position:sticky;top:0;z-index:1;background:#f4f4f5;padding:6px 0;font-size:14px}}\
-.widths label{{margin-right:12px;cursor:pointer}}\
+.widths label{{margin-left:8px;cursor:pointer;border:1px solid #d1d5db;border-radius:999px;\
+padding:1px 10px;background:#fff}}\
+#width-desktop:checked~main label[for=width-desktop],\
+#width-mobile:checked~main label[for=width-mobile]{{background:#1d4ed8;color:#fff;border-color:#1d4ed8}}\
 .frame{{margin:8px 0 16px;overflow-x:auto}}\
 iframe.email{{width:600px;height:640px;border:1px solid #d1d5db;border-radius:6px;\
 background:#fff;resize:vertical;display:block;transition:width .2s}}\
@@ -176,7 +179,8 @@ fn query_escape(text: &str) -> String {
 /// The Markdown page as HTML: the Mermaid block left for Mermaid to draw,
 /// raw HTML shown as text (the Markdown escapes user text already; this
 /// keeps anything that slipped through inert), and after every list that
-/// links an email file, that email in a sandboxed frame.
+/// links an email file, that email in a sandboxed frame, in place of the
+/// quote of its body that the Markdown page has there.
 fn markdown_body(markdown: &str, campaign: &str) -> String {
     let email_prefix = format!("{campaign}/");
     let mut events: Vec<Event> = Vec::new();
@@ -184,7 +188,25 @@ fn markdown_body(markdown: &str, campaign: &str) -> String {
     let mut mermaid = String::new();
     let mut frames: Vec<String> = Vec::new();
     let mut list_depth = 0usize;
+    // After a frame: the next block, when it is a quote, is the email's
+    // body, which the frame shows already.
+    let mut after_frame = false;
+    let mut skipped_quotes = 0usize;
     for event in Parser::new_ext(markdown, Options::ENABLE_TABLES) {
+        if skipped_quotes > 0 {
+            match event {
+                Event::Start(Tag::BlockQuote(_)) => skipped_quotes += 1,
+                Event::End(TagEnd::BlockQuote(_)) => skipped_quotes -= 1,
+                _ => {}
+            }
+            continue;
+        }
+        if std::mem::take(&mut after_frame) {
+            if let Event::Start(Tag::BlockQuote(_)) = event {
+                skipped_quotes = 1;
+                continue;
+            }
+        }
         match event {
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(lang))) if &*lang == "mermaid" => {
                 in_mermaid = true;
@@ -223,6 +245,7 @@ fn markdown_body(markdown: &str, campaign: &str) -> String {
                 list_depth = list_depth.saturating_sub(1);
                 events.push(Event::End(TagEnd::List(ordered)));
                 if list_depth == 0 {
+                    after_frame = !frames.is_empty();
                     for src in frames.drain(..) {
                         let name = src.strip_prefix(&email_prefix).unwrap_or(&src);
                         events.push(Event::Html(CowStr::from(format!(
@@ -277,7 +300,7 @@ pub fn template_variables(source: &str) -> BTreeSet<String> {
     if let Some((s, e)) = current {
         out.insert(source[s..e].to_string());
     }
-    out.retain(|v| v != "this" && !v.starts_with('@'));
+    out.retain(|v| v != "this" && !v.starts_with("this.") && !v.starts_with('@'));
     out
 }
 
@@ -311,6 +334,18 @@ pub fn translations_html(plan: &Plan, message: &str) -> Option<String> {
             }
         }
     }
+    // In the order a reader meets them, the others after.
+    const ORDER: [&str; 8] = [
+        "subject",
+        "preheader",
+        "title",
+        "body",
+        "button",
+        "link",
+        "method",
+        "url",
+    ];
+    fields.sort_by_key(|f| ORDER.iter().position(|o| o == f).unwrap_or(ORDER.len()));
     let mut rows = String::new();
     for field in &fields {
         let cells: Vec<Option<FieldCell>> = locales
@@ -422,7 +457,7 @@ mod tests {
     fn raw_html_in_the_markdown_stays_text_and_mermaid_is_left_to_mermaid() {
         let html = markdown_body(
             "<script>x</script>\n\n```mermaid\nflowchart TD\n  a-->b\n```\n\n\
-             - **HTML:** [c/w.en.html](c/w.en.html)\n\nafter\n",
+             - **HTML:** [c/w.en.html](c/w.en.html)\n\n> Hi there\n>\n> > nested\n\nafter\n",
             "c",
         );
         assert!(!html.contains("<script>"), "{html}");
