@@ -23,7 +23,6 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 
 #[path = "common/lsp_client.rs"]
-#[allow(dead_code)]
 mod lsp_client;
 
 const PATIENCE: Duration = Duration::from_secs(20);
@@ -363,7 +362,7 @@ fn the_served_site_in_a_browser() {
         PATIENCE,
     );
     assert_eq!(
-        page.eval("document.body.innerText.includes('Hi David,')"),
+        page.eval("document.body.innerText.includes('Fresh beans await, David!')"),
         Value::Bool(false)
     );
     page.eval(
@@ -373,13 +372,21 @@ fn the_served_site_in_a_browser() {
     page.wait_for(
         "the page for david",
         "location.search === '?persona=david' && document.readyState === 'complete' \
-         && document.body.innerText.includes('Hi David,')",
+         && document.body.innerText.includes('Fresh beans await, David!')",
         PATIENCE,
     );
     assert_eq!(
-        page.eval("document.body.innerText.includes('Hi Emily,')"),
+        page.eval("document.body.innerText.includes('Emily')"),
         Value::Bool(false),
         "every locale is rendered for david"
+    );
+    assert_eq!(
+        page.eval(
+            "Array.from(document.querySelectorAll('iframe.email')).every(function (f) { \
+             return f.getAttribute('src').endsWith('?persona=david'); })"
+        ),
+        Value::Bool(true),
+        "the emails in the frames are david's too"
     );
 
     // The translation view lists every locale of the campaign.
@@ -392,4 +399,14 @@ fn the_served_site_in_a_browser() {
     let locales = page.eval("Array.from(document.querySelectorAll('th.locale')).map(function (t) { return t.textContent; })");
     assert_eq!(locales, json!(["en", "vi", "cs", "zh-Hant"]));
     page.screenshot("translation-view");
+
+    // The index's one-line status of the last build.
+    page.navigate(&format!("http://{addr}/"));
+    page.wait_for(
+        "the status line",
+        "(function () { var s = document.getElementById('campaignc-status'); \
+         return !!s && !s.hidden && /^built 7 plans at \\d\\d:\\d\\d:\\d\\d$/.test(s.textContent); })()",
+        PATIENCE,
+    );
+    page.screenshot("index");
 }

@@ -68,9 +68,10 @@ fn excerpt(d: &Diagnostic, sources: &SourceMap) -> Option<String> {
 }
 
 /// The review tools: on `previews/<campaign>.html?persona=NAME`, the
-/// campaign page rendered for that persona; on `?translations=MESSAGE`,
-/// the translation view of that message. Everything else is the files of
-/// the build.
+/// campaign page rendered for that persona (and on
+/// `previews/<campaign>/<message>.<locale>.html?persona=NAME`, the email
+/// its frames show); on `?translations=MESSAGE`, the translation view of
+/// that message. Everything else is the files of the build.
 #[derive(Default)]
 pub struct ReviewPages {
     project: RwLock<Option<Arc<BuiltProject>>>,
@@ -96,9 +97,22 @@ impl Pages for ReviewPages {
         if query.is_empty() {
             return None;
         }
-        let campaign = path.strip_prefix("/previews/")?.strip_suffix(".html")?;
+        let page = path.strip_prefix("/previews/")?.strip_suffix(".html")?;
         let project = self.project.read().ok()?.clone()?;
-        let plan = project.plans.iter().find(|p| p.campaign == campaign)?;
+        if let Some((campaign, email)) = page.split_once('/') {
+            let plan = project.plans.iter().find(|p| p.campaign == campaign)?;
+            let (message, locale) = email.split_once('.')?;
+            let persona = query_param(query, "persona").filter(|p| !p.is_empty())?;
+            return crate::preview::persona_email(
+                &project.model,
+                plan,
+                &self.renderer,
+                message,
+                locale,
+                &persona,
+            );
+        }
+        let plan = project.plans.iter().find(|p| p.campaign == page)?;
         if let Some(message) = query_param(query, "translations") {
             return crate::preview::page::translations_html(plan, &message);
         }

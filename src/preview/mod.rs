@@ -391,6 +391,35 @@ pub fn persona_page(
     Some(campaign_html(model, plan, &preview.page, Some(persona)))
 }
 
+/// The email `message` in `locale` rendered for the persona named
+/// `persona` (what a campaign page's frame shows when the persona picker
+/// chose one); `None` when there is no such persona, message, locale or
+/// email.
+pub fn persona_email(
+    model: &Model,
+    plan: &Plan,
+    renderer: &Renderer,
+    message: &str,
+    locale: &str,
+    persona: &str,
+) -> Option<String> {
+    let id = model.personas.iter().position(|p| p.name == persona)?;
+    let options = PreviewOptions {
+        persona: Some(PersonaId(id as u32)),
+        message: Some(message.to_string()),
+        locale: Some(locale.to_string()),
+    };
+    if !plan.messages.contains_key(message) || !plan.locales.iter().any(|l| l == locale) {
+        return None;
+    }
+    let preview = preview_campaign(model, plan, &SourceMap::default(), &[], renderer, &options);
+    preview
+        .emails
+        .into_iter()
+        .find(|(m, l, _)| m == message && l == locale)
+        .map(|(_, _, html)| html)
+}
+
 /// The files about the whole project: `previews/index.html`, the pages'
 /// assets and `coverage.md`. `emails[i]` lists the email files of
 /// `plans[i]`.

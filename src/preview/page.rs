@@ -104,7 +104,11 @@ pub struct PageOptions<'a> {
 /// The HTML page of a campaign from its Markdown page.
 pub fn campaign_html(plan: &Plan, markdown: &str, options: &PageOptions) -> String {
     let campaign = &plan.campaign;
-    let body = markdown_body(markdown, campaign);
+    // The frames show the emails rendered for the same persona.
+    let frame_query = options
+        .persona
+        .map_or(String::new(), |p| format!("?persona={}", query_escape(p)));
+    let body = markdown_body(markdown, campaign, &frame_query);
     let mut picker = String::from("<option value=\"\">each locale's preview persona</option>");
     for p in options.personas {
         let selected = if options.persona == Some(*p) {
@@ -181,7 +185,7 @@ fn query_escape(text: &str) -> String {
 /// keeps anything that slipped through inert), and after every list that
 /// links an email file, that email in a sandboxed frame, in place of the
 /// quote of its body that the Markdown page has there.
-fn markdown_body(markdown: &str, campaign: &str) -> String {
+fn markdown_body(markdown: &str, campaign: &str, frame_query: &str) -> String {
     let email_prefix = format!("{campaign}/");
     let mut events: Vec<Event> = Vec::new();
     let mut in_mermaid = false;
@@ -251,7 +255,7 @@ fn markdown_body(markdown: &str, campaign: &str) -> String {
                         events.push(Event::Html(CowStr::from(format!(
                             "<div class=\"frame\"><iframe class=\"email\" src=\"{}\" title=\"{}\" \
                              sandbox=\"allow-popups allow-popups-to-escape-sandbox\"></iframe></div>\n",
-                            html_attr(&src),
+                            html_attr(&format!("{src}{frame_query}")),
                             html_attr(&format!("The email {name}"))
                         ))));
                     }
@@ -459,6 +463,7 @@ mod tests {
             "<script>x</script>\n\n```mermaid\nflowchart TD\n  a-->b\n```\n\n\
              - **HTML:** [c/w.en.html](c/w.en.html)\n\n> Hi there\n>\n> > nested\n\nafter\n",
             "c",
+            "",
         );
         assert!(!html.contains("<script>"), "{html}");
         assert!(html.contains("&lt;script&gt;"), "{html}");
