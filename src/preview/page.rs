@@ -83,7 +83,8 @@ iframe.email{{width:600px;height:640px;border:1px solid #d1d5db;border-radius:6p
 background:#fff;resize:vertical;display:block;transition:width .2s}}\
 #width-mobile:checked~main iframe.email{{width:375px}}\
 .visually-hidden{{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}}\
-.translations td pre{{margin:0;white-space:pre-wrap;overflow-wrap:anywhere;border:0;padding:0}}\
+.translations td pre{{margin:0;white-space:pre-wrap;overflow-wrap:anywhere;border:0;padding:0;\
+font-family:{FONT_STACK};font-size:14px}}\
 mark.var{{background:#fef08a;border-radius:3px}}\
 .missing{{color:#b91c1c;font-size:13px;margin-top:6px}}\
 .uses{{color:#4b5563;font-size:13px;margin-top:6px}}"
@@ -157,7 +158,7 @@ pub fn campaign_html(plan: &Plan, markdown: &str, options: &PageOptions) -> Stri
 <label for=\"persona\">Render for persona</label> <select id=\"persona\">{picker}</select>{shown_for}
 <br>Translations side by side: {translations}
 </div>
-<div class=\"widths\">Email width: <label for=\"width-desktop\">▭ Desktop (600 px)</label><label for=\"width-mobile\">▯ Mobile (375 px)</label></div>
+<div class=\"widths\">Email width: <label for=\"width-desktop\">Desktop (600 px)</label><label for=\"width-mobile\">Mobile (375 px)</label></div>
 {body}</main>
 <script src=\"assets/mermaid.min.js\" id=\"mermaid-script\" async></script>
 <script src=\"assets/campaign.js\"></script>
