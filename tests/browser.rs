@@ -14,7 +14,7 @@
 //! where it fails. With `CAMPAIGNC_SCREENSHOTS=DIR` it also saves PNG
 //! screenshots of the campaign page, the translation view and the overlay.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -24,6 +24,8 @@ use serde_json::{json, Value};
 
 #[path = "common/lsp_client.rs"]
 mod lsp_client;
+#[path = "common/watch_serve.rs"]
+mod watch_serve;
 
 const PATIENCE: Duration = Duration::from_secs(20);
 
@@ -51,41 +53,12 @@ fn chromium() -> Option<PathBuf> {
 
 /// `watch --serve` on `project`; returns the process and the address.
 fn start_watch(project: &Path, out: &Path) -> (Killed, SocketAddr) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_campaignc"))
-        .arg("watch")
-        .arg(project)
-        .arg("--out")
-        .arg(out)
-        .args(["--serve", "127.0.0.1:0"])
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("campaignc starts");
-    let stderr = child.stderr.take().expect("piped");
+    let (child, addr) = watch_serve::spawn_watch_serve(project, project, out, "] built ", PATIENCE);
     let child = Killed(child);
-    let (lines_tx, lines) = std::sync::mpsc::channel::<String>();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            eprintln!("watch: {line}");
-            if lines_tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let (mut addr, mut built) = (None, false);
-    let deadline = Instant::now() + PATIENCE;
-    while !(addr.is_some() && built) && Instant::now() < deadline {
-        let Ok(line) = lines.recv_timeout(Duration::from_millis(200)) else {
-            continue;
-        };
-        if let Some(url) = line.split("http://").nth(1) {
-            addr = url.trim_end_matches('/').parse::<SocketAddr>().ok();
-        }
-        built |= line.contains("] built ");
-    }
-    assert!(built, "the first build within {PATIENCE:?}");
-    (child, addr.expect("the address it serves on"))
+    (
+        child,
+        addr.expect("the address it serves on, and the first build"),
+    )
 }
 
 /// One DevTools session on one page.

@@ -13,6 +13,9 @@ use campaignc::source::SourceMap;
 use campaignc::template::Renderer;
 use scraper::{Html, Selector};
 
+#[path = "common/lsp_client.rs"]
+mod lsp_client;
+
 const EXAMPLE: &str = "campaigns";
 const ESCAPING: &str = "tests/fixtures/preview/escaping";
 
@@ -436,7 +439,7 @@ fn review_pages_render_for_a_persona_and_side_by_side() {
     // The example, with the Czech subject of `welcome` no longer greeting
     // by name: the translation view must mark what it lacks.
     let tmp = tempfile::tempdir().expect("tempdir");
-    copy_dir(&root().join(EXAMPLE), tmp.path());
+    lsp_client::copy_dir(&root().join(EXAMPLE), tmp.path());
     let flow = tmp.path().join("flows/onboarding.camp");
     let text = std::fs::read_to_string(&flow).expect("read");
     let czech =
@@ -531,17 +534,5 @@ fn review_pages_render_for_a_persona_and_side_by_side() {
         ("/previews/onboarding/nothing.en.html", "persona=david"),
     ] {
         assert_eq!(pages.page(path, query), None, "{path}?{query}");
-    }
-}
-
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.expect("walkable");
-        let target = to.join(entry.path().strip_prefix(from).expect("under"));
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).expect("mkdir");
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy");
-        }
     }
 }

@@ -46,17 +46,13 @@ pub fn index_html(campaigns: &[IndexEntry]) -> String {
     if campaigns.is_empty() {
         body.push_str("<section><p>The project has no campaigns yet.</p></section>\n");
     }
+    let style = format!(
+        "{STYLE}body{{font-family:{}}}code{{font-family:{}}}",
+        super::page::FONT_STACK,
+        super::page::MONO_STACK
+    );
     format!(
-        "<!DOCTYPE html>
-<html lang=\"en\">
-<head>
-<meta charset=\"utf-8\">
-<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">
-<title>Campaign previews</title>
-<style>{STYLE}body{{font-family:{font}}}code{{font-family:{mono}}}</style>
-</head>
-<body>
-<main>
+        "{}<main>
 <h1>Campaign previews</h1>
 <p class=\"status\" id=\"campaignc-status\" role=\"status\" hidden></p>
 <p class=\"lead\">{} {}. Each page shows the trigger, audience, flow, timeline and every message in every locale. <a href=\"../coverage.md\">Lifecycle coverage</a></p>
@@ -64,10 +60,9 @@ pub fn index_html(campaigns: &[IndexEntry]) -> String {
 </body>
 </html>
 ",
+        super::page::document_start("Campaign previews", &style),
         campaigns.len(),
         if campaigns.len() == 1 { "campaign" } else { "campaigns" },
-        font = super::page::FONT_STACK,
-        mono = super::page::MONO_STACK,
     )
 }
 

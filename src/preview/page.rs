@@ -91,6 +91,23 @@ mark.var{{background:#fef08a;border-radius:3px}}\
     )
 }
 
+/// The start of every preview page, up to and including `<body>`:
+/// `title_html` is escaped already.
+pub fn document_start(title_html: &str, style: &str) -> String {
+    format!(
+        "<!DOCTYPE html>
+<html lang=\"en\">
+<head>
+<meta charset=\"utf-8\">
+<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">
+<title>{title_html}</title>
+<style>{style}</style>
+</head>
+<body>
+"
+    )
+}
+
 /// What a campaign page shows besides its Markdown.
 pub struct PageOptions<'a> {
     /// Every persona of the project, for the picker.
@@ -141,16 +158,7 @@ pub fn campaign_html(plan: &Plan, markdown: &str, options: &PageOptions) -> Stri
         )
     });
     format!(
-        "<!DOCTYPE html>
-<html lang=\"en\">
-<head>
-<meta charset=\"utf-8\">
-<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">
-<title>Campaign {title}</title>
-<style>{style}</style>
-</head>
-<body>
-<input type=\"radio\" name=\"width\" id=\"width-desktop\" class=\"visually-hidden\" checked>
+        "{start}<input type=\"radio\" name=\"width\" id=\"width-desktop\" class=\"visually-hidden\" checked>
 <input type=\"radio\" name=\"width\" id=\"width-mobile\" class=\"visually-hidden\">
 <main>
 <nav class=\"top\"><a href=\"index.html\">All campaigns</a> · <a href=\"{md}\">Markdown</a></nav>
@@ -165,8 +173,7 @@ pub fn campaign_html(plan: &Plan, markdown: &str, options: &PageOptions) -> Stri
 </body>
 </html>
 ",
-        title = html_text(campaign),
-        style = style(),
+        start = document_start(&format!("Campaign {}", html_text(campaign)), &style()),
         md = html_attr(&format!("{campaign}.md")),
         translations = if translations.is_empty() {
             "none".to_string()
@@ -339,18 +346,12 @@ pub fn translations_html(plan: &Plan, message: &str) -> Option<String> {
             }
         }
     }
-    // In the order a reader meets them, the others after.
-    const ORDER: [&str; 8] = [
-        "subject",
-        "preheader",
-        "title",
-        "body",
-        "button",
-        "link",
-        "method",
-        "url",
-    ];
-    fields.sort_by_key(|f| ORDER.iter().position(|o| o == f).unwrap_or(ORDER.len()));
+    // In the order a reader meets them (as the simulator shows them).
+    use crate::simulate::FIELD_ORDER;
+    fields.sort_by_key(|f| {
+        let rank = FIELD_ORDER.iter().position(|o| o == f);
+        (rank.unwrap_or(FIELD_ORDER.len()), f.as_str())
+    });
     let mut rows = String::new();
     for field in &fields {
         let cells: Vec<Option<FieldCell>> = locales
@@ -409,16 +410,7 @@ pub fn translations_html(plan: &Plan, message: &str) -> Option<String> {
         .map(|l| format!("<th class=\"locale\">{}</th>", html_text(l)))
         .collect();
     Some(format!(
-        "<!DOCTYPE html>
-<html lang=\"en\">
-<head>
-<meta charset=\"utf-8\">
-<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">
-<title>Translations of {message_text}</title>
-<style>{style}</style>
-</head>
-<body>
-<main>
+        "{start}<main>
 <nav class=\"top\"><a href=\"index.html\">All campaigns</a> · <a href=\"{campaign_attr}.html\">Campaign {campaign}</a></nav>
 <h1>Translations of <em>{message_text}</em></h1>
 <p>Every locale of campaign <code>{campaign}</code> side by side, field by field: the template tags are <mark class=\"var\">highlighted</mark>; a variable another locale uses in a field and this one does not is marked in red.</p>
@@ -432,7 +424,7 @@ pub fn translations_html(plan: &Plan, message: &str) -> Option<String> {
         message_text = html_text(message),
         campaign = html_text(&plan.campaign),
         campaign_attr = html_attr(&plan.campaign),
-        style = style(),
+        start = document_start(&format!("Translations of {}", html_text(message)), &style()),
     ))
 }
 

@@ -4,10 +4,10 @@
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use campaignc::driver::watch::{watch_project, Rebuild, WatchEvent, WatchOptions};
 use campaignc::serve::VERSION_PATH;
@@ -168,40 +168,15 @@ fn watch_refuses_a_serve_address_that_is_a_host_name() {
     );
 }
 
-/// Starts the binary's `watch project --out out --serve 127.0.0.1:0` in
-/// `dir` and waits for its address and its first build (the line that
-/// says `built_line`). The caller kills it.
+/// `watch project --out out --serve 127.0.0.1:0` in `dir`, once built.
 fn spawn_watch_serve(dir: &Path, built_line: &str) -> (std::process::Child, Option<SocketAddr>) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_campaignc"))
-        .args(["watch", "project", "--out", "out", "--serve", "127.0.0.1:0"])
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("starts");
-    let stderr = child.stderr.take().expect("piped");
-    let (lines_tx, lines) = std::sync::mpsc::channel::<String>();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if lines_tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let mut addr = None;
-    let mut built = false;
-    let deadline = Instant::now() + PATIENCE;
-    while !(addr.is_some() && built) && Instant::now() < deadline {
-        let Ok(line) = lines.recv_timeout(Duration::from_millis(200)) else {
-            continue;
-        };
-        if let Some(url) = line.split("http://").nth(1) {
-            addr = url.trim_end_matches('/').parse::<SocketAddr>().ok();
-        }
-        built |= line.contains(built_line);
-    }
-    (child, addr.filter(|_| built))
+    super::watch_serve::spawn_watch_serve(
+        dir,
+        Path::new("project"),
+        Path::new("out"),
+        built_line,
+        PATIENCE,
+    )
 }
 
 /// The binary end to end: `watch --serve 127.0.0.1:0` prints where it
