@@ -4,7 +4,7 @@
 //!
 //! Checks: the campaign page draws its flowchart (an SVG in the DOM);
 //! after a subject edit on disk the open page shows the new subject within
-//! a second, pushed (no poll); a syntax error lays the overlay with the
+//! a second, pushed (no poll), scrolled where it was; a syntax error lays the overlay with the
 //! file and line over the page, and the fix removes it; the persona picker
 //! re-renders the greeting for the chosen persona; the translation view
 //! lists every locale.
@@ -257,7 +257,7 @@ fn the_served_site_in_a_browser() {
     // A subject edit on disk reaches the open page by itself: the page
     // reloads (its marker is gone) within a second of the save.
     let flow = project.join("flows/onboarding.camp");
-    page.eval("window.__before_edit = true");
+    page.eval("window.__before_edit = true; window.scrollTo(0, 1500)");
     let saved = Instant::now();
     edit(
         &flow,
@@ -277,6 +277,11 @@ fn the_served_site_in_a_browser() {
         PATIENCE,
     );
     let (total, pushed) = (saved.elapsed(), built.elapsed());
+    page.wait_for(
+        "the scroll position kept across the reload",
+        "document.readyState === 'complete' && Math.abs(window.scrollY - 1500) < 2",
+        PATIENCE,
+    );
     eprintln!(
         "the new subject showed {total:?} after the save, {pushed:?} after the build was done"
     );
