@@ -16,6 +16,8 @@ mod init;
 mod server;
 #[path = "init_watch/watch.rs"]
 mod watch;
+#[path = "common/watch_serve.rs"]
+mod watch_serve;
 
 const PATIENCE: Duration = Duration::from_secs(10);
 

@@ -13,6 +13,9 @@ use campaignc::source::SourceMap;
 use campaignc::template::Renderer;
 use scraper::{Html, Selector};
 
+#[path = "common/lsp_client.rs"]
+mod lsp_client;
+
 const EXAMPLE: &str = "campaigns";
 const ESCAPING: &str = "tests/fixtures/preview/escaping";
 
@@ -175,7 +178,32 @@ fn build_writes_pages_emails_index_and_coverage() {
             "{}",
             plan.campaign
         );
-        assert!(links.contains(&format!("{}.md", plan.campaign)));
+        assert!(links.contains(&format!("{}.html", plan.campaign)));
+        // The same page in HTML: the flowchart left for the vendored
+        // Mermaid to draw, every email in a sandboxed frame.
+        let html_page =
+            std::fs::read_to_string(out.path().join(format!("previews/{}.html", plan.campaign)))
+                .expect("the campaign's HTML page");
+        let html_doc = Html::parse_document(&html_page);
+        assert!(
+            html_page.contains("<pre class=\"mermaid\">flowchart TD\n"),
+            "{}",
+            plan.campaign
+        );
+        let scripts: Vec<&str> = html_doc
+            .select(&Selector::parse("script").expect("selector"))
+            .filter_map(|s| s.value().attr("src"))
+            .collect();
+        assert_eq!(scripts, ["assets/mermaid.min.js", "assets/campaign.js"]);
+        let frames: Vec<(String, Option<String>)> = html_doc
+            .select(&Selector::parse("iframe.email").expect("selector"))
+            .map(|f| {
+                (
+                    f.value().attr("src").unwrap_or("").to_string(),
+                    f.value().attr("sandbox").map(str::to_string),
+                )
+            })
+            .collect();
         for (name, message) in &plan.messages {
             if message.channel != campaignc::plan::format::Channel::Email {
                 continue;
@@ -191,9 +219,30 @@ fn build_writes_pages_emails_index_and_coverage() {
                     page.contains(&format!("({rel})")),
                     "page lacks a link to {rel}"
                 );
+                let frame = frames
+                    .iter()
+                    .find(|(src, _)| *src == rel)
+                    .unwrap_or_else(|| panic!("the HTML page lacks a frame of {rel}"));
+                assert!(
+                    frame.1.as_deref().is_some_and(
+                        |s| !s.contains("allow-scripts") && !s.contains("allow-same-origin")
+                    ),
+                    "{rel} is sandboxed: {:?}",
+                    frame.1
+                );
             }
         }
     }
+    // The pages' scripts, written once for all of them, with Mermaid's
+    // licence.
+    let assets = out.path().join("previews/assets");
+    let mermaid = std::fs::read(assets.join("mermaid.min.js")).expect("mermaid");
+    let vendored = std::fs::read(root().join("vendor/mermaid/mermaid.min.js")).expect("vendored");
+    assert!(mermaid == vendored, "the vendored Mermaid, byte for byte");
+    assert!(std::fs::read_to_string(assets.join("mermaid.LICENSE.txt"))
+        .expect("licence")
+        .contains("MIT License"));
+    assert!(assets.join("campaign.js").is_file());
     let coverage = std::fs::read_to_string(out.path().join("coverage.md")).expect("coverage");
     assert!(coverage.contains("cells covered"));
     assert!(coverage.contains("| `discovery` |"));
@@ -378,4 +427,112 @@ fn a_project_with_errors_gets_its_diagnostics_not_a_preview() {
     assert_eq!(coverage.status.code(), Some(1));
     let missing = run_cli(&["preview", "tests/fixtures/does-not-exist"]);
     assert_eq!(missing.status.code(), Some(2));
+}
+
+/// The review tools of `watch --serve`, through the `serve::Pages` the
+/// watch command hands the server: a campaign page rendered for a chosen
+/// persona, and the translation view of a message.
+#[test]
+fn review_pages_render_for_a_persona_and_side_by_side() {
+    use campaignc::driver::review::{BuiltProject, ReviewPages};
+    use campaignc::serve::Pages;
+    // The example, with the Czech subject of `welcome` no longer greeting
+    // by name: the translation view must mark what it lacks.
+    let tmp = tempfile::tempdir().expect("tempdir");
+    lsp_client::copy_dir(&root().join(EXAMPLE), tmp.path());
+    let flow = tmp.path().join("flows/onboarding.camp");
+    let text = std::fs::read_to_string(&flow).expect("read");
+    let czech =
+        "subject \"Vítejte v Lumen Coffee, {{default customer.first_name \"kávomilci\"}}!\"";
+    assert!(text.contains(czech));
+    std::fs::write(
+        &flow,
+        text.replace(czech, "subject \"Vítejte v Lumen Coffee!\""),
+    )
+    .expect("write");
+    let c = campaignc::compile(tmp.path()).expect("project loads");
+    let diagnostics = c.problems.into_sorted();
+    assert!(
+        !diagnostics.iter().any(|d| d.is_error()),
+        "{diagnostics:#?}"
+    );
+    let plans = campaignc::plan::lower_all(&c.model, &c.sources);
+    let pages = ReviewPages::new();
+    assert_eq!(
+        pages.page("/previews/onboarding.html", "persona=david"),
+        None,
+        "nothing built yet"
+    );
+    pages.set_project(std::sync::Arc::new(BuiltProject {
+        model: c.model,
+        sources: c.sources,
+        diagnostics,
+        plans,
+    }));
+
+    let page = pages
+        .page("/previews/onboarding.html", "persona=david")
+        .expect("a page for david");
+    assert!(
+        page.contains("Welcome to Lumen Coffee, David!"),
+        "the subject greets david"
+    );
+    assert!(!page.contains("Emily"), "no locale keeps its own persona");
+    assert!(
+        page.contains("src=\"onboarding/welcome.en.html?persona=david\""),
+        "the frames show the emails for david too"
+    );
+    let email = pages
+        .page("/previews/onboarding/welcome.vi.html", "persona=david")
+        .expect("the email for david");
+    assert!(
+        email.contains("David") && !email.contains("Minh"),
+        "{email}"
+    );
+    assert!(
+        page.contains("<option value=\"david\" selected>"),
+        "the picker shows the choice"
+    );
+    assert!(page.contains("Timeline of the main path"));
+    assert!(
+        page.contains("Persona <em>david</em>"),
+        "the timeline is david's"
+    );
+
+    let view = pages
+        .page("/previews/onboarding.html", "translations=welcome")
+        .expect("the translation view");
+    let doc = Html::parse_document(&view);
+    let locales: Vec<String> = doc
+        .select(&Selector::parse("th.locale").expect("selector"))
+        .map(|t| t.text().collect())
+        .collect();
+    assert_eq!(locales, ["en", "vi", "cs", "zh-Hant"]);
+    let subject_row: String = doc
+        .select(&Selector::parse("tr").expect("selector"))
+        .map(|r| r.html())
+        .find(|r| r.contains("<code>subject</code>"))
+        .expect("a subject row");
+    assert_eq!(
+        subject_row.matches("class=\"missing\"").count(),
+        1,
+        "only Czech lacks the name: {subject_row}"
+    );
+    assert!(subject_row.contains("Lacks <code>customer.first_name</code>"));
+    assert!(subject_row.contains("<mark class=\"var\">{{default customer.first_name"));
+
+    // Anything else is the build's own file.
+    for (path, query) in [
+        ("/previews/onboarding.html", ""),
+        ("/previews/onboarding.html", "persona=nobody"),
+        ("/previews/onboarding.html", "persona="),
+        ("/previews/nothing.html", "persona=david"),
+        ("/previews/onboarding.md", "persona=david"),
+        ("/previews/onboarding.html", "translations=nothing"),
+        ("/previews/onboarding/welcome.en.html", ""),
+        ("/previews/onboarding/welcome.xx.html", "persona=david"),
+        ("/previews/onboarding/nothing.en.html", "persona=david"),
+    ] {
+        assert_eq!(pages.page(path, query), None, "{path}?{query}");
+    }
 }

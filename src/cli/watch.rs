@@ -17,6 +17,7 @@ use std::time::Duration;
 
 use super::report::Deny;
 use super::{output, Exit};
+use crate::driver::review::ReviewPages;
 use crate::driver::watch::{watch_project, WatchEvent, WatchOptions};
 use crate::serve::{self, Site};
 
@@ -47,6 +48,8 @@ pub fn run(args: &Args) -> Exit {
         }
     };
     let site = Arc::new(Site::new(&args.out));
+    let review = Arc::new(ReviewPages::new());
+    site.set_pages(Arc::clone(&review) as Arc<dyn serve::Pages>);
     // Bound before the first build, so a port in use fails at once.
     let _server = match served {
         None => None,
@@ -60,6 +63,7 @@ pub fn run(args: &Args) -> Exit {
         out: args.out.clone(),
         deny_warnings: args.deny.contains(&Deny::Warnings),
         debounce: Duration::from_millis(200),
+        keep_project: served.is_some(),
     };
     output::stderr(&format!(
         "watching {} for changes to .camp files (Ctrl-C to stop)\n",
@@ -69,10 +73,15 @@ pub fn run(args: &Args) -> Exit {
     let stop = AtomicBool::new(false);
     let result = watch_project(&options, &stop, |event| match event {
         WatchEvent::Rebuilt(rebuild) => {
-            // Bumped before the line is printed: whoever reads "built" can
+            // Told before the line is printed: whoever reads "built" can
             // already see the new version.
+            if let Some(project) = &rebuild.project {
+                review.set_project(Arc::clone(project));
+            }
             if rebuild.built.is_some() {
-                site.bump_version();
+                site.built(rebuild.summary.clone());
+            } else {
+                site.failed(rebuild.summary.clone(), rebuild.diagnostics.clone());
             }
             output::stderr(&rebuild.text);
         }

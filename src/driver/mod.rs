@@ -8,6 +8,7 @@
 pub mod build;
 pub mod progress;
 pub use crate::digest;
+pub mod review;
 pub mod stamp;
 pub mod watch;
 pub mod workspace;

@@ -20,12 +20,14 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::Arc;
 use std::time::Duration;
 
 use notify_debouncer_full::notify::{RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{new_debouncer, DebounceEventResult, Debouncer, RecommendedCache};
 
 use super::build::{check_out_dir, BuildOutcome, BuildStatus, OutDirError};
+use super::review::{diagnostics_json, BuiltProject};
 use super::workspace::Workspace;
 use crate::diagnostics::render::{self, HumanOptions};
 use crate::diagnostics::Severity;
@@ -45,10 +47,13 @@ pub struct WatchOptions {
     pub deny_warnings: bool,
     /// How long the file system must be quiet before a rebuild.
     pub debounce: Duration,
+    /// Keep a copy of each successful build's project in
+    /// [`Rebuild::project`] (for pages rendered on demand).
+    pub keep_project: bool,
 }
 
 /// One build's result, as the watch loop reports it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Rebuild {
     /// `Some(plans)` when the outputs were written; `None` when the
     /// previous output was kept.
@@ -58,6 +63,15 @@ pub struct Rebuild {
     /// The diagnostics (human format) first, then the one-line status,
     /// ready to print.
     pub text: String,
+    /// One line for a page: `built 7 plans at 10:32:05`, `3 errors at
+    /// 10:32:05`.
+    pub summary: String,
+    /// The diagnostics as JSON with source excerpts
+    /// ([`super::review::diagnostics_json`]); `null` when there are none.
+    pub diagnostics: serde_json::Value,
+    /// The project built, when it was built and
+    /// [`WatchOptions::keep_project`] asked for it.
+    pub project: Option<Arc<BuiltProject>>,
 }
 
 /// What the loop has to say.
@@ -293,13 +307,27 @@ fn failed_load(error: &str) -> Rebuild {
         errors: 0,
         warnings: 0,
         text: format!("{} {error}; previous output kept\n", clock()),
+        summary: format!("{error} at {}", time_of_day()),
+        diagnostics: serde_json::json!({ "diagnostics": [
+            { "severity": "error", "code": "load", "message": error }
+        ] }),
+        project: None,
     }
 }
 
 /// Runs one build and describes it: the diagnostics, then one line.
 fn rebuild(workspace: &mut Workspace, options: &WatchOptions, cause: Option<&str>) -> Rebuild {
     let outcome = workspace.build(&options.out, options.deny_warnings);
-    describe(&outcome, cause)
+    let mut report = describe(&outcome, cause);
+    if report.built.is_some() && options.keep_project {
+        report.project = Some(Arc::new(BuiltProject {
+            model: workspace.model().clone(),
+            sources: outcome.sources,
+            diagnostics: outcome.diagnostics,
+            plans: workspace.plans().to_vec(),
+        }));
+    }
+    report
 }
 
 /// The watch loop's report of one build.
@@ -323,7 +351,8 @@ pub fn describe(outcome: &BuildOutcome, cause: Option<&str>) -> Rebuild {
         ));
     }
     let counts = counts_phrase(errors, warnings);
-    let (built, status) = match &outcome.status {
+    let time = time_of_day();
+    let (built, status, summary) = match &outcome.status {
         BuildStatus::Built { plans, .. } => {
             let also = if counts.is_empty() {
                 String::new()
@@ -333,17 +362,34 @@ pub fn describe(outcome: &BuildOutcome, cause: Option<&str>) -> Rebuild {
             (
                 Some(*plans),
                 format!("built {}{also}", plans_phrase(*plans)),
+                format!("built {}{also} at {time}", plans_phrase(*plans)),
             )
         }
-        BuildStatus::Stopped => (None, format!("{counts}; previous output kept")),
-        BuildStatus::WriteFailed(err) => (None, format!("{err}; output may be incomplete")),
+        BuildStatus::Stopped => (
+            None,
+            format!("{counts}; previous output kept"),
+            format!("{counts} at {time}"),
+        ),
+        BuildStatus::WriteFailed(err) => (
+            None,
+            format!("{err}; output may be incomplete"),
+            format!("{err} at {time}"),
+        ),
     };
     text.push_str(&format!("{prefix}{status}\n"));
+    let diagnostics = if built.is_some() {
+        serde_json::Value::Null
+    } else {
+        diagnostics_json(&outcome.diagnostics, &outcome.sources)
+    };
     Rebuild {
         built,
         errors,
         warnings,
         text,
+        summary,
+        diagnostics,
+        project: None,
     }
 }
 
@@ -367,7 +413,12 @@ fn counts_phrase(errors: usize, warnings: usize) -> String {
 
 /// `[10:32:05]`, local time of day.
 fn clock() -> String {
-    format!("[{}]", jiff::Zoned::now().strftime("%H:%M:%S"))
+    format!("[{}]", time_of_day())
+}
+
+/// `10:32:05`, local time of day.
+fn time_of_day() -> String {
+    jiff::Zoned::now().strftime("%H:%M:%S").to_string()
 }
 
 #[cfg(test)]

@@ -581,6 +581,15 @@ impl Workspace {
         files
     }
 
+    /// The plans the last [`Workspace::output_files`] lowered (empty
+    /// before it ran or when the model changed since).
+    pub fn plans(&self) -> &[Plan] {
+        self.checked
+            .as_ref()
+            .and_then(|c| c.plans.as_ref())
+            .map_or(&[], |l| l.plans.as_slice())
+    }
+
     /// How many campaigns the last [`Workspace::output_files`] planned.
     pub fn plan_count(&self) -> usize {
         self.checked

@@ -92,7 +92,8 @@ pub fn plan_files(plans: &[Plan]) -> Vec<(PathBuf, String)> {
 
 /// Whether `relative` (with `/` separators) is a path a build can produce
 /// under its output directory: `plan.schema.json`, `coverage.md`,
-/// `plans/<name>.json`, or a `.md` or `.html` file under `previews/`; no
+/// `plans/<name>.json`, a `.md` or `.html` file under `previews/`, or a
+/// `.js` or `.txt` file in `previews/assets/` (the pages' scripts); no
 /// empty, `.`, `..`, hidden or absolute component. [`write_outputs`] writes
 /// nothing else, and a manifest listing anything else is ignored, so a
 /// forged manifest can never make a build remove a file elsewhere.
@@ -112,6 +113,7 @@ pub fn is_output_path(relative: &str) -> bool {
     match parts.as_slice() {
         ["plan.schema.json"] | ["coverage.md"] => true,
         ["plans", name] => name.ends_with(".json"),
+        ["previews", "assets", name] if name.ends_with(".js") || name.ends_with(".txt") => true,
         ["previews", .., name] => name.ends_with(".md") || name.ends_with(".html"),
         _ => false,
     }
@@ -727,6 +729,8 @@ mod tests {
             "previews/onboarding.md",
             "previews/index.html",
             "previews/onboarding/welcome.pt-BR.html",
+            "previews/assets/mermaid.min.js",
+            "previews/assets/mermaid.LICENSE.txt",
         ] {
             assert!(is_output_path(good), "{good}");
         }
@@ -743,6 +747,8 @@ mod tests {
             "previews/../../x.md",
             "previews/.hidden.md",
             "previews/a.txt",
+            "previews/a.js",
+            "previews/x/assets/a.js",
             ".campaignc/manifest.json",
             "C:/x/plans/a.json",
             "plans\\..\\x.json",

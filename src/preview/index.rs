@@ -15,9 +15,7 @@ pub struct IndexEntry<'a> {
     pub emails: Vec<(String, String)>,
 }
 
-const STYLE: &str = "body{margin:0;background:#f4f4f5;color:#1f2937;\
-font-family:-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;\
-line-height:1.5}\
+const STYLE: &str = "body{margin:0;background:#f4f4f5;color:#1f2937;line-height:1.5}\
 main{max-width:880px;margin:0 auto;padding:32px 20px}\
 h1{font-size:28px;margin:0 0 4px}\
 .lead{color:#4b5563;margin:0 0 24px}\
@@ -34,7 +32,10 @@ th,td{text-align:left;padding:6px 8px;border-top:1px solid #e5e7eb;vertical-alig
 th{color:#6b7280;font-weight:600}\
 td a{color:#1d4ed8;margin-right:10px}\
 .muted{color:#9ca3af}\
-code{font-family:Menlo,Consolas,monospace;font-size:13px}";
+code{font-size:13px}\
+.status{margin:0 0 16px;padding:6px 12px;border-radius:6px;background:#dcfce7;color:#166534;\
+font-size:14px}\
+.status[data-ok=false]{background:#fee2e2;color:#991b1b}";
 
 /// The index page.
 pub fn index_html(campaigns: &[IndexEntry]) -> String {
@@ -45,23 +46,21 @@ pub fn index_html(campaigns: &[IndexEntry]) -> String {
     if campaigns.is_empty() {
         body.push_str("<section><p>The project has no campaigns yet.</p></section>\n");
     }
+    let style = format!(
+        "{STYLE}body{{font-family:{}}}code{{font-family:{}}}",
+        super::page::FONT_STACK,
+        super::page::MONO_STACK
+    );
     format!(
-        "<!DOCTYPE html>
-<html lang=\"en\">
-<head>
-<meta charset=\"utf-8\">
-<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">
-<title>Campaign previews</title>
-<style>{STYLE}</style>
-</head>
-<body>
-<main>
+        "{}<main>
 <h1>Campaign previews</h1>
+<p class=\"status\" id=\"campaignc-status\" role=\"status\" hidden></p>
 <p class=\"lead\">{} {}. Each page shows the trigger, audience, flow, timeline and every message in every locale. <a href=\"../coverage.md\">Lifecycle coverage</a></p>
 {body}</main>
 </body>
 </html>
 ",
+        super::page::document_start("Campaign previews", &style),
         campaigns.len(),
         if campaigns.len() == 1 { "campaign" } else { "campaigns" },
     )
@@ -72,7 +71,7 @@ fn campaign_section(entry: &IndexEntry) -> String {
     let name = html_text(&plan.campaign);
     let href = html_attr(&plan.campaign);
     let mut out = format!(
-        "<section>\n<h2><a href=\"{href}.md\">{name}</a><span class=\"stage\">{}</span></h2>\n",
+        "<section>\n<h2><a href=\"{href}.html\">{name}</a><span class=\"stage\">{}</span></h2>\n",
         html_text(&plan.stage)
     );
     if let Some(doc) = &plan.doc {
@@ -96,7 +95,7 @@ fn campaign_section(entry: &IndexEntry) -> String {
                     )
                 } else {
                     // Not an email: its text is on the campaign page.
-                    format!("<a href=\"{href}.md\">{}</a>", html_text(l))
+                    format!("<a href=\"{href}.html\">{}</a>", html_text(l))
                 }
             })
             .collect();

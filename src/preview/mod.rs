@@ -5,7 +5,8 @@
 //! - [`mermaid`]: the flow as a Mermaid flowchart;
 //! - [`timeline`]: the main path, simulated for the preview persona;
 //! - [`messages`] (with [`data`]): every message rendered per locale;
-//! - [`markdown`]: the campaign page; [`html`]: the email files;
+//! - [`markdown`]: the campaign page; [`page`]: the same page in HTML,
+//!   with the review tools of `watch --serve`; [`html`]: the email files;
 //! - [`index`]: `previews/index.html`; [`coverage`]: `coverage.md`;
 //! - [`send`]: one email as `campaignc send-test` mails it.
 //!
@@ -19,6 +20,7 @@ pub mod index;
 pub mod markdown;
 pub mod mermaid;
 pub mod messages;
+pub mod page;
 pub mod route;
 pub mod send;
 pub mod sentences;
@@ -290,8 +292,8 @@ pub fn preview_campaign(
 
 /// Every file of the previews, as paths relative to the output directory
 /// and their contents, in a fixed order: `previews/<campaign>.md`,
-/// `previews/<campaign>/<message>.<locale>.html`, `previews/index.html`,
-/// `coverage.md`. Campaigns are rendered in parallel; the order of the
+/// `previews/<campaign>.html`, `previews/<campaign>/<message>.<locale>.html`,
+/// `previews/index.html`, the pages' assets, `coverage.md`. Campaigns are rendered in parallel; the order of the
 /// files does not depend on the number of threads.
 pub fn preview_files(
     model: &Model,
@@ -316,7 +318,7 @@ pub fn preview_files(
 /// The preview files of one campaign: its page, then its email files.
 #[derive(Clone, Debug)]
 pub struct CampaignFiles {
-    /// `previews/<campaign>.md`, then
+    /// `previews/<campaign>.md`, `previews/<campaign>.html`, then
     /// `previews/<campaign>/<message>.<locale>.html` for every email.
     pub files: Vec<(PathBuf, String)>,
     /// `(message, locale)` of every email file, for the index.
@@ -340,10 +342,17 @@ pub fn campaign_files(
         renderer,
         &PreviewOptions::default(),
     );
-    let mut files = vec![(
-        PathBuf::from("previews").join(format!("{}.md", plan.campaign)),
-        preview.page,
-    )];
+    let html = campaign_html(model, plan, &preview.page, None);
+    let mut files = vec![
+        (
+            PathBuf::from("previews").join(format!("{}.md", plan.campaign)),
+            preview.page,
+        ),
+        (
+            PathBuf::from("previews").join(format!("{}.html", plan.campaign)),
+            html,
+        ),
+    ];
     let mut emails = Vec::with_capacity(preview.emails.len());
     for (message, locale, html) in preview.emails {
         files.push((html::email_path(&plan.campaign, &message, &locale), html));
@@ -352,8 +361,74 @@ pub fn campaign_files(
     CampaignFiles { files, emails }
 }
 
-/// The files about the whole project: `previews/index.html` and
-/// `coverage.md`. `emails[i]` lists the email files of `plans[i]`.
+/// The HTML page of a campaign from its Markdown page, rendered for
+/// `persona` (or each locale's preview persona).
+pub fn campaign_html(model: &Model, plan: &Plan, markdown: &str, persona: Option<&str>) -> String {
+    let personas: Vec<&str> = model.personas.iter().map(|p| p.name.as_str()).collect();
+    let messages = messages_in_flow_order(plan);
+    page::campaign_html(
+        plan,
+        markdown,
+        &page::PageOptions {
+            personas: &personas,
+            persona,
+            messages: &messages,
+        },
+    )
+}
+
+/// The campaign page with every message and the timeline rendered for
+/// the persona named `persona`; `None` when the project has no such
+/// persona. (What `watch --serve`'s persona picker shows.)
+pub fn persona_page(
+    model: &Model,
+    plan: &Plan,
+    sources: &SourceMap,
+    diagnostics: &[Diagnostic],
+    renderer: &Renderer,
+    persona: &str,
+) -> Option<String> {
+    let id = model.personas.iter().position(|p| p.name == persona)?;
+    let options = PreviewOptions {
+        persona: Some(PersonaId(id as u32)),
+        ..PreviewOptions::default()
+    };
+    let preview = preview_campaign(model, plan, sources, diagnostics, renderer, &options);
+    Some(campaign_html(model, plan, &preview.page, Some(persona)))
+}
+
+/// The email `message` in `locale` rendered for the persona named
+/// `persona` (what a campaign page's frame shows when the persona picker
+/// chose one); `None` when there is no such persona, message, locale or
+/// email.
+pub fn persona_email(
+    model: &Model,
+    plan: &Plan,
+    renderer: &Renderer,
+    message: &str,
+    locale: &str,
+    persona: &str,
+) -> Option<String> {
+    let id = model.personas.iter().position(|p| p.name == persona)?;
+    let options = PreviewOptions {
+        persona: Some(PersonaId(id as u32)),
+        message: Some(message.to_string()),
+        locale: Some(locale.to_string()),
+    };
+    if !plan.messages.contains_key(message) || !plan.locales.iter().any(|l| l == locale) {
+        return None;
+    }
+    let preview = preview_campaign(model, plan, &SourceMap::default(), &[], renderer, &options);
+    preview
+        .emails
+        .into_iter()
+        .find(|(m, l, _)| m == message && l == locale)
+        .map(|(_, _, html)| html)
+}
+
+/// The files about the whole project: `previews/index.html`, the pages'
+/// assets and `coverage.md`. `emails[i]` lists the email files of
+/// `plans[i]`.
 pub fn project_files(
     model: &Model,
     plans: &[Plan],
@@ -367,16 +442,17 @@ pub fn project_files(
             emails: emails.to_vec(),
         })
         .collect();
-    vec![
-        (
-            PathBuf::from("previews/index.html"),
-            index::index_html(&campaigns),
-        ),
-        (
-            PathBuf::from("coverage.md"),
-            coverage::coverage_markdown(&model.stages, plans),
-        ),
-    ]
+    vec![(
+        PathBuf::from("previews/index.html"),
+        index::index_html(&campaigns),
+    )]
+    .into_iter()
+    .chain(page::asset_files())
+    .chain([(
+        PathBuf::from("coverage.md"),
+        coverage::coverage_markdown(&model.stages, plans),
+    )])
+    .collect()
 }
 
 /// Message names in the order of their first send in the source (by

@@ -1,14 +1,20 @@
-//! The HTTP/1.1 this server needs: the request line of one request, and
-//! a response with a length, written whole.
+//! From a `hyper` request to a `hyper` response: the request's method,
+//! target and `Host`, the answer worked out by [`super::routes`] on the
+//! blocking pool, and the body (whole, or the event stream).
 
-use std::io::{self, BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
 
-/// The longest request head read; anything longer is refused.
-const MAX_HEAD_BYTES: usize = 16 * 1024;
+use bytes::Bytes;
+use hyper::body::{Frame, Incoming, SizeHint};
 
-/// The request line and `Host` header of a request, once its head has
-/// been read whole.
+use super::routes::{respond, Reply};
+use super::{Site, CONTENT_SECURITY_POLICY};
+
+/// The request line and `Host` header of a request.
 #[derive(Debug)]
 pub(super) struct RequestHead {
     pub(super) method: String,
@@ -17,54 +23,10 @@ pub(super) struct RequestHead {
     pub(super) host: Option<String>,
 }
 
-/// Reads up to the blank line that ends the head. `None` for a client
-/// that connected and sent nothing (like the shutdown wake-up).
-pub(super) fn read_request_head(stream: &TcpStream) -> io::Result<Option<RequestHead>> {
-    let mut reader = BufReader::new(stream).take(MAX_HEAD_BYTES as u64);
-    let mut request_line = String::new();
-    if reader.read_line(&mut request_line)? == 0 {
-        return Ok(None);
-    }
-    let mut host = None;
-    loop {
-        let mut line = String::new();
-        let n = reader.read_line(&mut line)?;
-        if n == 0 && !line.ends_with('\n') {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidData,
-                "request head too long or cut short",
-            ));
-        }
-        if line == "\r\n" || line == "\n" {
-            break;
-        }
-        if let Some((name, value)) = line.split_once(':') {
-            if name.eq_ignore_ascii_case("host") {
-                host = Some(value.trim().to_string());
-            }
-        }
-    }
-    let mut parts = request_line.split_whitespace();
-    match (parts.next(), parts.next(), parts.next()) {
-        (Some(method), Some(target), Some(version)) if version.starts_with("HTTP/1.") => {
-            Ok(Some(RequestHead {
-                method: method.to_string(),
-                target: target.to_string(),
-                host,
-            }))
-        }
-        _ => Err(io::Error::new(
-            io::ErrorKind::InvalidData,
-            "bad request line",
-        )),
-    }
-}
-
-/// A response about to be written.
+/// A response about to be sent whole.
 #[derive(Debug)]
 pub(super) struct Response {
     pub(super) status: u16,
-    pub(super) reason: &'static str,
     pub(super) content_type: &'static str,
     pub(super) headers: Vec<(&'static str, String)>,
     pub(super) body: Vec<u8>,
@@ -73,15 +35,9 @@ pub(super) struct Response {
 }
 
 impl Response {
-    pub(super) fn new(
-        status: u16,
-        reason: &'static str,
-        content_type: &'static str,
-        body: Vec<u8>,
-    ) -> Self {
+    pub(super) fn new(status: u16, content_type: &'static str, body: Vec<u8>) -> Self {
         Response {
             status,
-            reason,
             content_type,
             headers: Vec::new(),
             body,
@@ -89,34 +45,116 @@ impl Response {
         }
     }
 
-    pub(super) fn text(status: u16, reason: &'static str, body: &str) -> Self {
+    pub(super) fn text(status: u16, body: &str) -> Self {
         Response::new(
             status,
-            reason,
             "text/plain; charset=utf-8",
             body.as_bytes().to_vec(),
         )
     }
+}
 
-    pub(super) fn write_to(&self, stream: &mut impl Write) -> io::Result<()> {
-        let mut head = format!(
-            "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\n\
-             Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n\
-             Content-Security-Policy: {}\r\nConnection: close\r\n",
-            self.status,
-            self.reason,
-            self.content_type,
-            self.body.len(),
-            super::CONTENT_SECURITY_POLICY,
-        );
-        for (name, value) in &self.headers {
-            head.push_str(&format!("{name}: {value}\r\n"));
+/// A response body: bytes known in advance, or the event stream's
+/// messages as they come.
+pub(super) enum Body {
+    Full(Option<Bytes>),
+    Stream(tokio::sync::mpsc::Receiver<Bytes>),
+}
+
+impl hyper::body::Body for Body {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+        match self.get_mut() {
+            Body::Full(bytes) => Poll::Ready(bytes.take().map(|b| Ok(Frame::data(b)))),
+            Body::Stream(messages) => messages
+                .poll_recv(cx)
+                .map(|m| m.map(|b| Ok(Frame::data(b)))),
         }
-        head.push_str("\r\n");
-        stream.write_all(head.as_bytes())?;
-        if !self.head_only {
-            stream.write_all(&self.body)?;
-        }
-        stream.flush()
     }
+
+    fn is_end_stream(&self) -> bool {
+        matches!(self, Body::Full(None))
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        match self {
+            Body::Full(bytes) => SizeHint::with_exact(bytes.as_ref().map_or(0, |b| b.len() as u64)),
+            Body::Stream(_) => SizeHint::default(),
+        }
+    }
+}
+
+/// Answers one request.
+pub(super) async fn answer(
+    request: hyper::Request<Incoming>,
+    addr: SocketAddr,
+    site: Arc<Site>,
+) -> hyper::Response<Body> {
+    let head = RequestHead {
+        method: request.method().as_str().to_string(),
+        target: request
+            .uri()
+            .path_and_query()
+            .map_or("/", |p| p.as_str())
+            .to_string(),
+        host: request
+            .headers()
+            .get(hyper::header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .map(|h| h.trim().to_string()),
+    };
+    let blocking_site = Arc::clone(&site);
+    let reply = tokio::task::spawn_blocking(move || respond(&head, addr, &blocking_site))
+        .await
+        .unwrap_or_else(|_| Reply::Whole(Response::text(500, "internal error\n")));
+    match reply {
+        Reply::Whole(response) => whole(response),
+        Reply::Events => super::events::stream(&site),
+    }
+}
+
+fn with_common_headers(builder: hyper::http::response::Builder) -> hyper::http::response::Builder {
+    builder
+        .header("Cache-Control", "no-store")
+        .header("X-Content-Type-Options", "nosniff")
+        .header("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+}
+
+fn whole(response: Response) -> hyper::Response<Body> {
+    let mut builder = with_common_headers(
+        hyper::Response::builder()
+            .status(response.status)
+            .header("Content-Type", response.content_type)
+            .header("Content-Length", response.body.len()),
+    );
+    for (name, value) in &response.headers {
+        builder = builder.header(*name, value);
+    }
+    let body = if response.head_only {
+        Body::Full(None)
+    } else {
+        Body::Full(Some(Bytes::from(response.body)))
+    };
+    builder.body(body).unwrap_or_else(|_| {
+        // Only a header value we made could be invalid.
+        let mut fallback = hyper::Response::new(Body::Full(None));
+        *fallback.status_mut() = hyper::StatusCode::INTERNAL_SERVER_ERROR;
+        fallback
+    })
+}
+
+/// The headers of the event stream, with its body.
+pub(super) fn event_stream(messages: tokio::sync::mpsc::Receiver<Bytes>) -> hyper::Response<Body> {
+    with_common_headers(
+        hyper::Response::builder()
+            .status(200)
+            .header("Content-Type", "text/event-stream; charset=utf-8"),
+    )
+    .body(Body::Stream(messages))
+    .unwrap_or_else(|_| hyper::Response::new(Body::Full(None)))
 }

@@ -1,31 +1,22 @@
-//! Live reload: every HTML page served gets a script that polls the
-//! version endpoint and reloads the page after a successful rebuild.
+//! Live reload: every HTML page served gets a script that listens to the
+//! event stream, reloads the page after a successful rebuild (keeping the
+//! scroll position), shows the build status on the index page and lays
+//! the diagnostics of a failed build over the page.
 
 use super::SCRIPT_PATH;
 
-/// The live-reload script, served at [`SCRIPT_PATH`]: it polls the
-/// version endpoint and reloads the page when the version differs from the
-/// one the page was served at (its tag's `data-version`). It is a file of
-/// its own, not inline, so the Content-Security-Policy can forbid every
-/// inline script. (The version endpoint is spelled out because `concat!`
-/// takes only literals; a test checks it is [`super::VERSION_PATH`].)
-pub const SCRIPT: &str = concat!(
-    "/* campaignc watch: live reload */\n",
-    "(function () {\n",
-    "  var v = document.currentScript.getAttribute(\"data-version\");\n",
-    "  function poll() {\n",
-    "    fetch(\"/__campaignc/version\", { cache: \"no-store\" })\n",
-    "      .then(function (r) { return r.text(); })\n",
-    "      .then(function (t) { if (t !== v) { location.reload(); } else { setTimeout(poll, 1000); } })\n",
-    "      .catch(function () { setTimeout(poll, 1000); });\n",
-    "  }\n",
-    "  setTimeout(poll, 1000);\n",
-    "})();\n",
-);
+/// The live-reload script, served at [`SCRIPT_PATH`]: it opens an
+/// `EventSource` on [`super::EVENTS_PATH`] and reloads the page when a
+/// successful build's version differs from the one the page was served at
+/// (its tag's `data-version`). A failed build's diagnostics are drawn as
+/// an overlay with `textContent` only (nothing from a diagnostic becomes
+/// markup). It is a file of its own, not inline, so the
+/// Content-Security-Policy can forbid every inline script.
+pub const SCRIPT: &str = include_str!("live-reload.js");
 
 /// Adds the live-reload script tag (and, for the home page, a `<base>`) to
 /// an HTML page. The page remembers the version it was served at, so a
-/// rebuild that lands before its first poll still reloads it.
+/// rebuild that lands before the stream opens still reloads it.
 pub fn inject_live_reload(page: &str, version: u64, base: Option<&str>) -> String {
     let script = format!("<script src=\"{SCRIPT_PATH}\" data-version=\"{version}\"></script>\n");
     let mut page = page.to_string();
@@ -54,7 +45,7 @@ fn rfind_ascii_case_insensitive(haystack: &str, needle: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::serve::VERSION_PATH;
+    use crate::serve::EVENTS_PATH;
 
     #[test]
     fn the_script_goes_before_the_last_body_end_and_the_base_after_head() {
@@ -65,7 +56,11 @@ mod tests {
         assert!(script < page.find("</BODY>").expect("body end"));
         assert!(page.contains("data-version=\"7\""));
         assert!(page.contains(SCRIPT_PATH));
-        assert!(SCRIPT.contains(VERSION_PATH));
+        assert!(SCRIPT.contains(EVENTS_PATH));
+        assert!(
+            !SCRIPT.contains("innerHTML"),
+            "diagnostics are text, never markup"
+        );
         let bare = inject_live_reload("text", 0, None);
         assert!(bare.starts_with("text<script src="));
     }

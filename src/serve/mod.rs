@@ -1,14 +1,22 @@
-//! A tiny static file server for `campaignc watch --serve`: the build's
-//! output directory over HTTP/1.1, with live reload.
+//! The preview server of `campaignc watch --serve`: the build's output
+//! directory over HTTP/1.1, with pushed reloads, the build status and
+//! pages rendered on demand.
 //!
-//! Deliberately small and std-only: one thread accepts connections and
-//! answers each in turn (`Connection: close`, one request per connection),
-//! which is plenty for one person looking at previews on their own
-//! machine. It answers `GET` and `HEAD`; serves `previews/index.html` at
-//! `/`; refuses any path that would leave the output directory; and
-//! injects into every HTML page a script that polls
-//! `/__campaignc/version` (a counter `watch` bumps after each successful
-//! rebuild) and reloads the page when it changes.
+//! The HTTP side is `hyper` on a small `tokio` runtime of its own thread:
+//! every connection is a task, so idle keep-alive sockets (browsers open
+//! them ahead of time) and clients that send a byte now and then never
+//! hold up anyone else. Requests are answered on the runtime's blocking
+//! pool (reading files, rendering pages). It answers `GET` and `HEAD`;
+//! serves `previews/index.html` at `/`; refuses any path that would leave
+//! the output directory; and injects into every HTML page a script that
+//! listens to [`EVENTS_PATH`] (Server-Sent Events: the [`Status`] of the
+//! last build, pushed when it changes) to reload the page after a good
+//! build and to lay the diagnostics of a failed one over it.
+//!
+//! The server knows nothing of campaigns: it serves a directory, a
+//! [`Status`] the watch loop sets, and whatever pages the [`Pages`] handed
+//! to [`Site::set_pages`] renders (the review tools, from the layers
+//! above).
 //!
 //! Only this machine's browser may read the pages: a request whose `Host`
 //! is not the address the server is bound to (a DNS rebinding attack from
@@ -16,48 +24,114 @@
 //! and every response carries [`CONTENT_SECURITY_POLICY`].
 
 mod addr;
+mod events;
 mod http;
 mod live_reload;
 mod routes;
 
+use std::convert::Infallible;
 use std::io;
-use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use http::{read_request_head, Response};
-use routes::respond;
+use hyper_util::rt::{TokioIo, TokioTimer};
 
 pub use addr::{parse_serve_addr, ServeAddr};
 pub use live_reload::{inject_live_reload, SCRIPT as LIVE_RELOAD_SCRIPT};
-pub use routes::content_type;
+pub use routes::{content_type, query_param};
 
-/// The path of the live-reload counter.
+/// The path of the successful-build counter (plain text).
 pub const VERSION_PATH: &str = "/__campaignc/version";
 
 /// The path of the live-reload script every HTML page loads.
 pub const SCRIPT_PATH: &str = "/__campaignc/live-reload.js";
 
+/// The Server-Sent Events stream: one `data:` message with the [`Status`]
+/// as JSON on connecting and after every build.
+pub const EVENTS_PATH: &str = "/__campaignc/events";
+
 /// The Content-Security-Policy sent with every response, the tightest the
-/// pages work with: scripts only from this server (the live-reload file:
-/// no inline script, no `eval`), `fetch` only to this server (the version
-/// endpoint), inline styles (the previews and the emails are styled
-/// inline, as emails must be), images from this server, `data:` and
-/// `https:` (an email's images), nothing else loaded, no plugins, no
-/// forms, not framed, and `<base>` only to this server.
+/// pages work with: scripts only from this server (the live-reload file,
+/// the pages' own script and the vendored Mermaid: no inline script, no
+/// `eval`), connections only to this server (the event stream), inline
+/// styles (the previews and the emails are styled inline, as emails must
+/// be; Mermaid styles its drawings), images from this server, `data:` and
+/// `https:` (an email's images), frames only from this server (the emails
+/// embedded in a campaign page), nothing else loaded, no plugins, no forms,
+/// framed only by this server's own pages, and `<base>` only to this server.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; \
 connect-src 'self'; style-src 'unsafe-inline'; img-src 'self' data: https:; \
-base-uri 'self'; form-action 'none'; frame-ancestors 'none'";
+frame-src 'self'; base-uri 'self'; form-action 'none'; frame-ancestors 'self'";
 
-/// What the server serves: a directory and the live-reload counter.
-/// Shared between the server thread and the watcher loop.
-#[derive(Debug)]
+/// The state of the last build, as the pages show it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Status {
+    /// Successful builds so far: a page reloads when it was served at
+    /// another version.
+    pub version: u64,
+    /// Whether the last build succeeded (or none has run yet).
+    pub ok: bool,
+    /// One line for the index page: `built 7 plans at 10:32:05`,
+    /// `3 errors at 10:32:05`. Empty before the first build.
+    pub summary: String,
+    /// When the last build failed: its diagnostics, as the JSON document
+    /// of `check --format json`, each with an `excerpt` of its source
+    /// lines; `null` otherwise. The overlay is drawn from it.
+    pub diagnostics: serde_json::Value,
+}
+
+impl Default for Status {
+    fn default() -> Status {
+        Status {
+            version: 0,
+            ok: true,
+            summary: String::new(),
+            diagnostics: serde_json::Value::Null,
+        }
+    }
+}
+
+impl Status {
+    /// The event stream's message: the status as one line of JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::json!({
+            "version": self.version,
+            "ok": self.ok,
+            "summary": self.summary,
+            "diagnostics": self.diagnostics,
+        })
+        .to_string()
+    }
+}
+
+/// Pages the server renders on request rather than reads from disk (the
+/// review tools). Implemented above this layer and handed to
+/// [`Site::set_pages`].
+pub trait Pages: Send + Sync {
+    /// The HTML page for the request `path` (percent-decoded, starting
+    /// with `/`) and its raw `query` (without `?`, possibly empty), or
+    /// `None` to serve the file at `path` as usual.
+    fn page(&self, path: &str, query: &str) -> Option<String>;
+}
+
+/// What the server serves: a directory, the build status and the pages
+/// rendered on demand. Shared between the server and the watch loop.
 pub struct Site {
     root: PathBuf,
-    version: AtomicU64,
+    status: tokio::sync::watch::Sender<Status>,
+    pages: RwLock<Option<Arc<dyn Pages>>>,
+}
+
+impl std::fmt::Debug for Site {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Site")
+            .field("root", &self.root)
+            .field("status", &*self.status.borrow())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Site {
@@ -65,7 +139,8 @@ impl Site {
     pub fn new(root: impl Into<PathBuf>) -> Site {
         Site {
             root: root.into(),
-            version: AtomicU64::new(0),
+            status: tokio::sync::watch::Sender::new(Status::default()),
+            pages: RwLock::new(None),
         }
     }
 
@@ -74,22 +149,66 @@ impl Site {
         &self.root
     }
 
-    /// The live-reload counter.
+    /// The successful-build counter.
     pub fn version(&self) -> u64 {
-        self.version.load(Ordering::SeqCst)
+        self.status.borrow().version
     }
 
-    /// Bumps the counter: every open page reloads within a second.
+    /// The status every page is told about.
+    pub fn status(&self) -> Status {
+        self.status.borrow().clone()
+    }
+
+    /// A successful build: the counter goes up and every open page
+    /// reloads (and drops its error overlay).
+    pub fn built(&self, summary: String) -> u64 {
+        let mut version = 0;
+        self.status.send_modify(|s| {
+            s.version += 1;
+            s.ok = true;
+            s.summary = summary;
+            s.diagnostics = serde_json::Value::Null;
+            version = s.version;
+        });
+        version
+    }
+
+    /// [`Site::built`] without a summary.
     pub fn bump_version(&self) -> u64 {
-        self.version.fetch_add(1, Ordering::SeqCst) + 1
+        self.built(String::new())
+    }
+
+    /// A failed build: every open page shows `diagnostics` over the last
+    /// good output until a build succeeds.
+    pub fn failed(&self, summary: String, diagnostics: serde_json::Value) {
+        self.status.send_modify(|s| {
+            s.ok = false;
+            s.summary = summary;
+            s.diagnostics = diagnostics;
+        });
+    }
+
+    /// Sets what renders pages on demand.
+    pub fn set_pages(&self, pages: Arc<dyn Pages>) {
+        if let Ok(mut slot) = self.pages.write() {
+            *slot = Some(pages);
+        }
+    }
+
+    fn pages(&self) -> Option<Arc<dyn Pages>> {
+        self.pages.read().ok().and_then(|p| p.clone())
+    }
+
+    fn subscribe(&self) -> tokio::sync::watch::Receiver<Status> {
+        self.status.subscribe()
     }
 }
 
-/// A running server; [`Server::shutdown`] stops it.
+/// A running server; [`Server::shutdown`] (or dropping it) stops it.
 #[derive(Debug)]
 pub struct Server {
     addr: SocketAddr,
-    stop: Arc<AtomicBool>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
 }
 
@@ -100,15 +219,16 @@ impl Server {
         self.addr
     }
 
-    /// Stops accepting and waits for the server thread to end.
+    /// Stops accepting, closes every connection and waits for the server
+    /// thread to end.
     pub fn shutdown(mut self) {
         self.stop_and_join();
     }
 
     fn stop_and_join(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        // Wake the blocking accept with a connection of our own.
-        let _ = TcpStream::connect_timeout(&wake_addr(self.addr), Duration::from_secs(1));
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
@@ -117,63 +237,75 @@ impl Server {
 
 impl Drop for Server {
     fn drop(&mut self) {
-        if self.thread.is_some() {
-            self.stop_and_join();
-        }
+        self.stop_and_join();
     }
 }
 
-/// An unspecified address (0.0.0.0) cannot be connected to; its loopback
-/// can.
-fn wake_addr(addr: SocketAddr) -> SocketAddr {
-    let ip = match addr.ip() {
-        IpAddr::V4(v4) if v4.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
-        IpAddr::V6(v6) if v6.is_unspecified() => IpAddr::V6(std::net::Ipv6Addr::LOCALHOST),
-        ip => ip,
-    };
-    SocketAddr::new(ip, addr.port())
-}
+/// How long a client may take to send a request's head.
+const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Serves `site` on an already bound listener, on one background thread.
+/// Serves `site` on an already bound listener, from a thread of its own.
 /// Tests bind `127.0.0.1:0` and read the port from [`Server::addr`].
 pub fn start(listener: TcpListener, site: Arc<Site>) -> io::Result<Server> {
     let addr = listener.local_addr()?;
-    let stop = Arc::new(AtomicBool::new(false));
-    let thread_stop = Arc::clone(&stop);
+    listener.set_nonblocking(true)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("campaignc-serve")
+        .enable_all()
+        .build()?;
+    let listener = {
+        let _entered = runtime.enter();
+        tokio::net::TcpListener::from_std(listener)?
+    };
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let thread = std::thread::Builder::new()
         .name("campaignc-serve".into())
-        .spawn(move || accept_loop(&listener, addr, &site, &thread_stop))?;
+        .spawn(move || {
+            runtime.block_on(accept_loop(listener, addr, site, stopped));
+            // Open event streams never end by themselves.
+            runtime.shutdown_timeout(Duration::from_millis(200));
+        })?;
     Ok(Server {
         addr,
-        stop,
+        stop: Some(stop),
         thread: Some(thread),
     })
 }
 
-fn accept_loop(listener: &TcpListener, addr: SocketAddr, site: &Site, stop: &AtomicBool) {
-    for stream in listener.incoming() {
-        if stop.load(Ordering::SeqCst) {
-            break;
-        }
-        // A failed accept or a client that goes away is that client's
-        // problem, not the server's.
-        if let Ok(stream) = stream {
-            let _ = handle_connection(stream, addr, site);
+async fn accept_loop(
+    listener: tokio::net::TcpListener,
+    addr: SocketAddr,
+    site: Arc<Site>,
+    mut stopped: tokio::sync::oneshot::Receiver<()>,
+) {
+    loop {
+        tokio::select! {
+            _ = &mut stopped => break,
+            accepted = listener.accept() => {
+                let stream = match accepted {
+                    Ok((stream, _)) => stream,
+                    Err(_) => {
+                        // Out of file descriptors, say: try again shortly
+                        // rather than spin.
+                        tokio::time::sleep(Duration::from_millis(20)).await;
+                        continue;
+                    }
+                };
+                let site = Arc::clone(&site);
+                tokio::spawn(async move {
+                    let service = hyper::service::service_fn(move |request| {
+                        let site = Arc::clone(&site);
+                        async move { Ok::<_, Infallible>(http::answer(request, addr, site).await) }
+                    });
+                    // A client that goes away is that client's problem.
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .timer(TokioTimer::new())
+                        .header_read_timeout(HEAD_TIMEOUT)
+                        .serve_connection(TokioIo::new(stream), service)
+                        .await;
+                });
+            }
         }
     }
-}
-
-/// How long a client may take to send its request or read the answer.
-const READ_TIMEOUT: Duration = Duration::from_secs(5);
-
-/// One request, one response, then the connection closes.
-fn handle_connection(mut stream: TcpStream, addr: SocketAddr, site: &Site) -> io::Result<()> {
-    stream.set_read_timeout(Some(READ_TIMEOUT))?;
-    stream.set_write_timeout(Some(READ_TIMEOUT))?;
-    let response = match read_request_head(&stream) {
-        Ok(Some(head)) => respond(&head, addr, site),
-        Ok(None) => return Ok(()),
-        Err(_) => Response::text(400, "Bad Request", "bad request\n"),
-    };
-    response.write_to(&mut stream)
 }

@@ -1,65 +1,75 @@
-//! From a request to a response: the version endpoint, the home page,
-//! files under the served directory (never outside it), and the 404 page.
+//! From a request to a response: the status endpoints, the home page,
+//! pages rendered on demand, files under the served directory (never
+//! outside it), and the 404 page.
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Component, Path, PathBuf};
 
 use super::http::{RequestHead, Response};
 use super::live_reload::{inject_live_reload, SCRIPT};
-use super::{Site, SCRIPT_PATH, VERSION_PATH};
+use super::{Site, EVENTS_PATH, SCRIPT_PATH, VERSION_PATH};
 
 /// The page served at `/`, relative to the served directory.
 const HOME_PAGE: &str = "previews/index.html";
 
-pub(super) fn respond(head: &RequestHead, addr: SocketAddr, site: &Site) -> Response {
+/// What to answer: a response sent whole, or the event stream.
+#[derive(Debug)]
+pub(super) enum Reply {
+    Whole(Response),
+    Events,
+}
+
+pub(super) fn respond(head: &RequestHead, addr: SocketAddr, site: &Site) -> Reply {
     if !host_allowed(head.host.as_deref(), addr) {
         // A page on another site whose name was made to resolve to this
         // machine (DNS rebinding) sends its own name: it gets nothing.
-        return Response::text(
+        return Reply::Whole(Response::text(
             421,
-            "Misdirected Request",
             "misdirected request: this server only answers requests addressed to it by IP \
              address or as localhost, with its port\n",
-        );
+        ));
     }
     let head_only = match head.method.as_str() {
         "GET" => false,
         "HEAD" => true,
         _ => {
-            let mut r = Response::text(405, "Method Not Allowed", "only GET and HEAD\n");
+            let mut r = Response::text(405, "only GET and HEAD\n");
             r.headers.push(("Allow", "GET, HEAD".to_string()));
-            return r;
+            return Reply::Whole(r);
         }
     };
+    let path = head.target.split(['?', '#']).next().unwrap_or("");
+    if path == EVENTS_PATH && !head_only {
+        return Reply::Events;
+    }
     let mut response = route(&head.target, site);
     response.head_only = head_only;
-    response
+    Reply::Whole(response)
 }
 
 fn route(target: &str, site: &Site) -> Response {
     // The query and fragment do not name a file.
-    let path = target.split(['?', '#']).next().unwrap_or("");
+    let (path, query) = split_target(target);
     if path == VERSION_PATH {
-        return Response::text(200, "OK", &site.version().to_string());
+        return Response::text(200, &site.version().to_string());
     }
     if path == SCRIPT_PATH {
         return Response::new(
             200,
-            "OK",
             "text/javascript; charset=utf-8",
             SCRIPT.as_bytes().to_vec(),
         );
     }
     let Some(decoded) = percent_decode(path) else {
-        return Response::text(400, "Bad Request", "bad request: malformed path\n");
+        return Response::text(400, "bad request: malformed path\n");
     };
     let Some(relative) = safe_relative_path(&decoded) else {
-        return Response::text(
-            403,
-            "Forbidden",
-            "forbidden: the path leaves the served directory\n",
-        );
+        return Response::text(403, "forbidden: the path leaves the served directory\n");
     };
+    if let Some(page) = site.pages().and_then(|p| p.page(&decoded, query)) {
+        let page = inject_live_reload(&page, site.version(), None);
+        return Response::new(200, "text/html; charset=utf-8", page.into_bytes());
+    }
     if relative.as_os_str().is_empty() {
         return serve_home(site);
     }
@@ -68,7 +78,7 @@ fn route(target: &str, site: &Site) -> Response {
         if !decoded.ends_with('/') {
             // Relative links inside the directory's index need the slash.
             // One leading slash only: `//previews/` would be another host.
-            let mut r = Response::text(301, "Moved Permanently", "moved\n");
+            let mut r = Response::text(301, "moved\n");
             r.headers
                 .push(("Location", format!("/{}/", path.trim_start_matches('/'))));
             return r;
@@ -136,9 +146,9 @@ fn serve_file(site: &Site, file: &Path, base: Option<&str>) -> Response {
     if content_type.starts_with("text/html") {
         let page = String::from_utf8_lossy(&bytes);
         let page = inject_live_reload(&page, site.version(), base);
-        return Response::new(200, "OK", content_type, page.into_bytes());
+        return Response::new(200, content_type, page.into_bytes());
     }
-    Response::new(200, "OK", content_type, bytes)
+    Response::new(200, content_type, bytes)
 }
 
 /// Symbolic links could lead out of the served directory even when the
@@ -159,10 +169,31 @@ fn not_found(site: &Site) -> Response {
 </body></html>\n";
     Response::new(
         404,
-        "Not Found",
         "text/html; charset=utf-8",
         inject_live_reload(page, site.version(), None).into_bytes(),
     )
+}
+
+/// The path of a request target and its query (without `?`; empty when
+/// there is none). The fragment is dropped.
+fn split_target(target: &str) -> (&str, &str) {
+    let target = target.split('#').next().unwrap_or("");
+    target.split_once('?').unwrap_or((target, ""))
+}
+
+/// The value of `name` in a query string (`a=1&b=x%20y`), decoded (`+`
+/// is a space); the first when it is given twice.
+pub fn query_param(query: &str, name: &str) -> Option<String> {
+    query.split('&').find_map(|pair| {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let decode = |s: &str| {
+            percent_encoding::percent_decode_str(&s.replace('+', " "))
+                .decode_utf8()
+                .ok()
+                .map(|v| v.into_owned())
+        };
+        (decode(key)? == name).then(|| decode(value)).flatten()
+    })
 }
 
 /// The content type for a file name's extension.
@@ -180,6 +211,7 @@ pub fn content_type(path: &Path) -> &'static str {
         Some("js") => "text/javascript; charset=utf-8",
         Some("png") => "image/png",
         Some("svg") => "image/svg+xml",
+        Some("woff2") => "font/woff2",
         _ => "application/octet-stream",
     }
 }
@@ -289,6 +321,21 @@ mod tests {
         assert!(!host_allowed(Some("attacker.example:8000"), any));
         let port80: SocketAddr = "127.0.0.1:80".parse().expect("addr");
         assert!(host_allowed(Some("localhost"), port80));
+    }
+
+    #[test]
+    fn query_parameters_are_decoded() {
+        assert_eq!(
+            split_target("/a.html?persona=x#top"),
+            ("/a.html", "persona=x")
+        );
+        assert_eq!(split_target("/a.html#x?y"), ("/a.html", ""));
+        let q = "persona=Ng%E1%BB%8Dc+Anh&persona=second&empty=&flag";
+        assert_eq!(query_param(q, "persona").as_deref(), Some("Ngọc Anh"));
+        assert_eq!(query_param(q, "empty").as_deref(), Some(""));
+        assert_eq!(query_param(q, "flag").as_deref(), Some(""));
+        assert_eq!(query_param(q, "missing"), None);
+        assert_eq!(query_param("p=%ff", "p"), None);
     }
 
     #[test]

@@ -19,7 +19,7 @@ use jiff::Zoned;
 use serde_json::{Map, Value};
 
 /// The order fields are shown in; others follow alphabetically.
-const FIELD_ORDER: [&str; 8] = [
+pub const FIELD_ORDER: [&str; 8] = [
     "subject",
     "preheader",
     "title",

@@ -28,6 +28,7 @@ pub mod expect;
 pub mod input;
 pub mod journey;
 mod message;
+pub use message::FIELD_ORDER;
 pub mod policy;
 pub mod request;
 pub mod runner;

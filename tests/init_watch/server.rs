@@ -1,5 +1,6 @@
 //! The preview server on a loopback listener with a free port: the home
-//! page, content types, HEAD, 404, traversal and the version endpoint.
+//! page, content types, HEAD, 404, traversal, the version endpoint, the
+//! event stream, pages rendered on demand, and many clients at once.
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -7,7 +8,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use campaignc::serve::{
-    self, Site, CONTENT_SECURITY_POLICY, LIVE_RELOAD_SCRIPT, SCRIPT_PATH, VERSION_PATH,
+    self, Pages, Site, CONTENT_SECURITY_POLICY, EVENTS_PATH, LIVE_RELOAD_SCRIPT, SCRIPT_PATH,
+    VERSION_PATH,
 };
 
 use super::{text, PATIENCE};
@@ -32,8 +34,8 @@ impl Reply {
     }
 }
 
-/// Sends one raw request and reads the whole response (the server closes
-/// the connection after it).
+/// Sends one raw request and reads the whole response (it asks the server
+/// to close the connection after it).
 fn request(addr: SocketAddr, method: &str, target: &str) -> Reply {
     request_for_host(addr, method, target, Some(&addr.to_string()))
 }
@@ -45,7 +47,7 @@ fn request_for_host(addr: SocketAddr, method: &str, target: &str, host: Option<&
     let host = host.map_or_else(String::new, |h| format!("Host: {h}\r\n"));
     write!(
         stream,
-        "{method} {target} HTTP/1.1\r\n{host}User-Agent: test\r\n\r\n"
+        "{method} {target} HTTP/1.1\r\n{host}User-Agent: test\r\nConnection: close\r\n\r\n"
     )
     .expect("sends");
     let mut raw = Vec::new();
@@ -138,8 +140,8 @@ fn the_home_page_is_the_previews_index_with_live_reload() {
     );
     assert_eq!(script.body_text(), LIVE_RELOAD_SCRIPT);
     assert!(
-        LIVE_RELOAD_SCRIPT.contains(VERSION_PATH),
-        "it polls the version"
+        LIVE_RELOAD_SCRIPT.contains(EVENTS_PATH),
+        "it listens to the event stream"
     );
     assert_eq!(
         home.header("content-length"),
@@ -343,7 +345,8 @@ fn every_response_has_the_content_security_policy() {
     assert!(CONTENT_SECURITY_POLICY.contains("script-src 'self'"));
     assert!(!CONTENT_SECURITY_POLICY.contains("script-src 'self' 'unsafe-inline'"));
     assert!(CONTENT_SECURITY_POLICY.contains("connect-src 'self'"));
-    assert!(CONTENT_SECURITY_POLICY.contains("frame-ancestors 'none'"));
+    assert!(CONTENT_SECURITY_POLICY.contains("frame-ancestors 'self'"));
+    assert!(CONTENT_SECURITY_POLICY.contains("frame-src 'self'"));
     server.shutdown();
 }
 
@@ -357,4 +360,140 @@ fn the_documented_content_security_policy_is_the_one_sent() {
         cli.contains(&format!("```text\n{CONTENT_SECURITY_POLICY}\n```")),
         "docs/cli.md shows the policy"
     );
+}
+
+/// Issue 12's check: with 50 idle connections and one client sending its
+/// request a byte at a time open, 100 ordinary requests all succeed, each
+/// within 200 ms. (The time limit is the issue's own: before the server
+/// ran a task per connection, one idle socket delayed every request by
+/// 5 s. 200 ms is generous for a loopback request on a loaded machine.)
+#[test]
+fn idle_and_slow_clients_do_not_hold_up_others() {
+    let (_tmp, out) = site_fixture();
+    let (server, _site) = start_server(&out);
+    let addr = server.addr();
+    let idle: Vec<TcpStream> = (0..50)
+        .map(|_| TcpStream::connect_timeout(&addr, PATIENCE).expect("connects"))
+        .collect();
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let drip = {
+        let stop = Arc::clone(&stop);
+        let mut slow = TcpStream::connect_timeout(&addr, PATIENCE).expect("connects");
+        std::thread::spawn(move || {
+            let request = format!("GET / HTTP/1.1\r\nHost: {addr}\r\nX-Slow: ");
+            for byte in request.bytes().chain(std::iter::repeat(b'a')) {
+                if stop.load(std::sync::atomic::Ordering::SeqCst)
+                    || slow.write_all(&[byte]).is_err()
+                {
+                    break;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(300));
+            }
+        })
+    };
+    let mut slowest = std::time::Duration::ZERO;
+    for i in 0..100 {
+        let started = std::time::Instant::now();
+        let target = if i % 2 == 0 { "/" } else { "/previews/a.md" };
+        let reply = get(addr, target);
+        let took = started.elapsed();
+        assert_eq!(reply.status, 200, "request {i}");
+        assert!(
+            took < std::time::Duration::from_millis(200),
+            "request {i} took {took:?}"
+        );
+        slowest = slowest.max(took);
+    }
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    drip.join().expect("the slow client ends");
+    drop(idle);
+    eprintln!("slowest of 100 requests: {slowest:?}");
+    server.shutdown();
+}
+
+/// Reads the event stream's messages until `done` is satisfied by one.
+fn next_event(reader: &mut impl std::io::BufRead, done: impl Fn(&serde_json::Value) -> bool) {
+    loop {
+        let mut line = String::new();
+        let n = reader.read_line(&mut line).expect("reads the stream");
+        assert!(n > 0, "the stream ended");
+        if let Some(data) = line.strip_prefix("data: ") {
+            let status: serde_json::Value = serde_json::from_str(data).expect("JSON");
+            if done(&status) {
+                return;
+            }
+        }
+    }
+}
+
+#[test]
+fn the_event_stream_pushes_every_build() {
+    let (_tmp, out) = site_fixture();
+    let (server, site) = start_server(&out);
+    let addr = server.addr();
+    let mut stream = TcpStream::connect_timeout(&addr, PATIENCE).expect("connects");
+    stream.set_read_timeout(Some(PATIENCE)).expect("timeout");
+    write!(
+        stream,
+        "GET {EVENTS_PATH} HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n"
+    )
+    .expect("sends");
+    let mut reader = std::io::BufReader::new(stream.try_clone().expect("clone"));
+    let mut head = String::new();
+    while !head.ends_with("\r\n\r\n") {
+        let mut line = String::new();
+        std::io::BufRead::read_line(&mut reader, &mut line).expect("head");
+        head.push_str(&line);
+    }
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    assert!(
+        head.to_ascii_lowercase()
+            .contains("content-type: text/event-stream"),
+        "{head}"
+    );
+    // The current status at once, then each change as it happens.
+    next_event(&mut reader, |s| s["version"] == 0 && s["ok"] == true);
+    site.failed(
+        "1 error".into(),
+        serde_json::json!({"diagnostics": [{"code": "E0101", "message": "<b>x</b>"}]}),
+    );
+    next_event(&mut reader, |s| {
+        s["ok"] == false
+            && s["summary"] == "1 error"
+            && s["diagnostics"]["diagnostics"][0]["message"] == "<b>x</b>"
+    });
+    site.built("built 1 plan at 10:00:00".into());
+    next_event(&mut reader, |s| {
+        s["ok"] == true && s["version"] == 1 && s["diagnostics"].is_null()
+    });
+    // Plain requests still go through while the stream is open.
+    assert_eq!(get(addr, VERSION_PATH).body_text(), "1");
+    server.shutdown();
+}
+
+struct Review;
+
+impl Pages for Review {
+    fn page(&self, path: &str, query: &str) -> Option<String> {
+        let persona = serve::query_param(query, "persona")?;
+        Some(format!("<html><body>{path} for {persona}</body></html>"))
+    }
+}
+
+#[test]
+fn pages_rendered_on_demand_come_before_files_and_get_live_reload() {
+    let (_tmp, out) = site_fixture();
+    let (server, site) = start_server(&out);
+    site.set_pages(Arc::new(Review));
+    let addr = server.addr();
+    let page = get(addr, "/previews/a.html?persona=Ng%E1%BB%8Dc");
+    assert_eq!(page.status, 200);
+    let body = page.body_text();
+    assert!(body.contains("/previews/a.html for Ngọc"), "{body}");
+    assert!(body.contains(SCRIPT_PATH), "{body}");
+    // Without the query, the handler declines and the file is served.
+    assert_eq!(get(addr, "/previews/a.md").body, b"# Campaign `a`\n");
+    // The traversal check comes first.
+    assert_eq!(get(addr, "/../secret.txt?persona=x").status, 403);
+    server.shutdown();
 }

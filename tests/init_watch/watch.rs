@@ -4,10 +4,10 @@
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use campaignc::driver::watch::{watch_project, Rebuild, WatchEvent, WatchOptions};
 use campaignc::serve::VERSION_PATH;
@@ -38,6 +38,7 @@ fn watch_rebuilds_on_save_and_keeps_the_output_when_a_save_breaks_the_build() {
         out: project.join("out"),
         deny_warnings: false,
         debounce: Duration::from_millis(100),
+        keep_project: false,
     };
     let page = project.join("out/previews/onboarding.md");
     let reports: Mutex<Vec<Rebuild>> = Mutex::new(Vec::new());
@@ -141,6 +142,7 @@ fn watch_of_a_missing_directory_is_an_error() {
         out: tmp.path().join("out"),
         deny_warnings: false,
         debounce: Duration::from_millis(100),
+        keep_project: false,
     };
     let stop = AtomicBool::new(false);
     let result = watch_project(&options, &stop, |_| panic!("nothing to build"));
@@ -166,42 +168,25 @@ fn watch_refuses_a_serve_address_that_is_a_host_name() {
     );
 }
 
+/// `watch project --out out --serve 127.0.0.1:0` in `dir`, once built.
+fn spawn_watch_serve(dir: &Path, built_line: &str) -> (std::process::Child, Option<SocketAddr>) {
+    super::watch_serve::spawn_watch_serve(
+        dir,
+        Path::new("project"),
+        Path::new("out"),
+        built_line,
+        PATIENCE,
+    )
+}
+
 /// The binary end to end: `watch --serve 127.0.0.1:0` prints where it
 /// serves, serves the first build, and is stopped by killing it.
 #[test]
 fn watch_serve_serves_the_build_until_killed() {
     let tmp = tempfile::tempdir().expect("tempdir");
     write_starter(tmp.path());
-    let mut child = Command::new(env!("CARGO_BIN_EXE_campaignc"))
-        .args(["watch", "project", "--out", "out", "--serve", "127.0.0.1:0"])
-        .current_dir(tmp.path())
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("starts");
-    let stderr = child.stderr.take().expect("piped");
-    let (lines_tx, lines) = std::sync::mpsc::channel::<String>();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if lines_tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let mut addr = None;
-    let mut built = false;
-    let deadline = Instant::now() + PATIENCE;
-    while !(addr.is_some() && built) && Instant::now() < deadline {
-        let Ok(line) = lines.recv_timeout(Duration::from_millis(200)) else {
-            continue;
-        };
-        if let Some(url) = line.split("http://").nth(1) {
-            addr = url.trim_end_matches('/').parse::<SocketAddr>().ok();
-        }
-        built |= line.contains("built 1 plan");
-    }
-    let result = addr.filter(|_| built).map(|addr| {
+    let (mut child, addr) = spawn_watch_serve(tmp.path(), "built 1 plan");
+    let result = addr.map(|addr| {
         assert!(addr.ip().is_loopback());
         (get(addr, "/"), get(addr, VERSION_PATH))
     });
@@ -210,7 +195,81 @@ fn watch_serve_serves_the_build_until_killed() {
     let (home, version) = result.expect("served and built within the time limit");
     assert_eq!(home.status, 200);
     assert!(home.body_text().contains("onboarding"));
+    assert!(
+        home.body_text().contains("id=\"campaignc-status\""),
+        "the index has a place for the status line"
+    );
     assert_eq!(version.body_text(), "1");
+}
+
+/// The status the pages are told about, from the binary: a build that
+/// fails pushes its diagnostics (file, line, source excerpt) and keeps the
+/// version; the fix pushes a successful build with a new version.
+#[test]
+fn watch_serve_pushes_failed_builds_with_their_diagnostics() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let project = write_starter(tmp.path());
+    let (mut child, addr) = spawn_watch_serve(tmp.path(), "built 1 plan");
+    let result = std::panic::catch_unwind(|| {
+        let addr = addr.expect("served and built within the time limit");
+        let mut stream = std::net::TcpStream::connect(addr).expect("connects");
+        stream.set_read_timeout(Some(PATIENCE)).expect("timeout");
+        std::io::Write::write_all(
+            &mut stream,
+            format!("GET /__campaignc/events HTTP/1.1\r\nHost: {addr}\r\n\r\n").as_bytes(),
+        )
+        .expect("sends");
+        let mut reader = BufReader::new(stream);
+        let mut next = |what: &str, done: &dyn Fn(&serde_json::Value) -> bool| loop {
+            let mut line = String::new();
+            let n = reader.read_line(&mut line).expect(what);
+            assert!(n > 0, "the stream ended before {what}");
+            if let Some(data) = line.strip_prefix("data: ") {
+                let status: serde_json::Value = serde_json::from_str(data).expect("JSON");
+                if done(&status) {
+                    return status;
+                }
+            }
+        };
+        let first = next("the first build", &|s| s["ok"] == true);
+        assert_eq!(first["version"], 1);
+        assert!(
+            first["summary"]
+                .as_str()
+                .is_some_and(|s| s.starts_with("built 1 plan at ")),
+            "{first}"
+        );
+        std::fs::write(project.join("broken.camp"), "segment vip =\n").expect("write");
+        let failed = next("the failed build", &|s| s["ok"] == false);
+        assert_eq!(failed["version"], 1, "a failed build is not a new version");
+        assert!(
+            failed["summary"]
+                .as_str()
+                .is_some_and(|s| s.starts_with("1 error at ")),
+            "{failed}"
+        );
+        let d = &failed["diagnostics"]["diagnostics"][0];
+        assert!(
+            d["file"]
+                .as_str()
+                .is_some_and(|f| f.ends_with("broken.camp")),
+            "{d}"
+        );
+        assert!(d["line"].is_u64() && d["code"].is_string(), "{d}");
+        assert!(
+            d["excerpt"].as_str().is_some_and(|e| e.contains('^')),
+            "a source excerpt with a caret: {d}"
+        );
+        std::fs::remove_file(project.join("broken.camp")).expect("remove");
+        let fixed = next("the fixed build", &|s| s["ok"] == true);
+        assert_eq!(fixed["version"], 2);
+        assert!(fixed["diagnostics"].is_null(), "{fixed}");
+    });
+    child.kill().expect("kills the child it started");
+    let _ = child.wait();
+    if let Err(panic) = result {
+        std::panic::resume_unwind(panic);
+    }
 }
 
 #[test]
@@ -251,6 +310,7 @@ fn watch_survives_the_project_directory_being_deleted_and_made_again() {
         out: tmp.path().join("out"),
         deny_warnings: false,
         debounce: Duration::from_millis(100),
+        keep_project: false,
     };
     let page = tmp.path().join("out/previews/onboarding.md");
     let reports: Mutex<Vec<Rebuild>> = Mutex::new(Vec::new());
