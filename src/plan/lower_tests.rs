@@ -71,6 +71,7 @@ fn message(name: &str, channel: Channel, body: &str) -> MessageDef {
 
 fn step(kind: StepKindDef) -> StepDef {
     StepDef {
+        label: None,
         kind,
         span: span(0),
     }

@@ -20,7 +20,10 @@ pub fn route_to(flow: &FlowIndex, target: &str) -> Option<String> {
         if edges.len() == successors(node).count() {
             continue;
         }
-        let words: Vec<String> = edges.iter().filter_map(|&e| decision(node, e)).collect();
+        let words: Vec<String> = edges
+            .iter()
+            .filter_map(|&e| decision(node, flow.plan.node_line(id), e))
+            .collect();
         if !words.is_empty() {
             steps.push(words.join(" or "));
         }
@@ -34,14 +37,14 @@ pub fn route_to(flow: &FlowIndex, target: &str) -> Option<String> {
 
 /// The words for taking edge `edge` out of `node`; `None` for a node with
 /// one way on.
-fn decision(node: &Node, edge: usize) -> Option<String> {
+fn decision(node: &Node, line: u32, edge: usize) -> Option<String> {
     match node {
         Node::WaitFor { event, timeout, .. } => Some(if edge == 0 {
             format!("when `{event}` arrives within {}", duration(*timeout))
         } else {
             format!("when no `{event}` arrives within {}", duration(*timeout))
         }),
-        Node::Branch { line, cases, .. } => Some(branch_decision(*line, cases, edge)),
+        Node::Branch { cases, .. } => Some(branch_decision(line, cases, edge)),
         Node::Split { name, variants, .. } => variants
             .get(edge)
             .map(|v| format!("in variant *{}* ({}%) of split `{name}`", v.name, v.percent)),

@@ -208,7 +208,8 @@ impl Sim<'_> {
                 }
                 Step::Next(next.clone())
             }
-            Node::Exit { line } => {
+            Node::Exit {} => {
+                let line = self.plan.node_line(id);
                 self.end(
                     now,
                     Some(id),

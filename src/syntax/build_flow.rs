@@ -170,7 +170,12 @@ impl Builder<'_> {
 
     fn step(&mut self, p: P<'_>) -> Built<Step> {
         let span = self.span(&p);
-        let inner = self.parts(p).need_any()?;
+        let mut step_parts = self.parts(p);
+        let label = match step_parts.opt(Rule::step_label) {
+            Some(l) => Some(self.ident(&self.parts(l).need(Rule::name)?)),
+            None => None,
+        };
+        let inner = step_parts.need_any()?;
         let rule = inner.as_rule();
         let mut parts = self.parts(inner.clone());
         let kind = match rule {
@@ -265,6 +270,6 @@ impl Builder<'_> {
             Rule::exit_step => StepKind::Exit,
             _ => return Err(self.internal(&inner, "a step")),
         };
-        Ok(Step { kind, span })
+        Ok(Step { label, kind, span })
     }
 }
