@@ -1,4 +1,4 @@
-//! Plans: the checked model lowered to the `campaignc.plan/v1` execution
+//! Plans: the checked model lowered to the `campaignc.plan/v2` execution
 //! format that a sending system (or the simulator) runs without knowing the
 //! language. `docs/plan-format.md` is the reference for consumers.
 //!

@@ -106,8 +106,9 @@ mod tests {
     /// send b } else { send c } } }` then `send d` after the join.
     fn plan() -> Plan {
         let json = serde_json::json!({
-            "format": "campaignc.plan/v1", "campaign": "c", "stage": "s", "doc": null,
-            "source": {"file": "c.camp", "line": 1},
+            "format": "campaignc.plan/v2", "campaign": "c", "stage": "s", "doc": null,
+            "source": {"file": "c.camp", "line": 1,
+                       "nodes": {"w": 1, "a": 2, "if": 3, "b": 4, "c": 5, "d": 6}},
             "trigger": {"kind": "enters", "segment": "vip"}, "audience": null,
             "reentry": {"kind": "never"}, "goal": null, "exit": null,
             "policies": {"send_window": null, "cap": null, "holdout": null},
@@ -117,18 +118,18 @@ mod tests {
             "assignment": {"algorithm": "a", "key": "k", "buckets": 10000},
             "segments": [], "scores": [], "entry": "w", "messages": {}, "hash": "",
             "nodes": {
-                "w": {"kind": "wait_for", "line": 1, "event": "e", "where": null,
+                "w": {"kind": "wait_for", "event": "e", "where": null,
                       "timeout": {"days": 2, "seconds": 0}, "on_event": "a", "on_timeout": "if"},
-                "a": {"kind": "send", "line": 2, "message": "a", "channel": "push",
+                "a": {"kind": "send", "message": "a", "channel": "push",
                       "category": "marketing", "consent": null, "event": "e", "next": "d"},
-                "if": {"kind": "branch", "line": 3,
+                "if": {"kind": "branch",
                        "cases": [{"when": {"op": "segment", "name": "vip"}, "next": "b"}],
                        "otherwise": "c"},
-                "b": {"kind": "send", "line": 4, "message": "b", "channel": "sms",
+                "b": {"kind": "send", "message": "b", "channel": "sms",
                       "category": "marketing", "consent": null, "event": null, "next": "d"},
-                "c": {"kind": "send", "line": 5, "message": "c", "channel": "sms",
+                "c": {"kind": "send", "message": "c", "channel": "sms",
                       "category": "marketing", "consent": null, "event": null, "next": "d"},
-                "d": {"kind": "send", "line": 6, "message": "d", "channel": "email",
+                "d": {"kind": "send", "message": "d", "channel": "email",
                       "category": "marketing", "consent": null, "event": null, "next": null}
             }
         });
