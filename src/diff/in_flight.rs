@@ -33,6 +33,25 @@ pub struct InFlight {
 pub fn in_flight_section(old: &Plan, new: Option<&Plan>, counts: Option<&InFlight>) -> String {
     let migration = campaign_migration(old, new);
     let counts = counts.and_then(|c| c.campaigns.get(&old.campaign));
+    if new.is_none() {
+        let people = match counts {
+            Some(c) => {
+                let n: u64 = c
+                    .iter()
+                    .filter(|(id, _)| old.nodes.contains_key(*id))
+                    .map(|(_, n)| *n)
+                    .sum();
+                format!("{n} {}: ", if n == 1 { "person" } else { "people" })
+            }
+            None => String::new(),
+        };
+        if migration.parked.is_empty() {
+            return String::new();
+        }
+        return format!(
+            "**Customers in flight**\n\n- {people}everyone waiting at any step of it leaves the campaign: it was removed, nothing more is sent\n"
+        );
+    }
     let mut out = String::new();
     let mut moves: Vec<&Move> = migration.parked.iter().collect();
     moves.sort_by_key(|m| (old.node_line(&m.from), m.from.clone()));
@@ -136,9 +155,6 @@ fn outcome(m: &Move, old: &Node, new: Option<&Plan>) -> String {
             Some(next) => format!("the step was removed; they continue at once with *{next}*"),
             None => "the step was removed; they continue with the step after it".to_string(),
         },
-        Resume::End if new.is_none() => {
-            "leave the campaign: it was removed, nothing more is sent".to_string()
-        }
         Resume::End => {
             "leave the campaign: the step and everything after it was removed".to_string()
         }

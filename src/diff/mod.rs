@@ -74,11 +74,7 @@ pub fn diff_report(base: &[Plan], head: &[Plan], extras: &Extras) -> String {
     let mut text = campaign_changes(base, head, extras);
     let tests = tests_section(extras.head_tests.as_ref());
     if !tests.is_empty() {
-        if text == NO_CHANGES {
-            text.clear();
-        } else {
-            text.push('\n');
-        }
+        text.push('\n');
         text.push_str(&tests);
     }
     let limit = extras.limit.unwrap_or(COMMENT_LIMIT);
