@@ -52,19 +52,9 @@ fn rewrite_at(bytes: &[u8], classes: &[Class], at: usize) -> Option<Rewrite> {
     if blanks == i {
         return None;
     }
-    i = blanks;
-    let name_start = i;
-    if !bytes
-        .get(i)
-        .is_some_and(|b| b.is_ascii_lowercase() || *b == b'_')
-    {
-        return None;
-    }
-    while bytes.get(i).is_some_and(|b| is_ident(*b)) {
-        i += 1;
-    }
-    let name_end = i;
-    i = skip_blanks(bytes, i);
+    let name_start = blanks;
+    let name_end = name_at(bytes, name_start)?;
+    i = skip_blanks(bytes, name_end);
     if bytes.get(i) != Some(&op) || !(name_start..=i).all(is_code) {
         return None;
     }
@@ -87,18 +77,8 @@ const STEP_KEYWORDS: &[&str] = &["send", "wait", "if", "split", "set", "exit"];
 
 /// `LABEL : step` at the start of a line, as `LABEL: step`.
 fn step_label(bytes: &[u8], classes: &[Class]) -> Option<Rewrite> {
-    let mut i = 0;
-    if !bytes
-        .first()
-        .is_some_and(|b| b.is_ascii_lowercase() || *b == b'_')
-    {
-        return None;
-    }
-    while bytes.get(i).is_some_and(|b| is_ident(*b)) {
-        i += 1;
-    }
-    let name_end = i;
-    i = skip_blanks(bytes, i);
+    let name_end = name_at(bytes, 0)?;
+    let i = skip_blanks(bytes, name_end);
     if bytes.get(i) != Some(&b':') {
         return None;
     }
@@ -115,6 +95,22 @@ fn step_label(bytes: &[u8], classes: &[Class]) -> Option<Rewrite> {
         text: format!("{name}: "),
         end: after,
     })
+}
+
+/// The end of the name (`[a-z_][a-z0-9_]*`, as far as identifier bytes
+/// go) that starts at `start`, or `None` when none does.
+fn name_at(bytes: &[u8], start: usize) -> Option<usize> {
+    if !bytes
+        .get(start)
+        .is_some_and(|b| b.is_ascii_lowercase() || *b == b'_')
+    {
+        return None;
+    }
+    let mut i = start;
+    while bytes.get(i).is_some_and(|b| is_ident(*b)) {
+        i += 1;
+    }
+    Some(i)
 }
 
 fn skip_blanks(bytes: &[u8], mut i: usize) -> usize {

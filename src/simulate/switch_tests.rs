@@ -76,6 +76,15 @@ fn without_switch(sim: &Simulation) -> Vec<String> {
         .collect()
 }
 
+/// When the journey reached the `wait for` node.
+fn waiting_for_at(sim: &Simulation) -> Option<jiff::Timestamp> {
+    sim.timeline
+        .entries
+        .iter()
+        .find(|e| e.node.as_deref() == Some("wait_for"))
+        .map(|e| e.at.timestamp())
+}
+
 fn minutes(start: &Zoned, m: u64) -> Zoned {
     clock::add(start, Duration::new(0, m as i64 * 60)).expect("in range")
 }
@@ -136,14 +145,8 @@ fn a_changed_wait_resumes_that_long_after_the_customer_started_waiting() {
             } else {
                 resumed
             };
-            let waiting_for = sim
-                .timeline
-                .entries
-                .iter()
-                .find(|e| e.node.as_deref() == Some("wait_for"))
-                .map(|e| e.at.timestamp());
             assert_eq!(
-                waiting_for,
+                waiting_for_at(&sim),
                 Some(expected.timestamp()),
                 "switch at minute {switch_minute}: {:#?}",
                 lines(&sim)
@@ -170,14 +173,8 @@ fn a_removed_wait_continues_at_once_with_the_step_after_it() {
         vec![event(&start, "signed_up")],
         Some(&switch),
     );
-    let waiting_for = sim
-        .timeline
-        .entries
-        .iter()
-        .find(|e| e.node.as_deref() == Some("wait_for"))
-        .map(|e| e.at.timestamp());
     assert_eq!(
-        waiting_for,
+        waiting_for_at(&sim),
         Some(switch_at.timestamp()),
         "{:#?}",
         lines(&sim)
