@@ -1,7 +1,7 @@
 //! Campaigns: their settings, triggers and the flow of steps.
 
 use crate::syntax::ast::{
-    Block, Campaign, Reentry, Schedule, Setting, SettingKind, SplitVariant, Step, StepKind,
+    Block, Campaign, Ident, Reentry, Schedule, Setting, SettingKind, SplitVariant, Step, StepKind,
     Trigger, TriggerKind,
 };
 use crate::syntax::build::{Builder, Built};
@@ -171,10 +171,16 @@ impl Builder<'_> {
     fn step(&mut self, p: P<'_>) -> Built<Step> {
         let span = self.span(&p);
         let mut step_parts = self.parts(p);
-        let label = match step_parts.opt(Rule::step_label) {
-            Some(l) => Some(self.ident(&self.parts(l).need(Rule::name)?)),
-            None => None,
-        };
+        // `LABEL:` is one token (so that a misspelt step keyword is
+        // reported at the word, not as a missing colon after it).
+        let label = step_parts.opt(Rule::step_label).map(|l| {
+            let name = l.as_str().trim_end_matches(':').trim_end();
+            let start = self.start(&l);
+            Ident {
+                name: name.to_string(),
+                span: crate::source::Span::new(self.file, start, start + name.len()),
+            }
+        });
         let inner = step_parts.need_any()?;
         let rule = inner.as_rule();
         let mut parts = self.parts(inner.clone());
