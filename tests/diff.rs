@@ -1,22 +1,13 @@
 //! `campaignc diff BASE HEAD`: the Markdown a pull request comment shows,
 //! on copies of the example project with one edit each.
 
+mod common;
+
 use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};
 
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).expect("create dir");
-    for entry in fs::read_dir(from).expect("readable dir") {
-        let entry = entry.expect("dir entry");
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
-}
+use common::copy_tree;
 
 /// Two copies of the example project: `base` as is, `head` edited.
 struct Projects {
@@ -30,8 +21,8 @@ fn projects() -> Projects {
     let campaigns = Path::new(env!("CARGO_MANIFEST_DIR")).join("campaigns");
     let base = dir.path().join("base");
     let head = dir.path().join("head");
-    copy_dir(&campaigns, &base);
-    copy_dir(&campaigns, &head);
+    copy_tree(&campaigns, &base);
+    copy_tree(&campaigns, &head);
     Projects {
         _dir: dir,
         base,
