@@ -7,7 +7,7 @@ use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};
 
-use common::copy_tree;
+use common::{copy_tree, succeeded};
 
 /// Two copies of the example project: `base` as is, `head` edited.
 struct Projects {
@@ -84,12 +84,7 @@ fn a_changed_wait_a_czech_text_and_a_new_campaign() {
     );
     fs::write(p.head.join("flows/vip_thanks.camp"), NEW_CAMPAIGN).expect("write");
     let out = diff(&p);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     insta::assert_snapshot!(stdout(&out));
 }
 
@@ -224,12 +219,7 @@ fn a_longer_wait_keeps_its_id_and_says_when_the_people_in_it_go_on() {
         &p,
         r#"{"format": "campaignc.in-flight/v1", "campaigns": {"onboarding": {"wait": 1200, "wait_for": 300}}}"#,
     );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     let text = stdout(&out);
     assert!(!text.contains("removed"), "{text}");
     let wait = parked(&migrations, "onboarding", "wait");
@@ -250,12 +240,7 @@ fn a_removed_wait_sends_the_people_in_it_on_to_the_next_step() {
         &p,
         r#"{"format": "campaignc.in-flight/v1", "campaigns": {"onboarding": {"wait": 1200}}}"#,
     );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     let wait = parked(&migrations, "onboarding", "wait");
     assert_eq!(wait["to"], "send#2");
     assert_eq!(wait["resume"], "successor");
@@ -272,12 +257,7 @@ fn a_removed_branch_is_one_line_and_empties_a_coverage_cell() {
     let end = text[else_at..].find("    }\n").expect("end of if") + else_at + "    }\n".len();
     fs::write(&file, format!("{}{}", &text[..start], &text[end..])).expect("write");
     let out = diff(&p);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     let text = stdout(&out);
     // One line for the branch, in words, and no message "removed": they
     // are still defined, only no longer sent.
@@ -295,12 +275,7 @@ fn a_head_whose_tests_fail_is_still_compared_and_the_failures_listed() {
         "    wait 5d\n",
     );
     let out = diff(&p);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     let text = stdout(&out);
     assert!(text.contains("- fails: "), "{text}");
     insta::assert_snapshot!(text);
@@ -323,12 +298,7 @@ fn a_labelled_wait_moved_into_a_branch_keeps_its_id() {
         &p,
         r#"{"format": "campaignc.in-flight/v1", "campaigns": {}}"#,
     );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     let wait = parked(&migrations, "onboarding", "@cool_off");
     assert_eq!(wait["to"], "@cool_off");
     assert_eq!(wait["resume"], "unchanged");
@@ -346,12 +316,7 @@ fn a_report_over_the_comment_limit_is_cut_with_a_notice() {
         &format!("{long}      [Choose your first bag](https://shop.lumen-coffee.example/start)\n"),
     );
     let out = diff(&p);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     let text = stdout(&out);
     assert!(
         text.chars().count() <= 65_536,

@@ -11,7 +11,7 @@ use std::process::{Command, Output};
 use campaignc::diagnostics::Severity;
 use campaignc::simulate::runner::{run_all, TestReport};
 use campaignc::template::Renderer;
-use common::copy_tree;
+use common::{copy_tree, succeeded};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -320,12 +320,7 @@ fn campaignc_simulate_switches_a_parked_journey_to_the_new_plan() {
         "--at",
         "2d12h",
     ]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     let text = stdout(&out);
     assert!(
         text.contains("2026-01-07 22:00 (Wed) -05:00  2026-01-08T03:00:00Z  switched to plan "),
