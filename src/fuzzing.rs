@@ -247,6 +247,7 @@ fn without_lines(plan: &Plan) -> String {
     let mut value = serde_json::to_value(plan).unwrap_or_default();
     if let Some(map) = value.as_object_mut() {
         map.remove("hash");
+        map.remove("source");
     }
     strip(&mut value);
     crate::plan::canonical::canonical_json(&value)

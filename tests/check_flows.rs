@@ -33,6 +33,7 @@ fixtures! {
     e0703_zero_wait: E0703, Error, "case.camp", 5, 5;
     e0704_equal_send_window_ends: E0704, Error, "case.camp", 4, 3;
     e0706_cap_period_zero: E0706, Error, "case.camp", 4, 3;
+    e0707_duplicate_step_label: E0707, Error, "case.camp", 7, 5;
     w0701_step_after_exit: W0701, Warning, "case.camp", 7, 7;
     w0702_same_message_twice: W0702, Warning, "case.camp", 6, 5;
     w0703_cap_always_defers: W0703, Warning, "case.camp", 8, 5;

@@ -1,22 +1,13 @@
 //! `campaignc diff BASE HEAD`: the Markdown a pull request comment shows,
 //! on copies of the example project with one edit each.
 
+mod common;
+
 use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};
 
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).expect("create dir");
-    for entry in fs::read_dir(from).expect("readable dir") {
-        let entry = entry.expect("dir entry");
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
-}
+use common::{copy_tree, succeeded};
 
 /// Two copies of the example project: `base` as is, `head` edited.
 struct Projects {
@@ -30,8 +21,8 @@ fn projects() -> Projects {
     let campaigns = Path::new(env!("CARGO_MANIFEST_DIR")).join("campaigns");
     let base = dir.path().join("base");
     let head = dir.path().join("head");
-    copy_dir(&campaigns, &base);
-    copy_dir(&campaigns, &head);
+    copy_tree(&campaigns, &base);
+    copy_tree(&campaigns, &head);
     Projects {
         _dir: dir,
         base,
@@ -93,12 +84,7 @@ fn a_changed_wait_a_czech_text_and_a_new_campaign() {
     );
     fs::write(p.head.join("flows/vip_thanks.camp"), NEW_CAMPAIGN).expect("write");
     let out = diff(&p);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     insta::assert_snapshot!(stdout(&out));
 }
 
@@ -130,21 +116,22 @@ fn identical_projects_have_no_changes_and_comments_do_not_count() {
     );
     let out = diff(&p);
     assert_eq!(out.status.code(), Some(0));
-    assert_eq!(stdout(&out), "No changes to campaigns.\n");
+    let text = stdout(&out);
+    assert!(text.starts_with("No changes to campaigns.\n\n"), "{text}");
+    assert!(
+        text.ends_with("## Tests of the head\n\nAll 26 tests pass.\n"),
+        "{text}"
+    );
 }
 
 #[test]
-fn a_removed_campaign_is_listed() {
+fn a_removed_campaign_gets_the_facts_of_an_added_one() {
     let p = projects();
     fs::remove_file(p.head.join("flows/referral.camp")).expect("remove");
     fs::remove_file(p.head.join("tests/referral.camp")).expect("remove");
     let out = diff(&p);
-    let text = stdout(&out);
-    assert!(
-        text.contains("### Removed campaign `referral`"),
-        "{text}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_eq!(out.status.code(), Some(0));
+    insta::assert_snapshot!(stdout(&out));
 }
 
 #[test]
@@ -174,7 +161,7 @@ fn the_output_is_deterministic() {
 }
 
 #[test]
-fn an_inserted_step_is_added_and_its_predecessor_now_leads_to_it() {
+fn an_inserted_step_is_added_and_no_other_step_changes() {
     let p = projects();
     edit(
         &p.head.join("flows/onboarding.camp"),
@@ -183,10 +170,203 @@ fn an_inserted_step_is_added_and_its_predecessor_now_leads_to_it() {
     );
     let out = diff(&p);
     let text = stdout(&out);
-    assert!(text.contains("- added `wait.12h`: wait 12h\n"), "{text}");
     assert!(
-        text.contains("- changed `wait.1d`: next `send.club_invite` → `wait.12h`\n"),
+        text.contains("- added step `wait 12h` (step `wait#2`)\n"),
         "{text}"
     );
-    assert!(!text.contains("replaced"), "{text}");
+    assert!(!text.contains("changed step"), "{text}");
+}
+
+/// `diff` with `--in-flight` counts and `--migrations`, returning the
+/// output and the migrations JSON.
+fn diff_in_flight(p: &Projects, counts: &str) -> (Output, serde_json::Value) {
+    let counts_file = p.base.parent().expect("parent").join("in-flight.json");
+    let migrations = p.base.parent().expect("parent").join("migrations.json");
+    fs::write(&counts_file, counts).expect("write counts");
+    let out = Command::new(env!("CARGO_BIN_EXE_campaignc"))
+        .arg("diff")
+        .arg(&p.base)
+        .arg(&p.head)
+        .arg("--in-flight")
+        .arg(&counts_file)
+        .arg("--migrations")
+        .arg(&migrations)
+        .output()
+        .expect("the binary runs");
+    let json = fs::read_to_string(&migrations).unwrap_or_default();
+    (out, serde_json::from_str(&json).unwrap_or_default())
+}
+
+/// The move of the customers parked at `node` of `campaign`.
+fn parked<'a>(m: &'a serde_json::Value, campaign: &str, node: &str) -> &'a serde_json::Value {
+    m["campaigns"]
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["campaign"] == campaign))
+        .and_then(|c| c["parked"].as_array())
+        .and_then(|p| p.iter().find(|p| p["from"] == node))
+        .unwrap_or_else(|| panic!("no move for {campaign}/{node} in {m:#}"))
+}
+
+#[test]
+fn a_longer_wait_keeps_its_id_and_says_when_the_people_in_it_go_on() {
+    let p = projects();
+    edit(
+        &p.head.join("flows/onboarding.camp"),
+        "    wait 1d\n",
+        "    wait 2d\n",
+    );
+    let (out, migrations) = diff_in_flight(
+        &p,
+        r#"{"format": "campaignc.in-flight/v1", "campaigns": {"onboarding": {"wait": 1200, "wait_for": 300}}}"#,
+    );
+    succeeded(&out);
+    let text = stdout(&out);
+    assert!(!text.contains("removed"), "{text}");
+    let wait = parked(&migrations, "onboarding", "wait");
+    assert_eq!(wait["to"], "wait");
+    assert_eq!(wait["resume"], "retimed");
+    assert_eq!(
+        parked(&migrations, "onboarding", "wait_for")["resume"],
+        "unchanged"
+    );
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn a_removed_wait_sends_the_people_in_it_on_to_the_next_step() {
+    let p = projects();
+    edit(&p.head.join("flows/onboarding.camp"), "    wait 1d\n", "");
+    let (out, migrations) = diff_in_flight(
+        &p,
+        r#"{"format": "campaignc.in-flight/v1", "campaigns": {"onboarding": {"wait": 1200}}}"#,
+    );
+    succeeded(&out);
+    let wait = parked(&migrations, "onboarding", "wait");
+    assert_eq!(wait["to"], "send#2");
+    assert_eq!(wait["resume"], "successor");
+    insta::assert_snapshot!(stdout(&out));
+}
+
+#[test]
+fn a_removed_branch_is_one_line_and_empties_a_coverage_cell() {
+    let p = projects();
+    let file = p.head.join("flows/churn_prevention.camp");
+    let text = fs::read_to_string(&file).expect("read");
+    let start = text.find("    if vip {").expect("the if");
+    let else_at = text[start..].find("    } else {").expect("else") + start;
+    let end = text[else_at..].find("    }\n").expect("end of if") + else_at + "    }\n".len();
+    fs::write(&file, format!("{}{}", &text[..start], &text[end..])).expect("write");
+    let out = diff(&p);
+    succeeded(&out);
+    let text = stdout(&out);
+    // One line for the branch, in words, and no message "removed": they
+    // are still defined, only no longer sent.
+    assert_eq!(text.matches("- removed").count(), 1, "{text}");
+    assert!(!text.contains("removed message"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn a_head_whose_tests_fail_is_still_compared_and_the_failures_listed() {
+    let p = projects();
+    edit(
+        &p.head.join("flows/churn_prevention.camp"),
+        "    wait 3d\n",
+        "    wait 5d\n",
+    );
+    let out = diff(&p);
+    succeeded(&out);
+    let text = stdout(&out);
+    assert!(text.contains("- fails: "), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn a_labelled_wait_moved_into_a_branch_keeps_its_id() {
+    let p = projects();
+    edit(
+        &p.base.join("flows/onboarding.camp"),
+        "    wait 1d\n",
+        "    cool_off: wait 1d\n",
+    );
+    edit(
+        &p.head.join("flows/onboarding.camp"),
+        "    wait 1d\n    send club_invite\n",
+        "    if plan == trial {\n      cool_off: wait 1d\n    }\n    send club_invite\n",
+    );
+    let (out, migrations) = diff_in_flight(
+        &p,
+        r#"{"format": "campaignc.in-flight/v1", "campaigns": {}}"#,
+    );
+    succeeded(&out);
+    let wait = parked(&migrations, "onboarding", "@cool_off");
+    assert_eq!(wait["to"], "@cool_off");
+    assert_eq!(wait["resume"], "unchanged");
+}
+
+#[test]
+fn a_report_over_the_comment_limit_is_cut_with_a_notice() {
+    let p = projects();
+    let long: String = (0..4000)
+        .map(|i| format!("      Line {i} of a very long welcome letter.\n"))
+        .collect();
+    edit(
+        &p.head.join("flows/onboarding.camp"),
+        "      [Choose your first bag](https://shop.lumen-coffee.example/start)\n",
+        &format!("{long}      [Choose your first bag](https://shop.lumen-coffee.example/start)\n"),
+    );
+    let out = diff(&p);
+    succeeded(&out);
+    let text = stdout(&out);
+    assert!(
+        text.chars().count() <= 65_536,
+        "{} characters",
+        text.chars().count()
+    );
+    assert!(
+        text.contains("<details><summary>"),
+        "long text diffs are folded"
+    );
+    let lines: Vec<&str> = text.lines().collect();
+    let tail = lines[lines.len().saturating_sub(4)..]
+        .join("\n")
+        .replace(&p.base.display().to_string(), "BASE")
+        .replace(&p.head.display().to_string(), "HEAD");
+    assert!(tail.contains("65536-character limit"), "{tail}");
+    assert!(tail.contains("`campaignc diff BASE HEAD`"), "{tail}");
+    insta::assert_snapshot!(tail);
+}
+
+/// `docs/migrations.schema.json` is the schema of `--migrations` files,
+/// generated from the types (`UPDATE_DOCS=1` rewrites it), and a written
+/// file validates against it.
+#[test]
+fn the_migrations_file_follows_its_published_schema() {
+    let schema_text = campaignc::plan::migrate::migrations_json_schema();
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/migrations.schema.json");
+    if std::env::var_os("UPDATE_DOCS").is_some() {
+        fs::write(&path, &schema_text).expect("write the schema");
+    }
+    let published = fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        published == schema_text,
+        "docs/migrations.schema.json is out of date: run UPDATE_DOCS=1 cargo test --test diff"
+    );
+    let schema: serde_json::Value = serde_json::from_str(&schema_text).expect("JSON");
+    let validator = jsonschema::validator_for(&schema).expect("a valid JSON Schema");
+    let p = projects();
+    fs::remove_file(p.head.join("flows/referral.camp")).expect("remove");
+    fs::remove_file(p.head.join("tests/referral.camp")).expect("remove");
+    edit(&p.head.join("flows/onboarding.camp"), "    wait 1d\n", "");
+    let (_, migrations) = diff_in_flight(
+        &p,
+        r#"{"format": "campaignc.in-flight/v1", "campaigns": {}}"#,
+    );
+    let errors: Vec<String> = validator
+        .iter_errors(&migrations)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(migrations["format"], "campaignc.migrations/v1");
+    assert_eq!(parked(&migrations, "referral", "send")["resume"], "end");
 }

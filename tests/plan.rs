@@ -119,10 +119,10 @@ fn the_schema_rejects_what_the_format_does_not_allow() {
     let plan: Value = serde_json::from_str(json).expect("plan is JSON");
     assert!(validator.is_valid(&plan));
     let mut bad_kind = plan.clone();
-    bad_kind["nodes"]["send.welcome"]["kind"] = Value::String("teleport".into());
+    bad_kind["nodes"]["send"]["kind"] = Value::String("teleport".into());
     assert!(!validator.is_valid(&bad_kind));
     let mut other_version = plan.clone();
-    other_version["format"] = Value::String("campaignc.plan/v2".into());
+    other_version["format"] = Value::String("campaignc.plan/v1".into());
     assert!(!validator.is_valid(&other_version));
     let mut bad_channel = plan;
     bad_channel["messages"]["tips"]["channel"] = Value::String("pigeon".into());
@@ -135,8 +135,8 @@ fn unknown_fields_from_a_newer_minor_version_are_ignored() {
     let mut plan: Value =
         serde_json::from_str(&plans(out.path())["onboarding.json"]).expect("plan is JSON");
     plan["added_in_v1_1"] = Value::Bool(true);
-    plan["nodes"]["send.welcome"]["priority"] = Value::from(3);
-    let parsed: campaignc::plan::Plan = serde_json::from_value(plan).expect("still a v1 plan");
+    plan["nodes"]["send"]["priority"] = Value::from(3);
+    let parsed: campaignc::plan::Plan = serde_json::from_value(plan).expect("still a v2 plan");
     assert_eq!(parsed.campaign, "onboarding");
 }
 
@@ -232,20 +232,32 @@ fn edited_fixture(file: &str, edit: impl Fn(&str) -> String) -> tempfile::TempDi
 }
 
 #[test]
-fn node_ids_survive_inserting_a_step_and_editing_a_message() {
+fn node_ids_survive_inserting_a_labelled_step_editing_a_step_and_a_message() {
     let base = built(&root().join(FIXTURE));
     let before = node_ids(base.path(), "onboarding");
 
     let inserted = edited_fixture("campaigns/onboarding.camp", |t| {
-        t.replacen("flow {\n", "flow {\n    wait 2h\n", 1)
+        t.replacen("flow {\n", "flow {\n    first_pause: wait 2h\n", 1)
     });
     let out = built(inserted.path());
     let after = node_ids(out.path(), "onboarding");
     for id in &before {
         assert!(after.contains(id), "{id} changed after inserting a step");
     }
-    assert!(after.contains(&"wait.2h".to_string()));
+    assert!(after.contains(&"@first_pause".to_string()));
     assert_eq!(after.len(), before.len() + 1);
+
+    // A step's parameters are not its identity.
+    let longer = edited_fixture("campaigns/onboarding.camp", |t| {
+        t.replacen("    wait 1d\n", "    wait 2d\n", 1)
+            .replacen("up to 3d", "up to 5d", 1)
+            .replacen(
+                "performed project_created since entry",
+                "performed project_created within 7d",
+                1,
+            )
+    });
+    assert_eq!(node_ids(built(longer.path()).path(), "onboarding"), before);
 
     let reworded = edited_fixture("messages.camp", |t| {
         t.replace("Three tips for your first week", "Four tips for week one")
@@ -278,9 +290,7 @@ fn onboarding_hash_and_lines(project: &Path) -> (String, u64, u64) {
     (
         plan["hash"].as_str().expect("hash").to_string(),
         plan["source"]["line"].as_u64().expect("campaign line"),
-        plan["nodes"]["wait.1d"]["line"]
-            .as_u64()
-            .expect("wait line"),
+        plan["source"]["nodes"]["wait"].as_u64().expect("wait line"),
     )
 }
 
@@ -396,6 +406,7 @@ fn plans_are_self_contained_graphs() {
         for (file, json) in plans(out.path()) {
             let plan: Value = serde_json::from_str(&json).expect("plan is JSON");
             let nodes = plan["nodes"].as_object().expect("nodes");
+            let lines = plan["source"]["nodes"].as_object().expect("source.nodes");
 
             // Every edge leads to a node or ends the journey, and every
             // node is reachable from the entry.
@@ -410,7 +421,10 @@ fn plans_are_self_contained_graphs() {
                     .get(&id)
                     .unwrap_or_else(|| panic!("{project}/{file}: edge to missing node {id}"));
                 assert!(
-                    node["line"].as_u64().is_some_and(|l| l > 0),
+                    lines
+                        .get(&id)
+                        .and_then(Value::as_u64)
+                        .is_some_and(|l| l > 0),
                     "{id} has no line"
                 );
                 if reached.insert(id.clone()) {

@@ -2,6 +2,8 @@
 //! a failing test's report (snapshot), the `test` and `simulate` commands'
 //! output and exit codes, and events files.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -9,6 +11,7 @@ use std::process::{Command, Output};
 use campaignc::diagnostics::Severity;
 use campaignc::simulate::runner::{run_all, TestReport};
 use campaignc::template::Renderer;
+use common::{copy_tree, succeeded};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -292,4 +295,41 @@ fn events_files_are_typed_by_the_schema() {
             .to_string();
         assert!(err.starts_with(want), "{text}: got {err}");
     }
+}
+
+/// `--switch-to DIR --at OFFSET`: a deploy in the middle of a `wait 1d`
+/// that became `wait 2d` moves the parked customer by the documented
+/// rule: they wait until two days after they started waiting.
+#[test]
+fn campaignc_simulate_switches_a_parked_journey_to_the_new_plan() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let head = dir.path().join("head");
+    copy_tree(&root().join("campaigns"), &head);
+    let file = head.join("flows/onboarding.camp");
+    let text = std::fs::read_to_string(&file).expect("read");
+    std::fs::write(&file, text.replacen("    wait 1d\n", "    wait 2d\n", 1)).expect("write");
+    let campaigns = root().join("campaigns");
+    let out = campaignc(&[
+        "simulate",
+        "onboarding",
+        campaigns.to_str().expect("utf-8"),
+        "--persona",
+        "emily",
+        "--switch-to",
+        head.to_str().expect("utf-8"),
+        "--at",
+        "2d12h",
+    ]);
+    succeeded(&out);
+    let text = stdout(&out);
+    assert!(
+        text.contains("2026-01-07 22:00 (Wed) -05:00  2026-01-08T03:00:00Z  switched to plan "),
+        "{text}"
+    );
+    // The wait started on the 7th at 10:00; with the new plan it ends on
+    // the 9th (without the switch: the 8th).
+    assert!(
+        text.contains("2026-01-09 10:00 (Fri) -05:00  2026-01-09T15:00:00Z  sent club_invite"),
+        "{text}"
+    );
 }

@@ -564,6 +564,7 @@ mod main_path_tests {
 
     fn step(kind: StepKindDef) -> StepDef {
         StepDef {
+            label: None,
             kind,
             span: Span::default(),
         }

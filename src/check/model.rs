@@ -549,6 +549,9 @@ pub enum ScheduleDef {
 
 #[derive(Clone, Debug)]
 pub struct StepDef {
+    /// The step's explicit label (`LABEL: step`), unique in its campaign:
+    /// its plan id is then `@LABEL`, whatever block it is in.
+    pub label: Option<String>,
     pub kind: StepKindDef,
     pub span: Span,
 }
@@ -919,6 +922,7 @@ mod walk_tests {
 
     fn step(kind: StepKindDef) -> StepDef {
         StepDef {
+            label: None,
             kind,
             span: Span::default(),
         }

@@ -58,6 +58,20 @@ pub struct Args {
     /// has errors: human for text, JSON for json).
     #[arg(long, value_enum, default_value_t = TimelineFormat::Text)]
     pub format: TimelineFormat,
+    /// Switch the running journey to the same campaign's plan in the
+    /// project DIR (a deploy while customers are in flight), at `--at`.
+    #[arg(long, value_name = "DIR", requires = "at")]
+    pub switch_to: Option<PathBuf>,
+    /// When the switch happens, after the start, as a duration (`1d12h`).
+    #[arg(long, value_name = "OFFSET", requires = "switch_to", value_parser = parse_offset)]
+    pub at: Option<crate::duration::Duration>,
+}
+
+/// `--at`: a duration in the language's notation (`2d`, `1d12h`, `30m`).
+fn parse_offset(text: &str) -> Result<crate::duration::Duration, String> {
+    crate::simulate::input::parse_duration(text).ok_or_else(|| {
+        format!("`{text}` is not a duration (write it as in a flow: `2d`, `1d12h`, `30m`)")
+    })
 }
 
 pub fn run(args: &Args) -> Exit {
@@ -80,7 +94,15 @@ pub fn run(args: &Args) -> Exit {
         report(&problems, &compilation.sources, &diagnostics);
         return Exit::Problems;
     }
+    let switch_plans = match &args.switch_to {
+        Some(dir) => match other_plans(dir) {
+            Ok(plans) => Some(plans),
+            Err(exit) => return exit,
+        },
+        None => None,
+    };
     let request = Request {
+        switch_to: switch_plans.as_deref().zip(args.at),
         campaign: &args.campaign,
         persona: &args.persona,
         start: args.start,
@@ -127,4 +149,26 @@ pub fn run(args: &Args) -> Exit {
     }
     output::stderr(&summary);
     Exit::Problems
+}
+
+/// The plans of the project `--switch-to` names, or the exit code after
+/// reporting why there are none.
+fn other_plans(dir: &std::path::Path) -> Result<Vec<crate::plan::Plan>, Exit> {
+    let compilation = crate::compile(dir).map_err(|err| {
+        output::fatal(err);
+        Exit::Usage
+    })?;
+    let problems = compilation.problems.into_sorted();
+    if problems.iter().any(|d| d.severity == Severity::Error) {
+        report(&problems, &compilation.sources, &DiagnosticArgs::default());
+        output::fatal(format!(
+            "`{}` (--switch-to) has errors; fix them before switching to it",
+            dir.display()
+        ));
+        return Err(Exit::Problems);
+    }
+    Ok(crate::plan::lower_all(
+        &compilation.model,
+        &compilation.sources,
+    ))
 }

@@ -1,174 +1,117 @@
-//! How a campaign's flow graph changed, by stable plan node id.
+//! How a campaign's flow graph changed, in words.
 //!
-//! A node's id contains its content (`wait.1d`), so editing a step gives
-//! it a new id. When a node that is in both plans (or the flow's entry)
-//! used to lead to a removed node and now leads to an added one through
-//! the same edge, the added node replaced the removed one: that is shown as
-//! one "replaced" line (`wait.1d` → `wait.2d`) instead of a removal, an
-//! addition and edge changes on every step before it.
+//! Node ids are structural (the step's place and kind, see
+//! `docs/plan-format.md`), so a step whose parameters changed keeps its id
+//! and shows as one "changed" line (`wait 1d` → `wait 2d`). A removed or
+//! added step that has steps nested in it (an `if`, a `split`, a
+//! `wait for`) is one line naming what its blocks sent, not one line per
+//! nested node. Every line names the step in words; the id follows in
+//! parentheses for those who look at the plan.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use super::markdown::code;
-use super::{strip_line, words};
+use super::words;
 use crate::plan::format::{Node, Plan};
 
 /// The Markdown lines of the flow changes; empty when the graphs agree.
 pub fn flow_changes(old: &Plan, new: &Plan) -> String {
-    let replaced = replacements(old, new);
-    let replacing: BTreeSet<&String> = replaced.values().collect();
     let mut out = String::new();
-    let entry_replaced =
-        matches!((&old.entry, &new.entry), (Some(a), Some(b)) if replaced.get(a) == Some(b));
-    if old.entry != new.entry && !entry_replaced {
-        let entry = |e: &Option<String>| e.as_deref().map_or("(empty flow)".into(), code);
-        out.push_str(&format!(
-            "- starts at {} (was {})\n",
-            entry(&new.entry),
-            entry(&old.entry)
-        ));
+    let removed: Vec<&String> = old
+        .nodes
+        .keys()
+        .filter(|id| !new.nodes.contains_key(*id))
+        .collect();
+    let added: Vec<&String> = new
+        .nodes
+        .keys()
+        .filter(|id| !old.nodes.contains_key(*id))
+        .collect();
+    for id in outermost(&removed) {
+        out.push_str(&subtree_line("removed", old, id));
     }
-    let ids: BTreeSet<&String> = old.nodes.keys().chain(new.nodes.keys()).collect();
+    for id in outermost(&added) {
+        out.push_str(&subtree_line("added", new, id));
+    }
+    let mut edges_changed = false;
+    let ids: BTreeSet<&String> = old.nodes.keys().collect();
     for id in ids {
-        match (old.nodes.get(id), new.nodes.get(id)) {
-            (Some(a), None) => match replaced
-                .get(id)
-                .and_then(|r| new.nodes.get(r).map(|b| (r, b)))
-            {
-                Some((r, b)) => out.push_str(&replacement(id, a, r, b, &replaced)),
-                None => out.push_str(&format!("- removed {}: {}\n", code(id), words::node(a))),
-            },
-            (None, Some(b)) if !replacing.contains(id) => {
-                out.push_str(&format!("- added {}: {}\n", code(id), words::node(b)))
-            }
-            (Some(a), Some(b)) if node_essence(a) != node_essence(b) => {
-                out.push_str(&change(id, a, b, &replaced))
-            }
-            _ => {}
+        let (Some(a), Some(b)) = (old.nodes.get(id), new.nodes.get(id)) else {
+            continue;
+        };
+        let (wa, wb) = (words::node(a), words::node(b));
+        if wa != wb {
+            out.push_str(&format!(
+                "- changed step {} → {} ({})\n",
+                code(&wa),
+                code(&wb),
+                step_id(id)
+            ));
+        } else if a != b {
+            edges_changed = true;
         }
+    }
+    if old.entry != new.entry && removed.is_empty() && added.is_empty() {
+        edges_changed = true;
+    }
+    if edges_changed && removed.is_empty() && added.is_empty() && out.is_empty() {
+        out.push_str("- the order of the steps changed\n");
     }
     out
 }
 
-fn node_essence(node: &Node) -> serde_json::Value {
-    let mut value = serde_json::to_value(node).unwrap_or_default();
-    strip_line(&mut value);
-    value
+/// `(step \`id\`)`.
+fn step_id(id: &str) -> String {
+    format!("step {}", code(id))
 }
 
-/// Removed id → the added id that took its place.
-fn replacements(old: &Plan, new: &Plan) -> BTreeMap<String, String> {
-    let removed = |id: &String| !new.nodes.contains_key(id);
-    let added = |id: &String| !old.nodes.contains_key(id);
-    let mut pairs: BTreeMap<String, String> = BTreeMap::new();
-    let mut links: Vec<(Option<String>, Option<String>)> =
-        vec![(old.entry.clone(), new.entry.clone())];
-    for (id, b) in &new.nodes {
-        if let Some(a) = old.nodes.get(id) {
-            let before: BTreeMap<String, Option<String>> = words::edges(a).into_iter().collect();
-            for (label, next) in words::edges(b) {
-                links.push((before.get(&label).cloned().flatten(), next));
-            }
-        }
-    }
-    for (before, after) in links {
-        if let (Some(r), Some(a)) = (before, after) {
-            let taken = pairs.values().any(|v| *v == a);
-            if removed(&r) && added(&a) && !pairs.contains_key(&r) && !taken {
-                pairs.insert(r, a);
-            }
-        }
-    }
-    pairs
-}
-
-fn replacement(
-    id: &str,
-    old: &Node,
-    new_id: &str,
-    new: &Node,
-    replaced: &BTreeMap<String, String>,
-) -> String {
-    let mut parts = vec![format!(
-        "{} → {}",
-        code(&words::node(old)),
-        code(&words::node(new))
-    )];
-    parts.extend(edge_changes(old, new, replaced));
-    format!(
-        "- replaced {} with {}: {}\n",
-        code(id),
-        code(new_id),
-        parts.join("; ")
-    )
-}
-
-fn change(id: &str, old: &Node, new: &Node, replaced: &BTreeMap<String, String>) -> String {
-    let mut parts = Vec::new();
-    let (a, b) = (words::node(old), words::node(new));
-    if a != b {
-        parts.push(format!("{} → {}", code(&a), code(&b)));
-    }
-    parts.extend(edge_changes(old, new, replaced));
-    if parts.is_empty() {
-        if node_essence(&renamed_edges(old, replaced)) == node_essence(new) {
-            // Only edges into replaced nodes changed: the replacement says it.
-            return String::new();
-        }
-        parts.push("details changed".to_string());
-    }
-    format!("- changed {}: {}\n", code(id), parts.join("; "))
-}
-
-/// Edge changes other than those explained by a replacement.
-fn edge_changes(old: &Node, new: &Node, replaced: &BTreeMap<String, String>) -> Vec<String> {
-    let before: BTreeMap<String, Option<String>> = words::edges(old).into_iter().collect();
-    let show = |e: &Option<String>| e.as_deref().map_or("(end)".into(), code);
-    words::edges(new)
-        .into_iter()
-        .filter_map(|(label, next)| {
-            let was = before.get(&label).cloned().flatten();
-            let explained =
-                was.as_ref().and_then(|w| replaced.get(w)) == next.as_ref() && was.is_some();
-            (was != next && !explained).then(|| format!("{label} {} → {}", show(&was), show(&next)))
+/// The ids of `ids` that are not nested in another of them.
+fn outermost<'a>(ids: &[&'a String]) -> Vec<&'a String> {
+    ids.iter()
+        .filter(|id| {
+            !ids.iter()
+                .any(|other| other != *id && id.starts_with(&format!("{other}.")))
         })
+        .copied()
         .collect()
 }
 
-/// `node` with every edge into a replaced node pointed at its replacement.
-fn renamed_edges(node: &Node, replaced: &BTreeMap<String, String>) -> Node {
-    let rename = |e: &Option<String>| -> Option<String> {
-        e.as_ref()
-            .map(|id| replaced.get(id).cloned().unwrap_or_else(|| id.clone()))
+/// One line for the step `id` of `plan` and everything nested in it.
+fn subtree_line(verb: &str, plan: &Plan, id: &str) -> String {
+    let Some(node) = plan.nodes.get(id) else {
+        return String::new();
     };
-    let mut node = node.clone();
-    match &mut node {
-        Node::Send { next, .. }
-        | Node::Wait { next, .. }
-        | Node::WaitUntil { next, .. }
-        | Node::Set { next, .. } => *next = rename(next),
-        Node::WaitFor {
-            on_event,
-            on_timeout,
-            ..
-        } => {
-            *on_event = rename(on_event);
-            *on_timeout = rename(on_timeout);
-        }
-        Node::Branch {
-            cases, otherwise, ..
-        } => {
-            for case in cases {
-                case.next = rename(&case.next);
-            }
-            *otherwise = rename(otherwise);
-        }
-        Node::Split { variants, .. } => {
-            for variant in variants {
-                variant.next = rename(&variant.next);
-            }
-        }
-        Node::Exit { .. } => {}
+    let nested: Vec<(&String, &Node)> = plan
+        .nodes
+        .iter()
+        .filter(|(other, _)| other.starts_with(&format!("{id}.")))
+        .collect();
+    let what = words::node(node);
+    if nested.is_empty() {
+        return format!("- {verb} step {} ({})\n", code(&what), step_id(id));
     }
-    node
+    let sends: Vec<String> = nested
+        .iter()
+        .filter(|(_, n)| matches!(n, Node::Send { .. }))
+        .map(|(_, n)| format!("*{}*", words::node(n)))
+        .collect();
+    let kind = match node {
+        Node::Branch { .. } => "branch",
+        Node::Split { .. } => "split",
+        _ => "step",
+    };
+    let inside = if sends.is_empty() {
+        format!(
+            "{} step{} inside, no sends",
+            nested.len(),
+            if nested.len() == 1 { "" } else { "s" }
+        )
+    } else {
+        sends.join(", ")
+    };
+    format!(
+        "- {verb} the {} {kind}: {inside} ({})\n",
+        code(&what),
+        step_id(id)
+    )
 }

@@ -10,6 +10,10 @@ use super::markdown::{code, fenced};
 use super::words::channel_name;
 use crate::plan::format::{Category, Message};
 
+/// A text diff longer than this many lines is folded in a `<details>`
+/// block, so a review comment stays readable.
+const FOLDED_DIFF_LINES: usize = 20;
+
 /// The Markdown lines describing how `base`'s messages became `head`'s;
 /// empty when they are the same.
 pub fn message_changes(
@@ -21,12 +25,16 @@ pub fn message_changes(
     for name in names {
         match (base.get(name), head.get(name)) {
             (None, Some(m)) => out.push_str(&format!(
-                "- added message {} ({}, {})\n",
+                "- now sends message {} ({}, {})\n",
                 code(name),
                 channel_name(m.channel),
                 locale_list(m)
             )),
-            (Some(_), None) => out.push_str(&format!("- removed message {}\n", code(name))),
+            (Some(m), None) => out.push_str(&format!(
+                "- message {} ({}) is no longer sent by this campaign\n",
+                code(name),
+                channel_name(m.channel)
+            )),
             (Some(old), Some(new)) if old != new => out.push_str(&changed(name, old, new)),
             _ => {}
         }
@@ -96,10 +104,17 @@ fn changed(name: &str, old: &Message, new: &Message) -> String {
                     code(name),
                     code(locale)
                 ));
-                out.push_str(&fenced(
-                    "diff",
-                    &fields_diff(name, locale, &a.fields, &b.fields),
-                ));
+                let diff = fenced("diff", &fields_diff(name, locale, &a.fields, &b.fields));
+                if diff.lines().count() > FOLDED_DIFF_LINES {
+                    out.push_str(&format!(
+                        "<details><summary>the text diff of {} in {} ({} lines)</summary>\n\n{diff}\n</details>\n",
+                        code(name),
+                        code(locale),
+                        diff.lines().count().saturating_sub(2)
+                    ));
+                } else {
+                    out.push_str(&diff);
+                }
                 out.push('\n');
             }
             _ => {}

@@ -3,17 +3,24 @@
 //! projects (the plan is what a sending system runs, so a change that does
 //! not reach the plan — a comment, a reformat — is no change):
 //!
-//! - campaigns added and removed;
+//! - campaigns added and removed, each with its facts;
 //! - per changed campaign: its facts (trigger, audience, goal, exit,
-//!   policies, locales) in words, flow nodes added, removed or changed by
-//!   their stable plan id, and message changes with a unified diff of the
-//!   template sources per locale ([`messages`]);
+//!   policies, locales) in words, flow steps added, removed or changed in
+//!   words ([`flow`]), message changes with a unified diff of the template
+//!   sources per locale ([`messages`]), and where the customers parked in
+//!   it go ([`in_flight`]);
 //! - segments and scores whose definition changed, with the campaigns that
-//!   use them.
+//!   use them;
+//! - the head's test results and the coverage cells (stage × channel) the
+//!   change empties or fills.
 //!
-//! Output is deterministic: every collection is walked in sorted order.
+//! The report never exceeds GitHub's comment limit ([`COMMENT_LIMIT`]):
+//! a longer one is cut at a line with a notice naming the command that
+//! prints it whole. Output is deterministic: every collection is walked in
+//! sorted order.
 
 mod flow;
+pub mod in_flight;
 mod markdown;
 mod messages;
 pub mod words;
@@ -22,36 +29,176 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use markdown::code;
 
+pub use in_flight::InFlight;
+
 use crate::plan::format::Plan;
+
+/// GitHub's limit on the length of a pull request comment, in characters.
+pub const COMMENT_LIMIT: usize = 65_536;
+
+/// What `campaignc diff` knows besides the two projects' plans.
+#[derive(Clone, Debug, Default)]
+pub struct Extras {
+    /// The head's test results; `None` when they were not run.
+    pub head_tests: Option<HeadTests>,
+    /// Customers parked per campaign and base node (`--in-flight`).
+    pub in_flight: Option<InFlight>,
+    /// The command that prints the whole report, named in the notice when
+    /// the report is cut to [`COMMENT_LIMIT`].
+    pub full_command: String,
+    /// The longest report, in characters ([`COMMENT_LIMIT`] by default).
+    pub limit: Option<usize>,
+}
+
+/// The head project's tests, as `campaignc diff` ran them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HeadTests {
+    /// How many tests ran and passed.
+    pub passed: usize,
+    /// The tests that ran and failed: (name, `file:line`).
+    pub failed: Vec<(String, String)>,
+    /// Why no test could run (the tests themselves have errors), if so.
+    pub not_run: Option<String>,
+}
 
 /// The Markdown report of how the plans `base` became the plans `head`.
 /// `"No changes to campaigns.\n"` when nothing a sending system sees
 /// changed.
 pub fn diff_plans(base: &[Plan], head: &[Plan]) -> String {
+    diff_report(base, head, &Extras::default())
+}
+
+/// [`diff_plans`] with the head's tests, the in-flight counts, and the
+/// report cut to the comment limit.
+pub fn diff_report(base: &[Plan], head: &[Plan], extras: &Extras) -> String {
+    let mut text = campaign_changes(base, head, extras);
+    let tests = tests_section(extras.head_tests.as_ref());
+    if !tests.is_empty() {
+        text.push('\n');
+        text.push_str(&tests);
+    }
+    let limit = extras.limit.unwrap_or(COMMENT_LIMIT);
+    truncate(text, limit, &extras.full_command)
+}
+
+const NO_CHANGES: &str = "No changes to campaigns.\n";
+
+fn tests_section(tests: Option<&HeadTests>) -> String {
+    let Some(tests) = tests else {
+        return String::new();
+    };
+    let mut out = String::from("## Tests of the head\n\n");
+    if let Some(why) = &tests.not_run {
+        out.push_str(&format!(
+            "The head's tests did not run: {why}. Its plans compile, so the changes above are complete.\n"
+        ));
+        return out;
+    }
+    if tests.failed.is_empty() {
+        out.push_str(&format!(
+            "All {} test{} pass.\n",
+            tests.passed,
+            if tests.passed == 1 { "" } else { "s" }
+        ));
+        return out;
+    }
+    out.push_str(&format!(
+        "{} failed, {} passed:\n\n",
+        tests.failed.len(),
+        tests.passed
+    ));
+    for (name, location) in &tests.failed {
+        out.push_str(&format!("- fails: {} ({location})\n", code(name)));
+    }
+    out
+}
+
+/// `text` cut at a line boundary so that it and the notice fit in `limit`
+/// characters.
+fn truncate(text: String, limit: usize, command: &str) -> String {
+    if text.chars().count() <= limit {
+        return text;
+    }
+    let command = if command.is_empty() {
+        "campaignc diff BASE HEAD".to_string()
+    } else {
+        command.to_string()
+    };
+    let notice = format!(
+        "\n---\n\n**This report was cut to fit the {limit}-character limit of a comment.** \
+         Run {} to see all of it.\n",
+        code(&command)
+    );
+    let room = limit.saturating_sub(notice.chars().count());
+    let mut kept = String::new();
+    let mut used = 0;
+    let mut open_fence: Option<String> = None;
+    let mut open_details = 0usize;
+    for line in text.split_inclusive('\n') {
+        let n = line.chars().count();
+        // Room to close a fence and `<details>` left open by the cut.
+        let closing = open_fence.as_ref().map_or(0, |f| f.len() + 1) + open_details * 11;
+        if used + n + closing > room {
+            break;
+        }
+        let trimmed = line.trim_end();
+        if trimmed.starts_with("```") {
+            let ticks: String = trimmed.chars().take_while(|c| *c == '`').collect();
+            match &open_fence {
+                Some(f) if *f == ticks && trimmed == ticks => open_fence = None,
+                None => open_fence = Some(ticks),
+                _ => {}
+            }
+        } else if open_fence.is_none() {
+            if trimmed.starts_with("<details>") {
+                open_details += 1;
+            } else if trimmed.starts_with("</details>") {
+                open_details = open_details.saturating_sub(1);
+            }
+        }
+        kept.push_str(line);
+        used += n;
+    }
+    if let Some(fence) = open_fence {
+        kept.push_str(&fence);
+        kept.push('\n');
+    }
+    for _ in 0..open_details {
+        kept.push_str("</details>\n");
+    }
+    kept.push_str(&notice);
+    kept
+}
+
+fn campaign_changes(base: &[Plan], head: &[Plan], extras: &Extras) -> String {
     let base: BTreeMap<&str, &Plan> = base.iter().map(|p| (p.campaign.as_str(), p)).collect();
     let head: BTreeMap<&str, &Plan> = head.iter().map(|p| (p.campaign.as_str(), p)).collect();
     let mut blocks = Vec::new();
     for (name, plan) in &head {
         if !base.contains_key(name) {
-            blocks.push(added(plan));
+            blocks.push(facts_of("New campaign", plan));
         }
     }
-    for name in base.keys() {
+    let in_flight = extras.in_flight.as_ref();
+    for (name, plan) in &base {
         if !head.contains_key(name) {
-            blocks.push(format!("### Removed campaign {}", code(name)));
+            let mut block = facts_of("Removed campaign", plan);
+            block.push_str(&in_flight::in_flight_section(plan, None, in_flight));
+            blocks.push(block);
         }
     }
     for (name, new) in &head {
         if let Some(old) = base.get(name) {
             if essence(old) != essence(new) {
-                blocks.push(changed(old, new));
+                blocks.push(changed(old, new, in_flight));
             }
         }
     }
     blocks.push(definitions(&base, &head));
+    blocks.push(coverage_changes(&base, &head));
     blocks.retain(|b| !b.trim().is_empty());
     if blocks.is_empty() {
-        return "No changes to campaigns.\n".to_string();
+        return NO_CHANGES.to_string();
     }
     blocks.insert(0, "## Campaign changes".to_string());
     let blocks: Vec<&str> = blocks.iter().map(|b| b.trim_end()).collect();
@@ -64,10 +211,60 @@ fn essence(plan: &Plan) -> serde_json::Value {
     crate::plan::lower::plan_meaning(plan).unwrap_or_default()
 }
 
-pub(crate) use crate::plan::lower::strip_node_position as strip_line;
+/// The cells of the coverage report (stage × channel) with at least one
+/// campaign, each with the campaigns in it.
+fn coverage_cells(plans: &BTreeMap<&str, &Plan>) -> BTreeMap<(String, &'static str), Vec<String>> {
+    let mut cells: BTreeMap<(String, &'static str), Vec<String>> = BTreeMap::new();
+    for plan in plans.values() {
+        let channels: BTreeSet<&'static str> = plan
+            .messages
+            .values()
+            .map(|m| words::channel_name(m.channel))
+            .collect();
+        for channel in channels {
+            cells
+                .entry((plan.stage.clone(), channel))
+                .or_default()
+                .push(plan.campaign.clone());
+        }
+    }
+    cells
+}
 
-fn added(plan: &Plan) -> String {
-    let mut out = format!("### New campaign {}\n\n", code(&plan.campaign));
+/// The coverage cells the change empties or fills.
+fn coverage_changes(base: &BTreeMap<&str, &Plan>, head: &BTreeMap<&str, &Plan>) -> String {
+    let (before, after) = (coverage_cells(base), coverage_cells(head));
+    let mut out = String::new();
+    for ((stage, channel), campaigns) in &before {
+        if !after.contains_key(&(stage.clone(), *channel)) {
+            let names: Vec<String> = campaigns.iter().map(|c| code(c)).collect();
+            out.push_str(&format!(
+                "- emptied: no campaign reaches {} customers by {channel} any more (was {})\n",
+                code(stage),
+                names.join(", ")
+            ));
+        }
+    }
+    for ((stage, channel), campaigns) in &after {
+        if !before.contains_key(&(stage.clone(), *channel)) {
+            let names: Vec<String> = campaigns.iter().map(|c| code(c)).collect();
+            out.push_str(&format!(
+                "- filled: {} customers are now reached by {channel} (by {})\n",
+                code(stage),
+                names.join(", ")
+            ));
+        }
+    }
+    if out.is_empty() {
+        out
+    } else {
+        format!("### Coverage (stage × channel)\n\n{out}")
+    }
+}
+
+/// The facts of a whole campaign, for one that is added or removed.
+fn facts_of(heading: &str, plan: &Plan) -> String {
+    let mut out = format!("### {heading} {}\n\n", code(&plan.campaign));
     if let Some(doc) = &plan.doc {
         out.push_str(&format!("> {}\n\n", doc.replace('\n', "\n> ")));
     }
@@ -79,7 +276,11 @@ fn added(plan: &Plan) -> String {
     out.push_str(&format!("- audience: {}\n", optional(&plan.audience)));
     out.push_str(&format!("- goal: {}\n", optional(&plan.goal)));
     out.push_str(&format!("- locales: {}\n", plan.locales.join(", ")));
-    let sends: Vec<String> = plan.messages.keys().map(|m| code(m)).collect();
+    let sends: Vec<String> = plan
+        .messages
+        .iter()
+        .map(|(m, def)| format!("{} ({})", code(m), words::channel_name(def.channel)))
+        .collect();
     out.push_str(&format!(
         "- flow: {} step{}, sends {}\n\n",
         plan.nodes.len(),
@@ -98,7 +299,7 @@ fn optional(expr: &Option<crate::plan::format::Expr>) -> String {
         .map_or("(none)".to_string(), |e| code(&words::expr(e)))
 }
 
-fn changed(old: &Plan, new: &Plan) -> String {
+fn changed(old: &Plan, new: &Plan, in_flight: Option<&InFlight>) -> String {
     let mut parts = vec![format!("### Changed campaign {}", code(&new.campaign))];
     let facts = facts(old, new);
     if !facts.is_empty() {
@@ -115,6 +316,10 @@ fn changed(old: &Plan, new: &Plan) -> String {
     let uses = changed_definitions(old, new);
     if !uses.is_empty() {
         parts.push(uses);
+    }
+    let parked = in_flight::in_flight_section(old, Some(new), in_flight);
+    if !parked.is_empty() {
+        parts.push(parked);
     }
     if parts.len() == 1 {
         parts.push(

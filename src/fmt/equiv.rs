@@ -145,7 +145,7 @@ structs! {
     Setting { kind, span }
     Trigger { kind, span }
     Block { steps, span }
-    Step { kind, span }
+    Step { label, kind, span }
     SplitVariant { name, percent, body, span }
     Persona { doc, name, fields, events, span, broken }
     EventSample { event, fields, span }

@@ -1,7 +1,8 @@
 //! Spacing inside a line that is safe to normalize at the token level:
 //! exactly one space around `=` in `segment NAME = …` and `set NAME = …`,
-//! and `attr NAME: TYPE` (no space before the colon, one after). Only code
-//! bytes are touched; strings and comments are copied as they are.
+//! and `attr NAME: TYPE` and a step's label, `LABEL: wait 1d` (no space
+//! before the colon, one after). Only code bytes are touched; strings and
+//! comments are copied as they are.
 
 use super::scan::Class;
 
@@ -38,6 +39,11 @@ fn rewrite_at(bytes: &[u8], classes: &[Class], at: usize) -> Option<Rewrite> {
     if !is_code(at) || (at > 0 && is_ident(bytes[at - 1])) {
         return None;
     }
+    if at == 0 {
+        if let Some(label) = step_label(bytes, classes) {
+            return Some(label);
+        }
+    }
     let (keyword, op) = [("segment", b'='), ("set", b'='), ("attr", b':')]
         .into_iter()
         .find(|(kw, _)| bytes[at..].starts_with(kw.as_bytes()))?;
@@ -46,19 +52,9 @@ fn rewrite_at(bytes: &[u8], classes: &[Class], at: usize) -> Option<Rewrite> {
     if blanks == i {
         return None;
     }
-    i = blanks;
-    let name_start = i;
-    if !bytes
-        .get(i)
-        .is_some_and(|b| b.is_ascii_lowercase() || *b == b'_')
-    {
-        return None;
-    }
-    while bytes.get(i).is_some_and(|b| is_ident(*b)) {
-        i += 1;
-    }
-    let name_end = i;
-    i = skip_blanks(bytes, i);
+    let name_start = blanks;
+    let name_end = name_at(bytes, name_start)?;
+    i = skip_blanks(bytes, name_end);
     if bytes.get(i) != Some(&op) || !(name_start..=i).all(is_code) {
         return None;
     }
@@ -74,6 +70,47 @@ fn rewrite_at(bytes: &[u8], classes: &[Class], at: usize) -> Option<Rewrite> {
         text.push(' ');
     }
     Some(Rewrite { text, end: after })
+}
+
+/// The words a step starts with: a label before one of them is respaced.
+const STEP_KEYWORDS: &[&str] = &["send", "wait", "if", "split", "set", "exit"];
+
+/// `LABEL : step` at the start of a line, as `LABEL: step`.
+fn step_label(bytes: &[u8], classes: &[Class]) -> Option<Rewrite> {
+    let name_end = name_at(bytes, 0)?;
+    let i = skip_blanks(bytes, name_end);
+    if bytes.get(i) != Some(&b':') {
+        return None;
+    }
+    let after = skip_blanks(bytes, i + 1);
+    let rest = &bytes[after..];
+    let starts_step = STEP_KEYWORDS.iter().any(|kw| {
+        rest.starts_with(kw.as_bytes()) && !rest.get(kw.len()).is_some_and(|b| is_ident(*b))
+    });
+    if !starts_step || !(0..=after).all(|j| classes.get(j) == Some(&Class::Code)) {
+        return None;
+    }
+    let name = std::str::from_utf8(&bytes[..name_end]).ok()?;
+    Some(Rewrite {
+        text: format!("{name}: "),
+        end: after,
+    })
+}
+
+/// The end of the name (`[a-z_][a-z0-9_]*`, as far as identifier bytes
+/// go) that starts at `start`, or `None` when none does.
+fn name_at(bytes: &[u8], start: usize) -> Option<usize> {
+    if !bytes
+        .get(start)
+        .is_some_and(|b| b.is_ascii_lowercase() || *b == b'_')
+    {
+        return None;
+    }
+    let mut i = start;
+    while bytes.get(i).is_some_and(|b| is_ident(*b)) {
+        i += 1;
+    }
+    Some(i)
 }
 
 fn skip_blanks(bytes: &[u8], mut i: usize) -> usize {
@@ -94,6 +131,17 @@ mod tests {
 
     fn norm(text: &str) -> String {
         normalize(text, &classify(text))
+    }
+
+    #[test]
+    fn a_step_label_gets_a_colon_then_one_space() {
+        assert_eq!(norm("cool_off :  wait 1d"), "cool_off: wait 1d");
+        assert_eq!(
+            norm("nudge:wait for x up to 1d {"),
+            "nudge: wait for x up to 1d {"
+        );
+        assert_eq!(norm("total : money"), "total : money");
+        assert_eq!(norm("a: sending"), "a: sending");
     }
 
     #[test]

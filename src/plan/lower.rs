@@ -42,7 +42,7 @@ pub fn lower(model: &Model, sources: &SourceMap, campaign: CampaignId) -> f::Pla
         campaign: def.name.clone(),
         stage: def.stage.clone(),
         doc: def.doc.clone(),
-        source: source_ref(sources, def.span),
+        source: source_ref(sources, def.span, flow.lines),
         trigger: trigger(model, def),
         audience: def.audience.as_ref().map(|e| expr(model, e)),
         reentry: match def.reentry {
@@ -100,7 +100,7 @@ pub fn plan_hash(plan: &f::Plan) -> String {
 }
 
 /// The plan as JSON without what is not its meaning: the `hash` itself and
-/// the source positions (the top-level `source`, every node's `line`).
+/// the source positions (`source`).
 /// `None` only if the plan cannot be serialized, which cannot happen.
 pub fn plan_meaning(plan: &f::Plan) -> Option<serde_json::Value> {
     let mut value = serde_json::to_value(plan).ok()?;
@@ -108,32 +108,22 @@ pub fn plan_meaning(plan: &f::Plan) -> Option<serde_json::Value> {
         for field in f::NOT_HASHED {
             map.remove(*field);
         }
-        if let Some(nodes) = map.get_mut("nodes").and_then(|n| n.as_object_mut()) {
-            for node in nodes.values_mut() {
-                strip_node_position(node);
-            }
-        }
     }
     Some(value)
 }
 
-/// Removes a node's source position (its `line`) from its JSON.
-pub fn strip_node_position(node: &mut serde_json::Value) {
-    if let Some(map) = node.as_object_mut() {
-        map.remove(f::NODE_NOT_HASHED);
-    }
-}
-
-fn source_ref(sources: &SourceMap, span: Span) -> f::SourceRef {
+fn source_ref(sources: &SourceMap, span: Span, nodes: BTreeMap<String, u32>) -> f::SourceRef {
     if (span.file.0 as usize) < sources.files().len() {
         f::SourceRef {
             file: sources.get(span.file).path.clone(),
             line: sources.line_col(span).0 as u32,
+            nodes,
         }
     } else {
         f::SourceRef {
             file: String::new(),
             line: 0,
+            nodes,
         }
     }
 }

@@ -14,13 +14,14 @@ use crate::source::SourceMap;
 
 use super::format as f;
 use super::lower_expr::{clock, expr, percent_to_buckets, weekday};
-use super::node_id::{block_ids, condition_slug, dedupe, join};
+use super::node_id::{block_ids, branch_arm, join};
 
-/// The lowered flow: its entry node, every node by id, and the messages
-/// its sends use (in order of first use).
+/// The lowered flow: its entry node, every node by id, the line of each
+/// node's step, and the messages its sends use (in order of first use).
 pub struct LoweredFlow {
     pub entry: Option<String>,
     pub nodes: BTreeMap<String, f::Node>,
+    pub lines: BTreeMap<String, u32>,
     pub messages: Vec<MessageId>,
 }
 
@@ -30,12 +31,14 @@ pub fn lower_flow(model: &Model, sources: &SourceMap, flow: &[StepDef]) -> Lower
         model,
         sources,
         nodes: BTreeMap::new(),
+        lines: BTreeMap::new(),
         messages: Vec::new(),
     };
     let entry = lowering.block(flow, "", None);
     LoweredFlow {
         entry,
         nodes: lowering.nodes,
+        lines: lowering.lines,
         messages: lowering.messages,
     }
 }
@@ -44,6 +47,7 @@ struct FlowLowering<'a> {
     model: &'a Model,
     sources: &'a SourceMap,
     nodes: BTreeMap<String, f::Node>,
+    lines: BTreeMap<String, u32>,
     messages: Vec<MessageId>,
 }
 
@@ -58,9 +62,11 @@ impl FlowLowering<'_> {
             Some(exit) => &steps[..=exit],
             None => steps,
         };
-        let ids = block_ids(self.model, prefix, reachable);
+        let ids = block_ids(prefix, reachable);
         for (i, step) in reachable.iter().enumerate() {
             let next = ids.get(i + 1).cloned().or_else(|| cont.clone());
+            let line = self.line(step);
+            self.lines.insert(ids[i].clone(), line);
             let node = self.step(step, &ids[i], next);
             self.nodes.insert(ids[i].clone(), node);
         }
@@ -77,7 +83,6 @@ impl FlowLowering<'_> {
     }
 
     fn step(&mut self, step: &StepDef, id: &str, next: Option<String>) -> f::Node {
-        let line = self.line(step);
         let model = self.model;
         match &step.kind {
             StepKindDef::Send {
@@ -97,7 +102,6 @@ impl FlowLowering<'_> {
                     Category::Transactional => None,
                 };
                 f::Node::Send {
-                    line,
                     message: def.name.clone(),
                     channel: channel(def.channel),
                     category: category(def.category),
@@ -106,13 +110,8 @@ impl FlowLowering<'_> {
                     next,
                 }
             }
-            StepKindDef::Wait(d) => f::Node::Wait {
-                line,
-                duration: *d,
-                next,
-            },
+            StepKindDef::Wait(d) => f::Node::Wait { duration: *d, next },
             StepKindDef::WaitUntil { minutes, day } => f::Node::WaitUntil {
-                line,
                 time: clock(*minutes),
                 weekday: day.map(weekday),
                 next,
@@ -127,7 +126,6 @@ impl FlowLowering<'_> {
                 let on_event = self.block(on_event, &join(id, "on_event"), next.clone());
                 let on_timeout = self.block(on_timeout, &join(id, "on_timeout"), next);
                 f::Node::WaitFor {
-                    line,
                     event: model.event(*event).name.clone(),
                     filter: filter.as_ref().map(|x| expr(model, x)),
                     timeout: *timeout,
@@ -139,32 +137,19 @@ impl FlowLowering<'_> {
                 branches,
                 otherwise,
             } => {
-                let labels: Vec<String> = branches
-                    .iter()
-                    .enumerate()
-                    .map(|(i, (cond, _))| match i {
-                        0 => "then".to_string(),
-                        _ => format!("elif.{}", condition_slug(model, cond)),
-                    })
-                    .collect();
-                let labels = dedupe(&labels);
                 let cases = branches
                     .iter()
-                    .zip(&labels)
-                    .map(|((cond, steps), label)| f::BranchCase {
+                    .enumerate()
+                    .map(|(i, (cond, steps))| f::BranchCase {
                         when: expr(model, cond),
-                        next: self.block(steps, &join(id, label), next.clone()),
+                        next: self.block(steps, &join(id, &branch_arm(i)), next.clone()),
                     })
                     .collect();
                 let otherwise = match otherwise {
                     Some(steps) => self.block(steps, &join(id, "else"), next),
                     None => next,
                 };
-                f::Node::Branch {
-                    line,
-                    cases,
-                    otherwise,
-                }
+                f::Node::Branch { cases, otherwise }
             }
             StepKindDef::Split { name, variants } => {
                 let mut cumulative = DecimalLit {
@@ -185,18 +170,16 @@ impl FlowLowering<'_> {
                     });
                 }
                 f::Node::Split {
-                    line,
                     name: name.clone(),
                     variants: lowered,
                 }
             }
             StepKindDef::Set { attr, value } => f::Node::Set {
-                line,
                 attribute: model.attr(*attr).name.clone(),
                 value: expr(model, value),
                 next,
             },
-            StepKindDef::Exit => f::Node::Exit { line },
+            StepKindDef::Exit => f::Node::Exit {},
         }
     }
 }

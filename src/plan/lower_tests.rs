@@ -71,6 +71,7 @@ fn message(name: &str, channel: Channel, body: &str) -> MessageDef {
 
 fn step(kind: StepKindDef) -> StepDef {
     StepDef {
+        label: None,
         kind,
         span: span(0),
     }
@@ -208,17 +209,17 @@ fn onboarding_ids_read_as_paths() {
     assert_eq!(
         ids(&plan),
         vec![
-            "if.performed_project_created",
-            "if.performed_project_created.else.send.nudge",
-            "if.performed_project_created.else.wait_for.project_created",
-            "if.performed_project_created.else.wait_for.project_created.on_event.send.congrats",
-            "if.performed_project_created.else.wait_for.project_created.on_timeout.send.last_chance",
-            "if.performed_project_created.then.send.tips",
-            "send.welcome",
-            "wait.1d",
+            "if",
+            "if.else.send",
+            "if.else.wait_for",
+            "if.else.wait_for.on_event.send",
+            "if.else.wait_for.on_timeout.send",
+            "if.then.send",
+            "send",
+            "wait",
         ]
     );
-    assert_eq!(plan.entry.as_deref(), Some("send.welcome"));
+    assert_eq!(plan.entry.as_deref(), Some("send"));
 }
 
 #[test]
@@ -228,28 +229,19 @@ fn edges_continue_after_blocks_and_end_with_null() {
         Node::Send { next, .. } | Node::Wait { next, .. } => next.clone(),
         other => panic!("unexpected node {other:?}"),
     };
-    assert_eq!(next("send.welcome").as_deref(), Some("wait.1d"));
-    assert_eq!(
-        next("wait.1d").as_deref(),
-        Some("if.performed_project_created")
-    );
-    assert_eq!(next("if.performed_project_created.then.send.tips"), None);
-    match &plan.nodes["if.performed_project_created"] {
+    assert_eq!(next("send").as_deref(), Some("wait"));
+    assert_eq!(next("wait").as_deref(), Some("if"));
+    assert_eq!(next("if.then.send"), None);
+    match &plan.nodes["if"] {
         Node::Branch {
             cases, otherwise, ..
         } => {
-            assert_eq!(
-                cases[0].next.as_deref(),
-                Some("if.performed_project_created.then.send.tips")
-            );
-            assert_eq!(
-                otherwise.as_deref(),
-                Some("if.performed_project_created.else.send.nudge")
-            );
+            assert_eq!(cases[0].next.as_deref(), Some("if.then.send"));
+            assert_eq!(otherwise.as_deref(), Some("if.else.send"));
         }
         other => panic!("expected a branch, got {other:?}"),
     }
-    match &plan.nodes["send.welcome"] {
+    match &plan.nodes["send"] {
         Node::Send { consent, .. } => {
             assert_eq!(
                 consent.as_ref().map(|c| c.attribute.as_str()),
@@ -262,18 +254,28 @@ fn edges_continue_after_blocks_and_end_with_null() {
 }
 
 #[test]
-fn inserting_a_step_at_the_top_keeps_other_ids() {
+fn inserting_a_step_of_another_kind_at_the_top_keeps_other_ids() {
     let before = lower(&model(onboarding_flow()), &sources(), CampaignId(0));
     let mut flow = onboarding_flow();
-    flow.insert(0, wait_days(2));
+    flow.insert(
+        0,
+        step(StepKindDef::Set {
+            attr: crate::check::model::AttrId(0),
+            value: crate::check::model::TExpr {
+                kind: crate::check::model::TExprKind::Literal(crate::check::model::Value::Int(1)),
+                ty: crate::check::model::Type::Int,
+                span: span(0),
+            },
+        }),
+    );
     let after = lower(&model(flow), &sources(), CampaignId(0));
     let after_ids = ids(&after);
     for id in ids(&before) {
         assert!(after_ids.contains(&id), "{id} disappeared");
     }
     assert_eq!(after_ids.len(), ids(&before).len() + 1);
-    assert!(after_ids.contains(&"wait.2d".to_string()));
-    assert_eq!(after.entry.as_deref(), Some("wait.2d"));
+    assert!(after_ids.contains(&"set".to_string()));
+    assert_eq!(after.entry.as_deref(), Some("set"));
 }
 
 #[test]
@@ -281,8 +283,8 @@ fn a_repeated_step_gets_a_numbered_id() {
     let mut flow = onboarding_flow();
     flow.insert(1, wait_days(1));
     let plan = lower(&model(flow), &sources(), CampaignId(0));
-    assert!(plan.nodes.contains_key("wait.1d"));
-    assert!(plan.nodes.contains_key("wait.1d#2"));
+    assert!(plan.nodes.contains_key("wait"));
+    assert!(plan.nodes.contains_key("wait#2"));
 }
 
 #[test]
@@ -311,11 +313,8 @@ fn the_hash_is_over_the_plan_without_its_hash_and_source_positions() {
     let map = value.as_object_mut().expect("an object");
     map.remove("hash").expect("a hash field");
     map.remove("source").expect("a source field");
-    for node in map["nodes"].as_object_mut().expect("nodes").values_mut() {
-        node.as_object_mut()
-            .expect("a node object")
-            .remove("line")
-            .expect("a line field");
+    for node in map["nodes"].as_object().expect("nodes").values() {
+        assert!(node.get("line").is_none(), "lines live in `source.nodes`");
     }
     let expected = super::canonical::sha256_hex(super::canonical::canonical_json(&value));
     assert_eq!(plan.hash, expected);
@@ -325,7 +324,7 @@ fn the_hash_is_over_the_plan_without_its_hash_and_source_positions() {
 fn steps_after_exit_are_left_out() {
     let flow = vec![send(WELCOME), step(StepKindDef::Exit), send(TIPS)];
     let plan = lower(&model(flow), &sources(), CampaignId(0));
-    assert_eq!(ids(&plan), vec!["exit", "send.welcome"]);
+    assert_eq!(ids(&plan), vec!["exit", "send"]);
     assert!(!plan.messages.contains_key("tips"));
 }
 
@@ -357,7 +356,7 @@ fn split_variants_take_consecutive_bucket_ranges() {
         send(WELCOME),
     ];
     let plan = lower(&model(flow), &sources(), CampaignId(0));
-    let Node::Split { variants, .. } = &plan.nodes["split.offer"] else {
+    let Node::Split { variants, .. } = &plan.nodes["split"] else {
         panic!("expected a split");
     };
     let ranges: Vec<(u32, u32)> = variants
@@ -366,11 +365,11 @@ fn split_variants_take_consecutive_bucket_ranges() {
         .collect();
     assert_eq!(ranges, vec![(0, 3330), (3330, 6660), (6660, 10_000)]);
     assert_eq!(variants[0].percent, "33.3");
-    assert_eq!(variants[0].next.as_deref(), Some("split.offer.a.send.tips"));
+    assert_eq!(variants[0].next.as_deref(), Some("split.a.send"));
     // An empty variant goes straight on after the split.
-    assert_eq!(variants[1].next.as_deref(), Some("send.welcome"));
-    match &plan.nodes["split.offer.c.send.nudge"] {
-        Node::Send { next, .. } => assert_eq!(next.as_deref(), Some("send.welcome")),
+    assert_eq!(variants[1].next.as_deref(), Some("send"));
+    match &plan.nodes["split.c.send"] {
+        Node::Send { next, .. } => assert_eq!(next.as_deref(), Some("send")),
         other => panic!("expected a send, got {other:?}"),
     }
 }

@@ -1,4 +1,4 @@
-//! Plans: the checked model lowered to the `campaignc.plan/v1` execution
+//! Plans: the checked model lowered to the `campaignc.plan/v2` execution
 //! format that a sending system (or the simulator) runs without knowing the
 //! language. `docs/plan-format.md` is the reference for consumers.
 //!
@@ -7,6 +7,7 @@
 //!   [`node_id`] for ids that survive edits, [`lower_expr`] for
 //!   expressions, [`deps`] for the segments and scores a plan carries);
 //! - [`assign`]: the holdout / split bucketing rule, implemented once;
+//! - [`migrate`]: where parked customers go when plan A is replaced by B;
 //! - [`canonical`]: canonical JSON and the digests in the plan;
 //! - [`schema`]: the plan as JSON text and the JSON Schema;
 //! - [`write`]: atomic file writes and the `build` output layout.
@@ -18,6 +19,7 @@ pub mod format;
 pub mod lower;
 pub mod lower_expr;
 pub mod lower_flow;
+pub mod migrate;
 pub mod node_id;
 pub mod schema;
 pub mod write;

@@ -1,41 +1,62 @@
-//! Stable node ids.
+//! Structural node ids.
 //!
 //! A running system keeps customers parked at nodes between deploys, so a
-//! node's id must not change when the flow is edited elsewhere. Ids are
-//! therefore derived from the step's place (the chain of enclosing blocks)
-//! and its content, never from its index:
+//! node's id must not change when a step's parameters are edited (`wait 1d`
+//! → `wait 2d`, another message, another condition) or when the flow is
+//! edited elsewhere. Ids are therefore derived from the step's place in the
+//! flow and its kind only, never from what it does:
 //!
-//! - a step's key is `send.<message>`, `wait.<duration>` (`wait.1d12h`),
-//!   `wait_until.<HHMM>` or `wait_until.<weekday>.<HHMM>`,
-//!   `wait_for.<event>`, `if.<slug of the first condition>`,
-//!   `split.<name>`, `set.<attribute>` or `exit`;
-//! - a key that occurs again in the same block gets `#2`, `#3`, … in
-//!   source order;
+//! - a step's key is the word of its kind: `send`, `wait`, `wait_until`,
+//!   `wait_for`, `if`, `split`, `set` or `exit`;
+//! - a kind that occurs again in the same block gets `#2`, `#3`, … in
+//!   source order (`wait`, `send`, `wait#2`);
 //! - a nested step's id is its block's id followed by its key, where the
-//!   block id is the parent's id and `then`, `elif.<slug>`, `else`,
-//!   `on_event`, `on_timeout` or the split variant's name:
-//!   `if.performed_project_created.else.wait_for.project_created.on_event.send.congrats`.
+//!   block id is the step's id followed by `on_event`, `on_timeout`,
+//!   `then` (the `if` arm), `elif2`, `elif3`, … (the `else if` arms by
+//!   position), `else`, or the split variant's name:
+//!   `if.else.wait_for.on_event.send`;
+//! - a labelled step (`LABEL: step`) has the id `@LABEL` wherever it is,
+//!   and the steps nested in it are under that id
+//!   (`@nudge.on_timeout.send`). Labels are unique in a campaign, so moving
+//!   a labelled step into or out of a branch keeps its id.
 //!
 //! Inserting or removing a step changes no other id, except that of a
-//! later step with the same key in the same block (its `#n` suffix).
+//! later unlabelled step of the same kind in the same block (its `#n`
+//! suffix); a label pins such a step.
 
-use crate::check::model::{
-    ArithOp, CompareOp, EventRef, Model, StepDef, StepKindDef, StringOp, TExpr, TExprKind, Value,
-};
-
-use super::lower_expr::{clock, field_path};
-
-/// The longest condition slug kept in an id.
-const MAX_SLUG: usize = 40;
+use crate::check::model::{StepDef, StepKindDef};
 
 /// The ids of the steps of one block, in order, under `prefix` (the
 /// block's id; empty for the top of the flow).
-pub fn block_ids(model: &Model, prefix: &str, steps: &[StepDef]) -> Vec<String> {
-    let keys: Vec<String> = steps.iter().map(|s| step_key(model, s)).collect();
-    dedupe(&keys)
-        .into_iter()
-        .map(|key| join(prefix, &key))
+pub fn block_ids(prefix: &str, steps: &[StepDef]) -> Vec<String> {
+    let mut seen: Vec<&'static str> = Vec::with_capacity(steps.len());
+    steps
+        .iter()
+        .map(|step| {
+            if let Some(label) = &step.label {
+                return label_id(label);
+            }
+            let key = step_key(&step.kind);
+            seen.push(key);
+            match seen.iter().filter(|k| **k == key).count() {
+                1 => join(prefix, key),
+                n => join(prefix, &format!("{key}#{n}")),
+            }
+        })
         .collect()
+}
+
+/// The id of the step labelled `label`.
+pub fn label_id(label: &str) -> String {
+    format!("@{label}")
+}
+
+/// The block id of arm `index` (0-based) of an `if`: `then`, `elif2`, ….
+pub fn branch_arm(index: usize) -> String {
+    match index {
+        0 => "then".to_string(),
+        n => format!("elif{}", n + 1),
+    }
 }
 
 /// `prefix.key`, or `key` at the top.
@@ -47,206 +68,77 @@ pub fn join(prefix: &str, key: &str) -> String {
     }
 }
 
-/// Suffixes repeated keys with `#2`, `#3`, … in order of occurrence.
-pub fn dedupe(keys: &[String]) -> Vec<String> {
-    let mut out: Vec<String> = Vec::with_capacity(keys.len());
-    for (i, key) in keys.iter().enumerate() {
-        let seen = keys[..i].iter().filter(|k| *k == key).count();
-        if seen == 0 {
-            out.push(key.clone());
-        } else {
-            out.push(format!("{key}#{}", seen + 1));
-        }
-    }
-    out
-}
-
-/// The content key of one step (see the module docs).
-fn step_key(model: &Model, step: &StepDef) -> String {
-    match &step.kind {
-        StepKindDef::Send { message, .. } => format!("send.{}", model.message(*message).name),
-        StepKindDef::Wait(d) => format!("wait.{d}"),
-        StepKindDef::WaitUntil { minutes, day } => {
-            let time = clock(*minutes).replace(':', "");
-            match day {
-                Some(day) => format!("wait_until.{}.{time}", weekday_name(*day)),
-                None => format!("wait_until.{time}"),
-            }
-        }
-        StepKindDef::WaitFor { event, .. } => format!("wait_for.{}", model.event(*event).name),
-        StepKindDef::If { branches, .. } => match branches.first() {
-            Some((cond, _)) => format!("if.{}", condition_slug(model, cond)),
-            None => "if".to_string(),
-        },
-        StepKindDef::Split { name, .. } => format!("split.{name}"),
-        StepKindDef::Set { attr, .. } => format!("set.{}", model.attr(*attr).name),
-        StepKindDef::Exit => "exit".to_string(),
-    }
-}
-
-fn weekday_name(day: crate::check::model::Weekday) -> &'static str {
-    use crate::check::model::Weekday::*;
-    match day {
-        Monday => "monday",
-        Tuesday => "tuesday",
-        Wednesday => "wednesday",
-        Thursday => "thursday",
-        Friday => "friday",
-        Saturday => "saturday",
-        Sunday => "sunday",
-    }
-}
-
-/// A short readable name for a condition: `performed_project_created`,
-/// `plan_eq_enterprise`. Only `[a-z0-9_]`, at most 40 characters.
-pub fn condition_slug(model: &Model, e: &TExpr) -> String {
-    let mut raw = String::new();
-    slug_words(model, e, &mut raw);
-    let mut out = String::new();
-    for c in raw.chars() {
-        let c = c.to_ascii_lowercase();
-        if c.is_ascii_alphanumeric() {
-            out.push(c);
-        } else if !out.is_empty() && !out.ends_with('_') {
-            out.push('_');
-        }
-    }
-    out.truncate(MAX_SLUG);
-    let trimmed = out.trim_end_matches('_');
-    if trimmed.is_empty() {
-        "cond".to_string()
-    } else {
-        trimmed.to_string()
-    }
-}
-
-fn slug_words(model: &Model, e: &TExpr, out: &mut String) {
-    let word = |w: &str, out: &mut String| {
-        out.push(' ');
-        out.push_str(w);
-    };
-    match &e.kind {
-        TExprKind::Literal(v) => word(&literal_words(v), out),
-        TExprKind::Attr(id) => word(&model.attr(*id).name, out),
-        TExprKind::EventField { event, path } => {
-            let (EventRef::Filtered(id) | EventRef::InScope(id)) = *event;
-            word(
-                &format!("event {}", field_path(model, id, path).join(" ")),
-                out,
-            )
-        }
-        TExprKind::Segment(id) => word(&model.segment(*id).name, out),
-        TExprKind::Score(id) => word(&model.score(*id).name, out),
-        TExprKind::Now => word("now", out),
-        TExprKind::Not(inner) => {
-            word("not", out);
-            slug_words(model, inner, out);
-        }
-        TExprKind::And(l, r) | TExprKind::Or(l, r) => {
-            slug_words(model, l, out);
-            word(
-                if matches!(e.kind, TExprKind::And(..)) {
-                    "and"
-                } else {
-                    "or"
-                },
-                out,
-            );
-            slug_words(model, r, out);
-        }
-        TExprKind::Compare { op, lhs, rhs } => {
-            slug_words(model, lhs, out);
-            word(compare_word(*op), out);
-            slug_words(model, rhs, out);
-        }
-        TExprKind::In {
-            negated,
-            lhs,
-            items,
-        } => {
-            slug_words(model, lhs, out);
-            word(if *negated { "not_in" } else { "in" }, out);
-            for item in items {
-                slug_words(model, item, out);
-            }
-        }
-        TExprKind::StringOp { op, lhs, rhs } => {
-            slug_words(model, lhs, out);
-            word(
-                match op {
-                    StringOp::Contains => "contains",
-                    StringOp::StartsWith => "starts_with",
-                    StringOp::EndsWith => "ends_with",
-                },
-                out,
-            );
-            slug_words(model, rhs, out);
-        }
-        TExprKind::IsSet { negated, expr } => {
-            slug_words(model, expr, out);
-            word(if *negated { "is_not_set" } else { "is_set" }, out);
-        }
-        TExprKind::Arith { op, lhs, rhs } => {
-            slug_words(model, lhs, out);
-            word(
-                match op {
-                    ArithOp::Add => "plus",
-                    ArithOp::Sub => "minus",
-                },
-                out,
-            );
-            slug_words(model, rhs, out);
-        }
-        TExprKind::Performed { event, .. } => {
-            word(&format!("performed {}", model.event(*event).name), out)
-        }
-        TExprKind::Count { event, .. } => word(&format!("count {}", model.event(*event).name), out),
-        TExprKind::Sum { event, .. } => word(&format!("sum {}", model.event(*event).name), out),
-        TExprKind::Last { event } => word(&format!("last {}", model.event(*event).name), out),
-    }
-}
-
-fn compare_word(op: CompareOp) -> &'static str {
-    match op {
-        CompareOp::Eq => "eq",
-        CompareOp::Ne => "ne",
-        CompareOp::Lt => "lt",
-        CompareOp::Le => "le",
-        CompareOp::Gt => "gt",
-        CompareOp::Ge => "ge",
-    }
-}
-
-fn literal_words(v: &Value) -> String {
-    match v {
-        Value::Bool(b) => b.to_string(),
-        Value::Int(i) => i.to_string(),
-        Value::Decimal(d) => d.to_string(),
-        Value::Money { amount, currency } => {
-            format!("{amount} {currency}")
-        }
-        Value::String(s) | Value::Enum(s) => s.clone(),
-        Value::Time(t) => t.to_string(),
-        Value::Date(d) => d.to_string(),
-        Value::Duration(d) => d.to_string(),
-        Value::List(_) => "list".into(),
-        Value::Record(_) => "record".into(),
+/// The key of one step's kind (see the module docs).
+fn step_key(kind: &StepKindDef) -> &'static str {
+    match kind {
+        StepKindDef::Send { .. } => "send",
+        StepKindDef::Wait(_) => "wait",
+        StepKindDef::WaitUntil { .. } => "wait_until",
+        StepKindDef::WaitFor { .. } => "wait_for",
+        StepKindDef::If { .. } => "if",
+        StepKindDef::Split { .. } => "split",
+        StepKindDef::Set { .. } => "set",
+        StepKindDef::Exit => "exit",
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::model::{MessageId, StepDef};
+    use crate::duration::Duration;
+    use crate::source::Span;
+
+    fn step(label: Option<&str>, kind: StepKindDef) -> StepDef {
+        StepDef {
+            label: label.map(str::to_string),
+            kind,
+            span: Span::default(),
+        }
+    }
+
+    fn wait(days: i64) -> StepKindDef {
+        StepKindDef::Wait(Duration::new(days, 0))
+    }
+
+    fn send(m: u32) -> StepKindDef {
+        StepKindDef::Send {
+            message: MessageId(m),
+            event_scope: None,
+        }
+    }
 
     #[test]
-    fn repeated_keys_are_numbered_in_order() {
-        let keys: Vec<String> = ["wait.1d", "send.a", "wait.1d", "wait.1d"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+    fn repeated_kinds_are_numbered_in_order_and_parameters_do_not_count() {
+        let steps = [
+            step(None, wait(1)),
+            step(None, send(0)),
+            step(None, wait(2)),
+            step(None, wait(1)),
+        ];
         assert_eq!(
-            dedupe(&keys),
-            vec!["wait.1d", "send.a", "wait.1d#2", "wait.1d#3"]
+            block_ids("if.then", &steps),
+            vec![
+                "if.then.wait",
+                "if.then.send",
+                "if.then.wait#2",
+                "if.then.wait#3"
+            ]
         );
+    }
+
+    #[test]
+    fn a_label_is_the_id_wherever_the_step_is_and_is_not_counted() {
+        let steps = [
+            step(Some("cool_off"), wait(1)),
+            step(None, wait(2)),
+            step(None, send(1)),
+        ];
+        assert_eq!(
+            block_ids("if.else", &steps),
+            vec!["@cool_off", "if.else.wait", "if.else.send"]
+        );
+        assert_eq!(branch_arm(0), "then");
+        assert_eq!(branch_arm(2), "elif3");
     }
 }

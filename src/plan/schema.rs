@@ -3,7 +3,7 @@
 
 use super::format::Plan;
 
-/// The JSON Schema (draft 2020-12) of `campaignc.plan/v1`, generated from
+/// The JSON Schema (draft 2020-12) of `campaignc.plan/v2`, generated from
 /// the serde types so it cannot drift from what `build` writes.
 pub fn plan_json_schema() -> String {
     let schema = schemars::schema_for!(Plan);

@@ -148,10 +148,11 @@ impl<'a> FlowIndex<'a> {
         let mut first_sends: HashMap<&'a str, (u32, &'a String)> = HashMap::new();
         let mut incoming: HashMap<&'a str, Vec<(&'a str, usize)>> = HashMap::new();
         for (id, node) in &plan.nodes {
-            if let Node::Send { line, message, .. } = node {
-                let entry = first_sends.entry(message.as_str()).or_insert((*line, id));
-                if (*line, id) < (entry.0, entry.1) {
-                    *entry = (*line, id);
+            if let Node::Send { message, .. } = node {
+                let line = plan.node_line(id);
+                let entry = first_sends.entry(message.as_str()).or_insert((line, id));
+                if (line, id) < (entry.0, entry.1) {
+                    *entry = (line, id);
                 }
             }
             for (i, next) in successors(node).enumerate() {

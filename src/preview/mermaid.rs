@@ -40,7 +40,7 @@ pub fn flowchart(plan: &Plan) -> String {
 
     // In source order, so the chart's text reads like the flow.
     let mut nodes: Vec<(&String, &Node)> = plan.nodes.iter().collect();
-    nodes.sort_by_key(|(name, node)| (node_line(node), name.as_str()));
+    nodes.sort_by_key(|(name, _)| (plan.node_line(name), name.as_str()));
     for (name, node) in nodes {
         let me = id(name);
         let (open, close) = shape(node);
@@ -159,19 +159,6 @@ pub fn channel_noun(channel: &str) -> &str {
         "sms" => "SMS",
         "in_app" => "in-app message",
         other => other,
-    }
-}
-
-fn node_line(node: &Node) -> u32 {
-    match node {
-        Node::Send { line, .. }
-        | Node::Wait { line, .. }
-        | Node::WaitUntil { line, .. }
-        | Node::WaitFor { line, .. }
-        | Node::Branch { line, .. }
-        | Node::Split { line, .. }
-        | Node::Set { line, .. }
-        | Node::Exit { line } => *line,
     }
 }
 

@@ -460,9 +460,9 @@ pub fn project_files(
 pub fn messages_in_flow_order(plan: &Plan) -> Vec<String> {
     let mut sends: Vec<(u32, &String)> = plan
         .nodes
-        .values()
-        .filter_map(|n| match n {
-            Node::Send { line, message, .. } => Some((*line, message)),
+        .iter()
+        .filter_map(|(id, n)| match n {
+            Node::Send { message, .. } => Some((plan.node_line(id), message)),
             _ => None,
         })
         .collect();

@@ -20,7 +20,10 @@ pub fn route_to(flow: &FlowIndex, target: &str) -> Option<String> {
         if edges.len() == successors(node).count() {
             continue;
         }
-        let words: Vec<String> = edges.iter().filter_map(|&e| decision(node, e)).collect();
+        let words: Vec<String> = edges
+            .iter()
+            .filter_map(|&e| decision(node, flow.plan.node_line(id), e))
+            .collect();
         if !words.is_empty() {
             steps.push(words.join(" or "));
         }
@@ -34,14 +37,14 @@ pub fn route_to(flow: &FlowIndex, target: &str) -> Option<String> {
 
 /// The words for taking edge `edge` out of `node`; `None` for a node with
 /// one way on.
-fn decision(node: &Node, edge: usize) -> Option<String> {
+fn decision(node: &Node, line: u32, edge: usize) -> Option<String> {
     match node {
         Node::WaitFor { event, timeout, .. } => Some(if edge == 0 {
             format!("when `{event}` arrives within {}", duration(*timeout))
         } else {
             format!("when no `{event}` arrives within {}", duration(*timeout))
         }),
-        Node::Branch { line, cases, .. } => Some(branch_decision(*line, cases, edge)),
+        Node::Branch { cases, .. } => Some(branch_decision(line, cases, edge)),
         Node::Split { name, variants, .. } => variants
             .get(edge)
             .map(|v| format!("in variant *{}* ({}%) of split `{name}`", v.name, v.percent)),
@@ -103,8 +106,9 @@ mod tests {
     /// send b } else { send c } } }` then `send d` after the join.
     fn plan() -> Plan {
         let json = serde_json::json!({
-            "format": "campaignc.plan/v1", "campaign": "c", "stage": "s", "doc": null,
-            "source": {"file": "c.camp", "line": 1},
+            "format": "campaignc.plan/v2", "campaign": "c", "stage": "s", "doc": null,
+            "source": {"file": "c.camp", "line": 1,
+                       "nodes": {"w": 1, "a": 2, "if": 3, "b": 4, "c": 5, "d": 6}},
             "trigger": {"kind": "enters", "segment": "vip"}, "audience": null,
             "reentry": {"kind": "never"}, "goal": null, "exit": null,
             "policies": {"send_window": null, "cap": null, "holdout": null},
@@ -114,18 +118,18 @@ mod tests {
             "assignment": {"algorithm": "a", "key": "k", "buckets": 10000},
             "segments": [], "scores": [], "entry": "w", "messages": {}, "hash": "",
             "nodes": {
-                "w": {"kind": "wait_for", "line": 1, "event": "e", "where": null,
+                "w": {"kind": "wait_for", "event": "e", "where": null,
                       "timeout": {"days": 2, "seconds": 0}, "on_event": "a", "on_timeout": "if"},
-                "a": {"kind": "send", "line": 2, "message": "a", "channel": "push",
+                "a": {"kind": "send", "message": "a", "channel": "push",
                       "category": "marketing", "consent": null, "event": "e", "next": "d"},
-                "if": {"kind": "branch", "line": 3,
+                "if": {"kind": "branch",
                        "cases": [{"when": {"op": "segment", "name": "vip"}, "next": "b"}],
                        "otherwise": "c"},
-                "b": {"kind": "send", "line": 4, "message": "b", "channel": "sms",
+                "b": {"kind": "send", "message": "b", "channel": "sms",
                       "category": "marketing", "consent": null, "event": null, "next": "d"},
-                "c": {"kind": "send", "line": 5, "message": "c", "channel": "sms",
+                "c": {"kind": "send", "message": "c", "channel": "sms",
                       "category": "marketing", "consent": null, "event": null, "next": "d"},
-                "d": {"kind": "send", "line": 6, "message": "d", "channel": "email",
+                "d": {"kind": "send", "message": "d", "channel": "email",
                       "category": "marketing", "consent": null, "event": null, "next": null}
             }
         });

@@ -261,8 +261,8 @@ fn literals_on_the_left_are_turned_around() {
 fn every_trigger_kind_and_reentry_read_as_sentences() {
     let plan = |trigger: Trigger| -> Plan {
         let json = serde_json::json!({
-            "format": "campaignc.plan/v1", "campaign": "c", "stage": "s", "doc": null,
-            "source": {"file": "c.camp", "line": 1},
+            "format": "campaignc.plan/v2", "campaign": "c", "stage": "s", "doc": null,
+            "source": {"file": "c.camp", "line": 1, "nodes": {}},
             "trigger": trigger, "audience": null, "reentry": {"kind": "never"},
             "goal": null, "exit": null,
             "policies": {"send_window": null, "cap": null, "holdout": null},

@@ -323,5 +323,6 @@ fn describe(plan: &Plan, e: &Entry, entry_at: &Zoned) -> Option<String> {
             }
         ),
         Happening::Stopped { why } => format!("preview stops: {why}"),
+        Happening::Switched { to } => format!("switched to {to}"),
     })
 }

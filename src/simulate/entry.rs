@@ -70,7 +70,9 @@ impl<'a> Sim<'a> {
     /// running journey says no. `quiet` leaves "already in the campaign"
     /// out of the timeline (schedules fire every day).
     pub(super) fn try_enter(&mut self, now: &Zoned, event: Option<(String, Val)>, quiet: bool) {
-        let why_not = if self.journey.is_some() {
+        let why_not = if self.removed {
+            Some("the campaign was removed".to_string())
+        } else if self.journey.is_some() {
             Some("already in the campaign".to_string())
         } else {
             match (self.plan.reentry.clone(), self.last_end) {

@@ -11,8 +11,8 @@ use std::collections::BTreeMap;
 
 fn plan(segments: Value, scores: Value) -> Plan {
     serde_json::from_value(json!({
-        "format": "campaignc.plan/v1", "campaign": "demo", "stage": "retention", "doc": null,
-        "source": { "file": "demo.camp", "line": 1 },
+        "format": "campaignc.plan/v2", "campaign": "demo", "stage": "retention", "doc": null,
+        "source": { "file": "demo.camp", "line": 1, "nodes": {} },
         "trigger": { "kind": "event", "event": "signed_up", "where": null },
         "audience": null, "reentry": { "kind": "never" }, "goal": null, "exit": null,
         "policies": { "send_window": null, "cap": null, "holdout": null },

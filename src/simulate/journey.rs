@@ -16,6 +16,7 @@ use super::clock::{self, Schedule};
 use super::customer::{Customer, PastEvent};
 use super::eval::{self, Scope};
 use super::policy::{Cap, SendWindow};
+use super::switch::Switch;
 use super::timeline::{Happening, Timeline};
 use super::value::Val;
 use crate::check::model::{VariantConflict, VariantDef};
@@ -142,12 +143,26 @@ pub struct Simulation {
 pub fn simulate(
     plan: &Plan,
     customer: Customer,
-    mut inputs: Vec<Input>,
+    inputs: Vec<Input>,
     options: &Options,
     renderer: &Renderer,
 ) -> Simulation {
+    simulate_switching(plan, customer, inputs, options, renderer, None)
+}
+
+/// [`simulate`], with `switch` replacing the plan at its instant (a
+/// deploy while the journey runs; see [`super::switch`]).
+pub fn simulate_switching(
+    plan: &Plan,
+    customer: Customer,
+    mut inputs: Vec<Input>,
+    options: &Options,
+    renderer: &Renderer,
+    switch: Option<&Switch>,
+) -> Simulation {
     inputs.sort_by_key(|i| i.at);
     let mut sim = Sim::new(plan, customer, options, renderer);
+    sim.switch = switch;
     sim.run_loop(&inputs);
     Simulation {
         timeline: sim.timeline,
@@ -158,12 +173,34 @@ pub fn simulate(
 /// Where a running journey is parked.
 #[derive(Clone, Debug)]
 pub(super) enum Park {
-    Wait { until: Zoned, next: Option<String> },
-    WaitFor { node: String, until: Zoned },
-    Deferred { node: String, until: Zoned },
+    /// At a `wait` or `wait_until` node since `started`.
+    Wait {
+        until: Zoned,
+        next: Option<String>,
+        node: String,
+        started: Zoned,
+    },
+    WaitFor {
+        node: String,
+        until: Zoned,
+        started: Zoned,
+    },
+    Deferred {
+        node: String,
+        until: Zoned,
+    },
 }
 
 impl Park {
+    /// The node the journey is parked at.
+    pub(super) fn node(&self) -> &str {
+        match self {
+            Park::Wait { node, .. } | Park::WaitFor { node, .. } | Park::Deferred { node, .. } => {
+                node
+            }
+        }
+    }
+
     fn until(&self) -> &Zoned {
         match self {
             Park::Wait { until, .. }
@@ -206,6 +243,10 @@ pub(super) struct Sim<'a> {
     /// For `enters SEGMENT`: membership at the last check.
     pub member: bool,
     next_check: Option<Zoned>,
+    /// A plan switch still to come.
+    pub switch: Option<&'a Switch>,
+    /// The switch removed the campaign: nobody enters any more.
+    pub removed: bool,
 }
 
 impl<'a> Sim<'a> {
@@ -265,6 +306,8 @@ impl<'a> Sim<'a> {
             fired: false,
             member: false,
             next_check: None,
+            switch: None,
+            removed: false,
         };
         if let Trigger::Enters { segment } = &plan.trigger {
             sim.member = sim.in_segment(segment, &start);
@@ -295,15 +338,25 @@ impl<'a> Sim<'a> {
                 .as_ref()
                 .filter(|_| later)
                 .map(|z| z.timestamp());
-            let candidates = [input_at, timer_at, firing_at, check_at];
+            let switch_at = self.switch.map(|s| s.at);
+            let candidates = [input_at, timer_at, firing_at, check_at, switch_at];
+            // At one instant the switch goes first (a deploy at T: what
+            // happens at T happens under the new plan).
             let Some((which, at)) = candidates
                 .iter()
                 .enumerate()
                 .filter_map(|(i, t)| t.map(|t| (i, t)))
-                .min_by_key(|(i, t)| (*t, *i))
+                .min_by_key(|(i, t)| (*t, (*i + 1) % candidates.len()))
             else {
                 break;
             };
+            if which == 4 {
+                if let Some(switch) = self.switch.take() {
+                    let now = self.customer.zoned(at);
+                    self.switch_plan(switch, &now);
+                }
+                continue;
+            }
             if at > self.options.horizon && which != 0 {
                 break;
             }
@@ -353,6 +406,9 @@ impl<'a> Sim<'a> {
     /// Whether a schedule firing or a segment check could still start a
     /// journey.
     fn can_enter_later(&self) -> bool {
+        if self.removed {
+            return false;
+        }
         match self.plan.reentry {
             Reentry::Never => self.entries == 0,
             Reentry::After { .. } => true,

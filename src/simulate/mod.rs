@@ -33,6 +33,9 @@ pub mod policy;
 pub mod request;
 pub mod runner;
 mod steps;
+pub mod switch;
+#[cfg(test)]
+mod switch_tests;
 pub mod timeline;
 pub mod value;
 

@@ -45,7 +45,7 @@ fn wait_1d_lands_at_the_same_local_time_across_both_prague_dst_changes() {
 #[test]
 fn wait_until_monday_morning() {
     let p = plan(json!({ "nodes": {
-        "n1": { "kind": "wait_until", "line": 1, "time": "09:00", "weekday": "monday", "next": "n2" },
+        "n1": { "kind": "wait_until", "time": "09:00", "weekday": "monday", "next": "n2" },
         "n2": send("hello", None)
     } }));
     let start = at("2026-11-04T15:00", "UTC"); // a Wednesday
@@ -55,12 +55,12 @@ fn wait_until_monday_morning() {
 
 fn wait_for_plan() -> Plan {
     plan(json!({ "nodes": {
-        "n1": { "kind": "wait_for", "line": 1, "event": "project_created",
+        "n1": { "kind": "wait_for", "event": "project_created",
                 "where": { "op": "compare", "cmp": "!=", 
                            "lhs": { "op": "event_field", "scope": "filtered", "event": "project_created", "path": ["name"], "type": "string" },
                            "rhs": { "op": "literal", "value": { "type": "string", "value": "skip" } } },
                 "timeout": { "days": 3, "seconds": 0 }, "on_event": "n2", "on_timeout": "n3" },
-        "n2": { "kind": "send", "line": 2, "message": "congrats", "channel": "push", "category": "marketing",
+        "n2": { "kind": "send", "message": "congrats", "channel": "push", "category": "marketing",
                 "consent": null, "event": "project_created", "next": null },
         "n3": send("bye", None)
     },
@@ -142,7 +142,7 @@ fn wait_for_event_exactly_at_the_timeout_is_in_time() {
 fn branch_takes_the_first_true_condition_else_otherwise() {
     let p = plan(json!({ "nodes": {
         "n1": wait(1, 0, Some("n2")),
-        "n2": { "kind": "branch", "line": 3, "cases": [ { "when": performed("project_created"), "next": "n3" } ], "otherwise": "n4" },
+        "n2": { "kind": "branch", "cases": [ { "when": performed("project_created"), "next": "n3" } ], "otherwise": "n4" },
         "n3": send("tips", None),
         "n4": send("bye", None)
     } }));
@@ -165,7 +165,7 @@ fn branch_takes_the_first_true_condition_else_otherwise() {
 
 fn split_plan() -> Plan {
     plan(json!({ "nodes": {
-        "n1": { "kind": "split", "line": 1, "name": "offer_test", "variants": [
+        "n1": { "kind": "split", "name": "offer_test", "variants": [
             { "name": "a", "percent": "50", "from_bucket": 0, "to_bucket": 5000, "next": "n2" },
             { "name": "b", "percent": "50", "from_bucket": 5000, "to_bucket": 10000, "next": "n3" } ] },
         "n2": send("tips", None),
@@ -204,12 +204,12 @@ fn split_follows_the_hash_unless_forced() {
 #[test]
 fn set_changes_the_attribute_and_exit_ends_the_journey() {
     let p = plan(json!({ "nodes": {
-        "n1": { "kind": "set", "line": 1, "attribute": "loyalty_points",
+        "n1": { "kind": "set", "attribute": "loyalty_points",
                 "value": { "op": "arith", "kind": "+",
                            "lhs": { "op": "attr", "name": "loyalty_points", "type": "int" },
                            "rhs": { "op": "literal", "value": { "type": "int", "value": 100 } } },
                 "next": "n2" },
-        "n2": { "kind": "exit", "line": 2 }
+        "n2": { "kind": "exit" }
     } }));
     let start = at("2026-11-02T10:00", "UTC");
     let mut c = customer("UTC");
@@ -260,7 +260,7 @@ fn a_journey_still_running_at_the_horizon_is_marked_stopped() {
 fn an_event_at_the_end_of_a_wait_is_seen_by_the_next_step() {
     let p = plan(json!({ "nodes": {
         "n1": wait(1, 0, Some("n2")),
-        "n2": { "kind": "branch", "line": 3, "cases": [ { "when": performed("project_created"), "next": "n3" } ], "otherwise": null },
+        "n2": { "kind": "branch", "cases": [ { "when": performed("project_created"), "next": "n3" } ], "otherwise": null },
         "n3": send("tips", None)
     } }));
     let start = at("2026-11-02T10:00", "UTC");

@@ -14,7 +14,8 @@ use super::clock::{self, Duration};
 use super::customer::Customer;
 use super::expect::offset_text;
 use super::input::{read_events, suggest};
-use super::journey::{simulate, Forced, Input, InputKind, Options};
+use super::journey::{simulate_switching, Forced, Input, InputKind, Options};
+use super::switch::Switch;
 use super::timeline::{Happening, Timeline};
 use super::value::Val;
 use crate::check::model::{CampaignId, Model, PersonaDef};
@@ -38,6 +39,10 @@ pub struct Request<'a> {
     pub events: Option<&'a Path>,
     /// How many days the virtual clock may run (negative counts as 0).
     pub days: i64,
+    /// A deploy during the run: the plans of another project, and how
+    /// long after the start they replace this one (`--switch-to DIR --at
+    /// OFFSET`). The campaign missing from them is a removed campaign.
+    pub switch_to: Option<(&'a [Plan], Duration)>,
 }
 
 /// A simulated journey, ready to print.
@@ -136,7 +141,16 @@ pub fn simulate_persona(
         horizon,
         forced,
     };
-    let sim = simulate(&plan, customer, inputs, &options, renderer);
+    let switch = match request.switch_to {
+        Some((plans, offset)) => Some(Switch {
+            at: clock::add(&start, offset)
+                .map_err(|_| RequestError::NoSuchStart)?
+                .timestamp(),
+            plan: plans.iter().find(|p| p.campaign == plan.campaign).cloned(),
+        }),
+        None => None,
+    };
+    let sim = simulate_switching(&plan, customer, inputs, &options, renderer, switch.as_ref());
     Ok(Journey {
         campaign: plan.campaign,
         persona: persona.name.clone(),

@@ -84,6 +84,8 @@ impl Sim<'_> {
                 self.park_until(id, now, clock::add(now, *duration), |until| Park::Wait {
                     until,
                     next: next.clone(),
+                    node: id.to_string(),
+                    started: now.clone(),
                 })
             }
             Node::WaitUntil {
@@ -99,6 +101,8 @@ impl Sim<'_> {
                 self.park_until(id, now, until, |until| Park::Wait {
                     until,
                     next: next.clone(),
+                    node: id.to_string(),
+                    started: now.clone(),
                 })
             }
             Node::WaitFor { event, timeout, .. } => {
@@ -117,6 +121,7 @@ impl Sim<'_> {
                 self.park(Park::WaitFor {
                     node: id.to_string(),
                     until,
+                    started: now.clone(),
                 });
                 Step::Stop
             }
@@ -208,7 +213,8 @@ impl Sim<'_> {
                 }
                 Step::Next(next.clone())
             }
-            Node::Exit { line } => {
+            Node::Exit {} => {
+                let line = self.plan.node_line(id);
                 self.end(
                     now,
                     Some(id),

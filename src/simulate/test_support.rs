@@ -16,11 +16,11 @@ use std::collections::BTreeMap;
 /// A plan: the base fields with `overrides` merged in at the top level.
 pub(super) fn plan(overrides: Value) -> Plan {
     let mut base = json!({
-        "format": "campaignc.plan/v1",
+        "format": "campaignc.plan/v2",
         "campaign": "demo",
         "stage": "onboarding",
         "doc": null,
-        "source": { "file": "demo.camp", "line": 1 },
+        "source": { "file": "demo.camp", "line": 1, "nodes": {} },
         "trigger": { "kind": "event", "event": "signed_up", "where": null },
         "audience": null,
         "reentry": { "kind": "never" },
@@ -65,12 +65,12 @@ pub(super) fn message(body: &str) -> Value {
 }
 
 pub(super) fn send(message: &str, next: Option<&str>) -> Value {
-    json!({ "kind": "send", "line": 1, "message": message, "channel": "push",
+    json!({ "kind": "send", "message": message, "channel": "push",
             "category": "marketing", "consent": null, "event": null, "next": next })
 }
 
 pub(super) fn wait(days: i64, seconds: i64, next: Option<&str>) -> Value {
-    json!({ "kind": "wait", "line": 2, "duration": { "days": days, "seconds": seconds }, "next": next })
+    json!({ "kind": "wait", "duration": { "days": days, "seconds": seconds }, "next": next })
 }
 
 pub(super) fn performed(event: &str) -> Value {

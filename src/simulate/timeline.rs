@@ -124,6 +124,10 @@ pub enum Happening {
     TimedOut {
         event: String,
     },
+    /// Another plan replaced the campaign's (`simulate --switch-to`).
+    Switched {
+        to: String,
+    },
     Branch {
         taken: String,
     },
@@ -289,6 +293,7 @@ pub fn describe(what: &Happening) -> String {
         Happening::Ended { outcome, why } => format!("{} ({why})", outcome.as_str()),
         Happening::Error { error } => format!("error: {error}"),
         Happening::Stopped { why } => format!("stopped: {why}"),
+        Happening::Switched { to } => format!("switched to {to}"),
     }
 }
 
@@ -364,6 +369,7 @@ fn entry_json(e: &Entry) -> serde_json::Value {
         }
         Happening::Error { error } => ("error", json!({ "error": error })),
         Happening::Stopped { why } => ("stopped", json!({ "why": why })),
+        Happening::Switched { to } => ("switched", json!({ "to": to })),
     };
     obj.insert("kind".into(), json!(kind));
     if let serde_json::Value::Object(m) = extra {

@@ -595,6 +595,8 @@ pub struct Block {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Step {
+    /// `LABEL:` before the step: its explicit identity in the plan.
+    pub label: Option<Ident>,
     pub kind: StepKind,
     pub span: Span,
 }

@@ -1,7 +1,7 @@
 //! Campaigns: their settings, triggers and the flow of steps.
 
 use crate::syntax::ast::{
-    Block, Campaign, Reentry, Schedule, Setting, SettingKind, SplitVariant, Step, StepKind,
+    Block, Campaign, Ident, Reentry, Schedule, Setting, SettingKind, SplitVariant, Step, StepKind,
     Trigger, TriggerKind,
 };
 use crate::syntax::build::{Builder, Built};
@@ -170,7 +170,18 @@ impl Builder<'_> {
 
     fn step(&mut self, p: P<'_>) -> Built<Step> {
         let span = self.span(&p);
-        let inner = self.parts(p).need_any()?;
+        let mut step_parts = self.parts(p);
+        // `LABEL:` is one token (so that a misspelt step keyword is
+        // reported at the word, not as a missing colon after it).
+        let label = step_parts.opt(Rule::step_label).map(|l| {
+            let name = l.as_str().trim_end_matches(':').trim_end();
+            let start = self.start(&l);
+            Ident {
+                name: name.to_string(),
+                span: crate::source::Span::new(self.file, start, start + name.len()),
+            }
+        });
+        let inner = step_parts.need_any()?;
         let rule = inner.as_rule();
         let mut parts = self.parts(inner.clone());
         let kind = match rule {
@@ -265,6 +276,6 @@ impl Builder<'_> {
             Rule::exit_step => StepKind::Exit,
             _ => return Err(self.internal(&inner, "a step")),
         };
-        Ok(Step { kind, span })
+        Ok(Step { label, kind, span })
     }
 }

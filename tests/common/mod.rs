@@ -82,3 +82,27 @@ pub fn check_texts(files: &[(&str, &str)]) -> (Vec<Diagnostic>, SourceMap, Model
     let model = campaignc::check::check(&files, &mut problems);
     (problems.into_sorted(), sources, model)
 }
+
+/// Copies the directory tree `from` to `to` (created), files and folders.
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create dir");
+    for entry in std::fs::read_dir(from).expect("readable dir") {
+        let entry = entry.expect("dir entry");
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+/// Asserts that a run of the binary exited 0, showing its stderr if not.
+pub fn succeeded(out: &std::process::Output) {
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -448,6 +448,14 @@ const grammar = {
       patterns: [
         { include: '#comments' },
         {
+          // `LABEL: step`: the step's explicit identity in the plan.
+          match: r`(${NAME})\s*(:)(?=\s*(?:send|wait|if|split|set|exit)(?![\w]))`,
+          captures: {
+            1: { name: 'entity.name.label.camp' },
+            2: { name: 'punctuation.separator.label.camp' },
+          },
+        },
+        {
           match: r`(${word('send')})\s+(${NAME})`,
           captures: {
             1: { name: 'keyword.control.flow.send.camp' },

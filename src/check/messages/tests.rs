@@ -139,6 +139,7 @@ fn campaign(trigger: Option<EventId>, locales: &[&str]) -> CampaignDef {
         cap: None,
         holdout: None,
         flow: vec![StepDef {
+            label: None,
             kind: StepKindDef::Send {
                 message: MessageId(0),
                 event_scope: trigger,

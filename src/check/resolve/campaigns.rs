@@ -197,6 +197,7 @@ fn campaign(
         typer,
         campaign: name,
         splits: Vec::new(),
+        labels: Vec::new(),
     };
     let flow = c
         .flow

@@ -22,6 +22,8 @@ pub(super) struct FlowCx<'c, 'e, 'p> {
     pub campaign: &'c str,
     /// Split names seen in this campaign, for duplicates.
     pub splits: Vec<(String, Span)>,
+    /// Step labels seen in this campaign, for duplicates (`E0707`).
+    pub labels: Vec<(String, Span)>,
 }
 
 impl FlowCx<'_, '_, '_> {
@@ -205,7 +207,39 @@ impl FlowCx<'_, '_, '_> {
             }
             StepKind::Exit => StepKindDef::Exit,
         };
-        Some(StepDef { kind, span: s.span })
+        let label = s.label.as_ref().and_then(|l| self.label(l));
+        Some(StepDef {
+            label,
+            kind,
+            span: s.span,
+        })
+    }
+
+    /// A step's label, unless another step of the campaign has it
+    /// (`E0707`: two steps cannot share one identity).
+    fn label(&mut self, label: &ast::Ident) -> Option<String> {
+        if let Some((_, first)) = self.labels.iter().find(|(n, _)| n == &label.name) {
+            let first = *first;
+            self.typer.problems_mut().push(
+                Diagnostic::error(
+                    "E0707",
+                    format!(
+                        "the step label `{}` is used twice in campaign `{}`",
+                        label.name, self.campaign
+                    ),
+                    label.span,
+                )
+                .with_primary_label("labelled again here")
+                .with_label(first, "first used here")
+                .with_help(format!(
+                    "a label names one step of the campaign (its plan id is `@{}`); rename one of them",
+                    label.name
+                )),
+            );
+            return None;
+        }
+        self.labels.push((label.name.clone(), label.span));
+        Some(label.name.clone())
     }
 }
 

@@ -121,6 +121,36 @@ cap 2 per 1d
 "#,
     },
     CodeInfo {
+        code: "E0707",
+        title: "a step label used twice in one campaign",
+        explanation: r#"A label (`LABEL: step`) names one step of a campaign for good: the step's
+id in the plan is `@LABEL` wherever it is in the flow, so customers waiting
+in it stay there when the flow is restructured. Two steps cannot share one
+identity, so a label may appear only once in a campaign (the same label in
+two campaigns is fine).
+
+Wrong:
+
+```camp
+flow {
+  cool_off: wait 1d
+  send welcome
+  cool_off: wait 2d
+}
+```
+
+Right:
+
+```camp
+flow {
+  cool_off: wait 1d
+  send welcome
+  second_cool_off: wait 2d
+}
+```
+"#,
+    },
+    CodeInfo {
         code: "W0701",
         title: "steps after `exit`",
         explanation: r#"`exit` ends the customer's journey at once, so steps written after it in the

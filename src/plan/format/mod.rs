@@ -1,4 +1,4 @@
-//! The execution plan format `campaignc.plan/v1`: what `build` writes to
+//! The execution plan format `campaignc.plan/v2`: what `build` writes to
 //! `plans/<campaign>.json` and what a sending system (or our simulator)
 //! executes without knowing the language.
 //!
@@ -23,7 +23,7 @@ pub use expr::*;
 pub use nodes::*;
 
 /// The value of [`Plan::format`] for this version of the format.
-pub const FORMAT: &str = "campaignc.plan/v1";
+pub const FORMAT: &str = "campaignc.plan/v2";
 
 /// Name of the bucketing algorithm written into [`Assignment::algorithm`].
 pub const ASSIGNMENT_ALGORITHM: &str = "sha256-u64be-mod-10000";
@@ -33,17 +33,15 @@ pub const ASSIGNMENT_ALGORITHM: &str = "sha256-u64be-mod-10000";
 pub const BUCKETS: u32 = 10_000;
 
 /// The top-level fields the plan `hash` leaves out: the hash itself and
-/// where the campaign is written (source positions are not meaning).
+/// where the campaign and its steps are written (`source`: positions are
+/// not meaning).
 pub const NOT_HASHED: &[&str] = &["hash", "source"];
-
-/// The field of every node the plan `hash` leaves out: its source line.
-pub const NODE_NOT_HASHED: &str = "line";
 
 /// One campaign, ready to execute.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Plan {
-    /// Always `"campaignc.plan/v1"`.
-    #[schemars(extend("const" = "campaignc.plan/v1"))]
+    /// Always `"campaignc.plan/v2"`.
+    #[schemars(extend("const" = "campaignc.plan/v2"))]
     pub format: String,
     /// The campaign's name.
     pub campaign: String,
@@ -51,8 +49,9 @@ pub struct Plan {
     pub stage: String,
     /// The campaign's `///` doc comment.
     pub doc: Option<String>,
-    /// Where the campaign is declared. Not part of `hash`: moving the
-    /// campaign, or adding comments or blank lines above it, is no change.
+    /// Where the campaign and each of its steps are written. Not part of
+    /// `hash`: moving the campaign, or adding comments or blank lines
+    /// above it, is no change.
     pub source: SourceRef,
     /// What starts a journey.
     pub trigger: Trigger,
@@ -85,23 +84,36 @@ pub struct Plan {
     /// Id of the first node; `null` for an empty flow (the journey
     /// completes on entry).
     pub entry: Option<String>,
-    /// The flow graph, keyed by stable node id.
+    /// The flow graph, keyed by structural node id (see
+    /// `docs/plan-format.md`, Node ids).
     pub nodes: BTreeMap<String, Node>,
     /// Every message the campaign sends, keyed by message name.
     pub messages: BTreeMap<String, Message>,
     /// `sha256` (lowercase hex) of the canonical JSON of this plan without
-    /// the `hash` and `source` fields and without every node's `line`: the
-    /// plan's meaning, not where it is written.
+    /// the `hash` and `source` fields: the plan's meaning, not where it is
+    /// written.
     pub hash: String,
 }
 
-/// A place in the sources.
+/// Where a campaign is written: the plan's source positions, kept apart
+/// from its meaning.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct SourceRef {
     /// Path relative to the project directory, `/`-separated.
     pub file: String,
-    /// 1-based line.
+    /// 1-based line of the `campaign` declaration.
     pub line: u32,
+    /// Node id → 1-based line of its step in `file` (every node of
+    /// `nodes`). New in v2: in v1 each node had its own `line`.
+    pub nodes: BTreeMap<String, u32>,
+}
+
+impl Plan {
+    /// The 1-based source line of node `id`'s step (`source.nodes`); 0 for
+    /// an id the plan does not know.
+    pub fn node_line(&self, id: &str) -> u32 {
+        self.source.nodes.get(id).copied().unwrap_or(0)
+    }
 }
 
 pub use crate::duration::Duration;

@@ -15,8 +15,6 @@ pub enum Node {
     /// Send `message` (subject to the send window, cap, holdout and consent
     /// gate), then go on to `next`.
     Send {
-        /// 1-based line of the step in its file; not part of the plan `hash`.
-        line: u32,
         message: String,
         channel: Channel,
         category: Category,
@@ -29,23 +27,17 @@ pub enum Node {
     },
     /// Wait for `duration` (days in local calendar time).
     Wait {
-        /// 1-based line of the step in its file; not part of the plan `hash`.
-        line: u32,
         duration: Duration,
         next: Option<String>,
     },
     /// Wait until the next local `time` (`HH:MM`), on `weekday` if given.
     WaitUntil {
-        /// 1-based line of the step in its file; not part of the plan `hash`.
-        line: u32,
         time: String,
         weekday: Option<Weekday>,
         next: Option<String>,
     },
     /// Wait for `event` (matching `where`) at most `timeout`.
     WaitFor {
-        /// 1-based line of the step in its file; not part of the plan `hash`.
-        line: u32,
         event: String,
         #[serde(rename = "where")]
         filter: Option<Expr>,
@@ -55,31 +47,22 @@ pub enum Node {
     },
     /// Take the first case whose `when` holds, else `otherwise`.
     Branch {
-        /// 1-based line of the step in its file; not part of the plan `hash`.
-        line: u32,
         cases: Vec<BranchCase>,
         otherwise: Option<String>,
     },
     /// An A/B/n test: the customer's bucket (salt = `name`) picks a variant.
     Split {
-        /// 1-based line of the step in its file; not part of the plan `hash`.
-        line: u32,
         name: String,
         variants: Vec<SplitVariant>,
     },
     /// Set a customer attribute to `value`, evaluated now.
     Set {
-        /// 1-based line of the step in its file; not part of the plan `hash`.
-        line: u32,
         attribute: String,
         value: Expr,
         next: Option<String>,
     },
     /// End the journey as exited.
-    Exit {
-        /// 1-based line of the step in its file; not part of the plan `hash`.
-        line: u32,
-    },
+    Exit {},
 }
 
 /// A message channel.
