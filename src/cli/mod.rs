@@ -16,6 +16,7 @@ mod init;
 mod lsp;
 mod output;
 mod preview;
+mod render;
 mod report;
 mod simulate;
 mod test;
@@ -75,6 +76,8 @@ enum Command {
     Simulate(simulate::Args),
     /// Rewrite .camp files in canonical form (--check: list the ones that differ).
     Fmt(fmt::Args),
+    /// Render messages for a sending system: JSON lines in, rendered fields out (reads only plans).
+    Render(render::Args),
     /// Compare two project directories as Markdown for a pull request comment.
     Diff(diff::Args),
     /// Build, then rebuild on every save; with --serve, a live preview site.
@@ -120,6 +123,7 @@ where
         Command::Simulate(args) => simulate::run(args),
         Command::Fmt(args) => fmt::run(args),
         Command::Diff(args) => diff::run(args),
+        Command::Render(args) => render::run(args),
         Command::Watch(args) => watch::run(args),
         Command::Init(args) => init::run(args),
         Command::Lsp(args) => lsp::run(args),

@@ -197,6 +197,17 @@ pub struct CampaignPreview {
     pub emails: Vec<(String, String, String)>,
 }
 
+/// A persona shown in `locale`: with `true` when that is not its own
+/// locale (its locale attribute is then replaced by `locale`).
+pub fn persona_in_locale(model: &Model, persona: PersonaId, locale: &str) -> (PersonaId, bool) {
+    let own = model
+        .attr_by_name("locale")
+        .and_then(|a| model.persona(persona).attr(a))
+        .cloned();
+    let overridden = own != Some(crate::check::model::Value::String(locale.into()));
+    (persona, overridden)
+}
+
 /// Renders the preview of one campaign.
 pub fn preview_campaign(
     model: &Model,
@@ -208,14 +219,7 @@ pub fn preview_campaign(
 ) -> CampaignPreview {
     let persona_for = |locale: &str| -> Option<(PersonaId, bool)> {
         match options.persona {
-            Some(id) => {
-                let own = model
-                    .attr_by_name("locale")
-                    .and_then(|a| model.persona(id).attr(a))
-                    .cloned();
-                let overridden = own != Some(crate::check::model::Value::String(locale.into()));
-                Some((id, overridden))
-            }
+            Some(id) => Some(persona_in_locale(model, id, locale)),
             None => model.preview_persona(locale),
         }
     };

@@ -101,3 +101,15 @@ pub fn list(items: Vec<Value>) -> Value {
 pub fn record<I: IntoIterator<Item = (String, Value)>>(fields: I) -> Value {
     Value::Object(fields.into_iter().collect())
 }
+
+/// Whether `text` is a money value of `currency` in this convention
+/// (`"1234.50 EUR"`), as the `money` helper reads it.
+pub fn is_money(text: &str, currency: &str) -> bool {
+    super::money::parse_money(text).is_some_and(|m| m.currency == currency)
+}
+
+/// Whether `text` is a decimal in this convention (`"19.90"`), as the
+/// `number` and `plural` helpers read it.
+pub fn is_decimal(text: &str) -> bool {
+    super::locale::decimal_from_str(text).is_some()
+}
