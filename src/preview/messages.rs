@@ -5,8 +5,8 @@
 
 use crate::check::model::{Model, PersonaId};
 use crate::plan::format::Node;
-use crate::render::{render_fields, Fields};
-use crate::template::{Renderer, SmsCount};
+use crate::render::render_fields;
+use crate::template::Renderer;
 
 use super::data;
 use super::mermaid::channel_key;
@@ -16,37 +16,16 @@ pub const PUSH_LIMITS: (usize, usize) = (50, 150);
 /// In-app limits (characters): title, body.
 pub const IN_APP_LIMITS: (usize, usize) = (60, 240);
 
-/// What a reviewer reads of one message in one locale.
-#[derive(Clone, Debug)]
-pub enum Rendered {
-    Email {
-        from: Option<String>,
-        /// Rendered with HTML escaping, as the HTML email gets them.
-        subject: String,
-        preheader: Option<String>,
-        body_markdown: String,
-        /// The complete HTML email.
-        html: String,
-    },
-    Sms {
-        body: String,
-        count: SmsCount,
-    },
-    /// Push notifications and in-app cards.
-    Card {
-        title: String,
-        body: String,
-        button: Option<String>,
-        link: Option<String>,
-        /// Character limits of title and body on this channel.
-        limits: (usize, usize),
-    },
-    Webhook {
-        method: String,
-        url: String,
-        /// Pretty-printed when the rendered body is valid JSON.
-        body: Result<String, String>,
-    },
+/// What a reviewer reads of one message in one locale: exactly what
+/// `campaignc render` renders for a sending system.
+pub use crate::render::Fields as Rendered;
+
+/// A webhook's rendered body as a reviewer reads it: pretty-printed when
+/// it is valid JSON, else the raw text with why it is not.
+pub fn webhook_body(body: &str) -> Result<String, String> {
+    serde_json::from_str::<serde_json::Value>(body)
+        .map_err(|e| format!("{body}\n(not valid JSON: {e})"))
+        .and_then(|v| serde_json::to_string_pretty(&v).map_err(|e| e.to_string()))
 }
 
 /// One message, one locale, one persona.
@@ -193,47 +172,7 @@ pub fn render_message(
         preview.rendered = Err(format!("the plan has no `{locale}` text for `{message}`"));
         return preview;
     }
-    let limits = if channel == "push" {
-        PUSH_LIMITS
-    } else {
-        IN_APP_LIMITS
-    };
-    preview.rendered =
-        render_fields(renderer, m, locale, &root, &timezone).map(|fields| match fields {
-            Fields::Email {
-                from,
-                subject,
-                preheader,
-                body_markdown,
-                html,
-            } => Rendered::Email {
-                from,
-                subject,
-                preheader,
-                body_markdown,
-                html,
-            },
-            Fields::Sms { body, count } => Rendered::Sms { body, count },
-            Fields::Card {
-                title,
-                body,
-                button,
-                link,
-            } => Rendered::Card {
-                title,
-                body,
-                button,
-                link,
-                limits,
-            },
-            Fields::Webhook { method, url, body } => Rendered::Webhook {
-                method,
-                url,
-                body: serde_json::from_str::<serde_json::Value>(&body)
-                    .map_err(|e| format!("{body}\n(not valid JSON: {e})"))
-                    .and_then(|v| serde_json::to_string_pretty(&v).map_err(|e| e.to_string())),
-            },
-        });
+    preview.rendered = render_fields(renderer, m, locale, root, &timezone);
     preview
 }
 

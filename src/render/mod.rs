@@ -16,7 +16,7 @@ pub mod types;
 use serde_json::Value;
 
 use crate::plan::format::{Channel, Message, Plan};
-use crate::template::{email_html, sms_segments, Escape, RenderOptions, Renderer, SmsCount};
+use crate::template::{email_html, sms_segments, Data, Escape, RenderOptions, Renderer, SmsCount};
 
 /// The rendered fields of one message, by channel.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -70,12 +70,14 @@ pub fn render_fields(
     renderer: &Renderer,
     message: &Message,
     locale: &str,
-    root: &Value,
+    root: Value,
     timezone: &str,
 ) -> Result<Fields, String> {
     let Some(content) = message.locales.get(locale) else {
         return Err(format!("the plan has no `{locale}` text for this message"));
     };
+    // One copy-free context for every field of the message.
+    let data = Data::new(root).map_err(|e| e.to_string())?;
     let render = |field: &str, escape: Escape| -> Result<Option<String>, String> {
         let Some(source) = content.fields.get(field) else {
             return Ok(None);
@@ -86,7 +88,7 @@ pub fn render_fields(
             escape,
         };
         renderer
-            .render(source, root, &opts)
+            .render_data(source, &data, &opts)
             .map(Some)
             .map_err(|e| format!("{field}: {e}"))
     };

@@ -210,7 +210,7 @@ impl Plans {
                 root.remove("unsubscribe_url");
             }
         }
-        let fields = render_fields(renderer, message, &locale, &root, &timezone)?;
+        let fields = render_fields(renderer, message, &locale, root, &timezone)?;
         let content_hash = message
             .locales
             .get(&locale)

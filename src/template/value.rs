@@ -23,11 +23,6 @@
 
 use serde_json::{Map, Value};
 
-/// Key under which [`super::Renderer::render`] passes the message's locale and
-/// the customer's time zone to the helpers. Templates must not use it (the
-/// checker reports it as an unknown variable like any other name).
-pub const RESERVED_KEY: &str = "__campaignc_render";
-
 /// The template root: customer attributes, the event in scope (if any), the
 /// campaign and the unsubscribe link.
 pub fn root(
