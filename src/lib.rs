@@ -27,6 +27,7 @@ pub mod lsp;
 pub mod plan;
 pub mod preview;
 pub mod project;
+pub mod render;
 pub mod serve;
 pub mod simulate;
 pub mod source;

@@ -360,6 +360,19 @@ impl crate::check::model::Model {
             })
     }
 
+    /// The customer attributes read by the templates written inside `span`
+    /// (a message's span), by name, in position order, possibly repeated.
+    pub fn template_attrs_in(&self, span: Span) -> impl Iterator<Item = &str> + '_ {
+        self.references
+            .uses_in(span)
+            .iter()
+            .filter(|r| r.site == UseSite::Template)
+            .filter_map(|r| match &r.target {
+                Symbol::Attr(name) => Some(name.as_str()),
+                _ => None,
+            })
+    }
+
     /// Find-references: every use of `target`, in position order.
     pub fn references_to(&self, target: &Symbol) -> Vec<&Reference> {
         self.references.references_to(target)

@@ -20,6 +20,7 @@ mod man;
 mod output;
 mod preview;
 mod progress;
+mod render;
 mod report;
 mod settings;
 mod send_test;
@@ -84,6 +85,8 @@ enum Command {
     Simulate(simulate::Args),
     /// Rewrite .camp files in canonical form (--check: list the ones that differ).
     Fmt(fmt::Args),
+    /// Render messages for a sending system: JSON lines in, rendered fields out (reads only plans).
+    Render(render::Args),
     /// Compare two project directories as Markdown for a pull request comment.
     Diff(diff::Args),
     /// Build, then rebuild on every save; with --serve, a live preview site.
@@ -152,6 +155,7 @@ where
         Command::Simulate(args) => simulate::run(args),
         Command::Fmt(args) => fmt::run(args),
         Command::Diff(args) => diff::run(args),
+        Command::Render(args) => render::run(args),
         Command::Watch(args) => watch::run(args),
         Command::Init(args) => init::run(args),
         Command::Lsp(args) => lsp::run(args),

@@ -129,14 +129,7 @@ pub fn edges(n: &Node) -> Vec<(String, Option<String>)> {
 
 /// The channel's name as the language writes it.
 pub fn channel_name(c: crate::plan::format::Channel) -> &'static str {
-    use crate::plan::format::Channel;
-    match c {
-        Channel::Email => "email",
-        Channel::Sms => "sms",
-        Channel::Push => "push",
-        Channel::InApp => "in_app",
-        Channel::Webhook => "webhook",
-    }
+    c.as_str()
 }
 
 /// A condition or value in the language's syntax. Operands are wrapped in

@@ -485,7 +485,7 @@ fn preview(ctx: &Ctx, id: MessageId) -> String {
         }
         Ok(Rendered::Webhook { method, url, body }) => {
             out.push_str(&format!("`{method} {url}`\n\n"));
-            match body {
+            match crate::preview::messages::webhook_body(&body) {
                 Ok(json) => out.push_str(&format!("```json\n{json}\n```")),
                 Err(raw) => out.push_str(&format!("```\n{raw}\n```")),
             }

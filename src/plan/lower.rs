@@ -17,6 +17,7 @@ use super::assign::{HOLDOUT_SALT, KEY_SEPARATOR};
 use super::canonical::canonical_sha256_hex;
 use super::deps::{used_definitions, Named};
 use super::format as f;
+use super::lower_data::template_data;
 use super::lower_expr::{clock, expr, literal, percent_to_buckets, weekday};
 use super::lower_flow::{category, channel, lower_flow};
 
@@ -81,8 +82,10 @@ pub fn lower(model: &Model, sources: &SourceMap, campaign: CampaignId) -> f::Pla
             .iter()
             .map(|m| (m.name.clone(), message(m, &def.locales)))
             .collect(),
+        template_data: Default::default(),
         hash: String::new(),
     };
+    plan.template_data = template_data(model, &messages, &plan);
     plan.hash = plan_hash(&plan);
     plan
 }

@@ -4,6 +4,7 @@
 //!
 //! - [`format`]: the plan's serde types (the public, versioned contract);
 //! - [`lower`]: model → plan ([`lower_flow`] for the node graph,
+//!   [`lower_data`] for the types of the templates' data,
 //!   [`node_id`] for ids that survive edits, [`lower_expr`] for
 //!   expressions, [`deps`] for the segments and scores a plan carries);
 //! - [`assign`]: the holdout / split bucketing rule, implemented once;
@@ -17,6 +18,7 @@ pub mod canonical;
 pub mod deps;
 pub mod format;
 pub mod lower;
+pub mod lower_data;
 pub mod lower_expr;
 pub mod lower_flow;
 pub mod migrate;

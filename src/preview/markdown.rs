@@ -8,7 +8,7 @@ use crate::source::{SourceMap, Span};
 use crate::template::escape::{html_text, rendered_text};
 
 use super::mermaid::{channel_key, channel_noun, flowchart};
-use super::messages::{MessagePreview, Rendered};
+use super::messages::{webhook_body, MessagePreview, Rendered, IN_APP_LIMITS, PUSH_LIMITS};
 use super::sentences;
 use super::timeline::MainPath;
 
@@ -276,8 +276,12 @@ fn message_section(campaign: &str, p: &MessagePreview) -> String {
             body,
             button,
             link,
-            limits,
         } => {
+            let limits = if p.channel == "push" {
+                PUSH_LIMITS
+            } else {
+                IN_APP_LIMITS
+            };
             out.push_str(&format!(
                 "- **Title** ({}): {}\n",
                 counted(title, limits.0),
@@ -302,9 +306,9 @@ fn message_section(campaign: &str, p: &MessagePreview) -> String {
                 html_text(method),
                 url.replace('`', "'")
             ));
-            match body {
-                Ok(json) => out.push_str(&fenced("json", json)),
-                Err(raw) => out.push_str(&fenced("text", raw)),
+            match webhook_body(body) {
+                Ok(json) => out.push_str(&fenced("json", &json)),
+                Err(raw) => out.push_str(&fenced("text", &raw)),
             }
         }
     }

@@ -144,13 +144,7 @@ pub fn label(node: &Node) -> String {
 /// The channel as written in source: `email`, `sms`, `push`, `in_app`,
 /// `webhook`.
 pub fn channel_key(channel: Channel) -> &'static str {
-    match channel {
-        Channel::Email => "email",
-        Channel::Sms => "sms",
-        Channel::Push => "push",
-        Channel::InApp => "in_app",
-        Channel::Webhook => "webhook",
-    }
+    channel.as_str()
 }
 
 /// `email`, `SMS`, `push`, `in-app message`, `webhook`.

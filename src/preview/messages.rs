@@ -5,7 +5,8 @@
 
 use crate::check::model::{Model, PersonaId};
 use crate::plan::format::Node;
-use crate::template::{email_html, sms_segments, Escape, RenderOptions, Renderer, SmsCount};
+use crate::render::render_fields;
+use crate::template::Renderer;
 
 use super::data;
 use super::mermaid::channel_key;
@@ -15,37 +16,16 @@ pub const PUSH_LIMITS: (usize, usize) = (50, 150);
 /// In-app limits (characters): title, body.
 pub const IN_APP_LIMITS: (usize, usize) = (60, 240);
 
-/// What a reviewer reads of one message in one locale.
-#[derive(Clone, Debug)]
-pub enum Rendered {
-    Email {
-        from: Option<String>,
-        /// Rendered with HTML escaping, as the HTML email gets them.
-        subject: String,
-        preheader: Option<String>,
-        body_markdown: String,
-        /// The complete HTML email.
-        html: String,
-    },
-    Sms {
-        body: String,
-        count: SmsCount,
-    },
-    /// Push notifications and in-app cards.
-    Card {
-        title: String,
-        body: String,
-        button: Option<String>,
-        link: Option<String>,
-        /// Character limits of title and body on this channel.
-        limits: (usize, usize),
-    },
-    Webhook {
-        method: String,
-        url: String,
-        /// Pretty-printed when the rendered body is valid JSON.
-        body: Result<String, String>,
-    },
+/// What a reviewer reads of one message in one locale: exactly what
+/// `campaignc render` renders for a sending system.
+pub use crate::render::Fields as Rendered;
+
+/// A webhook's rendered body as a reviewer reads it: pretty-printed when
+/// it is valid JSON, else the raw text with why it is not.
+pub fn webhook_body(body: &str) -> Result<String, String> {
+    serde_json::from_str::<serde_json::Value>(body)
+        .map_err(|e| format!("{body}\n(not valid JSON: {e})"))
+        .and_then(|v| serde_json::to_string_pretty(&v).map_err(|e| e.to_string()))
 }
 
 /// One message, one locale, one persona.
@@ -67,6 +47,72 @@ pub struct MessagePreview {
     pub rendered: Result<Rendered, String>,
 }
 
+/// The template data a preview renders one message with: what a sending
+/// system would pass `campaignc render` for this persona.
+#[derive(Clone, Debug)]
+pub struct PreviewData {
+    /// `customer.*`: the persona's attributes after the `set` steps before
+    /// the send, and the plan's scores.
+    pub customer: serde_json::Map<String, serde_json::Value>,
+    /// The event in scope at the send, when the templates read `event.*`:
+    /// its name, its payload, and whether that payload was derived from
+    /// the types (the persona has no sample of it).
+    pub event: Option<(String, serde_json::Map<String, serde_json::Value>, bool)>,
+    /// The stand-in unsubscribe link.
+    pub unsubscribe_url: String,
+    /// The persona's time zone.
+    pub timezone: String,
+}
+
+/// The data [`render_message`] renders `message` in `locale` with for
+/// `persona` (`overridden`: shown in `locale` rather than its own).
+pub fn preview_data(
+    model: &Model,
+    flow: &data::FlowIndex,
+    message: &str,
+    locale: &str,
+    (persona_id, overridden): (PersonaId, bool),
+) -> PreviewData {
+    let plan = flow.plan;
+    let persona = model.persona(persona_id);
+    // `event.*` only matters to a message whose templates read it.
+    let reads_event = plan.messages.get(message).is_some_and(|m| {
+        m.locales
+            .values()
+            .any(|l| l.fields.values().any(|f| f.contains("event.")))
+    });
+    // The event in scope at the send.
+    let event_name = match flow.first_send(message) {
+        Some((_, Node::Send { event, .. })) => event.clone(),
+        _ => None,
+    }
+    .filter(|_| reads_event);
+    let event = event_name.and_then(|name| {
+        let (value, derived) = data::event_sample(model, persona, data::event_id(model, &name)?);
+        Some((name, data::object(&value), derived))
+    });
+    let timezone = timezone_of(model, persona_id);
+    let zoned = preview_now(&timezone);
+    let sets = flow
+        .first_send(message)
+        .map(|(id, _)| data::sets_before(flow, id))
+        .unwrap_or_default();
+    let customer = data::customer_json(
+        model,
+        plan,
+        persona,
+        overridden.then_some(locale),
+        &sets,
+        &zoned,
+    );
+    PreviewData {
+        customer,
+        event,
+        unsubscribe_url: data::unsubscribe_url(&plan.campaign, &persona.name),
+        timezone,
+    }
+}
+
 /// Renders `message` of `plan` in `locale` for `persona`.
 pub fn render_message(
     model: &Model,
@@ -83,48 +129,24 @@ pub fn render_message(
         .get(message)
         .map(|m| channel_key(m.channel).to_string())
         .unwrap_or_default();
-    // `event.*` only matters to a message whose templates read it.
-    let reads_event = plan.messages.get(message).is_some_and(|m| {
-        m.locales
-            .values()
-            .any(|l| l.fields.values().any(|f| f.contains("event.")))
-    });
-    // The event in scope at the send.
-    let event_name = match flow.first_send(message) {
-        Some((_, Node::Send { event, .. })) => event.clone(),
-        _ => None,
-    }
-    .filter(|_| reads_event);
-    let event = event_name
-        .as_deref()
-        .and_then(|name| data::event_id(model, name))
-        .map(|id| data::event_sample(model, persona, id));
+    let PreviewData {
+        customer,
+        event,
+        unsubscribe_url,
+        timezone,
+    } = preview_data(model, flow, message, locale, (persona_id, overridden));
     let mut preview = MessagePreview {
         message: message.to_string(),
         channel: channel.clone(),
         locale: locale.to_string(),
         persona: persona.name.clone(),
         locale_overridden: overridden,
-        event: event_name
-            .clone()
-            .zip(event.as_ref().map(|(_, derived)| *derived)),
+        event: event
+            .as_ref()
+            .map(|(name, _, derived)| (name.clone(), *derived)),
         no_address: None,
         rendered: Err(String::new()),
     };
-    let timezone = timezone_of(model, persona_id);
-    let zoned = preview_now(&timezone);
-    let sets = flow
-        .first_send(message)
-        .map(|(id, _)| data::sets_before(flow, id))
-        .unwrap_or_default();
-    let customer = data::customer_json(
-        model,
-        plan,
-        persona,
-        overridden.then_some(locale),
-        &sets,
-        &zoned,
-    );
     preview.no_address = plan
         .customer
         .channels
@@ -138,78 +160,19 @@ pub fn render_message(
         .cloned();
     let root = crate::template::value::root(
         customer,
-        event.as_ref().map(|(v, _)| data::object(v)),
+        event.map(|(_, payload, _)| payload),
         &plan.campaign,
-        &data::unsubscribe_url(&plan.campaign, &persona.name),
+        &unsubscribe_url,
     );
-    let Some(content) = plan
-        .messages
-        .get(message)
-        .and_then(|m| m.locales.get(locale))
-    else {
-        preview.rendered = Err(format!("the plan has no `{locale}` text for `{message}`"));
+    let Some(m) = plan.messages.get(message) else {
+        preview.rendered = Err(format!("the plan has no message `{message}`"));
         return preview;
     };
-    let render = |field: &str, escape: Escape| -> Result<Option<String>, String> {
-        let Some(source) = content.fields.get(field) else {
-            return Ok(None);
-        };
-        let opts = RenderOptions {
-            locale: locale.to_string(),
-            timezone: timezone.clone(),
-            escape,
-        };
-        renderer
-            .render(source, &root, &opts)
-            .map(Some)
-            .map_err(|e| format!("{field}: {e}"))
-    };
-    let required = |v: Option<String>| v.unwrap_or_default();
-    let from = plan.messages.get(message).and_then(|m| m.from.clone());
-    preview.rendered = (|| -> Result<Rendered, String> {
-        Ok(match channel.as_str() {
-            "email" => {
-                let subject = required(render("subject", Escape::Html)?);
-                let preheader = render("preheader", Escape::Html)?;
-                let body_markdown = required(render("body", Escape::Html)?);
-                let html = email_html(&subject, preheader.as_deref(), &body_markdown, locale);
-                Rendered::Email {
-                    from,
-                    subject,
-                    preheader,
-                    body_markdown,
-                    html,
-                }
-            }
-            "sms" => {
-                let body = required(render("body", Escape::None)?);
-                let count = sms_segments(&body);
-                Rendered::Sms { body, count }
-            }
-            "push" | "in_app" => Rendered::Card {
-                title: required(render("title", Escape::None)?),
-                body: required(render("body", Escape::None)?),
-                button: render("button", Escape::None)?,
-                link: render("link", Escape::None)?,
-                limits: if channel == "push" {
-                    PUSH_LIMITS
-                } else {
-                    IN_APP_LIMITS
-                },
-            },
-            _ => {
-                let body = required(render("body", Escape::Json)?);
-                let body = serde_json::from_str::<serde_json::Value>(&body)
-                    .map_err(|e| format!("{body}\n(not valid JSON: {e})"))
-                    .and_then(|v| serde_json::to_string_pretty(&v).map_err(|e| e.to_string()));
-                Rendered::Webhook {
-                    method: render("method", Escape::None)?.unwrap_or_else(|| "POST".into()),
-                    url: required(render("url", Escape::Url)?),
-                    body,
-                }
-            }
-        })
-    })();
+    if !m.locales.contains_key(locale) {
+        preview.rendered = Err(format!("the plan has no `{locale}` text for `{message}`"));
+        return preview;
+    }
+    preview.rendered = render_fields(renderer, m, locale, root, &timezone);
     preview
 }
 

@@ -179,13 +179,7 @@ impl Sim<'_> {
 
 /// The channel as written in source (`in_app`).
 pub fn channel_name(channel: Channel) -> &'static str {
-    match channel {
-        Channel::Email => "email",
-        Channel::Sms => "sms",
-        Channel::Push => "push",
-        Channel::InApp => "in_app",
-        Channel::Webhook => "webhook",
-    }
+    channel.as_str()
 }
 
 fn to_object(v: &Val) -> Map<String, Value> {

@@ -237,7 +237,7 @@ fn body_html_with(body_markdown: &str, links: Option<&mut Vec<(String, bool)>>) 
 
 /// Decodes the character references HTML escaping produces, so a subject
 /// can be given either as plain text or already HTML-escaped.
-pub(crate) fn decode_entities(text: &str) -> String {
+pub fn decode_entities(text: &str) -> String {
     // Split at ASCII `&` and `;` only (never at a byte offset), so text in
     // any script stays whole.
     let mut out = String::with_capacity(text.len());

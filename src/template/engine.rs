@@ -7,24 +7,43 @@ use std::sync::{Arc, RwLock};
 use handlebars::{Context, Handlebars, RenderContext, Renderable, StringOutput, Template};
 use serde_json::Value;
 
-use super::helpers::register_all;
+use super::helpers::{register_all, with_settings, Settings};
 use super::locale::parse_locale;
-use super::value::RESERVED_KEY;
 use super::{Escape, RenderError, RenderOptions};
 
 /// Renders templates with the LANGUAGE.md helpers.
 ///
 /// Build it once and share it (it is `Send + Sync`): parsed templates are
 /// cached by source text, so rendering the same message for many customers
-/// parses it once. The locale and time zone of a render reach the helpers
-/// through the root data under [`RESERVED_KEY`], so one registry serves
-/// every locale.
+/// parses it once. The locale and time zone of a render are parsed and
+/// looked up once per pair and reach the helpers through the render's
+/// thread, so one registry serves every locale and the data is never
+/// copied to carry them.
 pub struct Renderer {
     html: Handlebars<'static>,
     plain: Handlebars<'static>,
     json: Handlebars<'static>,
     url: Handlebars<'static>,
     cache: RwLock<HashMap<String, Arc<Template>>>,
+    /// Locale → time zone → parsed settings.
+    settings: RwLock<HashMap<String, HashMap<String, Arc<Settings>>>>,
+}
+
+/// Template data ready to render any number of templates with, without
+/// copying it (the fields of one message): [`Renderer::render_data`].
+pub struct Data(Context);
+
+impl Data {
+    /// Takes the root of the template data (an object built with
+    /// [`super::value`]).
+    pub fn new(root: Value) -> Result<Data, RenderError> {
+        if !root.is_object() {
+            return Err(RenderError::message(
+                "template data must be an object (customer, event, campaign, unsubscribe_url)",
+            ));
+        }
+        Ok(Data(Context::from(root)))
+    }
 }
 
 impl Default for Renderer {
@@ -85,6 +104,7 @@ impl Renderer {
             json: registry(json_escape),
             url: registry(url_escape),
             cache: RwLock::new(HashMap::new()),
+            settings: RwLock::new(HashMap::new()),
         }
     }
 
@@ -113,21 +133,57 @@ impl Renderer {
         data: &Value,
         opts: &RenderOptions,
     ) -> Result<String, RenderError> {
-        parse_locale(&opts.locale).map_err(RenderError::message)?;
-        jiff::tz::TimeZone::get(&opts.timezone).map_err(|e| {
+        let settings = self.settings(opts)?;
+        let data = Data::new(data.clone())?;
+        self.render_with(template, &data, opts, settings)
+    }
+
+    /// [`Renderer::render`] with data prepared once for several templates.
+    pub fn render_data(
+        &self,
+        template: &str,
+        data: &Data,
+        opts: &RenderOptions,
+    ) -> Result<String, RenderError> {
+        let settings = self.settings(opts)?;
+        self.render_with(template, data, opts, settings)
+    }
+
+    /// The parsed locale and time zone of `opts`, from the cache.
+    fn settings(&self, opts: &RenderOptions) -> Result<Arc<Settings>, RenderError> {
+        {
+            let cache = self.settings.read().unwrap_or_else(|e| e.into_inner());
+            if let Some(found) = cache
+                .get(opts.locale.as_str())
+                .and_then(|zones| zones.get(opts.timezone.as_str()))
+            {
+                return Ok(Arc::clone(found));
+            }
+        }
+        let locale = parse_locale(&opts.locale).map_err(RenderError::message)?;
+        let timezone = jiff::tz::TimeZone::get(&opts.timezone).map_err(|e| {
             RenderError::message(format!("unknown time zone `{}` ({e})", opts.timezone))
         })?;
-        let Value::Object(fields) = data else {
-            return Err(RenderError::message(
-                "template data must be an object (customer, event, campaign, unsubscribe_url)",
-            ));
-        };
-        let mut root = fields.clone();
-        root.insert(
-            RESERVED_KEY.to_string(),
-            serde_json::json!({ "locale": opts.locale, "timezone": opts.timezone }),
-        );
-        let context = Context::from(Value::Object(root));
+        let settings = Arc::new(Settings { locale, timezone });
+        let mut cache = self.settings.write().unwrap_or_else(|e| e.into_inner());
+        // Bounded: a stream of ever new time zones must not grow it forever.
+        if cache.values().map(HashMap::len).sum::<usize>() >= 1024 {
+            cache.clear();
+        }
+        cache
+            .entry(opts.locale.clone())
+            .or_default()
+            .insert(opts.timezone.clone(), Arc::clone(&settings));
+        Ok(settings)
+    }
+
+    fn render_with(
+        &self,
+        template: &str,
+        data: &Data,
+        opts: &RenderOptions,
+        settings: Arc<Settings>,
+    ) -> Result<String, RenderError> {
         let parsed = self.compile(template)?;
         let registry = match opts.escape {
             Escape::Html => &self.html,
@@ -135,12 +191,14 @@ impl Renderer {
             Escape::Json => &self.json,
             Escape::Url => &self.url,
         };
-        let mut render_context = RenderContext::new(None);
-        let mut out = StringOutput::new();
-        parsed
-            .render(registry, &context, &mut render_context, &mut out)
-            .map_err(RenderError::from_render)?;
-        out.into_string()
-            .map_err(|e| RenderError::message(format!("could not collect the output ({e})")))
+        with_settings(settings, || {
+            let mut render_context = RenderContext::new(None);
+            let mut out = StringOutput::new();
+            parsed
+                .render(registry, &data.0, &mut render_context, &mut out)
+                .map_err(RenderError::from_render)?;
+            out.into_string()
+                .map_err(|e| RenderError::message(format!("could not collect the output ({e})")))
+        })
     }
 }

@@ -7,6 +7,9 @@
 //! customer.first_name}}` is HTML-escaped in an email and JSON-escaped in a
 //! webhook body exactly like `{{customer.first_name}}`.
 
+use std::cell::RefCell;
+use std::sync::Arc;
+
 use handlebars::{
     Context, Handlebars, Helper, HelperDef, PathAndJson, RenderContext, RenderError,
     RenderErrorReason, ScopedJson,
@@ -16,11 +19,10 @@ use serde_json::Value;
 
 use super::dates::{format_date, local_date, DATE_STYLES};
 use super::locale::{
-    decimal_from_json, decimal_from_str, format_decimal, parse_locale, plural_category,
-    with_fraction_digits, PLURAL_CATEGORIES,
+    decimal_from_json, decimal_from_str, format_decimal, plural_category, with_fraction_digits,
+    PLURAL_CATEGORIES,
 };
 use super::money::{format_money, parse_money};
-use super::value::RESERVED_KEY;
 
 /// What a helper argument may be, in schema terms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -231,7 +233,7 @@ enum Kind {
 }
 
 /// One of our helpers, reading the locale and time zone the renderer stored
-/// under [`RESERVED_KEY`] in the root data.
+/// with the render (see [`with_settings`]).
 struct LocaleHelper(Kind);
 
 /// Registers every helper of [`HELPERS`] in `registry`.
@@ -254,37 +256,38 @@ fn fail(helper: &str, message: impl std::fmt::Display) -> RenderError {
     RenderErrorReason::Other(format!("helper `{helper}`: {message}")).into()
 }
 
-/// The locale and time zone of this render.
-struct Settings {
-    locale: Locale,
-    timezone: String,
+/// The locale and time zone of a render, parsed and looked up once per
+/// pair by the [`super::Renderer`] and shared by every render in them.
+pub(crate) struct Settings {
+    pub locale: Locale,
+    pub timezone: jiff::tz::TimeZone,
 }
 
-fn settings(ctx: &Context) -> Result<Settings, String> {
-    let reserved = ctx.data().get(RESERVED_KEY);
-    let field = |name: &str| {
-        reserved
-            .and_then(|r| r.get(name))
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string()
-    };
-    let tag = field("locale");
-    let tag = if tag.is_empty() {
-        "und".to_string()
-    } else {
-        tag
-    };
-    let timezone = field("timezone");
-    let timezone = if timezone.is_empty() {
-        "UTC".to_string()
-    } else {
-        timezone
-    };
-    Ok(Settings {
-        locale: parse_locale(&tag)?,
-        timezone,
-    })
+thread_local! {
+    /// The settings of the render running on this thread: helpers run
+    /// inside [`super::Renderer`]'s render call, on its thread, so they
+    /// need not be carried in (and the data cloned for) every render.
+    static CURRENT: RefCell<Option<Arc<Settings>>> = const { RefCell::new(None) };
+}
+
+/// Runs `render` with `settings` as the current render's (restoring what
+/// was current before, also when `render` unwinds).
+pub(crate) fn with_settings<T>(settings: Arc<Settings>, render: impl FnOnce() -> T) -> T {
+    struct Restore(Option<Arc<Settings>>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            let previous = self.0.take();
+            CURRENT.with(|c| *c.borrow_mut() = previous);
+        }
+    }
+    let _restore = Restore(CURRENT.with(|c| c.replace(Some(settings))));
+    render()
+}
+
+fn settings() -> Result<Arc<Settings>, String> {
+    CURRENT
+        .with(|c| c.borrow().clone())
+        .ok_or_else(|| "called outside a render".to_string())
 }
 
 fn arg<'a, 'rc>(h: &'a Helper<'rc>, index: usize) -> Result<&'a PathAndJson<'rc>, String> {
@@ -305,11 +308,11 @@ impl HelperDef for LocaleHelper {
         &self,
         h: &Helper<'rc>,
         _: &'reg Handlebars<'reg>,
-        ctx: &'rc Context,
+        _: &'rc Context,
         _: &mut RenderContext<'reg, 'rc>,
     ) -> Result<ScopedJson<'rc>, RenderError> {
         let name = h.name();
-        let settings = settings(ctx).map_err(|e| fail(name, e))?;
+        let settings = settings().map_err(|e| fail(name, e))?;
         let result = match self.0 {
             Kind::Default => run_default(h),
             Kind::Money => run_money(h, &settings),

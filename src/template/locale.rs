@@ -2,6 +2,11 @@
 //! locale-aware decimal numbers, all from ICU4X compiled data (no hand-written
 //! tables), so `1234.5` prints `1,234.5` in `en` and `1 234,5` in `cs`.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::rc::Rc;
+
 use fixed_decimal::Decimal;
 use icu_decimal::DecimalFormatter;
 use icu_locale_core::Locale;
@@ -59,16 +64,53 @@ pub(crate) fn category_name(category: PluralCategory) -> &'static str {
 /// The cardinal plural category of `value` in `locale` (visible fraction
 /// digits count: Czech `1.5` is `many`, `1` is `one`).
 pub(crate) fn plural_category(locale: &Locale, value: &Decimal) -> Result<&'static str, String> {
-    let rules = PluralRules::try_new_cardinal(locale.into())
-        .map_err(|e| format!("no plural rules for `{locale}` ({e})"))?;
-    Ok(category_name(rules.category_for(value)))
+    PLURAL_RULES.with(|cache| {
+        let rules = cached(cache, locale, || {
+            PluralRules::try_new_cardinal(locale.into())
+                .map_err(|e| format!("no plural rules for `{locale}` ({e})"))
+        })?;
+        Ok(category_name(rules.category_for(value)))
+    })
 }
 
 /// Formats `value` with the locale's digits, grouping and separators.
 pub(crate) fn format_decimal(locale: &Locale, value: &Decimal) -> Result<String, String> {
-    let formatter = DecimalFormatter::try_new(locale.into(), Default::default())
-        .map_err(|e| format!("no number format for `{locale}` ({e})"))?;
-    Ok(formatter.format(value).to_string())
+    DECIMAL_FORMATTERS.with(|cache| {
+        let formatter = cached(cache, locale, || {
+            DecimalFormatter::try_new(locale.into(), Default::default())
+                .map_err(|e| format!("no number format for `{locale}` ({e})"))
+        })?;
+        Ok(formatter.format(value).to_string())
+    })
+}
+
+/// A per-thread cache of locale data built from ICU4X's compiled data:
+/// building a formatter costs more than formatting with it, and a render
+/// formats many numbers in few locales.
+pub(crate) type Cache<K, T> = RefCell<HashMap<K, Rc<T>>>;
+
+thread_local! {
+    static PLURAL_RULES: Cache<Locale, PluralRules> = RefCell::new(HashMap::new());
+    static DECIMAL_FORMATTERS: Cache<Locale, DecimalFormatter> = RefCell::new(HashMap::new());
+}
+
+/// The entry of `cache` for `key`, made by `make` on a miss (a failure is
+/// not cached). Bounded: past 256 entries the cache starts over.
+pub(crate) fn cached<K: Eq + Hash + Clone, T>(
+    cache: &Cache<K, T>,
+    key: &K,
+    make: impl FnOnce() -> Result<T, String>,
+) -> Result<Rc<T>, String> {
+    if let Some(found) = cache.borrow().get(key) {
+        return Ok(Rc::clone(found));
+    }
+    let made = Rc::new(make()?);
+    let mut cache = cache.borrow_mut();
+    if cache.len() >= 256 {
+        cache.clear();
+    }
+    cache.insert(key.clone(), Rc::clone(&made));
+    Ok(made)
 }
 
 /// Converts a JSON number to an exact decimal (integers stay integers, floats

@@ -7,9 +7,9 @@
 //! model or a plan, so the checker (helper types from [`HELPERS`], sample
 //! renders), the simulator and the previews all render text the same way.
 //!
-//! The message's locale and the customer's time zone travel to the helpers in
-//! the root data under the reserved key [`value::RESERVED_KEY`], which
-//! [`Renderer::render`] inserts; one registry therefore serves every locale.
+//! The message's locale and the customer's time zone reach the helpers from
+//! [`Renderer::render`] itself (parsed once per pair, never copied into the
+//! data); one registry therefore serves every locale.
 
 mod dates;
 pub mod email;
@@ -24,7 +24,7 @@ pub mod value;
 
 pub use dates::DATE_STYLES;
 pub use email::{email_html, email_text};
-pub use engine::{json_escape, url_escape, Renderer};
+pub use engine::{json_escape, url_escape, Data, Renderer};
 pub use helpers::{helper_spec, ArgKind, HelperSpec, BLOCK_HELPERS, BLOCK_HELPER_DOCS, HELPERS};
 pub use lex::tag_end;
 pub use locale::{is_valid_locale, plural_categories, PLURAL_CATEGORIES};

@@ -23,11 +23,6 @@
 
 use serde_json::{Map, Value};
 
-/// Key under which [`super::Renderer::render`] passes the message's locale and
-/// the customer's time zone to the helpers. Templates must not use it (the
-/// checker reports it as an unknown variable like any other name).
-pub const RESERVED_KEY: &str = "__campaignc_render";
-
 /// The template root: customer attributes, the event in scope (if any), the
 /// campaign and the unsubscribe link.
 pub fn root(
@@ -100,4 +95,16 @@ pub fn list(items: Vec<Value>) -> Value {
 /// A record (or customer / event): field order is kept as given.
 pub fn record<I: IntoIterator<Item = (String, Value)>>(fields: I) -> Value {
     Value::Object(fields.into_iter().collect())
+}
+
+/// Whether `text` is a money value of `currency` in this convention
+/// (`"1234.50 EUR"`), as the `money` helper reads it.
+pub fn is_money(text: &str, currency: &str) -> bool {
+    super::money::parse_money(text).is_some_and(|m| m.currency == currency)
+}
+
+/// Whether `text` is a decimal in this convention (`"19.90"`), as the
+/// `number` and `plural` helpers read it.
+pub fn is_decimal(text: &str) -> bool {
+    super::locale::decimal_from_str(text).is_some()
 }

@@ -89,6 +89,11 @@ pub struct Plan {
     pub nodes: BTreeMap<String, Node>,
     /// Every message the campaign sends, keyed by message name.
     pub messages: BTreeMap<String, Message>,
+    /// The types of the data the messages' templates read, so a runtime
+    /// (or `campaignc render`) can validate a customer and an event before
+    /// rendering. Absent in plans written before it existed.
+    #[serde(default)]
+    pub template_data: TemplateData,
     /// `sha256` (lowercase hex) of the canonical JSON of this plan without
     /// the `hash` and `source` fields: the plan's meaning, not where it is
     /// written.
@@ -300,4 +305,22 @@ pub enum ScoreRule {
     },
     /// `points` when `when` holds.
     If { points: i64, when: Expr },
+}
+
+// ---------------------------------------------------------------------------
+// Template data
+// ---------------------------------------------------------------------------
+
+/// The types of what templates read, written as in the schema (`int`,
+/// `money(USD)`, `enum(free, trial)`, `list<cart_item>`, `string?`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct TemplateData {
+    /// `customer.NAME` → type: the attributes the templates read, the
+    /// locale and time zone attributes, and the plan's scores (`int`).
+    pub customer: BTreeMap<String, String>,
+    /// Event name → property → type: every event in scope (`event.*`) at a
+    /// `send` node.
+    pub events: BTreeMap<String, BTreeMap<String, String>>,
+    /// Record type name → field → type: every record the types above use.
+    pub records: BTreeMap<String, BTreeMap<String, String>>,
 }

@@ -78,6 +78,20 @@ pub enum Channel {
     Webhook,
 }
 
+impl Channel {
+    /// The channel's key as the plan writes it (`email`, `sms`, `push`,
+    /// `in_app`, `webhook`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Email => "email",
+            Channel::Sms => "sms",
+            Channel::Push => "push",
+            Channel::InApp => "in_app",
+            Channel::Webhook => "webhook",
+        }
+    }
+}
+
 /// Marketing sends are gated by the channel's consent attribute;
 /// transactional sends are not.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
