@@ -171,7 +171,11 @@ fn assert_use(c: &Checked, span: Span, target: Symbol, site: UseSite) {
         .references()
         .declaration(&target)
         .map(|d| d.name_span);
-    assert_eq!(found[0].declared_at, declared, "declared_at of {target:?}");
+    assert_eq!(
+        c.model.references().declared_at(found[0]),
+        declared,
+        "declared_at of {target:?}"
+    );
 }
 
 fn s(name: &str) -> String {
@@ -615,7 +619,10 @@ fn the_table_does_not_depend_on_file_order() {
                     r.span.end,
                     r.target.clone(),
                     r.site,
-                    r.declared_at.map(|d| (text(d), d.start)),
+                    c.model
+                        .references()
+                        .declared_at(r)
+                        .map(|d| (text(d), d.start)),
                 )
             })
             .collect();

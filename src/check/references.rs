@@ -147,21 +147,12 @@ pub struct Reference {
     pub span: Span,
     pub target: Symbol,
     pub site: UseSite,
-    /// The name span of the target's declaration; `None` for locales,
-    /// template built-ins and names declared in no file.
-    pub declared_at: Option<Span>,
 }
 
 impl Reference {
-    /// A use of `target` written at `span`; [`References::new`] fills in
-    /// where it is declared.
+    /// A use of `target` written at `span`.
     pub fn new(span: Span, target: Symbol, site: UseSite) -> Reference {
-        Reference {
-            span,
-            target,
-            site,
-            declared_at: None,
-        }
+        Reference { span, target, site }
     }
 }
 
@@ -188,11 +179,6 @@ impl References {
 
     /// Adds uses found by a later pass (the template variables).
     pub fn add_uses(&mut self, mut uses: Vec<Reference>) {
-        // Only the new uses need their declaration looked up: the table's
-        // declarations are all known when it is made.
-        for r in &mut uses {
-            r.declared_at = self.declarations.get(&r.target).map(|d| d.name_span);
-        }
         uses.sort_unstable();
         uses.dedup();
         if self.uses.is_empty() {
@@ -232,6 +218,14 @@ impl References {
     /// Every declaration, sorted by symbol.
     pub fn declarations(&self) -> impl Iterator<Item = &Declaration> {
         self.declarations.values()
+    }
+
+    /// The name span of the declaration `r` uses; `None` for locales,
+    /// template built-ins and names declared in no file. (Looked up when
+    /// asked: the table is rebuilt on every check, and few uses are ever
+    /// asked about.)
+    pub fn declared_at(&self, r: &Reference) -> Option<Span> {
+        self.declarations.get(&r.target).map(|d| d.name_span)
     }
 
     /// The declaration of `symbol`, if it has one.
@@ -418,9 +412,9 @@ mod tests {
         let t = table();
         let spans: Vec<Span> = t.uses().iter().map(|r| r.span).collect();
         assert_eq!(spans, vec![span(1, 10, 14), span(1, 30, 40), span(2, 0, 4)]);
-        assert_eq!(t.uses()[0].declared_at, Some(span(0, 50, 54)));
-        assert_eq!(t.uses()[1].declared_at, Some(span(0, 6, 16)));
-        assert_eq!(t.uses()[2].declared_at, None, "locales are not declared");
+        assert_eq!(t.declared_at(&t.uses()[0]), Some(span(0, 50, 54)));
+        assert_eq!(t.declared_at(&t.uses()[1]), Some(span(0, 6, 16)));
+        assert_eq!(t.declared_at(&t.uses()[2]), None, "locales are not declared");
     }
 
     #[test]
