@@ -414,7 +414,11 @@ mod tests {
         assert_eq!(spans, vec![span(1, 10, 14), span(1, 30, 40), span(2, 0, 4)]);
         assert_eq!(t.declared_at(&t.uses()[0]), Some(span(0, 50, 54)));
         assert_eq!(t.declared_at(&t.uses()[1]), Some(span(0, 6, 16)));
-        assert_eq!(t.declared_at(&t.uses()[2]), None, "locales are not declared");
+        assert_eq!(
+            t.declared_at(&t.uses()[2]),
+            None,
+            "locales are not declared"
+        );
     }
 
     #[test]
