@@ -422,6 +422,33 @@ mod tests {
     }
 
     #[test]
+    fn later_uses_merge_into_the_sorted_table_once_each() {
+        let mut t = table();
+        let score = Symbol::Score("engagement".into());
+        t.add_uses(vec![
+            // Between two uses of the table, after all of them, one the
+            // table already has, and one given twice.
+            Reference::new(span(1, 20, 25), score.clone(), UseSite::Template),
+            Reference::new(span(3, 0, 4), score.clone(), UseSite::Template),
+            Reference::new(span(1, 30, 40), score.clone(), UseSite::Template),
+            Reference::new(span(0, 1, 2), score.clone(), UseSite::Template),
+            Reference::new(span(0, 1, 2), score.clone(), UseSite::Template),
+        ]);
+        let spans: Vec<Span> = t.uses().iter().map(|r| r.span).collect();
+        assert_eq!(
+            spans,
+            vec![
+                span(0, 1, 2),
+                span(1, 10, 14),
+                span(1, 20, 25),
+                span(1, 30, 40),
+                span(2, 0, 4),
+                span(3, 0, 4)
+            ]
+        );
+    }
+
+    #[test]
     fn uses_in_a_span_stay_in_its_file_and_range() {
         let t = table();
         assert_eq!(t.uses_in(span(1, 0, 100)).len(), 2);
