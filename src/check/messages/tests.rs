@@ -509,26 +509,27 @@ fn marketing_email_needs_unsubscribe_consent_and_address() {
     assert_eq!(codes(&run(&m)), ["E0606"]);
 }
 
-#[test]
-fn sms_segments_per_locale() {
+/// The model with one SMS `m`, sent by the cart campaign: `en_body` in
+/// English and, in Vietnamese, a reminder whose diacritics make it UCS-2
+/// and two segments long.
+fn cart_sms(en_body: &str) -> Model {
     let mut m = model();
     let long_vi = "Giỏ hàng của bạn ({{money event.total}}) vẫn đang chờ bạn quay lại: {{event.cart_url}} Trả lời STOP để hủy";
     m.messages.push(message(
         "m",
         Channel::Sms,
         vec![
-            (
-                "en",
-                vec![field(
-                    "body",
-                    "Your cart ({{money event.total}}) is waiting: {{event.cart_url}}",
-                    10,
-                )],
-            ),
+            ("en", vec![field("body", en_body, 10)]),
             ("vi", vec![field("body", long_vi, 200)]),
         ],
     ));
     m.campaigns.push(campaign(Some(CART), &["en", "vi"]));
+    m
+}
+
+#[test]
+fn sms_segments_per_locale() {
+    let mut m = cart_sms("Your cart ({{money event.total}}) is waiting: {{event.cart_url}}");
     let ds = run(&m);
     assert_eq!(codes(&ds), ["W0601"]);
     assert!(ds[0].message.contains("UCS-2"), "{}", ds[0].message);
@@ -541,20 +542,7 @@ fn sms_segments_per_locale() {
 
 #[test]
 fn sms_costs_agree_with_the_segment_warning() {
-    let mut m = model();
-    let long_vi = "Giỏ hàng của bạn ({{money event.total}}) vẫn đang chờ bạn quay lại: {{event.cart_url}} Trả lời STOP để hủy";
-    m.messages.push(message(
-        "m",
-        Channel::Sms,
-        vec![
-            (
-                "en",
-                vec![field("body", "Your cart: {{event.cart_url}}", 10)],
-            ),
-            ("vi", vec![field("body", long_vi, 200)]),
-        ],
-    ));
-    m.campaigns.push(campaign(Some(CART), &["en", "vi"]));
+    let mut m = cart_sms("Your cart: {{event.cart_url}}");
     let costs = sms_costs(&m, &Renderer::new(), MessageId(0));
     let seen: Vec<(Option<&str>, crate::template::SmsEncoding, usize)> = costs
         .iter()
