@@ -58,11 +58,10 @@ async def test_segment_and_score_read_as_the_previews_say_them(client: LanguageC
         "or whose engagement score is at least 70." in value
     )
     # A use of the segment in another file answers the same.
-    flow = "flows/loyalty.camp"
+    flow = "flows/churn_prevention.camp"
     flow_text = open_file(client, flow)
-    if "vip" in flow_text:
-        used = markdown(await hover(client, flow, flow_text, "vip", offset=1))
-        assert "Customers in segment `vip`" in used
+    used = markdown(await hover(client, flow, flow_text, "if vip", offset=len("if v")))
+    assert "Customers in segment `vip`" in used
     score = markdown(await hover(client, path, text, "score engagement", offset=len("score e")))
     assert "+5 points for each `app_opened` in the last 30 days, at most +40 points" in score
     assert "-20 points if they have not performed `app_opened` in the last 21 days" in score
