@@ -293,13 +293,12 @@ fn run_seed(seed: u64, steps: usize) {
         }
         built += 1;
         let files = workspace.output_files();
-        let names = |files: &[(PathBuf, String)]| -> Vec<PathBuf> {
-            files.iter().map(|(p, _)| p.clone()).collect()
-        };
-        assert_eq!(names(&files), names(&cold_files), "{context}: file list");
+        let names: Vec<&PathBuf> = files.iter().map(|(p, _)| p).collect();
+        let cold_names: Vec<&PathBuf> = cold_files.iter().map(|(p, _)| p).collect();
+        assert_eq!(names, cold_names, "{context}: file list");
         for ((path, text), (_, cold_text)) in files.iter().zip(&cold_files) {
             assert!(
-                text == cold_text,
+                **text == **cold_text,
                 "{context}: {} differs from a cold build",
                 path.display()
             );

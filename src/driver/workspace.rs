@@ -78,14 +78,18 @@ struct Checked {
 /// (`json[i]` is `plans[i]`'s).
 struct Lowered {
     plans: Vec<Plan>,
-    json: Vec<String>,
+    json: Vec<Arc<str>>,
     digests: Vec<Digest>,
 }
 
 /// The memoised preview files of one campaign.
 struct Rendered {
     key: Digest,
-    files: CampaignFiles,
+    /// The campaign's preview files, shared with every [`OutputFiles`]
+    /// that includes them (a build's outputs are not copied).
+    files: Vec<(PathBuf, Arc<str>)>,
+    /// `(message, locale)` of every email file, for the index.
+    emails: Vec<(String, String)>,
 }
 
 /// How many items were computed (not reused) since the workspace was
@@ -106,7 +110,7 @@ pub struct Counters {
 
 /// The files of one build, relative to the output directory, in the order
 /// a cold build produces them: plans, the schema, then the previews.
-pub type OutputFiles = Vec<(PathBuf, String)>;
+pub type OutputFiles = Vec<(PathBuf, Arc<str>)>;
 
 /// One checked state of a [`Workspace`]: see [`Workspace::snapshot`].
 #[derive(Clone, Copy, Debug)]
@@ -486,7 +490,7 @@ impl Workspace {
                 progress.phase("planning", 1);
             }
             let plans = crate::plan::lower_all(&checked.model, &checked.sources);
-            let json: Vec<String> = plans.par_iter().map(to_json).collect();
+            let json: Vec<Arc<str>> = plans.par_iter().map(|p| Arc::from(to_json(p))).collect();
             let digests = json.par_iter().map(|j| digest::of(j.as_bytes())).collect();
             checked.plans = Some(Lowered {
                 plans,
@@ -551,7 +555,12 @@ impl Workspace {
                 plans[i].campaign.clone(),
                 Rendered {
                     key: keys[i],
-                    files,
+                    files: files
+                        .files
+                        .into_iter()
+                        .map(|(path, text)| (path, Arc::from(text)))
+                        .collect(),
+                    emails: files.emails,
                 },
             );
         }
@@ -568,16 +577,20 @@ impl Workspace {
             files.push((plan_path(Path::new(""), &plan.campaign), json.clone()));
         }
         let schema = plan_json_schema();
-        files.push((schema_path(Path::new("")), schema));
+        files.push((schema_path(Path::new("")), Arc::from(schema)));
         let mut emails: Vec<&[(String, String)]> = Vec::with_capacity(plans.len());
         for plan in plans {
             let Some(rendered) = self.rendered.get(&plan.campaign) else {
                 continue;
             };
-            files.extend(rendered.files.files.iter().cloned());
-            emails.push(&rendered.files.emails);
+            files.extend(rendered.files.iter().cloned());
+            emails.push(&rendered.emails);
         }
-        files.extend(preview::project_files(model, plans, &emails));
+        files.extend(
+            preview::project_files(model, plans, &emails)
+                .into_iter()
+                .map(|(path, text)| (path, Arc::from(text))),
+        );
         files
     }
 

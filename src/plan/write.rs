@@ -323,9 +323,9 @@ pub fn write_outputs(out: &Path, files: &[(PathBuf, String)]) -> Result<WriteRep
 /// were; after them, the manifest is not updated, so the next build tries
 /// again. A path in `files` that is not [`is_output_path`] is refused
 /// before anything is written.
-pub fn write_outputs_with_inputs(
+pub fn write_outputs_with_inputs<S: AsRef<str> + Sync>(
     out: &Path,
-    files: &[(PathBuf, String)],
+    files: &[(PathBuf, S)],
     inputs: Option<&str>,
 ) -> Result<WriteReport, WriteError> {
     let mut keys = Vec::with_capacity(files.len());
@@ -358,6 +358,7 @@ pub fn write_outputs_with_inputs(
             let previous = previous
                 .as_ref()
                 .map(|m| m.files.get(key).map(String::as_str));
+            let text = text.as_ref();
             compare_and_stage(&out.join(relative), text.as_bytes(), previous)
                 .map(|staged| (staged, sha256_hex(text)))
         })
