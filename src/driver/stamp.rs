@@ -10,7 +10,11 @@
 //! the input digest covers (the same compiler binary on the same inputs
 //! and flags gives byte-identical outputs), and each output is read back
 //! and compared with its digest, so an output edited, removed or
-//! truncated since makes the build run. A build interrupted before it
+//! truncated since makes the build run. (An output whose device, inode,
+//! size and modification time are still those the build recorded in
+//! `out/.campaignc/stat`, outside the clock tick of that record, is
+//! taken as unchanged without reading it, like `git status` does; see
+//! [`crate::plan::write::StatCache`].) A build interrupted before it
 //! wrote its manifest leaves the previous one, whose input digest is that
 //! of the previous inputs and whose output digests no longer all match.
 //! A build with diagnostics records no input digest (they would have to be
@@ -23,7 +27,7 @@ use rayon::prelude::*;
 use super::digest::{self, Digest, Hasher};
 use super::workspace::Workspace;
 use crate::plan::canonical::sha256_hex;
-use crate::plan::write::Manifest;
+use crate::plan::write::{Manifest, StatCache};
 
 /// The digest of what a build's outputs are made from: this compiler
 /// (version, and the executable's size and modification time, so a
@@ -52,9 +56,12 @@ pub fn unchanged(out: &Path, inputs: &Digest) -> Option<usize> {
     if manifest.inputs.as_deref() != Some(digest::hex(inputs).as_str()) {
         return None;
     }
+    let stats = StatCache::read(out);
     let files: Vec<(&String, &String)> = manifest.files.iter().collect();
     let intact = files.par_iter().all(|(relative, hex)| {
-        std::fs::read(out.join(relative.as_str())).is_ok_and(|bytes| sha256_hex(bytes) == **hex)
+        let path = out.join(relative.as_str());
+        stats.clean(relative, hex, &path).is_some()
+            || std::fs::read(&path).is_ok_and(|bytes| sha256_hex(bytes) == **hex)
     });
     intact.then(|| {
         manifest

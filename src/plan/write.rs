@@ -35,8 +35,17 @@
 //!   compares the bytes on disk (not the manifest) with what it would
 //!   write, so the next build rewrites any file that is not exactly right.
 //!   A build of 20,000 files spent most of its system time in `fsync`.
+//! - **Metadata as a shortcut, never as the truth.** Next to the manifest,
+//!   `out/.campaignc/stat` ([`StatCache`]) remembers each output's device,
+//!   inode, size and modification time as the build left it, with its
+//!   digest. A file whose metadata is still exactly that, and that was not
+//!   written in the same clock tick as the cache itself, holds what the
+//!   build wrote, so it is neither read nor hashed again (the way `git
+//!   status` trusts its index). Anything else (no cache, another file,
+//!   a touched or replaced file) is read and compared as above. Deleting
+//!   the cache only makes the next build read every output.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs::{self, File};
 use std::io::{self, Read, Write};
 use std::path::{Component, Path, PathBuf};
@@ -241,6 +250,169 @@ impl Manifest {
     }
 }
 
+/// The version tag the stat cache starts with; another one is ignored.
+const STAT_FORMAT: &str = "campaignc.stat/v1";
+
+/// A file's identity and state by its metadata: device, inode, size,
+/// and modification and status-change times in nanoseconds. Writing
+/// changes both times (and usually the size), replacing changes the
+/// inode, and a tool that sets the modification time back still changes
+/// the status-change time, which no user can set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileStat {
+    dev: u64,
+    ino: u64,
+    size: u64,
+    mtime_ns: i128,
+    ctime_ns: i128,
+}
+
+impl FileStat {
+    /// The metadata of a regular file; `None` for anything else, or where
+    /// the platform gives no inode (then every output is read, as before
+    /// the cache).
+    pub fn of(meta: &fs::Metadata) -> Option<FileStat> {
+        if !meta.is_file() {
+            return None;
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            Some(FileStat {
+                dev: meta.dev(),
+                ino: meta.ino(),
+                size: meta.size(),
+                mtime_ns: i128::from(meta.mtime()) * 1_000_000_000 + i128::from(meta.mtime_nsec()),
+                ctime_ns: i128::from(meta.ctime()) * 1_000_000_000 + i128::from(meta.ctime_nsec()),
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            None
+        }
+    }
+}
+
+/// `<out>/.campaignc/stat`: each output's [`FileStat`] and digest as the
+/// last build left it, one line per file (`dev ino size mtime_ns
+/// ctime_ns sha256 path`) after a format line. Machine-local and only a shortcut (see the
+/// module's documentation): it is written after the manifest, and any
+/// line that does not match the disk, the manifest or the format is as if
+/// it were not there.
+#[derive(Debug, Default)]
+pub struct StatCache {
+    files: HashMap<String, (FileStat, String)>,
+    /// The cache file's own modification time: a file modified or
+    /// renamed in the same clock tick or later may have changed after it
+    /// was recorded (file times are coarse), so it is not trusted.
+    written: Option<i128>,
+}
+
+impl StatCache {
+    /// `<out>/.campaignc/stat`.
+    pub fn path(out: &Path) -> PathBuf {
+        out.join(".campaignc").join("stat")
+    }
+
+    /// The cache in `out`; empty when there is none or it cannot be used.
+    pub fn read(out: &Path) -> StatCache {
+        let path = StatCache::path(out);
+        let Ok(text) = fs::read_to_string(&path) else {
+            return StatCache::default();
+        };
+        let Some(written) = fs::metadata(&path)
+            .ok()
+            .as_ref()
+            .and_then(FileStat::of)
+            .map(|s| s.mtime_ns)
+        else {
+            return StatCache::default();
+        };
+        let mut lines = text.lines();
+        if lines.next() != Some(STAT_FORMAT) {
+            return StatCache::default();
+        }
+        let mut files = HashMap::new();
+        for line in lines {
+            let mut parts = line.splitn(7, ' ');
+            let mut number = || parts.next().and_then(|p| p.parse::<i128>().ok());
+            let (Some(dev), Some(ino), Some(size), Some(mtime_ns), Some(ctime_ns)) =
+                (number(), number(), number(), number(), number())
+            else {
+                return StatCache::default();
+            };
+            let (Some(digest), Some(key)) = (parts.next(), parts.next()) else {
+                return StatCache::default();
+            };
+            let stat = FileStat {
+                dev: dev as u64,
+                ino: ino as u64,
+                size: size as u64,
+                mtime_ns,
+                ctime_ns,
+            };
+            files.insert(key.to_string(), (stat, digest.to_string()));
+        }
+        StatCache {
+            files,
+            written: Some(written),
+        }
+    }
+
+    /// The metadata of `path` (the output `key`) when it is exactly what
+    /// this cache recorded with `digest`, and was recorded safely before
+    /// the cache was written: then the file holds bytes with that digest.
+    pub fn clean(&self, key: &str, digest: &str, path: &Path) -> Option<FileStat> {
+        let (recorded, recorded_digest) = self.files.get(key)?;
+        let written = self.written?;
+        if recorded_digest != digest || recorded.mtime_ns >= written || recorded.ctime_ns >= written
+        {
+            return None;
+        }
+        let now = FileStat::of(&fs::metadata(path).ok()?)?;
+        (now == *recorded).then_some(now)
+    }
+
+    /// Whether some entry was recorded in the cache's own clock tick (and
+    /// so is not trusted: see [`StatCache::clean`]).
+    fn has_racy(&self) -> bool {
+        self.written.is_some_and(|written| {
+            self.files
+                .values()
+                .any(|(stat, _)| stat.mtime_ns >= written || stat.ctime_ns >= written)
+        })
+    }
+
+    /// Writes the cache into `out`, unless it holds these bytes already and
+    /// `refresh` is false.
+    fn write(&self, out: &Path, refresh: bool) -> io::Result<()> {
+        let mut entries: Vec<(&String, &(FileStat, String))> = self.files.iter().collect();
+        entries.sort_by(|a, b| a.0.cmp(b.0));
+        let mut text = String::with_capacity(64 + entries.len() * 120);
+        text.push_str(STAT_FORMAT);
+        text.push('\n');
+        for (key, (stat, digest)) in entries {
+            use std::fmt::Write as _;
+            let _ = writeln!(
+                text,
+                "{} {} {} {} {} {digest} {key}",
+                stat.dev, stat.ino, stat.size, stat.mtime_ns, stat.ctime_ns
+            );
+        }
+        let path = StatCache::path(out);
+        // Like the manifest, left alone when nothing changed; but written
+        // again (a later time) when the old one recorded files in its own
+        // clock tick, so that they are trusted from now on.
+        if !refresh && same_bytes(&path, text.as_bytes()) {
+            return Ok(());
+        }
+        let tmp = stage(&path, text.as_bytes())?;
+        fs::rename(&tmp, &path).inspect_err(|_| {
+            let _ = fs::remove_file(&tmp);
+        })
+    }
+}
+
 /// Why a manifest was ignored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ManifestError {
@@ -348,6 +520,13 @@ pub fn write_outputs_with_inputs<S: AsRef<str> + Sync>(
         }
     };
 
+    // What the previous build left, by metadata: only with its manifest,
+    // whose digests the entries repeat.
+    let stats = match previous {
+        Some(_) => StatCache::read(out),
+        None => StatCache::default(),
+    };
+
     // Compare and stage, in parallel; results in file order, so the error
     // reported is the first one in that order whatever the thread count.
     // The manifest's digests are computed on the same threads.
@@ -359,8 +538,19 @@ pub fn write_outputs_with_inputs<S: AsRef<str> + Sync>(
                 .as_ref()
                 .map(|m| m.files.get(key).map(String::as_str));
             let text = text.as_ref();
-            compare_and_stage(&out.join(relative), text.as_bytes(), previous)
-                .map(|staged| (staged, sha256_hex(text)))
+            let digest = sha256_hex(text);
+            let path = out.join(relative);
+            // A file that is still as the previous build left it needs no
+            // reading: it holds the listed digest.
+            if let Some(listed) = previous.flatten() {
+                if let Some(stat) = stats.clean(key, listed, &path) {
+                    if listed == digest {
+                        return Ok((Staged::Unchanged(Some(stat)), digest));
+                    }
+                    return stage_at(&path, text.as_bytes(), false).map(|s| (s, digest));
+                }
+            }
+            compare_and_stage(&path, text.as_bytes(), previous).map(|staged| (staged, digest))
         })
         .collect();
     let mut first_error = None;
@@ -376,7 +566,7 @@ pub fn write_outputs_with_inputs<S: AsRef<str> + Sync>(
     if let Some(err) = first_error {
         remove_temporaries(ready.iter().filter_map(|(s, _)| match s {
             Staged::Changed { tmp, .. } => Some(tmp),
-            Staged::Unchanged => None,
+            Staged::Unchanged(_) => None,
         }));
         return Err(err);
     }
@@ -387,12 +577,18 @@ pub fn write_outputs_with_inputs<S: AsRef<str> + Sync>(
         files: BTreeMap::new(),
     };
     let mut pending: Vec<(PathBuf, PathBuf)> = Vec::new();
+    // Each output's metadata after this build (`None`: stat it once renamed).
+    let mut known: Vec<Option<FileStat>> = Vec::with_capacity(files.len());
     for (((relative, _), key), (staged, digest)) in files.iter().zip(&keys).zip(ready) {
         let path = out.join(relative);
         manifest.files.insert(key.clone(), digest);
         match staged {
-            Staged::Unchanged => report.unchanged.push(path),
+            Staged::Unchanged(stat) => {
+                known.push(stat);
+                report.unchanged.push(path);
+            }
             Staged::Changed { tmp, edited } => {
+                known.push(None);
                 if edited {
                     report.overwritten_edits.push(path.clone());
                 }
@@ -433,13 +629,35 @@ pub fn write_outputs_with_inputs<S: AsRef<str> + Sync>(
         path: Manifest::path(out),
         source,
     })?;
+    let entries: Vec<Option<(FileStat, &str)>> = files
+        .par_iter()
+        .zip(&keys)
+        .zip(known)
+        .map(|(((relative, _), key), stat)| {
+            let stat = stat.or_else(|| FileStat::of(&fs::metadata(out.join(relative)).ok()?))?;
+            Some((stat, manifest.files.get(key)?.as_str()))
+        })
+        .collect();
+    let cache = StatCache {
+        files: keys
+            .iter()
+            .zip(entries)
+            .filter_map(|(key, entry)| {
+                entry.map(|(stat, digest)| (key.clone(), (stat, digest.to_string())))
+            })
+            .collect(),
+        written: None,
+    };
+    // Only a speed-up: a cache that cannot be written is no failure.
+    let _ = cache.write(out, stats.has_racy());
     Ok(report)
 }
 
 /// One build file after comparing it with the disk.
 enum Staged {
-    /// The file on disk already holds these bytes.
-    Unchanged,
+    /// The file on disk already holds these bytes; its metadata as it was
+    /// when that was established.
+    Unchanged(Option<FileStat>),
     /// The new bytes are in the temporary file `tmp`; `edited`: the file
     /// on disk is not what the previous build wrote there.
     Changed { tmp: PathBuf, edited: bool },
@@ -456,14 +674,15 @@ fn compare_and_stage(
     previous: Option<Option<&str>>,
 ) -> Result<Staged, WriteError> {
     let mut edited = false;
-    if let Some((mut file, len)) = open_regular(path) {
+    if let Some((mut file, meta)) = open_regular_meta(path) {
+        let len = meta.len();
         let listed = previous.flatten();
         // A file of another size differs; only hash it to tell an edit.
         if len == bytes.len() as u64 || listed.is_some() {
             let mut on_disk = Vec::with_capacity(len as usize);
             if file.read_to_end(&mut on_disk).is_ok() {
                 if on_disk == bytes {
-                    return Ok(Staged::Unchanged);
+                    return Ok(Staged::Unchanged(FileStat::of(&meta)));
                 }
                 edited = listed.is_some_and(|d| sha256_hex(&on_disk) != d);
             }
@@ -471,6 +690,11 @@ fn compare_and_stage(
         // A file the previous build did not write is someone else's.
         edited |= previous == Some(None);
     }
+    stage_at(path, bytes, edited)
+}
+
+/// `bytes` staged for `path` ([`stage`]), as a build file.
+fn stage_at(path: &Path, bytes: &[u8], edited: bool) -> Result<Staged, WriteError> {
     match stage(path, bytes) {
         Ok(tmp) => Ok(Staged::Changed { tmp, edited }),
         Err(source) => Err(WriteError {
@@ -480,12 +704,18 @@ fn compare_and_stage(
     }
 }
 
+/// `path` opened for reading, with its metadata, when it is a regular
+/// file (or a link to one).
+fn open_regular_meta(path: &Path) -> Option<(File, fs::Metadata)> {
+    let file = File::open(path).ok()?;
+    let meta = file.metadata().ok()?;
+    meta.is_file().then_some((file, meta))
+}
+
 /// `path` opened for reading, with its size, when it is a regular file
 /// (or a link to one).
 fn open_regular(path: &Path) -> Option<(File, u64)> {
-    let file = File::open(path).ok()?;
-    let meta = file.metadata().ok()?;
-    meta.is_file().then_some((file, meta.len()))
+    open_regular_meta(path).map(|(file, meta)| (file, meta.len()))
 }
 
 /// Whether `path` is a regular file (or a link to one) holding exactly
@@ -700,6 +930,69 @@ mod tests {
             .collect();
         names.sort();
         names
+    }
+
+    /// The stat cache trusts an output that nobody touched since it was
+    /// recorded, and nothing else: not a file rewritten with the same size
+    /// and its modification time set back, not one changed in the clock
+    /// tick of the record, not one the cache lists with another digest.
+    #[cfg(unix)]
+    #[test]
+    fn the_stat_cache_trusts_an_untouched_output_and_nothing_else() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path();
+        let files = vec![
+            (PathBuf::from("coverage.md"), "# Coverage\n".to_string()),
+            (PathBuf::from("plans/a.json"), "{}\n".to_string()),
+        ];
+        write_outputs(out, &files).expect("first build");
+        // Past the clock tick of the first build's files, the second one
+        // finds them unchanged and records them (writing the record again
+        // if the first one was written in the files' tick).
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        let report = write_outputs(out, &files).expect("second build");
+        assert_eq!(report.unchanged.len(), 2);
+        assert!(!StatCache::read(out).has_racy());
+        let digest = sha256_hex("# Coverage\n");
+        let coverage = out.join("coverage.md");
+        let cache = StatCache::read(out);
+        assert!(cache.clean("coverage.md", &digest, &coverage).is_some());
+        assert!(cache
+            .clean("coverage.md", &sha256_hex("other"), &coverage)
+            .is_none());
+        assert!(cache.clean("plans/b.json", &digest, &coverage).is_none());
+
+        // Same size, modification time set back: the status change shows.
+        let before = fs::metadata(&coverage)
+            .expect("meta")
+            .modified()
+            .expect("mtime");
+        fs::write(&coverage, "# Cover-ge\n").expect("edit");
+        File::options()
+            .write(true)
+            .open(&coverage)
+            .and_then(|f| f.set_modified(before))
+            .expect("set mtime");
+        assert!(cache.clean("coverage.md", &digest, &coverage).is_none());
+        // And a build puts the file back, reporting the edit.
+        let report = write_outputs(out, &files).expect("third build");
+        assert_eq!(report.overwritten_edits, vec![coverage.clone()]);
+        assert_eq!(fs::read_to_string(&coverage).expect("read"), "# Coverage\n");
+
+        // A file recorded in the cache's own clock tick is not trusted.
+        let plan = out.join("plans/a.json");
+        let plan_digest = sha256_hex("{}\n");
+        let mut racy = StatCache::read(out);
+        assert!(racy.clean("plans/a.json", &plan_digest, &plan).is_some());
+        let (stat, _) = racy.files["plans/a.json"];
+        racy.written = Some(stat.mtime_ns.max(stat.ctime_ns));
+        assert!(racy.clean("plans/a.json", &plan_digest, &plan).is_none());
+
+        // A cache of another format, or a malformed one, is no cache.
+        fs::write(StatCache::path(out), "campaignc.stat/v0\n").expect("write");
+        assert!(StatCache::read(out).files.is_empty());
+        fs::write(StatCache::path(out), format!("{STAT_FORMAT}\n1 2 x\n")).expect("write");
+        assert!(StatCache::read(out).files.is_empty());
     }
 
     #[test]
