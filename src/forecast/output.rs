@@ -238,7 +238,7 @@ pub fn to_csv(report: &Report) -> String {
             rows.push(row(name, "deferred", ["", m, "", "", r, ""], n.to_string()));
         }
         for (o, n) in &c.outcomes {
-            rows.push(row(name, o, ["", "", "", "", "", ""], n.to_string()));
+            rows.push(row(name, "outcome", ["", "", "", "", o, ""], n.to_string()));
         }
         for (node, t) in &c.steps {
             rows.push(row(

@@ -576,6 +576,10 @@ pub struct Population<'m> {
     events: Events<'m>,
     /// The first event of the next customer, read ahead.
     pending: Option<EventRecord>,
+    /// The next customer, read ahead so that a customers file out of
+    /// order is reported as such rather than as events of an unknown
+    /// customer.
+    ahead: Option<CustomerRecord>,
     done: bool,
 }
 
@@ -597,6 +601,7 @@ impl<'m> Population<'m> {
             customers,
             events,
             pending: None,
+            ahead: None,
             done: false,
         }
     }
@@ -617,7 +622,16 @@ impl<'m> Population<'m> {
     }
 
     fn merge(&mut self) -> Option<Result<Member, PopulationError>> {
-        let customer = match self.customers.next() {
+        let next = match self.ahead.take() {
+            Some(c) => Some(Ok(c)),
+            None => self.customers.next(),
+        };
+        match self.customers.next() {
+            Some(Ok(c)) => self.ahead = Some(c),
+            Some(Err(e)) => return Some(Err(e)),
+            None => {}
+        }
+        let customer = match next {
             Some(Ok(c)) => c,
             Some(Err(e)) => return Some(Err(e)),
             None => {
