@@ -13,9 +13,8 @@ use std::time::{Duration, Instant};
 use clap::ValueEnum;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use super::report::{report, DiagnosticArgs, Format};
+use super::report::{compile_without_errors, DiagnosticArgs, Format};
 use super::{output, Exit};
-use crate::diagnostics::Severity;
 use crate::forecast::{self, Period};
 use crate::population::read::Population;
 use crate::template::Renderer;
@@ -92,26 +91,17 @@ pub fn run(args: &Args) -> Exit {
         ));
         return Exit::Usage;
     }
-    let compilation = match crate::compile(&dir) {
-        Ok(compilation) => compilation,
-        Err(err) => {
-            output::fatal(err);
-            return Exit::Usage;
-        }
-    };
-    let problems = compilation.problems.into_sorted();
-    if problems.iter().any(|d| d.severity == Severity::Error) {
-        let format = match args.format {
+    let diagnostics = DiagnosticArgs {
+        format: match args.format {
             ReportFormat::Json => Format::Json,
             _ => Format::Human,
-        };
-        let diagnostics = DiagnosticArgs {
-            format,
-            deny: Vec::new(),
-        };
-        report(&problems, &compilation.sources, &diagnostics);
-        return Exit::Problems;
-    }
+        },
+        deny: Vec::new(),
+    };
+    let compilation = match compile_without_errors(&dir, &diagnostics) {
+        Ok((compilation, _)) => compilation,
+        Err(exit) => return exit,
+    };
     let all = crate::plan::lower_all(&compilation.model, &compilation.sources);
     let plans = match forecast::select(&all, names) {
         Ok(plans) => plans,

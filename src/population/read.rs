@@ -126,6 +126,22 @@ impl Lines {
         }
     }
 
+    /// `result` of parsing line `line` as a record; after an error the
+    /// file yields nothing more.
+    fn finish<T>(
+        &mut self,
+        line: usize,
+        result: Result<T, String>,
+    ) -> Option<Result<T, PopulationError>> {
+        match result {
+            Ok(record) => Some(Ok(record)),
+            Err(message) => {
+                self.done = true;
+                Some(Err(self.error(line, message)))
+            }
+        }
+    }
+
     /// The next non-blank line and its number.
     fn next_line(&mut self) -> Option<Result<(usize, String), PopulationError>> {
         if self.done {
@@ -149,13 +165,29 @@ impl Lines {
     }
 }
 
-fn open_file(path: &Path) -> Result<Box<dyn BufRead + Send>, PopulationError> {
-    let file = std::fs::File::open(path).map_err(|e| PopulationError {
-        path: path.to_path_buf(),
-        line: None,
-        message: format!("cannot read it: {e}"),
-    })?;
-    Ok(Box::new(std::io::BufReader::with_capacity(1 << 16, file)))
+/// A population file to read: its name (for errors), its bytes and how
+/// they are written.
+pub struct Source {
+    pub path: PathBuf,
+    pub reader: Box<dyn BufRead + Send>,
+    pub encoding: Encoding,
+}
+
+impl Source {
+    /// The file at `path`, its encoding from its extension.
+    pub fn open(path: &Path) -> Result<Source, PopulationError> {
+        let encoding = Encoding::of_path(path)?;
+        let file = std::fs::File::open(path).map_err(|e| PopulationError {
+            path: path.to_path_buf(),
+            line: None,
+            message: format!("cannot read it: {e}"),
+        })?;
+        Ok(Source {
+            path: path.to_path_buf(),
+            reader: Box::new(std::io::BufReader::with_capacity(1 << 16, file)),
+            encoding,
+        })
+    }
 }
 
 /// The cells of one CSV line (RFC 4180 quoting; a record must fit on one
@@ -210,26 +242,19 @@ pub struct Customers<'m> {
 impl<'m> Customers<'m> {
     /// Opens the customers file at `path`.
     pub fn open(model: &'m Model, path: &Path) -> Result<Customers<'m>, PopulationError> {
-        let encoding = Encoding::of_path(path)?;
-        Customers::new(model, path, open_file(path)?, encoding)
+        Customers::new(model, Source::open(path)?)
     }
 
-    /// Reads a customers file from `reader`; `path` names it in errors.
-    /// A CSV header is read (and checked) here.
-    pub fn new(
-        model: &'m Model,
-        path: &Path,
-        reader: Box<dyn BufRead + Send>,
-        encoding: Encoding,
-    ) -> Result<Customers<'m>, PopulationError> {
+    /// Reads a customers file; a CSV header is read (and checked) here.
+    pub fn new(model: &'m Model, source: Source) -> Result<Customers<'m>, PopulationError> {
         let mut customers = Customers {
             model,
-            lines: Lines::new(path, reader),
-            encoding,
+            lines: Lines::new(&source.path, source.reader),
+            encoding: source.encoding,
             columns: Vec::new(),
             last: None,
         };
-        if encoding == Encoding::Csv {
+        if source.encoding == Encoding::Csv {
             customers.columns = customers.header()?;
         }
         Ok(customers)
@@ -349,6 +374,26 @@ impl<'m> Customers<'m> {
     }
 }
 
+impl Customers<'_> {
+    /// `record` if it comes after the previous one (then remembered).
+    fn in_order(&mut self, record: CustomerRecord) -> Result<CustomerRecord, String> {
+        match &self.last {
+            Some(last) if record.id == *last => Err(format!(
+                "customer `{}` appears twice (one line per customer)",
+                record.id
+            )),
+            Some(last) if record.id < *last => Err(format!(
+                "the file is not sorted: customer `{}` comes after `{last}` (sort it by customer id, as ORDER BY customer does)",
+                record.id
+            )),
+            _ => {
+                self.last = Some(record.id.clone());
+                Ok(record)
+            }
+        }
+    }
+}
+
 impl Iterator for Customers<'_> {
     type Item = Result<CustomerRecord, PopulationError>;
 
@@ -357,36 +402,9 @@ impl Iterator for Customers<'_> {
             Ok(l) => l,
             Err(e) => return Some(Err(e)),
         };
-        let fail = |lines: &mut Lines, m: String| {
-            lines.done = true;
-            Some(Err(lines.error(line, m)))
-        };
-        let record = match self.parse(line, &text) {
-            Ok(r) => r,
-            Err(m) => return fail(&mut self.lines, m),
-        };
-        if let Some(last) = &self.last {
-            if record.id == *last {
-                return fail(
-                    &mut self.lines,
-                    format!(
-                        "customer `{}` appears twice (one line per customer)",
-                        record.id
-                    ),
-                );
-            }
-            if record.id < *last {
-                return fail(
-                    &mut self.lines,
-                    format!(
-                        "the file is not sorted: customer `{}` comes after `{last}` (sort it by customer id, as ORDER BY customer does)",
-                        record.id
-                    ),
-                );
-            }
-        }
-        self.last = Some(record.id.clone());
-        Some(Ok(record))
+        let record = self.parse(line, &text);
+        let record = record.and_then(|r| self.in_order(r));
+        self.lines.finish(line, record)
     }
 }
 
@@ -401,25 +419,18 @@ pub struct Events<'m> {
 impl<'m> Events<'m> {
     /// Opens the events file at `path`.
     pub fn open(model: &'m Model, path: &Path) -> Result<Events<'m>, PopulationError> {
-        let encoding = Encoding::of_path(path)?;
-        Events::new(model, path, open_file(path)?, encoding)
+        Events::new(model, Source::open(path)?)
     }
 
-    /// Reads an events file from `reader`; `path` names it in errors. A
-    /// CSV header is read (and checked) here.
-    pub fn new(
-        model: &'m Model,
-        path: &Path,
-        reader: Box<dyn BufRead + Send>,
-        encoding: Encoding,
-    ) -> Result<Events<'m>, PopulationError> {
+    /// Reads an events file; a CSV header is read (and checked) here.
+    pub fn new(model: &'m Model, source: Source) -> Result<Events<'m>, PopulationError> {
         let mut events = Events {
             model,
-            lines: Lines::new(path, reader),
-            encoding,
+            lines: Lines::new(&source.path, source.reader),
+            encoding: source.encoding,
             last: None,
         };
-        if encoding == Encoding::Csv {
+        if source.encoding == Encoding::Csv {
             if let Some(header) = events.lines.next_line() {
                 let (line, text) = header?;
                 let cells = csv_cells(&text).map_err(|m| events.lines.error(line, m))?;
@@ -503,6 +514,29 @@ impl<'m> Events<'m> {
     }
 }
 
+impl Events<'_> {
+    /// `record` if it comes after the previous one (then remembered).
+    fn in_order(&mut self, record: EventRecord) -> Result<EventRecord, String> {
+        let hint = "(sort it by customer, then at, as ORDER BY customer, at does)";
+        match &self.last {
+            Some((customer, _)) if record.customer < *customer => Err(format!(
+                "the file is not sorted: customer `{}` comes after `{customer}` {hint}",
+                record.customer
+            )),
+            Some((customer, at)) if record.customer == *customer && record.at < *at => {
+                Err(format!(
+                    "the file is not sorted: customer `{customer}`'s event at {} comes after one at {at} {hint}",
+                    record.at
+                ))
+            }
+            _ => {
+                self.last = Some((record.customer.clone(), record.at));
+                Ok(record)
+            }
+        }
+    }
+}
+
 impl Iterator for Events<'_> {
     type Item = Result<EventRecord, PopulationError>;
 
@@ -511,36 +545,9 @@ impl Iterator for Events<'_> {
             Ok(l) => l,
             Err(e) => return Some(Err(e)),
         };
-        let fail = |lines: &mut Lines, m: String| {
-            lines.done = true;
-            Some(Err(lines.error(line, m)))
-        };
-        let record = match self.parse(line, &text) {
-            Ok(r) => r,
-            Err(m) => return fail(&mut self.lines, m),
-        };
-        if let Some((customer, at)) = &self.last {
-            if record.customer < *customer {
-                return fail(
-                    &mut self.lines,
-                    format!(
-                        "the file is not sorted: customer `{}` comes after `{customer}` (sort it by customer, then at, as ORDER BY customer, at does)",
-                        record.customer
-                    ),
-                );
-            }
-            if record.customer == *customer && record.at < *at {
-                return fail(
-                    &mut self.lines,
-                    format!(
-                        "the file is not sorted: customer `{customer}`'s event at {} comes after one at {at} (sort it by customer, then at, as ORDER BY customer, at does)",
-                        record.at
-                    ),
-                );
-            }
-        }
-        self.last = Some((record.customer.clone(), record.at));
-        Some(Ok(record))
+        let record = self.parse(line, &text);
+        let record = record.and_then(|r| self.in_order(r));
+        self.lines.finish(line, record)
     }
 }
 
