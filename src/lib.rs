@@ -21,10 +21,12 @@ pub mod digest;
 pub mod driver;
 pub mod duration;
 pub mod fmt;
+pub mod forecast;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod lsp;
 pub mod plan;
+pub mod population;
 pub mod preview;
 pub mod project;
 pub mod render;

@@ -14,6 +14,7 @@ mod coverage;
 mod diff;
 mod explain;
 mod fmt;
+mod forecast;
 mod init;
 mod lsp;
 mod man;
@@ -83,6 +84,8 @@ enum Command {
     Test(test::Args),
     /// Print one customer's journey through a campaign as a timeline.
     Simulate(simulate::Args),
+    /// Replay a recorded history of customers and events through campaigns: sends, skips, conversions.
+    Forecast(forecast::Args),
     /// Rewrite .camp files in canonical form (--check: list the ones that differ).
     Fmt(fmt::Args),
     /// Render messages for a sending system: JSON lines in, rendered fields out (reads only plans).
@@ -154,6 +157,7 @@ where
         Command::Test(args) => test::run(args),
         Command::Simulate(args) => simulate::run(args),
         Command::Fmt(args) => fmt::run(args),
+        Command::Forecast(args) => forecast::run(args),
         Command::Diff(args) => diff::run(args),
         Command::Render(args) => render::run(args),
         Command::Watch(args) => watch::run(args),

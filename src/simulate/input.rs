@@ -61,15 +61,16 @@ pub fn read_events(
     parse_lines(CappedLines::new(reader), model, start)
 }
 
-/// The lines of a reader, each at most [`MAX_LINE_BYTES`] long.
-struct CappedLines<R> {
+/// The lines of a reader, each at most [`MAX_LINE_BYTES`] long (also
+/// the population files' reader, `crate::population::read`).
+pub struct CappedLines<R> {
     reader: R,
     line: usize,
     done: bool,
 }
 
 impl<R: std::io::BufRead> CappedLines<R> {
-    fn new(reader: R) -> Self {
+    pub fn new(reader: R) -> Self {
         CappedLines {
             reader,
             line: 0,
@@ -285,7 +286,7 @@ pub fn parse_duration(text: &str) -> Option<Duration> {
 /// The properties of an event or the fields of a record (`owner` names it:
 /// "event `signed_up`"), checked like a payload in a `.camp` file: unknown
 /// and missing required properties are errors.
-fn record(
+pub fn record(
     model: &Model,
     fields: &[FieldDef],
     json: &serde_json::Map<String, Json>,
@@ -332,7 +333,7 @@ fn record(
 }
 
 /// A JSON value as a runtime value of type `ty`.
-fn convert(model: &Model, ty: &Type, json: &Json) -> Result<Val, String> {
+pub fn convert(model: &Model, ty: &Type, json: &Json) -> Result<Val, String> {
     let wrong = |what: &str| Err(format!("expected {what}, found {json}"));
     match ty {
         Type::Optional(inner) => match json {

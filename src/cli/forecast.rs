@@ -1,0 +1,217 @@
+//! `campaignc forecast CAMPAIGN... [DIR] --customers FILE --events FILE
+//! --from DATE --to DATE`: what the campaigns would have done over a
+//! recorded history. The work is [`crate::forecast::forecast`] over
+//! [`crate::population::read::Population`]; this checks the project, picks
+//! the plans, draws the progress bar, prints the report and writes the
+//! chart. docs/forecast.md is the reference.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use clap::ValueEnum;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use super::report::{compile_without_errors, DiagnosticArgs, Format};
+use super::{output, Exit};
+use crate::forecast::{self, Period};
+use crate::population::read::Population;
+use crate::template::Renderer;
+
+/// How the report is printed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// A summary per campaign, with tables.
+    #[default]
+    Text,
+    /// One JSON document (docs/forecast.md).
+    Json,
+    /// One row per number: campaign, metric, day, message, channel,
+    /// locale, reason, node, value.
+    Csv,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The campaigns to replay (`all` for every campaign), then, if it is
+    /// an existing directory, the project directory (default `campaigns`).
+    #[arg(required = true, value_name = "CAMPAIGN... [DIR]")]
+    pub names: Vec<String>,
+    /// The customers file: JSON Lines (.jsonl) or CSV (.csv), sorted by
+    /// customer id.
+    #[arg(long, value_name = "FILE")]
+    pub customers: PathBuf,
+    /// The events file: JSON Lines (.jsonl) or CSV (.csv), sorted by
+    /// customer, then time.
+    #[arg(long, value_name = "FILE")]
+    pub events: PathBuf,
+    /// The first day replayed (a UTC day, YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub from: jiff::civil::Date,
+    /// The last day replayed, included.
+    #[arg(long, value_name = "DATE")]
+    pub to: jiff::civil::Date,
+    /// Output format of the report.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+    /// Write the chart of sends per day per channel (`sends-per-day.svg`)
+    /// and the JSON report (`forecast.json`) into this directory.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
+/// The campaign names and the project directory from the positional
+/// arguments: the last one is the directory when there are several and it
+/// is an existing directory.
+fn split_names(names: &[String]) -> Result<(&[String], PathBuf), String> {
+    match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() && Path::new(last).is_dir() => {
+            Ok((rest, PathBuf::from(last)))
+        }
+        Some((last, rest)) if rest.is_empty() && Path::new(last).is_dir() && last != "all" => Err(
+            format!("`{last}` is a directory: name the campaigns to forecast (or `all`) before it"),
+        ),
+        _ => Ok((names, PathBuf::from("campaigns"))),
+    }
+}
+
+pub fn run(args: &Args) -> Exit {
+    let (names, dir) = match split_names(&args.names) {
+        Ok(split) => split,
+        Err(message) => {
+            output::fatal(message);
+            return Exit::Usage;
+        }
+    };
+    if args.from > args.to {
+        output::fatal(format!(
+            "--from {} is after --to {}: the period is empty",
+            args.from, args.to
+        ));
+        return Exit::Usage;
+    }
+    let diagnostics = DiagnosticArgs {
+        format: match args.format {
+            ReportFormat::Json => Format::Json,
+            _ => Format::Human,
+        },
+        deny: Vec::new(),
+    };
+    let compilation = match compile_without_errors(&dir, &diagnostics) {
+        Ok((compilation, _)) => compilation,
+        Err(exit) => return exit,
+    };
+    let all = crate::plan::lower_all(&compilation.model, &compilation.sources);
+    let plans = match forecast::select(&all, names) {
+        Ok(plans) => plans,
+        Err(message) => {
+            output::fatal(message);
+            return Exit::Usage;
+        }
+    };
+    let population = match Population::open(&compilation.model, &args.customers, &args.events) {
+        Ok(p) => p,
+        Err(err) => {
+            output::fatal(err);
+            return Exit::Usage;
+        }
+    };
+    let period = Period {
+        from: args.from,
+        to: args.to,
+    };
+    let bar = Bar::new();
+    let result = forecast::forecast(&plans, population, period, &Renderer::new(), &|n| {
+        bar.advance(n)
+    });
+    bar.0.finish_and_clear();
+    let report = match result {
+        Ok(report) => report,
+        Err(err) => {
+            output::fatal(err);
+            return Exit::Usage;
+        }
+    };
+    let json = || {
+        let mut s =
+            serde_json::to_string_pretty(&forecast::output::to_json(&report)).unwrap_or_default();
+        s.push('\n');
+        s
+    };
+    let text = match args.format {
+        ReportFormat::Text => forecast::output::to_text(&report),
+        ReportFormat::Json => json(),
+        ReportFormat::Csv => forecast::output::to_csv(&report),
+    };
+    // Message, locale and step names come from the project: escaped
+    // before they reach a terminal.
+    output::stdout(&crate::text::escape_control(&text));
+    if let Some(out) = &args.out {
+        let chart = match forecast::chart::sends_svg(&report) {
+            Ok(svg) => svg,
+            Err(e) => {
+                output::fatal(format!("cannot draw the chart: {e}"));
+                return Exit::Usage;
+            }
+        };
+        for (name, contents) in [("sends-per-day.svg", chart), ("forecast.json", json())] {
+            if let Err(e) = write_file(&out.join(name), &contents) {
+                output::fatal(format!("cannot write {}: {e}", out.join(name).display()));
+                return Exit::Usage;
+            }
+        }
+    }
+    let errors: u64 = report.campaigns.iter().map(|(_, c)| c.errors).sum();
+    if errors > 0 {
+        output::stderr(&format!(
+            "error: {errors} send{} could not be rendered or value{} computed; `campaignc simulate` shows one customer's timeline\n",
+            if errors == 1 { "" } else { "s" },
+            if errors == 1 { " could not be" } else { "s could not be" },
+        ));
+        return Exit::Problems;
+    }
+    Exit::Clean
+}
+
+/// Writes `contents` to `path` through a temporary sibling, so a reader
+/// never sees half a file.
+fn write_file(path: &Path, contents: &str) -> std::io::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut tmp = path.as_os_str().to_os_string();
+    tmp.push(format!(".tmp-{}", std::process::id()));
+    let tmp = PathBuf::from(tmp);
+    std::fs::write(&tmp, contents)?;
+    std::fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
+}
+
+/// The count of customers replayed, on stderr when it is a terminal and
+/// only once the run has taken more than a second.
+struct Bar(ProgressBar, Instant, AtomicBool);
+
+impl Bar {
+    fn new() -> Bar {
+        let bar = ProgressBar::hidden();
+        let style =
+            ProgressStyle::with_template("{prefix:>12} {spinner} {pos} customers ({per_sec})")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner());
+        bar.set_style(style);
+        bar.set_prefix("forecasting");
+        Bar(bar, Instant::now(), AtomicBool::new(false))
+    }
+
+    fn advance(&self, customers: u64) {
+        if !self.2.load(Ordering::Relaxed)
+            && self.1.elapsed() > Duration::from_secs(1)
+            && std::io::stderr().is_terminal()
+        {
+            self.2.store(true, Ordering::Relaxed);
+            self.0.set_draw_target(ProgressDrawTarget::stderr());
+        }
+        self.0.set_position(customers);
+    }
+}

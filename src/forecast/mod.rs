@@ -1,0 +1,414 @@
+//! `campaignc forecast`: what the campaigns would have done over a
+//! recorded history. Every customer of a population
+//! ([`crate::population::read`]) is replayed through each campaign by the
+//! reference simulator ([`crate::simulate::journey::simulate`]), customers
+//! in parallel, and the timelines are counted into a [`Report`]. Counts are
+//! sums, so the report is the same on any number of threads.
+//!
+//! docs/forecast.md is the user-facing description; in short, for the
+//! period `--from`..=`--to` (UTC days):
+//! - entries, sends (by day, message, channel and locale), skipped sends
+//!   by the simulator's reason and deferrals by reason are counted when
+//!   they happen inside the period;
+//! - outcomes (conversions, exits, completions) and the time spent parked
+//!   in each step are counted for the journeys that *entered* inside the
+//!   period, using the customer's real later events (the file may go on
+//!   after `--to`; the clock runs to the customer's last event);
+//! - events before `--from` are history: segments and conditions see them,
+//!   they start no journey.
+//!
+//! - [`chart`]: the SVG chart of sends per day per channel;
+//! - [`output`]: the report as text, JSON and CSV.
+
+pub mod chart;
+pub mod output;
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use jiff::Timestamp;
+use rayon::prelude::*;
+
+use crate::plan::format::{Node, Plan};
+use crate::population::read::{Member, PopulationError};
+use crate::simulate::customer::{Customer, PastEvent};
+use crate::simulate::journey::{simulate, Forced, Input, InputKind, Options};
+use crate::simulate::policy::DeferReason;
+use crate::simulate::timeline::{Happening, Outcome, Timeline};
+use crate::template::Renderer;
+
+/// The replayed days, both included, as UTC calendar days.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Period {
+    pub from: Date,
+    pub to: Date,
+}
+
+impl Period {
+    /// The first instant of the period.
+    pub fn start(&self) -> Timestamp {
+        utc_midnight(self.from)
+    }
+
+    /// The first instant after the period.
+    pub fn end(&self) -> Timestamp {
+        self.to
+            .tomorrow()
+            .map(utc_midnight)
+            .unwrap_or(Timestamp::MAX)
+    }
+
+    fn contains(&self, at: Timestamp) -> bool {
+        self.start() <= at && at < self.end()
+    }
+}
+
+fn utc_midnight(day: Date) -> Timestamp {
+    day.to_zoned(TimeZone::UTC)
+        .map(|z| z.timestamp())
+        .unwrap_or(Timestamp::MIN)
+}
+
+/// The UTC day of an instant.
+fn day_of(at: Timestamp) -> Date {
+    at.to_zoned(TimeZone::UTC).date()
+}
+
+/// One send's key: day, message, channel, locale.
+pub type SendKey = (Date, String, String, String);
+
+/// What one campaign did over the period. Every field is a sum over
+/// customers.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CampaignReport {
+    /// Entries per day.
+    pub entries: BTreeMap<Date, u64>,
+    /// Delivered sends per (day, message, channel, locale).
+    pub sends: BTreeMap<SendKey, u64>,
+    /// Skipped sends per (message, reason): the simulator's stable reason
+    /// names (`no_consent`, `no_address`, `held_out`, `cap`, …).
+    pub skipped: BTreeMap<(String, String), u64>,
+    /// Deferred sends per (message, reason): `send_window` or `cap`.
+    pub deferred: BTreeMap<(String, String), u64>,
+    /// How the journeys entered in the period ended: `converted`,
+    /// `exited`, `completed`, or `running` (still going when the history
+    /// ends).
+    pub outcomes: BTreeMap<String, u64>,
+    /// Per step (node id): how many times a journey was parked there, and
+    /// for how many seconds in all.
+    pub steps: BTreeMap<String, StepTime>,
+    /// Sends that could not be rendered and values that could not be
+    /// computed.
+    pub errors: u64,
+}
+
+/// Time spent parked at one step.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct StepTime {
+    pub visits: u64,
+    pub seconds: i64,
+}
+
+impl CampaignReport {
+    /// Entries in the whole period.
+    pub fn total_entries(&self) -> u64 {
+        self.entries.values().sum()
+    }
+
+    /// Delivered sends in the whole period.
+    pub fn total_sends(&self) -> u64 {
+        self.sends.values().sum()
+    }
+
+    /// Journeys entered in the period that reached the goal.
+    pub fn conversions(&self) -> u64 {
+        self.outcomes.get("converted").copied().unwrap_or(0)
+    }
+
+    fn merge(&mut self, other: CampaignReport) {
+        add_all(&mut self.entries, other.entries);
+        add_all(&mut self.sends, other.sends);
+        add_all(&mut self.skipped, other.skipped);
+        add_all(&mut self.deferred, other.deferred);
+        add_all(&mut self.outcomes, other.outcomes);
+        for (node, t) in other.steps {
+            let mine = self.steps.entry(node).or_default();
+            mine.visits += t.visits;
+            mine.seconds += t.seconds;
+        }
+        self.errors += other.errors;
+    }
+}
+
+fn add_all<K: Ord>(into: &mut BTreeMap<K, u64>, from: BTreeMap<K, u64>) {
+    for (k, v) in from {
+        *into.entry(k).or_insert(0) += v;
+    }
+}
+
+/// The whole forecast.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Report {
+    pub period: Period,
+    /// Customers replayed.
+    pub customers: u64,
+    /// Events read (all of them, before, in and after the period).
+    pub events: u64,
+    /// One report per campaign, in the order asked for.
+    pub campaigns: Vec<(String, CampaignReport)>,
+    /// Per campaign: step id → a short description (`send welcome`,
+    /// `wait 2d`), for output.
+    pub steps: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+/// The part of a report that customers add to: campaign reports in the
+/// order of the plans.
+#[derive(Clone, Debug, Default)]
+struct Totals {
+    customers: u64,
+    events: u64,
+    campaigns: Vec<CampaignReport>,
+}
+
+impl Totals {
+    fn new(n: usize) -> Totals {
+        Totals {
+            customers: 0,
+            events: 0,
+            campaigns: vec![CampaignReport::default(); n],
+        }
+    }
+
+    fn merge(mut self, other: Totals) -> Totals {
+        self.customers += other.customers;
+        self.events += other.events;
+        for (mine, theirs) in self.campaigns.iter_mut().zip(other.campaigns) {
+            mine.merge(theirs);
+        }
+        self
+    }
+}
+
+/// The plans `names` asks for, in that order (`all`: every plan). An
+/// unknown name is an error with a "did you mean".
+pub fn select(plans: &[Plan], names: &[String]) -> Result<Vec<Plan>, String> {
+    if names.iter().any(|n| n == "all") {
+        return Ok(plans.to_vec());
+    }
+    let mut picked: Vec<Plan> = Vec::new();
+    for name in names {
+        let Some(plan) = plans.iter().find(|p| &p.campaign == name) else {
+            let known = plans.iter().map(|p| p.campaign.as_str());
+            return Err(format!(
+                "no campaign `{name}`{}",
+                crate::simulate::input::suggest(name, known)
+            ));
+        };
+        if !picked.iter().any(|p| &p.campaign == name) {
+            picked.push(plan.clone());
+        }
+    }
+    Ok(picked)
+}
+
+/// How many customers are read before they are replayed in parallel.
+const BATCH: usize = 2048;
+
+/// Replays every member of `population` through each of `plans` over
+/// `period`. `progress` is told the number of customers replayed so far
+/// after each batch. The first error in the files stops the run.
+pub fn forecast(
+    plans: &[Plan],
+    population: impl Iterator<Item = Result<Member, PopulationError>>,
+    period: Period,
+    renderer: &Renderer,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Report, PopulationError> {
+    let mut totals = Totals::new(plans.len());
+    let mut batch: Vec<Member> = Vec::with_capacity(BATCH);
+    let mut population = population.peekable();
+    while population.peek().is_some() {
+        batch.clear();
+        for member in population.by_ref().take(BATCH) {
+            batch.push(member?);
+        }
+        let part = batch
+            .par_iter()
+            .fold(
+                || Totals::new(plans.len()),
+                |mut acc, member| {
+                    acc.customers += 1;
+                    acc.events += member.events.len() as u64;
+                    for (report, plan) in acc.campaigns.iter_mut().zip(plans) {
+                        replay(plan, member, period, renderer, report);
+                    }
+                    acc
+                },
+            )
+            .reduce(|| Totals::new(plans.len()), Totals::merge);
+        totals = totals.merge(part);
+        progress(totals.customers);
+    }
+    Ok(Report {
+        period,
+        customers: totals.customers,
+        events: totals.events,
+        campaigns: plans
+            .iter()
+            .map(|p| p.campaign.clone())
+            .zip(totals.campaigns)
+            .collect(),
+        steps: plans
+            .iter()
+            .map(|p| (p.campaign.clone(), step_names(p)))
+            .collect(),
+    })
+}
+
+/// One customer through one campaign, counted into `report`.
+fn replay(
+    plan: &Plan,
+    member: &Member,
+    period: Period,
+    renderer: &Renderer,
+    report: &mut CampaignReport,
+) {
+    let start = period.start();
+    let end = period.end();
+    let mut customer = Customer::new(
+        member.customer.id.clone(),
+        member.customer.attrs.clone(),
+        &plan.customer,
+    );
+    let mut inputs = Vec::new();
+    for e in &member.events {
+        if e.at < start {
+            customer.record_event(PastEvent {
+                name: e.event.clone(),
+                at: e.at,
+                props: e.props.clone(),
+            });
+        } else {
+            inputs.push(Input {
+                at: e.at,
+                kind: InputKind::Event {
+                    name: e.event.clone(),
+                    props: e.props.clone(),
+                },
+            });
+        }
+    }
+    let last = member.events.last().map_or(end, |e| e.at);
+    let options = Options {
+        start,
+        until: end,
+        horizon: last.max(end),
+        forced: Forced::default(),
+    };
+    let sim = simulate(plan, customer, inputs, &options, renderer);
+    count(&sim.timeline, period, report);
+}
+
+/// Counts a timeline into `report` (see the module documentation for
+/// what counts when).
+fn count(timeline: &Timeline, period: Period, report: &mut CampaignReport) {
+    // Whether the current journey entered inside the period.
+    let mut counted = false;
+    // Where the current journey is parked, and since when.
+    let mut parked: Option<(&str, Timestamp)> = None;
+    for e in &timeline.entries {
+        let at = e.at.timestamp();
+        let inside = period.contains(at);
+        let resumes = e.node.is_some()
+            || matches!(e.what, Happening::Ended { .. } | Happening::Stopped { .. });
+        if resumes {
+            if let Some((node, since)) = parked.take() {
+                if counted {
+                    let t = report.steps.entry(node.to_string()).or_default();
+                    t.visits += 1;
+                    t.seconds += at.as_second() - since.as_second();
+                }
+            }
+        }
+        let parks = matches!(
+            e.what,
+            Happening::Waiting { .. } | Happening::WaitingFor { .. } | Happening::Deferred { .. }
+        );
+        if let (true, Some(node)) = (parks, &e.node) {
+            parked = Some((node, at));
+        }
+        match &e.what {
+            Happening::Entered => {
+                counted = inside;
+                if inside {
+                    *report.entries.entry(day_of(at)).or_insert(0) += 1;
+                }
+            }
+            Happening::Sent {
+                message,
+                channel,
+                locale,
+                ..
+            } if inside => {
+                let key = (day_of(at), message.clone(), channel.clone(), locale.clone());
+                *report.sends.entry(key).or_insert(0) += 1;
+            }
+            Happening::Skipped { message, reason } if inside => {
+                let key = (message.clone(), reason.as_str().to_string());
+                *report.skipped.entry(key).or_insert(0) += 1;
+            }
+            Happening::Deferred {
+                message, reason, ..
+            } if inside => {
+                let reason = match reason {
+                    DeferReason::Window => "send_window",
+                    DeferReason::Cap => "cap",
+                };
+                let key = (message.clone(), reason.to_string());
+                *report.deferred.entry(key).or_insert(0) += 1;
+            }
+            Happening::Ended { outcome, .. } => {
+                if counted {
+                    let name = match outcome {
+                        Outcome::Converted => "converted",
+                        Outcome::Exited => "exited",
+                        Outcome::Completed => "completed",
+                    };
+                    *report.outcomes.entry(name.into()).or_insert(0) += 1;
+                }
+                counted = false;
+            }
+            Happening::Stopped { .. } => {
+                if counted {
+                    *report.outcomes.entry("running".into()).or_insert(0) += 1;
+                }
+                counted = false;
+            }
+            Happening::RenderFailed { .. } | Happening::Error { .. } if inside => {
+                report.errors += 1;
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Each node of `plan` with a short description.
+fn step_names(plan: &Plan) -> BTreeMap<String, String> {
+    plan.nodes
+        .iter()
+        .map(|(id, node)| {
+            let what = match node {
+                Node::Send { message, .. } => format!("send {message}"),
+                Node::Wait { duration, .. } => format!("wait {duration}"),
+                Node::WaitUntil { time, .. } => format!("wait until {time}"),
+                Node::WaitFor { event, .. } => format!("wait for {event}"),
+                Node::Branch { .. } => "branch".into(),
+                Node::Split { name, .. } => format!("split {name}"),
+                Node::Set { attribute, .. } => format!("set {attribute}"),
+                Node::Exit {} => "exit".into(),
+            };
+            (id.clone(), what)
+        })
+        .collect()
+}

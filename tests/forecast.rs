@@ -1,0 +1,590 @@
+//! `campaignc forecast` (issue 15, point 4): a small hand-written history
+//! (tests/fixtures/forecast/history) replayed through the three campaigns
+//! of tests/fixtures/forecast/shop, with every count worked out by hand
+//! below; the population files' errors; the JSON and CSV reports; the
+//! chart; and the same bytes on one thread and on two.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use campaignc::forecast::{forecast, CampaignReport, Period, Report, StepTime};
+use campaignc::population::read::Population;
+use campaignc::template::Renderer;
+use jiff::civil::{date, Date};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+const SHOP: &str = "tests/fixtures/forecast/shop";
+const HISTORY: &str = "tests/fixtures/forecast/history";
+
+fn campaignc(args: &[&str], threads: Option<&str>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_campaignc"));
+    cmd.args(args).current_dir(root()).env("NO_COLOR", "1");
+    if let Some(n) = threads {
+        cmd.env("RAYON_NUM_THREADS", n);
+    }
+    cmd.output().expect("campaignc runs")
+}
+
+/// `forecast all` on the shop over 2026-03-06..=2026-03-10 with the given
+/// files, in `format`.
+fn run_forecast(customers: &str, events: &str, format: &str, threads: Option<&str>) -> Output {
+    campaignc(
+        &[
+            "forecast",
+            "all",
+            SHOP,
+            "--customers",
+            customers,
+            "--events",
+            events,
+            "--from",
+            "2026-03-06",
+            "--to",
+            "2026-03-10",
+            "--format",
+            format,
+        ],
+        threads,
+    )
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// The report of the library's entry point over the fixture history.
+fn library_report(customers: &str, events: &str) -> Report {
+    let c = campaignc::compile(&root().join(SHOP)).expect("project loads");
+    assert!(c.problems.is_empty(), "the shop fixture is clean");
+    let plans = campaignc::plan::lower_all(&c.model, &c.sources);
+    let population = Population::open(
+        &c.model,
+        &root().join(HISTORY).join(customers),
+        &root().join(HISTORY).join(events),
+    )
+    .expect("files open");
+    let period = Period {
+        from: date(2026, 3, 6),
+        to: date(2026, 3, 10),
+    };
+    forecast(&plans, population, period, &Renderer::new(), &|_| {}).expect("the history is valid")
+}
+
+fn campaign<'r>(report: &'r Report, name: &str) -> &'r CampaignReport {
+    &report
+        .campaigns
+        .iter()
+        .find(|(n, _)| n == name)
+        .unwrap_or_else(|| panic!("no campaign {name} in the report"))
+        .1
+}
+
+fn days(pairs: &[(Date, u64)]) -> BTreeMap<Date, u64> {
+    pairs.iter().copied().collect()
+}
+
+fn sends(rows: &[(Date, &str, &str, &str, u64)]) -> BTreeMap<(Date, String, String, String), u64> {
+    rows.iter()
+        .map(|(d, m, c, l, n)| ((*d, m.to_string(), c.to_string(), l.to_string()), *n))
+        .collect()
+}
+
+fn reasons(rows: &[(&str, &str, u64)]) -> BTreeMap<(String, String), u64> {
+    rows.iter()
+        .map(|(m, r, n)| ((m.to_string(), r.to_string()), *n))
+        .collect()
+}
+
+fn outcomes(rows: &[(&str, u64)]) -> BTreeMap<String, u64> {
+    rows.iter().map(|(o, n)| (o.to_string(), *n)).collect()
+}
+
+fn steps(rows: &[(&str, u64, i64)]) -> BTreeMap<String, StepTime> {
+    rows.iter()
+        .map(|(node, visits, seconds)| {
+            (
+                node.to_string(),
+                StepTime {
+                    visits: *visits,
+                    seconds: *seconds,
+                },
+            )
+        })
+        .collect()
+}
+
+const H: i64 = 3600;
+
+/// The history, customer by customer (period 2026-03-06..=2026-03-10, UTC
+/// days; `cart` holds out 50%: the buckets of c01, c02, c03 are 2931, 886
+/// and 4639, below 5000, so they are held out; c04's is 7257):
+///
+/// - c01 (America/New_York, en, phone, both consents):
+///   - 03-01 12:00Z cart_abandoned: before the period, history only.
+///   - 03-08 03:30Z signed_up = 03-07 22:30 EST: `welcome` entry (03-08);
+///     outside 09:00-17:00, deferred to 03-08 09:00, which is EDT after the
+///     DST change at 02:00: 13:00Z, so parked 9h30m (not 10h30m); sent
+///     welcome_email (en) 03-08. `wait 2d` to 03-10 09:00 EDT = 13:00Z
+///     (48h): tips_email sent 03-10. `wait 5d` parked from 03-10 13:00Z.
+///   - 03-09 15:00Z cart_abandoned: `cart` entry (03-09), wait 1h, held
+///     out: skipped `held_out`, completed.
+///   - 03-12 10:00Z order_placed 150 USD: after the period, within 7d of
+///     the welcome entry: converted (the second wait lasted 45h). Its
+///     `vip` entry is after the period and not counted.
+/// - c02 (Asia/Ho_Chi_Minh, vi, no phone):
+///   - 03-06 01:00Z signed_up = 08:00 local: `welcome` entry (03-06),
+///     deferred 1h to 09:00 local = 02:00Z, welcome_email (vi) sent 03-06;
+///     `wait 2d` from 02:00Z.
+///   - 03-06 10:00Z cart_abandoned: `cart` entry, wait 1h, no phone:
+///     skipped `no_address` (checked before the holdout).
+///   - 03-07 05:00Z order_placed 120 USD: `welcome` converted (the wait
+///     lasted 27h); `vip` entry, thanks_email (vi) sent 03-07.
+///   - 03-07 09:00Z order_placed 110 USD: `vip` entry again (reentry after
+///     1h); the cap (1 per 1d) defers it 20h to 03-08 05:00Z: sent 03-08.
+/// - c03 (Europe/Prague, en, no consents):
+///   - 03-07 12:00Z cart_abandoned: `cart` entry, wait 1h: skipped
+///     `no_consent`.
+///   - 03-10 20:00Z signed_up: `welcome` entry; skipped `no_consent`;
+///     `wait 2d` still running when the history ends (03-11 00:00Z, 4h).
+/// - c04 (UTC, en, phone, consents):
+///   - 03-09 23:30Z cart_abandoned: `cart` entry (03-09), wait 1h, in the
+///     treatment: cart_sms (sms, en) sent 03-10 00:30Z.
+///   - 03-10 00:00Z cart_abandoned: the journey still runs: no entry.
+/// - c05: no events, nothing happens.
+fn assert_hand_computed(report: &Report) {
+    assert_eq!(report.customers, 5);
+    assert_eq!(report.events, 12);
+    let names: Vec<&str> = report.campaigns.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["cart", "vip", "welcome"]);
+
+    let welcome = campaign(report, "welcome");
+    assert_eq!(
+        welcome.entries,
+        days(&[
+            (date(2026, 3, 6), 1),
+            (date(2026, 3, 8), 1),
+            (date(2026, 3, 10), 1)
+        ])
+    );
+    assert_eq!(
+        welcome.sends,
+        sends(&[
+            (date(2026, 3, 6), "welcome_email", "email", "vi", 1),
+            (date(2026, 3, 8), "welcome_email", "email", "en", 1),
+            (date(2026, 3, 10), "tips_email", "email", "en", 1),
+        ])
+    );
+    assert_eq!(
+        welcome.skipped,
+        reasons(&[("welcome_email", "no_consent", 1)])
+    );
+    assert_eq!(
+        welcome.deferred,
+        reasons(&[("welcome_email", "send_window", 2)])
+    );
+    assert_eq!(
+        welcome.outcomes,
+        outcomes(&[("converted", 2), ("running", 1)])
+    );
+    assert_eq!(welcome.conversions(), 2);
+    assert_eq!(
+        welcome.steps,
+        steps(&[
+            // c01 9h30m across the DST change + c02 1h.
+            ("send", 2, 9 * H + 30 * 60 + H),
+            // c01 48h + c02 27h + c03 4h (until the history ends).
+            ("wait", 3, 48 * H + 27 * H + 4 * H),
+            ("wait#2", 1, 45 * H),
+        ])
+    );
+    assert_eq!(welcome.errors, 0);
+
+    let cart = campaign(report, "cart");
+    assert_eq!(
+        cart.entries,
+        days(&[
+            (date(2026, 3, 6), 1),
+            (date(2026, 3, 7), 1),
+            (date(2026, 3, 9), 2)
+        ])
+    );
+    assert_eq!(
+        cart.sends,
+        sends(&[(date(2026, 3, 10), "cart_sms", "sms", "en", 1)])
+    );
+    assert_eq!(
+        cart.skipped,
+        reasons(&[
+            ("cart_sms", "held_out", 1),
+            ("cart_sms", "no_address", 1),
+            ("cart_sms", "no_consent", 1),
+        ])
+    );
+    assert!(cart.deferred.is_empty());
+    assert_eq!(cart.outcomes, outcomes(&[("completed", 4)]));
+    assert_eq!(cart.steps, steps(&[("wait", 4, 4 * H)]));
+
+    let vip = campaign(report, "vip");
+    assert_eq!(vip.entries, days(&[(date(2026, 3, 7), 2)]));
+    assert_eq!(
+        vip.sends,
+        sends(&[
+            (date(2026, 3, 7), "thanks_email", "email", "vi", 1),
+            (date(2026, 3, 8), "thanks_email", "email", "vi", 1),
+        ])
+    );
+    assert!(vip.skipped.is_empty());
+    assert_eq!(vip.deferred, reasons(&[("thanks_email", "cap", 1)]));
+    assert_eq!(vip.outcomes, outcomes(&[("completed", 2)]));
+    assert_eq!(vip.steps, steps(&[("send", 1, 20 * H)]));
+}
+
+#[test]
+fn the_hand_computed_counts_of_three_campaigns() {
+    assert_hand_computed(&library_report("customers.jsonl", "events.jsonl"));
+}
+
+#[test]
+fn csv_files_give_the_same_report_as_json_lines() {
+    let csv = library_report("customers.csv", "events.csv");
+    assert_hand_computed(&csv);
+    assert_eq!(csv, library_report("customers.jsonl", "events.jsonl"));
+}
+
+#[test]
+fn the_text_summary() {
+    let out = run_forecast(
+        "tests/fixtures/forecast/history/customers.jsonl",
+        "tests/fixtures/forecast/history/events.jsonl",
+        "text",
+        None,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    insta::assert_snapshot!("forecast_text", stdout(&out));
+}
+
+#[test]
+fn the_json_and_csv_reports() {
+    let customers = "tests/fixtures/forecast/history/customers.jsonl";
+    let events = "tests/fixtures/forecast/history/events.jsonl";
+    let json = run_forecast(customers, events, "json", None);
+    assert!(json.status.success(), "{}", stderr(&json));
+    insta::assert_snapshot!("forecast_json", stdout(&json));
+    let csv = run_forecast(customers, events, "csv", None);
+    assert!(csv.status.success(), "{}", stderr(&csv));
+    insta::assert_snapshot!("forecast_csv", stdout(&csv));
+}
+
+/// A population big enough for several batches and both threads: the
+/// fixture's five customers copied `n` times under new ids (kept sorted).
+fn big_population(dir: &Path, n: usize) -> (PathBuf, PathBuf) {
+    let history = root().join(HISTORY);
+    let customers = std::fs::read_to_string(history.join("customers.jsonl")).unwrap();
+    let events = std::fs::read_to_string(history.join("events.jsonl")).unwrap();
+    let mut c_out = String::new();
+    let mut e_out = String::new();
+    for i in 0..n {
+        for id in ["c01", "c02", "c03", "c04", "c05"] {
+            let new = format!("{id}-{i:05}");
+            let quoted = format!("\"{id}\"");
+            let renamed = format!("\"{new}\"");
+            for line in customers.lines().filter(|l| l.contains(&quoted)) {
+                c_out.push_str(&line.replace(&quoted, &renamed));
+                c_out.push('\n');
+            }
+            for line in events.lines().filter(|l| l.contains(&quoted)) {
+                e_out.push_str(&line.replace(&quoted, &renamed));
+                e_out.push('\n');
+            }
+        }
+    }
+    // Sorted by id: "c01-00000" < "c01-00001" < … < "c02-00000".
+    let sort = |text: String| {
+        let mut lines: Vec<&str> = text.lines().collect();
+        lines.sort_by_key(|l| l.split('"').nth(3).unwrap_or_default().to_string());
+        lines.join("\n") + "\n"
+    };
+    let (cp, ep) = (dir.join("customers.jsonl"), dir.join("events.jsonl"));
+    std::fs::write(&cp, sort(c_out)).unwrap();
+    std::fs::write(&ep, sort(e_out)).unwrap();
+    (cp, ep)
+}
+
+#[test]
+fn the_same_bytes_on_one_thread_and_on_two() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (customers, events) = big_population(tmp.path(), 1000);
+    let (customers, events) = (customers.to_str().unwrap(), events.to_str().unwrap());
+    let one = run_forecast(customers, events, "json", Some("1"));
+    let two = run_forecast(customers, events, "json", Some("2"));
+    assert!(one.status.success(), "{}", stderr(&one));
+    assert!(two.status.success(), "{}", stderr(&two));
+    assert_eq!(stdout(&one), stdout(&two));
+    // 1000 copies of the history: every count is 1000 times the fixture's.
+    let json: serde_json::Value = serde_json::from_str(&stdout(&one)).unwrap();
+    assert_eq!(json["customers"], 5000);
+    assert_eq!(json["campaigns"][2]["campaign"], "welcome");
+    assert_eq!(json["campaigns"][2]["entries"], 3000);
+    assert_eq!(json["campaigns"][2]["conversions"], 2000);
+}
+
+#[test]
+fn out_writes_the_chart_and_the_json_report() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out_dir = tmp.path().join("forecast");
+    let out = campaignc(
+        &[
+            "forecast",
+            "welcome",
+            "cart",
+            SHOP,
+            "--customers",
+            "tests/fixtures/forecast/history/customers.csv",
+            "--events",
+            "tests/fixtures/forecast/history/events.csv",
+            "--from",
+            "2026-03-06",
+            "--to",
+            "2026-03-10",
+            "--format",
+            "json",
+            "--out",
+            out_dir.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let json = std::fs::read_to_string(out_dir.join("forecast.json")).unwrap();
+    assert_eq!(json, stdout(&out));
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let names: Vec<&str> = report["campaigns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["campaign"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["welcome", "cart"],
+        "the campaigns asked for, in order"
+    );
+    let svg = std::fs::read_to_string(out_dir.join("sends-per-day.svg")).unwrap();
+    assert!(svg.starts_with("<svg"), "{svg}");
+    for text in ["Sends per day by channel", "email", "sms", "2026-03-06"] {
+        assert!(svg.contains(text), "the chart shows {text}");
+    }
+    // Per channel, a 2-pixel line and its legend sample.
+    assert_eq!(svg.matches("stroke-width=\"2\"").count(), 4, "{svg}");
+}
+
+#[test]
+fn mistakes_on_the_command_line_exit_2() {
+    let files = [
+        "--customers",
+        "tests/fixtures/forecast/history/customers.jsonl",
+        "--events",
+        "tests/fixtures/forecast/history/events.jsonl",
+    ];
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &[
+                "forecast",
+                "welcom",
+                SHOP,
+                "--from",
+                "2026-03-06",
+                "--to",
+                "2026-03-10",
+            ],
+            "no campaign `welcom` (did you mean `welcome`?)",
+        ),
+        (
+            &[
+                "forecast",
+                "all",
+                SHOP,
+                "--from",
+                "2026-03-10",
+                "--to",
+                "2026-03-06",
+            ],
+            "--from 2026-03-10 is after --to 2026-03-06",
+        ),
+        (
+            &[
+                "forecast",
+                SHOP,
+                "--from",
+                "2026-03-06",
+                "--to",
+                "2026-03-10",
+            ],
+            "is a directory: name the campaigns to forecast",
+        ),
+        (
+            &[
+                "forecast",
+                "all",
+                SHOP,
+                "--from",
+                "2026-03-06",
+                "--to",
+                "2026-03-10",
+                "--customers",
+                "x.txt",
+            ],
+            "x.txt: unknown file type: name it .jsonl (JSON Lines) or .csv",
+        ),
+    ];
+    for (args, expected) in cases {
+        let mut all: Vec<&str> = args.to_vec();
+        if !args.contains(&"--customers") {
+            all.extend(files);
+        } else {
+            all.extend(&files[2..]);
+        }
+        let out = campaignc(&all, None);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains(expected),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+}
+
+/// Each broken file next to the valid other one; the error (stderr) of each.
+#[test]
+fn errors_in_the_population_files_name_the_file_and_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let history = root().join(HISTORY);
+    let customers = std::fs::read_to_string(history.join("customers.jsonl")).unwrap();
+    let events = std::fs::read_to_string(history.join("events.jsonl")).unwrap();
+    let lines = |text: &str| text.lines().map(str::to_string).collect::<Vec<_>>();
+    let (c, e) = (lines(&customers), lines(&events));
+    let edit = |mut l: Vec<String>, i: usize, line: String| {
+        l[i] = line;
+        l.join("\n") + "\n"
+    };
+    let swapped = |mut l: Vec<String>, i: usize| {
+        l.swap(i, i + 1);
+        l.join("\n") + "\n"
+    };
+    let cases: Vec<(&str, &str, String)> = vec![
+        (
+            "wrong type",
+            "customers.jsonl",
+            edit(
+                c.clone(),
+                1,
+                c[1].replace("\"email_opt_in\": true", "\"email_opt_in\": \"yes\""),
+            ),
+        ),
+        (
+            "unknown attribute",
+            "customers.jsonl",
+            edit(c.clone(), 2, c[2].replace("\"plan\"", "\"plna\"")),
+        ),
+        (
+            "missing required attribute",
+            "customers.jsonl",
+            edit(c.clone(), 3, c[3].replace("\"plan\": \"free\", ", "")),
+        ),
+        (
+            "unsorted customers",
+            "customers.jsonl",
+            swapped(c.clone(), 2),
+        ),
+        (
+            "unknown event",
+            "events.jsonl",
+            edit(e.clone(), 4, e[4].replace("signed_up", "signed_in")),
+        ),
+        (
+            "wrong property type",
+            "events.jsonl",
+            edit(e.clone(), 5, e[5].replace("40", "\"forty\"")),
+        ),
+        (
+            "not an instant",
+            "events.jsonl",
+            edit(e.clone(), 6, e[6].replace("T05:00:00Z", "T05:00:00")),
+        ),
+        (
+            "unsorted events (time)",
+            "events.jsonl",
+            swapped(e.clone(), 1),
+        ),
+        (
+            "unsorted events (customer)",
+            "events.jsonl",
+            swapped(e.clone(), 7),
+        ),
+        (
+            "an event of an unknown customer",
+            "events.jsonl",
+            edit(e.clone(), 11, e[11].replace("c04", "c04b")),
+        ),
+        (
+            "overlong line",
+            "events.jsonl",
+            edit(
+                e.clone(),
+                2,
+                format!(
+                    "{{\"customer\": \"c01\", \"pad\": \"{}\"}}",
+                    "x".repeat(campaignc::population::read::MAX_LINE_BYTES)
+                ),
+            ),
+        ),
+        (
+            "unknown CSV column",
+            "customers.csv",
+            std::fs::read_to_string(history.join("customers.csv"))
+                .unwrap()
+                .replacen("sms_opt_in", "sms_optin", 1),
+        ),
+    ];
+    let mut report = String::new();
+    for (what, name, text) in cases {
+        let dir = tmp.path().join(what.replace(' ', "_"));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(name), text).unwrap();
+        let (customers, events) = if name.starts_with("customers") {
+            (dir.join(name), history.join("events.jsonl"))
+        } else {
+            (history.join("customers.jsonl"), dir.join(name))
+        };
+        let out = campaignc(
+            &[
+                "forecast",
+                "all",
+                SHOP,
+                "--customers",
+                customers.to_str().unwrap(),
+                "--events",
+                events.to_str().unwrap(),
+                "--from",
+                "2026-03-06",
+                "--to",
+                "2026-03-10",
+            ],
+            None,
+        );
+        assert_eq!(out.status.code(), Some(2), "{what}: {}", stderr(&out));
+        assert!(stdout(&out).is_empty(), "{what}: nothing on stdout");
+        let message = stderr(&out)
+            .replace(&format!("{}/", tmp.path().display()), "")
+            .replace(&format!("{}/", root().display()), "");
+        report.push_str(&format!("{what}:\n  {}", message));
+    }
+    insta::assert_snapshot!("forecast_file_errors", report);
+}
