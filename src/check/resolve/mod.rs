@@ -79,5 +79,6 @@ pub fn build_model(files: &[SourceFileAst], problems: &mut Problems) -> Model {
         personas,
         tests,
         references: record::table(&decls),
+        warehouse: Default::default(),
     }
 }
