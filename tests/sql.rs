@@ -9,6 +9,8 @@
 //! Without the Python packages these tests skip with a message, except in
 //! CI (`CI=true`), where they fail.
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::process::Command;
@@ -65,6 +67,44 @@ fn every_expression_kind_in_duckdb() {
 #[test]
 fn every_expression_kind_in_postgres() {
     insta::assert_snapshot!(all_sql("tests/fixtures/sql/features", Dialect::Postgres));
+}
+
+#[test]
+fn a_warehouse_mapping_renames_tables_and_columns() {
+    insta::assert_snapshot!(all_sql("tests/fixtures/sql/mapping", Dialect::Duckdb));
+}
+
+#[test]
+fn mistakes_in_a_warehouse_mapping_are_diagnostics() {
+    let (diags, sources) = common::check_fixture("sql/bad_mapping");
+    insta::assert_snapshot!(common::render_plain(&diags, &sources));
+}
+
+#[test]
+fn fmt_formats_a_warehouse_block() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("project.camp");
+    std::fs::write(
+        &path,
+        "schema {\n  attr email: email\n}\n\nwarehouse {\n      customers \"a.customers\"\n\n\n columns {\n email \"mail\"\n }\n}\n",
+    )
+    .unwrap();
+    let run = Command::new(env!("CARGO_BIN_EXE_campaignc"))
+        .arg("fmt")
+        .arg(dir.path())
+        .output()
+        .expect("campaignc runs");
+    assert!(run.status.success(), "{run:?}");
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        "schema {\n  attr email: email\n}\n\nwarehouse {\n  customers \"a.customers\"\n\n  columns {\n    email \"mail\"\n  }\n}\n"
+    );
+    let check = Command::new(env!("CARGO_BIN_EXE_campaignc"))
+        .args(["fmt", "--check"])
+        .arg(root().join("tests/fixtures/sql/mapping"))
+        .output()
+        .expect("campaignc runs");
+    assert!(check.status.success(), "{check:?}");
 }
 
 #[test]
