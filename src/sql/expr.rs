@@ -194,7 +194,7 @@ impl Compiler<'_> {
                 within,
                 since_entry,
             } => {
-                let (alias, from, rest) = self.events_from(
+                let (_, from, rest) = self.events_from(
                     event,
                     filter.as_deref(),
                     *within,
@@ -202,7 +202,6 @@ impl Compiler<'_> {
                     filtered,
                     indent + 1,
                 );
-                let _ = alias;
                 format!("EXISTS (\n{from}{rest}\n{})", "  ".repeat(indent))
             }
             Expr::Segment { name } => format!("{}.member", segment_cte(name)),

@@ -363,7 +363,7 @@ impl Generator<'_> {
                 format!(
                     "{} AS (\n  SELECT\n    c.customer_id,\n    {} AS member\n  FROM customer AS c\n{}\n)",
                     segment_cte(name),
-                    indent_block(&c.cond(&seg.expr, None, 3), 0),
+                    c.cond(&seg.expr, None, 3),
                     joins(&reads).trim_end().lines().map(|l| format!("  {l}")).collect::<Vec<_>>().join("\n")
                 )
                 .replace("\n\n)", "\n)")
@@ -552,10 +552,6 @@ fn walk(e: &Expr, f: &mut dyn FnMut(&Expr)) {
         | Expr::Now
         | Expr::Last { .. } => {}
     }
-}
-
-fn indent_block(s: &str, _extra: usize) -> String {
-    s.to_string()
 }
 
 /// A line of user text as a SQL comment line (control characters escaped,
