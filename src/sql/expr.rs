@@ -194,15 +194,16 @@ impl Compiler<'_> {
                 within,
                 since_entry,
             } => {
-                let (_, from, rest) = self.events_from(
+                let q = EventQuery {
                     event,
-                    filter.as_deref(),
-                    *within,
-                    *since_entry,
-                    filtered,
-                    indent + 1,
-                );
-                format!("EXISTS (\n{from}{rest}\n{})", "  ".repeat(indent))
+                    filter: filter.as_deref(),
+                    within: *within,
+                    since_entry: *since_entry,
+                };
+                format!(
+                    "EXISTS {}",
+                    self.subquery(&q, &|_| "1".into(), filtered, indent)
+                )
             }
             Expr::Segment { name } => format!("{}.member", segment_cte(name)),
             Expr::Literal {
@@ -349,17 +350,13 @@ impl Compiler<'_> {
                 within,
                 since_entry,
             } => {
-                let (_, from, rest) = self.events_from(
+                let q = EventQuery {
                     event,
-                    filter.as_deref(),
-                    *within,
-                    *since_entry,
-                    filtered,
-                    indent + 1,
-                );
-                let pad = "  ".repeat(indent);
-                let from = from.replacen("SELECT 1", "SELECT COUNT(*)", 1);
-                format!("(\n{from}{rest}\n{pad})")
+                    filter: filter.as_deref(),
+                    within: *within,
+                    since_entry: *since_entry,
+                };
+                self.subquery(&q, &|_| "COUNT(*)".into(), filtered, indent)
             }
             Expr::Sum {
                 event,
@@ -369,36 +366,34 @@ impl Compiler<'_> {
                 within,
                 since_entry,
             } => {
-                let (alias, from, rest) = self.events_from(
+                let q = EventQuery {
                     event,
-                    filter.as_deref(),
-                    *within,
-                    *since_entry,
-                    filtered,
-                    indent + 1,
-                );
+                    filter: filter.as_deref(),
+                    within: *within,
+                    since_entry: *since_entry,
+                };
                 let kind = Kind::of_type(ty);
-                let json = format!("{alias}.{}", d.ident(&self.warehouse.event_properties));
-                let item = self.json_field(&json, std::slice::from_ref(property), &kind);
                 let zero = match kind {
                     Kind::Int => "0".to_string(),
                     _ => d.decimal("0"),
                 };
-                let from = from.replacen(
-                    "SELECT 1",
-                    &format!("SELECT COALESCE(SUM({item}), {zero})"),
-                    1,
-                );
-                let pad = "  ".repeat(indent);
-                format!("(\n{from}{rest}\n{pad})")
+                let sum = |alias: &str| {
+                    let json = format!("{alias}.{}", d.ident(&self.warehouse.event_properties));
+                    let item = self.json_field(&json, std::slice::from_ref(property), &kind);
+                    format!("COALESCE(SUM({item}), {zero})")
+                };
+                self.subquery(&q, &sum, filtered, indent)
             }
             Expr::Last { event } => {
-                let (alias, from, rest) =
-                    self.events_from(event, None, None, false, filtered, indent + 1);
-                let time = format!("{alias}.{}", d.ident(&self.warehouse.event_time));
-                let from = from.replacen("SELECT 1", &format!("SELECT MAX({time})"), 1);
-                let pad = "  ".repeat(indent);
-                format!("(\n{from}{rest}\n{pad})")
+                let q = EventQuery {
+                    event,
+                    filter: None,
+                    within: None,
+                    since_entry: false,
+                };
+                let latest =
+                    |alias: &str| format!("MAX({alias}.{})", d.ident(&self.warehouse.event_time));
+                self.subquery(&q, &latest, filtered, indent)
             }
             Expr::Arith { kind, lhs, rhs } => self.arith(*kind, lhs, rhs, filtered, indent),
             // Conditions used as values are never unset.
@@ -508,18 +503,23 @@ impl Compiler<'_> {
         }
     }
 
-    /// The start of an event subquery: `(alias, "SELECT 1 FROM … WHERE …",
-    /// the rest of the WHERE)`. The caller replaces `SELECT 1` by what it
-    /// computes.
-    fn events_from(
+    /// `(SELECT what FROM events WHERE …)` over the customer's events that
+    /// `q` matches; `select` gets the events' alias. `outer` is the alias of
+    /// the event an enclosing `where` tests (a nested query gets its own).
+    pub(crate) fn subquery(
         &self,
-        event: &str,
-        filter: Option<&Expr>,
-        within: Option<Duration>,
-        since_entry: bool,
+        q: &EventQuery,
+        select: &dyn Fn(&str) -> String,
         outer: Option<&str>,
         indent: usize,
-    ) -> (String, String, String) {
+    ) -> String {
+        let EventQuery {
+            event,
+            filter,
+            within,
+            since_entry,
+        } = *q;
+        let indent = indent + 1;
         let d = self.d();
         let w = self.warehouse;
         let alias = match outer {
@@ -560,9 +560,12 @@ impl Compiler<'_> {
         if let Some(f) = filter {
             conds.push(self.cond_operand_where(f, &alias, indent + 1));
         }
-        let from = format!("{pad}SELECT 1\n{pad}FROM {table} AS {alias}\n");
-        let rest = format!("{pad}WHERE {}", conds.join(&format!("\n{pad}  AND ")));
-        (alias, from, rest)
+        format!(
+            "(\n{pad}SELECT {}\n{pad}FROM {table} AS {alias}\n{pad}WHERE {}\n{})",
+            select(&alias),
+            conds.join(&format!("\n{pad}  AND ")),
+            "  ".repeat(indent - 1)
+        )
     }
 
     fn cond_operand_where(&self, f: &Expr, alias: &str, indent: usize) -> String {
@@ -573,6 +576,15 @@ impl Compiler<'_> {
             c
         }
     }
+}
+
+/// Which events an event query (`performed`, `count`, `sum`, `last`, a
+/// score's `per` rule) reads.
+pub(crate) struct EventQuery<'q> {
+    pub event: &'q str,
+    pub filter: Option<&'q Expr>,
+    pub within: Option<Duration>,
+    pub since_entry: bool,
 }
 
 /// A duration known when the SQL is written: a literal, or a sum or

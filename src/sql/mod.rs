@@ -29,7 +29,7 @@ use crate::check::model::{Model, Warehouse};
 use crate::plan::format::{Expr, ScoreEntry, ScoreRule, SegmentEntry};
 use crate::plan::lower::{score_entry, segment_entry};
 use crate::source::{SourceMap, Span};
-use expr::{score_cte, segment_cte, Compiler};
+use expr::{score_cte, segment_cte, Compiler, EventQuery};
 
 /// What a query computes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -407,16 +407,13 @@ impl Generator<'_> {
                 since_entry,
                 max,
             } => {
-                let count = c.value(
-                    &Expr::Count {
-                        event: event.clone(),
-                        filter: filter.clone().map(Box::new),
-                        within: *within,
-                        since_entry: *since_entry,
-                    },
-                    None,
-                    2,
-                );
+                let q = EventQuery {
+                    event,
+                    filter: filter.as_ref(),
+                    within: *within,
+                    since_entry: *since_entry,
+                };
+                let count = c.subquery(&q, &|_| "COUNT(*)".into(), None, 2);
                 let n = format!("{points} * {count}");
                 match max {
                     Some(max) if *points >= 0 => format!("LEAST({n}, {max})"),
