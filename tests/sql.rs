@@ -244,6 +244,13 @@ fn duckdb_agrees_with_the_reference_evaluator_on_every_expression_kind() {
     differential("tests/fixtures/sql/features", 400);
 }
 
+/// Renamed tables and columns, a time zone column, a table of its own for
+/// one event.
+#[test]
+fn duckdb_agrees_with_the_reference_evaluator_through_a_warehouse_mapping() {
+    differential("tests/fixtures/sql/mapping", 400);
+}
+
 fn differential(rel: &str, customers: usize) {
     let Some(python) = python_with("duckdb") else {
         return;
@@ -257,8 +264,8 @@ fn differential(rel: &str, customers: usize) {
     std::fs::write(dir.path().join("customers.jsonl"), &people.customers_jsonl).unwrap();
     std::fs::write(dir.path().join("events.jsonl"), &people.events_jsonl).unwrap();
     std::fs::write(
-        dir.path().join("columns.json"),
-        serde_json::to_string(&people.columns).unwrap(),
+        dir.path().join("setup.json"),
+        J::from(setup(&model, &people.columns)).to_string(),
     )
     .unwrap();
     let all = queries(&model, &sources, Dialect::Duckdb);
@@ -269,12 +276,7 @@ fn differential(rel: &str, customers: usize) {
     std::fs::write(dir.path().join("queries.json"), J::Array(list).to_string()).unwrap();
     let run = Command::new(&python)
         .arg(root().join("tests/sql/run_duckdb.py"))
-        .args([
-            "customers.jsonl",
-            "events.jsonl",
-            "columns.json",
-            "queries.json",
-        ])
+        .args(["setup.json", "queries.json"])
         .current_dir(dir.path())
         .output()
         .expect("python runs");
@@ -327,12 +329,16 @@ fn differential(rel: &str, customers: usize) {
             })
             .collect();
         let mut want = BTreeSet::new();
-        for (id, attrs, events) in &people.reference {
+        for (id, attrs, events, zone) in &people.reference {
             let plan = match q.kind {
                 QueryKind::Audience => plans.iter().find(|p| p.campaign == q.name).unwrap(),
                 _ => &all_defs,
             };
             let mut customer = Customer::new(id.clone(), attrs.clone(), &plan.customer);
+            if let Some(zone) = zone {
+                // The zone of a `timezone_column`, which no attribute holds.
+                customer.time_zone = jiff::tz::TimeZone::get(zone).unwrap();
+            }
             for e in events {
                 customer.record_event(e.clone());
             }
@@ -413,7 +419,13 @@ fn key(q: &Query) -> String {
 
 struct Population {
     /// customer id, attributes, events (for the evaluator).
-    reference: Vec<(String, BTreeMap<String, Val>, Vec<PastEvent>)>,
+    /// customer id, attributes, events, the zone of a `timezone_column`.
+    reference: Vec<(
+        String,
+        BTreeMap<String, Val>,
+        Vec<PastEvent>,
+        Option<String>,
+    )>,
     customers_jsonl: String,
     events_jsonl: String,
     /// Column → DuckDB type, in table order.
@@ -459,6 +471,9 @@ impl Population {
         for a in &model.schema.attrs {
             columns.insert(a.name.clone(), J::from(duckdb_type(&a.ty)));
         }
+        if model.warehouse.timezone.is_some() {
+            columns.insert("tz".into(), J::from("VARCHAR"));
+        }
         let mut reference = Vec::new();
         let mut customers_jsonl = String::new();
         let mut events_jsonl = String::new();
@@ -472,6 +487,11 @@ impl Population {
                 attrs.insert(a.name.clone(), v);
                 row.insert(a.name.clone(), j);
             }
+            let zone = model.warehouse.timezone.as_ref().map(|_| {
+                let zone = rng.pick(ZONES).to_string();
+                row.insert("tz".into(), J::from(zone.clone()));
+                zone
+            });
             customers_jsonl.push_str(&J::Object(row).to_string());
             customers_jsonl.push('\n');
             let mut events = Vec::new();
@@ -504,7 +524,7 @@ impl Population {
                     props: Val::Record(props),
                 });
             }
-            reference.push((id, attrs, past));
+            reference.push((id, attrs, past, zone));
         }
         if events_jsonl.is_empty() {
             events_jsonl.push_str(
@@ -519,6 +539,70 @@ impl Population {
             columns,
         }
     }
+}
+
+/// The statements that load `customers.jsonl` and `events.jsonl` into
+/// the tables and columns the project's warehouse mapping names.
+fn setup(model: &Model, columns: &serde_json::Map<String, J>) -> Vec<String> {
+    let w = &model.warehouse;
+    let spec = |cols: &mut dyn Iterator<Item = (&str, &str)>| {
+        let inner: Vec<String> = cols.map(|(k, v)| format!("'{k}': '{v}'")).collect();
+        format!("{{{}}}", inner.join(", "))
+    };
+    let customers = spec(
+        &mut columns
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str().unwrap())),
+    );
+    let events = spec(
+        &mut [
+            ("customer_id", "VARCHAR"),
+            ("event", "VARCHAR"),
+            ("at", "TIMESTAMPTZ"),
+            ("properties", "JSON"),
+        ]
+        .into_iter(),
+    );
+    let mut out = vec![
+        format!("CREATE TABLE raw_customers AS SELECT * FROM read_json('customers.jsonl', format = 'newline_delimited', columns = {customers})"),
+        format!("CREATE TABLE raw_events AS SELECT * FROM read_json('events.jsonl', format = 'newline_delimited', columns = {events})"),
+    ];
+    let mut tables: Vec<&String> = vec![&w.customers, &w.events];
+    tables.extend(w.event_tables.values());
+    for t in tables {
+        if let Some((schema, _)) = t.rsplit_once('.') {
+            out.push(format!("CREATE SCHEMA IF NOT EXISTS {schema}"));
+        }
+    }
+    let mut cols = vec![format!("customer_id AS \"{}\"", w.customer_key)];
+    for a in &model.schema.attrs {
+        cols.push(format!("\"{}\" AS \"{}\"", a.name, w.column(&a.name)));
+    }
+    if let Some(tz) = &w.timezone {
+        cols.push(format!("tz AS \"{tz}\""));
+    }
+    out.push(format!(
+        "CREATE TABLE {} AS SELECT {} FROM raw_customers",
+        w.customers,
+        cols.join(", ")
+    ));
+    let own: Vec<String> = w.event_tables.keys().map(|e| format!("'{e}'")).collect();
+    out.push(format!(
+        "CREATE TABLE {} AS SELECT customer_id AS \"{}\", \"event\" AS \"{}\", \"at\" AS \"{}\", properties AS \"{}\" FROM raw_events WHERE \"event\" NOT IN ({})",
+        w.events,
+        w.event_key,
+        w.event_name,
+        w.event_time,
+        w.event_properties,
+        if own.is_empty() { "''".to_string() } else { own.join(", ") }
+    ));
+    for (event, table) in &w.event_tables {
+        out.push(format!(
+            "CREATE TABLE {table} AS SELECT customer_id AS \"{}\", \"at\" AS \"{}\", properties AS \"{}\" FROM raw_events WHERE \"event\" = '{event}'",
+            w.event_key, w.event_time, w.event_properties
+        ));
+    }
+    out
 }
 
 /// Event times: mostly spread over the last 200 days, often right next to

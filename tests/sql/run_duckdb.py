@@ -1,39 +1,24 @@
 """Runs `campaignc sql --dialect duckdb` queries on a population, for tests/sql.rs.
 
-Usage: run_duckdb.py CUSTOMERS.jsonl EVENTS.jsonl COLUMNS.json QUERIES.json
-Loads the population into the conventional tables (docs/warehouse.md),
-runs each query and prints {key: [[column, ...], ...]} as JSON, every value
-as text.
+Usage: run_duckdb.py SETUP.json QUERIES.json
+SETUP.json is a list of statements that load the population (from files in
+the working directory) into the tables the project's warehouse mapping
+names; QUERIES.json a list of {key, sql}. Prints {key: [[column, ...], ...]}
+as JSON, every value as text, or {key: {"error": message}}.
 """
 import json
 import sys
 
 import duckdb
 
-customers, events, columns, queries = sys.argv[1:5]
+setup, queries = sys.argv[1:3]
 con = duckdb.connect()
 con.execute("SET TimeZone = 'UTC'")
-
-
-def spec(cols):
-    return "{" + ", ".join(f"'{k}': '{v}'" for k, v in cols.items()) + "}"
-
-
-cols = json.load(open(columns))
-con.execute(
-    f"CREATE TABLE customers AS SELECT * FROM read_json('{customers}', "
-    f"format = 'newline_delimited', columns = {spec(cols)})"
-)
-event_cols = {
-    "customer_id": "VARCHAR",
-    "event": "VARCHAR",
-    "at": "TIMESTAMPTZ",
-    "properties": "JSON",
-}
-con.execute(
-    f"CREATE TABLE events AS SELECT * FROM read_json('{events}', "
-    f"format = 'newline_delimited', columns = {spec(event_cols)})"
-)
+for statement in json.load(open(setup)):
+    try:
+        con.execute(statement)
+    except Exception as e:
+        sys.exit(f"{e}\nin: {statement}")
 out = {}
 for q in json.load(open(queries)):
     try:
