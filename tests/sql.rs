@@ -329,7 +329,13 @@ fn differential(rel: &str, customers: usize) {
             })
             .collect();
         let mut want = BTreeSet::new();
-        for (id, attrs, events, zone) in &people.reference {
+        for Person {
+            id,
+            attrs,
+            events,
+            zone,
+        } in &people.reference
+        {
             let plan = match q.kind {
                 QueryKind::Audience => plans.iter().find(|p| p.campaign == q.name).unwrap(),
                 _ => &all_defs,
@@ -417,15 +423,18 @@ fn key(q: &Query) -> String {
 // A seeded population for a project's schema
 // ---------------------------------------------------------------------------
 
+/// One customer as the reference evaluator sees it.
+struct Person {
+    id: String,
+    attrs: BTreeMap<String, Val>,
+    events: Vec<PastEvent>,
+    /// The zone of a `timezone_column` (which no attribute holds).
+    zone: Option<String>,
+}
+
 struct Population {
-    /// customer id, attributes, events (for the evaluator).
-    /// customer id, attributes, events, the zone of a `timezone_column`.
-    reference: Vec<(
-        String,
-        BTreeMap<String, Val>,
-        Vec<PastEvent>,
-        Option<String>,
-    )>,
+    /// The customers, for the evaluator.
+    reference: Vec<Person>,
     customers_jsonl: String,
     events_jsonl: String,
     /// Column → DuckDB type, in table order.
@@ -524,7 +533,12 @@ impl Population {
                     props: Val::Record(props),
                 });
             }
-            reference.push((id, attrs, past, zone));
+            reference.push(Person {
+                id,
+                attrs,
+                events: past,
+                zone,
+            });
         }
         if events_jsonl.is_empty() {
             events_jsonl.push_str(
