@@ -188,18 +188,8 @@ impl Compiler<'_> {
                 let not = if *negated { "" } else { "NOT " };
                 format!("{v} IS {not}NULL")
             }
-            Expr::Performed {
-                event,
-                filter,
-                within,
-                since_entry,
-            } => {
-                let q = EventQuery {
-                    event,
-                    filter: filter.as_deref(),
-                    within: *within,
-                    since_entry: *since_entry,
-                };
+            Expr::Performed { .. } => {
+                let q = EventQuery::of(e);
                 format!(
                     "EXISTS {}",
                     self.subquery(&q, &|_| "1".into(), filtered, indent)
@@ -344,34 +334,11 @@ impl Compiler<'_> {
             Expr::Segment { name } => format!("{}.member", segment_cte(name)),
             Expr::Score { name } => format!("{}.score", score_cte(name)),
             Expr::Now => self.now(),
-            Expr::Count {
-                event,
-                filter,
-                within,
-                since_entry,
-            } => {
-                let q = EventQuery {
-                    event,
-                    filter: filter.as_deref(),
-                    within: *within,
-                    since_entry: *since_entry,
-                };
-                self.subquery(&q, &|_| "COUNT(*)".into(), filtered, indent)
+            Expr::Count { .. } => {
+                self.subquery(&EventQuery::of(e), &|_| "COUNT(*)".into(), filtered, indent)
             }
-            Expr::Sum {
-                event,
-                property,
-                ty,
-                filter,
-                within,
-                since_entry,
-            } => {
-                let q = EventQuery {
-                    event,
-                    filter: filter.as_deref(),
-                    within: *within,
-                    since_entry: *since_entry,
-                };
+            Expr::Sum { property, ty, .. } => {
+                let q = EventQuery::of(e);
                 let kind = Kind::of_type(ty);
                 let zero = match kind {
                     Kind::Int => "0".to_string(),
@@ -384,13 +351,8 @@ impl Compiler<'_> {
                 };
                 self.subquery(&q, &sum, filtered, indent)
             }
-            Expr::Last { event } => {
-                let q = EventQuery {
-                    event,
-                    filter: None,
-                    within: None,
-                    since_entry: false,
-                };
+            Expr::Last { .. } => {
+                let q = EventQuery::of(e);
                 let latest =
                     |alias: &str| format!("MAX({alias}.{})", d.ident(&self.warehouse.event_time));
                 self.subquery(&q, &latest, filtered, indent)
@@ -585,6 +547,51 @@ pub(crate) struct EventQuery<'q> {
     pub filter: Option<&'q Expr>,
     pub within: Option<Duration>,
     pub since_entry: bool,
+}
+
+impl<'q> EventQuery<'q> {
+    /// The events an event query reads (`last`: all of them); for any
+    /// other expression, none (a query of no event name).
+    fn of(e: &'q Expr) -> EventQuery<'q> {
+        match e {
+            Expr::Performed {
+                event,
+                filter,
+                within,
+                since_entry,
+            }
+            | Expr::Count {
+                event,
+                filter,
+                within,
+                since_entry,
+            }
+            | Expr::Sum {
+                event,
+                filter,
+                within,
+                since_entry,
+                ..
+            } => EventQuery {
+                event,
+                filter: filter.as_deref(),
+                within: *within,
+                since_entry: *since_entry,
+            },
+            Expr::Last { event } => EventQuery {
+                event,
+                filter: None,
+                within: None,
+                since_entry: false,
+            },
+            _ => EventQuery {
+                event: "",
+                filter: None,
+                within: None,
+                since_entry: false,
+            },
+        }
+    }
 }
 
 /// A duration known when the SQL is written: a literal, or a sum or
