@@ -33,6 +33,7 @@ pub mod render;
 pub mod serve;
 pub mod simulate;
 pub mod source;
+pub mod sql;
 pub mod stack;
 pub mod starter;
 pub mod syntax;

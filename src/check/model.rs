@@ -195,6 +195,69 @@ pub struct Model {
     /// Every declaration and every resolved use of a name, template
     /// variables included (`check::references`).
     pub references: References,
+    /// Where the customers and events are in a warehouse (`warehouse { … }`;
+    /// the conventional layout when the project has no such block).
+    pub warehouse: Warehouse,
+}
+
+/// The warehouse mapping: which tables and columns hold the customers and
+/// their events, for the SQL that `campaignc sql` writes. Every name not
+/// written in the project's `warehouse { … }` block has its conventional
+/// value (docs/warehouse.md): `customers(customer_id, one column per
+/// attribute)`, `events(customer_id, event, at, properties)`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Warehouse {
+    /// The customers table (may be qualified: `analytics.customers`).
+    pub customers: String,
+    /// Its customer id column.
+    pub customer_key: String,
+    /// Attribute name → column, for the attributes whose column is not
+    /// named like the attribute.
+    pub columns: std::collections::BTreeMap<String, String>,
+    /// The column holding the customer's time zone when no attribute of
+    /// type `timezone` does (else that attribute's column).
+    pub timezone: Option<String>,
+    /// The column holding the customer's locale when no attribute of type
+    /// `locale` does.
+    pub locale: Option<String>,
+    /// The events table (all events in one table).
+    pub events: String,
+    /// Its columns: customer id, event name, timestamp, properties (JSON).
+    pub event_key: String,
+    pub event_name: String,
+    pub event_time: String,
+    pub event_properties: String,
+    /// Event name → its own table (same key, time and properties columns,
+    /// no event-name column), for warehouses with one table per event.
+    pub event_tables: std::collections::BTreeMap<String, String>,
+    /// Where the block is written; `None` for the conventional layout.
+    pub span: Option<Span>,
+}
+
+impl Default for Warehouse {
+    fn default() -> Warehouse {
+        Warehouse {
+            customers: "customers".into(),
+            customer_key: "customer_id".into(),
+            columns: Default::default(),
+            timezone: None,
+            locale: None,
+            events: "events".into(),
+            event_key: "customer_id".into(),
+            event_name: "event".into(),
+            event_time: "at".into(),
+            event_properties: "properties".into(),
+            event_tables: Default::default(),
+            span: None,
+        }
+    }
+}
+
+impl Warehouse {
+    /// The column of attribute `attr`.
+    pub fn column<'a>(&'a self, attr: &'a str) -> &'a str {
+        self.columns.get(attr).map_or(attr, String::as_str)
+    }
 }
 
 #[derive(Clone, Debug)]

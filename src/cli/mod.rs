@@ -26,6 +26,7 @@ mod report;
 mod send_test;
 mod settings;
 mod simulate;
+mod sql;
 mod test;
 pub mod watch;
 
@@ -104,6 +105,8 @@ enum Command {
     Completions(completions::Args),
     /// Print the manual page (roff) of campaignc or of one command.
     Man(man::Args),
+    /// Write every segment, score and campaign audience as SQL for DuckDB, PostgreSQL, Spark, BigQuery or Snowflake.
+    Sql(sql::Args),
     /// Mail one email of a campaign, rendered for a persona, to a test inbox.
     SendTest(send_test::Args),
 }
@@ -167,6 +170,7 @@ where
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args),
         Command::SendTest(args) => send_test::run(args),
+        Command::Sql(args) => sql::run(args),
     };
     // Output that could not be written makes any command exit 2.
     output::finish(exit).into()

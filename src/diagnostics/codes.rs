@@ -11,6 +11,7 @@ pub mod syntax;
 pub mod templates;
 pub mod tests;
 pub mod types;
+pub mod warehouse;
 
 /// One registered code.
 #[derive(Clone, Copy, Debug)]
@@ -37,6 +38,7 @@ pub fn all() -> Vec<CodeInfo> {
     v.extend_from_slice(types::CODES);
     v.extend_from_slice(tests::CODES);
     v.extend_from_slice(flows::CODES);
+    v.extend_from_slice(warehouse::CODES);
     v.sort_by_key(|c| c.code);
     v
 }

@@ -132,6 +132,7 @@ structs! {
     Field { name, value, span }
     Expr { kind, span }
     Defaults { fields, span }
+    Warehouse { fields, span }
     Schema { items, span }
     FieldDecl { name, ty, span }
     TypeExpr { kind, optional, span }
@@ -170,7 +171,7 @@ impl Erase for StrLit {
 
 enums! {
     Item {
-        Defaults(x), Schema(x), Lifecycle(x), Segment(x), Score(x), Message(x),
+        Defaults(x), Warehouse(x), Schema(x), Lifecycle(x), Segment(x), Score(x), Message(x),
         Campaign(x), Persona(x), Test(x),
     }
     ValueKind {

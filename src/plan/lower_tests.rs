@@ -186,6 +186,7 @@ fn model(flow: Vec<StepDef>) -> Model {
         personas: Vec::new(),
         tests: Vec::new(),
         references: Default::default(),
+        warehouse: Default::default(),
     }
 }
 

@@ -54,6 +54,7 @@ pub struct Skipped {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Item {
     Defaults(Defaults),
+    Warehouse(Warehouse),
     Schema(Schema),
     Lifecycle(Lifecycle),
     Segment(Segment),
@@ -76,7 +77,7 @@ impl Item {
             Item::Campaign(d) => d.broken = true,
             Item::Persona(d) => d.broken = true,
             Item::Test(d) => d.broken = true,
-            Item::Defaults(_) | Item::Schema(_) | Item::Lifecycle(_) => {}
+            Item::Defaults(_) | Item::Warehouse(_) | Item::Schema(_) | Item::Lifecycle(_) => {}
         }
     }
 }
@@ -349,6 +350,14 @@ pub enum ExprKind {
 /// `defaults { locale en  timezone "UTC"  email_from "..." }`
 #[derive(Clone, Debug, PartialEq)]
 pub struct Defaults {
+    pub fields: Vec<Field>,
+    pub span: Span,
+}
+
+/// `warehouse { customers "analytics.customers"  columns { … }  … }`:
+/// where the customers and events are (docs/warehouse.md).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Warehouse {
     pub fields: Vec<Field>,
     pub span: Span,
 }

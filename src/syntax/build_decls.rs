@@ -6,7 +6,7 @@ use crate::source::Span;
 use crate::syntax::ast::{
     Campaign, Defaults, EventSample, Expr, ExprKind, FieldDecl, Ident, Item, Lifecycle,
     LocaleBlock, Message, Persona, Schema, SchemaItem, Score, ScoreRule, ScoreRuleKind, Segment,
-    SourceFileAst, Test, TypeExpr, TypeKind, Value, ValueKind,
+    SourceFileAst, Test, TypeExpr, TypeKind, Value, ValueKind, Warehouse,
 };
 use crate::syntax::build::{Builder, Built};
 use crate::syntax::docs::doc_before;
@@ -154,6 +154,13 @@ impl Builder<'_> {
             Rule::defaults => {
                 let span = self.span(&p);
                 Item::Defaults(Defaults {
+                    fields: self.fields(p)?,
+                    span,
+                })
+            }
+            Rule::warehouse => {
+                let span = self.span(&p);
+                Item::Warehouse(Warehouse {
                     fields: self.fields(p)?,
                     span,
                 })

@@ -160,7 +160,7 @@ fn container_rule(text: &str, brace: usize, outer: Option<usize>) -> Option<Rule
         "flow" | "if" | "else" | "on" => Rule::block_tail,
         "schema" => Rule::schema_tail,
         "message" => Rule::message_tail,
-        "locale" | "defaults" => Rule::fields_tail,
+        "locale" | "defaults" | "warehouse" => Rule::fields_tail,
         "persona" => Rule::persona_tail,
         "test" => Rule::test_tail,
         "score" => Rule::score_tail,

@@ -10,7 +10,7 @@ pub(crate) const SETTING: &str =
                        locales, send_window, cap, holdout, flow)";
 pub(crate) const DECLARATION: &str =
     "a declaration: schema, segment, score, message, campaign, persona, \
-                           test, defaults or lifecycle";
+                           test, defaults, warehouse or lifecycle";
 pub(crate) const OPERATOR: &str = "an operator";
 
 /// What one grammar rule means to a reader, as "expected …" wants it.
@@ -31,8 +31,8 @@ pub(crate) fn phrase(rule: Rule) -> String {
         | exit_step => STEP,
         setting | flow | stage_setting | trigger | audience | reentry | goal | exit_when
         | locales | send_window | cap | holdout => SETTING,
-        file | next_declaration | decl_head | defaults | schema | lifecycle | segment | score
-        | message | campaign | persona | test => DECLARATION,
+        file | next_declaration | decl_head | defaults | warehouse | schema | lifecycle
+        | segment | score | message | campaign | persona | test => DECLARATION,
         trigger_event | trigger_enters | trigger_changed | trigger_every => {
             "a trigger: event, enters, changed or every"
         }
@@ -152,8 +152,10 @@ pub(crate) fn candidates(rule: Rule) -> &'static [&'static str] {
             "flow",
         ],
         step => &["send", "wait", "if", "split", "set", "exit"],
-        file | next_declaration | decl_head | defaults | schema | lifecycle | segment | score
-        | message | campaign | persona | test => super::prescan::DECLARATION_KEYWORDS,
+        file | next_declaration | decl_head | defaults | warehouse | schema | lifecycle
+        | segment | score | message | campaign | persona | test => {
+            super::prescan::DECLARATION_KEYWORDS
+        }
         attr_decl | type_decl | event_decl => &["attr", "type", "event"],
         event_sample => &["event"],
         locale_block => &["locale"],

@@ -52,6 +52,7 @@ pub const RESERVED: &[&str] = &[
     "schema",
     "defaults",
     "lifecycle",
+    "warehouse",
 ];
 
 /// Whether `word` is reserved (cannot be a declared name).

@@ -65,6 +65,7 @@ pub(crate) fn is_token(rule: Rule) -> bool {
             | kw_schema
             | kw_defaults
             | kw_lifecycle
+            | kw_warehouse
             | kw_test
             | kw_attr
             | kw_type

@@ -44,6 +44,7 @@ const ENDS_CONDITION: &[&str] = &[
     "persona",
     "schema",
     "defaults",
+    "warehouse",
     "lifecycle",
 ];
 
@@ -103,6 +104,7 @@ pub fn prescan(file: FileId, text: &str) -> Result<usize, Box<Diagnostic>> {
 /// The words that start a declaration.
 pub(crate) const DECLARATION_KEYWORDS: &[&str] = &[
     "defaults",
+    "warehouse",
     "schema",
     "lifecycle",
     "segment",

@@ -78,6 +78,7 @@ fn model() -> Model {
         personas: vec![],
         tests: vec![],
         references: Default::default(),
+        warehouse: Default::default(),
     }
 }
 

@@ -60,7 +60,9 @@ impl Broken {
                     }
                     continue;
                 }
-                Item::Defaults(_) | Item::Schema(_) | Item::Lifecycle(_) => continue,
+                Item::Defaults(_) | Item::Warehouse(_) | Item::Schema(_) | Item::Lifecycle(_) => {
+                    continue
+                }
             };
             if is_broken {
                 broken.decls.push(span);

@@ -26,6 +26,7 @@ pub mod suggest;
 mod tests;
 pub mod types;
 mod values;
+mod warehouse;
 
 pub use broken::Broken;
 pub use schema::DEFAULT_STAGES;
@@ -43,6 +44,7 @@ pub fn build_model(files: &[SourceFileAst], problems: &mut Problems) -> Model {
     let defaults = schema::defaults(&decls, problems);
     let stages = schema::stages(&decls, problems);
     let schema = schema::schema(&decls, problems);
+    let warehouse = warehouse::warehouse(&decls, &schema, problems);
     let env = expr::Env {
         decls: &decls,
         schema: &schema,
@@ -79,5 +81,6 @@ pub fn build_model(files: &[SourceFileAst], problems: &mut Problems) -> Model {
         personas,
         tests,
         references: record::table(&decls),
+        warehouse,
     }
 }

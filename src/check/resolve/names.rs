@@ -71,6 +71,7 @@ pub(super) struct RecordDecl<'a> {
 /// Every declaration of the project, by kind.
 pub(super) struct Decls<'a> {
     pub defaults: Option<&'a ast::Defaults>,
+    pub warehouse: Option<&'a ast::Warehouse>,
     pub lifecycle: Option<&'a ast::Lifecycle>,
     pub attrs: Table<'a, AttrDecl<'a>>,
     pub records: Table<'a, RecordDecl<'a>>,
@@ -122,6 +123,7 @@ pub(super) fn collect<'a>(files: &'a [SourceFileAst], problems: &mut Problems) -
     ordered.sort_by_key(|f| f.file);
 
     let mut defaults: Option<&ast::Defaults> = None;
+    let mut warehouse: Option<&ast::Warehouse> = None;
     let mut lifecycle: Option<&ast::Lifecycle> = None;
     let mut attrs = Collector::new("attribute");
     let mut records = Collector::new("record type");
@@ -141,6 +143,12 @@ pub(super) fn collect<'a>(files: &'a [SourceFileAst], problems: &mut Problems) -
                         problems.push(report::duplicate_block("defaults", d.span, first.span))
                     }
                     None => defaults = Some(d),
+                },
+                Item::Warehouse(w) => match warehouse {
+                    Some(first) => {
+                        problems.push(report::duplicate_block("warehouse", w.span, first.span))
+                    }
+                    None => warehouse = Some(w),
                 },
                 Item::Lifecycle(l) => match lifecycle {
                     Some(first) => {
@@ -225,6 +233,7 @@ pub(super) fn collect<'a>(files: &'a [SourceFileAst], problems: &mut Problems) -
 
     let decls = Decls {
         defaults,
+        warehouse,
         lifecycle,
         attrs: attrs.finish(),
         records: records.finish(),

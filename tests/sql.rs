@@ -1,0 +1,756 @@
+//! `campaignc sql`: the queries as people read them (snapshots), and as
+//! engines run them. The DuckDB output is executed on the Python `duckdb`
+//! package (target/ci-venv, made by `.ci/tools`) against a generated
+//! population — customers in several time zones, windows that cross
+//! daylight-saving changes, unset optional attributes and properties — and
+//! must give the same members and score values as the reference evaluator
+//! (`simulate::eval`) for every segment, score and audience. The Spark,
+//! BigQuery and Snowflake output is parsed by `sqlglot` in its dialect.
+//! Without the Python packages these tests skip with a message, except in
+//! CI (`CI=true`), where they fail.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+use std::process::Command;
+
+use campaignc::check::model::{Model, ScoreId, SegmentId, Type};
+use campaignc::plan::format::{Expr, Plan};
+use campaignc::plan::lower::{attr_of_type, score_entry, segment_entry};
+use campaignc::simulate::customer::{Customer, PastEvent};
+use campaignc::simulate::eval::Scope;
+use campaignc::simulate::value::{Num, Val};
+use campaignc::source::SourceMap;
+use campaignc::sql::{queries, Dialect, Query, QueryKind};
+use serde_json::{json, Value as J};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn project(rel: &str) -> (Model, SourceMap) {
+    let c = campaignc::compile(&root().join(rel)).expect("project loads");
+    assert!(
+        !c.problems.has_errors(),
+        "{rel} has errors: {:?}",
+        c.problems
+    );
+    (c.model, c.sources)
+}
+
+/// All queries of a project in one dialect, as one text (the snapshot).
+fn all_sql(rel: &str, dialect: Dialect) -> String {
+    let (model, sources) = project(rel);
+    queries(&model, &sources, dialect)
+        .iter()
+        .map(|q| format!("==> {} <==\n{}", q.file_name(), q.sql))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn example_project_in_duckdb() {
+    insta::assert_snapshot!(all_sql("campaigns", Dialect::Duckdb));
+}
+
+#[test]
+fn example_project_in_bigquery() {
+    insta::assert_snapshot!(all_sql("campaigns", Dialect::Bigquery));
+}
+
+#[test]
+fn every_expression_kind_in_duckdb() {
+    insta::assert_snapshot!(all_sql("tests/fixtures/sql/features", Dialect::Duckdb));
+}
+
+#[test]
+fn every_expression_kind_in_postgres() {
+    insta::assert_snapshot!(all_sql("tests/fixtures/sql/features", Dialect::Postgres));
+}
+
+#[test]
+fn a_warehouse_mapping_renames_tables_and_columns() {
+    insta::assert_snapshot!(all_sql("tests/fixtures/sql/mapping", Dialect::Duckdb));
+}
+
+#[test]
+fn mistakes_in_a_warehouse_mapping_are_diagnostics() {
+    let (diags, sources) = common::check_fixture("sql/bad_mapping");
+    insta::assert_snapshot!(common::render_plain(&diags, &sources));
+}
+
+#[test]
+fn fmt_formats_a_warehouse_block() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("project.camp");
+    std::fs::write(
+        &path,
+        "schema {\n  attr email: email\n}\n\nwarehouse {\n      customers \"a.customers\"\n\n\n columns {\n email \"mail\"\n }\n}\n",
+    )
+    .unwrap();
+    let run = Command::new(env!("CARGO_BIN_EXE_campaignc"))
+        .arg("fmt")
+        .arg(dir.path())
+        .output()
+        .expect("campaignc runs");
+    assert!(run.status.success(), "{run:?}");
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        "schema {\n  attr email: email\n}\n\nwarehouse {\n  customers \"a.customers\"\n\n  columns {\n    email \"mail\"\n  }\n}\n"
+    );
+    let check = Command::new(env!("CARGO_BIN_EXE_campaignc"))
+        .args(["fmt", "--check"])
+        .arg(root().join("tests/fixtures/sql/mapping"))
+        .output()
+        .expect("campaignc runs");
+    assert!(check.status.success(), "{check:?}");
+}
+
+#[test]
+fn the_command_writes_one_file_per_query() {
+    let out = tempfile::tempdir().expect("temp dir");
+    let run = Command::new(env!("CARGO_BIN_EXE_campaignc"))
+        .args(["sql", "campaigns", "--dialect", "postgres", "--out"])
+        .arg(out.path())
+        .current_dir(root())
+        .output()
+        .expect("campaignc runs");
+    assert!(run.status.success(), "{run:?}");
+    let (model, sources) = project("campaigns");
+    for q in queries(&model, &sources, Dialect::Postgres) {
+        let written = std::fs::read_to_string(out.path().join(q.file_name())).expect("written");
+        assert_eq!(written, q.sql);
+    }
+    assert!(out.path().join("segments/vip.sql").is_file());
+    assert!(out.path().join("scores/engagement.sql").is_file());
+    assert!(out.path().join("audiences/winback.sql").is_file());
+}
+
+#[test]
+fn an_unknown_dialect_is_a_usage_error() {
+    let run = Command::new(env!("CARGO_BIN_EXE_campaignc"))
+        .args(["sql", "campaigns", "--dialect", "oracle"])
+        .current_dir(root())
+        .output()
+        .expect("campaignc runs");
+    assert_eq!(run.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains("duckdb, postgres, spark, bigquery, snowflake"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn with_now_binds_the_evaluation_time() {
+    let (model, sources) = project("campaigns");
+    let now: jiff::Timestamp = "2026-04-05T14:30:00Z".parse().unwrap();
+    for d in Dialect::ALL {
+        let q = &queries(&model, &sources, d)[0];
+        let bound = q.with_now(now);
+        assert!(!bound.contains(&format!("CAST({}", marker(d))), "{bound}");
+        assert!(bound.contains("2026-04-05T14:30:00Z"), "{bound}");
+    }
+}
+
+fn marker(d: Dialect) -> &'static str {
+    match d {
+        Dialect::Duckdb => "$now",
+        Dialect::Postgres => "$1",
+        Dialect::Spark | Dialect::Snowflake => ":now",
+        Dialect::Bigquery => "@now",
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Engines
+// ---------------------------------------------------------------------------
+
+/// The CI venv's Python when it has `module`; `None` (skip) otherwise,
+/// except in CI.
+fn python_with(module: &str) -> Option<PathBuf> {
+    let python = std::env::var_os("CAMPAIGNC_CI_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target/ci-venv/bin/python"));
+    let present = Command::new(&python)
+        .args(["-c", &format!("import {module}")])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if present {
+        return Some(python);
+    }
+    let why = format!(
+        "the Python package `{module}` is not installed in {} (run .ci/tools)",
+        python.display()
+    );
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("{why}");
+    }
+    eprintln!("skipped: {why}");
+    None
+}
+
+#[test]
+fn spark_bigquery_and_snowflake_output_parses_in_sqlglot() {
+    let Some(python) = python_with("sqlglot") else {
+        return;
+    };
+    for rel in ["campaigns", "tests/fixtures/sql/features"] {
+        let (model, sources) = project(rel);
+        for (d, name) in [
+            (Dialect::Spark, "spark"),
+            (Dialect::Bigquery, "bigquery"),
+            (Dialect::Snowflake, "snowflake"),
+            (Dialect::Duckdb, "duckdb"),
+            (Dialect::Postgres, "postgres"),
+        ] {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let mut files = Vec::new();
+            let now: jiff::Timestamp = "2026-04-05T14:30:00Z".parse().unwrap();
+            for (i, q) in queries(&model, &sources, d).iter().enumerate() {
+                let path = dir.path().join(format!("{i}.sql"));
+                std::fs::write(&path, q.with_now(now)).unwrap();
+                files.push(path);
+            }
+            let run = Command::new(&python)
+                .arg(root().join("tests/sql/parse_sqlglot.py"))
+                .arg(name)
+                .args(&files)
+                .output()
+                .expect("python runs");
+            assert!(
+                run.status.success(),
+                "{rel} in {name}: {}",
+                String::from_utf8_lossy(&run.stdout)
+            );
+        }
+    }
+}
+
+/// The evaluation time: 2026-04-05 is the day Sydney leaves daylight
+/// saving, 28 days after New York and 7 after Prague entered it, so the
+/// 7, 14, 21, 30 and 60-day windows of the projects cross a change in
+/// several of the customers' zones.
+const NOW: &str = "2026-04-05T14:30:00Z";
+
+#[test]
+fn duckdb_agrees_with_the_reference_evaluator_on_the_example_project() {
+    differential("campaigns", 400);
+}
+
+#[test]
+fn duckdb_agrees_with_the_reference_evaluator_on_every_expression_kind() {
+    differential("tests/fixtures/sql/features", 400);
+}
+
+/// Renamed tables and columns, a time zone column, a table of its own for
+/// one event.
+#[test]
+fn duckdb_agrees_with_the_reference_evaluator_through_a_warehouse_mapping() {
+    differential("tests/fixtures/sql/mapping", 400);
+}
+
+fn differential(rel: &str, customers: usize) {
+    let Some(python) = python_with("duckdb") else {
+        return;
+    };
+    let (model, sources) = project(rel);
+    let now: jiff::Timestamp = NOW.parse().unwrap();
+    let people = Population::generate(&model, customers, now);
+
+    // DuckDB.
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("customers.jsonl"), &people.customers_jsonl).unwrap();
+    std::fs::write(dir.path().join("events.jsonl"), &people.events_jsonl).unwrap();
+    std::fs::write(
+        dir.path().join("setup.json"),
+        J::from(setup(&model, &people.columns)).to_string(),
+    )
+    .unwrap();
+    let all = queries(&model, &sources, Dialect::Duckdb);
+    let list: Vec<J> = all
+        .iter()
+        .map(|q| json!({"key": key(q), "sql": q.with_now(now)}))
+        .collect();
+    std::fs::write(dir.path().join("queries.json"), J::Array(list).to_string()).unwrap();
+    let run = Command::new(&python)
+        .arg(root().join("tests/sql/run_duckdb.py"))
+        .args(["setup.json", "queries.json"])
+        .current_dir(dir.path())
+        .output()
+        .expect("python runs");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let got: BTreeMap<String, J> = serde_json::from_slice(&run.stdout).expect("JSON results");
+
+    // The reference evaluator.
+    let plans = campaignc::plan::lower_all(&model, &sources);
+    let template = match plans.first() {
+        Some(p) => p.clone(),
+        None => {
+            let (m, s) = project("campaigns");
+            campaignc::plan::lower_all(&m, &s).remove(0)
+        }
+    };
+    let mut all_defs: Plan = template;
+    all_defs.segments = (0..model.segments.len())
+        .map(|i| segment_entry(&model, SegmentId(i as u32)))
+        .collect();
+    all_defs.scores = (0..model.scores.len())
+        .map(|i| score_entry(&model, ScoreId(i as u32)))
+        .collect();
+    all_defs.customer.timezone.attribute = attr_of_type(&model, &Type::Timezone, "timezone");
+    all_defs.customer.timezone.default = model.defaults.timezone.clone();
+
+    let mut checked = 0;
+    for q in &all {
+        let rows = &got[&key(q)];
+        assert!(
+            rows.get("error").is_none(),
+            "{} failed in DuckDB: {}\n{}",
+            key(q),
+            rows["error"],
+            q.sql
+        );
+        let got: BTreeSet<Vec<String>> = rows
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                r.as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|v| v.as_str().unwrap().to_string())
+                    .collect()
+            })
+            .collect();
+        let mut want = BTreeSet::new();
+        for Person {
+            id,
+            attrs,
+            events,
+            zone,
+        } in &people.reference
+        {
+            let plan = match q.kind {
+                QueryKind::Audience => plans.iter().find(|p| p.campaign == q.name).unwrap(),
+                _ => &all_defs,
+            };
+            let mut customer = Customer::new(id.clone(), attrs.clone(), &plan.customer);
+            if let Some(zone) = zone {
+                // The zone of a `timezone_column`, which no attribute holds.
+                customer.time_zone = jiff::tz::TimeZone::get(zone).unwrap();
+            }
+            for e in events {
+                customer.record_event(e.clone());
+            }
+            let zoned = customer.zoned(now);
+            let in_scope = BTreeMap::new();
+            let scope = Scope {
+                plan,
+                customer: &customer,
+                now: &zoned,
+                entry: None,
+                in_scope: &in_scope,
+                goal_anchor: false,
+            };
+            match q.kind {
+                QueryKind::Segment => {
+                    if scope
+                        .holds(&Expr::Segment {
+                            name: q.name.clone(),
+                        })
+                        .unwrap()
+                    {
+                        want.insert(vec![id.clone()]);
+                    }
+                }
+                QueryKind::Score => {
+                    let v = scope.score(&q.name, 0).unwrap();
+                    want.insert(vec![id.clone(), v.display()]);
+                }
+                QueryKind::Audience => {
+                    let holds = match &plan.audience {
+                        Some(a) => scope.holds(a).unwrap(),
+                        None => true,
+                    };
+                    if holds {
+                        want.insert(vec![id.clone()]);
+                    }
+                }
+            }
+        }
+        let missing: Vec<_> = want.difference(&got).take(5).collect();
+        let extra: Vec<_> = got.difference(&want).take(5).collect();
+        assert!(
+            missing.is_empty() && extra.is_empty(),
+            "{}: DuckDB differs from the reference evaluator\nonly in the evaluator: {missing:?}\nonly in DuckDB: {extra:?}\n{}",
+            key(q),
+            q.sql
+        );
+        // Every query selects someone and leaves someone out (scores:
+        // more than one value), or the population does not test it.
+        if q.kind == QueryKind::Score {
+            let values: BTreeSet<&String> = want.iter().map(|r| &r[1]).collect();
+            assert!(values.len() > 1, "{}: one score value for all", key(q));
+        } else if q.kind == QueryKind::Segment
+            || plans
+                .iter()
+                .any(|p| p.campaign == q.name && p.audience.is_some())
+        {
+            assert!(
+                !want.is_empty() && want.len() < people.reference.len(),
+                "{}: {} of {} customers; the population does not test it",
+                key(q),
+                want.len(),
+                people.reference.len()
+            );
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, all.len());
+}
+
+fn key(q: &Query) -> String {
+    format!("{:?} {}", q.kind, q.name)
+}
+
+// ---------------------------------------------------------------------------
+// A seeded population for a project's schema
+// ---------------------------------------------------------------------------
+
+/// One customer as the reference evaluator sees it.
+struct Person {
+    id: String,
+    attrs: BTreeMap<String, Val>,
+    events: Vec<PastEvent>,
+    /// The zone of a `timezone_column` (which no attribute holds).
+    zone: Option<String>,
+}
+
+struct Population {
+    /// The customers, for the evaluator.
+    reference: Vec<Person>,
+    customers_jsonl: String,
+    events_jsonl: String,
+    /// Column → DuckDB type, in table order.
+    columns: serde_json::Map<String, J>,
+}
+
+/// A small deterministic generator (SplitMix64).
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len() as u64) as usize]
+    }
+}
+
+const ZONES: &[&str] = &[
+    "America/New_York",
+    "Europe/Prague",
+    "Australia/Sydney",
+    "Asia/Ho_Chi_Minh",
+    "America/Los_Angeles",
+    "UTC",
+];
+const WORDS: &[&str] = &[
+    "bob", "anna", "Dan", "SPRING10", "WINTER-X", "gift", "home", "cart", "Linh", "",
+];
+
+impl Population {
+    fn generate(model: &Model, n: usize, now: jiff::Timestamp) -> Population {
+        let mut rng = Rng(14);
+        let mut columns = serde_json::Map::new();
+        columns.insert("customer_id".into(), J::from("VARCHAR"));
+        for a in &model.schema.attrs {
+            columns.insert(a.name.clone(), J::from(duckdb_type(&a.ty)));
+        }
+        if model.warehouse.timezone.is_some() {
+            columns.insert("tz".into(), J::from("VARCHAR"));
+        }
+        let mut reference = Vec::new();
+        let mut customers_jsonl = String::new();
+        let mut events_jsonl = String::new();
+        for i in 0..n {
+            let id = format!("c{i:07}");
+            let mut attrs = BTreeMap::new();
+            let mut row = serde_json::Map::new();
+            row.insert("customer_id".into(), J::from(id.clone()));
+            for a in &model.schema.attrs {
+                let (v, j) = value(model, &a.ty, &mut rng, now);
+                attrs.insert(a.name.clone(), v);
+                row.insert(a.name.clone(), j);
+            }
+            let zone = model.warehouse.timezone.as_ref().map(|_| {
+                let zone = rng.pick(ZONES).to_string();
+                row.insert("tz".into(), J::from(zone.clone()));
+                zone
+            });
+            customers_jsonl.push_str(&J::Object(row).to_string());
+            customers_jsonl.push('\n');
+            let mut events = Vec::new();
+            let count = rng.below(30);
+            for _ in 0..count {
+                let def = rng.pick(&model.schema.events);
+                let at = event_time(&mut rng, now);
+                let mut props = Vec::new();
+                let mut jprops = serde_json::Map::new();
+                for f in &def.fields {
+                    let (v, j) = value(model, &f.ty, &mut rng, now);
+                    if v.is_set() {
+                        props.push((f.name.clone(), v));
+                    }
+                    jprops.insert(f.name.clone(), j);
+                }
+                events.push((at, def.name.clone(), props, jprops));
+            }
+            events.sort_by_key(|e| e.0);
+            let mut past = Vec::new();
+            for (at, name, props, jprops) in events {
+                events_jsonl.push_str(
+                    &json!({"customer_id": id, "event": name, "at": at.to_string(), "properties": J::Object(jprops)})
+                        .to_string(),
+                );
+                events_jsonl.push('\n');
+                past.push(PastEvent {
+                    name,
+                    at,
+                    props: Val::Record(props),
+                });
+            }
+            reference.push(Person {
+                id,
+                attrs,
+                events: past,
+                zone,
+            });
+        }
+        if events_jsonl.is_empty() {
+            events_jsonl.push_str(
+                r#"{"customer_id": "nobody", "event": "none", "at": "2000-01-01T00:00:00Z", "properties": {}}"#,
+            );
+            events_jsonl.push('\n');
+        }
+        Population {
+            reference,
+            customers_jsonl,
+            events_jsonl,
+            columns,
+        }
+    }
+}
+
+/// The statements that load `customers.jsonl` and `events.jsonl` into
+/// the tables and columns the project's warehouse mapping names.
+fn setup(model: &Model, columns: &serde_json::Map<String, J>) -> Vec<String> {
+    let w = &model.warehouse;
+    let spec = |cols: &mut dyn Iterator<Item = (&str, &str)>| {
+        let inner: Vec<String> = cols.map(|(k, v)| format!("'{k}': '{v}'")).collect();
+        format!("{{{}}}", inner.join(", "))
+    };
+    let customers = spec(
+        &mut columns
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str().unwrap())),
+    );
+    let events = spec(
+        &mut [
+            ("customer_id", "VARCHAR"),
+            ("event", "VARCHAR"),
+            ("at", "TIMESTAMPTZ"),
+            ("properties", "JSON"),
+        ]
+        .into_iter(),
+    );
+    let mut out = vec![
+        format!("CREATE TABLE raw_customers AS SELECT * FROM read_json('customers.jsonl', format = 'newline_delimited', columns = {customers})"),
+        format!("CREATE TABLE raw_events AS SELECT * FROM read_json('events.jsonl', format = 'newline_delimited', columns = {events})"),
+    ];
+    let mut tables: Vec<&String> = vec![&w.customers, &w.events];
+    tables.extend(w.event_tables.values());
+    for t in tables {
+        if let Some((schema, _)) = t.rsplit_once('.') {
+            out.push(format!("CREATE SCHEMA IF NOT EXISTS {schema}"));
+        }
+    }
+    let mut cols = vec![format!("customer_id AS \"{}\"", w.customer_key)];
+    for a in &model.schema.attrs {
+        cols.push(format!("\"{}\" AS \"{}\"", a.name, w.column(&a.name)));
+    }
+    if let Some(tz) = &w.timezone {
+        cols.push(format!("tz AS \"{tz}\""));
+    }
+    out.push(format!(
+        "CREATE TABLE {} AS SELECT {} FROM raw_customers",
+        w.customers,
+        cols.join(", ")
+    ));
+    let own: Vec<String> = w.event_tables.keys().map(|e| format!("'{e}'")).collect();
+    out.push(format!(
+        "CREATE TABLE {} AS SELECT customer_id AS \"{}\", \"event\" AS \"{}\", \"at\" AS \"{}\", properties AS \"{}\" FROM raw_events WHERE \"event\" NOT IN ({})",
+        w.events,
+        w.event_key,
+        w.event_name,
+        w.event_time,
+        w.event_properties,
+        if own.is_empty() { "''".to_string() } else { own.join(", ") }
+    ));
+    for (event, table) in &w.event_tables {
+        out.push(format!(
+            "CREATE TABLE {table} AS SELECT customer_id AS \"{}\", \"at\" AS \"{}\", properties AS \"{}\" FROM raw_events WHERE \"event\" = '{event}'",
+            w.event_key, w.event_time, w.event_properties
+        ));
+    }
+    out
+}
+
+/// Event times: mostly spread over the last 200 days, often right next to
+/// a window's edge counted in elapsed days (where calendar days in a zone
+/// that changed its clocks differ by an hour), sometimes after `now`.
+fn event_time(rng: &mut Rng, now: jiff::Timestamp) -> jiff::Timestamp {
+    let day = 86_400i64;
+    let secs = match rng.below(4) {
+        0 | 1 => -(rng.below(200 * day as u64) as i64),
+        2 => {
+            let edge = *rng.pick(&[1i64, 2, 7, 10, 14, 21, 30, 60, 90, 180]);
+            let off = *rng.pick(&[-5400i64, -1800, -60, 0, 60, 1800, 5400]);
+            -edge * day + off
+        }
+        _ => {
+            if rng.below(5) == 0 {
+                rng.below(3 * day as u64) as i64
+            } else {
+                -(rng.below(36 * 3600) as i64)
+            }
+        }
+    };
+    now.checked_add(jiff::SignedDuration::from_secs(secs))
+        .unwrap()
+}
+
+fn duckdb_type(ty: &Type) -> &'static str {
+    match ty.strip_optional() {
+        Type::Bool => "BOOLEAN",
+        Type::Int => "BIGINT",
+        Type::Decimal | Type::Money(_) => "DECIMAL(38, 10)",
+        Type::Time => "TIMESTAMPTZ",
+        Type::Date => "DATE",
+        Type::List(_) | Type::Record(_) => "JSON",
+        _ => "VARCHAR",
+    }
+}
+
+/// A random value of type `ty`, for the evaluator and in the events-file
+/// encoding.
+fn value(model: &Model, ty: &Type, rng: &mut Rng, now: jiff::Timestamp) -> (Val, J) {
+    if let Type::Optional(inner) = ty {
+        if rng.below(4) == 0 {
+            return (Val::Unset, J::Null);
+        }
+        return value(model, inner, rng, now);
+    }
+    match ty {
+        Type::Bool => {
+            let b = rng.below(2) == 0;
+            (Val::Bool(b), J::Bool(b))
+        }
+        Type::Int => {
+            let i = if rng.below(3) == 0 {
+                rng.below(5) as i64
+            } else {
+                rng.below(200) as i64
+            };
+            (Val::Int(i), J::from(i))
+        }
+        Type::Decimal => {
+            let m = rng.below(100) as i128;
+            let num = Num {
+                mantissa: m,
+                scale: 2,
+            };
+            (
+                Val::Decimal(num),
+                J::from(format!("{}", num).parse::<f64>().unwrap()),
+            )
+        }
+        Type::Money(cur) => {
+            let m = rng.below(40_000) as i128;
+            let num = Num {
+                mantissa: m,
+                scale: 2,
+            };
+            (
+                Val::Money {
+                    amount: num,
+                    currency: cur.clone(),
+                },
+                J::Number(num.to_string().parse().unwrap()),
+            )
+        }
+        Type::Timezone => {
+            let z = rng.pick(ZONES).to_string();
+            (Val::Str(z.clone()), J::from(z))
+        }
+        Type::Locale => {
+            let l = rng.pick(&["en", "vi", "cs", "zh-TW"]).to_string();
+            (Val::Str(l.clone()), J::from(l))
+        }
+        Type::String | Type::Email | Type::Phone | Type::Url => {
+            let s = rng.pick(WORDS).to_string();
+            (Val::Str(s.clone()), J::from(s))
+        }
+        Type::Enum(variants) => {
+            let v = rng.pick(variants).clone();
+            (Val::Enum(v.clone()), J::from(v))
+        }
+        Type::Time => {
+            let t = event_time(rng, now);
+            (Val::Time(t), J::from(t.to_string()))
+        }
+        Type::Date => {
+            let d = now.to_zoned(jiff::tz::TimeZone::UTC).date();
+            let d = d
+                .checked_add(jiff::Span::new().days(rng.below(120) as i64 - 60))
+                .unwrap();
+            (Val::Date(d), J::from(d.to_string()))
+        }
+        Type::List(elem) => {
+            let mut vals = Vec::new();
+            let mut js = Vec::new();
+            for _ in 0..rng.below(4) {
+                let (v, j) = value(model, elem, rng, now);
+                vals.push(v);
+                js.push(j);
+            }
+            (Val::List(vals), J::Array(js))
+        }
+        Type::Record(id) => {
+            let mut vals = Vec::new();
+            let mut js = serde_json::Map::new();
+            for f in &model.record(*id).fields {
+                let (v, j) = value(model, &f.ty, rng, now);
+                if v.is_set() {
+                    vals.push((f.name.clone(), v));
+                }
+                js.insert(f.name.clone(), j);
+            }
+            (Val::Record(vals), J::Object(js))
+        }
+        Type::Duration | Type::Optional(_) | Type::Error => (Val::Unset, J::Null),
+    }
+}
