@@ -125,6 +125,45 @@ fn the_command_writes_one_file_per_query() {
     assert!(out.path().join("segments/vip.sql").is_file());
     assert!(out.path().join("scores/engagement.sql").is_file());
     assert!(out.path().join("audiences/winback.sql").is_file());
+
+    // Again into the same directory: its own files are replaced.
+    let again = Command::new(env!("CARGO_BIN_EXE_campaignc"))
+        .args(["sql", "campaigns", "--dialect", "duckdb", "--out"])
+        .arg(out.path())
+        .current_dir(root())
+        .output()
+        .expect("campaignc runs");
+    assert!(again.status.success(), "{again:?}");
+    let vip = out.path().join("segments/vip.sql");
+    assert!(std::fs::read_to_string(&vip)
+        .expect("vip")
+        .contains("for DuckDB"));
+
+    // A file of the user's at one of the paths is never overwritten, and
+    // nothing else is written either.
+    std::fs::write(&vip, "select 1; -- my own query\n").expect("user file");
+    let engagement = out.path().join("scores/engagement.sql");
+    let before = std::fs::read_to_string(&engagement).expect("engagement");
+    let refused = Command::new(env!("CARGO_BIN_EXE_campaignc"))
+        .args(["sql", "campaigns", "--dialect", "postgres", "--out"])
+        .arg(out.path())
+        .current_dir(root())
+        .output()
+        .expect("campaignc runs");
+    assert_eq!(refused.status.code(), Some(2), "{refused:?}");
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("was not written by campaignc sql"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&vip).expect("vip"),
+        "select 1; -- my own query\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&engagement).expect("engagement"),
+        before
+    );
 }
 
 #[test]
