@@ -204,6 +204,18 @@ pub struct Defaults {
     /// Default time zone for customers without one (`UTC` when unset).
     pub timezone: String,
     pub email_from: Option<String>,
+    /// `pressure N per D`: the project-wide limit on marketing sends.
+    pub pressure: Option<Pressure>,
+}
+
+/// `pressure N per D`: at most `count` marketing sends to one customer from
+/// all campaigns together within any trailing `per` (transactional sends
+/// never count). A send over it is skipped (docs/simulate.md).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Pressure {
+    pub count: u32,
+    pub per: Duration,
+    pub span: Span,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -485,6 +497,9 @@ pub struct CampaignDef {
     pub cap: Option<Cap>,
     /// Percentage of customers held out, e.g. `10%` → `DecimalLit(10, 0)`.
     pub holdout: Option<DecimalLit>,
+    /// `priority N` (0 when not written): under the project's `pressure`,
+    /// of sends due at one instant the higher priority goes first.
+    pub priority: u32,
     pub flow: Vec<StepDef>,
     pub span: Span,
     /// Span of each setting, for diagnostics and plan source lines.
@@ -786,7 +801,11 @@ impl VariantDef {
 pub struct TestDef {
     pub name: String,
     pub doc: Option<String>,
+    /// The (first) campaign the test runs.
     pub campaign: CampaignId,
+    /// The further campaigns run together with it (more `campaign` lines),
+    /// sharing the project's `pressure`; empty for most tests.
+    pub also: Vec<CampaignId>,
     pub persona: PersonaId,
     /// The fixed assignments (`variant …` lines): at most one for the
     /// holdout (`holdout` or `treatment`) and one per split, none

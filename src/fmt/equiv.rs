@@ -131,7 +131,8 @@ structs! {
     Value { kind, span }
     Field { name, value, span }
     Expr { kind, span }
-    Defaults { fields, span }
+    Defaults { fields, pressure, span }
+    Pressure { count, count_span, per, span }
     Schema { items, span }
     FieldDecl { name, ty, span }
     TypeExpr { kind, optional, span }
@@ -206,6 +207,7 @@ enums! {
         SendWindow { start, end },
         Cap { count, count_span, per },
         Holdout(x),
+        Priority { value, value_span },
     }
     Reentry { Never(x), After(x) }
     TriggerKind {

@@ -1,7 +1,8 @@
 //! Running a project's `test` blocks on the simulator.
 //!
-//! A test names a campaign and a persona. The runner takes the campaign's
-//! plan (lowered by the caller, so this module depends only on the plan
+//! A test names a campaign (or several, run together under the project's
+//! `pressure`: [`super::together`]) and a persona. The runner takes the
+//! campaign's plan (lowered by the caller, so this module depends only on the plan
 //! format), builds the customer from the persona (its id is the persona's
 //! name, which is what holdout and split hashing see), schedules the `at`
 //! actions as offsets from `start` in the persona's time zone, fixes the
@@ -21,6 +22,7 @@ use super::customer::Customer;
 use super::expect;
 use super::journey::{simulate, Forced, Input, InputKind, Options};
 use super::timeline::Timeline;
+use super::together;
 use super::value::Val;
 use crate::check::model::{ExpectKind, Model, TestActionKind, TestDef, TimeBoundDef};
 use crate::plan::format::Plan;
@@ -97,18 +99,26 @@ pub fn location(sources: &SourceMap, span: Span) -> String {
     format!("{}:{line}", sources.get(span.file).path)
 }
 
-/// Runs one test against its campaign's plan.
+/// Runs one test against its campaigns' plans (`plans[0]` the test's
+/// first campaign; more run together, see [`super::together`]).
 pub fn run_test(
     model: &Model,
     sources: &SourceMap,
     test: &TestDef,
-    plan: &Plan,
+    plans: &[&Plan],
     renderer: &Renderer,
 ) -> TestReport {
     let persona = model.persona(test.persona);
+    let Some(plan) = plans.first() else {
+        return no_plan(model, sources, test, model.campaign(test.campaign).name.clone());
+    };
     let customer = Customer::of_persona(model, persona, plan);
     let time_zone = customer.time_zone.iana_name().unwrap_or("UTC").to_string();
-    let campaign = model.campaign(test.campaign).name.clone();
+    let campaign = plans
+        .iter()
+        .map(|p| p.campaign.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
     let mut report = TestReport {
         name: test.name.clone(),
         location: location(sources, test.span),
@@ -161,9 +171,43 @@ pub fn run_test(
         horizon: horizon.max(until),
         forced: Forced::from_variants(&test.variants),
     };
-    let sim = simulate(plan, customer, inputs, &options, renderer);
+    let sim = if plans.len() == 1 {
+        simulate(plan, customer, inputs, &options, renderer)
+    } else {
+        let runs = plans
+            .iter()
+            .map(|p| (*p, Customer::of_persona(model, persona, p)))
+            .collect();
+        match together::simulate_together(runs, inputs, &options, renderer) {
+            Some(sim) => sim,
+            None => return report,
+        }
+    };
+    // `expect converted`, `exited` and `completed` are about the first
+    // campaign's journey.
+    let first_only;
+    let outcomes = if plans.len() == 1 {
+        &sim.timeline
+    } else {
+        first_only = Timeline {
+            entries: sim
+                .timeline
+                .entries
+                .iter()
+                .filter(|e| e.campaign.as_deref().is_none_or(|c| c == plan.campaign))
+                .cloned()
+                .collect(),
+        };
+        &first_only
+    };
     for e in &test.expectations {
-        if let Err(found) = expect::check(model, e, &start, &sim.timeline, &sim.customer) {
+        let timeline = match e.kind {
+            ExpectKind::Converted { .. } | ExpectKind::Exited { .. } | ExpectKind::Completed => {
+                outcomes
+            }
+            _ => &sim.timeline,
+        };
+        if let Err(found) = expect::check(model, e, &start, timeline, &sim.customer) {
             report.failures.push(Failure {
                 location: location(sources, e.span),
                 span: e.span,
@@ -212,8 +256,8 @@ fn snippet(sources: &SourceMap, span: Span) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Runs one test with its campaign's plan from `plans` (by campaign name);
-/// a test whose campaign has no plan fails saying so.
+/// Runs one test with its campaigns' plans from `plans` (by campaign
+/// name); a test whose campaign has no plan fails saying so.
 pub fn run_one(
     model: &Model,
     sources: &SourceMap,
@@ -221,23 +265,32 @@ pub fn run_one(
     plans: &BTreeMap<String, Plan>,
     renderer: &Renderer,
 ) -> TestReport {
-    let campaign = &model.campaign(test.campaign).name;
-    match plans.get(campaign) {
-        Some(plan) => run_test(model, sources, test, plan, renderer),
-        None => TestReport {
-            name: test.name.clone(),
+    let mut run = Vec::new();
+    for id in std::iter::once(&test.campaign).chain(&test.also) {
+        let campaign = &model.campaign(*id).name;
+        match plans.get(campaign) {
+            Some(plan) => run.push(plan),
+            None => return no_plan(model, sources, test, campaign.clone()),
+        }
+    }
+    run_test(model, sources, test, &run, renderer)
+}
+
+/// The report of a test that cannot run: `campaign` has no plan.
+fn no_plan(model: &Model, sources: &SourceMap, test: &TestDef, campaign: String) -> TestReport {
+    TestReport {
+        name: test.name.clone(),
+        location: location(sources, test.span),
+        campaign: campaign.clone(),
+        persona: model.persona(test.persona).name.clone(),
+        failures: vec![Failure {
             location: location(sources, test.span),
-            campaign: campaign.clone(),
-            persona: model.persona(test.persona).name.clone(),
-            failures: vec![Failure {
-                location: location(sources, test.span),
-                span: test.span,
-                expectation: format!("campaign {campaign}"),
-                found: "the campaign has no plan".into(),
-            }],
-            timeline: Timeline::default(),
-            time_zone: "UTC".into(),
-        },
+            span: test.span,
+            expectation: format!("campaign {campaign}"),
+            found: "the campaign has no plan".into(),
+        }],
+        timeline: Timeline::default(),
+        time_zone: "UTC".into(),
     }
 }
 

@@ -350,6 +350,18 @@ pub enum ExprKind {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Defaults {
     pub fields: Vec<Field>,
+    /// Each `pressure N per D` written (more than one is an error).
+    pub pressure: Vec<Pressure>,
+    pub span: Span,
+}
+
+/// `pressure 3 per 7d` in `defaults`: at most `count` marketing sends to a
+/// customer from all campaigns together within any `per`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pressure {
+    pub count: i64,
+    pub count_span: Span,
+    pub per: DurationLit,
     pub span: Span,
 }
 
@@ -546,6 +558,8 @@ pub enum SettingKind {
     },
     /// `holdout 10%`
     Holdout(Value),
+    /// `priority 10`: who goes first under the project's `pressure`.
+    Priority { value: i64, value_span: Span },
 }
 
 #[derive(Clone, Debug, PartialEq)]
