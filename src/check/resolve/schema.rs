@@ -116,7 +116,6 @@ fn pressure(written: &[ast::Pressure], problems: &mut Problems) -> Option<Pressu
                 first.count_span,
             )
             .with_primary_label("must be at least 1")
-            .with_label(first.span, "the project-wide limit")
             .with_help(
                 "write e.g. `pressure 3 per 7d`; to send no marketing at all, remove the sends",
             ),
@@ -131,7 +130,6 @@ fn pressure(written: &[ast::Pressure], problems: &mut Problems) -> Option<Pressu
                 first.per.span,
             )
             .with_primary_label("not a positive duration")
-            .with_label(first.span, "the project-wide limit")
             .with_help("the period must be positive, e.g. `pressure 3 per 7d`"),
         );
         return None;
