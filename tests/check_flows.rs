@@ -112,7 +112,10 @@ fn pressure_over_no_time_twice_and_in_the_plan() {
     };
     let case = "campaign onboarding {\n  stage onboarding\n  trigger event signed_up\n  priority 7\n  flow { send welcome }\n}\n";
     let (diags, sources, _) = common::check_texts(&[
-        ("base.camp", &with("  pressure 2 per 0d\n  pressure 3 per 7d\n")),
+        (
+            "base.camp",
+            &with("  pressure 2 per 0d\n  pressure 3 per 7d\n"),
+        ),
         ("case.camp", &case.replace("  priority 7\n", "")),
     ]);
     let found: Vec<_> = diags

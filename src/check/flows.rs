@@ -63,9 +63,7 @@ fn check_priority(model: &Model, campaign: &CampaignDef, problems: &mut Problems
             *span,
         )
         .with_primary_label("decides nothing without a project-wide limit")
-        .with_help(
-            "add `pressure 3 per 7d` (or your limit) to `defaults`, or remove `priority`",
-        ),
+        .with_help("add `pressure 3 per 7d` (or your limit) to `defaults`, or remove `priority`"),
     );
 }
 

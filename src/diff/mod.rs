@@ -382,7 +382,13 @@ fn facts(old: &Plan, new: &Plan) -> String {
         let pressure = p.policies.pressure.as_ref().map_or("(none)".into(), |c| {
             format!("{} per {} (project-wide)", c.count, c.per)
         });
-        [window, cap, holdout, pressure, p.policies.priority.to_string()]
+        [
+            window,
+            cap,
+            holdout,
+            pressure,
+            p.policies.priority.to_string(),
+        ]
     };
     let [old_window, old_cap, old_holdout, old_pressure, old_priority] = policies(old);
     let [new_window, new_cap, new_holdout, new_pressure, new_priority] = policies(new);

@@ -227,9 +227,7 @@ fn most_within(sends: &[Zoned], per: Duration) -> usize {
     for (i, s) in sends.iter().enumerate() {
         let in_window = sends[..=i]
             .iter()
-            .filter(|t| {
-                clock::add(t, per).is_ok_and(|until| until.timestamp() > s.timestamp())
-            })
+            .filter(|t| clock::add(t, per).is_ok_and(|until| until.timestamp() > s.timestamp()))
             .count();
         most = most.max(in_window);
     }

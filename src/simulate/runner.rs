@@ -110,7 +110,12 @@ pub fn run_test(
 ) -> TestReport {
     let persona = model.persona(test.persona);
     let Some(plan) = plans.first() else {
-        return no_plan(model, sources, test, model.campaign(test.campaign).name.clone());
+        return no_plan(
+            model,
+            sources,
+            test,
+            model.campaign(test.campaign).name.clone(),
+        );
     };
     let customer = Customer::of_persona(model, persona, plan);
     let time_zone = customer.time_zone.iana_name().unwrap_or("UTC").to_string();

@@ -40,7 +40,12 @@ pub fn simulate_together(
         .collect();
     // The order between campaigns at one instant.
     let mut order: Vec<usize> = (0..sims.len()).collect();
-    order.sort_by_key(|&i| (Reverse(sims[i].plan.policies.priority), &sims[i].plan.campaign));
+    order.sort_by_key(|&i| {
+        (
+            Reverse(sims[i].plan.policies.priority),
+            &sims[i].plan.campaign,
+        )
+    });
     let rank: Vec<usize> = {
         let mut rank = vec![0; sims.len()];
         for (r, &i) in order.iter().enumerate() {

@@ -559,7 +559,10 @@ pub enum SettingKind {
     /// `holdout 10%`
     Holdout(Value),
     /// `priority 10`: who goes first under the project's `pressure`.
-    Priority { value: i64, value_span: Span },
+    Priority {
+        value: i64,
+        value_span: Span,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]

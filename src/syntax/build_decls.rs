@@ -5,8 +5,8 @@ use crate::diagnostics::Diagnostic;
 use crate::source::Span;
 use crate::syntax::ast::{
     Campaign, Defaults, EventSample, Expr, ExprKind, FieldDecl, Ident, Item, Lifecycle,
-    LocaleBlock, Message, Persona, Pressure, Schema, SchemaItem, Score, ScoreRule, ScoreRuleKind, Segment,
-    SourceFileAst, Test, TypeExpr, TypeKind, Value, ValueKind,
+    LocaleBlock, Message, Persona, Pressure, Schema, SchemaItem, Score, ScoreRule, ScoreRuleKind,
+    Segment, SourceFileAst, Test, TypeExpr, TypeKind, Value, ValueKind,
 };
 use crate::syntax::build::{Builder, Built};
 use crate::syntax::docs::doc_before;

@@ -3,10 +3,10 @@
 
 use super::names::{Decls, RecordDecl, Table};
 use super::{report, types};
+use crate::check::flows::codes;
 use crate::check::model::{
     AttrDef, Channel, Defaults, EventDef, FieldDef, Pressure, RecordDef, Schema, Type,
 };
-use crate::check::flows::codes;
 use crate::diagnostics::{Diagnostic, Problems};
 use crate::syntax::ast::{self, Field, ValueKind};
 

@@ -121,7 +121,12 @@ fn test(cx: &TestEnv, t: &ast::Test, problems: &mut Problems) -> Option<TestDef>
         })
         .collect();
     let campaign = resolved.first().copied().flatten();
-    let also: Vec<CampaignId> = resolved.iter().skip(1).flatten().map(|&id| CampaignId(id)).collect();
+    let also: Vec<CampaignId> = resolved
+        .iter()
+        .skip(1)
+        .flatten()
+        .map(|&id| CampaignId(id))
+        .collect();
     let all_resolved = resolved.iter().all(Option::is_some);
     let persona = persona_name.and_then(|p| {
         resolve(
@@ -234,8 +239,7 @@ fn test(cx: &TestEnv, t: &ast::Test, problems: &mut Problems) -> Option<TestDef>
             TestItemKind::Expect(e) => {
                 let kind = match e {
                     Expectation::Sent { message, when } => {
-                        let Some(id) =
-                            expected_message(cx, message, &run, &sent, values.problems)
+                        let Some(id) = expected_message(cx, message, &run, &sent, values.problems)
                         else {
                             continue;
                         };
@@ -245,8 +249,7 @@ fn test(cx: &TestEnv, t: &ast::Test, problems: &mut Problems) -> Option<TestDef>
                         }
                     }
                     Expectation::NotSent { message } => {
-                        let Some(id) =
-                            expected_message(cx, message, &run, &sent, values.problems)
+                        let Some(id) = expected_message(cx, message, &run, &sent, values.problems)
                         else {
                             continue;
                         };
@@ -392,8 +395,8 @@ fn expected_message(
                     "never sent by these campaigns",
                 )
             };
-            let mut d = Diagnostic::error("E0806", message_text, message.span)
-                .with_primary_label(label);
+            let mut d =
+                Diagnostic::error("E0806", message_text, message.span).with_primary_label(label);
             for c in campaigns {
                 d = d.with_label(
                     decls.campaigns.get(&c.name).map_or(c.span, |d| d.name.span),
