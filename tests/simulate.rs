@@ -420,3 +420,61 @@ fn without_pressure_nothing_is_skipped() {
         ["expect not sent tips", "expect not sent cart_last_call"]
     );
 }
+
+/// Issue 13, point 2: a `test` block switches a running journey to the
+/// same campaign's plan in another project (`at 12h switch to "../v2"`,
+/// where `wait 1d` became `wait 2d`): tips come two days after the wait
+/// started, where without the switch they come after one.
+#[test]
+fn a_test_block_switches_to_another_projects_plan() {
+    let out = campaignc(&["test", "tests/fixtures/simulate/switching/v1"]);
+    succeeded(&out);
+    assert!(
+        stdout(&out).ends_with("2 passed, 0 failed\n"),
+        "{}",
+        stdout(&out)
+    );
+
+    // A project that cannot be read fails the test, saying which.
+    let tmp = tempfile::tempdir().expect("temp dir");
+    copy_tree(&fixture("switching/v1"), tmp.path());
+    let path = tmp.path().join("project.camp");
+    let text = std::fs::read_to_string(&path).expect("fixture");
+    std::fs::write(&path, text.replace("\"../v2\"", "\"../no-such-v2\"")).expect("write");
+    let out = campaignc(&["test", tmp.path().to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(
+        text.contains("at 12h switch to \"../no-such-v2\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("cannot read the project `../no-such-v2`"),
+        "{text}"
+    );
+}
+
+/// A switch in a test of several campaigns (E0809) and one to no
+/// directory (E0810).
+#[test]
+fn switch_mistakes_in_tests_are_diagnosed() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    copy_tree(&fixture("pressure"), tmp.path());
+    let path = tmp.path().join("project.camp");
+    let text = std::fs::read_to_string(&path).expect("fixture");
+    let text = text.replace(
+        "  at 1h event cart_abandoned {}\n",
+        "  at 1h event cart_abandoned {}\n  at 2h switch to \"../v2\"\n",
+    )
+        + "\ntest \"nowhere\" {\n  campaign cart\n  persona linh\n  at 1d switch to \"\"\n}\n";
+    std::fs::write(&path, text).expect("write");
+    let c = campaignc::compile(tmp.path()).expect("project loads");
+    let codes: Vec<&str> = c
+        .problems
+        .clone()
+        .into_sorted()
+        .iter()
+        .map(|d| d.code)
+        .collect();
+    assert_eq!(codes, ["E0809", "E0810"]);
+}

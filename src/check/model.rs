@@ -806,6 +806,9 @@ pub struct TestDef {
     /// The further campaigns run together with it (more `campaign` lines),
     /// sharing the project's `pressure`; empty for most tests.
     pub also: Vec<CampaignId>,
+    /// `at T switch to "DIR"`: the campaign's plan is replaced at `T` by
+    /// its plan in the project `DIR` (relative to the project directory).
+    pub switch: Option<SwitchDef>,
     pub persona: PersonaId,
     /// The fixed assignments (`variant …` lines): at most one for the
     /// holdout (`holdout` or `treatment`) and one per split, none
@@ -817,6 +820,15 @@ pub struct TestDef {
     /// the simulator sorts stably by offset).
     pub actions: Vec<TestAction>,
     pub expectations: Vec<ExpectDef>,
+    pub span: Span,
+}
+
+/// `at OFFSET switch to "DIR"` in a test.
+#[derive(Clone, Debug)]
+pub struct SwitchDef {
+    pub offset: Duration,
+    /// The directory as written.
+    pub dir: String,
     pub span: Span,
 }
 

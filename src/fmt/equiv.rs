@@ -235,6 +235,7 @@ enums! {
         Campaign(x), Persona(x), Variant(x), Start(x),
         AtEvent { offset, event, fields },
         AtSet { offset, attr, value },
+        AtSwitch { offset, dir },
         Expect(x),
     }
     VariantChoice {

@@ -20,7 +20,8 @@
 use super::clock::{self, Duration};
 use super::customer::Customer;
 use super::expect;
-use super::journey::{simulate, Forced, Input, InputKind, Options};
+use super::journey::{simulate_switching, Forced, Input, InputKind, Options};
+use super::switch::Switch;
 use super::timeline::Timeline;
 use super::together;
 use super::value::Val;
@@ -30,6 +31,11 @@ use crate::source::{SourceMap, Span};
 use crate::template::Renderer;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
+
+/// The projects tests switch to (`at T switch to "DIR"`), by `DIR` as
+/// written: their plans, or why there are none (the caller compiles them;
+/// this layer reads no files).
+pub type SwitchTargets = BTreeMap<String, Result<Vec<Plan>, String>>;
 
 /// How long a test's virtual clock may run after `start`.
 pub const HORIZON_DAYS: i64 = 400;
@@ -106,6 +112,7 @@ pub fn run_test(
     sources: &SourceMap,
     test: &TestDef,
     plans: &[&Plan],
+    targets: &SwitchTargets,
     renderer: &Renderer,
 ) -> TestReport {
     let persona = model.persona(test.persona);
@@ -176,8 +183,35 @@ pub fn run_test(
         horizon: horizon.max(until),
         forced: Forced::from_variants(&test.variants),
     };
+    let switch = match &test.switch {
+        None => None,
+        Some(s) => {
+            let found = match targets.get(&s.dir) {
+                Some(Ok(other)) => clock::add(&start, s.offset)
+                    .map(|at| Switch {
+                        at: at.timestamp(),
+                        plan: other.iter().find(|p| p.campaign == plan.campaign).cloned(),
+                    })
+                    .map_err(|_| "the switch time is out of range".to_string()),
+                Some(Err(why)) => Err(why.clone()),
+                None => Err(format!("the project `{}` was not loaded", s.dir)),
+            };
+            match found {
+                Ok(switch) => Some(switch),
+                Err(found) => {
+                    report.failures.push(Failure {
+                        location: location(sources, s.span),
+                        span: s.span,
+                        expectation: snippet(sources, s.span),
+                        found,
+                    });
+                    return report;
+                }
+            }
+        }
+    };
     let sim = if plans.len() == 1 {
-        simulate(plan, customer, inputs, &options, renderer)
+        simulate_switching(plan, customer, inputs, &options, renderer, switch.as_ref())
     } else {
         let runs = plans
             .iter()
@@ -268,6 +302,7 @@ pub fn run_one(
     sources: &SourceMap,
     test: &TestDef,
     plans: &BTreeMap<String, Plan>,
+    targets: &SwitchTargets,
     renderer: &Renderer,
 ) -> TestReport {
     let mut run = Vec::new();
@@ -278,7 +313,7 @@ pub fn run_one(
             None => return no_plan(model, sources, test, campaign.clone()),
         }
     }
-    run_test(model, sources, test, &run, renderer)
+    run_test(model, sources, test, &run, targets, renderer)
 }
 
 /// The report of a test that cannot run: `campaign` has no plan.
@@ -317,13 +352,14 @@ pub fn run_tests(
     sources: &SourceMap,
     tests: &[&TestDef],
     plans: &BTreeMap<String, Plan>,
+    targets: &SwitchTargets,
     renderer: &Renderer,
     on_done: impl Fn() + Sync,
 ) -> Vec<TestReport> {
     tests
         .par_iter()
         .map(|t| {
-            let report = run_one(model, sources, t, plans, renderer);
+            let report = run_one(model, sources, t, plans, targets, renderer);
             on_done();
             report
         })
@@ -332,6 +368,8 @@ pub fn run_tests(
 
 /// Runs every test whose name contains `filter` (all when `None`), in the
 /// model's order (sorted by name); [`selected_tests`] then [`run_tests`].
+/// A test that switches plans fails here ("not loaded"): give
+/// [`run_tests`] the projects it switches to.
 pub fn run_all(
     model: &Model,
     sources: &SourceMap,
@@ -340,7 +378,8 @@ pub fn run_all(
     renderer: &Renderer,
 ) -> Vec<TestReport> {
     let tests = selected_tests(model, filter);
-    run_tests(model, sources, &tests, plans, renderer, || {})
+    let targets = SwitchTargets::new();
+    run_tests(model, sources, &tests, plans, &targets, renderer, || {})
 }
 
 /// The report `campaignc test` prints: one line per test (`ok` or

@@ -728,6 +728,12 @@ pub enum TestItemKind {
         attr: Ident,
         value: Value,
     },
+    /// `at 1d switch to "../v2"`: from then on the campaign runs on its
+    /// plan from the project in that directory (relative to the project).
+    AtSwitch {
+        offset: DurationLit,
+        dir: StrLit,
+    },
     Expect(Expectation),
 }
 

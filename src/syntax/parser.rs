@@ -92,6 +92,7 @@ pub(crate) fn is_token(rule: Rule) -> bool {
             | kw_holdout
             | kw_priority
             | kw_pressure
+            | kw_switch
             | kw_treatment
             | kw_flow
             | kw_timeout

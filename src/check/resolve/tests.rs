@@ -9,8 +9,8 @@ use super::report;
 use super::values::ValueChecker;
 use crate::check::model::{
     AttrId, CampaignDef, CampaignId, EventId, ExpectDef, ExpectKind, MessageDef, MessageId,
-    PersonaId, Symbol, TestAction, TestActionKind, TestDef, TimeBoundDef, VariantConflict,
-    VariantDef,
+    PersonaId, SwitchDef, Symbol, TestAction, TestActionKind, TestDef, TimeBoundDef,
+    VariantConflict, VariantDef,
 };
 use crate::diagnostics::{Diagnostic, Fix, Problems};
 use crate::source::Span;
@@ -186,6 +186,7 @@ fn test(cx: &TestEnv, t: &ast::Test, problems: &mut Problems) -> Option<TestDef>
     };
     let mut actions = Vec::new();
     let mut expectations = Vec::new();
+    let mut switch: Option<SwitchDef> = None;
     let mut values = ValueChecker {
         schema: cx.env.schema,
         problems,
@@ -233,6 +234,45 @@ fn test(cx: &TestEnv, t: &ast::Test, problems: &mut Problems) -> Option<TestDef>
                 actions.push(TestAction {
                     offset: duration(offset),
                     kind: TestActionKind::Set { attr: id, value: v },
+                    span: item.span,
+                });
+            }
+            TestItemKind::AtSwitch { offset, dir } => {
+                if let Some(first) = &switch {
+                    values
+                        .problems
+                        .push(report::repeated("`switch`", item.span, first.span));
+                    continue;
+                }
+                if !also.is_empty() {
+                    values.problems.push(
+                        Diagnostic::error(
+                            "E0809",
+                            "a test that runs several campaigns cannot switch plans",
+                            item.span,
+                        )
+                        .with_primary_label("a switch replaces one campaign's plan")
+                        .with_help(
+                            "keep one `campaign` line in a test that switches, \
+                             or test the switch of each campaign on its own",
+                        ),
+                    );
+                    continue;
+                }
+                if dir.value.trim().is_empty() {
+                    values.problems.push(
+                        Diagnostic::error("E0810", "`switch to` needs a directory", dir.span)
+                            .with_primary_label("no directory")
+                            .with_help(
+                                "write the project to switch to, relative to this project, \
+                                 e.g. `at 1d switch to \"../v2\"`",
+                            ),
+                    );
+                    continue;
+                }
+                switch = Some(SwitchDef {
+                    offset: duration(offset),
+                    dir: dir.value.clone(),
                     span: item.span,
                 });
             }
@@ -287,6 +327,7 @@ fn test(cx: &TestEnv, t: &ast::Test, problems: &mut Problems) -> Option<TestDef>
         doc: t.doc.as_ref().map(|d| d.text.clone()),
         campaign: CampaignId(campaign?),
         also,
+        switch,
         persona: PersonaId(persona?),
         variants,
         start,
