@@ -34,6 +34,8 @@ fixtures! {
     e0704_equal_send_window_ends: E0704, Error, "case.camp", 4, 3;
     e0706_cap_period_zero: E0706, Error, "case.camp", 4, 3;
     e0707_duplicate_step_label: E0707, Error, "case.camp", 7, 5;
+    e0708_pressure_allows_nothing: E0708, Error, "base.camp", 5, 12;
+    e0709_priority_out_of_range: E0709, Error, "case.camp", 4, 12;
     w0701_step_after_exit: W0701, Warning, "case.camp", 7, 7;
     w0702_same_message_twice: W0702, Warning, "case.camp", 6, 5;
     w0703_cap_always_defers: W0703, Warning, "case.camp", 8, 5;
@@ -42,6 +44,7 @@ fixtures! {
     w0706_unused_message: W0706, Warning, "case.camp", 7, 1;
     w0707_unused_persona: W0707, Warning, "case.camp", 7, 1;
     w0708_unused_score: W0708, Warning, "case.camp", 2, 1;
+    w0709_priority_without_pressure: W0709, Warning, "case.camp", 4, 3;
 }
 
 /// A split whose percentages sum to 100% with decimals is fine, and the
@@ -93,4 +96,53 @@ fn e0703_within_zero_and_reentry_after_negative() {
         summary(&diags, &sources)
     );
     insta::assert_snapshot!("E0703-within", render_plain(&diags, &sources));
+}
+
+/// `pressure` over no time is E0708 too, a second `pressure` is given
+/// twice (E0216), and a valid limit and priority reach the plan.
+#[test]
+fn pressure_over_no_time_twice_and_in_the_plan() {
+    let base = std::fs::read_to_string(common::fixture_path("check/E0706/base.camp")).unwrap();
+    let with = |line: &str| {
+        base.replacen(
+            "  email_from \"Acme <hello@acme.example>\"\n",
+            &format!("  email_from \"Acme <hello@acme.example>\"\n{line}"),
+            1,
+        )
+    };
+    let case = "campaign onboarding {\n  stage onboarding\n  trigger event signed_up\n  priority 7\n  flow { send welcome }\n}\n";
+    let (diags, sources, _) = common::check_texts(&[
+        (
+            "base.camp",
+            &with("  pressure 2 per 0d\n  pressure 3 per 7d\n"),
+        ),
+        ("case.camp", &case.replace("  priority 7\n", "")),
+    ]);
+    let found: Vec<_> = diags
+        .iter()
+        .map(|d| (d.code, location(d, &sources)))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("E0708", ("base.camp".to_string(), 5, 18)),
+            ("E0216", ("base.camp".to_string(), 6, 3)),
+        ],
+        "{}",
+        summary(&diags, &sources)
+    );
+    insta::assert_snapshot!("E0708-no-time", render_plain(&diags, &sources));
+
+    let (diags, sources, model) = common::check_texts(&[
+        ("base.camp", &with("  pressure 3 per 7d\n")),
+        ("case.camp", case),
+    ]);
+    assert!(diags.is_empty(), "{}", summary(&diags, &sources));
+    let plan = &campaignc::plan::lower_all(&model, &sources)[0];
+    let policies = serde_json::to_value(&plan.policies).unwrap();
+    assert_eq!(
+        policies["pressure"],
+        serde_json::json!({ "count": 3, "per": { "days": 7, "seconds": 0 } })
+    );
+    assert_eq!(policies["priority"], 7);
 }

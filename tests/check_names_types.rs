@@ -74,6 +74,8 @@ fixtures! {
     e0806_expectation_about_unsent_message: E0806, Error, "case.camp", 18, 15;
     e0807_unknown_split_variant: E0807, Error, "case.camp", 15, 24;
     e0808_start_with_offset: E0808, Error, "case.camp", 12, 9;
+    e0809_switch_with_several_campaigns: E0809, Error, "case.camp", 22, 3;
+    e0810_switch_to_nowhere: E0810, Error, "case.camp", 13, 19;
 }
 
 #[test]

@@ -119,7 +119,7 @@ fn identical_projects_have_no_changes_and_comments_do_not_count() {
     let text = stdout(&out);
     assert!(text.starts_with("No changes to campaigns.\n\n"), "{text}");
     assert!(
-        text.ends_with("## Tests of the head\n\nAll 26 tests pass.\n"),
+        text.ends_with("## Tests of the head\n\nAll 27 tests pass.\n"),
         "{text}"
     );
 }

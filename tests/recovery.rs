@@ -82,7 +82,7 @@ fn wait_1_day_gives_exactly_one_diagnostic() {
         "flows/onboarding.camp",
         "    wait 1d\n    send club_invite",
         "    wait 1 day\n    send club_invite",
-        34,
+        35,
     );
     insta::assert_snapshot!("wait_1_day", shown);
 }
@@ -106,7 +106,7 @@ fn recovery_at_a_flow_statement_in_a_branch() {
         "flows/onboarding.camp",
         "on timeout { send first_bag_nudge }",
         "on timeout { sned first_bag_nudge }",
-        32,
+        33,
     );
     insta::assert_snapshot!("flow_statement_in_branch", shown);
 }
@@ -117,7 +117,7 @@ fn recovery_at_a_flow_statement_in_a_split_arm() {
         "flows/churn_prevention.camp",
         "discount 50% { send discount_offer }",
         "discount 50% { send discount_offer now }",
-        29,
+        30,
     );
     insta::assert_snapshot!("flow_statement_in_split_arm", shown);
 }
@@ -129,7 +129,7 @@ fn recovery_at_a_schema_entry() {
         "schema.camp",
         "attr plan: enum(guest, trial, monthly, annual)",
         "attr plan enum(guest, trial, monthly, annual)",
-        30,
+        36,
     );
     insta::assert_snapshot!("schema_entry", shown);
 }
@@ -140,7 +140,7 @@ fn recovery_at_a_locale_entry_of_a_message() {
         "flows/onboarding.camp",
         "    preheader \"Your first bag ships free this week\"",
         "    preheader: \"Your first bag ships free this week\"",
-        43,
+        44,
     );
     insta::assert_snapshot!("locale_entry", shown);
 }

@@ -333,3 +333,148 @@ fn campaignc_simulate_switches_a_parked_journey_to_the_new_plan() {
         "{text}"
     );
 }
+
+/// Issue 13, point 5: two campaigns and a project-wide `pressure 2 per 1d`.
+/// The fixture's own test pins the send times; this checks it passes and
+/// shows the skipped sends in the timeline, with the stable reason
+/// `pressure` in the JSON.
+#[test]
+fn two_campaigns_share_the_pressure_limit() {
+    let reports = run_project_tests(&fixture("pressure"));
+    assert_eq!(reports.len(), 1);
+    assert!(reports[0].passed(), "{}", reports[0].failure_text());
+    assert_eq!(reports[0].campaign, "onboarding, cart");
+
+    let args = |format: &str| {
+        campaignc(&[
+            "simulate",
+            "onboarding,cart",
+            "tests/fixtures/simulate/pressure",
+            "--persona",
+            "linh",
+            "--events",
+            "tests/fixtures/simulate/events/linh_pressure.jsonl",
+            "--format",
+            format,
+        ])
+    };
+    let out = args("text");
+    assert_eq!(out.status.code(), Some(0));
+    insta::assert_snapshot!("campaignc_simulate_pressure_text", stdout(&out));
+
+    let out = args("json");
+    assert_eq!(out.status.code(), Some(0));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(doc["campaigns"], serde_json::json!(["onboarding", "cart"]));
+    assert_eq!(doc["end"]["onboarding"]["outcome"], "completed");
+    let skipped: Vec<(&str, &str, &str)> = doc["timeline"]
+        .as_array()
+        .expect("timeline")
+        .iter()
+        .filter(|e| e["kind"] == "skipped")
+        .map(|e| {
+            (
+                e["campaign"].as_str().unwrap_or(""),
+                e["message"].as_str().unwrap_or(""),
+                e["reason"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        skipped,
+        [
+            ("onboarding", "tips", "pressure"),
+            ("cart", "cart_last_call", "pressure")
+        ]
+    );
+    // `all` runs every campaign (here the same two, in name order).
+    let out = campaignc(&[
+        "simulate",
+        "all",
+        "tests/fixtures/simulate/pressure",
+        "--persona",
+        "linh",
+        "--events",
+        "tests/fixtures/simulate/events/linh_pressure.jsonl",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).starts_with("campaign cart, onboarding, persona linh"));
+}
+
+/// Without a project-wide limit, the same two campaigns send everything.
+#[test]
+fn without_pressure_nothing_is_skipped() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    copy_tree(&fixture("pressure"), tmp.path());
+    let path = tmp.path().join("project.camp");
+    let text = std::fs::read_to_string(&path).expect("fixture");
+    std::fs::write(&path, text.replace("  pressure 2 per 1d\n", "")).expect("write");
+    let reports = run_project_tests(tmp.path());
+    let failed: Vec<String> = reports[0]
+        .failures
+        .iter()
+        .map(|f| f.expectation.clone())
+        .collect();
+    assert_eq!(
+        failed,
+        ["expect not sent tips", "expect not sent cart_last_call"]
+    );
+}
+
+/// Issue 13, point 2: a `test` block switches a running journey to the
+/// same campaign's plan in another project (`at 12h switch to "../v2"`,
+/// where `wait 1d` became `wait 2d`): tips come two days after the wait
+/// started, where without the switch they come after one.
+#[test]
+fn a_test_block_switches_to_another_projects_plan() {
+    let out = campaignc(&["test", "tests/fixtures/simulate/switching/v1"]);
+    succeeded(&out);
+    assert!(
+        stdout(&out).ends_with("2 passed, 0 failed\n"),
+        "{}",
+        stdout(&out)
+    );
+
+    // A project that cannot be read fails the test, saying which.
+    let tmp = tempfile::tempdir().expect("temp dir");
+    copy_tree(&fixture("switching/v1"), tmp.path());
+    let path = tmp.path().join("project.camp");
+    let text = std::fs::read_to_string(&path).expect("fixture");
+    std::fs::write(&path, text.replace("\"../v2\"", "\"../no-such-v2\"")).expect("write");
+    let out = campaignc(&["test", tmp.path().to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(
+        text.contains("at 12h switch to \"../no-such-v2\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("cannot read the project `../no-such-v2`"),
+        "{text}"
+    );
+}
+
+/// A switch in a test of several campaigns (E0809) and one to no
+/// directory (E0810).
+#[test]
+fn switch_mistakes_in_tests_are_diagnosed() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    copy_tree(&fixture("pressure"), tmp.path());
+    let path = tmp.path().join("project.camp");
+    let text = std::fs::read_to_string(&path).expect("fixture");
+    let text = text.replace(
+        "  at 1h event cart_abandoned {}\n",
+        "  at 1h event cart_abandoned {}\n  at 2h switch to \"../v2\"\n",
+    )
+        + "\ntest \"nowhere\" {\n  campaign cart\n  persona linh\n  at 1d switch to \"\"\n}\n";
+    std::fs::write(&path, text).expect("write");
+    let c = campaignc::compile(tmp.path()).expect("project loads");
+    let codes: Vec<&str> = c
+        .problems
+        .clone()
+        .into_sorted()
+        .iter()
+        .map(|d| d.code)
+        .collect();
+    assert_eq!(codes, ["E0809", "E0810"]);
+}

@@ -21,6 +21,9 @@ pub mod codes {
     pub const NON_POSITIVE_WAIT: &str = "E0703";
     pub const EMPTY_SEND_WINDOW: &str = "E0704";
     pub const BAD_CAP: &str = "E0706";
+    pub const BAD_PRESSURE: &str = "E0708";
+    pub const BAD_PRIORITY: &str = "E0709";
+    pub const PRIORITY_WITHOUT_PRESSURE: &str = "W0709";
     pub const STEP_AFTER_EXIT: &str = "W0701";
     pub const REPEATED_SEND: &str = "W0702";
     pub const CAP_ALWAYS_DEFERS: &str = "W0703";
@@ -37,7 +40,31 @@ pub fn check_flows(model: &Model, problems: &mut Problems) {
         });
         check_sends_something(campaign, problems);
         check_cap(model, campaign, problems);
+        check_priority(model, campaign, problems);
     }
+}
+
+/// `priority` only orders sends under the project's `pressure`: without
+/// one it does nothing (W0709).
+fn check_priority(model: &Model, campaign: &CampaignDef, problems: &mut Problems) {
+    let Some(span) = campaign.setting_spans.get("priority") else {
+        return;
+    };
+    if model.defaults.pressure.is_some() {
+        return;
+    }
+    problems.push(
+        Diagnostic::warning(
+            codes::PRIORITY_WITHOUT_PRESSURE,
+            format!(
+                "`priority` of campaign `{}` has no effect: the project sets no `pressure`",
+                campaign.name
+            ),
+            *span,
+        )
+        .with_primary_label("decides nothing without a project-wide limit")
+        .with_help("add `pressure 3 per 7d` (or your limit) to `defaults`, or remove `priority`"),
+    );
 }
 
 fn percent_to_basis_points(p: DecimalLit) -> Option<i128> {

@@ -267,6 +267,18 @@ pub struct Defaults {
     /// Default time zone for customers without one (`UTC` when unset).
     pub timezone: String,
     pub email_from: Option<String>,
+    /// `pressure N per D`: the project-wide limit on marketing sends.
+    pub pressure: Option<Pressure>,
+}
+
+/// `pressure N per D`: at most `count` marketing sends to one customer from
+/// all campaigns together within any trailing `per` (transactional sends
+/// never count). A send over it is skipped (docs/simulate.md).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Pressure {
+    pub count: u32,
+    pub per: Duration,
+    pub span: Span,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -548,6 +560,9 @@ pub struct CampaignDef {
     pub cap: Option<Cap>,
     /// Percentage of customers held out, e.g. `10%` → `DecimalLit(10, 0)`.
     pub holdout: Option<DecimalLit>,
+    /// `priority N` (0 when not written): under the project's `pressure`,
+    /// of sends due at one instant the higher priority goes first.
+    pub priority: u32,
     pub flow: Vec<StepDef>,
     pub span: Span,
     /// Span of each setting, for diagnostics and plan source lines.
@@ -849,7 +864,14 @@ impl VariantDef {
 pub struct TestDef {
     pub name: String,
     pub doc: Option<String>,
+    /// The (first) campaign the test runs.
     pub campaign: CampaignId,
+    /// The further campaigns run together with it (more `campaign` lines),
+    /// sharing the project's `pressure`; empty for most tests.
+    pub also: Vec<CampaignId>,
+    /// `at T switch to "DIR"`: the campaign's plan is replaced at `T` by
+    /// its plan in the project `DIR` (relative to the project directory).
+    pub switch: Option<SwitchDef>,
     pub persona: PersonaId,
     /// The fixed assignments (`variant …` lines): at most one for the
     /// holdout (`holdout` or `treatment`) and one per split, none
@@ -861,6 +883,15 @@ pub struct TestDef {
     /// the simulator sorts stably by offset).
     pub actions: Vec<TestAction>,
     pub expectations: Vec<ExpectDef>,
+    pub span: Span,
+}
+
+/// `at OFFSET switch to "DIR"` in a test.
+#[derive(Clone, Debug)]
+pub struct SwitchDef {
+    pub offset: Duration,
+    /// The directory as written.
+    pub dir: String,
     pub span: Span,
 }
 

@@ -1,11 +1,12 @@
 //! `campaignc coverage [DIR]`: prints the lifecycle coverage report (stages
-//! × channels, and the gaps) that `build` writes to `coverage.md`.
+//! × channels, the gaps, and each persona's message pressure against the
+//! project's limit) that `build` writes to `coverage.md`.
 
 use std::path::PathBuf;
 
 use super::report::{compile_without_errors, report, DiagnosticArgs};
 use super::{output, Exit};
-use crate::preview::coverage::coverage_markdown;
+use crate::preview::coverage::{coverage_markdown, pressure_markdown};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -22,7 +23,12 @@ pub fn run(args: &Args) -> Exit {
         Err(exit) => return exit,
     };
     let plans = crate::plan::lower_all(&compilation.model, &compilation.sources);
-    output::stdout(&coverage_markdown(&compilation.model.stages, &plans));
+    let pressure = pressure_markdown(
+        &compilation.model,
+        &plans,
+        &crate::template::Renderer::new(),
+    );
+    output::stdout(&(coverage_markdown(&compilation.model.stages, &plans) + &pressure));
     if diagnostics.is_empty() {
         Exit::Clean
     } else {

@@ -166,11 +166,13 @@ fn compiled(dir: &Path, tests: bool) -> Result<(Vec<Plan>, Option<HeadTests>), E
         .map(|p| (p.campaign.clone(), p.clone()))
         .collect();
     let selected = selected_tests(model, None);
+    let targets = super::test::switch_targets(dir, &selected);
     let reports = run_tests(
         model,
         &compilation.sources,
         &selected,
         &by_name,
+        &targets,
         &Renderer::new(),
         || {},
     );

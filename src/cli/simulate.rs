@@ -1,5 +1,6 @@
-//! `campaignc simulate CAMPAIGN [DIR] --persona P [--events FILE.jsonl]`:
-//! one customer's journey through one campaign, as a timeline.
+//! `campaignc simulate CAMPAIGN[,CAMPAIGN…|all] [DIR] --persona P [--events
+//! FILE.jsonl]`: one customer's journey through one campaign (or several
+//! together, sharing the project's `pressure`), as a timeline.
 //!
 //! Without `--events`, a campaign triggered by an event gets that event at
 //! the start, with the persona's sample payload for it (the persona's
@@ -32,7 +33,8 @@ pub enum TimelineFormat {
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The campaign to simulate.
+    /// The campaign to simulate; several separated by commas, or `all`,
+    /// run together for the persona under the project's `pressure`.
     #[arg(add = ArgValueCompleter::new(completions::campaigns))]
     pub campaign: String,
     /// The project directory.

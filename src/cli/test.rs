@@ -17,10 +17,11 @@ use std::path::PathBuf;
 
 use super::report::{report, Deny, DiagnosticArgs, Format};
 use super::{output, Exit};
+use crate::check::model::TestDef;
 use crate::diagnostics::render::{self, FailedTest};
 use crate::diagnostics::Severity;
 use crate::plan::lower_all;
-use crate::simulate::runner::{run_tests, selected_tests, summary, TestReport};
+use crate::simulate::runner::{run_tests, selected_tests, summary, SwitchTargets, TestReport};
 use crate::template::Renderer;
 
 #[derive(Debug, clap::Args)]
@@ -58,12 +59,14 @@ pub fn run(args: &Args) -> Exit {
         .map(|p| (p.campaign.clone(), p))
         .collect();
     let tests = selected_tests(model, args.filter.as_deref());
+    let targets = switch_targets(&args.dir, &tests);
     let progress = super::progress::bar("testing", tests.len());
     let reports = run_tests(
         model,
         &compilation.sources,
         &tests,
         &plans,
+        &targets,
         &Renderer::new(),
         || progress.inc(1),
     );
@@ -103,4 +106,41 @@ fn failed_tests(reports: &[TestReport]) -> Vec<FailedTest> {
             })
         })
         .collect()
+}
+
+/// The plans of every project the `tests` switch to (`at T switch to
+/// "DIR"`, DIR relative to the project `dir`), or why a project has none:
+/// it cannot be read, or it has errors.
+pub(super) fn switch_targets(dir: &std::path::Path, tests: &[&TestDef]) -> SwitchTargets {
+    let mut targets = SwitchTargets::new();
+    for s in tests.iter().filter_map(|t| t.switch.as_ref()) {
+        if targets.contains_key(&s.dir) {
+            continue;
+        }
+        let other = dir.join(&s.dir);
+        let plans = match crate::compile(&other) {
+            Err(err) => Err(format!("cannot read the project `{}`: {err}", s.dir)),
+            Ok(c) => {
+                let errors = c
+                    .problems
+                    .clone()
+                    .into_sorted()
+                    .iter()
+                    .filter(|d| d.severity == Severity::Error)
+                    .count();
+                if errors > 0 {
+                    Err(format!(
+                        "the project `{}` has {errors} error{}; run `campaignc check {}`",
+                        s.dir,
+                        if errors == 1 { "" } else { "s" },
+                        other.display()
+                    ))
+                } else {
+                    Ok(lower_all(&c.model, &c.sources))
+                }
+            }
+        };
+        targets.insert(s.dir.clone(), plans);
+    }
+    targets
 }

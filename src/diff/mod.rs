@@ -379,12 +379,21 @@ fn facts(old: &Plan, new: &Plan) -> String {
             .holdout
             .as_ref()
             .map_or("(none)".into(), |h| format!("{}%", h.percent));
-        [window, cap, holdout]
+        let pressure = p.policies.pressure.as_ref().map_or("(none)".into(), |c| {
+            format!("{} per {} (project-wide)", c.count, c.per)
+        });
+        [
+            window,
+            cap,
+            holdout,
+            pressure,
+            p.policies.priority.to_string(),
+        ]
     };
-    let [old_window, old_cap, old_holdout] = policies(old);
-    let [new_window, new_cap, new_holdout] = policies(new);
+    let [old_window, old_cap, old_holdout, old_pressure, old_priority] = policies(old);
+    let [new_window, new_cap, new_holdout, new_pressure, new_priority] = policies(new);
     let doc = |p: &Plan| p.doc.clone().unwrap_or_default();
-    let rows: [(&str, String, String); 11] = [
+    let rows: [(&str, String, String); 13] = [
         ("description", doc(old), doc(new)),
         ("stage", old.stage.clone(), new.stage.clone()),
         (
@@ -403,6 +412,8 @@ fn facts(old: &Plan, new: &Plan) -> String {
         ("send window", old_window, new_window),
         ("cap", old_cap, new_cap),
         ("holdout", old_holdout, new_holdout),
+        ("pressure", old_pressure, new_pressure),
+        ("priority", old_priority, new_priority),
         ("locales", locales(old), locales(new)),
     ];
     let mut out = String::new();

@@ -131,8 +131,9 @@ structs! {
     Value { kind, span }
     Field { name, value, span }
     Expr { kind, span }
-    Defaults { fields, span }
+    Defaults { fields, pressure, span }
     Warehouse { fields, span }
+    Pressure { count, count_span, per, span }
     Schema { items, span }
     FieldDecl { name, ty, span }
     TypeExpr { kind, optional, span }
@@ -207,6 +208,7 @@ enums! {
         SendWindow { start, end },
         Cap { count, count_span, per },
         Holdout(x),
+        Priority { value, value_span },
     }
     Reentry { Never(x), After(x) }
     TriggerKind {
@@ -234,6 +236,7 @@ enums! {
         Campaign(x), Persona(x), Variant(x), Start(x),
         AtEvent { offset, event, fields },
         AtSet { offset, attr, value },
+        AtSwitch { offset, dir },
         Expect(x),
     }
     VariantChoice {

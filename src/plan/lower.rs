@@ -52,7 +52,7 @@ pub fn lower(model: &Model, sources: &SourceMap, campaign: CampaignId) -> f::Pla
         },
         goal: def.goal.as_ref().map(|e| expr(model, e)),
         exit: def.exit_when.as_ref().map(|e| expr(model, e)),
-        policies: policies(def),
+        policies: policies(model, def),
         locales: def.locales.clone(),
         default_locale: default_locale(model, def),
         customer: customer_facts(model, &messages),
@@ -167,7 +167,7 @@ fn trigger(model: &Model, def: &CampaignDef) -> f::Trigger {
     }
 }
 
-fn policies(def: &CampaignDef) -> f::Policies {
+fn policies(model: &Model, def: &CampaignDef) -> f::Policies {
     f::Policies {
         send_window: def.send_window.map(|(start, end)| f::SendWindow {
             start: clock(start),
@@ -182,6 +182,11 @@ fn policies(def: &CampaignDef) -> f::Policies {
             salt: HOLDOUT_SALT.to_string(),
             to_bucket: percent_to_buckets(p),
         }),
+        pressure: model.defaults.pressure.map(|p| f::Pressure {
+            count: p.count,
+            per: p.per,
+        }),
+        priority: def.priority,
     }
 }
 

@@ -137,6 +137,7 @@ fn model(flow: Vec<StepDef>) -> Model {
             locale: "en".into(),
             timezone: "UTC".into(),
             email_from: Some("Acme <hello@acme.example>".into()),
+            pressure: None,
         },
         stages: vec!["onboarding".into()],
         schema: Schema {
@@ -178,6 +179,7 @@ fn model(flow: Vec<StepDef>) -> Model {
                 mantissa: 10,
                 scale: 0,
             }),
+            priority: 0,
             flow,
             span: span(0),
             trigger_span: span(0),

@@ -450,7 +450,8 @@ pub fn project_files(
     .chain(page::asset_files())
     .chain([(
         PathBuf::from("coverage.md"),
-        coverage::coverage_markdown(&model.stages, plans),
+        coverage::coverage_markdown(&model.stages, plans)
+            + &coverage::pressure_markdown(model, plans, &Renderer::new()),
     )])
     .collect()
 }

@@ -15,7 +15,7 @@
 use super::clock::{self, Schedule};
 use super::customer::{Customer, PastEvent};
 use super::eval::{self, Scope};
-use super::policy::{Cap, SendWindow};
+use super::policy::{Cap, Pressure, SendWindow};
 use super::switch::Switch;
 use super::timeline::{Happening, Timeline};
 use super::value::Val;
@@ -234,6 +234,11 @@ pub(super) struct Sim<'a> {
     /// Every send the cap counts (held-out sends included, so the control
     /// group keeps the treatment's timing).
     pub sends: Vec<Zoned>,
+    /// The customer's marketing sends from every campaign of the run, for
+    /// the project's `pressure` (a run of several campaigns shares them;
+    /// see [`super::together`]).
+    pub marketing_sends: Vec<Zoned>,
+    pub pressure: Option<Pressure>,
     pub window: Option<SendWindow>,
     pub cap: Option<Cap>,
     schedule: Option<Schedule>,
@@ -250,7 +255,7 @@ pub(super) struct Sim<'a> {
 }
 
 impl<'a> Sim<'a> {
-    fn new(
+    pub(super) fn new(
         plan: &'a Plan,
         customer: Customer,
         options: &'a Options,
@@ -299,6 +304,11 @@ impl<'a> Sim<'a> {
             entries: 0,
             last_end: None,
             sends: Vec::new(),
+            marketing_sends: Vec::new(),
+            pressure: plan.policies.pressure.map(|p| Pressure {
+                count: p.count,
+                per: p.per,
+            }),
             window,
             cap,
             schedule,
@@ -321,68 +331,95 @@ impl<'a> Sim<'a> {
         // Every iteration consumes an input or moves a timer strictly
         // forward; the bound only guards against a malformed plan.
         for _ in 0..1_000_000 {
-            let input_at = inputs.get(next_input).map(|i| i.at);
-            let timer_at = self
-                .journey
-                .as_ref()
-                .and_then(|j| j.park.as_ref())
-                .map(|p| p.until().timestamp());
-            let later = self.can_enter_later();
-            let firing_at = self
-                .next_firing
-                .as_ref()
-                .filter(|_| later)
-                .map(|z| z.timestamp());
-            let check_at = self
-                .next_check
-                .as_ref()
-                .filter(|_| later)
-                .map(|z| z.timestamp());
-            let switch_at = self.switch.map(|s| s.at);
-            let candidates = [input_at, timer_at, firing_at, check_at, switch_at];
-            // At one instant the switch goes first (a deploy at T: what
-            // happens at T happens under the new plan).
-            let Some((which, at)) = candidates
-                .iter()
-                .enumerate()
-                .filter_map(|(i, t)| t.map(|t| (i, t)))
-                .min_by_key(|(i, t)| (*t, (*i + 1) % candidates.len()))
-            else {
+            let Some((which, at)) = self.next_occurrence(inputs, next_input) else {
                 break;
             };
-            if which == 4 {
+            self.occur(which, at, inputs, &mut next_input);
+        }
+        self.finish();
+    }
+
+    /// What happens next and when (see [`Self::occur`] for the kinds), or
+    /// `None` when the run is over.
+    pub(super) fn next_occurrence(
+        &self,
+        inputs: &[Input],
+        next_input: usize,
+    ) -> Option<(usize, Timestamp)> {
+        let input_at = inputs.get(next_input).map(|i| i.at);
+        let timer_at = self
+            .journey
+            .as_ref()
+            .and_then(|j| j.park.as_ref())
+            .map(|p| p.until().timestamp());
+        let later = self.can_enter_later();
+        let firing_at = self
+            .next_firing
+            .as_ref()
+            .filter(|_| later)
+            .map(|z| z.timestamp());
+        let check_at = self
+            .next_check
+            .as_ref()
+            .filter(|_| later)
+            .map(|z| z.timestamp());
+        let switch_at = self.switch.map(|s| s.at);
+        let candidates = [input_at, timer_at, firing_at, check_at, switch_at];
+        let (which, at) = candidates
+            .iter()
+            .enumerate()
+            .filter_map(|(i, t)| t.map(|t| (i, t)))
+            .min_by_key(|(i, t)| (*t, occurrence_rank(*i)))?;
+        if which == 4 {
+            return Some((which, at));
+        }
+        if at > self.options.horizon && which != 0 {
+            return None;
+        }
+        let idle = next_input >= inputs.len() && self.journey.is_none();
+        let first_firing = which == 2 && !self.fired;
+        if idle && at > self.options.until && !first_firing {
+            return None;
+        }
+        Some((which, at))
+    }
+
+    /// Makes the occurrence `which` (0 the next input, 1 the journey's
+    /// timer, 2 the schedule, 3 the segment re-check, 4 the plan switch)
+    /// happen at `at`.
+    pub(super) fn occur(
+        &mut self,
+        which: usize,
+        at: Timestamp,
+        inputs: &[Input],
+        next_input: &mut usize,
+    ) {
+        let now = self.customer.zoned(at);
+        match which {
+            0 => {
+                self.on_input(&inputs[*next_input], &now);
+                *next_input += 1;
+            }
+            1 => self.on_timer(&now),
+            2 => {
+                self.fired = true;
+                self.next_firing = self.schedule.and_then(|s| s.next_after(&now).ok());
+                self.try_enter(&now, None, true);
+            }
+            3 => {
+                self.next_check = next_hour(&now);
+                self.recheck_segment(&now);
+            }
+            _ => {
                 if let Some(switch) = self.switch.take() {
-                    let now = self.customer.zoned(at);
                     self.switch_plan(switch, &now);
-                }
-                continue;
-            }
-            if at > self.options.horizon && which != 0 {
-                break;
-            }
-            let idle = next_input >= inputs.len() && self.journey.is_none();
-            let first_firing = which == 2 && !self.fired;
-            if idle && at > self.options.until && !first_firing {
-                break;
-            }
-            let now = self.customer.zoned(at);
-            match which {
-                0 => {
-                    self.on_input(&inputs[next_input], &now);
-                    next_input += 1;
-                }
-                1 => self.on_timer(&now),
-                2 => {
-                    self.fired = true;
-                    self.next_firing = self.schedule.and_then(|s| s.next_after(&now).ok());
-                    self.try_enter(&now, None, true);
-                }
-                _ => {
-                    self.next_check = next_hour(&now);
-                    self.recheck_segment(&now);
                 }
             }
         }
+    }
+
+    /// Ends the run: a journey still running is reported as stopped.
+    pub(super) fn finish(&mut self) {
         if let Some(j) = &self.journey {
             let at = j
                 .park
@@ -558,6 +595,14 @@ impl<'a> Sim<'a> {
             goal_anchor,
         }
     }
+}
+
+/// The order of occurrences at one instant: the switch first (a deploy at
+/// T: what happens at T happens under the new plan), then inputs (an event
+/// at exactly a timeout is in time), the journey's timer, the schedule and
+/// the segment re-check.
+pub(super) fn occurrence_rank(which: usize) -> usize {
+    (which + 1) % 5
 }
 
 /// `HH:MM` as minutes after midnight.

@@ -12,6 +12,8 @@
 //! - [`journey`]: the simulation loop (inputs, timers, schedules), with
 //!   `entry` (triggers, reentry, audience, holdout, goal and exit), `steps`
 //!   (flow nodes) and `message` (rendering sends through `crate::template`);
+//! - [`together`]: several campaigns for one customer, sharing the
+//!   project's `pressure` limit;
 //! - [`input`]: events files (JSON Lines) for `campaignc simulate`;
 //! - [`request`]: one persona through one campaign as `campaignc
 //!   simulate` asks for it, and its text and JSON timelines;
@@ -37,6 +39,7 @@ pub mod switch;
 #[cfg(test)]
 mod switch_tests;
 pub mod timeline;
+pub mod together;
 pub mod value;
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
-//! Sending policies: the send window and the frequency cap.
+//! Sending policies: the send window, the frequency cap and the
+//! project-wide message pressure.
 //!
-//! Both only ever *defer* a send, never drop it. The flow waits for a
+//! Window and cap only ever *defer* a send, never drop it. The flow waits for a
 //! deferred send: the steps after it run after it went out.
 //!
 //! - Window `09:00-20:00` is half-open in customer local time: 09:00 is
@@ -8,6 +9,9 @@
 //!   is inside from 20:00 to 07:59). A send outside the window is deferred
 //!   to the window's next opening (the same day when before it, else the
 //!   next day).
+//! - Pressure `N per D` (project-wide, marketing sends of all campaigns):
+//!   a send that would be the (N+1)th within the trailing D is *skipped*,
+//!   not deferred; see [`Pressure`].
 //! - Cap `N per D`: a send that would be the (N+1)th from the campaign
 //!   within the trailing window D is deferred until the oldest of the last
 //!   N sends is exactly D old (a send made at `t` counts while
@@ -74,6 +78,31 @@ impl Cap {
         // The last `count` sends in the window; the oldest of them.
         let oldest = in_window[in_window.len() - self.count as usize];
         clock::add(oldest, self.per).map(Some)
+    }
+}
+
+/// The project's `pressure COUNT per PER`: marketing sends to one customer
+/// from all campaigns together. Unlike the cap it never defers: a send over
+/// the limit is skipped (docs/simulate.md says why).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Pressure {
+    pub count: u32,
+    pub per: Duration,
+}
+
+impl Pressure {
+    /// Whether one more marketing send at `at` stays within the limit.
+    /// `sent` holds the instants of the customer's earlier marketing sends
+    /// from every campaign; one made at `t` counts while `t + per > at`,
+    /// as for the cap.
+    pub fn allows(&self, at: &Zoned, sent: &[Zoned]) -> ClockResult<bool> {
+        let mut in_window = 0usize;
+        for s in sent {
+            if clock::add(s, self.per)?.timestamp() > at.timestamp() {
+                in_window += 1;
+            }
+        }
+        Ok(in_window < self.count as usize)
     }
 }
 

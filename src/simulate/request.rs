@@ -1,5 +1,5 @@
-//! One persona's journey through one campaign, as `campaignc simulate`
-//! asks for it: find the campaign and the persona by name, lower the
+//! One persona's journey through one campaign (or several together, under
+//! the project's `pressure`), as `campaignc simulate` asks for it: find the campaign and the persona by name, lower the
 //! campaign's plan, fix the `--variant` assignments, start the clock at a
 //! local date-time in the persona's time zone, read what the customer does
 //! (an events file, or by default the trigger event with the persona's
@@ -26,7 +26,8 @@ use crate::template::Renderer;
 /// What to simulate.
 #[derive(Clone, Debug)]
 pub struct Request<'a> {
-    /// The campaign's name.
+    /// The campaign's name; several separated by commas, or `all`, run
+    /// together (sharing the project's `pressure`, see [`super::together`]).
     pub campaign: &'a str,
     /// The persona that plays the customer (its name is the customer id).
     pub persona: &'a str,
@@ -48,7 +49,10 @@ pub struct Request<'a> {
 /// A simulated journey, ready to print.
 #[derive(Clone, Debug)]
 pub struct Journey {
+    /// The campaign's name (several joined by `, `).
     pub campaign: String,
+    /// Every campaign run, in the order asked for.
+    pub campaigns: Vec<String>,
     pub persona: String,
     /// The start, in the persona's time zone.
     pub start: Zoned,
@@ -71,6 +75,8 @@ pub enum RequestError {
     EventsUnreadable { path: PathBuf, error: String },
     /// A line of the events file is wrong (`message` names the line).
     Events { path: PathBuf, message: String },
+    /// `--switch-to` with several campaigns.
+    SwitchSeveral,
 }
 
 impl std::fmt::Display for RequestError {
@@ -86,6 +92,9 @@ impl std::fmt::Display for RequestError {
                 write!(f, "cannot read {}: {error}", path.display())
             }
             RequestError::Events { path, message } => write!(f, "{}: {message}", path.display()),
+            RequestError::SwitchSeveral => {
+                f.write_str("--switch-to switches one campaign; name only one")
+            }
         }
     }
 }
@@ -99,17 +108,10 @@ pub fn simulate_persona(
     request: &Request<'_>,
     renderer: &Renderer,
 ) -> Result<Journey, RequestError> {
-    let Some(campaign) = model
-        .campaigns
-        .iter()
-        .position(|c| c.name == request.campaign)
-    else {
-        let names = model.campaigns.iter().map(|c| c.name.as_str());
-        return Err(RequestError::UnknownCampaign {
-            name: request.campaign.to_string(),
-            hint: suggest(request.campaign, names),
-        });
-    };
+    let campaigns = campaign_ids(model, request.campaign)?;
+    if campaigns.len() > 1 && request.switch_to.is_some() {
+        return Err(RequestError::SwitchSeveral);
+    }
     let Some(persona) = model.personas.iter().find(|p| p.name == request.persona) else {
         let names = model.personas.iter().map(|p| p.name.as_str());
         return Err(RequestError::UnknownPersona {
@@ -117,16 +119,36 @@ pub fn simulate_persona(
             hint: suggest(request.persona, names),
         });
     };
-    let plan = crate::plan::lower(model, sources, CampaignId(campaign as u32));
+    let plans: Vec<Plan> = campaigns
+        .iter()
+        .map(|&id| crate::plan::lower(model, sources, id))
+        .collect();
+    let Some(plan) = plans.first() else {
+        return Err(RequestError::UnknownCampaign {
+            name: request.campaign.to_string(),
+            hint: String::new(),
+        });
+    };
     let forced = Forced::parse(request.variants).map_err(RequestError::Variant)?;
-    let customer = Customer::of_persona(model, persona, &plan);
+    let customer = Customer::of_persona(model, persona, plan);
     let start = request
         .start
         .to_zoned(customer.time_zone.clone())
         .map_err(|_| RequestError::NoSuchStart)?;
     let inputs = match request.events {
         Some(path) => events_file(path, model, &start)?,
-        None => trigger_inputs(model, persona, &plan, &start),
+        None => {
+            // Each campaign's trigger event once, however many it starts.
+            let mut inputs: Vec<Input> = Vec::new();
+            for plan in &plans {
+                for input in trigger_inputs(model, persona, plan, &start) {
+                    if !inputs.contains(&input) {
+                        inputs.push(input);
+                    }
+                }
+            }
+            inputs
+        }
     };
     let horizon = clock::add(&start, Duration::new(request.days.max(0), 0))
         .map(|z| z.timestamp())
@@ -150,13 +172,48 @@ pub fn simulate_persona(
         }),
         None => None,
     };
-    let sim = simulate_switching(&plan, customer, inputs, &options, renderer, switch.as_ref());
+    let names: Vec<String> = plans.iter().map(|p| p.campaign.clone()).collect();
+    let timeline = if plans.len() == 1 {
+        simulate_switching(plan, customer, inputs, &options, renderer, switch.as_ref()).timeline
+    } else {
+        let runs = plans
+            .iter()
+            .map(|p| (p, Customer::of_persona(model, persona, p)))
+            .collect();
+        super::together::simulate_together(runs, inputs, &options, renderer)
+            .map(|sim| sim.timeline)
+            .unwrap_or_default()
+    };
     Ok(Journey {
-        campaign: plan.campaign,
+        campaign: names.join(", "),
+        campaigns: names,
         persona: persona.name.clone(),
         start,
-        timeline: sim.timeline,
+        timeline,
     })
+}
+
+/// The campaigns `text` names: one name, several separated by commas (each
+/// once, in the order written), or `all` (every campaign, by name).
+fn campaign_ids(model: &Model, text: &str) -> Result<Vec<CampaignId>, RequestError> {
+    if text == "all" && !model.campaigns.iter().any(|c| c.name == "all") {
+        return Ok((0..model.campaigns.len() as u32).map(CampaignId).collect());
+    }
+    let mut ids = Vec::new();
+    for name in text.split(',').map(str::trim) {
+        let Some(i) = model.campaigns.iter().position(|c| c.name == name) else {
+            let names = model.campaigns.iter().map(|c| c.name.as_str());
+            return Err(RequestError::UnknownCampaign {
+                name: name.to_string(),
+                hint: suggest(name, names),
+            });
+        };
+        let id = CampaignId(i as u32);
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    Ok(ids)
 }
 
 fn events_file(path: &Path, model: &Model, start: &Zoned) -> Result<Vec<Input>, RequestError> {
@@ -227,26 +284,68 @@ impl Journey {
             out.push_str(&t.to_text());
         }
         out.push('\n');
-        out.push_str(&match t.endings().last() {
-            Some((at, o)) => format!(
-                "outcome: {} at {}\n",
-                o.as_str(),
-                offset_text(&self.start, at)
-            ),
-            None if !t.entries.iter().any(|e| e.what == Happening::Entered) => {
-                "outcome: the customer never entered the campaign\n".into()
+        if self.campaigns.len() == 1 {
+            out.push_str(&format!("outcome: {}\n", self.outcome_text(t)));
+        } else {
+            for campaign in &self.campaigns {
+                let own = self.of_campaign(campaign);
+                out.push_str(&format!(
+                    "outcome of {campaign}: {}\n",
+                    self.outcome_text(&own)
+                ));
             }
-            None => "outcome: the journey did not end\n".into(),
-        });
+        }
         out
+    }
+
+    /// How the journey in `t` ended, in words.
+    fn outcome_text(&self, t: &Timeline) -> String {
+        match t.endings().last() {
+            Some((at, o)) => format!("{} at {}", o.as_str(), offset_text(&self.start, at)),
+            None if !t.entries.iter().any(|e| e.what == Happening::Entered) => {
+                "the customer never entered the campaign".into()
+            }
+            None => "the journey did not end".into(),
+        }
+    }
+
+    /// The lines of one campaign of a run of several.
+    fn of_campaign(&self, campaign: &str) -> Timeline {
+        Timeline {
+            entries: self
+                .timeline
+                .entries
+                .iter()
+                .filter(|e| e.campaign.as_deref() == Some(campaign))
+                .cloned()
+                .collect(),
+        }
     }
 
     /// The JSON document of docs/simulate.md: campaign, persona, time
     /// zone, start, the timeline and how it ended.
     pub fn to_json(&self) -> serde_json::Value {
-        let outcome = self.timeline.endings().last().map(
-            |(at, o)| serde_json::json!({ "outcome": o.as_str(), "at": clock::format_utc(at) }),
-        );
+        let end = |t: &Timeline| {
+            t.endings().last().map(
+                |(at, o)| serde_json::json!({ "outcome": o.as_str(), "at": clock::format_utc(at) }),
+            )
+        };
+        if self.campaigns.len() > 1 {
+            let ends: serde_json::Map<String, serde_json::Value> = self
+                .campaigns
+                .iter()
+                .map(|c| (c.clone(), end(&self.of_campaign(c)).into()))
+                .collect();
+            return serde_json::json!({
+                "campaigns": self.campaigns,
+                "persona": self.persona,
+                "time_zone": self.zone_name(),
+                "start": clock::format_utc(&self.start),
+                "timeline": self.timeline.to_json(),
+                "end": ends,
+            });
+        }
+        let outcome = end(&self.timeline);
         serde_json::json!({
             "campaign": self.campaign,
             "persona": self.persona,

@@ -1,7 +1,8 @@
 //! Running a project's `test` blocks on the simulator.
 //!
-//! A test names a campaign and a persona. The runner takes the campaign's
-//! plan (lowered by the caller, so this module depends only on the plan
+//! A test names a campaign (or several, run together under the project's
+//! `pressure`: [`super::together`]) and a persona. The runner takes the
+//! campaign's plan (lowered by the caller, so this module depends only on the plan
 //! format), builds the customer from the persona (its id is the persona's
 //! name, which is what holdout and split hashing see), schedules the `at`
 //! actions as offsets from `start` in the persona's time zone, fixes the
@@ -19,8 +20,10 @@
 use super::clock::{self, Duration};
 use super::customer::Customer;
 use super::expect;
-use super::journey::{simulate, Forced, Input, InputKind, Options};
+use super::journey::{simulate_switching, Forced, Input, InputKind, Options};
+use super::switch::Switch;
 use super::timeline::Timeline;
+use super::together;
 use super::value::Val;
 use crate::check::model::{ExpectKind, Model, TestActionKind, TestDef, TimeBoundDef};
 use crate::plan::format::Plan;
@@ -28,6 +31,11 @@ use crate::source::{SourceMap, Span};
 use crate::template::Renderer;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
+
+/// The projects tests switch to (`at T switch to "DIR"`), by `DIR` as
+/// written: their plans, or why there are none (the caller compiles them;
+/// this layer reads no files).
+pub type SwitchTargets = BTreeMap<String, Result<Vec<Plan>, String>>;
 
 /// How long a test's virtual clock may run after `start`.
 pub const HORIZON_DAYS: i64 = 400;
@@ -97,18 +105,32 @@ pub fn location(sources: &SourceMap, span: Span) -> String {
     format!("{}:{line}", sources.get(span.file).path)
 }
 
-/// Runs one test against its campaign's plan.
+/// Runs one test against its campaigns' plans (`plans[0]` the test's
+/// first campaign; more run together, see [`super::together`]).
 pub fn run_test(
     model: &Model,
     sources: &SourceMap,
     test: &TestDef,
-    plan: &Plan,
+    plans: &[&Plan],
+    targets: &SwitchTargets,
     renderer: &Renderer,
 ) -> TestReport {
     let persona = model.persona(test.persona);
+    let Some(plan) = plans.first() else {
+        return no_plan(
+            model,
+            sources,
+            test,
+            model.campaign(test.campaign).name.clone(),
+        );
+    };
     let customer = Customer::of_persona(model, persona, plan);
     let time_zone = customer.time_zone.iana_name().unwrap_or("UTC").to_string();
-    let campaign = model.campaign(test.campaign).name.clone();
+    let campaign = plans
+        .iter()
+        .map(|p| p.campaign.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
     let mut report = TestReport {
         name: test.name.clone(),
         location: location(sources, test.span),
@@ -161,9 +183,70 @@ pub fn run_test(
         horizon: horizon.max(until),
         forced: Forced::from_variants(&test.variants),
     };
-    let sim = simulate(plan, customer, inputs, &options, renderer);
+    let switch = match &test.switch {
+        None => None,
+        Some(s) => {
+            let found = match targets.get(&s.dir) {
+                Some(Ok(other)) => clock::add(&start, s.offset)
+                    .map(|at| Switch {
+                        at: at.timestamp(),
+                        plan: other.iter().find(|p| p.campaign == plan.campaign).cloned(),
+                    })
+                    .map_err(|_| "the switch time is out of range".to_string()),
+                Some(Err(why)) => Err(why.clone()),
+                None => Err(format!("the project `{}` was not loaded", s.dir)),
+            };
+            match found {
+                Ok(switch) => Some(switch),
+                Err(found) => {
+                    report.failures.push(Failure {
+                        location: location(sources, s.span),
+                        span: s.span,
+                        expectation: snippet(sources, s.span),
+                        found,
+                    });
+                    return report;
+                }
+            }
+        }
+    };
+    let sim = if plans.len() == 1 {
+        simulate_switching(plan, customer, inputs, &options, renderer, switch.as_ref())
+    } else {
+        let runs = plans
+            .iter()
+            .map(|p| (*p, Customer::of_persona(model, persona, p)))
+            .collect();
+        match together::simulate_together(runs, inputs, &options, renderer) {
+            Some(sim) => sim,
+            None => return report,
+        }
+    };
+    // `expect converted`, `exited` and `completed` are about the first
+    // campaign's journey.
+    let first_only;
+    let outcomes = if plans.len() == 1 {
+        &sim.timeline
+    } else {
+        first_only = Timeline {
+            entries: sim
+                .timeline
+                .entries
+                .iter()
+                .filter(|e| e.campaign.as_deref().is_none_or(|c| c == plan.campaign))
+                .cloned()
+                .collect(),
+        };
+        &first_only
+    };
     for e in &test.expectations {
-        if let Err(found) = expect::check(model, e, &start, &sim.timeline, &sim.customer) {
+        let timeline = match e.kind {
+            ExpectKind::Converted { .. } | ExpectKind::Exited { .. } | ExpectKind::Completed => {
+                outcomes
+            }
+            _ => &sim.timeline,
+        };
+        if let Err(found) = expect::check(model, e, &start, timeline, &sim.customer) {
             report.failures.push(Failure {
                 location: location(sources, e.span),
                 span: e.span,
@@ -212,32 +295,42 @@ fn snippet(sources: &SourceMap, span: Span) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Runs one test with its campaign's plan from `plans` (by campaign name);
-/// a test whose campaign has no plan fails saying so.
+/// Runs one test with its campaigns' plans from `plans` (by campaign
+/// name); a test whose campaign has no plan fails saying so.
 pub fn run_one(
     model: &Model,
     sources: &SourceMap,
     test: &TestDef,
     plans: &BTreeMap<String, Plan>,
+    targets: &SwitchTargets,
     renderer: &Renderer,
 ) -> TestReport {
-    let campaign = &model.campaign(test.campaign).name;
-    match plans.get(campaign) {
-        Some(plan) => run_test(model, sources, test, plan, renderer),
-        None => TestReport {
-            name: test.name.clone(),
+    let mut run = Vec::new();
+    for id in std::iter::once(&test.campaign).chain(&test.also) {
+        let campaign = &model.campaign(*id).name;
+        match plans.get(campaign) {
+            Some(plan) => run.push(plan),
+            None => return no_plan(model, sources, test, campaign.clone()),
+        }
+    }
+    run_test(model, sources, test, &run, targets, renderer)
+}
+
+/// The report of a test that cannot run: `campaign` has no plan.
+fn no_plan(model: &Model, sources: &SourceMap, test: &TestDef, campaign: String) -> TestReport {
+    TestReport {
+        name: test.name.clone(),
+        location: location(sources, test.span),
+        campaign: campaign.clone(),
+        persona: model.persona(test.persona).name.clone(),
+        failures: vec![Failure {
             location: location(sources, test.span),
-            campaign: campaign.clone(),
-            persona: model.persona(test.persona).name.clone(),
-            failures: vec![Failure {
-                location: location(sources, test.span),
-                span: test.span,
-                expectation: format!("campaign {campaign}"),
-                found: "the campaign has no plan".into(),
-            }],
-            timeline: Timeline::default(),
-            time_zone: "UTC".into(),
-        },
+            span: test.span,
+            expectation: format!("campaign {campaign}"),
+            found: "the campaign has no plan".into(),
+        }],
+        timeline: Timeline::default(),
+        time_zone: "UTC".into(),
     }
 }
 
@@ -259,13 +352,14 @@ pub fn run_tests(
     sources: &SourceMap,
     tests: &[&TestDef],
     plans: &BTreeMap<String, Plan>,
+    targets: &SwitchTargets,
     renderer: &Renderer,
     on_done: impl Fn() + Sync,
 ) -> Vec<TestReport> {
     tests
         .par_iter()
         .map(|t| {
-            let report = run_one(model, sources, t, plans, renderer);
+            let report = run_one(model, sources, t, plans, targets, renderer);
             on_done();
             report
         })
@@ -274,6 +368,8 @@ pub fn run_tests(
 
 /// Runs every test whose name contains `filter` (all when `None`), in the
 /// model's order (sorted by name); [`selected_tests`] then [`run_tests`].
+/// A test that switches plans fails here ("not loaded"): give
+/// [`run_tests`] the projects it switches to.
 pub fn run_all(
     model: &Model,
     sources: &SourceMap,
@@ -282,7 +378,8 @@ pub fn run_all(
     renderer: &Renderer,
 ) -> Vec<TestReport> {
     let tests = selected_tests(model, filter);
-    run_tests(model, sources, &tests, plans, renderer, || {})
+    let targets = SwitchTargets::new();
+    run_tests(model, sources, &tests, plans, &targets, renderer, || {})
 }
 
 /// The report `campaignc test` prints: one line per test (`ok` or

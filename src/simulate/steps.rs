@@ -8,7 +8,7 @@ use super::journey::{parse_clock, Park, Sim};
 use super::policy;
 use super::timeline::{Happening, Outcome, SkipReason};
 use super::value::Val;
-use crate::plan::format::Node;
+use crate::plan::format::{Category, Node};
 use jiff::Zoned;
 
 /// A flow is a DAG and runs at most once through each node per instant;
@@ -295,13 +295,15 @@ impl Sim<'_> {
         (!present).then(|| attr.clone())
     }
 
-    /// A send node: consent, then the address, then window and cap (unless `released`), then
+    /// A send node: consent, then the address, then window and cap (unless
+    /// `released`), then the project's pressure (marketing only), then
     /// holdout, then rendering. Returns false when the journey parked.
     fn send(&mut self, id: &str, node: &Node, now: &Zoned, released: bool) -> bool {
         let Node::Send {
             message,
             consent,
             channel,
+            category,
             ..
         } = node
         else {
@@ -370,8 +372,34 @@ impl Sim<'_> {
                 return false;
             }
         }
-        self.sends.push(now.clone());
         let held_out = self.journey.as_ref().is_some_and(|j| j.held_out);
+        if *category == Category::Marketing {
+            if let Some(pressure) = self.pressure {
+                let Ok(allows) = pressure.allows(now, &self.marketing_sends) else {
+                    self.plan_error(id, now, "a pressure window that cannot be computed");
+                    return false;
+                };
+                if !allows {
+                    self.timeline.push(
+                        now,
+                        Some(id),
+                        Happening::Skipped {
+                            message: message.clone(),
+                            reason: SkipReason::Pressure {
+                                count: pressure.count,
+                                per: pressure.per.to_string(),
+                            },
+                        },
+                    );
+                    return true;
+                }
+                // A held-out send never reaches the customer.
+                if !held_out {
+                    self.marketing_sends.push(now.clone());
+                }
+            }
+        }
+        self.sends.push(now.clone());
         if held_out {
             self.timeline.push(
                 now,

@@ -35,6 +35,9 @@ pub enum SkipReason {
     NoConsent { attr: String },
     /// The customer is in the campaign's holdout (control group).
     HeldOut,
+    /// The project's `pressure` limit: the customer already had `count`
+    /// marketing messages from the project's campaigns within `per`.
+    Pressure { count: u32, per: String },
     /// The cap is `0 per …`: nothing can ever be sent.
     CapNeverAllows,
     /// The channel's address attribute (the plan's
@@ -48,6 +51,9 @@ impl SkipReason {
         match self {
             SkipReason::NoConsent { attr } => format!("no consent ({attr} is not true)"),
             SkipReason::HeldOut => "held out (control group)".into(),
+            SkipReason::Pressure { count, per } => {
+                format!("pressure ({count} marketing messages within {per} already sent)")
+            }
             SkipReason::CapNeverAllows => "the cap allows no sends".into(),
             SkipReason::NoAddress { attr } => format!("no address ({attr} is not set)"),
         }
@@ -58,6 +64,7 @@ impl SkipReason {
         match self {
             SkipReason::NoConsent { .. } => "no_consent",
             SkipReason::HeldOut => "held_out",
+            SkipReason::Pressure { .. } => "pressure",
             SkipReason::CapNeverAllows => "cap",
             SkipReason::NoAddress { .. } => "no_address",
         }
@@ -159,6 +166,9 @@ pub enum Happening {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Entry {
     pub at: Zoned,
+    /// The campaign it concerns, when the run has several (`None` for one
+    /// campaign, and for inputs every campaign sees).
+    pub campaign: Option<String>,
     /// The plan node it concerns, if any.
     pub node: Option<String>,
     pub what: Happening,
@@ -175,6 +185,7 @@ impl Timeline {
     pub fn push(&mut self, at: &Zoned, node: Option<&str>, what: Happening) {
         self.entries.push(Entry {
             at: at.clone(),
+            campaign: None,
             node: node.map(str::to_string),
             what,
         });
@@ -209,17 +220,20 @@ impl Timeline {
         })
     }
 
-    /// Plain text: one line per entry (local time, UTC, what happened,
-    /// `[node]`), each sent message's rendered fields indented below it.
+    /// Plain text: one line per entry (local time, UTC, `campaign:` when
+    /// the run has several, what happened, `[node]`), each sent message's rendered fields indented below it.
     pub fn to_text(&self) -> String {
         let mut out = String::new();
         for e in &self.entries {
             out.push_str(&format!(
-                "{}  {}  {}",
+                "{}  {}  ",
                 clock::format_local(&e.at),
                 clock::format_utc(&e.at),
-                describe(&e.what)
             ));
+            if let Some(campaign) = &e.campaign {
+                out.push_str(&format!("{campaign}: "));
+            }
+            out.push_str(&describe(&e.what));
             if let Some(node) = &e.node {
                 out.push_str(&format!("  [{node}]"));
             }
@@ -305,6 +319,9 @@ fn entry_json(e: &Entry) -> serde_json::Value {
         "local".into(),
         json!(e.at.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()),
     );
+    if let Some(campaign) = &e.campaign {
+        obj.insert("campaign".into(), json!(campaign));
+    }
     obj.insert("node".into(), json!(e.node));
     let (kind, extra) = match &e.what {
         Happening::EventArrived { event } => ("event", json!({ "event": event })),

@@ -351,6 +351,18 @@ pub enum ExprKind {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Defaults {
     pub fields: Vec<Field>,
+    /// Each `pressure N per D` written (more than one is an error).
+    pub pressure: Vec<Pressure>,
+    pub span: Span,
+}
+
+/// `pressure 3 per 7d` in `defaults`: at most `count` marketing sends to a
+/// customer from all campaigns together within any `per`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pressure {
+    pub count: i64,
+    pub count_span: Span,
+    pub per: DurationLit,
     pub span: Span,
 }
 
@@ -555,6 +567,11 @@ pub enum SettingKind {
     },
     /// `holdout 10%`
     Holdout(Value),
+    /// `priority 10`: who goes first under the project's `pressure`.
+    Priority {
+        value: i64,
+        value_span: Span,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -719,6 +736,12 @@ pub enum TestItemKind {
         offset: DurationLit,
         attr: Ident,
         value: Value,
+    },
+    /// `at 1d switch to "../v2"`: from then on the campaign runs on its
+    /// plan from the project in that directory (relative to the project).
+    AtSwitch {
+        offset: DurationLit,
+        dir: StrLit,
     },
     Expect(Expectation),
 }

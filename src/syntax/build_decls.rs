@@ -5,8 +5,8 @@ use crate::diagnostics::Diagnostic;
 use crate::source::Span;
 use crate::syntax::ast::{
     Campaign, Defaults, EventSample, Expr, ExprKind, FieldDecl, Ident, Item, Lifecycle,
-    LocaleBlock, Message, Persona, Schema, SchemaItem, Score, ScoreRule, ScoreRuleKind, Segment,
-    SourceFileAst, Test, TypeExpr, TypeKind, Value, ValueKind, Warehouse,
+    LocaleBlock, Message, Persona, Pressure, Schema, SchemaItem, Score, ScoreRule, ScoreRuleKind,
+    Segment, SourceFileAst, Test, TypeExpr, TypeKind, Value, ValueKind, Warehouse,
 };
 use crate::syntax::build::{Builder, Built};
 use crate::syntax::docs::doc_before;
@@ -153,10 +153,7 @@ impl Builder<'_> {
         Ok(match p.as_rule() {
             Rule::defaults => {
                 let span = self.span(&p);
-                Item::Defaults(Defaults {
-                    fields: self.fields(p)?,
-                    span,
-                })
+                self.defaults(p, span)?
             }
             Rule::warehouse => {
                 let span = self.span(&p);
@@ -192,6 +189,37 @@ impl Builder<'_> {
             Rule::test => Item::Test(self.test(p)?),
             _ => return Err(self.internal(&p, "a declaration")),
         })
+    }
+
+    /// `defaults { … }`: `name value` fields and `pressure N per D`.
+    fn defaults(&mut self, p: P<'_>, span: Span) -> Built<Item> {
+        let mut fields = Vec::new();
+        let mut pressure = Vec::new();
+        let mut previous = None;
+        for entry in self.parts(p) {
+            if self.skipped_entry(&entry, Rule::defaults_tail, &mut previous) {
+                continue;
+            }
+            if entry.as_rule() == Rule::pressure {
+                let span = self.span(&entry);
+                let mut parts = self.parts(entry);
+                let count = parts.need(Rule::int)?;
+                let per = parts.need(Rule::duration)?;
+                pressure.push(Pressure {
+                    count: self.int(&count),
+                    count_span: self.span(&count),
+                    per: self.duration(&per),
+                    span,
+                });
+            } else {
+                fields.push(self.field(entry)?);
+            }
+        }
+        Ok(Item::Defaults(Defaults {
+            fields,
+            pressure,
+            span,
+        }))
     }
 
     fn schema(&mut self, p: P<'_>) -> Built<Schema> {

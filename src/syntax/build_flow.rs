@@ -81,6 +81,13 @@ impl Builder<'_> {
                 }
             }
             Rule::holdout => SettingKind::Holdout(self.value(parts.need(Rule::value)?)?),
+            Rule::priority => {
+                let value = parts.need(Rule::int)?;
+                SettingKind::Priority {
+                    value: self.int(&value),
+                    value_span: self.span(&value),
+                }
+            }
             _ => return Err(self.internal(&inner, "a campaign setting")),
         };
         Ok(Setting { kind, span })

@@ -87,6 +87,11 @@ impl Builder<'_> {
                     value,
                 }
             }
+            Rule::at_switch => {
+                let offset = self.duration(&parts.need(Rule::duration)?);
+                let dir = self.string_pair(parts.need(Rule::string)?)?;
+                TestItemKind::AtSwitch { offset, dir }
+            }
             Rule::expect => TestItemKind::Expect(self.expectation(parts)?),
             _ => return Err(self.internal(&inner, "a test entry")),
         };

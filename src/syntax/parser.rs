@@ -91,6 +91,9 @@ pub(crate) fn is_token(rule: Rule) -> bool {
             | kw_send_window
             | kw_cap
             | kw_holdout
+            | kw_priority
+            | kw_pressure
+            | kw_switch
             | kw_treatment
             | kw_flow
             | kw_timeout

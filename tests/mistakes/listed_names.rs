@@ -9,8 +9,8 @@ pub fn cases() -> Vec<Case> {
         case(
             "syntax: a misspelt keyword, reported where it is",
             ONBOARDING,
-            "stage onboarding\n  trigger event signed_up",
-            "stage onboarding\n  triger event signed_up",
+            "trigger event signed_up\n  audience first_timers",
+            "triger event signed_up\n  audience first_timers",
             "E0101",
             "triger",
             Edit("triger"),

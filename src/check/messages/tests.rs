@@ -28,6 +28,7 @@ fn model() -> Model {
             locale: "en".into(),
             timezone: "UTC".into(),
             email_from: Some("Acme <hello@acme.example>".into()),
+            pressure: None,
         },
         stages: vec!["onboarding".into()],
         schema: Schema {
@@ -139,6 +140,7 @@ fn campaign(trigger: Option<EventId>, locales: &[&str]) -> CampaignDef {
         send_window: None,
         cap: None,
         holdout: None,
+        priority: 0,
         flow: vec![StepDef {
             label: None,
             kind: StepKindDef::Send {

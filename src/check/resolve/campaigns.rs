@@ -44,6 +44,7 @@ fn setting_name(kind: &SettingKind) -> &'static str {
         SettingKind::SendWindow { .. } => "send_window",
         SettingKind::Cap { .. } => "cap",
         SettingKind::Holdout(_) => "holdout",
+        SettingKind::Priority { .. } => "priority",
     }
 }
 
@@ -191,6 +192,28 @@ fn campaign(
         Some(SettingKind::Holdout(v)) => percent(&mut typer, v, "`holdout`"),
         _ => None,
     };
+    let priority = match find("priority").map(|s| &s.kind) {
+        Some(SettingKind::Priority { value, value_span }) => {
+            if (0..=MAX_PRIORITY).contains(value) {
+                *value as u32
+            } else {
+                typer.problems_mut().push(
+                    Diagnostic::error(
+                        crate::check::flows::codes::BAD_PRIORITY,
+                        format!("`priority {value}` is outside 0 to {MAX_PRIORITY}"),
+                        *value_span,
+                    )
+                    .with_primary_label(format!("not between 0 and {MAX_PRIORITY}"))
+                    .with_help(
+                        "a higher number goes first when sends of several campaigns are due \
+                         at one instant; write e.g. `priority 10` (0 when not written)",
+                    ),
+                );
+                0
+            }
+        }
+        _ => 0,
+    };
 
     let mut flow_cx = FlowCx {
         cx,
@@ -218,6 +241,7 @@ fn campaign(
         send_window,
         cap,
         holdout,
+        priority,
         flow,
         span: c.span,
         trigger_span,
@@ -227,6 +251,9 @@ fn campaign(
             .collect(),
     }
 }
+
+/// The highest `priority` a campaign may have.
+pub const MAX_PRIORITY: i64 = 100;
 
 /// Stands in for a missing or unresolvable trigger so the campaign stays
 /// in the model (tests can still name it); the project has an error then,

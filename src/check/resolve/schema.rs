@@ -3,11 +3,12 @@
 
 use super::names::{Decls, RecordDecl, Table};
 use super::{report, types};
+use crate::check::flows::codes;
 use crate::check::model::{
-    AttrDef, Channel, Defaults, EventDef, FieldDef, RecordDef, Schema, Type,
+    AttrDef, Channel, Defaults, EventDef, FieldDef, Pressure, RecordDef, Schema, Type,
 };
 use crate::diagnostics::{Diagnostic, Problems};
-use crate::syntax::ast::{Field, ValueKind};
+use crate::syntax::ast::{self, Field, ValueKind};
 
 /// The stages used when a project declares no `lifecycle`.
 pub const DEFAULT_STAGES: &[&str] = &[
@@ -30,10 +31,12 @@ pub(super) fn defaults(decls: &Decls, problems: &mut Problems) -> Defaults {
         locale: "en".into(),
         timezone: "UTC".into(),
         email_from: None,
+        pressure: None,
     };
     let Some(block) = decls.defaults else {
         return out;
     };
+    out.pressure = pressure(&block.pressure, problems);
     let mut seen: Vec<&Field> = Vec::new();
     for field in &block.fields {
         if let Some(first) = seen.iter().find(|f| f.name.name == field.name.name) {
@@ -92,6 +95,50 @@ pub(super) fn defaults(decls: &Decls, problems: &mut Problems) -> Defaults {
         }
     }
     out
+}
+
+/// The first `pressure N per D` of `defaults` (a second one is E0216), when
+/// it allows at least one send over a positive period (else E0708).
+fn pressure(written: &[ast::Pressure], problems: &mut Problems) -> Option<Pressure> {
+    let first = written.first()?;
+    for again in &written[1..] {
+        problems.push(report::repeated("`pressure`", again.span, first.span));
+    }
+    let per = super::expr::duration(&first.per);
+    if first.count < 1 || first.count > u32::MAX as i64 {
+        problems.push(
+            Diagnostic::error(
+                codes::BAD_PRESSURE,
+                format!(
+                    "`pressure` allows {} marketing messages, which is not a positive number",
+                    first.count
+                ),
+                first.count_span,
+            )
+            .with_primary_label("must be at least 1")
+            .with_help(
+                "write e.g. `pressure 3 per 7d`; to send no marketing at all, remove the sends",
+            ),
+        );
+        return None;
+    }
+    if per.nominal_seconds() <= 0 {
+        problems.push(
+            Diagnostic::error(
+                codes::BAD_PRESSURE,
+                format!("`pressure` counts sends over `{per}`, which is no time at all"),
+                first.per.span,
+            )
+            .with_primary_label("not a positive duration")
+            .with_help("the period must be positive, e.g. `pressure 3 per 7d`"),
+        );
+        return None;
+    }
+    Some(Pressure {
+        count: first.count as u32,
+        per,
+        span: first.span,
+    })
 }
 
 /// An IANA time zone name jiff does not know.

@@ -9,8 +9,8 @@ use super::report;
 use super::values::ValueChecker;
 use crate::check::model::{
     AttrId, CampaignDef, CampaignId, EventId, ExpectDef, ExpectKind, MessageDef, MessageId,
-    PersonaId, Symbol, TestAction, TestActionKind, TestDef, TimeBoundDef, VariantConflict,
-    VariantDef,
+    PersonaId, SwitchDef, Symbol, TestAction, TestActionKind, TestDef, TimeBoundDef,
+    VariantConflict, VariantDef,
 };
 use crate::diagnostics::{Diagnostic, Fix, Problems};
 use crate::source::Span;
@@ -41,7 +41,6 @@ pub(super) fn build(cx: &TestEnv, problems: &mut Problems) -> Vec<TestDef> {
 
 fn item_key(kind: &TestItemKind) -> Option<&'static str> {
     match kind {
-        TestItemKind::Campaign(_) => Some("campaign"),
         TestItemKind::Persona(_) => Some("persona"),
         TestItemKind::Start(_) => Some("start"),
         _ => None,
@@ -64,10 +63,23 @@ fn test(cx: &TestEnv, t: &ast::Test, problems: &mut Problems) -> Option<TestDef>
             once.push(item);
         }
     }
-    let campaign_name = once.iter().find_map(|i| match &i.kind {
-        TestItemKind::Campaign(c) => Some(c),
-        _ => None,
-    });
+    // Several `campaign` lines run the campaigns together (sharing the
+    // project's `pressure`); each campaign at most once.
+    let mut campaign_names: Vec<&Ident> = Vec::new();
+    for item in &t.items {
+        if let TestItemKind::Campaign(c) = &item.kind {
+            if let Some(first) = campaign_names.iter().find(|f| f.name == c.name) {
+                problems.push(report::repeated(
+                    &format!("campaign `{}`", c.name),
+                    c.span,
+                    first.span,
+                ));
+                continue;
+            }
+            campaign_names.push(c);
+        }
+    }
+    let campaign_name = campaign_names.first().copied();
     let persona_name = once.iter().find_map(|i| match &i.kind {
         TestItemKind::Persona(p) => Some(p),
         _ => None,
@@ -87,22 +99,35 @@ fn test(cx: &TestEnv, t: &ast::Test, problems: &mut Problems) -> Option<TestDef>
                 .with_help("a test names the campaign it runs and the persona it runs it for, e.g. `campaign onboarding` and `persona linh`"),
         );
     }
-    if let Some(c) = campaign_name.filter(|c| decls.campaigns.id(&c.name).is_some()) {
-        decls.uses.add(c.span, Symbol::Campaign(c.name.clone()));
+    for c in &campaign_names {
+        if decls.campaigns.id(&c.name).is_some() {
+            decls.uses.add(c.span, Symbol::Campaign(c.name.clone()));
+        }
     }
     if let Some(p) = persona_name.filter(|p| decls.personas.id(&p.name).is_some()) {
         decls.uses.add(p.span, Symbol::Persona(p.name.clone()));
     }
-    let campaign = campaign_name.and_then(|c| {
-        resolve(
-            c,
-            "campaign",
-            "E0209",
-            decls.campaigns.id(&c.name),
-            decls.campaigns.names(),
-            problems,
-        )
-    });
+    let resolved: Vec<Option<u32>> = campaign_names
+        .iter()
+        .map(|c| {
+            resolve(
+                c,
+                "campaign",
+                "E0209",
+                decls.campaigns.id(&c.name),
+                decls.campaigns.names(),
+                problems,
+            )
+        })
+        .collect();
+    let campaign = resolved.first().copied().flatten();
+    let also: Vec<CampaignId> = resolved
+        .iter()
+        .skip(1)
+        .flatten()
+        .map(|&id| CampaignId(id))
+        .collect();
+    let all_resolved = resolved.iter().all(Option::is_some);
     let persona = persona_name.and_then(|p| {
         resolve(
             p,
@@ -148,8 +173,20 @@ fn test(cx: &TestEnv, t: &ast::Test, problems: &mut Problems) -> Option<TestDef>
     if let Some(c) = campaign_def {
         sent_messages(&c.flow, &mut sent);
     }
+    for id in &also {
+        sent_messages(&cx.campaigns[id.index()].flow, &mut sent);
+    }
+    // An expected message must be sent by one of the test's campaigns
+    // (none checked when one of them did not resolve).
+    let run: Vec<&CampaignDef> = match campaign_def {
+        Some(c) if all_resolved => std::iter::once(c)
+            .chain(also.iter().map(|id| &cx.campaigns[id.index()]))
+            .collect(),
+        _ => Vec::new(),
+    };
     let mut actions = Vec::new();
     let mut expectations = Vec::new();
+    let mut switch: Option<SwitchDef> = None;
     let mut values = ValueChecker {
         schema: cx.env.schema,
         problems,
@@ -200,11 +237,49 @@ fn test(cx: &TestEnv, t: &ast::Test, problems: &mut Problems) -> Option<TestDef>
                     span: item.span,
                 });
             }
+            TestItemKind::AtSwitch { offset, dir } => {
+                if let Some(first) = &switch {
+                    values
+                        .problems
+                        .push(report::repeated("`switch`", item.span, first.span));
+                    continue;
+                }
+                if !also.is_empty() {
+                    values.problems.push(
+                        Diagnostic::error(
+                            "E0809",
+                            "a test that runs several campaigns cannot switch plans",
+                            item.span,
+                        )
+                        .with_primary_label("a switch replaces one campaign's plan")
+                        .with_help(
+                            "keep one `campaign` line in a test that switches, \
+                             or test the switch of each campaign on its own",
+                        ),
+                    );
+                    continue;
+                }
+                if dir.value.trim().is_empty() {
+                    values.problems.push(
+                        Diagnostic::error("E0810", "`switch to` needs a directory", dir.span)
+                            .with_primary_label("no directory")
+                            .with_help(
+                                "write the project to switch to, relative to this project, \
+                                 e.g. `at 1d switch to \"../v2\"`",
+                            ),
+                    );
+                    continue;
+                }
+                switch = Some(SwitchDef {
+                    offset: duration(offset),
+                    dir: dir.value.clone(),
+                    span: item.span,
+                });
+            }
             TestItemKind::Expect(e) => {
                 let kind = match e {
                     Expectation::Sent { message, when } => {
-                        let Some(id) =
-                            expected_message(cx, message, campaign_def, &sent, values.problems)
+                        let Some(id) = expected_message(cx, message, &run, &sent, values.problems)
                         else {
                             continue;
                         };
@@ -214,8 +289,7 @@ fn test(cx: &TestEnv, t: &ast::Test, problems: &mut Problems) -> Option<TestDef>
                         }
                     }
                     Expectation::NotSent { message } => {
-                        let Some(id) =
-                            expected_message(cx, message, campaign_def, &sent, values.problems)
+                        let Some(id) = expected_message(cx, message, &run, &sent, values.problems)
                         else {
                             continue;
                         };
@@ -252,6 +326,8 @@ fn test(cx: &TestEnv, t: &ast::Test, problems: &mut Problems) -> Option<TestDef>
         name: t.name.value.clone(),
         doc: t.doc.as_ref().map(|d| d.text.clone()),
         campaign: CampaignId(campaign?),
+        also,
+        switch,
         persona: PersonaId(persona?),
         variants,
         start,
@@ -315,7 +391,7 @@ fn attr_value(
 fn expected_message(
     cx: &TestEnv,
     message: &Ident,
-    campaign: Option<&CampaignDef>,
+    campaigns: &[&CampaignDef],
     sent: &[MessageId],
     problems: &mut Problems,
 ) -> Option<MessageId> {
@@ -335,35 +411,52 @@ fn expected_message(
     decls.uses.add(message.span, sym);
     // A declared message missing from the model was reported already.
     let id = message_id(cx.messages, &message.name)?;
-    if let Some(c) = campaign {
+    if let Some(c) = campaigns.first() {
         if !sent.contains(&id) {
             let sent_names: Vec<&str> = sent
                 .iter()
                 .map(|m| cx.messages[m.index()].name.as_str())
                 .collect();
-            let mut d = Diagnostic::error(
-                "E0806",
-                format!(
-                    "an expectation about the message `{}`, which campaign `{}` never sends",
-                    message.name, c.name
-                ),
-                message.span,
-            )
-            .with_primary_label("never sent by this campaign")
-            .with_label(
-                decls.campaigns.get(&c.name).map_or(c.span, |d| d.name.span),
-                format!("campaign `{}` declared here", c.name),
-            );
+            let names: Vec<String> = campaigns.iter().map(|c| format!("`{}`", c.name)).collect();
+            let (message_text, label) = if campaigns.len() == 1 {
+                (
+                    format!(
+                        "an expectation about the message `{}`, which campaign `{}` never sends",
+                        message.name, c.name
+                    ),
+                    "never sent by this campaign",
+                )
+            } else {
+                (
+                    format!(
+                        "an expectation about the message `{}`, which none of the campaigns {} sends",
+                        message.name,
+                        names.join(", ")
+                    ),
+                    "never sent by these campaigns",
+                )
+            };
+            let mut d =
+                Diagnostic::error("E0806", message_text, message.span).with_primary_label(label);
+            for c in campaigns {
+                d = d.with_label(
+                    decls.campaigns.get(&c.name).map_or(c.span, |d| d.name.span),
+                    format!("campaign `{}` declared here", c.name),
+                );
+            }
+            let who = if campaigns.len() == 1 {
+                format!("campaign `{}` sends", c.name)
+            } else {
+                format!("campaigns {} send", names.join(", "))
+            };
             d = match super::suggest::closest(&message.name, sent_names.iter().copied()) {
                 Some(s) => d
                     .with_help(format!("did you mean `{s}`?"))
                     .with_fix(Fix::replace(message.span, s)),
-                None if sent_names.is_empty() => {
-                    d.with_help(format!("campaign `{}` sends no messages", c.name))
-                }
+                None if sent_names.is_empty() => d.with_help(format!("{who} no messages")),
                 None => {
                     let list: Vec<String> = sent_names.iter().map(|n| format!("`{n}`")).collect();
-                    d.with_help(format!("campaign `{}` sends {}", c.name, list.join(", ")))
+                    d.with_help(format!("{who} {}", list.join(", ")))
                 }
             };
             problems.push(d);

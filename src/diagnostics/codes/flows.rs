@@ -330,6 +330,61 @@ test "…" { campaign onboarding  persona linh2 … }
 "#,
     },
     CodeInfo {
+        code: "E0708",
+        title: "a pressure limit that allows nothing or counts over no time",
+        explanation: r#"`pressure N per D` in `defaults` allows at most N marketing messages to one
+customer from all campaigns together in any period D (transactional messages
+never count). A marketing send over the limit is skipped. N must be at least 1
+and D positive: `pressure 0 per 7d` would silence every marketing message, and
+a limit over no time limits nothing.
+
+Wrong:
+
+```camp
+defaults {
+  pressure 0 per 7d
+}
+```
+
+Right:
+
+```camp
+defaults {
+  pressure 3 per 7d
+}
+```
+"#,
+    },
+    CodeInfo {
+        code: "E0709",
+        title: "a campaign priority outside 0 to 100",
+        explanation: r#"`priority N` decides, under the project's `pressure` limit, which campaign
+goes first when marketing sends of several campaigns are due at the same
+instant (a higher number goes first; 0 when not written). N is a whole number
+from 0 to 100.
+
+Wrong:
+
+```camp
+campaign cart_recovery {
+  stage conversion
+  trigger event cart_abandoned
+  priority 1000
+}
+```
+
+Right:
+
+```camp
+campaign cart_recovery {
+  stage conversion
+  trigger event cart_abandoned
+  priority 80
+}
+```
+"#,
+    },
+    CodeInfo {
         code: "W0708",
         title: "unused score",
         explanation: r#"A score that no segment or condition compares and no message template
@@ -347,6 +402,29 @@ Right:
 ```camp
 score engagement { +5 per app_opened within 30d max 50 }
 segment sales_ready = engagement >= 60
+```
+"#,
+    },
+    CodeInfo {
+        code: "W0709",
+        title: "a priority without a project-wide pressure limit",
+        explanation: r#"`priority` only decides something under the project's `pressure` limit:
+of the marketing sends due at one instant, the higher priority goes first and
+takes the room the limit leaves. A project without `pressure` in `defaults`
+sends everything, so the priority has no effect.
+
+Wrong:
+
+```camp
+defaults { locale en }
+campaign cart_recovery { stage conversion  trigger event cart_abandoned  priority 80 }
+```
+
+Right:
+
+```camp
+defaults { locale en  pressure 3 per 7d }
+campaign cart_recovery { stage conversion  trigger event cart_abandoned  priority 80 }
 ```
 "#,
     },

@@ -221,4 +221,62 @@ test "welcome is sent" {
 ```
 "#,
     },
+    CodeInfo {
+        code: "E0809",
+        title: "a test that runs several campaigns switches plans",
+        explanation: r#"`at T switch to "DIR"` replaces the campaign's plan at `T` by the same
+campaign's plan in the project `DIR` (a deploy while the customer is in
+flight). It replaces one campaign's plan, so a test that runs several
+campaigns together (more than one `campaign` line) cannot switch.
+
+Wrong:
+
+```camp
+test "a deploy on day one" {
+  campaign onboarding
+  campaign cart_recovery
+  persona linh
+  at 1d switch to "../v2"
+}
+```
+
+Right:
+
+```camp
+test "a deploy on day one" {
+  campaign onboarding
+  persona linh
+  at 1d switch to "../v2"
+}
+```
+"#,
+    },
+    CodeInfo {
+        code: "E0810",
+        title: "`switch to` without a directory",
+        explanation: r#"`at T switch to "DIR"` names the project whose plan replaces the
+campaign's at `T`, as a directory relative to the project being tested
+(`"../v2"`). An empty name names no project.
+
+Wrong:
+
+```camp
+test "a deploy on day one" {
+  campaign onboarding
+  persona linh
+  at 1d switch to ""
+}
+```
+
+Right:
+
+```camp
+test "a deploy on day one" {
+  campaign onboarding
+  persona linh
+  at 1d switch to "../v2"
+}
+```
+"#,
+    },
 ];

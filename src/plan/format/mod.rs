@@ -196,6 +196,25 @@ pub struct Policies {
     pub send_window: Option<SendWindow>,
     pub cap: Option<Cap>,
     pub holdout: Option<Holdout>,
+    /// The project-wide limit on marketing sends (`defaults { pressure … }`),
+    /// the same in every plan of a project. Absent in plans written before
+    /// it existed.
+    #[serde(default)]
+    pub pressure: Option<Pressure>,
+    /// `priority N` (0 when not written): under `pressure`, of marketing
+    /// sends due at one instant the higher priority goes first.
+    #[serde(default)]
+    pub priority: u32,
+}
+
+/// At most `count` marketing sends to one customer from all campaigns of
+/// the project together within any trailing `per`; transactional sends
+/// never count. A marketing send over the limit is skipped (not deferred),
+/// with the skip reason `pressure`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Pressure {
+    pub count: u32,
+    pub per: Duration,
 }
 
 /// Sends are only made between `start` and `end` customer local time

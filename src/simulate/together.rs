@@ -1,0 +1,122 @@
+//! Several campaigns for one customer on one virtual clock, sharing the
+//! project's `pressure` limit (issue 13, point 5).
+//!
+//! Each campaign runs its own journey ([`Sim`]) over the same inputs; the
+//! runs advance together, always the one with the earliest occurrence
+//! next. At one instant the order is the one a single run uses (switch,
+//! inputs, the journey's timer, the schedule, the segment re-check), and
+//! between campaigns the higher `priority` goes first, then the campaign
+//! name. So of two marketing sends due at the same instant, the
+//! higher-priority campaign's takes the room the limit leaves and the other
+//! is skipped with the reason `pressure`.
+//!
+//! What the campaigns share is the customer's marketing sends (for
+//! `pressure`); each keeps its own copy of the customer otherwise, so a
+//! `set` step in one campaign's flow is not seen by the others.
+//!
+//! The merged timeline tags every line with its campaign, except the
+//! inputs (an event, an attribute set from outside), shown once.
+
+use super::customer::Customer;
+use super::journey::{occurrence_rank, Input, Options, Sim, Simulation};
+use super::timeline::{Happening, Timeline};
+use crate::plan::format::Plan;
+use crate::template::Renderer;
+use std::cmp::Reverse;
+
+/// Runs `runs` (each a plan with the customer as that plan reads it)
+/// together over `inputs`. The first run's customer is the one returned
+/// (its attributes after the run); `None` when there is no run.
+pub fn simulate_together(
+    runs: Vec<(&Plan, Customer)>,
+    mut inputs: Vec<Input>,
+    options: &Options,
+    renderer: &Renderer,
+) -> Option<Simulation> {
+    inputs.sort_by_key(|i| i.at);
+    let mut sims: Vec<Sim> = runs
+        .into_iter()
+        .map(|(plan, customer)| Sim::new(plan, customer, options, renderer))
+        .collect();
+    // The order between campaigns at one instant.
+    let mut order: Vec<usize> = (0..sims.len()).collect();
+    order.sort_by_key(|&i| {
+        (
+            Reverse(sims[i].plan.policies.priority),
+            &sims[i].plan.campaign,
+        )
+    });
+    let rank: Vec<usize> = {
+        let mut rank = vec![0; sims.len()];
+        for (r, &i) in order.iter().enumerate() {
+            rank[i] = r;
+        }
+        rank
+    };
+    let mut cursors = vec![0usize; sims.len()];
+    let mut done = vec![false; sims.len()];
+    let mut merged = Timeline::default();
+    // Inputs already shown in the merged timeline.
+    let mut inputs_shown = 0usize;
+    let mut shared: Vec<jiff::Zoned> = Vec::new();
+    let bound = 1_000_000usize.saturating_mul(sims.len().max(1));
+    for _ in 0..bound {
+        let mut next: Option<(usize, usize, jiff::Timestamp)> = None;
+        for (i, sim) in sims.iter_mut().enumerate() {
+            if done[i] {
+                continue;
+            }
+            match sim.next_occurrence(&inputs, cursors[i]) {
+                // Over for good: nothing changes a run that is not stepped.
+                None => done[i] = true,
+                Some((which, at)) => {
+                    let key = (at, occurrence_rank(which), rank[i]);
+                    if next.is_none_or(|(j, w, t)| key < (t, occurrence_rank(w), rank[j])) {
+                        next = Some((i, which, at));
+                    }
+                }
+            }
+        }
+        let Some((i, which, at)) = next else { break };
+        let sim = &mut sims[i];
+        sim.marketing_sends = std::mem::take(&mut shared);
+        let input = cursors[i];
+        sim.occur(which, at, &inputs, &mut cursors[i]);
+        shared = std::mem::take(&mut sim.marketing_sends);
+        // An input is shown once, by the first run that takes it.
+        let drop_inputs = which == 0 && input < inputs_shown;
+        if which == 0 && input >= inputs_shown {
+            inputs_shown = input + 1;
+        }
+        take_lines(sim, &mut merged, drop_inputs);
+    }
+    for sim in &mut sims {
+        sim.finish();
+        take_lines(sim, &mut merged, false);
+    }
+    // Only the "stopped" lines `finish` adds can be out of time order.
+    merged.entries.sort_by_key(|e| e.at.timestamp());
+    let first = sims.into_iter().next()?;
+    Some(Simulation {
+        timeline: merged,
+        customer: first.customer,
+    })
+}
+
+/// Moves the lines `sim` added since the last call into `merged`, tagged
+/// with the campaign (inputs untagged, or left out when `drop_inputs`).
+fn take_lines(sim: &mut Sim, merged: &mut Timeline, drop_inputs: bool) {
+    for mut entry in sim.timeline.entries.drain(..) {
+        let input = matches!(
+            entry.what,
+            Happening::EventArrived { .. } | Happening::AttrChanged { .. }
+        );
+        if input && drop_inputs {
+            continue;
+        }
+        if !input {
+            entry.campaign = Some(sim.plan.campaign.clone());
+        }
+        merged.entries.push(entry);
+    }
+}
