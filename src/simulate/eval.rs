@@ -388,6 +388,73 @@ struct Window {
     to: Timestamp,
 }
 
+/// Whether the value of `expr` (a condition without events in scope, as
+/// a segment's) can change while no input arrives and no step runs: true
+/// when it reads the clock (`now`, a `within` or `since entry` window,
+/// directly or through the segments and scores it uses). Everything else
+/// it reads (attributes, the events performed so far, all at or before
+/// the current instant) changes only with an input or a `set` step. Too
+/// deep a chain of segments counts as reading the clock.
+pub(super) fn reads_clock(plan: &Plan, expr: &Expr, depth: u32) -> bool {
+    if depth > MAX_DEPTH {
+        return true;
+    }
+    let deeper = |e: &Expr| reads_clock(plan, e, depth + 1);
+    let window = |filter: Option<&Expr>, within: &Option<Duration>, since_entry: bool| {
+        within.is_some() || since_entry || filter.is_some_and(deeper)
+    };
+    match expr {
+        Expr::And { args } | Expr::Or { args } => args.iter().any(deeper),
+        Expr::Not { arg } | Expr::IsSet { arg, .. } => deeper(arg),
+        Expr::Compare { lhs, rhs, .. }
+        | Expr::StringOp { lhs, rhs, .. }
+        | Expr::Arith { lhs, rhs, .. } => deeper(lhs) || deeper(rhs),
+        Expr::In { lhs, items, .. } => deeper(lhs) || items.iter().any(deeper),
+        Expr::Literal { .. } | Expr::Attr { .. } | Expr::EventField { .. } | Expr::Last { .. } => {
+            false
+        }
+        Expr::Now => true,
+        Expr::Segment { name } => plan
+            .segments
+            .iter()
+            .find(|s| &s.name == name)
+            .is_some_and(|s| deeper(&s.expr)),
+        Expr::Score { name } => plan
+            .scores
+            .iter()
+            .find(|s| &s.name == name)
+            .is_some_and(|s| {
+                s.rules.iter().any(|rule| match rule {
+                    ScoreRule::PerEvent {
+                        filter,
+                        within,
+                        since_entry,
+                        ..
+                    } => window(filter.as_ref(), within, *since_entry),
+                    ScoreRule::If { when, .. } => deeper(when),
+                })
+            }),
+        Expr::Performed {
+            filter,
+            within,
+            since_entry,
+            ..
+        }
+        | Expr::Count {
+            filter,
+            within,
+            since_entry,
+            ..
+        }
+        | Expr::Sum {
+            filter,
+            within,
+            since_entry,
+            ..
+        } => window(filter.as_deref(), within, *since_entry),
+    }
+}
+
 /// `-v`; `None` when it does not fit (`-(-9223372036854775808)`).
 fn negate(v: &Val) -> Option<Val> {
     Some(match v {
@@ -495,7 +562,13 @@ pub fn parse_num(s: &str) -> Option<Num> {
     if !int.chars().chain(frac.chars()).all(|c| c.is_ascii_digit()) {
         return None;
     }
-    let mantissa: i128 = format!("{int}{frac}").parse().ok()?;
+    // The digits of both parts as one integer, without building the text.
+    let mut mantissa: i128 = 0;
+    for d in int.bytes().chain(frac.bytes()) {
+        mantissa = mantissa
+            .checked_mul(10)?
+            .checked_add(i128::from(d - b'0'))?;
+    }
     Some(Num {
         mantissa: if neg { -mantissa } else { mantissa },
         scale: frac.len() as u32,
