@@ -1,20 +1,37 @@
 //! Throughput of the simulator: a generated population of 100,000
-//! customers, each sent through every campaign of the example project with
-//! a few events (the trigger and random others, payloads from the
-//! personas' samples). Prints events per second and journeys per second.
+//! customers, each sent through one campaign of the example project (in
+//! turn) with a few events (the trigger and random others, payloads from
+//! the personas' samples). Prints events per second and customers per
+//! second for three runs over the same population:
 //!
-//! `cargo bench --bench simulate` (one thread; `CUSTOMERS=N` to resize).
+//! - `simulate`, one thread: every send rendered (the figure the issue
+//!   measured, 53,000 events/s);
+//! - `replay`, one thread: the same run without rendering the sends
+//!   (`journey::replay`, what a whole-population replay uses);
+//! - `replay`, on rayon's pool (`RAYON_NUM_THREADS`, default one per core),
+//!   customers in parallel; its counts must equal the one-thread run's.
+//!
+//! The population is generated in chunks of 10,000 customers outside the
+//! timed part (until 29 November 2026 the generation was timed too; it
+//! costs about 10 % of the old figure, printed as `generating`).
+//!
+//! `cargo bench --bench simulate` (`CUSTOMERS=N` to resize).
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::time::Instant;
+use std::time::{Duration as Elapsed, Instant};
+
+use rayon::prelude::*;
 
 use campaignc::check::model::{Model, PersonaDef};
 use campaignc::plan::format::{Plan, Trigger};
 use campaignc::simulate::clock::{self, Duration};
 use campaignc::simulate::customer::Customer;
 use campaignc::simulate::eval::literal;
-use campaignc::simulate::journey::{simulate, Forced, Input, InputKind, Options};
+use campaignc::simulate::journey::{
+    replay, simulate, Forced, Input, InputKind, Options, Simulation,
+};
+use campaignc::simulate::timeline::Happening;
 use campaignc::simulate::value::Val;
 use campaignc::template::Renderer;
 
@@ -94,26 +111,17 @@ fn inputs_for(
     inputs
 }
 
-fn main() {
-    let customers: usize = std::env::var("CUSTOMERS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(100_000);
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("campaigns");
-    let compilation = campaignc::compile(&dir).expect("the example project loads");
-    let model = &compilation.model;
-    let plans = campaignc::plan::lower_all(model, &compilation.sources);
-    assert!(!plans.is_empty() && !model.personas.is_empty());
-    let renderer = Renderer::new();
-    let mut rng = Rng(2026);
-    let start_local: jiff::civil::DateTime = "2026-01-05T10:00".parse().expect("start");
+/// One customer's run: the plan (by index), the customer, the inputs.
+type Job = (usize, Customer, Vec<Input>, Options);
 
-    let began = Instant::now();
-    let (mut events, mut entries, mut sends) = (0u64, 0u64, 0u64);
-    let mut outcomes: BTreeMap<&'static str, u64> = BTreeMap::new();
-    for i in 0..customers {
+/// Customers `from..to` of the population (the same on every call).
+fn jobs(model: &Model, plans: &[Plan], rng: &mut Rng, from: usize, to: usize) -> Vec<Job> {
+    let start_local: jiff::civil::DateTime = "2026-01-05T10:00".parse().expect("start");
+    let mut jobs = Vec::new();
+    for i in from..to {
         let persona = &model.personas[i % model.personas.len()];
-        let plan = &plans[i % plans.len()];
+        let p = i % plans.len();
+        let plan = &plans[p];
         let attrs = persona
             .attrs
             .iter()
@@ -123,8 +131,7 @@ fn main() {
         let Ok(start) = start_local.to_zoned(customer.time_zone.clone()) else {
             continue;
         };
-        let inputs = inputs_for(model, persona, plan, &start, &mut rng);
-        events += inputs.len() as u64;
+        let inputs = inputs_for(model, persona, plan, &start, rng);
         let until = inputs
             .iter()
             .map(|x| x.at)
@@ -138,30 +145,124 @@ fn main() {
             horizon,
             forced: Forced::default(),
         };
-        let sim = simulate(plan, customer, inputs, &options, &renderer);
+        jobs.push((p, customer, inputs, options));
+    }
+    jobs
+}
+
+/// What the runs produced, to compare them.
+#[derive(Default, PartialEq, Debug)]
+struct Counts {
+    events: u64,
+    entries: u64,
+    sends: u64,
+    outcomes: BTreeMap<&'static str, u64>,
+}
+
+impl Counts {
+    fn add(&mut self, sim: &Simulation) {
         for e in &sim.timeline.entries {
-            use campaignc::simulate::timeline::Happening;
             match &e.what {
-                Happening::Entered => entries += 1,
-                Happening::Sent { .. } => sends += 1,
+                Happening::Entered => self.entries += 1,
+                Happening::Sent { .. } => self.sends += 1,
                 Happening::Ended { outcome, .. } => {
-                    *outcomes.entry(outcome.as_str()).or_default() += 1;
+                    *self.outcomes.entry(outcome.as_str()).or_default() += 1;
                 }
                 _ => {}
             }
         }
     }
-    let secs = began.elapsed().as_secs_f64();
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    Simulate,
+    Replay,
+    ReplayParallel,
+}
+
+/// Runs the whole population in `mode`: the time spent simulating, the
+/// time spent generating it, and the counts.
+fn run(model: &Model, plans: &[Plan], customers: usize, mode: Mode) -> (Elapsed, Elapsed, Counts) {
+    const CHUNK: usize = 10_000;
+    let renderer = Renderer::new();
+    let mut rng = Rng(2026);
+    let (mut simulating, mut generating) = (Elapsed::ZERO, Elapsed::ZERO);
+    let mut counts = Counts::default();
+    for from in (0..customers).step_by(CHUNK) {
+        let began = Instant::now();
+        let chunk = jobs(model, plans, &mut rng, from, (from + CHUNK).min(customers));
+        generating += began.elapsed();
+        counts.events += chunk.iter().map(|j| j.2.len() as u64).sum::<u64>();
+        let began = Instant::now();
+        let one = |(p, customer, inputs, options): Job| match mode {
+            Mode::Simulate => simulate(&plans[p], customer, inputs, &options, &renderer),
+            Mode::Replay | Mode::ReplayParallel => replay(&plans[p], customer, inputs, &options),
+        };
+        let sims: Vec<Simulation> = if mode == Mode::ReplayParallel {
+            chunk.into_par_iter().map(one).collect()
+        } else {
+            chunk.into_iter().map(one).collect()
+        };
+        simulating += began.elapsed();
+        for sim in &sims {
+            counts.add(sim);
+        }
+    }
+    (simulating, generating, counts)
+}
+
+fn main() {
+    let customers: usize = std::env::var("CUSTOMERS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(100_000);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("campaigns");
+    let compilation = campaignc::compile(&dir).expect("the example project loads");
+    let model = &compilation.model;
+    let plans = campaignc::plan::lower_all(model, &compilation.sources);
+    assert!(!plans.is_empty() && !model.personas.is_empty());
     println!(
-        "simulated {customers} customers across {} campaigns in {secs:.2} s",
+        "simulate benchmark: {customers} customers across {} campaigns",
         plans.len()
     );
-    println!(
-        "{events} events: {:.0} events/s, {:.0} customers/s",
-        events as f64 / secs,
-        customers as f64 / secs
-    );
-    println!(
-        "{entries} journeys entered, {sends} messages sent and rendered, endings {outcomes:?}"
-    );
+    let mut single = 0.0;
+    let mut reference: Option<Counts> = None;
+    for (label, mode) in [
+        ("simulate, 1 thread ", Mode::Simulate),
+        ("replay, 1 thread   ", Mode::Replay),
+        ("replay, parallel   ", Mode::ReplayParallel),
+    ] {
+        let (sim, gen, counts) = run(model, &plans, customers, mode);
+        let secs = sim.as_secs_f64();
+        let rate = counts.events as f64 / secs;
+        let label = if mode == Mode::ReplayParallel {
+            format!("replay, {} threads", rayon::current_num_threads())
+        } else {
+            label.to_string()
+        };
+        print!(
+            "{label} {:>10.0} events/s {:>9.0} customers/s  ({} events in {secs:.2} s; generating {:.2} s)",
+            rate,
+            customers as f64 / secs,
+            counts.events,
+            gen.as_secs_f64()
+        );
+        match mode {
+            Mode::Simulate => println!(),
+            Mode::Replay => {
+                single = rate;
+                println!();
+            }
+            Mode::ReplayParallel => println!("  speed-up {:.2}x", rate / single),
+        }
+        println!(
+            "    {} journeys entered, {} messages sent, endings {:?}",
+            counts.entries, counts.sends, counts.outcomes
+        );
+        match &reference {
+            None => reference = Some(counts),
+            Some(r) => assert_eq!(r, &counts, "every run simulates the same journeys"),
+        }
+    }
 }

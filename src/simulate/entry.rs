@@ -21,7 +21,7 @@ impl<'a> Sim<'a> {
         let entered = member && !self.member;
         self.member = member;
         if entered {
-            self.try_enter(now, None, false);
+            self.try_enter(now, BTreeMap::new(), false);
         }
     }
 
@@ -69,7 +69,8 @@ impl<'a> Sim<'a> {
     /// The trigger fired: enter unless the reentry rule, the audience or a
     /// running journey says no. `quiet` leaves "already in the campaign"
     /// out of the timeline (schedules fire every day).
-    pub(super) fn try_enter(&mut self, now: &Zoned, event: Option<(String, Val)>, quiet: bool) {
+    /// `in_scope` holds the trigger's event, if any.
+    pub(super) fn try_enter(&mut self, now: &Zoned, in_scope: BTreeMap<String, Val>, quiet: bool) {
         let why_not = if self.removed {
             Some("the campaign was removed".to_string())
         } else if self.journey.is_some() {
@@ -98,7 +99,6 @@ impl<'a> Sim<'a> {
             }
             return;
         }
-        let in_scope: BTreeMap<String, Val> = event.into_iter().collect();
         if let Some(audience) = &self.plan.audience {
             let r = self
                 .scope(now, Some(now.timestamp()), &in_scope, false)

@@ -20,6 +20,7 @@ use crate::plan::format::{
     ArithKind, CompareOp, Duration, EventScope, Expr, Literal, Plan, ScoreRule, StringOpKind,
 };
 use jiff::{Timestamp, Zoned};
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
@@ -123,19 +124,30 @@ impl<'a> Scope<'a> {
                 Val::Bool(false)
             }
             Expr::Not { arg } => Val::Bool(!ev(arg)?.as_bool()),
-            Expr::Compare { cmp, lhs, rhs } => Val::Bool(compare(&ev(lhs)?, *cmp, &ev(rhs)?)),
+            Expr::Compare { cmp, lhs, rhs } => {
+                let l = self.operand(lhs, filtered, depth)?;
+                let ord = match text_literal(rhs) {
+                    Some(text) => l.as_text().map(|a| a.cmp(text)),
+                    None => l.compare(&ev(rhs)?),
+                };
+                Val::Bool(order_holds(ord, *cmp))
+            }
             Expr::In {
                 negated,
                 lhs,
                 items,
             } => {
-                let l = ev(lhs)?;
+                let l = self.operand(lhs, filtered, depth)?;
                 if !l.is_set() {
                     return Ok(Val::Bool(false));
                 }
                 let mut found = false;
                 for i in items {
-                    if l.compare(&ev(i)?) == Some(Ordering::Equal) {
+                    let ord = match text_literal(i) {
+                        Some(text) => l.as_text().map(|a| a.cmp(text)),
+                        None => l.compare(&ev(i)?),
+                    };
+                    if ord == Some(Ordering::Equal) {
                         found = true;
                         break;
                     }
@@ -146,19 +158,8 @@ impl<'a> Scope<'a> {
             Expr::IsSet { negated, arg } => Val::Bool(ev(arg)?.is_set() != *negated),
             Expr::Arith { kind, lhs, rhs } => self.arith(*kind, ev(lhs)?, ev(rhs)?)?,
             Expr::Literal { value } => literal(value),
-            Expr::Attr { name, .. } => self.customer.attr(name).clone(),
-            Expr::EventField {
-                scope, event, path, ..
-            } => {
-                let root = match scope {
-                    EventScope::Filtered => filtered,
-                    EventScope::InScope => self.in_scope.get(event),
-                };
-                let mut v = root.unwrap_or(&Val::Unset);
-                for p in path {
-                    v = v.field(p);
-                }
-                v.clone()
+            Expr::Attr { .. } | Expr::EventField { .. } => {
+                self.operand(expr, filtered, depth)?.into_owned()
             }
             Expr::Segment { name } => self.segment(name, depth)?,
             Expr::Score { name } => self.score(name, depth)?,
@@ -220,6 +221,34 @@ impl<'a> Scope<'a> {
                 .find(|e| &e.name == event && e.at <= self.now.timestamp())
                 .map(|e| Val::Time(e.at))
                 .unwrap_or(Val::Unset),
+        })
+    }
+
+    /// An operand of a comparison: an attribute or an event field borrowed
+    /// where it is (the hot paths compare them without copying), anything
+    /// else evaluated.
+    fn operand<'s>(
+        &'s self,
+        expr: &Expr,
+        filtered: Option<&'s Val>,
+        depth: u32,
+    ) -> Result<Cow<'s, Val>, EvalError> {
+        Ok(match expr {
+            Expr::Attr { name, .. } => Cow::Borrowed(self.customer.attr(name)),
+            Expr::EventField {
+                scope, event, path, ..
+            } => {
+                let root = match scope {
+                    EventScope::Filtered => filtered,
+                    EventScope::InScope => self.in_scope.get(event),
+                };
+                let mut v = root.unwrap_or(&Val::Unset);
+                for p in path {
+                    v = v.field(p);
+                }
+                Cow::Borrowed(v)
+            }
+            _ => Cow::Owned(self.eval(expr, filtered, depth)?),
         })
     }
 
@@ -388,6 +417,73 @@ struct Window {
     to: Timestamp,
 }
 
+/// Whether the value of `expr` (a condition without events in scope, as
+/// a segment's) can change while no input arrives and no step runs: true
+/// when it reads the clock (`now`, a `within` or `since entry` window,
+/// directly or through the segments and scores it uses). Everything else
+/// it reads (attributes, the events performed so far, all at or before
+/// the current instant) changes only with an input or a `set` step. Too
+/// deep a chain of segments counts as reading the clock.
+pub(super) fn reads_clock(plan: &Plan, expr: &Expr, depth: u32) -> bool {
+    if depth > MAX_DEPTH {
+        return true;
+    }
+    let deeper = |e: &Expr| reads_clock(plan, e, depth + 1);
+    let window = |filter: Option<&Expr>, within: &Option<Duration>, since_entry: bool| {
+        within.is_some() || since_entry || filter.is_some_and(deeper)
+    };
+    match expr {
+        Expr::And { args } | Expr::Or { args } => args.iter().any(deeper),
+        Expr::Not { arg } | Expr::IsSet { arg, .. } => deeper(arg),
+        Expr::Compare { lhs, rhs, .. }
+        | Expr::StringOp { lhs, rhs, .. }
+        | Expr::Arith { lhs, rhs, .. } => deeper(lhs) || deeper(rhs),
+        Expr::In { lhs, items, .. } => deeper(lhs) || items.iter().any(deeper),
+        Expr::Literal { .. } | Expr::Attr { .. } | Expr::EventField { .. } | Expr::Last { .. } => {
+            false
+        }
+        Expr::Now => true,
+        Expr::Segment { name } => plan
+            .segments
+            .iter()
+            .find(|s| &s.name == name)
+            .is_some_and(|s| deeper(&s.expr)),
+        Expr::Score { name } => plan
+            .scores
+            .iter()
+            .find(|s| &s.name == name)
+            .is_some_and(|s| {
+                s.rules.iter().any(|rule| match rule {
+                    ScoreRule::PerEvent {
+                        filter,
+                        within,
+                        since_entry,
+                        ..
+                    } => window(filter.as_ref(), within, *since_entry),
+                    ScoreRule::If { when, .. } => deeper(when),
+                })
+            }),
+        Expr::Performed {
+            filter,
+            within,
+            since_entry,
+            ..
+        }
+        | Expr::Count {
+            filter,
+            within,
+            since_entry,
+            ..
+        }
+        | Expr::Sum {
+            filter,
+            within,
+            since_entry,
+            ..
+        } => window(filter.as_deref(), within, *since_entry),
+    }
+}
+
 /// `-v`; `None` when it does not fit (`-(-9223372036854775808)`).
 fn negate(v: &Val) -> Option<Val> {
     Some(match v {
@@ -454,7 +550,12 @@ fn zero_of(ty: &str) -> Val {
 
 /// A comparison; false when either side is unset or they do not compare.
 pub fn compare(l: &Val, op: CompareOp, r: &Val) -> bool {
-    let Some(ord) = l.compare(r) else {
+    order_holds(l.compare(r), op)
+}
+
+/// Whether `op` holds for an order; false for none.
+fn order_holds(ord: Option<Ordering>, op: CompareOp) -> bool {
+    let Some(ord) = ord else {
         return false;
     };
     match op {
@@ -495,11 +596,30 @@ pub fn parse_num(s: &str) -> Option<Num> {
     if !int.chars().chain(frac.chars()).all(|c| c.is_ascii_digit()) {
         return None;
     }
-    let mantissa: i128 = format!("{int}{frac}").parse().ok()?;
+    // The digits of both parts as one integer, without building the text.
+    let mut mantissa: i128 = 0;
+    for d in int.bytes().chain(frac.bytes()) {
+        mantissa = mantissa
+            .checked_mul(10)?
+            .checked_add(i128::from(d - b'0'))?;
+    }
     Some(Num {
         mantissa: if neg { -mantissa } else { mantissa },
         scale: frac.len() as u32,
     })
+}
+
+/// The text of a string or enum literal, which compares with a value as
+/// [`Val::compare`] compares that value with the literal's [`Val`]
+/// (string and enum text with each other, nothing else), without building
+/// it.
+fn text_literal(expr: &Expr) -> Option<&str> {
+    match expr {
+        Expr::Literal {
+            value: Literal::String { value } | Literal::Enum { value },
+        } => Some(value),
+        _ => None,
+    }
 }
 
 /// A plan literal as a runtime value; malformed text becomes unset.

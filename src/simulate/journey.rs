@@ -155,9 +155,36 @@ pub fn simulate(
 pub fn simulate_switching(
     plan: &Plan,
     customer: Customer,
-    mut inputs: Vec<Input>,
+    inputs: Vec<Input>,
     options: &Options,
     renderer: &Renderer,
+    switch: Option<&Switch>,
+) -> Simulation {
+    run(plan, customer, inputs, options, Some(renderer), switch)
+}
+
+/// [`simulate`] without rendering: every send that would go out is a
+/// [`Happening::Sent`] with its message, channel and locale but no
+/// rendered fields (and a template that would fail to render is not
+/// noticed). Everything else — entries, skips, deferrals, waits, endings,
+/// the customer at the end — is what [`simulate`] gives. This is the
+/// replay of recorded histories over whole populations, which counts
+/// sends; rendering the texts is most of the cost of a send.
+pub fn replay(
+    plan: &Plan,
+    customer: Customer,
+    inputs: Vec<Input>,
+    options: &Options,
+) -> Simulation {
+    run(plan, customer, inputs, options, None, None)
+}
+
+fn run(
+    plan: &Plan,
+    customer: Customer,
+    mut inputs: Vec<Input>,
+    options: &Options,
+    renderer: Option<&Renderer>,
     switch: Option<&Switch>,
 ) -> Simulation {
     inputs.sort_by_key(|i| i.at);
@@ -223,7 +250,8 @@ pub(super) struct Journey {
 /// The simulator's whole state.
 pub(super) struct Sim<'a> {
     pub plan: &'a Plan,
-    pub renderer: &'a Renderer,
+    /// `None` in a [`replay`]: sends are not rendered.
+    pub renderer: Option<&'a Renderer>,
     pub options: &'a Options,
     pub customer: Customer,
     pub timeline: Timeline,
@@ -248,6 +276,11 @@ pub(super) struct Sim<'a> {
     /// For `enters SEGMENT`: membership at the last check.
     pub member: bool,
     next_check: Option<Zoned>,
+    /// The plan whose `enters` segment does not read the clock
+    /// ([`eval::reads_clock`]): its membership changes only with an input
+    /// or a step, which re-check it, so the hourly re-check is left out
+    /// while this plan runs (it would find the same membership).
+    static_segment: Option<&'a Plan>,
     /// A plan switch still to come.
     pub switch: Option<&'a Switch>,
     /// The switch removed the campaign: nobody enters any more.
@@ -259,7 +292,7 @@ impl<'a> Sim<'a> {
         plan: &'a Plan,
         customer: Customer,
         options: &'a Options,
-        renderer: &'a Renderer,
+        renderer: Option<&'a Renderer>,
     ) -> Self {
         let window = plan.policies.send_window.as_ref().and_then(|w| {
             Some(SendWindow {
@@ -316,12 +349,19 @@ impl<'a> Sim<'a> {
             fired: false,
             member: false,
             next_check: None,
+            static_segment: None,
             switch: None,
             removed: false,
         };
         if let Trigger::Enters { segment } = &plan.trigger {
             sim.member = sim.in_segment(segment, &start);
             sim.next_check = next_hour(&start);
+            let expr = crate::plan::format::Expr::Segment {
+                name: segment.clone(),
+            };
+            if !eval::reads_clock(plan, &expr, 0) {
+                sim.static_segment = Some(plan);
+            }
         }
         sim
     }
@@ -358,10 +398,16 @@ impl<'a> Sim<'a> {
             .as_ref()
             .filter(|_| later)
             .map(|z| z.timestamp());
+        // A plan switch still to come, or one that happened, may change
+        // the segment: then every hourly check runs.
+        let static_segment = self.switch.is_none()
+            && self
+                .static_segment
+                .is_some_and(|p| std::ptr::eq(p, self.plan));
         let check_at = self
             .next_check
             .as_ref()
-            .filter(|_| later)
+            .filter(|_| later && !static_segment)
             .map(|z| z.timestamp());
         let switch_at = self.switch.map(|s| s.at);
         let candidates = [input_at, timer_at, firing_at, check_at, switch_at];
@@ -404,7 +450,7 @@ impl<'a> Sim<'a> {
             2 => {
                 self.fired = true;
                 self.next_firing = self.schedule.and_then(|s| s.next_after(&now).ok());
-                self.try_enter(&now, None, true);
+                self.try_enter(&now, BTreeMap::new(), true);
             }
             3 => {
                 self.next_check = next_hour(&now);
@@ -477,7 +523,7 @@ impl<'a> Sim<'a> {
                             .scope(now, Some(input.at), &in_scope, false)
                             .filter_holds(filter.as_ref(), props);
                         if self.condition(now, None, r) {
-                            self.try_enter(now, Some((name.clone(), props.clone())), false);
+                            self.try_enter(now, in_scope, false);
                         }
                     }
                 }
@@ -506,7 +552,7 @@ impl<'a> Sim<'a> {
                         )
                     });
                     if attribute == attr && changed && matches {
-                        self.try_enter(now, None, false);
+                        self.try_enter(now, BTreeMap::new(), false);
                     }
                 }
             }

@@ -14,7 +14,7 @@ use super::journey::Sim;
 use super::timeline::{Happening, RenderedField};
 use super::value::Val;
 use crate::plan::format::{Channel, Node};
-use crate::template::{value as rv, Escape, RenderOptions};
+use crate::template::{value as rv, Data, Escape, RenderOptions};
 use jiff::Zoned;
 use serde_json::{Map, Value};
 
@@ -60,11 +60,21 @@ impl Sim<'_> {
         else {
             return failed("the message has no locales".into());
         };
+        let Some(renderer) = self.renderer else {
+            // A replay ([`super::journey::replay`]) counts sends; it
+            // renders no text.
+            return Happening::Sent {
+                message: message.clone(),
+                channel: channel_name(*channel).to_string(),
+                locale: locale.clone(),
+                fields: Vec::new(),
+            };
+        };
         let event_data = event
             .as_ref()
             .and_then(|e| self.journey.as_ref()?.in_scope.get(e))
             .map(to_object);
-        let data = rv::root(
+        let data = match Data::new(rv::root(
             self.customer_data(now),
             event_data,
             &self.plan.campaign,
@@ -72,8 +82,11 @@ impl Sim<'_> {
                 "https://unsubscribe.example/{}/{}",
                 self.plan.campaign, self.customer.id
             ),
-        );
-        let opts = RenderOptions {
+        )) {
+            Ok(data) => data,
+            Err(e) => return failed(e.to_string()),
+        };
+        let mut opts = RenderOptions {
             locale: locale.clone(),
             timezone: self
                 .customer
@@ -99,20 +112,13 @@ impl Sim<'_> {
                 (Channel::Webhook, "url") => Escape::Url,
                 _ => Escape::None,
             };
-            let opts = RenderOptions {
-                escape,
-                ..opts.clone()
-            };
-            match self.renderer.render(template, &data, &opts) {
+            opts.escape = escape;
+            match renderer.render_data(template, &data, &opts) {
                 Ok(text) => {
                     // The email drops links with an unsafe scheme (a
                     // `javascript:` value from data): say which.
                     let removed: Vec<String> = if *channel == Channel::Email && name == "body" {
-                        crate::template::email::body_links(&text)
-                            .into_iter()
-                            .filter(|(_, kept)| !kept)
-                            .map(|(url, _)| url)
-                            .collect()
+                        removed_links(&text)
                     } else {
                         Vec::new()
                     };
@@ -187,4 +193,25 @@ fn to_object(v: &Val) -> Map<String, Value> {
         Some(Value::Object(m)) => m,
         _ => Map::new(),
     }
+}
+
+/// The links an email body loses for their unsafe scheme, in the order of
+/// `template::email::body_links`. Without a `<` the body has no raw HTML,
+/// so every link of the generated HTML is a Markdown link the email keeps
+/// (percent-encoding its `href` never makes a safe URL unsafe), and the
+/// removed ones are exactly the Markdown links `unsafe_markdown_links`
+/// finds: one Markdown parse instead of rendering and sanitising the HTML.
+pub(super) fn removed_links(body: &str) -> Vec<String> {
+    use crate::template::email;
+    if body.contains('<') {
+        return email::body_links(body)
+            .into_iter()
+            .filter(|(_, kept)| !kept)
+            .map(|(url, _)| url)
+            .collect();
+    }
+    email::unsafe_markdown_links(body)
+        .into_iter()
+        .map(|(url, _)| url)
+        .collect()
 }

@@ -53,6 +53,8 @@ mod node_tests;
 #[cfg(test)]
 mod policy_tests;
 #[cfg(test)]
+mod speed_tests;
+#[cfg(test)]
 mod test_support;
 #[cfg(test)]
 mod trigger_tests;

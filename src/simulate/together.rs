@@ -36,7 +36,7 @@ pub fn simulate_together(
     inputs.sort_by_key(|i| i.at);
     let mut sims: Vec<Sim> = runs
         .into_iter()
-        .map(|(plan, customer)| Sim::new(plan, customer, options, renderer))
+        .map(|(plan, customer)| Sim::new(plan, customer, options, Some(renderer)))
         .collect();
     // The order between campaigns at one instant.
     let mut order: Vec<usize> = (0..sims.len()).collect();
