@@ -1,0 +1,9 @@
+//! Populations: many customers and what they did, in the files
+//! `campaignc sample-data` writes and `forecast` and `audience` read
+//! (customers and events as JSON Lines or CSV, sorted by customer id; the
+//! format is described for users in docs/population.md).
+//!
+//! `generate` writes a seeded, realistic population for any project's
+//! schema.
+
+pub mod generate;
