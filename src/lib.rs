@@ -12,6 +12,7 @@
 //! [`diagnostics::render`] turns its problems into text; [`cli`] is the
 //! command line built on top.
 
+pub mod audience;
 pub mod check;
 pub mod cli;
 pub mod config;
@@ -25,6 +26,7 @@ pub mod fmt;
 pub mod fuzzing;
 pub mod lsp;
 pub mod plan;
+pub mod population;
 pub mod preview;
 pub mod project;
 pub mod render;
