@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 
 use super::report::{compile_without_errors, DiagnosticArgs};
+use super::sample_data::parse_now;
 use super::{output, Exit};
 use crate::audience::{self, postgres::Database, Columns, Kind};
 
@@ -45,14 +46,6 @@ pub struct Args {
 pub enum ReportFormat {
     Text,
     Json,
-}
-
-fn parse_now(text: &str) -> Result<jiff::Timestamp, String> {
-    text.parse::<jiff::Timestamp>().map_err(|_| {
-        format!(
-            "`{text}` is not an instant: write it like 2026-06-01T00:00:00Z (with Z or an offset)"
-        )
-    })
 }
 
 /// The embedded engine is not in this build.

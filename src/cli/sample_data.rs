@@ -45,7 +45,8 @@ pub enum FileFormat {
     Csv,
 }
 
-fn parse_now(text: &str) -> Result<jiff::Timestamp, String> {
+/// An instant given on the command line (`--now`), with Z or an offset.
+pub(super) fn parse_now(text: &str) -> Result<jiff::Timestamp, String> {
     text.parse::<jiff::Timestamp>().map_err(|_| {
         format!(
             "`{text}` is not an instant: write it like 2026-06-01T00:00:00Z (with Z or an offset)"
