@@ -12,6 +12,7 @@
 //! [`diagnostics::render`] turns its problems into text; [`cli`] is the
 //! command line built on top.
 
+pub mod audience;
 pub mod check;
 pub mod cli;
 pub mod config;

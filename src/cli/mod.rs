@@ -6,6 +6,7 @@
 //! `println!`, which panics on a closed pipe) and return an [`Exit`]; a
 //! write that failed turns it into exit 2 ([`output::finish`]).
 
+mod audience;
 mod build;
 mod check;
 mod completions;
@@ -23,6 +24,7 @@ mod preview;
 mod progress;
 mod render;
 mod report;
+mod sample_data;
 mod send_test;
 mod settings;
 mod simulate;
@@ -109,6 +111,10 @@ enum Command {
     Sql(sql::Args),
     /// Mail one email of a campaign, rendered for a persona, to a test inbox.
     SendTest(send_test::Args),
+    /// Write a seeded, realistic population (customers and events) for the project's schema.
+    SampleData(sample_data::Args),
+    /// Count who a segment, score or campaign reaches in the customer data (PostgreSQL).
+    Audience(audience::Args),
 }
 
 /// Runs the command line given by the process arguments.
@@ -171,6 +177,8 @@ where
         Command::Man(args) => man::run(args),
         Command::SendTest(args) => send_test::run(args),
         Command::Sql(args) => sql::run(args),
+        Command::SampleData(args) => sample_data::run(args),
+        Command::Audience(args) => audience::run(args),
     };
     // Output that could not be written makes any command exit 2.
     output::finish(exit).into()

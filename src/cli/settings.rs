@@ -46,6 +46,8 @@ fn fields(command: &mut Command) -> Option<Fields<'_>> {
         Command::Test(a) => fields(&mut a.dir, None, Some(&mut a.diagnostics.deny), None),
         Command::Simulate(a) => fields(&mut a.dir, None, None, None),
         Command::Fmt(a) => fields(&mut a.dir, None, None, None),
+        Command::SampleData(a) => fields(&mut a.dir, None, None, None),
+        Command::Audience(a) => fields(&mut a.dir, None, None, None),
         Command::Watch(a) => fields(
             &mut a.dir,
             Some(&mut a.out),

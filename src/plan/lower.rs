@@ -245,7 +245,8 @@ fn address_attr(model: &Model, channel: Channel) -> Option<String> {
 }
 
 /// The attribute of type `ty` (optional or not) named `preferred`, else
-/// the first such attribute by name.
+/// the first such attribute by name: where the customer's locale
+/// (`Type::Locale`, `"locale"`), time zone or address is read.
 pub fn attr_of_type(model: &Model, ty: &Type, preferred: &str) -> Option<String> {
     let mut of_type = model
         .schema

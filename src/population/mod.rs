@@ -1,8 +1,12 @@
-//! Population files: a whole customer base and its recorded history, as a
-//! warehouse exports them (JSON Lines or CSV, sorted by customer). The
-//! format is described in docs/forecast.md ("The population files").
+//! Populations: many customers and what they did, in the files
+//! `campaignc sample-data` writes and `forecast` and `audience` read
+//! (customers and events as JSON Lines or CSV, sorted by customer id; the
+//! format is described for users in docs/population.md).
 //!
+//! - [`generate`]: a seeded, realistic population for any project's
+//!   schema (`campaignc sample-data`).
 //! - [`read`]: streaming, schema-checked readers of the customers and
 //!   events files, merged by customer (`campaignc forecast`).
 
+pub mod generate;
 pub mod read;

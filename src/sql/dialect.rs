@@ -103,7 +103,7 @@ impl Dialect {
     /// An identifier, quoted only when it is not a plain lower-case word
     /// (so that Snowflake's upper-casing of unquoted names still finds
     /// tables created without quotes).
-    pub(crate) fn ident(self, name: &str) -> String {
+    pub fn ident(self, name: &str) -> String {
         let plain = name
             .chars()
             .next()
@@ -122,7 +122,7 @@ impl Dialect {
     }
 
     /// A table name, each dot-separated part quoted as needed.
-    pub(crate) fn table(self, name: &str) -> String {
+    pub fn table(self, name: &str) -> String {
         name.split('.')
             .map(|part| self.ident(part))
             .collect::<Vec<_>>()
@@ -130,7 +130,7 @@ impl Dialect {
     }
 
     /// A string literal.
-    pub(crate) fn string(self, s: &str) -> String {
+    pub fn string(self, s: &str) -> String {
         match self {
             // Backslash is an escape character in these dialects' strings.
             Dialect::Spark | Dialect::Bigquery => {
