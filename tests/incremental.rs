@@ -374,12 +374,15 @@ fn an_edit_recomputes_only_what_it_changed() {
 }
 
 /// Every byte a build writes, by relative path.
+/// Every file under `dir` with its bytes, but `.campaignc/stat`: the
+/// build's record of its files' inodes and times, which is local to the
+/// machine and the moment (docs/cli.md), not an output.
 fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
     for entry in walkdir::WalkDir::new(dir) {
         let entry = entry.expect("walkable");
-        if entry.file_type().is_file() {
-            let relative = entry.path().strip_prefix(dir).expect("under dir");
+        let relative = entry.path().strip_prefix(dir).expect("under dir");
+        if entry.file_type().is_file() && relative != Path::new(".campaignc/stat") {
             out.insert(
                 relative.to_string_lossy().replace('\\', "/"),
                 std::fs::read(entry.path()).expect("read"),

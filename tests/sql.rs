@@ -1,15 +1,18 @@
 //! `campaignc sql`: the queries as people read them (snapshots), and as
 //! engines run them. The DuckDB output is executed on the Python `duckdb`
-//! package (target/ci-venv, made by `.ci/tools`) against a generated
-//! population — customers in several time zones, windows that cross
+//! package (target/ci-venv, made by `.ci/tools`), and the PostgreSQL
+//! output on a real server (a temporary cluster, tests/common/postgres.rs),
+//! against a generated population — customers in several time zones, windows that cross
 //! daylight-saving changes, unset optional attributes and properties — and
 //! must give the same members and score values as the reference evaluator
 //! (`simulate::eval`) for every segment, score and audience. The Spark,
 //! BigQuery and Snowflake output is parsed by `sqlglot` in its dialect.
-//! Without the Python packages these tests skip with a message, except in
-//! CI (`CI=true`), where they fail.
+//! Without the Python packages or PostgreSQL these tests skip that engine
+//! with a message, except in CI (`CI=true`), where they fail.
 
 mod common;
+#[path = "common/postgres.rs"]
+mod pg;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -274,57 +277,38 @@ fn spark_bigquery_and_snowflake_output_parses_in_sqlglot() {
 const NOW: &str = "2026-04-05T14:30:00Z";
 
 #[test]
-fn duckdb_agrees_with_the_reference_evaluator_on_the_example_project() {
+fn duckdb_and_postgres_agree_with_the_reference_evaluator_on_the_example_project() {
     differential("campaigns", 400);
 }
 
 #[test]
-fn duckdb_agrees_with_the_reference_evaluator_on_every_expression_kind() {
+fn duckdb_and_postgres_agree_with_the_reference_evaluator_on_every_expression_kind() {
     differential("tests/fixtures/sql/features", 400);
 }
 
 /// Renamed tables and columns, a time zone column, a table of its own for
 /// one event.
 #[test]
-fn duckdb_agrees_with_the_reference_evaluator_through_a_warehouse_mapping() {
+fn duckdb_and_postgres_agree_with_the_reference_evaluator_through_a_warehouse_mapping() {
     differential("tests/fixtures/sql/mapping", 400);
 }
 
 fn differential(rel: &str, customers: usize) {
-    let Some(python) = python_with("duckdb") else {
-        return;
-    };
     let (model, sources) = project(rel);
     let now: jiff::Timestamp = NOW.parse().unwrap();
     let people = Population::generate(&model, customers, now);
 
-    // DuckDB.
-    let dir = tempfile::tempdir().expect("temp dir");
-    std::fs::write(dir.path().join("customers.jsonl"), &people.customers_jsonl).unwrap();
-    std::fs::write(dir.path().join("events.jsonl"), &people.events_jsonl).unwrap();
-    std::fs::write(
-        dir.path().join("setup.json"),
-        J::from(setup(&model, &people.columns)).to_string(),
-    )
-    .unwrap();
-    let all = queries(&model, &sources, Dialect::Duckdb);
-    let list: Vec<J> = all
-        .iter()
-        .map(|q| json!({"key": key(q), "sql": q.with_now(now)}))
-        .collect();
-    std::fs::write(dir.path().join("queries.json"), J::Array(list).to_string()).unwrap();
-    let run = Command::new(&python)
-        .arg(root().join("tests/sql/run_duckdb.py"))
-        .args(["setup.json", "queries.json"])
-        .current_dir(dir.path())
-        .output()
-        .expect("python runs");
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    let got: BTreeMap<String, J> = serde_json::from_slice(&run.stdout).expect("JSON results");
+    let mut engines: Vec<(&str, Vec<Query>, BTreeMap<String, J>)> = Vec::new();
+    if let Some(python) = python_with("duckdb") {
+        let all = queries(&model, &sources, Dialect::Duckdb);
+        let got = run_duckdb(&python, &model, &people, &all, now);
+        engines.push(("DuckDB", all, got));
+    }
+    if let Some(server) = pg::Postgres::start() {
+        let all = queries(&model, &sources, Dialect::Postgres);
+        let got = run_postgres(&server, &model, &people, &all, now);
+        engines.push(("PostgreSQL", all, got));
+    }
 
     // The reference evaluator.
     let plans = campaignc::plan::lower_all(&model, &sources);
@@ -345,12 +329,28 @@ fn differential(rel: &str, customers: usize) {
     all_defs.customer.timezone.attribute = attr_of_type(&model, &Type::Timezone, "timezone");
     all_defs.customer.timezone.default = model.defaults.timezone.clone();
 
+    for (engine, all, got) in &engines {
+        compare(engine, all, got, &plans, &all_defs, &people, now);
+    }
+}
+
+/// Requires the rows each query of `all` gave on `engine` (`got`, by
+/// [`key`]) to be the reference evaluator's members and score values.
+fn compare(
+    engine: &str,
+    all: &[Query],
+    got: &BTreeMap<String, J>,
+    plans: &[Plan],
+    all_defs: &Plan,
+    people: &Population,
+    now: jiff::Timestamp,
+) {
     let mut checked = 0;
-    for q in &all {
+    for q in all {
         let rows = &got[&key(q)];
         assert!(
             rows.get("error").is_none(),
-            "{} failed in DuckDB: {}\n{}",
+            "{} failed in {engine}: {}\n{}",
             key(q),
             rows["error"],
             q.sql
@@ -377,7 +377,7 @@ fn differential(rel: &str, customers: usize) {
         {
             let plan = match q.kind {
                 QueryKind::Audience => plans.iter().find(|p| p.campaign == q.name).unwrap(),
-                _ => &all_defs,
+                _ => all_defs,
             };
             let mut customer = Customer::new(id.clone(), attrs.clone(), &plan.customer);
             if let Some(zone) = zone {
@@ -427,7 +427,7 @@ fn differential(rel: &str, customers: usize) {
         let extra: Vec<_> = got.difference(&want).take(5).collect();
         assert!(
             missing.is_empty() && extra.is_empty(),
-            "{}: DuckDB differs from the reference evaluator\nonly in the evaluator: {missing:?}\nonly in DuckDB: {extra:?}\n{}",
+            "{}: {engine} differs from the reference evaluator\nonly in the evaluator: {missing:?}\nonly in {engine}: {extra:?}\n{}",
             key(q),
             q.sql
         );
@@ -456,6 +456,166 @@ fn differential(rel: &str, customers: usize) {
 
 fn key(q: &Query) -> String {
     format!("{:?} {}", q.kind, q.name)
+}
+
+/// Loads the population into DuckDB (the Python package) through the
+/// project's warehouse mapping and runs `all`: rows as text by [`key`].
+fn run_duckdb(
+    python: &std::path::Path,
+    model: &Model,
+    people: &Population,
+    all: &[Query],
+    now: jiff::Timestamp,
+) -> BTreeMap<String, J> {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("customers.jsonl"), &people.customers_jsonl).unwrap();
+    std::fs::write(dir.path().join("events.jsonl"), &people.events_jsonl).unwrap();
+    std::fs::write(
+        dir.path().join("setup.json"),
+        J::from(setup(model, &people.columns)).to_string(),
+    )
+    .unwrap();
+    let list: Vec<J> = all
+        .iter()
+        .map(|q| json!({"key": key(q), "sql": q.with_now(now)}))
+        .collect();
+    std::fs::write(dir.path().join("queries.json"), J::Array(list).to_string()).unwrap();
+    let run = Command::new(python)
+        .arg(root().join("tests/sql/run_duckdb.py"))
+        .args(["setup.json", "queries.json"])
+        .current_dir(dir.path())
+        .output()
+        .expect("python runs");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    serde_json::from_slice(&run.stdout).expect("JSON results")
+}
+
+/// Loads the population into a fresh database of `server` through the
+/// project's warehouse mapping (each JSON line copied whole into a staging
+/// table, then cast column by column) and runs `all`: rows as text by
+/// [`key`], like [`run_duckdb`].
+fn run_postgres(
+    server: &pg::Postgres,
+    model: &Model,
+    people: &Population,
+    all: &[Query],
+    now: jiff::Timestamp,
+) -> BTreeMap<String, J> {
+    use std::io::Write as _;
+    let connection = server.create_database("differential");
+    let mut client = postgres::Client::connect(&connection, postgres::NoTls).expect("connect");
+    client
+        .batch_execute(
+            "SET TimeZone = 'UTC'; CREATE TABLE raw_customers (doc jsonb); CREATE TABLE raw_events (doc jsonb);",
+        )
+        .unwrap();
+    // CSV with quote and delimiter characters that never occur: each line
+    // is one value, the JSON text as written.
+    for (table, text) in [
+        ("raw_customers", &people.customers_jsonl),
+        ("raw_events", &people.events_jsonl),
+    ] {
+        let mut writer = client
+            .copy_in(&format!(
+                "COPY {table} FROM STDIN WITH (FORMAT csv, QUOTE e'\\x01', DELIMITER e'\\x02')"
+            ))
+            .unwrap();
+        writer.write_all(text.as_bytes()).unwrap();
+        writer.finish().unwrap();
+    }
+    let w = &model.warehouse;
+    let mut tables: Vec<&String> = vec![&w.customers, &w.events];
+    tables.extend(w.event_tables.values());
+    for t in tables {
+        if let Some((schema, _)) = t.rsplit_once('.') {
+            client
+                .batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS {schema}"))
+                .unwrap();
+        }
+    }
+    let cast = |field: &str, duckdb: &str| -> String {
+        let text = format!("(doc->>'{field}')");
+        match duckdb {
+            "BOOLEAN" => format!("{text}::boolean"),
+            "BIGINT" => format!("{text}::bigint"),
+            "TIMESTAMPTZ" => format!("{text}::timestamptz"),
+            "DATE" => format!("{text}::date"),
+            "JSON" => format!("NULLIF(doc->'{field}', 'null'::jsonb)"),
+            t if t.starts_with("DECIMAL") => format!("{text}::numeric"),
+            _ => text,
+        }
+    };
+    let mut cols = vec![format!("(doc->>'customer_id') AS \"{}\"", w.customer_key)];
+    for a in &model.schema.attrs {
+        let duckdb = people.columns[&a.name].as_str().unwrap();
+        cols.push(format!(
+            "{} AS \"{}\"",
+            cast(&a.name, duckdb),
+            w.column(&a.name)
+        ));
+    }
+    if let Some(tz) = &w.timezone {
+        cols.push(format!("(doc->>'tz') AS \"{tz}\""));
+    }
+    client
+        .batch_execute(&format!(
+            "CREATE TABLE {} AS SELECT {} FROM raw_customers",
+            w.customers,
+            cols.join(", ")
+        ))
+        .unwrap();
+    let own: Vec<String> = w.event_tables.keys().map(|e| format!("'{e}'")).collect();
+    client
+        .batch_execute(&format!(
+            "CREATE TABLE {} AS SELECT doc->>'customer_id' AS \"{}\", doc->>'event' AS \"{}\", (doc->>'at')::timestamptz AS \"{}\", doc->'properties' AS \"{}\" FROM raw_events WHERE doc->>'event' NOT IN ({})",
+            w.events,
+            w.event_key,
+            w.event_name,
+            w.event_time,
+            w.event_properties,
+            if own.is_empty() { "''".to_string() } else { own.join(", ") }
+        ))
+        .unwrap();
+    for (event, table) in &w.event_tables {
+        client
+            .batch_execute(&format!(
+                "CREATE TABLE {table} AS SELECT doc->>'customer_id' AS \"{}\", (doc->>'at')::timestamptz AS \"{}\", doc->'properties' AS \"{}\" FROM raw_events WHERE doc->>'event' = '{event}'",
+                w.event_key, w.event_time, w.event_properties
+            ))
+            .unwrap();
+    }
+    let mut out = BTreeMap::new();
+    for q in all {
+        let columns = if q.kind == QueryKind::Score {
+            "customer_id::text, score::text"
+        } else {
+            "customer_id::text"
+        };
+        let sql = format!(
+            "SELECT {columns} FROM (\n{}\n) AS q",
+            q.with_now(now).trim().trim_end_matches(';')
+        );
+        let result = match client.query(&sql, &[]) {
+            Ok(rows) => J::Array(
+                rows.iter()
+                    .map(|r| {
+                        J::Array(
+                            (0..r.len())
+                                .map(|i| J::from(r.get::<_, Option<String>>(i).unwrap_or_default()))
+                                .collect(),
+                        )
+                    })
+                    .collect(),
+            ),
+            Err(e) => json!({ "error": format!("{e:?}") }),
+        };
+        out.insert(key(q), result);
+    }
+    out
 }
 
 // ---------------------------------------------------------------------------
