@@ -31,7 +31,9 @@ fn build(dir: &Path, out: &Path) -> i32 {
     output.status.code().unwrap_or(-1)
 }
 
-/// Every file under `dir` (relative path → bytes).
+/// Every file under `dir` (relative path → bytes), but a build's
+/// `.campaignc/stat`: its record of the files' inodes and times, local to
+/// the machine and the moment (docs/cli.md), not an output.
 fn files_under(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
     for entry in walkdir::WalkDir::new(dir) {
@@ -43,6 +45,9 @@ fn files_under(dir: &Path) -> BTreeMap<String, Vec<u8>> {
                 .expect("under dir")
                 .to_string_lossy()
                 .replace('\\', "/");
+            if rel == ".campaignc/stat" {
+                continue;
+            }
             out.insert(rel, fs::read(entry.path()).expect("readable"));
         }
     }
