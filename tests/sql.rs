@@ -640,22 +640,24 @@ struct Population {
     columns: serde_json::Map<String, J>,
 }
 
-/// A small deterministic generator (SplitMix64).
-struct Rng(u64);
+/// The seeded random stream (`fastrand`, the generator `campaignc
+/// sample-data` uses): the same population on every run.
+type Rng = fastrand::Rng;
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
+/// What the population generator asks of its random stream.
+trait Draw {
+    /// A number below `n` (0 when `n` is 0).
+    fn below(&mut self, n: u64) -> u64;
+    /// One of `items`, which must not be empty.
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T;
+}
+
+impl Draw for Rng {
     fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
+        self.u64(..n.max(1))
     }
     fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len() as u64) as usize]
+        &items[self.usize(..items.len())]
     }
 }
 
@@ -673,7 +675,7 @@ const WORDS: &[&str] = &[
 
 impl Population {
     fn generate(model: &Model, n: usize, now: jiff::Timestamp) -> Population {
-        let mut rng = Rng(14);
+        let mut rng = Rng::with_seed(14);
         let mut columns = serde_json::Map::new();
         columns.insert("customer_id".into(), J::from("VARCHAR"));
         for a in &model.schema.attrs {
