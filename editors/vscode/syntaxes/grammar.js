@@ -428,7 +428,7 @@ const grammar = {
           captures: { 1: { name: 'keyword.other.setting.camp' } },
         },
         {
-          match: kw(['trigger', 'audience', 'goal', 'send_window', 'holdout', 'per', 'at', 'on']),
+          match: kw(['trigger', 'audience', 'goal', 'send_window', 'holdout', 'priority', 'per', 'at', 'on']),
           name: 'keyword.other.setting.camp',
         },
       ],
