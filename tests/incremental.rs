@@ -259,11 +259,61 @@ fn cold(
     (diagnostics, files)
 }
 
+/// `files` with a project-wide limit, so that coverage.md's pressure
+/// section (a cache of its own in the workspace) is part of every
+/// comparison.
+fn with_pressure(mut files: BTreeMap<String, String>) -> BTreeMap<String, String> {
+    let schema = files.get_mut("schema.camp").expect("schema.camp");
+    *schema = schema.replacen(
+        "  timezone \"UTC\"\n",
+        "  timezone \"UTC\"\n  pressure 2 per 1d\n",
+        1,
+    );
+    assert!(schema.contains("pressure 2 per 1d"));
+    files
+}
+
+/// coverage.md's text among `files`.
+fn coverage_of<S: AsRef<str>>(files: &[(PathBuf, S)]) -> String {
+    files
+        .iter()
+        .find(|(p, _)| p == Path::new("coverage.md"))
+        .map(|(_, t)| t.as_ref().to_string())
+        .expect("coverage.md")
+}
+
+/// The pressure section reuses each persona's week in each campaign
+/// while its key holds; an edit to one campaign's flow (its second send
+/// moved out of the week) must show in the live build as in a cold one.
+#[test]
+fn the_pressure_section_follows_an_edit_to_one_campaign() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("project");
+    let mut files = with_pressure(starter());
+    for n in 0..3 {
+        files.insert(format!("extra/e{n}.camp"), extra(n));
+    }
+    write_project(&dir, &files);
+    let mut workspace = Workspace::new(&dir);
+    workspace.load_dir(&dir).expect("loads");
+    let before = coverage_of(&workspace.output_files());
+    assert_eq!(before, coverage_of(&cold(&dir).1));
+
+    let onboarding = files["onboarding.camp"].replacen("wait 2d", "wait 8d", 1);
+    assert_ne!(onboarding, files["onboarding.camp"]);
+    files.insert("onboarding.camp".into(), onboarding.clone());
+    write_project(&dir, &files);
+    assert!(workspace.set_file("onboarding.camp", onboarding));
+    let after = coverage_of(&workspace.output_files());
+    assert_ne!(after, before, "the edit changes the persona's week");
+    assert_eq!(after, coverage_of(&cold(&dir).1));
+}
+
 fn run_seed(seed: u64, steps: usize) {
     let tmp = tempfile::tempdir().expect("tempdir");
     let dir = tmp.path().join("project");
     let mut project = Project {
-        files: starter(),
+        files: with_pressure(starter()),
         next_name: 0,
         broken: None,
     };

@@ -280,6 +280,79 @@ fn coverage_snapshot() {
     insta::assert_snapshot!("coverage", coverage);
 }
 
+/// The pressure section runs each campaign on its own (so that a live
+/// build reruns only the campaigns an edit touched). That is only right
+/// because, with the limit off, campaigns run together do not interact:
+/// for every persona of the example project, the joint run and the
+/// campaigns run one by one enter the same campaigns and send the same
+/// marketing messages at the same instants.
+#[test]
+fn pressure_weeks_run_alone_match_the_joint_run() {
+    use campaignc::plan::format::Category;
+    use campaignc::preview::coverage::PersonaWeek;
+    use campaignc::simulate::customer::Customer;
+    use campaignc::simulate::timeline::Happening;
+    use campaignc::simulate::together::simulate_together;
+
+    let project = compile(EXAMPLE);
+    let renderer = Renderer::new();
+    let unlimited: Vec<Plan> = project
+        .plans
+        .iter()
+        .cloned()
+        .map(|mut p| {
+            p.policies.pressure = None;
+            p
+        })
+        .collect();
+    let mut sends_seen = 0;
+    for persona in &project.model.personas {
+        let week = PersonaWeek::of(&project.model, persona, &project.plans).expect("a week");
+        let runs = unlimited
+            .iter()
+            .map(|p| (p, Customer::of_persona(&project.model, persona, p)))
+            .collect();
+        let joint = simulate_together(runs, week.inputs().to_vec(), week.options(), &renderer)
+            .expect("a run");
+        for plan in &project.plans {
+            let alone = week.run(&project.model, persona, plan, &renderer);
+            let lines = || {
+                joint
+                    .timeline
+                    .entries
+                    .iter()
+                    .filter(|e| e.campaign.as_deref() == Some(plan.campaign.as_str()))
+            };
+            let entered = lines().any(|e| matches!(e.what, Happening::Entered));
+            let sends: Vec<jiff::Timestamp> = lines()
+                .filter_map(|e| match &e.what {
+                    Happening::Sent { message, .. }
+                        if e.at.timestamp() < week.options().until
+                            && plan.messages[message].category == Category::Marketing =>
+                    {
+                        Some(e.at.timestamp())
+                    }
+                    _ => None,
+                })
+                .collect();
+            let alone_sends: Vec<jiff::Timestamp> =
+                alone.sends.iter().map(|z| z.timestamp()).collect();
+            assert_eq!(
+                (alone.entered, &alone_sends),
+                (entered, &sends),
+                "persona {} campaign {}",
+                persona.name,
+                plan.campaign
+            );
+            sends_seen += sends.len();
+        }
+    }
+    assert!(
+        sends_seen > 0,
+        "the example's personas send marketing messages"
+    );
+}
+
 #[test]
 fn webhook_body_with_quotes_in_a_persona_name_is_valid_json() {
     let project = compile(ESCAPING);

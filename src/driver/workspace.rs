@@ -11,6 +11,7 @@
 //! | plan (and its JSON) | campaign name | the model | the model was rebuilt |
 //! | preview files of a campaign | campaign name | the plan's JSON, the preview context (defaults, stages, schema, personas), the diagnostics that concern the campaign | one of these digests differs |
 //! | index page, coverage | the project | every plan | every build (cheap) |
+//! | coverage's pressure section: one persona's week in one campaign | persona and campaign name | the campaign's preview key, the persona's inputs (every campaign's trigger) | one of these digests differs |
 //!
 //! Early cut-off: a campaign whose plan JSON comes out byte-identical after
 //! an edit elsewhere keeps its rendered previews, so an edit re-renders
@@ -30,6 +31,7 @@ use crate::diagnostics::{Diagnostic, Problems};
 use crate::plan::format::Plan;
 use crate::plan::schema::{plan_json_schema, to_json};
 use crate::plan::write::{plan_path, schema_path};
+use crate::preview::coverage::WeekCache;
 use crate::preview::{self, CampaignFiles};
 use crate::project::{self, LoadError, Loaded};
 use crate::source::{FileId, LineIndex, SourceMap};
@@ -135,6 +137,8 @@ pub struct Workspace {
     /// The check an edit made stale, not yet freed.
     stale: Option<Checked>,
     rendered: HashMap<String, Rendered>,
+    /// The coverage page's pressure runs, by persona and campaign.
+    pressure: WeekCache,
     renderer: Renderer,
     /// The findings of each message's check, reused across checks.
     message_memo: MessageMemo,
@@ -165,6 +169,7 @@ impl Workspace {
             checked: None,
             stale: None,
             rendered: HashMap::new(),
+            pressure: WeekCache::default(),
             renderer: Renderer::new(),
             message_memo: MessageMemo::new(),
             counters: Counters::default(),
@@ -586,8 +591,15 @@ impl Workspace {
             files.extend(rendered.files.iter().cloned());
             emails.push(&rendered.emails);
         }
+        let pressure = preview::coverage::pressure_markdown_cached(
+            model,
+            plans,
+            Some(&keys),
+            &self.renderer,
+            &mut self.pressure,
+        );
         files.extend(
-            preview::project_files(model, plans, &emails)
+            preview::project_files(model, plans, &emails, pressure)
                 .into_iter()
                 .map(|(path, text)| (path, Arc::from(text))),
         );

@@ -5,18 +5,19 @@
 //! the limit.
 
 use super::mermaid::channel_key;
-use crate::check::model::{Channel, Model, PersonaDef};
+use crate::check::model::{Channel, Model, PersonaDef, Pressure};
 use crate::check::resolve::DEFAULT_START;
+use crate::digest::{Digest, Hasher};
 use crate::plan::format::{Category, Plan};
 use crate::simulate::clock::{self, Duration};
 use crate::simulate::customer::Customer;
-use crate::simulate::journey::{Forced, Input, Options};
+use crate::simulate::journey::{simulate, Forced, Input, Options};
 use crate::simulate::request::trigger_inputs;
 use crate::simulate::timeline::Happening;
-use crate::simulate::together::simulate_together;
 use crate::template::Renderer;
 use jiff::Zoned;
-use std::collections::BTreeSet;
+use rayon::prelude::*;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// The coverage report in Markdown (ends with a newline).
 pub fn coverage_markdown(stages: &[String], plans: &[Plan]) -> String {
@@ -91,7 +92,29 @@ const WEEK_DAYS: i64 = 7;
 /// the most within any period of the limit, against it. Empty when the
 /// project sets no `pressure`.
 pub fn pressure_markdown(model: &Model, plans: &[Plan], renderer: &Renderer) -> String {
+    pressure_markdown_cached(model, plans, None, renderer, &mut WeekCache::default())
+}
+
+/// [`pressure_markdown`], reusing the weeks in `cache` whose key is
+/// unchanged. `keys[i]`, when given, must change whenever anything
+/// `plans[i]`'s run for a persona reads changes: the plan, the personas,
+/// the schema and the defaults (the live build's preview key is such a
+/// key). Without keys nothing is reused.
+///
+/// With the limit switched off the campaigns do not interact (what they
+/// share in a joint run is the send ledger the limit counts), so the
+/// week is the union of each campaign's own week over the same inputs:
+/// each is run on its own, in parallel, and only the campaigns an edit
+/// touched are run again.
+pub fn pressure_markdown_cached(
+    model: &Model,
+    plans: &[Plan],
+    keys: Option<&[Digest]>,
+    renderer: &Renderer,
+    cache: &mut WeekCache,
+) -> String {
     let Some(limit) = model.defaults.pressure else {
+        cache.weeks.clear();
         return String::new();
     };
     let mut out = String::from("\n## Message pressure per persona\n\n");
@@ -105,6 +128,7 @@ pub fn pressure_markdown(model: &Model, plans: &[Plan], renderer: &Renderer) -> 
         DEFAULT_START.strftime("%A %Y-%m-%d %H:%M"),
     ));
     if model.personas.is_empty() {
+        cache.weeks.clear();
         out.push_str("No personas.\n");
         return out;
     }
@@ -113,121 +137,204 @@ pub fn pressure_markdown(model: &Model, plans: &[Plan], renderer: &Renderer) -> 
          |---|---|---|---|---|\n",
         limit.per
     ));
-    // The plans without the limit: the section shows the demand.
-    let unlimited: Vec<Plan> = plans
-        .iter()
-        .cloned()
-        .map(|mut p| {
-            p.policies.pressure = None;
-            p
-        })
-        .collect();
+    let mut kept: HashMap<(String, String), (Digest, CampaignWeek)> = HashMap::new();
     for persona in &model.personas {
-        let week = persona_week(model, persona, &unlimited, renderer);
-        let entered: Vec<String> = week.entered.iter().map(|c| format!("`{c}`")).collect();
-        let most = most_within(&week.sends, limit.per);
-        let verdict = if most > limit.count as usize {
-            format!("**over** ({} per {})", limit.count, limit.per)
-        } else {
-            format!("within ({} per {})", limit.count, limit.per)
+        let Some(week) = PersonaWeek::of(model, persona, plans) else {
+            out.push_str(&pressure_row(&persona.name, &BTreeSet::new(), &[], limit));
+            continue;
         };
-        out.push_str(&format!(
-            "| `{}` | {} | {} | {most} | {verdict} |\n",
-            persona.name,
-            if entered.is_empty() {
-                "—".to_string()
-            } else {
-                entered.join(", ")
-            },
-            week.sends.len(),
-        ));
+        let runs: Vec<(Option<Digest>, CampaignWeek)> = plans
+            .par_iter()
+            .enumerate()
+            .map(|(i, plan)| {
+                let key = keys.map(|k| week.key(&k[i]));
+                let cached = key.and_then(|key| {
+                    cache
+                        .weeks
+                        .get(&(persona.name.clone(), plan.campaign.clone()))
+                        .filter(|(k, _)| *k == key)
+                        .map(|(_, w)| w.clone())
+                });
+                let run = cached.unwrap_or_else(|| week.run(model, persona, plan, renderer));
+                (key, run)
+            })
+            .collect();
+        let mut entered = BTreeSet::new();
+        let mut sends: Vec<Zoned> = Vec::new();
+        for (plan, (key, run)) in plans.iter().zip(runs) {
+            if run.entered {
+                entered.insert(plan.campaign.clone());
+            }
+            sends.extend(run.sends.iter().cloned());
+            if let Some(key) = key {
+                kept.insert((persona.name.clone(), plan.campaign.clone()), (key, run));
+            }
+        }
+        // A stable sort: sends at one instant keep the campaigns' order.
+        sends.sort_by_key(|s| s.timestamp());
+        out.push_str(&pressure_row(&persona.name, &entered, &sends, limit));
     }
+    cache.weeks = kept;
     out
 }
 
-/// What one persona meets in its first week.
-struct Week {
-    /// The campaigns entered, by name.
-    entered: BTreeSet<String>,
-    /// The instants of marketing messages sent, in time order.
-    sends: Vec<Zoned>,
+/// One persona's row of the pressure table.
+fn pressure_row(
+    persona: &str,
+    entered: &BTreeSet<String>,
+    sends: &[Zoned],
+    limit: Pressure,
+) -> String {
+    let entered: Vec<String> = entered.iter().map(|c| format!("`{c}`")).collect();
+    let most = most_within(sends, limit.per);
+    let verdict = if most > limit.count as usize {
+        format!("**over** ({} per {})", limit.count, limit.per)
+    } else {
+        format!("within ({} per {})", limit.count, limit.per)
+    };
+    format!(
+        "| `{persona}` | {} | {} | {most} | {verdict} |\n",
+        if entered.is_empty() {
+            "—".to_string()
+        } else {
+            entered.join(", ")
+        },
+        sends.len(),
+    )
 }
 
-fn persona_week(model: &Model, persona: &PersonaDef, plans: &[Plan], renderer: &Renderer) -> Week {
-    let mut week = Week {
-        entered: BTreeSet::new(),
-        sends: Vec::new(),
-    };
-    let Some(first) = plans.first() else {
-        return week;
-    };
-    let zone = Customer::of_persona(model, persona, first).time_zone;
-    let Ok(start) = DEFAULT_START.to_zoned(zone) else {
-        return week;
-    };
-    let mut inputs: Vec<Input> = Vec::new();
-    for plan in plans {
-        for input in trigger_inputs(model, persona, plan, &start) {
-            if !inputs.contains(&input) {
-                inputs.push(input);
+/// The weeks [`pressure_markdown_cached`] ran, by persona and campaign,
+/// with the key each was run under.
+#[derive(Default)]
+pub struct WeekCache {
+    weeks: HashMap<(String, String), (Digest, CampaignWeek)>,
+}
+
+/// What one campaign does in one persona's first week, limit off.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CampaignWeek {
+    /// The persona entered the campaign.
+    pub entered: bool,
+    /// The instants of its marketing sends in the week, in time order.
+    pub sends: Vec<Zoned>,
+}
+
+/// One persona's first week: when it starts and ends and what the
+/// persona does in it (every event-triggered campaign's trigger, once).
+pub struct PersonaWeek {
+    options: Options,
+    end: Zoned,
+    inputs: Vec<Input>,
+    /// A digest of the above, part of every run's cache key.
+    digest: Digest,
+}
+
+impl PersonaWeek {
+    /// The week of `persona` across `plans`; `None` when there is no plan
+    /// or its start cannot be placed in the persona's zone.
+    pub fn of(model: &Model, persona: &PersonaDef, plans: &[Plan]) -> Option<PersonaWeek> {
+        let first = plans.first()?;
+        let zone = Customer::of_persona(model, persona, first).time_zone;
+        let start = DEFAULT_START.to_zoned(zone).ok()?;
+        let mut inputs: Vec<Input> = Vec::new();
+        let mut seen: HashSet<String> = HashSet::new();
+        for plan in plans {
+            for input in trigger_inputs(model, persona, plan, &start) {
+                if seen.insert(format!("{input:?}")) {
+                    inputs.push(input);
+                }
             }
         }
-    }
-    let Ok(end) = clock::add(&start, Duration::new(WEEK_DAYS, 0)) else {
-        return week;
-    };
-    let options = Options {
-        start: start.timestamp(),
-        until: end.timestamp(),
-        horizon: end.timestamp(),
-        // The treatment group: what the campaigns send.
-        forced: Forced {
-            held_out: Some(false),
-            splits: Vec::new(),
-        },
-    };
-    let runs = plans
-        .iter()
-        .map(|p| (p, Customer::of_persona(model, persona, p)))
-        .collect();
-    let Some(sim) = simulate_together(runs, inputs, &options, renderer) else {
-        return week;
-    };
-    for e in &sim.timeline.entries {
-        let Some(plan) = e
-            .campaign
-            .as_deref()
-            .and_then(|c| plans.iter().find(|p| p.campaign == c))
-        else {
-            continue;
+        let end = clock::add(&start, Duration::new(WEEK_DAYS, 0)).ok()?;
+        let options = Options {
+            start: start.timestamp(),
+            until: end.timestamp(),
+            horizon: end.timestamp(),
+            // The treatment group: what the campaigns send.
+            forced: Forced {
+                held_out: Some(false),
+                splits: Vec::new(),
+            },
         };
-        match &e.what {
-            Happening::Entered => {
-                week.entered.insert(plan.campaign.clone());
-            }
-            Happening::Sent { message, .. }
-                if e.at.timestamp() < end.timestamp()
-                    && plan
-                        .messages
-                        .get(message)
-                        .is_some_and(|m| m.category == Category::Marketing) =>
-            {
-                week.sends.push(e.at.clone());
-            }
-            _ => {}
-        }
+        let mut hasher = Hasher::new();
+        hasher.text(&format!("{options:?} {inputs:?}"));
+        Some(PersonaWeek {
+            options,
+            end,
+            inputs,
+            digest: hasher.finish(),
+        })
     }
-    week
+
+    /// What the persona does in the week, in time order of first use.
+    pub fn inputs(&self) -> &[Input] {
+        &self.inputs
+    }
+
+    /// The week's clock: from the start to seven days later.
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+
+    /// The cache key of `plan`'s run, from the plan's own key.
+    fn key(&self, plan_key: &Digest) -> Digest {
+        let mut hasher = Hasher::new();
+        hasher.part(plan_key).part(&self.digest);
+        hasher.finish()
+    }
+
+    /// Runs `plan` alone, with the limit off, through the week.
+    pub fn run(
+        &self,
+        model: &Model,
+        persona: &PersonaDef,
+        plan: &Plan,
+        renderer: &Renderer,
+    ) -> CampaignWeek {
+        let mut unlimited = plan.clone();
+        unlimited.policies.pressure = None;
+        let customer = Customer::of_persona(model, persona, &unlimited);
+        let sim = simulate(
+            &unlimited,
+            customer,
+            self.inputs.clone(),
+            &self.options,
+            renderer,
+        );
+        let mut week = CampaignWeek::default();
+        for e in &sim.timeline.entries {
+            match &e.what {
+                Happening::Entered => week.entered = true,
+                Happening::Sent { message, .. }
+                    if e.at.timestamp() < self.end.timestamp()
+                        && unlimited
+                            .messages
+                            .get(message)
+                            .is_some_and(|m| m.category == Category::Marketing) =>
+                {
+                    week.sends.push(e.at.clone());
+                }
+                _ => {}
+            }
+        }
+        week
+    }
 }
 
 /// The most sends within any trailing `per` (a send at `t` counts until
-/// `t + per`, as the simulator counts them).
+/// `t + per`, as the simulator counts them). `sends` in time order.
 fn most_within(sends: &[Zoned], per: Duration) -> usize {
+    // Each send's end once (calendar arithmetic is the costly part).
+    let until: Vec<Option<jiff::Timestamp>> = sends
+        .iter()
+        .map(|t| clock::add(t, per).ok().map(|u| u.timestamp()))
+        .collect();
     let mut most = 0;
     for (i, s) in sends.iter().enumerate() {
-        let in_window = sends[..=i]
+        let now = s.timestamp();
+        let in_window = until[..=i]
             .iter()
-            .filter(|t| clock::add(t, per).is_ok_and(|until| until.timestamp() > s.timestamp()))
+            .filter(|u| u.is_some_and(|u| u > now))
             .count();
         most = most.max(in_window);
     }

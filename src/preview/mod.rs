@@ -311,7 +311,8 @@ pub fn preview_files(
         files.extend(campaign.files.iter().cloned());
     }
     let emails: Vec<&[(String, String)]> = campaigns.iter().map(|c| c.emails.as_slice()).collect();
-    files.extend(project_files(model, plans, &emails));
+    let pressure = coverage::pressure_markdown(model, plans, &renderer);
+    files.extend(project_files(model, plans, &emails, pressure));
     files
 }
 
@@ -428,11 +429,14 @@ pub fn persona_email(
 
 /// The files about the whole project: `previews/index.html`, the pages'
 /// assets and `coverage.md`. `emails[i]` lists the email files of
-/// `plans[i]`.
+/// `plans[i]`; `pressure` is the coverage page's pressure section
+/// ([`coverage::pressure_markdown`], the costly part, which a live build
+/// computes with its cache).
 pub fn project_files(
     model: &Model,
     plans: &[Plan],
     emails: &[&[(String, String)]],
+    pressure: String,
 ) -> Vec<(PathBuf, String)> {
     let campaigns: Vec<index::IndexEntry> = plans
         .iter()
@@ -450,8 +454,7 @@ pub fn project_files(
     .chain(page::asset_files())
     .chain([(
         PathBuf::from("coverage.md"),
-        coverage::coverage_markdown(&model.stages, plans)
-            + &coverage::pressure_markdown(model, plans, &Renderer::new()),
+        coverage::coverage_markdown(&model.stages, plans) + &pressure,
     )])
     .collect()
 }
