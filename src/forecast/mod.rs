@@ -370,15 +370,29 @@ fn replay(
             });
         }
     }
-    let runs: Vec<(&Plan, Customer)> = live
-        .iter()
-        .map(|&i| {
-            let plan = &plans[i];
-            let mut c = Customer::new(customer.id.clone(), customer.attrs.clone(), &plan.customer);
-            c.events = past.clone();
-            (plan, c)
-        })
-        .collect();
+    // One customer, copied for each campaign (the plans of one project
+    // read the same attributes for locale and time zone).
+    let first = &plans[live[0]].customer;
+    let mut base = Some(Customer::new(customer.id, customer.attrs, first));
+    if let Some(base) = &mut base {
+        base.events = past;
+    }
+    let mut runs: Vec<(&Plan, Customer)> = Vec::with_capacity(live.len());
+    for (n, &i) in live.iter().enumerate() {
+        let plan = &plans[i];
+        let Some(shared) = &base else { break };
+        let copy = if plan.customer != *first {
+            let mut c = Customer::new(shared.id.clone(), shared.attrs.clone(), &plan.customer);
+            c.events = shared.events.clone();
+            c
+        } else if n + 1 == live.len() {
+            let Some(last) = base.take() else { break };
+            last
+        } else {
+            shared.clone()
+        };
+        runs.push((plan, copy));
+    }
     let options = Options {
         start,
         until: end,

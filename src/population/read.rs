@@ -36,7 +36,7 @@ use serde_json::Value as Json;
 
 use crate::check::model::{AttrDef, EventDef, Model};
 pub use crate::simulate::input::MAX_LINE_BYTES;
-use crate::simulate::input::{convert, record, suggest};
+use crate::simulate::input::{convert, record_entries, suggest};
 use crate::simulate::value::Val;
 
 /// A problem in a population file: the file, the 1-based line (none when
@@ -323,6 +323,40 @@ struct IdOnly<'a> {
     customer: Cow<'a, str>,
 }
 
+/// A JSON object's entries in order, keys borrowed from the line (a key
+/// with an escape does not fit: the line then takes the slow path). No
+/// map is built: an event has a handful of properties, found by a scan.
+struct Entries<'a>(Vec<(&'a str, Json)>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Entries<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for Visit<'a> {
+            type Value = Entries<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Entries<'a>, A::Error> {
+                let mut out = Vec::with_capacity(map.size_hint().unwrap_or(4));
+                while let Some(entry) = map.next_entry::<&'de str, Json>()? {
+                    out.push(entry);
+                }
+                Ok(Entries(out))
+            }
+        }
+        d.deserialize_map(Visit(std::marker::PhantomData))
+    }
+}
+
+impl<'a> Entries<'a> {
+    fn iter(&self) -> impl Iterator<Item = (&str, &Json)> + Clone {
+        self.0.iter().map(|(k, v)| (*k, v))
+    }
+}
+
 /// The customer id of a line of either file: fast for the usual forms,
 /// else what parsing the whole line finds (its error when it has none).
 fn line_id(
@@ -360,8 +394,8 @@ fn line_id(
 struct CustomerLine<'a> {
     #[serde(borrow)]
     customer: Cow<'a, str>,
-    #[serde(default)]
-    attributes: Option<serde_json::Map<String, Json>>,
+    #[serde(default, borrow)]
+    attributes: Option<Entries<'a>>,
 }
 
 /// An events line as JSON Lines writes it (the fast path, as
@@ -376,8 +410,8 @@ struct EventLine<'a> {
     at: Cow<'a, str>,
     #[serde(borrow)]
     event: Cow<'a, str>,
-    #[serde(default)]
-    properties: Option<serde_json::Map<String, Json>>,
+    #[serde(default, borrow)]
+    properties: Option<Entries<'a>>,
 }
 
 /// How the lines of a customers file become records (shared by the
@@ -460,7 +494,8 @@ impl<'m> CustomerParser<'m> {
             Encoding::JsonLines => {
                 if let Ok(fast) = serde_json::from_str::<CustomerLine>(text) {
                     let id = customer_id(Some(&Json::String(fast.customer.into_owned())))?;
-                    return self.record(id, fast.attributes.unwrap_or_default(), line);
+                    let attrs = fast.attributes.map(|a| a.0).unwrap_or_default();
+                    return self.record(id, attrs, line);
                 }
                 let json: Json =
                     serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
@@ -509,19 +544,22 @@ impl<'m> CustomerParser<'m> {
         self.record(id, attrs, line)
     }
 
-    fn record(
+    /// The record of the entries of `attributes` (a key written twice
+    /// counts once, with its last value, as in a JSON object).
+    fn record<K: AsRef<str>>(
         &self,
         id: String,
-        attrs: serde_json::Map<String, Json>,
+        attrs: impl IntoIterator<Item = (K, Json)>,
         line: usize,
     ) -> Result<CustomerRecord, String> {
         let all = &self.model.schema.attrs;
-        let mut values = Vec::with_capacity(attrs.len());
+        let mut values = Vec::new();
         for (name, value) in attrs {
+            let name = name.as_ref();
             let Some(def) = all.iter().find(|a| a.name == name) else {
                 return Err(format!(
                     "unknown attribute `{name}`{}",
-                    suggest(&name, all.iter().map(|a| a.name.as_str()))
+                    suggest(name, all.iter().map(|a| a.name.as_str()))
                 ));
             };
             values.push((def, value));
@@ -614,8 +652,8 @@ impl<'m> EventParser<'m> {
             Encoding::JsonLines => {
                 if let Ok(fast) = serde_json::from_str::<EventLine>(text) {
                     let customer = customer_id(Some(&Json::String(fast.customer.into_owned())))?;
-                    let props = fast.properties.unwrap_or_default();
-                    let record = self.record(&fast.at, &fast.event, &props, line)?;
+                    let props = fast.properties.unwrap_or(Entries(Vec::new()));
+                    let record = self.record(&fast.at, &fast.event, props.iter(), line)?;
                     return Ok((customer, record));
                 }
                 let json: Json =
@@ -640,7 +678,8 @@ impl<'m> EventParser<'m> {
                         _ => return Err("the properties cell must be a JSON object".into()),
                     }
                 };
-                Ok((customer, self.record(&at, &event, &props, line)?))
+                let props = props.iter().map(|(k, v)| (k.as_str(), v));
+                Ok((customer, self.record(&at, &event, props, line)?))
             }
         }
     }
@@ -667,14 +706,15 @@ impl<'m> EventParser<'m> {
             Some(Json::Object(m)) => m,
             Some(_) => return Err("\"properties\" must be an object".into()),
         };
-        self.record(&at, &event, &props, line)
+        let props = props.iter().map(|(k, v)| (k.as_str(), v));
+        self.record(&at, &event, props, line)
     }
 
-    fn record(
+    fn record<'j>(
         &self,
         at: &str,
         event: &str,
-        props: &serde_json::Map<String, Json>,
+        props: impl Iterator<Item = (&'j str, &'j Json)> + Clone,
         line: usize,
     ) -> Result<EventRecord, String> {
         let at = at.parse::<Timestamp>().map_err(|_| {
@@ -698,15 +738,17 @@ impl<'m> EventParser<'m> {
 
 /// An event's properties as a [`Val::Record`] (no properties: the empty
 /// record, without the checks that cannot fail).
-fn properties(
+fn properties<'j>(
     model: &Model,
     def: &EventDef,
-    props: &serde_json::Map<String, Json>,
+    props: impl Iterator<Item = (&'j str, &'j Json)> + Clone,
 ) -> Result<Val, String> {
-    if props.is_empty() && def.fields.iter().all(|f| f.ty.is_optional()) {
+    if props.clone().next().is_none() && def.fields.iter().all(|f| f.ty.is_optional()) {
         return Ok(Val::Record(Vec::new()));
     }
-    record(model, &def.fields, props, &format!("event `{}`", def.name))
+    record_entries(model, &def.fields, props, &|| {
+        format!("event `{}`", def.name)
+    })
 }
 
 /// The keys a line may have; a misspelt key would otherwise be ignored.
@@ -1130,8 +1172,8 @@ pub struct GroupedBatch<'m> {
 struct GroupedLine<'a> {
     #[serde(borrow)]
     customer: Cow<'a, str>,
-    #[serde(default)]
-    attributes: Option<serde_json::Map<String, Json>>,
+    #[serde(default, borrow)]
+    attributes: Option<Entries<'a>>,
     #[serde(default, borrow)]
     events: Option<Vec<GroupedEvent<'a>>>,
 }
@@ -1145,8 +1187,8 @@ struct GroupedEvent<'a> {
     at: Cow<'a, str>,
     #[serde(borrow)]
     event: Cow<'a, str>,
-    #[serde(default)]
-    properties: Option<serde_json::Map<String, Json>>,
+    #[serde(default, borrow)]
+    properties: Option<Entries<'a>>,
 }
 
 impl Batch for GroupedBatch<'_> {
@@ -1162,16 +1204,17 @@ impl Batch for GroupedBatch<'_> {
         let member = text(&self.text[raw.range.clone()]).and_then(|t| {
             if let Ok(fast) = serde_json::from_str::<GroupedLine>(t) {
                 let id = customer_id(Some(&Json::String(fast.customer.into_owned())))?;
-                let customer = customers.record(id, fast.attributes.unwrap_or_default(), line)?;
+                let attrs = fast.attributes.map(|a| a.0).unwrap_or_default();
+                let customer = customers.record(id, attrs, line)?;
                 let mut records = Vec::new();
                 for (n, e) in fast.events.unwrap_or_default().into_iter().enumerate() {
                     if let Some(other) = e.customer.filter(|c| *c != customer.id) {
                         return Err(nth(n, not_this_customer(&other, &customer.id)));
                     }
-                    let props = e.properties.unwrap_or_default();
+                    let props = e.properties.unwrap_or(Entries(Vec::new()));
                     records.push(
                         events
-                            .record(&e.at, &e.event, &props, line)
+                            .record(&e.at, &e.event, props.iter(), line)
                             .map_err(|m| nth(n, m))?,
                     );
                 }
