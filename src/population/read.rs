@@ -25,7 +25,7 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::io::{BufRead, Read};
+use std::io::BufRead;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -36,7 +36,7 @@ use serde_json::Value as Json;
 
 use crate::check::model::{AttrDef, EventDef, Model};
 pub use crate::simulate::input::MAX_LINE_BYTES;
-use crate::simulate::input::{convert, record_entries, suggest};
+use crate::simulate::input::{convert, read_capped_line, record_entries, suggest};
 use crate::simulate::value::Val;
 
 /// A problem in a population file: the file, the 1-based line (none when
@@ -189,39 +189,16 @@ impl Lines {
             }
             self.line += 1;
             let start = buf.len();
-            // One byte over the cap (plus the newline) tells a line that
-            // is too long from one that is exactly at the cap.
-            let limit = MAX_LINE_BYTES as u64 + 2;
-            match (&mut self.reader).take(limit).read_until(b'\n', buf) {
-                Err(e) => {
+            match read_capped_line(&mut self.reader, buf) {
+                Err(message) => {
                     self.done = true;
-                    buf.truncate(start);
-                    return Some(Err(
-                        self.error(self.line, format!("cannot read the line: {e}"))
-                    ));
+                    return Some(Err(self.error(self.line, message)));
                 }
-                Ok(0) => {
+                Ok(false) => {
                     self.done = true;
                     return None;
                 }
-                Ok(_) => {}
-            }
-            if buf.last() == Some(&b'\n') {
-                buf.pop();
-                if buf.last() == Some(&b'\r') {
-                    buf.pop();
-                }
-            }
-            if buf.len() - start > MAX_LINE_BYTES {
-                self.done = true;
-                buf.truncate(start);
-                return Some(Err(self.error(
-                    self.line,
-                    format!(
-                        "the line is longer than {} MiB; each line holds one event object",
-                        MAX_LINE_BYTES / (1024 * 1024)
-                    ),
-                )));
+                Ok(true) => {}
             }
             if is_blank(&buf[start..]) {
                 buf.truncate(start);
@@ -938,14 +915,11 @@ impl<'m> Population<'m> {
         buf: &mut Vec<u8>,
         previous: Option<&str>,
     ) -> Result<Option<(RawLine, String)>, PopulationError> {
-        let Some(raw) = self.customers.next_into(buf).transpose()? else {
+        let parsers = &self.parsers;
+        let Some((raw, id)) = next_with_id(&mut self.customers, buf, |b| parsers.customers.id(b))?
+        else {
             return Ok(None);
         };
-        let id = self
-            .parsers
-            .customers
-            .id(&buf[raw.range.clone()])
-            .map_err(|m| self.customers.error(raw.line, m))?;
         match previous {
             Some(last) if id == last => Err(self.customers.error(
                 raw.line,
@@ -967,14 +941,10 @@ impl<'m> Population<'m> {
         &mut self,
         buf: &mut Vec<u8>,
     ) -> Result<Option<(RawLine, String)>, PopulationError> {
-        let Some(raw) = self.events.next_into(buf).transpose()? else {
+        let parsers = &self.parsers;
+        let Some((raw, id)) = next_with_id(&mut self.events, buf, |b| parsers.events.id(b))? else {
             return Ok(None);
         };
-        let id = self
-            .parsers
-            .events
-            .id(&buf[raw.range.clone()])
-            .map_err(|m| self.events.error(raw.line, m))?;
         if let Some(last) = &self.last_event {
             if id < *last {
                 return Err(self.events.error(
@@ -1064,6 +1034,19 @@ impl<'m> Population<'m> {
         });
         Ok(true)
     }
+}
+
+/// The next line of `lines` appended to `buf`, with its customer id.
+fn next_with_id(
+    lines: &mut Lines,
+    buf: &mut Vec<u8>,
+    id: impl Fn(&[u8]) -> Result<String, String>,
+) -> Result<Option<(RawLine, String)>, PopulationError> {
+    let Some(raw) = lines.next_into(buf).transpose()? else {
+        return Ok(None);
+    };
+    let id = id(&buf[raw.range.clone()]).map_err(|m| lines.error(raw.line, m))?;
+    Ok(Some((raw, id)))
 }
 
 /// Appends a line read ahead to `buf`.

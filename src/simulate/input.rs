@@ -79,11 +79,47 @@ impl<R: std::io::BufRead> CappedLines<R> {
     }
 }
 
+/// Appends the next line of `reader` to `buf`, without its line break;
+/// `Ok(false)` at the end. A read error or a line longer than
+/// [`MAX_LINE_BYTES`] is an error (and `buf` is left as it was). The text
+/// is not checked to be UTF-8.
+pub fn read_capped_line(
+    reader: &mut impl std::io::BufRead,
+    buf: &mut Vec<u8>,
+) -> Result<bool, String> {
+    use std::io::{BufRead as _, Read as _};
+    let start = buf.len();
+    // One byte over the cap (plus the newline) tells a line that is too
+    // long from one that is exactly at the cap.
+    let limit = MAX_LINE_BYTES as u64 + 2;
+    match reader.take(limit).read_until(b'\n', buf) {
+        Err(e) => {
+            buf.truncate(start);
+            return Err(format!("cannot read the line: {e}"));
+        }
+        Ok(0) => return Ok(false),
+        Ok(_) => {}
+    }
+    if buf.last() == Some(&b'\n') {
+        buf.pop();
+        if buf.last() == Some(&b'\r') {
+            buf.pop();
+        }
+    }
+    if buf.len() - start > MAX_LINE_BYTES {
+        buf.truncate(start);
+        return Err(format!(
+            "the line is longer than {} MiB; each line holds one event object",
+            MAX_LINE_BYTES / (1024 * 1024)
+        ));
+    }
+    Ok(true)
+}
+
 impl<R: std::io::BufRead> Iterator for CappedLines<R> {
     type Item = Result<std::borrow::Cow<'static, str>, InputError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        use std::io::{BufRead as _, Read as _};
         if self.done {
             return None;
         }
@@ -94,29 +130,13 @@ impl<R: std::io::BufRead> Iterator for CappedLines<R> {
             Some(Err(InputError { line, message }))
         };
         let mut buf = Vec::new();
-        // One byte over the cap (plus the newline) tells a line that is
-        // too long from one that is exactly at the cap.
-        let limit = MAX_LINE_BYTES as u64 + 2;
-        let read = (&mut self.reader).take(limit).read_until(b'\n', &mut buf);
-        match read {
-            Err(e) => return fail(format!("cannot read the line: {e}")),
-            Ok(0) => {
+        match read_capped_line(&mut self.reader, &mut buf) {
+            Err(message) => return fail(message),
+            Ok(false) => {
                 self.done = true;
                 return None;
             }
-            Ok(_) => {}
-        }
-        if buf.last() == Some(&b'\n') {
-            buf.pop();
-            if buf.last() == Some(&b'\r') {
-                buf.pop();
-            }
-        }
-        if buf.len() > MAX_LINE_BYTES {
-            return fail(format!(
-                "the line is longer than {} MiB; each line holds one event object",
-                MAX_LINE_BYTES / (1024 * 1024)
-            ));
+            Ok(true) => {}
         }
         match String::from_utf8(buf) {
             Ok(text) => Some(Ok(std::borrow::Cow::Owned(text))),
