@@ -242,7 +242,7 @@ pub fn forecast<R: Reader>(
             || population.next_batch(BATCH),
             || replay_batch(plans, &batch, period, renderer),
         );
-        drop(batch);
+        population.recycle(batch);
         totals = totals.merge(part?);
         progress(totals.customers);
         current = next?;

@@ -783,6 +783,12 @@ pub trait Reader: Send {
     /// those customers' own errors (found when they are parsed) come
     /// first.
     fn next_batch(&mut self, max: usize) -> Result<Option<Self::Batch>, PopulationError>;
+
+    /// Takes back a batch that is done with, so that its buffers hold the
+    /// lines of a later batch (no allocation, no fresh pages).
+    fn recycle(&mut self, batch: Self::Batch) {
+        drop(batch);
+    }
 }
 
 /// Customers whose lines are read but not parsed yet.
@@ -870,6 +876,8 @@ pub struct Population<'m> {
     /// An error to report at the next call.
     error: Option<PopulationError>,
     done: bool,
+    /// A batch done with, whose buffers the next batch reuses.
+    spare: Option<FileBatch<'m>>,
 }
 
 impl<'m> Population<'m> {
@@ -905,6 +913,7 @@ impl<'m> Population<'m> {
             last_event: None,
             error: None,
             done: false,
+            spare: None,
         })
     }
 
@@ -1074,12 +1083,15 @@ impl<'m> Reader for Population<'m> {
         if self.done {
             return Ok(None);
         }
-        let mut batch = FileBatch {
-            parsers: self.parsers.clone(),
-            customers: Vec::new(),
-            events: Vec::new(),
-            members: Vec::with_capacity(max),
-            event_lines: Vec::new(),
+        let mut batch = match self.spare.take() {
+            Some(batch) => batch,
+            None => FileBatch {
+                parsers: self.parsers.clone(),
+                customers: Vec::new(),
+                events: Vec::new(),
+                members: Vec::with_capacity(max),
+                event_lines: Vec::new(),
+            },
         };
         while batch.members.len() < max.max(1) && batch.events.len() < BATCH_BYTES {
             match self.read_member(&mut batch) {
@@ -1104,6 +1116,14 @@ impl<'m> Reader for Population<'m> {
             };
         }
         Ok(Some(batch))
+    }
+
+    fn recycle(&mut self, mut batch: FileBatch<'m>) {
+        batch.customers.clear();
+        batch.events.clear();
+        batch.members.clear();
+        batch.event_lines.clear();
+        self.spare = Some(batch);
     }
 }
 
