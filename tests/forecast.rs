@@ -65,7 +65,7 @@ fn library_report(customers: &str, events: &str) -> Report {
     let c = campaignc::compile(&root().join(SHOP)).expect("project loads");
     assert!(c.problems.is_empty(), "the shop fixture is clean");
     let plans = campaignc::plan::lower_all(&c.model, &c.sources);
-    let population = Population::open(
+    let mut population = Population::open(
         &c.model,
         &root().join(HISTORY).join(customers),
         &root().join(HISTORY).join(events),
@@ -75,7 +75,14 @@ fn library_report(customers: &str, events: &str) -> Report {
         from: date(2026, 3, 6),
         to: date(2026, 3, 10),
     };
-    forecast(&plans, population, period, &Renderer::new(), &|_| {}).expect("the history is valid")
+    forecast(
+        &plans,
+        &mut population,
+        period,
+        Some(&Renderer::new()),
+        &|_| {},
+    )
+    .expect("the history is valid")
 }
 
 fn campaign<'r>(report: &'r Report, name: &str) -> &'r CampaignReport {
@@ -587,4 +594,377 @@ fn errors_in_the_population_files_name_the_file_and_line() {
         report.push_str(&format!("{what}:\n  {}", message));
     }
     insta::assert_snapshot!("forecast_file_errors", report);
+}
+
+/// `campaignc ARGS` with `input` on stdin.
+fn campaignc_stdin(args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_campaignc"))
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("campaignc runs");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let input = input.to_string();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(input.as_bytes());
+    });
+    let out = child.wait_with_output().expect("campaignc ends");
+    writer.join().expect("stdin written");
+    out
+}
+
+/// The `--partial` input of a population: per customer, their customers
+/// line with their events lines added as `events`, one line each.
+fn grouped_lines(customers: &str, events: &str) -> Vec<String> {
+    let id = |line: &str| -> String {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        v["customer"].as_str().unwrap().to_string()
+    };
+    customers
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|c| {
+            let who = id(c);
+            let mine: Vec<&str> = events
+                .lines()
+                .filter(|e| !e.trim().is_empty() && id(e) == who)
+                .collect();
+            let head = c.trim_end().strip_suffix('}').unwrap();
+            format!("{head}, \"events\": [{}]}}", mine.join(", "))
+        })
+        .collect()
+}
+
+const PERIOD: [&str; 4] = ["--from", "2026-03-06", "--to", "2026-03-10"];
+
+/// `forecast all` on the shop with `--partial`, the customers on stdin.
+fn partial_of(lines: &[String]) -> String {
+    let mut args = vec!["forecast", "all", SHOP, "--partial"];
+    args.extend(PERIOD);
+    let input: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    let out = campaignc_stdin(&args, &input);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert_eq!(text.lines().count(), 1, "one partial, one line: {text}");
+    text
+}
+
+/// `forecast --merge FILES --format FORMAT`.
+fn merge_files(files: &[PathBuf], format: &str) -> Output {
+    let mut args: Vec<&str> = vec!["forecast", "--merge"];
+    args.extend(files.iter().map(|f| f.to_str().unwrap()));
+    args.extend(["--format", format]);
+    campaignc(&args, None)
+}
+
+/// The history split at random into k parts (k = 1, 2, 5; some parts of
+/// five customers are empty), each replayed with `--partial` through the
+/// binary, the partials merged: the text, JSON and CSV reports and the
+/// chart are the single run's, byte for byte, in any order of the files.
+#[test]
+fn partials_of_any_split_merge_into_the_single_run() {
+    let history = root().join(HISTORY);
+    let customers = std::fs::read_to_string(history.join("customers.jsonl")).unwrap();
+    let events = std::fs::read_to_string(history.join("events.jsonl")).unwrap();
+    let lines = grouped_lines(&customers, &events);
+    assert_eq!(lines.len(), 5);
+    let c = "tests/fixtures/forecast/history/customers.jsonl";
+    let e = "tests/fixtures/forecast/history/events.jsonl";
+    let single: Vec<(&str, String)> = ["text", "json", "csv"]
+        .into_iter()
+        .map(|format| {
+            let out = run_forecast(c, e, format, None);
+            assert!(out.status.success(), "{}", stderr(&out));
+            (format, stdout(&out))
+        })
+        .collect();
+    let tmp = tempfile::tempdir().unwrap();
+    let mut rng = fastrand::Rng::with_seed(15);
+    for k in [1usize, 2, 5] {
+        for round in 0..3 {
+            let mut parts: Vec<Vec<String>> = vec![Vec::new(); k];
+            let mut shuffled = lines.clone();
+            rng.shuffle(&mut shuffled);
+            for line in shuffled {
+                parts[rng.usize(..k)].push(line);
+            }
+            let mut files: Vec<PathBuf> = parts
+                .iter()
+                .enumerate()
+                .map(|(i, part)| {
+                    let path = tmp.path().join(format!("k{k}-r{round}-p{i}.jsonl"));
+                    std::fs::write(&path, partial_of(part)).unwrap();
+                    path
+                })
+                .collect();
+            for (format, expected) in &single {
+                let merged = merge_files(&files, format);
+                assert!(merged.status.success(), "{}", stderr(&merged));
+                assert_eq!(
+                    &stdout(&merged),
+                    expected,
+                    "k = {k}, round {round}, {format}: the merged report is the single run's"
+                );
+            }
+            files.reverse();
+            let merged = merge_files(&files, "json");
+            assert_eq!(stdout(&merged), single[1].1, "k = {k}: in reverse order");
+        }
+    }
+}
+
+/// Partials merge in a tree (`--merge --partial` gives a partial), from
+/// stdin, and several per file; the chart of a merge is the single run's.
+#[test]
+fn partials_merge_in_a_tree_and_from_stdin() {
+    let history = root().join(HISTORY);
+    let customers = std::fs::read_to_string(history.join("customers.jsonl")).unwrap();
+    let events = std::fs::read_to_string(history.join("events.jsonl")).unwrap();
+    let lines = grouped_lines(&customers, &events);
+    let parts: Vec<String> = lines.chunks(2).map(partial_of).collect();
+    assert_eq!(parts.len(), 3);
+    let tmp = tempfile::tempdir().unwrap();
+    // ((p1 + p2) + p3), the inner merge a partial again.
+    let p12 = tmp.path().join("p12.jsonl");
+    std::fs::write(&p12, format!("{}{}", parts[0], parts[1])).unwrap();
+    let inner = campaignc(
+        &["forecast", "--merge", p12.to_str().unwrap(), "--partial"],
+        None,
+    );
+    assert!(inner.status.success(), "{}", stderr(&inner));
+    let all = partial_of(&lines);
+    let tree = campaignc_stdin(
+        &["forecast", "--merge", "--partial"],
+        &format!("{}{}", stdout(&inner), parts[2]),
+    );
+    assert_eq!(stdout(&tree), all, "a merged partial is the partial of all");
+    // The report and the chart from stdin.
+    let out = tmp.path().join("merged");
+    let merged = campaignc_stdin(
+        &["forecast", "--merge", "--out", out.to_str().unwrap()],
+        &parts.concat(),
+    );
+    assert!(merged.status.success(), "{}", stderr(&merged));
+    let single_out = tmp.path().join("single");
+    let mut args = vec![
+        "forecast",
+        "all",
+        SHOP,
+        "--customers",
+        "tests/fixtures/forecast/history/customers.jsonl",
+        "--events",
+        "tests/fixtures/forecast/history/events.jsonl",
+        "--out",
+        single_out.to_str().unwrap(),
+    ];
+    args.extend(PERIOD);
+    let single = campaignc(&args, None);
+    assert_eq!(stdout(&merged), stdout(&single));
+    for file in ["sends-per-day.svg", "forecast.json"] {
+        assert_eq!(
+            std::fs::read(out.join(file)).unwrap(),
+            std::fs::read(single_out.join(file)).unwrap(),
+            "{file}"
+        );
+    }
+    // The files' partial is the stdin partial.
+    let mut args = vec![
+        "forecast",
+        "all",
+        SHOP,
+        "--partial",
+        "--customers",
+        "tests/fixtures/forecast/history/customers.jsonl",
+        "--events",
+        "tests/fixtures/forecast/history/events.jsonl",
+    ];
+    args.extend(PERIOD);
+    assert_eq!(stdout(&campaignc(&args, None)), all);
+}
+
+/// Partials that cannot be added up, and grouped lines that are wrong:
+/// exit 2 and a message that says what is wrong.
+#[test]
+fn partials_that_do_not_match_and_bad_grouped_lines_are_errors() {
+    let history = root().join(HISTORY);
+    let customers = std::fs::read_to_string(history.join("customers.jsonl")).unwrap();
+    let events = std::fs::read_to_string(history.join("events.jsonl")).unwrap();
+    let lines = grouped_lines(&customers, &events);
+    let all = partial_of(&lines);
+    let tmp = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let path = tmp.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    let mut args = vec!["forecast", "welcome", SHOP, "--partial"];
+    args.extend(PERIOD);
+    let welcome = campaignc_stdin(&args, &lines.join("\n"));
+    let args = [
+        "forecast",
+        "all",
+        SHOP,
+        "--partial",
+        "--from",
+        "2026-03-06",
+        "--to",
+        "2026-03-11",
+    ];
+    let longer = campaignc_stdin(&args, &lines.join("\n"));
+    let cases: Vec<(Vec<PathBuf>, &str)> = vec![
+        (
+            vec![write("a", &all), write("b", &stdout(&welcome))],
+            "partial 2 replays the campaigns welcome, but partial 1 replays cart, vip, welcome",
+        ),
+        (
+            vec![write("c", &all), write("d", &stdout(&longer))],
+            "is of 2026-03-06 to 2026-03-11, but partial 1 of 2026-03-06 to 2026-03-10",
+        ),
+        (
+            vec![write(
+                "e",
+                &all.replace("campaignc.forecast-partial/v1", "x/v9"),
+            )],
+            "not a forecast partial of this campaignc (its format is `x/v9`",
+        ),
+        (vec![write("f", "")], "there is no partial to merge"),
+        (vec![write("g", "{\"format\": ")], "partial 1: not JSON"),
+    ];
+    for (files, expected) in cases {
+        let out = merge_files(&files, "text");
+        assert_eq!(out.status.code(), Some(2), "{expected}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains(expected),
+            "{expected}: {}",
+            stderr(&out)
+        );
+    }
+    let mut args = vec!["forecast", "all", SHOP, "--partial"];
+    args.extend(PERIOD);
+    let bad = |line: &str| campaignc_stdin(&args, &format!("{}\n{line}\n", lines[0]));
+    let cases = [
+        (
+            lines[1].replace("signed_up", "signed_in"),
+            "<stdin>:2: event 1: unknown event `signed_in` (did you mean `signed_up`?)",
+        ),
+        (
+            lines[1].replace("\"events\"", "\"evnts\""),
+            "<stdin>:2: unknown key \"evnts\" (did you mean `events`?)",
+        ),
+        (
+            lines[0].replace(
+                "\"customer\": \"c01\", \"attributes\"",
+                "\"customer\": \"c09\", \"attributes\"",
+            ),
+            "<stdin>:2: event 1: it is an event of customer `c01`, on the line of customer `c09`",
+        ),
+        (
+            "[1, 2]".to_string(),
+            "<stdin>:2: each line must be a JSON object",
+        ),
+    ];
+    for (line, expected) in cases {
+        let out = bad(&line);
+        assert_eq!(out.status.code(), Some(2), "{expected}: {}", stderr(&out));
+        assert!(stdout(&out).is_empty());
+        assert!(
+            stderr(&out).contains(expected),
+            "{expected}: {}",
+            stderr(&out)
+        );
+    }
+}
+
+/// The Python of target/ci-venv (or `CAMPAIGNC_CI_PYTHON`) when it has
+/// pyspark and Java runs; `None` (skipped, with a message) when not,
+/// except in CI, where it fails.
+fn pyspark_python() -> Option<PathBuf> {
+    let python = std::env::var_os("CAMPAIGNC_CI_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target/ci-venv/bin/python"));
+    let quiet = |cmd: &mut Command| {
+        cmd.stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    let why = if !quiet(Command::new(&python).args(["-c", "import pyspark"])) {
+        format!(
+            "pyspark is not installed in {} (run .ci/tools)",
+            python.display()
+        )
+    } else if !quiet(Command::new("java").arg("-version")) {
+        "java is not on the PATH (Spark needs Java 17)".to_string()
+    } else {
+        return Some(python);
+    };
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("{why}");
+    }
+    eprintln!("skipped: {why}");
+    None
+}
+
+/// The Spark recipe (examples/spark/forecast.py, docs/forecast.md) on a
+/// local Spark (local[2], one session): 40 copies of the history in 4
+/// partitions, piped through `--partial`, merged; the text, JSON and CSV
+/// reports equal the single run's, byte for byte.
+#[test]
+fn the_spark_recipe_gives_the_single_run() {
+    let Some(python) = pyspark_python() else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let (customers, events) = big_population(tmp.path(), 40);
+    let (customers, events) = (customers.to_str().unwrap(), events.to_str().unwrap());
+    let partials = tmp.path().join("partials.jsonl");
+    let bin = env!("CARGO_BIN_EXE_campaignc");
+    let spark = Command::new(&python)
+        .arg(root().join("examples/spark/forecast.py"))
+        .args(["--campaignc", bin, "--project"])
+        .arg(root().join(SHOP))
+        .args([
+            "--campaigns",
+            "all",
+            "--customers",
+            customers,
+            "--events",
+            events,
+        ])
+        .args(PERIOD)
+        .args([
+            "--partitions",
+            "4",
+            "--master",
+            "local[2]",
+            "--format",
+            "json",
+        ])
+        .arg("--partials")
+        .arg(&partials)
+        .current_dir(tmp.path())
+        .output()
+        .expect("python runs");
+    assert!(
+        spark.status.success(),
+        "the Spark job failed:\n{}",
+        stderr(&spark)
+    );
+    let parts = std::fs::read_to_string(&partials).unwrap();
+    assert_eq!(parts.lines().count(), 4, "one partial per partition");
+    let single = run_forecast(customers, events, "json", None);
+    assert_eq!(stdout(&spark), stdout(&single), "the job's JSON report");
+    for format in ["text", "csv"] {
+        let merged = merge_files(std::slice::from_ref(&partials), format);
+        assert!(merged.status.success(), "{}", stderr(&merged));
+        let single = run_forecast(customers, events, format, None);
+        assert_eq!(stdout(&merged), stdout(&single), "{format}");
+    }
+    let json: serde_json::Value = serde_json::from_str(&stdout(&single)).unwrap();
+    assert_eq!(json["customers"], 200);
 }

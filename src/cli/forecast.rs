@@ -16,7 +16,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use super::report::{compile_without_errors, DiagnosticArgs, Format};
 use super::{output, Exit};
 use crate::forecast::{self, Period};
-use crate::population::read::Population;
+use crate::population::read::{Grouped, Population};
 use crate::template::Renderer;
 
 /// How the report is printed.
@@ -36,22 +36,37 @@ pub enum ReportFormat {
 pub struct Args {
     /// The campaigns to replay (`all` for every campaign), then, if it is
     /// an existing directory, the project directory (default `campaigns`).
-    #[arg(required = true, value_name = "CAMPAIGN... [DIR]")]
+    #[arg(required_unless_present = "merge", value_name = "CAMPAIGN... [DIR]")]
     pub names: Vec<String>,
     /// The customers file: JSON Lines (.jsonl) or CSV (.csv), sorted by
     /// customer id.
-    #[arg(long, value_name = "FILE")]
-    pub customers: PathBuf,
+    #[arg(long, value_name = "FILE", required_unless_present_any = ["partial", "merge"], requires = "events")]
+    pub customers: Option<PathBuf>,
     /// The events file: JSON Lines (.jsonl) or CSV (.csv), sorted by
     /// customer, then time.
-    #[arg(long, value_name = "FILE")]
-    pub events: PathBuf,
+    #[arg(long, value_name = "FILE", required_unless_present_any = ["partial", "merge"], requires = "customers")]
+    pub events: Option<PathBuf>,
     /// The first day replayed (a UTC day, YYYY-MM-DD).
-    #[arg(long, value_name = "DATE")]
-    pub from: jiff::civil::Date,
+    #[arg(long, value_name = "DATE", required_unless_present = "merge")]
+    pub from: Option<jiff::civil::Date>,
     /// The last day replayed, included.
-    #[arg(long, value_name = "DATE")]
-    pub to: jiff::civil::Date,
+    #[arg(long, value_name = "DATE", required_unless_present = "merge")]
+    pub to: Option<jiff::civil::Date>,
+    /// Render every send as the previews do, so that a message that cannot
+    /// be rendered for some customer is counted as an error (slower:
+    /// rendering is most of the cost of a send).
+    #[arg(long)]
+    pub render: bool,
+    /// Write a partial (one JSON line of mergeable counts) instead of the
+    /// report. Without --customers and --events, the customers come on
+    /// stdin, one JSON line each with their events (docs/forecast.md).
+    #[arg(long)]
+    pub partial: bool,
+    /// Add up the partials in these files (stdin without a file, or `-`)
+    /// into the report of all their customers (with --partial: into one
+    /// partial).
+    #[arg(long, value_name = "FILE", num_args = 0.., conflicts_with_all = ["names", "customers", "events", "from", "to", "render"])]
+    pub merge: Option<Vec<PathBuf>>,
     /// Output format of the report.
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     pub format: ReportFormat,
@@ -77,19 +92,64 @@ fn split_names(names: &[String]) -> Result<(&[String], PathBuf), String> {
 }
 
 pub fn run(args: &Args) -> Exit {
-    let (names, dir) = match split_names(&args.names) {
-        Ok(split) => split,
-        Err(message) => {
-            output::fatal(message);
-            return Exit::Usage;
-        }
+    let report = match &args.merge {
+        Some(files) => merge(files),
+        None => replay(args),
     };
-    if args.from > args.to {
-        output::fatal(format!(
-            "--from {} is after --to {}: the period is empty",
-            args.from, args.to
-        ));
-        return Exit::Usage;
+    let report = match report {
+        Ok(report) => report,
+        Err(exit) => return exit,
+    };
+    if args.partial {
+        output::stdout(&forecast::partial::to_partial(&report));
+        return Exit::Clean;
+    }
+    print_report(args, &report)
+}
+
+/// The report of the partials in `files` (stdin when there is none).
+fn merge(files: &[PathBuf]) -> Result<forecast::Report, Exit> {
+    let stdin = [PathBuf::from("-")];
+    let files = if files.is_empty() { &stdin[..] } else { files };
+    let mut reports = Vec::new();
+    for file in files {
+        let (name, text) = if file.as_os_str() == "-" {
+            let mut text = String::new();
+            let read = std::io::Read::read_to_string(&mut std::io::stdin(), &mut text);
+            ("<stdin>".to_string(), read.map(|_| text))
+        } else {
+            (file.display().to_string(), std::fs::read_to_string(file))
+        };
+        let text = text.map_err(|e| {
+            output::fatal(format!("{name}: cannot read it: {e}"));
+            Exit::Usage
+        })?;
+        let read = forecast::partial::read_partials(&text).map_err(|e| {
+            output::fatal(format!("{name}: {e}"));
+            Exit::Usage
+        })?;
+        reports.extend(read);
+    }
+    forecast::partial::merge(reports).map_err(|e| {
+        output::fatal(e);
+        Exit::Usage
+    })
+}
+
+/// Checks the project and replays the population the arguments name.
+fn replay(args: &Args) -> Result<forecast::Report, Exit> {
+    let usage = |message: String| {
+        output::fatal(message);
+        Exit::Usage
+    };
+    let (names, dir) = split_names(&args.names).map_err(usage)?;
+    let (Some(from), Some(to)) = (args.from, args.to) else {
+        return Err(usage("--from and --to name the period to replay".into()));
+    };
+    if from > to {
+        return Err(usage(format!(
+            "--from {from} is after --to {to}: the period is empty"
+        )));
     }
     let diagnostics = DiagnosticArgs {
         format: match args.format {
@@ -98,57 +158,49 @@ pub fn run(args: &Args) -> Exit {
         },
         deny: Vec::new(),
     };
-    let compilation = match compile_without_errors(&dir, &diagnostics) {
-        Ok((compilation, _)) => compilation,
-        Err(exit) => return exit,
-    };
+    let (compilation, _) = compile_without_errors(&dir, &diagnostics)?;
     let all = crate::plan::lower_all(&compilation.model, &compilation.sources);
-    let plans = match forecast::select(&all, names) {
-        Ok(plans) => plans,
-        Err(message) => {
-            output::fatal(message);
-            return Exit::Usage;
-        }
-    };
-    let population = match Population::open(&compilation.model, &args.customers, &args.events) {
-        Ok(p) => p,
-        Err(err) => {
-            output::fatal(err);
-            return Exit::Usage;
-        }
-    };
-    let period = Period {
-        from: args.from,
-        to: args.to,
-    };
+    let plans = forecast::select(&all, names).map_err(usage)?;
+    let period = Period { from, to };
+    let renderer = Renderer::new();
+    let renderer = args.render.then_some(&renderer);
     let bar = Bar::new();
-    let result = forecast::forecast(&plans, population, period, &Renderer::new(), &|n| {
-        bar.advance(n)
-    });
-    bar.0.finish_and_clear();
-    let report = match result {
-        Ok(report) => report,
-        Err(err) => {
-            output::fatal(err);
-            return Exit::Usage;
+    let progress = |n| bar.advance(n);
+    let result = match (&args.customers, &args.events) {
+        (Some(customers), Some(events)) => {
+            let mut population = Population::open(&compilation.model, customers, events)
+                .map_err(|e| usage(e.to_string()))?;
+            forecast::forecast(&plans, &mut population, period, renderer, &progress)
+        }
+        _ => {
+            let stdin = Box::new(std::io::BufReader::with_capacity(1 << 20, std::io::stdin()));
+            let mut grouped = Grouped::new(&compilation.model, Path::new("<stdin>"), stdin);
+            forecast::forecast(&plans, &mut grouped, period, renderer, &progress)
         }
     };
+    bar.0.finish_and_clear();
+    result.map_err(|e| usage(e.to_string()))
+}
+
+/// Prints `report` as asked, writes the chart, and says whether some
+/// send could not be rendered.
+fn print_report(args: &Args, report: &forecast::Report) -> Exit {
     let json = || {
         let mut s =
-            serde_json::to_string_pretty(&forecast::output::to_json(&report)).unwrap_or_default();
+            serde_json::to_string_pretty(&forecast::output::to_json(report)).unwrap_or_default();
         s.push('\n');
         s
     };
     let text = match args.format {
-        ReportFormat::Text => forecast::output::to_text(&report),
+        ReportFormat::Text => forecast::output::to_text(report),
         ReportFormat::Json => json(),
-        ReportFormat::Csv => forecast::output::to_csv(&report),
+        ReportFormat::Csv => forecast::output::to_csv(report),
     };
     // Message, locale and step names come from the project: escaped
     // before they reach a terminal.
     output::stdout(&crate::text::escape_control(&text));
     if let Some(out) = &args.out {
-        let chart = match forecast::chart::sends_svg(&report) {
+        let chart = match forecast::chart::sends_svg(report) {
             Ok(svg) => svg,
             Err(e) => {
                 output::fatal(format!("cannot draw the chart: {e}"));

@@ -22,6 +22,7 @@
 
 pub mod chart;
 pub mod output;
+pub mod partial;
 
 use std::collections::BTreeMap;
 
@@ -30,12 +31,13 @@ use jiff::tz::TimeZone;
 use jiff::Timestamp;
 use rayon::prelude::*;
 
-use crate::plan::format::{Node, Plan};
-use crate::population::read::{Member, PopulationError};
+use crate::plan::format::{Node, Plan, Trigger};
+use crate::population::read::{Batch, Member, PopulationError, Reader};
 use crate::simulate::customer::{Customer, PastEvent};
-use crate::simulate::journey::{simulate, Forced, Input, InputKind, Options};
+use crate::simulate::journey::{Forced, Input, InputKind, Options};
 use crate::simulate::policy::DeferReason;
 use crate::simulate::timeline::{Happening, Outcome, Timeline};
+use crate::simulate::together::{replay_together, simulate_together};
 use crate::template::Renderer;
 
 /// The replayed days, both included, as UTC calendar days.
@@ -160,6 +162,9 @@ pub struct Report {
     /// Per campaign: step id → a short description (`send welcome`,
     /// `wait 2d`), for output.
     pub steps: BTreeMap<String, BTreeMap<String, String>>,
+    /// Per campaign: its plan's `hash` (partials of different versions of
+    /// a campaign do not merge).
+    pub hashes: BTreeMap<String, String>,
 }
 
 /// The part of a report that customers add to: campaign reports in the
@@ -213,44 +218,41 @@ pub fn select(plans: &[Plan], names: &[String]) -> Result<Vec<Plan>, String> {
 }
 
 /// How many customers are read before they are replayed in parallel.
-const BATCH: usize = 2048;
+const BATCH: usize = 4096;
 
-/// Replays every member of `population` through each of `plans` over
-/// `period`. `progress` is told the number of customers replayed so far
-/// after each batch. The first error in the files stops the run.
-pub fn forecast(
+/// Replays every member of `population` through `plans` over `period`.
+/// With `renderer`, every send is rendered (and one that cannot be is an
+/// error in the report); without, sends are counted unrendered
+/// ([`crate::simulate::together::replay_together`]), which is what makes a
+/// population of millions fast. `progress` is told the number of customers
+/// replayed so far after each batch. The first error in the files (in
+/// the files' order) stops the run.
+pub fn forecast<R: Reader>(
     plans: &[Plan],
-    population: impl Iterator<Item = Result<Member, PopulationError>>,
+    population: &mut R,
     period: Period,
-    renderer: &Renderer,
+    renderer: Option<&Renderer>,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Report, PopulationError> {
     let mut totals = Totals::new(plans.len());
-    let mut batch: Vec<Member> = Vec::with_capacity(BATCH);
-    let mut population = population.peekable();
-    while population.peek().is_some() {
-        batch.clear();
-        for member in population.by_ref().take(BATCH) {
-            batch.push(member?);
-        }
-        let part = batch
-            .par_iter()
-            .fold(
-                || Totals::new(plans.len()),
-                |mut acc, member| {
-                    acc.customers += 1;
-                    acc.events += member.events.len() as u64;
-                    for (report, plan) in acc.campaigns.iter_mut().zip(plans) {
-                        replay(plan, member, period, renderer, report);
-                    }
-                    acc
-                },
-            )
-            .reduce(|| Totals::new(plans.len()), Totals::merge);
-        totals = totals.merge(part);
+    let mut current = population.next_batch(BATCH)?;
+    while let Some(batch) = current {
+        // Reading the next batch overlaps replaying this one.
+        let (next, part) = rayon::join(
+            || population.next_batch(BATCH),
+            || replay_batch(plans, &batch, period, renderer),
+        );
+        population.recycle(batch);
+        totals = totals.merge(part?);
         progress(totals.customers);
+        current = next?;
     }
-    Ok(Report {
+    Ok(report(plans, period, totals))
+}
+
+/// The report of `totals`, counted for `plans`.
+fn report(plans: &[Plan], period: Period, totals: Totals) -> Report {
+    Report {
         period,
         customers: totals.customers,
         events: totals.events,
@@ -263,51 +265,174 @@ pub fn forecast(
             .iter()
             .map(|p| (p.campaign.clone(), step_names(p)))
             .collect(),
-    })
+        hashes: plans
+            .iter()
+            .map(|p| (p.campaign.clone(), p.hash.clone()))
+            .collect(),
+    }
 }
 
-/// One customer through one campaign, counted into `report`.
-fn replay(
-    plan: &Plan,
-    member: &Member,
+/// The members of one batch, parsed and replayed in parallel. The error
+/// of the first member (in the batch's order) that has one wins, so the
+/// error reported does not depend on the threads.
+fn replay_batch<B: Batch>(
+    plans: &[Plan],
+    batch: &B,
     period: Period,
-    renderer: &Renderer,
-    report: &mut CampaignReport,
+    renderer: Option<&Renderer>,
+) -> Result<Totals, PopulationError> {
+    type Part = (Totals, Option<(usize, PopulationError)>);
+    let first_error =
+        |a: Option<(usize, PopulationError)>, b: Option<(usize, PopulationError)>| match (a, b) {
+            (Some(a), Some(b)) => Some(if a.0 <= b.0 { a } else { b }),
+            (a, b) => a.or(b),
+        };
+    let (totals, error) = (0..batch.len())
+        .into_par_iter()
+        .fold(
+            || -> Part { (Totals::new(plans.len()), None) },
+            |(mut totals, error), i| match batch.member(i) {
+                Ok(member) => {
+                    totals.customers += 1;
+                    totals.events += member.events.len() as u64;
+                    replay(plans, member, period, renderer, &mut totals.campaigns);
+                    (totals, error)
+                }
+                Err(e) => (totals, first_error(error, Some((i, e)))),
+            },
+        )
+        .reduce(
+            || (Totals::new(plans.len()), None),
+            |(a, ea), (b, eb)| (a.merge(b), first_error(ea, eb)),
+        );
+    match error {
+        Some((_, e)) => Err(e),
+        None => Ok(totals),
+    }
+}
+
+/// Whether `plan` can start a journey for `member` in a replay that
+/// starts at `start`. An event trigger needs that event at or after
+/// `start` (earlier events are history); `changed ATTR` needs an attribute
+/// set from outside, which a population's events never are. A plan that
+/// cannot start a journey sends nothing (so it takes no room under the
+/// project's `pressure` either) and adds nothing to the report: leaving
+/// it out changes no number.
+fn can_enter(plan: &Plan, member: &Member, start: Timestamp) -> bool {
+    match &plan.trigger {
+        Trigger::Event { event, .. } => member
+            .events
+            .iter()
+            .rev()
+            .take_while(|e| e.at >= start)
+            .any(|e| &e.event == event),
+        Trigger::Changed { .. } => false,
+        Trigger::Every { .. } | Trigger::Enters { .. } => true,
+    }
+}
+
+/// One customer through `plans` together (sharing the project's
+/// `pressure`, as `campaignc simulate` does with several campaigns),
+/// counted into `reports` (one per plan).
+fn replay(
+    plans: &[Plan],
+    member: Member,
+    period: Period,
+    renderer: Option<&Renderer>,
+    reports: &mut [CampaignReport],
 ) {
     let start = period.start();
     let end = period.end();
-    let mut customer = Customer::new(
-        member.customer.id.clone(),
-        member.customer.attrs.clone(),
-        &plan.customer,
-    );
+    let live: Vec<usize> = (0..plans.len())
+        .filter(|&i| can_enter(&plans[i], &member, start))
+        .collect();
+    if live.is_empty() {
+        return;
+    }
+    let last = member.events.last().map_or(end, |e| e.at);
+    let Member { customer, events } = member;
+    let mut past = Vec::new();
     let mut inputs = Vec::new();
-    for e in &member.events {
+    for e in events {
         if e.at < start {
-            customer.record_event(PastEvent {
-                name: e.event.clone(),
+            past.push(PastEvent {
+                name: e.event,
                 at: e.at,
-                props: e.props.clone(),
+                props: e.props,
             });
         } else {
             inputs.push(Input {
                 at: e.at,
                 kind: InputKind::Event {
-                    name: e.event.clone(),
-                    props: e.props.clone(),
+                    name: e.event,
+                    props: e.props,
                 },
             });
         }
     }
-    let last = member.events.last().map_or(end, |e| e.at);
+    // One customer, copied for each campaign (the plans of one project
+    // read the same attributes for locale and time zone).
+    let first = &plans[live[0]].customer;
+    let mut base = Some(Customer::new(customer.id, customer.attrs, first));
+    if let Some(base) = &mut base {
+        base.events = past;
+    }
+    let mut runs: Vec<(&Plan, Customer)> = Vec::with_capacity(live.len());
+    for (n, &i) in live.iter().enumerate() {
+        let plan = &plans[i];
+        let Some(shared) = &base else { break };
+        let copy = if plan.customer != *first {
+            let mut c = Customer::new(shared.id.clone(), shared.attrs.clone(), &plan.customer);
+            c.events = shared.events.clone();
+            c
+        } else if n + 1 == live.len() {
+            let Some(last) = base.take() else { break };
+            last
+        } else {
+            shared.clone()
+        };
+        runs.push((plan, copy));
+    }
     let options = Options {
         start,
         until: end,
         horizon: last.max(end),
         forced: Forced::default(),
     };
-    let sim = simulate(plan, customer, inputs, &options, renderer);
-    count(&sim.timeline, period, report);
+    let timelines: Vec<Timeline> = match renderer {
+        Some(renderer) => {
+            let merged = simulate_together(runs, inputs, &options, renderer)
+                .map(|sim| sim.timeline)
+                .unwrap_or_default();
+            split_by_campaign(merged, live.iter().map(|&i| plans[i].campaign.as_str()))
+        }
+        None => replay_together(runs, inputs, &options),
+    };
+    for (i, timeline) in live.into_iter().zip(timelines) {
+        count(&timeline, period, &mut reports[i]);
+    }
+}
+
+/// A merged timeline of several campaigns ([`simulate_together`]) as one
+/// timeline per campaign, in the order of `campaigns` (the untagged input
+/// lines, which the counting skips, are left out).
+fn split_by_campaign<'c>(
+    merged: Timeline,
+    campaigns: impl Iterator<Item = &'c str>,
+) -> Vec<Timeline> {
+    let names: Vec<&str> = campaigns.collect();
+    let mut out: Vec<Timeline> = names.iter().map(|_| Timeline::default()).collect();
+    for entry in merged.entries {
+        let Some(i) = entry
+            .campaign
+            .as_deref()
+            .and_then(|c| names.iter().position(|n| *n == c))
+        else {
+            continue;
+        };
+        out[i].entries.push(entry);
+    }
+    out
 }
 
 /// Counts a timeline into `report` (see the module documentation for

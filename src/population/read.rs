@@ -1,26 +1,42 @@
-//! Streaming readers of the population files (docs/forecast.md, "The
-//! population files"): a customers file and an events file, JSON Lines or
-//! CSV (by extension), each sorted by customer id, events in time order
-//! within a customer (what `ORDER BY customer, at` gives).
+//! Streaming readers of the population files (docs/population.md): a
+//! customers file and an events file, JSON Lines or CSV (by extension),
+//! each sorted by customer id, events in time order within a customer
+//! (what `ORDER BY customer, at` gives); and the grouped lines of
+//! `forecast --partial` (one customer with their events per line).
 //!
 //! Every line is checked against the project's schema with the events
 //! file's own typing rules ([`crate::simulate::input::convert`]): a wrong
 //! type, an unknown attribute, event or property (with "did you mean"), a
 //! line longer than [`MAX_LINE_BYTES`] and a line out of order are errors
-//! naming the file and the line. Lines are read one at a time and the two
-//! files are merged by customer ([`Population`]), so memory holds one
-//! customer's events, never the whole file.
+//! naming the file and the line.
+//!
+//! Reading is split in two so that it runs on every core:
+//! - a [`Reader`] reads the raw lines in order, one [`Batch`] of customers
+//!   at a time: it finds each line's customer id (without parsing the rest
+//!   of a JSON line that starts with `{"customer":"…"`), checks the order
+//!   of the ids and groups the events under their customer;
+//! - [`Batch::member`] parses one customer's lines (any thread), checks
+//!   the time order of their events and gives the [`Member`].
+//!
+//! Memory holds a batch of customers' lines, never the whole file. Errors
+//! are deterministic: a batch's members are parsed before the error the
+//! reader met after them is reported, and the first error in member order
+//! wins.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::BufRead;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use jiff::Timestamp;
+use serde::Deserialize;
 use serde_json::Value as Json;
 
-use crate::check::model::{AttrDef, Model};
+use crate::check::model::{AttrDef, EventDef, Model};
 pub use crate::simulate::input::MAX_LINE_BYTES;
-use crate::simulate::input::{convert, record, suggest, CappedLines};
+use crate::simulate::input::{convert, read_capped_line, record_entries, suggest};
 use crate::simulate::value::Val;
 
 /// A problem in a population file: the file, the 1-based line (none when
@@ -42,6 +58,14 @@ impl std::fmt::Display for PopulationError {
 }
 
 impl std::error::Error for PopulationError {}
+
+fn error_at(path: &Path, line: usize, message: impl Into<String>) -> PopulationError {
+    PopulationError {
+        path: path.to_path_buf(),
+        line: Some(line),
+        message: message.into(),
+    }
+}
 
 /// How a population file is written, from its extension.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -81,10 +105,9 @@ pub struct CustomerRecord {
     pub line: usize,
 }
 
-/// One line of the events file.
+/// One event of a customer.
 #[derive(Clone, Debug, PartialEq)]
 pub struct EventRecord {
-    pub customer: String,
     pub at: Timestamp,
     pub event: String,
     /// A [`Val::Record`] of the event's properties.
@@ -98,71 +121,6 @@ pub struct EventRecord {
 pub struct Member {
     pub customer: CustomerRecord,
     pub events: Vec<EventRecord>,
-}
-
-/// The numbered lines of a file, blank lines skipped.
-struct Lines {
-    path: PathBuf,
-    lines: CappedLines<Box<dyn BufRead + Send>>,
-    line: usize,
-    done: bool,
-}
-
-impl Lines {
-    fn new(path: &Path, reader: Box<dyn BufRead + Send>) -> Lines {
-        Lines {
-            path: path.to_path_buf(),
-            lines: CappedLines::new(reader),
-            line: 0,
-            done: false,
-        }
-    }
-
-    fn error(&self, line: usize, message: impl Into<String>) -> PopulationError {
-        PopulationError {
-            path: self.path.clone(),
-            line: Some(line),
-            message: message.into(),
-        }
-    }
-
-    /// `result` of parsing line `line` as a record; after an error the
-    /// file yields nothing more.
-    fn finish<T>(
-        &mut self,
-        line: usize,
-        result: Result<T, String>,
-    ) -> Option<Result<T, PopulationError>> {
-        match result {
-            Ok(record) => Some(Ok(record)),
-            Err(message) => {
-                self.done = true;
-                Some(Err(self.error(line, message)))
-            }
-        }
-    }
-
-    /// The next non-blank line and its number.
-    fn next_line(&mut self) -> Option<Result<(usize, String), PopulationError>> {
-        if self.done {
-            return None;
-        }
-        loop {
-            self.line += 1;
-            match self.lines.next() {
-                None => {
-                    self.done = true;
-                    return None;
-                }
-                Some(Err(e)) => {
-                    self.done = true;
-                    return Some(Err(self.error(self.line, e.message)));
-                }
-                Some(Ok(text)) if text.trim().is_empty() => continue,
-                Some(Ok(text)) => return Some(Ok((self.line, text.into_owned()))),
-            }
-        }
-    }
 }
 
 /// A population file to read: its name (for errors), its bytes and how
@@ -184,10 +142,102 @@ impl Source {
         })?;
         Ok(Source {
             path: path.to_path_buf(),
-            reader: Box::new(std::io::BufReader::with_capacity(1 << 16, file)),
+            reader: Box::new(std::io::BufReader::with_capacity(1 << 20, file)),
             encoding,
         })
     }
+}
+
+/// Where one line's text is in a batch's buffer, and its number.
+#[derive(Clone, Debug)]
+struct RawLine {
+    line: usize,
+    range: Range<usize>,
+}
+
+/// The numbered lines of a file, blank lines skipped, each appended to a
+/// buffer the caller owns (no allocation per line).
+struct Lines {
+    path: PathBuf,
+    reader: Box<dyn BufRead + Send>,
+    line: usize,
+    done: bool,
+}
+
+impl Lines {
+    fn new(path: &Path, reader: Box<dyn BufRead + Send>) -> Lines {
+        Lines {
+            path: path.to_path_buf(),
+            reader,
+            line: 0,
+            done: false,
+        }
+    }
+
+    fn error(&self, line: usize, message: impl Into<String>) -> PopulationError {
+        error_at(&self.path, line, message)
+    }
+
+    /// Appends the next non-blank line (without its line break) to `buf`;
+    /// `None` at the end. A line longer than [`MAX_LINE_BYTES`] or a read
+    /// error is an error, after which nothing more is read. The text is
+    /// not checked to be UTF-8 here ([`text`] does, where it is parsed).
+    fn next_into(&mut self, buf: &mut Vec<u8>) -> Option<Result<RawLine, PopulationError>> {
+        loop {
+            if self.done {
+                return None;
+            }
+            self.line += 1;
+            let start = buf.len();
+            match read_capped_line(&mut self.reader, buf) {
+                Err(message) => {
+                    self.done = true;
+                    return Some(Err(self.error(self.line, message)));
+                }
+                Ok(false) => {
+                    self.done = true;
+                    return None;
+                }
+                Ok(true) => {}
+            }
+            if is_blank(&buf[start..]) {
+                buf.truncate(start);
+                continue;
+            }
+            return Some(Ok(RawLine {
+                line: self.line,
+                range: start..buf.len(),
+            }));
+        }
+    }
+
+    /// The next non-blank line as text (a CSV header).
+    fn next_text(&mut self) -> Option<Result<(usize, String), PopulationError>> {
+        let mut buf = Vec::new();
+        let raw = match self.next_into(&mut buf)? {
+            Ok(raw) => raw,
+            Err(e) => return Some(Err(e)),
+        };
+        Some(
+            text(&buf[raw.range.clone()])
+                .map(|t| (raw.line, t.to_string()))
+                .map_err(|m| self.error(raw.line, m)),
+        )
+    }
+}
+
+fn is_blank(bytes: &[u8]) -> bool {
+    match bytes.first() {
+        None => true,
+        // Most lines start with `{` or a letter: nothing to trim.
+        Some(b) if !b.is_ascii_whitespace() && b.is_ascii() => false,
+        Some(_) => std::str::from_utf8(bytes).is_ok_and(|t| t.trim().is_empty()),
+    }
+}
+
+/// A line's bytes as text.
+fn text(bytes: &[u8]) -> Result<&str, String> {
+    std::str::from_utf8(bytes).map_err(|_| "the line is not UTF-8 text".to_string())
 }
 
 /// The cells of one CSV line (RFC 4180 quoting; a record must fit on one
@@ -229,45 +279,162 @@ fn cell_json(ty: &crate::check::model::Type, cell: &str) -> Json {
     }
 }
 
-/// The customers file, line by line.
-pub struct Customers<'m> {
+/// The customer id of a JSON line that starts with `{"customer":"ID"`
+/// (what `sample-data` and most exporters write), read without parsing
+/// the rest of the line; `None` for any other form (then the line is
+/// parsed).
+fn leading_id(bytes: &[u8]) -> Option<&str> {
+    let rest = bytes.strip_prefix(b"{\"customer\":\"")?;
+    let end = rest.iter().position(|b| *b == b'"')?;
+    let id = &rest[..end];
+    if id.is_empty() || id.contains(&b'\\') {
+        return None;
+    }
+    std::str::from_utf8(id).ok()
+}
+
+/// Only the customer id of a JSON line (every other key skipped).
+#[derive(Deserialize)]
+struct IdOnly<'a> {
+    #[serde(borrow)]
+    customer: Cow<'a, str>,
+}
+
+/// A JSON object's entries in order, keys borrowed from the line (a key
+/// with an escape does not fit: the line then takes the slow path). No
+/// map is built: an event has a handful of properties, found by a scan.
+struct Entries<'a>(Vec<(&'a str, Json)>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Entries<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for Visit<'a> {
+            type Value = Entries<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Entries<'a>, A::Error> {
+                let mut out = Vec::with_capacity(map.size_hint().unwrap_or(4));
+                while let Some(entry) = map.next_entry::<&'de str, Json>()? {
+                    out.push(entry);
+                }
+                Ok(Entries(out))
+            }
+        }
+        d.deserialize_map(Visit(std::marker::PhantomData))
+    }
+}
+
+impl<'a> Entries<'a> {
+    fn iter(&self) -> impl Iterator<Item = (&str, &Json)> + Clone {
+        self.0.iter().map(|(k, v)| (*k, v))
+    }
+}
+
+/// The customer id of a line of either file: fast for the usual forms,
+/// else what parsing the whole line finds (its error when it has none).
+fn line_id(
+    encoding: Encoding,
+    bytes: &[u8],
+    parse: impl FnOnce(&str) -> Result<String, String>,
+) -> Result<String, String> {
+    match encoding {
+        Encoding::JsonLines => {
+            if let Some(id) = leading_id(bytes) {
+                return Ok(id.to_string());
+            }
+            if let Ok(IdOnly { customer }) = serde_json::from_slice::<IdOnly>(bytes) {
+                if !customer.is_empty() {
+                    return Ok(customer.into_owned());
+                }
+            }
+            parse(text(bytes)?)
+        }
+        Encoding::Csv => {
+            let line = text(bytes)?;
+            match csv_cells(line)?.into_iter().next() {
+                Some(id) if !id.is_empty() => Ok(id),
+                _ => parse(line),
+            }
+        }
+    }
+}
+
+/// A customers line as JSON Lines writes it (the fast path; any line it
+/// does not fit is parsed as a [`Json`] value, whose errors are the
+/// messages).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CustomerLine<'a> {
+    #[serde(borrow)]
+    customer: Cow<'a, str>,
+    #[serde(default, borrow)]
+    attributes: Option<Entries<'a>>,
+}
+
+/// An events line as JSON Lines writes it (the fast path, as
+/// [`CustomerLine`]).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EventLine<'a> {
+    #[serde(borrow)]
+    #[allow(dead_code)]
+    customer: Cow<'a, str>,
+    #[serde(borrow)]
+    at: Cow<'a, str>,
+    #[serde(borrow)]
+    event: Cow<'a, str>,
+    #[serde(default, borrow)]
+    properties: Option<Entries<'a>>,
+}
+
+/// How the lines of a customers file become records (shared by the
+/// threads that parse).
+pub struct CustomerParser<'m> {
     model: &'m Model,
-    lines: Lines,
     encoding: Encoding,
     /// CSV: the attribute of each column after `customer`.
     columns: Vec<&'m AttrDef>,
-    last: Option<String>,
 }
 
-impl<'m> Customers<'m> {
-    /// Opens the customers file at `path`.
-    pub fn open(model: &'m Model, path: &Path) -> Result<Customers<'m>, PopulationError> {
-        Customers::new(model, Source::open(path)?)
-    }
-
-    /// Reads a customers file; a CSV header is read (and checked) here.
-    pub fn new(model: &'m Model, source: Source) -> Result<Customers<'m>, PopulationError> {
-        let mut customers = Customers {
+impl<'m> CustomerParser<'m> {
+    /// JSON objects (the grouped lines of `--partial`).
+    pub fn json(model: &'m Model) -> CustomerParser<'m> {
+        CustomerParser {
             model,
-            lines: Lines::new(&source.path, source.reader),
-            encoding: source.encoding,
+            encoding: Encoding::JsonLines,
             columns: Vec::new(),
-            last: None,
-        };
-        if source.encoding == Encoding::Csv {
-            customers.columns = customers.header()?;
         }
-        Ok(customers)
     }
 
-    fn header(&mut self) -> Result<Vec<&'m AttrDef>, PopulationError> {
-        let (line, text) = match self.lines.next_line() {
+    /// The parser of a file; a CSV header is read (and checked) here.
+    fn of_file(
+        model: &'m Model,
+        encoding: Encoding,
+        lines: &mut Lines,
+    ) -> Result<Self, PopulationError> {
+        let mut parser = CustomerParser {
+            model,
+            encoding,
+            columns: Vec::new(),
+        };
+        if encoding == Encoding::Csv {
+            parser.columns = parser.header(lines)?;
+        }
+        Ok(parser)
+    }
+
+    fn header(&self, lines: &mut Lines) -> Result<Vec<&'m AttrDef>, PopulationError> {
+        let (line, text) = match lines.next_text() {
             Some(r) => r?,
             None => return Ok(Vec::new()),
         };
-        let cells = csv_cells(&text).map_err(|m| self.lines.error(line, m))?;
+        let cells = csv_cells(&text).map_err(|m| lines.error(line, m))?;
         if cells.first().map(String::as_str) != Some("customer") {
-            return Err(self.lines.error(
+            return Err(lines.error(
                 line,
                 "the header must start with `customer`, then one column per attribute",
             ));
@@ -276,7 +443,7 @@ impl<'m> Customers<'m> {
         let mut columns: Vec<&'m AttrDef> = Vec::new();
         for name in &cells[1..] {
             let Some(def) = attrs.iter().find(|a| &a.name == name) else {
-                return Err(self.lines.error(
+                return Err(lines.error(
                     line,
                     format!(
                         "unknown attribute `{name}` in the header{}",
@@ -285,42 +452,35 @@ impl<'m> Customers<'m> {
                 ));
             };
             if columns.iter().any(|c| c.name == *name) {
-                return Err(self
-                    .lines
-                    .error(line, format!("the header names `{name}` twice")));
+                return Err(lines.error(line, format!("the header names `{name}` twice")));
             }
             columns.push(def);
         }
         Ok(columns)
     }
 
-    fn parse(&self, line: usize, text: &str) -> Result<CustomerRecord, String> {
-        let (id, values): (String, Vec<(&'m AttrDef, Json)>) = match self.encoding {
+    fn id(&self, bytes: &[u8]) -> Result<String, String> {
+        line_id(self.encoding, bytes, |text| {
+            self.parse(0, text).map(|r| r.id)
+        })
+    }
+
+    /// The record of one line.
+    pub fn parse(&self, line: usize, text: &str) -> Result<CustomerRecord, String> {
+        match self.encoding {
             Encoding::JsonLines => {
+                if let Ok(fast) = serde_json::from_str::<CustomerLine>(text) {
+                    let id = customer_id(Some(&Json::String(fast.customer.into_owned())))?;
+                    let attrs = fast.attributes.map(|a| a.0).unwrap_or_default();
+                    return self.record(id, attrs, line);
+                }
                 let json: Json =
                     serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
-                let Json::Object(mut obj) = json else {
+                let Json::Object(obj) = json else {
                     return Err("each line must be a JSON object".into());
                 };
                 check_keys(&obj, &["customer", "attributes"])?;
-                let id = customer_id(obj.get("customer"))?;
-                let attrs = match obj.remove("attributes") {
-                    None | Some(Json::Null) => serde_json::Map::new(),
-                    Some(Json::Object(m)) => m,
-                    Some(_) => return Err("\"attributes\" must be an object".into()),
-                };
-                let all = &self.model.schema.attrs;
-                let mut values = Vec::new();
-                for (name, value) in attrs {
-                    let Some(def) = all.iter().find(|a| a.name == name) else {
-                        return Err(format!(
-                            "unknown attribute `{name}`{}",
-                            suggest(&name, all.iter().map(|a| a.name.as_str()))
-                        ));
-                    };
-                    values.push((def, value));
-                }
-                (id, values)
+                self.object(obj, line)
             }
             Encoding::Csv => {
                 let cells = csv_cells(text)?;
@@ -340,9 +500,56 @@ impl<'m> Customers<'m> {
                     .zip(cells)
                     .map(|(def, cell)| (*def, cell_json(&def.ty, &cell)))
                     .collect();
-                (id, values)
+                self.typed(id, values, line)
             }
+        }
+    }
+
+    /// The record of a JSON object with `customer` and `attributes` (other
+    /// keys are the caller's to check).
+    fn object(
+        &self,
+        mut obj: serde_json::Map<String, Json>,
+        line: usize,
+    ) -> Result<CustomerRecord, String> {
+        let id = customer_id(obj.get("customer"))?;
+        let attrs = match obj.remove("attributes") {
+            None | Some(Json::Null) => serde_json::Map::new(),
+            Some(Json::Object(m)) => m,
+            Some(_) => return Err("\"attributes\" must be an object".into()),
         };
+        self.record(id, attrs, line)
+    }
+
+    /// The record of the entries of `attributes` (a key written twice
+    /// counts once, with its last value, as in a JSON object).
+    fn record<K: AsRef<str>>(
+        &self,
+        id: String,
+        attrs: impl IntoIterator<Item = (K, Json)>,
+        line: usize,
+    ) -> Result<CustomerRecord, String> {
+        let all = &self.model.schema.attrs;
+        let mut values = Vec::new();
+        for (name, value) in attrs {
+            let name = name.as_ref();
+            let Some(def) = all.iter().find(|a| a.name == name) else {
+                return Err(format!(
+                    "unknown attribute `{name}`{}",
+                    suggest(name, all.iter().map(|a| a.name.as_str()))
+                ));
+            };
+            values.push((def, value));
+        }
+        self.typed(id, values, line)
+    }
+
+    fn typed(
+        &self,
+        id: String,
+        values: Vec<(&'m AttrDef, Json)>,
+        line: usize,
+    ) -> Result<CustomerRecord, String> {
         let mut attrs = BTreeMap::new();
         for (def, json) in values {
             if json.is_null() && !def.ty.is_optional() {
@@ -374,108 +581,66 @@ impl<'m> Customers<'m> {
     }
 }
 
-impl Customers<'_> {
-    /// `record` if it comes after the previous one (then remembered).
-    fn in_order(&mut self, record: CustomerRecord) -> Result<CustomerRecord, String> {
-        match &self.last {
-            Some(last) if record.id == *last => Err(format!(
-                "customer `{}` appears twice (one line per customer)",
-                record.id
-            )),
-            Some(last) if record.id < *last => Err(format!(
-                "the file is not sorted: customer `{}` comes after `{last}` (sort it by customer id, as ORDER BY customer does)",
-                record.id
-            )),
-            _ => {
-                self.last = Some(record.id.clone());
-                Ok(record)
-            }
+/// How the lines of an events file become records (shared by the threads
+/// that parse).
+pub struct EventParser<'m> {
+    model: &'m Model,
+    encoding: Encoding,
+}
+
+impl<'m> EventParser<'m> {
+    /// JSON objects (the events of a grouped line of `--partial`).
+    pub fn json(model: &'m Model) -> EventParser<'m> {
+        EventParser {
+            model,
+            encoding: Encoding::JsonLines,
         }
     }
-}
 
-impl Iterator for Customers<'_> {
-    type Item = Result<CustomerRecord, PopulationError>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        let (line, text) = match self.lines.next_line()? {
-            Ok(l) => l,
-            Err(e) => return Some(Err(e)),
-        };
-        let record = self.parse(line, &text);
-        let record = record.and_then(|r| self.in_order(r));
-        self.lines.finish(line, record)
-    }
-}
-
-/// The events file, line by line.
-pub struct Events<'m> {
-    model: &'m Model,
-    lines: Lines,
-    encoding: Encoding,
-    last: Option<(String, Timestamp)>,
-}
-
-impl<'m> Events<'m> {
-    /// Opens the events file at `path`.
-    pub fn open(model: &'m Model, path: &Path) -> Result<Events<'m>, PopulationError> {
-        Events::new(model, Source::open(path)?)
-    }
-
-    /// Reads an events file; a CSV header is read (and checked) here.
-    pub fn new(model: &'m Model, source: Source) -> Result<Events<'m>, PopulationError> {
-        let mut events = Events {
-            model,
-            lines: Lines::new(&source.path, source.reader),
-            encoding: source.encoding,
-            last: None,
-        };
-        if source.encoding == Encoding::Csv {
-            if let Some(header) = events.lines.next_line() {
+    /// The parser of a file; a CSV header is read (and checked) here.
+    fn of_file(
+        model: &'m Model,
+        encoding: Encoding,
+        lines: &mut Lines,
+    ) -> Result<Self, PopulationError> {
+        if encoding == Encoding::Csv {
+            if let Some(header) = lines.next_text() {
                 let (line, text) = header?;
-                let cells = csv_cells(&text).map_err(|m| events.lines.error(line, m))?;
+                let cells = csv_cells(&text).map_err(|m| lines.error(line, m))?;
                 if cells != ["customer", "at", "event", "properties"] {
-                    return Err(events
-                        .lines
-                        .error(line, "the header must be `customer,at,event,properties`"));
+                    return Err(
+                        lines.error(line, "the header must be `customer,at,event,properties`")
+                    );
                 }
             }
         }
-        Ok(events)
+        Ok(EventParser { model, encoding })
     }
 
-    fn parse(&self, line: usize, text: &str) -> Result<EventRecord, String> {
-        let (customer, at, event, props) = match self.encoding {
+    fn id(&self, bytes: &[u8]) -> Result<String, String> {
+        line_id(self.encoding, bytes, |text| {
+            self.parse(0, text).map(|(id, _)| id)
+        })
+    }
+
+    /// The customer id and the record of one line.
+    pub fn parse(&self, line: usize, text: &str) -> Result<(String, EventRecord), String> {
+        match self.encoding {
             Encoding::JsonLines => {
+                if let Ok(fast) = serde_json::from_str::<EventLine>(text) {
+                    let customer = customer_id(Some(&Json::String(fast.customer.into_owned())))?;
+                    let props = fast.properties.unwrap_or(Entries(Vec::new()));
+                    let record = self.record(&fast.at, &fast.event, props.iter(), line)?;
+                    return Ok((customer, record));
+                }
                 let json: Json =
                     serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
-                let Json::Object(mut obj) = json else {
+                let Json::Object(obj) = json else {
                     return Err("each line must be a JSON object".into());
                 };
                 check_keys(&obj, &["customer", "at", "event", "properties"])?;
                 let customer = customer_id(obj.get("customer"))?;
-                let at = match obj.remove("at") {
-                    Some(Json::String(at)) => at,
-                    None => {
-                        return Err(
-                            "missing \"at\" (an instant like \"2026-03-01T10:00:00Z\")".into()
-                        )
-                    }
-                    Some(other) => return Err(format!("\"at\" must be a string, found {other}")),
-                };
-                let event = match obj.remove("event") {
-                    Some(Json::String(e)) => e,
-                    None => return Err("missing \"event\"".into()),
-                    Some(other) => {
-                        return Err(format!("\"event\" must be a string, found {other}"))
-                    }
-                };
-                let props = match obj.remove("properties") {
-                    None | Some(Json::Null) => serde_json::Map::new(),
-                    Some(Json::Object(m)) => m,
-                    Some(_) => return Err("\"properties\" must be an object".into()),
-                };
-                (customer, at, event, props)
+                Ok((customer, self.object(obj, line)?))
             }
             Encoding::Csv => {
                 let cells = csv_cells(text)?;
@@ -490,9 +655,45 @@ impl<'m> Events<'m> {
                         _ => return Err("the properties cell must be a JSON object".into()),
                     }
                 };
-                (customer, at, event, props)
+                let props = props.iter().map(|(k, v)| (k.as_str(), v));
+                Ok((customer, self.record(&at, &event, props, line)?))
             }
+        }
+    }
+
+    /// The record of a JSON object with `at`, `event` and `properties`
+    /// (other keys are the caller's to check).
+    fn object(
+        &self,
+        mut obj: serde_json::Map<String, Json>,
+        line: usize,
+    ) -> Result<EventRecord, String> {
+        let at = match obj.remove("at") {
+            Some(Json::String(at)) => at,
+            None => return Err("missing \"at\" (an instant like \"2026-03-01T10:00:00Z\")".into()),
+            Some(other) => return Err(format!("\"at\" must be a string, found {other}")),
         };
+        let event = match obj.remove("event") {
+            Some(Json::String(e)) => e,
+            None => return Err("missing \"event\"".into()),
+            Some(other) => return Err(format!("\"event\" must be a string, found {other}")),
+        };
+        let props = match obj.remove("properties") {
+            None | Some(Json::Null) => serde_json::Map::new(),
+            Some(Json::Object(m)) => m,
+            Some(_) => return Err("\"properties\" must be an object".into()),
+        };
+        let props = props.iter().map(|(k, v)| (k.as_str(), v));
+        self.record(&at, &event, props, line)
+    }
+
+    fn record<'j>(
+        &self,
+        at: &str,
+        event: &str,
+        props: impl Iterator<Item = (&'j str, &'j Json)> + Clone,
+        line: usize,
+    ) -> Result<EventRecord, String> {
         let at = at.parse::<Timestamp>().map_err(|_| {
             format!("\"at\": `{at}` is not an instant like \"2026-03-01T10:00:00Z\" (a date-time with Z or an offset)")
         })?;
@@ -500,55 +701,31 @@ impl<'m> Events<'m> {
         let Some(def) = events.iter().find(|e| e.name == event) else {
             return Err(format!(
                 "unknown event `{event}`{}",
-                suggest(&event, events.iter().map(|e| e.name.as_str()))
+                suggest(event, events.iter().map(|e| e.name.as_str()))
             ));
         };
-        let props = record(self.model, &def.fields, &props, &format!("event `{event}`"))?;
         Ok(EventRecord {
-            customer,
             at,
-            event,
-            props,
+            event: def.name.clone(),
+            props: properties(self.model, def, props)?,
             line,
         })
     }
 }
 
-impl Events<'_> {
-    /// `record` if it comes after the previous one (then remembered).
-    fn in_order(&mut self, record: EventRecord) -> Result<EventRecord, String> {
-        let hint = "(sort it by customer, then at, as ORDER BY customer, at does)";
-        match &self.last {
-            Some((customer, _)) if record.customer < *customer => Err(format!(
-                "the file is not sorted: customer `{}` comes after `{customer}` {hint}",
-                record.customer
-            )),
-            Some((customer, at)) if record.customer == *customer && record.at < *at => {
-                Err(format!(
-                    "the file is not sorted: customer `{customer}`'s event at {} comes after one at {at} {hint}",
-                    record.at
-                ))
-            }
-            _ => {
-                self.last = Some((record.customer.clone(), record.at));
-                Ok(record)
-            }
-        }
+/// An event's properties as a [`Val::Record`] (no properties: the empty
+/// record, without the checks that cannot fail).
+fn properties<'j>(
+    model: &Model,
+    def: &EventDef,
+    props: impl Iterator<Item = (&'j str, &'j Json)> + Clone,
+) -> Result<Val, String> {
+    if props.clone().next().is_none() && def.fields.iter().all(|f| f.ty.is_optional()) {
+        return Ok(Val::Record(Vec::new()));
     }
-}
-
-impl Iterator for Events<'_> {
-    type Item = Result<EventRecord, PopulationError>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        let (line, text) = match self.lines.next_line()? {
-            Ok(l) => l,
-            Err(e) => return Some(Err(e)),
-        };
-        let record = self.parse(line, &text);
-        let record = record.and_then(|r| self.in_order(r));
-        self.lines.finish(line, record)
-    }
+    record_entries(model, &def.fields, props, &|| {
+        format!("event `{}`", def.name)
+    })
 }
 
 /// The keys a line may have; a misspelt key would otherwise be ignored.
@@ -575,19 +752,132 @@ fn customer_id(json: Option<&Json>) -> Result<String, String> {
     }
 }
 
+/// `events` if each comes at or after the one before (the error names the
+/// first that does not).
+fn in_time_order(
+    customer: &str,
+    events: &[EventRecord],
+    error: impl Fn(usize, String) -> PopulationError,
+) -> Result<(), PopulationError> {
+    for pair in events.windows(2) {
+        if pair[1].at < pair[0].at {
+            return Err(error(
+                pair[1].line,
+                format!(
+                    "the file is not sorted: customer `{customer}`'s event at {} comes after one at {} {SORT_HINT}",
+                    pair[1].at, pair[0].at
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+const SORT_HINT: &str = "(sort it by customer, then at, as ORDER BY customer, at does)";
+
+/// Customers read in order, a batch at a time.
+pub trait Reader: Send {
+    type Batch: Batch;
+    /// The next batch of at most `max` customers; `None` after the last.
+    /// An error met after some customers is returned by the next call, so
+    /// those customers' own errors (found when they are parsed) come
+    /// first.
+    fn next_batch(&mut self, max: usize) -> Result<Option<Self::Batch>, PopulationError>;
+
+    /// Takes back a batch that is done with, so that its buffers hold the
+    /// lines of a later batch (no allocation, no fresh pages).
+    fn recycle(&mut self, batch: Self::Batch) {
+        drop(batch);
+    }
+}
+
+/// Customers whose lines are read but not parsed yet.
+pub trait Batch: Send + Sync {
+    fn len(&self) -> usize;
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// The `i`th customer with their events, parsed and checked.
+    fn member(&self, i: usize) -> Result<Member, PopulationError>;
+}
+
+/// What parses the lines of the two files (shared by a reader's batches).
+struct Parsers<'m> {
+    customers: CustomerParser<'m>,
+    events: EventParser<'m>,
+    customers_path: PathBuf,
+    events_path: PathBuf,
+}
+
+/// One customer's lines in a [`FileBatch`].
+struct RawMember {
+    customer: RawLine,
+    /// Indices into the batch's `event_lines`.
+    events: Range<usize>,
+}
+
+/// Customers of the two files with their events, not parsed yet.
+pub struct FileBatch<'m> {
+    parsers: Arc<Parsers<'m>>,
+    customers: Vec<u8>,
+    events: Vec<u8>,
+    members: Vec<RawMember>,
+    event_lines: Vec<RawLine>,
+}
+
+impl Batch for FileBatch<'_> {
+    fn len(&self) -> usize {
+        self.members.len()
+    }
+
+    fn member(&self, i: usize) -> Result<Member, PopulationError> {
+        let p = &self.parsers;
+        let raw = &self.members[i];
+        let line = raw.customer.line;
+        let customer = text(&self.customers[raw.customer.range.clone()])
+            .and_then(|t| p.customers.parse(line, t))
+            .map_err(|m| error_at(&p.customers_path, line, m))?;
+        let lines = &self.event_lines[raw.events.clone()];
+        let mut events = Vec::with_capacity(lines.len());
+        for l in lines {
+            let (_, record) = text(&self.events[l.range.clone()])
+                .and_then(|t| p.events.parse(l.line, t))
+                .map_err(|m| error_at(&p.events_path, l.line, m))?;
+            events.push(record);
+        }
+        in_time_order(&customer.id, &events, |line, m| {
+            error_at(&p.events_path, line, m)
+        })?;
+        Ok(Member { customer, events })
+    }
+}
+
+/// A line read ahead, kept between batches.
+struct Ahead {
+    line: usize,
+    text: Vec<u8>,
+    id: String,
+}
+
 /// The customers file and the events file merged by customer: each
 /// customer with their events. An event of a customer the customers file
 /// does not have is an error naming its line.
 pub struct Population<'m> {
-    customers: Customers<'m>,
-    events: Events<'m>,
+    parsers: Arc<Parsers<'m>>,
+    customers: Lines,
+    events: Lines,
+    /// The next customer, read ahead so that a customers file out of order
+    /// is reported as such rather than as events of an unknown customer.
+    ahead: Option<Ahead>,
     /// The first event of the next customer, read ahead.
-    pending: Option<EventRecord>,
-    /// The next customer, read ahead so that a customers file out of
-    /// order is reported as such rather than as events of an unknown
-    /// customer.
-    ahead: Option<CustomerRecord>,
+    pending: Option<Ahead>,
+    /// The last event's customer, for the order of the events file.
+    last_event: Option<String>,
+    /// An error to report at the next call.
+    error: Option<PopulationError>,
     done: bool,
+    /// A batch done with, whose buffers the next batch reuses.
+    spare: Option<FileBatch<'m>>,
 }
 
 impl<'m> Population<'m> {
@@ -597,87 +887,412 @@ impl<'m> Population<'m> {
         customers: &Path,
         events: &Path,
     ) -> Result<Population<'m>, PopulationError> {
-        Ok(Population::new(
-            Customers::open(model, customers)?,
-            Events::open(model, events)?,
-        ))
+        Population::new(model, Source::open(customers)?, Source::open(events)?)
     }
 
-    pub fn new(customers: Customers<'m>, events: Events<'m>) -> Population<'m> {
-        Population {
-            customers,
-            events,
-            pending: None,
+    /// Reads the two files; CSV headers are read (and checked) here.
+    pub fn new(
+        model: &'m Model,
+        customers: Source,
+        events: Source,
+    ) -> Result<Population<'m>, PopulationError> {
+        let mut customer_lines = Lines::new(&customers.path, customers.reader);
+        let mut event_lines = Lines::new(&events.path, events.reader);
+        let parsers = Parsers {
+            customers: CustomerParser::of_file(model, customers.encoding, &mut customer_lines)?,
+            events: EventParser::of_file(model, events.encoding, &mut event_lines)?,
+            customers_path: customers.path,
+            events_path: events.path,
+        };
+        Ok(Population {
+            parsers: Arc::new(parsers),
+            customers: customer_lines,
+            events: event_lines,
             ahead: None,
+            pending: None,
+            last_event: None,
+            error: None,
             done: false,
+            spare: None,
+        })
+    }
+
+    /// Reads the next customers line into `buf`, with its id, checking that
+    /// it comes after `previous`.
+    fn read_customer(
+        &mut self,
+        buf: &mut Vec<u8>,
+        previous: Option<&str>,
+    ) -> Result<Option<(RawLine, String)>, PopulationError> {
+        let parsers = &self.parsers;
+        let Some((raw, id)) = next_with_id(&mut self.customers, buf, |b| parsers.customers.id(b))?
+        else {
+            return Ok(None);
+        };
+        match previous {
+            Some(last) if id == last => Err(self.customers.error(
+                raw.line,
+                format!("customer `{id}` appears twice (one line per customer)"),
+            )),
+            Some(last) if id.as_str() < last => Err(self.customers.error(
+                raw.line,
+                format!(
+                    "the file is not sorted: customer `{id}` comes after `{last}` (sort it by customer id, as ORDER BY customer does)"
+                ),
+            )),
+            _ => Ok(Some((raw, id))),
         }
     }
 
-    fn stray(&self, event: &EventRecord) -> PopulationError {
-        self.events.lines.error(
-            event.line,
+    /// Reads the next events line into `buf`, with its customer id,
+    /// checking the order of the ids.
+    fn read_event(
+        &mut self,
+        buf: &mut Vec<u8>,
+    ) -> Result<Option<(RawLine, String)>, PopulationError> {
+        let parsers = &self.parsers;
+        let Some((raw, id)) = next_with_id(&mut self.events, buf, |b| parsers.events.id(b))? else {
+            return Ok(None);
+        };
+        if let Some(last) = &self.last_event {
+            if id < *last {
+                return Err(self.events.error(
+                    raw.line,
+                    format!(
+                        "the file is not sorted: customer `{id}` comes after `{last}` {SORT_HINT}"
+                    ),
+                ));
+            }
+        }
+        if self.last_event.as_deref() != Some(id.as_str()) {
+            self.last_event = Some(id.clone());
+        }
+        Ok(Some((raw, id)))
+    }
+
+    fn stray(&self, line: usize, customer: &str) -> PopulationError {
+        self.events.error(
+            line,
             format!(
-                "customer `{}` is not in the customers file ({})",
-                event.customer,
-                self.customers.lines.path.display()
+                "customer `{customer}` is not in the customers file ({})",
+                self.parsers.customers_path.display()
             ),
         )
     }
 
-    fn next_event(&mut self) -> Option<Result<EventRecord, PopulationError>> {
-        self.pending.take().map(Ok).or_else(|| self.events.next())
-    }
-
-    fn merge(&mut self) -> Option<Result<Member, PopulationError>> {
-        let next = match self.ahead.take() {
-            Some(c) => Some(Ok(c)),
-            None => self.customers.next(),
+    /// Adds the next customer with their events to `batch`; `false` at
+    /// the end of both files.
+    fn read_member(&mut self, batch: &mut FileBatch<'m>) -> Result<bool, PopulationError> {
+        let (customer, id) = match self.ahead.take() {
+            Some(ahead) => (copy_line(&mut batch.customers, &ahead), ahead.id),
+            None => match self.read_customer(&mut batch.customers, None)? {
+                Some(read) => read,
+                None => {
+                    // No customer left: any event left is a stray.
+                    let event = match self.pending.take() {
+                        Some(p) => Some((p.line, p.id)),
+                        None => self
+                            .read_event(&mut batch.events)?
+                            .map(|(raw, id)| (raw.line, id)),
+                    };
+                    return match event {
+                        Some((line, id)) => Err(self.stray(line, &id)),
+                        None => Ok(false),
+                    };
+                }
+            },
         };
-        match self.customers.next() {
-            Some(Ok(c)) => self.ahead = Some(c),
-            Some(Err(e)) => return Some(Err(e)),
-            None => {}
+        let mut scratch = std::mem::take(&mut batch.customers);
+        let next = self.read_customer(&mut scratch, Some(&id));
+        if let Ok(Some((raw, next_id))) = &next {
+            self.ahead = Some(Ahead {
+                line: raw.line,
+                text: scratch[raw.range.clone()].to_vec(),
+                id: next_id.clone(),
+            });
+            scratch.truncate(raw.range.start);
         }
-        let customer = match next {
-            Some(Ok(c)) => c,
-            Some(Err(e)) => return Some(Err(e)),
-            None => {
-                return match self.next_event()? {
-                    Ok(stray) => Some(Err(self.stray(&stray))),
-                    Err(e) => Some(Err(e)),
-                };
-            }
-        };
-        let mut events = Vec::new();
-        while let Some(event) = self.next_event() {
-            let event = match event {
-                Ok(e) => e,
-                Err(e) => return Some(Err(e)),
+        batch.customers = scratch;
+        next?;
+        let first = batch.event_lines.len();
+        loop {
+            let (raw, event_id) = match self.pending.take() {
+                Some(p) => (copy_line(&mut batch.events, &p), p.id),
+                None => match self.read_event(&mut batch.events)? {
+                    Some(read) => read,
+                    None => break,
+                },
             };
-            match event.customer.cmp(&customer.id) {
-                std::cmp::Ordering::Less => return Some(Err(self.stray(&event))),
-                std::cmp::Ordering::Equal => events.push(event),
+            match event_id.as_str().cmp(id.as_str()) {
+                std::cmp::Ordering::Less => return Err(self.stray(raw.line, &event_id)),
+                std::cmp::Ordering::Equal => batch.event_lines.push(raw),
                 std::cmp::Ordering::Greater => {
-                    self.pending = Some(event);
+                    self.pending = Some(Ahead {
+                        line: raw.line,
+                        text: batch.events[raw.range.clone()].to_vec(),
+                        id: event_id,
+                    });
+                    batch.events.truncate(raw.range.start);
                     break;
                 }
             }
         }
-        Some(Ok(Member { customer, events }))
+        batch.members.push(RawMember {
+            customer,
+            events: first..batch.event_lines.len(),
+        });
+        Ok(true)
     }
 }
 
-impl Iterator for Population<'_> {
-    type Item = Result<Member, PopulationError>;
+/// The next line of `lines` appended to `buf`, with its customer id.
+fn next_with_id(
+    lines: &mut Lines,
+    buf: &mut Vec<u8>,
+    id: impl Fn(&[u8]) -> Result<String, String>,
+) -> Result<Option<(RawLine, String)>, PopulationError> {
+    let Some(raw) = lines.next_into(buf).transpose()? else {
+        return Ok(None);
+    };
+    let id = id(&buf[raw.range.clone()]).map_err(|m| lines.error(raw.line, m))?;
+    Ok(Some((raw, id)))
+}
 
-    fn next(&mut self) -> Option<Self::Item> {
-        if self.done {
-            return None;
-        }
-        let next = self.merge();
-        if !matches!(next, Some(Ok(_))) {
+/// Appends a line read ahead to `buf`.
+fn copy_line(buf: &mut Vec<u8>, ahead: &Ahead) -> RawLine {
+    let start = buf.len();
+    buf.extend_from_slice(&ahead.text);
+    RawLine {
+        line: ahead.line,
+        range: start..buf.len(),
+    }
+}
+
+/// The most bytes of events a batch holds (a customer with more still
+/// fits: they are one member).
+const BATCH_BYTES: usize = 64 << 20;
+
+impl<'m> Reader for Population<'m> {
+    type Batch = FileBatch<'m>;
+
+    fn next_batch(&mut self, max: usize) -> Result<Option<FileBatch<'m>>, PopulationError> {
+        if let Some(e) = self.error.take() {
             self.done = true;
+            return Err(e);
         }
-        next
+        if self.done {
+            return Ok(None);
+        }
+        let mut batch = match self.spare.take() {
+            Some(batch) => batch,
+            None => FileBatch {
+                parsers: self.parsers.clone(),
+                customers: Vec::new(),
+                events: Vec::new(),
+                members: Vec::with_capacity(max),
+                event_lines: Vec::new(),
+            },
+        };
+        while batch.members.len() < max.max(1) && batch.events.len() < BATCH_BYTES {
+            match self.read_member(&mut batch) {
+                Ok(true) => {}
+                Ok(false) => {
+                    self.done = true;
+                    break;
+                }
+                Err(e) => {
+                    self.error = Some(e);
+                    break;
+                }
+            }
+        }
+        if batch.members.is_empty() {
+            return match self.error.take() {
+                Some(e) => {
+                    self.done = true;
+                    Err(e)
+                }
+                None => Ok(None),
+            };
+        }
+        Ok(Some(batch))
+    }
+
+    fn recycle(&mut self, mut batch: FileBatch<'m>) {
+        batch.customers.clear();
+        batch.events.clear();
+        batch.members.clear();
+        batch.event_lines.clear();
+        self.spare = Some(batch);
+    }
+}
+
+/// The grouped lines `forecast --partial` reads: one customer per line,
+/// with their events in time order:
+///
+/// ```text
+/// {"customer": "c01", "attributes": {…}, "events": [{"at": "…", "event": "…", "properties": {…}}, …]}
+/// ```
+///
+/// that is, a customers line with the customer's events-file lines added
+/// as `events` (their `customer` key may stay, then it must be the line's
+/// customer). Attributes and events are checked as in the two files; the
+/// lines may come in any order (each customer once).
+pub struct Grouped<'m> {
+    parsers: Arc<(CustomerParser<'m>, EventParser<'m>, PathBuf)>,
+    lines: Lines,
+    /// An error to report at the next call.
+    error: Option<PopulationError>,
+}
+
+impl<'m> Grouped<'m> {
+    /// `path` names the input in errors (`<stdin>`).
+    pub fn new(model: &'m Model, path: &Path, reader: Box<dyn BufRead + Send>) -> Grouped<'m> {
+        Grouped {
+            parsers: Arc::new((
+                CustomerParser::json(model),
+                EventParser::json(model),
+                path.to_path_buf(),
+            )),
+            lines: Lines::new(path, reader),
+            error: None,
+        }
+    }
+}
+
+/// Lines of [`Grouped`], not parsed yet.
+pub struct GroupedBatch<'m> {
+    parsers: Arc<(CustomerParser<'m>, EventParser<'m>, PathBuf)>,
+    text: Vec<u8>,
+    lines: Vec<RawLine>,
+}
+
+/// One grouped line as it is usually written (the fast path; any line it
+/// does not fit is parsed as a [`Json`] value, whose errors are the
+/// messages).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GroupedLine<'a> {
+    #[serde(borrow)]
+    customer: Cow<'a, str>,
+    #[serde(default, borrow)]
+    attributes: Option<Entries<'a>>,
+    #[serde(default, borrow)]
+    events: Option<Vec<GroupedEvent<'a>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GroupedEvent<'a> {
+    #[serde(default, borrow)]
+    customer: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    at: Cow<'a, str>,
+    #[serde(borrow)]
+    event: Cow<'a, str>,
+    #[serde(default, borrow)]
+    properties: Option<Entries<'a>>,
+}
+
+impl Batch for GroupedBatch<'_> {
+    fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    fn member(&self, i: usize) -> Result<Member, PopulationError> {
+        let (customers, events, path) = &*self.parsers;
+        let raw = &self.lines[i];
+        let line = raw.line;
+        let nth = |n: usize, m: String| format!("event {}: {m}", n + 1);
+        let member = text(&self.text[raw.range.clone()]).and_then(|t| {
+            if let Ok(fast) = serde_json::from_str::<GroupedLine>(t) {
+                let id = customer_id(Some(&Json::String(fast.customer.into_owned())))?;
+                let attrs = fast.attributes.map(|a| a.0).unwrap_or_default();
+                let customer = customers.record(id, attrs, line)?;
+                let mut records = Vec::new();
+                for (n, e) in fast.events.unwrap_or_default().into_iter().enumerate() {
+                    if let Some(other) = e.customer.filter(|c| *c != customer.id) {
+                        return Err(nth(n, not_this_customer(&other, &customer.id)));
+                    }
+                    let props = e.properties.unwrap_or(Entries(Vec::new()));
+                    records.push(
+                        events
+                            .record(&e.at, &e.event, props.iter(), line)
+                            .map_err(|m| nth(n, m))?,
+                    );
+                }
+                return Ok(Member {
+                    customer,
+                    events: records,
+                });
+            }
+            let json: Json = serde_json::from_str(t).map_err(|e| format!("not JSON: {e}"))?;
+            let Json::Object(mut obj) = json else {
+                return Err("each line must be a JSON object".into());
+            };
+            check_keys(&obj, &["customer", "attributes", "events"])?;
+            let list = match obj.remove("events") {
+                None | Some(Json::Null) => Vec::new(),
+                Some(Json::Array(list)) => list,
+                Some(_) => return Err("\"events\" must be a list of event objects".into()),
+            };
+            let customer = customers.object(obj, line)?;
+            let mut records = Vec::new();
+            for (n, e) in list.into_iter().enumerate() {
+                let Json::Object(e) = e else {
+                    return Err(nth(n, "each event must be a JSON object".into()));
+                };
+                check_keys(&e, &["customer", "at", "event", "properties"])
+                    .map_err(|m| nth(n, m))?;
+                if e.contains_key("customer") {
+                    let other = customer_id(e.get("customer")).map_err(|m| nth(n, m))?;
+                    if other != customer.id {
+                        return Err(nth(n, not_this_customer(&other, &customer.id)));
+                    }
+                }
+                records.push(events.object(e, line).map_err(|m| nth(n, m))?);
+            }
+            Ok(Member {
+                customer,
+                events: records,
+            })
+        });
+        let member = member.map_err(|m| error_at(path, line, m))?;
+        in_time_order(&member.customer.id, &member.events, |_, m| {
+            error_at(path, line, m)
+        })?;
+        Ok(member)
+    }
+}
+
+fn not_this_customer(other: &str, customer: &str) -> String {
+    format!("it is an event of customer `{other}`, on the line of customer `{customer}`")
+}
+
+impl<'m> Reader for Grouped<'m> {
+    type Batch = GroupedBatch<'m>;
+
+    fn next_batch(&mut self, max: usize) -> Result<Option<GroupedBatch<'m>>, PopulationError> {
+        if let Some(e) = self.error.take() {
+            return Err(e);
+        }
+        let mut batch = GroupedBatch {
+            parsers: self.parsers.clone(),
+            text: Vec::new(),
+            lines: Vec::new(),
+        };
+        while batch.lines.len() < max.max(1) && batch.text.len() < BATCH_BYTES {
+            match self.lines.next_into(&mut batch.text) {
+                Some(Ok(raw)) => batch.lines.push(raw),
+                Some(Err(e)) if batch.lines.is_empty() => return Err(e),
+                Some(Err(e)) => {
+                    // Reported after this batch's own errors.
+                    self.error = Some(e);
+                    break;
+                }
+                None => break,
+            }
+        }
+        Ok((!batch.lines.is_empty()).then_some(batch))
     }
 }

@@ -55,9 +55,17 @@ impl Customer {
             locale_attr: facts.locale.attribute.clone(),
             zone_attr: facts.timezone.attribute.clone(),
         };
-        for (name, value) in attrs {
-            customer.set_attr(&name, value);
+        // What `set_attr` does for each, without copying the names again.
+        for name in [&facts.locale.attribute, &facts.timezone.attribute]
+            .into_iter()
+            .flatten()
+        {
+            if let Some(value) = attrs.get(name) {
+                let value = value.clone();
+                customer.set_attr(name, value);
+            }
         }
+        customer.attrs = attrs;
         customer
     }
 

@@ -79,11 +79,47 @@ impl<R: std::io::BufRead> CappedLines<R> {
     }
 }
 
+/// Appends the next line of `reader` to `buf`, without its line break;
+/// `Ok(false)` at the end. A read error or a line longer than
+/// [`MAX_LINE_BYTES`] is an error (and `buf` is left as it was). The text
+/// is not checked to be UTF-8.
+pub fn read_capped_line(
+    reader: &mut impl std::io::BufRead,
+    buf: &mut Vec<u8>,
+) -> Result<bool, String> {
+    use std::io::{BufRead as _, Read as _};
+    let start = buf.len();
+    // One byte over the cap (plus the newline) tells a line that is too
+    // long from one that is exactly at the cap.
+    let limit = MAX_LINE_BYTES as u64 + 2;
+    match reader.take(limit).read_until(b'\n', buf) {
+        Err(e) => {
+            buf.truncate(start);
+            return Err(format!("cannot read the line: {e}"));
+        }
+        Ok(0) => return Ok(false),
+        Ok(_) => {}
+    }
+    if buf.last() == Some(&b'\n') {
+        buf.pop();
+        if buf.last() == Some(&b'\r') {
+            buf.pop();
+        }
+    }
+    if buf.len() - start > MAX_LINE_BYTES {
+        buf.truncate(start);
+        return Err(format!(
+            "the line is longer than {} MiB; each line holds one event object",
+            MAX_LINE_BYTES / (1024 * 1024)
+        ));
+    }
+    Ok(true)
+}
+
 impl<R: std::io::BufRead> Iterator for CappedLines<R> {
     type Item = Result<std::borrow::Cow<'static, str>, InputError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        use std::io::{BufRead as _, Read as _};
         if self.done {
             return None;
         }
@@ -94,29 +130,13 @@ impl<R: std::io::BufRead> Iterator for CappedLines<R> {
             Some(Err(InputError { line, message }))
         };
         let mut buf = Vec::new();
-        // One byte over the cap (plus the newline) tells a line that is
-        // too long from one that is exactly at the cap.
-        let limit = MAX_LINE_BYTES as u64 + 2;
-        let read = (&mut self.reader).take(limit).read_until(b'\n', &mut buf);
-        match read {
-            Err(e) => return fail(format!("cannot read the line: {e}")),
-            Ok(0) => {
+        match read_capped_line(&mut self.reader, &mut buf) {
+            Err(message) => return fail(message),
+            Ok(false) => {
                 self.done = true;
                 return None;
             }
-            Ok(_) => {}
-        }
-        if buf.last() == Some(&b'\n') {
-            buf.pop();
-            if buf.last() == Some(&b'\r') {
-                buf.pop();
-            }
-        }
-        if buf.len() > MAX_LINE_BYTES {
-            return fail(format!(
-                "the line is longer than {} MiB; each line holds one event object",
-                MAX_LINE_BYTES / (1024 * 1024)
-            ));
+            Ok(true) => {}
         }
         match String::from_utf8(buf) {
             Ok(text) => Some(Ok(std::borrow::Cow::Owned(text))),
@@ -292,19 +312,48 @@ pub fn record(
     json: &serde_json::Map<String, Json>,
     owner: &str,
 ) -> Result<Val, String> {
-    for key in json.keys() {
-        if !fields.iter().any(|f| &f.name == key) {
+    record_entries(
+        model,
+        fields,
+        json.iter().map(|(k, v)| (k.as_str(), v)),
+        &|| owner.to_string(),
+    )
+}
+
+/// [`record`] over the object's entries in order (a key written twice
+/// counts once, with its last value, as in a JSON object), naming the
+/// owner only for an error: the population readers' path, which reads
+/// millions of events without building a map for each.
+pub fn record_entries<'j, I>(
+    model: &Model,
+    fields: &[FieldDef],
+    entries: I,
+    owner: &dyn Fn() -> String,
+) -> Result<Val, String>
+where
+    I: Iterator<Item = (&'j str, &'j Json)> + Clone,
+{
+    let get = |name: &str| {
+        entries
+            .clone()
+            .filter(|(k, _)| *k == name)
+            .last()
+            .map(|(_, v)| v)
+    };
+    for (key, _) in entries.clone() {
+        if !fields.iter().any(|f| f.name == key) {
             let names = fields.iter().map(|f| f.name.as_str());
             return Err(format!(
-                "unknown property `{key}`{} of {owner}",
-                suggest(key, names)
+                "unknown property `{key}`{} of {}",
+                suggest(key, names),
+                owner()
             ));
         }
     }
     let missing: Vec<String> = fields
         .iter()
         .filter(|f| !f.ty.is_optional() && f.ty != Type::Error)
-        .filter(|f| matches!(json.get(&f.name), None | Some(Json::Null)))
+        .filter(|f| matches!(get(&f.name), None | Some(Json::Null)))
         .map(|f| format!("`{}`", f.name))
         .collect();
     if !missing.is_empty() {
@@ -314,17 +363,18 @@ pub fn record(
             "properties"
         };
         return Err(format!(
-            "{owner} lacks the required {noun} {}",
+            "{} lacks the required {noun} {}",
+            owner(),
             missing.join(", ")
         ));
     }
     let mut out = Vec::new();
     for f in fields {
-        match json.get(&f.name) {
+        match get(&f.name) {
             None | Some(Json::Null) => {}
             Some(v) => {
                 let v = convert(model, &f.ty, v)
-                    .map_err(|m| format!("property `{}` of {owner}: {m}", f.name))?;
+                    .map_err(|m| format!("property `{}` of {}: {m}", f.name, owner()))?;
                 out.push((f.name.clone(), v));
             }
         }

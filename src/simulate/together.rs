@@ -29,14 +29,67 @@ use std::cmp::Reverse;
 /// (its attributes after the run); `None` when there is no run.
 pub fn simulate_together(
     runs: Vec<(&Plan, Customer)>,
-    mut inputs: Vec<Input>,
+    inputs: Vec<Input>,
     options: &Options,
     renderer: &Renderer,
 ) -> Option<Simulation> {
+    let mut merged = Timeline::default();
+    // Inputs already shown in the merged timeline.
+    let mut inputs_shown = 0usize;
+    let mut sims = run_together(
+        runs,
+        inputs,
+        options,
+        Some(renderer),
+        |sim, which, input| {
+            // An input is shown once, by the first run that takes it.
+            let drop_inputs = which == 0 && input < inputs_shown;
+            if which == 0 && input >= inputs_shown {
+                inputs_shown = input + 1;
+            }
+            take_lines(sim, &mut merged, drop_inputs);
+        },
+    );
+    for sim in &mut sims {
+        take_lines(sim, &mut merged, false);
+    }
+    // Only the "stopped" lines `finish` adds can be out of time order.
+    merged.entries.sort_by_key(|e| e.at.timestamp());
+    let first = sims.into_iter().next()?;
+    Some(Simulation {
+        timeline: merged,
+        customer: first.customer,
+    })
+}
+
+/// [`simulate_together`] without rendering (as [`super::journey::replay`]
+/// is to `simulate`): each run's own timeline, in the order of `runs`.
+/// This is `campaignc forecast`, which counts what each campaign did.
+pub fn replay_together(
+    runs: Vec<(&Plan, Customer)>,
+    inputs: Vec<Input>,
+    options: &Options,
+) -> Vec<Timeline> {
+    run_together(runs, inputs, options, None, |_, _, _| {})
+        .into_iter()
+        .map(|sim| sim.timeline)
+        .collect()
+}
+
+/// The runs stepped together to their end (see the module
+/// documentation); `after` sees each run after each of its steps, with
+/// the kind of occurrence and the input's index.
+fn run_together<'a>(
+    runs: Vec<(&'a Plan, Customer)>,
+    mut inputs: Vec<Input>,
+    options: &'a Options,
+    renderer: Option<&'a Renderer>,
+    mut after: impl FnMut(&mut Sim<'a>, usize, usize),
+) -> Vec<Sim<'a>> {
     inputs.sort_by_key(|i| i.at);
     let mut sims: Vec<Sim> = runs
         .into_iter()
-        .map(|(plan, customer)| Sim::new(plan, customer, options, Some(renderer)))
+        .map(|(plan, customer)| Sim::new(plan, customer, options, renderer))
         .collect();
     // The order between campaigns at one instant.
     let mut order: Vec<usize> = (0..sims.len()).collect();
@@ -55,9 +108,6 @@ pub fn simulate_together(
     };
     let mut cursors = vec![0usize; sims.len()];
     let mut done = vec![false; sims.len()];
-    let mut merged = Timeline::default();
-    // Inputs already shown in the merged timeline.
-    let mut inputs_shown = 0usize;
     let mut shared: Vec<jiff::Zoned> = Vec::new();
     let bound = 1_000_000usize.saturating_mul(sims.len().max(1));
     for _ in 0..bound {
@@ -83,24 +133,12 @@ pub fn simulate_together(
         let input = cursors[i];
         sim.occur(which, at, &inputs, &mut cursors[i]);
         shared = std::mem::take(&mut sim.marketing_sends);
-        // An input is shown once, by the first run that takes it.
-        let drop_inputs = which == 0 && input < inputs_shown;
-        if which == 0 && input >= inputs_shown {
-            inputs_shown = input + 1;
-        }
-        take_lines(sim, &mut merged, drop_inputs);
+        after(sim, which, input);
     }
     for sim in &mut sims {
         sim.finish();
-        take_lines(sim, &mut merged, false);
     }
-    // Only the "stopped" lines `finish` adds can be out of time order.
-    merged.entries.sort_by_key(|e| e.at.timestamp());
-    let first = sims.into_iter().next()?;
-    Some(Simulation {
-        timeline: merged,
-        customer: first.customer,
-    })
+    sims
 }
 
 /// Moves the lines `sim` added since the last call into `merged`, tagged
