@@ -410,8 +410,13 @@ impl VScalar for TimeZoneFn {
     }
 }
 
-/// Adds the time-zone conversions to DuckDB's `timezone` function.
+/// Adds the time-zone conversions to DuckDB's `timezone` function, unless
+/// the engine has them (a DuckDB built with ICU).
 fn register_time_zones(conn: &Connection) -> Result<(), String> {
+    let probe = "SELECT timezone('UTC', TIMESTAMPTZ '2000-01-01 00:00:00+00')";
+    if conn.query_row(probe, [], |_| Ok(())).is_ok() {
+        return Ok(());
+    }
     conn.register_scalar_function::<TimeZoneFn>("timezone")
         .map_err(|e| format!("cannot start the embedded engine: {e}"))
 }
