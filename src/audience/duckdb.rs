@@ -26,6 +26,7 @@ use duckdb::{AccessMode, Config, Connection};
 
 use super::{Cell, Engine};
 use crate::check::model::{Model, Type, Warehouse};
+use crate::population::read::Encoding;
 use crate::sql::Dialect;
 
 /// An in-process DuckDB holding (or viewing) the customer data.
@@ -45,19 +46,19 @@ pub enum FileFormat {
 }
 
 impl FileFormat {
-    /// The format of `path` by its extension (`.jsonl`/`.ndjson`/`.json`,
-    /// `.csv`, `.parquet`).
+    /// The format of `path` by its extension: `.parquet`, or the
+    /// population files' `.jsonl`/`.ndjson` and `.csv`.
     pub fn of(path: &Path) -> Result<FileFormat, String> {
-        let ext = path
+        let parquet = path
             .extension()
-            .and_then(|e| e.to_str())
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        match ext.as_str() {
-            "jsonl" | "ndjson" | "json" => Ok(FileFormat::Jsonl),
-            "csv" => Ok(FileFormat::Csv),
-            "parquet" => Ok(FileFormat::Parquet),
-            _ => Err(format!(
+            .is_some_and(|e| e.eq_ignore_ascii_case("parquet"));
+        if parquet {
+            return Ok(FileFormat::Parquet);
+        }
+        match Encoding::of_path(path) {
+            Ok(Encoding::JsonLines) => Ok(FileFormat::Jsonl),
+            Ok(Encoding::Csv) => Ok(FileFormat::Csv),
+            Err(_) => Err(format!(
                 "{}: not a population file the embedded engine reads: name it .jsonl, .csv or .parquet",
                 path.display()
             )),
@@ -140,7 +141,7 @@ impl Duckdb {
         }
         let (from, kind) = match format {
             FileFormat::Jsonl => (
-                format!("read_json({file}, format = 'newline_delimited', columns = {{customer: 'VARCHAR', attributes: 'JSON'}})"),
+                format!("read_json({file}, format = 'newline_delimited', columns = {{'customer': 'VARCHAR', 'attributes': 'JSON'}})"),
                 "TABLE",
             ),
             FileFormat::Csv => (
@@ -175,7 +176,7 @@ impl Duckdb {
         let (key, from, kind) = match format {
             FileFormat::Jsonl => (
                 "customer",
-                format!("read_json({file}, format = 'newline_delimited', columns = {{customer: 'VARCHAR', at: 'VARCHAR', event: 'VARCHAR', properties: 'JSON'}})"),
+                format!("read_json({file}, format = 'newline_delimited', columns = {{'customer': 'VARCHAR', 'at': 'VARCHAR', 'event': 'VARCHAR', 'properties': 'JSON'}})"),
                 "TABLE",
             ),
             FileFormat::Csv => (
@@ -196,8 +197,8 @@ impl Duckdb {
             }
         };
         let sql = format!(
-            "CREATE {kind} events AS SELECT CAST({key} AS VARCHAR) AS customer_id, CAST(event AS VARCHAR) AS event, \
-             CAST(at AS TIMESTAMPTZ) AS at, CAST(COALESCE(CAST(properties AS VARCHAR), '{{}}') AS JSON) AS properties FROM {from}"
+            "CREATE {kind} events AS SELECT CAST(\"{key}\" AS VARCHAR) AS customer_id, CAST(\"event\" AS VARCHAR) AS \"event\", \
+             CAST(\"at\" AS TIMESTAMPTZ) AS \"at\", CAST(COALESCE(CAST(\"properties\" AS VARCHAR), '{{}}') AS JSON) AS \"properties\" FROM {from}"
         );
         self.load(path, &sql)
     }

@@ -272,7 +272,7 @@ pub enum Source {
 }
 
 /// What a build without the embedded engine says when asked for it.
-pub const NO_EMBEDDED: &str = "--customers/--events and --duckdb need the embedded engine, the cargo feature `duckdb`, which this build does not include. Install the build with it: `cargo install --path . --locked --features duckdb` (it compiles DuckDB's C++, about 25 minutes on 2 cores, once). Or load the files into PostgreSQL and give --db postgres://… (or set CAMPAIGNC_DB); docs/audience.md shows how";
+pub const NO_EMBEDDED: &str = "--customers/--events and --duckdb need the embedded engine, the cargo feature `duckdb`, which this build does not include. Install the build with it: `cargo install --path . --locked --features duckdb` (it compiles DuckDB's C++ once: 20 minutes or more on 2 cores). Or load the files into PostgreSQL and give --db postgres://… (or set CAMPAIGNC_DB); docs/audience.md shows how";
 
 /// Opens the engine for `source`: connects to the server, or reads the
 /// files into an in-process DuckDB. `model` is the project's (the files'

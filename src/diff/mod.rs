@@ -106,20 +106,22 @@ pub fn changed_names(base: &[Plan], head: &[Plan]) -> (Vec<String>, Vec<String>)
         })
         .map(|name| name.to_string())
         .collect();
-    let segments = |plans: &BTreeMap<&str, &Plan>| -> BTreeMap<String, String> {
-        plans
-            .values()
-            .flat_map(|p| &p.segments)
-            .map(|s| (s.name.clone(), words::expr(&s.expr)))
-            .collect()
-    };
-    let (old, new) = (segments(&base), segments(&head));
+    let (old, new) = (segment_exprs(&base), segment_exprs(&head));
     let segments = new
         .iter()
         .filter(|(name, expr)| old.get(*name).is_some_and(|o| o != *expr))
         .map(|(name, _)| name.clone())
         .collect();
     (campaigns.into_iter().collect(), segments)
+}
+
+/// Every segment the plans use, by name, with its definition in words.
+fn segment_exprs(plans: &BTreeMap<&str, &Plan>) -> BTreeMap<String, String> {
+    plans
+        .values()
+        .flat_map(|p| &p.segments)
+        .map(|s| (s.name.clone(), words::expr(&s.expr)))
+        .collect()
 }
 
 /// The line of a campaign's or segment's audience size, when counted.
@@ -530,13 +532,6 @@ fn definitions(
     head: &BTreeMap<&str, &Plan>,
     sizes: Option<&AudienceSizes>,
 ) -> String {
-    let segments = |plans: &BTreeMap<&str, &Plan>| -> BTreeMap<String, String> {
-        plans
-            .values()
-            .flat_map(|p| &p.segments)
-            .map(|s| (s.name.clone(), words::expr(&s.expr)))
-            .collect()
-    };
     let scores = |plans: &BTreeMap<&str, &Plan>| -> BTreeMap<String, serde_json::Value> {
         plans
             .values()
@@ -566,7 +561,7 @@ fn definitions(
         users.join(", ")
     };
     let mut out = String::new();
-    let (old_segments, new_segments) = (segments(base), segments(head));
+    let (old_segments, new_segments) = (segment_exprs(base), segment_exprs(head));
     for (name, new) in &new_segments {
         if let Some(old) = old_segments.get(name).filter(|old| *old != new) {
             out.push_str(&format!(
