@@ -180,6 +180,19 @@ fn reveal_with<'a>(s: &'a str, open: &str, close: &str) -> Cow<'a, str> {
     Cow::Owned(out)
 }
 
+/// A count for people, its digits grouped by thousands: `12,403`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -219,6 +219,64 @@ fn a_generated_population_loads_and_audience_reports_on_postgres() {
         serde_json::from_str(&compiled("engagement", "json")).unwrap();
     assert!(engagement["count"].as_u64().unwrap() > 0, "{engagement}");
 
+    // `campaignc diff --db`: the audience sizes of the segment a change
+    // edits and of the campaign that uses it, before and after.
+    let projects = tempfile::tempdir().unwrap();
+    let (base, head) = (projects.path().join("base"), projects.path().join("head"));
+    for to in [&base, &head] {
+        let status = Command::new("cp")
+            .arg("-r")
+            .arg(example())
+            .arg(to)
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+    let segments = head.join("segments.camp");
+    let edited = std::fs::read_to_string(&segments)
+        .unwrap()
+        .replace("last_order_at < now - 60d", "last_order_at < now - 30d");
+    std::fs::write(&segments, edited).unwrap();
+    let count = |project: &Path| -> u64 {
+        let a = [
+            "audience",
+            "lapsed_buyers",
+            project.to_str().unwrap(),
+            "--now",
+            NOW,
+            "--format",
+            "json",
+            "--db",
+            &shop,
+        ];
+        let report: serde_json::Value = serde_json::from_str(&stdout(&campaignc(&a, &[]))).unwrap();
+        report["count"].as_u64().unwrap()
+    };
+    let (before, after) = (count(&base), count(&head));
+    assert!(after > before, "{before} → {after}");
+    let diff = [
+        "diff",
+        base.to_str().unwrap(),
+        head.to_str().unwrap(),
+        "--now",
+        NOW,
+    ];
+    let markdown = stdout(&campaignc(&diff, &[("CAMPAIGNC_DB", &shop)]));
+    let line = format!(
+        "- audience size: {} → {} customers, {:+.0}%",
+        campaignc::text::thousands(before),
+        campaignc::text::thousands(after),
+        (after as f64 - before as f64) * 100.0 / before as f64
+    );
+    assert_eq!(markdown.matches(&line).count(), 2, "{line}\n{markdown}");
+    assert!(
+        markdown.contains("### Changed campaign `winback`"),
+        "{markdown}"
+    );
+    // Without a database the report has no sizes.
+    let plain = stdout(&campaignc(&diff[..3], &[]));
+    assert!(!plain.contains("audience size"), "{plain}");
+
     // A query that fails on the server: its message, exit 2.
     let broken = sql.path().join("broken.sql");
     std::fs::write(&broken, "SELECT customer_id FROM nowhere").unwrap();
@@ -250,7 +308,13 @@ fn audience_explains_what_it_cannot_do_with_exit_2() {
                 "e.jsonl",
             ],
             &[],
-            "the cargo feature `duckdb`",
+            // Without the embedded engine: how to get it; with it: the
+            // files are not there.
+            if cfg!(feature = "duckdb") {
+                "cannot read c.jsonl"
+            } else {
+                "cargo install --path . --locked --features duckdb"
+            },
         ),
         (&["audience", "vip", project], &[], "give --db postgres://"),
         (

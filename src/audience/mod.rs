@@ -5,10 +5,21 @@
 //! `score` for a score); this module wraps it as `WITH audience AS (…)`
 //! and asks the database for the count, the share of all customers, the
 //! breakdown by locale and by consent, and ten sample ids. The tables are
-//! the conventional layout of docs/population.md; [`postgres`] connects to
-//! a server and loads population files into it.
+//! the conventional layout of docs/population.md, or the project's
+//! warehouse mapping.
+//!
+//! The database is an [`Engine`]: [`postgres`] connects to a server (and
+//! loads population files into it); `duckdb` (the cargo feature `duckdb`)
+//! is the embedded engine over population files or a DuckDB database
+//! file. [`open`] picks one for a [`Source`], [`evaluate`] is the one
+//! function that turns a name into a [`Report`] on any of them
+//! (`campaignc audience`, the audience sizes of `campaignc diff`).
 
+#[cfg(feature = "duckdb")]
+pub mod duckdb;
 pub mod postgres;
+
+use std::path::PathBuf;
 
 use std::fmt::Write as _;
 
@@ -16,7 +27,8 @@ use serde::Serialize;
 
 use crate::check::model::{Channel, Model, Type};
 use crate::plan::lower::attr_of_type;
-use crate::sql::Dialect;
+use crate::source::SourceMap;
+use crate::sql::{Dialect, QueryKind};
 
 /// What NAME is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -80,12 +92,7 @@ pub struct Columns {
 impl Columns {
     /// For a campaign, the channels it sends on; for a segment or a score,
     /// every channel the schema has a consent attribute for; by channel name.
-    pub fn of(
-        model: &Model,
-        sources: &crate::source::SourceMap,
-        name: &str,
-        kind: Kind,
-    ) -> Columns {
+    pub fn of(model: &Model, sources: &SourceMap, name: &str, kind: Kind) -> Columns {
         let warehouse = &model.warehouse;
         let column = |attr: &str| (attr.to_string(), SQL.ident(warehouse.column(attr)));
         let mut consent: Vec<(String, Option<(String, String)>)> =
@@ -124,8 +131,8 @@ impl Columns {
     }
 }
 
-/// The dialect of the breakdown queries (PostgreSQL, for now the one
-/// engine `audience` runs on).
+/// The quoting of identifiers and literals in the breakdown queries
+/// (PostgreSQL's, which DuckDB shares).
 const SQL: Dialect = Dialect::Postgres;
 
 /// The SQL text of an identifier (a column named like an attribute).
@@ -140,8 +147,21 @@ pub fn literal(text: &str) -> String {
 
 /// The breakdown queries over `audience_sql`, in the order [`Report`]
 /// reads their results: total customers; count (and score summary);
-/// count by locale; consent counts; the ten smallest ids.
-pub fn breakdown_queries(audience_sql: &str, columns: &Columns, kind: Kind) -> Vec<String> {
+/// count by locale; consent counts; the ten smallest ids. `dialect` is
+/// PostgreSQL or DuckDB (they differ in how byte order is asked for).
+pub fn breakdown_queries(
+    dialect: Dialect,
+    audience_sql: &str,
+    columns: &Columns,
+    kind: Kind,
+) -> Vec<String> {
+    // Ids and locales in byte order: PostgreSQL's "C" collation; DuckDB
+    // compares bytes by default.
+    let bytes = if dialect == Dialect::Postgres {
+        " COLLATE \"C\""
+    } else {
+        ""
+    };
     let audience = format!(
         "WITH audience AS (\n{}\n)\n",
         audience_sql.trim().trim_end_matches(';')
@@ -180,13 +200,176 @@ pub fn breakdown_queries(audience_sql: &str, columns: &Columns, kind: Kind) -> V
         format!("SELECT count(*) FROM {customers}"),
         format!("{audience}{summary} FROM {members}"),
         format!(
-            "{audience}SELECT {locale} AS locale, count(*) FROM {members} {join} GROUP BY 1 ORDER BY count(*) DESC, {locale} COLLATE \"C\""
+            "{audience}SELECT {locale} AS locale, count(*) FROM {members} {join} GROUP BY 1 ORDER BY count(*) DESC, {locale}{bytes}"
         ),
         format!("{audience}{consent} FROM {members} {join}"),
         format!(
-            "{audience}SELECT DISTINCT customer_id COLLATE \"C\" FROM {members} ORDER BY 1 LIMIT 10"
+            "{audience}SELECT DISTINCT customer_id{bytes} FROM {members} ORDER BY 1 LIMIT 10"
         ),
     ]
+}
+
+/// One value of a breakdown query's result.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Cell {
+    Null,
+    Int(i64),
+    Text(String),
+}
+
+impl Cell {
+    fn count(&self) -> u64 {
+        match self {
+            Cell::Int(n) => (*n).max(0) as u64,
+            Cell::Text(t) => t.parse().unwrap_or(0),
+            Cell::Null => 0,
+        }
+    }
+
+    fn text(&self) -> String {
+        match self {
+            Cell::Int(n) => n.to_string(),
+            Cell::Text(t) => t.clone(),
+            Cell::Null => String::new(),
+        }
+    }
+}
+
+/// A database that evaluates audiences: PostgreSQL ([`postgres::Database`])
+/// or the embedded DuckDB (`duckdb::Duckdb`, the cargo feature `duckdb`).
+pub trait Engine {
+    /// The dialect its queries are compiled to.
+    fn dialect(&self) -> Dialect;
+    /// The model whose queries run here: the project's, or, over
+    /// population files, the project's with the conventional layout
+    /// (the tables the files were read into).
+    fn model<'m>(&self, project: &'m Model) -> std::borrow::Cow<'m, Model> {
+        std::borrow::Cow::Borrowed(project)
+    }
+    /// Whether the audience is computed once into a temporary table before
+    /// the breakdown reads it (else each breakdown query repeats it as a
+    /// `WITH`, which works on a read-only server).
+    fn materializes(&self) -> bool {
+        false
+    }
+    /// Runs a statement that returns nothing.
+    fn execute(&mut self, sql: &str) -> Result<(), String>;
+    /// Runs a query; the rows of its result.
+    fn rows(&mut self, sql: &str) -> Result<Vec<Vec<Cell>>, String>;
+}
+
+/// Where the customer data is, as the command line says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// A PostgreSQL connection string (`--db`, `CAMPAIGNC_DB`).
+    Postgres(String),
+    /// Population files (`--customers`, `--events`): JSON Lines, CSV or
+    /// Parquet by extension, on the embedded engine.
+    Files { customers: PathBuf, events: PathBuf },
+    /// A DuckDB database file (`--duckdb`) in the conventional layout or
+    /// the project's warehouse mapping, on the embedded engine.
+    Duckdb(PathBuf),
+}
+
+/// What a build without the embedded engine says when asked for it.
+pub const NO_EMBEDDED: &str = "--customers/--events and --duckdb need the embedded engine, the cargo feature `duckdb`, which this build does not include. Install the build with it: `cargo install --path . --locked --features duckdb` (it compiles DuckDB's C++ once: 20 minutes or more on 2 cores). Or load the files into PostgreSQL and give --db postgres://… (or set CAMPAIGNC_DB); docs/audience.md shows how";
+
+/// Opens the engine for `source`: connects to the server, or reads the
+/// files into an in-process DuckDB. `model` is the project's (the files'
+/// columns are typed by its schema).
+pub fn open(source: &Source, model: &Model) -> Result<Box<dyn Engine>, String> {
+    match source {
+        Source::Postgres(connection) => Ok(Box::new(postgres::Database::connect(connection)?)),
+        #[cfg(feature = "duckdb")]
+        Source::Files { customers, events } => {
+            Ok(Box::new(duckdb::Duckdb::files(model, customers, events)?))
+        }
+        #[cfg(feature = "duckdb")]
+        Source::Duckdb(path) => Ok(Box::new(duckdb::Duckdb::database(path)?)),
+        #[cfg(not(feature = "duckdb"))]
+        Source::Files { .. } | Source::Duckdb(_) => {
+            let _ = model;
+            Err(NO_EMBEDDED.into())
+        }
+    }
+}
+
+/// The query of NAME compiled from the project (`campaignc sql`'s) in
+/// `dialect`, with the evaluation time bound.
+pub fn compiled_query(
+    model: &Model,
+    sources: &SourceMap,
+    dialect: Dialect,
+    name: &str,
+    kind: Kind,
+    now: jiff::Timestamp,
+) -> Result<String, String> {
+    let wanted = match kind {
+        Kind::Segment => QueryKind::Segment,
+        Kind::Score => QueryKind::Score,
+        Kind::Campaign => QueryKind::Audience,
+    };
+    crate::sql::queries(model, sources, dialect)
+        .into_iter()
+        .find(|q| q.kind == wanted && q.name == name)
+        .map(|q| q.with_now(now))
+        .ok_or_else(|| format!("the {} `{name}` has no SQL query", kind.as_str()))
+}
+
+/// Who NAME (a segment, score or campaign of `model`) reaches at `now`
+/// on `engine`: its compiled query, or `audience_sql` (columns
+/// `customer_id`, and `score` for a score) when given.
+pub fn evaluate(
+    engine: &mut dyn Engine,
+    model: &Model,
+    sources: &SourceMap,
+    name: &str,
+    now: jiff::Timestamp,
+    audience_sql: Option<&str>,
+) -> Result<Report, String> {
+    let kind = find(model, name)?;
+    let now = jiff::Timestamp::from_second(now.as_second()).unwrap_or(now);
+    let model = engine.model(model);
+    let dialect = engine.dialect();
+    let query = match audience_sql {
+        Some(sql) => sql.to_string(),
+        None => compiled_query(&model, sources, dialect, name, kind, now)?,
+    };
+    let columns = Columns::of(&model, sources, name, kind);
+    let failed = |e: String| format!("the audience query failed: {e}");
+    let materialized = engine.materializes();
+    let audience = if materialized {
+        engine
+            .execute(&format!(
+                "CREATE OR REPLACE TEMPORARY TABLE campaignc_audience AS\n{}",
+                query.trim().trim_end_matches(';')
+            ))
+            .map_err(failed)?;
+        "SELECT * FROM campaignc_audience".to_string()
+    } else {
+        query
+    };
+    let queries = breakdown_queries(dialect, &audience, &columns, kind);
+    let mut results = Vec::with_capacity(queries.len());
+    for q in &queries {
+        results.push(engine.rows(q).map_err(failed)?);
+    }
+    if materialized {
+        engine
+            .execute("DROP TABLE campaignc_audience")
+            .map_err(failed)?;
+    }
+    Ok(Report::of(name, kind, &now.to_string(), &columns, results))
+}
+
+/// A decimal's text without trailing zeros (`12.5000000000` → `12.5`):
+/// the engines differ in the scale they give a score.
+fn plain_decimal(text: String) -> String {
+    if text.contains('.') && !text.contains(['e', 'E']) {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
+    }
 }
 
 /// Who an audience reaches.
@@ -241,20 +424,80 @@ fn percent(part: u64, whole: u64) -> String {
     }
 }
 
-/// `12,403`.
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
-}
+pub use crate::text::thousands;
 
 impl Report {
+    /// The report from the results of [`breakdown_queries`], in their
+    /// order.
+    fn of(
+        name: &str,
+        kind: Kind,
+        now: &str,
+        columns: &Columns,
+        results: Vec<Vec<Vec<Cell>>>,
+    ) -> Report {
+        let cell = |q: usize, row: usize, col: usize| -> Cell {
+            results
+                .get(q)
+                .and_then(|rows| rows.get(row))
+                .and_then(|r| r.get(col))
+                .cloned()
+                .unwrap_or(Cell::Null)
+        };
+        let customers = cell(0, 0, 0).count();
+        let members = cell(1, 0, 0).count();
+        let score = (kind == Kind::Score).then(|| ScoreSummary {
+            min: plain_decimal(cell(1, 0, 1).text()),
+            avg: cell(1, 0, 2).text(),
+            max: plain_decimal(cell(1, 0, 3).text()),
+        });
+        let by_locale = results
+            .get(2)
+            .map(|rows| {
+                rows.iter()
+                    .map(|r| LocaleCount {
+                        locale: r.first().map(Cell::text).unwrap_or_default(),
+                        count: r.get(1).map_or(0, Cell::count),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let consent = columns
+            .consent
+            .iter()
+            .enumerate()
+            .map(|(i, (channel, attribute))| ConsentCount {
+                channel: channel.clone(),
+                attribute: attribute.as_ref().map(|(name, _)| name.clone()),
+                granted: cell(3, 0, i + 1).count(),
+            })
+            .collect();
+        let sample = results
+            .get(4)
+            .map(|rows| {
+                rows.iter()
+                    .map(|r| r.first().map(Cell::text).unwrap_or_default())
+                    .collect()
+            })
+            .unwrap_or_default();
+        Report {
+            name: name.to_string(),
+            kind,
+            now: now.to_string(),
+            customers,
+            count: members,
+            share: if customers == 0 {
+                0.0
+            } else {
+                members as f64 / customers as f64
+            },
+            score,
+            by_locale,
+            consent,
+            sample,
+        }
+    }
+
     /// The report for people.
     pub fn text(&self) -> String {
         let mut out = String::new();

@@ -11,8 +11,9 @@ use std::path::Path;
 
 use postgres::{Client, NoTls};
 
-use super::{breakdown_queries, Columns, ConsentCount, Kind, LocaleCount, Report, ScoreSummary};
+use super::{Cell, Engine};
 use crate::check::model::{Model, Type};
+use crate::sql::Dialect;
 
 /// A connection to a PostgreSQL server.
 pub struct Database {
@@ -27,71 +28,6 @@ impl Database {
         Client::connect(connection, NoTls)
             .map(|client| Database { client })
             .map_err(|e| format!("cannot connect to the PostgreSQL server: {}", describe(&e)))
-    }
-
-    /// Evaluates the audience `audience_sql` (columns `customer_id`, and
-    /// `score` for a score) over the conventional tables.
-    pub fn report(
-        &mut self,
-        name: &str,
-        kind: Kind,
-        now: &str,
-        audience_sql: &str,
-        columns: &Columns,
-    ) -> Result<Report, String> {
-        let queries = breakdown_queries(audience_sql, columns, kind);
-        let mut run = |i: usize| {
-            self.client
-                .query(queries[i].as_str(), &[])
-                .map_err(|e| format!("the audience query failed: {}", describe(&e)))
-        };
-        let count = |row: &postgres::Row, i: usize| row.get::<_, i64>(i).max(0) as u64;
-        let customers = run(0)?.first().map_or(0, |r| count(r, 0));
-        let summary = run(1)?;
-        let summary = summary
-            .first()
-            .ok_or("the audience query returned nothing")?;
-        let members = count(summary, 0);
-        let score = (kind == Kind::Score).then(|| ScoreSummary {
-            min: summary.get::<_, Option<String>>(1).unwrap_or_default(),
-            avg: summary.get::<_, Option<String>>(2).unwrap_or_default(),
-            max: summary.get::<_, Option<String>>(3).unwrap_or_default(),
-        });
-        let by_locale = run(2)?
-            .iter()
-            .map(|r| LocaleCount {
-                locale: r.get(0),
-                count: count(r, 1),
-            })
-            .collect();
-        let consent_row = run(3)?;
-        let consent = columns
-            .consent
-            .iter()
-            .enumerate()
-            .map(|(i, (channel, attribute))| ConsentCount {
-                channel: channel.clone(),
-                attribute: attribute.as_ref().map(|(name, _)| name.clone()),
-                granted: consent_row.first().map_or(0, |r| count(r, i + 1)),
-            })
-            .collect();
-        let sample = run(4)?.iter().map(|r| r.get(0)).collect();
-        Ok(Report {
-            name: name.to_string(),
-            kind,
-            now: now.to_string(),
-            customers,
-            count: members,
-            share: if customers == 0 {
-                0.0
-            } else {
-                members as f64 / customers as f64
-            },
-            score,
-            by_locale,
-            consent,
-            sample,
-        })
     }
 
     /// Creates the conventional tables for the project's schema
@@ -158,6 +94,36 @@ impl Database {
             .map_err(sql_error)?;
         tx.commit().map_err(sql_error)?;
         Ok((n_customers, n_events))
+    }
+}
+
+impl Engine for Database {
+    fn dialect(&self) -> Dialect {
+        Dialect::Postgres
+    }
+
+    fn execute(&mut self, sql: &str) -> Result<(), String> {
+        self.client.batch_execute(sql).map_err(|e| describe(&e))
+    }
+
+    fn rows(&mut self, sql: &str) -> Result<Vec<Vec<Cell>>, String> {
+        let rows = self.client.query(sql, &[]).map_err(|e| describe(&e))?;
+        Ok(rows
+            .iter()
+            .map(|row| {
+                (0..row.len())
+                    .map(|i| {
+                        if let Ok(n) = row.try_get::<_, Option<i64>>(i) {
+                            return n.map_or(Cell::Null, Cell::Int);
+                        }
+                        match row.try_get::<_, Option<String>>(i) {
+                            Ok(Some(text)) => Cell::Text(text),
+                            _ => Cell::Null,
+                        }
+                    })
+                    .collect()
+            })
+            .collect())
     }
 }
 

@@ -1,17 +1,60 @@
-//! `campaignc audience NAME [DIR] --db postgres://…`: who a segment,
-//! score or campaign reaches in the customer data (docs/audience.md). The
-//! work is [`crate::audience`].
+//! `campaignc audience NAME [DIR] --db postgres://…` (or `--customers FILE
+//! --events FILE`, or `--duckdb FILE`): who a segment, score or campaign
+//! reaches in the customer data (docs/audience.md). The work is
+//! [`crate::audience`]; [`Data`] is also how `campaignc diff` is told
+//! where the data is.
 
 use std::path::PathBuf;
 
 use super::report::{compile_without_errors, DiagnosticArgs};
 use super::sample_data::parse_now;
 use super::{output, Exit};
-use crate::audience::{self, postgres::Database, Columns, Kind};
-use crate::sql::{self, Dialect, QueryKind};
+use crate::audience::{self, Source};
 
 /// The environment variable that may hold the connection string.
 pub const DB_VAR: &str = "CAMPAIGNC_DB";
+
+/// Where the customer data is: a PostgreSQL server, population files or a
+/// DuckDB database file.
+#[derive(Debug, Default, clap::Args)]
+pub struct Data {
+    /// The PostgreSQL server: postgres://user@host:5432/db or
+    /// "host=/run/postgresql dbname=shop" (default: $CAMPAIGNC_DB).
+    #[arg(long, value_name = "URL")]
+    pub db: Option<String>,
+    /// A customers file (.jsonl, .csv or .parquet) for the embedded engine
+    /// (the cargo feature `duckdb`); with --events.
+    #[arg(long, value_name = "FILE", requires = "events", conflicts_with_all = ["db", "duckdb"])]
+    pub customers: Option<PathBuf>,
+    /// An events file (.jsonl, .csv or .parquet) for the embedded engine;
+    /// with --customers.
+    #[arg(long, value_name = "FILE", requires = "customers")]
+    pub events: Option<PathBuf>,
+    /// A DuckDB database file in the conventional layout or the project's
+    /// warehouse mapping, opened read-only by the embedded engine.
+    #[arg(long, value_name = "FILE", conflicts_with = "db")]
+    pub duckdb: Option<PathBuf>,
+}
+
+impl Data {
+    /// The source the options name; else the server in `CAMPAIGNC_DB`;
+    /// else `None`.
+    pub fn source(&self) -> Option<Source> {
+        if let (Some(customers), Some(events)) = (&self.customers, &self.events) {
+            return Some(Source::Files {
+                customers: customers.clone(),
+                events: events.clone(),
+            });
+        }
+        if let Some(path) = &self.duckdb {
+            return Some(Source::Duckdb(path.clone()));
+        }
+        match self.db.clone().or_else(|| std::env::var(DB_VAR).ok()) {
+            Some(c) if !c.trim().is_empty() => Some(Source::Postgres(c)),
+            _ => None,
+        }
+    }
+}
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -20,16 +63,8 @@ pub struct Args {
     /// The project directory.
     #[arg(default_value = "campaigns")]
     pub dir: PathBuf,
-    /// The PostgreSQL server: postgres://user@host:5432/db or
-    /// "host=/run/postgresql dbname=shop" (default: $CAMPAIGNC_DB).
-    #[arg(long, value_name = "URL")]
-    pub db: Option<String>,
-    /// Customers file for the embedded engine (needs the `duckdb` feature).
-    #[arg(long, value_name = "FILE")]
-    pub customers: Option<PathBuf>,
-    /// Events file for the embedded engine (needs the `duckdb` feature).
-    #[arg(long, value_name = "FILE")]
-    pub events: Option<PathBuf>,
+    #[command(flatten)]
+    pub data: Data,
     /// Evaluate this SQL file as the audience instead of the compiled
     /// query (columns customer_id, and score for a score).
     #[arg(long, value_name = "FILE")]
@@ -49,58 +84,48 @@ pub enum ReportFormat {
     Json,
 }
 
-/// The embedded engine is not in this build.
-const NO_EMBEDDED: &str = "--customers and --events need the embedded engine, the cargo feature `duckdb`, which this build does not include (it is not built yet). Load the files into PostgreSQL and give --db postgres://… (or set CAMPAIGNC_DB) instead; docs/audience.md shows how";
-
 pub fn run(args: &Args) -> Exit {
-    if args.customers.is_some() || args.events.is_some() {
-        output::fatal(NO_EMBEDDED);
+    let Some(source) = args.data.source() else {
+        output::fatal(format!(
+            "no database: give --db postgres://user@host:5432/db (or set {DB_VAR}), --customers FILE --events FILE, or --duckdb FILE"
+        ));
+        return Exit::Usage;
+    };
+    if !cfg!(feature = "duckdb") && !matches!(source, Source::Postgres(_)) {
+        output::fatal(audience::NO_EMBEDDED);
         return Exit::Usage;
     }
-    let connection = match args.db.clone().or_else(|| std::env::var(DB_VAR).ok()) {
-        Some(c) if !c.trim().is_empty() => c,
-        _ => {
-            output::fatal(format!(
-                "no database: give --db postgres://user@host:5432/db or set {DB_VAR}"
-            ));
-            return Exit::Usage;
-        }
-    };
     let (compilation, _) = match compile_without_errors(&args.dir, &DiagnosticArgs::default()) {
         Ok(found) => found,
         Err(exit) => return exit,
     };
     let model = &compilation.model;
-    let kind = match audience::find(model, &args.name) {
-        Ok(kind) => kind,
-        Err(message) => {
-            output::fatal(message);
-            return Exit::Usage;
-        }
+    if let Err(message) = audience::find(model, &args.name) {
+        output::fatal(message);
+        return Exit::Usage;
+    }
+    let query = match &args.sql {
+        Some(path) => match std::fs::read_to_string(path) {
+            Ok(q) => Some(q),
+            Err(e) => {
+                output::fatal(format!("cannot read {}: {e}", path.display()));
+                return Exit::Usage;
+            }
+        },
+        None => None,
     };
     let now = args.now.unwrap_or_else(jiff::Timestamp::now);
-    let now = jiff::Timestamp::from_second(now.as_second()).unwrap_or(now);
-    let query = match &args.sql {
-        Some(path) => std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read {}: {e}", path.display())),
-        None => compiled_query(&compilation, &args.name, kind, now),
-    };
-    let query = match query {
-        Ok(q) => q,
-        Err(message) => {
-            output::fatal(message);
-            return Exit::Usage;
-        }
-    };
-    let columns = Columns::of(model, &compilation.sources, &args.name, kind);
-    let mut db = match Database::connect(&connection) {
-        Ok(db) => db,
-        Err(message) => {
-            output::fatal(message);
-            return Exit::Usage;
-        }
-    };
-    match db.report(&args.name, kind, &now.to_string(), &query, &columns) {
+    let report = audience::open(&source, model).and_then(|mut engine| {
+        audience::evaluate(
+            engine.as_mut(),
+            model,
+            &compilation.sources,
+            &args.name,
+            now,
+            query.as_deref(),
+        )
+    });
+    match report {
         Ok(report) => {
             output::stdout(&match args.format {
                 ReportFormat::Text => report.text(),
@@ -113,24 +138,4 @@ pub fn run(args: &Args) -> Exit {
             Exit::Usage
         }
     }
-}
-
-/// The query of NAME compiled from the project (`campaignc sql`'s, in
-/// PostgreSQL), with the evaluation time bound.
-fn compiled_query(
-    compilation: &crate::Compilation,
-    name: &str,
-    kind: Kind,
-    now: jiff::Timestamp,
-) -> Result<String, String> {
-    let wanted = match kind {
-        Kind::Segment => QueryKind::Segment,
-        Kind::Score => QueryKind::Score,
-        Kind::Campaign => QueryKind::Audience,
-    };
-    sql::queries(&compilation.model, &compilation.sources, Dialect::Postgres)
-        .into_iter()
-        .find(|q| q.kind == wanted && q.name == name)
-        .map(|q| q.with_now(now))
-        .ok_or_else(|| format!("the {} `{name}` has no SQL query", kind.as_str()))
 }

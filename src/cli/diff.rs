@@ -19,8 +19,9 @@ use std::path::{Path, PathBuf};
 
 use super::report::{report, DiagnosticArgs};
 use super::{output, Exit};
+use crate::audience::{self, Source};
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::diff::{diff_report, Extras, HeadTests, InFlight};
+use crate::diff::{changed_names, diff_report, AudienceSizes, Extras, HeadTests, InFlight, Size};
 use crate::plan::migrate::migrations;
 use crate::plan::{lower_all, Plan};
 use crate::simulate::runner::{run_tests, selected_tests};
@@ -41,6 +42,14 @@ pub struct Args {
     /// exports them (`campaignc.in-flight/v1` JSON).
     #[arg(long, value_name = "FILE")]
     pub in_flight: Option<PathBuf>,
+    /// Where to count the audience sizes of the changed campaigns and
+    /// segments (none: the report has no sizes).
+    #[command(flatten)]
+    pub data: super::audience::Data,
+    /// The evaluation time of the audience sizes (`now`), an instant like
+    /// 2026-06-01T00:00:00Z (default: the current time).
+    #[arg(long, value_name = "INSTANT", value_parser = super::sample_data::parse_now)]
+    pub now: Option<jiff::Timestamp>,
 }
 
 pub fn run(args: &Args) -> Exit {
@@ -51,13 +60,32 @@ pub fn run(args: &Args) -> Exit {
             return Exit::Usage;
         }
     };
-    let (base, _) = match compiled(&args.base, false) {
+    let (base, _, base_compilation) = match compiled(&args.base, false) {
         Ok(compiled) => compiled,
         Err(exit) => return exit,
     };
-    let (head, head_tests) = match compiled(&args.head, true) {
+    let (head, head_tests, head_compilation) = match compiled(&args.head, true) {
         Ok(compiled) => compiled,
         Err(exit) => return exit,
+    };
+    let audience_sizes = match args.data.source() {
+        None => None,
+        Some(source) => {
+            let now = args.now.unwrap_or_else(jiff::Timestamp::now);
+            let (campaigns, segments) = changed_names(&base, &head);
+            match audience_sizes(
+                &source,
+                (&base_compilation, &head_compilation),
+                (&campaigns, &segments),
+                now,
+            ) {
+                Ok(sizes) => Some(sizes),
+                Err(why) => {
+                    output::fatal(why);
+                    return Exit::Usage;
+                }
+            }
+        }
     };
     if let Some(file) = &args.migrations {
         let json = serde_json::to_string_pretty(&migrations(&base, &head)).unwrap_or_default();
@@ -75,6 +103,7 @@ pub fn run(args: &Args) -> Exit {
             args.head.display()
         ),
         limit: None,
+        audience_sizes,
     };
     output::stdout(&crate::text::escape_control(&diff_report(
         &base, &head, &extras,
@@ -105,13 +134,14 @@ fn read_in_flight(file: &Path) -> Result<InFlight, String> {
 /// The plans of the project in `dir` and, with `tests`, its test results;
 /// or the exit code after reporting why there are none. Errors inside
 /// `test` blocks only keep the tests from running.
-fn compiled(dir: &Path, tests: bool) -> Result<(Vec<Plan>, Option<HeadTests>), Exit> {
-    let compilation = crate::compile(dir).map_err(|err| {
+type Compiled = (Vec<Plan>, Option<HeadTests>, crate::Compilation);
+
+fn compiled(dir: &Path, tests: bool) -> Result<Compiled, Exit> {
+    let mut compilation = crate::compile(dir).map_err(|err| {
         output::fatal(err);
         Exit::Usage
     })?;
-    let errors: Vec<Diagnostic> = compilation
-        .problems
+    let errors: Vec<Diagnostic> = std::mem::take(&mut compilation.problems)
         .into_sorted()
         .into_iter()
         .filter(|d| d.severity == Severity::Error)
@@ -140,7 +170,7 @@ fn compiled(dir: &Path, tests: bool) -> Result<(Vec<Plan>, Option<HeadTests>), E
     }
     let plans = lower_all(&compilation.model, &compilation.sources);
     if !tests {
-        return Ok((plans, None));
+        return Ok((plans, None, compilation));
     }
     if !errors.is_empty() {
         let mut broken: Vec<String> = errors
@@ -158,7 +188,7 @@ fn compiled(dir: &Path, tests: bool) -> Result<(Vec<Plan>, Option<HeadTests>), E
             )),
             ..HeadTests::default()
         };
-        return Ok((plans, Some(results)));
+        return Ok((plans, Some(results), compilation));
     }
     let model = &compilation.model;
     let by_name: BTreeMap<String, Plan> = plans
@@ -185,5 +215,59 @@ fn compiled(dir: &Path, tests: bool) -> Result<(Vec<Plan>, Option<HeadTests>), E
             .collect(),
         not_run: None,
     };
-    Ok((plans, Some(results)))
+    Ok((plans, Some(results), compilation))
+}
+
+/// The audience sizes of `campaigns` and `segments` in the base and the
+/// head, each project evaluated on its own engine (the files are typed
+/// by its schema), with [`audience::evaluate`].
+fn audience_sizes(
+    source: &Source,
+    (base, head): (&crate::Compilation, &crate::Compilation),
+    (campaigns, segments): (&[String], &[String]),
+    now: jiff::Timestamp,
+) -> Result<AudienceSizes, String> {
+    let mut sizes = AudienceSizes::default();
+    for (side, compilation) in [(0, base), (1, head)] {
+        let model = &compilation.model;
+        let present = |name: &String, campaign: bool| {
+            if campaign {
+                model.campaigns.iter().any(|c| &c.name == name)
+            } else {
+                model.segments.iter().any(|s| &s.name == name)
+            }
+        };
+        let wanted: Vec<(&String, bool)> = campaigns
+            .iter()
+            .map(|c| (c, true))
+            .chain(segments.iter().map(|s| (s, false)))
+            .filter(|(name, campaign)| present(name, *campaign))
+            .collect();
+        if wanted.is_empty() {
+            continue;
+        }
+        let mut engine = audience::open(source, model)?;
+        for (name, campaign) in wanted {
+            let report = audience::evaluate(
+                engine.as_mut(),
+                model,
+                &compilation.sources,
+                name,
+                now,
+                None,
+            )
+            .map_err(|e| format!("the audience of `{name}`: {e}"))?;
+            let entry: &mut Size = if campaign {
+                sizes.campaigns.entry(name.clone()).or_default()
+            } else {
+                sizes.segments.entry(name.clone()).or_default()
+            };
+            if side == 0 {
+                entry.before = Some(report.count);
+            } else {
+                entry.after = Some(report.count);
+            }
+        }
+    }
+    Ok(sizes)
 }

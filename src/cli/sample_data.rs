@@ -43,6 +43,8 @@ pub enum FileFormat {
     Jsonl,
     /// CSV with a header line.
     Csv,
+    /// Parquet in the table layout (needs the cargo feature `duckdb`).
+    Parquet,
 }
 
 /// An instant given on the command line (`--now`), with Z or an offset.
@@ -63,10 +65,19 @@ fn parse_mean(text: &str) -> Result<f64, String> {
 
 pub fn run(args: &Args) -> Exit {
     let format = match args.format {
-        FileFormat::Jsonl => Format::Jsonl,
+        FileFormat::Jsonl | FileFormat::Parquet => Format::Jsonl,
         FileFormat::Csv => Format::Csv,
     };
-    let (customers_path, events_path) = generate::file_paths(&args.out, format);
+    let parquet = args.format == FileFormat::Parquet;
+    if parquet && !cfg!(feature = "duckdb") {
+        output::fatal(NO_PARQUET);
+        return Exit::Usage;
+    }
+    let (customers_path, events_path) = if parquet {
+        parquet_paths(&args.out)
+    } else {
+        generate::file_paths(&args.out, format)
+    };
     if !args.force {
         if let Some(existing) = [&customers_path, &events_path]
             .into_iter()
@@ -91,7 +102,12 @@ pub fn run(args: &Args) -> Exit {
         now,
         events_per_customer: args.events_per_customer,
     };
-    match generate::write_files(&compilation.model, &options, &args.out) {
+    let written = if parquet {
+        write_parquet(&compilation.model, &options, &args.out)
+    } else {
+        generate::write_files(&compilation.model, &options, &args.out).map_err(|e| e.to_string())
+    };
+    match written {
         Ok(written) => {
             output::stderr(&format!(
                 "wrote {} customers to {} and {} events to {} (the year before {now})\n",
@@ -117,4 +133,48 @@ fn today() -> jiff::Timestamp {
     let now = jiff::Timestamp::now().as_second();
     jiff::Timestamp::from_second(now - now.rem_euclid(86_400))
         .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+}
+
+/// `--format parquet` without the embedded engine.
+const NO_PARQUET: &str = "--format parquet needs the embedded engine, the cargo feature `duckdb`, which this build does not include: install the build with it (`cargo install --path . --locked --features duckdb`), or write --format jsonl or csv";
+
+fn parquet_paths(dir: &std::path::Path) -> (PathBuf, PathBuf) {
+    (dir.join("customers.parquet"), dir.join("events.parquet"))
+}
+
+/// The population as JSON Lines in a temporary directory under `dir`,
+/// converted to Parquet by the embedded engine.
+#[cfg(feature = "duckdb")]
+fn write_parquet(
+    model: &crate::check::model::Model,
+    options: &Options,
+    dir: &std::path::Path,
+) -> Result<generate::Written, String> {
+    let scratch = dir.join(format!(".sample-data-{}", std::process::id()));
+    let result = generate::write_files(model, options, &scratch)
+        .map_err(|e| e.to_string())
+        .and_then(|written| {
+            let (customers, events) = parquet_paths(dir);
+            crate::audience::duckdb::write_parquet(
+                model,
+                (&written.customers_path, &written.events_path),
+                (&customers, &events),
+            )?;
+            Ok(generate::Written {
+                customers_path: customers,
+                events_path: events,
+                ..written
+            })
+        });
+    let _ = std::fs::remove_dir_all(&scratch);
+    result
+}
+
+#[cfg(not(feature = "duckdb"))]
+fn write_parquet(
+    _: &crate::check::model::Model,
+    _: &Options,
+    _: &std::path::Path,
+) -> Result<generate::Written, String> {
+    Err(NO_PARQUET.into())
 }

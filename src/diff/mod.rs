@@ -48,6 +48,95 @@ pub struct Extras {
     pub full_command: String,
     /// The longest report, in characters ([`COMMENT_LIMIT`] by default).
     pub limit: Option<usize>,
+    /// The audience sizes of the changed campaigns and segments in the
+    /// customer data (`--customers/--events`, `--duckdb`, `--db`),
+    /// counted by the caller: the diff sits below the engines.
+    pub audience_sizes: Option<AudienceSizes>,
+}
+
+/// How many customers the changed campaigns and segments reach before and
+/// after the change, by name (see [`changed_names`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AudienceSizes {
+    pub campaigns: BTreeMap<String, Size>,
+    pub segments: BTreeMap<String, Size>,
+}
+
+/// An audience's size in the base and in the head; `None` where the
+/// campaign or segment does not exist.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Size {
+    pub before: Option<u64>,
+    pub after: Option<u64>,
+}
+
+impl Size {
+    /// `12,403 → 31,877 customers, +157%`, or `1,234 customers` for one
+    /// side.
+    pub fn words(&self) -> Option<String> {
+        let n = |n: u64| crate::text::thousands(n);
+        Some(match (self.before, self.after) {
+            (Some(b), Some(a)) => {
+                let change = if b == a {
+                    "no change".to_string()
+                } else if b == 0 {
+                    "from none".to_string()
+                } else {
+                    format!("{:+.0}%", (a as f64 - b as f64) * 100.0 / b as f64)
+                };
+                format!("{} → {} customers, {change}", n(b), n(a))
+            }
+            (None, Some(one)) | (Some(one), None) => format!("{} customers", n(one)),
+            (None, None) => return None,
+        })
+    }
+}
+
+/// The campaigns (added, removed or changed) and the segments (definition
+/// changed) the report describes: the ones whose audience sizes it shows.
+pub fn changed_names(base: &[Plan], head: &[Plan]) -> (Vec<String>, Vec<String>) {
+    let base: BTreeMap<&str, &Plan> = base.iter().map(|p| (p.campaign.as_str(), p)).collect();
+    let head: BTreeMap<&str, &Plan> = head.iter().map(|p| (p.campaign.as_str(), p)).collect();
+    let campaigns: BTreeSet<String> = base
+        .keys()
+        .chain(head.keys())
+        .filter(|name| match (base.get(*name), head.get(*name)) {
+            (Some(old), Some(new)) => essence(old) != essence(new),
+            _ => true,
+        })
+        .map(|name| name.to_string())
+        .collect();
+    let (old, new) = (segment_exprs(&base), segment_exprs(&head));
+    let segments = new
+        .iter()
+        .filter(|(name, expr)| old.get(*name).is_some_and(|o| o != *expr))
+        .map(|(name, _)| name.clone())
+        .collect();
+    (campaigns.into_iter().collect(), segments)
+}
+
+/// Every segment the plans use, by name, with its definition in words.
+fn segment_exprs(plans: &BTreeMap<&str, &Plan>) -> BTreeMap<String, String> {
+    plans
+        .values()
+        .flat_map(|p| &p.segments)
+        .map(|s| (s.name.clone(), words::expr(&s.expr)))
+        .collect()
+}
+
+/// The line of a campaign's or segment's audience size, when counted.
+fn size_line(sizes: Option<&AudienceSizes>, campaign: bool, name: &str, indent: &str) -> String {
+    let size = sizes.and_then(|s| {
+        if campaign {
+            s.campaigns.get(name)
+        } else {
+            s.segments.get(name)
+        }
+    });
+    match size.and_then(Size::words) {
+        Some(words) => format!("{indent}- audience size: {words}\n"),
+        None => String::new(),
+    }
 }
 
 /// The head project's tests, as `campaignc diff` ran them.
@@ -174,15 +263,16 @@ fn campaign_changes(base: &[Plan], head: &[Plan], extras: &Extras) -> String {
     let base: BTreeMap<&str, &Plan> = base.iter().map(|p| (p.campaign.as_str(), p)).collect();
     let head: BTreeMap<&str, &Plan> = head.iter().map(|p| (p.campaign.as_str(), p)).collect();
     let mut blocks = Vec::new();
+    let sizes = extras.audience_sizes.as_ref();
     for (name, plan) in &head {
         if !base.contains_key(name) {
-            blocks.push(facts_of("New campaign", plan));
+            blocks.push(facts_of("New campaign", plan, sizes));
         }
     }
     let in_flight = extras.in_flight.as_ref();
     for (name, plan) in &base {
         if !head.contains_key(name) {
-            let mut block = facts_of("Removed campaign", plan);
+            let mut block = facts_of("Removed campaign", plan, sizes);
             block.push_str(&in_flight::in_flight_section(plan, None, in_flight));
             blocks.push(block);
         }
@@ -190,11 +280,11 @@ fn campaign_changes(base: &[Plan], head: &[Plan], extras: &Extras) -> String {
     for (name, new) in &head {
         if let Some(old) = base.get(name) {
             if essence(old) != essence(new) {
-                blocks.push(changed(old, new, in_flight));
+                blocks.push(changed(old, new, in_flight, sizes));
             }
         }
     }
-    blocks.push(definitions(&base, &head));
+    blocks.push(definitions(&base, &head, sizes));
     blocks.push(coverage_changes(&base, &head));
     blocks.retain(|b| !b.trim().is_empty());
     if blocks.is_empty() {
@@ -263,7 +353,7 @@ fn coverage_changes(base: &BTreeMap<&str, &Plan>, head: &BTreeMap<&str, &Plan>) 
 }
 
 /// The facts of a whole campaign, for one that is added or removed.
-fn facts_of(heading: &str, plan: &Plan) -> String {
+fn facts_of(heading: &str, plan: &Plan, sizes: Option<&AudienceSizes>) -> String {
     let mut out = format!("### {heading} {}\n\n", code(&plan.campaign));
     if let Some(doc) = &plan.doc {
         out.push_str(&format!("> {}\n\n", doc.replace('\n', "\n> ")));
@@ -274,6 +364,7 @@ fn facts_of(heading: &str, plan: &Plan) -> String {
         code(&words::trigger(&plan.trigger))
     ));
     out.push_str(&format!("- audience: {}\n", optional(&plan.audience)));
+    out.push_str(&size_line(sizes, true, &plan.campaign, ""));
     out.push_str(&format!("- goal: {}\n", optional(&plan.goal)));
     out.push_str(&format!("- locales: {}\n", plan.locales.join(", ")));
     let sends: Vec<String> = plan
@@ -299,9 +390,15 @@ fn optional(expr: &Option<crate::plan::format::Expr>) -> String {
         .map_or("(none)".to_string(), |e| code(&words::expr(e)))
 }
 
-fn changed(old: &Plan, new: &Plan, in_flight: Option<&InFlight>) -> String {
+fn changed(
+    old: &Plan,
+    new: &Plan,
+    in_flight: Option<&InFlight>,
+    sizes: Option<&AudienceSizes>,
+) -> String {
     let mut parts = vec![format!("### Changed campaign {}", code(&new.campaign))];
-    let facts = facts(old, new);
+    let mut facts = facts(old, new);
+    facts.push_str(&size_line(sizes, true, &new.campaign, ""));
     if !facts.is_empty() {
         parts.push(facts);
     }
@@ -430,14 +527,11 @@ fn locales(p: &Plan) -> String {
 }
 
 /// Segments and scores whose definition changed, with their users.
-fn definitions(base: &BTreeMap<&str, &Plan>, head: &BTreeMap<&str, &Plan>) -> String {
-    let segments = |plans: &BTreeMap<&str, &Plan>| -> BTreeMap<String, String> {
-        plans
-            .values()
-            .flat_map(|p| &p.segments)
-            .map(|s| (s.name.clone(), words::expr(&s.expr)))
-            .collect()
-    };
+fn definitions(
+    base: &BTreeMap<&str, &Plan>,
+    head: &BTreeMap<&str, &Plan>,
+    sizes: Option<&AudienceSizes>,
+) -> String {
     let scores = |plans: &BTreeMap<&str, &Plan>| -> BTreeMap<String, serde_json::Value> {
         plans
             .values()
@@ -467,7 +561,7 @@ fn definitions(base: &BTreeMap<&str, &Plan>, head: &BTreeMap<&str, &Plan>) -> St
         users.join(", ")
     };
     let mut out = String::new();
-    let (old_segments, new_segments) = (segments(base), segments(head));
+    let (old_segments, new_segments) = (segment_exprs(base), segment_exprs(head));
     for (name, new) in &new_segments {
         if let Some(old) = old_segments.get(name).filter(|old| *old != new) {
             out.push_str(&format!(
@@ -477,6 +571,7 @@ fn definitions(base: &BTreeMap<&str, &Plan>, head: &BTreeMap<&str, &Plan>) -> St
                 code(new),
                 users(name, true)
             ));
+            out.push_str(&size_line(sizes, false, name, "  "));
         }
     }
     let (old_scores, new_scores) = (scores(base), scores(head));

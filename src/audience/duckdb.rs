@@ -1,0 +1,453 @@
+//! The embedded engine (the cargo feature `duckdb`): an in-process DuckDB
+//! over population files (`--customers FILE --events FILE`: JSON Lines,
+//! CSV or Parquet by extension) or a DuckDB database file (`--duckdb`).
+//!
+//! DuckDB reads the files itself (`read_json`, `read_csv`,
+//! `read_parquet`) into the conventional tables of docs/population.md,
+//! each attribute cast to its column type: a value of the wrong type is
+//! an error naming the file, not a silently unset attribute. JSON Lines
+//! and CSV are read once into in-memory tables; Parquet (already typed
+//! and columnar) is read in place through views.
+//!
+//! The bundled engine has no ICU extension (the `duckdb` crate compiles
+//! it only with a CMake checkout), so the time-zone conversion the
+//! DuckDB dialect uses for calendar days (`t AT TIME ZONE tz`, DuckDB's
+//! `timezone(tz, t)`) is registered here as Rust functions over jiff's
+//! time-zone database, the simulator's. Extensions are never installed or
+//! loaded from the network.
+
+use std::path::Path;
+
+use duckdb::core::{DataChunkHandle, LogicalTypeHandle, LogicalTypeId};
+use duckdb::types::{DuckString, ValueRef};
+use duckdb::vscalar::{ScalarFunctionSignature, VScalar};
+use duckdb::vtab::arrow::WritableVector;
+use duckdb::{AccessMode, Config, Connection};
+
+use super::{Cell, Engine};
+use crate::check::model::{Model, Type, Warehouse};
+use crate::population::read::Encoding;
+use crate::sql::Dialect;
+
+/// An in-process DuckDB holding (or viewing) the customer data.
+pub struct Duckdb {
+    conn: Connection,
+    /// The data is population files in the conventional layout (not a
+    /// database in the project's mapping).
+    files: bool,
+}
+
+/// The file formats the engine reads, by extension.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileFormat {
+    Jsonl,
+    Csv,
+    Parquet,
+}
+
+impl FileFormat {
+    /// The format of `path` by its extension: `.parquet`, or the
+    /// population files' `.jsonl`/`.ndjson` and `.csv`.
+    pub fn of(path: &Path) -> Result<FileFormat, String> {
+        let parquet = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("parquet"));
+        if parquet {
+            return Ok(FileFormat::Parquet);
+        }
+        match Encoding::of_path(path) {
+            Ok(Encoding::JsonLines) => Ok(FileFormat::Jsonl),
+            Ok(Encoding::Csv) => Ok(FileFormat::Csv),
+            Err(_) => Err(format!(
+                "{}: not a population file the embedded engine reads: name it .jsonl, .csv or .parquet",
+                path.display()
+            )),
+        }
+    }
+}
+
+fn config(read_only: bool) -> Result<Config, duckdb::Error> {
+    let config = Config::default()
+        .enable_autoload_extension(false)?
+        .with("autoinstall_known_extensions", "false")?;
+    if read_only {
+        config.access_mode(AccessMode::ReadOnly)
+    } else {
+        Ok(config)
+    }
+}
+
+fn engine_error(e: duckdb::Error) -> String {
+    e.to_string()
+}
+
+impl Duckdb {
+    /// An empty in-memory database with the time-zone functions.
+    pub fn in_memory() -> Result<Duckdb, String> {
+        let conn = Connection::open_in_memory_with_flags(config(false).map_err(engine_error)?)
+            .map_err(|e| format!("cannot start the embedded engine: {e}"))?;
+        register_time_zones(&conn)?;
+        Ok(Duckdb { conn, files: true })
+    }
+
+    /// The population files `customers` and `events` as the conventional
+    /// tables, typed by `model`'s schema.
+    pub fn files(model: &Model, customers: &Path, events: &Path) -> Result<Duckdb, String> {
+        let db = Duckdb::in_memory()?;
+        db.read_customers(model, customers)?;
+        db.read_events(events)?;
+        Ok(db)
+    }
+
+    /// A DuckDB database file, read-only, in the project's warehouse
+    /// mapping (the conventional layout without one).
+    pub fn database(path: &Path) -> Result<Duckdb, String> {
+        if !path.is_file() {
+            return Err(format!("{}: no such DuckDB database file", path.display()));
+        }
+        let conn = Connection::open_with_flags(path, config(true).map_err(engine_error)?)
+            .map_err(|e| format!("cannot open {} as a DuckDB database: {e}", path.display()))?;
+        register_time_zones(&conn)?;
+        Ok(Duckdb { conn, files: false })
+    }
+
+    /// The connection, for callers that write files from the tables
+    /// (`campaignc sample-data --format parquet`).
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    fn read_customers(&self, model: &Model, path: &Path) -> Result<(), String> {
+        let format = FileFormat::of(path)?;
+        let file = SQL.string(&path.to_string_lossy());
+        let mut columns = vec!["CAST(customer AS VARCHAR) AS customer_id".to_string()];
+        for attr in &model.schema.attrs {
+            let name = SQL.ident(&attr.name);
+            let value = match format {
+                FileFormat::Jsonl => {
+                    let path = SQL.string(&format!("$.\"{}\"", attr.name));
+                    if is_json(&attr.ty) {
+                        format!("NULLIF(json_extract(attributes, {path}), 'null')")
+                    } else {
+                        format!("json_extract_string(attributes, {path})")
+                    }
+                }
+                FileFormat::Csv | FileFormat::Parquet => name.clone(),
+            };
+            columns.push(format!(
+                "CAST({value} AS {}) AS {name}",
+                column_type(&attr.ty)
+            ));
+        }
+        let (from, kind) = match format {
+            FileFormat::Jsonl => (
+                format!("read_json({file}, format = 'newline_delimited', columns = {{'customer': 'VARCHAR', 'attributes': 'JSON'}})"),
+                "TABLE",
+            ),
+            FileFormat::Csv => (
+                format!("read_csv({file}, header = true, all_varchar = true)"),
+                "TABLE",
+            ),
+            FileFormat::Parquet => {
+                // The Parquet layout is the table's: `customer_id`.
+                columns[0] = "CAST(customer_id AS VARCHAR) AS customer_id".into();
+                let mut expected = vec![("customer_id".to_string(), "VARCHAR")];
+                expected.extend(
+                    model
+                        .schema
+                        .attrs
+                        .iter()
+                        .map(|a| (a.name.clone(), column_type(&a.ty))),
+                );
+                self.check_parquet(path, &expected)?;
+                (format!("read_parquet({file})"), "VIEW")
+            }
+        };
+        let sql = format!(
+            "CREATE {kind} customers AS SELECT {} FROM {from}",
+            columns.join(", ")
+        );
+        self.load(path, &sql)
+    }
+
+    fn read_events(&self, path: &Path) -> Result<(), String> {
+        let format = FileFormat::of(path)?;
+        let file = SQL.string(&path.to_string_lossy());
+        let (key, from, kind) = match format {
+            FileFormat::Jsonl => (
+                "customer",
+                format!("read_json({file}, format = 'newline_delimited', columns = {{'customer': 'VARCHAR', 'at': 'VARCHAR', 'event': 'VARCHAR', 'properties': 'JSON'}})"),
+                "TABLE",
+            ),
+            FileFormat::Csv => (
+                "customer",
+                format!("read_csv({file}, header = true, all_varchar = true)"),
+                "TABLE",
+            ),
+            FileFormat::Parquet => {
+                let expected = [
+                    ("customer_id", "VARCHAR"),
+                    ("event", "VARCHAR"),
+                    ("at", "TIMESTAMPTZ"),
+                    ("properties", "JSON"),
+                ]
+                .map(|(c, t)| (c.to_string(), t));
+                self.check_parquet(path, &expected)?;
+                ("customer_id", format!("read_parquet({file})"), "VIEW")
+            }
+        };
+        let sql = format!(
+            "CREATE {kind} events AS SELECT CAST(\"{key}\" AS VARCHAR) AS customer_id, CAST(\"event\" AS VARCHAR) AS \"event\", \
+             CAST(\"at\" AS TIMESTAMPTZ) AS \"at\", CAST(COALESCE(CAST(\"properties\" AS VARCHAR), '{{}}') AS JSON) AS \"properties\" FROM {from}"
+        );
+        self.load(path, &sql)
+    }
+
+    /// Runs the statement that reads `path`.
+    fn load(&self, path: &Path, sql: &str) -> Result<(), String> {
+        self.conn
+            .execute_batch(sql)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))
+    }
+
+    /// A Parquet file is viewed in place, so its columns' types are
+    /// checked first: a column that cannot hold its attribute's values is
+    /// an error naming it, not a failure in the middle of a query.
+    fn check_parquet(&self, path: &Path, expected: &[(String, &str)]) -> Result<(), String> {
+        let failed = |e: duckdb::Error| format!("cannot read {}: {e}", path.display());
+        {
+            let file = SQL.string(&path.to_string_lossy());
+            let mut stmt = self
+                .conn
+                .prepare(&format!("DESCRIBE SELECT * FROM read_parquet({file})"))
+                .map_err(failed)?;
+            let found: Vec<(String, String)> = stmt
+                .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+                .map_err(failed)?
+                .collect::<Result<_, _>>()
+                .map_err(failed)?;
+            for (column, wanted) in expected {
+                let Some((_, ty)) = found.iter().find(|(name, _)| name == column) else {
+                    return Err(format!(
+                        "cannot read {}: it has no column `{column}` (the Parquet layout is the table's, docs/population.md)",
+                        path.display()
+                    ));
+                };
+                if !parquet_type_fits(ty, wanted) {
+                    return Err(format!(
+                        "cannot read {}: the column `{column}` is {ty}, which cannot hold {wanted} values",
+                        path.display()
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Whether a Parquet column of DuckDB type `found` converts to `wanted`
+/// without failing on any value.
+fn parquet_type_fits(found: &str, wanted: &str) -> bool {
+    let found = found.to_ascii_uppercase();
+    let numeric = [
+        "TINYINT",
+        "SMALLINT",
+        "INTEGER",
+        "BIGINT",
+        "UTINYINT",
+        "USMALLINT",
+        "UINTEGER",
+    ];
+    match wanted {
+        "VARCHAR" => found == "VARCHAR",
+        "JSON" => found == "JSON" || found == "VARCHAR",
+        "BOOLEAN" => found == "BOOLEAN",
+        "BIGINT" => numeric.contains(&found.as_str()),
+        "DATE" => found == "DATE",
+        "TIMESTAMPTZ" => found.starts_with("TIMESTAMP"),
+        _ if wanted.starts_with("DECIMAL") => {
+            found.starts_with("DECIMAL") || numeric.contains(&found.as_str()) || found == "DOUBLE"
+        }
+        _ => found == wanted,
+    }
+}
+
+impl Engine for Duckdb {
+    fn dialect(&self) -> Dialect {
+        Dialect::Duckdb
+    }
+
+    fn model<'m>(&self, project: &'m Model) -> std::borrow::Cow<'m, Model> {
+        if self.files {
+            let mut model = project.clone();
+            model.warehouse = Warehouse::default();
+            std::borrow::Cow::Owned(model)
+        } else {
+            std::borrow::Cow::Borrowed(project)
+        }
+    }
+
+    fn materializes(&self) -> bool {
+        true
+    }
+
+    fn execute(&mut self, sql: &str) -> Result<(), String> {
+        self.conn.execute_batch(sql).map_err(engine_error)
+    }
+
+    fn rows(&mut self, sql: &str) -> Result<Vec<Vec<Cell>>, String> {
+        let mut stmt = self.conn.prepare(sql).map_err(engine_error)?;
+        let mut rows = stmt.query([]).map_err(engine_error)?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().map_err(engine_error)? {
+            let mut cells = Vec::new();
+            let mut i = 0;
+            while let Ok(value) = row.get_ref(i) {
+                cells.push(match value {
+                    ValueRef::Null => Cell::Null,
+                    ValueRef::BigInt(n) => Cell::Int(n),
+                    ValueRef::Int(n) => Cell::Int(n.into()),
+                    ValueRef::HugeInt(n) => Cell::Int(n.clamp(0, i64::MAX as i128) as i64),
+                    ValueRef::UBigInt(n) => Cell::Int(n.min(i64::MAX as u64) as i64),
+                    ValueRef::Text(bytes) => {
+                        Cell::Text(String::from_utf8_lossy(bytes).into_owned())
+                    }
+                    other => Cell::Text(format!("{:?}", other.to_owned())),
+                });
+                i += 1;
+            }
+            out.push(cells);
+        }
+        Ok(out)
+    }
+}
+
+/// Identifier and literal quoting (DuckDB's is PostgreSQL's).
+const SQL: Dialect = Dialect::Duckdb;
+
+fn is_json(ty: &Type) -> bool {
+    matches!(ty.strip_optional(), Type::List(_) | Type::Record(_))
+}
+
+/// The column type of an attribute in the conventional layout, in DuckDB.
+pub fn column_type(ty: &Type) -> &'static str {
+    match ty.strip_optional() {
+        Type::Bool => "BOOLEAN",
+        Type::Int => "BIGINT",
+        Type::Decimal | Type::Money(_) => "DECIMAL(38, 10)",
+        Type::Time => "TIMESTAMPTZ",
+        Type::Date => "DATE",
+        Type::List(_) | Type::Record(_) => "JSON",
+        _ => "VARCHAR",
+    }
+}
+
+/// `timezone(tz, t)`, what `t AT TIME ZONE tz` means: an instant
+/// (TIMESTAMPTZ) to the wall-clock time in `tz` (TIMESTAMP), or a wall-clock
+/// time to the instant in `tz` (a time in a daylight-saving gap moves
+/// forward, a repeated one is the earlier; jiff's "compatible" rule, the
+/// simulator's).
+struct TimeZoneFn;
+
+impl VScalar for TimeZoneFn {
+    type State = ();
+
+    fn invoke(
+        _: &(),
+        input: &mut DataChunkHandle,
+        output: &mut dyn WritableVector,
+    ) -> Result<(), Box<dyn std::error::Error>> {
+        let n = input.len();
+        let zones = input.flat_vector(0);
+        let times = input.flat_vector(1);
+        let to_local = times.logical_type().id() == LogicalTypeId::TimestampTZ;
+        let zone_names = unsafe { zones.as_slice_with_len::<duckdb::ffi::duckdb_string_t>(n) };
+        let values = unsafe { times.as_slice_with_len::<i64>(n) };
+        let mut out = output.flat_vector();
+        let mut cache: Option<(String, jiff::tz::TimeZone)> = None;
+        for row in 0..n {
+            if zones.row_is_null(row as u64) || times.row_is_null(row as u64) {
+                out.set_null(row);
+                continue;
+            }
+            let mut raw = zone_names[row];
+            let name = DuckString::new(&mut raw).as_str().to_string();
+            let tz = match &cache {
+                Some((cached, tz)) if *cached == name => tz.clone(),
+                _ => {
+                    let tz = jiff::tz::TimeZone::get(&name)
+                        .map_err(|_| format!("unknown time zone `{name}`"))?;
+                    cache = Some((name, tz.clone()));
+                    tz
+                }
+            };
+            let result = if to_local {
+                let instant = jiff::Timestamp::from_microsecond(values[row])?;
+                let local = instant.to_zoned(tz).datetime();
+                local.to_zoned(jiff::tz::TimeZone::UTC)?.timestamp()
+            } else {
+                let wall = jiff::Timestamp::from_microsecond(values[row])?
+                    .to_zoned(jiff::tz::TimeZone::UTC)
+                    .datetime();
+                tz.to_ambiguous_zoned(wall).compatible()?.timestamp()
+            };
+            unsafe { out.as_mut_slice_with_len::<i64>(n)[row] = result.as_microsecond() };
+        }
+        Ok(())
+    }
+
+    fn signatures() -> Vec<ScalarFunctionSignature> {
+        let ty = |id: LogicalTypeId| -> LogicalTypeHandle { id.into() };
+        vec![
+            ScalarFunctionSignature::exact(
+                vec![ty(LogicalTypeId::Varchar), ty(LogicalTypeId::TimestampTZ)],
+                ty(LogicalTypeId::Timestamp),
+            ),
+            ScalarFunctionSignature::exact(
+                vec![ty(LogicalTypeId::Varchar), ty(LogicalTypeId::Timestamp)],
+                ty(LogicalTypeId::TimestampTZ),
+            ),
+        ]
+    }
+}
+
+/// Adds the time-zone conversions to DuckDB's `timezone` function, unless
+/// the engine has them (a DuckDB built with ICU).
+fn register_time_zones(conn: &Connection) -> Result<(), String> {
+    let probe = "SELECT timezone('UTC', TIMESTAMPTZ '2000-01-01 00:00:00+00')";
+    if conn.query_row(probe, [], |_| Ok(())).is_ok() {
+        return Ok(());
+    }
+    conn.register_scalar_function::<TimeZoneFn>("timezone")
+        .map_err(|e| format!("cannot start the embedded engine: {e}"))
+}
+
+/// Writes the population files `customers` and `events` (JSON Lines or
+/// CSV) as Parquet in the table layout (docs/population.md): the
+/// conventional `customers` and `events` tables, typed, one file each,
+/// rows in the files' order. Each file is written under a temporary name
+/// and renamed when complete.
+pub fn write_parquet(
+    model: &Model,
+    (customers, events): (&Path, &Path),
+    (customers_out, events_out): (&Path, &Path),
+) -> Result<(), String> {
+    let db = Duckdb::files(model, customers, events)?;
+    for (table, out) in [("customers", customers_out), ("events", events_out)] {
+        let mut name = std::ffi::OsString::from(".");
+        name.push(out.file_name().unwrap_or_default());
+        name.push(".partial");
+        let partial = out.with_file_name(name);
+        let sql = format!(
+            "COPY {table} TO {} (FORMAT parquet, COMPRESSION zstd)",
+            SQL.string(&partial.to_string_lossy())
+        );
+        if let Err(e) = db.conn.execute_batch(&sql) {
+            let _ = std::fs::remove_file(&partial);
+            return Err(format!("cannot write {}: {e}", out.display()));
+        }
+        std::fs::rename(&partial, out)
+            .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+    }
+    Ok(())
+}
