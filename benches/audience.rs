@@ -33,7 +33,7 @@ use std::time::Instant;
 use campaignc::check::model::{ScoreId, SegmentId, Type};
 use campaignc::plan::format::Expr;
 use campaignc::plan::lower::{attr_of_type, score_entry, segment_entry};
-use campaignc::population::read::Population;
+use campaignc::population::read::{Batch, Population, Reader};
 use campaignc::simulate::customer::{Customer, PastEvent};
 use campaignc::simulate::eval::Scope;
 
@@ -143,35 +143,39 @@ fn main() {
     let mut counts = vec![0u64; segments.len()];
     let mut customers_seen = 0u64;
     let in_scope = Default::default();
-    for member in Population::open(model, &customers, &events).expect("the files open") {
-        let member = member.expect("the population reads");
-        customers_seen += 1;
-        let mut customer = Customer::new(
-            member.customer.id.clone(),
-            member.customer.attrs.clone(),
-            &all.customer,
-        );
-        for e in member.events {
-            customer.record_event(PastEvent {
-                name: e.event,
-                at: e.at,
-                props: e.props,
-            });
-        }
-        let zoned = customer.zoned(now);
-        let scope = Scope {
-            plan: &all,
-            customer: &customer,
-            now: &zoned,
-            entry: None,
-            in_scope: &in_scope,
-            goal_anchor: false,
-        };
-        for (i, expr) in exprs.iter().enumerate() {
-            if scope.holds(expr).unwrap_or(false) {
-                counts[i] += 1;
+    let mut population = Population::open(model, &customers, &events).expect("the files open");
+    while let Some(batch) = population.next_batch(4096).expect("the population reads") {
+        for i in 0..batch.len() {
+            let member = batch.member(i).expect("the population reads");
+            customers_seen += 1;
+            let mut customer = Customer::new(
+                member.customer.id.clone(),
+                member.customer.attrs.clone(),
+                &all.customer,
+            );
+            for e in member.events {
+                customer.record_event(PastEvent {
+                    name: e.event,
+                    at: e.at,
+                    props: e.props,
+                });
+            }
+            let zoned = customer.zoned(now);
+            let scope = Scope {
+                plan: &all,
+                customer: &customer,
+                now: &zoned,
+                entry: None,
+                in_scope: &in_scope,
+                goal_anchor: false,
+            };
+            for (i, expr) in exprs.iter().enumerate() {
+                if scope.holds(expr).unwrap_or(false) {
+                    counts[i] += 1;
+                }
             }
         }
+        population.recycle(batch);
     }
     let seconds = t.elapsed().as_secs_f64();
     println!(
