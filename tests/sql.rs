@@ -374,6 +374,13 @@ fn differential(dir: &std::path::Path, size: Size, trivial: Trivial) {
         engines.push(("DuckDB", all, got));
         timings.push(format!("DuckDB {:.1} s", started.elapsed().as_secs_f64()));
     }
+    if let Some(mut spark) = spark() {
+        let started = std::time::Instant::now();
+        let all = queries(&model, &sources, Dialect::Spark);
+        let got = run_spark(&mut spark, &model, &people, &all, now);
+        engines.push(("Spark", all, got));
+        timings.push(format!("Spark {:.1} s", started.elapsed().as_secs_f64()));
+    }
     if let Some(server) = pg::Postgres::start() {
         let started = std::time::Instant::now();
         let all = queries(&model, &sources, Dialect::Postgres);
@@ -632,7 +639,7 @@ fn run_duckdb(
     std::fs::write(dir.path().join("events.jsonl"), &people.events_jsonl).unwrap();
     std::fs::write(
         dir.path().join("setup.json"),
-        J::from(setup(model, &people.columns)).to_string(),
+        J::from(setup(model, &people.columns, Loader::Duckdb)).to_string(),
     )
     .unwrap();
     let list: Vec<J> = all
@@ -652,6 +659,109 @@ fn run_duckdb(
         String::from_utf8_lossy(&run.stderr)
     );
     serde_json::from_slice(&run.stdout).expect("JSON results")
+}
+
+/// The local Spark of this test binary: one `tests/sql/run_spark.py`
+/// process (one SparkSession; Spark takes 10-20 s to start), shared by
+/// the tests in turn. `None` when pyspark or Java is missing (a skip, or
+/// a failure in CI).
+fn spark() -> Option<std::sync::MutexGuard<'static, Spark>> {
+    static SPARK: std::sync::OnceLock<Option<std::sync::Mutex<Spark>>> = std::sync::OnceLock::new();
+    let spark = SPARK.get_or_init(|| {
+        let java = Command::new("java")
+            .arg("-version")
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if !java {
+            let why = "Java (17 or newer) is not installed, which pyspark needs (run .ci/run)";
+            if std::env::var("CI").is_ok_and(|v| v == "true") {
+                panic!("{why}");
+            }
+            eprintln!("skipped: {why}");
+            return None;
+        }
+        let python = python_with("pyspark")?;
+        Some(std::sync::Mutex::new(Spark::start(&python)))
+    });
+    spark
+        .as_ref()
+        .map(|m| m.lock().unwrap_or_else(|e| e.into_inner()))
+}
+
+struct Spark {
+    stdin: std::process::ChildStdin,
+    stdout: std::io::BufReader<std::process::ChildStdout>,
+}
+
+impl Spark {
+    fn start(python: &std::path::Path) -> Spark {
+        use std::io::BufRead as _;
+        use std::process::Stdio;
+        let mut child = Command::new(python)
+            .arg(root().join("tests/sql/run_spark.py"))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("python runs");
+        let stdin = child.stdin.take().expect("stdin");
+        let mut stdout = std::io::BufReader::new(child.stdout.take().expect("stdout"));
+        let mut line = String::new();
+        stdout.read_line(&mut line).expect("Spark starts");
+        assert!(
+            line.contains("\"ready\""),
+            "tests/sql/run_spark.py did not start a SparkSession: {line:?}"
+        );
+        // The process ends when this binary does (its stdin closes).
+        std::mem::forget(child);
+        Spark { stdin, stdout }
+    }
+
+    /// Sends one job and reads its answer.
+    fn run(&mut self, job: &J) -> J {
+        use std::io::{BufRead as _, Write as _};
+        writeln!(self.stdin, "{job}").expect("Spark reads");
+        self.stdin.flush().expect("Spark reads");
+        let mut line = String::new();
+        self.stdout.read_line(&mut line).expect("Spark answers");
+        serde_json::from_str(&line).unwrap_or_else(|e| panic!("Spark answered {line:?}: {e}"))
+    }
+}
+
+/// Loads the population into the local Spark through the project's
+/// warehouse mapping (Parquet tables, cached) and runs `all`: rows as
+/// text by [`key`], like [`run_duckdb`].
+fn run_spark(
+    spark: &mut Spark,
+    model: &Model,
+    people: &Population,
+    all: &[Query],
+    now: jiff::Timestamp,
+) -> BTreeMap<String, J> {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("customers.jsonl"), &people.customers_jsonl).unwrap();
+    std::fs::write(dir.path().join("events.jsonl"), &people.events_jsonl).unwrap();
+    let path = dir.path().to_str().expect("a UTF-8 temp dir");
+    let list: Vec<J> = all
+        .iter()
+        .map(|q| {
+            let columns = match q.kind {
+                QueryKind::Score => json!(["customer_id", "score"]),
+                _ => json!(["customer_id"]),
+            };
+            json!({"key": key(q), "sql": q.with_now(now), "columns": columns})
+        })
+        .collect();
+    let answer = spark.run(&json!({
+        "dir": path,
+        "setup": setup(model, &people.columns, Loader::Spark(path)),
+        "queries": list,
+    }));
+    assert!(
+        answer.get("setup_error").is_none(),
+        "Spark could not load the population: {}",
+        answer["setup_error"]
+    );
+    serde_json::from_value(answer).expect("JSON results")
 }
 
 /// Loads the population into a fresh database of `server` through the
@@ -938,66 +1048,122 @@ impl Population {
     }
 }
 
+/// Which engine [`setup`] writes for.
+#[derive(Clone, Copy, PartialEq)]
+enum Loader<'a> {
+    /// DuckDB's `read_json`, relative to the working directory.
+    Duckdb,
+    /// Spark's JSON data source, the files in this directory, into
+    /// Parquet tables.
+    Spark(&'a str),
+}
+
 /// The statements that load `customers.jsonl` and `events.jsonl` into
 /// the tables and columns the project's warehouse mapping names.
-fn setup(model: &Model, columns: &serde_json::Map<String, J>) -> Vec<String> {
+fn setup(model: &Model, columns: &serde_json::Map<String, J>, loader: Loader) -> Vec<String> {
     let w = &model.warehouse;
-    let spec = |cols: &mut dyn Iterator<Item = (&str, &str)>| {
-        let inner: Vec<String> = cols.map(|(k, v)| format!("'{k}': '{v}'")).collect();
-        format!("{{{}}}", inner.join(", "))
+    let q = |name: &str| match loader {
+        Loader::Duckdb => format!("\"{name}\""),
+        Loader::Spark(_) => format!("`{name}`"),
     };
-    let customers = spec(
-        &mut columns
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str().unwrap())),
-    );
-    let events = spec(
-        &mut [
-            ("customer_id", "VARCHAR"),
-            ("event", "VARCHAR"),
-            ("at", "TIMESTAMPTZ"),
-            ("properties", "JSON"),
-        ]
-        .into_iter(),
-    );
-    let mut out = vec![
-        format!("CREATE TABLE raw_customers AS SELECT * FROM read_json('customers.jsonl', format = 'newline_delimited', columns = {customers})"),
-        format!("CREATE TABLE raw_events AS SELECT * FROM read_json('events.jsonl', format = 'newline_delimited', columns = {events})"),
+    // DuckDB type → Spark type.
+    let spark_type = |t: &str| match t {
+        "VARCHAR" | "JSON" => "STRING".to_string(),
+        "TIMESTAMPTZ" => "TIMESTAMP".to_string(),
+        t => t.to_string(),
+    };
+    let events_columns = [
+        ("customer_id", "VARCHAR"),
+        ("event", "VARCHAR"),
+        ("at", "TIMESTAMPTZ"),
+        ("properties", "JSON"),
     ];
+    let mut out = match loader {
+        Loader::Duckdb => {
+            let spec = |cols: &mut dyn Iterator<Item = (&str, &str)>| {
+                let inner: Vec<String> = cols.map(|(k, v)| format!("'{k}': '{v}'")).collect();
+                format!("{{{}}}", inner.join(", "))
+            };
+            let customers = spec(
+                &mut columns
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str().unwrap())),
+            );
+            let events = spec(&mut events_columns.into_iter());
+            vec![
+                format!("CREATE TABLE raw_customers AS SELECT * FROM read_json('customers.jsonl', format = 'newline_delimited', columns = {customers})"),
+                format!("CREATE TABLE raw_events AS SELECT * FROM read_json('events.jsonl', format = 'newline_delimited', columns = {events})"),
+            ]
+        }
+        Loader::Spark(dir) => {
+            let spec = |cols: &mut dyn Iterator<Item = (&str, &str)>| {
+                cols.map(|(k, v)| format!("`{k}` {}", spark_type(v)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let customers = spec(
+                &mut columns
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str().unwrap())),
+            );
+            let events = spec(&mut events_columns.into_iter());
+            vec![
+                format!("CREATE TEMPORARY VIEW raw_customers ({customers}) USING json OPTIONS (path '{dir}/customers.jsonl', mode 'FAILFAST')"),
+                format!("CREATE TEMPORARY VIEW raw_events ({events}) USING json OPTIONS (path '{dir}/events.jsonl', mode 'FAILFAST')"),
+            ]
+        }
+    };
+    let create = "CREATE TABLE";
+    let using = match loader {
+        Loader::Duckdb => "",
+        Loader::Spark(_) => " USING parquet",
+    };
     let mut tables: Vec<&String> = vec![&w.customers, &w.events];
     tables.extend(w.event_tables.values());
-    for t in tables {
+    for t in &tables {
         if let Some((schema, _)) = t.rsplit_once('.') {
             out.push(format!("CREATE SCHEMA IF NOT EXISTS {schema}"));
         }
     }
-    let mut cols = vec![format!("customer_id AS \"{}\"", w.customer_key)];
+    let mut cols = vec![format!("customer_id AS {}", q(&w.customer_key))];
     for a in &model.schema.attrs {
-        cols.push(format!("\"{}\" AS \"{}\"", a.name, w.column(&a.name)));
+        cols.push(format!("{} AS {}", q(&a.name), q(w.column(&a.name))));
     }
     if let Some(tz) = &w.timezone {
-        cols.push(format!("tz AS \"{tz}\""));
+        cols.push(format!("tz AS {}", q(tz)));
     }
     out.push(format!(
-        "CREATE TABLE {} AS SELECT {} FROM raw_customers",
+        "{create} {}{using} AS SELECT {} FROM raw_customers",
         w.customers,
         cols.join(", ")
     ));
     let own: Vec<String> = w.event_tables.keys().map(|e| format!("'{e}'")).collect();
     out.push(format!(
-        "CREATE TABLE {} AS SELECT customer_id AS \"{}\", \"event\" AS \"{}\", \"at\" AS \"{}\", properties AS \"{}\" FROM raw_events WHERE \"event\" NOT IN ({})",
+        "{create} {}{using} AS SELECT customer_id AS {}, {} AS {}, {} AS {}, properties AS {} FROM raw_events WHERE {} NOT IN ({})",
         w.events,
-        w.event_key,
-        w.event_name,
-        w.event_time,
-        w.event_properties,
+        q(&w.event_key),
+        q("event"),
+        q(&w.event_name),
+        q("at"),
+        q(&w.event_time),
+        q(&w.event_properties),
+        q("event"),
         if own.is_empty() { "''".to_string() } else { own.join(", ") }
     ));
     for (event, table) in &w.event_tables {
         out.push(format!(
-            "CREATE TABLE {table} AS SELECT customer_id AS \"{}\", \"at\" AS \"{}\", properties AS \"{}\" FROM raw_events WHERE \"event\" = '{event}'",
-            w.event_key, w.event_time, w.event_properties
+            "{create} {table}{using} AS SELECT customer_id AS {}, {} AS {}, properties AS {} FROM raw_events WHERE {} = '{event}'",
+            q(&w.event_key),
+            q("at"),
+            q(&w.event_time),
+            q(&w.event_properties),
+            q("event"),
         ));
+    }
+    if let Loader::Spark(_) = loader {
+        for t in tables {
+            out.push(format!("CACHE TABLE {t}"));
+        }
     }
     out
 }
