@@ -1,14 +1,26 @@
 //! `campaignc sql`: the queries as people read them (snapshots), and as
-//! engines run them. The DuckDB output is executed on the Python `duckdb`
-//! package (target/ci-venv, made by `.ci/tools`), and the PostgreSQL
-//! output on a real server (a temporary cluster, tests/common/postgres.rs),
-//! against a generated population — customers in several time zones, windows that cross
-//! daylight-saving changes, unset optional attributes and properties — and
-//! must give the same members and score values as the reference evaluator
-//! (`simulate::eval`) for every segment, score and audience. The Spark,
-//! BigQuery and Snowflake output is parsed by `sqlglot` in its dialect.
-//! Without the Python packages or PostgreSQL these tests skip that engine
-//! with a message, except in CI (`CI=true`), where they fail.
+//! engines run them: a differential test. The DuckDB output is executed
+//! on the Python `duckdb` package (target/ci-venv, made by `.ci/tools`),
+//! the PostgreSQL output on a real server (a temporary cluster,
+//! tests/common/postgres.rs), and the Spark output on a local SparkSession
+//! (`pyspark` and Java; one `tests/sql/run_spark.py` process per test
+//! binary), against a seeded population — customers in twelve time zones,
+//! windows that cross daylight-saving changes and an hour that happens
+//! twice, unset optional attributes and properties — and each must give
+//! the same members and score values as the reference evaluator
+//! (`simulate::eval`) for every segment, score and audience.
+//!
+//! The queries: those of the example project on the population
+//! (10,000 customers, about 500,000 events); those of two fixtures; and
+//! 1,000 segments and 20 scores written by a seeded generator over the
+//! expression grammar (tests/sql/generate.rs: typed, so every expression
+//! it writes must type-check — one that does not is a bug of the
+//! generator and fails loudly with the text). Spark runs every 8th
+//! generated query (a second each); docs/warehouse.md says why the sizes
+//! differ. The BigQuery and Snowflake output is parsed by `sqlglot` in
+//! its dialect. Without the Python packages, Java or PostgreSQL these
+//! tests skip that engine with a message, except in CI (`CI=true`), where
+//! they fail.
 
 mod common;
 #[path = "sql/generate.rs"]

@@ -162,7 +162,7 @@ impl<'m> Generator<'m> {
     }
 
     fn window(&mut self) -> &'static str {
-        *self.rng.pick(WINDOWS)
+        WINDOWS[self.rng.usize(..WINDOWS.len())]
     }
 
     /// A condition.
@@ -184,7 +184,7 @@ impl<'m> Generator<'m> {
                     Some(parts.join(&format!(" {word} ")))
                 }
                 1 => Some(format!("not ({})", self.cond(ctx.deeper()))),
-                2 | 3 | 4 => self.compare(ctx),
+                2..=4 => self.compare(ctx),
                 5 => self.in_list(ctx),
                 6 => self.text_op(ctx),
                 7 => self.is_set(ctx),
@@ -468,13 +468,11 @@ impl<'m> Generator<'m> {
                 options.push(format!("({base} {sign} {})", self.window()));
                 options.push(format!("(now - {})", self.window()));
             }
-            G::Date => {
-                if !options.is_empty() && self.chance(3) {
-                    let base = self.rng.pick(&options).clone();
-                    let sign = if self.chance(2) { "+" } else { "-" };
-                    let days = *self.rng.pick(&["1d", "7d", "2w", "30d"]);
-                    options.push(format!("({base} {sign} {days})"));
-                }
+            G::Date if !options.is_empty() && self.chance(3) => {
+                let base = self.rng.pick(&options).clone();
+                let sign = if self.chance(2) { "+" } else { "-" };
+                let days = *self.rng.pick(&["1d", "7d", "2w", "30d"]);
+                options.push(format!("({base} {sign} {days})"));
             }
             G::Duration => {
                 let a = self.value(&G::Time, ctx.deeper())?;
