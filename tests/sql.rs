@@ -18,7 +18,9 @@
 //! generator and fails loudly with the text). Spark runs every 8th
 //! generated query (a second each); docs/warehouse.md says why the sizes
 //! differ. The BigQuery and Snowflake output is parsed by `sqlglot` in
-//! its dialect. Without the Python packages, Java or PostgreSQL these
+//! its dialect. `CAMPAIGNC_SQL_GENERATED_OUT=FILE` keeps a copy of the
+//! generated `.camp` text, to shrink a mismatch by hand. Without the
+//! Python packages, Java or PostgreSQL these
 //! tests skip that engine with a message, except in CI (`CI=true`), where
 //! they fail.
 
@@ -672,9 +674,7 @@ fn run_duckdb(
     all: &[Query],
     now: jiff::Timestamp,
 ) -> BTreeMap<String, J> {
-    let dir = tempfile::tempdir().expect("temp dir");
-    std::fs::write(dir.path().join("customers.jsonl"), &people.customers_jsonl).unwrap();
-    std::fs::write(dir.path().join("events.jsonl"), &people.events_jsonl).unwrap();
+    let dir = people.files();
     std::fs::write(
         dir.path().join("setup.json"),
         J::from(setup(model, &people.columns, Loader::Duckdb)).to_string(),
@@ -775,9 +775,7 @@ fn run_spark(
     all: &[Query],
     now: jiff::Timestamp,
 ) -> BTreeMap<String, J> {
-    let dir = tempfile::tempdir().expect("temp dir");
-    std::fs::write(dir.path().join("customers.jsonl"), &people.customers_jsonl).unwrap();
-    std::fs::write(dir.path().join("events.jsonl"), &people.events_jsonl).unwrap();
+    let dir = people.files();
     let path = dir.path().to_str().expect("a UTF-8 temp dir");
     let list: Vec<J> = all
         .iter()
@@ -1008,6 +1006,14 @@ const WORDS: &[&str] = &[
 ];
 
 impl Population {
+    /// A temporary directory with `customers.jsonl` and `events.jsonl`.
+    fn files(&self) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join("customers.jsonl"), &self.customers_jsonl).unwrap();
+        std::fs::write(dir.path().join("events.jsonl"), &self.events_jsonl).unwrap();
+        dir
+    }
+
     fn generate(model: &Model, size: Size, now: jiff::Timestamp) -> Population {
         let n = size.customers;
         let mut rng = Rng::with_seed(14);
@@ -1124,40 +1130,32 @@ fn setup(model: &Model, columns: &serde_json::Map<String, J>, loader: Loader) ->
         ("at", "TIMESTAMPTZ"),
         ("properties", "JSON"),
     ];
-    let mut out = match loader {
+    // The columns of the raw tables, as each engine's reader takes them.
+    let spec = |cols: &[(&str, &str)]| match loader {
         Loader::Duckdb => {
-            let spec = |cols: &mut dyn Iterator<Item = (&str, &str)>| {
-                let inner: Vec<String> = cols.map(|(k, v)| format!("'{k}': '{v}'")).collect();
-                format!("{{{}}}", inner.join(", "))
-            };
-            let customers = spec(
-                &mut columns
-                    .iter()
-                    .map(|(k, v)| (k.as_str(), v.as_str().unwrap())),
-            );
-            let events = spec(&mut events_columns.into_iter());
-            vec![
-                format!("CREATE TABLE raw_customers AS SELECT * FROM read_json('customers.jsonl', format = 'newline_delimited', columns = {customers})"),
-                format!("CREATE TABLE raw_events AS SELECT * FROM read_json('events.jsonl', format = 'newline_delimited', columns = {events})"),
-            ]
+            let inner: Vec<String> = cols.iter().map(|(k, v)| format!("'{k}': '{v}'")).collect();
+            format!("{{{}}}", inner.join(", "))
         }
-        Loader::Spark(dir) => {
-            let spec = |cols: &mut dyn Iterator<Item = (&str, &str)>| {
-                cols.map(|(k, v)| format!("`{k}` {}", spark_type(v)))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
-            let customers = spec(
-                &mut columns
-                    .iter()
-                    .map(|(k, v)| (k.as_str(), v.as_str().unwrap())),
-            );
-            let events = spec(&mut events_columns.into_iter());
-            vec![
-                format!("CREATE TEMPORARY VIEW raw_customers ({customers}) USING json OPTIONS (path '{dir}/customers.jsonl', mode 'FAILFAST')"),
-                format!("CREATE TEMPORARY VIEW raw_events ({events}) USING json OPTIONS (path '{dir}/events.jsonl', mode 'FAILFAST')"),
-            ]
-        }
+        Loader::Spark(_) => cols
+            .iter()
+            .map(|(k, v)| format!("`{k}` {}", spark_type(v)))
+            .collect::<Vec<_>>()
+            .join(", "),
+    };
+    let customer_columns: Vec<(&str, &str)> = columns
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str().unwrap()))
+        .collect();
+    let (customers, events) = (spec(&customer_columns), spec(&events_columns));
+    let mut out = match loader {
+        Loader::Duckdb => vec![
+            format!("CREATE TABLE raw_customers AS SELECT * FROM read_json('customers.jsonl', format = 'newline_delimited', columns = {customers})"),
+            format!("CREATE TABLE raw_events AS SELECT * FROM read_json('events.jsonl', format = 'newline_delimited', columns = {events})"),
+        ],
+        Loader::Spark(dir) => vec![
+            format!("CREATE TEMPORARY VIEW raw_customers ({customers}) USING json OPTIONS (path '{dir}/customers.jsonl', mode 'FAILFAST')"),
+            format!("CREATE TEMPORARY VIEW raw_events ({events}) USING json OPTIONS (path '{dir}/events.jsonl', mode 'FAILFAST')"),
+        ],
     };
     let create = "CREATE TABLE";
     let using = match loader {

@@ -132,17 +132,8 @@ impl<'m> Generator<'m> {
         let sign = if points > 0 { "+" } else { "" };
         if self.chance(2) {
             let event = self.event();
-            let mut r = format!("{sign}{points} per {}", event.name);
-            if self.chance(2) && !event.fields.is_empty() {
-                let f = self.cond(Ctx {
-                    event: Some(event),
-                    depth: 1,
-                });
-                r.push_str(&format!(" where {f}"));
-            }
-            if self.chance(2) {
-                r.push_str(&format!(" within {}", self.window()));
-            }
+            let tail = self.filter_and_window(event, 1);
+            let mut r = format!("{sign}{points} per {}{tail}", event.name);
             if self.chance(2) {
                 r.push_str(&format!(" max {}", 10 + 10 * self.rng.below(5)));
             }
@@ -154,6 +145,23 @@ impl<'m> Generator<'m> {
             });
             format!("{sign}{points} if {c}")
         }
+    }
+
+    /// Half the time a `where` on the event's properties (conditions
+    /// `depth` deep), half the time a `within` window.
+    fn filter_and_window(&mut self, event: &'m EventDef, depth: u32) -> String {
+        let mut tail = String::new();
+        if self.chance(2) && !event.fields.is_empty() {
+            let f = self.cond(Ctx {
+                event: Some(event),
+                depth,
+            });
+            tail.push_str(&format!(" where {f}"));
+        }
+        if self.chance(2) {
+            tail.push_str(&format!(" within {}", self.window()));
+        }
+        tail
     }
 
     fn event(&mut self) -> &'m EventDef {
@@ -404,18 +412,8 @@ impl<'m> Generator<'m> {
             G::Int => {
                 if nested {
                     let e = self.event();
-                    let mut q = e.name.clone();
-                    if self.chance(2) && !e.fields.is_empty() {
-                        let f = self.cond(Ctx {
-                            event: Some(e),
-                            depth: 0,
-                        });
-                        q.push_str(&format!(" where {f}"));
-                    }
-                    if self.chance(2) {
-                        q.push_str(&format!(" within {}", self.window()));
-                    }
-                    options.push(format!("count({q})"));
+                    let tail = self.filter_and_window(e, 0);
+                    options.push(format!("count({}{tail})", e.name));
                 }
                 if ctx.event.is_none() && !self.scores.is_empty() {
                     options.push(self.rng.pick(&self.scores).clone());
@@ -437,18 +435,8 @@ impl<'m> Generator<'m> {
                     }
                     if !sums.is_empty() {
                         let (e, p) = self.rng.pick(&sums).clone();
-                        let mut q = format!("{}.{p}", e.name);
-                        if self.chance(2) {
-                            let f = self.cond(Ctx {
-                                event: Some(e),
-                                depth: 0,
-                            });
-                            q.push_str(&format!(" where {f}"));
-                        }
-                        if self.chance(2) {
-                            q.push_str(&format!(" within {}", self.window()));
-                        }
-                        options.push(format!("sum({q})"));
+                        let tail = self.filter_and_window(e, 0);
+                        options.push(format!("sum({}.{p}{tail})", e.name));
                     }
                 }
                 if !options.is_empty() && self.chance(4) {
