@@ -270,14 +270,27 @@ impl Dialect {
     /// `t` plus `days` calendar days in time zone `tz`: the local date
     /// moves, the local clock time stays (23 or 25 hours across a
     /// daylight-saving change).
+    ///
+    /// A local time that happens twice (the hour after clocks go back) is
+    /// the earlier instant, as in the reference evaluator (jiff's
+    /// "compatible" rule); DuckDB and PostgreSQL take the later one, so
+    /// they get the earlier of that and the instant an hour before the
+    /// same wall clock, plus the hour. A local time in a gap (clocks go
+    /// forward) is read with the offset before the gap, as the engines do.
     pub(crate) fn add_local_days(self, t: &str, days: i64, tz: &str) -> String {
         match self {
             Dialect::Duckdb => {
-                format!("((({t}) AT TIME ZONE {tz}) + to_days({days})) AT TIME ZONE {tz}")
+                let local = format!("(({t}) AT TIME ZONE {tz}) + to_days({days})");
+                format!(
+                    "LEAST(({local}) AT TIME ZONE {tz}, (({local}) - INTERVAL 1 HOUR) AT TIME ZONE {tz} + INTERVAL 1 HOUR)"
+                )
             }
-            Dialect::Postgres => format!(
-                "((({t}) AT TIME ZONE {tz}) + make_interval(days => {days})) AT TIME ZONE {tz}"
-            ),
+            Dialect::Postgres => {
+                let local = format!("(({t}) AT TIME ZONE {tz}) + make_interval(days => {days})");
+                format!(
+                    "LEAST(({local}) AT TIME ZONE {tz}, (({local}) - INTERVAL '1 hour') AT TIME ZONE {tz} + INTERVAL '1 hour')"
+                )
+            }
             Dialect::Spark => format!(
                 "to_utc_timestamp(timestampadd(DAY, {days}, from_utc_timestamp({t}, {tz})), {tz})"
             ),

@@ -75,7 +75,7 @@ pub(crate) struct Compiler<'a> {
     pub warehouse: &'a Warehouse,
     /// The customer row's alias (`c`): its columns are the attributes by
     /// name, `customer_id`, `tz` and `now`.
-    pub customer: &'static str,
+    pub customer: std::borrow::Cow<'static, str>,
 }
 
 /// A segment's CTE name.
@@ -495,11 +495,33 @@ impl Compiler<'_> {
             col(&w.event_key),
             self.customer
         )];
-        let table = match w.event_tables.get(event) {
+        let mut table = match w.event_tables.get(event) {
             Some(t) => d.table(t),
             None => {
                 conds.push(format!("{} = {}", col(&w.event_name), d.string(event)));
                 d.table(&w.events)
+            }
+        };
+        // A `where` that itself queries events reads the customer from a
+        // row of its own, joined here: Spark resolves a correlated column
+        // only one query level out, never two.
+        let nested_customer = format!("c{alias}");
+        let inner = Compiler {
+            dialect: d,
+            warehouse: w,
+            customer: nested_customer.clone().into(),
+        };
+        let filter_compiler = match filter {
+            Some(f) if reads_events(f) => {
+                table = format!(
+                    "{table} AS {alias}\n{pad}JOIN customer AS {nested_customer} ON {nested_customer}.customer_id = {}",
+                    col(&w.event_key)
+                );
+                &inner
+            }
+            _ => {
+                table = format!("{table} AS {alias}");
+                self
             }
         };
         let at = col(&w.event_time);
@@ -520,10 +542,10 @@ impl Compiler<'_> {
         }
         conds.push(format!("{at} <= {now}"));
         if let Some(f) = filter {
-            conds.push(self.cond_operand_where(f, &alias, indent + 1));
+            conds.push(filter_compiler.cond_operand_where(f, &alias, indent + 1));
         }
         format!(
-            "(\n{pad}SELECT {}\n{pad}FROM {table} AS {alias}\n{pad}WHERE {}\n{})",
+            "(\n{pad}SELECT {}\n{pad}FROM {table}\n{pad}WHERE {}\n{})",
             select(&alias),
             conds.join(&format!("\n{pad}  AND ")),
             "  ".repeat(indent - 1)
@@ -592,6 +614,19 @@ impl<'q> EventQuery<'q> {
             },
         }
     }
+}
+
+/// Whether an expression queries events (`performed`, `count`, `sum`,
+/// `last`) anywhere inside it.
+fn reads_events(e: &Expr) -> bool {
+    let mut found = false;
+    super::walk(e, &mut |x| {
+        found |= matches!(
+            x,
+            Expr::Performed { .. } | Expr::Count { .. } | Expr::Sum { .. } | Expr::Last { .. }
+        )
+    });
+    found
 }
 
 /// A duration known when the SQL is written: a literal, or a sum or

@@ -195,7 +195,7 @@ impl Generator<'_> {
         let c = Compiler {
             dialect: d,
             warehouse: self.warehouse(),
-            customer: "c",
+            customer: "c".into(),
         };
         // What the target reads, each definition after what it reads.
         let mut order = Vec::new();
