@@ -1020,7 +1020,7 @@ impl Population {
         let mut columns = serde_json::Map::new();
         columns.insert("customer_id".into(), J::from("VARCHAR"));
         for a in &model.schema.attrs {
-            columns.insert(a.name.clone(), J::from(duckdb_type(&a.ty)));
+            columns.insert(a.name.clone(), J::from(Dialect::Duckdb.column_type(&a.ty)));
         }
         if model.warehouse.timezone.is_some() {
             columns.insert("tz".into(), J::from("VARCHAR"));
@@ -1234,18 +1234,6 @@ fn event_time(rng: &mut Rng, now: jiff::Timestamp) -> jiff::Timestamp {
     };
     now.checked_add(jiff::SignedDuration::from_secs(secs))
         .unwrap()
-}
-
-fn duckdb_type(ty: &Type) -> &'static str {
-    match ty.strip_optional() {
-        Type::Bool => "BOOLEAN",
-        Type::Int => "BIGINT",
-        Type::Decimal | Type::Money(_) => "DECIMAL(38, 10)",
-        Type::Time => "TIMESTAMPTZ",
-        Type::Date => "DATE",
-        Type::List(_) | Type::Record(_) => "JSON",
-        _ => "VARCHAR",
-    }
 }
 
 /// A random value of type `ty`, for the evaluator and in the events-file

@@ -136,7 +136,7 @@ impl Duckdb {
             };
             columns.push(format!(
                 "CAST({value} AS {}) AS {name}",
-                column_type(&attr.ty)
+                SQL.column_type(&attr.ty)
             ));
         }
         let (from, kind) = match format {
@@ -157,7 +157,7 @@ impl Duckdb {
                         .schema
                         .attrs
                         .iter()
-                        .map(|a| (a.name.clone(), column_type(&a.ty))),
+                        .map(|a| (a.name.clone(), SQL.column_type(&a.ty))),
                 );
                 self.check_parquet(path, &expected)?;
                 (format!("read_parquet({file})"), "VIEW")
@@ -327,19 +327,6 @@ const SQL: Dialect = Dialect::Duckdb;
 
 fn is_json(ty: &Type) -> bool {
     matches!(ty.strip_optional(), Type::List(_) | Type::Record(_))
-}
-
-/// The column type of an attribute in the conventional layout, in DuckDB.
-pub fn column_type(ty: &Type) -> &'static str {
-    match ty.strip_optional() {
-        Type::Bool => "BOOLEAN",
-        Type::Int => "BIGINT",
-        Type::Decimal | Type::Money(_) => "DECIMAL(38, 10)",
-        Type::Time => "TIMESTAMPTZ",
-        Type::Date => "DATE",
-        Type::List(_) | Type::Record(_) => "JSON",
-        _ => "VARCHAR",
-    }
 }
 
 /// `timezone(tz, t)`, what `t AT TIME ZONE tz` means: an instant

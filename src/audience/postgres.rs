@@ -12,7 +12,7 @@ use std::path::Path;
 use postgres::{Client, NoTls};
 
 use super::{Cell, Engine};
-use crate::check::model::{Model, Type};
+use crate::check::model::Model;
 use crate::sql::Dialect;
 
 /// A connection to a PostgreSQL server.
@@ -42,13 +42,13 @@ impl Database {
         events: &Path,
     ) -> Result<(u64, u64), String> {
         let mut columns = vec!["customer_id TEXT PRIMARY KEY".to_string()];
-        columns.extend(
-            model
-                .schema
-                .attrs
-                .iter()
-                .map(|a| format!("{} {}", super::ident(&a.name), column_type(&a.ty))),
-        );
+        columns.extend(model.schema.attrs.iter().map(|a| {
+            format!(
+                "{} {}",
+                super::ident(&a.name),
+                Dialect::Postgres.column_type(&a.ty)
+            )
+        }));
         let ddl = format!(
             "CREATE TABLE customers ({});\n\
              CREATE TABLE events (customer_id TEXT NOT NULL, event TEXT NOT NULL, at TIMESTAMPTZ NOT NULL, properties JSONB NOT NULL);",
@@ -124,19 +124,6 @@ impl Engine for Database {
                     .collect()
             })
             .collect())
-    }
-}
-
-/// The column type of an attribute in the conventional layout.
-pub fn column_type(ty: &Type) -> &'static str {
-    match ty.strip_optional() {
-        Type::Bool => "BOOLEAN",
-        Type::Int => "BIGINT",
-        Type::Decimal | Type::Money(_) => "NUMERIC",
-        Type::Time => "TIMESTAMPTZ",
-        Type::Date => "DATE",
-        Type::List(_) | Type::Record(_) => "JSONB",
-        _ => "TEXT",
     }
 }
 

@@ -5,6 +5,8 @@
 use std::fmt;
 use std::str::FromStr;
 
+use crate::check::model::Type;
+
 /// The SQL engines `campaignc sql` writes for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Dialect {
@@ -97,6 +99,59 @@ impl Dialect {
         match self {
             Dialect::Bigquery => "BOOL",
             _ => "BOOLEAN",
+        }
+    }
+
+    /// The column type of an attribute of type `ty` in the conventional
+    /// layout (docs/population.md), in this dialect: what a loader
+    /// creates and what the queries read.
+    pub fn column_type(self, ty: &Type) -> &'static str {
+        let ty = ty.strip_optional();
+        match self {
+            Dialect::Duckdb => match ty {
+                Type::Bool => "BOOLEAN",
+                Type::Int => "BIGINT",
+                Type::Decimal | Type::Money(_) => "DECIMAL(38, 10)",
+                Type::Time => "TIMESTAMPTZ",
+                Type::Date => "DATE",
+                Type::List(_) | Type::Record(_) => "JSON",
+                _ => "VARCHAR",
+            },
+            Dialect::Postgres => match ty {
+                Type::Bool => "BOOLEAN",
+                Type::Int => "BIGINT",
+                Type::Decimal | Type::Money(_) => "NUMERIC",
+                Type::Time => "TIMESTAMPTZ",
+                Type::Date => "DATE",
+                Type::List(_) | Type::Record(_) => "JSONB",
+                _ => "TEXT",
+            },
+            Dialect::Spark => match ty {
+                Type::Bool => "BOOLEAN",
+                Type::Int => "BIGINT",
+                Type::Decimal | Type::Money(_) => "DECIMAL(38, 10)",
+                Type::Time => "TIMESTAMP",
+                Type::Date => "DATE",
+                _ => "STRING",
+            },
+            Dialect::Bigquery => match ty {
+                Type::Bool => "BOOL",
+                Type::Int => "INT64",
+                Type::Decimal | Type::Money(_) => "BIGNUMERIC",
+                Type::Time => "TIMESTAMP",
+                Type::Date => "DATE",
+                Type::List(_) | Type::Record(_) => "JSON",
+                _ => "STRING",
+            },
+            Dialect::Snowflake => match ty {
+                Type::Bool => "BOOLEAN",
+                Type::Int => "NUMBER(38, 0)",
+                Type::Decimal | Type::Money(_) => "NUMBER(38, 10)",
+                Type::Time => "TIMESTAMP_TZ",
+                Type::Date => "DATE",
+                Type::List(_) | Type::Record(_) => "VARIANT",
+                _ => "VARCHAR",
+            },
         }
     }
 
