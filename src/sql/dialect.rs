@@ -314,7 +314,11 @@ impl Dialect {
     /// `t` plus `seconds` (an integer expression) of elapsed time.
     pub(crate) fn add_seconds(self, t: &str, seconds: &str) -> String {
         match self {
-            Dialect::Duckdb => format!("({t} + to_seconds({seconds}))"),
+            // On UTC wall-clock time: DuckDB without its ICU extension (the
+            // embedded engine) has no `TIMESTAMPTZ + INTERVAL`.
+            Dialect::Duckdb => {
+                format!("((({t}) AT TIME ZONE 'UTC' + to_seconds({seconds})) AT TIME ZONE 'UTC')")
+            }
             Dialect::Postgres => format!("({t} + make_interval(secs => {seconds}))"),
             Dialect::Spark => format!("timestampadd(SECOND, {seconds}, {t})"),
             Dialect::Bigquery => format!("TIMESTAMP_ADD({t}, INTERVAL {seconds} SECOND)"),
@@ -337,7 +341,7 @@ impl Dialect {
             Dialect::Duckdb => {
                 let local = format!("(({t}) AT TIME ZONE {tz}) + to_days({days})");
                 format!(
-                    "LEAST(({local}) AT TIME ZONE {tz}, (({local}) - INTERVAL 1 HOUR) AT TIME ZONE {tz} + INTERVAL 1 HOUR)"
+                    "LEAST(({local}) AT TIME ZONE {tz}, (((({local}) - INTERVAL 1 HOUR) AT TIME ZONE {tz}) AT TIME ZONE 'UTC' + INTERVAL 1 HOUR) AT TIME ZONE 'UTC')"
                 )
             }
             Dialect::Postgres => {
