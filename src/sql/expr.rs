@@ -78,6 +78,31 @@ pub(crate) struct Compiler<'a> {
     pub customer: std::borrow::Cow<'static, str>,
 }
 
+/// The name of the customer row's column that holds where a `within dur`
+/// window starts (`window_start_30d`, `window_start_3600s`,
+/// `window_start_1d_3600s`).
+pub(crate) fn window_start_column(dur: Duration) -> String {
+    match (dur.days, dur.seconds) {
+        (days, 0) => format!("window_start_{days}d"),
+        (0, seconds) => format!("window_start_{seconds}s"),
+        (days, seconds) => format!("window_start_{days}d_{seconds}s"),
+    }
+}
+
+/// Where a `within dur` window that ends at `now` starts, for a customer in
+/// time zone `tz` (`clock::sub`: the exact seconds first, then calendar
+/// days in the customer's zone).
+pub(crate) fn window_start(d: Dialect, now: &str, tz: &str, dur: Duration) -> String {
+    let mut from = now.to_string();
+    if dur.seconds != 0 {
+        from = d.add_seconds(&from, &(-dur.seconds).to_string());
+    }
+    if dur.days != 0 {
+        from = d.add_local_days(&from, -dur.days, tz);
+    }
+    from
+}
+
 /// A segment's CTE name.
 pub(crate) fn segment_cte(name: &str) -> String {
     format!("segment_{name}")
@@ -530,15 +555,13 @@ impl Compiler<'_> {
             // No journey: the window is the instant `now` alone.
             conds.push(format!("{at} >= {now}"));
         } else if let Some(dur) = within {
-            // `clock::sub`: the exact seconds first, then calendar days.
-            let mut from = now.clone();
-            if dur.seconds != 0 {
-                from = d.add_seconds(&from, &(-dur.seconds).to_string());
-            }
-            if dur.days != 0 {
-                from = d.add_local_days(&from, -dur.days, &self.tz());
-            }
-            conds.push(format!("{at} >= {from}"));
+            // A column of the customer's row (`customer_cte`): computed once
+            // per customer, not once per event.
+            conds.push(format!(
+                "{at} >= {}.{}",
+                self.customer,
+                d.ident(&window_start_column(dur))
+            ));
         }
         conds.push(format!("{at} <= {now}"));
         if let Some(f) = filter {

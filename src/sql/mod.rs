@@ -9,7 +9,8 @@
 //!
 //! ```text
 //! WITH params AS (SELECT CAST($now AS TIMESTAMPTZ) AS now),  -- the evaluation time
-//!   customer AS (…),        -- one row per customer: id, the attributes read, tz, now
+//!   customer AS (…),        -- one row per customer: id, the attributes read, tz, now,
+//!                           -- where each `within` window starts (once per customer)
 //!   score_x AS (…),         -- each segment and score it uses, once,
 //!   segment_y AS (…),       --   after the ones it reads
 //!   segment_z AS (…)        -- the one asked for
@@ -26,7 +27,7 @@ pub use dialect::Dialect;
 use std::collections::BTreeSet;
 
 use crate::check::model::{Model, Warehouse};
-use crate::plan::format::{Expr, ScoreEntry, ScoreRule, SegmentEntry};
+use crate::plan::format::{Duration, Expr, ScoreEntry, ScoreRule, SegmentEntry};
 use crate::plan::lower::{score_entry, segment_entry};
 use crate::source::{SourceMap, Span};
 use expr::{score_cte, segment_cte, Compiler, EventQuery};
@@ -233,7 +234,7 @@ impl Generator<'_> {
                 d.timestamp_type()
             )
         ));
-        sql.push_str(&self.customer_cte(&attrs));
+        sql.push_str(&self.customer_cte(&attrs, &self.windows(&order, &target)));
         for named in &order {
             sql.push_str(",\n");
             sql.push_str(&self.definition_cte(&c, named));
@@ -324,9 +325,55 @@ impl Generator<'_> {
         h
     }
 
+    /// The `within` durations of the event queries of `order` and of the
+    /// target: each becomes a column of the customer's row.
+    fn windows(&self, order: &[Named], target: &Target) -> BTreeSet<(i64, i64)> {
+        let mut out = BTreeSet::new();
+        for named in order {
+            match named {
+                Named::Segment(name) => {
+                    if let Some(s) = self.segments.iter().find(|s| &s.name == name) {
+                        windows_of(&s.expr, &mut out);
+                    }
+                }
+                Named::Score(name) => {
+                    let rules = self
+                        .scores
+                        .iter()
+                        .filter(|s| &s.name == name)
+                        .flat_map(|s| &s.rules);
+                    for rule in rules {
+                        match rule {
+                            ScoreRule::PerEvent {
+                                filter,
+                                within,
+                                since_entry,
+                                ..
+                            } => {
+                                if let (Some(d), false) = (within, since_entry) {
+                                    out.insert((d.days, d.seconds));
+                                }
+                                if let Some(f) = filter {
+                                    windows_of(f, &mut out);
+                                }
+                            }
+                            ScoreRule::If { when, .. } => windows_of(when, &mut out),
+                        }
+                    }
+                }
+            }
+        }
+        if let Target::Audience(Some(e)) = target {
+            windows_of(e, &mut out);
+        }
+        out
+    }
+
     /// One row per customer: the id, the attributes the query reads, the
-    /// time zone and `now`.
-    fn customer_cte(&self, attrs: &BTreeSet<String>) -> String {
+    /// time zone, `now`, and where each of the query's `within` windows
+    /// starts (`windows`: days and seconds), computed here once per
+    /// customer rather than for every event a subquery looks at.
+    fn customer_cte(&self, attrs: &BTreeSet<String>, windows: &BTreeSet<(i64, i64)>) -> String {
         let d = self.dialect;
         let w = self.warehouse();
         let mut cols = vec![format!("k.{} AS customer_id", d.ident(&w.customer_key))];
@@ -346,10 +393,29 @@ impl Generator<'_> {
             None => format!("{default} AS tz"),
         });
         cols.push("params.now AS now".into());
+        let table = d.table(&w.customers);
+        if windows.is_empty() {
+            return format!(
+                "customer AS (\n  SELECT\n    {}\n  FROM {table} AS k\n  CROSS JOIN params\n)",
+                cols.join(",\n    "),
+            );
+        }
+        // The windows read the row's `tz` and `now`: a select around it.
+        let starts: Vec<String> = windows
+            .iter()
+            .map(|&(days, seconds)| {
+                let dur = Duration::new(days, seconds);
+                format!(
+                    "{} AS {}",
+                    expr::window_start(d, "b.now", "b.tz", dur),
+                    d.ident(&expr::window_start_column(dur))
+                )
+            })
+            .collect();
         format!(
-            "customer AS (\n  SELECT\n    {}\n  FROM {} AS k\n  CROSS JOIN params\n)",
-            cols.join(",\n    "),
-            d.table(&w.customers)
+            "customer AS (\n  SELECT\n    b.*,\n    {}\n  FROM (\n    SELECT\n      {}\n    FROM {table} AS k\n    CROSS JOIN params\n  ) AS b\n)",
+            starts.join(",\n    "),
+            cols.join(",\n      "),
         )
     }
 
@@ -518,6 +584,31 @@ fn refs_of_rule(rule: &ScoreRule, attrs: &mut BTreeSet<String>) -> Vec<Named> {
             .unwrap_or_default(),
         ScoreRule::If { when, .. } => refs_of_expr(when, attrs),
     }
+}
+
+/// Adds the `within` durations (days, seconds) of the event queries in `e`
+/// to `out`.
+fn windows_of(e: &Expr, out: &mut BTreeSet<(i64, i64)>) {
+    walk(e, &mut |e| {
+        if let Expr::Performed {
+            within: Some(d),
+            since_entry: false,
+            ..
+        }
+        | Expr::Count {
+            within: Some(d),
+            since_entry: false,
+            ..
+        }
+        | Expr::Sum {
+            within: Some(d),
+            since_entry: false,
+            ..
+        } = e
+        {
+            out.insert((d.days, d.seconds));
+        }
+    })
 }
 
 /// Calls `f` on `e` and every expression inside it.
