@@ -597,7 +597,7 @@ pub(crate) struct EventQuery<'q> {
 impl<'q> EventQuery<'q> {
     /// The events an event query reads (`last`: all of them); for any
     /// other expression, none (a query of no event name).
-    fn of(e: &'q Expr) -> EventQuery<'q> {
+    pub(crate) fn of(e: &'q Expr) -> EventQuery<'q> {
         match e {
             Expr::Performed {
                 event,

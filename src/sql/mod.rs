@@ -201,24 +201,24 @@ impl Generator<'_> {
         // What the target reads, each definition after what it reads.
         let mut order = Vec::new();
         let mut seen = BTreeSet::new();
-        let mut attrs = BTreeSet::new();
+        let mut row = RowColumns::default();
         match &target {
             Target::Segment(s) => self.visit(
                 &Named::Segment(s.name.clone()),
                 &mut seen,
                 &mut order,
-                &mut attrs,
+                &mut row,
             ),
             Target::Score(s) => self.visit(
                 &Named::Score(s.name.clone()),
                 &mut seen,
                 &mut order,
-                &mut attrs,
+                &mut row,
             ),
             Target::Audience(e) => {
                 if let Some(e) = e {
-                    for n in refs_of_expr(e, &mut attrs) {
-                        self.visit(&n, &mut seen, &mut order, &mut attrs);
+                    for n in refs_of_expr(e, &mut row) {
+                        self.visit(&n, &mut seen, &mut order, &mut row);
                     }
                 }
             }
@@ -234,7 +234,7 @@ impl Generator<'_> {
                 d.timestamp_type()
             )
         ));
-        sql.push_str(&self.customer_cte(&attrs, &self.windows(&order, &target)));
+        sql.push_str(&self.customer_cte(&row));
         for named in &order {
             sql.push_str(",\n");
             sql.push_str(&self.definition_cte(&c, named));
@@ -254,7 +254,7 @@ impl Generator<'_> {
             }
             Target::Audience(e) => {
                 let reads = e
-                    .map(|e| refs_of_expr(e, &mut BTreeSet::new()))
+                    .map(|e| refs_of_expr(e, &mut RowColumns::default()))
                     .unwrap_or_default();
                 let cond = match e {
                     Some(e) => c.cond(e, None, 1),
@@ -325,59 +325,15 @@ impl Generator<'_> {
         h
     }
 
-    /// The `within` durations of the event queries of `order` and of the
-    /// target: each becomes a column of the customer's row.
-    fn windows(&self, order: &[Named], target: &Target) -> BTreeSet<(i64, i64)> {
-        let mut out = BTreeSet::new();
-        for named in order {
-            match named {
-                Named::Segment(name) => {
-                    if let Some(s) = self.segments.iter().find(|s| &s.name == name) {
-                        windows_of(&s.expr, &mut out);
-                    }
-                }
-                Named::Score(name) => {
-                    let rules = self
-                        .scores
-                        .iter()
-                        .filter(|s| &s.name == name)
-                        .flat_map(|s| &s.rules);
-                    for rule in rules {
-                        match rule {
-                            ScoreRule::PerEvent {
-                                filter,
-                                within,
-                                since_entry,
-                                ..
-                            } => {
-                                if let (Some(d), false) = (within, since_entry) {
-                                    out.insert((d.days, d.seconds));
-                                }
-                                if let Some(f) = filter {
-                                    windows_of(f, &mut out);
-                                }
-                            }
-                            ScoreRule::If { when, .. } => windows_of(when, &mut out),
-                        }
-                    }
-                }
-            }
-        }
-        if let Target::Audience(Some(e)) = target {
-            windows_of(e, &mut out);
-        }
-        out
-    }
-
     /// One row per customer: the id, the attributes the query reads, the
     /// time zone, `now`, and where each of the query's `within` windows
-    /// starts (`windows`: days and seconds), computed here once per
-    /// customer rather than for every event a subquery looks at.
-    fn customer_cte(&self, attrs: &BTreeSet<String>, windows: &BTreeSet<(i64, i64)>) -> String {
+    /// starts, computed here once per customer rather than for every event
+    /// a subquery looks at.
+    fn customer_cte(&self, row: &RowColumns) -> String {
         let d = self.dialect;
         let w = self.warehouse();
         let mut cols = vec![format!("k.{} AS customer_id", d.ident(&w.customer_key))];
-        for a in attrs {
+        for a in &row.attrs {
             cols.push(format!("k.{} AS {}", d.ident(w.column(a)), d.ident(a)));
         }
         let zone = crate::plan::lower::attr_of_type(
@@ -394,14 +350,15 @@ impl Generator<'_> {
         });
         cols.push("params.now AS now".into());
         let table = d.table(&w.customers);
-        if windows.is_empty() {
+        if row.windows.is_empty() {
             return format!(
                 "customer AS (\n  SELECT\n    {}\n  FROM {table} AS k\n  CROSS JOIN params\n)",
                 cols.join(",\n    "),
             );
         }
         // The windows read the row's `tz` and `now`: a select around it.
-        let starts: Vec<String> = windows
+        let starts: Vec<String> = row
+            .windows
             .iter()
             .map(|&(days, seconds)| {
                 let dur = Duration::new(days, seconds);
@@ -425,7 +382,7 @@ impl Generator<'_> {
                 let Some(seg) = self.segments.iter().find(|s| &s.name == name) else {
                     return String::new();
                 };
-                let reads = refs_of_expr(&seg.expr, &mut BTreeSet::new());
+                let reads = refs_of_expr(&seg.expr, &mut RowColumns::default());
                 format!(
                     "{} AS (\n  SELECT\n    c.customer_id,\n    {} AS member\n  FROM customer AS c\n{}\n)",
                     segment_cte(name),
@@ -441,7 +398,7 @@ impl Generator<'_> {
                 let mut reads = BTreeSet::new();
                 let mut terms = Vec::new();
                 for rule in &score.rules {
-                    for n in refs_of_rule(rule, &mut BTreeSet::new()) {
+                    for n in refs_of_rule(rule, &mut RowColumns::default()) {
                         reads.insert(n);
                     }
                     terms.push(self.rule_sql(c, rule));
@@ -502,7 +459,7 @@ impl Generator<'_> {
         named: &Named,
         seen: &mut BTreeSet<Named>,
         order: &mut Vec<Named>,
-        attrs: &mut BTreeSet<String>,
+        row: &mut RowColumns,
     ) {
         if !seen.insert(named.clone()) {
             return;
@@ -512,20 +469,20 @@ impl Generator<'_> {
                 .segments
                 .iter()
                 .find(|s| &s.name == name)
-                .map(|s| refs_of_expr(&s.expr, attrs))
+                .map(|s| refs_of_expr(&s.expr, row))
                 .unwrap_or_default(),
             Named::Score(name) => {
                 let mut reads = BTreeSet::new();
                 if let Some(score) = self.scores.iter().find(|s| &s.name == name) {
                     for rule in &score.rules {
-                        reads.extend(refs_of_rule(rule, attrs));
+                        reads.extend(refs_of_rule(rule, row));
                     }
                 }
                 reads.into_iter().collect()
             }
         };
         for r in &reads {
-            self.visit(r, seen, order, attrs);
+            self.visit(r, seen, order, row);
         }
         order.push(named.clone());
     }
@@ -551,9 +508,27 @@ fn joins(reads: &[Named]) -> String {
     out
 }
 
+/// What the customer row (`customer_cte`) must hold for a query: the
+/// attributes it reads, and the `within` durations (days, seconds) of its
+/// event queries, whose start is a column of the row.
+#[derive(Default)]
+struct RowColumns {
+    attrs: BTreeSet<String>,
+    windows: BTreeSet<(i64, i64)>,
+}
+
+impl RowColumns {
+    fn window(&mut self, within: Option<Duration>, since_entry: bool) {
+        if let (Some(d), false) = (within, since_entry) {
+            self.windows.insert((d.days, d.seconds));
+        }
+    }
+}
+
 /// The segments and scores an expression reads directly (in order of
-/// appearance, once each); collects the attributes it reads into `attrs`.
-fn refs_of_expr(e: &Expr, attrs: &mut BTreeSet<String>) -> Vec<Named> {
+/// appearance, once each); collects what it needs of the customer row into
+/// `row`.
+fn refs_of_expr(e: &Expr, row: &mut RowColumns) -> Vec<Named> {
     let mut out = Vec::new();
     walk(e, &mut |e| match e {
         Expr::Segment { name } => {
@@ -569,46 +544,32 @@ fn refs_of_expr(e: &Expr, attrs: &mut BTreeSet<String>) -> Vec<Named> {
             }
         }
         Expr::Attr { name, .. } => {
-            attrs.insert(name.clone());
+            row.attrs.insert(name.clone());
         }
-        _ => {}
+        _ => {
+            let q = EventQuery::of(e);
+            row.window(q.within, q.since_entry);
+        }
     });
     out
 }
 
-fn refs_of_rule(rule: &ScoreRule, attrs: &mut BTreeSet<String>) -> Vec<Named> {
+fn refs_of_rule(rule: &ScoreRule, row: &mut RowColumns) -> Vec<Named> {
     match rule {
-        ScoreRule::PerEvent { filter, .. } => filter
-            .as_ref()
-            .map(|f| refs_of_expr(f, attrs))
-            .unwrap_or_default(),
-        ScoreRule::If { when, .. } => refs_of_expr(when, attrs),
+        ScoreRule::PerEvent {
+            filter,
+            within,
+            since_entry,
+            ..
+        } => {
+            row.window(*within, *since_entry);
+            filter
+                .as_ref()
+                .map(|f| refs_of_expr(f, row))
+                .unwrap_or_default()
+        }
+        ScoreRule::If { when, .. } => refs_of_expr(when, row),
     }
-}
-
-/// Adds the `within` durations (days, seconds) of the event queries in `e`
-/// to `out`.
-fn windows_of(e: &Expr, out: &mut BTreeSet<(i64, i64)>) {
-    walk(e, &mut |e| {
-        if let Expr::Performed {
-            within: Some(d),
-            since_entry: false,
-            ..
-        }
-        | Expr::Count {
-            within: Some(d),
-            since_entry: false,
-            ..
-        }
-        | Expr::Sum {
-            within: Some(d),
-            since_entry: false,
-            ..
-        } = e
-        {
-            out.insert((d.days, d.seconds));
-        }
-    })
 }
 
 /// Calls `f` on `e` and every expression inside it.
