@@ -61,6 +61,12 @@ impl Dialect {
         }
     }
 
+    /// The evaluation time as the query reads it: the parameter marker
+    /// cast to an instant (`CAST($now AS TIMESTAMPTZ)`).
+    pub(crate) fn now_param(self) -> String {
+        format!("CAST({} AS {})", self.now_marker(), self.timestamp_type())
+    }
+
     /// The type of an instant.
     pub(crate) fn timestamp_type(self) -> &'static str {
         match self {

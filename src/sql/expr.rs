@@ -76,23 +76,32 @@ pub(crate) struct Compiler<'a> {
     /// The customer row's alias (`c`): its columns are the attributes by
     /// name, `customer_id`, `tz` and `now`.
     pub customer: std::borrow::Cow<'static, str>,
+    /// The event queries of the definition being compiled that are columns
+    /// of its aggregate CTEs (`EventAggregates`); none inside subqueries.
+    pub aggregates: Option<&'a EventAggregates>,
 }
 
-/// The name of the customer row's column that holds where a `within dur`
-/// window starts (`window_start_30d`, `window_start_3600s`,
-/// `window_start_1d_3600s`).
-pub(crate) fn window_start_column(dur: Duration) -> String {
-    match (dur.days, dur.seconds) {
-        (days, 0) => format!("window_start_{days}d"),
-        (0, seconds) => format!("window_start_{seconds}s"),
-        (days, seconds) => format!("window_start_{days}d_{seconds}s"),
+/// The name of the customer row's column that holds `now` moved back by
+/// `dur`: where a `within dur` window starts (`window_start_30d`,
+/// `window_start_3600s`, `window_start_1d_3600s`), or, for a negative
+/// `dur` (`now + 7d`), `now_plus_7d`.
+pub(crate) fn shifted_now_column(dur: Duration) -> String {
+    let name = |days: i64, seconds: i64| match (days, seconds) {
+        (days, 0) => format!("{days}d"),
+        (0, seconds) => format!("{seconds}s"),
+        (days, seconds) => format!("{days}d_{seconds}s"),
+    };
+    if dur.days < 0 || dur.seconds < 0 {
+        format!("now_plus_{}", name(-dur.days, -dur.seconds))
+    } else {
+        format!("window_start_{}", name(dur.days, dur.seconds))
     }
 }
 
-/// Where a `within dur` window that ends at `now` starts, for a customer in
-/// time zone `tz` (`clock::sub`: the exact seconds first, then calendar
-/// days in the customer's zone).
-pub(crate) fn window_start(d: Dialect, now: &str, tz: &str, dur: Duration) -> String {
+/// `now` moved back by `dur`, for a customer in time zone `tz`: where a
+/// `within dur` window that ends at `now` starts (`clock::sub`: the exact
+/// seconds first, then calendar days in the customer's zone).
+pub(crate) fn shifted_now(d: Dialect, now: &str, tz: &str, dur: Duration) -> String {
     let mut from = now.to_string();
     if dur.seconds != 0 {
         from = d.add_seconds(&from, &(-dur.seconds).to_string());
@@ -101,6 +110,24 @@ pub(crate) fn window_start(d: Dialect, now: &str, tz: &str, dur: Duration) -> St
         from = d.add_local_days(&from, -dur.days, tz);
     }
     from
+}
+
+/// For `now - D` and `now + D` of a constant `D` that is whole days or
+/// whole seconds (where the order of the two steps cannot matter), how far
+/// back from `now` it lies: a column of the customer's row
+/// (`shifted_now_column`), like a window's start.
+pub(crate) fn shift_of(kind: ArithKind, lhs: &Expr, rhs: &Expr) -> Option<Duration> {
+    if !matches!(lhs, Expr::Now) {
+        return None;
+    }
+    let dur = constant_duration(rhs)?;
+    if dur.days != 0 && dur.seconds != 0 || dur.days == 0 && dur.seconds == 0 {
+        return None;
+    }
+    Some(match kind {
+        ArithKind::Sub => dur,
+        ArithKind::Add => dur.negated(),
+    })
 }
 
 /// A segment's CTE name.
@@ -212,6 +239,10 @@ impl Compiler<'_> {
                 let v = self.value(arg, filtered, indent);
                 let not = if *negated { "" } else { "NOT " };
                 format!("{v} IS {not}NULL")
+            }
+            Expr::Performed { .. } if self.aggregated(e, filtered).is_some() => {
+                let column = self.aggregated(e, filtered).unwrap_or_default();
+                format!("(COALESCE({column}, 0) > 0)")
             }
             Expr::Performed { .. } => {
                 let q = EventQuery::of(e);
@@ -359,9 +390,10 @@ impl Compiler<'_> {
             Expr::Segment { name } => format!("{}.member", segment_cte(name)),
             Expr::Score { name } => format!("{}.score", score_cte(name)),
             Expr::Now => self.now(),
-            Expr::Count { .. } => {
-                self.subquery(&EventQuery::of(e), &|_| "COUNT(*)".into(), filtered, indent)
-            }
+            Expr::Count { .. } => match self.aggregated(e, filtered) {
+                Some(column) => format!("COALESCE({column}, 0)"),
+                None => self.subquery(&EventQuery::of(e), &|_| "COUNT(*)".into(), filtered, indent),
+            },
             Expr::Sum { property, ty, .. } => {
                 let q = EventQuery::of(e);
                 let kind = Kind::of_type(ty);
@@ -369,12 +401,18 @@ impl Compiler<'_> {
                     Kind::Int => "0".to_string(),
                     _ => d.decimal("0"),
                 };
+                if let Some(column) = self.aggregated(e, filtered) {
+                    return format!("COALESCE({column}, {zero})");
+                }
                 let sum = |alias: &str| {
                     let json = format!("{alias}.{}", d.ident(&self.warehouse.event_properties));
                     let item = self.json_field(&json, std::slice::from_ref(property), &kind);
                     format!("COALESCE(SUM({item}), {zero})")
                 };
                 self.subquery(&q, &sum, filtered, indent)
+            }
+            Expr::Last { .. } if self.aggregated(e, filtered).is_some() => {
+                self.aggregated(e, filtered).unwrap_or_default()
             }
             Expr::Last { .. } => {
                 let q = EventQuery::of(e);
@@ -446,6 +484,10 @@ impl Compiler<'_> {
         indent: usize,
     ) -> String {
         let d = self.d();
+        if let Some(dur) = shift_of(kind, lhs, rhs) {
+            // A column of the customer's row (`customer_cte`).
+            return format!("{}.{}", self.customer, d.ident(&shifted_now_column(dur)));
+        }
         let (lk, rk) = (self.kind(lhs), self.kind(rhs));
         let l = self.value(lhs, filtered, indent);
         match (&lk, &rk) {
@@ -500,12 +542,7 @@ impl Compiler<'_> {
         outer: Option<&str>,
         indent: usize,
     ) -> String {
-        let EventQuery {
-            event,
-            filter,
-            within,
-            since_entry,
-        } = *q;
+        let EventQuery { event, filter, .. } = *q;
         let indent = indent + 1;
         let d = self.d();
         let w = self.warehouse;
@@ -535,6 +572,7 @@ impl Compiler<'_> {
             dialect: d,
             warehouse: w,
             customer: nested_customer.clone().into(),
+            aggregates: None,
         };
         let filter_compiler = match filter {
             Some(f) if reads_events(f) => {
@@ -551,18 +589,7 @@ impl Compiler<'_> {
         };
         let at = col(&w.event_time);
         let now = self.now();
-        if since_entry {
-            // No journey: the window is the instant `now` alone.
-            conds.push(format!("{at} >= {now}"));
-        } else if let Some(dur) = within {
-            // A column of the customer's row (`customer_cte`): computed once
-            // per customer, not once per event.
-            conds.push(format!(
-                "{at} >= {}.{}",
-                self.customer,
-                d.ident(&window_start_column(dur))
-            ));
-        }
+        conds.extend(self.window_start(q, &at));
         conds.push(format!("{at} <= {now}"));
         if let Some(f) = filter {
             conds.push(filter_compiler.cond_operand_where(f, &alias, indent + 1));
@@ -573,6 +600,95 @@ impl Compiler<'_> {
             conds.join(&format!("\n{pad}  AND ")),
             "  ".repeat(indent - 1)
         )
+    }
+
+    /// Where the events `q` reads start, for the events' time column `at`
+    /// (none: from the first).
+    fn window_start(&self, q: &EventQuery, at: &str) -> Option<String> {
+        if q.since_entry {
+            // No journey: the window is the instant `now` alone.
+            Some(format!("{at} >= {}", self.now()))
+        } else {
+            // A column of the customer's row (`customer_cte`): computed once
+            // per time zone, not once per event.
+            q.within.map(|dur| {
+                format!(
+                    "{at} >= {}.{}",
+                    self.customer,
+                    self.d().ident(&shifted_now_column(dur))
+                )
+            })
+        }
+    }
+
+    /// The column of the definition's aggregate CTE that answers the event
+    /// query `e` (with `agg`), when the compiler is at the definition's top
+    /// level and the query is one of them.
+    fn aggregated(&self, e: &Expr, filtered: Option<&str>) -> Option<String> {
+        let (q, agg) = Agg::of(e)?;
+        filtered
+            .is_none()
+            .then(|| self.aggregated_query(&q, &agg))?
+    }
+
+    /// The column of the definition's aggregate CTE that answers `q`
+    /// (with `agg`), when it is one of them.
+    pub(crate) fn aggregated_query(&self, q: &EventQuery, agg: &Agg) -> Option<String> {
+        self.aggregates?.column(&self.aggregate(q, agg)?)
+    }
+
+    /// What one pass over the events computes for `q` per customer: the
+    /// events' table, the event name to keep (the shared events table),
+    /// and the aggregate; `None` when `q` cannot be answered that way (its
+    /// `where` queries events or reads a segment or score).
+    pub(crate) fn aggregate(&self, q: &EventQuery, agg: &Agg) -> Option<Aggregate> {
+        if q.filter.is_some_and(reads_beyond_the_event) {
+            return None;
+        }
+        let d = self.d();
+        let w = self.warehouse;
+        let col = |c: &str| format!("e.{}", d.ident(c));
+        let mut when = Vec::new();
+        let (table, event) = match w.event_tables.get(q.event) {
+            Some(t) => (d.table(t), None),
+            None => {
+                let name = d.string(q.event);
+                when.push(format!("{} = {name}", col(&w.event_name)));
+                (d.table(&w.events), Some(name))
+            }
+        };
+        let at = col(&w.event_time);
+        when.extend(self.window_start(q, &at));
+        if let Some(f) = q.filter {
+            when.push(self.cond_operand_where(f, "e", 3));
+        }
+        let value = match agg {
+            Agg::Count => "1".to_string(),
+            Agg::Sum { property, kind } => {
+                let json = col(&w.event_properties);
+                self.json_field(&json, std::slice::from_ref(&property.to_string()), kind)
+            }
+            Agg::Last => at,
+        };
+        let function = match agg {
+            Agg::Count => "COUNT",
+            Agg::Sum { .. } => "SUM",
+            Agg::Last => "MAX",
+        };
+        let sql = match (when.is_empty(), agg) {
+            (true, Agg::Count) => "COUNT(*)".to_string(),
+            (true, _) => format!("{function}({value})"),
+            (false, _) => format!(
+                "{function}(CASE WHEN {} THEN {value} END)",
+                when.join(" AND ")
+            ),
+        };
+        Some(Aggregate {
+            table,
+            event,
+            name: q.event.to_string(),
+            sql,
+        })
     }
 
     fn cond_operand_where(&self, f: &Expr, alias: &str, indent: usize) -> String {
@@ -637,6 +753,206 @@ impl<'q> EventQuery<'q> {
             },
         }
     }
+}
+
+/// What an aggregated event query computes over the events it matches.
+pub(crate) enum Agg<'q> {
+    /// `count`, `performed` (a count above zero), a score's `per` rule.
+    Count,
+    /// `sum` of a property (unset ones skipped).
+    Sum { property: &'q str, kind: Kind },
+    /// `last`: the latest time.
+    Last,
+}
+
+impl<'q> Agg<'q> {
+    /// The event query an expression is, and what it computes.
+    pub(crate) fn of(e: &'q Expr) -> Option<(EventQuery<'q>, Agg<'q>)> {
+        let agg = match e {
+            Expr::Performed { .. } | Expr::Count { .. } => Agg::Count,
+            Expr::Sum { property, ty, .. } => Agg::Sum {
+                property,
+                kind: Kind::of_type(ty),
+            },
+            Expr::Last { .. } => Agg::Last,
+            _ => return None,
+        };
+        Some((EventQuery::of(e), agg))
+    }
+}
+
+/// One event query as an aggregate over a customer's events
+/// (`Compiler::aggregate`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Aggregate {
+    /// The events' table (SQL).
+    pub table: String,
+    /// The event name as a string literal, when the table holds every
+    /// event.
+    pub event: Option<String>,
+    /// The event's name, for the column.
+    pub name: String,
+    /// `COUNT(CASE WHEN … THEN 1 END)`, over the events aliased `e` and the
+    /// customer row aliased `c`.
+    pub sql: String,
+}
+
+/// The event queries of one definition that one pass over each events
+/// table answers for every customer: a CTE per table, grouped by customer,
+/// one column per distinct query, which the definition joins. The engines
+/// run a correlated subquery as a join of every customer with the events;
+/// one of those per table, rather than per query, is what keeps a score of
+/// four rules over twenty million events at one scan.
+pub(crate) struct EventAggregates {
+    dialect: Dialect,
+    /// The first CTE's name (`score_engagement_events`); a second table's
+    /// gets `_2`, and so on.
+    name: String,
+    /// Per table, in order of first use: the aggregates, in order of first
+    /// use (each once).
+    tables: Vec<(String, Vec<Aggregate>)>,
+}
+
+impl EventAggregates {
+    pub(crate) fn new(dialect: Dialect, name: String) -> EventAggregates {
+        EventAggregates {
+            dialect,
+            name,
+            tables: Vec::new(),
+        }
+    }
+
+    /// Adds the query of `e` (when it is an event query the compiler can
+    /// aggregate) and of every event query inside it, except inside another
+    /// query's `where`.
+    pub(crate) fn add_expr(&mut self, c: &Compiler, e: &Expr) {
+        let mut todo = vec![e];
+        while let Some(e) = todo.pop() {
+            if let Some((q, agg)) = Agg::of(e) {
+                if let Some(a) = c.aggregate(&q, &agg) {
+                    self.add(a);
+                }
+                continue;
+            }
+            match e {
+                Expr::And { args } | Expr::Or { args } => todo.extend(args.iter().rev()),
+                Expr::Not { arg } | Expr::IsSet { arg, .. } => todo.push(arg),
+                Expr::Compare { lhs, rhs, .. }
+                | Expr::StringOp { lhs, rhs, .. }
+                | Expr::Arith { lhs, rhs, .. } => {
+                    todo.push(rhs);
+                    todo.push(lhs);
+                }
+                Expr::In { lhs, items, .. } => {
+                    todo.extend(items.iter().rev());
+                    todo.push(lhs);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    pub(crate) fn add(&mut self, a: Aggregate) {
+        match self.tables.iter_mut().find(|(t, _)| *t == a.table) {
+            Some((_, list)) => {
+                if !list.contains(&a) {
+                    list.push(a);
+                }
+            }
+            None => self.tables.push((a.table.clone(), vec![a])),
+        }
+    }
+
+    fn cte(&self, table: usize) -> String {
+        match table {
+            0 => self.name.clone(),
+            n => format!("{}_{}", self.name, n + 1),
+        }
+    }
+
+    fn column_name(a: &Aggregate, index: usize) -> String {
+        format!("{}_{}", a.name, index + 1)
+    }
+
+    /// `cte.column` of an aggregate added before.
+    fn column(&self, a: &Aggregate) -> Option<String> {
+        self.tables.iter().enumerate().find_map(|(t, (_, list))| {
+            let i = list.iter().position(|x| x == a)?;
+            Some(format!("{}.{}", self.cte(t), self.quoted(a, i)))
+        })
+    }
+
+    fn quoted(&self, a: &Aggregate, index: usize) -> String {
+        self.dialect.ident(&Self::column_name(a, index))
+    }
+
+    /// The CTEs (`name AS (…)`, joined by `,\n`), empty without
+    /// aggregates.
+    pub(crate) fn ctes(&self, w: &Warehouse) -> Vec<String> {
+        let d = self.dialect;
+        let col = |x: &str| format!("e.{}", d.ident(x));
+        self.tables
+            .iter()
+            .enumerate()
+            .map(|(t, (table, list))| {
+                let mut cols = vec!["c.customer_id".to_string()];
+                for (i, a) in list.iter().enumerate() {
+                    cols.push(format!("{} AS {}", a.sql, self.quoted(a, i)));
+                }
+                // `now` itself rather than the customer row's copy: a
+                // constant, which the engine applies while it reads the
+                // events instead of in the join.
+                let mut wheres = vec![format!("{} <= {}", col(&w.event_time), d.now_param())];
+                let mut events: Vec<&str> = Vec::new();
+                for a in list {
+                    if let Some(e) = &a.event {
+                        if !events.contains(&e.as_str()) {
+                            events.push(e);
+                        }
+                    }
+                }
+                if !events.is_empty() {
+                    wheres.push(format!("{} IN ({})", col(&w.event_name), events.join(", ")));
+                }
+                format!(
+                    "{} AS (\n  SELECT\n    {}\n  FROM customer AS c\n  JOIN {table} AS e ON {} = c.customer_id\n  WHERE {}\n  GROUP BY c.customer_id\n)",
+                    self.cte(t),
+                    cols.join(",\n    "),
+                    col(&w.event_key),
+                    wheres.join("\n    AND "),
+                )
+            })
+            .collect()
+    }
+
+    /// The `LEFT JOIN` lines of the CTEs, for a definition over `customer
+    /// AS c` (a customer without events has no row: every count zero).
+    pub(crate) fn joins(&self) -> String {
+        (0..self.tables.len())
+            .map(|t| {
+                let cte = self.cte(t);
+                format!("LEFT JOIN {cte} ON {cte}.customer_id = c.customer_id\n")
+            })
+            .collect()
+    }
+}
+
+/// Whether a `where` reads more than the event and the customer's row:
+/// events (a nested query), a segment or a score.
+fn reads_beyond_the_event(e: &Expr) -> bool {
+    let mut found = false;
+    super::walk(e, &mut |x| {
+        found |= matches!(
+            x,
+            Expr::Performed { .. }
+                | Expr::Count { .. }
+                | Expr::Sum { .. }
+                | Expr::Last { .. }
+                | Expr::Segment { .. }
+                | Expr::Score { .. }
+        )
+    });
+    found
 }
 
 /// Whether an expression queries events (`performed`, `count`, `sum`,

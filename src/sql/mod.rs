@@ -9,13 +9,20 @@
 //!
 //! ```text
 //! WITH params AS (SELECT CAST($now AS TIMESTAMPTZ) AS now),  -- the evaluation time
+//!   zone AS (…),            -- per time zone: where each `within` window starts,
+//!                           --   each `now - 60d` (they depend on now and the zone only)
 //!   customer AS (…),        -- one row per customer: id, the attributes read, tz, now,
-//!                           -- where each `within` window starts (once per customer)
+//!                           --   and its zone's window starts
+//!   score_x_events AS (…),  -- per customer with events: one column per event query
+//!                           --   of score_x (one pass over the events, grouped)
 //!   score_x AS (…),         -- each segment and score it uses, once,
 //!   segment_y AS (…),       --   after the ones it reads
 //!   segment_z AS (…)        -- the one asked for
 //! SELECT customer_id FROM segment_z WHERE member ORDER BY customer_id
 //! ```
+//!
+//! An event query whose `where` itself queries events, or reads a segment
+//! or a score, stays a correlated subquery.
 //!
 //! Scores select `customer_id, score` for every customer.
 
@@ -30,7 +37,7 @@ use crate::check::model::{Model, Warehouse};
 use crate::plan::format::{Duration, Expr, ScoreEntry, ScoreRule, SegmentEntry};
 use crate::plan::lower::{score_entry, segment_entry};
 use crate::source::{SourceMap, Span};
-use expr::{score_cte, segment_cte, Compiler, EventQuery};
+use expr::{score_cte, segment_cte, Agg, Compiler, EventAggregates, EventQuery};
 
 /// What a query computes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -67,19 +74,17 @@ pub struct Query {
 }
 
 impl Query {
-    /// The query with the evaluation time bound: the parameter marker
-    /// replaced by a timestamp literal of the dialect.
+    /// The query with the evaluation time bound: every use of the
+    /// parameter marker (`Dialect::now_param`) replaced by a timestamp
+    /// literal of the dialect.
     pub fn with_now(&self, now: jiff::Timestamp) -> String {
-        let marker = self.now_cast(self.dialect.now_marker());
-        let literal = self.now_cast(&self.dialect.timestamp(&now.to_string()));
-        self.sql.replacen(&marker, &literal, 1)
-    }
-
-    fn now_cast(&self, what: &str) -> String {
-        format!(
-            "SELECT CAST({what} AS {}) AS now",
-            self.dialect.timestamp_type()
-        )
+        let d = self.dialect;
+        let literal = format!(
+            "CAST({} AS {})",
+            d.timestamp(&now.to_string()),
+            d.timestamp_type()
+        );
+        self.sql.replace(&d.now_param(), &literal)
     }
 
     /// The file `campaignc sql --out` writes it to: `segments/NAME.sql`,
@@ -193,11 +198,6 @@ impl Generator<'_> {
         target: Target,
     ) -> Query {
         let d = self.dialect;
-        let c = Compiler {
-            dialect: d,
-            warehouse: self.warehouse(),
-            customer: "c".into(),
-        };
         // What the target reads, each definition after what it reads.
         let mut order = Vec::new();
         let mut seen = BTreeSet::new();
@@ -227,17 +227,13 @@ impl Generator<'_> {
         let mut sql = String::new();
         sql.push_str(&self.header(kind, name, &location, doc, span));
         sql.push_str(&format!(
-            "WITH params AS (\n  {}\n),\n",
-            format_args!(
-                "SELECT CAST({} AS {}) AS now",
-                d.now_marker(),
-                d.timestamp_type()
-            )
+            "WITH params AS (\n  SELECT {} AS now\n),\n",
+            d.now_param()
         ));
         sql.push_str(&self.customer_cte(&row));
         for named in &order {
             sql.push_str(",\n");
-            sql.push_str(&self.definition_cte(&c, named));
+            sql.push_str(&self.definition_cte(named));
         }
         match &target {
             Target::Segment(s) => {
@@ -256,13 +252,23 @@ impl Generator<'_> {
                 let reads = e
                     .map(|e| refs_of_expr(e, &mut RowColumns::default()))
                     .unwrap_or_default();
+                let mut aggregates = EventAggregates::new(d, "audience_events".into());
+                if let Some(e) = e {
+                    aggregates.add_expr(&self.compiler(None), e);
+                }
+                for cte in aggregates.ctes(self.warehouse()) {
+                    sql.push_str(",\n");
+                    sql.push_str(&cte);
+                }
+                let c = self.compiler(Some(&aggregates));
                 let cond = match e {
                     Some(e) => c.cond(e, None, 1),
                     None => "TRUE".into(),
                 };
                 sql.push_str(&format!(
-                    "\nSELECT c.customer_id\nFROM customer AS c\n{}WHERE {cond}\nORDER BY c.customer_id\n",
-                    joins(&reads)
+                    "\nSELECT c.customer_id\nFROM customer AS c\n{}{}WHERE {cond}\nORDER BY c.customer_id\n",
+                    joins(&reads),
+                    aggregates.joins()
                 ));
             }
         }
@@ -326,9 +332,11 @@ impl Generator<'_> {
     }
 
     /// One row per customer: the id, the attributes the query reads, the
-    /// time zone, `now`, and where each of the query's `within` windows
-    /// starts, computed here once per customer rather than for every event
-    /// a subquery looks at.
+    /// time zone, `now`, and the instants the query compares with that are
+    /// `now` moved by a constant duration (where each `within` window
+    /// starts, `now - 60d`). Those depend on `now` and the time zone alone,
+    /// so they are computed once per time zone (the `zone` CTE) and joined
+    /// to the customer's row, not once per customer or per event.
     fn customer_cte(&self, row: &RowColumns) -> String {
         let d = self.dialect;
         let w = self.warehouse();
@@ -344,99 +352,133 @@ impl Generator<'_> {
         .map(|a| w.column(&a).to_string())
         .or_else(|| w.timezone.clone());
         let default = d.string(&self.model.defaults.timezone);
-        cols.push(match zone {
-            Some(col) => format!("COALESCE(k.{}, {default}) AS tz", d.ident(&col)),
-            None => format!("{default} AS tz"),
-        });
+        let tz = match zone {
+            Some(col) => format!("COALESCE(k.{}, {default})", d.ident(&col)),
+            None => default,
+        };
+        cols.push(format!("{tz} AS tz"));
         cols.push("params.now AS now".into());
         let table = d.table(&w.customers);
-        if row.windows.is_empty() {
+        if row.shifts.is_empty() {
             return format!(
                 "customer AS (\n  SELECT\n    {}\n  FROM {table} AS k\n  CROSS JOIN params\n)",
                 cols.join(",\n    "),
             );
         }
-        // The windows read the row's `tz` and `now`: a select around it.
-        let starts: Vec<String> = row
-            .windows
-            .iter()
-            .map(|&(days, seconds)| {
-                let dur = Duration::new(days, seconds);
-                format!(
-                    "{} AS {}",
-                    expr::window_start(d, "b.now", "b.tz", dur),
-                    d.ident(&expr::window_start_column(dur))
-                )
-            })
-            .collect();
+        let mut starts = Vec::new();
+        for &(days, seconds) in &row.shifts {
+            let dur = Duration::new(days, seconds);
+            let name = d.ident(&expr::shifted_now_column(dur));
+            starts.push(format!(
+                "{} AS {name}",
+                expr::shifted_now(d, "z.now", "z.tz", dur)
+            ));
+            cols.push(format!("zone.{name}"));
+        }
         format!(
-            "customer AS (\n  SELECT\n    b.*,\n    {}\n  FROM (\n    SELECT\n      {}\n    FROM {table} AS k\n    CROSS JOIN params\n  ) AS b\n)",
+            "zone AS (\n  SELECT\n    z.tz,\n    {}\n  FROM (\n    SELECT DISTINCT {tz} AS tz, params.now AS now\n    FROM {table} AS k\n    CROSS JOIN params\n  ) AS z\n),\ncustomer AS (\n  SELECT\n    {}\n  FROM {table} AS k\n  CROSS JOIN params\n  JOIN zone ON zone.tz = {tz}\n)",
             starts.join(",\n    "),
-            cols.join(",\n      "),
+            cols.join(",\n    "),
         )
     }
 
-    fn definition_cte(&self, c: &Compiler, named: &Named) -> String {
-        match named {
+    /// The compiler of a definition's top level (customer row `c`), with
+    /// the definition's event aggregates.
+    fn compiler<'g>(&'g self, aggregates: Option<&'g EventAggregates>) -> Compiler<'g> {
+        Compiler {
+            dialect: self.dialect,
+            warehouse: self.warehouse(),
+            customer: "c".into(),
+            aggregates,
+        }
+    }
+
+    /// A definition's CTE, after the CTEs of the event queries it
+    /// aggregates.
+    fn definition_cte(&self, named: &Named) -> String {
+        let d = self.dialect;
+        let (cte, reads, aggregates) = match named {
             Named::Segment(name) => {
                 let Some(seg) = self.segments.iter().find(|s| &s.name == name) else {
                     return String::new();
                 };
+                let cte = segment_cte(name);
+                let mut aggregates = EventAggregates::new(d, format!("{cte}_events"));
+                aggregates.add_expr(&self.compiler(None), &seg.expr);
                 let reads = refs_of_expr(&seg.expr, &mut RowColumns::default());
-                format!(
-                    "{} AS (\n  SELECT\n    c.customer_id,\n    {} AS member\n  FROM customer AS c\n{}\n)",
-                    segment_cte(name),
-                    c.cond(&seg.expr, None, 3),
-                    joins(&reads).trim_end().lines().map(|l| format!("  {l}")).collect::<Vec<_>>().join("\n")
-                )
-                .replace("\n\n)", "\n)")
+                (cte, reads, aggregates)
             }
             Named::Score(name) => {
                 let Some(score) = self.scores.iter().find(|s| &s.name == name) else {
                     return String::new();
                 };
+                let cte = score_cte(name);
+                let mut aggregates = EventAggregates::new(d, format!("{cte}_events"));
+                let base = self.compiler(None);
                 let mut reads = BTreeSet::new();
-                let mut terms = Vec::new();
                 for rule in &score.rules {
-                    for n in refs_of_rule(rule, &mut RowColumns::default()) {
-                        reads.insert(n);
+                    reads.extend(refs_of_rule(rule, &mut RowColumns::default()));
+                    match rule {
+                        ScoreRule::PerEvent { .. } => {
+                            if let Some(a) = base.aggregate(&rule_query(rule), &Agg::Count) {
+                                aggregates.add(a);
+                            }
+                        }
+                        ScoreRule::If { when, .. } => aggregates.add_expr(&base, when),
                     }
-                    terms.push(self.rule_sql(c, rule));
                 }
+                (cte, reads.into_iter().collect(), aggregates)
+            }
+        };
+        let c = self.compiler(Some(&aggregates));
+        let value = match named {
+            Named::Segment(name) => {
+                let seg = self.segments.iter().find(|s| &s.name == name);
+                let cond = seg.map_or_else(|| "FALSE".into(), |s| c.cond(&s.expr, None, 3));
+                format!("{cond} AS member")
+            }
+            Named::Score(name) => {
+                let terms: Vec<String> = self
+                    .scores
+                    .iter()
+                    .filter(|s| &s.name == name)
+                    .flat_map(|s| &s.rules)
+                    .map(|rule| self.rule_sql(&c, rule))
+                    .collect();
                 let total = if terms.is_empty() {
                     "0".to_string()
                 } else {
                     terms.join("\n    + ")
                 };
-                let reads: Vec<Named> = reads.into_iter().collect();
-                format!(
-                    "{} AS (\n  SELECT\n    c.customer_id,\n    {total} AS score\n  FROM customer AS c\n{}\n)",
-                    score_cte(name),
-                    joins(&reads).trim_end().lines().map(|l| format!("  {l}")).collect::<Vec<_>>().join("\n")
-                )
-                .replace("\n\n)", "\n)")
+                format!("{total} AS score")
             }
-        }
+        };
+        let joins = format!("{}{}", joins(&reads), aggregates.joins());
+        let mut out = aggregates.ctes(self.warehouse());
+        out.push(
+            format!(
+                "{cte} AS (\n  SELECT\n    c.customer_id,\n    {value}\n  FROM customer AS c\n{}\n)",
+                joins
+                    .trim_end()
+                    .lines()
+                    .map(|l| format!("  {l}"))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            )
+            .replace("\n\n)", "\n)"),
+        );
+        out.join(",\n")
     }
 
     /// One rule's points for a customer.
     fn rule_sql(&self, c: &Compiler, rule: &ScoreRule) -> String {
         match rule {
-            ScoreRule::PerEvent {
-                points,
-                event,
-                filter,
-                within,
-                since_entry,
-                max,
-            } => {
-                let q = EventQuery {
-                    event,
-                    filter: filter.as_ref(),
-                    within: *within,
-                    since_entry: *since_entry,
+            ScoreRule::PerEvent { points, max, .. } => {
+                let q = rule_query(rule);
+                let count = match c.aggregated_query(&q, &Agg::Count) {
+                    Some(column) => format!("COALESCE({column}, 0)"),
+                    None => c.subquery(&q, &|_| "COUNT(*)".into(), None, 2),
                 };
-                let count = c.subquery(&q, &|_| "COUNT(*)".into(), None, 2);
                 let n = format!("{points} * {count}");
                 match max {
                     Some(max) if *points >= 0 => format!("LEAST({n}, {max})"),
@@ -509,18 +551,19 @@ fn joins(reads: &[Named]) -> String {
 }
 
 /// What the customer row (`customer_cte`) must hold for a query: the
-/// attributes it reads, and the `within` durations (days, seconds) of its
-/// event queries, whose start is a column of the row.
+/// attributes it reads, and how far back (days, seconds) each `now - D` it
+/// compares with lies: where each `within D` window starts, and each
+/// `now - D` or `now + D` of a constant duration (`expr::shift_of`).
 #[derive(Default)]
 struct RowColumns {
     attrs: BTreeSet<String>,
-    windows: BTreeSet<(i64, i64)>,
+    shifts: BTreeSet<(i64, i64)>,
 }
 
 impl RowColumns {
     fn window(&mut self, within: Option<Duration>, since_entry: bool) {
         if let (Some(d), false) = (within, since_entry) {
-            self.windows.insert((d.days, d.seconds));
+            self.shifts.insert((d.days, d.seconds));
         }
     }
 }
@@ -546,6 +589,11 @@ fn refs_of_expr(e: &Expr, row: &mut RowColumns) -> Vec<Named> {
         Expr::Attr { name, .. } => {
             row.attrs.insert(name.clone());
         }
+        Expr::Arith { kind, lhs, rhs } if expr::shift_of(*kind, lhs, rhs).is_some() => {
+            if let Some(d) = expr::shift_of(*kind, lhs, rhs) {
+                row.shifts.insert((d.days, d.seconds));
+            }
+        }
         _ => {
             let q = EventQuery::of(e);
             row.window(q.within, q.since_entry);
@@ -569,6 +617,30 @@ fn refs_of_rule(rule: &ScoreRule, row: &mut RowColumns) -> Vec<Named> {
                 .unwrap_or_default()
         }
         ScoreRule::If { when, .. } => refs_of_expr(when, row),
+    }
+}
+
+/// The events a score's `per` rule counts (for an `if` rule, none).
+fn rule_query(rule: &ScoreRule) -> EventQuery<'_> {
+    match rule {
+        ScoreRule::PerEvent {
+            event,
+            filter,
+            within,
+            since_entry,
+            ..
+        } => EventQuery {
+            event,
+            filter: filter.as_ref(),
+            within: *within,
+            since_entry: *since_entry,
+        },
+        ScoreRule::If { .. } => EventQuery {
+            event: "",
+            filter: None,
+            within: None,
+            since_entry: false,
+        },
     }
 }
 
