@@ -147,7 +147,8 @@ pub fn literal(text: &str) -> String {
 
 /// The breakdown queries over `audience_sql`, in the order [`Report`]
 /// reads their results: total customers; count (and score summary);
-/// count by locale; consent counts; the ten smallest ids. `dialect` is
+/// count and consent counts by locale (one join of the members with the
+/// customers for both); the ten smallest ids. `dialect` is
 /// PostgreSQL or DuckDB (they differ in how byte order is asked for).
 pub fn breakdown_queries(
     dialect: Dialect,
@@ -180,7 +181,7 @@ pub fn breakdown_queries(
         ),
         None => literal(&columns.default_locale),
     };
-    let mut consent = String::from("SELECT count(*)");
+    let mut consent = String::new();
     for (_, attr) in &columns.consent {
         match attr {
             Some((_, column)) => {
@@ -200,9 +201,8 @@ pub fn breakdown_queries(
         format!("SELECT count(*) FROM {customers}"),
         format!("{audience}{summary} FROM {members}"),
         format!(
-            "{audience}SELECT {locale} AS locale, count(*) FROM {members} {join} GROUP BY 1 ORDER BY count(*) DESC, {locale}{bytes}"
+            "{audience}SELECT {locale} AS locale, count(*){consent} FROM {members} {join} GROUP BY 1 ORDER BY count(*) DESC, {locale}{bytes}"
         ),
-        format!("{audience}{consent} FROM {members} {join}"),
         format!(
             "{audience}SELECT DISTINCT customer_id{bytes} FROM {members} ORDER BY 1 LIMIT 10"
         ),
@@ -469,11 +469,16 @@ impl Report {
             .map(|(i, (channel, attribute))| ConsentCount {
                 channel: channel.clone(),
                 attribute: attribute.as_ref().map(|(name, _)| name.clone()),
-                granted: cell(3, 0, i + 1).count(),
+                // Per locale: the sum.
+                granted: results.get(2).map_or(0, |rows| {
+                    rows.iter()
+                        .map(|r| r.get(i + 2).map_or(0, Cell::count))
+                        .sum()
+                }),
             })
             .collect();
         let sample = results
-            .get(4)
+            .get(3)
             .map(|rows| {
                 rows.iter()
                     .map(|r| r.first().map(Cell::text).unwrap_or_default())

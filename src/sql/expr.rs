@@ -240,17 +240,13 @@ impl Compiler<'_> {
                 let not = if *negated { "" } else { "NOT " };
                 format!("{v} IS {not}NULL")
             }
-            Expr::Performed { .. } if self.aggregated(e, filtered).is_some() => {
-                let column = self.aggregated(e, filtered).unwrap_or_default();
-                format!("(COALESCE({column}, 0) > 0)")
-            }
-            Expr::Performed { .. } => {
-                let q = EventQuery::of(e);
-                format!(
+            Expr::Performed { .. } => match self.aggregated(e, filtered) {
+                Some(column) => format!("(COALESCE({column}, 0) > 0)"),
+                None => format!(
                     "EXISTS {}",
-                    self.subquery(&q, &|_| "1".into(), filtered, indent)
-                )
-            }
+                    self.subquery(&EventQuery::of(e), &|_| "1".into(), filtered, indent)
+                ),
+            },
             Expr::Segment { name } => format!("{}.member", segment_cte(name)),
             Expr::Literal {
                 value: Literal::Bool { value },
@@ -411,15 +407,15 @@ impl Compiler<'_> {
                 };
                 self.subquery(&q, &sum, filtered, indent)
             }
-            Expr::Last { .. } if self.aggregated(e, filtered).is_some() => {
-                self.aggregated(e, filtered).unwrap_or_default()
-            }
-            Expr::Last { .. } => {
-                let q = EventQuery::of(e);
-                let latest =
-                    |alias: &str| format!("MAX({alias}.{})", d.ident(&self.warehouse.event_time));
-                self.subquery(&q, &latest, filtered, indent)
-            }
+            Expr::Last { .. } => match self.aggregated(e, filtered) {
+                Some(column) => column,
+                None => {
+                    let latest = |alias: &str| {
+                        format!("MAX({alias}.{})", d.ident(&self.warehouse.event_time))
+                    };
+                    self.subquery(&EventQuery::of(e), &latest, filtered, indent)
+                }
+            },
             Expr::Arith { kind, lhs, rhs } => self.arith(*kind, lhs, rhs, filtered, indent),
             // Conditions used as values are never unset.
             other => self.cond(other, filtered, indent),
