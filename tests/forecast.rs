@@ -392,6 +392,62 @@ fn out_writes_the_chart_and_the_json_report() {
     assert_eq!(svg.matches("stroke-width=\"2\"").count(), 4, "{svg}");
 }
 
+/// The preview site links to the chart: a build writes
+/// `previews/forecast.html` (linked from the index), which shows
+/// `forecast/sends-per-day.svg` once `forecast --out OUT/previews/forecast`
+/// wrote it, and a later build leaves the chart alone.
+#[test]
+fn the_preview_site_shows_the_chart_forecast_writes_next_to_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let build = |expect: &str| {
+        let o = campaignc(&["build", SHOP, "--out", out.to_str().unwrap()], None);
+        assert!(o.status.success(), "{expect}: {}", stderr(&o));
+    };
+    build("the first build");
+    let index = std::fs::read_to_string(out.join("previews/index.html")).unwrap();
+    assert!(
+        index.contains("<a href=\"forecast.html\">Forecast</a>"),
+        "{index}"
+    );
+    let page = std::fs::read_to_string(out.join("previews/forecast.html")).unwrap();
+    assert!(
+        page.contains("<object data=\"forecast/sends-per-day.svg\" type=\"image/svg+xml\""),
+        "{page}"
+    );
+    assert!(page.contains("--out OUT/previews/forecast"), "{page}");
+
+    let chart_dir = out.join("previews/forecast");
+    let o = campaignc(
+        &[
+            "forecast",
+            "all",
+            SHOP,
+            "--customers",
+            "tests/fixtures/forecast/history/customers.csv",
+            "--events",
+            "tests/fixtures/forecast/history/events.csv",
+            "--from",
+            "2026-03-06",
+            "--to",
+            "2026-03-10",
+            "--out",
+            chart_dir.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let chart = std::fs::read_to_string(chart_dir.join("sends-per-day.svg")).unwrap();
+    assert!(chart.starts_with("<svg"), "{chart}");
+    build("a build after the forecast");
+    assert_eq!(
+        std::fs::read_to_string(chart_dir.join("sends-per-day.svg")).unwrap(),
+        chart,
+        "a build leaves the chart alone"
+    );
+    assert!(chart_dir.join("forecast.json").is_file());
+}
+
 #[test]
 fn mistakes_on_the_command_line_exit_2() {
     let files = [

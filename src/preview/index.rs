@@ -55,7 +55,7 @@ pub fn index_html(campaigns: &[IndexEntry]) -> String {
         "{}<main>
 <h1>Campaign previews</h1>
 <p class=\"status\" id=\"campaignc-status\" role=\"status\" hidden></p>
-<p class=\"lead\">{} {}. Each page shows the trigger, audience, flow, timeline and every message in every locale. <a href=\"../coverage.md\">Lifecycle coverage</a></p>
+<p class=\"lead\">{} {}. Each page shows the trigger, audience, flow, timeline and every message in every locale. <a href=\"../coverage.md\">Lifecycle coverage</a> · <a href=\"forecast.html\">Forecast</a></p>
 {body}</main>
 </body>
 </html>
@@ -63,6 +63,47 @@ pub fn index_html(campaigns: &[IndexEntry]) -> String {
         super::page::document_start("Campaign previews", &style),
         campaigns.len(),
         if campaigns.len() == 1 { "campaign" } else { "campaigns" },
+    )
+}
+
+/// Where `campaignc forecast --out` puts its chart for the preview site,
+/// relative to `previews/`.
+const FORECAST_DIR: &str = "forecast";
+
+/// `previews/forecast.html`: the chart of sends per day per channel that
+/// `campaignc forecast … --out OUT/previews/forecast` writes, shown when
+/// it is there, and how to make it when not (an `<object>` shows its
+/// content when its file is missing: no script). The build writes this
+/// page from the sources alone; the chart comes from customer data, which
+/// only `forecast` reads, and a build leaves it alone.
+pub fn forecast_html() -> String {
+    let style = format!(
+        "{STYLE}body{{font-family:{}}}code,pre{{font-family:{}}}\
+pre{{background:#f4f4f5;border-radius:6px;padding:10px;overflow:auto}}\
+object{{display:block;width:100%;min-height:120px}}\
+nav{{margin:0 0 12px;font-size:14px}}nav a{{color:#1d4ed8}}",
+        super::page::FONT_STACK,
+        super::page::MONO_STACK
+    );
+    format!(
+        "{}<main>
+<nav><a href=\"index.html\">All campaigns</a></nav>
+<h1>Forecast</h1>
+<p class=\"lead\">Sends per day and channel when your customers' recorded history is replayed through the campaigns: what the project would have sent over those days.</p>
+<section>
+<object data=\"{FORECAST_DIR}/sends-per-day.svg\" type=\"image/svg+xml\" aria-label=\"Sends per day per channel\">
+<p>No forecast here yet. It is not part of the build: it reads customer data, which the build never does. Replay a history and write the chart next to these pages:</p>
+<pre><code>campaignc forecast all CAMPAIGNS --customers customers.jsonl --events events.jsonl \\
+  --from 2026-10-01 --to 2026-11-29 --out OUT/previews/{FORECAST_DIR}</code></pre>
+<p><code>CAMPAIGNS</code> is the project directory and <code>OUT</code> the build's output directory (<code>out</code> by default). Builds leave the chart alone; run the command again to refresh it.</p>
+</object>
+<p class=\"doc\">The whole report, entries, skips, deferrals and conversions included, is <a href=\"{FORECAST_DIR}/forecast.json\"><code>{FORECAST_DIR}/forecast.json</code></a> (written with the chart), or <code>campaignc forecast</code>'s own output.</p>
+</section>
+</main>
+</body>
+</html>
+",
+        super::page::document_start("Forecast", &style),
     )
 }
 

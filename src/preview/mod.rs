@@ -427,8 +427,8 @@ pub fn persona_email(
         .map(|(_, _, html)| html)
 }
 
-/// The files about the whole project: `previews/index.html`, the pages'
-/// assets and `coverage.md`. `emails[i]` lists the email files of
+/// The files about the whole project: `previews/index.html`,
+/// `previews/forecast.html`, the pages' assets and `coverage.md`. `emails[i]` lists the email files of
 /// `plans[i]`; `pressure` is the coverage page's pressure section
 /// ([`coverage::pressure_markdown`], the costly part, which a live build
 /// computes with its cache).
@@ -446,10 +446,16 @@ pub fn project_files(
             emails: emails.to_vec(),
         })
         .collect();
-    vec![(
-        PathBuf::from("previews/index.html"),
-        index::index_html(&campaigns),
-    )]
+    vec![
+        (
+            PathBuf::from("previews/index.html"),
+            index::index_html(&campaigns),
+        ),
+        (
+            PathBuf::from("previews/forecast.html"),
+            index::forecast_html(),
+        ),
+    ]
     .into_iter()
     .chain(page::asset_files())
     .chain([(
