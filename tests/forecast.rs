@@ -343,11 +343,10 @@ fn the_same_bytes_on_one_thread_and_on_two() {
     assert_eq!(json["campaigns"][2]["conversions"], 2000);
 }
 
-#[test]
-fn out_writes_the_chart_and_the_json_report() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out_dir = tmp.path().join("forecast");
-    let out = campaignc(
+/// `forecast welcome cart` on the shop's CSV history, as JSON, with
+/// `--out out_dir`.
+fn forecast_with_out(out_dir: &Path) -> Output {
+    campaignc(
         &[
             "forecast",
             "welcome",
@@ -367,7 +366,14 @@ fn out_writes_the_chart_and_the_json_report() {
             out_dir.to_str().unwrap(),
         ],
         None,
-    );
+    )
+}
+
+#[test]
+fn out_writes_the_chart_and_the_json_report() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out_dir = tmp.path().join("forecast");
+    let out = forecast_with_out(&out_dir);
     assert!(out.status.success(), "{}", stderr(&out));
     let json = std::fs::read_to_string(out_dir.join("forecast.json")).unwrap();
     assert_eq!(json, stdout(&out));
@@ -418,24 +424,7 @@ fn the_preview_site_shows_the_chart_forecast_writes_next_to_it() {
     assert!(page.contains("--out OUT/previews/forecast"), "{page}");
 
     let chart_dir = out.join("previews/forecast");
-    let o = campaignc(
-        &[
-            "forecast",
-            "all",
-            SHOP,
-            "--customers",
-            "tests/fixtures/forecast/history/customers.csv",
-            "--events",
-            "tests/fixtures/forecast/history/events.csv",
-            "--from",
-            "2026-03-06",
-            "--to",
-            "2026-03-10",
-            "--out",
-            chart_dir.to_str().unwrap(),
-        ],
-        None,
-    );
+    let o = forecast_with_out(&chart_dir);
     assert!(o.status.success(), "{}", stderr(&o));
     let chart = std::fs::read_to_string(chart_dir.join("sends-per-day.svg")).unwrap();
     assert!(chart.starts_with("<svg"), "{chart}");

@@ -61,6 +61,13 @@ impl Dialect {
         }
     }
 
+    /// Whether a subquery may read a column of a query two or more levels
+    /// out. PostgreSQL may; Spark resolves a correlated column only one
+    /// level out, and the other dialects get the same shape as Spark.
+    pub(crate) fn correlates_at_any_depth(self) -> bool {
+        self == Dialect::Postgres
+    }
+
     /// The evaluation time as the query reads it: the parameter marker
     /// cast to an instant (`CAST($now AS TIMESTAMPTZ)`).
     pub(crate) fn now_param(self) -> String {

@@ -19,7 +19,7 @@
 use super::dialect::{Dialect, TextOp};
 use crate::check::model::Warehouse;
 use crate::plan::format::{
-    ArithKind, CompareOp, Duration, EventScope, Expr, Literal, StringOpKind,
+    ArithKind, CompareOp, Duration, EventScope, Expr, Literal, ScoreRule, StringOpKind,
 };
 
 /// The kind of value an expression has, read from the plan's type names.
@@ -562,7 +562,9 @@ impl Compiler<'_> {
         };
         // A `where` that itself queries events reads the customer from a
         // row of its own, joined here: Spark resolves a correlated column
-        // only one query level out, never two.
+        // only one query level out, never two. PostgreSQL reads the outer
+        // row itself, which its index on the events serves (joining the
+        // customer CTE for every event scanned it each time).
         let nested_customer = format!("c{alias}");
         let inner = Compiler {
             dialect: d,
@@ -571,7 +573,7 @@ impl Compiler<'_> {
             aggregates: None,
         };
         let filter_compiler = match filter {
-            Some(f) if reads_events(f) => {
+            Some(f) if reads_events(f) && !d.correlates_at_any_depth() => {
                 table = format!(
                     "{table} AS {alias}\n{pad}JOIN customer AS {nested_customer} ON {nested_customer}.customer_id = {}",
                     col(&w.event_key)
@@ -707,6 +709,25 @@ pub(crate) struct EventQuery<'q> {
 }
 
 impl<'q> EventQuery<'q> {
+    /// The events a score's `per` rule counts (an `if` rule: none).
+    pub(crate) fn of_rule(rule: &'q ScoreRule) -> EventQuery<'q> {
+        match rule {
+            ScoreRule::PerEvent {
+                event,
+                filter,
+                within,
+                since_entry,
+                ..
+            } => EventQuery {
+                event,
+                filter: filter.as_ref(),
+                within: *within,
+                since_entry: *since_entry,
+            },
+            ScoreRule::If { .. } => EventQuery::of(&Expr::Now),
+        }
+    }
+
     /// The events an event query reads (`last`: all of them); for any
     /// other expression, none (a query of no event name).
     pub(crate) fn of(e: &'q Expr) -> EventQuery<'q> {

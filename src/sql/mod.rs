@@ -420,7 +420,8 @@ impl Generator<'_> {
                     reads.extend(refs_of_rule(rule, &mut RowColumns::default()));
                     match rule {
                         ScoreRule::PerEvent { .. } => {
-                            if let Some(a) = base.aggregate(&rule_query(rule), &Agg::Count) {
+                            if let Some(a) = base.aggregate(&EventQuery::of_rule(rule), &Agg::Count)
+                            {
                                 aggregates.add(a);
                             }
                         }
@@ -474,7 +475,7 @@ impl Generator<'_> {
     fn rule_sql(&self, c: &Compiler, rule: &ScoreRule) -> String {
         match rule {
             ScoreRule::PerEvent { points, max, .. } => {
-                let q = rule_query(rule);
+                let q = EventQuery::of_rule(rule);
                 let count = match c.aggregated_query(&q, &Agg::Count) {
                     Some(column) => format!("COALESCE({column}, 0)"),
                     None => c.subquery(&q, &|_| "COUNT(*)".into(), None, 2),
@@ -604,43 +605,12 @@ fn refs_of_expr(e: &Expr, row: &mut RowColumns) -> Vec<Named> {
 
 fn refs_of_rule(rule: &ScoreRule, row: &mut RowColumns) -> Vec<Named> {
     match rule {
-        ScoreRule::PerEvent {
-            filter,
-            within,
-            since_entry,
-            ..
-        } => {
-            row.window(*within, *since_entry);
-            filter
-                .as_ref()
-                .map(|f| refs_of_expr(f, row))
-                .unwrap_or_default()
+        ScoreRule::PerEvent { .. } => {
+            let q = EventQuery::of_rule(rule);
+            row.window(q.within, q.since_entry);
+            q.filter.map(|f| refs_of_expr(f, row)).unwrap_or_default()
         }
         ScoreRule::If { when, .. } => refs_of_expr(when, row),
-    }
-}
-
-/// The events a score's `per` rule counts (for an `if` rule, none).
-fn rule_query(rule: &ScoreRule) -> EventQuery<'_> {
-    match rule {
-        ScoreRule::PerEvent {
-            event,
-            filter,
-            within,
-            since_entry,
-            ..
-        } => EventQuery {
-            event,
-            filter: filter.as_ref(),
-            within: *within,
-            since_entry: *since_entry,
-        },
-        ScoreRule::If { .. } => EventQuery {
-            event: "",
-            filter: None,
-            within: None,
-            since_entry: false,
-        },
     }
 }
 
