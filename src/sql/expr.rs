@@ -401,8 +401,7 @@ impl Compiler<'_> {
                     return format!("COALESCE({column}, {zero})");
                 }
                 let sum = |alias: &str| {
-                    let json = format!("{alias}.{}", d.ident(&self.warehouse.event_properties));
-                    let item = self.json_field(&json, std::slice::from_ref(property), &kind);
+                    let item = self.event_property(alias, property, &kind);
                     format!("COALESCE(SUM({item}), {zero})")
                 };
                 self.subquery(&q, &sum, filtered, indent)
@@ -420,6 +419,16 @@ impl Compiler<'_> {
             // Conditions used as values are never unset.
             other => self.cond(other, filtered, indent),
         }
+    }
+
+    /// Property `property` of the event aliased `alias`, as a value of
+    /// `kind`.
+    fn event_property(&self, alias: &str, property: &str, kind: &Kind) -> String {
+        let json = format!(
+            "{alias}.{}",
+            self.d().ident(&self.warehouse.event_properties)
+        );
+        self.json_field(&json, &[property.to_string()], kind)
     }
 
     /// A property of an event (`json` is its properties column) as a
@@ -662,10 +671,7 @@ impl Compiler<'_> {
         }
         let value = match agg {
             Agg::Count => "1".to_string(),
-            Agg::Sum { property, kind } => {
-                let json = col(&w.event_properties);
-                self.json_field(&json, std::slice::from_ref(&property.to_string()), kind)
-            }
+            Agg::Sum { property, kind } => self.event_property("e", property, kind),
             Agg::Last => at,
         };
         let function = match agg {
@@ -957,32 +963,29 @@ impl EventAggregates {
 /// Whether a `where` reads more than the event and the customer's row:
 /// events (a nested query), a segment or a score.
 fn reads_beyond_the_event(e: &Expr) -> bool {
-    let mut found = false;
-    super::walk(e, &mut |x| {
-        found |= matches!(
-            x,
-            Expr::Performed { .. }
-                | Expr::Count { .. }
-                | Expr::Sum { .. }
-                | Expr::Last { .. }
-                | Expr::Segment { .. }
-                | Expr::Score { .. }
-        )
-    });
-    found
+    contains(e, |x| {
+        is_event_query(x) || matches!(x, Expr::Segment { .. } | Expr::Score { .. })
+    })
 }
 
 /// Whether an expression queries events (`performed`, `count`, `sum`,
 /// `last`) anywhere inside it.
 fn reads_events(e: &Expr) -> bool {
-    let mut found = false;
-    super::walk(e, &mut |x| {
-        found |= matches!(
-            x,
-            Expr::Performed { .. } | Expr::Count { .. } | Expr::Sum { .. } | Expr::Last { .. }
-        )
-    });
-    found
+    contains(e, is_event_query)
+}
+
+fn is_event_query(e: &Expr) -> bool {
+    matches!(
+        e,
+        Expr::Performed { .. } | Expr::Count { .. } | Expr::Sum { .. } | Expr::Last { .. }
+    )
+}
+
+/// Whether `e` or an expression inside it is one `found` accepts.
+fn contains(e: &Expr, found: impl Fn(&Expr) -> bool) -> bool {
+    let mut any = false;
+    super::walk(e, &mut |x| any |= found(x));
+    any
 }
 
 /// A duration known when the SQL is written: a literal, or a sum or

@@ -397,7 +397,7 @@ impl Generator<'_> {
     /// aggregates.
     fn definition_cte(&self, named: &Named) -> String {
         let d = self.dialect;
-        let (cte, reads, aggregates) = match named {
+        let (cte, reads, aggregates, value) = match named {
             Named::Segment(name) => {
                 let Some(seg) = self.segments.iter().find(|s| &s.name == name) else {
                     return String::new();
@@ -405,8 +405,9 @@ impl Generator<'_> {
                 let cte = segment_cte(name);
                 let mut aggregates = EventAggregates::new(d, format!("{cte}_events"));
                 aggregates.add_expr(&self.compiler(None), &seg.expr);
+                let member = self.compiler(Some(&aggregates)).cond(&seg.expr, None, 3);
                 let reads = refs_of_expr(&seg.expr, &mut RowColumns::default());
-                (cte, reads, aggregates)
+                (cte, reads, aggregates, format!("{member} AS member"))
             }
             Named::Score(name) => {
                 let Some(score) = self.scores.iter().find(|s| &s.name == name) else {
@@ -428,30 +429,19 @@ impl Generator<'_> {
                         ScoreRule::If { when, .. } => aggregates.add_expr(&base, when),
                     }
                 }
-                (cte, reads.into_iter().collect(), aggregates)
-            }
-        };
-        let c = self.compiler(Some(&aggregates));
-        let value = match named {
-            Named::Segment(name) => {
-                let seg = self.segments.iter().find(|s| &s.name == name);
-                let cond = seg.map_or_else(|| "FALSE".into(), |s| c.cond(&s.expr, None, 3));
-                format!("{cond} AS member")
-            }
-            Named::Score(name) => {
-                let terms: Vec<String> = self
-                    .scores
-                    .iter()
-                    .filter(|s| &s.name == name)
-                    .flat_map(|s| &s.rules)
-                    .map(|rule| self.rule_sql(&c, rule))
-                    .collect();
+                let c = self.compiler(Some(&aggregates));
+                let terms: Vec<String> = score.rules.iter().map(|r| self.rule_sql(&c, r)).collect();
                 let total = if terms.is_empty() {
                     "0".to_string()
                 } else {
                     terms.join("\n    + ")
                 };
-                format!("{total} AS score")
+                (
+                    cte,
+                    reads.into_iter().collect(),
+                    aggregates,
+                    format!("{total} AS score"),
+                )
             }
         };
         let joins = format!("{}{}", joins(&reads), aggregates.joins());
@@ -562,8 +552,9 @@ struct RowColumns {
 }
 
 impl RowColumns {
-    fn window(&mut self, within: Option<Duration>, since_entry: bool) {
-        if let (Some(d), false) = (within, since_entry) {
+    /// Where the `within` window of `q` starts.
+    fn window(&mut self, q: &EventQuery) {
+        if let (Some(d), false) = (q.within, q.since_entry) {
             self.shifts.insert((d.days, d.seconds));
         }
     }
@@ -590,15 +581,12 @@ fn refs_of_expr(e: &Expr, row: &mut RowColumns) -> Vec<Named> {
         Expr::Attr { name, .. } => {
             row.attrs.insert(name.clone());
         }
-        Expr::Arith { kind, lhs, rhs } if expr::shift_of(*kind, lhs, rhs).is_some() => {
+        Expr::Arith { kind, lhs, rhs } => {
             if let Some(d) = expr::shift_of(*kind, lhs, rhs) {
                 row.shifts.insert((d.days, d.seconds));
             }
         }
-        _ => {
-            let q = EventQuery::of(e);
-            row.window(q.within, q.since_entry);
-        }
+        _ => row.window(&EventQuery::of(e)),
     });
     out
 }
@@ -607,7 +595,7 @@ fn refs_of_rule(rule: &ScoreRule, row: &mut RowColumns) -> Vec<Named> {
     match rule {
         ScoreRule::PerEvent { .. } => {
             let q = EventQuery::of_rule(rule);
-            row.window(q.within, q.since_entry);
+            row.window(&q);
             q.filter.map(|f| refs_of_expr(f, row)).unwrap_or_default()
         }
         ScoreRule::If { when, .. } => refs_of_expr(when, row),
