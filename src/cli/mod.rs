@@ -113,7 +113,7 @@ enum Command {
     SendTest(send_test::Args),
     /// Write a seeded, realistic population (customers and events) for the project's schema.
     SampleData(sample_data::Args),
-    /// Count who a segment, score or campaign reaches in the customer data (PostgreSQL).
+    /// Count who a segment, score or campaign reaches in the customer data (PostgreSQL, or files and DuckDB databases on the embedded engine).
     Audience(audience::Args),
 }
 
