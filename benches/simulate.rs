@@ -17,6 +17,10 @@
 //!
 //! `cargo bench --bench simulate` (`CUSTOMERS=N` to resize).
 
+/// The binary's allocator (src/main.rs), so the figures are the command's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::{Duration as Elapsed, Instant};
@@ -160,6 +164,16 @@ struct Counts {
 }
 
 impl Counts {
+    fn merge(mut self, other: Counts) -> Counts {
+        self.events += other.events;
+        self.entries += other.entries;
+        self.sends += other.sends;
+        for (outcome, n) in other.outcomes {
+            *self.outcomes.entry(outcome).or_default() += n;
+        }
+        self
+    }
+
     fn add(&mut self, sim: &Simulation) {
         for e in &sim.timeline.entries {
             match &e.what {
@@ -195,19 +209,33 @@ fn run(model: &Model, plans: &[Plan], customers: usize, mode: Mode) -> (Elapsed,
         generating += began.elapsed();
         counts.events += chunk.iter().map(|j| j.2.len() as u64).sum::<u64>();
         let began = Instant::now();
-        let one = |(p, customer, inputs, options): Job| match mode {
-            Mode::Simulate => simulate(&plans[p], customer, inputs, &options, &renderer),
-            Mode::Replay | Mode::ReplayParallel => replay(&plans[p], customer, inputs, &options),
+        // Each journey counted and dropped as soon as it has run, as
+        // `forecast` does: a consumer streams a population through the
+        // simulator, it does not keep every timeline.
+        let one = |(p, customer, inputs, options): Job| {
+            let sim = match mode {
+                Mode::Simulate => simulate(&plans[p], customer, inputs, &options, &renderer),
+                Mode::Replay | Mode::ReplayParallel => {
+                    replay(&plans[p], customer, inputs, &options)
+                }
+            };
+            let mut counts = Counts::default();
+            counts.add(&sim);
+            counts
         };
-        let sims: Vec<Simulation> = if mode == Mode::ReplayParallel {
-            chunk.into_par_iter().map(one).collect()
+        let chunk_counts = if mode == Mode::ReplayParallel {
+            chunk
+                .into_par_iter()
+                .map(one)
+                .reduce(Counts::default, Counts::merge)
         } else {
-            chunk.into_iter().map(one).collect()
+            chunk
+                .into_iter()
+                .map(one)
+                .fold(Counts::default(), Counts::merge)
         };
         simulating += began.elapsed();
-        for sim in &sims {
-            counts.add(sim);
-        }
+        counts = counts.merge(chunk_counts);
     }
     (simulating, generating, counts)
 }
