@@ -493,10 +493,29 @@ fn mistakes_on_the_command_line_exit_2() {
                 "--customers",
                 "x.txt",
             ],
-            "x.txt: unknown file type: name it .jsonl (JSON Lines) or .csv",
+            "x.txt: unknown file type: name it .jsonl (JSON Lines), .csv or .parquet",
         ),
     ];
-    for (args, expected) in cases {
+    // Parquet needs the embedded engine (tests/audience_duckdb.rs reads it
+    // with the engine).
+    let no_engine: [(&[&str], &str); 1] = [(
+        &[
+            "forecast",
+            "all",
+            SHOP,
+            "--from",
+            "2026-03-06",
+            "--to",
+            "2026-03-10",
+            "--customers",
+            "customers.parquet",
+        ],
+        "customers.parquet: reading Parquet needs the embedded engine, the cargo feature `duckdb`",
+    )];
+    let cases = cases
+        .iter()
+        .chain(no_engine.iter().filter(|_| !cfg!(feature = "duckdb")));
+    for &(args, expected) in cases {
         let mut all: Vec<&str> = args.to_vec();
         if !args.contains(&"--customers") {
             all.extend(files);

@@ -442,3 +442,143 @@ pub fn write_parquet(
     }
     Ok(())
 }
+
+/// Which population file a Parquet file holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PopulationFile {
+    Customers,
+    Events,
+}
+
+/// A Parquet population file in the table layout (docs/population.md) as
+/// the JSON Lines `population::read` reads, for `campaignc forecast`:
+/// DuckDB reads the file in its row order on a thread of its own and
+/// hands the lines over a few at a time, so memory stays the same however
+/// long the file. The columns are checked against the schema first (as
+/// `audience` does); the reader then checks every value and the order
+/// as for JSON Lines, and its "line N" is the file's row N.
+pub fn parquet_as_json_lines(
+    model: &Model,
+    path: &Path,
+    file: PopulationFile,
+) -> Result<crate::population::read::Source, String> {
+    let db = Duckdb::in_memory()?;
+    // Instants as RFC 3339 text in UTC (the population files' form);
+    // every other value as DuckDB writes it in JSON.
+    let instant = |column: &str| {
+        format!(
+            "strftime(CAST({} AS TIMESTAMP), '%Y-%m-%dT%H:%M:%S.%fZ')",
+            SQL.ident(column)
+        )
+    };
+    let select = match file {
+        PopulationFile::Customers => {
+            db.read_customers(model, path)?;
+            let attrs: Vec<String> = model
+                .schema
+                .attrs
+                .iter()
+                .map(|a| {
+                    let value = match a.ty.strip_optional() {
+                        Type::Time => instant(&a.name),
+                        _ => SQL.ident(&a.name),
+                    };
+                    format!("{}, {value}", SQL.string(&a.name))
+                })
+                .collect();
+            format!(
+                "SELECT CAST(json_object('customer', customer_id, 'attributes', json_object({})) AS VARCHAR) FROM customers",
+                attrs.join(", ")
+            )
+        }
+        PopulationFile::Events => {
+            db.read_events(path)?;
+            format!(
+                "SELECT CAST(json_object('customer', customer_id, 'at', {}, 'event', \"event\", 'properties', properties) AS VARCHAR) FROM events",
+                instant("at")
+            )
+        }
+    };
+    let (lines, chunks) = std::sync::mpsc::sync_channel::<Result<Vec<u8>, String>>(4);
+    let shown = path.display().to_string();
+    std::thread::Builder::new()
+        .name("campaignc-parquet".into())
+        .spawn(move || {
+            const CHUNK: usize = 1 << 20;
+            let read = || -> Result<(), String> {
+                let mut stmt = db.conn.prepare(&select).map_err(engine_error)?;
+                let mut chunk = Vec::with_capacity(CHUNK);
+                for batch in stmt.stream_arrow([]).map_err(engine_error)? {
+                    let batch = batch.map_err(engine_error)?;
+                    let column = batch.column(0);
+                    let Some(text) = column
+                        .as_any()
+                        .downcast_ref::<duckdb::arrow::array::StringArray>()
+                    else {
+                        return Err(format!(
+                            "the engine gave its lines as {}, not text",
+                            column.data_type()
+                        ));
+                    };
+                    for line in text.iter() {
+                        chunk.extend_from_slice(line.unwrap_or("null").as_bytes());
+                        chunk.push(b'\n');
+                    }
+                    if chunk.len() >= CHUNK {
+                        let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
+                        if lines.send(Ok(full)).is_err() {
+                            // The reader stopped (an error, or it is done).
+                            return Ok(());
+                        }
+                    }
+                }
+                if !chunk.is_empty() {
+                    let _ = lines.send(Ok(chunk));
+                }
+                Ok(())
+            };
+            if let Err(e) = read() {
+                let _ = lines.send(Err(format!("cannot read {shown}: {e}")));
+            }
+        })
+        .map_err(|e| format!("cannot start reading {}: {e}", path.display()))?;
+    Ok(crate::population::read::Source {
+        path: path.to_path_buf(),
+        reader: Box::new(std::io::BufReader::with_capacity(
+            1 << 16,
+            ChannelReader {
+                chunks,
+                chunk: Vec::new(),
+                at: 0,
+            },
+        )),
+        encoding: Encoding::JsonLines,
+    })
+}
+
+/// The lines a reading thread sends, as a byte stream.
+struct ChannelReader {
+    chunks: std::sync::mpsc::Receiver<Result<Vec<u8>, String>>,
+    chunk: Vec<u8>,
+    at: usize,
+}
+
+impl std::io::Read for ChannelReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.at == self.chunk.len() {
+            match self.chunks.recv() {
+                Ok(Ok(chunk)) => {
+                    self.chunk = chunk;
+                    self.at = 0;
+                }
+                Ok(Err(e)) => return Err(std::io::Error::other(e)),
+                // The thread is done: the end of the file.
+                Err(_) => return Ok(0),
+            }
+        }
+        let n = buf.len().min(self.chunk.len() - self.at);
+        buf[..n].copy_from_slice(&self.chunk[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+}

@@ -15,8 +15,9 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::report::{compile_without_errors, DiagnosticArgs, Format};
 use super::{output, Exit};
+use crate::check::model::Model;
 use crate::forecast::{self, Period};
-use crate::population::read::{Grouped, Population};
+use crate::population::read::{Encoding, Grouped, Population, Source};
 use crate::template::Renderer;
 
 /// How the report is printed.
@@ -38,12 +39,12 @@ pub struct Args {
     /// an existing directory, the project directory (default `campaigns`).
     #[arg(required_unless_present = "merge", value_name = "CAMPAIGN... [DIR]")]
     pub names: Vec<String>,
-    /// The customers file: JSON Lines (.jsonl) or CSV (.csv), sorted by
-    /// customer id.
+    /// The customers file: JSON Lines (.jsonl), CSV (.csv) or, with the
+    /// embedded engine, Parquet (.parquet), sorted by customer id.
     #[arg(long, value_name = "FILE", required_unless_present_any = ["partial", "merge"], requires = "events")]
     pub customers: Option<PathBuf>,
-    /// The events file: JSON Lines (.jsonl) or CSV (.csv), sorted by
-    /// customer, then time.
+    /// The events file: JSON Lines (.jsonl), CSV (.csv) or, with the
+    /// embedded engine, Parquet (.parquet), sorted by customer, then time.
     #[arg(long, value_name = "FILE", required_unless_present_any = ["partial", "merge"], requires = "customers")]
     pub events: Option<PathBuf>,
     /// The first day replayed (a UTC day, YYYY-MM-DD).
@@ -168,8 +169,8 @@ fn replay(args: &Args) -> Result<forecast::Report, Exit> {
     let progress = |n| bar.advance(n);
     let result = match (&args.customers, &args.events) {
         (Some(customers), Some(events)) => {
-            let mut population = Population::open(&compilation.model, customers, events)
-                .map_err(|e| usage(e.to_string()))?;
+            let mut population =
+                open_population(&compilation.model, customers, events).map_err(usage)?;
             forecast::forecast(&plans, &mut population, period, renderer, &progress)
         }
         _ => {
@@ -180,6 +181,49 @@ fn replay(args: &Args) -> Result<forecast::Report, Exit> {
     };
     bar.0.finish_and_clear();
     result.map_err(|e| usage(e.to_string()))
+}
+
+/// The two population files merged by customer: JSON Lines and CSV by
+/// their extension, Parquet through the embedded engine (the cargo
+/// feature `duckdb`), which reads it as JSON Lines.
+fn open_population<'m>(
+    model: &'m Model,
+    customers: &Path,
+    events: &Path,
+) -> Result<Population<'m>, String> {
+    let open = |path: &Path, is_events: bool| -> Result<Source, String> {
+        let parquet = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("parquet"));
+        if !parquet {
+            if Encoding::of_path(path).is_err() {
+                return Err(format!(
+                    "{}: unknown file type: name it .jsonl (JSON Lines), .csv or .parquet",
+                    path.display()
+                ));
+            }
+            return Source::open(path).map_err(|e| e.to_string());
+        }
+        #[cfg(feature = "duckdb")]
+        {
+            use crate::audience::duckdb::{parquet_as_json_lines, PopulationFile};
+            let file = if is_events {
+                PopulationFile::Events
+            } else {
+                PopulationFile::Customers
+            };
+            parquet_as_json_lines(model, path, file)
+        }
+        #[cfg(not(feature = "duckdb"))]
+        {
+            let _ = is_events;
+            Err(format!(
+                "{}: reading Parquet needs the embedded engine, the cargo feature `duckdb`, which this build does not include: install the build with it (`cargo install --path . --locked --features duckdb`), or give the population as JSON Lines or CSV (`campaignc sample-data --format jsonl` writes it)",
+                path.display()
+            ))
+        }
+    };
+    Population::new(model, open(customers, false)?, open(events, true)?).map_err(|e| e.to_string())
 }
 
 /// Prints `report` as asked, writes the chart, and says whether some
