@@ -582,3 +582,18 @@ impl std::io::Read for ChannelReader {
         Ok(n)
     }
 }
+
+/// The number of rows of a Parquet file, from its metadata.
+pub fn parquet_rows(path: &Path) -> Option<u64> {
+    let conn = Connection::open_in_memory_with_flags(config(false).ok()?).ok()?;
+    conn.query_row(
+        &format!(
+            "SELECT CAST(SUM(num_rows) AS BIGINT) FROM parquet_file_metadata({})",
+            SQL.string(&path.to_string_lossy())
+        ),
+        [],
+        |r| r.get::<_, i64>(0),
+    )
+    .ok()
+    .and_then(|n| u64::try_from(n).ok())
+}

@@ -169,6 +169,7 @@ fn replay(args: &Args) -> Result<forecast::Report, Exit> {
     let progress = |n| bar.advance(n);
     let result = match (&args.customers, &args.events) {
         (Some(customers), Some(events)) => {
+            bar.count(customers);
             let mut population =
                 open_population(&compilation.model, customers, events).map_err(usage)?;
             forecast::forecast(&plans, &mut population, period, renderer, &progress)
@@ -285,8 +286,11 @@ fn write_file(path: &Path, contents: &str) -> std::io::Result<()> {
     })
 }
 
-/// The count of customers replayed, on stderr when it is a terminal and
-/// only once the run has taken more than a second.
+/// The customers replayed, on stderr when it is a terminal and only once
+/// the run has taken more than a second: a bar with the share done and
+/// the time left once the customers file is counted (on a thread of its
+/// own, so the run does not wait for it), a count until then and for
+/// customers on stdin.
 struct Bar(ProgressBar, Instant, AtomicBool);
 
 impl Bar {
@@ -300,6 +304,30 @@ impl Bar {
         Bar(bar, Instant::now(), AtomicBool::new(false))
     }
 
+    /// Counts the customers of `customers` in the background and makes the
+    /// count a bar of that length when it is known.
+    fn count(&self, customers: &Path) {
+        let bar = self.0.clone();
+        let path = customers.to_path_buf();
+        let counting = std::thread::Builder::new()
+            .name("campaignc-count".into())
+            .spawn(move || {
+                let Some(total) = customers_in(&path) else {
+                    return;
+                };
+                let style = ProgressStyle::with_template(
+                    "{prefix:>12} [{bar:30}] {pos}/{len} customers, {eta} left",
+                )
+                .map(|s| s.progress_chars("=> "));
+                if let Ok(style) = style {
+                    bar.set_length(total);
+                    bar.set_style(style);
+                }
+            });
+        // Without the thread, the count is all there is.
+        drop(counting);
+    }
+
     fn advance(&self, customers: u64) {
         if !self.2.load(Ordering::Relaxed)
             && self.1.elapsed() > Duration::from_secs(1)
@@ -309,5 +337,71 @@ impl Bar {
             self.0.set_draw_target(ProgressDrawTarget::stderr());
         }
         self.0.set_position(customers);
+    }
+}
+
+/// How many customers a customers file holds: its rows for Parquet, its
+/// non-blank lines for JSON Lines, less the header for CSV (a record is
+/// one line). `None` when it cannot be read (the reader reports why).
+fn customers_in(path: &Path) -> Option<u64> {
+    use std::io::Read as _;
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    if ext.as_deref() == Some("parquet") {
+        #[cfg(feature = "duckdb")]
+        return crate::audience::duckdb::parquet_rows(path);
+        #[cfg(not(feature = "duckdb"))]
+        return None;
+    }
+    let mut file = std::fs::File::open(path).ok()?;
+    let mut buf = vec![0u8; 1 << 20];
+    let (mut lines, mut blank, mut last) = (0u64, 0u64, b'\n');
+    loop {
+        let n = file.read(&mut buf).ok()?;
+        if n == 0 {
+            break;
+        }
+        for &b in &buf[..n] {
+            if b == b'\n' {
+                lines += 1;
+                if last == b'\n' {
+                    blank += 1;
+                }
+            }
+            last = b;
+        }
+    }
+    if last != b'\n' {
+        lines += 1;
+    }
+    let header = u64::from(ext.as_deref() == Some("csv"));
+    Some((lines - blank).saturating_sub(header))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::customers_in;
+
+    #[test]
+    fn the_bar_counts_customers_not_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &str| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, text).unwrap();
+            path
+        };
+        // Blank lines are skipped by the reader; the last line may lack
+        // its newline.
+        let jsonl = write(
+            "c.jsonl",
+            "{\"customer\":\"a\"}\n\n{\"customer\":\"b\"}\n{\"customer\":\"c\"}",
+        );
+        assert_eq!(customers_in(&jsonl), Some(3));
+        // A CSV file's header is not a customer.
+        let csv = write("c.csv", "customer,plan\na,free\nb,pro\n");
+        assert_eq!(customers_in(&csv), Some(2));
+        assert_eq!(customers_in(&dir.path().join("missing.jsonl")), None);
     }
 }
