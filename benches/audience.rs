@@ -155,9 +155,9 @@ fn main() {
             );
             for e in member.events {
                 customer.record_event(PastEvent {
-                    name: e.event,
+                    name: e.event.into(),
                     at: e.at,
-                    props: e.props,
+                    props: e.props.into(),
                 });
             }
             let zoned = customer.zoned(now);

@@ -85,8 +85,8 @@ fn inputs_for(
         Trigger::Event { event, .. } => inputs.push(Input {
             at: at(rng.below(72 * 60)),
             kind: InputKind::Event {
-                name: event.clone(),
-                props: sample_payload(model, persona, event),
+                name: event.as_str().into(),
+                props: sample_payload(model, persona, event).into(),
             },
         }),
         Trigger::Changed {
@@ -107,8 +107,8 @@ fn inputs_for(
         inputs.push(Input {
             at: at(rng.below(10 * 24 * 60)),
             kind: InputKind::Event {
-                name: e.name.clone(),
-                props: sample_payload(model, persona, &e.name),
+                name: e.name.as_str().into(),
+                props: sample_payload(model, persona, &e.name).into(),
             },
         });
     }

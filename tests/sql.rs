@@ -1108,9 +1108,9 @@ impl Population {
                 );
                 events_jsonl.push('\n');
                 past.push(PastEvent {
-                    name,
+                    name: name.into(),
                     at,
-                    props: Val::Record(props),
+                    props: Val::Record(props).into(),
                 });
             }
             reference.push(Person {

@@ -356,16 +356,16 @@ fn replay(
     for e in events {
         if e.at < start {
             past.push(PastEvent {
-                name: e.event,
+                name: e.event.into(),
                 at: e.at,
-                props: e.props,
+                props: e.props.into(),
             });
         } else {
             inputs.push(Input {
                 at: e.at,
                 kind: InputKind::Event {
-                    name: e.event,
-                    props: e.props,
+                    name: e.event.into(),
+                    props: e.props.into(),
                 },
             });
         }

@@ -83,8 +83,8 @@ pub fn main_path(
             inputs.push(Input {
                 at: start.timestamp(),
                 kind: InputKind::Event {
-                    name: event.clone(),
-                    props: payload,
+                    name: event.as_str().into(),
+                    props: payload.into(),
                 },
             });
             format!("performs `{event}` at 10:00 local time")
@@ -102,7 +102,7 @@ pub fn main_path(
                 at: start.timestamp(),
                 kind: InputKind::Event {
                     name: ENTRY_EVENT.into(),
-                    props: Val::Record(Vec::new()),
+                    props: Val::Record(Vec::new()).into(),
                 },
             });
             "enters at 10:00 local time".to_string()

@@ -7,14 +7,18 @@ use crate::plan::format::{CustomerFacts, Plan};
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, Zoned};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// An event the customer performed.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PastEvent {
-    pub name: String,
+    /// Shared with the input it came from and with the copies of the
+    /// customer in each campaign of a run: a copy of a history is a copy
+    /// of pointers.
+    pub name: Arc<str>,
     pub at: Timestamp,
-    /// A [`Val::Record`] of the event's properties.
-    pub props: Val,
+    /// A [`Val::Record`] of the event's properties (shared, like `name`).
+    pub props: Arc<Val>,
 }
 
 /// The state of one customer during a simulation.

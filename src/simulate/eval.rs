@@ -218,7 +218,7 @@ impl<'a> Scope<'a> {
                 .events
                 .iter()
                 .rev()
-                .find(|e| &e.name == event && e.at <= self.now.timestamp())
+                .find(|e| *e.name == **event && e.at <= self.now.timestamp())
                 .map(|e| Val::Time(e.at))
                 .unwrap_or(Val::Unset),
         })
@@ -299,7 +299,7 @@ impl<'a> Scope<'a> {
     ) -> Result<Vec<&'s PastEvent>, EvalError> {
         let mut found = Vec::new();
         for e in &self.customer.events {
-            if e.name != event || e.at < w.from || e.at > w.to {
+            if *e.name != *event || e.at < w.from || e.at > w.to {
                 continue;
             }
             let passes = match filter {

@@ -47,7 +47,8 @@ fn customer_with_orders(orders: &[(&str, &str)]) -> Customer {
                     amount: parse_num(total).expect("amount"),
                     currency: "USD".into(),
                 },
-            )]),
+            )])
+            .into(),
         });
     }
     c

@@ -201,8 +201,8 @@ fn parse_lines<'l>(
                 inputs.push(Input {
                     at,
                     kind: InputKind::Event {
-                        name: name.to_string(),
-                        props,
+                        name: name.into(),
+                        props: props.into(),
                     },
                 });
             }

@@ -24,6 +24,7 @@ use crate::plan::format::{Period, Plan, Reentry, Trigger};
 use crate::template::Renderer;
 use jiff::{Timestamp, Zoned};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Something that happens to the customer from outside the campaign.
 #[derive(Clone, Debug, PartialEq)]
@@ -35,7 +36,8 @@ pub struct Input {
 #[derive(Clone, Debug, PartialEq)]
 pub enum InputKind {
     /// The customer performs an event; `props` is a [`Val::Record`].
-    Event { name: String, props: Val },
+    /// Both are shared with the history each campaign's run records.
+    Event { name: Arc<str>, props: Arc<Val> },
     /// An attribute changes (a test's `at … set`, an events file's `set`).
     Set { attr: String, value: Val },
 }
@@ -505,7 +507,7 @@ impl<'a> Sim<'a> {
                     now,
                     None,
                     Happening::EventArrived {
-                        event: name.clone(),
+                        event: name.to_string(),
                     },
                 );
                 self.customer.record_event(PastEvent {
@@ -517,8 +519,8 @@ impl<'a> Sim<'a> {
                     self.deliver_to_wait_for(name, props, now);
                 }
                 if let Trigger::Event { event, filter } = &self.plan.trigger {
-                    if event == name {
-                        let in_scope = BTreeMap::from([(name.clone(), props.clone())]);
+                    if **event == **name {
+                        let in_scope = BTreeMap::from([(name.to_string(), Val::clone(props))]);
                         let r = self
                             .scope(now, Some(input.at), &in_scope, false)
                             .filter_holds(filter.as_ref(), props);

@@ -249,8 +249,8 @@ pub fn trigger_inputs(
     vec![Input {
         at: start.timestamp(),
         kind: InputKind::Event {
-            name: event.clone(),
-            props,
+            name: event.as_str().into(),
+            props: props.into(),
         },
     }]
 }

@@ -156,8 +156,8 @@ pub fn run_test(
         };
         let kind = match &action.kind {
             TestActionKind::Event { event, payload } => InputKind::Event {
-                name: model.event(*event).name.clone(),
-                props: Val::from(payload),
+                name: model.event(*event).name.as_str().into(),
+                props: Val::from(payload).into(),
             },
             TestActionKind::Set { attr, value } => InputKind::Set {
                 attr: model.attr(*attr).name.clone(),

@@ -99,8 +99,8 @@ pub(super) fn event_with(at: &Zoned, name: &str, props: Vec<(&str, Val)>) -> Inp
     Input {
         at: at.timestamp(),
         kind: InputKind::Event {
-            name: name.to_string(),
-            props: Val::Record(props.into_iter().map(|(k, v)| (k.to_string(), v)).collect()),
+            name: name.into(),
+            props: Val::Record(props.into_iter().map(|(k, v)| (k.to_string(), v)).collect()).into(),
         },
     }
 }
