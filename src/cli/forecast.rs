@@ -193,10 +193,7 @@ fn open_population<'m>(
     events: &Path,
 ) -> Result<Population<'m>, String> {
     let open = |path: &Path, is_events: bool| -> Result<Source, String> {
-        let parquet = path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("parquet"));
-        if !parquet {
+        if !is_parquet(path) {
             if Encoding::of_path(path).is_err() {
                 return Err(format!(
                     "{}: unknown file type: name it .jsonl (JSON Lines), .csv or .parquet",
@@ -309,7 +306,9 @@ impl Bar {
     fn count(&self, customers: &Path) {
         let bar = self.0.clone();
         let path = customers.to_path_buf();
-        let counting = std::thread::Builder::new()
+        // Without the thread (it could not start), the count is all there
+        // is.
+        let _ = std::thread::Builder::new()
             .name("campaignc-count".into())
             .spawn(move || {
                 let Some(total) = customers_in(&path) else {
@@ -324,8 +323,6 @@ impl Bar {
                     bar.set_style(style);
                 }
             });
-        // Without the thread, the count is all there is.
-        drop(counting);
     }
 
     fn advance(&self, customers: u64) {
@@ -340,16 +337,18 @@ impl Bar {
     }
 }
 
+/// Whether `path` names a Parquet file (by its extension).
+fn is_parquet(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("parquet"))
+}
+
 /// How many customers a customers file holds: its rows for Parquet, its
 /// non-blank lines for JSON Lines, less the header for CSV (a record is
 /// one line). `None` when it cannot be read (the reader reports why).
 fn customers_in(path: &Path) -> Option<u64> {
     use std::io::Read as _;
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase);
-    if ext.as_deref() == Some("parquet") {
+    if is_parquet(path) {
         #[cfg(feature = "duckdb")]
         return crate::audience::duckdb::parquet_rows(path);
         #[cfg(not(feature = "duckdb"))]
@@ -376,7 +375,7 @@ fn customers_in(path: &Path) -> Option<u64> {
     if last != b'\n' {
         lines += 1;
     }
-    let header = u64::from(ext.as_deref() == Some("csv"));
+    let header = u64::from(matches!(Encoding::of_path(path), Ok(Encoding::Csv)));
     Some((lines - blank).saturating_sub(header))
 }
 

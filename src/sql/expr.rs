@@ -715,6 +715,15 @@ pub(crate) struct EventQuery<'q> {
 }
 
 impl<'q> EventQuery<'q> {
+    /// A query of no event name: what an expression that is not an event
+    /// query, or a score's `if` rule, reads.
+    const NONE: EventQuery<'static> = EventQuery {
+        event: "",
+        filter: None,
+        within: None,
+        since_entry: false,
+    };
+
     /// The events a score's `per` rule counts (an `if` rule: none).
     pub(crate) fn of_rule(rule: &'q ScoreRule) -> EventQuery<'q> {
         match rule {
@@ -730,7 +739,7 @@ impl<'q> EventQuery<'q> {
                 within: *within,
                 since_entry: *since_entry,
             },
-            ScoreRule::If { .. } => EventQuery::of(&Expr::Now),
+            ScoreRule::If { .. } => EventQuery::NONE,
         }
     }
 
@@ -768,12 +777,7 @@ impl<'q> EventQuery<'q> {
                 within: None,
                 since_entry: false,
             },
-            _ => EventQuery {
-                event: "",
-                filter: None,
-                within: None,
-                since_entry: false,
-            },
+            _ => EventQuery::NONE,
         }
     }
 }
