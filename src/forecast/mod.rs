@@ -25,6 +25,7 @@ pub mod output;
 pub mod partial;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
@@ -382,7 +383,7 @@ fn replay(
         let plan = &plans[i];
         let Some(shared) = &base else { break };
         let copy = if plan.customer != *first {
-            let mut c = Customer::new(shared.id.clone(), shared.attrs.clone(), &plan.customer);
+            let mut c = Customer::new(shared.id.clone(), Arc::clone(&shared.attrs), &plan.customer);
             c.events = shared.events.clone();
             c
         } else if n + 1 == live.len() {

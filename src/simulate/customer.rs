@@ -30,7 +30,9 @@ pub struct Customer {
     pub time_zone: TimeZone,
     /// The `locale` attribute, or the project default.
     pub locale: String,
-    pub attrs: BTreeMap<String, Val>,
+    /// Shared between the copies of one customer (a run of several
+    /// campaigns copies the customer for each); a `set` copies them first.
+    pub attrs: Arc<BTreeMap<String, Val>>,
     /// In time order.
     pub events: Vec<PastEvent>,
     /// The attribute holding the locale (the plan's `customer.locale`).
@@ -47,14 +49,15 @@ impl Customer {
     /// hand-written events files.
     pub fn new(
         id: impl Into<String>,
-        attrs: BTreeMap<String, Val>,
+        attrs: impl Into<Arc<BTreeMap<String, Val>>>,
         facts: &CustomerFacts,
     ) -> Customer {
+        let attrs = attrs.into();
         let mut customer = Customer {
             id: id.into(),
             time_zone: TimeZone::get(&facts.timezone.default).unwrap_or(TimeZone::UTC),
             locale: facts.locale.default.clone(),
-            attrs: BTreeMap::new(),
+            attrs: Arc::default(),
             events: Vec::new(),
             locale_attr: facts.locale.attribute.clone(),
             zone_attr: facts.timezone.attribute.clone(),
@@ -81,7 +84,7 @@ impl Customer {
             .attrs
             .iter()
             .map(|(id, v)| (model.attr(*id).name.clone(), Val::from(v)))
-            .collect();
+            .collect::<BTreeMap<_, _>>();
         Customer::new(persona.name.clone(), attrs, &plan.customer)
     }
 
@@ -102,7 +105,7 @@ impl Customer {
                 self.time_zone = tz;
             }
         }
-        self.attrs.insert(name.to_string(), value);
+        Arc::make_mut(&mut self.attrs).insert(name.to_string(), value);
     }
 
     /// Records an event, keeping the history in time order (stable for

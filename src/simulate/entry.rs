@@ -10,6 +10,7 @@ use super::timeline::{Happening, Outcome};
 use super::value::Val;
 use crate::plan::format::{Reentry, Trigger};
 use jiff::Zoned;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 impl<'a> Sim<'a> {
@@ -71,22 +72,25 @@ impl<'a> Sim<'a> {
     /// out of the timeline (schedules fire every day).
     /// `in_scope` holds the trigger's event, if any.
     pub(super) fn try_enter(&mut self, now: &Zoned, in_scope: BTreeMap<String, Val>, quiet: bool) {
-        let why_not = if self.removed {
-            Some("the campaign was removed".to_string())
+        // Why not, as text only when the timeline shows it (a schedule
+        // fires every day for a customer already in the campaign).
+        let why_not: Option<Cow<'static, str>> = if self.removed {
+            Some("the campaign was removed".into())
         } else if self.journey.is_some() {
-            Some("already in the campaign".to_string())
+            Some("already in the campaign".into())
         } else {
-            match (self.plan.reentry.clone(), self.last_end) {
+            match (&self.plan.reentry, self.last_end) {
                 (Reentry::Never, _) if self.entries > 0 => {
-                    Some("already entered once (reentry never)".to_string())
+                    Some("already entered once (reentry never)".into())
                 }
                 (Reentry::After { after }, Some(end)) => {
                     let end_z = self.customer.zoned(end);
-                    match clock::add(&end_z, after) {
-                        Ok(again) if again.timestamp() > now.timestamp() => Some(format!(
-                            "may enter again from {}",
-                            clock::format_local(&again)
-                        )),
+                    match clock::add(&end_z, *after) {
+                        Ok(again) if again.timestamp() > now.timestamp() => Some(if quiet {
+                            "".into()
+                        } else {
+                            format!("may enter again from {}", clock::format_local(&again)).into()
+                        }),
                         _ => None,
                     }
                 }
@@ -95,6 +99,7 @@ impl<'a> Sim<'a> {
         };
         if let Some(why) = why_not {
             if !quiet {
+                let why = why.into_owned();
                 self.timeline.push(now, None, Happening::NotEntered { why });
             }
             return;

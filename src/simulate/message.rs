@@ -156,7 +156,7 @@ impl Sim<'_> {
 
     fn customer_data(&self, now: &Zoned) -> Map<String, Value> {
         let mut data = Map::new();
-        for (name, v) in &self.customer.attrs {
+        for (name, v) in self.customer.attrs.iter() {
             if let Some(j) = v.to_json() {
                 data.insert(name.clone(), j);
             }
