@@ -15,7 +15,8 @@
 //! timed part (until 29 November 2026 the generation was timed too; it
 //! costs about 10 % of the old figure, printed as `generating`).
 //!
-//! `cargo bench --bench simulate` (`CUSTOMERS=N` to resize).
+//! `cargo bench --bench simulate` (`CUSTOMERS=N` to resize, `RUNS=replay`
+//! for one run only).
 
 /// The binary's allocator (src/main.rs), so the figures are the command's.
 #[global_allocator]
@@ -24,8 +25,6 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::{Duration as Elapsed, Instant};
-
-use rayon::prelude::*;
 
 use campaignc::check::model::{Model, PersonaDef};
 use campaignc::plan::format::{Plan, Trigger};
@@ -118,11 +117,14 @@ fn inputs_for(
 /// One customer's run: the plan (by index), the customer, the inputs.
 type Job = (usize, Customer, Vec<Input>, Options);
 
-/// Customers `from..to` of the population (the same on every call).
-fn jobs(model: &Model, plans: &[Plan], rng: &mut Rng, from: usize, to: usize) -> Vec<Job> {
+/// The customers of `indices` (each from a random stream of its own, so
+/// a customer is the same whichever thread makes it, and in whatever
+/// order).
+fn jobs(model: &Model, plans: &[Plan], indices: impl Iterator<Item = usize>) -> Vec<Job> {
     let start_local: jiff::civil::DateTime = "2026-01-05T10:00".parse().expect("start");
     let mut jobs = Vec::new();
-    for i in from..to {
+    for i in indices {
+        let rng = &mut Rng(Rng(2026 ^ i as u64).next());
         let persona = &model.personas[i % model.personas.len()];
         let p = i % plans.len();
         let plan = &plans[p];
@@ -130,7 +132,7 @@ fn jobs(model: &Model, plans: &[Plan], rng: &mut Rng, from: usize, to: usize) ->
             .attrs
             .iter()
             .map(|(id, v)| (model.attr(*id).name.clone(), Val::from(v)))
-            .collect();
+            .collect::<BTreeMap<_, _>>();
         let customer = Customer::new(format!("customer-{i}"), attrs, &plan.customer);
         let Ok(start) = start_local.to_zoned(customer.time_zone.clone()) else {
             continue;
@@ -197,44 +199,71 @@ enum Mode {
 
 /// Runs the whole population in `mode`: the time spent simulating, the
 /// time spent generating it, and the counts.
+///
+/// In the parallel run each thread of the pool makes its share of every
+/// chunk (customers `k`, `k + n`, … for thread `k` of `n`) and then runs
+/// it, as `forecast` parses each customer on the thread that replays it:
+/// a customer made on one thread and dropped on another costs the
+/// allocator more (a free from a foreign thread), which a population
+/// streamed through the simulator does not pay.
 fn run(model: &Model, plans: &[Plan], customers: usize, mode: Mode) -> (Elapsed, Elapsed, Counts) {
     const CHUNK: usize = 10_000;
     let renderer = Renderer::new();
-    let mut rng = Rng(2026);
     let (mut simulating, mut generating) = (Elapsed::ZERO, Elapsed::ZERO);
     let mut counts = Counts::default();
-    for from in (0..customers).step_by(CHUNK) {
-        let began = Instant::now();
-        let chunk = jobs(model, plans, &mut rng, from, (from + CHUNK).min(customers));
-        generating += began.elapsed();
-        counts.events += chunk.iter().map(|j| j.2.len() as u64).sum::<u64>();
-        let began = Instant::now();
-        // Each journey counted and dropped as soon as it has run, as
-        // `forecast` does: a consumer streams a population through the
-        // simulator, it does not keep every timeline.
-        let one = |(p, customer, inputs, options): Job| {
-            let sim = match mode {
-                Mode::Simulate => simulate(&plans[p], customer, inputs, &options, &renderer),
-                Mode::Replay | Mode::ReplayParallel => {
-                    replay(&plans[p], customer, inputs, &options)
-                }
-            };
-            let mut counts = Counts::default();
-            counts.add(&sim);
-            counts
+    // Each journey counted and dropped as soon as it has run, as
+    // `forecast` does: a consumer streams a population through the
+    // simulator, it does not keep every timeline.
+    let one = |(p, customer, inputs, options): Job| {
+        let sim = match mode {
+            Mode::Simulate => simulate(&plans[p], customer, inputs, &options, &renderer),
+            Mode::Replay | Mode::ReplayParallel => replay(&plans[p], customer, inputs, &options),
         };
+        let mut counts = Counts::default();
+        counts.add(&sim);
+        counts
+    };
+    for from in (0..customers).step_by(CHUNK) {
+        let to = (from + CHUNK).min(customers);
+        let began = Instant::now();
         let chunk_counts = if mode == Mode::ReplayParallel {
-            chunk
-                .into_par_iter()
-                .map(one)
-                .reduce(Counts::default, Counts::merge)
+            let shares: Vec<std::sync::Mutex<Vec<Job>>> = rayon::broadcast(|ctx| {
+                let share = (from + ctx.index()..to).step_by(ctx.num_threads());
+                std::sync::Mutex::new(jobs(model, plans, share))
+            });
+            counts.events += shares
+                .iter()
+                .map(|s| {
+                    s.lock()
+                        .unwrap()
+                        .iter()
+                        .map(|j| j.2.len() as u64)
+                        .sum::<u64>()
+                })
+                .sum::<u64>();
+            generating += began.elapsed();
+            let began = Instant::now();
+            let parts = rayon::broadcast(|ctx| {
+                let share = std::mem::take(&mut *shares[ctx.index()].lock().unwrap());
+                share
+                    .into_iter()
+                    .map(one)
+                    .fold(Counts::default(), Counts::merge)
+            });
+            simulating += began.elapsed();
+            parts.into_iter().fold(Counts::default(), Counts::merge)
         } else {
-            chunk
+            let chunk = jobs(model, plans, from..to);
+            counts.events += chunk.iter().map(|j| j.2.len() as u64).sum::<u64>();
+            generating += began.elapsed();
+            let began = Instant::now();
+            let c = chunk
                 .into_iter()
                 .map(one)
-                .fold(Counts::default(), Counts::merge)
+                .fold(Counts::default(), Counts::merge);
+            simulating += began.elapsed();
+            c
         };
-        simulating += began.elapsed();
         counts = counts.merge(chunk_counts);
     }
     (simulating, generating, counts)
@@ -254,13 +283,22 @@ fn main() {
         "simulate benchmark: {customers} customers across {} campaigns",
         plans.len()
     );
+    // `RUNS=replay` (or `simulate`, `parallel`, comma-separated) runs only
+    // those, e.g. under a profiler.
+    let only = std::env::var("RUNS").ok();
     let mut single = 0.0;
     let mut reference: Option<Counts> = None;
-    for (label, mode) in [
-        ("simulate, 1 thread ", Mode::Simulate),
-        ("replay, 1 thread   ", Mode::Replay),
-        ("replay, parallel   ", Mode::ReplayParallel),
+    for (label, mode, name) in [
+        ("simulate, 1 thread ", Mode::Simulate, "simulate"),
+        ("replay, 1 thread   ", Mode::Replay, "replay"),
+        ("replay, parallel   ", Mode::ReplayParallel, "parallel"),
     ] {
+        if only
+            .as_deref()
+            .is_some_and(|o| !o.split(',').any(|n| n == name))
+        {
+            continue;
+        }
         let (sim, gen, counts) = run(model, &plans, customers, mode);
         let secs = sim.as_secs_f64();
         let rate = counts.events as f64 / secs;
@@ -282,7 +320,10 @@ fn main() {
                 single = rate;
                 println!();
             }
-            Mode::ReplayParallel => println!("  speed-up {:.2}x", rate / single),
+            Mode::ReplayParallel if single > 0.0 => {
+                println!("  speed-up {:.2}x", rate / single)
+            }
+            Mode::ReplayParallel => println!(),
         }
         println!(
             "    {} journeys entered, {} messages sent, endings {:?}",
