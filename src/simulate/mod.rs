@@ -45,6 +45,8 @@ pub mod value;
 #[cfg(test)]
 mod clock_tests;
 #[cfg(test)]
+mod customer_tests;
+#[cfg(test)]
 mod eval_tests;
 #[cfg(test)]
 mod input_tests;
