@@ -215,11 +215,15 @@ fn run(model: &Model, plans: &[Plan], customers: usize, mode: Mode) -> (Elapsed,
     // `forecast` does: a consumer streams a population through the
     // simulator, it does not keep every timeline.
     let one = |(p, customer, inputs, options): Job| {
+        let events = inputs.len() as u64;
         let sim = match mode {
             Mode::Simulate => simulate(&plans[p], customer, inputs, &options, &renderer),
             Mode::Replay | Mode::ReplayParallel => replay(&plans[p], customer, inputs, &options),
         };
-        let mut counts = Counts::default();
+        let mut counts = Counts {
+            events,
+            ..Counts::default()
+        };
         counts.add(&sim);
         counts
     };
@@ -231,16 +235,6 @@ fn run(model: &Model, plans: &[Plan], customers: usize, mode: Mode) -> (Elapsed,
                 let share = (from + ctx.index()..to).step_by(ctx.num_threads());
                 std::sync::Mutex::new(jobs(model, plans, share))
             });
-            counts.events += shares
-                .iter()
-                .map(|s| {
-                    s.lock()
-                        .unwrap()
-                        .iter()
-                        .map(|j| j.2.len() as u64)
-                        .sum::<u64>()
-                })
-                .sum::<u64>();
             generating += began.elapsed();
             let began = Instant::now();
             let parts = rayon::broadcast(|ctx| {
@@ -254,7 +248,6 @@ fn run(model: &Model, plans: &[Plan], customers: usize, mode: Mode) -> (Elapsed,
             parts.into_iter().fold(Counts::default(), Counts::merge)
         } else {
             let chunk = jobs(model, plans, from..to);
-            counts.events += chunk.iter().map(|j| j.2.len() as u64).sum::<u64>();
             generating += began.elapsed();
             let began = Instant::now();
             let c = chunk

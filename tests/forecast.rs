@@ -445,40 +445,22 @@ fn mistakes_on_the_command_line_exit_2() {
         "--events",
         "tests/fixtures/forecast/history/events.jsonl",
     ];
-    let cases: [(&[&str], &str); 3] = [
+    let period = ["--from", "2026-03-06", "--to", "2026-03-10"];
+    let with = |head: &[&'static str], tail: &[&'static str]| [head, tail].concat();
+    let mut cases: Vec<(Vec<&str>, &str)> = vec![
         (
-            &[
-                "forecast",
-                "welcom",
-                SHOP,
-                "--from",
-                "2026-03-06",
-                "--to",
-                "2026-03-10",
-            ],
+            with(&["forecast", "welcom", SHOP], &period),
             "no campaign `welcom` (did you mean `welcome`?)",
         ),
         (
-            &[
-                "forecast",
-                "all",
-                SHOP,
-                "--from",
-                "2026-03-10",
-                "--to",
-                "2026-03-06",
-            ],
+            with(
+                &["forecast", "all", SHOP],
+                &["--from", "2026-03-10", "--to", "2026-03-06"],
+            ),
             "--from 2026-03-10 is after --to 2026-03-06",
         ),
         (
-            &[
-                "forecast",
-                SHOP,
-                "--from",
-                "2026-03-06",
-                "--to",
-                "2026-03-10",
-            ],
+            with(&["forecast", SHOP], &period),
             "is a directory: name the campaigns to forecast",
         ),
     ];
@@ -495,26 +477,12 @@ fn mistakes_on_the_command_line_exit_2() {
             "customers.parquet: reading Parquet needs the embedded engine, the cargo feature `duckdb`",
         ));
     }
-    let replay = [
-        "forecast",
-        "all",
-        SHOP,
-        "--from",
-        "2026-03-06",
-        "--to",
-        "2026-03-10",
-    ];
-    let with_files: Vec<(Vec<&str>, &str)> = wrong_files
-        .into_iter()
-        .map(|(file, expected)| ([&replay[..], &["--customers", file]].concat(), expected))
-        .collect();
-    let cases = cases.iter().copied().chain(
-        with_files
-            .iter()
-            .map(|(args, expected)| (&args[..], *expected)),
-    );
-    for (args, expected) in cases {
-        let mut all: Vec<&str> = args.to_vec();
+    let replay = with(&["forecast", "all", SHOP], &period);
+    for (file, expected) in wrong_files {
+        cases.push((with(&replay, &["--customers", file]), expected));
+    }
+    for (args, expected) in &cases {
+        let mut all: Vec<&str> = args.clone();
         if !args.contains(&"--customers") {
             all.extend(files);
         } else {
