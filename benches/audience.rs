@@ -41,7 +41,7 @@ fn env_or(name: &str, default: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| default.to_string())
 }
 
-#[cfg(feature = "duckdb")]
+#[cfg(feature = "duckdb-engine")]
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
     v[v.len() / 2]
@@ -65,7 +65,7 @@ fn main() {
     );
     let segments: Vec<String> = model.segments.iter().map(|s| s.name.clone()).collect();
 
-    #[cfg(feature = "duckdb")]
+    #[cfg(feature = "duckdb-engine")]
     {
         use std::process::Command;
         let runs: usize = env_or("RUNS", "3").parse().expect("RUNS is a number");

@@ -310,7 +310,7 @@ fn audience_explains_what_it_cannot_do_with_exit_2() {
             &[],
             // Without the embedded engine: how to get it; with it: the
             // files are not there.
-            if cfg!(feature = "duckdb") {
+            if cfg!(feature = "duckdb-engine") {
                 "cannot read c.jsonl"
             } else {
                 "cargo install --path . --locked --features duckdb"

@@ -5,7 +5,7 @@
 //! the same data (tests/common/postgres.rs; skipped when PostgreSQL is
 //! missing outside CI); bad files are a clean exit 2; `campaignc diff`
 //! counts the audience sizes of what a change touches.
-#![cfg(feature = "duckdb")]
+#![cfg(feature = "duckdb-engine")]
 
 #[path = "common/postgres.rs"]
 mod pg;

@@ -471,7 +471,7 @@ fn mistakes_on_the_command_line_exit_2() {
         "x.txt",
         "x.txt: unknown file type: name it .jsonl (JSON Lines), .csv or .parquet",
     )];
-    if !cfg!(feature = "duckdb") {
+    if !cfg!(feature = "duckdb-engine") {
         wrong_files.push((
             "customers.parquet",
             "customers.parquet: reading Parquet needs the embedded engine, the cargo feature `duckdb`",

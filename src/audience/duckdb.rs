@@ -329,11 +329,14 @@ fn is_json(ty: &Type) -> bool {
     matches!(ty.strip_optional(), Type::List(_) | Type::Record(_))
 }
 
-/// `timezone(tz, t)`, what `t AT TIME ZONE tz` means: an instant
-/// (TIMESTAMPTZ) to the wall-clock time in `tz` (TIMESTAMP), or a wall-clock
-/// time to the instant in `tz` (a time in a daylight-saving gap moves
-/// forward, a repeated one is the earlier; jiff's "compatible" rule, the
-/// simulator's).
+/// `timezone(tz, t)`, what `t AT TIME ZONE tz` means in DuckDB with ICU:
+/// an instant (TIMESTAMPTZ) to the wall-clock time in `tz` (TIMESTAMP), or
+/// a wall-clock time to the instant in `tz`, read with the offset before
+/// a daylight-saving change: a time in a gap moves forward, and a repeated
+/// time is the later instant (jiff's "later" rule). The DuckDB dialect's
+/// SQL is written for that engine (`Dialect::add_local_days` turns the
+/// later instant into the simulator's earlier one), so the stand-in must
+/// mean exactly what ICU means; a unit test compares the two.
 struct TimeZoneFn;
 
 impl VScalar for TimeZoneFn {
@@ -380,7 +383,7 @@ impl VScalar for TimeZoneFn {
                 let wall = jiff::Timestamp::from_microsecond(values[row])?
                     .to_zoned(jiff::tz::TimeZone::UTC)
                     .datetime();
-                tz.to_ambiguous_zoned(wall).compatible()?.timestamp()
+                tz.to_ambiguous_zoned(wall).later()?.timestamp()
             };
             unsafe { out.as_mut_slice_with_len::<i64>(n)[row] = result.as_microsecond() };
         }
@@ -403,11 +406,16 @@ impl VScalar for TimeZoneFn {
 }
 
 /// Adds the time-zone conversions to DuckDB's `timezone` function, unless
-/// the engine has them (a DuckDB built with ICU).
+/// the engine has them: a DuckDB built with ICU (the prebuilt libduckdb of
+/// the cargo feature `duckdb-prebuilt`). Such an engine takes its session
+/// time zone from the machine, which would change how instants print and
+/// cast; it is set to UTC, what the bundled engine always uses.
 fn register_time_zones(conn: &Connection) -> Result<(), String> {
     let probe = "SELECT timezone('UTC', TIMESTAMPTZ '2000-01-01 00:00:00+00')";
     if conn.query_row(probe, [], |_| Ok(())).is_ok() {
-        return Ok(());
+        return conn
+            .execute_batch("SET TimeZone = 'UTC'")
+            .map_err(|e| format!("cannot start the embedded engine: {e}"));
     }
     conn.register_scalar_function::<TimeZoneFn>("timezone")
         .map_err(|e| format!("cannot start the embedded engine: {e}"))
@@ -509,7 +517,6 @@ pub fn parquet_as_json_lines(
                 let mut stmt = db.conn.prepare(&select).map_err(engine_error)?;
                 let mut chunk = Vec::with_capacity(CHUNK);
                 for batch in stmt.stream_arrow([]).map_err(engine_error)? {
-                    let batch = batch.map_err(engine_error)?;
                     let column = batch.column(0);
                     let Some(text) = column
                         .as_any()
@@ -596,4 +603,142 @@ pub fn parquet_rows(path: &Path) -> Option<u64> {
     )
     .ok()
     .and_then(|n| u64::try_from(n).ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The Rust `timezone` that stands in for ICU's, registered under
+    /// another name beside the engine's own. On an engine with ICU (the
+    /// prebuilt library) the two must agree, on every quarter hour around
+    /// the daylight-saving changes of zones with and without them: an
+    /// instant to a wall-clock time exactly, and a wall-clock time to an
+    /// instant as the DuckDB dialect uses it (`Dialect::add_local_days`:
+    /// the earlier of the conversion and the one an hour before plus the
+    /// hour, since ICU takes the later of a repeated hour and the stand-in
+    /// the earlier, as the simulator does). On the bundled engine, without
+    /// ICU, the stand-in is the only one and must give the known answers.
+    #[test]
+    fn the_time_zone_functions_agree_with_icu() {
+        let db = Duckdb::in_memory().unwrap();
+        let conn = db.connection();
+        conn.register_scalar_function::<TimeZoneFn>("campaignc_timezone")
+            .unwrap();
+        let icu = conn
+            .query_row(
+                "SELECT count(*) FROM duckdb_extensions() WHERE extension_name = 'icu' AND loaded",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .unwrap()
+            == 1;
+        // The dialect's wall-clock-to-instant, with `f` as `timezone`.
+        let to_instant = |f: &str| {
+            format!(
+                "LEAST({f}(z, w), {f}('UTC', {f}('UTC', {f}(z, w - INTERVAL 1 HOUR)) + INTERVAL 1 HOUR))"
+            )
+        };
+        let rows: Vec<[String; 6]> = {
+            let mut stmt = conn
+                .prepare(&format!(
+                    "WITH zones(z) AS (VALUES ('Europe/Prague'), ('America/New_York'), \
+                       ('Asia/Ho_Chi_Minh'), ('Asia/Taipei'), ('Australia/Adelaide'), ('UTC')), \
+                     days(d) AS (VALUES (TIMESTAMP '2026-03-07'), (TIMESTAMP '2026-03-28'), \
+                       (TIMESTAMP '2026-04-04'), (TIMESTAMP '2026-10-03'), (TIMESTAMP '2026-10-24'), \
+                       (TIMESTAMP '2026-10-31')), \
+                     walls(w) AS (SELECT d + to_minutes(m) FROM days, range(0, 3 * 24 * 60, 15) r(m)), \
+                     t AS (SELECT z, w, (w::VARCHAR || '+00')::TIMESTAMPTZ AS i FROM zones, walls) \
+                     SELECT z, w::VARCHAR, ({})::VARCHAR, ({})::VARCHAR, \
+                       campaignc_timezone(z, i)::VARCHAR, timezone(z, i)::VARCHAR \
+                     FROM t ORDER BY z, w",
+                    to_instant("campaignc_timezone"),
+                    to_instant("timezone"),
+                ))
+                .unwrap();
+            stmt.query_map([], |r| {
+                Ok([
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ])
+            })
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+        };
+        assert_eq!(rows.len(), 6 * 6 * 3 * 24 * 4);
+        if icu {
+            for [zone, wall, ours_instant, icu_instant, ours_local, icu_local] in &rows {
+                assert_eq!(ours_instant, icu_instant, "{wall} in {zone}, to an instant");
+                assert_eq!(ours_local, icu_local, "{wall} UTC, to {zone}'s wall clock");
+            }
+        }
+        // Known answers, whichever engine, as the dialect converts (the
+        // simulator's rule): Prague's clocks go forward at 02:00 on 29
+        // March 2026 (02:30 does not exist and moves to 03:30 summer time,
+        // 01:30 UTC) and back at 03:00 on 25 October (02:30 happens twice:
+        // the earlier, summer time, 00:30 UTC; 03:00 once, 02:00 UTC); New
+        // York's go back at 02:00 on 1 November (01:30 twice: 05:30 UTC;
+        // 02:00 once, 07:00 UTC).
+        let known = [
+            (
+                "Europe/Prague",
+                "2026-03-29 02:30:00",
+                "2026-03-29 01:30:00+00",
+            ),
+            (
+                "Europe/Prague",
+                "2026-10-25 02:30:00",
+                "2026-10-25 00:30:00+00",
+            ),
+            (
+                "Europe/Prague",
+                "2026-10-25 03:00:00",
+                "2026-10-25 02:00:00+00",
+            ),
+            (
+                "America/New_York",
+                "2026-11-01 01:30:00",
+                "2026-11-01 05:30:00+00",
+            ),
+            (
+                "America/New_York",
+                "2026-11-01 02:00:00",
+                "2026-11-01 07:00:00+00",
+            ),
+        ];
+        for (zone, wall, instant) in known {
+            let ours: String = conn
+                .query_row(
+                    &format!(
+                        "SELECT ({})::VARCHAR FROM (SELECT '{zone}' AS z, TIMESTAMP '{wall}' AS w)",
+                        to_instant("campaignc_timezone")
+                    ),
+                    [],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert_eq!(ours, instant, "{wall} in {zone}");
+        }
+    }
+
+    /// An engine with ICU runs in UTC whatever the machine's zone, as the
+    /// bundled one does.
+    #[test]
+    fn the_session_time_zone_is_utc() {
+        let db = Duckdb::in_memory().unwrap();
+        let printed: String = db
+            .connection()
+            .query_row(
+                "SELECT TIMESTAMPTZ '2026-11-30 07:00:00+00'::VARCHAR",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(printed, "2026-11-30 07:00:00+00");
+    }
 }

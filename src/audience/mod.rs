@@ -15,7 +15,7 @@
 //! function that turns a name into a [`Report`] on any of them
 //! (`campaignc audience`, the audience sizes of `campaignc diff`).
 
-#[cfg(feature = "duckdb")]
+#[cfg(feature = "duckdb-engine")]
 pub mod duckdb;
 pub mod postgres;
 
@@ -280,13 +280,13 @@ pub const NO_EMBEDDED: &str = "--customers/--events and --duckdb need the embedd
 pub fn open(source: &Source, model: &Model) -> Result<Box<dyn Engine>, String> {
     match source {
         Source::Postgres(connection) => Ok(Box::new(postgres::Database::connect(connection)?)),
-        #[cfg(feature = "duckdb")]
+        #[cfg(feature = "duckdb-engine")]
         Source::Files { customers, events } => {
             Ok(Box::new(duckdb::Duckdb::files(model, customers, events)?))
         }
-        #[cfg(feature = "duckdb")]
+        #[cfg(feature = "duckdb-engine")]
         Source::Duckdb(path) => Ok(Box::new(duckdb::Duckdb::database(path)?)),
-        #[cfg(not(feature = "duckdb"))]
+        #[cfg(not(feature = "duckdb-engine"))]
         Source::Files { .. } | Source::Duckdb(_) => {
             let _ = model;
             Err(NO_EMBEDDED.into())

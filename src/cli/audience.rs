@@ -91,7 +91,7 @@ pub fn run(args: &Args) -> Exit {
         ));
         return Exit::Usage;
     };
-    if !cfg!(feature = "duckdb") && !matches!(source, Source::Postgres(_)) {
+    if !cfg!(feature = "duckdb-engine") && !matches!(source, Source::Postgres(_)) {
         output::fatal(audience::NO_EMBEDDED);
         return Exit::Usage;
     }

@@ -202,7 +202,7 @@ fn open_population<'m>(
             }
             return Source::open(path).map_err(|e| e.to_string());
         }
-        #[cfg(feature = "duckdb")]
+        #[cfg(feature = "duckdb-engine")]
         {
             use crate::audience::duckdb::{parquet_as_json_lines, PopulationFile};
             let file = if is_events {
@@ -212,7 +212,7 @@ fn open_population<'m>(
             };
             parquet_as_json_lines(model, path, file)
         }
-        #[cfg(not(feature = "duckdb"))]
+        #[cfg(not(feature = "duckdb-engine"))]
         {
             let _ = is_events;
             Err(format!(
@@ -349,9 +349,9 @@ fn is_parquet(path: &Path) -> bool {
 fn customers_in(path: &Path) -> Option<u64> {
     use std::io::Read as _;
     if is_parquet(path) {
-        #[cfg(feature = "duckdb")]
+        #[cfg(feature = "duckdb-engine")]
         return crate::audience::duckdb::parquet_rows(path);
-        #[cfg(not(feature = "duckdb"))]
+        #[cfg(not(feature = "duckdb-engine"))]
         return None;
     }
     let mut file = std::fs::File::open(path).ok()?;

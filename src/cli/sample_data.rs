@@ -69,7 +69,7 @@ pub fn run(args: &Args) -> Exit {
         FileFormat::Csv => Format::Csv,
     };
     let parquet = args.format == FileFormat::Parquet;
-    if parquet && !cfg!(feature = "duckdb") {
+    if parquet && !cfg!(feature = "duckdb-engine") {
         output::fatal(NO_PARQUET);
         return Exit::Usage;
     }
@@ -144,7 +144,7 @@ fn parquet_paths(dir: &std::path::Path) -> (PathBuf, PathBuf) {
 
 /// The population as JSON Lines in a temporary directory under `dir`,
 /// converted to Parquet by the embedded engine.
-#[cfg(feature = "duckdb")]
+#[cfg(feature = "duckdb-engine")]
 fn write_parquet(
     model: &crate::check::model::Model,
     options: &Options,
@@ -170,7 +170,7 @@ fn write_parquet(
     result
 }
 
-#[cfg(not(feature = "duckdb"))]
+#[cfg(not(feature = "duckdb-engine"))]
 fn write_parquet(
     _: &crate::check::model::Model,
     _: &Options,
