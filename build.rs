@@ -6,6 +6,7 @@
 //! build stops here with what to do, not at the linker.
 
 fn main() {
+    println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-env-changed=DUCKDB_LIB_DIR");
     if std::env::var_os("CARGO_FEATURE_DUCKDB_PREBUILT").is_none() {
         return;
@@ -16,7 +17,7 @@ fn main() {
         }
         _ => {
             eprintln!(
-                "the cargo feature `duckdb-prebuilt` links a prebuilt libduckdb 1.5.6: set \
+                "the cargo feature `duckdb-prebuilt` links a prebuilt libduckdb: set \
                  DUCKDB_LIB_DIR to the directory that holds libduckdb.so (docs/audience.md), \
                  or build with `--features duckdb` to compile the engine from source"
             );

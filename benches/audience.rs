@@ -85,10 +85,10 @@ fn main() {
                 t.elapsed().as_secs_f64()
             );
         }
-        let bin = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/debug/campaignc");
+        // This build's binary, wherever its target directory is.
         let bin = std::env::var_os("CAMPAIGNC")
             .map(PathBuf::from)
-            .unwrap_or(bin);
+            .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_campaignc")));
         println!("DuckDB (`campaignc audience`, median of {runs}):");
         for name in &segments {
             let mut times = Vec::new();

@@ -517,6 +517,7 @@ pub fn parquet_as_json_lines(
                 let mut stmt = db.conn.prepare(&select).map_err(engine_error)?;
                 let mut chunk = Vec::with_capacity(CHUNK);
                 for batch in stmt.stream_arrow([]).map_err(engine_error)? {
+                    let batch = batch.map_err(engine_error)?;
                     let column = batch.column(0);
                     let Some(text) = column
                         .as_any()
