@@ -617,9 +617,11 @@ mod tests {
     /// instant to a wall-clock time exactly, and a wall-clock time to an
     /// instant as the DuckDB dialect uses it (`Dialect::add_local_days`:
     /// the earlier of the conversion and the one an hour before plus the
-    /// hour, since ICU takes the later of a repeated hour and the stand-in
-    /// the earlier, as the simulator does). On the bundled engine, without
-    /// ICU, the stand-in is the only one and must give the known answers.
+    /// hour, which turns the later instant of a repeated hour, ICU's, into
+    /// the earlier, the simulator's). A stand-in that took the earlier
+    /// instant itself made that an hour early just after the repeated
+    /// hour. On the bundled engine, without ICU, the stand-in is the only
+    /// one and must give the known answers.
     #[test]
     fn the_time_zone_functions_agree_with_icu() {
         let db = Duckdb::in_memory().unwrap();
