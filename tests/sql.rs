@@ -427,65 +427,84 @@ fn differential(dir: &std::path::Path, size: Size, trivial: Trivial, engines_run
     let now: jiff::Timestamp = NOW.parse().unwrap();
     let people = Population::generate(&model, size, now);
 
+    // The three engines are processes of their own (DuckDB's Python,
+    // Spark's JVM, the PostgreSQL server): each is driven from a thread of
+    // its own while this one runs the evaluator, so the test takes about
+    // as long as the slowest of the four rather than their sum (Spark
+    // spends much of its time planning and scheduling, not computing).
+    type Ran = Option<(&'static str, Vec<Query>, BTreeMap<String, J>, f64)>;
+    let (ran, plans, all, want, evaluator_took) = std::thread::scope(|threads| {
+        let duckdb = threads.spawn(|| -> Ran {
+            let python = python_with("duckdb")?;
+            let started = std::time::Instant::now();
+            let all = queries(&model, &sources, Dialect::Duckdb);
+            let got = run_duckdb(&python, &model, &people, &all, now);
+            Some(("DuckDB", all, got, started.elapsed().as_secs_f64()))
+        });
+        let spark = threads.spawn(|| -> Ran {
+            let mut spark = spark()?;
+            let started = std::time::Instant::now();
+            let step = match engines_run {
+                Engines::SparkSampled => spark_every(),
+                _ => 1,
+            };
+            let all: Vec<Query> = queries(&model, &sources, Dialect::Spark)
+                .into_iter()
+                .step_by(step)
+                .collect();
+            let got = run_spark(&mut spark, &model, &people, &all, now);
+            Some(("Spark", all, got, started.elapsed().as_secs_f64()))
+        });
+        let postgres = threads.spawn(|| -> Ran {
+            let server = pg::Postgres::start()?;
+            let started = std::time::Instant::now();
+            let all = queries(&model, &sources, Dialect::Postgres);
+            let got = run_postgres(&server, &model, &people, &all, now);
+            Some(("PostgreSQL", all, got, started.elapsed().as_secs_f64()))
+        });
+
+        // The reference evaluator.
+        let plans = campaignc::plan::lower_all(&model, &sources);
+        let template = match plans.first() {
+            Some(p) => p.clone(),
+            None => {
+                let (m, s) = project(&root().join("campaigns"));
+                campaignc::plan::lower_all(&m, &s).remove(0)
+            }
+        };
+        let mut all_defs: Plan = template;
+        all_defs.segments = (0..model.segments.len())
+            .map(|i| segment_entry(&model, SegmentId(i as u32)))
+            .collect();
+        all_defs.scores = (0..model.scores.len())
+            .map(|i| score_entry(&model, ScoreId(i as u32)))
+            .collect();
+        all_defs.customer.timezone.attribute = attr_of_type(&model, &Type::Timezone, "timezone");
+        all_defs.customer.timezone.default = model.defaults.timezone.clone();
+        let all = queries(&model, &sources, Dialect::Duckdb);
+        let started = std::time::Instant::now();
+        let want = reference(&all, &plans, &all_defs, &people, now);
+        let evaluator_took = started.elapsed().as_secs_f64();
+
+        // A panic in an engine's thread (a failed query, a missing engine
+        // in CI) fails the test with its own message.
+        let ran: Vec<Ran> = [duckdb, spark, postgres]
+            .into_iter()
+            .map(|thread| {
+                thread
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect();
+        (ran, plans, all, want, evaluator_took)
+    });
     let mut engines: Vec<(&str, Vec<Query>, BTreeMap<String, J>)> = Vec::new();
     let mut timings = Vec::new();
-    if let Some(python) = python_with("duckdb") {
-        let started = std::time::Instant::now();
-        let all = queries(&model, &sources, Dialect::Duckdb);
-        let got = run_duckdb(&python, &model, &people, &all, now);
-        engines.push(("DuckDB", all, got));
-        timings.push(format!("DuckDB {:.1} s", started.elapsed().as_secs_f64()));
+    for (engine, queries, got, took) in ran.into_iter().flatten() {
+        timings.push(format!("{engine} {took:.1} s"));
+        engines.push((engine, queries, got));
     }
-    if let Some(mut spark) = spark() {
-        let started = std::time::Instant::now();
-        let step = match engines_run {
-            Engines::SparkSampled => spark_every(),
-            _ => 1,
-        };
-        let all: Vec<Query> = queries(&model, &sources, Dialect::Spark)
-            .into_iter()
-            .step_by(step)
-            .collect();
-        let got = run_spark(&mut spark, &model, &people, &all, now);
-        engines.push(("Spark", all, got));
-        timings.push(format!("Spark {:.1} s", started.elapsed().as_secs_f64()));
-    }
-    if let Some(server) = pg::Postgres::start() {
-        let started = std::time::Instant::now();
-        let all = queries(&model, &sources, Dialect::Postgres);
-        let got = run_postgres(&server, &model, &people, &all, now);
-        engines.push(("PostgreSQL", all, got));
-        timings.push(format!(
-            "PostgreSQL {:.1} s",
-            started.elapsed().as_secs_f64()
-        ));
-    }
-
-    // The reference evaluator.
-    let plans = campaignc::plan::lower_all(&model, &sources);
-    let template = match plans.first() {
-        Some(p) => p.clone(),
-        None => {
-            let (m, s) = project(&root().join("campaigns"));
-            campaignc::plan::lower_all(&m, &s).remove(0)
-        }
-    };
-    let mut all_defs: Plan = template;
-    all_defs.segments = (0..model.segments.len())
-        .map(|i| segment_entry(&model, SegmentId(i as u32)))
-        .collect();
-    all_defs.scores = (0..model.scores.len())
-        .map(|i| score_entry(&model, ScoreId(i as u32)))
-        .collect();
-    all_defs.customer.timezone.attribute = attr_of_type(&model, &Type::Timezone, "timezone");
-    all_defs.customer.timezone.default = model.defaults.timezone.clone();
-    let all = queries(&model, &sources, Dialect::Duckdb);
-    let started = std::time::Instant::now();
-    let want = reference(&all, &plans, &all_defs, &people, now);
-    timings.push(format!(
-        "the evaluator {:.1} s",
-        started.elapsed().as_secs_f64()
-    ));
+    timings.push(format!("the evaluator {evaluator_took:.1} s"));
     let populated = populated(&all, &want, &plans, &people, trivial);
 
     for (engine, all, got) in &engines {
