@@ -213,6 +213,44 @@ fn segments_and_scores_come_from_the_plan_tables() {
 }
 
 #[test]
+fn a_segment_is_found_by_name_in_any_order_of_the_plan() {
+    let literal = |name: &str, value: bool| {
+        json!({ "name": name, "doc": null,
+                "expr": { "op": "literal", "value": { "type": "bool", "value": value } } })
+    };
+    let members = [("a", false), ("b", true), ("m", false), ("z", true)];
+    // Name order (bisection finds them), and a dependency order that is
+    // not (bisection misses some, the scan finds them).
+    for order in [[0, 1, 2, 3], [2, 1, 3, 0]] {
+        let p = plan(
+            order
+                .iter()
+                .map(|&i| literal(members[i].0, members[i].1))
+                .collect(),
+            json!([]),
+        );
+        let c = customer_with_orders(&[]);
+        let now = at("2026-01-05T10:00");
+        for (name, value) in members {
+            assert_eq!(
+                eval(
+                    &p,
+                    &c,
+                    &now,
+                    &expr(json!({ "op": "segment", "name": name }))
+                ),
+                Val::Bool(value),
+                "segment {name} in the order {order:?}"
+            );
+        }
+        assert_eq!(
+            eval(&p, &c, &now, &expr(json!({ "op": "segment", "name": "q" }))),
+            Val::Unset
+        );
+    }
+}
+
+#[test]
 fn a_self_referencing_segment_stops_instead_of_overflowing() {
     let p = plan(
         json!([ { "name": "loop", "doc": null, "expr": { "op": "segment", "name": "loop" } } ]),
