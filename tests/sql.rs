@@ -429,9 +429,10 @@ fn differential(dir: &std::path::Path, size: Size, trivial: Trivial, engines_run
 
     // The three engines are processes of their own (DuckDB's Python,
     // Spark's JVM, the PostgreSQL server): each is driven from a thread of
-    // its own while this one runs the evaluator, so the test takes about
-    // as long as the slowest of the four rather than their sum (Spark
-    // spends much of its time planning and scheduling, not computing).
+    // its own while this one runs the evaluator, so that one engine's
+    // waits (Spark planning and scheduling its jobs) overlap the others'
+    // work. On 2 cores the work is mostly CPU, so this saves about a
+    // tenth, not three quarters (docs/performance.md).
     type Ran = Option<(&'static str, Vec<Query>, BTreeMap<String, J>, f64)>;
     let (ran, plans, all, want, evaluator_took) = std::thread::scope(|threads| {
         let duckdb = threads.spawn(|| -> Ran {

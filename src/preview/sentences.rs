@@ -515,7 +515,7 @@ pub fn audience(plan: &Plan) -> String {
 
 /// "Customers in segment `x`: whose …".
 pub fn segment_sentence(plan: &Plan, name: &str) -> String {
-    match plan.segments.iter().find(|s| s.name == name) {
+    match plan.segment(name) {
         Some(seg) => segment_definition(seg),
         None => format!("Customers in segment `{name}`"),
     }
@@ -647,7 +647,7 @@ pub fn trigger(plan: &Plan) -> String {
                 clause(f, Form::They)
             ),
         },
-        Trigger::Enters { segment } => match plan.segments.iter().find(|s| &s.name == segment) {
+        Trigger::Enters { segment } => match plan.segment(segment) {
             Some(seg) => format!(
                 "When a customer starts matching segment `{segment}`: those {}",
                 clause(&seg.expr, Form::Who)

@@ -78,20 +78,6 @@ pub struct Scope<'a> {
     pub goal_anchor: bool,
 }
 
-/// The definition called `name` in a plan's list of segments or scores.
-/// A campaign's plan lists the few it uses in dependency order, searched
-/// in order; a list in name order (the model's order, as in a plan of
-/// every definition the reference evaluator checks the SQL engines
-/// against, thousands of them) is found by bisection first, so that a
-/// lookup is not a scan of the whole list for every customer. Names are
-/// unique, so an entry bisection finds is the one.
-fn by_name<'p, T>(list: &'p [T], name: &str, key: impl Fn(&T) -> &String) -> Option<&'p T> {
-    match list.binary_search_by(|entry| key(entry).as_str().cmp(name)) {
-        Ok(i) => Some(&list[i]),
-        Err(_) => list.iter().find(|entry| key(entry) == name),
-    }
-}
-
 impl<'a> Scope<'a> {
     /// Evaluates a condition; anything but `true` is false.
     pub fn holds(&self, expr: &Expr) -> Result<bool, EvalError> {
@@ -342,7 +328,7 @@ impl<'a> Scope<'a> {
     }
 
     fn segment(&self, name: &str, depth: u32) -> Eval {
-        Ok(match by_name(&self.plan.segments, name, |s| &s.name) {
+        Ok(match self.plan.segment(name) {
             Some(seg) => Val::Bool(self.plain().eval(&seg.expr, None, depth + 1)?.as_bool()),
             None => Val::Unset,
         })
@@ -350,7 +336,7 @@ impl<'a> Scope<'a> {
 
     /// A score's value: the sum of its rules' points.
     pub fn score(&self, name: &str, depth: u32) -> Eval {
-        let Some(score) = by_name(&self.plan.scores, name, |s| &s.name) else {
+        let Some(score) = self.plan.score(name) else {
             return Ok(Val::Unset);
         };
         let too_big = || overflow(format!("the score `{name}`"));

@@ -37,6 +37,20 @@ pub const BUCKETS: u32 = 10_000;
 /// not meaning).
 pub const NOT_HASHED: &[&str] = &["hash", "source"];
 
+/// The definition called `name` in a plan's list of segments or scores.
+/// A campaign's plan lists the few it uses in dependency order, searched
+/// in order; a list in name order (the model's order, as in a plan of
+/// every definition the reference evaluator checks the SQL engines
+/// against, thousands of them) is found by bisection first, so that a
+/// lookup is not a scan of the whole list for every customer. Names are
+/// unique, so an entry bisection finds is the one.
+fn by_name<'p, T>(list: &'p [T], name: &str, key: impl Fn(&T) -> &String) -> Option<&'p T> {
+    match list.binary_search_by(|entry| key(entry).as_str().cmp(name)) {
+        Ok(i) => Some(&list[i]),
+        Err(_) => list.iter().find(|entry| key(entry) == name),
+    }
+}
+
 /// One campaign, ready to execute.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Plan {
@@ -114,6 +128,16 @@ pub struct SourceRef {
 }
 
 impl Plan {
+    /// The segment called `name` in [`Plan::segments`].
+    pub fn segment(&self, name: &str) -> Option<&SegmentEntry> {
+        by_name(&self.segments, name, |s| &s.name)
+    }
+
+    /// The score called `name` in [`Plan::scores`].
+    pub fn score(&self, name: &str) -> Option<&ScoreEntry> {
+        by_name(&self.scores, name, |s| &s.name)
+    }
+
     /// The 1-based source line of node `id`'s step (`source.nodes`); 0 for
     /// an id the plan does not know.
     pub fn node_line(&self, id: &str) -> u32 {
