@@ -48,6 +48,13 @@ fn main() -> std::process::ExitCode {
         std::env::var("RAYON_NUM_THREADS").unwrap_or_else(|_| "unset".into())
     );
 
+    if let Some(dir) = std::env::var_os("WRITE_PROJECT") {
+        // Only write the generated project (for a profiler or a by-hand
+        // `campaignc check`), and stop.
+        let bytes = write(Path::new(&dir), &corpus::issue_project(campaigns));
+        println!("wrote {campaigns} campaigns, {bytes} bytes of .camp");
+        return std::process::ExitCode::SUCCESS;
+    }
     let tmp = tempfile::tempdir().expect("temp dir");
     let project = tmp.path().join("campaigns");
     let bytes = write(&project, &corpus::issue_project(campaigns));

@@ -196,22 +196,12 @@ fn to_object(v: &Val) -> Map<String, Value> {
 }
 
 /// The links an email body loses for their unsafe scheme, in the order of
-/// `template::email::body_links`. Without a `<` the body has no raw HTML,
-/// so every link of the generated HTML is a Markdown link the email keeps
-/// (percent-encoding its `href` never makes a safe URL unsafe), and the
-/// removed ones are exactly the Markdown links `unsafe_markdown_links`
-/// finds: one Markdown parse instead of rendering and sanitising the HTML.
+/// `template::email::body_links` (which reads a body without raw HTML from
+/// its Markdown alone, without rendering and sanitising the HTML).
 pub(super) fn removed_links(body: &str) -> Vec<String> {
-    use crate::template::email;
-    if body.contains('<') {
-        return email::body_links(body)
-            .into_iter()
-            .filter(|(_, kept)| !kept)
-            .map(|(url, _)| url)
-            .collect();
-    }
-    email::unsafe_markdown_links(body)
+    crate::template::email::body_links(body)
         .into_iter()
+        .filter(|(_, kept)| !kept)
         .map(|(url, _)| url)
         .collect()
 }
