@@ -5,10 +5,10 @@
 
 use crate::check::model::{Channel, MessageDef, Model, TemplateField};
 use crate::diagnostics::Diagnostic;
-use crate::template::{sms_segments, Escape, RenderOptions, Renderer, SmsEncoding};
+use crate::template::{sms_segments, Escape, RenderOptions, SmsEncoding};
 
 use super::channels::{kind_version_name, version_name};
-use super::samples::{self, Mode};
+use super::samples::{self, Mode, SampleKind, Samples};
 use super::scope::EventScope;
 use super::{first_line_span, ParsedField, SendSite};
 
@@ -27,7 +27,7 @@ fn length_limit(channel: Channel, field: &str) -> Option<usize> {
 /// sent in, and checks the limits of its channel.
 pub(crate) fn check_rendered(
     model: &Model,
-    renderer: &Renderer,
+    samples: &Samples,
     message: &MessageDef,
     sends: &[&SendSite],
     parsed: &[ParsedField],
@@ -55,7 +55,7 @@ pub(crate) fn check_rendered(
         for &scope in &scopes {
             match (message.channel, p.field.name.as_str()) {
                 (Channel::Sms, "body") => {
-                    let text = sample_text(model, renderer, message, p, template, scope);
+                    let text = sample_text(model, samples, message, p, template, scope);
                     check_sms(message, p, &text, out)
                 }
                 // Unsent, a body that reads `event.*` has nothing to render
@@ -67,11 +67,11 @@ pub(crate) fn check_rendered(
                             .iter()
                             .any(|v| v.starts_with("event.") || v == "event") => {}
                 (Channel::Webhook, "body") => {
-                    check_webhook_body(model, renderer, message, p, template, scope, out)
+                    check_webhook_body(model, samples, message, p, template, scope, out)
                 }
                 (channel, name) => {
                     if let Some(limit) = length_limit(channel, name) {
-                        let text = sample_text(model, renderer, message, p, template, scope);
+                        let text = sample_text(model, samples, message, p, template, scope);
                         check_length(message, p, &text, limit, out);
                     }
                 }
@@ -101,19 +101,18 @@ pub(super) fn render_locale(model: &Model, message: &MessageDef, p: &ParsedField
 /// the field's locale), or by the sample renderer if that fails.
 pub(super) fn sample_text(
     model: &Model,
-    renderer: &Renderer,
+    samples: &Samples,
     message: &MessageDef,
     p: &ParsedField,
     template: &handlebars::template::Template,
     scope: EventScope,
 ) -> String {
-    let data = samples::sample_data(model, scope, Mode::Text);
     let opts = RenderOptions {
         locale: render_locale(model, message, p),
         timezone: "UTC".into(),
         escape: Escape::None,
     };
-    match renderer.render(&p.field.source, &data, &opts) {
+    match samples.render(&p.field.source, scope, SampleKind::Text, &opts) {
         Ok(text) => text,
         Err(_) => samples::render(model, template, &p.field.source, scope, Mode::Text).text,
     }
@@ -274,20 +273,21 @@ fn check_webhook_url(message: &MessageDef, field: &TemplateField, out: &mut Vec<
 /// found with the sample renderer, which maps output back to the template.
 fn check_webhook_body(
     model: &Model,
-    renderer: &Renderer,
+    samples: &Samples,
     message: &MessageDef,
     p: &ParsedField,
     template: &handlebars::template::Template,
     scope: EventScope,
     out: &mut Vec<Diagnostic>,
 ) {
-    let data = samples::sample_data(model, scope, Mode::Json);
     let opts = RenderOptions {
         locale: render_locale(model, message, p),
         timezone: "UTC".into(),
         escape: Escape::Json,
     };
-    let real = renderer.render(&p.field.source, &data, &opts).ok();
+    let real = samples
+        .render(&p.field.source, scope, SampleKind::Json, &opts)
+        .ok();
     let mapped = samples::render(model, template, &p.field.source, scope, Mode::Json);
     let verdict = |text: &str| serde_json::from_str::<serde_json::Value>(text).err();
     let err = match &real {

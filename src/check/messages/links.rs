@@ -6,21 +6,17 @@
 use crate::check::model::{Category, Channel, MessageDef, Model};
 use crate::diagnostics::Diagnostic;
 use crate::template::email::{body_links, unsafe_markdown_links, url_scheme, SAFE_SCHEMES};
-use crate::template::{Escape, RenderOptions, Renderer};
+use crate::template::{Escape, RenderOptions};
 
 use super::channels::version_name;
 use super::limits::render_locale;
-use super::samples::{self, Mode};
+use super::samples::{SampleKind, Samples, UNSUBSCRIBE_SENTINEL};
 use super::scope::EventScope;
 use super::{first_line_span, ParsedField, SendSite};
 
-/// The unsubscribe URL the check renders bodies with, to find it again
-/// among the rendered links.
-const SENTINEL: &str = "https://unsubscribe.campaignc.invalid/check";
-
 pub(crate) fn check_email_links(
     model: &Model,
-    renderer: &Renderer,
+    samples: &Samples,
     message: &MessageDef,
     sends: &[&SendSite],
     parsed: &[ParsedField],
@@ -36,7 +32,7 @@ pub(crate) fn check_email_links(
             && p.facts.variables.contains("unsubscribe_url")
             && !p.facts.diagnostics.iter().any(|d| d.is_error())
         {
-            rendered_unsubscribe_link(model, renderer, message, sends, p, out);
+            rendered_unsubscribe_link(model, samples, message, sends, p, out);
         }
     }
 }
@@ -73,7 +69,7 @@ fn unsafe_literal_links(message: &MessageDef, p: &ParsedField, out: &mut Vec<Dia
 /// email must have a kept link to it.
 fn rendered_unsubscribe_link(
     model: &Model,
-    renderer: &Renderer,
+    samples: &Samples,
     message: &MessageDef,
     sends: &[&SendSite],
     p: &ParsedField,
@@ -82,22 +78,19 @@ fn rendered_unsubscribe_link(
     let scope = sends
         .first()
         .map_or(EventScope::Unchecked, |s| EventScope::Sent(s.event));
-    let mut data = samples::sample_data(model, scope, Mode::Text);
-    if let Some(root) = data.as_object_mut() {
-        root.insert("unsubscribe_url".into(), serde_json::Value::from(SENTINEL));
-    }
     let opts = RenderOptions {
         locale: render_locale(model, message, p),
         timezone: "UTC".into(),
         escape: Escape::Html,
     };
     // A body that does not render with samples cannot be judged here.
-    let Ok(body) = renderer.render(&p.field.source, &data, &opts) else {
+    let Ok(body) = samples.render(&p.field.source, scope, SampleKind::TextUnsubscribe, &opts)
+    else {
         return;
     };
     if body_links(&body)
         .iter()
-        .any(|(url, kept)| *kept && url.starts_with(SENTINEL))
+        .any(|(url, kept)| *kept && url.starts_with(UNSUBSCRIBE_SENTINEL))
     {
         return;
     }

@@ -48,6 +48,7 @@ pub fn check_messages(
 ) -> Vec<Reference> {
     let sends = collect_sends(model);
     let renderer = Renderer::new();
+    let samples = samples::Samples::new(model, &renderer);
     let mut out = Vec::new();
     let mut references = Vec::new();
     locales::check_campaign_tags(model, &mut out);
@@ -85,7 +86,7 @@ pub fn check_messages(
             }
             let mut found = Vec::new();
             let mut uses = Vec::new();
-            check_message(model, &renderer, message, my_sends, &mut found, &mut uses);
+            check_message(model, &samples, message, my_sends, &mut found, &mut uses);
             Arc::new(Findings {
                 diagnostics: found,
                 references: uses,
@@ -254,7 +255,7 @@ pub(crate) struct ParsedField<'m> {
 
 fn check_message(
     model: &Model,
-    renderer: &Renderer,
+    samples: &samples::Samples,
     message: &MessageDef,
     sends: &[&SendSite],
     out: &mut Vec<Diagnostic>,
@@ -322,8 +323,8 @@ fn check_message(
     }
     locales::check_message(model, message, sends, &parsed, out);
     channels::check_message(model, message, sends, &parsed, out);
-    limits::check_rendered(model, renderer, message, sends, &parsed, out);
-    links::check_email_links(model, renderer, message, sends, &parsed, out);
+    limits::check_rendered(model, samples, message, sends, &parsed, out);
+    links::check_email_links(model, samples, message, sends, &parsed, out);
 }
 
 /// What one SMS body costs: its text rendered with sample values, as the
@@ -350,6 +351,7 @@ pub fn sms_costs(model: &Model, renderer: &Renderer, id: MessageId) -> Vec<SmsCo
     if message.channel != crate::check::model::Channel::Sms {
         return Vec::new();
     }
+    let samples = samples::Samples::new(model, renderer);
     // The distinct event scopes it is sent in; unsent, none.
     let mut scopes: Vec<scope::EventScope> = Vec::new();
     for c in &model.campaigns {
@@ -402,7 +404,7 @@ pub fn sms_costs(model: &Model, renderer: &Renderer, id: MessageId) -> Vec<SmsCo
         let count = scopes
             .iter()
             .map(|&s| {
-                let text = limits::sample_text(model, renderer, message, &parsed, &template, s);
+                let text = limits::sample_text(model, &samples, message, &parsed, &template, s);
                 crate::template::sms_segments(&text)
             })
             .max_by_key(|c| (c.segments, c.units));

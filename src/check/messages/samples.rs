@@ -12,7 +12,8 @@ use handlebars::template::{HelperTemplate, Parameter, Template, TemplateElement}
 use handlebars::{JsonValue, Path};
 
 use crate::check::model::{DecimalLit, Duration, Model, Type, Value};
-use crate::template::value;
+use crate::template::{value, Data, RenderError, RenderOptions, Renderer};
+use std::sync::OnceLock;
 
 use super::scope::{self, EventScope, Frame, Ty};
 use super::template_syntax::{offset_of, tag_end};
@@ -26,6 +27,81 @@ pub(crate) enum Mode {
     /// double quote and a backslash; `{{x}}` output is JSON-escaped,
     /// `{{{x}}}` is not.
     Json,
+}
+
+/// The unsubscribe URL of [`SampleKind::TextUnsubscribe`]: the check of
+/// rendered emails looks for a link to it.
+pub(crate) const UNSUBSCRIBE_SENTINEL: &str = "https://unsubscribe.campaignc.invalid/check";
+
+/// Which sample data a template is rendered with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum SampleKind {
+    /// [`Mode::Text`].
+    Text,
+    /// [`Mode::Json`].
+    Json,
+    /// [`Mode::Text`] with [`UNSUBSCRIBE_SENTINEL`] as `unsubscribe_url`.
+    TextUnsubscribe,
+}
+
+/// Renders templates with sample data through the real renderer, for one
+/// check of a model. The data of each event scope and kind is made the
+/// first time it is needed and shared by every render of the check (and
+/// its threads), instead of being built and copied for each template.
+pub(crate) struct Samples<'a> {
+    model: &'a Model,
+    renderer: &'a Renderer,
+    /// By scope (unchecked, sent without an event, then each event by id),
+    /// then by [`SampleKind`]; `None` if the data could not be made.
+    data: Vec<[OnceLock<Option<Data>>; 3]>,
+}
+
+impl<'a> Samples<'a> {
+    pub(crate) fn new(model: &'a Model, renderer: &'a Renderer) -> Samples<'a> {
+        Samples {
+            model,
+            renderer,
+            data: (0..model.schema.events.len() + 2)
+                .map(|_| Default::default())
+                .collect(),
+        }
+    }
+
+    /// `source` rendered with the samples of `scope` and `kind`.
+    pub(crate) fn render(
+        &self,
+        source: &str,
+        scope: EventScope,
+        kind: SampleKind,
+        opts: &RenderOptions,
+    ) -> Result<String, RenderError> {
+        let slot = match scope {
+            EventScope::Unchecked => 0,
+            EventScope::Sent(None) => 1,
+            EventScope::Sent(Some(e)) => 2 + e.index(),
+        };
+        let data = self.data.get(slot).and_then(|kinds| {
+            kinds[kind as usize]
+                .get_or_init(|| {
+                    let mode = match kind {
+                        SampleKind::Json => Mode::Json,
+                        SampleKind::Text | SampleKind::TextUnsubscribe => Mode::Text,
+                    };
+                    let mut root = sample_data(self.model, scope, mode);
+                    if kind == SampleKind::TextUnsubscribe {
+                        if let Some(root) = root.as_object_mut() {
+                            root.insert("unsubscribe_url".into(), UNSUBSCRIBE_SENTINEL.into());
+                        }
+                    }
+                    Data::new(root).ok()
+                })
+                .as_ref()
+        });
+        match data {
+            Some(data) => self.renderer.render_data(source, data, opts),
+            None => Err(RenderError::message("no sample data for this event")),
+        }
+    }
 }
 
 /// Template data (per [`crate::template::value`]) with a sample for every
