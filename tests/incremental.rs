@@ -423,6 +423,48 @@ fn an_edit_recomputes_only_what_it_changed() {
     );
 }
 
+#[test]
+fn the_previews_render_the_templates_the_check_parsed_and_old_ones_are_dropped() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("project");
+    let mut files = starter();
+    for n in 0..6 {
+        files.insert(format!("extra/e{n}.camp"), extra(n));
+    }
+    write_project(&dir, &files);
+    let mut workspace = Workspace::new(&dir);
+    workspace.load_dir(&dir).expect("loads");
+    workspace.diagnostics();
+    let checked = workspace.counters();
+    assert!(
+        checked.template_parses > 0,
+        "the check parses the templates"
+    );
+    workspace.output_files();
+    assert_eq!(
+        workspace.counters().template_parses,
+        checked.template_parses,
+        "rendering the previews parses no template again"
+    );
+
+    // Every edit of a message text parses one new template; the old ones
+    // do not pile up.
+    let edits = 3 * checked.templates_cached + 100;
+    for i in 0..edits {
+        let edited = extra(3).replace("Hello 3", &format!("Hello {i} 3"));
+        assert!(workspace.set_file("extra/e3.camp", edited));
+        workspace.diagnostics();
+    }
+    let after = workspace.counters();
+    assert_eq!(after.template_parses, checked.template_parses + edits);
+    assert!(
+        after.templates_cached <= 2 * checked.templates_cached + 64,
+        "{} templates kept for a project of {}",
+        after.templates_cached,
+        checked.templates_cached
+    );
+}
+
 /// Every byte a build writes, by relative path.
 /// Every file under `dir` with its bytes, but `.campaignc/stat`: the
 /// build's record of its files' inodes and times, which is local to the

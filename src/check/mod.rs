@@ -19,35 +19,40 @@ pub mod unused;
 
 use crate::diagnostics::Problems;
 use crate::syntax::ast::SourceFileAst;
+use crate::template::Renderer;
 pub use messages::MessageMemo;
 use model::Model;
 use resolve::build_model;
 
 /// Checks a parsed project and builds its model.
 pub fn check(files: &[SourceFileAst], problems: &mut Problems) -> Model {
-    check_with(files, problems, None)
+    check_with(files, problems, None, None)
 }
 
 /// [`check`], reusing the findings of every message whose inputs are the
-/// same as in the previous check with this memo (see [`MessageMemo`]).
-/// The result is the same as [`check`]'s.
+/// same as in the previous check with this memo (see [`MessageMemo`]),
+/// and parsing templates through `renderer`'s cache (so that rendering
+/// them afterwards with it does not parse them again). The result is the
+/// same as [`check`]'s.
 pub fn check_reusing(
     files: &[SourceFileAst],
     problems: &mut Problems,
     memo: &mut MessageMemo,
+    renderer: &Renderer,
 ) -> Model {
-    check_with(files, problems, Some(memo))
+    check_with(files, problems, Some(memo), Some(renderer))
 }
 
 fn check_with(
     files: &[SourceFileAst],
     problems: &mut Problems,
     memo: Option<&mut MessageMemo>,
+    renderer: Option<&Renderer>,
 ) -> Model {
     let broken = resolve::Broken::of(files);
     let mut found = Problems::new();
     let mut model = build_model(files, &mut found);
-    check_model(&mut model, &mut found, memo);
+    check_model(&mut model, &mut found, memo, renderer);
     keep_unbroken(&broken, found, problems);
     model
 }
@@ -71,7 +76,7 @@ pub fn check_owned(files: Vec<SourceFileAst>, problems: &mut Problems) -> Model 
     let mut found = Problems::new();
     let mut model = build_model(&files, &mut found);
     drop(files);
-    check_model(&mut model, &mut found, None);
+    check_model(&mut model, &mut found, None, None);
     keep_unbroken(&broken, found, problems);
     model
 }
@@ -80,8 +85,13 @@ pub fn check_owned(files: Vec<SourceFileAst>, problems: &mut Problems) -> Model 
 /// locales, channels), flows, unused declarations. The message pass adds
 /// the template variables to the model's reference table, which the
 /// unused-declaration pass then reads.
-fn check_model(model: &mut Model, problems: &mut Problems, memo: Option<&mut MessageMemo>) {
-    let template_uses = messages::check_messages(model, problems, memo);
+fn check_model(
+    model: &mut Model,
+    problems: &mut Problems,
+    memo: Option<&mut MessageMemo>,
+    renderer: Option<&Renderer>,
+) {
+    let template_uses = messages::check_messages(model, problems, memo, renderer);
     model.references.add_uses(template_uses);
     flows::check_flows(model, problems);
     unused::check_unused(model, problems);

@@ -108,6 +108,11 @@ pub struct Counters {
     pub lowerings: usize,
     /// Campaign previews rendered.
     pub previews: usize,
+    /// Templates parsed, by the check and by rendering (each is parsed
+    /// once: the previews render the templates the check parsed).
+    pub template_parses: usize,
+    /// Parsed templates kept for the next check and render.
+    pub templates_cached: usize,
 }
 
 /// The files of one build, relative to the output directory, in the order
@@ -307,7 +312,11 @@ impl Workspace {
 
     /// What has been computed so far.
     pub fn counters(&self) -> Counters {
-        self.counters
+        Counters {
+            template_parses: self.renderer.parsed_templates(),
+            templates_cached: self.renderer.cached_templates(),
+            ..self.counters
+        }
     }
 
     /// Every diagnostic of the project, sorted by file and position.
@@ -450,7 +459,28 @@ impl Workspace {
         self.message_memo
             .set_file_keys(self.inputs.values().map(|i| i.digest).collect());
         self.phase("checking", 1);
-        let model = crate::check::check_reusing(&files, &mut problems, &mut self.message_memo);
+        let model = crate::check::check_reusing(
+            &files,
+            &mut problems,
+            &mut self.message_memo,
+            &self.renderer,
+        );
+        // The renderer keeps the templates the check parsed, for the
+        // previews; those of earlier versions of the messages are dropped
+        // once they are as many as the project's own.
+        let fields = || {
+            model.messages.iter().flat_map(|m| {
+                m.shared
+                    .iter()
+                    .chain(m.locales.iter().flat_map(|l| &l.fields))
+            })
+        };
+        if self.renderer.cached_templates() > 2 * fields().count() + 64 {
+            let live: std::collections::HashSet<&str> =
+                fields().map(|f| f.source.as_str()).collect();
+            self.renderer
+                .retain_templates(|source| live.contains(source));
+        }
         self.step();
         self.counters.message_checks += self.message_memo.last_counts().1;
         for (path, tree) in paths.into_iter().zip(files) {

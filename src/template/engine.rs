@@ -25,6 +25,8 @@ pub struct Renderer {
     json: Handlebars<'static>,
     url: Handlebars<'static>,
     cache: RwLock<HashMap<String, Arc<Template>>>,
+    /// Templates parsed (not found in the cache), for tests and benches.
+    parses: std::sync::atomic::AtomicUsize,
     /// Locale → time zone → parsed settings.
     settings: RwLock<HashMap<String, HashMap<String, Arc<Settings>>>>,
 }
@@ -104,6 +106,7 @@ impl Renderer {
             json: registry(json_escape),
             url: registry(url_escape),
             cache: RwLock::new(HashMap::new()),
+            parses: Default::default(),
             settings: RwLock::new(HashMap::new()),
         }
     }
@@ -113,16 +116,49 @@ impl Renderer {
     /// The checker calls this to report Handlebars syntax errors with their
     /// line and column inside the template.
     pub fn compile(&self, template: &str) -> Result<Arc<Template>, RenderError> {
+        self.compile_with(template, |source| {
+            Template::compile(source).map_err(RenderError::from_template)
+        })
+    }
+
+    /// The parsed `template` from the cache, else what `parse` makes of
+    /// it, cached when it succeeds. The checker parses with its own error
+    /// reporting through this, so that rendering the templates it checked
+    /// (a build's previews) does not parse them again.
+    pub fn compile_with<E>(
+        &self,
+        template: &str,
+        parse: impl FnOnce(&str) -> Result<Template, E>,
+    ) -> Result<Arc<Template>, E> {
         {
             let cache = self.cache.read().unwrap_or_else(|e| e.into_inner());
             if let Some(parsed) = cache.get(template) {
                 return Ok(Arc::clone(parsed));
             }
         }
-        let parsed = Arc::new(Template::compile(template).map_err(RenderError::from_template)?);
+        self.parses
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let parsed = Arc::new(parse(template)?);
         let mut cache = self.cache.write().unwrap_or_else(|e| e.into_inner());
         cache.insert(template.to_string(), Arc::clone(&parsed));
         Ok(parsed)
+    }
+
+    /// Forgets the parsed templates whose source `keep` rejects (a long
+    /// editing session parses a new template at every change).
+    pub fn retain_templates(&self, keep: impl Fn(&str) -> bool) {
+        let mut cache = self.cache.write().unwrap_or_else(|e| e.into_inner());
+        cache.retain(|source, _| keep(source));
+    }
+
+    /// How many templates this renderer has parsed (cache misses).
+    pub fn parsed_templates(&self) -> usize {
+        self.parses.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// How many parsed templates the cache holds.
+    pub fn cached_templates(&self) -> usize {
+        self.cache.read().unwrap_or_else(|e| e.into_inner()).len()
     }
 
     /// Renders `template` against `data` (an object built with

@@ -45,10 +45,18 @@ pub fn check_messages(
     model: &Model,
     problems: &mut Problems,
     memo: Option<&mut MessageMemo>,
+    renderer: Option<&Renderer>,
 ) -> Vec<Reference> {
     let sends = collect_sends(model);
-    let renderer = Renderer::new();
-    let samples = samples::Samples::new(model, &renderer);
+    let own;
+    let renderer = match renderer {
+        Some(renderer) => renderer,
+        None => {
+            own = Renderer::new();
+            &own
+        }
+    };
+    let samples = samples::Samples::new(model, renderer);
     let mut out = Vec::new();
     let mut references = Vec::new();
     locales::check_campaign_tags(model, &mut out);
@@ -248,7 +256,7 @@ pub(crate) struct ParsedField<'m> {
     pub locale: Option<&'m str>,
     pub field: &'m crate::check::model::TemplateField,
     /// `None` when the template has a syntax error (already reported).
-    pub template: Option<Template>,
+    pub template: Option<Arc<Template>>,
     /// What the template uses, from a scope-independent walk.
     pub facts: templates::Facts,
 }
@@ -268,7 +276,7 @@ fn check_message(
         .iter()
         .flat_map(|l| l.fields.iter().map(move |f| (Some(l.locale.as_str()), f)));
     for (locale, field) in shared.chain(localized) {
-        let template = match template_syntax::parse(field) {
+        let template = match template_syntax::parse(field, samples.renderer()) {
             Ok(t) => Some(t),
             Err(d) => {
                 out.push(*d);
@@ -381,7 +389,7 @@ pub fn sms_costs(model: &Model, renderer: &Renderer, id: MessageId) -> Vec<SmsCo
         if field.name != "body" {
             continue;
         }
-        let Ok(template) = template_syntax::parse(field) else {
+        let Ok(template) = template_syntax::parse(field, renderer) else {
             continue;
         };
         let facts = templates::analyse(

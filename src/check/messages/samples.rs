@@ -67,6 +67,11 @@ impl<'a> Samples<'a> {
         }
     }
 
+    /// The renderer the samples are rendered with.
+    pub(crate) fn renderer(&self) -> &'a Renderer {
+        self.renderer
+    }
+
     /// `source` rendered with the samples of `scope` and `kind`.
     pub(crate) fn render(
         &self,

@@ -7,7 +7,9 @@ use handlebars::TemplateErrorReason;
 
 use crate::check::model::TemplateField;
 use crate::diagnostics::Diagnostic;
+use crate::template::Renderer;
 use crate::text;
+use std::sync::Arc;
 
 /// How deep `{{#…}}` blocks may nest: far beyond any real message, and
 /// shallow enough that walking and rendering never exhaust the stack.
@@ -109,7 +111,14 @@ pub(crate) type Range = (usize, usize);
 
 /// Parses a template field; a syntax error is reported at its place inside
 /// the string.
-pub(crate) fn parse(field: &TemplateField) -> Result<Template, Box<Diagnostic>> {
+///
+/// Parsed through `renderer`'s cache of templates: a template parsed once
+/// (by an earlier check, or here) is not parsed again, and rendering it
+/// later finds it parsed.
+pub(crate) fn parse(
+    field: &TemplateField,
+    renderer: &Renderer,
+) -> Result<Arc<Template>, Box<Diagnostic>> {
     let src = field.source.as_str();
     match too_deep(src) {
         Some(TooDeep::Block(at)) => {
@@ -142,6 +151,11 @@ pub(crate) fn parse(field: &TemplateField) -> Result<Template, Box<Diagnostic>> 
         }
         None => {}
     }
+    renderer.compile_with(src, |src| parse_checked(field, src))
+}
+
+/// [`parse`] after the depth checks, without the cache.
+fn parse_checked(field: &TemplateField, src: &str) -> Result<Template, Box<Diagnostic>> {
     // The parser has panicked on odd input in the past; a panic there must
     // not take the compiler down.
     let result = std::panic::catch_unwind(|| Template::compile(src));

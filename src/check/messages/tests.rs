@@ -157,7 +157,7 @@ fn campaign(trigger: Option<EventId>, locales: &[&str]) -> CampaignDef {
 
 fn run(model: &Model) -> Vec<Diagnostic> {
     let mut p = Problems::new();
-    check_messages(model, &mut p, None);
+    check_messages(model, &mut p, None, None);
     p.into_sorted()
 }
 
