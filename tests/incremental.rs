@@ -364,10 +364,10 @@ fn random_edits_give_what_a_cold_build_gives() {
     }
 }
 
-#[test]
-fn an_edit_recomputes_only_what_it_changed() {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let dir = tmp.path().join("project");
+/// The starter project with six extra campaigns, written under `tmp` and
+/// loaded into a workspace; and its files.
+fn starter_workspace(tmp: &Path) -> (Workspace, BTreeMap<String, String>) {
+    let dir = tmp.join("project");
     let mut files = starter();
     for n in 0..6 {
         files.insert(format!("extra/e{n}.camp"), extra(n));
@@ -375,6 +375,13 @@ fn an_edit_recomputes_only_what_it_changed() {
     write_project(&dir, &files);
     let mut workspace = Workspace::new(&dir);
     workspace.load_dir(&dir).expect("loads");
+    (workspace, files)
+}
+
+#[test]
+fn an_edit_recomputes_only_what_it_changed() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let (mut workspace, files) = starter_workspace(tmp.path());
     workspace.output_files();
     let first = workspace.counters();
     assert_eq!(first.parses, files.len());
@@ -426,14 +433,7 @@ fn an_edit_recomputes_only_what_it_changed() {
 #[test]
 fn the_previews_render_the_templates_the_check_parsed_and_old_ones_are_dropped() {
     let tmp = tempfile::tempdir().expect("tempdir");
-    let dir = tmp.path().join("project");
-    let mut files = starter();
-    for n in 0..6 {
-        files.insert(format!("extra/e{n}.camp"), extra(n));
-    }
-    write_project(&dir, &files);
-    let mut workspace = Workspace::new(&dir);
-    workspace.load_dir(&dir).expect("loads");
+    let (mut workspace, _) = starter_workspace(tmp.path());
     workspace.diagnostics();
     let checked = workspace.counters();
     assert!(
