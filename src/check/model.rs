@@ -520,6 +520,17 @@ impl MessageDef {
         self.locales.is_empty()
     }
 
+    /// Every template field with the locale block it is written in (`None`
+    /// for a shared field): the shared fields first, then each block's.
+    pub fn template_fields(&self) -> impl Iterator<Item = (Option<&str>, &TemplateField)> {
+        let shared = self.shared.iter().map(|f| (None, f));
+        let localized = self
+            .locales
+            .iter()
+            .flat_map(|l| l.fields.iter().map(move |f| (Some(l.locale.as_str()), f)));
+        shared.chain(localized)
+    }
+
     /// The fields that make up the message in `locale`: the locale block's
     /// fields, then shared fields it does not override. `None` when the
     /// message has locale blocks but none for `locale`.

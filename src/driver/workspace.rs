@@ -468,16 +468,10 @@ impl Workspace {
         // The renderer keeps the templates the check parsed, for the
         // previews; those of earlier versions of the messages are dropped
         // once they are as many as the project's own.
-        let fields = || {
-            model.messages.iter().flat_map(|m| {
-                m.shared
-                    .iter()
-                    .chain(m.locales.iter().flat_map(|l| &l.fields))
-            })
-        };
+        let fields = || model.messages.iter().flat_map(|m| m.template_fields());
         if self.renderer.cached_templates() > 2 * fields().count() + 64 {
             let live: std::collections::HashSet<&str> =
-                fields().map(|f| f.source.as_str()).collect();
+                fields().map(|(_, f)| f.source.as_str()).collect();
             self.renderer
                 .retain_templates(|source| live.contains(source));
         }

@@ -270,12 +270,7 @@ fn check_message(
     references: &mut Vec<Reference>,
 ) {
     let mut parsed = Vec::new();
-    let shared = message.shared.iter().map(|f| (None, f));
-    let localized = message
-        .locales
-        .iter()
-        .flat_map(|l| l.fields.iter().map(move |f| (Some(l.locale.as_str()), f)));
-    for (locale, field) in shared.chain(localized) {
+    for (locale, field) in message.template_fields() {
         let template = match template_syntax::parse(field, samples.renderer()) {
             Ok(t) => Some(t),
             Err(d) => {
@@ -379,13 +374,8 @@ pub fn sms_costs(model: &Model, renderer: &Renderer, id: MessageId) -> Vec<SmsCo
     if scopes.is_empty() {
         scopes.push(scope::EventScope::Unchecked);
     }
-    let shared = message.shared.iter().map(|f| (None, f));
-    let localized = message
-        .locales
-        .iter()
-        .flat_map(|l| l.fields.iter().map(move |f| (Some(l.locale.as_str()), f)));
     let mut out = Vec::new();
-    for (locale, field) in shared.chain(localized) {
+    for (locale, field) in message.template_fields() {
         if field.name != "body" {
             continue;
         }

@@ -151,11 +151,12 @@ pub(crate) fn parse(
         }
         None => {}
     }
-    renderer.compile_with(src, |src| parse_checked(field, src))
+    renderer.compile_with(src, |_| parse_checked(field))
 }
 
 /// [`parse`] after the depth checks, without the cache.
-fn parse_checked(field: &TemplateField, src: &str) -> Result<Template, Box<Diagnostic>> {
+fn parse_checked(field: &TemplateField) -> Result<Template, Box<Diagnostic>> {
+    let src = field.source.as_str();
     // The parser has panicked on odd input in the past; a panic there must
     // not take the compiler down.
     let result = std::panic::catch_unwind(|| Template::compile(src));
