@@ -18,9 +18,10 @@ mod corpus;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use campaignc::driver::{build_project, BuildStatus, Workspace};
+use campaignc::driver::{build_project, BuildStatus, Progress, Workspace};
 
 const CHILD: &str = "CAMPAIGNC_LIVE_BENCH_CHILD";
 
@@ -93,6 +94,7 @@ fn main() -> std::process::ExitCode {
                 millis(*time)
             );
         }
+        print_phases(&edits.phases, edits.computed.len());
         return std::process::ExitCode::SUCCESS;
     }
     let cold = measure(&project, tmp.path(), runs);
@@ -111,6 +113,7 @@ fn main() -> std::process::ExitCode {
         checked,
         computed,
         rendered,
+        phases,
     } = watch_edits(&project, campaigns, Some(&tmp.path().join("watch-out")));
     let mut sorted_checked = checked.clone();
     sorted_checked.sort();
@@ -150,6 +153,8 @@ fn main() -> std::process::ExitCode {
             millis(*computed)
         );
     }
+
+    print_phases(&phases, times.len());
 
     let (code, kib) = peak_build_rss(&project, &tmp.path().join("rss-out"));
     println!(
@@ -321,6 +326,8 @@ fn edits(campaigns: usize) -> Vec<Edit> {
 /// Without `out`, nothing is written and `times` are the computing times.
 fn watch_edits(project: &Path, campaigns: usize, out: Option<&Path>) -> Edits {
     let mut workspace = Workspace::new(project);
+    let clock = Arc::new(PhaseClock::default());
+    workspace.set_progress(Some(clock.clone()));
     workspace.load_dir(project).expect("loads");
     match out {
         Some(out) => {
@@ -335,8 +342,10 @@ fn watch_edits(project: &Path, campaigns: usize, out: Option<&Path>) -> Edits {
     let mut computed = Vec::new();
     let mut checked = Vec::new();
     let mut rendered = Vec::new();
+    let mut phases: Vec<(&'static str, Duration)> = Vec::new();
     for (what, files) in edits(campaigns) {
         let before = workspace.counters().previews;
+        clock.phases.lock().expect("clock").clear();
         let start = Instant::now();
         for (path, text) in files {
             match text {
@@ -354,11 +363,13 @@ fn watch_edits(project: &Path, campaigns: usize, out: Option<&Path>) -> Edits {
         let Some(out) = out else {
             times.push(start.elapsed());
             rendered.push(workspace.counters().previews - before);
+            clock.add_to(&mut phases, start, start.elapsed());
             continue;
         };
         let outcome = workspace.build(out, false);
         times.push(start.elapsed());
         rendered.push(workspace.counters().previews - before);
+        clock.add_to(&mut phases, start, start.elapsed());
         if !matches!(outcome.status, BuildStatus::Built { .. }) {
             for d in outcome.diagnostics.iter().take(3) {
                 eprintln!("{} {}", d.code, d.message);
@@ -371,6 +382,45 @@ fn watch_edits(project: &Path, campaigns: usize, out: Option<&Path>) -> Edits {
         checked,
         computed,
         rendered,
+        phases,
+    }
+}
+
+/// Records when each phase of the workspace begins, to split an edit's
+/// time between them.
+#[derive(Default)]
+struct PhaseClock {
+    phases: Mutex<Vec<(&'static str, Instant)>>,
+}
+
+impl Progress for PhaseClock {
+    fn phase(&self, name: &'static str, _total: usize) {
+        self.phases
+            .lock()
+            .expect("clock")
+            .push((name, Instant::now()));
+    }
+    fn step(&self) {}
+}
+
+impl PhaseClock {
+    /// Adds the time of each phase of the edit that began at `start` and
+    /// took `total` to `sums`: from the edit to the first phase is
+    /// `editing`, from each phase to the next, and from the last to the end
+    /// (writing included).
+    fn add_to(&self, sums: &mut Vec<(&'static str, Duration)>, start: Instant, total: Duration) {
+        let phases = self.phases.lock().expect("clock");
+        let end = start + total;
+        let mut marks = vec![("editing", start)];
+        marks.extend(phases.iter().copied());
+        for (i, &(name, at)) in marks.iter().enumerate() {
+            let next = marks.get(i + 1).map_or(end, |m| m.1);
+            let spent = next.saturating_duration_since(at);
+            match sums.iter_mut().find(|(n, _)| *n == name) {
+                Some((_, sum)) => *sum += spent,
+                None => sums.push((name, spent)),
+            }
+        }
     }
 }
 
@@ -382,6 +432,17 @@ struct Edits {
     checked: Vec<Duration>,
     computed: Vec<Duration>,
     rendered: Vec<usize>,
+    /// The total time of each workspace phase over all edits.
+    phases: Vec<(&'static str, Duration)>,
+}
+
+/// The mean time per edit of each phase (`writing`: from the last phase to
+/// the outputs on disk, or in memory without an output directory).
+fn print_phases(phases: &[(&'static str, Duration)], edits: usize) {
+    println!("mean time per edit by phase (the phase and what follows it until the next):");
+    for (name, sum) in phases {
+        println!("  {name:<10} {:>9}", millis(*sum / edits.max(1) as u32));
+    }
 }
 
 /// A cold `campaignc build` in a child process, and its peak RSS.

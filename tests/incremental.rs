@@ -386,6 +386,7 @@ fn an_edit_recomputes_only_what_it_changed() {
     let first = workspace.counters();
     assert_eq!(first.parses, files.len());
     assert_eq!(first.previews, 7, "every campaign rendered once");
+    assert_eq!(first.lowerings, 7, "every campaign lowered once");
 
     // Nothing changed: nothing is computed.
     workspace.output_files();
@@ -406,6 +407,11 @@ fn an_edit_recomputes_only_what_it_changed() {
     assert_eq!(after.checks, first.checks + 1);
     assert_eq!(after.message_checks, first.message_checks + 2);
     assert_eq!(after.previews, first.previews + 1);
+    assert_eq!(
+        after.lowerings,
+        first.lowerings + 1,
+        "only e3 lowered again"
+    );
 
     // A new file sorted before the others renumbers them: they are parsed
     // again (their spans carry the file id), but only the new campaign is
@@ -414,6 +420,11 @@ fn an_edit_recomputes_only_what_it_changed() {
     workspace.output_files();
     let added = workspace.counters();
     assert_eq!(added.previews, after.previews + 1);
+    assert_eq!(
+        added.lowerings,
+        after.lowerings + 1,
+        "the others' plans are reused: their texts and lines did not change"
+    );
     let after = added;
 
     // A persona every preview reads: every campaign rendered again, no
@@ -428,6 +439,76 @@ fn an_edit_recomputes_only_what_it_changed() {
         after.previews + 8,
         "the 7 and the new one"
     );
+    assert_eq!(
+        persona.lowerings, after.lowerings,
+        "plans do not read personas"
+    );
+}
+
+/// The workspace's outputs are those of a cold build of `files`, written
+/// to the workspace's directory.
+fn assert_outputs_as_cold(workspace: &mut Workspace, dir: &Path, files: &BTreeMap<String, String>) {
+    write_project(dir, files);
+    let (diagnostics, cold_files) = cold(dir);
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    let outputs = workspace.output_files();
+    assert_eq!(outputs.len(), cold_files.len());
+    for ((path, text), (cold_path, cold_text)) in outputs.iter().zip(&cold_files) {
+        assert_eq!(path, cold_path);
+        assert!(**text == **cold_text, "{} differs", path.display());
+    }
+}
+
+#[test]
+fn a_plan_is_lowered_again_when_what_it_reads_changes_and_only_then() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let (mut workspace, mut files) = starter_workspace(tmp.path());
+    let dir = tmp.path().join("project");
+    workspace.output_files();
+    let plan_of_e2 = |outputs: &campaignc::driver::OutputFiles| -> String {
+        let (_, text) = outputs
+            .iter()
+            .find(|(path, _)| path.ends_with("plans/extra_2.json"))
+            .expect("the plan of extra_2");
+        text.to_string()
+    };
+    let before = plan_of_e2(&workspace.output_files());
+    let lowered = workspace.counters().lowerings;
+
+    // A comment above the campaign: the same text, two lines lower. Its
+    // plan says where it is, so it is lowered again; no other is.
+    let moved = format!("// A note.\n// Another.\n{}", files["extra/e2.camp"]);
+    files.insert("extra/e2.camp".into(), moved.clone());
+    assert!(workspace.set_file("extra/e2.camp", moved));
+    assert_outputs_as_cold(&mut workspace, &dir, &files);
+    assert_eq!(workspace.counters().lowerings, lowered + 1);
+    let after = plan_of_e2(&workspace.output_files());
+    assert_ne!(after, before, "the source lines moved");
+
+    // A segment the extra campaigns and onboarding use, in another file:
+    // each of them is lowered again, with the new condition.
+    let lowered = workspace.counters().lowerings;
+    let segments = files["segments.camp"].replacen("now - 14d", "now - 21d", 1);
+    assert_ne!(segments, files["segments.camp"]);
+    files.insert("segments.camp".into(), segments.clone());
+    assert!(workspace.set_file("segments.camp", segments));
+    assert_outputs_as_cold(&mut workspace, &dir, &files);
+    let users = files
+        .values()
+        .filter(|t| t.contains("audience new_trials"))
+        .count();
+    assert!(users >= 7, "the six extras and onboarding use it");
+    assert!(workspace.counters().lowerings >= lowered + users);
+    assert!(plan_of_e2(&workspace.output_files()).contains("21"));
+
+    // A campaign's file renamed: its plan names the file it is in.
+    let lowered = workspace.counters().lowerings;
+    let text = files.remove("extra/e5.camp").expect("e5");
+    files.insert("extra/z5.camp".into(), text.clone());
+    assert!(workspace.remove_file("extra/e5.camp"));
+    assert!(workspace.set_file("extra/z5.camp", text));
+    assert_outputs_as_cold(&mut workspace, &dir, &files);
+    assert_eq!(workspace.counters().lowerings, lowered + 1);
 }
 
 #[test]

@@ -8,7 +8,7 @@
 //! |---|---|---|---|
 //! | syntax tree + parse diagnostics | relative path | the file's text, its [`FileId`] | the text changes, or a file added or removed before it in path order renumbers it |
 //! | sources, model, diagnostics | the project | every file's text digest | any file's text changes, a file is added or removed |
-//! | plan (and its JSON) | campaign name | the model | the model was rebuilt |
+//! | plan (and its JSON) | campaign name | what lowering reads ([`crate::plan::lower::inputs_digest`]): the campaign's text, file and first line, the texts of the messages it sends and of the segments and scores it uses, the defaults, stages and schema | one of these differs |
 //! | preview files of a campaign | campaign name | the plan's JSON, the preview context (defaults, stages, schema, personas), the diagnostics that concern the campaign | one of these digests differs |
 //! | index page, coverage | the project | every plan | every build (cheap) |
 //! | coverage's pressure section: one persona's week in one campaign | persona and campaign name | the campaign's preview key, the persona's inputs (every campaign's trigger) | one of these digests differs |
@@ -82,6 +82,8 @@ struct Lowered {
     plans: Vec<Plan>,
     json: Vec<Arc<str>>,
     digests: Vec<Digest>,
+    /// What each plan was lowered from ([`crate::plan::lower::inputs_digest`]).
+    inputs: Vec<Digest>,
 }
 
 /// The memoised preview files of one campaign.
@@ -104,7 +106,8 @@ pub struct Counters {
     pub checks: usize,
     /// Messages whose checks ran (the others reused their findings).
     pub message_checks: usize,
-    /// Times the campaigns were lowered to plans.
+    /// Campaigns lowered to plans (the others reused the plan lowered
+    /// from the same inputs by an earlier check).
     pub lowerings: usize,
     /// Campaign previews rendered.
     pub previews: usize,
@@ -141,6 +144,9 @@ pub struct Workspace {
     checked: Option<Checked>,
     /// The check an edit made stale, not yet freed.
     stale: Option<Checked>,
+    /// The plans of an earlier check, each reused by the next lowering
+    /// when what it is made from has the same digest.
+    lowered: Option<Lowered>,
     rendered: HashMap<String, Rendered>,
     /// The coverage page's pressure runs, by persona and campaign.
     pressure: WeekCache,
@@ -173,6 +179,7 @@ impl Workspace {
             parsed: HashMap::new(),
             checked: None,
             stale: None,
+            lowered: None,
             rendered: HashMap::new(),
             pressure: WeekCache::default(),
             renderer: Renderer::new(),
@@ -284,7 +291,10 @@ impl Workspace {
     /// for: it is kept until [`Workspace::release_stale`] (a front end
     /// calls it when idle) or the next edit.
     fn forget_check(&mut self) {
-        if let Some(old) = self.checked.take() {
+        if let Some(mut old) = self.checked.take() {
+            if let Some(plans) = old.plans.take() {
+                self.lowered = Some(plans);
+            }
             self.stale = Some(old);
         }
     }
@@ -518,18 +528,13 @@ impl Workspace {
             if let Some(progress) = &self.progress {
                 progress.phase("planning", 1);
             }
-            let plans = crate::plan::lower_all(&checked.model, &checked.sources);
-            let json: Vec<Arc<str>> = plans.par_iter().map(|p| Arc::from(to_json(p))).collect();
-            let digests = json.par_iter().map(|j| digest::of(j.as_bytes())).collect();
-            checked.plans = Some(Lowered {
-                plans,
-                json,
-                digests,
-            });
+            let (lowered, count) =
+                lower_reusing(&checked.model, &checked.sources, self.lowered.take());
+            checked.plans = Some(lowered);
             if let Some(progress) = &self.progress {
                 progress.step();
             }
-            self.counters.lowerings += 1;
+            self.counters.lowerings += count;
         }
         let Checked {
             sources,
@@ -542,6 +547,7 @@ impl Workspace {
             plans,
             json,
             digests: json_digests,
+            ..
         }) = plans
         else {
             return Vec::new();
@@ -648,6 +654,66 @@ impl Workspace {
     }
 }
 
+/// Every campaign of `model` lowered to its plan, with the plan's JSON
+/// and digests, reusing the plans of `earlier` whose campaign has the same
+/// name and the same inputs digest; and how many campaigns were lowered.
+fn lower_reusing(model: &Model, sources: &SourceMap, earlier: Option<Lowered>) -> (Lowered, usize) {
+    use crate::check::model::CampaignId;
+    use crate::plan::lower;
+    let project = lower::project_inputs(model, sources);
+    let inputs: Vec<Digest> = (0..model.campaigns.len())
+        .into_par_iter()
+        .map(|i| lower::inputs_digest(model, sources, CampaignId(i as u32), &project))
+        .collect();
+    let mut kept: HashMap<String, (Digest, Plan, Arc<str>, Digest)> = HashMap::new();
+    if let Some(earlier) = earlier {
+        let Lowered {
+            plans,
+            json,
+            digests,
+            inputs,
+        } = earlier;
+        for (((plan, json), digest), input) in plans.into_iter().zip(json).zip(digests).zip(inputs)
+        {
+            kept.insert(plan.campaign.clone(), (input, plan, json, digest));
+        }
+    }
+    let reused: Vec<Option<(Plan, Arc<str>, Digest)>> = model
+        .campaigns
+        .iter()
+        .zip(&inputs)
+        .map(|(def, input)| match kept.remove(&def.name) {
+            Some((was, plan, json, digest)) if was == *input => Some((plan, json, digest)),
+            _ => None,
+        })
+        .collect();
+    let count = reused.iter().filter(|r| r.is_none()).count();
+    let made: Vec<(Plan, Arc<str>, Digest)> = reused
+        .into_par_iter()
+        .enumerate()
+        .map(|(i, reused)| {
+            reused.unwrap_or_else(|| {
+                let plan = lower::lower(model, sources, CampaignId(i as u32));
+                let json: Arc<str> = Arc::from(to_json(&plan));
+                let digest = digest::of(json.as_bytes());
+                (plan, json, digest)
+            })
+        })
+        .collect();
+    let mut lowered = Lowered {
+        plans: Vec::with_capacity(made.len()),
+        json: Vec::with_capacity(made.len()),
+        digests: Vec::with_capacity(made.len()),
+        inputs,
+    };
+    for (plan, json, digest) in made {
+        lowered.plans.push(plan);
+        lowered.json.push(json);
+        lowered.digests.push(digest);
+    }
+    (lowered, count)
+}
+
 /// What every campaign's preview reads besides its plan: the defaults,
 /// the stages, the schema (persona attributes, event samples) and the
 /// personas.
@@ -662,40 +728,9 @@ fn preview_context(model: &Model, sources: &SourceMap) -> Digest {
         format!("{:?}", model.schema),
         format!("{:?}", model.personas),
     ] {
-        hasher.text(&with_paths(&part, sources));
+        hasher.text(&sources.name_files(&part));
     }
     hasher.finish()
-}
-
-/// `text` (a `Debug` rendering) with every `FileId(N)` replaced by the
-/// file's path, so that it names places by stable identities.
-fn with_paths(text: &str, sources: &SourceMap) -> String {
-    const MARK: &str = "FileId(";
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find(MARK) {
-        out.push_str(&rest[..at]);
-        let after = &rest[at + MARK.len()..];
-        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
-        let path = after[..digits]
-            .parse::<usize>()
-            .ok()
-            .and_then(|n| sources.files().get(n))
-            .map(|f| f.path.as_str());
-        match path {
-            Some(path) => {
-                out.push_str("File(");
-                out.push_str(&format!("{path:?}"));
-            }
-            None => {
-                out.push_str(MARK);
-                out.push_str(&after[..digits]);
-            }
-        }
-        rest = &after[digits..];
-    }
-    out.push_str(rest);
-    out
 }
 
 /// The digest of everything one campaign's preview is made from.

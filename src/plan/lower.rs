@@ -8,13 +8,14 @@
 use std::collections::BTreeMap;
 
 use crate::check::model::{
-    CampaignDef, CampaignId, Channel, MessageDef, Model, Reentry, ScheduleDef, ScoreId, SegmentId,
-    TriggerDef, Type,
+    CampaignDef, CampaignId, Channel, MessageDef, MessageId, Model, Reentry, ScheduleDef, ScoreId,
+    SegmentId, StepDef, StepKindDef, TriggerDef, Type,
 };
+use crate::digest::{Digest, Hasher};
 use crate::source::{SourceMap, Span};
 
 use super::assign::{HOLDOUT_SALT, KEY_SEPARATOR};
-use super::canonical::canonical_sha256_hex;
+use super::canonical::{canonical_sha256_hex, string_map_sha256_hex};
 use super::deps::{used_definitions, Named};
 use super::format as f;
 use super::lower_data::template_data;
@@ -88,6 +89,112 @@ pub fn lower(model: &Model, sources: &SourceMap, campaign: CampaignId) -> f::Pla
     plan.template_data = template_data(model, &messages, &plan);
     plan.hash = plan_hash(&plan);
     plan
+}
+
+/// The digest of what [`lower`] reads that is the same for every
+/// campaign: the defaults, the stages and the schema (with places in them
+/// named by file path, so that renumbered files change nothing).
+pub fn project_inputs(model: &Model, sources: &SourceMap) -> Digest {
+    let mut hasher = Hasher::new();
+    hasher
+        .text(&sources.name_files(&format!("{:?}", model.defaults)))
+        .text(&format!("{:?}", model.stages))
+        .text(&sources.name_files(&format!("{:?}", model.schema)));
+    hasher.finish()
+}
+
+/// The digest of everything [`lower`] reads for `campaign`, `project`
+/// being [`project_inputs`]: the campaign's file, the line it starts on
+/// and its text (the plan's source lines follow from these), and the
+/// kind, name, doc comment and text of each message it sends and of each
+/// segment and score it uses, directly or not. Equal digests give equal
+/// plans, so a plan can be kept under its digest and reused (the
+/// workspace does).
+///
+/// A declaration's text stands for what it means because whatever it
+/// names is in the digest too: attributes and events in the schema, the
+/// messages, segments and scores by their own texts.
+pub fn inputs_digest(
+    model: &Model,
+    sources: &SourceMap,
+    campaign: CampaignId,
+    project: &Digest,
+) -> Digest {
+    let def = model.campaign(campaign);
+    let mut hasher = Hasher::new();
+    hasher.part(project);
+    let (path, line) = if (def.span.file.0 as usize) < sources.files().len() {
+        let path = sources.get(def.span.file).path.as_str();
+        (path, sources.line_col(def.span).0)
+    } else {
+        ("", 0)
+    };
+    hasher.text(path).part(&line.to_le_bytes());
+    declaration(
+        &mut hasher,
+        sources,
+        "campaign",
+        &def.name,
+        &def.doc,
+        def.span,
+    );
+
+    let mut sent = Vec::new();
+    sends(&def.flow, &mut sent);
+    sent.sort_unstable();
+    sent.dedup();
+    let messages: Vec<&MessageDef> = sent.iter().map(|&m| model.message(m)).collect();
+    for m in &messages {
+        declaration(&mut hasher, sources, "message", &m.name, &m.doc, m.span);
+    }
+    let template_scores = scores_in_templates(model, &messages);
+    for named in used_definitions(model, def, template_scores.into_iter().map(Named::Score)) {
+        match named {
+            Named::Segment(id) => {
+                let s = model.segment(id);
+                declaration(&mut hasher, sources, "segment", &s.name, &s.doc, s.span);
+            }
+            Named::Score(id) => {
+                let s = model.score(id);
+                declaration(&mut hasher, sources, "score", &s.name, &s.doc, s.span);
+            }
+        }
+    }
+    hasher.finish()
+}
+
+/// Feeds one declaration to `hasher`: its kind, name, doc comment and text.
+fn declaration(
+    hasher: &mut Hasher,
+    sources: &SourceMap,
+    kind: &str,
+    name: &str,
+    doc: &Option<String>,
+    span: Span,
+) {
+    let text = if (span.file.0 as usize) < sources.files().len() {
+        sources.snippet(span)
+    } else {
+        ""
+    };
+    hasher.text(kind).text(name);
+    match doc {
+        Some(doc) => hasher.part(b"doc").text(doc),
+        None => hasher.part(b""),
+    };
+    hasher.text(text);
+}
+
+/// Every message a flow sends, reachable or not.
+fn sends(steps: &[StepDef], out: &mut Vec<MessageId>) {
+    for step in steps {
+        if let StepKindDef::Send { message, .. } = step.kind {
+            out.push(message);
+        }
+        for block in step.blocks() {
+            sends(block, out);
+        }
+    }
 }
 
 /// SHA-256 of the canonical JSON of [`plan_meaning`], so a comment or a
@@ -331,10 +438,7 @@ fn message(m: &MessageDef, locales: &[String]) -> f::Message {
             .into_iter()
             .map(|field| (field.name.clone(), field.source.clone()))
             .collect();
-        let content_hash = match serde_json::to_value(&fields) {
-            Ok(value) => canonical_sha256_hex(&value),
-            Err(_) => String::new(),
-        };
+        let content_hash = string_map_sha256_hex(&fields);
         by_locale.insert(
             locale.clone(),
             f::MessageLocale {
