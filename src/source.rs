@@ -196,33 +196,35 @@ impl SourceMap {
     /// file's path, so that it names places by stable identities: a digest
     /// of it does not change when a file added before renumbers the files.
     pub fn name_files(&self, text: &str) -> String {
-        const MARK: &str = "FileId(";
-        let mut out = String::with_capacity(text.len());
-        let mut rest = text;
-        while let Some(at) = rest.find(MARK) {
-            out.push_str(&rest[..at]);
-            let after = &rest[at + MARK.len()..];
-            let digits = after.bytes().take_while(u8::is_ascii_digit).count();
-            let path = after[..digits]
-                .parse::<usize>()
-                .ok()
-                .and_then(|n| self.files.get(n))
-                .map(|f| f.path.as_str());
-            match path {
-                Some(path) => {
-                    out.push_str("File(");
-                    out.push_str(&format!("{path:?}"));
-                }
-                None => {
-                    out.push_str(MARK);
-                    out.push_str(&after[..digits]);
-                }
-            }
-            rest = &after[digits..];
-        }
-        out.push_str(rest);
-        out
+        name_file_ids(text, |n| self.files.get(n).map(|f| f.path.as_str()))
     }
+}
+
+/// `text` (a `Debug` rendering) with every `FileId(N)` replaced by
+/// `File("PATH")`, `path_of(N)` giving the path (an id it does not know is
+/// left as it is).
+pub fn name_file_ids<'a>(text: &str, path_of: impl Fn(usize) -> Option<&'a str>) -> String {
+    const MARK: &str = "FileId(";
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(MARK) {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + MARK.len()..];
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        match after[..digits].parse::<usize>().ok().and_then(&path_of) {
+            Some(path) => {
+                out.push_str("File(");
+                out.push_str(&format!("{path:?}"));
+            }
+            None => {
+                out.push_str(MARK);
+                out.push_str(&after[..digits]);
+            }
+        }
+        rest = &after[digits..];
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]

@@ -414,12 +414,19 @@ fn an_edit_recomputes_only_what_it_changed() {
     );
 
     // A new file sorted before the others renumbers them: they are parsed
-    // again (their spans carry the file id), but only the new campaign is
-    // rendered: previews name places by path, not by number.
+    // again (their spans carry the file id), but only the messages the new
+    // campaign sends are checked and only it is rendered: the findings
+    // and the previews name places by path, not by number.
     assert!(workspace.set_file("extra/a_new.camp", extra(40)));
     workspace.output_files();
     let added = workspace.counters();
     assert_eq!(added.previews, after.previews + 1);
+    assert_eq!(
+        added.message_checks,
+        after.message_checks + 2,
+        "the new message and `nudge`, which the new campaign also sends: \
+         the renumbered ones keep their findings"
+    );
     assert_eq!(
         added.lowerings,
         after.lowerings + 1,

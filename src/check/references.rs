@@ -178,8 +178,10 @@ impl References {
     }
 
     /// Adds uses found by a later pass (the template variables).
+    /// `uses` made of sorted runs (each message's template uses, say) sort
+    /// in about one pass: the stable sort merges the runs it finds.
     pub fn add_uses(&mut self, mut uses: Vec<Reference>) {
-        uses.sort_unstable();
+        uses.sort();
         uses.dedup();
         if self.uses.is_empty() {
             self.uses = uses;

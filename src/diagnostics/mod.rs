@@ -59,6 +59,29 @@ pub struct Diagnostic {
     pub fixes: Vec<Fix>,
 }
 
+impl Diagnostic {
+    /// Passes every span of the diagnostic (its place, its labels, its
+    /// fixes' edits and the text they copy) through `f`: for findings kept
+    /// from an earlier check whose files were renumbered since.
+    pub fn map_spans(&mut self, f: &mut impl FnMut(Span) -> Span) {
+        self.span = f(self.span);
+        for label in &mut self.labels {
+            label.span = f(label.span);
+        }
+        for fix in &mut self.fixes {
+            for edit in &mut fix.edits {
+                edit.span = f(edit.span);
+                for piece in &mut edit.text {
+                    match piece {
+                        Piece::Copy(span) | Piece::IndentOf(span) => *span = f(*span),
+                        Piece::Text(_) => {}
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// One way to fix a diagnostic: a title for a menu ("Change to
 /// `new_trials`") and the edits that make it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

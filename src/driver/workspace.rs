@@ -466,8 +466,12 @@ impl Workspace {
         }
         let (paths, files): (Vec<String>, Vec<SourceFileAst>) = trees.into_iter().unzip();
         // The sources are the inputs in path order: file ids follow it.
-        self.message_memo
-            .set_file_keys(self.inputs.values().map(|i| i.digest).collect());
+        self.message_memo.set_files(
+            self.inputs
+                .iter()
+                .map(|(p, i)| (p.clone(), i.digest))
+                .collect(),
+        );
         self.phase("checking", 1);
         let model = crate::check::check_reusing(
             &files,

@@ -28,7 +28,7 @@ use crate::check::model::{
 };
 use crate::diagnostics::{Diagnostic, Problems};
 use crate::digest::{Digest, Hasher};
-use crate::source::Span;
+use crate::source::{FileId, Span};
 use crate::template::Renderer;
 use handlebars::template::Template;
 use rayon::prelude::*;
@@ -70,7 +70,7 @@ pub fn check_messages(
     // What each message's result is keyed by, when results are reused.
     let keys: Vec<Option<Digest>> = match memo.as_deref() {
         Some(memo) => {
-            let env = MessageMemo::environment(model);
+            let env = memo.environment(model);
             model
                 .messages
                 .par_iter()
@@ -83,25 +83,38 @@ pub fn check_messages(
     // Messages are checked in parallel; their reports and references are
     // joined in message order, so the result does not depend on the threads.
     let previous = memo.as_deref();
-    let per_message: Vec<Arc<Findings>> = model
+    let renumbered = previous.and_then(MessageMemo::renumbering);
+    let per_message: Vec<(Arc<Findings>, bool)> = model
         .messages
         .par_iter()
         .zip(sends_of.par_iter())
         .zip(keys.par_iter())
         .map(|((message, my_sends), key)| {
             if let Some(found) = key.and_then(|k| previous?.entries.get(&k)) {
-                return Arc::clone(found);
+                match &renumbered {
+                    None => return (Arc::clone(found), true),
+                    Some(ids) => {
+                        if let Some(moved) = found.renumbered(ids) {
+                            return (Arc::new(moved), true);
+                        }
+                    }
+                }
             }
             let mut found = Vec::new();
             let mut uses = Vec::new();
             check_message(model, &samples, message, my_sends, &mut found, &mut uses);
-            Arc::new(Findings {
+            // Sorted once here, the uses of all messages are runs that the
+            // reference table merges rather than sorts.
+            uses.sort();
+            uses.dedup();
+            let found = Findings {
                 diagnostics: found,
                 references: uses,
-            })
+            };
+            (Arc::new(found), false)
         })
         .collect();
-    for found in &per_message {
+    for (found, _) in &per_message {
         out.extend(found.diagnostics.iter().cloned());
         references.extend(found.references.iter().cloned());
     }
@@ -121,22 +134,55 @@ struct Findings {
     references: Vec<Reference>,
 }
 
+impl Findings {
+    /// The findings with every span's file renumbered by `ids` (old id →
+    /// new id); `None` when a span is in a file that is gone.
+    fn renumbered(&self, ids: &[Option<FileId>]) -> Option<Findings> {
+        let mut lost = false;
+        let mut map = |span: Span| match ids.get(span.file.0 as usize).copied().flatten() {
+            Some(file) => Span { file, ..span },
+            None => {
+                lost = true;
+                span
+            }
+        };
+        let mut diagnostics = self.diagnostics.clone();
+        for d in &mut diagnostics {
+            d.map_spans(&mut map);
+        }
+        let mut references = self.references.clone();
+        for r in &mut references {
+            r.span = map(r.span);
+        }
+        (!lost).then_some(Findings {
+            diagnostics,
+            references,
+        })
+    }
+}
+
 /// The findings of each message's check, kept from one check of a project
 /// to the next, so that after an edit only the messages whose inputs
 /// changed are checked again (the template parse, the sample renders and
 /// the link checks are most of a check).
 ///
-/// A message's findings depend on its own text and place (the file's text
-/// digest, its `FileId` and its span), on how it is sent (each send's
-/// place and event, and the sending campaign's name and locales), and on
-/// the environment every message reads: the defaults, the schema and the
-/// scores. The key is a digest of exactly those; anything else a message
-/// check reads is a bug in this list (`tests/incremental.rs` compares
-/// reused and cold results after random edits).
+/// A message's findings depend on its own text and place (its file's path
+/// and text digest, and its span), on how it is sent (each send's place
+/// and event, and the sending campaign's name and locales), and on the
+/// environment every message reads: the defaults, the schema and the
+/// scores. The key is a digest of exactly those, with places named by
+/// file path, not [`FileId`]: when a file added or removed renumbers the
+/// files, the kept findings are reused with their spans renumbered.
+/// Anything else a message check reads is a bug in this list
+/// (`tests/incremental.rs` compares reused and cold results after random
+/// edits).
 #[derive(Debug, Default)]
 pub struct MessageMemo {
-    /// The digest of each file's text, by `FileId`.
-    file_keys: Vec<Digest>,
+    /// Each file's path and text digest, by `FileId`, for the coming check.
+    files: Vec<(String, Digest)>,
+    /// The file paths by `FileId` of the check that kept `entries` (their
+    /// spans carry those ids).
+    kept_paths: Vec<String>,
     entries: HashMap<Digest, Arc<Findings>>,
     reused: usize,
     checked: usize,
@@ -147,9 +193,10 @@ impl MessageMemo {
         MessageMemo::default()
     }
 
-    /// Sets the digest of each file's text, by `FileId`, before a check.
-    pub fn set_file_keys(&mut self, keys: Vec<Digest>) {
-        self.file_keys = keys;
+    /// Sets each file's path and text digest, by `FileId` (path order),
+    /// before a check.
+    pub fn set_files(&mut self, files: Vec<(String, Digest)>) {
+        self.files = files;
     }
 
     /// How many message results the last check reused and computed.
@@ -157,13 +204,52 @@ impl MessageMemo {
         (self.reused, self.checked)
     }
 
+    /// The path of file `id` in the coming check.
+    fn path(&self, id: FileId) -> Option<&str> {
+        self.files.get(id.0 as usize).map(|(path, _)| path.as_str())
+    }
+
+    /// Feeds a span to `h` as its file's path and its offsets.
+    fn span(&self, h: &mut Hasher, span: Span) {
+        h.text(self.path(span.file).unwrap_or(""))
+            .part(&span.start.to_le_bytes())
+            .part(&span.end.to_le_bytes());
+    }
+
     /// The digest of what every message's check reads of the project.
-    fn environment(model: &Model) -> Digest {
+    fn environment(&self, model: &Model) -> Digest {
+        let named =
+            |text: String| crate::source::name_file_ids(&text, |n| self.path(FileId(n as u32)));
         Hasher::new()
-            .text(&format!("{:?}", model.defaults))
-            .text(&format!("{:?}", model.schema))
-            .text(&format!("{:?}", model.scores))
+            .text(&named(format!("{:?}", model.defaults)))
+            .text(&named(format!("{:?}", model.schema)))
+            .text(&named(format!("{:?}", model.scores)))
             .finish()
+    }
+
+    /// Old `FileId` → new, when the files of the coming check are numbered
+    /// differently from those of the kept findings (`None`: the same).
+    fn renumbering(&self) -> Option<Vec<Option<FileId>>> {
+        let same = self.kept_paths.len() == self.files.len()
+            && self
+                .kept_paths
+                .iter()
+                .zip(&self.files)
+                .all(|(a, (b, _))| a == b);
+        if same {
+            return None;
+        }
+        Some(
+            self.kept_paths
+                .iter()
+                .map(|path| {
+                    self.files
+                        .binary_search_by(|(p, _)| p.as_str().cmp(path))
+                        .ok()
+                        .map(|i| FileId(i as u32))
+                })
+                .collect(),
+        )
     }
 
     /// The key of one message's findings; `None` when its file has no key.
@@ -174,20 +260,23 @@ impl MessageMemo {
         message: &MessageDef,
         sends: &[&SendSite],
     ) -> Option<Digest> {
-        let file = self.file_keys.get(message.span.file.0 as usize)?;
+        let (_, file) = self.files.get(message.span.file.0 as usize)?;
         let mut h = Hasher::new();
-        h.part(environment)
-            .part(file)
-            .part(&message.span.file.0.to_le_bytes())
-            .part(&message.span.start.to_le_bytes())
-            .part(&message.span.end.to_le_bytes())
-            .part(&(sends.len() as u64).to_le_bytes());
+        h.part(environment).part(file);
+        self.span(&mut h, message.span);
+        h.part(&(sends.len() as u64).to_le_bytes());
         for send in sends {
             let campaign = model.campaign(send.campaign);
-            h.text(&campaign.name)
-                .text(&format!("{:?}", campaign.setting_spans.get("locales")))
-                .text(&format!("{:?} {:?}", send.event, send.span))
-                .part(&(campaign.locales.len() as u64).to_le_bytes());
+            h.text(&campaign.name);
+            match campaign.setting_spans.get("locales") {
+                Some(span) => self.span(h.part(b"locales"), *span),
+                None => {
+                    h.part(b"");
+                }
+            }
+            h.text(&format!("{:?}", send.event));
+            self.span(&mut h, send.span);
+            h.part(&(campaign.locales.len() as u64).to_le_bytes());
             for locale in &campaign.locales {
                 h.text(locale);
             }
@@ -196,25 +285,18 @@ impl MessageMemo {
     }
 
     /// Keeps this check's findings (only those: a result no message has
-    /// any more is dropped).
-    fn keep(&mut self, keys: &[Option<Digest>], findings: &[Arc<Findings>]) {
+    /// any more is dropped), with whether each was reused.
+    fn keep(&mut self, keys: &[Option<Digest>], findings: &[(Arc<Findings>, bool)]) {
         let mut entries = HashMap::with_capacity(findings.len());
-        let mut reused = 0;
-        for (key, found) in keys.iter().zip(findings) {
+        for (key, (found, _)) in keys.iter().zip(findings) {
             if let Some(key) = key {
-                if self
-                    .entries
-                    .get(key)
-                    .is_some_and(|old| Arc::ptr_eq(old, found))
-                {
-                    reused += 1;
-                }
                 entries.insert(*key, Arc::clone(found));
             }
         }
-        self.reused = reused;
-        self.checked = findings.len() - reused;
+        self.reused = findings.iter().filter(|(_, reused)| *reused).count();
+        self.checked = findings.len() - self.reused;
         self.entries = entries;
+        self.kept_paths = self.files.iter().map(|(path, _)| path.clone()).collect();
     }
 }
 
