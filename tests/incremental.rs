@@ -13,7 +13,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use campaignc::driver::Workspace;
+use campaignc::driver::{BuildStatus, Workspace};
 use campaignc::plan::lower_all;
 use campaignc::plan::write::plan_files;
 use campaignc::preview::preview_files;
@@ -516,6 +516,62 @@ fn a_plan_is_lowered_again_when_what_it_reads_changes_and_only_then() {
     assert!(workspace.set_file("extra/z5.camp", text));
     assert_outputs_as_cold(&mut workspace, &dir, &files);
     assert_eq!(workspace.counters().lowerings, lowered + 1);
+}
+
+/// The report of a workspace build that must have built.
+fn built(outcome: campaignc::driver::BuildOutcome) -> campaignc::plan::write::WriteReport {
+    match outcome.status {
+        BuildStatus::Built { written, .. } => written,
+        other => panic!("not built: {other:?}"),
+    }
+}
+
+#[test]
+fn a_workspace_that_builds_again_sees_what_others_did_to_its_output() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let (mut workspace, files) = starter_workspace(tmp.path());
+    let out = tmp.path().join("out");
+    let first = built(workspace.build(&out, false));
+    assert!(first.written.len() > 10);
+
+    // Nothing changed: nothing written.
+    let again = built(workspace.build(&out, false));
+    assert!(again.written.is_empty(), "{:?}", again.written);
+
+    // An output edited by hand is the build's: written again, and said.
+    let plan = out.join("plans").join("extra_1.json");
+    std::fs::write(&plan, "{}").expect("edit an output");
+    let repaired = built(workspace.build(&out, false));
+    assert_eq!(repaired.written, vec![plan.clone()]);
+    assert_eq!(repaired.overwritten_edits, vec![plan.clone()]);
+
+    // The manifest deleted by hand: the workspace does not go by the one
+    // it remembers, so it removes nothing a deleted campaign left.
+    std::fs::remove_file(out.join(".campaignc").join("manifest.json")).expect("rm");
+    assert!(workspace.remove_file("extra/e2.camp"));
+    let without = built(workspace.build(&out, false));
+    assert!(without.removed.is_empty(), "{:?}", without.removed);
+    assert!(out.join("plans").join("extra_2.json").exists());
+
+    // Another build into the same directory (the command line) replaced
+    // the manifest: the workspace reads that one, which lists e3's plan.
+    let dir = tmp.path().join("project");
+    write_project(&dir, &files);
+    let cli = build(&dir, &[".", "--out", out.to_str().expect("utf-8")]);
+    assert!(
+        cli.status.success(),
+        "{}",
+        String::from_utf8_lossy(&cli.stderr)
+    );
+    assert!(workspace.remove_file("extra/e3.camp"));
+    let after = built(workspace.build(&out, false));
+    assert!(
+        after
+            .removed
+            .contains(&out.join("plans").join("extra_3.json")),
+        "{:?}",
+        after.removed
+    );
 }
 
 #[test]

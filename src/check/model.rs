@@ -986,6 +986,22 @@ impl Model {
     pub fn persona(&self, id: PersonaId) -> &PersonaDef {
         &self.personas[id.index()]
     }
+    /// The campaign named `name` (the campaigns are sorted by name).
+    pub fn campaign_named(&self, name: &str) -> Option<&CampaignDef> {
+        let i = self
+            .campaigns
+            .binary_search_by(|c| c.name.as_str().cmp(name))
+            .ok()?;
+        self.campaigns.get(i)
+    }
+    /// The message named `name` (the messages are sorted by name).
+    pub fn message_named(&self, name: &str) -> Option<&MessageDef> {
+        let i = self
+            .messages
+            .binary_search_by(|m| m.name.as_str().cmp(name))
+            .ok()?;
+        self.messages.get(i)
+    }
     pub fn attr_by_name(&self, name: &str) -> Option<AttrId> {
         self.schema
             .attrs

@@ -14,7 +14,7 @@ use super::stamp;
 use super::workspace::Workspace;
 use crate::diagnostics::{Diagnostic, Severity};
 pub use crate::plan::write::{check_out_dir, OutDirError};
-use crate::plan::write::{write_outputs_with_inputs, WriteError, WriteReport};
+use crate::plan::write::{write_outputs_memo, WriteError, WriteReport};
 use crate::project::LoadError;
 use crate::source::SourceMap;
 
@@ -142,7 +142,8 @@ impl Workspace {
         let inputs = diagnostics
             .is_empty()
             .then(|| super::digest::hex(&stamp::inputs_digest(self, deny_warnings)));
-        let status = match write_outputs_with_inputs(out, &files, inputs.as_deref()) {
+        let status = match write_outputs_memo(out, &files, inputs.as_deref(), &mut self.write_memo)
+        {
             Ok(written) => BuildStatus::Built { plans, written },
             Err(err) => BuildStatus::WriteFailed(err),
         };

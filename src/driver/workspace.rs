@@ -11,6 +11,7 @@
 //! | plan (and its JSON) | campaign name | what lowering reads ([`crate::plan::lower::inputs_digest`]): the campaign's text, file and first line, the texts of the messages it sends and of the segments and scores it uses, the defaults, stages and schema | one of these differs |
 //! | preview files of a campaign | campaign name | the plan's JSON, the preview context (defaults, stages, schema, personas), the diagnostics that concern the campaign | one of these digests differs |
 //! | index page, coverage | the project | every plan | every build (cheap) |
+//! | the last build's manifest, stat cache and output digests ([`crate::plan::write::WriteMemo`]) | the output directory | what the last build wrote | the manifest or stat file on disk has other metadata (another build, a hand edit), or an output's text changed |
 //! | coverage's pressure section: one persona's week in one campaign | persona and campaign name | the campaign's preview key, the persona's inputs (every campaign's trigger) | one of these digests differs |
 //!
 //! Early cut-off: a campaign whose plan JSON comes out byte-identical after
@@ -30,7 +31,7 @@ use crate::check::MessageMemo;
 use crate::diagnostics::{Diagnostic, Problems};
 use crate::plan::format::Plan;
 use crate::plan::schema::{plan_json_schema, to_json};
-use crate::plan::write::{plan_path, schema_path};
+use crate::plan::write::{plan_path, schema_path, WriteMemo};
 use crate::preview::coverage::WeekCache;
 use crate::preview::{self, CampaignFiles};
 use crate::project::{self, LoadError, Loaded};
@@ -156,6 +157,9 @@ pub struct Workspace {
     counters: Counters,
     /// Told how parsing, checking and rendering advance, when set.
     progress: Option<Arc<dyn Progress>>,
+    /// What the last build wrote (its manifest, its stat cache, the
+    /// digests of its files), for the next build into the same directory.
+    pub(super) write_memo: WriteMemo,
 }
 
 impl std::fmt::Debug for Workspace {
@@ -186,6 +190,7 @@ impl Workspace {
             message_memo: MessageMemo::new(),
             counters: Counters::default(),
             progress: None,
+            write_memo: WriteMemo::default(),
         }
     }
 

@@ -44,6 +44,12 @@
 //!   status` trusts its index). Anything else (no cache, another file,
 //!   a touched or replaced file) is read and compared as above. Deleting
 //!   the cache only makes the next build read every output.
+//! - **A writer that stays** (the workspace under `watch`) keeps the
+//!   manifest and stat cache it wrote in memory ([`WriteMemo`]) and uses
+//!   them while their files on disk keep the metadata they had when it
+//!   wrote them; anything else makes it read them again, as a new process
+//!   would. It also keeps each output's digest while the output's text is
+//!   the same shared string, rather than hashing every output again.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs::{self, File};
@@ -500,6 +506,89 @@ pub fn write_outputs_with_inputs<S: AsRef<str> + Sync>(
     files: &[(PathBuf, S)],
     inputs: Option<&str>,
 ) -> Result<WriteReport, WriteError> {
+    let digests = files
+        .par_iter()
+        .map(|(_, text)| sha256_hex(text.as_ref()))
+        .collect();
+    write_digested(out, files, digests, inputs, None)
+}
+
+/// What a caller that builds into the same directory again and again (the
+/// workspace under `watch`) keeps between its builds, so that a build
+/// after a small edit costs what the edit changed: the manifest and the
+/// stat cache as this memo's last build left them, used instead of reading
+/// them back while their files on disk still have the metadata they had
+/// then (any other build or edit changes it), and the digest of each
+/// output text, reused while the text is the same shared string.
+#[derive(Debug, Default)]
+pub struct WriteMemo {
+    out: Option<PathBuf>,
+    manifest: Option<(FileStat, Manifest)>,
+    stats: Option<(FileStat, StatCache)>,
+    digests: HashMap<PathBuf, (std::sync::Arc<str>, String)>,
+}
+
+impl WriteMemo {
+    /// The memoised manifest of `out`, if its file is still the one this
+    /// memo wrote or read.
+    fn take_manifest(&mut self, out: &Path) -> Option<Manifest> {
+        let (stat, manifest) = self.manifest.take()?;
+        (stat_of(&Manifest::path(out)) == Some(stat)).then_some(manifest)
+    }
+
+    /// The memoised stat cache of `out`, on the same condition.
+    fn take_stats(&mut self, out: &Path) -> Option<StatCache> {
+        let (stat, cache) = self.stats.take()?;
+        (stat_of(&StatCache::path(out)) == Some(stat)).then_some(cache)
+    }
+}
+
+/// The metadata of the regular file at `path`.
+fn stat_of(path: &Path) -> Option<FileStat> {
+    FileStat::of(&fs::metadata(path).ok()?)
+}
+
+/// [`write_outputs_with_inputs`] for a caller that keeps a [`WriteMemo`]
+/// from one build into `out` to the next: the same files on disk and the
+/// same report, with less reading and hashing.
+pub fn write_outputs_memo(
+    out: &Path,
+    files: &[(PathBuf, std::sync::Arc<str>)],
+    inputs: Option<&str>,
+    memo: &mut WriteMemo,
+) -> Result<WriteReport, WriteError> {
+    if memo.out.as_deref() != Some(out) {
+        *memo = WriteMemo {
+            out: Some(out.to_path_buf()),
+            ..WriteMemo::default()
+        };
+    }
+    let known = &memo.digests;
+    let digests: Vec<String> = files
+        .par_iter()
+        .map(|(path, text)| match known.get(path) {
+            Some((was, digest)) if std::sync::Arc::ptr_eq(was, text) => digest.clone(),
+            _ => sha256_hex(text.as_bytes()),
+        })
+        .collect();
+    memo.digests = files
+        .iter()
+        .zip(&digests)
+        .map(|((path, text), digest)| (path.clone(), (text.clone(), digest.clone())))
+        .collect();
+    write_digested(out, files, digests, inputs, Some(memo))
+}
+
+/// Writes `files`, whose texts have the SHA-256 `digests` (by the rules of
+/// [`write_outputs_with_inputs`]), keeping the manifest and stat cache in
+/// `memo` when given.
+fn write_digested<S: AsRef<str> + Sync>(
+    out: &Path,
+    files: &[(PathBuf, S)],
+    digests: Vec<String>,
+    inputs: Option<&str>,
+    mut memo: Option<&mut WriteMemo>,
+) -> Result<WriteReport, WriteError> {
     let mut keys = Vec::with_capacity(files.len());
     for (relative, _) in files {
         let key = key_of(relative);
@@ -512,19 +601,26 @@ pub fn write_outputs_with_inputs<S: AsRef<str> + Sync>(
         keys.push(key);
     }
     let mut report = WriteReport::default();
-    let previous = match Manifest::read(out) {
-        Ok(manifest) => manifest,
-        Err(err) => {
-            report.manifest_ignored = Some(err);
-            None
-        }
+    let remembered = memo.as_deref_mut().and_then(|m| m.take_manifest(out));
+    let from_memo = remembered.is_some();
+    let previous = match remembered {
+        Some(manifest) => Some(manifest),
+        None => match Manifest::read(out) {
+            Ok(manifest) => manifest,
+            Err(err) => {
+                report.manifest_ignored = Some(err);
+                None
+            }
+        },
     };
 
     // What the previous build left, by metadata: only with its manifest,
     // whose digests the entries repeat.
-    let stats = match previous {
-        Some(_) => StatCache::read(out),
-        None => StatCache::default(),
+    let remembered = memo.as_deref_mut().and_then(|m| m.take_stats(out));
+    let stats = match (&previous, remembered) {
+        (None, _) => StatCache::default(),
+        (Some(_), Some(stats)) => stats,
+        (Some(_), None) => StatCache::read(out),
     };
 
     // Compare and stage, in parallel; results in file order, so the error
@@ -533,12 +629,12 @@ pub fn write_outputs_with_inputs<S: AsRef<str> + Sync>(
     let staged: Vec<Result<(Staged, String), WriteError>> = files
         .par_iter()
         .zip(&keys)
-        .map(|((relative, text), key)| {
+        .zip(digests)
+        .map(|(((relative, text), key), digest)| {
             let previous = previous
                 .as_ref()
                 .map(|m| m.files.get(key).map(String::as_str));
             let text = text.as_ref();
-            let digest = sha256_hex(text);
             let path = out.join(relative);
             // A file that is still as the previous build left it needs no
             // reading: it holds the listed digest.
@@ -625,10 +721,14 @@ pub fn write_outputs_with_inputs<S: AsRef<str> + Sync>(
         }
     }
 
-    manifest.write(out).map_err(|source| WriteError {
-        path: Manifest::path(out),
-        source,
-    })?;
+    // A manifest this memo wrote and that is still on disk needs no
+    // comparing when it did not change.
+    if !(from_memo && previous.as_ref() == Some(&manifest)) {
+        manifest.write(out).map_err(|source| WriteError {
+            path: Manifest::path(out),
+            source,
+        })?;
+    }
     let entries: Vec<Option<(FileStat, &str)>> = files
         .par_iter()
         .zip(&keys)
@@ -649,7 +749,22 @@ pub fn write_outputs_with_inputs<S: AsRef<str> + Sync>(
         written: None,
     };
     // Only a speed-up: a cache that cannot be written is no failure.
-    let _ = cache.write(out, stats.has_racy());
+    let cached = cache.write(out, stats.has_racy()).is_ok();
+    if let Some(memo) = memo {
+        // What reading them back would give: the files as they are now.
+        memo.manifest = stat_of(&Manifest::path(out)).map(|stat| (stat, manifest));
+        let path = StatCache::path(out);
+        memo.stats = match (cached, stat_of(&path)) {
+            (true, Some(stat)) => Some((
+                stat,
+                StatCache {
+                    written: Some(stat.mtime_ns),
+                    ..cache
+                },
+            )),
+            _ => None,
+        };
+    }
     Ok(report)
 }
 

@@ -494,16 +494,14 @@ pub fn messages_in_flow_order(plan: &Plan) -> Vec<String> {
 /// sends, sorted by file and position.
 pub fn diagnostics_for(model: &Model, plan: &Plan, diagnostics: &[Diagnostic]) -> Vec<Diagnostic> {
     let mut spans: Vec<Span> = model
-        .campaigns
-        .iter()
-        .filter(|c| c.name == plan.campaign)
+        .campaign_named(&plan.campaign)
         .map(|c| c.span)
+        .into_iter()
         .collect();
     spans.extend(
-        model
-            .messages
-            .iter()
-            .filter(|m| plan.messages.contains_key(&m.name))
+        plan.messages
+            .keys()
+            .filter_map(|name| model.message_named(name))
             .map(|m| m.span),
     );
     let inside = |d: &Diagnostic| {
