@@ -172,7 +172,7 @@ pub struct Manifest {
 }
 
 /// The manifest's JSON form (internal types never derive `Serialize`).
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ManifestJson {
     format: String,
@@ -231,10 +231,18 @@ impl Manifest {
 
     /// The manifest as pretty-printed JSON, ending in a newline.
     pub fn to_json(&self) -> String {
-        let json = ManifestJson {
-            format: MANIFEST_FORMAT.to_string(),
-            inputs: self.inputs.clone(),
-            files: self.files.clone(),
+        /// [`ManifestJson`], borrowed: the same fields, in the same order.
+        #[derive(Serialize)]
+        struct Borrowed<'a> {
+            format: &'a str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            inputs: Option<&'a str>,
+            files: &'a BTreeMap<String, String>,
+        }
+        let json = Borrowed {
+            format: MANIFEST_FORMAT,
+            inputs: self.inputs.as_deref(),
+            files: &self.files,
         };
         let mut text = serde_json::to_string_pretty(&json).unwrap_or_default();
         text.push('\n');
@@ -525,7 +533,9 @@ pub struct WriteMemo {
     out: Option<PathBuf>,
     manifest: Option<(FileStat, Manifest)>,
     stats: Option<(FileStat, StatCache)>,
-    digests: HashMap<PathBuf, (std::sync::Arc<str>, String)>,
+    /// Each output's digest, by the address of its text, which the entry
+    /// holds (so no other text can take that address while it is here).
+    digests: HashMap<usize, (std::sync::Arc<str>, String)>,
 }
 
 impl WriteMemo {
@@ -563,10 +573,11 @@ pub fn write_outputs_memo(
             ..WriteMemo::default()
         };
     }
+    let address = |text: &std::sync::Arc<str>| text.as_ptr() as usize;
     let known = &memo.digests;
     let digests: Vec<String> = files
         .par_iter()
-        .map(|(path, text)| match known.get(path) {
+        .map(|(_, text)| match known.get(&address(text)) {
             Some((was, digest)) if std::sync::Arc::ptr_eq(was, text) => digest.clone(),
             _ => sha256_hex(text.as_bytes()),
         })
@@ -574,7 +585,7 @@ pub fn write_outputs_memo(
     memo.digests = files
         .iter()
         .zip(&digests)
-        .map(|((path, text), digest)| (path.clone(), (text.clone(), digest.clone())))
+        .map(|((_, text), digest)| (address(text), (text.clone(), digest.clone())))
         .collect();
     write_digested(out, files, digests, inputs, Some(memo))
 }
