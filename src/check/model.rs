@@ -687,6 +687,14 @@ pub struct SplitVariantDef {
     pub span: Span,
 }
 
+/// The item named `name` in `items`, sorted by `name_of`.
+fn named<'a, T>(items: &'a [T], name: &str, name_of: impl Fn(&T) -> &String) -> Option<&'a T> {
+    let i = items
+        .binary_search_by(|item| name_of(item).as_str().cmp(name))
+        .ok()?;
+    items.get(i)
+}
+
 // ---------------------------------------------------------------------------
 // Walking flows and expressions
 // ---------------------------------------------------------------------------
@@ -988,19 +996,11 @@ impl Model {
     }
     /// The campaign named `name` (the campaigns are sorted by name).
     pub fn campaign_named(&self, name: &str) -> Option<&CampaignDef> {
-        let i = self
-            .campaigns
-            .binary_search_by(|c| c.name.as_str().cmp(name))
-            .ok()?;
-        self.campaigns.get(i)
+        named(&self.campaigns, name, |c| &c.name)
     }
     /// The message named `name` (the messages are sorted by name).
     pub fn message_named(&self, name: &str) -> Option<&MessageDef> {
-        let i = self
-            .messages
-            .binary_search_by(|m| m.name.as_str().cmp(name))
-            .ok()?;
-        self.messages.get(i)
+        named(&self.messages, name, |m| &m.name)
     }
     pub fn attr_by_name(&self, name: &str) -> Option<AttrId> {
         self.schema
