@@ -723,22 +723,18 @@ fn lower_reusing(model: &Model, sources: &SourceMap, earlier: Option<Lowered>) -
     (lowered, count)
 }
 
-/// What every campaign's preview reads besides its plan: the defaults,
-/// the stages, the schema (persona attributes, event samples) and the
-/// personas.
+/// What every campaign's preview reads besides its plan: what lowering
+/// reads of the whole project ([`crate::plan::lower::project_inputs`]: the
+/// defaults, the stages, the schema, for persona attributes and event
+/// samples) and the personas.
 ///
 /// Spans in them are named by file path, not [`FileId`]: adding a file
 /// renumbers the files after it without changing any preview.
 fn preview_context(model: &Model, sources: &SourceMap) -> Digest {
     let mut hasher = Hasher::new();
-    for part in [
-        format!("{:?}", model.defaults),
-        format!("{:?}", model.stages),
-        format!("{:?}", model.schema),
-        format!("{:?}", model.personas),
-    ] {
-        hasher.text(&sources.name_files(&part));
-    }
+    hasher
+        .part(&crate::plan::lower::project_inputs(model, sources))
+        .text(&sources.name_files(&format!("{:?}", model.personas)));
     hasher.finish()
 }
 
