@@ -9,8 +9,8 @@
 //! | syntax tree + parse diagnostics | relative path | the file's text, its [`FileId`] | the text changes, or a file added or removed before it in path order renumbers it |
 //! | sources, model, diagnostics | the project | every file's text digest | any file's text changes, a file is added or removed |
 //! | plan (and its JSON) | campaign name | what lowering reads ([`crate::plan::lower::inputs_digest`]): the campaign's text, file and first line, the texts of the messages it sends and of the segments and scores it uses, the defaults, stages and schema | one of these differs |
-//! | preview files of a campaign | campaign name | the plan's JSON, the preview context (defaults, stages, schema, personas), the diagnostics that concern the campaign | one of these digests differs |
-//! | index page, coverage | the project | every plan | every build (cheap) |
+//! | preview files of a campaign, its section of the index page | campaign name | the plan's JSON, the preview context (defaults, stages, schema, personas), the diagnostics that concern the campaign | one of these digests differs |
+//! | index page, coverage, assets, plan schema | the project | every plan's index section, every plan | every build (cheap); a text equal to the last build's keeps its shared `Arc<str>`, whose digest the write memo knows |
 //! | the last build's manifest, stat cache and output digests ([`crate::plan::write::WriteMemo`]) | the output directory | what the last build wrote | the manifest or stat file on disk has other metadata (another build, a hand edit), or an output's text changed |
 //! | coverage's pressure section: one persona's week in one campaign | persona and campaign name | the campaign's preview key, the persona's inputs (every campaign's trigger) | one of these digests differs |
 //!
@@ -93,8 +93,8 @@ struct Rendered {
     /// The campaign's preview files, shared with every [`OutputFiles`]
     /// that includes them (a build's outputs are not copied).
     files: Vec<(PathBuf, Arc<str>)>,
-    /// `(message, locale)` of every email file, for the index.
-    emails: Vec<(String, String)>,
+    /// The campaign's section of the index page.
+    index_section: String,
 }
 
 /// How many items were computed (not reused) since the workspace was
@@ -151,6 +151,10 @@ pub struct Workspace {
     rendered: HashMap<String, Rendered>,
     /// The coverage page's pressure runs, by persona and campaign.
     pressure: WeekCache,
+    /// The project-wide output files of the last build (index, coverage,
+    /// assets, plan schema): a text that comes out the same again is
+    /// shared, so that the write memo knows its digest.
+    project_outputs: HashMap<PathBuf, Arc<str>>,
     renderer: Renderer,
     /// The findings of each message's check, reused across checks.
     message_memo: MessageMemo,
@@ -186,6 +190,7 @@ impl Workspace {
             lowered: None,
             rendered: HashMap::new(),
             pressure: WeekCache::default(),
+            project_outputs: HashMap::new(),
             renderer: Renderer::new(),
             message_memo: MessageMemo::new(),
             counters: Counters::default(),
@@ -604,7 +609,7 @@ impl Workspace {
                         .into_iter()
                         .map(|(path, text)| (path, Arc::from(text)))
                         .collect(),
-                    emails: files.emails,
+                    index_section: files.index_section,
                 },
             );
         }
@@ -616,20 +621,6 @@ impl Workspace {
                 .retain(|name, _| names.contains(name.as_str()));
         }
 
-        let mut files: OutputFiles = Vec::new();
-        for (plan, json) in plans.iter().zip(json) {
-            files.push((plan_path(Path::new(""), &plan.campaign), json.clone()));
-        }
-        let schema = plan_json_schema();
-        files.push((schema_path(Path::new("")), Arc::from(schema)));
-        let mut emails: Vec<&[(String, String)]> = Vec::with_capacity(plans.len());
-        for plan in plans {
-            let Some(rendered) = self.rendered.get(&plan.campaign) else {
-                continue;
-            };
-            files.extend(rendered.files.iter().cloned());
-            emails.push(&rendered.emails);
-        }
         let pressure = preview::coverage::pressure_markdown_cached(
             model,
             plans,
@@ -637,11 +628,30 @@ impl Workspace {
             &self.renderer,
             &mut self.pressure,
         );
-        files.extend(
-            preview::project_files(model, plans, &emails, pressure)
-                .into_iter()
-                .map(|(path, text)| (path, Arc::from(text))),
+        let rendered: Vec<&Rendered> = plans
+            .iter()
+            .filter_map(|plan| self.rendered.get(&plan.campaign))
+            .collect();
+        let sections: Vec<&str> = rendered.iter().map(|r| r.index_section.as_str()).collect();
+        let schema = (schema_path(Path::new("")), plan_json_schema());
+        let project = std::iter::once(schema)
+            .chain(preview::project_files(model, plans, &sections, pressure))
+            .collect();
+        let mut project = share_unchanged(&mut self.project_outputs, project).into_iter();
+
+        // In the order of a cold build: the plans, the schema, each
+        // campaign's previews, the other project files.
+        let mut files: OutputFiles = Vec::with_capacity(
+            plans.len() + 1 + rendered.iter().map(|r| r.files.len()).sum::<usize>() + project.len(),
         );
+        for (plan, json) in plans.iter().zip(json) {
+            files.push((plan_path(Path::new(""), &plan.campaign), json.clone()));
+        }
+        files.extend(project.next());
+        for r in rendered {
+            files.extend(r.files.iter().cloned());
+        }
+        files.extend(project);
         files
     }
 
@@ -661,6 +671,26 @@ impl Workspace {
             .and_then(|c| c.plans.as_ref())
             .map_or(0, |l| l.plans.len())
     }
+}
+
+/// `files` as shared texts, each the one in `earlier` under the same path
+/// when it has the same text; `earlier` then holds `files`.
+fn share_unchanged(
+    earlier: &mut HashMap<PathBuf, Arc<str>>,
+    files: Vec<(PathBuf, String)>,
+) -> Vec<(PathBuf, Arc<str>)> {
+    let shared: Vec<(PathBuf, Arc<str>)> = files
+        .into_iter()
+        .map(|(path, text)| {
+            let text = match earlier.get(&path) {
+                Some(was) if **was == *text => was.clone(),
+                _ => Arc::from(text),
+            };
+            (path, text)
+        })
+        .collect();
+    *earlier = shared.iter().cloned().collect();
+    shared
 }
 
 /// Every campaign of `model` lowered to its plan, with the plan's JSON

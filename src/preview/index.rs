@@ -8,13 +8,6 @@ use super::sentences;
 use crate::plan::format::Plan;
 use crate::template::escape::{html_attr, html_text};
 
-/// One campaign on the index.
-pub struct IndexEntry<'a> {
-    pub plan: &'a Plan,
-    /// `(message, locale)` of every email HTML file written.
-    pub emails: Vec<(String, String)>,
-}
-
 const STYLE: &str = "body{margin:0;background:#f4f4f5;color:#1f2937;line-height:1.5}\
 main{max-width:880px;margin:0 auto;padding:32px 20px}\
 h1{font-size:28px;margin:0 0 4px}\
@@ -37,11 +30,14 @@ code{font-size:13px}\
 font-size:14px}\
 .status[data-ok=false]{background:#fee2e2;color:#991b1b}";
 
-/// The index page.
-pub fn index_html(campaigns: &[IndexEntry]) -> String {
-    let mut body = String::new();
-    for entry in campaigns {
-        body.push_str(&campaign_section(entry));
+/// The index page, from each campaign's [`campaign_section`] (made with
+/// the campaign's other preview files, and kept with them by a live
+/// build).
+pub fn index_html(sections: &[&str]) -> String {
+    let campaigns = sections;
+    let mut body = String::with_capacity(sections.iter().map(|s| s.len()).sum::<usize>() + 64);
+    for section in sections {
+        body.push_str(section);
     }
     if campaigns.is_empty() {
         body.push_str("<section><p>The project has no campaigns yet.</p></section>\n");
@@ -107,8 +103,10 @@ nav{{margin:0 0 12px;font-size:14px}}nav a{{color:#1d4ed8}}",
     )
 }
 
-fn campaign_section(entry: &IndexEntry) -> String {
-    let plan = entry.plan;
+/// One campaign's section of the index page: its name, stage, trigger
+/// and a link to each message in each locale (to the email file for the
+/// `(message, locale)` pairs in `emails`, to the campaign page otherwise).
+pub fn campaign_section(plan: &Plan, emails: &[(String, String)]) -> String {
     let name = html_text(&plan.campaign);
     let href = html_attr(&plan.campaign);
     let mut out = format!(
@@ -128,7 +126,7 @@ fn campaign_section(entry: &IndexEntry) -> String {
             .locales
             .iter()
             .map(|l| {
-                if entry.emails.iter().any(|(em, el)| em == message && el == l) {
+                if emails.iter().any(|(em, el)| em == message && el == l) {
                     format!(
                         "<a href=\"{href}/{}\">{}</a>",
                         html_attr(&email_file_name(message, l)),

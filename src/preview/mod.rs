@@ -310,9 +310,9 @@ pub fn preview_files(
     for campaign in &campaigns {
         files.extend(campaign.files.iter().cloned());
     }
-    let emails: Vec<&[(String, String)]> = campaigns.iter().map(|c| c.emails.as_slice()).collect();
+    let sections: Vec<&str> = campaigns.iter().map(|c| c.index_section.as_str()).collect();
     let pressure = coverage::pressure_markdown(model, plans, &renderer);
-    files.extend(project_files(model, plans, &emails, pressure));
+    files.extend(project_files(model, plans, &sections, pressure));
     files
 }
 
@@ -322,8 +322,9 @@ pub struct CampaignFiles {
     /// `previews/<campaign>.md`, `previews/<campaign>.html`, then
     /// `previews/<campaign>/<message>.<locale>.html` for every email.
     pub files: Vec<(PathBuf, String)>,
-    /// `(message, locale)` of every email file, for the index.
-    pub emails: Vec<(String, String)>,
+    /// The campaign's section of `previews/index.html`
+    /// ([`index::campaign_section`]).
+    pub index_section: String,
 }
 
 /// Renders the preview files of one campaign (what [`preview_files`]
@@ -359,7 +360,11 @@ pub fn campaign_files(
         files.push((html::email_path(&plan.campaign, &message, &locale), html));
         emails.push((message, locale));
     }
-    CampaignFiles { files, emails }
+    let index_section = index::campaign_section(plan, &emails);
+    CampaignFiles {
+        files,
+        index_section,
+    }
 }
 
 /// The HTML page of a campaign from its Markdown page, rendered for
@@ -428,28 +433,21 @@ pub fn persona_email(
 }
 
 /// The files about the whole project: `previews/index.html`,
-/// `previews/forecast.html`, the pages' assets and `coverage.md`. `emails[i]` lists the email files of
-/// `plans[i]`; `pressure` is the coverage page's pressure section
+/// `previews/forecast.html`, the pages' assets and `coverage.md`.
+/// `sections[i]` is `plans[i]`'s section of the index
+/// ([`CampaignFiles::index_section`]); `pressure` is the coverage page's pressure section
 /// ([`coverage::pressure_markdown`], the costly part, which a live build
 /// computes with its cache).
 pub fn project_files(
     model: &Model,
     plans: &[Plan],
-    emails: &[&[(String, String)]],
+    sections: &[&str],
     pressure: String,
 ) -> Vec<(PathBuf, String)> {
-    let campaigns: Vec<index::IndexEntry> = plans
-        .iter()
-        .zip(emails)
-        .map(|(plan, emails)| index::IndexEntry {
-            plan,
-            emails: emails.to_vec(),
-        })
-        .collect();
     vec![
         (
             PathBuf::from("previews/index.html"),
-            index::index_html(&campaigns),
+            index::index_html(sections),
         ),
         (
             PathBuf::from("previews/forecast.html"),
