@@ -8,7 +8,7 @@ use super::mermaid::channel_key;
 use crate::check::model::{Channel, Model, PersonaDef, Pressure};
 use crate::check::resolve::DEFAULT_START;
 use crate::digest::{Digest, Hasher};
-use crate::plan::format::{Category, Plan};
+use crate::plan::format::{Category, Plan, Trigger};
 use crate::simulate::clock::{self, Duration};
 use crate::simulate::customer::Customer;
 use crate::simulate::journey::{simulate, Forced, Input, Options};
@@ -17,7 +17,8 @@ use crate::simulate::timeline::Happening;
 use crate::template::Renderer;
 use jiff::Zoned;
 use rayon::prelude::*;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::cmp::Reverse;
+use std::collections::{BTreeSet, BinaryHeap, HashMap, HashSet};
 
 /// The coverage report in Markdown (ends with a newline).
 pub fn coverage_markdown(stages: &[String], plans: &[Plan]) -> String {
@@ -238,7 +239,14 @@ impl PersonaWeek {
         let start = DEFAULT_START.to_zoned(zone).ok()?;
         let mut inputs: Vec<Input> = Vec::new();
         let mut seen: HashSet<String> = HashSet::new();
+        // A campaign's trigger inputs depend on its trigger event alone.
+        let mut events: HashSet<&str> = HashSet::new();
         for plan in plans {
+            if let Trigger::Event { event, .. } = &plan.trigger {
+                if !events.insert(event) {
+                    continue;
+                }
+            }
             for input in trigger_inputs(model, persona, plan, &start) {
                 if seen.insert(format!("{input:?}")) {
                     inputs.push(input);
@@ -329,14 +337,76 @@ fn most_within(sends: &[Zoned], per: Duration) -> usize {
         .iter()
         .map(|t| clock::add(t, per).ok().map(|u| u.timestamp()))
         .collect();
+    // The sends are in time order, so a send that no longer counts at one
+    // send's instant counts at no later one: keep the ends still ahead.
+    let mut ahead: BinaryHeap<Reverse<jiff::Timestamp>> = BinaryHeap::new();
     let mut most = 0;
-    for (i, s) in sends.iter().enumerate() {
+    for (s, until) in sends.iter().zip(until) {
         let now = s.timestamp();
-        let in_window = until[..=i]
-            .iter()
-            .filter(|u| u.is_some_and(|u| u > now))
-            .count();
-        most = most.max(in_window);
+        ahead.extend(until.map(Reverse));
+        while ahead.peek().is_some_and(|Reverse(u)| *u <= now) {
+            ahead.pop();
+        }
+        most = most.max(ahead.len());
     }
     most
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The definition: for each send, the sends up to it whose end is
+    /// still ahead of it.
+    fn most_within_by_definition(sends: &[Zoned], per: Duration) -> usize {
+        (0..sends.len())
+            .map(|i| {
+                let now = sends[i].timestamp();
+                sends[..=i]
+                    .iter()
+                    .filter(|s| clock::add(s, per).is_ok_and(|u| u.timestamp() > now))
+                    .count()
+            })
+            .max()
+            .unwrap_or(0)
+    }
+
+    #[test]
+    fn the_most_sends_within_a_window_are_counted_as_the_definition_says() {
+        // Sends across Prague's autumn change of offset, several at the
+        // same instant, a few hours to days apart (a fixed pseudo-random
+        // sequence).
+        let start: Zoned = "2026-10-20T09:00[Europe/Prague]".parse().expect("start");
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut step = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for per in [
+            Duration::new(1, 0),
+            Duration::new(7, 0),
+            Duration::new(0, 3 * 3600),
+        ] {
+            for len in [0, 1, 2, 5, 40, 200] {
+                let mut at = start.clone();
+                let mut sends = Vec::new();
+                for _ in 0..len {
+                    if step() % 3 != 0 {
+                        let secs = (step() % (36 * 3600)) as i64;
+                        at = at
+                            .checked_add(jiff::SignedDuration::from_secs(secs))
+                            .expect("in range");
+                    }
+                    sends.push(at.clone());
+                }
+                assert_eq!(
+                    most_within(&sends, per),
+                    most_within_by_definition(&sends, per),
+                    "{len} sends, per {per:?}"
+                );
+            }
+        }
+    }
 }
