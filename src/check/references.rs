@@ -15,7 +15,8 @@
 //!   exact duplicates removed, so the table is the same for the same
 //!   sources whatever the order of traversal.
 
-use std::collections::BTreeMap;
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap};
 
 use crate::check::model::ScoreId;
 use crate::source::{FileId, Span};
@@ -156,6 +157,69 @@ impl Reference {
     }
 }
 
+/// Sorts `uses` as `sort()` would, from the sorted runs they are made of
+/// (each message's template uses, a declaration's uses) instead of from
+/// scratch: runs that do not overlap are put in order, others merged
+/// (about `n log(runs)` comparisons of spans).
+fn sort_uses(uses: &mut Vec<Reference>) {
+    let mut runs: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut start = 0;
+    let mut sorted = true;
+    for i in 1..uses.len() {
+        let down = uses[i - 1] > uses[i];
+        sorted &= !down;
+        // A run also ends where the file changes: the uses of declarations
+        // in several files, joined in another order than the files', are
+        // runs that do not overlap.
+        if down || uses[i - 1].span.file != uses[i].span.file {
+            runs.push(start..i);
+            start = i;
+        }
+    }
+    if sorted {
+        return;
+    }
+    runs.push(start..uses.len());
+    // Runs that do not overlap go in the order of their first uses.
+    runs.sort_by(|a, b| uses[a.start].cmp(&uses[b.start]));
+    let apart = runs
+        .windows(2)
+        .all(|w| uses[w[0].end - 1] <= uses[w[1].start]);
+    if apart {
+        let mut slots: Vec<Option<Reference>> =
+            std::mem::take(uses).into_iter().map(Some).collect();
+        uses.reserve_exact(slots.len());
+        for run in runs {
+            uses.extend(slots[run].iter_mut().filter_map(Option::take));
+        }
+        return;
+    }
+    // Otherwise merge the runs by span (a small key), ...
+    let mut heads: BinaryHeap<Reverse<(Span, usize)>> = runs
+        .iter()
+        .enumerate()
+        .map(|(run, r)| Reverse((uses[r.start].span, run)))
+        .collect();
+    let mut order: Vec<usize> = Vec::with_capacity(uses.len());
+    while let Some(Reverse((_, run))) = heads.pop() {
+        let at = runs[run].start;
+        order.push(at);
+        runs[run].start += 1;
+        if runs[run].start < runs[run].end {
+            heads.push(Reverse((uses[at + 1].span, run)));
+        }
+    }
+    // ... then order each group of uses at one span by the whole use.
+    for group in order.chunk_by_mut(|&a, &b| uses[a].span == uses[b].span) {
+        if group.len() > 1 {
+            group.sort_by(|&a, &b| uses[a].cmp(&uses[b]));
+        }
+    }
+    let mut slots: Vec<Option<Reference>> = std::mem::take(uses).into_iter().map(Some).collect();
+    uses.reserve_exact(slots.len());
+    uses.extend(order.into_iter().filter_map(|i| slots[i].take()));
+}
+
 /// Every declaration and every resolved use of a project.
 #[derive(Clone, Debug, Default)]
 pub struct References {
@@ -178,10 +242,10 @@ impl References {
     }
 
     /// Adds uses found by a later pass (the template variables).
-    /// `uses` made of sorted runs (each message's template uses, say) sort
-    /// in about one pass: the stable sort merges the runs it finds.
+    /// `uses` made of sorted runs that do not overlap (each message's
+    /// template uses, say) are put in order in one pass.
     pub fn add_uses(&mut self, mut uses: Vec<Reference>) {
-        uses.sort();
+        sort_uses(&mut uses);
         uses.dedup();
         if self.uses.is_empty() {
             self.uses = uses;
@@ -421,6 +485,109 @@ mod tests {
             None,
             "locales are not declared"
         );
+    }
+
+    fn sorts_as_sort_does(mut uses: Vec<Reference>, what: &str) {
+        let mut expected = uses.clone();
+        expected.sort();
+        sort_uses(&mut uses);
+        assert_eq!(uses, expected, "{what}");
+    }
+
+    #[test]
+    fn uses_in_runs_are_sorted_as_a_full_sort_would() {
+        let r = |file, start, name: &str| {
+            Reference::new(
+                span(file, start, start + 1),
+                Symbol::Attr(name.into()),
+                UseSite::Code,
+            )
+        };
+        let cases = [
+            // Runs that do not overlap, in the wrong order.
+            (
+                "apart",
+                vec![
+                    (1, 10, "a"),
+                    (1, 12, "b"),
+                    (0, 5, "c"),
+                    (0, 7, "d"),
+                    (1, 1, "e"),
+                ],
+            ),
+            // Runs that overlap, with several uses at one span.
+            (
+                "overlapping",
+                vec![
+                    (0, 1, "a"),
+                    (0, 9, "b"),
+                    (0, 5, "z"),
+                    (0, 12, "d"),
+                    (0, 5, "c"),
+                    (0, 0, "e"),
+                    (0, 5, "m"),
+                ],
+            ),
+        ];
+        for (what, places) in cases {
+            let uses: Vec<Reference> = places.into_iter().map(|(f, s, n)| r(f, s, n)).collect();
+            sorts_as_sort_does(uses, what);
+        }
+    }
+
+    #[test]
+    fn uses_in_random_runs_are_sorted_as_a_full_sort_would() {
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move |below: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % below) as usize
+        };
+        for len in [2, 3, 10, 100, 1000] {
+            let mut uses: Vec<Reference> = (0..len)
+                .map(|_| {
+                    let start = next(40);
+                    Reference::new(
+                        span(next(3) as u32, start, start + next(3)),
+                        Symbol::Attr(["a", "b", "c"][next(3)].into()),
+                        if next(2) == 0 {
+                            UseSite::Code
+                        } else {
+                            UseSite::Template
+                        },
+                    )
+                })
+                .collect();
+            // Sorted stretches, as the checker produces them.
+            for chunk in uses.chunks_mut(1 + next(20)) {
+                chunk.sort();
+            }
+            sorts_as_sort_does(uses, &format!("{len} uses"));
+        }
+        // Declarations one after another in two files, their uses joined
+        // in a shuffled order of the declarations.
+        let mut declarations: Vec<Vec<Reference>> = (0..200)
+            .map(|d| {
+                let mut uses: Vec<Reference> = (0..next(6))
+                    .map(|_| {
+                        let start = 100 * (d / 2) + next(90);
+                        Reference::new(
+                            span((d % 2) as u32, start, start + 1 + next(5)),
+                            Symbol::Segment(["s", "t"][next(2)].into()),
+                            UseSite::Code,
+                        )
+                    })
+                    .collect();
+                uses.sort();
+                uses
+            })
+            .collect();
+        for i in (1..declarations.len()).rev() {
+            declarations.swap(i, next(i as u64 + 1));
+        }
+        let uses: Vec<Reference> = declarations.into_iter().flatten().collect();
+        sorts_as_sort_does(uses, "declarations apart");
     }
 
     #[test]

@@ -116,7 +116,13 @@ pub fn check_messages(
         .collect();
     for (found, _) in &per_message {
         out.extend(found.diagnostics.iter().cloned());
-        references.extend(found.references.iter().cloned());
+    }
+    // The uses of each message lie inside its declaration: joined in the
+    // order of the declarations, they are sorted already.
+    let mut by_position: Vec<usize> = (0..per_message.len()).collect();
+    by_position.sort_by_key(|&i| model.messages[i].span);
+    for i in by_position {
+        references.extend(per_message[i].0.references.iter().cloned());
     }
     if let Some(memo) = memo {
         memo.keep(&keys, &per_message);
