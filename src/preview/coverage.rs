@@ -384,6 +384,12 @@ mod tests {
             state ^= state << 17;
             state
         };
+        // A send exactly one window after another: the first no longer
+        // counts at the second's instant.
+        let later = clock::add(&start, Duration::new(1, 0)).expect("in range");
+        let edge = [start.clone(), later];
+        assert_eq!(most_within(&edge, Duration::new(1, 0)), 1);
+        assert_eq!(most_within_by_definition(&edge, Duration::new(1, 0)), 1);
         for per in [
             Duration::new(1, 0),
             Duration::new(7, 0),
