@@ -185,36 +185,32 @@ fn sort_uses(uses: &mut Vec<Reference>) {
     let apart = runs
         .windows(2)
         .all(|w| uses[w[0].end - 1] <= uses[w[1].start]);
-    if apart {
-        let mut slots: Vec<Option<Reference>> =
-            std::mem::take(uses).into_iter().map(Some).collect();
-        uses.reserve_exact(slots.len());
-        for run in runs {
-            uses.extend(slots[run].iter_mut().filter_map(Option::take));
+    let order: Vec<usize> = if apart {
+        runs.into_iter().flatten().collect()
+    } else {
+        // Otherwise merge the runs by span (a small key), ...
+        let mut heads: BinaryHeap<Reverse<(Span, usize)>> = runs
+            .iter()
+            .enumerate()
+            .map(|(run, r)| Reverse((uses[r.start].span, run)))
+            .collect();
+        let mut order: Vec<usize> = Vec::with_capacity(uses.len());
+        while let Some(Reverse((_, run))) = heads.pop() {
+            let at = runs[run].start;
+            order.push(at);
+            runs[run].start += 1;
+            if runs[run].start < runs[run].end {
+                heads.push(Reverse((uses[at + 1].span, run)));
+            }
         }
-        return;
-    }
-    // Otherwise merge the runs by span (a small key), ...
-    let mut heads: BinaryHeap<Reverse<(Span, usize)>> = runs
-        .iter()
-        .enumerate()
-        .map(|(run, r)| Reverse((uses[r.start].span, run)))
-        .collect();
-    let mut order: Vec<usize> = Vec::with_capacity(uses.len());
-    while let Some(Reverse((_, run))) = heads.pop() {
-        let at = runs[run].start;
-        order.push(at);
-        runs[run].start += 1;
-        if runs[run].start < runs[run].end {
-            heads.push(Reverse((uses[at + 1].span, run)));
+        // ... then order each group of uses at one span by the whole use.
+        for group in order.chunk_by_mut(|&a, &b| uses[a].span == uses[b].span) {
+            if group.len() > 1 {
+                group.sort_by(|&a, &b| uses[a].cmp(&uses[b]));
+            }
         }
-    }
-    // ... then order each group of uses at one span by the whole use.
-    for group in order.chunk_by_mut(|&a, &b| uses[a].span == uses[b].span) {
-        if group.len() > 1 {
-            group.sort_by(|&a, &b| uses[a].cmp(&uses[b]));
-        }
-    }
+        order
+    };
     let mut slots: Vec<Option<Reference>> = std::mem::take(uses).into_iter().map(Some).collect();
     uses.reserve_exact(slots.len());
     uses.extend(order.into_iter().filter_map(|i| slots[i].take()));
@@ -537,13 +533,8 @@ mod tests {
 
     #[test]
     fn uses_in_random_runs_are_sorted_as_a_full_sort_would() {
-        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut next = move |below: u64| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % below) as usize
-        };
+        let mut rng = fastrand::Rng::with_seed(0x9e37_79b9_7f4a_7c15);
+        let mut next = move |below: usize| rng.usize(0..below);
         for len in [2, 3, 10, 100, 1000] {
             let mut uses: Vec<Reference> = (0..len)
                 .map(|_| {
@@ -584,7 +575,7 @@ mod tests {
             })
             .collect();
         for i in (1..declarations.len()).rev() {
-            declarations.swap(i, next(i as u64 + 1));
+            declarations.swap(i, next(i + 1));
         }
         let uses: Vec<Reference> = declarations.into_iter().flatten().collect();
         sorts_as_sort_does(uses, "declarations apart");

@@ -381,7 +381,7 @@ impl StatCache {
         {
             return None;
         }
-        let now = FileStat::of(&fs::metadata(path).ok()?)?;
+        let now = stat_of(path)?;
         (now == *recorded).then_some(now)
     }
 
@@ -398,25 +398,15 @@ impl StatCache {
     /// The cache file's text for `entries`: `(key, metadata, digest)`.
     fn text<'a>(entries: impl Iterator<Item = (&'a str, FileStat, &'a str)>) -> String {
         use std::fmt::Write as _;
-        let mut text = String::with_capacity(64 + 128 * entries.size_hint().0);
+        let mut text = String::with_capacity(64 + 128 * entries.size_hint().1.unwrap_or(0));
         text.push_str(STAT_FORMAT);
         text.push('\n');
         for (key, stat, digest) in entries {
-            // Times as `i64` where they fit (until the year 2262): the same
-            // digits, written several times faster than an `i128`'s.
-            let time = |ns: i128| -> Result<i64, i128> { i64::try_from(ns).map_err(|_| ns) };
-            let _ = match (time(stat.mtime_ns), time(stat.ctime_ns)) {
-                (Ok(m), Ok(c)) => writeln!(
-                    text,
-                    "{} {} {} {m} {c} {digest} {key}",
-                    stat.dev, stat.ino, stat.size
-                ),
-                _ => writeln!(
-                    text,
-                    "{} {} {} {} {} {digest} {key}",
-                    stat.dev, stat.ino, stat.size, stat.mtime_ns, stat.ctime_ns
-                ),
-            };
+            let _ = writeln!(
+                text,
+                "{} {} {} {} {} {digest} {key}",
+                stat.dev, stat.ino, stat.size, stat.mtime_ns, stat.ctime_ns
+            );
         }
         text
     }
@@ -616,14 +606,20 @@ fn write_digested<S: AsRef<str> + Sync>(
         // A path that is already a plain output key is its own key.
         let key = match relative.to_str() {
             Some(plain) if is_output_path(plain) => plain.to_string(),
-            _ => key_of(relative),
+            _ => {
+                let key = key_of(relative);
+                if !is_output_path(&key) {
+                    return Err(WriteError {
+                        path: out.join(relative),
+                        source: io::Error::new(
+                            io::ErrorKind::InvalidInput,
+                            "not a build output path",
+                        ),
+                    });
+                }
+                key
+            }
         };
-        if !is_output_path(&key) {
-            return Err(WriteError {
-                path: out.join(relative),
-                source: io::Error::new(io::ErrorKind::InvalidInput, "not a build output path"),
-            });
-        }
         keys.push(key);
     }
     let mut report = WriteReport::default();
@@ -771,14 +767,13 @@ fn write_digested<S: AsRef<str> + Sync>(
         let entries: Vec<Option<FileStat>> = files
             .par_iter()
             .zip(known)
-            .map(|((relative, _), stat)| {
-                stat.or_else(|| FileStat::of(&fs::metadata(out.join(relative)).ok()?))
-            })
+            .map(|((relative, _), stat)| stat.or_else(|| stat_of(&out.join(relative))))
             .collect();
         let text =
             StatCache::text(keys.iter().zip(&entries).zip(&digests).filter_map(
                 |((key, stat), digest)| Some((key.as_str(), (*stat)?, digest.as_str())),
             ));
+        // Only a speed-up: a cache that cannot be written is no failure.
         let cached = StatCache::write_text(out, &text, stats.has_racy()).is_ok();
         // The previous cache, brought up to date in place: most entries
         // are the same.

@@ -377,13 +377,7 @@ mod tests {
         // same instant, a few hours to days apart (a fixed pseudo-random
         // sequence).
         let start: Zoned = "2026-10-20T09:00[Europe/Prague]".parse().expect("start");
-        let mut state = 0x2545_f491_4f6c_dd1d_u64;
-        let mut step = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut rng = fastrand::Rng::with_seed(0x2545_f491_4f6c_dd1d);
         // A send exactly one window after another: the first no longer
         // counts at the second's instant.
         let later = clock::add(&start, Duration::new(1, 0)).expect("in range");
@@ -399,8 +393,8 @@ mod tests {
                 let mut at = start.clone();
                 let mut sends = Vec::new();
                 for _ in 0..len {
-                    if step() % 3 != 0 {
-                        let secs = (step() % (36 * 3600)) as i64;
+                    if rng.u8(0..3) != 0 {
+                        let secs = rng.i64(0..36 * 3600);
                         at = at
                             .checked_add(jiff::SignedDuration::from_secs(secs))
                             .expect("in range");

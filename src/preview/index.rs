@@ -34,12 +34,11 @@ font-size:14px}\
 /// the campaign's other preview files, and kept with them by a live
 /// build).
 pub fn index_html(sections: &[&str]) -> String {
-    let campaigns = sections;
     let mut body = String::with_capacity(sections.iter().map(|s| s.len()).sum::<usize>() + 64);
     for section in sections {
         body.push_str(section);
     }
-    if campaigns.is_empty() {
+    if sections.is_empty() {
         body.push_str("<section><p>The project has no campaigns yet.</p></section>\n");
     }
     let style = format!(
@@ -57,8 +56,8 @@ pub fn index_html(sections: &[&str]) -> String {
 </html>
 ",
         super::page::document_start("Campaign previews", &style),
-        campaigns.len(),
-        if campaigns.len() == 1 { "campaign" } else { "campaigns" },
+        sections.len(),
+        if sections.len() == 1 { "campaign" } else { "campaigns" },
     )
 }
 

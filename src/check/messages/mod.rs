@@ -103,8 +103,8 @@ pub fn check_messages(
             let mut found = Vec::new();
             let mut uses = Vec::new();
             check_message(model, &samples, message, my_sends, &mut found, &mut uses);
-            // Sorted once here, the uses of all messages are runs that the
-            // reference table merges rather than sorts.
+            // Sorted once here: joined in the order of the declarations
+            // below, the uses of all messages need no sorting.
             uses.sort();
             uses.dedup();
             let found = Findings {
