@@ -573,7 +573,7 @@ fn reference(
             for customer in customers {
                 let id = &customer.id;
                 let zoned = customer.zoned(now);
-                let in_scope = BTreeMap::new();
+                let in_scope = campaignc::simulate::eval::InScope::default();
                 let scope = Scope {
                     plan,
                     customer,

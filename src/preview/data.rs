@@ -11,7 +11,7 @@ use crate::check::messages::{sample, value_json};
 use crate::check::model::{EventId, Model, PersonaDef, Value};
 use crate::plan::format::{Expr, Node, Plan};
 use crate::simulate::customer::Customer;
-use crate::simulate::eval::Scope;
+use crate::simulate::eval::{InScope, Scope};
 use crate::simulate::value::Val;
 use crate::template::value as rv;
 
@@ -79,7 +79,7 @@ pub fn customer_json(
         .map(|(n, v)| (n.clone(), value_json(v)))
         .collect();
     let mut customer = customer(model, plan, persona, locale);
-    let empty = BTreeMap::new();
+    let empty = InScope::default();
     for (attr, expr) in sets {
         // A value that cannot be computed (an overflow) leaves the
         // attribute as it was; the persona's timeline shows the error.
@@ -105,7 +105,7 @@ fn scope<'a>(
     plan: &'a Plan,
     customer: &'a Customer,
     now: &'a jiff::Zoned,
-    in_scope: &'a BTreeMap<String, Val>,
+    in_scope: &'a InScope,
 ) -> Scope<'a> {
     Scope {
         plan,

@@ -170,3 +170,33 @@ fn offset_between_inverts_add_across_dst() {
         assert_eq!(clock::offset_between(&start, &at).unwrap(), d, "{d:?}");
     }
 }
+
+#[test]
+fn clock_times_in_the_plan_form_read_as_the_general_rule_reads_them() {
+    let general = |t: &str| {
+        let (h, m) = t.split_once(':')?;
+        let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+        (h < 24 && m < 60).then_some(h * 60 + m)
+    };
+    for h in 0..100 {
+        for m in 0..100 {
+            for t in [format!("{h:02}:{m:02}"), format!("{h}:{m}")] {
+                assert_eq!(super::journey::parse_clock(&t), general(&t), "{t}");
+            }
+        }
+    }
+    for t in [
+        "",
+        ":",
+        "+9:00",
+        "09:0a",
+        "0a:00",
+        "24:00",
+        "23:60",
+        "٠٩:٠٠",
+        "09:00 ",
+        "09-00",
+    ] {
+        assert_eq!(super::journey::parse_clock(t), general(t), "{t:?}");
+    }
+}

@@ -4,14 +4,12 @@
 //! journey.
 
 use super::clock;
-use super::eval::{EvalError, Scope};
+use super::eval::{EvalError, InScope, Scope};
 use super::journey::{Journey, Sim};
 use super::timeline::{Happening, Outcome};
-use super::value::Val;
 use crate::plan::format::{Reentry, Trigger};
 use jiff::Zoned;
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 
 impl<'a> Sim<'a> {
     pub(super) fn recheck_segment(&mut self, now: &Zoned) {
@@ -22,16 +20,13 @@ impl<'a> Sim<'a> {
         let entered = member && !self.member;
         self.member = member;
         if entered {
-            self.try_enter(now, BTreeMap::new(), false);
+            self.try_enter(now, InScope::default(), false);
         }
     }
 
     pub(super) fn in_segment(&mut self, segment: &str, now: &Zoned) -> bool {
-        let expr = crate::plan::format::Expr::Segment {
-            name: segment.to_string(),
-        };
-        let empty = BTreeMap::new();
-        let r = self.scope(now, None, &empty, false).holds(&expr);
+        let empty = InScope::default();
+        let r = self.scope(now, None, &empty, false).in_segment(segment);
         self.condition(now, None, r)
     }
 
@@ -71,7 +66,7 @@ impl<'a> Sim<'a> {
     /// running journey says no. `quiet` leaves "already in the campaign"
     /// out of the timeline (schedules fire every day).
     /// `in_scope` holds the trigger's event, if any.
-    pub(super) fn try_enter(&mut self, now: &Zoned, in_scope: BTreeMap<String, Val>, quiet: bool) {
+    pub(super) fn try_enter(&mut self, now: &Zoned, in_scope: InScope, quiet: bool) {
         // Why not, as text only when the timeline shows it (a schedule
         // fires every day for a customer already in the campaign).
         let why_not: Option<Cow<'static, str>> = if self.removed {
@@ -143,7 +138,8 @@ impl<'a> Sim<'a> {
                 },
             );
         }
-        self.run(self.plan.entry.clone(), now, None);
+        let plan = self.plan;
+        self.run(plan.entry.as_deref(), now, None);
     }
 
     pub(super) fn assign_holdout(&self) -> bool {

@@ -22,7 +22,7 @@ use crate::plan::format::{
 use jiff::{Timestamp, Zoned};
 use std::borrow::Cow;
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Segments may use segments and scores; a plan whose tables refer to
 /// themselves (never produced by `lower`, but a plan file can be edited)
@@ -63,6 +63,36 @@ fn out_of_range(what: String) -> EvalError {
 
 type Eval = Result<Val, EvalError>;
 
+/// The events in a flow's scope, by name: the trigger's event and the ones
+/// received by `wait for … on event`. A journey holds one or two, so they
+/// are a short list; the properties are shared with the input the event
+/// came from (entering copies pointers, not the properties).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct InScope(Vec<(Arc<str>, Arc<Val>)>);
+
+impl InScope {
+    /// One event in scope.
+    pub fn one(name: Arc<str>, props: Arc<Val>) -> InScope {
+        InScope(vec![(name, props)])
+    }
+
+    /// The properties of the event named `name`, if it is in scope.
+    pub fn get(&self, name: &str) -> Option<&Val> {
+        self.0
+            .iter()
+            .find(|(n, _)| **n == *name)
+            .map(|(_, props)| &**props)
+    }
+
+    /// Puts an event in scope, replacing an earlier one of the same name.
+    pub fn insert(&mut self, name: Arc<str>, props: Arc<Val>) {
+        match self.0.iter_mut().find(|(n, _)| *n == name) {
+            Some(slot) => slot.1 = props,
+            None => self.0.push((name, props)),
+        }
+    }
+}
+
 /// Everything an expression can see.
 pub struct Scope<'a> {
     pub plan: &'a Plan,
@@ -73,7 +103,7 @@ pub struct Scope<'a> {
     pub entry: Option<Timestamp>,
     /// The flow's events in scope by name: the trigger's event and the
     /// ones received by `wait for … on event`.
-    pub in_scope: &'a BTreeMap<String, Val>,
+    pub in_scope: &'a InScope,
     /// Anchor `within` windows at the entry (the goal's rule).
     pub goal_anchor: bool,
 }
@@ -325,6 +355,12 @@ impl<'a> Scope<'a> {
             in_scope: self.in_scope,
             goal_anchor: false,
         }
+    }
+
+    /// Whether the customer is in the segment `name` (what `holds` gives
+    /// for `Expr::Segment`, without building the expression).
+    pub fn in_segment(&self, name: &str) -> Result<bool, EvalError> {
+        Ok(self.segment(name, 0)?.as_bool())
     }
 
     fn segment(&self, name: &str, depth: u32) -> Eval {

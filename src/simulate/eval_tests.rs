@@ -64,7 +64,7 @@ fn try_eval(
     now: &Zoned,
     e: &Expr,
 ) -> Result<Val, super::eval::EvalError> {
-    let empty = BTreeMap::new();
+    let empty = super::eval::InScope::default();
     Scope {
         plan,
         customer: c,

@@ -14,7 +14,7 @@
 
 use super::clock::{self, Schedule};
 use super::customer::{Customer, PastEvent};
-use super::eval::{self, Scope};
+use super::eval::{self, InScope, Scope};
 use super::policy::{Cap, Pressure, SendWindow};
 use super::switch::Switch;
 use super::timeline::{Happening, Timeline};
@@ -23,7 +23,6 @@ use crate::check::model::{VariantConflict, VariantDef};
 use crate::plan::format::{Period, Plan, Reentry, Trigger};
 use crate::template::Renderer;
 use jiff::{Timestamp, Zoned};
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// Something that happens to the customer from outside the campaign.
@@ -189,8 +188,14 @@ fn run(
     renderer: Option<&Renderer>,
     switch: Option<&Switch>,
 ) -> Simulation {
-    inputs.sort_by_key(|i| i.at);
+    // A recorded history is in time order already.
+    if !inputs.is_sorted_by_key(|i| i.at) {
+        inputs.sort_by_key(|i| i.at);
+    }
     let mut sim = Sim::new(plan, customer, options, renderer);
+    // Each input is a line of the timeline, and most journeys add a few
+    // more: one allocation instead of a growing vector's four or five.
+    sim.timeline.entries.reserve(2 * inputs.len() + 8);
     sim.switch = switch;
     sim.run_loop(&inputs);
     Simulation {
@@ -244,7 +249,7 @@ impl Park {
 pub(super) struct Journey {
     pub entry: Timestamp,
     /// Events in flow scope by name (trigger, received by `wait for`).
-    pub in_scope: BTreeMap<String, Val>,
+    pub in_scope: InScope,
     pub held_out: bool,
     pub park: Option<Park>,
 }
@@ -452,7 +457,7 @@ impl<'a> Sim<'a> {
             2 => {
                 self.fired = true;
                 self.next_firing = self.schedule.and_then(|s| s.next_after(&now).ok());
-                self.try_enter(&now, BTreeMap::new(), true);
+                self.try_enter(&now, InScope::default(), true);
             }
             3 => {
                 self.next_check = next_hour(&now);
@@ -507,7 +512,7 @@ impl<'a> Sim<'a> {
                     now,
                     None,
                     Happening::EventArrived {
-                        event: name.to_string(),
+                        event: String::from(&**name),
                     },
                 );
                 self.customer.record_event(PastEvent {
@@ -520,7 +525,7 @@ impl<'a> Sim<'a> {
                 }
                 if let Trigger::Event { event, filter } = &self.plan.trigger {
                     if **event == **name {
-                        let in_scope = BTreeMap::from([(name.to_string(), Val::clone(props))]);
+                        let in_scope = InScope::one(name.clone(), props.clone());
                         let r = self
                             .scope(now, Some(input.at), &in_scope, false)
                             .filter_holds(filter.as_ref(), props);
@@ -554,7 +559,7 @@ impl<'a> Sim<'a> {
                         )
                     });
                     if attribute == attr && changed && matches {
-                        self.try_enter(now, BTreeMap::new(), false);
+                        self.try_enter(now, InScope::default(), false);
                     }
                 }
             }
@@ -563,7 +568,7 @@ impl<'a> Sim<'a> {
     }
 
     /// An event reaching a journey parked at a matching `wait for`.
-    fn deliver_to_wait_for(&mut self, name: &str, props: &Val, now: &Zoned) {
+    fn deliver_to_wait_for(&mut self, name: &Arc<str>, props: &Arc<Val>, now: &Zoned) {
         let Some(Journey {
             park: Some(Park::WaitFor { node, .. }),
             ..
@@ -581,7 +586,7 @@ impl<'a> Sim<'a> {
         else {
             return;
         };
-        if event != name {
+        if **event != **name {
             return;
         }
         let r = self
@@ -590,16 +595,16 @@ impl<'a> Sim<'a> {
         if !r.is_some_and(|r| self.condition(now, Some(&node), r)) {
             return;
         }
-        let next = on_event.clone();
+        let next = on_event.as_deref();
         if let Some(j) = &mut self.journey {
             j.park = None;
-            j.in_scope.insert(name.to_string(), props.clone());
+            j.in_scope.insert(name.clone(), props.clone());
         }
         self.timeline.push(
             now,
             Some(&node),
             Happening::Received {
-                event: name.to_string(),
+                event: String::from(&**name),
             },
         );
         self.run(next, now, None);
@@ -610,7 +615,7 @@ impl<'a> Sim<'a> {
             return;
         };
         match park {
-            Park::Wait { next, .. } => self.run(next, now, None),
+            Park::Wait { next, .. } => self.run(next.as_deref(), now, None),
             Park::WaitFor { node, .. } => {
                 let (event, next) = match self.plan.nodes.get(&node) {
                     Some(crate::plan::format::Node::WaitFor {
@@ -620,9 +625,9 @@ impl<'a> Sim<'a> {
                 };
                 self.timeline
                     .push(now, Some(&node), Happening::TimedOut { event });
-                self.run(next, now, None);
+                self.run(next.as_deref(), now, None);
             }
-            Park::Deferred { node, .. } => self.run(Some(node.clone()), now, Some(node)),
+            Park::Deferred { node, .. } => self.run(Some(&node), now, Some(&node)),
         }
     }
 
@@ -631,7 +636,7 @@ impl<'a> Sim<'a> {
         &'s self,
         now: &'s Zoned,
         entry: Option<Timestamp>,
-        in_scope: &'s BTreeMap<String, Val>,
+        in_scope: &'s InScope,
         goal_anchor: bool,
     ) -> Scope<'s> {
         Scope {
@@ -655,6 +660,15 @@ pub(super) fn occurrence_rank(which: usize) -> usize {
 
 /// `HH:MM` as minutes after midnight.
 pub(super) fn parse_clock(text: &str) -> Option<u32> {
+    // The plan's own form, read without splitting and parsing.
+    if let &[h1, h2, b':', m1, m2] = text.as_bytes() {
+        let digits = [h1, h2, m1, m2];
+        if digits.iter().all(u8::is_ascii_digit) {
+            let [h1, h2, m1, m2] = digits.map(|d| u32::from(d - b'0'));
+            let (h, m) = (h1 * 10 + h2, m1 * 10 + m2);
+            return (h < 24 && m < 60).then_some(h * 60 + m);
+        }
+    }
     let (h, m) = text.split_once(':')?;
     let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
     (h < 24 && m < 60).then_some(h * 60 + m)

@@ -54,7 +54,7 @@ impl Sim<'_> {
         };
         let Some((locale, content)) = msg
             .locales
-            .get_key_value(&locale)
+            .get_key_value(locale)
             .or_else(|| msg.locales.get_key_value(&self.plan.default_locale))
             .or_else(|| msg.locales.iter().next())
         else {
@@ -146,11 +146,11 @@ impl Sim<'_> {
 
     /// The customer's locale if the campaign sends in it, else the plan's
     /// default locale.
-    pub(super) fn send_locale(&self) -> String {
+    pub(super) fn send_locale(&self) -> &str {
         if self.plan.locales.contains(&self.customer.locale) {
-            self.customer.locale.clone()
+            &self.customer.locale
         } else {
-            self.plan.default_locale.clone()
+            &self.plan.default_locale
         }
     }
 

@@ -15,27 +15,33 @@ use jiff::Zoned;
 /// the bound only stops a hand-edited plan with a cycle.
 const MAX_STEPS_PER_INSTANT: usize = 10_000;
 
-/// What a node does next.
-enum Step {
+/// What a node does next: the id of the next node is the plan's own.
+enum Step<'p> {
     /// Go on to this node (or complete on `None`) at the same instant.
-    Next(Option<String>),
+    Next(Option<&'p str>),
     /// The journey is parked or has ended.
     Stop,
 }
 
-impl Sim<'_> {
+impl<'a> Sim<'a> {
     /// Runs the flow from `next` at `now`. `released` names a send node
     /// whose deferral has just expired: it sends without deferring again.
-    pub(super) fn run(
-        &mut self,
-        mut next: Option<String>,
-        now: &Zoned,
-        mut released: Option<String>,
-    ) {
+    ///
+    /// `goal` and `exit when` are checked before the first node and again
+    /// after each `set` step: nothing else a step does (a send, a branch,
+    /// a split) changes what a condition reads at the same instant — the
+    /// attributes, the events, the events in scope, the clock — so a
+    /// check between two such steps would find what the last one found.
+    pub(super) fn run(&mut self, next: Option<&str>, now: &Zoned, released: Option<&str>) {
+        let plan: &'a crate::plan::format::Plan = self.plan;
+        let mut next = next;
+        let mut released = released;
+        let mut checked = false;
         for _ in 0..MAX_STEPS_PER_INSTANT {
-            if self.journey.is_none() || self.check_end(now) {
+            if self.journey.is_none() || (!checked && self.check_end(now)) {
                 return;
             }
+            checked = true;
             let Some(id) = next else {
                 self.end(
                     now,
@@ -45,20 +51,23 @@ impl Sim<'_> {
                 );
                 return;
             };
-            let Some(node) = self.plan.nodes.get(&id) else {
+            let Some((id, node)) = plan.nodes.get_key_value(id) else {
                 self.end(
                     now,
-                    Some(&id),
+                    Some(id),
                     Outcome::Exited,
                     format!("the plan has no node `{id}`"),
                 );
                 return;
             };
-            let is_released = released.as_deref() == Some(id.as_str());
+            let is_released = released == Some(id.as_str());
             if is_released {
                 released = None;
             }
-            match self.step(&id, node, now, is_released) {
+            if matches!(node, Node::Set { .. }) {
+                checked = false;
+            }
+            match self.step(id, node, now, is_released) {
                 Step::Next(n) => next = n,
                 Step::Stop => return,
             }
@@ -71,11 +80,11 @@ impl Sim<'_> {
         );
     }
 
-    fn step(&mut self, id: &str, node: &Node, now: &Zoned, released: bool) -> Step {
+    fn step(&mut self, id: &str, node: &'a Node, now: &Zoned, released: bool) -> Step<'a> {
         match node {
             Node::Send { next, .. } => {
                 if self.send(id, node, now, released) {
-                    Step::Next(next.clone())
+                    Step::Next(next.as_deref())
                 } else {
                     Step::Stop
                 }
@@ -149,9 +158,9 @@ impl Sim<'_> {
                         } else {
                             format!("condition {} holds", i + 1)
                         },
-                        cases[i].next.clone(),
+                        cases[i].next.as_deref(),
                     ),
-                    None if otherwise.is_some() => ("else".to_string(), otherwise.clone()),
+                    None if otherwise.is_some() => ("else".to_string(), otherwise.as_deref()),
                     None => ("no condition holds and there is no else".to_string(), None),
                 };
                 self.timeline
@@ -185,7 +194,7 @@ impl Sim<'_> {
                         variant: v.name.clone(),
                     },
                 );
-                Step::Next(v.next.clone())
+                Step::Next(v.next.as_deref())
             }
             Node::Set {
                 attribute,
@@ -211,7 +220,7 @@ impl Sim<'_> {
                     // The journey's own change is not a new entry later.
                     self.member = self.in_segment(segment, now);
                 }
-                Step::Next(next.clone())
+                Step::Next(next.as_deref())
             }
             Node::Exit {} => {
                 let line = self.plan.node_line(id);
@@ -238,7 +247,7 @@ impl Sim<'_> {
         now: &Zoned,
         until: Result<Zoned, E>,
         make: impl FnOnce(Zoned) -> Park,
-    ) -> Step {
+    ) -> Step<'a> {
         let Ok(until) = until else {
             return self.plan_error(id, now, "a wait that cannot be computed");
         };
@@ -256,7 +265,7 @@ impl Sim<'_> {
     /// A runtime error in a step: the error goes in the timeline and the
     /// journey stops there (exited), since the flow cannot know where to
     /// go on.
-    fn failed(&mut self, id: &str, now: &Zoned, e: EvalError) -> Step {
+    fn failed(&mut self, id: &str, now: &Zoned, e: EvalError) -> Step<'a> {
         self.fault(now, Some(id), e);
         self.end(
             now,
@@ -267,7 +276,7 @@ impl Sim<'_> {
         Step::Stop
     }
 
-    fn plan_error(&mut self, id: &str, now: &Zoned, what: &str) -> Step {
+    fn plan_error(&mut self, id: &str, now: &Zoned, what: &str) -> Step<'a> {
         self.end(
             now,
             Some(id),

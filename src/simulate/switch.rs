@@ -105,7 +105,7 @@ impl<'a> Sim<'a> {
                 self.park_again(park);
             }
             (Resume::Retimed, Some(to)) => self.retime(park, &to, now),
-            (Resume::Successor, Some(to)) => self.run(Some(to), now, None),
+            (Resume::Successor, Some(to)) => self.run(Some(&to), now, None),
             _ => self.end(
                 now,
                 Some(&id),
@@ -145,11 +145,11 @@ impl<'a> Sim<'a> {
         };
         if was_deferred {
             // A deferred send is tried again now, under the new policies.
-            self.run(Some(id.to_string()), now, None);
+            self.run(Some(id), now, None);
             return;
         }
         let Some(until) = until else {
-            self.run(Some(id.to_string()), now, None);
+            self.run(Some(id), now, None);
             return;
         };
         let until = if until.timestamp() < now.timestamp() {
