@@ -276,3 +276,29 @@ fn an_event_at_the_end_of_a_wait_is_seen_by_the_next_step() {
     );
     assert_eq!(sent_at(&sim, "tips"), ["11-03 10:00"]);
 }
+
+/// `goal` is checked again after a `set` step at the same instant: the
+/// set makes it hold, so the send after it never runs. (The steps before,
+/// a send and a branch, change nothing the goal reads.)
+#[test]
+fn a_set_step_that_makes_the_goal_hold_converts_before_the_next_step() {
+    let is_vip = json!({ "op": "compare", "cmp": "==",
+        "lhs": { "op": "attr", "name": "tier", "type": "string?" },
+        "rhs": { "op": "literal", "value": { "type": "string", "value": "vip" } } });
+    let p = plan(json!({
+        "goal": is_vip,
+        "nodes": {
+            "n1": send("hello", Some("n2")),
+            "n2": { "kind": "branch", "cases": [], "otherwise": "n3" },
+            "n3": { "kind": "set", "attribute": "tier",
+                    "value": { "op": "literal", "value": { "type": "string", "value": "vip" } },
+                    "next": "n4" },
+            "n4": send("bye", None)
+        }
+    }));
+    let start = at("2026-11-02T10:00", "UTC");
+    let sim = run(&p, "UTC", &start, vec![event(&start, "signed_up")]);
+    assert_eq!(sent_at(&sim, "hello").len(), 1, "{:#?}", lines(&sim));
+    assert!(sent_at(&sim, "bye").is_empty(), "{:#?}", lines(&sim));
+    assert_eq!(outcome(&sim), Some(Outcome::Converted));
+}

@@ -1,6 +1,8 @@
 //! Executing flow nodes. A journey runs node after node at one instant
 //! until it parks (a wait, a `wait for`, a deferred send) or ends; `goal`
-//! and `exit when` are checked before every node.
+//! and `exit when` are checked before every node (evaluated before the
+//! first node of an instant and again after each `set` step, the only
+//! step that changes what they read; see `Sim::run`).
 
 use super::clock;
 use super::eval::EvalError;
