@@ -477,7 +477,12 @@ fn count(timeline: &Timeline, period: Period, report: &mut CampaignReport) {
                 locale,
                 ..
             } if inside => {
-                let key = (day_of(at), message.clone(), channel.clone(), locale.clone());
+                let key = (
+                    day_of(at),
+                    message.clone(),
+                    channel.to_string(),
+                    locale.clone(),
+                );
                 *report.sends.entry(key).or_insert(0) += 1;
             }
             Happening::Skipped { message, reason } if inside => {

@@ -233,7 +233,7 @@ fn describe(plan: &Plan, e: &Entry, entry_at: &Zoned) -> Option<String> {
             .unwrap_or_default()
     };
     Some(match &e.what {
-        Happening::EventArrived { event } if event == ENTRY_EVENT => return None,
+        Happening::EventArrived { event } if &**event == ENTRY_EVENT => return None,
         Happening::EventArrived { event } => format!("performs `{event}`"),
         Happening::AttrChanged { attr, value } => format!("{} changes to {value}", words(attr)),
         Happening::NotEntered { why } => format!("does not enter: {why}"),

@@ -512,7 +512,7 @@ impl<'a> Sim<'a> {
                     now,
                     None,
                     Happening::EventArrived {
-                        event: String::from(&**name),
+                        event: name.clone(),
                     },
                 );
                 self.customer.record_event(PastEvent {

@@ -65,7 +65,7 @@ impl Sim<'_> {
             // renders no text.
             return Happening::Sent {
                 message: message.clone(),
-                channel: channel_name(*channel).to_string(),
+                channel: channel_name(*channel),
                 locale: locale.clone(),
                 fields: Vec::new(),
             };
@@ -138,7 +138,7 @@ impl Sim<'_> {
         }
         Happening::Sent {
             message: message.clone(),
-            channel: channel_name(*channel).to_string(),
+            channel: channel_name(*channel),
             locale: locale.clone(),
             fields,
         }

@@ -6,6 +6,7 @@
 use super::clock;
 use super::policy::DeferReason;
 use jiff::Zoned;
+use std::sync::Arc;
 
 /// How a journey ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -82,8 +83,9 @@ pub struct RenderedField {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Happening {
     /// An event arrived (from the test, the events file or the schedule).
+    /// The name is the input's own (every campaign of a run shows it).
     EventArrived {
-        event: String,
+        event: Arc<str>,
     },
     /// An attribute changed from outside the flow (`at … set`).
     AttrChanged {
@@ -97,7 +99,7 @@ pub enum Happening {
     Entered,
     Sent {
         message: String,
-        channel: String,
+        channel: &'static str,
         locale: String,
         fields: Vec<RenderedField>,
     },
@@ -324,7 +326,7 @@ fn entry_json(e: &Entry) -> serde_json::Value {
     }
     obj.insert("node".into(), json!(e.node));
     let (kind, extra) = match &e.what {
-        Happening::EventArrived { event } => ("event", json!({ "event": event })),
+        Happening::EventArrived { event } => ("event", json!({ "event": &**event })),
         Happening::AttrChanged { attr, value } => {
             ("attr_changed", json!({ "attr": attr, "value": value }))
         }
