@@ -660,17 +660,17 @@ pub(super) fn occurrence_rank(which: usize) -> usize {
 
 /// `HH:MM` as minutes after midnight.
 pub(super) fn parse_clock(text: &str) -> Option<u32> {
-    // The plan's own form, read without splitting and parsing.
-    if let &[h1, h2, b':', m1, m2] = text.as_bytes() {
-        let digits = [h1, h2, m1, m2];
-        if digits.iter().all(u8::is_ascii_digit) {
-            let [h1, h2, m1, m2] = digits.map(|d| u32::from(d - b'0'));
-            let (h, m) = (h1 * 10 + h2, m1 * 10 + m2);
-            return (h < 24 && m < 60).then_some(h * 60 + m);
+    let digit = |b: u8| u32::from(b - b'0');
+    let (h, m): (u32, u32) = match *text.as_bytes() {
+        // The plan's own form, read without splitting and parsing.
+        [h1, h2, b':', m1, m2] if [h1, h2, m1, m2].iter().all(u8::is_ascii_digit) => {
+            (digit(h1) * 10 + digit(h2), digit(m1) * 10 + digit(m2))
         }
-    }
-    let (h, m) = text.split_once(':')?;
-    let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+        _ => {
+            let (h, m) = text.split_once(':')?;
+            (h.parse().ok()?, m.parse().ok()?)
+        }
+    };
     (h < 24 && m < 60).then_some(h * 60 + m)
 }
 

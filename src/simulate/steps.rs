@@ -34,10 +34,11 @@ impl<'a> Sim<'a> {
     /// a split) changes what a condition reads at the same instant — the
     /// attributes, the events, the events in scope, the clock — so a
     /// check between two such steps would find what the last one found.
-    pub(super) fn run(&mut self, next: Option<&str>, now: &Zoned, released: Option<&str>) {
+    pub(super) fn run(&mut self, next: Option<&str>, now: &Zoned, mut released: Option<&str>) {
         let plan: &'a crate::plan::format::Plan = self.plan;
+        // Rebound so that the ids that follow, the plan's own (`'a`), fit
+        // in the variable that held the caller's first one.
         let mut next = next;
-        let mut released = released;
         let mut checked = false;
         for _ in 0..MAX_STEPS_PER_INSTANT {
             if self.journey.is_none() || (!checked && self.check_end(now)) {
