@@ -33,10 +33,11 @@ use jiff::Timestamp;
 use rayon::prelude::*;
 
 use crate::plan::format::{Node, Plan, Trigger};
-use crate::population::read::{Batch, Member, PopulationError, Reader};
+use crate::population::read::{Batch, EventRecord, Member, PopulationError, Reader};
 use crate::simulate::customer::{Customer, PastEvent};
 use crate::simulate::journey::{Forced, Input, InputKind, Options};
 use crate::simulate::policy::DeferReason;
+use crate::simulate::shut_out;
 use crate::simulate::timeline::{Happening, Outcome, Timeline};
 use crate::simulate::together::{replay_together, simulate_together};
 use crate::template::Renderer;
@@ -312,17 +313,17 @@ fn replay_batch<B: Batch>(
     }
 }
 
-/// Whether `plan` can start a journey for `member` in a replay that
-/// starts at `start`. An event trigger needs that event at or after
-/// `start` (earlier events are history); `changed ATTR` needs an attribute
-/// set from outside, which a population's events never are. A plan that
-/// cannot start a journey sends nothing (so it takes no room under the
-/// project's `pressure` either) and adds nothing to the report: leaving
-/// it out changes no number.
-fn can_enter(plan: &Plan, member: &Member, start: Timestamp) -> bool {
+/// Whether `plan` can start a journey for a customer with `events` in a
+/// replay that starts at `start`, as far as the events decide (the
+/// attributes decide in [`shut_out`]). An event trigger needs that event
+/// at or after `start` (earlier events are history); `changed ATTR` needs
+/// an attribute set from outside, which a population's events never are.
+/// A plan that cannot start a journey sends nothing (so it takes no room
+/// under the project's `pressure` either) and adds nothing to the report:
+/// leaving it out changes no number.
+fn can_enter(plan: &Plan, events: &[EventRecord], start: Timestamp) -> bool {
     match &plan.trigger {
-        Trigger::Event { event, .. } => member
-            .events
+        Trigger::Event { event, .. } => events
             .iter()
             .rev()
             .take_while(|e| e.at >= start)
@@ -344,14 +345,18 @@ fn replay(
 ) {
     let start = period.start();
     let end = period.end();
+    let Member { customer, events } = member;
+    // One customer, copied for each campaign (the plans of one project
+    // read the same attributes for locale and time zone).
+    let first = &plans[0].customer;
+    let base = Customer::new(customer.id, customer.attrs, first);
     let live: Vec<usize> = (0..plans.len())
-        .filter(|&i| can_enter(&plans[i], &member, start))
+        .filter(|&i| can_enter(&plans[i], &events, start) && !shut_out(&plans[i], &base, start))
         .collect();
     if live.is_empty() {
         return;
     }
-    let last = member.events.last().map_or(end, |e| e.at);
-    let Member { customer, events } = member;
+    let last = events.last().map_or(end, |e| e.at);
     let mut past = Vec::new();
     let mut inputs = Vec::new();
     for e in events {
@@ -371,10 +376,7 @@ fn replay(
             });
         }
     }
-    // One customer, copied for each campaign (the plans of one project
-    // read the same attributes for locale and time zone).
-    let first = &plans[live[0]].customer;
-    let mut base = Some(Customer::new(customer.id, customer.attrs, first));
+    let mut base = Some(base);
     if let Some(base) = &mut base {
         base.events = past;
     }

@@ -4,12 +4,58 @@
 //! journey.
 
 use super::clock;
+use super::customer::Customer;
 use super::eval::{EvalError, InScope, Scope};
 use super::journey::{Journey, Sim};
 use super::timeline::{Happening, Outcome};
-use crate::plan::format::{Reentry, Trigger};
-use jiff::Zoned;
+use crate::plan::format::{Expr, Plan, Reentry, Trigger};
+use jiff::{Timestamp, Zoned};
 use std::borrow::Cow;
+
+/// Whether the customer's attributes alone keep `plan` from ever starting
+/// a journey for `customer`, in a run from `start` whose inputs are all
+/// events (nothing sets an attribute from outside, so an attribute could
+/// change only by a `set` step of a journey of this campaign): its
+/// audience is settled false ([`Scope::settled`]), or its `enters`
+/// segment's membership is settled (membership that never changes is
+/// never entered). Such a run enters nobody, sends nothing and reports
+/// no error, so `campaignc forecast` leaves it out. An event trigger with
+/// a `where` is never shut out by its audience: the `where` is evaluated
+/// first, and an error there is reported.
+pub fn shut_out(plan: &Plan, customer: &Customer, start: Timestamp) -> bool {
+    let now = customer.zoned(start);
+    let nothing = InScope::default();
+    let scope = Scope {
+        plan,
+        customer,
+        now: &now,
+        entry: Some(start),
+        in_scope: &nothing,
+        goal_anchor: false,
+    };
+    if let Trigger::Enters { segment } = &plan.trigger {
+        let member = Expr::Segment {
+            name: segment.clone(),
+        };
+        if scope.settled(&member).is_some() {
+            return true;
+        }
+    }
+    // A trigger's `where` is evaluated before the audience, and could
+    // fail (a run reports that): then the audience does not decide alone.
+    let filtered = matches!(
+        &plan.trigger,
+        Trigger::Event {
+            filter: Some(_),
+            ..
+        }
+    );
+    !filtered
+        && plan
+            .audience
+            .as_ref()
+            .is_some_and(|audience| scope.settled(audience) == Some(false))
+}
 
 impl<'a> Sim<'a> {
     pub(super) fn recheck_segment(&mut self, now: &Zoned) {

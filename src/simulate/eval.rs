@@ -363,6 +363,54 @@ impl<'a> Scope<'a> {
         Ok(self.segment(name, 0)?.as_bool())
     }
 
+    /// The value of a condition that the customer's attributes alone
+    /// decide: what every evaluation of it gives, at any instant and
+    /// whatever events arrive, as long as no attribute changes. `None`
+    /// when the clock or an event could change it, or when evaluating it
+    /// fails (a run then reports the error).
+    ///
+    /// `and`, `or` and `not` are looked through, left to right as they
+    /// are evaluated: `balance > 0 and count(order) > 2` is settled false
+    /// for a customer with no balance (the evaluation stops at the first
+    /// argument), but `count(order) > 2 and balance > 0` is not settled,
+    /// because the count is evaluated first and could fail.
+    pub fn settled(&self, expr: &Expr) -> Option<bool> {
+        self.settled_at(expr, 0)
+    }
+
+    fn settled_at(&self, expr: &Expr, depth: u32) -> Option<bool> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        match expr {
+            Expr::And { args } => {
+                for a in args {
+                    if !self.settled_at(a, depth)? {
+                        return Some(false);
+                    }
+                }
+                Some(true)
+            }
+            Expr::Or { args } => {
+                for a in args {
+                    if self.settled_at(a, depth)? {
+                        return Some(true);
+                    }
+                }
+                Some(false)
+            }
+            Expr::Not { arg } => self.settled_at(arg, depth).map(|b| !b),
+            Expr::Segment { name } => {
+                let seg = self.plan.segment(name)?;
+                self.plain().settled_at(&seg.expr, depth + 1)
+            }
+            _ if reads(self.plan, expr, 0).attributes_only() => {
+                self.eval(expr, None, depth).ok().map(|v| v.as_bool())
+            }
+            _ => None,
+        }
+    }
+
     fn segment(&self, name: &str, depth: u32) -> Eval {
         Ok(match self.plan.segment(name) {
             Some(seg) => Val::Bool(self.plain().eval(&seg.expr, None, depth + 1)?.as_bool()),
@@ -453,52 +501,90 @@ struct Window {
     to: Timestamp,
 }
 
-/// Whether the value of `expr` (a condition without events in scope, as
-/// a segment's) can change while no input arrives and no step runs: true
-/// when it reads the clock (`now`, a `within` or `since entry` window,
-/// directly or through the segments and scores it uses). Everything else
-/// it reads (attributes, the events performed so far, all at or before
-/// the current instant) changes only with an input or a `set` step. Too
-/// deep a chain of segments counts as reading the clock.
-pub(super) fn reads_clock(plan: &Plan, expr: &Expr, depth: u32) -> bool {
-    if depth > MAX_DEPTH {
-        return true;
+/// What the value of an expression can depend on besides the customer's
+/// attributes (which change only with a `set` step or an attribute set
+/// from outside).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Reads {
+    /// The clock: `now`, a `within` or `since entry` window, directly or
+    /// through the segments and scores it uses. Without it, the value
+    /// (of a condition without events in scope, as a segment's) cannot
+    /// change while no input arrives and no step runs.
+    pub clock: bool,
+    /// Events: the customer's history (`performed`, `count`, `sum`,
+    /// `last`, a score's per-event rule) or an event in the flow's scope.
+    pub events: bool,
+}
+
+impl Reads {
+    /// Reads everything: what an expression too deep to walk counts as.
+    const ALL: Reads = Reads {
+        clock: true,
+        events: true,
+    };
+
+    fn and(self, other: Reads) -> Reads {
+        Reads {
+            clock: self.clock || other.clock,
+            events: self.events || other.events,
+        }
     }
-    let deeper = |e: &Expr| reads_clock(plan, e, depth + 1);
+
+    /// Whether the attributes alone decide the value.
+    pub fn attributes_only(self) -> bool {
+        self == Reads::default()
+    }
+}
+
+/// What `expr` reads ([`Reads`]), through the segments and scores of
+/// `plan` it uses. Too deep a chain of segments counts as reading
+/// everything.
+pub(super) fn reads(plan: &Plan, expr: &Expr, depth: u32) -> Reads {
+    if depth > MAX_DEPTH {
+        return Reads::ALL;
+    }
+    let deeper = |e: &Expr| reads(plan, e, depth + 1);
+    let all = |exprs: &mut dyn Iterator<Item = &Expr>| {
+        exprs.fold(Reads::default(), |r, e| r.and(deeper(e)))
+    };
+    let events = Reads {
+        clock: false,
+        events: true,
+    };
     let window = |filter: Option<&Expr>, within: &Option<Duration>, since_entry: bool| {
-        within.is_some() || since_entry || filter.is_some_and(deeper)
+        let clock = Reads {
+            clock: within.is_some() || since_entry,
+            events: true,
+        };
+        filter.map_or(clock, |f| clock.and(deeper(f)))
     };
     match expr {
-        Expr::And { args } | Expr::Or { args } => args.iter().any(deeper),
+        Expr::And { args } | Expr::Or { args } => all(&mut args.iter()),
         Expr::Not { arg } | Expr::IsSet { arg, .. } => deeper(arg),
         Expr::Compare { lhs, rhs, .. }
         | Expr::StringOp { lhs, rhs, .. }
-        | Expr::Arith { lhs, rhs, .. } => deeper(lhs) || deeper(rhs),
-        Expr::In { lhs, items, .. } => deeper(lhs) || items.iter().any(deeper),
-        Expr::Literal { .. } | Expr::Attr { .. } | Expr::EventField { .. } | Expr::Last { .. } => {
-            false
-        }
-        Expr::Now => true,
+        | Expr::Arith { lhs, rhs, .. } => deeper(lhs).and(deeper(rhs)),
+        Expr::In { lhs, items, .. } => deeper(lhs).and(all(&mut items.iter())),
+        Expr::Literal { .. } | Expr::Attr { .. } => Reads::default(),
+        Expr::EventField { .. } | Expr::Last { .. } => events,
+        Expr::Now => Reads {
+            clock: true,
+            events: false,
+        },
         Expr::Segment { name } => plan
-            .segments
-            .iter()
-            .find(|s| &s.name == name)
-            .is_some_and(|s| deeper(&s.expr)),
-        Expr::Score { name } => plan
-            .scores
-            .iter()
-            .find(|s| &s.name == name)
-            .is_some_and(|s| {
-                s.rules.iter().any(|rule| match rule {
-                    ScoreRule::PerEvent {
-                        filter,
-                        within,
-                        since_entry,
-                        ..
-                    } => window(filter.as_ref(), within, *since_entry),
-                    ScoreRule::If { when, .. } => deeper(when),
-                })
-            }),
+            .segment(name)
+            .map_or(Reads::default(), |s| deeper(&s.expr)),
+        Expr::Score { name } => plan.score(name).map_or(Reads::default(), |s| {
+            s.rules.iter().fold(Reads::default(), |r, rule| match rule {
+                ScoreRule::PerEvent {
+                    filter,
+                    within,
+                    since_entry,
+                    ..
+                } => r.and(window(filter.as_ref(), within, *since_entry)),
+                ScoreRule::If { when, .. } => r.and(deeper(when)),
+            })
+        }),
         Expr::Performed {
             filter,
             within,

@@ -284,7 +284,7 @@ pub(super) struct Sim<'a> {
     pub member: bool,
     next_check: Option<Zoned>,
     /// The plan whose `enters` segment does not read the clock
-    /// ([`eval::reads_clock`]): its membership changes only with an input
+    /// ([`eval::reads`]): its membership changes only with an input
     /// or a step, which re-check it, so the hourly re-check is left out
     /// while this plan runs (it would find the same membership).
     static_segment: Option<&'a Plan>,
@@ -366,7 +366,7 @@ impl<'a> Sim<'a> {
             let expr = crate::plan::format::Expr::Segment {
                 name: segment.clone(),
             };
-            if !eval::reads_clock(plan, &expr, 0) {
+            if !eval::reads(plan, &expr, 0).clock {
                 sim.static_segment = Some(plan);
             }
         }

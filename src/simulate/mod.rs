@@ -25,6 +25,7 @@
 pub mod clock;
 pub mod customer;
 mod entry;
+pub use entry::shut_out;
 pub mod eval;
 pub mod expect;
 pub mod input;
