@@ -327,7 +327,7 @@ fn can_enter(plan: &Plan, events: &[EventRecord], start: Timestamp) -> bool {
             .iter()
             .rev()
             .take_while(|e| e.at >= start)
-            .any(|e| &e.event == event),
+            .any(|e| *e.event == **event),
         Trigger::Changed { .. } => false,
         Trigger::Every { .. } | Trigger::Enters { .. } => true,
     }

@@ -36,7 +36,7 @@ use serde_json::Value as Json;
 
 use crate::check::model::{AttrDef, EventDef, Model};
 pub use crate::simulate::input::MAX_LINE_BYTES;
-use crate::simulate::input::{convert, read_capped_line, record_entries, suggest};
+use crate::simulate::input::{convert, parse_instant, read_capped_line, record_entries, suggest};
 use crate::simulate::value::Val;
 
 /// A problem in a population file: the file, the 1-based line (none when
@@ -109,7 +109,8 @@ pub struct CustomerRecord {
 #[derive(Clone, Debug, PartialEq)]
 pub struct EventRecord {
     pub at: Timestamp,
-    pub event: String,
+    /// Shared by every record of the event.
+    pub event: Arc<str>,
     /// A [`Val::Record`] of the event's properties.
     pub props: Val,
     /// The line it was read from.
@@ -586,6 +587,9 @@ impl<'m> CustomerParser<'m> {
 pub struct EventParser<'m> {
     model: &'m Model,
     encoding: Encoding,
+    /// The schema's event names, in its order, each allocated once: every
+    /// record of an event shares its name.
+    names: Vec<Arc<str>>,
 }
 
 impl<'m> EventParser<'m> {
@@ -594,6 +598,12 @@ impl<'m> EventParser<'m> {
         EventParser {
             model,
             encoding: Encoding::JsonLines,
+            names: model
+                .schema
+                .events
+                .iter()
+                .map(|e| e.name.as_str().into())
+                .collect(),
         }
     }
 
@@ -614,13 +624,30 @@ impl<'m> EventParser<'m> {
                 }
             }
         }
-        Ok(EventParser { model, encoding })
+        Ok(EventParser {
+            encoding,
+            ..EventParser::json(model)
+        })
     }
 
     fn id(&self, bytes: &[u8]) -> Result<String, String> {
         line_id(self.encoding, bytes, |text| {
             self.parse(0, text).map(|(id, _)| id)
         })
+    }
+
+    /// The record of one line whose customer id was read already (by
+    /// [`Self::id`]): the id is not copied again.
+    fn record_of(&self, line: usize, text: &str) -> Result<EventRecord, String> {
+        if self.encoding == Encoding::JsonLines {
+            if let Ok(fast) = serde_json::from_str::<EventLine>(text) {
+                if !fast.customer.is_empty() {
+                    let props = fast.properties.unwrap_or(Entries(Vec::new()));
+                    return self.record(&fast.at, &fast.event, props.iter(), line);
+                }
+            }
+        }
+        self.parse(line, text).map(|(_, record)| record)
     }
 
     /// The customer id and the record of one line.
@@ -694,19 +721,20 @@ impl<'m> EventParser<'m> {
         props: impl Iterator<Item = (&'j str, &'j Json)> + Clone,
         line: usize,
     ) -> Result<EventRecord, String> {
-        let at = at.parse::<Timestamp>().map_err(|_| {
+        let at = parse_instant(at).ok_or_else(|| {
             format!("\"at\": `{at}` is not an instant like \"2026-03-01T10:00:00Z\" (a date-time with Z or an offset)")
         })?;
         let events = &self.model.schema.events;
-        let Some(def) = events.iter().find(|e| e.name == event) else {
+        let Some(i) = events.iter().position(|e| e.name == event) else {
             return Err(format!(
                 "unknown event `{event}`{}",
                 suggest(event, events.iter().map(|e| e.name.as_str()))
             ));
         };
+        let def = &events[i];
         Ok(EventRecord {
             at,
-            event: def.name.clone(),
+            event: Arc::clone(&self.names[i]),
             props: properties(self.model, def, props)?,
             line,
         })
@@ -840,8 +868,8 @@ impl Batch for FileBatch<'_> {
         let lines = &self.event_lines[raw.events.clone()];
         let mut events = Vec::with_capacity(lines.len());
         for l in lines {
-            let (_, record) = text(&self.events[l.range.clone()])
-                .and_then(|t| p.events.parse(l.line, t))
+            let record = text(&self.events[l.range.clone()])
+                .and_then(|t| p.events.record_of(l.line, t))
                 .map_err(|m| error_at(&p.events_path, l.line, m))?;
             events.push(record);
         }

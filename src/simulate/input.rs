@@ -255,6 +255,47 @@ fn check_keys(obj: &serde_json::Map<String, Json>) -> Result<(), String> {
     Ok(())
 }
 
+/// An RFC 3339 instant, as jiff reads it (`2026-11-02T03:00:00Z`,
+/// `2026-11-02T10:00:00+07:00`, fractions of a second); `None` for
+/// anything else. The form exporters write, `YYYY-MM-DDTHH:MM:SSZ`, is
+/// read field by field and checked by jiff's own calendar (the general
+/// parser then takes what that leaves out): a population file holds one
+/// per event.
+pub fn parse_instant(text: &str) -> Option<jiff::Timestamp> {
+    let b = text.as_bytes();
+    let shape = b.len() == 20
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b[10] == b'T'
+        && b[13] == b':'
+        && b[16] == b':'
+        && b[19] == b'Z';
+    if shape {
+        let num = |from: usize, to: usize| {
+            b[from..to].iter().try_fold(0i32, |n, d| {
+                d.is_ascii_digit().then(|| n * 10 + i32::from(d - b'0'))
+            })
+        };
+        let fields = (|| {
+            let dt = jiff::civil::DateTime::new(
+                i16::try_from(num(0, 4)?).ok()?,
+                i8::try_from(num(5, 7)?).ok()?,
+                i8::try_from(num(8, 10)?).ok()?,
+                i8::try_from(num(11, 13)?).ok()?,
+                i8::try_from(num(14, 16)?).ok()?,
+                i8::try_from(num(17, 19)?).ok()?,
+                0,
+            )
+            .ok()?;
+            jiff::tz::Offset::UTC.to_timestamp(dt).ok()
+        })();
+        if fields.is_some() {
+            return fields;
+        }
+    }
+    text.parse::<jiff::Timestamp>().ok()
+}
+
 /// `1d2h` (offset from `start`), `2026-01-07T09:00` (local) or an RFC 3339
 /// instant.
 pub fn parse_at(text: &str, start: &Zoned) -> Result<jiff::Timestamp, String> {
@@ -263,7 +304,7 @@ pub fn parse_at(text: &str, start: &Zoned) -> Result<jiff::Timestamp, String> {
             .map(|z| z.timestamp())
             .map_err(|e| e.to_string());
     }
-    if let Ok(ts) = text.parse::<jiff::Timestamp>() {
+    if let Some(ts) = parse_instant(text) {
         return Ok(ts);
     }
     if let Ok(dt) = text.parse::<jiff::civil::DateTime>() {
@@ -449,7 +490,7 @@ pub fn convert(model: &Model, ty: &Type, json: &Json) -> Result<Val, String> {
         },
         Type::Time => json
             .as_str()
-            .and_then(|s| s.parse::<jiff::Timestamp>().ok())
+            .and_then(parse_instant)
             .map(Val::Time)
             .map_or_else(|| wrong("an instant like \"2026-11-02T03:00:00Z\""), Ok),
         Type::Date => json

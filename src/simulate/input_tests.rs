@@ -41,3 +41,52 @@ fn at_accepts_offsets_local_times_and_instants() {
     );
     assert!(parse_at("tomorrow", &s).is_err());
 }
+
+#[test]
+fn instants_in_the_exporters_form_read_as_jiff_reads_them() {
+    use super::input::parse_instant;
+    let general = |text: &str| text.parse::<jiff::Timestamp>().ok();
+    let mut texts: Vec<String> = [
+        "2026-11-02T03:00:00Z",
+        "2024-02-29T23:59:59Z",
+        "2023-02-29T10:00:00Z",
+        "2026-04-31T10:00:00Z",
+        "2026-12-31T24:00:00Z",
+        "2026-06-30T23:59:60Z",
+        "2026-13-01T00:00:00Z",
+        "2026-00-10T00:00:00Z",
+        "2026-01-00T00:00:00Z",
+        "0000-01-01T00:00:00Z",
+        "9999-12-31T23:59:59Z",
+        "2026-11-02t03:00:00Z",
+        "2026-11-02T03:00:00z",
+        "2026-11-02 03:00:00Z",
+        "2026-11-02T03:00:0aZ",
+        "2026-11-02T03:00:00+07:00",
+        "2026-11-02T03:00:00.5Z",
+        "+2026-11-02T03:00:00Z",
+        "-026-11-02T03:00:00Z",
+        "2026-1-02T03:00:00ZZ",
+        "",
+    ]
+    .iter()
+    .map(|t| t.to_string())
+    .collect();
+    // Every field through its whole two-digit range, and some years.
+    for year in ["1970", "2000", "2026", "2100"] {
+        for month in 0..=99 {
+            for day in [0, 1, 28, 29, 30, 31, 32, 99] {
+                texts.push(format!("{year}-{month:02}-{day:02}T12:00:00Z"));
+            }
+        }
+    }
+    for n in 0..=99 {
+        texts.push(format!("2026-03-29T{n:02}:30:00Z"));
+        texts.push(format!("2026-03-29T01:{n:02}:00Z"));
+        texts.push(format!("2026-03-29T01:30:{n:02}Z"));
+    }
+    for text in &texts {
+        assert_eq!(parse_instant(text), general(text), "{text:?}");
+    }
+    assert!(texts.iter().filter(|t| general(t).is_some()).count() > 300);
+}
