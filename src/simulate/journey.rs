@@ -292,6 +292,10 @@ pub(super) struct Sim<'a> {
     pub switch: Option<&'a Switch>,
     /// The switch removed the campaign: nobody enters any more.
     pub removed: bool,
+    /// Whether each input is a line of the timeline (an event arrived, an
+    /// attribute set). A replay that only counts what the campaign did
+    /// ([`super::together::replay_together`]) leaves them out.
+    pub echo_inputs: bool,
 }
 
 impl<'a> Sim<'a> {
@@ -359,6 +363,7 @@ impl<'a> Sim<'a> {
             static_segment: None,
             switch: None,
             removed: false,
+            echo_inputs: true,
         };
         if let Trigger::Enters { segment } = &plan.trigger {
             sim.member = sim.in_segment(segment, &start);
@@ -508,13 +513,15 @@ impl<'a> Sim<'a> {
     fn on_input(&mut self, input: &Input, now: &Zoned) {
         match &input.kind {
             InputKind::Event { name, props } => {
-                self.timeline.push(
-                    now,
-                    None,
-                    Happening::EventArrived {
-                        event: name.clone(),
-                    },
-                );
+                if self.echo_inputs {
+                    self.timeline.push(
+                        now,
+                        None,
+                        Happening::EventArrived {
+                            event: name.clone(),
+                        },
+                    );
+                }
                 self.customer.record_event(PastEvent {
                     name: name.clone(),
                     at: input.at,
@@ -536,14 +543,16 @@ impl<'a> Sim<'a> {
                 }
             }
             InputKind::Set { attr, value } => {
-                self.timeline.push(
-                    now,
-                    None,
-                    Happening::AttrChanged {
-                        attr: attr.clone(),
-                        value: value.display(),
-                    },
-                );
+                if self.echo_inputs {
+                    self.timeline.push(
+                        now,
+                        None,
+                        Happening::AttrChanged {
+                            attr: attr.clone(),
+                            value: value.display(),
+                        },
+                    );
+                }
                 let old = self.customer.attr(attr).clone();
                 self.customer.set_attr(attr, value.clone());
                 if self.journey.is_some() {

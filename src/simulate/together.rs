@@ -41,6 +41,7 @@ pub fn simulate_together(
         inputs,
         options,
         Some(renderer),
+        true,
         |sim, which, input| {
             // An input is shown once, by the first run that takes it.
             let drop_inputs = which == 0 && input < inputs_shown;
@@ -63,14 +64,16 @@ pub fn simulate_together(
 }
 
 /// [`simulate_together`] without rendering (as [`super::journey::replay`]
-/// is to `simulate`): each run's own timeline, in the order of `runs`.
-/// This is `campaignc forecast`, which counts what each campaign did.
+/// is to `simulate`): each run's own timeline, in the order of `runs`,
+/// without the inputs' lines (an event arrived, an attribute set: the
+/// caller's own inputs, told back). This is `campaignc forecast`, which
+/// counts what each campaign did.
 pub fn replay_together(
     runs: Vec<(&Plan, Customer)>,
     inputs: Vec<Input>,
     options: &Options,
 ) -> Vec<Timeline> {
-    run_together(runs, inputs, options, None, |_, _, _| {})
+    run_together(runs, inputs, options, None, false, |_, _, _| {})
         .into_iter()
         .map(|sim| sim.timeline)
         .collect()
@@ -78,18 +81,26 @@ pub fn replay_together(
 
 /// The runs stepped together to their end (see the module
 /// documentation); `after` sees each run after each of its steps, with
-/// the kind of occurrence and the input's index.
+/// the kind of occurrence and the input's index. `echo_inputs`: whether
+/// each input is a line of each run's timeline.
 fn run_together<'a>(
     runs: Vec<(&'a Plan, Customer)>,
     mut inputs: Vec<Input>,
     options: &'a Options,
     renderer: Option<&'a Renderer>,
+    echo_inputs: bool,
     mut after: impl FnMut(&mut Sim<'a>, usize, usize),
 ) -> Vec<Sim<'a>> {
-    inputs.sort_by_key(|i| i.at);
+    if !inputs.is_sorted_by_key(|i| i.at) {
+        inputs.sort_by_key(|i| i.at);
+    }
     let mut sims: Vec<Sim> = runs
         .into_iter()
-        .map(|(plan, customer)| Sim::new(plan, customer, options, renderer))
+        .map(|(plan, customer)| {
+            let mut sim = Sim::new(plan, customer, options, renderer);
+            sim.echo_inputs = echo_inputs;
+            sim
+        })
         .collect();
     // The order between campaigns at one instant.
     let mut order: Vec<usize> = (0..sims.len()).collect();
