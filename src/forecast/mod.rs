@@ -34,7 +34,7 @@ use rayon::prelude::*;
 
 use crate::plan::format::{Node, Plan, Trigger};
 use crate::population::read::{Batch, EventRecord, Member, PopulationError, Reader};
-use crate::simulate::customer::{Customer, PastEvent};
+use crate::simulate::customer::{Customer, History, PastEvent};
 use crate::simulate::journey::{Forced, Input, InputKind, Options};
 use crate::simulate::policy::DeferReason;
 use crate::simulate::shut_out;
@@ -345,41 +345,50 @@ fn replay(
 ) {
     let start = period.start();
     let end = period.end();
-    let Member { customer, events } = member;
+    let Member {
+        customer,
+        mut events,
+    } = member;
     // One customer, copied for each campaign (the plans of one project
     // read the same attributes for locale and time zone).
     let first = &plans[0].customer;
-    let base = Customer::new(customer.id, customer.attrs, first);
+    let mut base = Customer::new(customer.id, customer.attrs, first);
     let live: Vec<usize> = (0..plans.len())
         .filter(|&i| can_enter(&plans[i], &events, start) && !shut_out(&plans[i], &base, start))
         .collect();
     if live.is_empty() {
         return;
     }
+    // The readers check the order; a history is in time order whatever
+    // gave it.
+    if !events.is_sorted_by_key(|e| e.at) {
+        events.sort_by_key(|e| e.at);
+    }
     let last = events.last().map_or(end, |e| e.at);
-    let mut past = Vec::new();
-    let mut inputs = Vec::new();
-    for e in events {
-        if e.at < start {
-            past.push(PastEvent {
-                name: e.event.into(),
-                at: e.at,
-                props: e.props.into(),
-            });
-        } else {
-            inputs.push(Input {
-                at: e.at,
-                kind: InputKind::Event {
-                    name: e.event.into(),
-                    props: e.props.into(),
-                },
-            });
-        }
-    }
+    // The events before `start` are the past; the others are the inputs,
+    // and each campaign's history records them as they arrive by
+    // lengthening its prefix of this one shared list.
+    let past = events.partition_point(|e| e.at < start);
+    let all: Vec<PastEvent> = events
+        .into_iter()
+        .map(|e| PastEvent {
+            name: e.event,
+            at: e.at,
+            props: e.props.into(),
+        })
+        .collect();
+    let inputs: Vec<Input> = all[past..]
+        .iter()
+        .map(|e| Input {
+            at: e.at,
+            kind: InputKind::Event {
+                name: Arc::clone(&e.name),
+                props: Arc::clone(&e.props),
+            },
+        })
+        .collect();
+    base.events = History::with_next(all, past);
     let mut base = Some(base);
-    if let Some(base) = &mut base {
-        base.events = past;
-    }
     let mut runs: Vec<(&Plan, Customer)> = Vec::with_capacity(live.len());
     for (n, &i) in live.iter().enumerate() {
         let plan = &plans[i];

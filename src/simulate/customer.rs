@@ -21,6 +21,76 @@ pub struct PastEvent {
     pub props: Arc<Val>,
 }
 
+/// A customer's events in time order: a prefix of a shared list.
+///
+/// The copies of one customer in the campaigns of a run share one list,
+/// and so does a replay that knows the customer's whole history in
+/// advance (`campaignc forecast`): recording the event that comes next in
+/// the list only lengthens the prefix. Recording any other event copies
+/// the prefix first (copy on write).
+#[derive(Clone, Debug, Default)]
+pub struct History {
+    all: Arc<Vec<PastEvent>>,
+    len: usize,
+}
+
+impl History {
+    /// A history of the first `len` events of `all` (in time order), whose
+    /// later events are shared when they are recorded, in order.
+    pub fn with_next(all: Vec<PastEvent>, len: usize) -> History {
+        let len = len.min(all.len());
+        History {
+            all: Arc::new(all),
+            len,
+        }
+    }
+
+    /// Records an event, keeping the history in time order (stable for
+    /// events at the same instant).
+    fn record(&mut self, event: PastEvent) {
+        let pos = self.partition_point(|e| e.at <= event.at);
+        if pos == self.len {
+            if let Some(next) = self.all.get(pos) {
+                let same = next.at == event.at
+                    && Arc::ptr_eq(&next.name, &event.name)
+                    && Arc::ptr_eq(&next.props, &event.props);
+                if same {
+                    self.len += 1;
+                    return;
+                }
+            }
+        }
+        match Arc::get_mut(&mut self.all) {
+            Some(own) => own.truncate(self.len),
+            None => self.all = Arc::new(self.all[..self.len].to_vec()),
+        }
+        let own = Arc::make_mut(&mut self.all);
+        own.insert(pos, event);
+        self.len = own.len();
+    }
+}
+
+impl std::ops::Deref for History {
+    type Target = [PastEvent];
+
+    fn deref(&self) -> &[PastEvent] {
+        &self.all[..self.len]
+    }
+}
+
+impl PartialEq for History {
+    fn eq(&self, other: &History) -> bool {
+        **self == **other
+    }
+}
+
+impl From<Vec<PastEvent>> for History {
+    fn from(events: Vec<PastEvent>) -> History {
+        let len = events.len();
+        History::with_next(events, len)
+    }
+}
+
 /// The state of one customer during a simulation.
 #[derive(Clone, Debug)]
 pub struct Customer {
@@ -34,7 +104,7 @@ pub struct Customer {
     /// campaigns copies the customer for each); a `set` copies them first.
     pub attrs: Arc<BTreeMap<String, Val>>,
     /// In time order.
-    pub events: Vec<PastEvent>,
+    pub events: History,
     /// The attribute holding the locale (the plan's `customer.locale`).
     locale_attr: Option<String>,
     /// The attribute holding the time zone.
@@ -58,7 +128,7 @@ impl Customer {
             time_zone: TimeZone::get(&facts.timezone.default).unwrap_or(TimeZone::UTC),
             locale: facts.locale.default.clone(),
             attrs: Arc::default(),
-            events: Vec::new(),
+            events: History::default(),
             locale_attr: facts.locale.attribute.clone(),
             zone_attr: facts.timezone.attribute.clone(),
         };
@@ -111,8 +181,7 @@ impl Customer {
     /// Records an event, keeping the history in time order (stable for
     /// events at the same instant).
     pub fn record_event(&mut self, event: PastEvent) {
-        let pos = self.events.partition_point(|e| e.at <= event.at);
-        self.events.insert(pos, event);
+        self.events.record(event);
     }
 
     /// An instant in the customer's time zone.

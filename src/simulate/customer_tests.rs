@@ -1,7 +1,7 @@
 //! A customer's copies: one per campaign in a run of several, sharing
 //! what none of them changed.
 
-use super::customer::Customer;
+use super::customer::{Customer, History, PastEvent};
 use super::value::Val;
 use crate::plan::format::{AttributeWithDefault, CustomerFacts};
 use std::collections::BTreeMap;
@@ -51,4 +51,89 @@ fn a_set_changes_only_the_copy_it_runs_in() {
     );
     assert_eq!(first.time_zone.iana_name(), Some("Asia/Ho_Chi_Minh"));
     assert_eq!(second.time_zone.iana_name(), Some("Europe/Prague"));
+}
+
+fn event(name: &str, at: &str) -> PastEvent {
+    PastEvent {
+        name: name.into(),
+        at: at.parse().unwrap(),
+        props: Arc::new(Val::Record(Vec::new())),
+    }
+}
+
+fn names(c: &Customer) -> Vec<String> {
+    c.events
+        .iter()
+        .map(|e| format!("{} {}", e.name, e.at))
+        .collect()
+}
+
+#[test]
+fn copies_record_events_into_their_own_history_whatever_they_share() {
+    let past = event("signed_up", "2026-11-01T10:00:00Z");
+    let next = event("app_opened", "2026-11-02T10:00:00Z");
+    let later = event("order_placed", "2026-11-03T10:00:00Z");
+    let mut first = Customer::new("c-1", BTreeMap::new(), &facts());
+    // One list for the whole history; the customer has seen the first.
+    first.events = History::with_next(vec![past.clone(), next.clone(), later.clone()], 1);
+    let mut second = first.clone();
+    let mut third = first.clone();
+    assert_eq!(names(&first), ["signed_up 2026-11-01T10:00:00Z"]);
+
+    // The list's next event, recorded: the prefix grows in that copy only.
+    first.record_event(next.clone());
+    assert_eq!(
+        names(&first),
+        [
+            "signed_up 2026-11-01T10:00:00Z",
+            "app_opened 2026-11-02T10:00:00Z"
+        ]
+    );
+    assert_eq!(names(&second), ["signed_up 2026-11-01T10:00:00Z"]);
+
+    // Another event (an equal one that is not the list's) goes in order,
+    // and no other copy sees it.
+    let home = Val::Record(vec![("screen".to_string(), text("home"))]);
+    second.record_event(PastEvent {
+        props: Arc::new(home.clone()),
+        ..event("app_opened", "2026-11-02T10:00:00Z")
+    });
+    second.record_event(event("push_opened", "2026-11-01T12:00:00Z"));
+    assert_eq!(
+        *second.events[2].props, home,
+        "the recorded event, not the list's"
+    );
+    assert_eq!(
+        names(&second),
+        [
+            "signed_up 2026-11-01T10:00:00Z",
+            "push_opened 2026-11-01T12:00:00Z",
+            "app_opened 2026-11-02T10:00:00Z"
+        ]
+    );
+    first.record_event(later.clone());
+    assert_eq!(names(&first).len(), 3);
+    assert_eq!(names(&third), ["signed_up 2026-11-01T10:00:00Z"]);
+
+    // An event at the same instant as the last goes after it.
+    third.record_event(event("app_opened", "2026-11-01T10:00:00Z"));
+    assert_eq!(
+        names(&third),
+        [
+            "signed_up 2026-11-01T10:00:00Z",
+            "app_opened 2026-11-01T10:00:00Z"
+        ]
+    );
+    // Skipping the list's next event and recording the one after it does
+    // not let the skipped one in.
+    let mut fourth = Customer::new("c-2", BTreeMap::new(), &facts());
+    fourth.events = History::with_next(vec![past, next, later.clone()], 1);
+    fourth.record_event(later);
+    assert_eq!(
+        names(&fourth),
+        [
+            "signed_up 2026-11-01T10:00:00Z",
+            "order_placed 2026-11-03T10:00:00Z"
+        ]
+    );
 }

@@ -328,7 +328,7 @@ impl<'a> Scope<'a> {
         first_only: bool,
     ) -> Result<Vec<&'s PastEvent>, EvalError> {
         let mut found = Vec::new();
-        for e in &self.customer.events {
+        for e in self.customer.events.iter() {
             if *e.name != *event || e.at < w.from || e.at > w.to {
                 continue;
             }
