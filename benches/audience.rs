@@ -155,7 +155,7 @@ fn main() {
             );
             for e in member.events {
                 customer.record_event(PastEvent {
-                    name: e.event.into(),
+                    name: e.event,
                     at: e.at,
                     props: e.props.into(),
                 });
