@@ -118,24 +118,27 @@ fn run_together<'a>(
         rank
     };
     let mut cursors = vec![0usize; sims.len()];
-    let mut done = vec![false; sims.len()];
+    // Each run's next occurrence. Stepping one run changes no other's
+    // (what they share, the marketing sends, decides what a send does,
+    // not when anything happens), so only the run stepped is asked again.
+    let mut nexts: Vec<Option<(usize, jiff::Timestamp)>> = sims
+        .iter()
+        .enumerate()
+        .map(|(i, sim)| sim.next_occurrence(&inputs, cursors[i]))
+        .collect();
     let mut shared: Vec<jiff::Zoned> = Vec::new();
     let bound = 1_000_000usize.saturating_mul(sims.len().max(1));
     for _ in 0..bound {
         let mut next: Option<(usize, usize, jiff::Timestamp)> = None;
-        for (i, sim) in sims.iter_mut().enumerate() {
-            if done[i] {
+        for (i, occurrence) in nexts.iter().enumerate() {
+            // `None`: over for good, as nothing changes a run that is not
+            // stepped.
+            let Some((which, at)) = *occurrence else {
                 continue;
-            }
-            match sim.next_occurrence(&inputs, cursors[i]) {
-                // Over for good: nothing changes a run that is not stepped.
-                None => done[i] = true,
-                Some((which, at)) => {
-                    let key = (at, occurrence_rank(which), rank[i]);
-                    if next.is_none_or(|(j, w, t)| key < (t, occurrence_rank(w), rank[j])) {
-                        next = Some((i, which, at));
-                    }
-                }
+            };
+            let key = (at, occurrence_rank(which), rank[i]);
+            if next.is_none_or(|(j, w, t)| key < (t, occurrence_rank(w), rank[j])) {
+                next = Some((i, which, at));
             }
         }
         let Some((i, which, at)) = next else { break };
@@ -145,6 +148,7 @@ fn run_together<'a>(
         sim.occur(which, at, &inputs, &mut cursors[i]);
         shared = std::mem::take(&mut sim.marketing_sends);
         after(sim, which, input);
+        nexts[i] = sims[i].next_occurrence(&inputs, cursors[i]);
     }
     for sim in &mut sims {
         sim.finish();
