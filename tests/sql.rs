@@ -90,6 +90,27 @@ fn every_expression_kind_in_postgres() {
     insta::assert_snapshot!(all_sql("tests/fixtures/sql/features", Dialect::Postgres));
 }
 
+/// What `audience` evaluates (into a table, or as a `WITH`, where rows
+/// have no order): the query without its final `ORDER BY`, and nothing
+/// else taken away.
+#[test]
+fn the_unordered_query_is_the_query_without_its_final_order_by() {
+    for rel in ["campaigns", "tests/fixtures/sql/features"] {
+        let (model, sources) = project(&root().join(rel));
+        for dialect in [Dialect::Duckdb, Dialect::Postgres, Dialect::Spark] {
+            for q in queries(&model, &sources, dialect) {
+                let unordered = q.unordered().sql;
+                let tail = q.sql.strip_prefix(unordered.as_str()).unwrap_or_default();
+                let key = match q.kind {
+                    QueryKind::Audience => "c.customer_id",
+                    _ => "customer_id",
+                };
+                assert_eq!(tail, format!("ORDER BY {key}\n"), "{}", q.file_name());
+            }
+        }
+    }
+}
+
 #[test]
 fn a_warehouse_mapping_renames_tables_and_columns() {
     insta::assert_snapshot!(all_sql("tests/fixtures/sql/mapping", Dialect::Duckdb));

@@ -295,7 +295,9 @@ pub fn open(source: &Source, model: &Model) -> Result<Box<dyn Engine>, String> {
 }
 
 /// The query of NAME compiled from the project (`campaignc sql`'s) in
-/// `dialect`, with the evaluation time bound.
+/// `dialect`, with the evaluation time bound, without its final `ORDER
+/// BY` ([`crate::sql::Query::unordered`]): the breakdown sorts what it
+/// shows.
 pub fn compiled_query(
     model: &Model,
     sources: &SourceMap,
@@ -312,7 +314,7 @@ pub fn compiled_query(
     crate::sql::queries(model, sources, dialect)
         .into_iter()
         .find(|q| q.kind == wanted && q.name == name)
-        .map(|q| q.with_now(now))
+        .map(|q| q.unordered().with_now(now))
         .ok_or_else(|| format!("the {} `{name}` has no SQL query", kind.as_str()))
 }
 
@@ -331,13 +333,13 @@ pub fn evaluate(
     let now = jiff::Timestamp::from_second(now.as_second()).unwrap_or(now);
     let model = engine.model(model);
     let dialect = engine.dialect();
+    let materialized = engine.materializes();
     let query = match audience_sql {
         Some(sql) => sql.to_string(),
         None => compiled_query(&model, sources, dialect, name, kind, now)?,
     };
     let columns = Columns::of(&model, sources, name, kind);
     let failed = |e: String| format!("the audience query failed: {e}");
-    let materialized = engine.materializes();
     let audience = if materialized {
         engine
             .execute(&format!(

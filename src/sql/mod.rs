@@ -70,6 +70,8 @@ pub struct Query {
     /// The formatted query, header comment included. The evaluation time
     /// is the dialect's parameter marker (`$now`, `$1`, `:now`, `@now`).
     pub sql: String,
+    /// Where the final `ORDER BY` starts in `sql`.
+    order_by: usize,
     dialect: Dialect,
 }
 
@@ -85,6 +87,16 @@ impl Query {
             d.timestamp_type()
         );
         self.sql.replace(&d.now_param(), &literal)
+    }
+
+    /// The query without its final `ORDER BY`: for an engine that keeps
+    /// the rows in a table, which has no order, sorting them is time
+    /// spent for nothing.
+    pub fn unordered(&self) -> Query {
+        Query {
+            sql: self.sql[..self.order_by].to_string(),
+            ..self.clone()
+        }
     }
 
     /// The file `campaignc sql --out` writes it to: `segments/NAME.sql`,
@@ -238,13 +250,13 @@ impl Generator<'_> {
         match &target {
             Target::Segment(s) => {
                 sql.push_str(&format!(
-                    "\nSELECT customer_id\nFROM {}\nWHERE member\nORDER BY customer_id\n",
+                    "\nSELECT customer_id\nFROM {}\nWHERE member\n",
                     segment_cte(&s.name)
                 ));
             }
             Target::Score(s) => {
                 sql.push_str(&format!(
-                    "\nSELECT customer_id, score\nFROM {}\nORDER BY customer_id\n",
+                    "\nSELECT customer_id, score\nFROM {}\n",
                     score_cte(&s.name)
                 ));
             }
@@ -266,17 +278,24 @@ impl Generator<'_> {
                     None => "TRUE".into(),
                 };
                 sql.push_str(&format!(
-                    "\nSELECT c.customer_id\nFROM customer AS c\n{}{}WHERE {cond}\nORDER BY c.customer_id\n",
+                    "\nSELECT c.customer_id\nFROM customer AS c\n{}{}WHERE {cond}\n",
                     joins(&reads),
                     aggregates.joins()
                 ));
             }
         }
+        let order_by = sql.len();
+        let key = match &target {
+            Target::Audience(_) => "c.customer_id",
+            _ => "customer_id",
+        };
+        sql.push_str(&format!("ORDER BY {key}\n"));
         Query {
             name: name.to_string(),
             kind,
             source: location,
             sql,
+            order_by,
             dialect: d,
         }
     }
