@@ -39,7 +39,7 @@ spark = (
     .config("spark.sql.adaptive.enabled", "false")
     .config("spark.ui.showConsoleProgress", "false")
     .config("spark.sql.codegen.wholeStage", "false")
-    .config("spark.driver.memory", "2g")
+    .config("spark.driver.memory", "4g")
     .config("spark.sql.warehouse.dir", os.path.join(work, "warehouse"))
     .getOrCreate()
 )
