@@ -382,7 +382,6 @@ struct CustomerLine<'a> {
 #[serde(deny_unknown_fields)]
 struct EventLine<'a> {
     #[serde(borrow)]
-    #[allow(dead_code)]
     customer: Cow<'a, str>,
     #[serde(borrow)]
     at: Cow<'a, str>,
@@ -636,14 +635,27 @@ impl<'m> EventParser<'m> {
         })
     }
 
+    /// A JSON Lines line of the usual shape ([`EventLine`]): its customer
+    /// id as written, and its record. `None` for any other line (the slow
+    /// path's messages are then the errors).
+    fn fast<'t>(
+        &self,
+        line: usize,
+        text: &'t str,
+    ) -> Option<(Cow<'t, str>, Result<EventRecord, String>)> {
+        let fast = serde_json::from_str::<EventLine>(text).ok()?;
+        let props = fast.properties.unwrap_or(Entries(Vec::new()));
+        let record = self.record(&fast.at, &fast.event, props.iter(), line);
+        Some((fast.customer, record))
+    }
+
     /// The record of one line whose customer id was read already (by
     /// [`Self::id`]): the id is not copied again.
     fn record_of(&self, line: usize, text: &str) -> Result<EventRecord, String> {
         if self.encoding == Encoding::JsonLines {
-            if let Ok(fast) = serde_json::from_str::<EventLine>(text) {
-                if !fast.customer.is_empty() {
-                    let props = fast.properties.unwrap_or(Entries(Vec::new()));
-                    return self.record(&fast.at, &fast.event, props.iter(), line);
+            if let Some((customer, record)) = self.fast(line, text) {
+                if !customer.is_empty() {
+                    return record;
                 }
             }
         }
@@ -654,11 +666,9 @@ impl<'m> EventParser<'m> {
     pub fn parse(&self, line: usize, text: &str) -> Result<(String, EventRecord), String> {
         match self.encoding {
             Encoding::JsonLines => {
-                if let Ok(fast) = serde_json::from_str::<EventLine>(text) {
-                    let customer = customer_id(Some(&Json::String(fast.customer.into_owned())))?;
-                    let props = fast.properties.unwrap_or(Entries(Vec::new()));
-                    let record = self.record(&fast.at, &fast.event, props.iter(), line)?;
-                    return Ok((customer, record));
+                if let Some((customer, record)) = self.fast(line, text) {
+                    let customer = customer_id(Some(&Json::String(customer.into_owned())))?;
+                    return Ok((customer, record?));
                 }
                 let json: Json =
                     serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;

@@ -84,13 +84,6 @@ impl PartialEq for History {
     }
 }
 
-impl From<Vec<PastEvent>> for History {
-    fn from(events: Vec<PastEvent>) -> History {
-        let len = events.len();
-        History::with_next(events, len)
-    }
-}
-
 /// The state of one customer during a simulation.
 #[derive(Clone, Debug)]
 pub struct Customer {

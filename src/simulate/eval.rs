@@ -544,9 +544,6 @@ pub(super) fn reads(plan: &Plan, expr: &Expr, depth: u32) -> Reads {
         return Reads::ALL;
     }
     let deeper = |e: &Expr| reads(plan, e, depth + 1);
-    let all = |exprs: &mut dyn Iterator<Item = &Expr>| {
-        exprs.fold(Reads::default(), |r, e| r.and(deeper(e)))
-    };
     let events = Reads {
         clock: false,
         events: true,
@@ -559,12 +556,14 @@ pub(super) fn reads(plan: &Plan, expr: &Expr, depth: u32) -> Reads {
         filter.map_or(clock, |f| clock.and(deeper(f)))
     };
     match expr {
-        Expr::And { args } | Expr::Or { args } => all(&mut args.iter()),
+        Expr::And { args } | Expr::Or { args } => {
+            args.iter().map(deeper).fold(Reads::default(), Reads::and)
+        }
         Expr::Not { arg } | Expr::IsSet { arg, .. } => deeper(arg),
         Expr::Compare { lhs, rhs, .. }
         | Expr::StringOp { lhs, rhs, .. }
         | Expr::Arith { lhs, rhs, .. } => deeper(lhs).and(deeper(rhs)),
-        Expr::In { lhs, items, .. } => deeper(lhs).and(all(&mut items.iter())),
+        Expr::In { lhs, items, .. } => items.iter().map(deeper).fold(deeper(lhs), Reads::and),
         Expr::Literal { .. } | Expr::Attr { .. } => Reads::default(),
         Expr::EventField { .. } | Expr::Last { .. } => events,
         Expr::Now => Reads {

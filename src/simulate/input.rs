@@ -262,7 +262,11 @@ fn check_keys(obj: &serde_json::Map<String, Json>) -> Result<(), String> {
 /// parser then takes what that leaves out): a population file holds one
 /// per event.
 pub fn parse_instant(text: &str) -> Option<jiff::Timestamp> {
-    let b = text.as_bytes();
+    exporters_instant(text.as_bytes()).or_else(|| text.parse().ok())
+}
+
+/// `YYYY-MM-DDTHH:MM:SSZ` by its fields; `None` for any other text.
+fn exporters_instant(b: &[u8]) -> Option<jiff::Timestamp> {
     let shape = b.len() == 20
         && b[4] == b'-'
         && b[7] == b'-'
@@ -270,30 +274,25 @@ pub fn parse_instant(text: &str) -> Option<jiff::Timestamp> {
         && b[13] == b':'
         && b[16] == b':'
         && b[19] == b'Z';
-    if shape {
-        let num = |from: usize, to: usize| {
-            b[from..to].iter().try_fold(0i32, |n, d| {
-                d.is_ascii_digit().then(|| n * 10 + i32::from(d - b'0'))
-            })
-        };
-        let fields = (|| {
-            let dt = jiff::civil::DateTime::new(
-                i16::try_from(num(0, 4)?).ok()?,
-                i8::try_from(num(5, 7)?).ok()?,
-                i8::try_from(num(8, 10)?).ok()?,
-                i8::try_from(num(11, 13)?).ok()?,
-                i8::try_from(num(14, 16)?).ok()?,
-                i8::try_from(num(17, 19)?).ok()?,
-                0,
-            )
-            .ok()?;
-            jiff::tz::Offset::UTC.to_timestamp(dt).ok()
-        })();
-        if fields.is_some() {
-            return fields;
-        }
+    if !shape {
+        return None;
     }
-    text.parse::<jiff::Timestamp>().ok()
+    let num = |from: usize, to: usize| {
+        b[from..to].iter().try_fold(0i32, |n, d| {
+            d.is_ascii_digit().then(|| n * 10 + i32::from(d - b'0'))
+        })
+    };
+    let dt = jiff::civil::DateTime::new(
+        i16::try_from(num(0, 4)?).ok()?,
+        i8::try_from(num(5, 7)?).ok()?,
+        i8::try_from(num(8, 10)?).ok()?,
+        i8::try_from(num(11, 13)?).ok()?,
+        i8::try_from(num(14, 16)?).ok()?,
+        i8::try_from(num(17, 19)?).ok()?,
+        0,
+    )
+    .ok()?;
+    jiff::tz::Offset::UTC.to_timestamp(dt).ok()
 }
 
 /// `1d2h` (offset from `start`), `2026-01-07T09:00` (local) or an RFC 3339
