@@ -40,6 +40,15 @@ spark = (
     .config("spark.ui.showConsoleProgress", "false")
     .config("spark.sql.codegen.wholeStage", "false")
     .config("spark.driver.memory", "4g")
+    # A sort or a hash aggregate takes its memory a page at a time, and
+    # the default page is 64 MB whatever the data. The generated queries
+    # run a dozen sorts and aggregates in one stage (every join is on the
+    # customer id, so no shuffle separates them): at 64 MB a page, two
+    # tasks at once used up the execution memory of a 4 GB driver on some
+    # runs (UNABLE_TO_ACQUIRE_MEMORY), though each sort holds a few
+    # megabytes of the test's population. With 2 MB pages the same query
+    # runs with a 1 GB driver; the time is the same.
+    .config("spark.buffer.pageSize", "2m")
     .config("spark.sql.warehouse.dir", os.path.join(work, "warehouse"))
     .getOrCreate()
 )
