@@ -31,12 +31,16 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use jiff::Timestamp;
+use serde::de::DeserializeSeed as _;
 use serde::Deserialize;
 use serde_json::Value as Json;
 
 use crate::check::model::{AttrDef, EventDef, Model};
+use crate::simulate::customer::event_name;
 pub use crate::simulate::input::MAX_LINE_BYTES;
-use crate::simulate::input::{convert, parse_instant, read_capped_line, record_entries, suggest};
+use crate::simulate::input::{
+    convert, parse_instant, read_capped_line, record_entries, refused, suggest, FieldsSeed, OrNull,
+};
 use crate::simulate::value::Val;
 
 /// A problem in a population file: the file, the 1-based line (none when
@@ -376,19 +380,80 @@ struct CustomerLine<'a> {
     attributes: Option<Entries<'a>>,
 }
 
-/// An events line as JSON Lines writes it (the fast path, as
-/// [`CustomerLine`]).
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+/// An events line as JSON Lines writes it, read in one pass (the fast
+/// path): the customer id, the instant as written, the event's place in
+/// the schema and its properties, read by the schema's types
+/// ([`FieldsSeed`]). Any other line (`properties` before `event`, a key
+/// written twice or with an escape, an unknown event, a property the
+/// schema refuses) is an error without a message: the line is then read
+/// the slow way, whose messages say what is wrong.
+struct EventLineSeed<'m> {
+    model: &'m Model,
+}
+
 struct EventLine<'a> {
-    #[serde(borrow)]
-    customer: Cow<'a, str>,
-    #[serde(borrow)]
-    at: Cow<'a, str>,
-    #[serde(borrow)]
-    event: Cow<'a, str>,
-    #[serde(default, borrow)]
-    properties: Option<Entries<'a>>,
+    customer: &'a str,
+    at: &'a str,
+    event: usize,
+    props: Val,
+}
+
+impl<'de, 'm> serde::de::DeserializeSeed<'de> for EventLineSeed<'m> {
+    type Value = EventLine<'de>;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<EventLine<'de>, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de, 'm> serde::de::Visitor<'de> for EventLineSeed<'m> {
+    type Value = EventLine<'de>;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an events line")
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> Result<EventLine<'de>, A::Error> {
+        let events = &self.model.schema.events;
+        let (mut customer, mut at, mut event, mut props) = (None, None, None, None);
+        while let Some(key) = map.next_key::<&'de str>()? {
+            match key {
+                "customer" if customer.is_none() => customer = Some(map.next_value()?),
+                "at" if at.is_none() => at = Some(map.next_value()?),
+                "event" if event.is_none() => {
+                    let name: &str = map.next_value()?;
+                    let i = events.iter().position(|e| e.name == name);
+                    event = Some(i.ok_or_else(refused)?);
+                }
+                "properties" if props.is_none() => {
+                    let def = &events[event.ok_or_else(refused)?];
+                    let seed = OrNull(FieldsSeed {
+                        model: self.model,
+                        fields: &def.fields,
+                    });
+                    props = Some(map.next_value_seed(seed)?);
+                }
+                _ => return Err(refused()),
+            }
+        }
+        let (Some(customer), Some(at), Some(event)) = (customer, at, event) else {
+            return Err(refused());
+        };
+        let props = match props.flatten() {
+            Some(props) => props,
+            // No properties: as `properties` reads them.
+            None if events[event].fields.iter().all(|f| f.ty.is_optional()) => {
+                Val::Record(Vec::new())
+            }
+            None => return Err(refused()),
+        };
+        Ok(EventLine {
+            customer,
+            at,
+            event,
+            props,
+        })
+    }
 }
 
 /// How the lines of a customers file become records (shared by the
@@ -586,9 +651,6 @@ impl<'m> CustomerParser<'m> {
 pub struct EventParser<'m> {
     model: &'m Model,
     encoding: Encoding,
-    /// The schema's event names, in its order, each allocated once: every
-    /// record of an event shares its name.
-    names: Vec<Arc<str>>,
 }
 
 impl<'m> EventParser<'m> {
@@ -597,12 +659,6 @@ impl<'m> EventParser<'m> {
         EventParser {
             model,
             encoding: Encoding::JsonLines,
-            names: model
-                .schema
-                .events
-                .iter()
-                .map(|e| e.name.as_str().into())
-                .collect(),
         }
     }
 
@@ -635,17 +691,25 @@ impl<'m> EventParser<'m> {
         })
     }
 
-    /// A JSON Lines line of the usual shape ([`EventLine`]): its customer
-    /// id as written, and its record. `None` for any other line (the slow
-    /// path's messages are then the errors).
-    fn fast<'t>(
-        &self,
-        line: usize,
-        text: &'t str,
-    ) -> Option<(Cow<'t, str>, Result<EventRecord, String>)> {
-        let fast = serde_json::from_str::<EventLine>(text).ok()?;
-        let props = fast.properties.unwrap_or(Entries(Vec::new()));
-        let record = self.record(&fast.at, &fast.event, props.iter(), line);
+    /// A JSON Lines line of the usual shape ([`EventLineSeed`]) with a
+    /// customer id: the id as written, and its record. `None` for any
+    /// other line, and for one with an error (the slow path's messages
+    /// are then the errors).
+    fn fast<'t>(&self, line: usize, text: &'t str) -> Option<(&'t str, EventRecord)> {
+        let mut json = serde_json::Deserializer::from_str(text);
+        let fast = EventLineSeed { model: self.model }
+            .deserialize(&mut json)
+            .ok()?;
+        json.end().ok()?;
+        if fast.customer.is_empty() {
+            return None;
+        }
+        let record = EventRecord {
+            at: parse_instant(fast.at)?,
+            event: event_name(&self.model.schema.events[fast.event].name),
+            props: fast.props,
+            line,
+        };
         Some((fast.customer, record))
     }
 
@@ -653,10 +717,8 @@ impl<'m> EventParser<'m> {
     /// [`Self::id`]): the id is not copied again.
     fn record_of(&self, line: usize, text: &str) -> Result<EventRecord, String> {
         if self.encoding == Encoding::JsonLines {
-            if let Some((customer, record)) = self.fast(line, text) {
-                if !customer.is_empty() {
-                    return record;
-                }
+            if let Some((_, record)) = self.fast(line, text) {
+                return Ok(record);
             }
         }
         self.parse(line, text).map(|(_, record)| record)
@@ -667,17 +729,9 @@ impl<'m> EventParser<'m> {
         match self.encoding {
             Encoding::JsonLines => {
                 if let Some((customer, record)) = self.fast(line, text) {
-                    let customer = customer_id(Some(&Json::String(customer.into_owned())))?;
-                    return Ok((customer, record?));
+                    return Ok((customer.to_string(), record));
                 }
-                let json: Json =
-                    serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
-                let Json::Object(obj) = json else {
-                    return Err("each line must be a JSON object".into());
-                };
-                check_keys(&obj, &["customer", "at", "event", "properties"])?;
-                let customer = customer_id(obj.get("customer"))?;
-                Ok((customer, self.object(obj, line)?))
+                self.slow(line, text)
             }
             Encoding::Csv => {
                 let cells = csv_cells(text)?;
@@ -696,6 +750,19 @@ impl<'m> EventParser<'m> {
                 Ok((customer, self.record(&at, &event, props, line)?))
             }
         }
+    }
+
+    /// A JSON Lines line read as a [`Json`] value first: the reference
+    /// [`Self::fast`] agrees with, and the messages of the lines it does
+    /// not take.
+    fn slow(&self, line: usize, text: &str) -> Result<(String, EventRecord), String> {
+        let json: Json = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
+        let Json::Object(obj) = json else {
+            return Err("each line must be a JSON object".into());
+        };
+        check_keys(&obj, &["customer", "at", "event", "properties"])?;
+        let customer = customer_id(obj.get("customer"))?;
+        Ok((customer, self.object(obj, line)?))
     }
 
     /// The record of a JSON object with `at`, `event` and `properties`
@@ -744,7 +811,7 @@ impl<'m> EventParser<'m> {
         let def = &events[i];
         Ok(EventRecord {
             at,
-            event: Arc::clone(&self.names[i]),
+            event: event_name(&def.name),
             props: properties(self.model, def, props)?,
             line,
         })
@@ -1334,3 +1401,7 @@ impl<'m> Reader for Grouped<'m> {
         Ok((!batch.lines.is_empty()).then_some(batch))
     }
 }
+
+#[cfg(test)]
+#[path = "read_tests.rs"]
+mod tests;

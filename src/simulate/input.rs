@@ -20,6 +20,7 @@ use super::value::{Num, Val};
 use crate::check::model::{FieldDef, Model, Type};
 use crate::check::resolve;
 use jiff::Zoned;
+use serde::de::Deserialize as _;
 use serde_json::Value as Json;
 
 /// A problem in an events file, with its 1-based line.
@@ -422,6 +423,217 @@ where
     Ok(Val::Record(out))
 }
 
+/// The fields of an event's properties or of a record, read straight from
+/// JSON into a [`Val::Record`] with no [`Json`] tree in between: what
+/// [`record_entries`] makes of the same object, for the population
+/// readers' millions of lines. It only succeeds: anything [`record_entries`]
+/// would refuse, and anything it does not take on (a key with an escape
+/// in it), is a plain error here, and the caller then reads the line the
+/// slow way, whose messages say what is wrong.
+pub struct FieldsSeed<'m> {
+    pub model: &'m Model,
+    pub fields: &'m [FieldDef],
+}
+
+/// One value of type `ty` ([`convert`] without the [`Json`] tree; a
+/// failure is an error without a message, as for [`FieldsSeed`]).
+struct TypeSeed<'m> {
+    model: &'m Model,
+    ty: &'m Type,
+}
+
+/// The error of a line the fast path does not take.
+pub fn refused<E: serde::de::Error>() -> E {
+    E::custom("not on the fast path")
+}
+
+impl<'de, 'm> serde::de::DeserializeSeed<'de> for FieldsSeed<'m> {
+    type Value = Val;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Val, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de, 'm> serde::de::Visitor<'de> for FieldsSeed<'m> {
+    type Value = Val;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an object")
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Val, A::Error> {
+        // By field, the last value written (null: none), as `record_entries`.
+        let mut values: Vec<Option<Val>> = vec![None; self.fields.len()];
+        while let Some(key) = map.next_key::<&'de str>()? {
+            let i = self
+                .fields
+                .iter()
+                .position(|f| f.name == key)
+                .ok_or_else(refused)?;
+            let ty = match &self.fields[i].ty {
+                Type::Optional(inner) => inner,
+                ty => ty,
+            };
+            values[i] = map.next_value_seed(OrNull(TypeSeed {
+                model: self.model,
+                ty,
+            }))?;
+        }
+        let mut out = Vec::new();
+        for (f, v) in self.fields.iter().zip(values) {
+            match v {
+                Some(v) => out.push((f.name.clone(), v)),
+                None if f.ty.is_optional() || f.ty == Type::Error => {}
+                None => return Err(refused()),
+            }
+        }
+        Ok(Val::Record(out))
+    }
+}
+
+/// A value that may be `null` (`None`), else what the seed reads.
+pub struct OrNull<S>(pub S);
+
+impl<'de, S: serde::de::DeserializeSeed<'de>> serde::de::DeserializeSeed<'de> for OrNull<S> {
+    type Value = Option<S::Value>;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_option(self)
+    }
+}
+
+impl<'de, S: serde::de::DeserializeSeed<'de>> serde::de::Visitor<'de> for OrNull<S> {
+    type Value = Option<S::Value>;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a value or null")
+    }
+    fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        self.0.deserialize(d).map(Some)
+    }
+}
+
+impl<'de, 'm> serde::de::DeserializeSeed<'de> for TypeSeed<'m> {
+    type Value = Val;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Val, D::Error> {
+        match self.ty {
+            Type::Record(id) => FieldsSeed {
+                model: self.model,
+                fields: &self.model.record(*id).fields,
+            }
+            .deserialize(d),
+            Type::Error => {
+                serde::de::IgnoredAny::deserialize(d)?;
+                Ok(Val::Unset)
+            }
+            _ => d.deserialize_any(self),
+        }
+    }
+}
+
+impl<'m> TypeSeed<'m> {
+    /// A scalar through [`convert`] itself, so that both read it alike.
+    fn scalar<E: serde::de::Error>(&self, json: Json) -> Result<Val, E> {
+        convert(self.model, self.ty, &json).map_err(|_| refused())
+    }
+
+    /// Whether the type is written as text and read by [`text_rules`] (as
+    /// [`convert`] reads it).
+    fn is_text(&self) -> bool {
+        matches!(
+            self.ty,
+            Type::String | Type::Email | Type::Phone | Type::Url | Type::Locale | Type::Timezone
+        )
+    }
+}
+
+impl<'de, 'm> serde::de::Visitor<'de> for TypeSeed<'m> {
+    type Value = Val;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a value of the schema's type")
+    }
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Val, E> {
+        self.scalar(Json::Bool(v))
+    }
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Val, E> {
+        self.scalar(Json::from(v))
+    }
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Val, E> {
+        self.scalar(Json::from(v))
+    }
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Val, E> {
+        serde_json::Number::from_f64(v)
+            .ok_or_else(refused)
+            .and_then(|n| self.scalar(Json::Number(n)))
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Val, E> {
+        if self.is_text() {
+            text_rules(self.ty, v, &"").map_err(|_| refused())?;
+            return Ok(Val::Str(v.to_string()));
+        }
+        self.scalar(Json::String(v.to_string()))
+    }
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Val, E> {
+        if self.is_text() {
+            text_rules(self.ty, &v, &"").map_err(|_| refused())?;
+            return Ok(Val::Str(v));
+        }
+        self.scalar(Json::String(v))
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Val, E> {
+        self.scalar(Json::Null)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Val, A::Error> {
+        let Type::List(item) = self.ty else {
+            return Err(refused());
+        };
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(v) = seq.next_element_seed(ItemSeed(TypeSeed {
+            model: self.model,
+            ty: item,
+        }))? {
+            out.push(v);
+        }
+        Ok(Val::List(out))
+    }
+}
+
+/// An item of a list: `null` is an unset optional ([`convert`]'s rule).
+struct ItemSeed<'m>(TypeSeed<'m>);
+
+impl<'de, 'm> serde::de::DeserializeSeed<'de> for ItemSeed<'m> {
+    type Value = Val;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Val, D::Error> {
+        let TypeSeed { model, ty } = self.0;
+        match ty {
+            Type::Optional(inner) => Ok(OrNull(TypeSeed { model, ty: inner })
+                .deserialize(d)?
+                .unwrap_or(Val::Unset)),
+            _ => self.0.deserialize(d),
+        }
+    }
+}
+
+/// Whether `text` is a value of `ty`, one of the types written as text
+/// (`string`, `email`, `phone`, `url`, `locale`, `timezone`): the
+/// checker's own rules, so that an events file accepts exactly what a
+/// `.camp` file does. `shown` is the value as the message shows it.
+fn text_rules(ty: &Type, text: &str, shown: &dyn std::fmt::Display) -> Result<(), String> {
+    if let Some((kind, help)) = resolve::bad_shape(ty, text) {
+        return Err(format!("expected {kind}, found {shown}: {help}"));
+    }
+    if *ty == Type::Timezone && !resolve::is_time_zone(text) {
+        return Err(format!(
+            "unknown time zone {shown}: use an IANA name such as \"UTC\", \"Europe/Prague\" or \"Asia/Ho_Chi_Minh\""
+        ));
+    }
+    if *ty == Type::Locale && !resolve::is_locale_value(text) {
+        return Err(format!(
+            "{shown} is not a valid locale tag: write a BCP 47 tag such as \"en\", \"vi\", \"cs\", \"zh-Hant\" or \"pt-BR\""
+        ));
+    }
+    Ok(())
+}
+
 /// A JSON value as a runtime value of type `ty`.
 pub fn convert(model: &Model, ty: &Type, json: &Json) -> Result<Val, String> {
     let wrong = |what: &str| Err(format!("expected {what}, found {json}"));
@@ -461,21 +673,7 @@ pub fn convert(model: &Model, ty: &Type, json: &Json) -> Result<Val, String> {
             let Some(text) = json.as_str() else {
                 return wrong("a string");
             };
-            // The checker's own rules for these types, so an events file
-            // accepts exactly what a `.camp` file does.
-            if let Some((kind, help)) = resolve::bad_shape(ty, text) {
-                return Err(format!("expected {kind}, found {json}: {help}"));
-            }
-            if *ty == Type::Timezone && !resolve::is_time_zone(text) {
-                return Err(format!(
-                    "unknown time zone {json}: use an IANA name such as \"UTC\", \"Europe/Prague\" or \"Asia/Ho_Chi_Minh\""
-                ));
-            }
-            if *ty == Type::Locale && !resolve::is_locale_value(text) {
-                return Err(format!(
-                    "{json} is not a valid locale tag: write a BCP 47 tag such as \"en\", \"vi\", \"cs\", \"zh-Hant\" or \"pt-BR\""
-                ));
-            }
+            text_rules(ty, text, json)?;
             Ok(Val::Str(text.to_string()))
         }
         Type::Enum(variants) => match json.as_str() {

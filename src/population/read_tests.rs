@@ -1,0 +1,209 @@
+//! The events reader's one-pass path ([`EventParser::fast`]) against the
+//! path through a JSON tree ([`EventParser::slow`]): the same record for
+//! every line the fast path takes, and no record for a line the slow path
+//! refuses (whose message is then the slow path's).
+
+use super::*;
+
+/// A schema with a property of every type, optional ones, lists and a
+/// record: `type line { sku: string, price: money(EUR), note: string? }`
+/// and the events `bought` (every type), `opened { screen: string? }` and
+/// `empty {}`.
+fn model() -> Model {
+    use crate::check::model::{FieldDef, RecordDef, RecordId, Type};
+    let mut model = crate::check::check(&[], &mut crate::diagnostics::Problems::new());
+    let field = |name: &str, ty: Type| FieldDef {
+        name: name.into(),
+        ty,
+        span: Default::default(),
+    };
+    let optional = |ty: Type| Type::Optional(Box::new(ty));
+    model.schema.records = vec![RecordDef {
+        name: "line".into(),
+        fields: vec![
+            field("sku", Type::String),
+            field("price", Type::Money("EUR".into())),
+            field("note", optional(Type::String)),
+        ],
+        doc: None,
+        span: Default::default(),
+    }];
+    let event = |name: &str, fields: Vec<FieldDef>| EventDef {
+        name: name.into(),
+        fields,
+        doc: None,
+        span: Default::default(),
+    };
+    model.schema.events = vec![
+        event(
+            "bought",
+            vec![
+                field("total", Type::Money("EUR".into())),
+                field("count", Type::Int),
+                field("ratio", Type::Decimal),
+                field("gift", Type::Bool),
+                field(
+                    "tier",
+                    Type::Enum(vec!["basic".into(), "gold".into()].into()),
+                ),
+                field("at_store", optional(Type::Time)),
+                field("on", optional(Type::Date)),
+                field("took", optional(Type::Duration)),
+                field("email", optional(Type::Email)),
+                field("url", optional(Type::Url)),
+                field("locale", optional(Type::Locale)),
+                field("zone", optional(Type::Timezone)),
+                field("lines", Type::List(Box::new(Type::Record(RecordId(0))))),
+                field("tags", Type::List(Box::new(optional(Type::String)))),
+                field("note", optional(Type::String)),
+            ],
+        ),
+        event("opened", vec![field("screen", optional(Type::String))]),
+        event("empty", Vec::new()),
+    ];
+    model
+}
+
+/// Lines the fast path must read as the slow path does, or leave to it.
+const LINES: &[&str] = &[
+    r#"{"customer":"c1","at":"2026-03-01T10:00:00Z","event":"opened","properties":{"screen":"home"}}"#,
+    r#"{"customer":"c1","at":"2026-03-01T10:00:00Z","event":"opened","properties":{}}"#,
+    r#"{"customer":"c1","at":"2026-03-01T10:00:00Z","event":"opened"}"#,
+    r#"{"customer":"c1","at":"2026-03-01T10:00:00Z","event":"opened","properties":null}"#,
+    r#"{"customer":"c1","at":"2026-03-01T10:00:00Z","event":"opened","properties":{"screen":null}}"#,
+    r#"{"customer":"c1","at":"2026-03-01T10:00:00Z","event":"empty","properties":{}}"#,
+    r#"{"customer":"c1","at":"2026-03-01T10:00:00+07:00","event":"opened","properties":{"screen":"ho\"me\u00e9"}}"#,
+    r#"{"at":"2026-03-01T10:00:00Z","customer":"c1","properties":{"screen":"x"},"event":"opened"}"#,
+    r#"{"customer":"c1","at":"2026-03-01T10:00:00Z","event":"opened","properties":{"screen":"a","screen":"b"}}"#,
+    r#"{"customer":"c1","at":"2026-03-01T10:00:00Z","event":"opened","properties":{"screen":1}}"#,
+    r#"{"customer":"c1","at":"2026-03-01T10:00:00Z","event":"opened","properties":{"scren":"x"}}"#,
+    r#"{"customer":"c1","at":"2026-03-01T10:00:00Z","event":"opend","properties":{}}"#,
+    r#"{"customer":"","at":"2026-03-01T10:00:00Z","event":"opened","properties":{}}"#,
+    r#"{"customer":"c1","at":"yesterday","event":"opened","properties":{}}"#,
+    r#"{"customer":"c1","at":"2026-03-01T10:00:00Z","event":"opened","properties":{},"extra":1}"#,
+    r#"{"customer":"c1","at":"2026-03-01T10:00:00Z","event":"opened","event":"opened"}"#,
+    r#"{"customer":"c\u0031","at":"2026-03-01T10:00:00Z","event":"opened"}"#,
+    r#"{"customer":"c1","at":"2026-03-01T10:00:00Z","event":"opened"} x"#,
+    r#"[1, 2]"#,
+    r#"{"customer":"c1","at":"2026-03-01T10:00:00Z","event":"bought","properties":{"total":18.9,"count":2,"ratio":0.125,"gift":false,"tier":"gold","lines":[],"tags":[]}}"#,
+    r#"{"customer":"c1","at":"2026-03-01T10:00:00Z","event":"bought","properties":{"total":"18.90 EUR","count":-3,"ratio":"12.5","gift":true,"tier":"basic","at_store":"2026-02-01T09:00:00+01:00","on":"2026-02-01","took":"1d2h","email":"a@example.com","url":"https://example.com/c?x=1","locale":"zh-Hant","zone":"Asia/Ho_Chi_Minh","lines":[{"sku":"A-1","price":2.5},{"sku":"B","price":"3 EUR","note":null}],"tags":["a",null,"b"],"note":"ok"}}"#,
+    r#"{"customer":"c1","at":"2026-03-01T10:00:00Z","event":"bought","properties":{"total":"18.90 USD","count":1,"ratio":1,"gift":true,"tier":"gold","lines":[],"tags":[]}}"#,
+    r#"{"customer":"c1","at":"2026-03-01T10:00:00Z","event":"bought","properties":{"total":1,"count":1.5,"ratio":1,"gift":true,"tier":"gold","lines":[],"tags":[]}}"#,
+    r#"{"customer":"c1","at":"2026-03-01T10:00:00Z","event":"bought","properties":{"total":1,"count":18446744073709551615,"ratio":1,"gift":true,"tier":"gold","lines":[],"tags":[]}}"#,
+    r#"{"customer":"c1","at":"2026-03-01T10:00:00Z","event":"bought","properties":{"total":1,"count":1,"ratio":1,"gift":true,"tier":"silver","lines":[],"tags":[]}}"#,
+    r#"{"customer":"c1","at":"2026-03-01T10:00:00Z","event":"bought","properties":{"total":1,"count":1,"ratio":1,"gift":true,"tier":"gold","lines":[{"sku":"A"}],"tags":[]}}"#,
+    r#"{"customer":"c1","at":"2026-03-01T10:00:00Z","event":"bought","properties":{"total":1,"count":1,"ratio":1,"gift":true,"tier":"gold","lines":{},"tags":[]}}"#,
+    r#"{"customer":"c1","at":"2026-03-01T10:00:00Z","event":"bought","properties":{"total":1,"count":1,"ratio":1,"gift":true,"tier":"gold","tags":[]}}"#,
+    r#"{"customer":"c1","at":"2026-03-01T10:00:00Z","event":"bought","properties":{"total":1,"count":1,"ratio":1,"gift":null,"tier":"gold","lines":[],"tags":[]}}"#,
+    r#"{"customer":"c1","at":"2026-03-01T10:00:00Z","event":"bought","properties":{"total":1,"count":1,"ratio":1,"gift":true,"tier":"gold","lines":[],"tags":[],"email":"nope","zone":"Mars/Base"}}"#,
+    r#"{"customer":"c1","at":"2026-03-01T10:00:00Z","event":"bought","properties":{"total":1,"count":1,"ratio":1,"gift":true,"tier":"gold","lines":[],"tags":[],"locale":"not a locale"}}"#,
+    r#"{"customer":"c1","at":"2026-03-01T10:00:00Z","event":"bought","properties":{"total":1e2,"count":1,"ratio":123456789012345678901234567890,"gift":true,"tier":"gold","lines":[],"tags":[],"on":"2026-02-30"}}"#,
+];
+
+fn agree(parser: &EventParser, text: &str) {
+    let fast = parser.fast(7, text);
+    let slow = parser.slow(7, text);
+    match (&fast, &slow) {
+        (Some((id, record)), Ok((slow_id, slow_record))) => {
+            assert_eq!(id, slow_id, "{text}");
+            assert_eq!(record, slow_record, "{text}");
+        }
+        (None, _) => {}
+        (Some(_), Err(e)) => panic!("the fast path took a line the slow one refuses ({e}): {text}"),
+    }
+    // What a caller gets is the slow path's answer either way.
+    assert_eq!(parser.parse(7, text), slow, "{text}");
+}
+
+#[test]
+fn the_one_pass_reader_gives_the_json_trees_records() {
+    let model = model();
+    let parser = EventParser::json(&model);
+    let mut taken = 0;
+    for text in LINES {
+        agree(&parser, text);
+        taken += usize::from(parser.fast(7, text).is_some());
+    }
+    // The usual lines do take the fast path.
+    assert!(taken >= 9, "only {taken} lines took the fast path");
+    let bought = LINES[20];
+    assert!(
+        parser.fast(7, bought).is_some(),
+        "{bought}: {:?}",
+        parser.slow(7, bought)
+    );
+}
+
+/// Random properties: mostly a value of the property's type, sometimes
+/// any value (of another type, `null`), sometimes left out.
+#[test]
+fn the_one_pass_reader_agrees_on_random_properties() {
+    let model = model();
+    let parser = EventParser::json(&model);
+    let mut rng = fastrand::Rng::with_seed(9);
+    let any = [
+        "null",
+        "true",
+        "0",
+        "-7",
+        "2.5",
+        "1e400",
+        "18446744073709551616",
+        "\"\"",
+        "\"gold\"",
+        "\"18.90 EUR\"",
+        "\"2026-02-01\"",
+        "\"1d2h\"",
+        "\"Europe/Prague\"",
+        "[]",
+        "[null]",
+        "[\"a\", 1]",
+        "{}",
+        "{\"sku\": 1}",
+    ];
+    let typed: &[(&str, &[&str])] = &[
+        ("total", &["1", "18.9", "\"2.50 EUR\"", "0.1"]),
+        ("count", &["0", "-7", "42"]),
+        ("ratio", &["0.5", "\"3\"", "7", "1e-3"]),
+        ("gift", &["true", "false"]),
+        ("tier", &["\"gold\"", "\"basic\""]),
+        ("at_store", &["\"2026-02-01T09:00:00Z\"", "null"]),
+        ("on", &["\"2026-02-01\""]),
+        ("took", &["\"1d2h\"", "\"30m\""]),
+        ("email", &["\"a@example.com\""]),
+        ("url", &["\"https://example.com\""]),
+        ("locale", &["\"vi\"", "\"cs\""]),
+        ("zone", &["\"Europe/Prague\"", "\"UTC\""]),
+        (
+            "lines",
+            &[
+                "[]",
+                "[{\"sku\": \"A\", \"price\": 1}]",
+                "[{\"price\": \"2 EUR\", \"sku\": \"\\u00e9\", \"note\": null}]",
+            ],
+        ),
+        ("tags", &["[]", "[null]", "[\"x\", \"y\"]"]),
+        ("note", &["\"n\"", "null", "\"\\\"quoted\\\"\""]),
+    ];
+    let mut taken = 0;
+    for _ in 0..5000 {
+        let mut props = Vec::new();
+        for (name, values) in typed {
+            let value = match rng.u8(..100) {
+                0..=4 => continue,
+                5..=7 => any[rng.usize(..any.len())],
+                _ => values[rng.usize(..values.len())],
+            };
+            props.push(format!("\"{name}\": {value}"));
+        }
+        rng.shuffle(&mut props);
+        let text = format!(
+            r#"{{"customer":"c1","at":"2026-03-01T10:00:00Z","event":"bought","properties":{{{}}}}}"#,
+            props.join(", ")
+        );
+        agree(&parser, &text);
+        taken += usize::from(parser.fast(7, &text).is_some());
+    }
+    // Enough of them are valid for the fast path to be tested.
+    assert!(taken > 500, "only {taken} lines took the fast path");
+}
