@@ -35,11 +35,12 @@ use serde::de::DeserializeSeed as _;
 use serde::Deserialize;
 use serde_json::Value as Json;
 
-use crate::check::model::{AttrDef, EventDef, Model};
+use crate::check::model::{AttrDef, EventDef, Model, Type};
 use crate::simulate::customer::event_name;
 pub use crate::simulate::input::MAX_LINE_BYTES;
 use crate::simulate::input::{
     convert, parse_instant, read_capped_line, record_entries, refused, suggest, FieldsSeed, OrNull,
+    TypeSeed,
 };
 use crate::simulate::value::Val;
 
@@ -263,7 +264,6 @@ fn csv_cells(line: &str) -> Result<Vec<String>, String> {
 /// unset, lists, records, booleans and numbers are JSON text, everything
 /// else is the text itself.
 fn cell_json(ty: &crate::check::model::Type, cell: &str) -> Json {
-    use crate::check::model::Type;
     if cell.is_empty() {
         return Json::Null;
     }
@@ -368,16 +368,91 @@ fn line_id(
     }
 }
 
-/// A customers line as JSON Lines writes it (the fast path; any line it
-/// does not fit is parsed as a [`Json`] value, whose errors are the
-/// messages).
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CustomerLine<'a> {
-    #[serde(borrow)]
-    customer: Cow<'a, str>,
-    #[serde(default, borrow)]
-    attributes: Option<Entries<'a>>,
+/// A customers line as JSON Lines writes it, read in one pass (the fast
+/// path, as [`EventLineSeed`]): the customer id and the attributes, typed
+/// by the schema as [`CustomerParser::typed`] types them. Any other line,
+/// and any line with an error, is an error without a message: the line is
+/// then read the slow way, whose messages say what is wrong.
+struct CustomerLineSeed<'m> {
+    model: &'m Model,
+}
+
+impl<'de, 'm> serde::de::DeserializeSeed<'de> for CustomerLineSeed<'m> {
+    type Value = (&'de str, BTreeMap<String, Val>);
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de, 'm> serde::de::Visitor<'de> for CustomerLineSeed<'m> {
+    type Value = (&'de str, BTreeMap<String, Val>);
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a customers line")
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let (mut customer, mut attrs) = (None, None);
+        while let Some(key) = map.next_key::<&'de str>()? {
+            match key {
+                "customer" if customer.is_none() => customer = Some(map.next_value()?),
+                "attributes" if attrs.is_none() => {
+                    attrs = Some(map.next_value_seed(OrNull(AttrsSeed { model: self.model }))?)
+                }
+                _ => return Err(refused()),
+            }
+        }
+        let customer: &str = customer.ok_or_else(refused)?;
+        let attrs = attrs.flatten().unwrap_or_default();
+        let all = &self.model.schema.attrs;
+        if customer.is_empty()
+            || all
+                .iter()
+                .any(|a| !a.ty.is_optional() && !attrs.contains_key(&a.name))
+        {
+            return Err(refused());
+        }
+        Ok((customer, attrs))
+    }
+}
+
+/// The `attributes` object of a customers line, typed by the schema.
+struct AttrsSeed<'m> {
+    model: &'m Model,
+}
+
+impl<'de, 'm> serde::de::DeserializeSeed<'de> for AttrsSeed<'m> {
+    type Value = BTreeMap<String, Val>;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de, 'm> serde::de::Visitor<'de> for AttrsSeed<'m> {
+    type Value = BTreeMap<String, Val>;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an object")
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let all = &self.model.schema.attrs;
+        let mut attrs = BTreeMap::new();
+        while let Some(key) = map.next_key::<&'de str>()? {
+            let def = all.iter().find(|a| a.name == key).ok_or_else(refused)?;
+            let (ty, optional) = match &def.ty {
+                Type::Optional(inner) => (&**inner, true),
+                ty => (ty, false),
+            };
+            let seed = OrNull(TypeSeed {
+                model: self.model,
+                ty,
+            });
+            let value = match map.next_value_seed(seed)? {
+                Some(value) => value,
+                None if optional => Val::Unset,
+                None => return Err(refused()),
+            };
+            attrs.insert(def.name.clone(), value);
+        }
+        Ok(attrs)
+    }
 }
 
 /// An events line as JSON Lines writes it, read in one pass (the fast
@@ -534,18 +609,10 @@ impl<'m> CustomerParser<'m> {
     pub fn parse(&self, line: usize, text: &str) -> Result<CustomerRecord, String> {
         match self.encoding {
             Encoding::JsonLines => {
-                if let Ok(fast) = serde_json::from_str::<CustomerLine>(text) {
-                    let id = customer_id(Some(&Json::String(fast.customer.into_owned())))?;
-                    let attrs = fast.attributes.map(|a| a.0).unwrap_or_default();
-                    return self.record(id, attrs, line);
+                if let Some(record) = self.fast(line, text) {
+                    return Ok(record);
                 }
-                let json: Json =
-                    serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
-                let Json::Object(obj) = json else {
-                    return Err("each line must be a JSON object".into());
-                };
-                check_keys(&obj, &["customer", "attributes"])?;
-                self.object(obj, line)
+                self.slow(line, text)
             }
             Encoding::Csv => {
                 let cells = csv_cells(text)?;
@@ -568,6 +635,33 @@ impl<'m> CustomerParser<'m> {
                 self.typed(id, values, line)
             }
         }
+    }
+
+    /// A JSON Lines line of the usual shape ([`CustomerLineSeed`]) and
+    /// without an error: its record. `None` for any other line.
+    fn fast(&self, line: usize, text: &str) -> Option<CustomerRecord> {
+        let mut json = serde_json::Deserializer::from_str(text);
+        let (id, attrs) = CustomerLineSeed { model: self.model }
+            .deserialize(&mut json)
+            .ok()?;
+        json.end().ok()?;
+        Some(CustomerRecord {
+            id: id.to_string(),
+            attrs,
+            line,
+        })
+    }
+
+    /// A JSON Lines line read as a [`Json`] value first: the reference
+    /// [`Self::fast`] agrees with, and the messages of the lines it does
+    /// not take.
+    fn slow(&self, line: usize, text: &str) -> Result<CustomerRecord, String> {
+        let json: Json = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
+        let Json::Object(obj) = json else {
+            return Err("each line must be a JSON object".into());
+        };
+        check_keys(&obj, &["customer", "attributes"])?;
+        self.object(obj, line)
     }
 
     /// The record of a JSON object with `customer` and `attributes` (other

@@ -10,7 +10,7 @@ use super::*;
 /// and the events `bought` (every type), `opened { screen: string? }` and
 /// `empty {}`.
 fn model() -> Model {
-    use crate::check::model::{FieldDef, RecordDef, RecordId, Type};
+    use crate::check::model::{AttrDef, FieldDef, RecordDef, RecordId, Type};
     let mut model = crate::check::check(&[], &mut crate::diagnostics::Problems::new());
     let field = |name: &str, ty: Type| FieldDef {
         name: name.into(),
@@ -60,6 +60,25 @@ fn model() -> Model {
         ),
         event("opened", vec![field("screen", optional(Type::String))]),
         event("empty", Vec::new()),
+    ];
+    let attr = |name: &str, ty: Type| AttrDef {
+        name: name.into(),
+        ty,
+        consent: None,
+        doc: None,
+        span: Default::default(),
+    };
+    model.schema.attrs = vec![
+        attr("email", Type::Email),
+        attr("locale", optional(Type::Locale)),
+        attr("timezone", optional(Type::Timezone)),
+        attr("plan", Type::Enum(vec!["free".into(), "pro".into()].into())),
+        attr("credits", optional(Type::Int)),
+        attr("balance", Type::Money("EUR".into())),
+        attr("joined_at", Type::Time),
+        attr("renews_on", optional(Type::Date)),
+        attr("tags", optional(Type::List(Box::new(Type::String)))),
+        attr("last_line", optional(Type::Record(RecordId(0)))),
     ];
     model
 }
@@ -206,4 +225,103 @@ fn the_one_pass_reader_agrees_on_random_properties() {
     }
     // Enough of them are valid for the fast path to be tested.
     assert!(taken > 500, "only {taken} lines took the fast path");
+}
+
+fn customers_agree(parser: &CustomerParser, text: &str) -> bool {
+    let fast = parser.fast(3, text);
+    let slow = parser.slow(3, text);
+    match (&fast, &slow) {
+        (Some(record), Ok(slow_record)) => assert_eq!(record, slow_record, "{text}"),
+        (None, _) => {}
+        (Some(_), Err(e)) => panic!("the fast path took a line the slow one refuses ({e}): {text}"),
+    }
+    assert_eq!(parser.parse(3, text), slow, "{text}");
+    fast.is_some()
+}
+
+/// The customers reader's one pass against the JSON tree, as for events.
+#[test]
+fn the_one_pass_customers_reader_gives_the_json_trees_records() {
+    let model = model();
+    let parser = CustomerParser::json(&model);
+    let base = r#""email":"a@example.com","plan":"pro","balance":"12.50 EUR","joined_at":"2026-01-02T03:04:05Z""#;
+    let lines = [
+        format!(r#"{{"customer":"c1","attributes":{{{base}}}}}"#),
+        format!(
+            r#"{{"attributes":{{{base},"locale":"vi","timezone":"Asia/Ho_Chi_Minh","credits":-4,"renews_on":"2027-01-31","tags":["a","b"],"last_line":{{"sku":"A","price":2.5}}}},"customer":"c2"}}"#
+        ),
+        format!(r#"{{"customer":"c\u00e9","attributes":{{{base}}}}}"#),
+        format!(
+            r#"{{"customer":"c1","attributes":{{{base},"locale":null,"credits":null,"tags":null}}}}"#
+        ),
+        format!(r#"{{"customer":"c1","attributes":{{{base},"plan":"free"}}}}"#),
+        format!(r#"{{"customer":"c1","attributes":{{{base},"plan":"gold"}}}}"#),
+        format!(r#"{{"customer":"c1","attributes":{{{base},"email":null}}}}"#),
+        format!(r#"{{"customer":"c1","attributes":{{{base},"emial":"x"}}}}"#),
+        format!(r#"{{"customer":"c1","attributes":{{{base},"credits":1.5}}}}"#),
+        format!(r#"{{"customer":"c1","attributes":{{{base},"tags":[null]}}}}"#),
+        format!(r#"{{"customer":"c1","attributes":{{{base},"timezone":"Mars/Base"}}}}"#),
+        format!(r#"{{"customer":"","attributes":{{{base}}}}}"#),
+        format!(r#"{{"customer":"c1","attributes":{{{base}}},"extra":1}}"#),
+        r#"{"customer":"c1","attributes":{"email":"a@example.com"}}"#.to_string(),
+        r#"{"customer":"c1"}"#.to_string(),
+        r#"{"customer":"c1","attributes":null}"#.to_string(),
+        r#"{"customer":7,"attributes":{}}"#.to_string(),
+        r#"not json"#.to_string(),
+    ];
+    let taken = lines.iter().filter(|l| customers_agree(&parser, l)).count();
+    assert!(taken >= 4, "only {taken} lines took the fast path");
+    assert!(parser.fast(3, &lines[1]).is_some(), "{}", lines[1]);
+}
+
+#[test]
+fn the_one_pass_customers_reader_agrees_on_random_attributes() {
+    let model = model();
+    let parser = CustomerParser::json(&model);
+    let mut rng = fastrand::Rng::with_seed(11);
+    let any = [
+        "null",
+        "true",
+        "3",
+        "-1.5",
+        "\"\"",
+        "\"pro\"",
+        "[]",
+        "{}",
+        "\"2026-01-02\"",
+    ];
+    let typed: &[(&str, &[&str])] = &[
+        ("email", &["\"a@example.com\"", "\"b@example.org\""]),
+        ("locale", &["\"cs\"", "\"zh-Hant\"", "null"]),
+        ("timezone", &["\"Europe/Prague\"", "\"UTC\""]),
+        ("plan", &["\"free\"", "\"pro\""]),
+        ("credits", &["0", "17", "null"]),
+        ("balance", &["0", "12.5", "\"3 EUR\""]),
+        (
+            "joined_at",
+            &["\"2026-01-02T03:04:05Z\"", "\"2026-01-02T03:04:05+07:00\""],
+        ),
+        ("renews_on", &["\"2027-01-31\""]),
+        ("tags", &["[]", "[\"a\"]"]),
+        ("last_line", &["{\"sku\": \"A\", \"price\": 1}", "null"]),
+    ];
+    let mut taken = 0;
+    for _ in 0..3000 {
+        let mut attrs = Vec::new();
+        for (name, values) in typed {
+            let value = match rng.u8(..100) {
+                0..=3 => continue,
+                4..=6 => any[rng.usize(..any.len())],
+                _ => values[rng.usize(..values.len())],
+            };
+            attrs.push(format!("\"{name}\": {value}"));
+        }
+        rng.shuffle(&mut attrs);
+        let text = format!(
+            r#"{{"customer":"c1","attributes":{{{}}}}}"#,
+            attrs.join(", ")
+        );
+        taken += usize::from(customers_agree(&parser, &text));
+    }
+    assert!(taken > 300, "only {taken} lines took the fast path");
 }

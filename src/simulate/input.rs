@@ -437,9 +437,9 @@ pub struct FieldsSeed<'m> {
 
 /// One value of type `ty` ([`convert`] without the [`Json`] tree; a
 /// failure is an error without a message, as for [`FieldsSeed`]).
-struct TypeSeed<'m> {
-    model: &'m Model,
-    ty: &'m Type,
+pub struct TypeSeed<'m> {
+    pub model: &'m Model,
+    pub ty: &'m Type,
 }
 
 /// The error of a line the fast path does not take.
