@@ -116,6 +116,10 @@ pub struct Customer {
 /// thread's own copy (parsed once from the same bundled bytes) keeps the
 /// counting local. The zone is the same: its name and its transitions.
 pub fn zone(name: &str) -> Option<TimeZone> {
+    /// Names beyond this many are not kept: jiff takes a name in any case
+    /// (`europe/prague`), so hostile input could otherwise grow the table
+    /// without bound; there are about 600 zones.
+    const KEPT: usize = 2048;
     thread_local! {
         static ZONES: RefCell<HashMap<String, Option<TimeZone>>> = RefCell::default();
     }
@@ -134,7 +138,10 @@ pub fn zone(name: &str) -> Option<TimeZone> {
             TimeZone::tzif(id, bytes).ok()
         });
         let found = own.or(shared);
-        zones.borrow_mut().insert(name.to_string(), found.clone());
+        let mut zones = zones.borrow_mut();
+        if zones.len() < KEPT {
+            zones.insert(name.to_string(), found.clone());
+        }
         found
     })
 }
