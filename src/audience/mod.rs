@@ -333,13 +333,13 @@ pub fn evaluate(
     let now = jiff::Timestamp::from_second(now.as_second()).unwrap_or(now);
     let model = engine.model(model);
     let dialect = engine.dialect();
+    let materialized = engine.materializes();
     let query = match audience_sql {
         Some(sql) => sql.to_string(),
         None => compiled_query(&model, sources, dialect, name, kind, now)?,
     };
     let columns = Columns::of(&model, sources, name, kind);
     let failed = |e: String| format!("the audience query failed: {e}");
-    let materialized = engine.materializes();
     let audience = if materialized {
         engine
             .execute(&format!(

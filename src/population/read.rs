@@ -263,7 +263,7 @@ fn csv_cells(line: &str) -> Result<Vec<String>, String> {
 /// A CSV cell as the JSON value the file encoding would have: empty is
 /// unset, lists, records, booleans and numbers are JSON text, everything
 /// else is the text itself.
-fn cell_json(ty: &crate::check::model::Type, cell: &str) -> Json {
+fn cell_json(ty: &Type, cell: &str) -> Json {
     if cell.is_empty() {
         return Json::Null;
     }
@@ -516,11 +516,9 @@ impl<'de, 'm> serde::de::Visitor<'de> for EventLineSeed<'m> {
         };
         let props = match props.flatten() {
             Some(props) => props,
-            // No properties: as `properties` reads them.
-            None if events[event].fields.iter().all(|f| f.ty.is_optional()) => {
-                Val::Record(Vec::new())
+            None => {
+                properties(self.model, &events[event], std::iter::empty()).map_err(|_| refused())?
             }
-            None => return Err(refused()),
         };
         Ok(EventLine {
             customer,

@@ -535,15 +535,6 @@ impl<'m> TypeSeed<'m> {
     fn scalar<E: serde::de::Error>(&self, json: Json) -> Result<Val, E> {
         convert(self.model, self.ty, &json).map_err(|_| refused())
     }
-
-    /// Whether the type is written as text and read by [`text_rules`] (as
-    /// [`convert`] reads it).
-    fn is_text(&self) -> bool {
-        matches!(
-            self.ty,
-            Type::String | Type::Email | Type::Phone | Type::Url | Type::Locale | Type::Timezone
-        )
-    }
 }
 
 impl<'de, 'm> serde::de::Visitor<'de> for TypeSeed<'m> {
@@ -566,15 +557,14 @@ impl<'de, 'm> serde::de::Visitor<'de> for TypeSeed<'m> {
             .and_then(|n| self.scalar(Json::Number(n)))
     }
     fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Val, E> {
-        if self.is_text() {
-            text_rules(self.ty, v, &"").map_err(|_| refused())?;
-            return Ok(Val::Str(v.to_string()));
-        }
-        self.scalar(Json::String(v.to_string()))
+        self.visit_string(v.to_string())
     }
+    /// Text types by [`text_rules`] as [`convert`] reads them, without
+    /// copying the text again.
     fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Val, E> {
-        if self.is_text() {
-            text_rules(self.ty, &v, &"").map_err(|_| refused())?;
+        let ty = self.ty.strip_optional();
+        if resolve::types::is_text(ty) {
+            text_rules(ty, &v, &"").map_err(|_| refused())?;
             return Ok(Val::Str(v));
         }
         self.scalar(Json::String(v))
