@@ -988,7 +988,7 @@ fn is_event_query(e: &Expr) -> bool {
 /// Whether `e` or an expression inside it is one `found` accepts.
 fn contains(e: &Expr, found: impl Fn(&Expr) -> bool) -> bool {
     let mut any = false;
-    super::walk(e, &mut |x| any |= found(x));
+    e.walk(&mut |x| any |= found(x));
     any
 }
 

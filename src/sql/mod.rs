@@ -584,7 +584,7 @@ impl RowColumns {
 /// `row`.
 fn refs_of_expr(e: &Expr, row: &mut RowColumns) -> Vec<Named> {
     let mut out = Vec::new();
-    walk(e, &mut |e| match e {
+    e.walk(&mut |e| match e {
         Expr::Segment { name } => {
             let n = Named::Segment(name.clone());
             if !out.contains(&n) {
@@ -618,37 +618,6 @@ fn refs_of_rule(rule: &ScoreRule, row: &mut RowColumns) -> Vec<Named> {
             q.filter.map(|f| refs_of_expr(f, row)).unwrap_or_default()
         }
         ScoreRule::If { when, .. } => refs_of_expr(when, row),
-    }
-}
-
-/// Calls `f` on `e` and every expression inside it.
-fn walk(e: &Expr, f: &mut dyn FnMut(&Expr)) {
-    f(e);
-    match e {
-        Expr::And { args } | Expr::Or { args } => args.iter().for_each(|a| walk(a, f)),
-        Expr::Not { arg } | Expr::IsSet { arg, .. } => walk(arg, f),
-        Expr::Compare { lhs, rhs, .. }
-        | Expr::StringOp { lhs, rhs, .. }
-        | Expr::Arith { lhs, rhs, .. } => {
-            walk(lhs, f);
-            walk(rhs, f);
-        }
-        Expr::In { lhs, items, .. } => {
-            walk(lhs, f);
-            items.iter().for_each(|i| walk(i, f));
-        }
-        Expr::Performed { filter, .. } | Expr::Count { filter, .. } | Expr::Sum { filter, .. } => {
-            if let Some(x) = filter {
-                walk(x, f);
-            }
-        }
-        Expr::Literal { .. }
-        | Expr::Attr { .. }
-        | Expr::EventField { .. }
-        | Expr::Segment { .. }
-        | Expr::Score { .. }
-        | Expr::Now
-        | Expr::Last { .. } => {}
     }
 }
 

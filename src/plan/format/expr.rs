@@ -114,6 +114,42 @@ pub enum Expr {
     },
 }
 
+impl Expr {
+    /// Calls `f` on this expression and on every expression inside it,
+    /// parents before children.
+    pub fn walk(&self, f: &mut dyn FnMut(&Expr)) {
+        f(self);
+        match self {
+            Expr::And { args } | Expr::Or { args } => args.iter().for_each(|a| a.walk(f)),
+            Expr::Not { arg } | Expr::IsSet { arg, .. } => arg.walk(f),
+            Expr::Compare { lhs, rhs, .. }
+            | Expr::StringOp { lhs, rhs, .. }
+            | Expr::Arith { lhs, rhs, .. } => {
+                lhs.walk(f);
+                rhs.walk(f);
+            }
+            Expr::In { lhs, items, .. } => {
+                lhs.walk(f);
+                items.iter().for_each(|i| i.walk(f));
+            }
+            Expr::Performed { filter, .. }
+            | Expr::Count { filter, .. }
+            | Expr::Sum { filter, .. } => {
+                if let Some(x) = filter {
+                    x.walk(f);
+                }
+            }
+            Expr::Literal { .. }
+            | Expr::Attr { .. }
+            | Expr::EventField { .. }
+            | Expr::Segment { .. }
+            | Expr::Score { .. }
+            | Expr::Now
+            | Expr::Last { .. } => {}
+        }
+    }
+}
+
 /// Which event an `event_field` expression reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]

@@ -128,6 +128,67 @@ pub struct SourceRef {
 }
 
 impl Plan {
+    /// Every condition and value of the plan, wherever it is written (the
+    /// trigger's `where`, audience, goal, exit, segments, scores and flow
+    /// nodes), outermost expressions only: [`Expr::walk`] reaches the rest.
+    /// Messages hold templates, not expressions.
+    pub fn expressions(&self) -> Vec<&Expr> {
+        // Named in full, so that a new field or node that holds an
+        // expression cannot be missed here.
+        let Plan {
+            format: _,
+            campaign: _,
+            stage: _,
+            doc: _,
+            source: _,
+            trigger,
+            audience,
+            reentry: _,
+            goal,
+            exit,
+            policies: _,
+            locales: _,
+            default_locale: _,
+            customer: _,
+            assignment: _,
+            segments,
+            scores,
+            entry: _,
+            nodes,
+            messages: _,
+            template_data: _,
+            hash: _,
+        } = self;
+        let mut out: Vec<&Expr> = Vec::new();
+        match trigger {
+            Trigger::Event { event: _, filter } => out.extend(filter),
+            Trigger::Enters { .. } | Trigger::Changed { .. } | Trigger::Every { .. } => {}
+        }
+        out.extend(audience.iter().chain(goal).chain(exit));
+        out.extend(segments.iter().map(|s| &s.expr));
+        for score in scores {
+            for rule in &score.rules {
+                match rule {
+                    ScoreRule::PerEvent { filter, .. } => out.extend(filter),
+                    ScoreRule::If { when, .. } => out.push(when),
+                }
+            }
+        }
+        for node in nodes.values() {
+            match node {
+                Node::WaitFor { filter, .. } => out.extend(filter),
+                Node::Branch { cases, .. } => out.extend(cases.iter().map(|c| &c.when)),
+                Node::Set { value, .. } => out.push(value),
+                Node::Send { .. }
+                | Node::Wait { .. }
+                | Node::WaitUntil { .. }
+                | Node::Split { .. }
+                | Node::Exit {} => {}
+            }
+        }
+        out
+    }
+
     /// The segment called `name` in [`Plan::segments`].
     pub fn segment(&self, name: &str) -> Option<&SegmentEntry> {
         by_name(&self.segments, name, |s| &s.name)
