@@ -39,8 +39,8 @@ use crate::check::model::{AttrDef, EventDef, Model, Type};
 use crate::simulate::customer::event_name;
 pub use crate::simulate::input::MAX_LINE_BYTES;
 use crate::simulate::input::{
-    convert, parse_instant, read_capped_line, record_entries, refused, suggest, FieldsSeed, OrNull,
-    TypeSeed,
+    convert, parse_instant, read_capped_line, record_entries, refused, suggest, FieldsSeed, Keep,
+    OrNull, TypeSeed,
 };
 use crate::simulate::value::Val;
 
@@ -375,6 +375,8 @@ fn line_id(
 /// then read the slow way, whose messages say what is wrong.
 struct CustomerLineSeed<'m> {
     model: &'m Model,
+    /// By attribute: whether it is built ([`CustomerParser::keep`]).
+    keep: &'m [bool],
 }
 
 impl<'de, 'm> serde::de::DeserializeSeed<'de> for CustomerLineSeed<'m> {
@@ -395,28 +397,34 @@ impl<'de, 'm> serde::de::Visitor<'de> for CustomerLineSeed<'m> {
             match key {
                 "customer" if customer.is_none() => customer = Some(map.next_value()?),
                 "attributes" if attrs.is_none() => {
-                    attrs = Some(map.next_value_seed(OrNull(AttrsSeed { model: self.model }))?)
+                    attrs = Some(map.next_value_seed(OrNull(AttrsSeed {
+                        model: self.model,
+                        keep: self.keep,
+                    }))?)
                 }
                 _ => return Err(refused()),
             }
         }
         let customer: &str = customer.ok_or_else(refused)?;
-        let attrs = attrs.flatten().unwrap_or_default();
-        let all = &self.model.schema.attrs;
-        if customer.is_empty()
-            || all
-                .iter()
-                .any(|a| !a.ty.is_optional() && !attrs.contains_key(&a.name))
-        {
+        let attrs = match attrs.flatten() {
+            Some(attrs) => attrs,
+            // No attributes at all: only when none is required.
+            None if self.model.schema.attrs.iter().all(|a| a.ty.is_optional()) => BTreeMap::new(),
+            None => return Err(refused()),
+        };
+        if customer.is_empty() {
             return Err(refused());
         }
         Ok((customer, attrs))
     }
 }
 
-/// The `attributes` object of a customers line, typed by the schema.
+/// The `attributes` object of a customers line, typed by the schema, with
+/// every required attribute set. The attributes `keep` leaves out are
+/// checked alike but not built.
 struct AttrsSeed<'m> {
     model: &'m Model,
+    keep: &'m [bool],
 }
 
 impl<'de, 'm> serde::de::DeserializeSeed<'de> for AttrsSeed<'m> {
@@ -433,25 +441,50 @@ impl<'de, 'm> serde::de::Visitor<'de> for AttrsSeed<'m> {
     }
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let all = &self.model.schema.attrs;
-        let mut attrs = BTreeMap::new();
+        // By attribute, whether it has a value; a schema of more
+        // attributes than this is read the slow way.
+        let mut set = [0u64; 4];
+        if all.len() > 64 * set.len() {
+            return Err(refused());
+        }
+        // Collected first and built in one go (exporters write the keys
+        // sorted, which makes that a single pass); the last value of a key
+        // written twice wins, as with `insert`.
+        let mut attrs = Vec::with_capacity(map.size_hint().unwrap_or(all.len()));
         while let Some(key) = map.next_key::<&'de str>()? {
-            let def = all.iter().find(|a| a.name == key).ok_or_else(refused)?;
+            let i = all.iter().position(|a| a.name == key).ok_or_else(refused)?;
+            let def = &all[i];
             let (ty, optional) = match &def.ty {
                 Type::Optional(inner) => (&**inner, true),
                 ty => (ty, false),
             };
+            let build = self.keep.get(i).copied().unwrap_or(true);
             let seed = OrNull(TypeSeed {
                 model: self.model,
                 ty,
+                build,
             });
             let value = match map.next_value_seed(seed)? {
-                Some(value) => value,
+                Some(value) => {
+                    set[i / 64] |= 1 << (i % 64);
+                    value
+                }
                 None if optional => Val::Unset,
                 None => return Err(refused()),
             };
-            attrs.insert(def.name.clone(), value);
+            if build {
+                attrs.push((def.name.clone(), value));
+            }
         }
-        Ok(attrs)
+        let unset = |i: usize| set[i / 64] & (1 << (i % 64)) == 0;
+        if all
+            .iter()
+            .enumerate()
+            .any(|(i, a)| !a.ty.is_optional() && unset(i))
+        {
+            return Err(refused());
+        }
+        Ok(BTreeMap::from_iter(attrs))
     }
 }
 
@@ -464,6 +497,8 @@ impl<'de, 'm> serde::de::Visitor<'de> for AttrsSeed<'m> {
 /// the slow way, whose messages say what is wrong.
 struct EventLineSeed<'m> {
     model: &'m Model,
+    /// By event, by property: whether it is built ([`EventParser::keep`]).
+    keep: &'m [Vec<bool>],
 }
 
 struct EventLine<'a> {
@@ -501,10 +536,11 @@ impl<'de, 'm> serde::de::Visitor<'de> for EventLineSeed<'m> {
                     event = Some(i.ok_or_else(refused)?);
                 }
                 "properties" if props.is_none() => {
-                    let def = &events[event.ok_or_else(refused)?];
+                    let i = event.ok_or_else(refused)?;
                     let seed = OrNull(FieldsSeed {
                         model: self.model,
-                        fields: &def.fields,
+                        fields: &events[i].fields,
+                        keep: self.keep.get(i).map_or(Keep::All, |k| Keep::Only(k)),
                     });
                     props = Some(map.next_value_seed(seed)?);
                 }
@@ -534,6 +570,9 @@ impl<'de, 'm> serde::de::Visitor<'de> for EventLineSeed<'m> {
 pub struct CustomerParser<'m> {
     model: &'m Model,
     encoding: Encoding,
+    /// By attribute (the schema's order): whether the fast path builds it.
+    /// Empty: every attribute.
+    keep: Vec<bool>,
     /// CSV: the attribute of each column after `customer`.
     columns: Vec<&'m AttrDef>,
 }
@@ -544,6 +583,7 @@ impl<'m> CustomerParser<'m> {
         CustomerParser {
             model,
             encoding: Encoding::JsonLines,
+            keep: Vec::new(),
             columns: Vec::new(),
         }
     }
@@ -557,6 +597,7 @@ impl<'m> CustomerParser<'m> {
         let mut parser = CustomerParser {
             model,
             encoding,
+            keep: Vec::new(),
             columns: Vec::new(),
         };
         if encoding == Encoding::Csv {
@@ -639,9 +680,12 @@ impl<'m> CustomerParser<'m> {
     /// without an error: its record. `None` for any other line.
     fn fast(&self, line: usize, text: &str) -> Option<CustomerRecord> {
         let mut json = serde_json::Deserializer::from_str(text);
-        let (id, attrs) = CustomerLineSeed { model: self.model }
-            .deserialize(&mut json)
-            .ok()?;
+        let (id, attrs) = CustomerLineSeed {
+            model: self.model,
+            keep: &self.keep,
+        }
+        .deserialize(&mut json)
+        .ok()?;
         json.end().ok()?;
         Some(CustomerRecord {
             id: id.to_string(),
@@ -743,6 +787,9 @@ impl<'m> CustomerParser<'m> {
 pub struct EventParser<'m> {
     model: &'m Model,
     encoding: Encoding,
+    /// By event (the schema's order), by property: whether the fast path
+    /// builds it. Empty: every property of every event.
+    keep: Vec<Vec<bool>>,
 }
 
 impl<'m> EventParser<'m> {
@@ -751,6 +798,7 @@ impl<'m> EventParser<'m> {
         EventParser {
             model,
             encoding: Encoding::JsonLines,
+            keep: Vec::new(),
         }
     }
 
@@ -789,9 +837,12 @@ impl<'m> EventParser<'m> {
     /// are then the errors).
     fn fast<'t>(&self, line: usize, text: &'t str) -> Option<(&'t str, EventRecord)> {
         let mut json = serde_json::Deserializer::from_str(text);
-        let fast = EventLineSeed { model: self.model }
-            .deserialize(&mut json)
-            .ok()?;
+        let fast = EventLineSeed {
+            model: self.model,
+            keep: &self.keep,
+        }
+        .deserialize(&mut json)
+        .ok()?;
         json.end().ok()?;
         if fast.customer.is_empty() {
             return None;
@@ -1112,6 +1163,35 @@ impl<'m> Population<'m> {
             done: false,
             spare: None,
         })
+    }
+
+    /// Builds only the customer attributes `keep(attribute)` names; the
+    /// others are checked as before but not kept, as with
+    /// [`Self::keep_properties`].
+    pub fn keep_attributes(&mut self, keep: impl Fn(&str) -> bool) {
+        let Some(parsers) = Arc::get_mut(&mut self.parsers) else {
+            return;
+        };
+        let model = parsers.customers.model;
+        parsers.customers.keep = model.schema.attrs.iter().map(|a| keep(&a.name)).collect();
+    }
+
+    /// Builds only the event properties `keep(event, property)` names; the
+    /// others are checked as before but not kept (a replay whose campaigns
+    /// never read them gives the same results, sooner). Call it before the
+    /// first batch; afterwards it changes nothing. A line read the slow way
+    /// still has every property.
+    pub fn keep_properties(&mut self, keep: impl Fn(&str, &str) -> bool) {
+        let Some(parsers) = Arc::get_mut(&mut self.parsers) else {
+            return;
+        };
+        let model = parsers.events.model;
+        parsers.events.keep = model
+            .schema
+            .events
+            .iter()
+            .map(|e| e.fields.iter().map(|f| keep(&e.name, &f.name)).collect())
+            .collect();
     }
 
     /// Reads the next customers line into `buf`, with its id, checking that

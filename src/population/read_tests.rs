@@ -4,6 +4,7 @@
 //! refuses (whose message is then the slow path's).
 
 use super::*;
+use crate::check::model::FieldDef;
 
 /// A schema with a property of every type, optional ones, lists and a
 /// record: `type line { sku: string, price: money(EUR), note: string? }`
@@ -132,6 +133,44 @@ fn agree(parser: &EventParser, text: &str) {
     }
     // What a caller gets is the slow path's answer either way.
     assert_eq!(parser.parse(7, text), slow, "{text}");
+    // Leaving properties out takes the same lines, with the same values
+    // for the properties kept.
+    let projected = EventParser {
+        keep: parser
+            .model
+            .schema
+            .events
+            .iter()
+            .map(|e| (0..e.fields.len()).map(kept).collect())
+            .collect(),
+        ..EventParser::json(parser.model)
+    };
+    let fast_projected = projected.fast(7, text);
+    assert_eq!(fast_projected.is_some(), fast.is_some(), "{text}");
+    if let (Some((_, full)), Some((_, part))) = (fast, fast_projected) {
+        let def = parser
+            .model
+            .schema
+            .events
+            .iter()
+            .find(|e| *e.name == *full.event);
+        let fields = &def.expect("the event").fields;
+        assert_eq!(part.props, only_kept(&full.props, fields), "{text}");
+    }
+}
+
+/// Whether the `i`th field is kept in the tests of leaving some out.
+fn kept(i: usize) -> bool {
+    i % 3 != 1
+}
+
+/// `record` with the fields [`kept`] leaves out taken away.
+fn only_kept(record: &Val, fields: &[FieldDef]) -> Val {
+    let Val::Record(values) = record else {
+        panic!("not a record: {record:?}");
+    };
+    let keep = |name: &str| kept(fields.iter().position(|f| f.name == name).expect("a field"));
+    Val::Record(values.iter().filter(|(n, _)| keep(n)).cloned().collect())
 }
 
 #[test]
@@ -243,6 +282,32 @@ fn customers_agree(parser: &CustomerParser, text: &str) -> bool {
         (Some(_), Err(e)) => panic!("the fast path took a line the slow one refuses ({e}): {text}"),
     }
     assert_eq!(parser.parse(3, text), slow, "{text}");
+    // Leaving attributes out takes the same lines, with the same values
+    // for the attributes kept.
+    let attrs = &parser.model.schema.attrs;
+    let projected = CustomerParser {
+        keep: (0..attrs.len()).map(kept).collect(),
+        ..CustomerParser::json(parser.model)
+    };
+    let fast_projected = projected.fast(3, text);
+    assert_eq!(fast_projected.is_some(), fast.is_some(), "{text}");
+    if let (Some(full), Some(part)) = (&fast, fast_projected) {
+        let keep = |name: &str| {
+            kept(
+                attrs
+                    .iter()
+                    .position(|a| a.name == name)
+                    .expect("an attribute"),
+            )
+        };
+        let expected: BTreeMap<String, Val> = full
+            .attrs
+            .iter()
+            .filter(|(n, _)| keep(n))
+            .map(|(n, v)| (n.clone(), v.clone()))
+            .collect();
+        assert_eq!(part.attrs, expected, "{text}");
+    }
     fast.is_some()
 }
 

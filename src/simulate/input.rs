@@ -428,18 +428,47 @@ where
 /// [`record_entries`] makes of the same object, for the population
 /// readers' millions of lines. It only succeeds: anything [`record_entries`]
 /// would refuse, and anything it does not take on (a key with an escape
-/// in it), is a plain error here, and the caller then reads the line the
-/// slow way, whose messages say what is wrong.
+/// in it, a key written twice, a record of over 128 fields), is a plain
+/// error here, and the caller then reads the line the slow way, whose
+/// messages say what is wrong.
 pub struct FieldsSeed<'m> {
     pub model: &'m Model,
     pub fields: &'m [FieldDef],
+    /// The fields built into the record; the others are read and checked
+    /// alike, but left out.
+    pub keep: Keep<'m>,
+}
+
+/// Which fields of a record [`FieldsSeed`] builds. A field left out is
+/// still checked against its type (a line is accepted or refused alike),
+/// but no value is made of it: `campaignc forecast` leaves out the
+/// properties no campaign reads.
+#[derive(Clone, Copy, Debug)]
+pub enum Keep<'k> {
+    All,
+    None,
+    /// By field, in declaration order.
+    Only(&'k [bool]),
+}
+
+impl Keep<'_> {
+    fn field(self, i: usize) -> bool {
+        match self {
+            Keep::All => true,
+            Keep::None => false,
+            Keep::Only(flags) => flags.get(i).copied().unwrap_or(true),
+        }
+    }
 }
 
 /// One value of type `ty` ([`convert`] without the [`Json`] tree; a
-/// failure is an error without a message, as for [`FieldsSeed`]).
+/// failure is an error without a message, as for [`FieldsSeed`]). With
+/// `build` false the value is checked alike but not made: what it returns
+/// then is not the value and is only for dropping.
 pub struct TypeSeed<'m> {
     pub model: &'m Model,
     pub ty: &'m Type,
+    pub build: bool,
 }
 
 /// The error of a line the fast path does not take.
@@ -460,30 +489,51 @@ impl<'de, 'm> serde::de::Visitor<'de> for FieldsSeed<'m> {
         f.write_str("an object")
     }
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Val, A::Error> {
-        // By field, the last value written (null: none), as `record_entries`.
-        let mut values: Vec<Option<Val>> = vec![None; self.fields.len()];
+        let fields = self.fields;
+        if fields.len() > 128 {
+            return Err(refused());
+        }
+        // By field: whether its key was met, and whether with a value
+        // (null: none), as `record_entries` reads them.
+        let (mut seen, mut set) = (0u128, 0u128);
+        let mut out: Vec<(String, Val)> = Vec::new();
+        let mut in_order = true;
+        let mut last = 0;
         while let Some(key) = map.next_key::<&'de str>()? {
-            let i = self
-                .fields
+            let i = fields
                 .iter()
                 .position(|f| f.name == key)
                 .ok_or_else(refused)?;
-            let ty = match &self.fields[i].ty {
-                Type::Optional(inner) => inner,
-                ty => ty,
-            };
-            values[i] = map.next_value_seed(OrNull(TypeSeed {
-                model: self.model,
-                ty,
-            }))?;
-        }
-        let mut out = Vec::new();
-        for (f, v) in self.fields.iter().zip(values) {
-            match v {
-                Some(v) => out.push((f.name.clone(), v)),
-                None if f.ty.is_optional() || f.ty == Type::Error => {}
-                None => return Err(refused()),
+            if seen & (1 << i) != 0 {
+                return Err(refused());
             }
+            seen |= 1 << i;
+            let build = self.keep.field(i);
+            let value = map.next_value_seed(OrNull(TypeSeed {
+                model: self.model,
+                ty: fields[i].ty.strip_optional(),
+                build,
+            }))?;
+            if let Some(value) = value {
+                set |= 1 << i;
+                if build {
+                    in_order &= out.is_empty() || i > last;
+                    last = i;
+                    out.push((fields[i].name.clone(), value));
+                }
+            }
+        }
+        let required = |(_, f): &(usize, &FieldDef)| !f.ty.is_optional() && f.ty != Type::Error;
+        if fields
+            .iter()
+            .enumerate()
+            .filter(required)
+            .any(|(i, _)| set & (1 << i) == 0)
+        {
+            return Err(refused());
+        }
+        if !in_order {
+            out.sort_by_key(|(name, _)| fields.iter().position(|f| f.name == *name));
         }
         Ok(Val::Record(out))
     }
@@ -519,6 +569,7 @@ impl<'de, 'm> serde::de::DeserializeSeed<'de> for TypeSeed<'m> {
             Type::Record(id) => FieldsSeed {
                 model: self.model,
                 fields: &self.model.record(*id).fields,
+                keep: if self.build { Keep::All } else { Keep::None },
             }
             .deserialize(d),
             Type::Error => {
@@ -535,6 +586,38 @@ impl<'m> TypeSeed<'m> {
     fn scalar<E: serde::de::Error>(&self, json: Json) -> Result<Val, E> {
         convert(self.model, self.ty, &json).map_err(|_| refused())
     }
+
+    /// A decimal or a money amount in the type's currency, as [`convert`]
+    /// reads `amount` from JSON.
+    fn number<E: serde::de::Error>(&self, amount: Num) -> Result<Val, E> {
+        match self.ty {
+            Type::Decimal => Ok(Val::Decimal(amount)),
+            Type::Money(currency) => Ok(Val::Money {
+                amount,
+                currency: currency.clone(),
+            }),
+            _ => Err(refused()),
+        }
+    }
+}
+
+/// Text written into a buffer on the stack (the digits of a number); an
+/// error when it does not fit.
+struct Digits {
+    buf: [u8; 40],
+    len: usize,
+}
+
+impl std::fmt::Write for Digits {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let end = self.len + s.len();
+        self.buf
+            .get_mut(self.len..end)
+            .ok_or(std::fmt::Error)?
+            .copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
 }
 
 impl<'de, 'm> serde::de::Visitor<'de> for TypeSeed<'m> {
@@ -546,17 +629,39 @@ impl<'de, 'm> serde::de::Visitor<'de> for TypeSeed<'m> {
         self.scalar(Json::Bool(v))
     }
     fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Val, E> {
-        self.scalar(Json::from(v))
+        match self.ty {
+            Type::Int => Ok(Val::Int(v)),
+            Type::Decimal | Type::Money(_) => self.number(Num::int(v)),
+            _ => self.scalar(Json::from(v)),
+        }
     }
     fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Val, E> {
-        self.scalar(Json::from(v))
+        match i64::try_from(v) {
+            Ok(v) => self.visit_i64(v),
+            Err(_) => self.scalar(Json::from(v)),
+        }
     }
+    /// The shortest digits that read back as `v`, as serde_json writes
+    /// them (so `1e21` is refused here as [`convert`] refuses it).
     fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Val, E> {
-        serde_json::Number::from_f64(v)
-            .ok_or_else(refused)
-            .and_then(|n| self.scalar(Json::Number(n)))
+        let number = serde_json::Number::from_f64(v).ok_or_else(refused)?;
+        if !matches!(self.ty, Type::Decimal | Type::Money(_)) {
+            return self.scalar(Json::Number(number));
+        }
+        let mut digits = Digits {
+            buf: [0; 40],
+            len: 0,
+        };
+        std::fmt::Write::write_fmt(&mut digits, format_args!("{number}")).map_err(|_| refused())?;
+        let digits = std::str::from_utf8(&digits.buf[..digits.len]).map_err(|_| refused())?;
+        self.number(super::eval::parse_num(digits).ok_or_else(refused)?)
     }
     fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Val, E> {
+        let ty = self.ty.strip_optional();
+        if !self.build && resolve::types::is_text(ty) {
+            text_rules(ty, v, &"").map_err(|_| refused())?;
+            return Ok(Val::Unset);
+        }
         self.visit_string(v.to_string())
     }
     /// Text types by [`text_rules`] as [`convert`] reads them, without
@@ -576,11 +681,19 @@ impl<'de, 'm> serde::de::Visitor<'de> for TypeSeed<'m> {
         let Type::List(item) = self.ty else {
             return Err(refused());
         };
+        let seed = || {
+            ItemSeed(TypeSeed {
+                model: self.model,
+                ty: item,
+                build: self.build,
+            })
+        };
+        if !self.build {
+            while seq.next_element_seed(seed())?.is_some() {}
+            return Ok(Val::Unset);
+        }
         let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-        while let Some(v) = seq.next_element_seed(ItemSeed(TypeSeed {
-            model: self.model,
-            ty: item,
-        }))? {
+        while let Some(v) = seq.next_element_seed(seed())? {
             out.push(v);
         }
         Ok(Val::List(out))
@@ -593,11 +706,15 @@ struct ItemSeed<'m>(TypeSeed<'m>);
 impl<'de, 'm> serde::de::DeserializeSeed<'de> for ItemSeed<'m> {
     type Value = Val;
     fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Val, D::Error> {
-        let TypeSeed { model, ty } = self.0;
+        let TypeSeed { model, ty, build } = self.0;
         match ty {
-            Type::Optional(inner) => Ok(OrNull(TypeSeed { model, ty: inner })
-                .deserialize(d)?
-                .unwrap_or(Val::Unset)),
+            Type::Optional(inner) => Ok(OrNull(TypeSeed {
+                model,
+                ty: inner,
+                build,
+            })
+            .deserialize(d)?
+            .unwrap_or(Val::Unset)),
             _ => self.0.deserialize(d),
         }
     }
