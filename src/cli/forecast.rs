@@ -172,6 +172,12 @@ fn replay(args: &Args) -> Result<forecast::Report, Exit> {
             bar.count(customers);
             let mut population =
                 open_population(&compilation.model, customers, events).map_err(usage)?;
+            if renderer.is_none() {
+                let read = forecast::properties_read(&plans);
+                population.keep_properties(|event, property| read.reads(event, property));
+                let read = forecast::attributes_read(&plans);
+                population.keep_attributes(|attribute| read.contains(attribute));
+            }
             forecast::forecast(&plans, &mut population, period, renderer, &progress)
         }
         _ => {
@@ -304,6 +310,11 @@ impl Bar {
     /// Counts the customers of `customers` in the background and makes the
     /// count a bar of that length when it is known.
     fn count(&self, customers: &Path) {
+        // The bar is only ever drawn on a terminal: elsewhere the count
+        // would only take a core from the run.
+        if !std::io::stderr().is_terminal() {
+            return;
+        }
         let bar = self.0.clone();
         let path = customers.to_path_buf();
         // Without the thread (it could not start), the count is all there
@@ -362,15 +373,15 @@ fn customers_in(path: &Path) -> Option<u64> {
         if n == 0 {
             break;
         }
-        for &b in &buf[..n] {
-            if b == b'\n' {
-                lines += 1;
-                if last == b'\n' {
-                    blank += 1;
-                }
+        let chunk = &buf[..n];
+        for at in memchr::memchr_iter(b'\n', chunk) {
+            lines += 1;
+            let before = if at == 0 { last } else { chunk[at - 1] };
+            if before == b'\n' {
+                blank += 1;
             }
-            last = b;
         }
+        last = chunk[n - 1];
     }
     if last != b'\n' {
         lines += 1;

@@ -24,7 +24,7 @@ pub mod chart;
 pub mod output;
 pub mod partial;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use jiff::civil::Date;
@@ -32,7 +32,7 @@ use jiff::tz::TimeZone;
 use jiff::Timestamp;
 use rayon::prelude::*;
 
-use crate::plan::format::{Node, Plan, Trigger};
+use crate::plan::format::{ChannelFacts, CustomerFacts, Expr, Node, Plan, Trigger};
 use crate::population::read::{Batch, EventRecord, Member, PopulationError, Reader};
 use crate::simulate::customer::{Customer, History, PastEvent};
 use crate::simulate::journey::{Forced, Input, InputKind, Options};
@@ -62,10 +62,6 @@ impl Period {
             .map(utc_midnight)
             .unwrap_or(Timestamp::MAX)
     }
-
-    fn contains(&self, at: Timestamp) -> bool {
-        self.start() <= at && at < self.end()
-    }
 }
 
 fn utc_midnight(day: Date) -> Timestamp {
@@ -76,7 +72,7 @@ fn utc_midnight(day: Date) -> Timestamp {
 
 /// The UTC day of an instant.
 fn day_of(at: Timestamp) -> Date {
-    at.to_zoned(TimeZone::UTC).date()
+    jiff::tz::Offset::UTC.to_datetime(at).date()
 }
 
 /// One send's key: day, message, channel, locale.
@@ -217,6 +213,92 @@ pub fn select(plans: &[Plan], names: &[String]) -> Result<Vec<Plan>, String> {
         }
     }
     Ok(picked)
+}
+
+/// The event properties the expressions of `plans` read, as (event,
+/// property) pairs; an event read as a whole (no property named) has the
+/// pair (event, `*`). Without `--render` a replay reads properties only
+/// through expressions (an `event.*` field, or `sum` of a property), so a
+/// population reader need not build the others
+/// ([`crate::population::read::Population::keep_properties`]); the
+/// templates, which may read any of them, are only rendered with
+/// `--render`.
+pub fn properties_read(plans: &[Plan]) -> PropertiesRead {
+    let mut read = BTreeSet::new();
+    for plan in plans {
+        for expr in plan.expressions() {
+            expr.walk(&mut |e| match e {
+                Expr::EventField { event, path, .. } => {
+                    let property = path.first().map_or("*", String::as_str);
+                    read.insert((event.clone(), property.to_string()));
+                }
+                Expr::Sum {
+                    event, property, ..
+                } => {
+                    read.insert((event.clone(), property.clone()));
+                }
+                _ => {}
+            });
+        }
+    }
+    PropertiesRead(read)
+}
+
+/// The customer attributes a replay of `plans` reads without `--render`:
+/// those the expressions read, the ones that give a customer's locale and
+/// time zone, each channel's address and consent, the consent gate of each
+/// send, and those a trigger watches or a step sets. The templates read
+/// any attribute, but are only rendered with `--render`.
+pub fn attributes_read(plans: &[Plan]) -> BTreeSet<String> {
+    let mut read = BTreeSet::new();
+    for plan in plans {
+        for expr in plan.expressions() {
+            expr.walk(&mut |e| {
+                if let Expr::Attr { name, .. } = e {
+                    read.insert(name.clone());
+                }
+            });
+        }
+        let CustomerFacts {
+            locale,
+            timezone,
+            channels,
+        } = &plan.customer;
+        read.extend(locale.attribute.iter().chain(&timezone.attribute).cloned());
+        for ChannelFacts { address, consent } in channels.values() {
+            read.extend(address.iter().chain(consent).cloned());
+        }
+        if let Trigger::Changed { attribute, .. } = &plan.trigger {
+            read.insert(attribute.clone());
+        }
+        for node in plan.nodes.values() {
+            match node {
+                Node::Send {
+                    consent: Some(gate),
+                    ..
+                } => {
+                    read.insert(gate.attribute.clone());
+                }
+                Node::Set { attribute, .. } => {
+                    read.insert(attribute.clone());
+                }
+                _ => {}
+            }
+        }
+    }
+    read
+}
+
+/// See [`properties_read`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PropertiesRead(pub BTreeSet<(String, String)>);
+
+impl PropertiesRead {
+    /// Whether `property` of `event` is read.
+    pub fn reads(&self, event: &str, property: &str) -> bool {
+        let has = |p: &str| self.0.contains(&(event.to_string(), p.to_string()));
+        has(property) || has("*")
+    }
 }
 
 /// How many customers are read before they are replayed in parallel.
@@ -450,13 +532,14 @@ fn split_by_campaign<'c>(
 /// Counts a timeline into `report` (see the module documentation for
 /// what counts when).
 fn count(timeline: &Timeline, period: Period, report: &mut CampaignReport) {
+    let (start, end) = (period.start(), period.end());
     // Whether the current journey entered inside the period.
     let mut counted = false;
     // Where the current journey is parked, and since when.
     let mut parked: Option<(&str, Timestamp)> = None;
     for e in &timeline.entries {
         let at = e.at.timestamp();
-        let inside = period.contains(at);
+        let inside = start <= at && at < end;
         let resumes = e.node.is_some()
             || matches!(e.what, Happening::Ended { .. } | Happening::Stopped { .. });
         if resumes {

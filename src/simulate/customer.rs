@@ -189,14 +189,13 @@ impl Customer {
             locale_attr: facts.locale.attribute.clone(),
             zone_attr: facts.timezone.attribute.clone(),
         };
-        // What `set_attr` does for each, without copying the names again.
+        // What `set_attr` does for each, the attributes being set already.
         for name in [&facts.locale.attribute, &facts.timezone.attribute]
             .into_iter()
             .flatten()
         {
             if let Some(value) = attrs.get(name) {
-                let value = value.clone();
-                customer.set_attr(name, value);
+                customer.read_fact(name, value);
             }
         }
         customer.attrs = attrs;
@@ -222,6 +221,13 @@ impl Customer {
     /// Sets an attribute; the locale and time-zone attributes also update the fields
     /// the simulator reads them from.
     pub fn set_attr(&mut self, name: &str, value: Val) {
+        self.read_fact(name, &value);
+        Arc::make_mut(&mut self.attrs).insert(name.to_string(), value);
+    }
+
+    /// The locale or the time zone from `value`, when `name` is the
+    /// attribute that holds it.
+    fn read_fact(&mut self, name: &str, value: &Val) {
         if self.locale_attr.as_deref() == Some(name) {
             if let Some(l) = value.as_text() {
                 self.locale = l.to_string();
@@ -232,7 +238,6 @@ impl Customer {
                 self.time_zone = tz;
             }
         }
-        Arc::make_mut(&mut self.attrs).insert(name.to_string(), value);
     }
 
     /// Records an event, keeping the history in time order (stable for

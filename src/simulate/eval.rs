@@ -705,28 +705,34 @@ fn string_op(kind: StringOpKind, l: &Val, r: &Val) -> bool {
 
 /// Parses a decimal string (`"19.90"`, `"-3"`) exactly.
 pub fn parse_num(s: &str) -> Option<Num> {
-    let s = s.trim();
-    let (neg, digits) = match s.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, s.strip_prefix('+').unwrap_or(s)),
+    let text = s.trim().as_bytes();
+    let (neg, digits) = match text.first() {
+        Some(b'-') => (true, &text[1..]),
+        Some(b'+') => (false, &text[1..]),
+        _ => (false, text),
     };
-    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
-    if int.is_empty() && frac.is_empty() {
+    if digits.is_empty() || digits == b"." {
         return None;
     }
-    if !int.chars().chain(frac.chars()).all(|c| c.is_ascii_digit()) {
-        return None;
-    }
-    // The digits of both parts as one integer, without building the text.
-    let mut mantissa: i128 = 0;
-    for d in int.bytes().chain(frac.bytes()) {
+    // The digits of both parts as one integer, without building the text;
+    // the scale counts the digits after the one `.`.
+    let (mut mantissa, mut scale, mut dot) = (0i128, 0u32, false);
+    for &c in digits {
+        if c == b'.' && !dot {
+            dot = true;
+            continue;
+        }
+        if !c.is_ascii_digit() {
+            return None;
+        }
         mantissa = mantissa
             .checked_mul(10)?
-            .checked_add(i128::from(d - b'0'))?;
+            .checked_add(i128::from(c - b'0'))?;
+        scale += u32::from(dot);
     }
     Some(Num {
         mantissa: if neg { -mantissa } else { mantissa },
-        scale: frac.len() as u32,
+        scale,
     })
 }
 

@@ -284,6 +284,20 @@ fn decimals_parse_and_print_exactly() {
     );
     assert_eq!(parse_num("1.2.3"), None);
     assert_eq!(parse_num("abc"), None);
+    // The edges: a point alone or a sign alone is no number; either side
+    // of the point may be empty, not both; surrounding spaces are trimmed;
+    // 39 digits do not fit.
+    let n = |mantissa, scale| Some(Num { mantissa, scale });
+    for text in ["", ".", "-", "+", "-.", "1-2", "1e5", "--1", "+-1", "1 2"] {
+        assert_eq!(parse_num(text), None, "{text:?}");
+    }
+    assert_eq!(parse_num("5."), n(5, 0));
+    assert_eq!(parse_num(".5"), n(5, 1));
+    assert_eq!(parse_num("+0.50"), n(50, 2));
+    assert_eq!(parse_num("-0.05"), n(-5, 2));
+    assert_eq!(parse_num(" 7 "), n(7, 0));
+    assert_eq!(parse_num(&"9".repeat(38)), n(10i128.pow(38) - 1, 0));
+    assert_eq!(parse_num(&"9".repeat(39)), None);
     assert_eq!(
         parse_num("19.90").map(|n| n.to_string()).as_deref(),
         Some("19.90")

@@ -91,7 +91,7 @@ pub fn bad_shape(ty: &Type, text: &str) -> Option<(&'static str, &'static str)> 
                     && domain.contains('.')
                     && !domain.starts_with('.')
                     && !domain.ends_with('.')
-                    && !text.chars().any(char::is_whitespace)
+                    && !has_whitespace(text)
             });
             (!ok).then_some((
                 "an email address",
@@ -118,13 +118,28 @@ pub fn bad_shape(ty: &Type, text: &str) -> Option<(&'static str, &'static str)> 
                         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
                     && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
                     && !rest.is_empty()
-            }) && !text.chars().any(char::is_whitespace);
+            }) && !has_whitespace(text);
             (!ok).then_some((
                 "a URL",
                 "write a full URL with its scheme, e.g. `\"https://shop.example/cart/42\"`",
             ))
         }
         _ => None,
+    }
+}
+
+/// Whether `text` has a whitespace character (`char::is_whitespace`),
+/// looking at bytes while they are ASCII: a population file checks one
+/// address per customer.
+fn has_whitespace(text: &str) -> bool {
+    let first = text
+        .bytes()
+        .position(|b| !b.is_ascii() || matches!(b, b' ' | b'\t'..=b'\r'));
+    match first {
+        None => false,
+        Some(i) if text.as_bytes()[i].is_ascii() => true,
+        // The first byte that is not ASCII starts a character.
+        Some(i) => text[i..].chars().any(char::is_whitespace),
     }
 }
 
@@ -347,5 +362,35 @@ impl ValueChecker<'_, '_> {
                 .filter_map(|(d, v)| v.map(|v| (d.name.clone(), v)))
                 .collect(),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_whitespace;
+
+    #[test]
+    fn whitespace_is_found_as_char_is_whitespace_finds_it() {
+        let texts = [
+            "",
+            "linh@example.com",
+            "a b",
+            "tab\there",
+            "vertical\u{b}tab",
+            "line\r\n",
+            "Anička@example.cz",
+            "Anička\u{a0}x",
+            "廣東話\u{3000}",
+            "next\u{85}line",
+            "ž\u{2003}",
+            "žluťoučký",
+        ];
+        for text in texts {
+            assert_eq!(
+                has_whitespace(text),
+                text.chars().any(char::is_whitespace),
+                "{text:?}"
+            );
+        }
     }
 }
