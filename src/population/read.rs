@@ -1121,6 +1121,8 @@ pub struct Population<'m> {
     pending: Option<Ahead>,
     /// The last event's customer, for the order of the events file.
     last_event: Option<String>,
+    /// The customer id of the events line read last.
+    event_id: String,
     /// An error to report at the next call.
     error: Option<PopulationError>,
     done: bool,
@@ -1159,6 +1161,7 @@ impl<'m> Population<'m> {
             ahead: None,
             pending: None,
             last_event: None,
+            event_id: String::new(),
             error: None,
             done: false,
             spare: None,
@@ -1223,16 +1226,24 @@ impl<'m> Population<'m> {
 
     /// Reads the next events line into `buf`, with its customer id,
     /// checking the order of the ids.
-    fn read_event(
-        &mut self,
-        buf: &mut Vec<u8>,
-    ) -> Result<Option<(RawLine, String)>, PopulationError> {
-        let parsers = &self.parsers;
-        let Some((raw, id)) = next_with_id(&mut self.events, buf, |b| parsers.events.id(b))? else {
+    fn read_event(&mut self, buf: &mut Vec<u8>) -> Result<Option<RawLine>, PopulationError> {
+        let Some(raw) = self.events.next_into(buf).transpose()? else {
             return Ok(None);
         };
+        // The id into a buffer kept from line to line: no allocation for
+        // the twenty million lines of a large history.
+        let bytes = &buf[raw.range.clone()];
+        self.event_id.clear();
+        match leading_id(bytes) {
+            Some(id) => self.event_id.push_str(id),
+            None => {
+                let id = self.parsers.events.id(bytes);
+                self.event_id = id.map_err(|m| self.events.error(raw.line, m))?;
+            }
+        }
+        let id = &self.event_id;
         if let Some(last) = &self.last_event {
-            if id < *last {
+            if id < last {
                 return Err(self.events.error(
                     raw.line,
                     format!(
@@ -1241,10 +1252,15 @@ impl<'m> Population<'m> {
                 ));
             }
         }
-        if self.last_event.as_deref() != Some(id.as_str()) {
-            self.last_event = Some(id.clone());
+        match &mut self.last_event {
+            Some(last) if last == id => {}
+            Some(last) => {
+                last.clear();
+                last.push_str(id);
+            }
+            None => self.last_event = Some(id.clone()),
         }
-        Ok(Some((raw, id)))
+        Ok(Some(raw))
     }
 
     fn stray(&self, line: usize, customer: &str) -> PopulationError {
@@ -1270,7 +1286,7 @@ impl<'m> Population<'m> {
                         Some(p) => Some((p.line, p.id)),
                         None => self
                             .read_event(&mut batch.events)?
-                            .map(|(raw, id)| (raw.line, id)),
+                            .map(|raw| (raw.line, self.event_id.clone())),
                     };
                     return match event {
                         Some((line, id)) => Err(self.stray(line, &id)),
@@ -1293,21 +1309,24 @@ impl<'m> Population<'m> {
         next?;
         let first = batch.event_lines.len();
         loop {
-            let (raw, event_id) = match self.pending.take() {
-                Some(p) => (copy_line(&mut batch.events, &p), p.id),
+            // The line, and its customer id when it was read ahead (else
+            // the id is in `self.event_id`).
+            let (raw, ahead) = match self.pending.take() {
+                Some(p) => (copy_line(&mut batch.events, &p), Some(p.id)),
                 None => match self.read_event(&mut batch.events)? {
-                    Some(read) => read,
+                    Some(raw) => (raw, None),
                     None => break,
                 },
             };
-            match event_id.as_str().cmp(id.as_str()) {
-                std::cmp::Ordering::Less => return Err(self.stray(raw.line, &event_id)),
+            let event_id = ahead.as_deref().unwrap_or(&self.event_id);
+            match event_id.cmp(id.as_str()) {
+                std::cmp::Ordering::Less => return Err(self.stray(raw.line, event_id)),
                 std::cmp::Ordering::Equal => batch.event_lines.push(raw),
                 std::cmp::Ordering::Greater => {
                     self.pending = Some(Ahead {
                         line: raw.line,
                         text: batch.events[raw.range.clone()].to_vec(),
-                        id: event_id,
+                        id: ahead.unwrap_or_else(|| self.event_id.clone()),
                     });
                     batch.events.truncate(raw.range.start);
                     break;

@@ -88,18 +88,40 @@ pub fn read_capped_line(
     reader: &mut impl std::io::BufRead,
     buf: &mut Vec<u8>,
 ) -> Result<bool, String> {
-    use std::io::{BufRead as _, Read as _};
     let start = buf.len();
     // One byte over the cap (plus the newline) tells a line that is too
     // long from one that is exactly at the cap.
-    let limit = MAX_LINE_BYTES as u64 + 2;
-    match reader.take(limit).read_until(b'\n', buf) {
-        Err(e) => {
-            buf.truncate(start);
-            return Err(format!("cannot read the line: {e}"));
+    let limit = MAX_LINE_BYTES + 2;
+    let mut read_any = false;
+    // `read_until` on `take(limit)`, with a vectorised search for the line
+    // break (a population file is gigabytes of short lines).
+    loop {
+        let available = match reader.fill_buf() {
+            Ok(available) => available,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => {
+                buf.truncate(start);
+                return Err(format!("cannot read the line: {e}"));
+            }
+        };
+        if available.is_empty() {
+            break;
         }
-        Ok(0) => return Ok(false),
-        Ok(_) => {}
+        read_any = true;
+        let room = limit - (buf.len() - start);
+        let window = &available[..available.len().min(room)];
+        let (taken, done) = match memchr::memchr(b'\n', window) {
+            Some(at) => (at + 1, true),
+            None => (window.len(), window.len() == room),
+        };
+        buf.extend_from_slice(&window[..taken]);
+        reader.consume(taken);
+        if done {
+            break;
+        }
+    }
+    if !read_any {
+        return Ok(false);
     }
     if buf.last() == Some(&b'\n') {
         buf.pop();
