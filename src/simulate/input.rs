@@ -750,12 +750,12 @@ fn text_rules(ty: &Type, text: &str, shown: &dyn std::fmt::Display) -> Result<()
     if let Some((kind, help)) = resolve::bad_shape(ty, text) {
         return Err(format!("expected {kind}, found {shown}: {help}"));
     }
-    if *ty == Type::Timezone && !resolve::is_time_zone(text) {
+    if matches!(ty, Type::Timezone) && !resolve::is_time_zone(text) {
         return Err(format!(
             "unknown time zone {shown}: use an IANA name such as \"UTC\", \"Europe/Prague\" or \"Asia/Ho_Chi_Minh\""
         ));
     }
-    if *ty == Type::Locale && !resolve::is_locale_value(text) {
+    if matches!(ty, Type::Locale) && !resolve::is_locale_value(text) {
         return Err(format!(
             "{shown} is not a valid locale tag: write a BCP 47 tag such as \"en\", \"vi\", \"cs\", \"zh-Hant\" or \"pt-BR\""
         ));

@@ -453,24 +453,36 @@ impl<'a> Sim<'a> {
         next_input: &mut usize,
     ) {
         let now = self.customer.zoned(at);
+        self.occur_at(which, &now, inputs, next_input);
+    }
+
+    /// [`Self::occur`] at `now`, the occurrence's instant in the
+    /// customer's time zone.
+    pub(super) fn occur_at(
+        &mut self,
+        which: usize,
+        now: &Zoned,
+        inputs: &[Input],
+        next_input: &mut usize,
+    ) {
         match which {
             0 => {
-                self.on_input(&inputs[*next_input], &now);
+                self.on_input(&inputs[*next_input], now);
                 *next_input += 1;
             }
-            1 => self.on_timer(&now),
+            1 => self.on_timer(now),
             2 => {
                 self.fired = true;
-                self.next_firing = self.schedule.and_then(|s| s.next_after(&now).ok());
-                self.try_enter(&now, InScope::default(), true);
+                self.next_firing = self.schedule.and_then(|s| s.next_after(now).ok());
+                self.try_enter(now, InScope::default(), true);
             }
             3 => {
-                self.next_check = next_hour(&now);
-                self.recheck_segment(&now);
+                self.next_check = next_hour(now);
+                self.recheck_segment(now);
             }
             _ => {
                 if let Some(switch) = self.switch.take() {
-                    self.switch_plan(switch, &now);
+                    self.switch_plan(switch, now);
                 }
             }
         }

@@ -132,6 +132,14 @@ pub fn bad_shape(ty: &Type, text: &str) -> Option<(&'static str, &'static str)> 
 /// looking at bytes while they are ASCII: a population file checks one
 /// address per customer.
 fn has_whitespace(text: &str) -> bool {
+    // Most texts have no byte that could start a whitespace character:
+    // one pass without early exit, which the compiler vectorises.
+    let suspect = text
+        .bytes()
+        .fold(false, |any, b| any | (b <= b' ') | (b >= 0x80));
+    if !suspect {
+        return false;
+    }
     let first = text
         .bytes()
         .position(|b| !b.is_ascii() || matches!(b, b' ' | b'\t'..=b'\r'));
