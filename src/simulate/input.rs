@@ -623,25 +623,6 @@ impl<'m> TypeSeed<'m> {
     }
 }
 
-/// Text written into a buffer on the stack (the digits of a number); an
-/// error when it does not fit.
-struct Digits {
-    buf: [u8; 40],
-    len: usize,
-}
-
-impl std::fmt::Write for Digits {
-    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        let end = self.len + s.len();
-        self.buf
-            .get_mut(self.len..end)
-            .ok_or(std::fmt::Error)?
-            .copy_from_slice(s.as_bytes());
-        self.len = end;
-        Ok(())
-    }
-}
-
 impl<'de, 'm> serde::de::Visitor<'de> for TypeSeed<'m> {
     type Value = Val;
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
@@ -670,12 +651,12 @@ impl<'de, 'm> serde::de::Visitor<'de> for TypeSeed<'m> {
         if !matches!(self.ty, Type::Decimal | Type::Money(_)) {
             return self.scalar(Json::Number(number));
         }
-        let mut digits = Digits {
-            buf: [0; 40],
-            len: 0,
-        };
-        std::fmt::Write::write_fmt(&mut digits, format_args!("{number}")).map_err(|_| refused())?;
-        let digits = std::str::from_utf8(&digits.buf[..digits.len]).map_err(|_| refused())?;
+        // The digits on the stack, not in a `String`.
+        let mut buf = [0u8; 40];
+        let mut rest = &mut buf[..];
+        std::io::Write::write_fmt(&mut rest, format_args!("{number}")).map_err(|_| refused())?;
+        let written = 40 - rest.len();
+        let digits = std::str::from_utf8(&buf[..written]).map_err(|_| refused())?;
         self.number(super::eval::parse_num(digits).ok_or_else(refused)?)
     }
     fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Val, E> {
