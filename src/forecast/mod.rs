@@ -476,7 +476,7 @@ fn replay(
         let plan = &plans[i];
         let Some(shared) = &base else { break };
         let copy = if plan.customer != *first {
-            let mut c = Customer::new(shared.id.clone(), Arc::clone(&shared.attrs), &plan.customer);
+            let mut c = Customer::new(shared.id.clone(), shared.attrs.clone(), &plan.customer);
             c.events = shared.events.clone();
             c
         } else if n + 1 == live.len() {

@@ -24,6 +24,10 @@ pub struct PastEvent {
 
 /// A customer's events in time order: a prefix of a shared list.
 ///
+/// Invariant: the events are in time order (`record` inserts in place,
+/// `with_next` sorts), which the event queries of [`super::eval`] use to
+/// look only at their window.
+///
 /// The copies of one customer in the campaigns of a run share one list,
 /// and so does a replay that knows the customer's whole history in
 /// advance (`campaignc forecast`): recording the event that comes next in
@@ -36,9 +40,14 @@ pub struct History {
 }
 
 impl History {
-    /// A history of the first `len` events of `all` (in time order), whose
-    /// later events are shared when they are recorded, in order.
-    pub fn with_next(all: Vec<PastEvent>, len: usize) -> History {
+    /// A history of the first `len` events of `all`, whose later events
+    /// are shared when they are recorded, in order. `all` is put in time
+    /// order (stably) when it is not: the queries over a history
+    /// (`count`, `performed`, `sum`) rely on the order.
+    pub fn with_next(mut all: Vec<PastEvent>, len: usize) -> History {
+        if !all.is_sorted_by_key(|e| e.at) {
+            all.sort_by_key(|e| e.at);
+        }
         let len = len.min(all.len());
         History {
             all: Arc::new(all),
@@ -85,6 +94,85 @@ impl PartialEq for History {
     }
 }
 
+/// A customer's attributes by name.
+///
+/// A list sorted by name rather than a map: a customer has a few dozen
+/// attributes, found by a binary search, and a population of millions is
+/// built and dropped one customer after another, where a list is one
+/// allocation to free and a tree is several nodes to walk. Shared between
+/// the copies of one customer (a run of several campaigns copies the
+/// customer for each); [`Attrs::insert`] copies the list first when it is
+/// shared.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Attrs(Arc<Vec<(String, Val)>>);
+
+impl Attrs {
+    fn find(&self, name: &str) -> Result<usize, usize> {
+        self.0.binary_search_by(|(n, _)| n.as_str().cmp(name))
+    }
+
+    /// The value of the attribute `name`, when the customer has it.
+    pub fn get(&self, name: &str) -> Option<&Val> {
+        self.find(name).ok().map(|i| &self.0[i].1)
+    }
+
+    /// Sets `name` to `value` (copying a shared list first).
+    pub fn insert(&mut self, name: &str, value: Val) {
+        let found = self.find(name);
+        let own = Arc::make_mut(&mut self.0);
+        match found {
+            Ok(i) => own[i].1 = value,
+            Err(i) => own.insert(i, (name.to_string(), value)),
+        }
+    }
+
+    /// The attributes in name order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Val)> {
+        self.0.iter().map(|(n, v)| (n.as_str(), v))
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Whether both are the same shared list (not a copy of it).
+    pub fn shares(&self, other: &Attrs) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl FromIterator<(String, Val)> for Attrs {
+    /// The attributes of `pairs`; of a name given twice, the last value
+    /// (as collecting into a map keeps it).
+    fn from_iter<I: IntoIterator<Item = (String, Val)>>(pairs: I) -> Attrs {
+        let mut list: Vec<(String, Val)> = pairs.into_iter().collect();
+        if !list.is_sorted_by(|a, b| a.0 < b.0) {
+            // Stable: of equal names, the later stays later.
+            list.sort_by(|a, b| a.0.cmp(&b.0));
+            let mut unique: Vec<(String, Val)> = Vec::with_capacity(list.len());
+            for (name, value) in list {
+                match unique.last_mut() {
+                    Some(last) if last.0 == name => last.1 = value,
+                    _ => unique.push((name, value)),
+                }
+            }
+            list = unique;
+        }
+        Attrs(Arc::new(list))
+    }
+}
+
+impl From<BTreeMap<String, Val>> for Attrs {
+    fn from(map: BTreeMap<String, Val>) -> Attrs {
+        // A map's entries are sorted and unique already.
+        Attrs(Arc::new(map.into_iter().collect()))
+    }
+}
+
 /// The state of one customer during a simulation.
 #[derive(Clone, Debug)]
 pub struct Customer {
@@ -96,7 +184,7 @@ pub struct Customer {
     pub locale: String,
     /// Shared between the copies of one customer (a run of several
     /// campaigns copies the customer for each); a `set` copies them first.
-    pub attrs: Arc<BTreeMap<String, Val>>,
+    pub attrs: Attrs,
     /// In time order.
     pub events: History,
     /// The attribute holding the locale (the plan's `customer.locale`).
@@ -174,17 +262,13 @@ impl Customer {
     /// An unknown time-zone name falls back to the default zone; the
     /// checker validates persona values, so this only happens with
     /// hand-written events files.
-    pub fn new(
-        id: impl Into<String>,
-        attrs: impl Into<Arc<BTreeMap<String, Val>>>,
-        facts: &CustomerFacts,
-    ) -> Customer {
+    pub fn new(id: impl Into<String>, attrs: impl Into<Attrs>, facts: &CustomerFacts) -> Customer {
         let attrs = attrs.into();
         let mut customer = Customer {
             id: id.into(),
             time_zone: zone(&facts.timezone.default).unwrap_or(TimeZone::UTC),
             locale: facts.locale.default.clone(),
-            attrs: Arc::default(),
+            attrs: Attrs::default(),
             events: History::default(),
             locale_attr: facts.locale.attribute.clone(),
             zone_attr: facts.timezone.attribute.clone(),
@@ -222,7 +306,7 @@ impl Customer {
     /// the simulator reads them from.
     pub fn set_attr(&mut self, name: &str, value: Val) {
         self.read_fact(name, &value);
-        Arc::make_mut(&mut self.attrs).insert(name.to_string(), value);
+        self.attrs.insert(name, value);
     }
 
     /// The locale or the time zone from `value`, when `name` is the

@@ -1,7 +1,7 @@
 //! A customer's copies: one per campaign in a run of several, sharing
 //! what none of them changed.
 
-use super::customer::{Customer, History, PastEvent};
+use super::customer::{Attrs, Customer, History, PastEvent};
 use super::value::Val;
 use crate::plan::format::{AttributeWithDefault, CustomerFacts};
 use std::collections::BTreeMap;
@@ -35,7 +35,7 @@ fn a_set_changes_only_the_copy_it_runs_in() {
     let first = Customer::new("c-1", attrs, &facts());
     let mut second = first.clone();
     assert!(
-        Arc::ptr_eq(&first.attrs, &second.attrs),
+        first.attrs.shares(&second.attrs),
         "copies share the attributes until one of them changes"
     );
 
@@ -164,4 +164,47 @@ fn each_thread_has_its_own_copy_of_a_zone_and_of_an_event_name() {
         .unwrap();
     assert_eq!(here, there);
     assert!(!Arc::ptr_eq(&here, &there));
+}
+
+#[test]
+fn attributes_are_found_by_name_whatever_order_they_came_in() {
+    let attrs: Attrs = [
+        ("tier".to_string(), text("gold")),
+        ("email".to_string(), text("a@example.com")),
+        ("tier".to_string(), text("silver")),
+        ("age".to_string(), Val::Int(30)),
+    ]
+    .into_iter()
+    .collect();
+    // A name given twice keeps its last value, as a map would.
+    assert_eq!(attrs.get("tier"), Some(&text("silver")));
+    assert_eq!(attrs.get("age"), Some(&Val::Int(30)));
+    assert_eq!(attrs.get("email"), Some(&text("a@example.com")));
+    assert_eq!(attrs.get("plan"), None);
+    let names: Vec<&str> = attrs.iter().map(|(n, _)| n).collect();
+    assert_eq!(names, ["age", "email", "tier"]);
+
+    let mut copy = attrs.clone();
+    copy.insert("plan", text("annual"));
+    copy.insert("age", Val::Int(31));
+    assert!(!copy.shares(&attrs));
+    assert_eq!((attrs.len(), copy.len()), (3, 4));
+    assert_eq!(attrs.get("age"), Some(&Val::Int(30)));
+    assert_eq!(copy.get("age"), Some(&Val::Int(31)));
+    assert_eq!(copy.get("plan"), Some(&text("annual")));
+    let names: Vec<&str> = copy.iter().map(|(n, _)| n).collect();
+    assert_eq!(names, ["age", "email", "plan", "tier"]);
+}
+
+#[test]
+fn a_history_given_out_of_order_is_put_in_time_order() {
+    let all = vec![
+        event("b", "2026-11-03T10:00:00Z"),
+        event("a", "2026-11-02T10:00:00Z"),
+        event("c", "2026-11-03T10:00:00Z"),
+    ];
+    let history = History::with_next(all, 3);
+    let names: Vec<&str> = history.iter().map(|e| &*e.name).collect();
+    // Stable: of two events at one instant, the first given stays first.
+    assert_eq!(names, ["a", "b", "c"]);
 }

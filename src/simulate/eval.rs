@@ -22,6 +22,7 @@ use crate::plan::format::{
 use jiff::{Timestamp, Zoned};
 use std::borrow::Cow;
 use std::cmp::Ordering;
+use std::ops::ControlFlow;
 use std::sync::Arc;
 
 /// Segments may use segments and scores; a plan whose tables refer to
@@ -201,9 +202,11 @@ impl<'a> Scope<'a> {
                 since_entry,
             } => {
                 let w = self.window(*within, *since_entry);
-                let found = !self
-                    .matching(event, filter.as_deref(), w, depth, true)?
-                    .is_empty();
+                let mut found = false;
+                self.each_matching(event, filter.as_deref(), w, depth, |_| {
+                    found = true;
+                    Ok(ControlFlow::Break(()))
+                })?;
                 Val::Bool(found)
             }
             Expr::Count {
@@ -213,9 +216,7 @@ impl<'a> Scope<'a> {
                 since_entry,
             } => {
                 let w = self.window(*within, *since_entry);
-                let n = self
-                    .matching(event, filter.as_deref(), w, depth, false)?
-                    .len();
+                let n = self.count_matching(event, filter.as_deref(), w, depth)?;
                 Val::Int(i64::try_from(n).unwrap_or(i64::MAX))
             }
             Expr::Sum {
@@ -228,7 +229,7 @@ impl<'a> Scope<'a> {
             } => {
                 let w = self.window(*within, *since_entry);
                 let mut total = zero_of(ty);
-                for e in self.matching(event, filter.as_deref(), w, depth, false)? {
+                self.each_matching(event, filter.as_deref(), w, depth, |e| {
                     let item = e.props.field(property);
                     let sum = add_values(&total, item).map_err(|_| {
                         overflow(format!(
@@ -240,7 +241,8 @@ impl<'a> Scope<'a> {
                     if let Some(sum) = sum {
                         total = sum;
                     }
-                }
+                    Ok(ControlFlow::Continue(()))
+                })?;
                 total
             }
             Expr::Last { event } => self
@@ -317,33 +319,55 @@ impl<'a> Scope<'a> {
         }
     }
 
-    /// The customer's events named `event` inside `w` that pass `filter`;
-    /// with `first_only`, at most one.
-    fn matching<'s>(
+    /// Visits the customer's events named `event` inside `w` that pass
+    /// `filter`, in time order, until `visit` breaks.
+    ///
+    /// The history is in time order, so the events before `w` are skipped
+    /// by a binary search and the visit stops at the first event after it:
+    /// a `within 30d` query looks at the last month, not at the whole
+    /// history. No list is built.
+    fn each_matching<'s>(
         &'s self,
         event: &str,
         filter: Option<&Expr>,
         w: Window,
         depth: u32,
-        first_only: bool,
-    ) -> Result<Vec<&'s PastEvent>, EvalError> {
-        let mut found = Vec::new();
-        for e in self.customer.events.iter() {
-            if *e.name != *event || e.at < w.from || e.at > w.to {
+        mut visit: impl FnMut(&'s PastEvent) -> Result<ControlFlow<()>, EvalError>,
+    ) -> Result<(), EvalError> {
+        let events: &'s [PastEvent] = &self.customer.events;
+        let first = events.partition_point(|e| e.at < w.from);
+        for e in &events[first..] {
+            if e.at > w.to {
+                break;
+            }
+            if *e.name != *event {
                 continue;
             }
             let passes = match filter {
                 None => true,
                 Some(f) => self.eval(f, Some(&e.props), depth)?.as_bool(),
             };
-            if passes {
-                found.push(e);
-                if first_only {
-                    break;
-                }
+            if passes && visit(e)?.is_break() {
+                break;
             }
         }
-        Ok(found)
+        Ok(())
+    }
+
+    /// How many of the customer's events [`Self::each_matching`] visits.
+    fn count_matching(
+        &self,
+        event: &str,
+        filter: Option<&Expr>,
+        w: Window,
+        depth: u32,
+    ) -> Result<usize, EvalError> {
+        let mut n = 0;
+        self.each_matching(event, filter, w, depth, |_| {
+            n += 1;
+            Ok(ControlFlow::Continue(()))
+        })?;
+        Ok(n)
     }
 
     fn plain(&self) -> Scope<'a> {
@@ -437,9 +461,7 @@ impl<'a> Scope<'a> {
                     max,
                 } => {
                     let w = plain.window(*within, *since_entry);
-                    let n = plain
-                        .matching(event, filter.as_ref(), w, depth, false)?
-                        .len();
+                    let n = plain.count_matching(event, filter.as_ref(), w, depth)?;
                     let n = i64::try_from(n).map_err(|_| too_big())?;
                     // Capped rules cannot overflow: the cap bounds them.
                     let pts = match max {

@@ -158,7 +158,7 @@ impl Sim<'_> {
         let mut data = Map::new();
         for (name, v) in self.customer.attrs.iter() {
             if let Some(j) = v.to_json() {
-                data.insert(name.clone(), j);
+                data.insert(name.to_string(), j);
             }
         }
         let empty = Default::default();
