@@ -399,6 +399,31 @@ impl<'a> Sim<'a> {
         next_input: usize,
     ) -> Option<(usize, Timestamp)> {
         let input_at = inputs.get(next_input).map(|i| i.at);
+        let [timer_at, firing_at, check_at, switch_at] = self.timers();
+        let candidates = [input_at, timer_at, firing_at, check_at, switch_at];
+        let (which, at) = candidates
+            .iter()
+            .enumerate()
+            .filter_map(|(i, t)| t.map(|t| (i, t)))
+            .min_by_key(|(i, t)| (*t, occurrence_rank(*i)))?;
+        if which == 4 {
+            return Some((which, at));
+        }
+        if at > self.options.horizon && which != 0 {
+            return None;
+        }
+        let idle = next_input >= inputs.len() && self.journey.is_none();
+        let first_firing = which == 2 && !self.fired;
+        if idle && at > self.options.until && !first_firing {
+            return None;
+        }
+        Some((which, at))
+    }
+
+    /// When each occurrence other than an input is next due (occurrences
+    /// 1 to 4 of [`Self::occur`]: the journey's timer, the schedule, the
+    /// segment re-check and the plan switch), `None` for those not due.
+    fn timers(&self) -> [Option<Timestamp>; 4] {
         let timer_at = self
             .journey
             .as_ref()
@@ -422,24 +447,50 @@ impl<'a> Sim<'a> {
             .filter(|_| later && !static_segment)
             .map(|z| z.timestamp());
         let switch_at = self.switch.map(|s| s.at);
-        let candidates = [input_at, timer_at, firing_at, check_at, switch_at];
-        let (which, at) = candidates
-            .iter()
-            .enumerate()
-            .filter_map(|(i, t)| t.map(|t| (i, t)))
-            .min_by_key(|(i, t)| (*t, occurrence_rank(*i)))?;
-        if which == 4 {
-            return Some((which, at));
+        [timer_at, firing_at, check_at, switch_at]
+    }
+
+    /// Takes in one go the inputs, from `next_input` on, that would only
+    /// be recorded in the customer's history: events that are not the
+    /// trigger, reaching a run with no journey, whose inputs are not
+    /// timeline lines ([`Self::echo_inputs`]), and which is not waiting
+    /// for a segment (`enters` re-checks the segment at every input).
+    ///
+    /// Each is what [`Self::occur`] would do with it, in the same order
+    /// (an input taken here comes before the run's next timer, firing or
+    /// check, or at the same instant, where inputs go first). Nothing
+    /// another run sees changes, so a run of several campaigns
+    /// ([`super::together`]) need not interleave them with the others'
+    /// occurrences: a replay of a long history mostly meets events no
+    /// campaign waits for.
+    pub(super) fn skip_unheard_inputs(&mut self, inputs: &[Input], next_input: &mut usize) {
+        if self.echo_inputs || self.journey.is_some() || self.switch.is_some() {
+            return;
         }
-        if at > self.options.horizon && which != 0 {
-            return None;
+        let trigger = match &self.plan.trigger {
+            Trigger::Event { event, .. } => Some(event.as_str()),
+            Trigger::Changed { .. } | Trigger::Every { .. } => None,
+            Trigger::Enters { .. } => return,
+        };
+        let [_, firing_at, check_at, _] = self.timers();
+        let due = [firing_at, check_at].into_iter().flatten().min();
+        while let Some(input) = inputs.get(*next_input) {
+            let InputKind::Event { name, props } = &input.kind else {
+                return;
+            };
+            let heard = trigger.is_some_and(|t| **name == *t);
+            // After `until` an idle run is over (see `next_occurrence`).
+            let late = input.at > self.options.until || due.is_some_and(|d| input.at > d);
+            if heard || late {
+                return;
+            }
+            self.customer.record_event(PastEvent {
+                name: name.clone(),
+                at: input.at,
+                props: props.clone(),
+            });
+            *next_input += 1;
         }
-        let idle = next_input >= inputs.len() && self.journey.is_none();
-        let first_firing = which == 2 && !self.fired;
-        if idle && at > self.options.until && !first_firing {
-            return None;
-        }
-        Some((which, at))
     }
 
     /// Makes the occurrence `which` (0 the next input, 1 the journey's

@@ -118,6 +118,9 @@ fn run_together<'a>(
         rank
     };
     let mut cursors = vec![0usize; sims.len()];
+    for (sim, cursor) in sims.iter_mut().zip(&mut cursors) {
+        sim.skip_unheard_inputs(&inputs, cursor);
+    }
     // Each run's next occurrence. Stepping one run changes no other's
     // (what they share, the marketing sends, decides what a send does,
     // not when anything happens), so only the run stepped is asked again.
@@ -161,6 +164,7 @@ fn run_together<'a>(
         last_now = Some(now);
         shared = std::mem::take(&mut sim.marketing_sends);
         after(sim, which, input);
+        sim.skip_unheard_inputs(&inputs, &mut cursors[i]);
         nexts[i] = sims[i].next_occurrence(&inputs, cursors[i]);
     }
     for sim in &mut sims {
@@ -196,9 +200,107 @@ fn take_lines(sim: &mut Sim, merged: &mut Timeline, drop_inputs: bool) {
 
 #[cfg(test)]
 mod tests {
-    use super::same_zone;
+    use super::{replay_together, same_zone, simulate_together};
     use crate::simulate::customer::zone;
+    use crate::simulate::journey::{Forced, Options};
+    use crate::simulate::test_support::{at, customer, event, plan, send};
+    use crate::simulate::timeline::describe;
+    use crate::template::Renderer;
     use jiff::tz::{Offset, TimeZone};
+    use serde_json::json;
+
+    /// A replay takes the events no campaign listens to in one go
+    /// (`Sim::skip_unheard_inputs`); what each campaign does must be what
+    /// the full run, which takes every input as an occurrence of its own,
+    /// shows. The audiences count the events taken in one go, the daily
+    /// sweep meets one at its own instant, and the trigger is among them.
+    #[test]
+    fn a_replay_taking_unheard_events_at_once_does_what_the_full_run_does() {
+        let opened = |n: i64| {
+            json!({ "op": "compare", "cmp": ">=",
+                "lhs": { "op": "count", "event": "app_opened", "where": null, "within": null, "since_entry": false },
+                "rhs": { "op": "literal", "value": { "type": "int", "value": n } } })
+        };
+        let daily = plan(json!({
+            "campaign": "daily",
+            "trigger": { "kind": "every", "period": "day", "weekday": null, "day_of_month": null, "at": "09:00" },
+            "audience": opened(2),
+            "reentry": { "kind": "after", "after": { "days": 0, "seconds": 60 } },
+            "nodes": { "n1": send("hello", None) }
+        }));
+        let buyers = plan(json!({
+            "campaign": "buyers",
+            "trigger": { "kind": "event", "event": "purchase", "where": null },
+            "audience": opened(3),
+            "reentry": { "kind": "after", "after": { "days": 0, "seconds": 60 } },
+            "nodes": { "n1": send("tips", None) }
+        }));
+        let start = at("2026-11-02T10:00", "Europe/Prague");
+        let until = at("2026-11-08T10:00", "Europe/Prague");
+        let mut inputs = Vec::new();
+        for (day, time, name) in [
+            ("03", "08:00", "app_opened"),
+            ("03", "12:00", "purchase"),
+            ("04", "09:00", "app_opened"),
+            ("04", "09:30", "purchase"),
+            ("05", "07:00", "app_opened"),
+            ("05", "08:00", "app_opened"),
+            ("06", "20:00", "purchase"),
+        ] {
+            let local = format!("2026-11-{day}T{time}");
+            inputs.push(event(&at(&local, "Europe/Prague"), name));
+        }
+        let options = Options {
+            start: start.timestamp(),
+            until: until.timestamp(),
+            horizon: until.timestamp(),
+            forced: Forced::default(),
+        };
+        let runs = vec![
+            (&daily, customer("Europe/Prague")),
+            (&buyers, customer("Europe/Prague")),
+        ];
+        let replayed = replay_together(runs.clone(), inputs.clone(), &options);
+        let full = simulate_together(runs, inputs, &options, &Renderer::new()).expect("runs");
+        let lines_of = |entries: &mut dyn Iterator<Item = &crate::simulate::timeline::Entry>| {
+            entries
+                .map(|e| format!("{} {}", e.at.strftime("%m-%d %H:%M"), describe(&e.what)))
+                .collect::<Vec<_>>()
+        };
+        for (i, campaign) in ["daily", "buyers"].into_iter().enumerate() {
+            let expected = lines_of(
+                &mut full
+                    .timeline
+                    .entries
+                    .iter()
+                    .filter(|e| e.campaign.as_deref() == Some(campaign)),
+            );
+            assert_eq!(
+                lines_of(&mut replayed[i].entries.iter()),
+                expected,
+                "{campaign}"
+            );
+        }
+        let sends = |i: usize| {
+            lines_of(&mut replayed[i].entries.iter())
+                .into_iter()
+                .filter(|l| l.contains(" sent "))
+                .collect::<Vec<_>>()
+        };
+        // Two opens by the sweep of the 4th (one at 09:00 itself); three
+        // by the purchase of the 6th.
+        assert_eq!(
+            sends(0),
+            [
+                "11-04 09:00 sent hello (push, en)",
+                "11-05 09:00 sent hello (push, en)",
+                "11-06 09:00 sent hello (push, en)",
+                "11-07 09:00 sent hello (push, en)",
+                "11-08 09:00 sent hello (push, en)",
+            ]
+        );
+        assert_eq!(sends(1), ["11-06 20:00 sent tips (push, en)"]);
+    }
 
     #[test]
     fn an_instant_is_shared_only_between_copies_of_one_named_zone() {
