@@ -284,6 +284,18 @@ fn cell_json(ty: &Type, cell: &str) -> Json {
     }
 }
 
+/// The text of a JSON string up to its closing quote, and what follows
+/// the quote, when it has neither an escape nor a control character (the
+/// text is then the string's value); `None` otherwise.
+fn plain_string(text: &str) -> Option<(&str, &str)> {
+    let end = memchr::memchr(b'"', text.as_bytes())?;
+    let inner = &text[..end];
+    if inner.bytes().any(|b| b == b'\\' || b < 0x20) {
+        return None;
+    }
+    Some((inner, &text[end + 1..]))
+}
+
 /// The customer id of a JSON line that starts with `{"customer":"ID"`
 /// (what `sample-data` and most exporters write), read without parsing
 /// the rest of the line; `None` for any other form (then the line is
@@ -836,14 +848,20 @@ impl<'m> EventParser<'m> {
     /// other line, and for one with an error (the slow path's messages
     /// are then the errors).
     fn fast<'t>(&self, line: usize, text: &'t str) -> Option<(&'t str, EventRecord)> {
-        let mut json = serde_json::Deserializer::from_str(text);
-        let fast = EventLineSeed {
-            model: self.model,
-            keep: &self.keep,
-        }
-        .deserialize(&mut json)
-        .ok()?;
-        json.end().ok()?;
+        let fast = match self.plain(text) {
+            Some(fast) => fast,
+            None => {
+                let mut json = serde_json::Deserializer::from_str(text);
+                let fast = EventLineSeed {
+                    model: self.model,
+                    keep: &self.keep,
+                }
+                .deserialize(&mut json)
+                .ok()?;
+                json.end().ok()?;
+                fast
+            }
+        };
         if fast.customer.is_empty() {
             return None;
         }
@@ -854,6 +872,46 @@ impl<'m> EventParser<'m> {
             line,
         };
         Some((fast.customer, record))
+    }
+
+    /// A line written exactly as `sample-data` and most exporters write
+    /// one: `{"customer":"…","at":"…","event":"…","properties":…}`, in
+    /// this order, without spaces, the three strings without escapes. The
+    /// keys and strings are matched as bytes and only the properties go
+    /// through the JSON reader: what [`EventLineSeed`] gives for the same
+    /// line, for a fraction of the work. `None` for any other line (the
+    /// JSON reader then reads it, and refuses what it refuses).
+    fn plain<'t>(&self, text: &'t str) -> Option<EventLine<'t>> {
+        let rest = text.strip_prefix("{\"customer\":\"")?;
+        let (customer, rest) = plain_string(rest)?;
+        let rest = rest.strip_prefix(",\"at\":\"")?;
+        let (at, rest) = plain_string(rest)?;
+        let rest = rest.strip_prefix(",\"event\":\"")?;
+        let (name, rest) = plain_string(rest)?;
+        let props = rest
+            .strip_prefix(",\"properties\":")?
+            .trim_end_matches([' ', '\t', '\r'])
+            .strip_suffix('}')?;
+        let events = &self.model.schema.events;
+        let event = events.iter().position(|e| e.name == name)?;
+        let mut json = serde_json::Deserializer::from_str(props);
+        let seed = OrNull(FieldsSeed {
+            model: self.model,
+            fields: &events[event].fields,
+            keep: self.keep.get(event).map_or(Keep::All, |k| Keep::Only(k)),
+        });
+        let props = seed.deserialize(&mut json).ok()?;
+        json.end().ok()?;
+        let props = match props {
+            Some(props) => props,
+            None => properties(self.model, &events[event], std::iter::empty()).ok()?,
+        };
+        Some(EventLine {
+            customer,
+            at,
+            event,
+            props,
+        })
     }
 
     /// The record of one line whose customer id was read already (by

@@ -118,9 +118,48 @@ const LINES: &[&str] = &[
     r#"{"customer":"c1","at":"2026-03-01T10:00:00Z","event":"bought","properties":{"total":1,"count":1,"ratio":1,"gift":true,"tier":"gold","lines":[],"tags":[],"email":"nope","zone":"Mars/Base"}}"#,
     r#"{"customer":"c1","at":"2026-03-01T10:00:00Z","event":"bought","properties":{"total":1,"count":1,"ratio":1,"gift":true,"tier":"gold","lines":[],"tags":[],"locale":"not a locale"}}"#,
     r#"{"customer":"c1","at":"2026-03-01T10:00:00Z","event":"bought","properties":{"total":1e2,"count":1,"ratio":123456789012345678901234567890,"gift":true,"tier":"gold","lines":[],"tags":[],"on":"2026-02-30"}}"#,
+    // The byte-matched shape (`EventParser::plain`) and its near misses.
+    "{\"customer\":\"c1\",\"at\":\"2026-03-01T10:00:00Z\",\"event\":\"opened\",\"properties\":{\"screen\":\"home\"}}\r",
+    "{\"customer\":\"c1\",\"at\":\"2026-03-01T10:00:00Z\",\"event\":\"opened\",\"properties\":{\"screen\":\"home\"}} \t",
+    "{\"customer\":\"c\t1\",\"at\":\"2026-03-01T10:00:00Z\",\"event\":\"opened\",\"properties\":{}}",
+    r#"{"customer":"c1","at":"2026-03-01T10:00:00Z","event":"opened","properties":{}}}"#,
+    r#"{"customer":"c1","at":"2026-03-01T10:00:00Z","event":"opened","properties":}"#,
+    r#"{"customer":"c1","at":"2026-03-01T10:00:00Z","event":"opened","properties":{"screen":"x"},"properties":{}}"#,
+    r#"{"customer":"c1","at":"2026-03-01T10:00:00Z","event":"opened","properties":{"screen":"x"}"#,
+    r#"{"customer":"c1","at":"2026-03-01T10:00:00Z","event":"opened","properties":"x"}"#,
+    r#"{"customer":"c1","at":"2026-03-01T10:00:00Z","event":"opened","properties":null }"#,
+    r#"{"customer":"c1","at":"2026-03-01T10:00:00Z","event":"opened" ,"properties":{}}"#,
+    r#"{"customer":"c1","at":"2026-03-01T10:00:00Z","event":"opened","properties":{"screen":"a\"b"}}"#,
+    r#"{"customer":"c1","at":"2026-03-01T10:00:00Z","event":"empty","properties":null}"#,
 ];
 
-fn agree(parser: &EventParser, text: &str) {
+/// The byte-matched shape ([`EventParser::plain`]) gives what the JSON
+/// reader's one pass ([`EventLineSeed`]) gives for the same line.
+fn plain_agrees(parser: &EventParser, text: &str) -> bool {
+    let Some(plain) = parser.plain(text) else {
+        return false;
+    };
+    let mut json = serde_json::Deserializer::from_str(text);
+    let seed = EventLineSeed {
+        model: parser.model,
+        keep: &parser.keep,
+    };
+    let read = serde::de::DeserializeSeed::deserialize(seed, &mut json)
+        .ok()
+        .filter(|_| json.end().is_ok());
+    let Some(read) = read else {
+        panic!("the byte-matched shape took a line the JSON reader refuses: {text}");
+    };
+    assert_eq!(
+        (plain.customer, plain.at, plain.event, &plain.props),
+        (read.customer, read.at, read.event, &read.props),
+        "{text}"
+    );
+    true
+}
+
+fn agree(parser: &EventParser, text: &str) -> bool {
+    let plain = plain_agrees(parser, text);
     let fast = parser.fast(7, text);
     let slow = parser.slow(7, text);
     match (&fast, &slow) {
@@ -147,6 +186,7 @@ fn agree(parser: &EventParser, text: &str) {
     };
     let fast_projected = projected.fast(7, text);
     assert_eq!(fast_projected.is_some(), fast.is_some(), "{text}");
+    assert_eq!(plain_agrees(&projected, text), plain, "{text}");
     if let (Some((_, full)), Some((_, part))) = (fast, fast_projected) {
         let def = parser
             .model
@@ -157,6 +197,7 @@ fn agree(parser: &EventParser, text: &str) {
         let fields = &def.expect("the event").fields;
         assert_eq!(part.props, only_kept(&full.props, fields), "{text}");
     }
+    plain
 }
 
 /// Whether the `i`th field is kept in the tests of leaving some out.
@@ -177,13 +218,14 @@ fn only_kept(record: &Val, fields: &[FieldDef]) -> Val {
 fn the_one_pass_reader_gives_the_json_trees_records() {
     let model = model();
     let parser = EventParser::json(&model);
-    let mut taken = 0;
+    let (mut taken, mut plain) = (0, 0);
     for text in LINES {
-        agree(&parser, text);
+        plain += usize::from(agree(&parser, text));
         taken += usize::from(parser.fast(7, text).is_some());
     }
-    // The usual lines do take the fast path.
+    // The usual lines do take the fast path, most of them byte-matched.
     assert!(taken >= 9, "only {taken} lines took the fast path");
+    assert!(plain >= 8, "only {plain} lines were byte-matched");
     let bought = LINES[20];
     assert!(
         parser.fast(7, bought).is_some(),
@@ -266,8 +308,10 @@ fn the_one_pass_reader_agrees_on_random_properties() {
             r#"{{"customer":"c1","at":"2026-03-01T10:00:00Z","event":"bought","properties":{}}}"#,
             random_object(&mut rng, typed, &any)
         );
-        agree(&parser, &text);
-        taken += usize::from(parser.fast(7, &text).is_some());
+        let plain = agree(&parser, &text);
+        let fast = parser.fast(7, &text).is_some();
+        assert_eq!(plain, fast, "the usual shape is byte-matched: {text}");
+        taken += usize::from(fast);
     }
     // Enough of them are valid for the fast path to be tested.
     assert!(taken > 500, "only {taken} lines took the fast path");
