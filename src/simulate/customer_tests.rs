@@ -208,3 +208,19 @@ fn a_history_given_out_of_order_is_put_in_time_order() {
     // Stable: of two events at one instant, the first given stays first.
     assert_eq!(names, ["a", "b", "c"]);
 }
+
+#[test]
+fn many_attributes_are_found_as_a_few_are() {
+    // Past the scanned few, a binary search finds them.
+    for n in [3, 32, 33, 80] {
+        let attrs: Attrs = (0..n)
+            .rev()
+            .map(|i| (format!("attr_{i}"), Val::Int(i)))
+            .collect();
+        for i in 0..n {
+            assert_eq!(attrs.get(&format!("attr_{i}")), Some(&Val::Int(i)), "{n}");
+        }
+        assert_eq!(attrs.get("attr_"), None);
+        assert_eq!(attrs.get(&format!("attr_{n}")), None);
+    }
+}
