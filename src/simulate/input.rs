@@ -610,9 +610,10 @@ impl<'m> TypeSeed<'m> {
     }
 
     /// A decimal or a money amount in the type's currency, as [`convert`]
-    /// reads `amount` from JSON.
+    /// reads `amount` from JSON (unset when it is not built).
     fn number<E: serde::de::Error>(&self, amount: Num) -> Result<Val, E> {
         match self.ty {
+            Type::Decimal | Type::Money(_) if !self.build => Ok(Val::Unset),
             Type::Decimal => Ok(Val::Decimal(amount)),
             Type::Money(currency) => Ok(Val::Money {
                 amount,
@@ -647,16 +648,12 @@ impl<'de, 'm> serde::de::Visitor<'de> for TypeSeed<'m> {
     /// The shortest digits that read back as `v`, as serde_json writes
     /// them (so `1e21` is refused here as [`convert`] refuses it).
     fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Val, E> {
-        let number = serde_json::Number::from_f64(v).ok_or_else(refused)?;
         if !matches!(self.ty, Type::Decimal | Type::Money(_)) {
+            let number = serde_json::Number::from_f64(v).ok_or_else(refused)?;
             return self.scalar(Json::Number(number));
         }
-        // The digits on the stack, not in a `String`.
-        let mut buf = [0u8; 40];
-        let mut rest = &mut buf[..];
-        std::io::Write::write_fmt(&mut rest, format_args!("{number}")).map_err(|_| refused())?;
-        let written = 40 - rest.len();
-        let digits = std::str::from_utf8(&buf[..written]).map_err(|_| refused())?;
+        let mut digits = zmij::Buffer::new();
+        let digits = float_digits(&mut digits, v).ok_or_else(refused)?;
         self.number(super::eval::parse_num(digits).ok_or_else(refused)?)
     }
     fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Val, E> {
@@ -721,6 +718,14 @@ impl<'de, 'm> serde::de::DeserializeSeed<'de> for ItemSeed<'m> {
             _ => self.0.deserialize(d),
         }
     }
+}
+
+/// The digits of a finite `v` exactly as serde_json writes the number
+/// (its `Display` of `Number::from_f64(v)` is this same formatting): the
+/// shortest that read back as `v`. `None` for infinities and NaN, which
+/// JSON has no number for.
+pub fn float_digits(buffer: &mut zmij::Buffer, v: f64) -> Option<&str> {
+    v.is_finite().then(|| buffer.format_finite(v))
 }
 
 /// Whether `text` is a value of `ty`, one of the types written as text

@@ -1,7 +1,7 @@
 //! Events files: offsets and date-times, typed values, errors with lines.
 
 use super::clock::Duration;
-use super::input::{parse_at, parse_duration};
+use super::input::{float_digits, parse_at, parse_duration};
 use jiff::Zoned;
 
 fn start() -> Zoned {
@@ -89,4 +89,41 @@ fn instants_in_the_exporters_form_read_as_jiff_reads_them() {
         assert_eq!(parse_instant(text), general(text), "{text:?}");
     }
     assert!(texts.iter().filter(|t| general(t).is_some()).count() > 300);
+}
+
+#[test]
+fn a_floats_digits_are_those_serde_json_writes() {
+    let mut rng = fastrand::Rng::with_seed(5);
+    let mut values = vec![
+        0.0,
+        -0.0,
+        1.0,
+        29.8,
+        18.9,
+        0.1,
+        0.125,
+        1e-7,
+        1e15,
+        1e16,
+        1e21,
+        1e300,
+        5e-324,
+        f64::MAX,
+        f64::MIN_POSITIVE,
+        123456789012345678.0,
+        -2.5,
+    ];
+    values.extend((0..2000).map(|_| f64::from_bits(rng.u64(..))));
+    values.extend((0..2000).map(|_| rng.i64(-1_000_000..1_000_000) as f64 / 100.0));
+    let mut buffer = zmij::Buffer::new();
+    for v in values {
+        let expected = serde_json::Number::from_f64(v).map(|n| n.to_string());
+        assert_eq!(
+            float_digits(&mut buffer, v).map(str::to_string),
+            expected,
+            "{v:e}"
+        );
+    }
+    assert_eq!(float_digits(&mut buffer, f64::NAN), None);
+    assert_eq!(float_digits(&mut buffer, f64::INFINITY), None);
 }
