@@ -241,9 +241,11 @@ fn is_blank(bytes: &[u8]) -> bool {
     }
 }
 
-/// A line's bytes as text.
+/// A line's bytes as text. Every line of a population is checked, so the
+/// check is `simdutf8`'s (the same answer as `std`'s, several times
+/// faster on the mostly ASCII lines of an export).
 fn text(bytes: &[u8]) -> Result<&str, String> {
-    std::str::from_utf8(bytes).map_err(|_| "the line is not UTF-8 text".to_string())
+    simdutf8::basic::from_utf8(bytes).map_err(|_| "the line is not UTF-8 text".to_string())
 }
 
 /// The cells of one CSV line (RFC 4180 quoting; a record must fit on one

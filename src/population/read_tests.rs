@@ -431,3 +431,41 @@ fn the_one_pass_customers_reader_agrees_on_random_attributes() {
     }
     assert!(taken > 300, "only {taken} lines took the fast path");
 }
+
+/// Every line's text is checked by `simdutf8`: it must accept and refuse
+/// exactly what `std` does, multi-byte text included.
+#[test]
+fn a_lines_text_is_checked_as_std_checks_it() {
+    let good = "{\"customer\":\"c1\",\"name\":\"Nguyễn Thị Hà, Šťastný, 陳小姐 🎁\"}";
+    assert_eq!(text(good.as_bytes()), Ok(good));
+    let bad: &[&[u8]] = &[
+        b"{\"customer\":\"c\xff\"}",
+        b"\xe1\xbb",
+        b"\xed\xa0\x80 a surrogate",
+        b"\xc0\xaf overlong",
+        b"\xf4\x90\x80\x80 past U+10FFFF",
+    ];
+    for bytes in bad {
+        assert_eq!(
+            text(bytes),
+            Err("the line is not UTF-8 text".to_string()),
+            "{bytes:?}"
+        );
+    }
+    let mut rng = fastrand::Rng::with_seed(7);
+    let alphabet: Vec<u8> = "aé€🎁\"{"
+        .bytes()
+        .chain([0x80, 0xbf, 0xc3, 0xf0, 0xff])
+        .collect();
+    for _ in 0..20_000 {
+        let len = rng.usize(0..80);
+        let bytes: Vec<u8> = (0..len)
+            .map(|_| alphabet[rng.usize(..alphabet.len())])
+            .collect();
+        assert_eq!(
+            text(&bytes).ok(),
+            std::str::from_utf8(&bytes).ok(),
+            "{bytes:?}"
+        );
+    }
+}
