@@ -36,7 +36,7 @@ use serde::Deserialize;
 use serde_json::Value as Json;
 
 use crate::check::model::{AttrDef, EventDef, Model, Type};
-use crate::simulate::customer::event_name;
+use crate::simulate::customer::{event_name, Attrs};
 pub use crate::simulate::input::MAX_LINE_BYTES;
 use crate::simulate::input::{
     convert, parse_instant, read_capped_line, record_entries, refused, suggest, FieldsSeed, Keep,
@@ -104,8 +104,9 @@ impl Encoding {
 #[derive(Clone, Debug, PartialEq)]
 pub struct CustomerRecord {
     pub id: String,
-    /// The attributes the line sets (an unset optional is [`Val::Unset`]).
-    pub attrs: BTreeMap<String, Val>,
+    /// The attributes the line sets (an unset optional is [`Val::Unset`]),
+    /// in the simulator's form: a customer is made of them as they are.
+    pub attrs: Attrs,
     /// The line it was read from.
     pub line: usize,
 }
@@ -394,14 +395,14 @@ struct CustomerLineSeed<'m> {
 }
 
 impl<'de, 'm> serde::de::DeserializeSeed<'de> for CustomerLineSeed<'m> {
-    type Value = (&'de str, BTreeMap<String, Val>);
+    type Value = (&'de str, Attrs);
     fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_map(self)
     }
 }
 
 impl<'de, 'm> serde::de::Visitor<'de> for CustomerLineSeed<'m> {
-    type Value = (&'de str, BTreeMap<String, Val>);
+    type Value = (&'de str, Attrs);
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         f.write_str("a customers line")
     }
@@ -423,7 +424,7 @@ impl<'de, 'm> serde::de::Visitor<'de> for CustomerLineSeed<'m> {
         let attrs = match attrs.flatten() {
             Some(attrs) => attrs,
             // No attributes at all: only when none is required.
-            None if self.model.schema.attrs.iter().all(|a| a.ty.is_optional()) => BTreeMap::new(),
+            None if self.model.schema.attrs.iter().all(|a| a.ty.is_optional()) => Attrs::default(),
             None => return Err(refused()),
         };
         if customer.is_empty() {
@@ -442,14 +443,14 @@ struct AttrsSeed<'m> {
 }
 
 impl<'de, 'm> serde::de::DeserializeSeed<'de> for AttrsSeed<'m> {
-    type Value = BTreeMap<String, Val>;
+    type Value = Attrs;
     fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_map(self)
     }
 }
 
 impl<'de, 'm> serde::de::Visitor<'de> for AttrsSeed<'m> {
-    type Value = BTreeMap<String, Val>;
+    type Value = Attrs;
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         f.write_str("an object")
     }
@@ -498,7 +499,7 @@ impl<'de, 'm> serde::de::Visitor<'de> for AttrsSeed<'m> {
         {
             return Err(refused());
         }
-        Ok(BTreeMap::from_iter(attrs))
+        Ok(Attrs::from_iter(attrs))
     }
 }
 
@@ -792,7 +793,11 @@ impl<'m> CustomerParser<'m> {
                 missing.join(", ")
             ));
         }
-        Ok(CustomerRecord { id, attrs, line })
+        Ok(CustomerRecord {
+            id,
+            attrs: attrs.into(),
+            line,
+        })
     }
 }
 

@@ -344,11 +344,11 @@ fn customers_agree(parser: &CustomerParser, text: &str) -> bool {
                     .expect("an attribute"),
             )
         };
-        let expected: BTreeMap<String, Val> = full
+        let expected: Attrs = full
             .attrs
             .iter()
             .filter(|(n, _)| keep(n))
-            .map(|(n, v)| (n.clone(), v.clone()))
+            .map(|(n, v)| (n.to_string(), v.clone()))
             .collect();
         assert_eq!(part.attrs, expected, "{text}");
     }

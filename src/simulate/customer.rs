@@ -97,7 +97,8 @@ impl PartialEq for History {
 /// A customer's attributes by name.
 ///
 /// A list sorted by name rather than a map: a customer has a few dozen
-/// attributes, found by a binary search, and a population of millions is
+/// attributes, found by a scan when there are few and by a binary search
+/// otherwise ([`Attrs::get`]), and a population of millions is
 /// built and dropped one customer after another, where a list is one
 /// allocation to free and a tree is several nodes to walk. Shared between
 /// the copies of one customer (a run of several campaigns copies the
