@@ -157,7 +157,7 @@ fn uses_at(c: &Checked, span: Span) -> Vec<&Reference> {
 /// the use knows its declaration's name span.
 fn assert_use(c: &Checked, span: Span, target: Symbol, site: UseSite) {
     let found = uses_at(c, span);
-    let targets: Vec<&Symbol> = found.iter().map(|r| &r.target).collect();
+    let targets: Vec<&Symbol> = found.iter().map(|r| &*r.target).collect();
     assert_eq!(
         targets,
         vec![&target],
@@ -562,7 +562,7 @@ fn go_to_definition_and_find_references() {
     let decl = m
         .definition_at(use_span.file, use_span.start + 3)
         .expect("a definition");
-    assert_eq!(decl.symbol, Symbol::Score(s("engagement")));
+    assert_eq!(*decl.symbol, Symbol::Score(s("engagement")));
     assert_eq!(decl.name_span, span_of(&c, 0, "score", "engagement", 0));
     // The cursor right after the name still finds it.
     assert_eq!(
@@ -617,7 +617,7 @@ fn the_table_does_not_depend_on_file_order() {
                     text(r.span),
                     r.span.start,
                     r.span.end,
-                    r.target.clone(),
+                    (*r.target).clone(),
                     r.site,
                     c.model
                         .references()
@@ -748,7 +748,7 @@ campaign c {
         ("flow", "hello", Symbol::Message(s("hello"))),
     ] {
         let span = span_of(&c, 0, after, word, 0);
-        let found: Vec<&Symbol> = refs.uses_in(span).iter().map(|r| &r.target).collect();
+        let found: Vec<&Symbol> = refs.uses_in(span).iter().map(|r| &*r.target).collect();
         assert_eq!(found, vec![&symbol], "{word}");
         assert!(
             refs.declaration(&symbol).is_some(),
@@ -776,7 +776,7 @@ fn a_template_sent_in_two_event_scopes_names_both_properties() {
         .model
         .definition_at(span.file, span.start)
         .expect("declared");
-    assert_eq!(decl.symbol, prop("order_placed", "total"));
+    assert_eq!(*decl.symbol, prop("order_placed", "total"));
     for event in ["order_placed", "refund_issued"] {
         let uses = c.model.references_to(&prop(event, "total"));
         assert_eq!(uses.len(), 1, "{event}");

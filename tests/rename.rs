@@ -58,12 +58,12 @@ fn new_name(symbol: &Symbol) -> String {
 /// Every declared name (and every locale) of the example project.
 fn every_symbol(ws: &mut Workspace) -> Vec<Symbol> {
     let table = ws.snapshot().model.references();
-    let mut symbols: Vec<Symbol> = table.declarations().map(|d| d.symbol.clone()).collect();
+    let mut symbols: Vec<Symbol> = table.declarations().map(|d| (*d.symbol).clone()).collect();
     let mut locales: Vec<Symbol> = table
         .uses()
         .iter()
-        .filter(|r| matches!(r.target, Symbol::Locale(_)))
-        .map(|r| r.target.clone())
+        .filter(|r| matches!(*r.target, Symbol::Locale(_)))
+        .map(|r| (*r.target).clone())
         .collect();
     locales.sort();
     locales.dedup();

@@ -16,7 +16,8 @@
 //!   sources whatever the order of traversal.
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap};
+use std::collections::{BTreeMap, BinaryHeap, HashSet};
+use std::sync::Arc;
 
 use crate::check::model::ScoreId;
 use crate::source::{FileId, Span};
@@ -133,7 +134,9 @@ pub enum UseSite {
 /// declaration.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Declaration {
-    pub symbol: Symbol,
+    /// Shared with the table's key and with the uses of the same symbol
+    /// ([`Symbols`]).
+    pub symbol: Arc<Symbol>,
     /// The name as written in the declaration (what rename rewrites).
     pub name_span: Span,
     /// The whole declaration (what go-to-definition may show).
@@ -146,14 +149,42 @@ pub struct Reference {
     /// The name as written at the use: `engagement` of
     /// `customer.engagement`, never the `customer.`.
     pub span: Span,
-    pub target: Symbol,
+    /// Shared: the uses of one symbol hold one copy of it ([`Symbols`]),
+    /// so a use is a few words and copying the table copies no names.
+    pub target: Arc<Symbol>,
     pub site: UseSite,
 }
 
 impl Reference {
-    /// A use of `target` written at `span`.
-    pub fn new(span: Span, target: Symbol, site: UseSite) -> Reference {
-        Reference { span, target, site }
+    /// A use of `target` written at `span` (a [`Symbol`], or a shared
+    /// one from [`Symbols::intern`]).
+    pub fn new(span: Span, target: impl Into<Arc<Symbol>>, site: UseSite) -> Reference {
+        Reference {
+            span,
+            target: target.into(),
+            site,
+        }
+    }
+}
+
+/// One shared copy of each symbol: a project of 100,000 segments has
+/// half a million uses of a few attributes, and each use holding its own
+/// names (an enum variant is three strings) was the largest part of the
+/// reference table (docs/performance.md, "Memory").
+#[derive(Debug, Default)]
+pub struct Symbols {
+    known: HashSet<Arc<Symbol>>,
+}
+
+impl Symbols {
+    /// The shared copy of `symbol`.
+    pub fn intern(&mut self, symbol: Symbol) -> Arc<Symbol> {
+        if let Some(known) = self.known.get(&symbol) {
+            return Arc::clone(known);
+        }
+        let shared = Arc::new(symbol);
+        self.known.insert(Arc::clone(&shared));
+        shared
     }
 }
 
@@ -220,7 +251,7 @@ fn sort_uses(uses: &mut Vec<Reference>) {
 #[derive(Clone, Debug, Default)]
 pub struct References {
     /// By symbol.
-    declarations: BTreeMap<Symbol, Declaration>,
+    declarations: BTreeMap<Arc<Symbol>, Declaration>,
     /// Sorted by position.
     uses: Vec<Reference>,
 }
@@ -231,7 +262,7 @@ impl References {
     pub fn new(declarations: Vec<Declaration>, uses: Vec<Reference>) -> References {
         let mut table = References::default();
         for d in declarations {
-            table.declarations.entry(d.symbol.clone()).or_insert(d);
+            table.declarations.entry(Arc::clone(&d.symbol)).or_insert(d);
         }
         table.add_uses(uses);
         table
@@ -308,7 +339,7 @@ impl References {
 
     /// Every use of `symbol`, in position order.
     pub fn references_to(&self, symbol: &Symbol) -> Vec<&Reference> {
-        self.uses.iter().filter(|r| &r.target == symbol).collect()
+        self.uses.iter().filter(|r| *r.target == *symbol).collect()
     }
 
     /// What the name at `offset` of `file` means: the targets of the uses
@@ -330,7 +361,7 @@ impl References {
                 // Uses do not overlap: the earlier ones end earlier still.
                 break;
             }
-            if covers(r.span) && !out.contains(&&r.target) {
+            if covers(r.span) && !out.contains(&&*r.target) {
                 out.push(&r.target);
             }
         }
@@ -339,7 +370,7 @@ impl References {
                 self.declarations
                     .values()
                     .filter(|d| covers(d.name_span))
-                    .map(|d| &d.symbol),
+                    .map(|d| &*d.symbol),
             );
         }
         out.sort();
@@ -406,7 +437,7 @@ impl crate::check::model::Model {
             .uses_in(span)
             .iter()
             .filter(|r| r.site == UseSite::Template)
-            .filter_map(|r| match &r.target {
+            .filter_map(|r| match &*r.target {
                 Symbol::Score(name) => self
                     .scores
                     .binary_search_by(|s| s.name.as_str().cmp(name))
@@ -423,7 +454,7 @@ impl crate::check::model::Model {
             .uses_in(span)
             .iter()
             .filter(|r| r.site == UseSite::Template)
-            .filter_map(|r| match &r.target {
+            .filter_map(|r| match &*r.target {
                 Symbol::Attr(name) => Some(name.as_str()),
                 _ => None,
             })
@@ -449,12 +480,12 @@ mod tests {
         References::new(
             vec![
                 Declaration {
-                    symbol: score.clone(),
+                    symbol: score.clone().into(),
                     name_span: span(0, 6, 16),
                     span: span(0, 0, 40),
                 },
                 Declaration {
-                    symbol: attr.clone(),
+                    symbol: attr.clone().into(),
                     name_span: span(0, 50, 54),
                     span: span(0, 45, 60),
                 },

@@ -70,7 +70,7 @@ pub fn target_at(model: &Model, file: FileId, offset: u32) -> Result<(Symbol, Sp
     let span = before
         .iter()
         .rev()
-        .find(|r| &r.target == symbol && covers(r.span))
+        .find(|r| *r.target == *symbol && covers(r.span))
         .map(|r| r.span)
         .or_else(|| {
             table
@@ -121,7 +121,7 @@ pub fn rename(
         }
         if !old.eq_ignore_ascii_case(new_name) {
             if let Some(r) = table.uses().iter().find(
-                |r| matches!(&r.target, Symbol::Locale(t) if t.eq_ignore_ascii_case(new_name)),
+                |r| matches!(&*r.target, Symbol::Locale(t) if t.eq_ignore_ascii_case(new_name)),
             ) {
                 return Err(RenameError(format!(
                     "the locale `{new_name}` is already used at {}: renaming `{old}` to it would merge two locales",
@@ -171,7 +171,7 @@ pub fn rename(
             if let Some(other) = table
                 .uses_in(r.span)
                 .iter()
-                .find(|o| o.span == r.span && &o.target != symbol)
+                .find(|o| o.span == r.span && *o.target != *symbol)
             {
                 return Err(RenameError(format!(
                     "the template at {} reads `{}` as {} and as {}: renaming one would break the other",

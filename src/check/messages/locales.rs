@@ -174,7 +174,7 @@ fn check_missing_locales(
                             .references()
                             .uses_in(campaign.span)
                             .iter()
-                            .find(|r| matches!(&r.target, Symbol::Locale(t) if t == *l));
+                            .find(|r| matches!(&*r.target, Symbol::Locale(t) if t == *l));
                         if let Some(r) = written {
                             typo_fixes.push(Fix {
                                 title: format!(
@@ -260,7 +260,7 @@ pub fn missing_locale_fix(model: &Model, message: &MessageDef, locale: &str) -> 
         .references()
         .uses_in(reference.span)
         .iter()
-        .find(|r| matches!(&r.target, Symbol::Locale(t) if *t == reference.locale))
+        .find(|r| matches!(&*r.target, Symbol::Locale(t) if *t == reference.locale))
         .map(|r| r.span)
         .unwrap_or_else(|| head_span(reference.span, "locale", &reference.locale));
     let end = Span::new(

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use super::names::Decls;
 use crate::check::model::{EventId, Schema, Type};
-use crate::check::references::{Declaration, Reference, References, Symbol, UseSite};
+use crate::check::references::{Declaration, Reference, References, Symbol, Symbols, UseSite};
 use crate::source::Span;
 use crate::syntax::ast::{self, Ident, TypeExpr, TypeKind, ValueKind};
 
@@ -16,52 +16,54 @@ use crate::syntax::ast::{self, Ident, TypeExpr, TypeKind, ValueKind};
 /// matter.
 #[derive(Default)]
 pub(super) struct Recorder {
-    uses: Mutex<Vec<Reference>>,
+    found: Mutex<Found>,
+}
+
+/// What the resolver recorded, each symbol once ([`Symbols`]).
+#[derive(Default)]
+struct Found {
+    symbols: Symbols,
+    uses: Vec<Reference>,
     /// Declarations inside other declarations that only the resolver
     /// walks (the splits of flows).
-    declarations: Mutex<Vec<Declaration>>,
+    declarations: Vec<Declaration>,
 }
 
 impl Recorder {
     /// A use of `target` written at `span` (the name only).
     pub fn add(&self, span: Span, target: Symbol) {
-        self.uses
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(Reference::new(span, target, UseSite::Code));
+        let mut found = self.found.lock().unwrap_or_else(PoisonError::into_inner);
+        let target = found.symbols.intern(target);
+        found.uses.push(Reference::new(span, target, UseSite::Code));
     }
 
     /// A declaration found while resolving: `name_span` is its name.
     pub fn declare(&self, symbol: Symbol, name_span: Span, span: Span) {
-        self.declarations
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(Declaration {
-                symbol,
-                name_span,
-                span,
-            });
+        let mut found = self.found.lock().unwrap_or_else(PoisonError::into_inner);
+        let symbol = found.symbols.intern(symbol);
+        found.declarations.push(Declaration {
+            symbol,
+            name_span,
+            span,
+        });
     }
 
-    fn take(&self) -> Vec<Reference> {
-        std::mem::take(&mut *self.uses.lock().unwrap_or_else(PoisonError::into_inner))
+    fn take(&self) -> Found {
+        std::mem::take(&mut *self.found.lock().unwrap_or_else(PoisonError::into_inner))
     }
 }
 
 /// The reference table of a resolved project: its declarations, the uses
 /// recorded while resolving, and the record types that types name.
 pub(super) fn table(decls: &Decls) -> References {
-    let mut declarations = std::mem::take(
-        &mut *decls
-            .uses
-            .declarations
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner),
-    );
-    let mut uses = decls.uses.take();
+    let Found {
+        mut symbols,
+        mut uses,
+        mut declarations,
+    } = decls.uses.take();
     let mut declare = |symbol: Symbol, name: &Ident, span: Span| {
         declarations.push(Declaration {
-            symbol,
+            symbol: symbols.intern(symbol),
             name_span: name.span,
             span,
         })
@@ -135,11 +137,12 @@ pub(super) fn table(decls: &Decls) -> References {
                 .flat_map(|(_, r)| r.fields.iter().map(|f| &f.ty)),
         );
     for ty in types {
-        record_types(ty, decls, &mut uses);
+        record_types(ty, decls, &mut symbols, &mut uses);
     }
     // Locale tags: the blocks of messages and the default locale.
-    let code = |span: Span, tag: &str| {
-        Reference::new(span, Symbol::Locale(tag.to_string()), UseSite::Code)
+    let mut code = |span: Span, tag: &str| {
+        let target = symbols.intern(Symbol::Locale(tag.to_string()));
+        Reference::new(span, target, UseSite::Code)
     };
     for (_, m) in decls.messages.iter() {
         uses.extend(m.locales.iter().map(|b| code(b.locale.span, &b.locale.tag)));
@@ -170,12 +173,13 @@ fn declare_variants(owner: &Symbol, ty: &TypeExpr, declare: &mut impl FnMut(Symb
     }
 }
 
-fn record_types(ty: &TypeExpr, decls: &Decls, uses: &mut Vec<Reference>) {
+fn record_types(ty: &TypeExpr, decls: &Decls, symbols: &mut Symbols, uses: &mut Vec<Reference>) {
     match &ty.kind {
-        TypeKind::Named(name) if decls.records.id(&name.name).is_some() => uses.push(
-            Reference::new(name.span, Symbol::Record(name.name.clone()), UseSite::Code),
-        ),
-        TypeKind::List(item) => record_types(item, decls, uses),
+        TypeKind::Named(name) if decls.records.id(&name.name).is_some() => {
+            let target = symbols.intern(Symbol::Record(name.name.clone()));
+            uses.push(Reference::new(name.span, target, UseSite::Code))
+        }
+        TypeKind::List(item) => record_types(item, decls, symbols, uses),
         _ => {}
     }
 }
