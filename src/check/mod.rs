@@ -72,11 +72,33 @@ fn keep_unbroken(broken: &resolve::Broken, found: Problems, problems: &mut Probl
 /// the model add their diagnostics (one per unused declaration, say), so
 /// the trees and those diagnostics are never in memory together.
 pub fn check_owned(files: Vec<SourceFileAst>, problems: &mut Problems) -> Model {
+    check_taking(files, problems, None, None)
+}
+
+/// [`check_reusing`] for a caller that has no further use for the syntax
+/// trees ([`check_owned`]): a one-shot `campaignc build`.
+pub fn check_reusing_owned(
+    files: Vec<SourceFileAst>,
+    problems: &mut Problems,
+    memo: &mut MessageMemo,
+    renderer: &Renderer,
+) -> Model {
+    check_taking(files, problems, Some(memo), Some(renderer))
+}
+
+/// The trees given up: each segment's expression is dropped once typed
+/// ([`resolve::build_model_taking`]), the rest once the model is built.
+fn check_taking(
+    mut files: Vec<SourceFileAst>,
+    problems: &mut Problems,
+    memo: Option<&mut MessageMemo>,
+    renderer: Option<&Renderer>,
+) -> Model {
     let broken = resolve::Broken::of(&files);
     let mut found = Problems::new();
-    let mut model = build_model(&files, &mut found);
+    let mut model = resolve::build_model_taking(&mut files, &mut found);
     drop(files);
-    check_model(&mut model, &mut found, None, None);
+    check_model(&mut model, &mut found, memo, renderer);
     keep_unbroken(&broken, found, problems);
     model
 }

@@ -100,6 +100,7 @@ pub fn build_project_with(
 ) -> Result<BuildOutcome, BuildError> {
     check_out_dir(dir, out).map_err(BuildError::OutDir)?;
     let mut workspace = Workspace::new(dir);
+    workspace.set_one_shot();
     workspace.set_progress(progress);
     workspace.load_dir(dir)?;
     let inputs = stamp::inputs_digest(&workspace, deny_warnings);

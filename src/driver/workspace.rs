@@ -161,6 +161,9 @@ pub struct Workspace {
     counters: Counters,
     /// Told how parsing, checking and rendering advance, when set.
     progress: Option<Arc<dyn Progress>>,
+    /// Whether the syntax trees are kept for the next check (the default);
+    /// see [`Workspace::set_one_shot`].
+    keep_trees: bool,
     /// What the last build wrote (its manifest, its stat cache, the
     /// digests of its files), for the next build into the same directory.
     pub(super) write_memo: WriteMemo,
@@ -195,8 +198,17 @@ impl Workspace {
             message_memo: MessageMemo::new(),
             counters: Counters::default(),
             progress: None,
+            keep_trees: true,
             write_memo: WriteMemo::default(),
         }
+    }
+
+    /// For a workspace that checks its project once (`campaignc build`):
+    /// the syntax trees are handed to the checker and dropped, not kept
+    /// for a next check, which lowers the peak memory (a next check would
+    /// parse every file again; nothing else changes).
+    pub fn set_one_shot(&mut self) {
+        self.keep_trees = false;
     }
 
     /// Reports the progress of the work this workspace does from now on
@@ -474,7 +486,7 @@ impl Workspace {
                 trees.push((file.path.clone(), tree));
             }
         }
-        let (paths, files): (Vec<String>, Vec<SourceFileAst>) = trees.into_iter().unzip();
+        let (paths, mut files): (Vec<String>, Vec<SourceFileAst>) = trees.into_iter().unzip();
         // The sources are the inputs in path order: file ids follow it.
         self.message_memo.set_files(
             self.inputs
@@ -483,12 +495,25 @@ impl Workspace {
                 .collect(),
         );
         self.phase("checking", 1);
-        let model = crate::check::check_reusing(
-            &files,
-            &mut problems,
-            &mut self.message_memo,
-            &self.renderer,
-        );
+        let model = if self.keep_trees {
+            crate::check::check_reusing(
+                &files,
+                &mut problems,
+                &mut self.message_memo,
+                &self.renderer,
+            )
+        } else {
+            // The trees are not kept: the next check parses again.
+            for path in &paths {
+                self.parsed.remove(path);
+            }
+            crate::check::check_reusing_owned(
+                std::mem::take(&mut files),
+                &mut problems,
+                &mut self.message_memo,
+                &self.renderer,
+            )
+        };
         // The renderer keeps the templates the check parsed, for the
         // previews; those of earlier versions of the messages are dropped
         // once they are as many as the project's own.

@@ -33,13 +33,48 @@ pub use schema::DEFAULT_STAGES;
 pub use tests::DEFAULT_START;
 pub use values::{bad_shape, is_locale_value, is_time_zone};
 
+use std::collections::HashMap;
+
 use crate::check::model::Model;
 use crate::diagnostics::Problems;
-use crate::syntax::ast::SourceFileAst;
+use crate::source::Span;
+use crate::syntax::ast::{Expr, ExprKind, Item, SourceFileAst};
 
 /// Resolves and types a parsed project. Declarations may come in any order
 /// and any file; collections in the model are sorted by name.
 pub fn build_model(files: &[SourceFileAst], problems: &mut Problems) -> Model {
+    build(files, None, problems)
+}
+
+/// [`build_model`] for a caller that gives up the syntax trees: the
+/// expression of each segment is taken out of its tree first and dropped
+/// as soon as it is typed, so a project's segments are never in memory
+/// as trees and as typed expressions at once (a project of 100,000
+/// segments is mostly those two; docs/performance.md, "Memory"). The
+/// trees are left with `now` in place of each segment's expression.
+pub fn build_model_taking(files: &mut [SourceFileAst], problems: &mut Problems) -> Model {
+    let mut bodies = Bodies::new();
+    for item in files.iter_mut().flat_map(|f| &mut f.items) {
+        if let Item::Segment(s) = item {
+            let span = s.expr.span;
+            let body = std::mem::replace(
+                &mut s.expr,
+                Expr {
+                    kind: ExprKind::Now,
+                    span,
+                },
+            );
+            bodies.insert(s.span, body);
+        }
+    }
+    build(files, Some(&mut bodies), problems)
+}
+
+/// Segment expressions taken out of their trees, by the span of their
+/// segment declaration.
+type Bodies = HashMap<Span, Expr>;
+
+fn build(files: &[SourceFileAst], bodies: Option<&mut Bodies>, problems: &mut Problems) -> Model {
     let decls = names::collect(files, problems);
     let defaults = schema::defaults(&decls, problems);
     let stages = schema::stages(&decls, problems);
@@ -49,7 +84,7 @@ pub fn build_model(files: &[SourceFileAst], problems: &mut Problems) -> Model {
         decls: &decls,
         schema: &schema,
     };
-    let built = segments::build(&env, problems);
+    let built = segments::build(&env, bodies, problems);
     let messages = messages::build(&decls, defaults.email_from.as_deref(), problems);
     let campaigns = campaigns::build(
         &campaigns::CampaignEnv {

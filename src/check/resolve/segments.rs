@@ -5,6 +5,7 @@
 //! engagement >= 60`), so cycles are looked for in one graph of both.
 
 use super::expr::{Dep, Env, Scope, Typer};
+use super::Bodies;
 use crate::check::model::{ScoreDef, ScoreRuleDef, ScoreRuleKindDef, SegmentDef, SegmentId};
 use crate::diagnostics::{Diagnostic, Problems};
 use crate::source::Span;
@@ -17,14 +18,19 @@ pub(super) struct Built {
     pub segment_order: Vec<SegmentId>,
 }
 
-pub(super) fn build(env: &Env, problems: &mut Problems) -> Built {
+/// With `bodies`, each segment's expression is taken from there (and
+/// dropped once typed) instead of read in its tree.
+pub(super) fn build(env: &Env, mut bodies: Option<&mut Bodies>, problems: &mut Problems) -> Built {
     let decls = env.decls;
     let outside = Scope::default();
     let mut segment_deps: Vec<Vec<Dep>> = Vec::with_capacity(decls.segments.len());
     let mut segments = Vec::with_capacity(decls.segments.len());
     for (name, seg) in decls.segments.iter() {
+        let taken = bodies.as_deref_mut().and_then(|b| b.remove(&seg.span));
+        let body = taken.as_ref().unwrap_or(&seg.expr);
         let mut typer = Typer::new(env, problems);
-        let expr = typer.condition(&seg.expr, outside, &format!("the segment `{name}`"));
+        let expr = typer.condition(body, outside, &format!("the segment `{name}`"));
+        drop(taken);
         segment_deps.push(typer.deps);
         segments.push(SegmentDef {
             name: name.to_string(),
