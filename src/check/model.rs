@@ -398,7 +398,9 @@ pub enum ArithOp {
 
 #[derive(Clone, Debug)]
 pub enum TExprKind {
-    Literal(Value),
+    /// Boxed: a value is 64 bytes (a decimal's 128-bit mantissa), and
+    /// every node of every typed expression would be that big.
+    Literal(Box<Value>),
     /// A customer attribute (bare name or `customer.NAME`).
     Attr(AttrId),
     /// A property of an event, possibly nested through records

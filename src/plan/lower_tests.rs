@@ -265,7 +265,9 @@ fn inserting_a_step_of_another_kind_at_the_top_keeps_other_ids() {
         step(StepKindDef::Set {
             attr: crate::check::model::AttrId(0),
             value: crate::check::model::TExpr {
-                kind: crate::check::model::TExprKind::Literal(crate::check::model::Value::Int(1)),
+                kind: crate::check::model::TExprKind::Literal(Box::new(
+                    crate::check::model::Value::Int(1),
+                )),
                 ty: crate::check::model::Type::Int,
                 span: span(0),
             },

@@ -339,7 +339,7 @@ fn trigger_def(typer: &mut Typer, t: &ast::Trigger) -> Option<TriggerDef> {
                 Some(e) => {
                     let t = typer.expr(e, Scope::default(), Some(&aty));
                     match t.kind {
-                        TExprKind::Literal(v) if types::assignable(&aty, &t.ty) => Some(v),
+                        TExprKind::Literal(v) if types::assignable(&aty, &t.ty) => Some(*v),
                         _ if t.ty == crate::check::model::Type::Error => None,
                         _ => {
                             let (at, vt) =

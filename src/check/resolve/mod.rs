@@ -64,15 +64,16 @@ pub fn build_model_taking(files: &mut [SourceFileAst], problems: &mut Problems) 
                     span,
                 },
             );
-            bodies.insert(s.span, body);
+            bodies.insert(s.span, Box::new(body));
         }
     }
     build(files, Some(&mut bodies), problems)
 }
 
 /// Segment expressions taken out of their trees, by the span of their
-/// segment declaration.
-type Bodies = HashMap<Span, Expr>;
+/// segment declaration. Boxed, so that each one's memory goes as it is
+/// typed (the table itself is a few words per segment).
+type Bodies = HashMap<Span, Box<Expr>>;
 
 fn build(files: &[SourceFileAst], bodies: Option<&mut Bodies>, problems: &mut Problems) -> Model {
     let decls = names::collect(files, problems);

@@ -27,7 +27,7 @@ pub(super) fn build(env: &Env, mut bodies: Option<&mut Bodies>, problems: &mut P
     let mut segments = Vec::with_capacity(decls.segments.len());
     for (name, seg) in decls.segments.iter() {
         let taken = bodies.as_deref_mut().and_then(|b| b.remove(&seg.span));
-        let body = taken.as_ref().unwrap_or(&seg.expr);
+        let body = taken.as_deref().unwrap_or(&seg.expr);
         let mut typer = Typer::new(env, problems);
         let expr = typer.condition(body, outside, &format!("the segment `{name}`"));
         drop(taken);

@@ -61,7 +61,7 @@ pub(super) struct Typer<'e, 'p> {
 
 fn error_expr(span: Span) -> TExpr {
     TExpr {
-        kind: TExprKind::Literal(Value::Bool(false)),
+        kind: TExprKind::Literal(Box::new(Value::Bool(false))),
         ty: Type::Error,
         span,
     }
@@ -292,7 +292,7 @@ impl<'e, 'p> Typer<'e, 'p> {
             }
         };
         TExpr {
-            kind: TExprKind::Literal(value),
+            kind: TExprKind::Literal(Box::new(value)),
             ty,
             span,
         }

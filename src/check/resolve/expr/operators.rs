@@ -334,7 +334,10 @@ impl Typer<'_, '_> {
 /// step already overflowed (reported there).
 fn const_int(e: &TExpr) -> Option<i64> {
     match &e.kind {
-        TExprKind::Literal(Value::Int(i)) => Some(*i),
+        TExprKind::Literal(v) => match **v {
+            Value::Int(i) => Some(i),
+            _ => None,
+        },
         TExprKind::Arith { op, lhs, rhs } if e.ty == Type::Int => {
             let (a, b) = (const_int(lhs)?, const_int(rhs)?);
             match op {

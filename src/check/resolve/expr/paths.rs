@@ -113,7 +113,7 @@ impl<'e> Typer<'e, '_> {
                     self.env.decls.uses.add(w.span, sym);
                 }
                 Some(TExpr {
-                    kind: TExprKind::Literal(Value::Enum(w.name.clone())),
+                    kind: TExprKind::Literal(Box::new(Value::Enum(w.name.clone()))),
                     ty: expected?.strip_optional().clone(),
                     span: w.span,
                 })
@@ -122,7 +122,7 @@ impl<'e> Typer<'e, '_> {
                 let sym = Symbol::Locale(w.name.clone());
                 self.env.decls.uses.add(w.span, sym);
                 TExpr {
-                    kind: TExprKind::Literal(Value::String(w.name.clone())),
+                    kind: TExprKind::Literal(Box::new(Value::String(w.name.clone()))),
                     ty: Type::Locale,
                     span: w.span,
                 }
