@@ -466,6 +466,30 @@ fn assert_outputs_as_cold(workspace: &mut Workspace, dir: &Path, files: &BTreeMa
     }
 }
 
+/// `campaignc build`'s workspace (`set_one_shot`) gives its syntax trees
+/// to the checker and keeps none: a second check parses every file again
+/// and still gives what a cold build gives.
+#[test]
+fn a_one_shot_workspace_keeps_no_trees_and_gives_what_a_cold_build_gives() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let (mut workspace, mut files) = starter_workspace(tmp.path());
+    workspace.set_one_shot();
+    let dir = tmp.path().join("project");
+    assert_outputs_as_cold(&mut workspace, &dir, &files);
+    let first = workspace.counters();
+    assert_eq!(first.parses, files.len());
+
+    let edited = extra(3).replace("Hello 3", "Hello there 3");
+    assert!(workspace.set_file("extra/e3.camp", edited.clone()));
+    files.insert("extra/e3.camp".into(), edited);
+    assert_outputs_as_cold(&mut workspace, &dir, &files);
+    assert_eq!(
+        workspace.counters().parses,
+        first.parses + files.len(),
+        "no tree was kept: every file is parsed again"
+    );
+}
+
 #[test]
 fn a_plan_is_lowered_again_when_what_it_reads_changes_and_only_then() {
     let tmp = tempfile::tempdir().expect("tempdir");
