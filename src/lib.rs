@@ -108,6 +108,28 @@ pub fn compile_checked(dir: &Path) -> Result<Checked, LoadError> {
     })
 }
 
+/// What `campaignc check` needs of a project: its files and every
+/// diagnostic, unsorted.
+pub struct Diagnosed {
+    /// Every `.camp` file, sorted by relative path.
+    pub sources: SourceMap,
+    /// Diagnostics from every stage, unsorted.
+    pub problems: Problems,
+}
+
+/// [`compile_checked`] for a caller that needs only the diagnostics: the
+/// same diagnostics, with less memory (no model is kept; see
+/// [`check::check_diagnostics_owned`]).
+pub fn compile_diagnostics(dir: &Path) -> Result<Diagnosed, LoadError> {
+    let loaded = project::load_project(dir)?;
+    let mut problems = Problems::new();
+    problems.extend(loaded.warnings());
+    let sources = loaded.sources;
+    let files = parse_project(&sources, &mut problems);
+    check::check_diagnostics_owned(files, &mut problems);
+    Ok(Diagnosed { sources, problems })
+}
+
 fn parse_project(sources: &SourceMap, problems: &mut Problems) -> Vec<syntax::ast::SourceFileAst> {
     syntax::parse_project(sources, problems)
 }

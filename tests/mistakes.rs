@@ -180,6 +180,15 @@ fn run_case(c: &Case) -> Option<String> {
     };
     let sources = &compiled.sources;
     let diags = compiled.problems.into_sorted();
+    // `campaignc check` keeps no model and finds the same.
+    match campaignc::compile_diagnostics(&root) {
+        Ok(lean) => {
+            if lean.problems.into_sorted() != diags {
+                return Some("`campaignc check` finds other diagnostics than a full check".into());
+            }
+        }
+        Err(e) => return Some(format!("the project could not be loaded: {e}")),
+    }
     let at_place = |span: campaignc::source::Span, file: &str, line: usize| {
         path_matches(&sources.get(span.file).path, file) && sources.line_col(span).0 == line
     };

@@ -134,7 +134,7 @@ fn check_windows(model: &Model, problems: &mut Problems) {
         walk_steps(&c.flow, &mut |step| exprs.extend(step.exprs()));
     }
     for e in exprs {
-        walk_expr(e, &mut |e| check_expr_window(e, problems));
+        check_expr_windows(e, problems);
     }
 }
 
@@ -150,6 +150,11 @@ fn non_positive_window(span: Span, d: Duration, what: &str) -> Diagnostic {
         "negative duration"
     })
     .with_help("use a positive duration such as `30m`, `12h` or `30d`")
+}
+
+/// The `within` windows of `e` and of every expression inside it.
+pub(crate) fn check_expr_windows(e: &TExpr, problems: &mut Problems) {
+    walk_expr(e, &mut |e| check_expr_window(e, problems));
 }
 
 /// A `within` window of one query expression (not those inside it).

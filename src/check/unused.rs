@@ -19,15 +19,17 @@ pub mod codes {
     pub const UNUSED_SCORE: &str = "W0708";
 }
 
+/// The segments, scores and messages something uses.
 #[derive(Default)]
-struct Uses {
+pub(crate) struct Uses {
     segments: BTreeSet<u32>,
     scores: BTreeSet<u32>,
     messages: BTreeSet<u32>,
 }
 
 impl Uses {
-    fn expr(&mut self, e: &TExpr) {
+    /// Adds the segments and scores `e` uses.
+    pub(crate) fn expr(&mut self, e: &TExpr) {
         walk_expr(e, &mut |e| match &e.kind {
             TExprKind::Segment(id) => {
                 self.segments.insert(id.0);
@@ -53,7 +55,13 @@ impl Uses {
 
 /// Reports segments, scores, messages and personas that nothing uses.
 pub fn check_unused(model: &Model, problems: &mut Problems) {
-    let mut uses = Uses::default();
+    check_unused_also(model, Uses::default(), problems);
+}
+
+/// [`check_unused`], counting also the uses in `uses` (those of segment
+/// bodies the model no longer holds: see
+/// [`crate::check::resolve::build_model_lean`]).
+pub(crate) fn check_unused_also(model: &Model, mut uses: Uses, problems: &mut Problems) {
     for seg in &model.segments {
         uses.expr(&seg.expr);
     }

@@ -16,22 +16,17 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> Exit {
-    let compilation = match crate::compile_checked(&args.dir) {
-        Ok(compilation) => compilation,
+    // Only the sources and the diagnostics are needed: no model is kept.
+    let crate::Diagnosed {
+        sources,
+        mut problems,
+    } = match crate::compile_diagnostics(&args.dir) {
+        Ok(diagnosed) => diagnosed,
         Err(err) => {
             output::fatal(err);
             return Exit::Usage;
         }
     };
-    // Only the sources and the diagnostics are needed from here on: the
-    // model goes before the reports are drawn.
-    let crate::Checked {
-        sources,
-        problems,
-        model,
-    } = compilation;
-    drop(model);
-    let mut problems = problems;
     if sources.files().is_empty() {
         problems.push(crate::project::no_camp_files(&args.dir));
     }

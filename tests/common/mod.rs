@@ -26,7 +26,27 @@ pub fn check_project(dir: &str) -> (Vec<Diagnostic>, SourceMap, Model) {
     let mut problems = Problems::new();
     let files = campaignc::syntax::parse_project(&sources, &mut problems);
     let model = campaignc::check::check(&files, &mut problems);
-    (problems.into_sorted(), sources, model)
+    let diagnostics = problems.into_sorted();
+    assert_lean_check_agrees(&sources, &diagnostics);
+    (diagnostics, sources, model)
+}
+
+/// Asserts that `campaignc check`'s way of checking (without keeping the
+/// model: `check::check_diagnostics_owned`) finds exactly `diagnostics`,
+/// the sorted diagnostics of a full check of `sources`. Every checker test
+/// that goes through these helpers checks it.
+pub fn assert_lean_check_agrees(sources: &SourceMap, diagnostics: &[Diagnostic]) {
+    let mut problems = Problems::new();
+    let files = campaignc::syntax::parse_project(sources, &mut problems);
+    campaignc::check::check_diagnostics_owned(files, &mut problems);
+    let lean = problems.into_sorted();
+    if lean != diagnostics {
+        panic!(
+            "`campaignc check` finds other diagnostics than a full check:\n--- full\n{}\n--- check\n{}",
+            summary(diagnostics, sources),
+            summary(&lean, sources)
+        );
+    }
 }
 
 /// Parses and checks a fixture project; the sorted diagnostics and sources.
@@ -80,7 +100,9 @@ pub fn check_texts(files: &[(&str, &str)]) -> (Vec<Diagnostic>, SourceMap, Model
     let mut problems = Problems::new();
     let files = campaignc::syntax::parse_project(&sources, &mut problems);
     let model = campaignc::check::check(&files, &mut problems);
-    (problems.into_sorted(), sources, model)
+    let diagnostics = problems.into_sorted();
+    assert_lean_check_agrees(&sources, &diagnostics);
+    (diagnostics, sources, model)
 }
 
 /// Copies the directory tree `from` to `to` (created), files and folders.

@@ -35,7 +35,7 @@ pub use values::{bad_shape, is_locale_value, is_time_zone};
 
 use std::collections::HashMap;
 
-use crate::check::model::Model;
+use crate::check::model::{Model, TExpr};
 use crate::diagnostics::Problems;
 use crate::source::Span;
 use crate::syntax::ast::{Expr, ExprKind, Item, SourceFileAst};
@@ -43,7 +43,7 @@ use crate::syntax::ast::{Expr, ExprKind, Item, SourceFileAst};
 /// Resolves and types a parsed project. Declarations may come in any order
 /// and any file; collections in the model are sorted by name.
 pub fn build_model(files: &[SourceFileAst], problems: &mut Problems) -> Model {
-    build(files, None, problems)
+    build(files, None, None, problems)
 }
 
 /// [`build_model`] for a caller that gives up the syntax trees: the
@@ -53,6 +53,32 @@ pub fn build_model(files: &[SourceFileAst], problems: &mut Problems) -> Model {
 /// segments is mostly those two; docs/performance.md, "Memory"). The
 /// trees are left with `now` in place of each segment's expression.
 pub fn build_model_taking(files: &mut [SourceFileAst], problems: &mut Problems) -> Model {
+    build_taking(files, None, problems)
+}
+
+/// What a caller that wants only the diagnostics does with each segment's
+/// typed expression before it is dropped: see [`build_model_lean`].
+pub type OnSegment<'a> = &'a mut dyn FnMut(&TExpr, &mut Problems);
+
+/// [`build_model_taking`] for a caller that wants only the diagnostics
+/// (`campaignc check`): each segment's typed expression is given to
+/// `on_segment` (which runs the later passes' checks of it) and then
+/// dropped, so the typed expressions of a project's segments are never in
+/// memory together. The model's segments keep their names, spans and
+/// types, but each body is `now`: such a model must not leave the checker.
+pub fn build_model_lean(
+    files: &mut [SourceFileAst],
+    problems: &mut Problems,
+    on_segment: OnSegment,
+) -> Model {
+    build_taking(files, Some(on_segment), problems)
+}
+
+fn build_taking(
+    files: &mut [SourceFileAst],
+    on_segment: Option<OnSegment>,
+    problems: &mut Problems,
+) -> Model {
     let mut bodies = Bodies::new();
     for item in files.iter_mut().flat_map(|f| &mut f.items) {
         if let Item::Segment(s) = item {
@@ -67,7 +93,7 @@ pub fn build_model_taking(files: &mut [SourceFileAst], problems: &mut Problems) 
             bodies.insert(s.span, Box::new(body));
         }
     }
-    build(files, Some(&mut bodies), problems)
+    build(files, Some(&mut bodies), on_segment, problems)
 }
 
 /// Segment expressions taken out of their trees, by the span of their
@@ -75,7 +101,12 @@ pub fn build_model_taking(files: &mut [SourceFileAst], problems: &mut Problems) 
 /// typed (the table itself is a few words per segment).
 type Bodies = HashMap<Span, Box<Expr>>;
 
-fn build(files: &[SourceFileAst], bodies: Option<&mut Bodies>, problems: &mut Problems) -> Model {
+fn build(
+    files: &[SourceFileAst],
+    bodies: Option<&mut Bodies>,
+    on_segment: Option<OnSegment>,
+    problems: &mut Problems,
+) -> Model {
     let decls = names::collect(files, problems);
     let defaults = schema::defaults(&decls, problems);
     let stages = schema::stages(&decls, problems);
@@ -85,7 +116,7 @@ fn build(files: &[SourceFileAst], bodies: Option<&mut Bodies>, problems: &mut Pr
         decls: &decls,
         schema: &schema,
     };
-    let built = segments::build(&env, bodies, problems);
+    let built = segments::build(&env, bodies, on_segment, problems);
     let messages = messages::build(&decls, defaults.email_from.as_deref(), problems);
     let campaigns = campaigns::build(
         &campaigns::CampaignEnv {

@@ -5,8 +5,10 @@
 //! engagement >= 60`), so cycles are looked for in one graph of both.
 
 use super::expr::{Dep, Env, Scope, Typer};
-use super::Bodies;
-use crate::check::model::{ScoreDef, ScoreRuleDef, ScoreRuleKindDef, SegmentDef, SegmentId};
+use super::{Bodies, OnSegment};
+use crate::check::model::{
+    ScoreDef, ScoreRuleDef, ScoreRuleKindDef, SegmentDef, SegmentId, TExpr, TExprKind,
+};
 use crate::diagnostics::{Diagnostic, Problems};
 use crate::source::Span;
 use crate::syntax::ast::ScoreRuleKind;
@@ -19,8 +21,15 @@ pub(super) struct Built {
 }
 
 /// With `bodies`, each segment's expression is taken from there (and
-/// dropped once typed) instead of read in its tree.
-pub(super) fn build(env: &Env, mut bodies: Option<&mut Bodies>, problems: &mut Problems) -> Built {
+/// dropped once typed) instead of read in its tree. With `on_segment`,
+/// each typed expression is given to it and then replaced by `now` (see
+/// [`super::build_model_lean`]).
+pub(super) fn build(
+    env: &Env,
+    mut bodies: Option<&mut Bodies>,
+    mut on_segment: Option<OnSegment>,
+    problems: &mut Problems,
+) -> Built {
     let decls = env.decls;
     let outside = Scope::default();
     let mut segment_deps: Vec<Vec<Dep>> = Vec::with_capacity(decls.segments.len());
@@ -29,9 +38,17 @@ pub(super) fn build(env: &Env, mut bodies: Option<&mut Bodies>, problems: &mut P
         let taken = bodies.as_deref_mut().and_then(|b| b.remove(&seg.span));
         let body = taken.as_deref().unwrap_or(&seg.expr);
         let mut typer = Typer::new(env, problems);
-        let expr = typer.condition(body, outside, &format!("the segment `{name}`"));
+        let mut expr = typer.condition(body, outside, &format!("the segment `{name}`"));
         drop(taken);
         segment_deps.push(typer.deps);
+        if let Some(on_segment) = on_segment.as_deref_mut() {
+            on_segment(&expr, problems);
+            expr = TExpr {
+                kind: TExprKind::Now,
+                ty: expr.ty,
+                span: expr.span,
+            };
+        }
         segments.push(SegmentDef {
             name: name.to_string(),
             doc: seg.doc.as_ref().map(|d| d.text.clone()),
