@@ -118,15 +118,16 @@ pub struct Diagnosed {
 }
 
 /// [`compile_checked`] for a caller that needs only the diagnostics: the
-/// same diagnostics, with less memory (no model is kept; see
-/// [`check::check_diagnostics_owned`]).
+/// same diagnostics, with less memory (no model is kept, and no segment
+/// body is in memory longer than it takes to check it; see
+/// [`check::check_diagnostics`]).
 pub fn compile_diagnostics(dir: &Path) -> Result<Diagnosed, LoadError> {
     let loaded = project::load_project(dir)?;
     let mut problems = Problems::new();
     problems.extend(loaded.warnings());
     let sources = loaded.sources;
-    let files = parse_project(&sources, &mut problems);
-    check::check_diagnostics_owned(files, &mut problems);
+    let files = syntax::parse_project_lean(&sources, &mut problems);
+    check::check_diagnostics(files, &sources, &mut problems);
     Ok(Diagnosed { sources, problems })
 }
 

@@ -18,6 +18,7 @@ pub mod resolve;
 pub mod unused;
 
 use crate::diagnostics::Problems;
+use crate::source::SourceMap;
 use crate::syntax::ast::SourceFileAst;
 use crate::template::Renderer;
 pub use messages::MessageMemo;
@@ -115,20 +116,22 @@ fn check_taking(
     model
 }
 
-/// The diagnostics of a parsed project, for a caller that wants nothing
-/// else (`campaignc check`): the same as [`check_owned`]'s, with less
-/// memory. Each segment's typed expression is checked (its `within`
-/// windows, the segments and scores it uses) as soon as it is typed and
-/// then dropped ([`resolve::build_model_lean`]), so the model, which
-/// then holds no segment bodies, is never returned.
-pub fn check_diagnostics_owned(mut files: Vec<SourceFileAst>, problems: &mut Problems) {
+/// The diagnostics of a project parsed by [`crate::syntax::parse_project_lean`]
+/// from `sources`, for a caller that wants nothing else (`campaignc
+/// check`): the same as a full check's, with less memory. Each segment's
+/// expression is parsed again, typed and checked (its `within` windows,
+/// the segments and scores it uses) one at a time, then dropped
+/// ([`resolve::build_model_lean`]); the model, which then holds no
+/// segment bodies, is never returned.
+pub fn check_diagnostics(files: Vec<SourceFileAst>, sources: &SourceMap, problems: &mut Problems) {
     let broken = resolve::Broken::of(&files);
     let mut found = Problems::new();
     let mut uses = unused::Uses::default();
-    let mut model = resolve::build_model_lean(&mut files, &mut found, &mut |expr, problems| {
-        uses.expr(expr);
-        flows::check_expr_windows(expr, problems);
-    });
+    let mut model =
+        resolve::build_model_lean(&files, sources, &mut found, &mut |expr, problems| {
+            uses.expr(expr);
+            flows::check_expr_windows(expr, problems);
+        });
     drop(files);
     check_model(&mut model, &mut found, None, None, uses);
     drop(model);

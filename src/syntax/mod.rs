@@ -72,10 +72,44 @@ pub fn parse_file_recovering(file: &SourceFile) -> (ast::SourceFileAst, Vec<Diag
     // pest and the builders recurse once per nesting level; the prescan
     // bounds the depth, and `stack::deep` gives every level room on
     // whatever thread this runs (rayon workers get 2 MiB).
-    crate::stack::deep(|| parse_on_this_thread(file))
+    crate::stack::deep(|| parse_on_this_thread(file, true))
 }
 
-fn parse_on_this_thread(file: &SourceFile) -> (ast::SourceFileAst, Vec<Diagnostic>) {
+/// [`parse_file_recovering`] without the expressions of segments that
+/// parsed completely (`now` in their place), which [`segment_body`] gives
+/// again when they are needed: for a caller that types them one at a
+/// time (`campaignc check`, see `check::check_diagnostics`).
+pub fn parse_file_lean(file: &SourceFile) -> (ast::SourceFileAst, Vec<Diagnostic>) {
+    crate::stack::deep(|| parse_on_this_thread(file, false))
+}
+
+/// The expression of the segment declared at `span` in `file`, parsed
+/// again: the same tree as a whole-file parse gives for it. `None` when
+/// `span` is not a segment that parses.
+pub fn segment_body(file: &SourceFile, span: Span) -> Option<ast::Expr> {
+    crate::stack::deep(|| {
+        let text = file.text.as_str();
+        let start = span.start as usize;
+        let nesting = prescan::prescan(file.id, text.get(start..span.end as usize)?).ok()?;
+        let mut builder = build::Builder::new(file.id, text);
+        builder.nesting = nesting;
+        builder.base = start;
+        let next = parse_from(text, start, nesting, parser::Rule::next_declaration)
+            .ok()?
+            .next()?;
+        let ast = builder.source_file(next).ok()?;
+        ast.items.into_iter().find_map(|item| match item {
+            ast::Item::Segment(s) if s.span == span && !s.broken => Some(s.expr),
+            _ => None,
+        })
+    })
+}
+
+/// `keep_segment_bodies`: see [`parse_file_lean`].
+fn parse_on_this_thread(
+    file: &SourceFile,
+    keep_segment_bodies: bool,
+) -> (ast::SourceFileAst, Vec<Diagnostic>) {
     let text = file.text.as_str();
     let mut builder = build::Builder::new(file.id, text);
     let nesting = match prescan::prescan(file.id, text) {
@@ -111,7 +145,8 @@ fn parse_on_this_thread(file: &SourceFile) -> (ast::SourceFileAst, Vec<Diagnosti
                     break;
                 }
                 match builder.source_file(next) {
-                    Ok(ast) => items.extend(ast.items),
+                    Ok(ast) if keep_segment_bodies => items.extend(ast.items),
+                    Ok(ast) => items.extend(ast.items.into_iter().map(without_segment_body)),
                     Err(d) => {
                         // A grammar/builder disagreement (a bug): the
                         // declaration is left out, the rest goes on.
@@ -154,6 +189,20 @@ fn parse_on_this_thread(file: &SourceFile) -> (ast::SourceFileAst, Vec<Diagnosti
     builder.finish(items)
 }
 
+/// `item`, with `now` in place of its expression when it is a segment
+/// that parsed completely.
+fn without_segment_body(mut item: ast::Item) -> ast::Item {
+    if let ast::Item::Segment(s) = &mut item {
+        if !s.broken {
+            s.expr = ast::Expr {
+                kind: ast::ExprKind::Now,
+                span: s.expr.span,
+            };
+        }
+    }
+    item
+}
+
 /// Parses `text[base..]` as `rule`. pest recurses a fixed number of frames
 /// per nesting level, so it runs on a stack sized for the file's deepest
 /// nesting.
@@ -193,10 +242,24 @@ pub(crate) fn shift_error(
 /// left out (see [`parse_file_recovering`]); the diagnostics go to
 /// `problems`.
 pub fn parse_project(map: &SourceMap, problems: &mut Problems) -> Vec<ast::SourceFileAst> {
+    parse_project_with(map, problems, parse_file_recovering)
+}
+
+/// [`parse_project`] with [`parse_file_lean`]: the trees hold no segment
+/// bodies that [`segment_body`] can give again.
+pub fn parse_project_lean(map: &SourceMap, problems: &mut Problems) -> Vec<ast::SourceFileAst> {
+    parse_project_with(map, problems, parse_file_lean)
+}
+
+fn parse_project_with(
+    map: &SourceMap,
+    problems: &mut Problems,
+    parse: fn(&SourceFile) -> (ast::SourceFileAst, Vec<Diagnostic>),
+) -> Vec<ast::SourceFileAst> {
     let results: Vec<_> = map
         .files()
         .par_iter()
-        .map(|file| (parse_file_recovering(file), invisible::check(file)))
+        .map(|file| (parse(file), invisible::check(file)))
         .collect();
     let mut asts = Vec::with_capacity(results.len());
     for ((ast, diags), warnings) in results {

@@ -32,13 +32,13 @@ pub fn check_project(dir: &str) -> (Vec<Diagnostic>, SourceMap, Model) {
 }
 
 /// Asserts that `campaignc check`'s way of checking (without keeping the
-/// model: `check::check_diagnostics_owned`) finds exactly `diagnostics`,
+/// model, nor the segments' bodies: `check::check_diagnostics`) finds exactly `diagnostics`,
 /// the sorted diagnostics of a full check of `sources`. Every checker test
 /// that goes through these helpers checks it.
 pub fn assert_lean_check_agrees(sources: &SourceMap, diagnostics: &[Diagnostic]) {
     let mut problems = Problems::new();
-    let files = campaignc::syntax::parse_project(sources, &mut problems);
-    campaignc::check::check_diagnostics_owned(files, &mut problems);
+    let files = campaignc::syntax::parse_project_lean(sources, &mut problems);
+    campaignc::check::check_diagnostics(files, sources, &mut problems);
     let lean = problems.into_sorted();
     if lean != diagnostics {
         panic!(

@@ -37,8 +37,12 @@ use std::collections::HashMap;
 
 use crate::check::model::{Model, TExpr};
 use crate::diagnostics::Problems;
+use crate::source::SourceMap;
 use crate::source::Span;
-use crate::syntax::ast::{Expr, ExprKind, Item, SourceFileAst};
+use crate::syntax::{
+    self,
+    ast::{Expr, ExprKind, Item, Segment, SourceFileAst},
+};
 
 /// Resolves and types a parsed project. Declarations may come in any order
 /// and any file; collections in the model are sorted by name.
@@ -53,33 +57,7 @@ pub fn build_model(files: &[SourceFileAst], problems: &mut Problems) -> Model {
 /// segments is mostly those two; docs/performance.md, "Memory"). The
 /// trees are left with `now` in place of each segment's expression.
 pub fn build_model_taking(files: &mut [SourceFileAst], problems: &mut Problems) -> Model {
-    build_taking(files, None, problems)
-}
-
-/// What a caller that wants only the diagnostics does with each segment's
-/// typed expression before it is dropped: see [`build_model_lean`].
-pub type OnSegment<'a> = &'a mut dyn FnMut(&TExpr, &mut Problems);
-
-/// [`build_model_taking`] for a caller that wants only the diagnostics
-/// (`campaignc check`): each segment's typed expression is given to
-/// `on_segment` (which runs the later passes' checks of it) and then
-/// dropped, so the typed expressions of a project's segments are never in
-/// memory together. The model's segments keep their names, spans and
-/// types, but each body is `now`: such a model must not leave the checker.
-pub fn build_model_lean(
-    files: &mut [SourceFileAst],
-    problems: &mut Problems,
-    on_segment: OnSegment,
-) -> Model {
-    build_taking(files, Some(on_segment), problems)
-}
-
-fn build_taking(
-    files: &mut [SourceFileAst],
-    on_segment: Option<OnSegment>,
-    problems: &mut Problems,
-) -> Model {
-    let mut bodies = Bodies::new();
+    let mut bodies: HashMap<Span, Box<Expr>> = HashMap::new();
     for item in files.iter_mut().flat_map(|f| &mut f.items) {
         if let Item::Segment(s) = item {
             let span = s.expr.span;
@@ -93,17 +71,50 @@ fn build_taking(
             bodies.insert(s.span, Box::new(body));
         }
     }
-    build(files, Some(&mut bodies), on_segment, problems)
+    build(
+        files,
+        Some(&mut |segment: &Segment| bodies.remove(&segment.span)),
+        None,
+        problems,
+    )
 }
 
-/// Segment expressions taken out of their trees, by the span of their
-/// segment declaration. Boxed, so that each one's memory goes as it is
-/// typed (the table itself is a few words per segment).
-type Bodies = HashMap<Span, Box<Expr>>;
+/// What a caller that wants only the diagnostics does with each segment's
+/// typed expression before it is dropped: see [`build_model_lean`].
+pub type OnSegment<'a> = &'a mut dyn FnMut(&TExpr, &mut Problems);
+
+/// [`build_model`] for a caller that wants only the diagnostics
+/// (`campaignc check`), on trees parsed without the bodies of their
+/// segments ([`syntax::parse_project_lean`]): each body is parsed again
+/// from `sources` when it is typed, given typed to `on_segment` (which
+/// runs the later passes' checks of it) and dropped. So a project's
+/// segments are never in memory together, neither as trees nor typed.
+/// The model's segments keep their names, spans and types, but each body
+/// is `now`: such a model must not leave the checker.
+pub fn build_model_lean(
+    files: &[SourceFileAst],
+    sources: &SourceMap,
+    problems: &mut Problems,
+    on_segment: OnSegment,
+) -> Model {
+    let mut parse = |segment: &Segment| {
+        // A broken declaration keeps what its first parse salvaged.
+        if segment.broken {
+            return None;
+        }
+        let file = sources.files().get(segment.span.file.0 as usize)?;
+        syntax::segment_body(file, segment.span).map(Box::new)
+    };
+    build(files, Some(&mut parse), Some(on_segment), problems)
+}
+
+/// Gives the expression of a segment whose tree does not hold it (`None`:
+/// the tree's is the one).
+type TakeBody<'a> = &'a mut dyn FnMut(&Segment) -> Option<Box<Expr>>;
 
 fn build(
     files: &[SourceFileAst],
-    bodies: Option<&mut Bodies>,
+    bodies: Option<TakeBody>,
     on_segment: Option<OnSegment>,
     problems: &mut Problems,
 ) -> Model {

@@ -5,7 +5,7 @@
 //! engagement >= 60`), so cycles are looked for in one graph of both.
 
 use super::expr::{Dep, Env, Scope, Typer};
-use super::{Bodies, OnSegment};
+use super::{OnSegment, TakeBody};
 use crate::check::model::{
     ScoreDef, ScoreRuleDef, ScoreRuleKindDef, SegmentDef, SegmentId, TExpr, TExprKind,
 };
@@ -26,7 +26,7 @@ pub(super) struct Built {
 /// [`super::build_model_lean`]).
 pub(super) fn build(
     env: &Env,
-    mut bodies: Option<&mut Bodies>,
+    mut bodies: Option<TakeBody>,
     mut on_segment: Option<OnSegment>,
     problems: &mut Problems,
 ) -> Built {
@@ -35,7 +35,7 @@ pub(super) fn build(
     let mut segment_deps: Vec<Vec<Dep>> = Vec::with_capacity(decls.segments.len());
     let mut segments = Vec::with_capacity(decls.segments.len());
     for (name, seg) in decls.segments.iter() {
-        let taken = bodies.as_deref_mut().and_then(|b| b.remove(&seg.span));
+        let taken = bodies.as_deref_mut().and_then(|take| take(seg));
         let body = taken.as_deref().unwrap_or(&seg.expr);
         let mut typer = Typer::new(env, problems);
         let mut expr = typer.condition(body, outside, &format!("the segment `{name}`"));
