@@ -90,7 +90,9 @@ pub type OnSegment<'a> = &'a mut dyn FnMut(&TExpr, &mut Problems);
 /// runs the later passes' checks of it) and dropped. So a project's
 /// segments are never in memory together, neither as trees nor typed.
 /// The model's segments keep their names, spans and types, but each body
-/// is `now`: such a model must not leave the checker.
+/// is `now`, and its reference table (which only the editor reads) has
+/// neither the segments nor what their bodies use: such a model must not
+/// leave the checker.
 pub fn build_model_lean(
     files: &[SourceFileAst],
     sources: &SourceMap,
@@ -127,6 +129,8 @@ fn build(
         decls: &decls,
         schema: &schema,
     };
+    // A lean model leaves the segments out of the reference table.
+    let lean = on_segment.is_some();
     let built = segments::build(&env, bodies, on_segment, problems);
     let messages = messages::build(&decls, defaults.email_from.as_deref(), problems);
     let campaigns = campaigns::build(
@@ -158,7 +162,7 @@ fn build(
         campaigns,
         personas,
         tests,
-        references: record::table(&decls),
+        references: record::table(&decls, !lean),
         warehouse,
     }
 }

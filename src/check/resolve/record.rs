@@ -3,6 +3,7 @@
 //! tables, and [`table`] adds the declarations themselves and the record
 //! types named in type expressions.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use super::names::Decls;
@@ -17,6 +18,8 @@ use crate::syntax::ast::{self, Ident, TypeExpr, TypeKind, ValueKind};
 #[derive(Default)]
 pub(super) struct Recorder {
     found: Mutex<Found>,
+    /// While set, nothing is recorded (see [`Recorder::pause`]).
+    paused: AtomicBool,
 }
 
 /// What the resolver recorded, each symbol once ([`Symbols`]).
@@ -30,8 +33,22 @@ struct Found {
 }
 
 impl Recorder {
+    /// Stops (`true`) or resumes recording: a check that keeps no model
+    /// records nothing while it types the segments, whose uses only the
+    /// editor reads.
+    pub fn pause(&self, paused: bool) {
+        self.paused.store(paused, Ordering::Relaxed);
+    }
+
+    fn is_paused(&self) -> bool {
+        self.paused.load(Ordering::Relaxed)
+    }
+
     /// A use of `target` written at `span` (the name only).
     pub fn add(&self, span: Span, target: Symbol) {
+        if self.is_paused() {
+            return;
+        }
         let mut found = self.found.lock().unwrap_or_else(PoisonError::into_inner);
         let target = found.symbols.intern(target);
         found.uses.push(Reference::new(span, target, UseSite::Code));
@@ -39,6 +56,9 @@ impl Recorder {
 
     /// A declaration found while resolving: `name_span` is its name.
     pub fn declare(&self, symbol: Symbol, name_span: Span, span: Span) {
+        if self.is_paused() {
+            return;
+        }
         let mut found = self.found.lock().unwrap_or_else(PoisonError::into_inner);
         let symbol = found.symbols.intern(symbol);
         found.declarations.push(Declaration {
@@ -54,8 +74,9 @@ impl Recorder {
 }
 
 /// The reference table of a resolved project: its declarations, the uses
-/// recorded while resolving, and the record types that types name.
-pub(super) fn table(decls: &Decls) -> References {
+/// recorded while resolving, and the record types that types name;
+/// without the segments' declarations unless `segments`.
+pub(super) fn table(decls: &Decls, segments: bool) -> References {
     let Found {
         mut symbols,
         mut uses,
@@ -104,7 +125,7 @@ pub(super) fn table(decls: &Decls) -> References {
     for stage in decls.lifecycle.iter().flat_map(|l| &l.stages) {
         declare(Symbol::Stage(stage.name.clone()), stage, stage.span);
     }
-    for (name, s) in decls.segments.iter() {
+    for (name, s) in decls.segments.iter().filter(|_| segments) {
         declare(Symbol::Segment(name.to_string()), &s.name, s.span);
     }
     for (name, s) in decls.scores.iter() {

@@ -34,6 +34,8 @@ pub(super) fn build(
     let outside = Scope::default();
     let mut segment_deps: Vec<Vec<Dep>> = Vec::with_capacity(decls.segments.len());
     let mut segments = Vec::with_capacity(decls.segments.len());
+    // The uses in segments are for the editor, which keeps the model.
+    decls.uses.pause(on_segment.is_some());
     for (name, seg) in decls.segments.iter() {
         let taken = bodies.as_deref_mut().and_then(|take| take(seg));
         let body = taken.as_deref().unwrap_or(&seg.expr);
@@ -56,6 +58,7 @@ pub(super) fn build(
             span: seg.span,
         });
     }
+    decls.uses.pause(false);
     let mut score_deps: Vec<Vec<Dep>> = Vec::new();
     let mut scores = Vec::new();
     for (name, score) in decls.scores.iter() {
