@@ -112,8 +112,8 @@ fn parse_on_this_thread(
 ) -> (ast::SourceFileAst, Vec<Diagnostic>) {
     let text = file.text.as_str();
     let mut builder = build::Builder::new(file.id, text);
-    let (nesting, declarations) = match prescan::prescan_counting(file.id, text) {
-        Ok(found) => found,
+    let nesting = match prescan::prescan(file.id, text) {
+        Ok(nesting) => nesting,
         Err(d) => {
             // Too deep to parse safely, or a string never closed: the file
             // is not parsed, but the heads of its declarations are kept so
@@ -128,7 +128,7 @@ fn parse_on_this_thread(
         }
     };
     builder.nesting = nesting;
-    let mut items = Vec::with_capacity(declarations);
+    let mut items = Vec::new();
     // Where the declaration before the current one started, if it parsed.
     let mut previous: Option<usize> = None;
     loop {

@@ -52,28 +52,12 @@ const ENDS_CONDITION: &[&str] = &[
 /// string contents the same way the grammar does. Returns the deepest
 /// nesting seen, which sizes the parser's stack.
 pub fn prescan(file: FileId, text: &str) -> Result<usize, Box<Diagnostic>> {
-    prescan_counting(file, text).map(|(deepest, _)| deepest)
-}
-
-/// [`prescan`], and how many declaration keywords start a line (at column
-/// 0, outside strings and comments): about as many as the file has
-/// declarations, for the parser to make room for them at once (a list
-/// that grows by doubling and is then trimmed briefly takes twice its
-/// size, which a file of 100,000 segments notices).
-pub fn prescan_counting(file: FileId, text: &str) -> Result<(usize, usize), Box<Diagnostic>> {
     // Open `where` levels per open bracket (index 0: outside any bracket).
     let mut wheres: Vec<usize> = vec![0];
     let mut depth = 0usize;
     let mut deepest = 0usize;
     let mut too_deep_at = None;
-    let mut declarations = 0usize;
-    let bytes = text.as_bytes();
     let scanned = for_each_token(text, text.len(), |at, token| {
-        if let Token::Word(w) = token {
-            if (at == 0 || bytes[at - 1] == b'\n') && DECLARATION_KEYWORDS.contains(&w) {
-                declarations += 1;
-            }
-        }
         match token {
             Token::Bracket(b'{') => {
                 close_wheres(&mut wheres, &mut depth);
@@ -114,7 +98,7 @@ pub fn prescan_counting(file: FileId, text: &str) -> Result<(usize, usize), Box<
         let block = text[unterminated_at..].starts_with("\"\"\"");
         unterminated(file, text, unterminated_at, block)
     })?;
-    Ok((deepest, declarations))
+    Ok(deepest)
 }
 
 /// The words that start a declaration.
@@ -377,17 +361,6 @@ mod tests {
 
     fn scan(text: &str) -> Result<usize, Box<Diagnostic>> {
         prescan(FileId(0), text)
-    }
-
-    #[test]
-    fn declarations_are_counted_where_they_start_a_line() {
-        let text = "segment a = plan == trial\n\
-                    // segment in a comment\n\
-                    message m: email { body \"\"\"\nsegment in a block string\n\"\"\" }\n  \
-                    segment indented = true\n\
-                    campaign c { }\n";
-        let (_, declarations) = prescan_counting(FileId(0), text).expect("scans");
-        assert_eq!(declarations, 3);
     }
 
     #[test]
