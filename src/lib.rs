@@ -66,11 +66,7 @@ pub struct Compilation {
 /// campaigns are diagnostics in the result; only a project that cannot be
 /// read at all is an `Err`.
 pub fn compile(dir: &Path) -> Result<Compilation, LoadError> {
-    let loaded = project::load_project(dir)?;
-    let mut problems = Problems::new();
-    problems.extend(loaded.warnings());
-    let sources = loaded.sources;
-    let files = parse_project(&sources, &mut problems);
+    let (sources, files, mut problems) = load_and_parse(dir, syntax::parse_project)?;
     let model = check::check(&files, &mut problems);
     Ok(Compilation {
         sources,
@@ -95,11 +91,7 @@ pub struct Checked {
 /// trees are dropped as soon as the model is built, which keeps the peak
 /// memory of a large project down. Same diagnostics, same model.
 pub fn compile_checked(dir: &Path) -> Result<Checked, LoadError> {
-    let loaded = project::load_project(dir)?;
-    let mut problems = Problems::new();
-    problems.extend(loaded.warnings());
-    let sources = loaded.sources;
-    let files = parse_project(&sources, &mut problems);
+    let (sources, files, mut problems) = load_and_parse(dir, syntax::parse_project)?;
     let model = check::check_owned(files, &mut problems);
     Ok(Checked {
         sources,
@@ -122,15 +114,22 @@ pub struct Diagnosed {
 /// body is in memory longer than it takes to check it; see
 /// [`check::check_diagnostics`]).
 pub fn compile_diagnostics(dir: &Path) -> Result<Diagnosed, LoadError> {
-    let loaded = project::load_project(dir)?;
-    let mut problems = Problems::new();
-    problems.extend(loaded.warnings());
-    let sources = loaded.sources;
-    let files = syntax::parse_project_lean(&sources, &mut problems);
+    let (sources, files, mut problems) = load_and_parse(dir, syntax::parse_project_lean)?;
     check::check_diagnostics(files, &sources, &mut problems);
     Ok(Diagnosed { sources, problems })
 }
 
-fn parse_project(sources: &SourceMap, problems: &mut Problems) -> Vec<syntax::ast::SourceFileAst> {
-    syntax::parse_project(sources, problems)
+/// Loads the project in `dir` and parses its files with `parse`: the
+/// sources, the trees and the problems found so far (the loader's
+/// warnings, then the syntax errors).
+fn load_and_parse(
+    dir: &Path,
+    parse: fn(&SourceMap, &mut Problems) -> Vec<syntax::ast::SourceFileAst>,
+) -> Result<(SourceMap, Vec<syntax::ast::SourceFileAst>, Problems), LoadError> {
+    let loaded = project::load_project(dir)?;
+    let mut problems = Problems::new();
+    problems.extend(loaded.warnings());
+    let sources = loaded.sources;
+    let files = parse(&sources, &mut problems);
+    Ok((sources, files, problems))
 }

@@ -53,13 +53,7 @@ fn check_with(
     let broken = resolve::Broken::of(files);
     let mut found = Problems::new();
     let mut model = build_model(files, &mut found);
-    check_model(
-        &mut model,
-        &mut found,
-        memo,
-        renderer,
-        unused::Uses::default(),
-    );
+    check_model(&mut model, &mut found, memo, renderer, Default::default());
     keep_unbroken(&broken, found, problems);
     model
 }
@@ -105,13 +99,7 @@ fn check_taking(
     let mut found = Problems::new();
     let mut model = resolve::build_model_taking(&mut files, &mut found);
     drop(files);
-    check_model(
-        &mut model,
-        &mut found,
-        memo,
-        renderer,
-        unused::Uses::default(),
-    );
+    check_model(&mut model, &mut found, memo, renderer, Default::default());
     keep_unbroken(&broken, found, problems);
     model
 }
