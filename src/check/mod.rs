@@ -142,5 +142,5 @@ fn check_model(
     let template_uses = messages::check_messages(model, problems, memo, renderer);
     model.references.add_uses(template_uses);
     flows::check_flows(model, problems);
-    unused::check_unused_also(model, uses, problems);
+    unused::check_unused(model, uses, problems);
 }

@@ -53,15 +53,10 @@ impl Uses {
     }
 }
 
-/// Reports segments, scores, messages and personas that nothing uses.
-pub fn check_unused(model: &Model, problems: &mut Problems) {
-    check_unused_also(model, Uses::default(), problems);
-}
-
-/// [`check_unused`], counting also the uses in `uses` (those of segment
-/// bodies the model no longer holds: see
-/// [`crate::check::resolve::build_model_lean`]).
-pub(crate) fn check_unused_also(model: &Model, mut uses: Uses, problems: &mut Problems) {
+/// Reports segments, scores, messages and personas that nothing uses,
+/// counting also the uses in `uses` (those of segment bodies the model no
+/// longer holds: see [`crate::check::resolve::build_model_lean`]).
+pub(crate) fn check_unused(model: &Model, mut uses: Uses, problems: &mut Problems) {
     for seg in &model.segments {
         uses.expr(&seg.expr);
     }

@@ -460,6 +460,22 @@ pub struct Segment {
     pub broken: bool,
 }
 
+impl Segment {
+    /// Takes the expression out of the declaration, leaving `now` (at the
+    /// same place) in the tree: for a caller that types segment bodies
+    /// one at a time and does not keep them.
+    pub fn take_expr(&mut self) -> Expr {
+        let span = self.expr.span;
+        std::mem::replace(
+            &mut self.expr,
+            Expr {
+                kind: ExprKind::Now,
+                span,
+            },
+        )
+    }
+}
+
 /// `score NAME { rules }`
 #[derive(Clone, Debug, PartialEq)]
 pub struct Score {

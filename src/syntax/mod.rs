@@ -194,10 +194,7 @@ fn parse_on_this_thread(
 fn without_segment_body(mut item: ast::Item) -> ast::Item {
     if let ast::Item::Segment(s) = &mut item {
         if !s.broken {
-            s.expr = ast::Expr {
-                kind: ast::ExprKind::Now,
-                span: s.expr.span,
-            };
+            s.take_expr();
         }
     }
     item

@@ -41,7 +41,7 @@ use crate::source::SourceMap;
 use crate::source::Span;
 use crate::syntax::{
     self,
-    ast::{Expr, ExprKind, Item, Segment, SourceFileAst},
+    ast::{Expr, Item, Segment, SourceFileAst},
 };
 
 /// Resolves and types a parsed project. Declarations may come in any order
@@ -60,15 +60,7 @@ pub fn build_model_taking(files: &mut [SourceFileAst], problems: &mut Problems) 
     let mut bodies: HashMap<Span, Box<Expr>> = HashMap::new();
     for item in files.iter_mut().flat_map(|f| &mut f.items) {
         if let Item::Segment(s) = item {
-            let span = s.expr.span;
-            let body = std::mem::replace(
-                &mut s.expr,
-                Expr {
-                    kind: ExprKind::Now,
-                    span,
-                },
-            );
-            bodies.insert(s.span, Box::new(body));
+            bodies.insert(s.span, Box::new(s.take_expr()));
         }
     }
     build(
