@@ -126,12 +126,15 @@ impl CampaignReport {
         self.outcomes.get("converted").copied().unwrap_or(0)
     }
 
-    fn merge(&mut self, other: CampaignReport) {
+    fn merge(&mut self, mut other: CampaignReport) {
         add_all(&mut self.entries, other.entries);
         add_all(&mut self.sends, other.sends);
         add_all(&mut self.skipped, other.skipped);
         add_all(&mut self.deferred, other.deferred);
         add_all(&mut self.outcomes, other.outcomes);
+        if other.steps.len() > self.steps.len() {
+            std::mem::swap(&mut self.steps, &mut other.steps);
+        }
         for (node, t) in other.steps {
             let mine = self.steps.entry(node).or_default();
             mine.visits += t.visits;
@@ -141,7 +144,13 @@ impl CampaignReport {
     }
 }
 
-fn add_all<K: Ord>(into: &mut BTreeMap<K, u64>, from: BTreeMap<K, u64>) {
+/// Adds the counts of `from` to `into`, going through the smaller of the
+/// two (a batch's counts are merged into the run's, which hold every day
+/// and message seen so far).
+fn add_all<K: Ord>(into: &mut BTreeMap<K, u64>, mut from: BTreeMap<K, u64>) {
+    if from.len() > into.len() {
+        std::mem::swap(into, &mut from);
+    }
     for (k, v) in from {
         *into.entry(k).or_insert(0) += v;
     }
@@ -371,8 +380,12 @@ fn replay_batch<B: Batch>(
             (Some(a), Some(b)) => Some(if a.0 <= b.0 { a } else { b }),
             (a, b) => a.or(b),
         };
+    // Each piece a thread takes adds a report to merge: a few pieces per
+    // thread keep the threads busy without merging hundreds of reports.
+    let pieces = 32 * rayon::current_num_threads();
     let (totals, error) = (0..batch.len())
         .into_par_iter()
+        .with_min_len(batch.len().div_ceil(pieces).max(1))
         .fold(
             || -> Part { (Totals::new(plans.len()), None) },
             |(mut totals, error), i| match batch.member(i) {
@@ -475,7 +488,11 @@ fn replay(
     for (n, &i) in live.iter().enumerate() {
         let plan = &plans[i];
         let Some(shared) = &base else { break };
-        let copy = if plan.customer != *first {
+        // A customer is made from a plan's locale and time-zone facts
+        // only (the channels are the plan's to read): the same two, the
+        // same customer.
+        let same = plan.customer.locale == first.locale && plan.customer.timezone == first.timezone;
+        let copy = if !same {
             let mut c = Customer::new(shared.id.clone(), shared.attrs.clone(), &plan.customer);
             c.events = shared.events.clone();
             c

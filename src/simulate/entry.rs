@@ -115,6 +115,7 @@ impl<'a> Sim<'a> {
     pub(super) fn try_enter(&mut self, now: &Zoned, in_scope: InScope, quiet: bool) {
         // Why not, as text only when the timeline shows it (a schedule
         // fires every day for a customer already in the campaign).
+        let quiet = quiet || !self.echo_refusals;
         let why_not: Option<Cow<'static, str>> = if self.removed {
             Some("the campaign was removed".into())
         } else if self.journey.is_some() {
@@ -150,6 +151,9 @@ impl<'a> Sim<'a> {
                 .scope(now, Some(now.timestamp()), &in_scope, false)
                 .holds(audience);
             if !self.condition(now, None, r) {
+                if !self.echo_refusals {
+                    return;
+                }
                 self.timeline.push(
                     now,
                     None,

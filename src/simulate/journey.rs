@@ -296,6 +296,11 @@ pub(super) struct Sim<'a> {
     /// attribute set). A replay that only counts what the campaign did
     /// ([`super::together::replay_together`]) leaves them out.
     pub echo_inputs: bool,
+    /// Whether a trigger that fired without an entry is a line of the
+    /// timeline ("not in the audience", "already in the campaign"). The
+    /// same replay leaves these out too: a weekly sweep refuses most of a
+    /// population every week, and nothing counts the refusals.
+    pub echo_refusals: bool,
 }
 
 impl<'a> Sim<'a> {
@@ -364,6 +369,7 @@ impl<'a> Sim<'a> {
             switch: None,
             removed: false,
             echo_inputs: true,
+            echo_refusals: true,
         };
         if let Trigger::Enters { segment } = &plan.trigger {
             sim.member = sim.in_segment(segment, &start);

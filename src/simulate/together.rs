@@ -66,8 +66,9 @@ pub fn simulate_together(
 /// [`simulate_together`] without rendering (as [`super::journey::replay`]
 /// is to `simulate`): each run's own timeline, in the order of `runs`,
 /// without the inputs' lines (an event arrived, an attribute set: the
-/// caller's own inputs, told back). This is `campaignc forecast`, which
-/// counts what each campaign did.
+/// caller's own inputs, told back) and without the triggers that fired
+/// without an entry ("not in the audience"). This is `campaignc
+/// forecast`, which counts what each campaign did.
 pub fn replay_together(
     runs: Vec<(&Plan, Customer)>,
     inputs: Vec<Input>,
@@ -82,7 +83,8 @@ pub fn replay_together(
 /// The runs stepped together to their end (see the module
 /// documentation); `after` sees each run after each of its steps, with
 /// the kind of occurrence and the input's index. `echo_inputs`: whether
-/// each input is a line of each run's timeline.
+/// each input, and each trigger that fired without an entry, is a line of
+/// each run's timeline.
 fn run_together<'a>(
     runs: Vec<(&'a Plan, Customer)>,
     mut inputs: Vec<Input>,
@@ -99,6 +101,7 @@ fn run_together<'a>(
         .map(|(plan, customer)| {
             let mut sim = Sim::new(plan, customer, options, renderer);
             sim.echo_inputs = echo_inputs;
+            sim.echo_refusals = echo_inputs;
             sim
         })
         .collect();
@@ -204,7 +207,7 @@ mod tests {
     use crate::simulate::customer::zone;
     use crate::simulate::journey::{Forced, Options};
     use crate::simulate::test_support::{at, customer, event, plan, send};
-    use crate::simulate::timeline::describe;
+    use crate::simulate::timeline::{describe, Happening};
     use crate::template::Renderer;
     use jiff::tz::{Offset, TimeZone};
     use serde_json::json;
@@ -273,7 +276,8 @@ mod tests {
                     .timeline
                     .entries
                     .iter()
-                    .filter(|e| e.campaign.as_deref() == Some(campaign)),
+                    .filter(|e| e.campaign.as_deref() == Some(campaign))
+                    .filter(|e| !matches!(e.what, Happening::NotEntered { .. })),
             );
             assert_eq!(
                 lines_of(&mut replayed[i].entries.iter()),
