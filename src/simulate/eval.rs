@@ -157,9 +157,23 @@ impl<'a> Scope<'a> {
             Expr::Not { arg } => Val::Bool(!ev(arg)?.as_bool()),
             Expr::Compare { cmp, lhs, rhs } => {
                 let l = self.operand(lhs, filtered, depth)?;
-                let ord = match text_literal(rhs) {
-                    Some(text) => l.as_text().map(|a| a.cmp(text)),
-                    None => l.compare(&ev(rhs)?),
+                let ord = if let Some(text) = text_literal(rhs) {
+                    l.as_text().map(|a| a.cmp(text))
+                } else if let Some((amount, currency)) = money_literal(rhs) {
+                    // As `compare` with the literal's value: amounts in
+                    // the same currency, nothing else.
+                    match (&*l, amount) {
+                        (
+                            Val::Money {
+                                amount: a,
+                                currency: c,
+                            },
+                            Some(b),
+                        ) if c == currency => Some(a.cmp(&b)),
+                        _ => None,
+                    }
+                } else {
+                    l.compare(&ev(rhs)?)
                 };
                 Val::Bool(order_holds(ord, *cmp))
             }
@@ -767,6 +781,20 @@ fn text_literal(expr: &Expr) -> Option<&str> {
         Expr::Literal {
             value: Literal::String { value } | Literal::Enum { value },
         } => Some(value),
+        _ => None,
+    }
+}
+
+/// The amount (`None` when malformed: the literal's value is then unset)
+/// and currency of a money literal, which compares with a value as
+/// [`Val::compare`] compares that value with the literal's [`Val`],
+/// without building it (a sweep compares `lifetime_value > 0 USD` for
+/// every customer every week).
+fn money_literal(expr: &Expr) -> Option<(Option<Num>, &str)> {
+    match expr {
+        Expr::Literal {
+            value: Literal::Money { amount, currency },
+        } => Some((parse_num(amount), currency)),
         _ => None,
     }
 }
