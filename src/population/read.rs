@@ -37,6 +37,7 @@ use serde_json::Value as Json;
 
 use crate::check::model::{AttrDef, EventDef, Model, Type};
 use crate::simulate::customer::{event_name, Attrs};
+use crate::simulate::fields_scan;
 pub use crate::simulate::input::MAX_LINE_BYTES;
 use crate::simulate::input::{
     convert, parse_instant, read_capped_line, record_entries, refused, suggest, FieldsSeed, Keep,
@@ -291,12 +292,10 @@ fn cell_json(ty: &Type, cell: &str) -> Json {
 /// the quote, when it has neither an escape nor a control character (the
 /// text is then the string's value); `None` otherwise.
 fn plain_string(text: &str) -> Option<(&str, &str)> {
-    let end = memchr::memchr(b'"', text.as_bytes())?;
-    let inner = &text[..end];
-    if inner.bytes().any(|b| b == b'\\' || b < 0x20) {
-        return None;
+    match fields_scan::string_body(text)? {
+        (inner, false, len) => Some((inner, text.get(len..)?)),
+        (_, true, _) => None,
     }
-    Some((inner, &text[end + 1..]))
 }
 
 /// The customer id of a JSON line that starts with `{"customer":"ID"`
@@ -901,14 +900,23 @@ impl<'m> EventParser<'m> {
             .strip_suffix('}')?;
         let events = &self.model.schema.events;
         let event = events.iter().position(|e| e.name == name)?;
-        let mut json = serde_json::Deserializer::from_str(props);
-        let seed = OrNull(FieldsSeed {
-            model: self.model,
-            fields: &events[event].fields,
-            keep: self.keep.get(event).map_or(Keep::All, |k| Keep::Only(k)),
-        });
-        let props = seed.deserialize(&mut json).ok()?;
-        json.end().ok()?;
+        let fields = &events[event].fields;
+        let keep = self.keep.get(event).map_or(Keep::All, |k| Keep::Only(k));
+        // The scan first; what it cannot tell, serde reads.
+        let props = match fields_scan::fields(self.model, fields, keep, props) {
+            Some(props) => Some(props),
+            None => {
+                let mut json = serde_json::Deserializer::from_str(props);
+                let seed = OrNull(FieldsSeed {
+                    model: self.model,
+                    fields,
+                    keep,
+                });
+                let props = seed.deserialize(&mut json).ok()?;
+                json.end().ok()?;
+                props
+            }
+        };
         let props = match props {
             Some(props) => props,
             None => properties(self.model, &events[event], std::iter::empty()).ok()?,

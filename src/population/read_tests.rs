@@ -277,6 +277,21 @@ fn the_one_pass_reader_agrees_on_random_properties() {
         "[\"a\", 1]",
         "{}",
         "{\"sku\": 1}",
+        // What the byte scan of properties (`fields_scan`) reads itself
+        // or leaves to serde: escapes, number forms, spaces, limits.
+        "-0",
+        "1.0",
+        "1E2",
+        "0.00001",
+        "999999999999999.9",
+        "99999999999999999999",
+        "01",
+        "\"a\\/b\\n\"",
+        "\"\\u00e9\"",
+        "\"\\x\"",
+        "[ ]",
+        "{ }",
+        "[ {\"sku\" : \"A\" , \"price\" : 1.5 } ]",
     ];
     let typed: &[(&str, &[&str])] = &[
         ("total", &["1", "18.9", "\"2.50 EUR\"", "0.1"]),

@@ -474,7 +474,7 @@ pub enum Keep<'k> {
 }
 
 impl Keep<'_> {
-    fn field(self, i: usize) -> bool {
+    pub(super) fn field(self, i: usize) -> bool {
         match self {
             Keep::All => true,
             Keep::None => false,
@@ -545,20 +545,32 @@ impl<'de, 'm> serde::de::Visitor<'de> for FieldsSeed<'m> {
                 }
             }
         }
-        let required = |(_, f): &(usize, &FieldDef)| !f.ty.is_optional() && f.ty != Type::Error;
-        if fields
-            .iter()
-            .enumerate()
-            .filter(required)
-            .any(|(i, _)| set & (1 << i) == 0)
-        {
-            return Err(refused());
-        }
-        if !in_order {
-            out.sort_by_key(|(name, _)| fields.iter().position(|f| f.name == *name));
-        }
-        Ok(Val::Record(out))
+        finish_record(fields, set, out, in_order).ok_or_else(refused)
     }
+}
+
+/// The record of the fields read (`set`: by field, whether it has a
+/// value; `out`: the values built, `in_order` when in declaration
+/// order), or `None` when a field that is not optional has no value.
+pub(super) fn finish_record(
+    fields: &[FieldDef],
+    set: u128,
+    mut out: Vec<(String, Val)>,
+    in_order: bool,
+) -> Option<Val> {
+    let required = |(_, f): &(usize, &FieldDef)| !f.ty.is_optional() && f.ty != Type::Error;
+    if fields
+        .iter()
+        .enumerate()
+        .filter(required)
+        .any(|(i, _)| set & (1 << i) == 0)
+    {
+        return None;
+    }
+    if !in_order {
+        out.sort_by_key(|(name, _)| fields.iter().position(|f| f.name == *name));
+    }
+    Some(Val::Record(out))
 }
 
 /// A value that may be `null` (`None`), else what the seed reads.
@@ -757,7 +769,11 @@ pub fn float_digits(buffer: &mut zmij::Buffer, v: f64) -> Option<&str> {
 /// (`string`, `email`, `phone`, `url`, `locale`, `timezone`): the
 /// checker's own rules, so that an events file accepts exactly what a
 /// `.camp` file does. `shown` is the value as the message shows it.
-fn text_rules(ty: &Type, text: &str, shown: &dyn std::fmt::Display) -> Result<(), String> {
+pub(super) fn text_rules(
+    ty: &Type,
+    text: &str,
+    shown: &dyn std::fmt::Display,
+) -> Result<(), String> {
     if let Some((kind, help)) = resolve::bad_shape(ty, text) {
         return Err(format!("expected {kind}, found {shown}: {help}"));
     }

@@ -28,6 +28,7 @@ mod entry;
 pub use entry::shut_out;
 pub mod eval;
 pub mod expect;
+pub mod fields_scan;
 pub mod input;
 pub mod journey;
 mod message;
