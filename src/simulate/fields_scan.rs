@@ -20,10 +20,9 @@
 
 use serde::de::DeserializeSeed as _;
 
-use super::input::{finish_record, parse_instant, text_rules, Keep, TypeSeed};
+use super::input::{finish_record, from_text, written_without_exponent, Keep, TypeSeed};
 use super::value::Val;
 use crate::check::model::{FieldDef, Model, Type};
-use crate::check::resolve;
 
 /// Nested lists and records deeper than this are left to [`FieldsSeed`](super::input::FieldsSeed)
 /// (whose reader has its own limit).
@@ -238,10 +237,7 @@ impl<'t> Scan<'t> {
                     // Any text is a `string`: its escapes need not be read.
                     Type::String => Some(()),
                     _ if escaped => None,
-                    _ if resolve::types::is_text(ty) => text_rules(ty, text, &"").ok(),
-                    Type::Enum(variants) => variants.iter().any(|v| v == text).then_some(()),
-                    Type::Time => parse_instant(text).map(|_| ()),
-                    _ => None,
+                    _ => from_text(ty, text, false)?.ok().map(|_| ()),
                 }
             }
             b't' if *ty == Type::Bool => self.eat("true"),
@@ -278,10 +274,8 @@ impl<'t> Scan<'t> {
                     let fits = !text.starts_with("-0") && text.parse::<i64>().is_ok();
                     (fits && (decimal || *ty == Type::Int)).then_some(())
                 } else {
-                    // A decimal this size has digits without an exponent,
-                    // which `convert` takes (see `TypeSeed::visit_f64`).
                     let v: f64 = text.parse().ok()?;
-                    (decimal && (v == 0.0 || (1e-4..1e15).contains(&v.abs()))).then_some(())
+                    (decimal && written_without_exponent(v)).then_some(())
                 }
             }
             _ => None,

@@ -664,9 +664,8 @@ impl<'de, 'm> serde::de::Visitor<'de> for TypeSeed<'m> {
             let number = serde_json::Number::from_f64(v).ok_or_else(refused)?;
             return self.scalar(Json::Number(number));
         }
-        // A number that is not built need only be one `convert` takes:
-        // the digits of one this size have no exponent, so it is.
-        if !self.build && (v == 0.0 || (1e-4..1e15).contains(&v.abs())) {
+        // A number that is not built need only be one `convert` takes.
+        if !self.build && written_without_exponent(v) {
             return Ok(Val::Unset);
         }
         let mut digits = zmij::Buffer::new();
@@ -674,32 +673,10 @@ impl<'de, 'm> serde::de::Visitor<'de> for TypeSeed<'m> {
         self.number(super::eval::parse_num(digits).ok_or_else(refused)?)
     }
     fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Val, E> {
-        let ty = self.ty.strip_optional();
-        if !self.build && resolve::types::is_text(ty) {
-            text_rules(ty, v, &"").map_err(|_| refused())?;
-            return Ok(Val::Unset);
+        match from_text(self.ty.strip_optional(), v, self.build) {
+            Some(read) => read.map_err(|()| refused()),
+            None => self.visit_string(v.to_string()),
         }
-        // An enum variant and an instant as `convert` reads them, without
-        // a JSON string in between (and without a copy of one not built).
-        match ty {
-            Type::Enum(variants) if variants.iter().any(|x| x == v) => {
-                return Ok(if self.build {
-                    Val::Enum(v.to_string())
-                } else {
-                    Val::Unset
-                });
-            }
-            Type::Time => {
-                let at = parse_instant(v).ok_or_else(refused)?;
-                return Ok(if self.build {
-                    Val::Time(at)
-                } else {
-                    Val::Unset
-                });
-            }
-            _ => {}
-        }
-        self.visit_string(v.to_string())
     }
     /// Text types by [`text_rules`] as [`convert`] reads them, without
     /// copying the text again.
@@ -737,6 +714,39 @@ impl<'de, 'm> serde::de::Visitor<'de> for TypeSeed<'m> {
     }
 }
 
+/// What [`convert`] makes of the JSON string `text` for `ty`, for the
+/// types read straight from the text, without a JSON value in between:
+/// the text types (by [`text_rules`]), enum variants and instants. `Unset`
+/// for a value that is not built, `Err` for one [`convert`] refuses,
+/// `None` for the other types.
+pub(super) fn from_text(ty: &Type, text: &str, build: bool) -> Option<Result<Val, ()>> {
+    let value = match ty {
+        _ if resolve::types::is_text(ty) => match text_rules(ty, text, &"") {
+            Ok(()) => build.then(|| Val::Str(text.to_string())),
+            Err(_) => return Some(Err(())),
+        },
+        Type::Enum(variants) if variants.iter().any(|x| x == text) => {
+            build.then(|| Val::Enum(text.to_string()))
+        }
+        Type::Enum(_) => return Some(Err(())),
+        Type::Time => match parse_instant(text) {
+            Some(at) => build.then_some(Val::Time(at)),
+            None => return Some(Err(())),
+        },
+        _ => return None,
+    };
+    Some(Ok(value.unwrap_or(Val::Unset)))
+}
+
+/// Whether a finite `v` is written without an exponent: the digits of a
+/// decimal this size, as serde_json writes them, are ones [`convert`]
+/// takes (well inside the range where the shortest form has no
+/// exponent, so that a last-digit difference between two float readers
+/// does not matter).
+pub(super) fn written_without_exponent(v: f64) -> bool {
+    v == 0.0 || (1e-4..1e15).contains(&v.abs())
+}
+
 /// An item of a list: `null` is an unset optional ([`convert`]'s rule).
 struct ItemSeed<'m>(TypeSeed<'m>);
 
@@ -769,11 +779,7 @@ pub fn float_digits(buffer: &mut zmij::Buffer, v: f64) -> Option<&str> {
 /// (`string`, `email`, `phone`, `url`, `locale`, `timezone`): the
 /// checker's own rules, so that an events file accepts exactly what a
 /// `.camp` file does. `shown` is the value as the message shows it.
-pub(super) fn text_rules(
-    ty: &Type,
-    text: &str,
-    shown: &dyn std::fmt::Display,
-) -> Result<(), String> {
+fn text_rules(ty: &Type, text: &str, shown: &dyn std::fmt::Display) -> Result<(), String> {
     if let Some((kind, help)) = resolve::bad_shape(ty, text) {
         return Err(format!("expected {kind}, found {shown}: {help}"));
     }
