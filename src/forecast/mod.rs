@@ -488,11 +488,7 @@ fn replay(
     for (n, &i) in live.iter().enumerate() {
         let plan = &plans[i];
         let Some(shared) = &base else { break };
-        // A customer is made from a plan's locale and time-zone facts
-        // only (the channels are the plan's to read): the same two, the
-        // same customer.
-        let same = plan.customer.locale == first.locale && plan.customer.timezone == first.timezone;
-        let copy = if !same {
+        let copy = if !Customer::made_alike(&plan.customer, first) {
             let mut c = Customer::new(shared.id.clone(), shared.attrs.clone(), &plan.customer);
             c.events = shared.events.clone();
             c

@@ -294,6 +294,13 @@ impl Customer {
         customer
     }
 
+    /// Whether [`Customer::new`] makes the same customer from `a` and `b`:
+    /// it reads only the locale and time-zone facts (a run of several
+    /// campaigns, whose plans differ in their channels, then shares one).
+    pub fn made_alike(a: &CustomerFacts, b: &CustomerFacts) -> bool {
+        a.locale == b.locale && a.timezone == b.timezone
+    }
+
     /// The customer a persona plays in `plan`: its id is the persona's
     /// name (so holdout and split buckets are the same in `simulate` and
     /// in `test` blocks), its attributes the persona's values.

@@ -224,3 +224,30 @@ fn many_attributes_are_found_as_a_few_are() {
         assert_eq!(attrs.get(&format!("attr_{n}")), None);
     }
 }
+
+/// Plans that differ only in their channels make the same customer (a
+/// forecast then shares one between them); a different time-zone or
+/// locale default makes another.
+#[test]
+fn customers_are_made_alike_from_the_same_locale_and_zone_facts() {
+    let attrs = || BTreeMap::from([("tier".to_string(), text("gold"))]);
+    let shown = |f: &CustomerFacts| format!("{:?}", Customer::new("c-1", attrs(), f));
+    let mut email = facts();
+    email.channels.insert(
+        "email".into(),
+        crate::plan::format::ChannelFacts {
+            address: Some("email".into()),
+            consent: Some("email_opt_in".into()),
+        },
+    );
+    assert!(Customer::made_alike(&facts(), &email));
+    assert_eq!(shown(&facts()), shown(&email));
+    let mut prague = facts();
+    prague.timezone.default = "Europe/Prague".into();
+    assert!(!Customer::made_alike(&facts(), &prague));
+    assert_ne!(shown(&facts()), shown(&prague));
+    let mut czech = facts();
+    czech.locale.default = "cs".into();
+    assert!(!Customer::made_alike(&facts(), &czech));
+    assert_ne!(shown(&facts()), shown(&czech));
+}
