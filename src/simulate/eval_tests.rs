@@ -358,3 +358,50 @@ fn integer_overflow_is_an_error_not_a_saturated_value() {
         "rhs": { "op": "literal", "value": { "type": "int", "value": 0 } } }));
     assert!(try_eval(&plan, &c, &now, &cond).is_err());
 }
+
+/// A comparison with a money literal (read in place, without building the
+/// literal) is `Val::compare` with the literal's value: amounts in the
+/// same currency, false for another currency, a malformed amount or an
+/// unset value.
+#[test]
+fn money_literals_compare_amounts_in_their_currency_only() {
+    let p = plan(json!([]), json!([]));
+    let now = at("2026-01-05T10:00");
+    let ltv = Val::Money {
+        amount: parse_num("59.90").expect("amount"),
+        currency: "USD".into(),
+    };
+    let c = Customer::new(
+        "c1",
+        BTreeMap::from([("ltv".to_string(), ltv)]),
+        &p.customer,
+    );
+    let unset = customer_with_orders(&[]);
+    let compare = |cmp: &str, amount: &str, currency: &str| {
+        expr(json!({ "op": "compare", "cmp": cmp,
+            "lhs": { "op": "attr", "name": "ltv", "type": "money(USD)?" },
+            "rhs": { "op": "literal", "value": { "type": "money", "amount": amount, "currency": currency } } }))
+    };
+    for (cmp, amount, currency, holds) in [
+        (">", "0", "USD", true),
+        ("==", "59.9", "USD", true),
+        (">=", "59.91", "USD", false),
+        ("<", "100", "USD", true),
+        ("!=", "59.90", "USD", false),
+        (">", "0", "EUR", false),
+        ("!=", "0", "EUR", false),
+        (">", "x", "USD", false),
+    ] {
+        let e = compare(cmp, amount, currency);
+        assert_eq!(
+            eval(&p, &c, &now, &e),
+            Val::Bool(holds),
+            "{cmp} {amount} {currency}"
+        );
+        assert_eq!(
+            eval(&p, &unset, &now, &e),
+            Val::Bool(false),
+            "unset {cmp} {amount} {currency}"
+        );
+    }
+}
