@@ -26,6 +26,7 @@ pub mod forecast;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod lsp;
+pub mod order;
 pub mod plan;
 pub mod population;
 pub mod preview;

@@ -242,26 +242,9 @@ fn sort_uses(uses: &mut [Reference]) {
         }
         order
     };
-    permute(uses, order);
-}
-
-/// Puts `items` in `order` (the item at `i` becomes the one that was at
-/// `order[i]`; `order` is a permutation) in place, one cycle at a time:
-/// the table is the largest thing in memory while it is sorted, and a
-/// sorted copy beside it was the peak of a check.
-fn permute<T>(items: &mut [T], mut order: Vec<usize>) {
-    const DONE: usize = usize::MAX;
-    for start in 0..items.len() {
-        let mut at = start;
-        while order[at] != DONE {
-            let from = std::mem::replace(&mut order[at], DONE);
-            if from == start {
-                break;
-            }
-            items.swap(at, from);
-            at = from;
-        }
-    }
+    // In place: the table is the largest thing in memory while it is
+    // sorted, and a sorted copy beside it was the peak of a check.
+    crate::order::permute(uses, order);
 }
 
 /// Every declaration and every resolved use of a project.
@@ -536,25 +519,6 @@ mod tests {
         expected.sort();
         sort_uses(&mut uses);
         assert_eq!(uses, expected, "{what}");
-    }
-
-    #[test]
-    fn a_permutation_is_applied_in_place() {
-        let mut state = 0x2545_f491_4f6c_dd1d_u64;
-        for n in [0usize, 1, 2, 3, 7, 100] {
-            let mut order: Vec<usize> = (0..n).collect();
-            for i in (1..n).rev() {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                order.swap(i, (state % (i as u64 + 1)) as usize);
-            }
-            let items: Vec<String> = (0..n).map(|i| format!("item {i}")).collect();
-            let expected: Vec<String> = order.iter().map(|&i| items[i].clone()).collect();
-            let mut permuted = items;
-            permute(&mut permuted, order);
-            assert_eq!(permuted, expected, "{n} items");
-        }
     }
 
     #[test]

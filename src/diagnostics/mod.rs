@@ -244,6 +244,16 @@ impl Problems {
         self.items.extend(ds);
     }
 
+    /// [`Problems::extend`] with a list, which becomes the whole list when
+    /// there is nothing yet instead of being copied: a check's list can be
+    /// 100,000 warnings, and the copy was a spike in its peak memory.
+    pub fn append(&mut self, mut ds: Vec<Diagnostic>) {
+        if self.items.is_empty() {
+            std::mem::swap(&mut self.items, &mut ds);
+        }
+        self.items.append(&mut ds);
+    }
+
     pub fn has_errors(&self) -> bool {
         self.items.iter().any(Diagnostic::is_error)
     }
@@ -270,7 +280,10 @@ impl Problems {
 
     /// Sorted by file, then position, then code; exact duplicates removed.
     pub fn into_sorted(mut self) -> Vec<Diagnostic> {
-        self.items.sort_by(|a, b| {
+        // In place: a project of 160,000 unused segments has as many
+        // warnings, and the standard sort's scratch copy of them was the
+        // peak of its check.
+        crate::order::sort_by(&mut self.items, |a, b| {
             (a.span.file, a.span.start, a.span.end, a.code, &a.message).cmp(&(
                 b.span.file,
                 b.span.start,
