@@ -161,7 +161,7 @@ fn show_window(w: &Option<Box<Window>>) -> String {
 
 fn campaign(text: &str) -> Campaign {
     match only_item(text) {
-        Item::Campaign(c) => c,
+        Item::Campaign(c) => *c,
         other => panic!("not a campaign: {other:?}"),
     }
 }

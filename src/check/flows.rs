@@ -31,8 +31,10 @@ pub mod codes {
 }
 
 /// Checks every campaign's policies and flow.
-pub fn check_flows(model: &Model, problems: &mut Problems) {
-    check_windows(model, problems);
+/// `segments`: whether the segments' bodies are checked too (a lean check
+/// checked each one as it was typed).
+pub fn check_flows(model: &Model, segments: bool, problems: &mut Problems) {
+    check_windows(model, segments, problems);
     for campaign in &model.campaigns {
         check_policies(campaign, problems);
         walk_blocks(&campaign.flow, &mut |steps| {
@@ -96,9 +98,11 @@ fn format_percent(p: DecimalLit) -> String {
 /// `within D` in any expression, and `reentry after D`, need a positive
 /// duration like waits do: `within 0d` matches nothing, `reentry after -1d`
 /// means nothing.
-fn check_windows(model: &Model, problems: &mut Problems) {
+fn check_windows(model: &Model, segments: bool, problems: &mut Problems) {
     let mut exprs: Vec<&TExpr> = Vec::new();
-    exprs.extend(model.segments.iter().map(|s| &s.expr));
+    if segments {
+        exprs.extend(model.segments.iter().filter_map(|s| s.expr.as_deref()));
+    }
     for score in &model.scores {
         for rule in &score.rules {
             match &rule.kind {

@@ -53,7 +53,7 @@ fn check_with(
     let broken = resolve::Broken::of(files);
     let mut found = Problems::new();
     let mut model = build_model(files, &mut found);
-    check_model(&mut model, &mut found, memo, renderer, Default::default());
+    check_model(&mut model, &mut found, memo, renderer, None);
     keep_unbroken(&broken, found, problems);
     model
 }
@@ -61,45 +61,25 @@ fn check_with(
 /// The checker's diagnostics, less those about declarations that did not
 /// parse completely (see [`resolve::Broken`]).
 fn keep_unbroken(broken: &resolve::Broken, found: Problems, problems: &mut Problems) {
-    if broken.is_empty() {
-        problems.extend(found.into_sorted());
-    } else {
-        problems.extend(found.into_sorted().into_iter().filter(|d| broken.keeps(d)));
+    let mut sorted = found.into_sorted();
+    if !broken.is_empty() {
+        sorted.retain(|d| broken.keeps(d));
     }
+    problems.append(sorted);
 }
 
 /// [`check`] for a caller that has no further use for the syntax trees:
-/// they are dropped as soon as the model is built, before the passes over
-/// the model add their diagnostics (one per unused declaration, say), so
-/// the trees and those diagnostics are never in memory together.
-pub fn check_owned(files: Vec<SourceFileAst>, problems: &mut Problems) -> Model {
-    check_taking(files, problems, None, None)
-}
-
-/// [`check_reusing`] for a caller that has no further use for the syntax
-/// trees ([`check_owned`]): a one-shot `campaignc build`.
-pub fn check_reusing_owned(
-    files: Vec<SourceFileAst>,
-    problems: &mut Problems,
-    memo: &mut MessageMemo,
-    renderer: &Renderer,
-) -> Model {
-    check_taking(files, problems, Some(memo), Some(renderer))
-}
-
-/// The trees given up: each segment's expression is dropped once typed
-/// ([`resolve::build_model_taking`]), the rest once the model is built.
-fn check_taking(
-    mut files: Vec<SourceFileAst>,
-    problems: &mut Problems,
-    memo: Option<&mut MessageMemo>,
-    renderer: Option<&Renderer>,
-) -> Model {
+/// each segment's expression is dropped once typed
+/// ([`resolve::build_model_taking`]), the rest as soon as the model is
+/// built, before the passes over the model add their diagnostics (one per
+/// unused declaration, say), so the trees and those diagnostics are never
+/// in memory together.
+pub fn check_owned(mut files: Vec<SourceFileAst>, problems: &mut Problems) -> Model {
     let broken = resolve::Broken::of(&files);
     let mut found = Problems::new();
     let mut model = resolve::build_model_taking(&mut files, &mut found);
     drop(files);
-    check_model(&mut model, &mut found, memo, renderer, Default::default());
+    check_model(&mut model, &mut found, None, None, None);
     keep_unbroken(&broken, found, problems);
     model
 }
@@ -112,6 +92,43 @@ fn check_taking(
 /// ([`resolve::build_model_lean`]); the model, which then holds no
 /// segment bodies, is never returned.
 pub fn check_diagnostics(files: Vec<SourceFileAst>, sources: &SourceMap, problems: &mut Problems) {
+    let (model, found, broken) = check_lean(files, sources, None, None, false);
+    // Before the diagnostics are sorted, so the two are never in memory
+    // together.
+    drop(model);
+    keep_unbroken(&broken, found, problems);
+}
+
+/// [`check_reusing`] for a caller that builds plans once from trees parsed
+/// by [`crate::syntax::parse_project_lean`] (a one-shot `campaignc
+/// build`): the diagnostics of [`check_diagnostics`], and a model whose
+/// segments hold a body only when a plan can carry it (see
+/// [`resolve::restore_segment_bodies`]); every other segment is `now`.
+/// Plans, previews and the coverage page come out the same as from
+/// [`check_reusing`]'s model.
+pub fn check_reusing_lean(
+    files: Vec<SourceFileAst>,
+    sources: &SourceMap,
+    problems: &mut Problems,
+    memo: &mut MessageMemo,
+    renderer: &Renderer,
+) -> Model {
+    let (model, found, broken) = check_lean(files, sources, Some(memo), Some(renderer), true);
+    keep_unbroken(&broken, found, problems);
+    model
+}
+
+/// The lean model and its diagnostics, not yet sorted (with what decides
+/// which of them are kept: see [`keep_unbroken`]). `build`: whether the
+/// model is for building plans, which then get back the segment bodies
+/// they carry.
+fn check_lean(
+    files: Vec<SourceFileAst>,
+    sources: &SourceMap,
+    memo: Option<&mut MessageMemo>,
+    renderer: Option<&Renderer>,
+    build: bool,
+) -> (Model, Problems, resolve::Broken) {
     let broken = resolve::Broken::of(&files);
     let mut found = Problems::new();
     let mut uses = unused::Uses::default();
@@ -120,27 +137,31 @@ pub fn check_diagnostics(files: Vec<SourceFileAst>, sources: &SourceMap, problem
             uses.expr(expr);
             flows::check_expr_windows(expr, problems);
         });
+    if build {
+        resolve::restore_segment_bodies(&files, sources, &mut model);
+    }
     drop(files);
-    check_model(&mut model, &mut found, None, None, uses);
-    drop(model);
-    keep_unbroken(&broken, found, problems);
+    check_model(&mut model, &mut found, memo, renderer, Some(uses));
+    (model, found, broken)
 }
 
 /// Passes over the model, each in its own module: messages (templates,
 /// locales, channels), flows, unused declarations. The message pass adds
 /// the template variables to the model's reference table, which the
 /// unused-declaration pass then reads.
-/// `uses`: what the unused-declaration pass counts besides what it finds
-/// in the model (the segment bodies a lean model no longer holds).
+/// `lean`: for a model built by [`resolve::build_model_lean`], what the
+/// unused-declaration pass counts besides what it finds in the model (the
+/// uses in segment bodies, which were checked as they were typed: the
+/// passes leave the model's segment bodies alone then).
 fn check_model(
     model: &mut Model,
     problems: &mut Problems,
     memo: Option<&mut MessageMemo>,
     renderer: Option<&Renderer>,
-    uses: unused::Uses,
+    lean: Option<unused::Uses>,
 ) {
     let template_uses = messages::check_messages(model, problems, memo, renderer);
     model.references.add_uses(template_uses);
-    flows::check_flows(model, problems);
-    unused::check_unused(model, uses, problems);
+    flows::check_flows(model, lean.is_none(), problems);
+    unused::check_unused(model, lean, problems);
 }

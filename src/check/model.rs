@@ -325,7 +325,10 @@ pub struct EventDef {
 pub struct SegmentDef {
     pub name: String,
     pub doc: Option<String>,
-    pub expr: TExpr,
+    /// The typed body. Only a lean check (`check::check_diagnostics`, and
+    /// a one-shot build for the segments no plan carries) keeps none: a
+    /// project of 100,000 segments would hold 100,000 placeholders.
+    pub expr: Option<Box<TExpr>>,
     pub span: Span,
 }
 
@@ -335,6 +338,33 @@ pub struct ScoreDef {
     pub doc: Option<String>,
     pub rules: Vec<ScoreRuleDef>,
     pub span: Span,
+}
+
+impl ScoreDef {
+    /// The expressions of its rules (event filters and `if` conditions),
+    /// in source order.
+    pub fn exprs(&self) -> impl Iterator<Item = &TExpr> {
+        self.rules.iter().filter_map(|rule| match &rule.kind {
+            ScoreRuleKindDef::PerEvent { filter, .. } => filter.as_ref(),
+            ScoreRuleKindDef::If(c) => Some(c),
+        })
+    }
+}
+
+/// A named definition an expression can refer to: a segment or a score.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Named {
+    Segment(SegmentId),
+    Score(ScoreId),
+}
+
+/// Calls `f` on every segment and score `e` names, anywhere inside it.
+pub fn walk_named(e: &TExpr, f: &mut impl FnMut(Named)) {
+    walk_expr(e, &mut |e| match &e.kind {
+        TExprKind::Segment(id) => f(Named::Segment(*id)),
+        TExprKind::Score(id) => f(Named::Score(*id)),
+        _ => {}
+    });
 }
 
 #[derive(Clone, Debug)]
@@ -596,6 +626,31 @@ impl CampaignDef {
 }
 
 impl CampaignDef {
+    /// Calls `f` on every segment and score the campaign names itself (not
+    /// through other segments and scores): in its trigger, audience, goal,
+    /// exit condition and flow.
+    pub fn walk_named(&self, f: &mut impl FnMut(Named)) {
+        match &self.trigger {
+            TriggerDef::Event {
+                filter: Some(filter),
+                ..
+            } => walk_named(filter, f),
+            TriggerDef::Enters(segment) => f(Named::Segment(*segment)),
+            _ => {}
+        }
+        for e in [&self.audience, &self.goal, &self.exit_when]
+            .into_iter()
+            .flatten()
+        {
+            walk_named(e, f);
+        }
+        walk_steps(&self.flow, &mut |step| {
+            for e in step.exprs() {
+                walk_named(e, f);
+            }
+        });
+    }
+
     /// The event in scope at the top of the flow (`event.*`).
     pub fn trigger_event(&self) -> Option<EventId> {
         match &self.trigger {

@@ -7,10 +7,7 @@ use std::collections::BTreeSet;
 use crate::diagnostics::{Diagnostic, Problems};
 
 use super::messages::head_span;
-use super::model::{
-    walk_expr, walk_steps, Model, PersonaId, ScoreRuleKindDef, StepDef, StepKindDef, TExpr,
-    TExprKind, TriggerDef,
-};
+use super::model::{walk_named, walk_steps, Model, Named, PersonaId, StepKindDef, TExpr};
 
 pub mod codes {
     pub const UNUSED_SEGMENT: &str = "W0705";
@@ -28,64 +25,38 @@ pub(crate) struct Uses {
 }
 
 impl Uses {
-    /// Adds the segments and scores `e` uses.
-    pub(crate) fn expr(&mut self, e: &TExpr) {
-        walk_expr(e, &mut |e| match &e.kind {
-            TExprKind::Segment(id) => {
-                self.segments.insert(id.0);
-            }
-            TExprKind::Score(id) => {
-                self.scores.insert(id.0);
-            }
-            _ => {}
-        });
+    fn named(&mut self, named: Named) {
+        match named {
+            Named::Segment(id) => self.segments.insert(id.0),
+            Named::Score(id) => self.scores.insert(id.0),
+        };
     }
 
-    fn steps(&mut self, steps: &[StepDef]) {
-        walk_steps(steps, &mut |s| {
-            if let StepKindDef::Send { message, .. } = &s.kind {
-                self.messages.insert(message.0);
-            }
-            for e in s.exprs() {
-                self.expr(e);
-            }
-        });
+    /// Adds the segments and scores `e` uses.
+    pub(crate) fn expr(&mut self, e: &TExpr) {
+        walk_named(e, &mut |named| self.named(named));
     }
 }
 
 /// Reports segments, scores, messages and personas that nothing uses,
-/// counting also the uses in `uses` (those of segment bodies the model no
-/// longer holds: see [`crate::check::resolve::build_model_lean`]).
-pub(crate) fn check_unused(model: &Model, mut uses: Uses, problems: &mut Problems) {
-    for seg in &model.segments {
-        uses.expr(&seg.expr);
+/// counting also, for a lean model, the uses in `lean` (those of segment
+/// bodies the model no longer holds: see
+/// [`crate::check::resolve::build_model_lean`]).
+pub(crate) fn check_unused(model: &Model, lean: Option<Uses>, problems: &mut Problems) {
+    let mut uses = lean.unwrap_or_default();
+    for body in model.segments.iter().filter_map(|s| s.expr.as_deref()) {
+        uses.expr(body);
     }
     for score in &model.scores {
-        for rule in &score.rules {
-            match &rule.kind {
-                ScoreRuleKindDef::PerEvent { filter, .. } => {
-                    if let Some(f) = filter {
-                        uses.expr(f);
-                    }
-                }
-                ScoreRuleKindDef::If(c) => uses.expr(c),
-            }
-        }
+        score.exprs().for_each(|e| uses.expr(e));
     }
     for c in &model.campaigns {
-        match &c.trigger {
-            TriggerDef::Event {
-                filter: Some(f), ..
-            } => uses.expr(f),
-            TriggerDef::Enters(id) => {
-                uses.segments.insert(id.0);
+        c.walk_named(&mut |named| uses.named(named));
+        walk_steps(&c.flow, &mut |s| {
+            if let StepKindDef::Send { message, .. } = &s.kind {
+                uses.messages.insert(message.0);
             }
-            _ => {}
-        }
-        for e in [&c.audience, &c.goal, &c.exit_when].into_iter().flatten() {
-            uses.expr(e);
-        }
-        uses.steps(&c.flow);
+        });
     }
     // Scores read by message templates (`{{customer.engagement}}`), as the
     // message pass resolved them into the reference table.

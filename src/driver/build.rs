@@ -123,31 +123,32 @@ impl Workspace {
     /// [`crate::plan::write::write_outputs`]). Only what changed since the
     /// last build is computed again.
     pub fn build(&mut self, out: &Path, deny_warnings: bool) -> BuildOutcome {
-        let mut diagnostics = self.diagnostics().to_vec();
-        if self.paths().next().is_none() {
-            diagnostics.push(crate::project::no_camp_files(self.root()));
-        }
-        let sources = self.sources().clone();
-        if stops_build(&diagnostics, deny_warnings) {
-            return BuildOutcome {
-                sources,
-                diagnostics,
-                status: BuildStatus::Stopped,
-            };
-        }
-        let files = self.output_files();
-        let plans = self.plan_count();
-        // The input digest goes into the manifest only for a build without
-        // diagnostics: the next build with the same inputs may then skip
-        // everything (see `stamp`), printing nothing.
-        let inputs = diagnostics
-            .is_empty()
-            .then(|| super::digest::hex(&stamp::inputs_digest(self, deny_warnings)));
-        let status = match write_outputs_memo(out, &files, inputs.as_deref(), &mut self.write_memo)
-        {
-            Ok(written) => BuildStatus::Built { plans, written },
-            Err(err) => BuildStatus::WriteFailed(err),
+        let no_files = self
+            .paths()
+            .next()
+            .is_none()
+            .then(|| crate::project::no_camp_files(self.root()));
+        let stopped = stops_build(self.diagnostics(), deny_warnings)
+            || no_files
+                .as_ref()
+                .is_some_and(|d| stops_build(std::slice::from_ref(d), deny_warnings));
+        let status = if stopped {
+            BuildStatus::Stopped
+        } else {
+            let files = self.output_files();
+            let plans = self.plan_count();
+            // The input digest goes into the manifest only for a build
+            // without diagnostics: the next build with the same inputs may
+            // then skip everything (see `stamp`), printing nothing.
+            let inputs = (self.diagnostics().is_empty() && no_files.is_none())
+                .then(|| super::digest::hex(&stamp::inputs_digest(self, deny_warnings)));
+            match write_outputs_memo(out, &files, inputs.as_deref(), &mut self.write_memo) {
+                Ok(written) => BuildStatus::Built { plans, written },
+                Err(err) => BuildStatus::WriteFailed(err),
+            }
         };
+        let (sources, mut diagnostics) = self.report();
+        diagnostics.extend(no_files);
         BuildOutcome {
             sources,
             diagnostics,

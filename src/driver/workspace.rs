@@ -35,7 +35,7 @@ use crate::plan::write::{plan_path, schema_path, WriteMemo};
 use crate::preview::coverage::WeekCache;
 use crate::preview::{self, CampaignFiles};
 use crate::project::{self, LoadError, Loaded};
-use crate::source::{FileId, LineIndex, SourceMap};
+use crate::source::{FileId, LineIndex, SourceFile, SourceMap};
 use crate::syntax::{self, ast::SourceFileAst};
 use crate::template::Renderer;
 
@@ -203,10 +203,12 @@ impl Workspace {
         }
     }
 
-    /// For a workspace that checks its project once (`campaignc build`):
-    /// the syntax trees are handed to the checker and dropped, not kept
-    /// for a next check, which lowers the peak memory (a next check would
-    /// parse every file again; nothing else changes).
+    /// For a workspace that checks its project once (`campaignc build`),
+    /// with less memory: the texts of the files move into the check (and
+    /// back when it is forgotten), the syntax trees are handed to the
+    /// checker and dropped, segments keep only the bodies plans carry, and
+    /// [`Workspace::build`] gives the check's diagnostics to its outcome.
+    /// Every answer is the same as a workspace that keeps its trees gives.
     pub fn set_one_shot(&mut self) {
         self.keep_trees = false;
     }
@@ -313,6 +315,12 @@ impl Workspace {
     /// for: it is kept until [`Workspace::release_stale`] (a front end
     /// calls it when idle) or the next edit.
     fn forget_check(&mut self) {
+        if !self.keep_trees {
+            // A one-shot check holds the texts (see `give_sources`).
+            if let Some(old) = self.checked.take() {
+                self.take_back_texts(old.sources.into_files());
+            }
+        }
         if let Some(mut old) = self.checked.take() {
             if let Some(plans) = old.plans.take() {
                 self.lowered = Some(plans);
@@ -329,7 +337,16 @@ impl Workspace {
 
     /// The text of the file at `path`, if the workspace has it.
     pub fn file(&self, path: &str) -> Option<&str> {
-        self.inputs.get(path).map(|i| i.text.as_str())
+        let input = self.inputs.get(path)?;
+        if input.text.is_empty() {
+            // A one-shot check may hold it (see `give_sources`).
+            let checked = self.checked.as_ref().or(self.stale.as_ref());
+            let held = checked.and_then(|c| c.sources.files().iter().find(|f| f.path == path));
+            if let Some(file) = held {
+                return Some(file.text.as_str());
+            }
+        }
+        Some(input.text.as_str())
     }
 
     /// The relative paths of every file, sorted.
@@ -359,6 +376,28 @@ impl Workspace {
     /// The project's files as the diagnostics point into them.
     pub fn sources(&mut self) -> &SourceMap {
         &self.checked().sources
+    }
+
+    /// The sources and the diagnostics, for the report of a command. A
+    /// one-shot workspace (see [`Workspace::set_one_shot`]) gives up its
+    /// check for them instead of copying them (the diagnostics of a large
+    /// project are as large as its model).
+    pub(super) fn report(&mut self) -> (SourceMap, Vec<Diagnostic>) {
+        if !self.keep_trees {
+            if let Some(checked) = self.checked.take() {
+                // The model and plans are freed first; the inputs get
+                // copies of the texts back for a next check.
+                let Checked {
+                    sources,
+                    diagnostics,
+                    ..
+                } = checked;
+                self.take_back_texts(sources.files().iter().cloned());
+                return (sources, diagnostics);
+            }
+        }
+        let checked = self.checked();
+        (checked.sources.clone(), checked.diagnostics.clone())
     }
 
     /// The checked model (built even when there are errors).
@@ -436,10 +475,46 @@ impl Workspace {
         sources
     }
 
+    /// The source map of the current inputs, made of their texts instead
+    /// of copies: a one-shot workspace's check holds the only copy of the
+    /// project (its inputs keep their digests) until an edit or a report
+    /// gives the texts back.
+    fn give_sources(&mut self) -> SourceMap {
+        let mut sources = SourceMap::new();
+        let paths: Vec<String> = self.inputs.keys().cloned().collect();
+        for path in paths {
+            let disk_path = self.disk_path(&path);
+            let Some(input) = self.inputs.get_mut(&path) else {
+                continue;
+            };
+            let text = std::mem::take(&mut input.text);
+            let lines = std::mem::take(&mut input.lines);
+            sources.add_indexed(path, &disk_path, text, lines);
+        }
+        sources
+    }
+
+    /// Puts the texts a one-shot check was given ([`Workspace::give_sources`])
+    /// back into the inputs that still have their digests.
+    fn take_back_texts(&mut self, files: impl IntoIterator<Item = SourceFile>) {
+        for file in files {
+            if let Some(input) = self.inputs.get_mut(&file.path) {
+                if input.text.is_empty() && digest::of(file.text.as_bytes()) == input.digest {
+                    input.text = file.text;
+                    input.lines = file.lines;
+                }
+            }
+        }
+    }
+
     /// Builds the source map, parses the files whose text or id changed
     /// (in parallel), and checks the project from the memoised trees.
     fn check(&mut self, key: Digest) -> Checked {
-        let sources = self.sources_unchecked();
+        let sources = if self.keep_trees {
+            self.sources_unchecked()
+        } else {
+            self.give_sources()
+        };
         let stale: Vec<&crate::source::SourceFile> = sources
             .files()
             .iter()
@@ -454,7 +529,13 @@ impl Workspace {
         let fresh: Vec<(String, Parsed)> = stale
             .par_iter()
             .map(|file| {
-                let (ast, errors) = syntax::parse_file_recovering(file);
+                // A one-shot check parses the segments' bodies again when
+                // it types them (see `check::check_reusing_lean`).
+                let (ast, errors) = if self.keep_trees {
+                    syntax::parse_file_recovering(file)
+                } else {
+                    syntax::parse_file_lean(file)
+                };
                 self.step();
                 let parsed = Parsed {
                     digest: self.inputs[&file.path].digest,
@@ -507,8 +588,9 @@ impl Workspace {
             for path in &paths {
                 self.parsed.remove(path);
             }
-            crate::check::check_reusing_owned(
+            crate::check::check_reusing_lean(
                 std::mem::take(&mut files),
+                &sources,
                 &mut problems,
                 &mut self.message_memo,
                 &self.renderer,

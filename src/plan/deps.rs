@@ -4,17 +4,8 @@
 
 use std::collections::BTreeSet;
 
-use crate::check::model::{
-    walk_expr, walk_flow_exprs, CampaignDef, Model, ScoreId, ScoreRuleKindDef, SegmentId, StepDef,
-    TExpr, TExprKind, TriggerDef,
-};
-
-/// A named definition an expression can refer to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Named {
-    Segment(SegmentId),
-    Score(ScoreId),
-}
+pub use crate::check::model::Named;
+use crate::check::model::{walk_named, CampaignDef, Model};
 
 /// Every segment and score `campaign` uses, each after everything it uses
 /// (a depth-first post-order from the direct uses, visited in id order,
@@ -27,24 +18,9 @@ pub fn used_definitions(
     also: impl IntoIterator<Item = Named>,
 ) -> Vec<Named> {
     let mut direct: BTreeSet<Named> = also.into_iter().collect();
-    if let TriggerDef::Event {
-        filter: Some(filter),
-        ..
-    } = &campaign.trigger
-    {
-        refs(filter, &mut direct);
-    }
-    if let TriggerDef::Enters(segment) = campaign.trigger {
-        direct.insert(Named::Segment(segment));
-    }
-    for e in [&campaign.audience, &campaign.goal, &campaign.exit_when]
-        .into_iter()
-        .flatten()
-    {
-        refs(e, &mut direct);
-    }
-    flow_refs(&campaign.flow, &mut direct);
-
+    campaign.walk_named(&mut |named| {
+        direct.insert(named);
+    });
     let mut order = Vec::new();
     let mut visiting = BTreeSet::new();
     for named in direct {
@@ -60,24 +36,20 @@ fn visit(model: &Model, named: Named, visiting: &mut BTreeSet<Named>, order: &mu
         return;
     }
     let mut deps = BTreeSet::new();
+    let mut add = |dep| {
+        deps.insert(dep);
+    };
     match named {
         Named::Segment(id) => {
             if let Some(def) = model.segments.get(id.index()) {
-                refs(&def.expr, &mut deps);
+                if let Some(body) = &def.expr {
+                    walk_named(body, &mut add);
+                }
             }
         }
         Named::Score(id) => {
             if let Some(def) = model.scores.get(id.index()) {
-                for rule in &def.rules {
-                    match &rule.kind {
-                        ScoreRuleKindDef::PerEvent {
-                            filter: Some(filter),
-                            ..
-                        } => refs(filter, &mut deps),
-                        ScoreRuleKindDef::PerEvent { .. } => {}
-                        ScoreRuleKindDef::If(e) => refs(e, &mut deps),
-                    }
-                }
+                def.exprs().for_each(|e| walk_named(e, &mut add));
             }
         }
     }
@@ -85,26 +57,4 @@ fn visit(model: &Model, named: Named, visiting: &mut BTreeSet<Named>, order: &mu
         visit(model, dep, visiting, order);
     }
     order.push(named);
-}
-
-fn flow_refs(steps: &[StepDef], out: &mut BTreeSet<Named>) {
-    walk_flow_exprs(steps, &mut |e| direct_ref(e, out));
-}
-
-/// The segments and scores an expression names, anywhere inside it.
-fn refs(e: &TExpr, out: &mut BTreeSet<Named>) {
-    walk_expr(e, &mut |e| direct_ref(e, out));
-}
-
-/// The segment or score one expression node names, if any.
-fn direct_ref(e: &TExpr, out: &mut BTreeSet<Named>) {
-    match &e.kind {
-        TExprKind::Segment(id) => {
-            out.insert(Named::Segment(*id));
-        }
-        TExprKind::Score(id) => {
-            out.insert(Named::Score(*id));
-        }
-        _ => {}
-    }
 }

@@ -370,10 +370,17 @@ pub fn attr_of_type(model: &Model, ty: &Type, preferred: &str) -> Option<String>
 /// A segment as the plan carries it: its name, doc and lowered condition.
 pub fn segment_entry(model: &Model, id: SegmentId) -> f::SegmentEntry {
     let s = model.segment(id);
+    // A model plans are made from holds the body of every segment a plan
+    // carries (a lean check restores them: `check::check_reusing_lean`);
+    // an empty `or`, false, would stand for a missing one.
+    debug_assert!(s.expr.is_some(), "segment `{}` has no body", s.name);
     f::SegmentEntry {
         name: s.name.clone(),
         doc: s.doc.clone(),
-        expr: expr(model, &s.expr),
+        expr: match &s.expr {
+            Some(body) => expr(model, body),
+            None => f::Expr::Or { args: Vec::new() },
+        },
     }
 }
 

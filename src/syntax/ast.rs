@@ -59,10 +59,12 @@ pub enum Item {
     Lifecycle(Lifecycle),
     Segment(Segment),
     Score(Score),
-    Message(Message),
-    Campaign(Campaign),
-    Persona(Persona),
-    Test(Test),
+    // The large declarations are boxed: a project of 100,000 segments
+    // holds 100,000 items, each as large as the largest variant.
+    Message(Box<Message>),
+    Campaign(Box<Campaign>),
+    Persona(Box<Persona>),
+    Test(Box<Test>),
 }
 
 impl Item {

@@ -99,7 +99,7 @@ impl Builder<'_> {
                         span: name.span,
                     },
                 };
-                Item::Message(Message {
+                Item::Message(Box::new(Message {
                     doc,
                     name,
                     channel,
@@ -107,31 +107,31 @@ impl Builder<'_> {
                     locales: Vec::new(),
                     span,
                     broken,
-                })
+                }))
             }
-            Rule::kw_campaign => Item::Campaign(Campaign {
+            Rule::kw_campaign => Item::Campaign(Box::new(Campaign {
                 doc,
                 name: self.ident(&parts.need(Rule::name).ok()?),
                 settings: Vec::new(),
                 flow: None,
                 span,
                 broken,
-            }),
-            Rule::kw_persona => Item::Persona(Persona {
+            })),
+            Rule::kw_persona => Item::Persona(Box::new(Persona {
                 doc,
                 name: self.ident(&parts.need(Rule::name).ok()?),
                 fields: Vec::new(),
                 events: Vec::new(),
                 span,
                 broken,
-            }),
-            Rule::kw_test => Item::Test(Test {
+            })),
+            Rule::kw_test => Item::Test(Box::new(Test {
                 doc,
                 name: self.string_pair(parts.need(Rule::string).ok()?).ok()?,
                 items: Vec::new(),
                 span,
                 broken,
-            }),
+            })),
             _ => return None,
         })
     }
@@ -183,10 +183,10 @@ impl Builder<'_> {
                 })
             }
             Rule::score => Item::Score(self.score(p)?),
-            Rule::message => Item::Message(self.message(p)?),
-            Rule::campaign => Item::Campaign(self.campaign(p)?),
-            Rule::persona => Item::Persona(self.persona(p)?),
-            Rule::test => Item::Test(self.test(p)?),
+            Rule::message => Item::Message(Box::new(self.message(p)?)),
+            Rule::campaign => Item::Campaign(Box::new(self.campaign(p)?)),
+            Rule::persona => Item::Persona(Box::new(self.persona(p)?)),
+            Rule::test => Item::Test(Box::new(self.test(p)?)),
             _ => return Err(self.internal(&p, "a declaration")),
         })
     }

@@ -35,7 +35,7 @@ pub use values::{bad_shape, is_locale_value, is_time_zone};
 
 use std::collections::HashMap;
 
-use crate::check::model::{Model, TExpr};
+use crate::check::model::{walk_named, Model, Named, ScoreId, TExpr};
 use crate::diagnostics::Problems;
 use crate::source::SourceMap;
 use crate::source::Span;
@@ -91,15 +91,84 @@ pub fn build_model_lean(
     problems: &mut Problems,
     on_segment: OnSegment,
 ) -> Model {
-    let mut parse = |segment: &Segment| {
-        // A broken declaration keeps what its first parse salvaged.
-        if segment.broken {
-            return None;
-        }
-        let file = sources.files().get(segment.span.file.0 as usize)?;
-        syntax::segment_body(file, segment.span).map(Box::new)
-    };
+    let mut parse = |segment: &Segment| parse_body(sources, segment).map(Box::new);
     build(files, Some(&mut parse), Some(on_segment), problems)
+}
+
+/// The expression of a segment whose lean tree does not hold it, parsed
+/// again from its source. A broken declaration keeps what its first
+/// parse salvaged (`None`: the tree's).
+fn parse_body(sources: &SourceMap, segment: &Segment) -> Option<Expr> {
+    if segment.broken {
+        return None;
+    }
+    let file = sources.files().get(segment.span.file.0 as usize)?;
+    syntax::segment_body(file, segment.span)
+}
+
+/// Gives back, in a model built by [`build_model_lean`], the typed body
+/// of every segment a plan can carry: those the campaigns use, directly
+/// or through other segments and scores, and those the scores use (a
+/// message may read any score). Each is parsed from `sources` and typed
+/// again as the first typing did; the diagnostics of this second typing
+/// are dropped (the first one reported them). A one-shot build keeps in
+/// this way only the bodies its plans are made from (see
+/// `check::check_lean`); every other segment keeps `now`.
+pub fn restore_segment_bodies(files: &[SourceFileAst], sources: &SourceMap, model: &mut Model) {
+    let mut todo: Vec<Named> = Vec::new();
+    for campaign in &model.campaigns {
+        campaign.walk_named(&mut |named| todo.push(named));
+    }
+    todo.extend((0..model.scores.len() as u32).map(|i| Named::Score(ScoreId(i))));
+    if todo.is_empty() {
+        return;
+    }
+    let mut ignored = Problems::new();
+    let decls = names::collect(files, &mut ignored);
+    decls.uses.pause(true);
+    let env = expr::Env {
+        decls: &decls,
+        schema: &model.schema,
+    };
+    let mut seen: std::collections::HashSet<Named> = std::collections::HashSet::new();
+    let mut typed = Vec::new();
+    while let Some(named) = todo.pop() {
+        if !seen.insert(named) {
+            continue;
+        }
+        match named {
+            Named::Score(id) => {
+                for e in model
+                    .scores
+                    .get(id.index())
+                    .into_iter()
+                    .flat_map(|s| s.exprs())
+                {
+                    walk_named(e, &mut |named| todo.push(named));
+                }
+            }
+            Named::Segment(id) => {
+                let Some(def) = model.segments.get(id.index()) else {
+                    continue;
+                };
+                let Some(body) = decls
+                    .segments
+                    .get(&def.name)
+                    .and_then(|segment| parse_body(sources, segment))
+                else {
+                    continue;
+                };
+                let mut typer = expr::Typer::new(&env, &mut ignored);
+                let what = format!("the segment `{}`", def.name);
+                let expr = typer.condition(&body, expr::Scope::default(), &what);
+                walk_named(&expr, &mut |named| todo.push(named));
+                typed.push((id, expr));
+            }
+        }
+    }
+    for (id, expr) in typed {
+        model.segments[id.index()].expr = Some(Box::new(expr));
+    }
 }
 
 /// Gives the expression of a segment whose tree does not hold it (`None`:

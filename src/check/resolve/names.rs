@@ -211,9 +211,9 @@ pub(super) fn collect<'a>(files: &'a [SourceFileAst], problems: &mut Problems) -
                 }
                 Item::Segment(s) => segments.add(&s.name, s, problems),
                 Item::Score(s) => scores.add(&s.name, s, problems),
-                Item::Message(m) => messages.add(&m.name, m, problems),
-                Item::Campaign(c) => campaigns.add(&c.name, c, problems),
-                Item::Persona(p) => personas.add(&p.name, p, problems),
+                Item::Message(m) => messages.add(&m.name, &**m, problems),
+                Item::Campaign(c) => campaigns.add(&c.name, &**c, problems),
+                Item::Persona(p) => personas.add(&p.name, &**p, problems),
                 Item::Test(t) => tests.push(t),
             }
         }

@@ -6,9 +6,7 @@
 
 use super::expr::{Dep, Env, Scope, Typer};
 use super::{OnSegment, TakeBody};
-use crate::check::model::{
-    ScoreDef, ScoreRuleDef, ScoreRuleKindDef, SegmentDef, SegmentId, TExpr, TExprKind,
-};
+use crate::check::model::{ScoreDef, ScoreRuleDef, ScoreRuleKindDef, SegmentDef, SegmentId};
 use crate::diagnostics::{Diagnostic, Problems};
 use crate::source::Span;
 use crate::syntax::ast::ScoreRuleKind;
@@ -40,17 +38,16 @@ pub(super) fn build(
         let taken = bodies.as_deref_mut().and_then(|take| take(seg));
         let body = taken.as_deref().unwrap_or(&seg.expr);
         let mut typer = Typer::new(env, problems);
-        let mut expr = typer.condition(body, outside, &format!("the segment `{name}`"));
+        let expr = typer.condition(body, outside, &format!("the segment `{name}`"));
         drop(taken);
         segment_deps.push(typer.deps);
-        if let Some(on_segment) = on_segment.as_deref_mut() {
-            on_segment(&expr, problems);
-            expr = TExpr {
-                kind: TExprKind::Now,
-                ty: expr.ty,
-                span: expr.span,
-            };
-        }
+        let expr = match on_segment.as_deref_mut() {
+            Some(on_segment) => {
+                on_segment(&expr, problems);
+                None
+            }
+            None => Some(Box::new(expr)),
+        };
         segments.push(SegmentDef {
             name: name.to_string(),
             doc: seg.doc.as_ref().map(|d| d.text.clone()),
