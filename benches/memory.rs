@@ -9,9 +9,10 @@
 //! peak resident set size (`VmHWM` in `/proc/self/status`, Linux only).
 //! docs/performance.md records the figures.
 
-/// The binary's allocator (src/main.rs), so the figures are the command's.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+/// The binary's allocator and its tuning (src/main.rs), so the figures
+/// are the command's.
+#[path = "../src/allocator.rs"]
+mod allocator;
 
 use std::io::Write as _;
 use std::path::Path;
@@ -22,7 +23,7 @@ const CHILD: &str = "CAMPAIGNC_MEMORY_CHILD";
 fn main() -> std::process::ExitCode {
     if std::env::var_os(CHILD).is_some() {
         // The command line after the program name is a campaignc command.
-        let code = campaignc::cli::main();
+        let code = campaignc::cli::main_with(allocator::return_freed_memory_at_once);
         eprintln!("peak-rss-kib {}", peak_rss_kib().unwrap_or(0));
         return code;
     }

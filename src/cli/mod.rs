@@ -119,19 +119,36 @@ enum Command {
 
 /// Runs the command line given by the process arguments.
 pub fn main() -> ExitCode {
+    main_with(|| {})
+}
+
+/// [`main`], calling `whole_project` first when the command is `check` or
+/// `build`: commands that hold a whole project once and exit, whose peak
+/// memory grows with the project. The binary tunes its allocator there
+/// (src/main.rs); the library leaves the allocator to its binary.
+pub fn main_with(whole_project: fn()) -> ExitCode {
     // A Tab in a shell set up by `campaignc completions SHELL` runs
     // campaignc with this variable set: answer with the candidates and exit.
     clap_complete::CompleteEnv::with_factory(Cli::command)
         .var(completions::COMPLETE_VAR)
         .bin("campaignc")
         .complete();
-    run(std::env::args_os())
+    run_with(std::env::args_os(), whole_project)
 }
 
 /// Runs a command line (the first item is the program name). clap's own
 /// errors keep clap's exit codes: 2 for usage errors, 0 for `--help` and
 /// `--version`.
 pub fn run<I, T>(args: I) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    run_with(args, || {})
+}
+
+/// [`run`] with the hook of [`main_with`].
+fn run_with<I, T>(args: I, whole_project: fn()) -> ExitCode
 where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
@@ -157,6 +174,9 @@ where
         Ok(settings) => settings,
         Err(exit) => return output::finish(exit).into(),
     };
+    if matches!(cli.command, Command::Check(_) | Command::Build(_)) {
+        whole_project();
+    }
     let exit = match &cli.command {
         Command::Check(args) => check::run(args),
         Command::Build(args) => build::run(args),
