@@ -490,6 +490,71 @@ fn a_one_shot_workspace_keeps_no_trees_and_gives_what_a_cold_build_gives() {
     );
 }
 
+/// A one-shot workspace types segments one at a time and keeps only the
+/// bodies a plan can carry (`resolve::restore_segment_bodies`): those
+/// reached from a campaign through segments and scores, and those a
+/// score read by a template uses. Its plans and previews are a cold
+/// build's, byte for byte; a segment the walk missed would be lowered
+/// as an empty `or`.
+#[test]
+fn a_one_shot_build_keeps_every_body_its_plans_reach_through_segments_and_scores() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("project");
+    let mut files = starter();
+    files.insert(
+        "reach.camp".into(),
+        r#"
+/// Reached only through the rule of a score.
+segment deep = plan == pro
+/// Reached through that score's other segment.
+segment middle = deep or signed_up_at > now - 3d
+score warmth {
+  +10 if middle
+}
+/// The audience: uses the score.
+segment warm = warmth >= 10 and plan != free
+/// Reached only through a score a template reads.
+segment templated = plan == trial
+score shown {
+  +5 if templated
+}
+
+message reach_msg: push {
+  locale en { title "Hi {{customer.shown}}"  body "Body"  link "acme://new" }
+  locale cs { title "Ahoj {{customer.shown}}"  body "Telo"  link "acme://new" }
+}
+
+campaign reach {
+  stage onboarding
+  trigger event signed_up
+  audience warm
+  locales en, cs
+
+  flow {
+    send reach_msg
+  }
+}
+"#
+        .into(),
+    );
+    write_project(&dir, &files);
+    let mut workspace = Workspace::new(&dir);
+    workspace.set_one_shot();
+    workspace.load_dir(&dir).expect("loads");
+    assert_outputs_as_cold(&mut workspace, &dir, &files);
+    let plan = workspace
+        .output_files()
+        .into_iter()
+        .find(|(path, _)| path.ends_with("plans/reach.json"))
+        .expect("the plan of reach");
+    for name in ["deep", "middle", "warm", "templated"] {
+        assert!(
+            plan.1.contains(&format!("\"{name}\"")),
+            "{name} in the plan"
+        );
+    }
+}
+
 #[test]
 fn a_plan_is_lowered_again_when_what_it_reads_changes_and_only_then() {
     let tmp = tempfile::tempdir().expect("tempdir");
