@@ -65,7 +65,9 @@ pub fn build_model_taking(files: &mut [SourceFileAst], problems: &mut Problems) 
     }
     build(
         files,
-        Some(&mut |segment: &Segment| bodies.remove(&segment.span)),
+        Some(&mut |segments: &[&Segment]| {
+            segments.iter().map(|s| bodies.remove(&s.span)).collect()
+        }),
         None,
         problems,
     )
@@ -91,7 +93,14 @@ pub fn build_model_lean(
     problems: &mut Problems,
     on_segment: OnSegment,
 ) -> Model {
-    let mut parse = |segment: &Segment| parse_body(sources, segment).map(Box::new);
+    // On every core: parsing again is most of the cost of a lean check.
+    let mut parse = |segments: &[&Segment]| -> Vec<Option<Box<Expr>>> {
+        use rayon::prelude::*;
+        segments
+            .par_iter()
+            .map(|s| parse_body(sources, s).map(Box::new))
+            .collect()
+    };
     build(files, Some(&mut parse), Some(on_segment), problems)
 }
 
@@ -171,9 +180,9 @@ pub fn restore_segment_bodies(files: &[SourceFileAst], sources: &SourceMap, mode
     }
 }
 
-/// Gives the expression of a segment whose tree does not hold it (`None`:
-/// the tree's is the one).
-type TakeBody<'a> = &'a mut dyn FnMut(&Segment) -> Option<Box<Expr>>;
+/// Gives the expressions of segments whose trees do not hold them, one for
+/// each segment asked, in order (`None`: the tree's is the one).
+type TakeBody<'a> = &'a mut dyn FnMut(&[&Segment]) -> Vec<Option<Box<Expr>>>;
 
 fn build(
     files: &[SourceFileAst],

@@ -9,7 +9,11 @@ use super::{OnSegment, TakeBody};
 use crate::check::model::{ScoreDef, ScoreRuleDef, ScoreRuleKindDef, SegmentDef, SegmentId};
 use crate::diagnostics::{Diagnostic, Problems};
 use crate::source::Span;
-use crate::syntax::ast::ScoreRuleKind;
+use crate::syntax::ast::{Expr, ScoreRuleKind, Segment};
+
+/// How many segment bodies a lean check asks for at once (see `build`):
+/// enough to keep every core parsing, few enough to stay small.
+const BODIES_AT_ONCE: usize = 512;
 
 /// Typed segments and scores, and the segments in dependency order.
 pub(super) struct Built {
@@ -34,8 +38,7 @@ pub(super) fn build(
     let mut segments = Vec::with_capacity(decls.segments.len());
     // The uses in segments are for the editor, which keeps the model.
     decls.uses.pause(on_segment.is_some());
-    for (name, seg) in decls.segments.iter() {
-        let taken = bodies.as_deref_mut().and_then(|take| take(seg));
+    let mut type_one = |name: &str, seg: &Segment, taken: Option<Box<Expr>>| {
         let body = taken.as_deref().unwrap_or(&seg.expr);
         let mut typer = Typer::new(env, problems);
         let expr = typer.condition(body, outside, &format!("the segment `{name}`"));
@@ -54,6 +57,25 @@ pub(super) fn build(
             expr,
             span: seg.span,
         });
+    };
+    // The bodies given by `bodies` come a few hundred at a time (a lean
+    // check parses them again, on every core), and each is dropped once
+    // typed.
+    let mut all = decls.segments.iter();
+    loop {
+        let chunk: Vec<(&str, &&Segment)> = all.by_ref().take(BODIES_AT_ONCE).collect();
+        if chunk.is_empty() {
+            break;
+        }
+        let given = match bodies.as_deref_mut() {
+            Some(take) => take(&chunk.iter().map(|(_, seg)| **seg).collect::<Vec<_>>()),
+            None => Vec::new(),
+        };
+        let mut given = given.into_iter();
+        for (name, seg) in chunk {
+            let taken = given.next().flatten();
+            type_one(name, seg, taken);
+        }
     }
     decls.uses.pause(false);
     let mut score_deps: Vec<Vec<Dep>> = Vec::new();
