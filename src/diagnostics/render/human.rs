@@ -48,15 +48,17 @@ pub fn human(diags: &[Diagnostic], sources: &SourceMap, opts: &HumanOptions) -> 
     out
 }
 
-/// The same text as [`human`], handed to `emit` one report at a time (then
-/// the summary line), so that a project with many diagnostics is printed
-/// without holding all of its reports in memory at once.
+/// The same text as [`human`], handed to `emit` a few reports at a time
+/// (then the summary line), so that a project with many diagnostics is
+/// printed without holding all of its reports in memory at once. The
+/// reports of a batch are drawn on every core and handed on in order.
 pub fn human_each(
     diags: &[Diagnostic],
     sources: &SourceMap,
     opts: &HumanOptions,
     mut emit: impl FnMut(&str),
 ) {
+    use rayon::prelude::*;
     let theme = if opts.color {
         GraphicalTheme::unicode()
     } else {
@@ -65,29 +67,57 @@ pub fn human_each(
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(opts.width)
         .with_links(false);
-    let mut one = String::new();
-    for diag in diags {
-        one.clear();
-        let (report, notes) = Report::from_diagnostic(diag, sources);
-        let rendered = std::iter::once(&report)
-            .chain(&notes)
-            .try_for_each(|r| handler.render_report(&mut one, r));
-        if rendered.is_err() {
-            // Only a span miette cannot read gets here (spans are clamped,
-            // so it should not happen); the diagnostic is still shown.
-            one.clear();
-            one.push_str(&format!(
-                "{}[{}]: {}\n",
-                diag.severity.as_str(),
-                diag.code,
-                escape_control(&diag.message)
-            ));
+    for batch in diags.chunks(REPORTS_AT_ONCE) {
+        let texts: Vec<String> = batch
+            .par_chunks(REPORTS_PER_TASK)
+            .map(|part| {
+                let mut out = String::new();
+                for diag in part {
+                    draw(&handler, diag, sources, &mut out);
+                }
+                out
+            })
+            .collect();
+        for text in &texts {
+            emit(text);
         }
-        one.push('\n');
-        emit(&one);
     }
     let (errors, warnings) = counts(diags);
     emit(&format!("{}\n", summary(errors, warnings)));
+}
+
+/// Reports drawn before any is handed on: enough to keep every core busy,
+/// few enough that the text waiting to be printed stays small.
+const REPORTS_AT_ONCE: usize = 4096;
+
+/// Reports one task draws (one string each).
+const REPORTS_PER_TASK: usize = 64;
+
+/// Appends `diag`'s report (with a note for each label in another file)
+/// and a blank line to `out`.
+fn draw(
+    handler: &GraphicalReportHandler,
+    diag: &Diagnostic,
+    sources: &SourceMap,
+    out: &mut String,
+) {
+    let start = out.len();
+    let (report, notes) = Report::from_diagnostic(diag, sources);
+    let rendered = std::iter::once(&report)
+        .chain(&notes)
+        .try_for_each(|r| handler.render_report(out, r));
+    if rendered.is_err() {
+        // Only a span miette cannot read gets here (spans are clamped,
+        // so it should not happen); the diagnostic is still shown.
+        out.truncate(start);
+        out.push_str(&format!(
+            "{}[{}]: {}\n",
+            diag.severity.as_str(),
+            diag.code,
+            escape_control(&diag.message)
+        ));
+    }
+    out.push('\n');
 }
 
 /// Lines wider than this many columns are shown as windows around the
