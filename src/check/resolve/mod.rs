@@ -182,7 +182,7 @@ pub fn restore_segment_bodies(files: &[SourceFileAst], sources: &SourceMap, mode
 
 /// Gives the expressions of segments whose trees do not hold them, one for
 /// each segment asked, in order (`None`: the tree's is the one).
-type TakeBody<'a> = &'a mut dyn FnMut(&[&Segment]) -> Vec<Option<Box<Expr>>>;
+type TakeBody<'a> = &'a mut (dyn FnMut(&[&Segment]) -> Vec<Option<Box<Expr>>> + Send);
 
 fn build(
     files: &[SourceFileAst],

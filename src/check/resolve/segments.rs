@@ -28,7 +28,7 @@ pub(super) struct Built {
 /// [`super::build_model_lean`]).
 pub(super) fn build(
     env: &Env,
-    mut bodies: Option<TakeBody>,
+    bodies: Option<TakeBody>,
     mut on_segment: Option<OnSegment>,
     problems: &mut Problems,
 ) -> Built {
@@ -60,21 +60,45 @@ pub(super) fn build(
     };
     // The bodies given by `bodies` come a few hundred at a time (a lean
     // check parses them again, on every core), and each is dropped once
-    // typed.
-    let mut all = decls.segments.iter();
-    loop {
-        let chunk: Vec<(&str, &&Segment)> = all.by_ref().take(BODIES_AT_ONCE).collect();
-        if chunk.is_empty() {
-            break;
+    // typed. While one batch is typed here, the next is parsed on another
+    // thread: typing is serial, and the cores would otherwise wait for it.
+    let all: Vec<(&str, &Segment)> = decls
+        .segments
+        .iter()
+        .map(|(name, seg)| (name, *seg))
+        .collect();
+    match bodies {
+        Some(take) if all.len() > BODIES_AT_ONCE => std::thread::scope(|scope| {
+            let (give, given) = std::sync::mpsc::sync_channel(1);
+            let batches: Vec<Vec<&Segment>> = all
+                .chunks(BODIES_AT_ONCE)
+                .map(|batch| batch.iter().map(|(_, seg)| *seg).collect())
+                .collect();
+            scope.spawn(move || {
+                for batch in batches {
+                    if give.send(take(&batch)).is_err() {
+                        break;
+                    }
+                }
+            });
+            for batch in all.chunks(BODIES_AT_ONCE) {
+                let mut bodies = given.recv().unwrap_or_default().into_iter();
+                for (name, seg) in batch {
+                    type_one(name, seg, bodies.next().flatten());
+                }
+            }
+        }),
+        Some(take) => {
+            let batch: Vec<&Segment> = all.iter().map(|(_, seg)| *seg).collect();
+            let mut bodies = take(&batch).into_iter();
+            for (name, seg) in &all {
+                type_one(name, seg, bodies.next().flatten());
+            }
         }
-        let given = match bodies.as_deref_mut() {
-            Some(take) => take(&chunk.iter().map(|(_, seg)| **seg).collect::<Vec<_>>()),
-            None => Vec::new(),
-        };
-        let mut given = given.into_iter();
-        for (name, seg) in chunk {
-            let taken = given.next().flatten();
-            type_one(name, seg, taken);
+        None => {
+            for (name, seg) in &all {
+                type_one(name, seg, None);
+            }
         }
     }
     decls.uses.pause(false);
