@@ -23,6 +23,8 @@ mod keywords;
 pub mod lexemes;
 mod literals;
 mod parser;
+#[cfg(test)]
+mod parts_tests;
 mod prescan;
 mod strings;
 
@@ -128,6 +130,29 @@ fn parse_on_this_thread(
         }
     };
     builder.nesting = nesting;
+    if text.len() >= 2 * PART_BYTES {
+        if let Some(parts) = parse_in_parts(file, nesting, keep_segment_bodies) {
+            let mut items = Vec::new();
+            for (part_items, problems, skipped) in parts {
+                items.extend(part_items);
+                builder.problems.extend(problems);
+                builder.skipped.extend(skipped);
+            }
+            return builder.finish(items);
+        }
+    }
+    parse_declarations(builder, keep_segment_bodies)
+}
+
+/// The loop of [`parse_on_this_thread`]: every declaration of the file,
+/// one after the other, recovering from syntax errors.
+fn parse_declarations(
+    mut builder: build::Builder<'_>,
+    keep_segment_bodies: bool,
+) -> (ast::SourceFileAst, Vec<Diagnostic>) {
+    let text = builder.text;
+    let file = builder.file;
+    let nesting = builder.nesting;
     let mut items = Vec::new();
     // Where the declaration before the current one started, if it parsed.
     let mut previous: Option<usize> = None;
@@ -151,7 +176,7 @@ fn parse_on_this_thread(
                         // A grammar/builder disagreement (a bug): the
                         // declaration is left out, the rest goes on.
                         builder.problems.push(*d);
-                        builder.skip(Span::new(file.id, base, end));
+                        builder.skip(Span::new(file, base, end));
                     }
                 }
                 if end <= base {
@@ -172,14 +197,14 @@ fn parse_on_this_thread(
                         Some((p, Err(whole))) => shift_error(whole, p),
                         _ => shift_error(e, base),
                     };
-                builder.problems.push(errors::from_pest(file.id, text, &e));
+                builder.problems.push(errors::from_pest(file, text, &e));
                 let resume = prescan::resume_after(text, base);
                 if let Some(item) = builder.salvage_at(base, resume) {
                     items.push(item);
                 }
                 let skipped = text[base..resume].trim_end().len();
                 if skipped > 0 {
-                    builder.skip(Span::new(file.id, base, base + skipped));
+                    builder.skip(Span::new(file, base, base + skipped));
                 }
                 previous = None;
                 builder.base = resume;
@@ -187,6 +212,79 @@ fn parse_on_this_thread(
         }
     }
     builder.finish(items)
+}
+
+/// A file at least twice this big is cut into parts of about this size,
+/// at declarations, which are parsed on every core.
+const PART_BYTES: usize = 256 * 1024;
+
+/// What one part of a file gives: its declarations, diagnostics and
+/// skipped text.
+type Part = (Vec<ast::Item>, Vec<Diagnostic>, Vec<ast::Skipped>);
+
+/// `file` parsed in parts on every core ([`prescan::cut_points`]): the
+/// same declarations, diagnostics and skipped text as the loop of
+/// [`parse_on_this_thread`], in the same order, since each part is parsed
+/// by that loop from a place where the whole-file loop starts a
+/// declaration too. `None` when that cannot be known (a declaration runs
+/// past a cut, or a syntax error needs the text before its part): the
+/// caller then parses the file as one.
+fn parse_in_parts(
+    file: &SourceFile,
+    nesting: usize,
+    keep_segment_bodies: bool,
+) -> Option<Vec<Part>> {
+    let text = file.text.as_str();
+    let cuts = prescan::cut_points(text, PART_BYTES);
+    if cuts.is_empty() {
+        return None;
+    }
+    let starts = std::iter::once(0).chain(cuts.iter().copied());
+    let stops = cuts.iter().copied().chain([text.len()]);
+    let parts: Vec<(usize, usize)> = starts.zip(stops).collect();
+    parts
+        .par_iter()
+        .map(|&(start, stop)| {
+            crate::stack::deep(|| parse_part(file, nesting, start, stop, keep_segment_bodies))
+        })
+        .collect()
+}
+
+/// The declarations of `file` from `start` to `stop`, as
+/// [`parse_on_this_thread`] reads them; `None` on a syntax error or when
+/// a declaration ends past `stop`.
+fn parse_part(
+    file: &SourceFile,
+    nesting: usize,
+    start: usize,
+    stop: usize,
+    keep_segment_bodies: bool,
+) -> Option<Part> {
+    let text = file.text.as_str();
+    let mut builder = build::Builder::new(file.id, text);
+    builder.nesting = nesting;
+    builder.base = start;
+    let mut items = Vec::new();
+    // Only blanks and comments left before `stop`: the whole-file loop
+    // would go on from `stop` too (or find the end of the file there).
+    while prescan::after_trivia(text, builder.base) < stop {
+        let base = builder.base;
+        let next = parse_from(text, base, nesting, parser::Rule::next_declaration)
+            .ok()?
+            .next()?;
+        let end = base + next.as_span().end();
+        if end > stop || end <= base {
+            return None;
+        }
+        let ast = builder.source_file(next).ok()?;
+        if keep_segment_bodies {
+            items.extend(ast.items);
+        } else {
+            items.extend(ast.items.into_iter().map(without_segment_body));
+        }
+        builder.base = end;
+    }
+    Some((items, builder.problems, builder.skipped))
 }
 
 /// `item`, with `now` in place of its expression when it is a segment

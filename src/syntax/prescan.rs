@@ -156,6 +156,53 @@ pub fn resume_after(text: &str, start: usize) -> usize {
     found.or(at_column_0).unwrap_or(text.len())
 }
 
+/// Where a file can be cut into parts that are parsed on their own (see
+/// `syntax::parse_in_parts`): declaration keywords at column 0 outside
+/// any bracket (strings and comments skipped), the first at least `gap`
+/// bytes into the file and each at least `gap` bytes after the one
+/// before. Empty when a string is left open.
+pub fn cut_points(text: &str, gap: usize) -> Vec<usize> {
+    let mut cuts = Vec::new();
+    let mut depth = 0usize;
+    let mut last = 0usize;
+    let scanned = for_each_token(text, text.len(), |at, token| {
+        match token {
+            Token::Bracket(b'{' | b'(' | b'[') => depth += 1,
+            Token::Bracket(_) => depth = depth.saturating_sub(1),
+            Token::Word(w)
+                if depth == 0
+                    && at >= last + gap
+                    && DECLARATION_KEYWORDS.contains(&w)
+                    && line_position(text, at).1 =>
+            {
+                cuts.push(at);
+                last = at;
+            }
+            _ => {}
+        }
+        true
+    });
+    if scanned.is_err() {
+        cuts.clear();
+    }
+    cuts
+}
+
+/// The first offset from `from` on that is not in a blank or a comment,
+/// as the grammar skips them between tokens (`WHITESPACE`, `COMMENT`).
+pub fn after_trivia(text: &str, from: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut i = from;
+    loop {
+        match bytes.get(i..) {
+            Some([b' ' | b'\n' | b'\t' | b'\r', ..]) => i += 1,
+            Some([0xEF, 0xBB, 0xBF, ..]) => i += 3,
+            Some([b'/', b'/', ..]) => i = memchr_newline(bytes, i),
+            _ => return i.min(bytes.len()),
+        }
+    }
+}
+
 /// The declarations of a file that cannot be parsed (see [`prescan`]):
 /// `(start, end)` of each, from a declaration keyword at column 0 to the
 /// next one (strings and comments skipped up to where a string is left
