@@ -814,3 +814,50 @@ fn a_build_with_nothing_changed_does_nothing_and_never_trusts_a_stale_stamp() {
     assert_eq!(denied.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&denied.stderr).contains("unused_one"));
 }
+
+/// Segments reach the typer a batch at a time (the next batch parsed
+/// again while one is typed, in a lean check). Over several batches, the
+/// lean check of `campaignc check` finds what a full check finds, in the
+/// same order: errors in the first, a middle and the last batch, a
+/// reference to a segment of an earlier batch, every unused warning.
+#[test]
+fn segments_over_many_batches_are_checked_the_same_lean_and_full() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("project");
+    let mut files = starter();
+    let mut many = String::new();
+    for i in 0..1_500 {
+        // Errors whose messages name their segment, so that a body typed
+        // as another segment's shows; and a cycle across batches.
+        let body = match i {
+            7 | 800 => "signed_up_at".to_string(),
+            1_400 => "nope and plan == pro".to_string(),
+            3 => "g1450 and plan == pro".to_string(),
+            1_450 => "g3 or g1449".to_string(),
+            _ => format!("plan == pro and signed_up_at > now - {}d", i + 1),
+        };
+        many.push_str(&format!("segment g{i} = {body}\n"));
+    }
+    files.insert("many.camp".into(), many);
+    write_project(&dir, &files);
+    let full = campaignc::compile(&dir).expect("loads");
+    let diags = full.problems.into_sorted();
+    let lean = campaignc::compile_diagnostics(&dir).expect("loads");
+    let lean = lean.problems.into_sorted();
+    assert!(lean == diags, "the lean check finds other diagnostics");
+    let line = |d: &campaignc::diagnostics::Diagnostic| full.sources.line_col(d.span).0;
+    let errors: Vec<usize> = diags
+        .iter()
+        .filter(|d| d.severity == campaignc::diagnostics::Severity::Error)
+        .map(line)
+        .collect();
+    assert_eq!(errors, [8, 801, 1401, 1451], "{diags:#?}");
+    for named in ["`g7`", "`g800`", "g1450 -> g3 -> g1450"] {
+        assert!(
+            diags.iter().any(|d| d.message.contains(named)),
+            "no error says {named}: {diags:#?}"
+        );
+    }
+    let unused = diags.iter().filter(|d| d.code == "W0705").count();
+    assert!(unused >= 1_490, "{unused} unused warnings");
+}

@@ -60,46 +60,36 @@ pub(super) fn build(
     };
     // The bodies given by `bodies` come a few hundred at a time (a lean
     // check parses them again, on every core), and each is dropped once
-    // typed. While one batch is typed here, the next is parsed on another
-    // thread: typing is serial, and the cores would otherwise wait for it.
+    // typed. While one batch is typed here, the next is parsed as a task
+    // of the thread pool: typing is serial, and the cores would otherwise
+    // wait for it. (A scope task, not a thread of its own: on a pool
+    // thread, the end of the scope runs the task if no other thread has.)
     let all: Vec<(&str, &Segment)> = decls
         .segments
         .iter()
         .map(|(name, seg)| (name, *seg))
         .collect();
-    match bodies {
-        Some(take) if all.len() > BODIES_AT_ONCE => std::thread::scope(|scope| {
-            let (give, given) = std::sync::mpsc::sync_channel(1);
-            let batches: Vec<Vec<&Segment>> = all
-                .chunks(BODIES_AT_ONCE)
-                .map(|batch| batch.iter().map(|(_, seg)| *seg).collect())
-                .collect();
-            scope.spawn(move || {
-                for batch in batches {
-                    if give.send(take(&batch)).is_err() {
-                        break;
-                    }
-                }
-            });
-            for batch in all.chunks(BODIES_AT_ONCE) {
-                let mut bodies = given.recv().unwrap_or_default().into_iter();
-                for (name, seg) in batch {
-                    type_one(name, seg, bodies.next().flatten());
-                }
-            }
-        }),
-        Some(take) => {
-            let batch: Vec<&Segment> = all.iter().map(|(_, seg)| *seg).collect();
-            let mut bodies = take(&batch).into_iter();
-            for (name, seg) in &all {
-                type_one(name, seg, bodies.next().flatten());
-            }
+    let batches: Vec<&[(&str, &Segment)]> = all.chunks(BODIES_AT_ONCE).collect();
+    let mut take = bodies;
+    let mut ask = |batch: &[(&str, &Segment)]| -> Vec<Option<Box<Expr>>> {
+        match take.as_deref_mut() {
+            Some(take) => take(&batch.iter().map(|(_, seg)| *seg).collect::<Vec<_>>()),
+            None => Vec::new(),
         }
-        None => {
-            for (name, seg) in &all {
-                type_one(name, seg, None);
+    };
+    let mut next = batches.first().map(|batch| ask(batch));
+    for (i, batch) in batches.iter().enumerate() {
+        let given = next.take().unwrap_or_default();
+        rayon::in_place_scope(|scope| {
+            if let Some(following) = batches.get(i + 1) {
+                let (ask, next) = (&mut ask, &mut next);
+                scope.spawn(move |_| *next = Some(ask(following)));
             }
-        }
+            let mut given = given.into_iter();
+            for (name, seg) in batch.iter() {
+                type_one(name, seg, given.next().flatten());
+            }
+        });
     }
     decls.uses.pause(false);
     let mut score_deps: Vec<Vec<Dep>> = Vec::new();
