@@ -130,33 +130,48 @@ fn parse_on_this_thread(
         }
     };
     builder.nesting = nesting;
-    if text.len() >= 2 * PART_BYTES {
-        if let Some(parts) = parse_in_parts(file, nesting, keep_segment_bodies) {
-            let mut items = Vec::new();
-            for (part_items, problems, skipped) in parts {
-                items.extend(part_items);
-                builder.problems.extend(problems);
-                builder.skipped.extend(skipped);
-            }
-            return builder.finish(items);
-        }
-    }
-    parse_declarations(builder, keep_segment_bodies)
+    let parts = if text.len() >= 2 * PART_BYTES {
+        parse_in_parts(file, nesting, keep_segment_bodies)
+    } else {
+        Vec::new()
+    };
+    parse_declarations(builder, parts, keep_segment_bodies)
 }
 
 /// The loop of [`parse_on_this_thread`]: every declaration of the file,
-/// one after the other, recovering from syntax errors.
+/// one after the other, recovering from syntax errors. Where the loop
+/// reaches the start of one of `parts` ([`parse_in_parts`]) that parsed
+/// on its own, it takes that part's declarations as they are and goes on
+/// after them: they are what the loop would find there.
 fn parse_declarations(
     mut builder: build::Builder<'_>,
+    parts: Vec<Part>,
     keep_segment_bodies: bool,
 ) -> (ast::SourceFileAst, Vec<Diagnostic>) {
     let text = builder.text;
     let file = builder.file;
     let nesting = builder.nesting;
+    let mut parts = parts.into_iter().peekable();
     let mut items = Vec::new();
     // Where the declaration before the current one started, if it parsed.
     let mut previous: Option<usize> = None;
     loop {
+        if parts.peek().is_some() {
+            let here = prescan::after_trivia(text, builder.base);
+            while parts.next_if(|part| part.start < here).is_some() {}
+            if let Some(Part {
+                parsed: Some(parsed),
+                ..
+            }) = parts.next_if(|part| part.start == here)
+            {
+                items.extend(parsed.items);
+                builder.problems.extend(parsed.problems);
+                builder.skipped.extend(parsed.skipped);
+                previous = Some(parsed.last_start);
+                builder.base = parsed.end;
+                continue;
+            }
+        }
         let base = builder.base;
         match parse_from(text, base, nesting, parser::Rule::next_declaration) {
             Ok(mut pairs) => {
@@ -218,53 +233,67 @@ fn parse_declarations(
 /// at declarations, which are parsed on every core.
 const PART_BYTES: usize = 256 * 1024;
 
-/// What one part of a file gives: its declarations, diagnostics and
-/// skipped text.
-type Part = (Vec<ast::Item>, Vec<Diagnostic>, Vec<ast::Skipped>);
+/// One part of a file ([`parse_in_parts`]): where it starts (where the
+/// whole-file loop would start a declaration, if it gets there), and what
+/// it gave when it parsed on its own.
+struct Part {
+    start: usize,
+    parsed: Option<Parsed>,
+}
 
-/// `file` parsed in parts on every core ([`prescan::cut_points`]): the
-/// same declarations, diagnostics and skipped text as the loop of
-/// [`parse_on_this_thread`], in the same order, since each part is parsed
-/// by that loop from a place where the whole-file loop starts a
-/// declaration too. `None` when that cannot be known (a declaration runs
-/// past a cut, or a syntax error needs the text before its part): the
-/// caller then parses the file as one.
-fn parse_in_parts(
-    file: &SourceFile,
-    nesting: usize,
-    keep_segment_bodies: bool,
-) -> Option<Vec<Part>> {
+/// The declarations, diagnostics and skipped text of a part, where its
+/// last declaration started and where it ended.
+struct Parsed {
+    items: Vec<ast::Item>,
+    problems: Vec<Diagnostic>,
+    skipped: Vec<ast::Skipped>,
+    last_start: usize,
+    end: usize,
+}
+
+/// `file` cut into parts ([`prescan::cut_points`]), each parsed on its own
+/// by the loop of [`parse_declarations`], on every core. A part that gives
+/// what the whole-file loop would give from its start has what it parsed;
+/// one that cannot be known to (a declaration runs past its end, or a
+/// syntax error, whose report needs the text before it) has `None`, and
+/// the whole-file loop reads that stretch itself. Empty when the file
+/// cannot be cut.
+fn parse_in_parts(file: &SourceFile, nesting: usize, keep_segment_bodies: bool) -> Vec<Part> {
     let text = file.text.as_str();
     let cuts = prescan::cut_points(text, PART_BYTES);
     if cuts.is_empty() {
-        return None;
+        return Vec::new();
     }
-    let starts = std::iter::once(0).chain(cuts.iter().copied());
+    let starts = std::iter::once(prescan::after_trivia(text, 0)).chain(cuts.iter().copied());
     let stops = cuts.iter().copied().chain([text.len()]);
-    let parts: Vec<(usize, usize)> = starts.zip(stops).collect();
-    parts
+    let bounds: Vec<(usize, usize)> = starts.zip(stops).collect();
+    bounds
         .par_iter()
-        .map(|&(start, stop)| {
-            crate::stack::deep(|| parse_part(file, nesting, start, stop, keep_segment_bodies))
+        .map(|&(start, stop)| Part {
+            start,
+            parsed: crate::stack::deep(|| {
+                parse_part(file, nesting, start, stop, keep_segment_bodies)
+            }),
         })
         .collect()
 }
 
-/// The declarations of `file` from `start` to `stop`, as
-/// [`parse_on_this_thread`] reads them; `None` on a syntax error or when
-/// a declaration ends past `stop`.
+/// The declarations of `file` from `start` to `stop`, as the whole-file
+/// loop reads them from `start`; `None` on a syntax error or when a
+/// declaration ends past `stop`.
 fn parse_part(
     file: &SourceFile,
     nesting: usize,
     start: usize,
     stop: usize,
     keep_segment_bodies: bool,
-) -> Option<Part> {
+) -> Option<Parsed> {
     let text = file.text.as_str();
     let mut builder = build::Builder::new(file.id, text);
     builder.nesting = nesting;
     builder.base = start;
     let mut items = Vec::new();
+    let mut last_start = start;
     // Only blanks and comments left before `stop`: the whole-file loop
     // would go on from `stop` too (or find the end of the file there).
     while prescan::after_trivia(text, builder.base) < stop {
@@ -282,9 +311,16 @@ fn parse_part(
         } else {
             items.extend(ast.items.into_iter().map(without_segment_body));
         }
+        last_start = base;
         builder.base = end;
     }
-    Some((items, builder.problems, builder.skipped))
+    Some(Parsed {
+        items,
+        problems: builder.problems,
+        skipped: builder.skipped,
+        last_start,
+        end: builder.base,
+    })
 }
 
 /// `item`, with `now` in place of its expression when it is a segment

@@ -2,7 +2,9 @@
 //! result must be the one the whole-file loop gives, or the loop must
 //! run instead.
 
-use super::{build, parse_declarations, parse_in_parts, parse_on_this_thread, prescan, PART_BYTES};
+use super::{
+    build, parse_declarations, parse_in_parts, parse_on_this_thread, prescan, Parsed, PART_BYTES,
+};
 use crate::source::{FileId, SourceMap};
 
 /// Every `.camp` file of the example project, one after the other, over
@@ -41,7 +43,7 @@ fn both_ways(text: &str) -> (String, String) {
     let file = &map.files()[0];
     let mut builder = build::Builder::new(FileId(0), text);
     builder.nesting = prescan::prescan(FileId(0), text).unwrap();
-    let whole = parse_declarations(builder, true);
+    let whole = parse_declarations(builder, Vec::new(), true);
     let parts = crate::stack::deep(|| parse_on_this_thread(file, true));
     (format!("{whole:#?}"), format!("{parts:#?}"))
 }
@@ -55,23 +57,39 @@ fn a_big_file_parsed_in_parts_gives_the_tree_and_diagnostics_of_one_parse() {
     let mut map = SourceMap::new();
     map.add("big.camp", std::path::Path::new("big.camp"), text.clone());
     let nesting = prescan::prescan(FileId(0), &text).unwrap();
-    let parts = parse_in_parts(&map.files()[0], nesting, true).expect("cut into parts");
+    let parts = parse_in_parts(&map.files()[0], nesting, true);
     assert!(parts.len() >= 2, "{} parts", parts.len());
-    assert!(parts.iter().any(|(_, problems, _)| !problems.is_empty()));
+    let parsed: Vec<&Parsed> = parts.iter().filter_map(|p| p.parsed.as_ref()).collect();
+    assert_eq!(parsed.len(), parts.len(), "every part parses on its own");
+    assert!(parsed.iter().any(|p| !p.problems.is_empty()));
     let (whole, in_parts) = both_ways(&text);
     assert!(whole == in_parts, "the trees differ");
 }
 
+/// Which parts of `text` parsed on their own.
+fn parsed_parts(text: &str) -> Vec<bool> {
+    let mut map = SourceMap::new();
+    map.add(
+        "big.camp",
+        std::path::Path::new("big.camp"),
+        text.to_string(),
+    );
+    let nesting = prescan::prescan(FileId(0), text).unwrap();
+    parse_in_parts(&map.files()[0], nesting, true)
+        .iter()
+        .map(|p| p.parsed.is_some())
+        .collect()
+}
+
 #[test]
-fn a_big_file_with_a_declaration_that_does_not_parse_is_parsed_whole() {
+fn the_part_with_a_syntax_error_is_parsed_by_the_whole_file_loop() {
     let mut text = example_project();
     let middle = prescan::cut_points(&text, PART_BYTES)[0] + 10;
     let line = text[middle..].find("\nsegment ").unwrap() + middle + 1;
     text.insert_str(line, "segment broken = plan ==\n");
-    let mut map = SourceMap::new();
-    map.add("big.camp", std::path::Path::new("big.camp"), text.clone());
-    let nesting = prescan::prescan(FileId(0), &text).unwrap();
-    assert!(parse_in_parts(&map.files()[0], nesting, true).is_none());
+    let parsed = parsed_parts(&text);
+    assert!(parsed.len() >= 3 && !parsed[1], "{parsed:?}");
+    assert!(parsed.iter().filter(|p| !**p).count() == 1, "{parsed:?}");
     let (whole, in_parts) = both_ways(&text);
     assert!(whole == in_parts, "the trees differ");
     assert!(whole.contains("E01"), "the syntax error is reported");
@@ -89,7 +107,7 @@ fn a_file_is_cut_only_at_declarations_outside_brackets_and_strings() {
 }
 
 #[test]
-fn a_declaration_that_runs_past_a_cut_makes_the_file_parse_whole() {
+fn a_declaration_that_runs_past_a_cut_is_parsed_by_the_whole_file_loop() {
     // A comparison with a value named `segment` on the next line: the
     // cut before that `segment` is not where the whole-file loop starts
     // a declaration.
@@ -109,10 +127,11 @@ fn a_declaration_that_runs_past_a_cut_makes_the_file_parse_whole() {
     text.push_str(&filler(1_000_000, 2 * PART_BYTES));
     let cut = prescan::cut_points(&text, PART_BYTES)[0];
     assert!(text[cut..].starts_with("segment t2"));
-    let mut map = SourceMap::new();
-    map.add("big.camp", std::path::Path::new("big.camp"), text.clone());
-    let nesting = prescan::prescan(FileId(0), &text).unwrap();
-    assert!(parse_in_parts(&map.files()[0], nesting, true).is_none());
+    let parsed = parsed_parts(&text);
+    assert!(
+        parsed.len() >= 3 && !parsed[0] && parsed[1..].iter().all(|p| *p),
+        "{parsed:?}"
+    );
     let (whole, in_parts) = both_ways(&text);
     assert!(whole == in_parts, "the trees differ");
 }
