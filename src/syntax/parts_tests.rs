@@ -135,3 +135,57 @@ fn a_declaration_that_runs_past_a_cut_is_parsed_by_the_whole_file_loop() {
     let (whole, in_parts) = both_ways(&text);
     assert!(whole == in_parts, "the trees differ");
 }
+
+/// Random damage to a big file (lines deleted, repeated, or broken by
+/// snippets that open brackets and strings, cut declarations short or
+/// run them on): parsed in parts or by the whole-file loop alone, the
+/// tree and the diagnostics are the same.
+#[test]
+fn damaged_big_files_parse_the_same_in_parts() {
+    const SNIPPETS: &[&str] = &[
+        "segment x = plan ==\n",
+        "}\n",
+        "{\n",
+        "(\n",
+        "campaign c {\n",
+        "plan ==\nsegment",
+        "// a comment\n",
+        "segment",
+        "message m: sms {\n",
+        "\"unclosed\n",
+    ];
+    let original = example_project();
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move |below: usize| -> usize {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % below as u64) as usize
+    };
+    let mut used_parts = 0;
+    for _ in 0..5 {
+        let mut lines: Vec<String> = original.lines().map(|l| format!("{l}\n")).collect();
+        for _ in 0..6 {
+            let at = next(lines.len());
+            match next(3) {
+                0 => {
+                    lines.remove(at);
+                }
+                1 => {
+                    let line = lines[at].clone();
+                    lines.insert(at, line);
+                }
+                _ => lines.insert(at, SNIPPETS[next(SNIPPETS.len())].to_string()),
+            }
+        }
+        let text: String = lines.concat();
+        if prescan::prescan(FileId(0), &text).is_err() {
+            // Not parsed at all (nesting too deep, a string left open).
+            continue;
+        }
+        used_parts += parsed_parts(&text).iter().filter(|p| **p).count();
+        let (whole, in_parts) = both_ways(&text);
+        assert!(whole == in_parts, "the trees differ");
+    }
+    assert!(used_parts > 0, "no part parsed on its own");
+}
