@@ -185,8 +185,7 @@ fn parse_declarations(
                     break;
                 }
                 match builder.source_file(next) {
-                    Ok(ast) if keep_segment_bodies => items.extend(ast.items),
-                    Ok(ast) => items.extend(ast.items.into_iter().map(without_segment_body)),
+                    Ok(ast) => items.extend(declarations(ast, keep_segment_bodies)),
                     Err(d) => {
                         // A grammar/builder disagreement (a bug): the
                         // declaration is left out, the rest goes on.
@@ -306,11 +305,7 @@ fn parse_part(
             return None;
         }
         let ast = builder.source_file(next).ok()?;
-        if keep_segment_bodies {
-            items.extend(ast.items);
-        } else {
-            items.extend(ast.items.into_iter().map(without_segment_body));
-        }
+        items.extend(declarations(ast, keep_segment_bodies));
         last_start = base;
         builder.base = end;
     }
@@ -320,6 +315,21 @@ fn parse_part(
         skipped: builder.skipped,
         last_start,
         end: builder.base,
+    })
+}
+
+/// The declarations of `ast`, without the expressions of their complete
+/// segments unless `keep_segment_bodies`.
+fn declarations(
+    ast: ast::SourceFileAst,
+    keep_segment_bodies: bool,
+) -> impl Iterator<Item = ast::Item> {
+    ast.items.into_iter().map(move |item| {
+        if keep_segment_bodies {
+            item
+        } else {
+            without_segment_body(item)
+        }
     })
 }
 

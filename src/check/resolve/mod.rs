@@ -167,9 +167,7 @@ pub fn restore_segment_bodies(files: &[SourceFileAst], sources: &SourceMap, mode
                 else {
                     continue;
                 };
-                let mut typer = expr::Typer::new(&env, &mut ignored);
-                let what = format!("the segment `{}`", def.name);
-                let expr = typer.condition(&body, expr::Scope::default(), &what);
+                let (expr, _) = segments::type_body(&env, &def.name, &body, &mut ignored);
                 walk_named(&expr, &mut |named| todo.push(named));
                 typed.push((id, expr));
             }

@@ -6,7 +6,7 @@
 
 use super::expr::{Dep, Env, Scope, Typer};
 use super::{OnSegment, TakeBody};
-use crate::check::model::{ScoreDef, ScoreRuleDef, ScoreRuleKindDef, SegmentDef, SegmentId};
+use crate::check::model::{ScoreDef, ScoreRuleDef, ScoreRuleKindDef, SegmentDef, SegmentId, TExpr};
 use crate::diagnostics::{Diagnostic, Problems};
 use crate::source::Span;
 use crate::syntax::ast::{Expr, ScoreRuleKind, Segment};
@@ -14,6 +14,20 @@ use crate::syntax::ast::{Expr, ScoreRuleKind, Segment};
 /// How many segment bodies a lean check asks for at once (see `build`):
 /// enough to keep every core parsing, few enough to stay small.
 const BODIES_AT_ONCE: usize = 512;
+
+/// A segment's body typed as a condition, and the segments and scores it
+/// reads. The one way a body is typed: by the check, and again by the
+/// restore of a lean model's bodies (`super::restore_segment_bodies`).
+pub(super) fn type_body(
+    env: &Env,
+    name: &str,
+    body: &Expr,
+    problems: &mut Problems,
+) -> (TExpr, Vec<Dep>) {
+    let mut typer = Typer::new(env, problems);
+    let expr = typer.condition(body, Scope::default(), &format!("the segment `{name}`"));
+    (expr, typer.deps)
+}
 
 /// Typed segments and scores, and the segments in dependency order.
 pub(super) struct Built {
@@ -39,11 +53,9 @@ pub(super) fn build(
     // The uses in segments are for the editor, which keeps the model.
     decls.uses.pause(on_segment.is_some());
     let mut type_one = |name: &str, seg: &Segment, taken: Option<Box<Expr>>| {
-        let body = taken.as_deref().unwrap_or(&seg.expr);
-        let mut typer = Typer::new(env, problems);
-        let expr = typer.condition(body, outside, &format!("the segment `{name}`"));
+        let (expr, deps) = type_body(env, name, taken.as_deref().unwrap_or(&seg.expr), problems);
         drop(taken);
-        segment_deps.push(typer.deps);
+        segment_deps.push(deps);
         let expr = match on_segment.as_deref_mut() {
             Some(on_segment) => {
                 on_segment(&expr, problems);
