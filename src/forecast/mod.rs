@@ -28,7 +28,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use jiff::civil::Date;
-use jiff::tz::TimeZone;
 use jiff::Timestamp;
 use rayon::prelude::*;
 
@@ -65,8 +64,8 @@ impl Period {
 }
 
 fn utc_midnight(day: Date) -> Timestamp {
-    day.to_zoned(TimeZone::UTC)
-        .map(|z| z.timestamp())
+    jiff::tz::Offset::UTC
+        .to_timestamp(day.to_datetime(jiff::civil::Time::midnight()))
         .unwrap_or(Timestamp::MIN)
 }
 

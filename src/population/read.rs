@@ -466,7 +466,10 @@ impl<'de, 'm> serde::de::Visitor<'de> for AttrsSeed<'m> {
         // written twice wins, as with `insert`.
         let mut attrs = Vec::with_capacity(map.size_hint().unwrap_or(all.len()));
         while let Some(key) = map.next_key::<&'de str>()? {
-            let i = all.iter().position(|a| a.name == key).ok_or_else(refused)?;
+            let i = all
+                .iter()
+                .position(|a| fields_scan::same_name(&a.name, key))
+                .ok_or_else(refused)?;
             let def = &all[i];
             let (ty, optional) = match &def.ty {
                 Type::Optional(inner) => (&**inner, true),
@@ -899,7 +902,9 @@ impl<'m> EventParser<'m> {
             .trim_end_matches([' ', '\t', '\r'])
             .strip_suffix('}')?;
         let events = &self.model.schema.events;
-        let event = events.iter().position(|e| e.name == name)?;
+        let event = events
+            .iter()
+            .position(|e| fields_scan::same_name(&e.name, name))?;
         let fields = &events[event].fields;
         let keep = self.keep.get(event).map_or(Keep::All, |k| Keep::Only(k));
         // The scan first; what it cannot tell, serde reads.
@@ -1315,23 +1320,29 @@ impl<'m> Population<'m> {
             }
         }
         let id = &self.event_id;
-        if let Some(last) = &self.last_event {
-            if id < last {
-                return Err(self.events.error(
-                    raw.line,
-                    format!(
-                        "the file is not sorted: customer `{id}` comes after `{last}` {SORT_HINT}"
-                    ),
-                ));
+        // Most lines are the same customer's as the line before.
+        let same = self
+            .last_event
+            .as_deref()
+            .is_some_and(|last| fields_scan::same_name(last, id));
+        if !same {
+            if let Some(last) = &self.last_event {
+                if id < last {
+                    return Err(self.events.error(
+                        raw.line,
+                        format!(
+                            "the file is not sorted: customer `{id}` comes after `{last}` {SORT_HINT}"
+                        ),
+                    ));
+                }
             }
-        }
-        match &mut self.last_event {
-            Some(last) if last == id => {}
-            Some(last) => {
-                last.clear();
-                last.push_str(id);
+            match &mut self.last_event {
+                Some(last) => {
+                    last.clear();
+                    last.push_str(id);
+                }
+                None => self.last_event = Some(id.clone()),
             }
-            None => self.last_event = Some(id.clone()),
         }
         Ok(Some(raw))
     }

@@ -20,7 +20,7 @@
 //! campaigns and matches how a cron-like runtime would fire.
 
 use jiff::civil::{Date, DateTime, Weekday as CivilWeekday};
-use jiff::{SignedDuration, Span, Zoned};
+use jiff::{SignedDuration, Span, Timestamp, Zoned};
 
 /// The errors of clock arithmetic: only dates outside jiff's supported
 /// range (years −9999..=9999), which a bounded simulation never reaches
@@ -32,10 +32,25 @@ pub use crate::duration::Duration;
 /// `at + d`: first the calendar days in `at`'s time zone (keeping the local
 /// clock time), then the exact seconds.
 pub fn add(at: &Zoned, d: Duration) -> ClockResult<Zoned> {
+    if d.days == 0 && d.seconds == 0 {
+        return Ok(at.clone());
+    }
+    Ok(add_instant(at, d)?.to_zoned(at.time_zone().clone()))
+}
+
+/// The instant of [`add`]`(at, d)`, for a caller that only compares it:
+/// the zoned value (another look-up in the time zone) is not made.
+pub fn add_instant(at: &Zoned, d: Duration) -> ClockResult<Timestamp> {
     let after_days = if d.days == 0 {
-        at.clone()
+        at.timestamp()
     } else {
-        at.checked_add(Span::new().try_days(d.days)?)?
+        // What `Zoned::checked_add` does with a span of days: the local
+        // date moves, the local clock time stays, and the result is
+        // resolved with the "compatible" disambiguation.
+        let date = at.date().checked_add(Span::new().try_days(d.days)?)?;
+        at.time_zone()
+            .to_ambiguous_timestamp(date.to_datetime(at.time()))
+            .compatible()?
     };
     if d.seconds == 0 {
         Ok(after_days)

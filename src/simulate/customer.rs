@@ -119,7 +119,11 @@ impl Attrs {
         /// binary search compares bytes.
         const SCANNED: usize = 32;
         if self.0.len() <= SCANNED {
-            return self.0.iter().find(|(n, _)| n == name).map(|(_, v)| v);
+            return self
+                .0
+                .iter()
+                .find(|(n, _)| super::fields_scan::same_name(n, name))
+                .map(|(_, v)| v);
         }
         self.find(name).ok().map(|i| &self.0[i].1)
     }
@@ -253,7 +257,10 @@ pub fn event_name(name: &str) -> Arc<str> {
     }
     NAMES.with(|names| {
         let mut names = names.borrow_mut();
-        if let Some(found) = names.iter().find(|n| ***n == *name) {
+        if let Some(found) = names
+            .iter()
+            .find(|n| super::fields_scan::same_name(n, name))
+        {
             return Arc::clone(found);
         }
         let new: Arc<str> = name.into();

@@ -316,9 +316,7 @@ impl<'a> Scope<'a> {
         match (self.goal_anchor, self.entry) {
             (true, Some(entry)) => {
                 let entry_z = self.customer.zoned(entry);
-                let end = clock::add(&entry_z, d)
-                    .map(|z| z.timestamp())
-                    .unwrap_or(Timestamp::MAX);
+                let end = clock::add_instant(&entry_z, d).unwrap_or(Timestamp::MAX);
                 Window {
                     from: entry,
                     to: end.min(now),

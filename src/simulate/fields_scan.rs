@@ -187,7 +187,7 @@ impl<'t> Scan<'t> {
         if self.eat("}").is_none() {
             loop {
                 let key = self.plain_string()?;
-                let i = fields.iter().position(|f| f.name == key)?;
+                let i = fields.iter().position(|f| same_name(&f.name, key))?;
                 if seen & (1 << i) != 0 {
                     return None;
                 }
@@ -286,13 +286,24 @@ impl<'t> Scan<'t> {
 /// The text of a JSON string up to its closing quote (`text` starts after
 /// the opening one), whether it has escapes, and how many bytes it takes
 /// with the closing quote. `None` for a control character, a `\u` escape,
-/// an escape JSON does not have, or no closing quote. Byte by byte: the
-/// strings of a population file are a few bytes long.
+/// an escape JSON does not have, or no closing quote. Eight bytes at a
+/// time up to the next byte that matters (see [`special_bytes`]), then
+/// that byte on its own.
 pub fn string_body(text: &str) -> Option<(&str, bool, usize)> {
     let b = text.as_bytes();
     let mut escaped = false;
     let mut i = 0;
     loop {
+        while let Some(chunk) = b.get(i..i + 8) {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            let special = special_bytes(u64::from_le_bytes(word));
+            if special != 0 {
+                i += (special.trailing_zeros() / 8) as usize;
+                break;
+            }
+            i += 8;
+        }
         match *b.get(i)? {
             b'"' => return Some((text.get(..i)?, escaped, i + 1)),
             b'\\' => {
@@ -309,4 +320,51 @@ pub fn string_body(text: &str) -> Option<(&str, bool, usize)> {
             _ => i += 1,
         }
     }
+}
+
+/// Whether the names `a` and `b` are the same, compared eight bytes at a
+/// time in place: for the names of a schema (a few to a few dozen bytes),
+/// calling the library's `memcmp` costs more than the comparison.
+#[inline]
+pub fn same_name(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    if n < 8 {
+        return a.iter().zip(b).all(|(x, y)| x == y);
+    }
+    let word = |s: &[u8], i: usize| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&s[i..i + 8]);
+        u64::from_le_bytes(w)
+    };
+    let mut i = 0;
+    while i + 8 < n {
+        if word(a, i) != word(b, i) {
+            return false;
+        }
+        i += 8;
+    }
+    // The last eight bytes (overlapping the word before when `n` is not a
+    // multiple of eight).
+    word(a, n - 8) == word(b, n - 8)
+}
+
+/// The bytes of `word` (eight bytes, the first in the lowest place) that
+/// end a plain run of a JSON string: a quote, a backslash or a control
+/// character. Each such byte has its high bit set in the result; the
+/// lowest set bit is exactly the first such byte (a higher one may be set
+/// falsely by a borrow, which is why only the lowest is used).
+fn special_bytes(word: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    // The bytes of `v` that are zero (exact up to the first).
+    let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
+    let quote = zero(word ^ (ONES * u64::from(b'"')));
+    let backslash = zero(word ^ (ONES * u64::from(b'\\')));
+    // The bytes below 0x20 (bytes of 0x80 and above never are).
+    let control = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
+    quote | backslash | control
 }

@@ -524,7 +524,7 @@ impl<'de, 'm> serde::de::Visitor<'de> for FieldsSeed<'m> {
         while let Some(key) = map.next_key::<&'de str>()? {
             let i = fields
                 .iter()
-                .position(|f| f.name == key)
+                .position(|f| super::fields_scan::same_name(&f.name, key))
                 .ok_or_else(refused)?;
             if seen & (1 << i) != 0 {
                 return Err(refused());

@@ -51,6 +51,8 @@ mod customer_tests;
 #[cfg(test)]
 mod eval_tests;
 #[cfg(test)]
+mod fields_scan_tests;
+#[cfg(test)]
 mod input_tests;
 #[cfg(test)]
 mod node_tests;

@@ -68,7 +68,7 @@ impl Cap {
         }
         let mut in_window = Vec::new();
         for s in sent {
-            if clock::add(s, self.per)?.timestamp() > at.timestamp() {
+            if clock::add_instant(s, self.per)? > at.timestamp() {
                 in_window.push(s);
             }
         }
@@ -98,7 +98,7 @@ impl Pressure {
     pub fn allows(&self, at: &Zoned, sent: &[Zoned]) -> ClockResult<bool> {
         let mut in_window = 0usize;
         for s in sent {
-            if clock::add(s, self.per)?.timestamp() > at.timestamp() {
+            if clock::add_instant(s, self.per)? > at.timestamp() {
                 in_window += 1;
             }
         }
