@@ -509,13 +509,29 @@ fn errors_in_the_population_files_name_the_file_and_line() {
     let (c, e) = (lines(&customers), lines(&events));
     let edit = |mut l: Vec<String>, i: usize, line: String| {
         l[i] = line;
-        l.join("\n") + "\n"
+        (l.join("\n") + "\n").into_bytes()
     };
     let swapped = |mut l: Vec<String>, i: usize| {
         l.swap(i, i + 1);
-        l.join("\n") + "\n"
+        (l.join("\n") + "\n").into_bytes()
     };
-    let cases: Vec<(&str, &str, String)> = vec![
+    // A line in the middle of a customer's lines, with a byte that is
+    // not UTF-8 (the lines of a customer are checked together first).
+    let not_utf8 = {
+        let mut bytes = Vec::new();
+        for (i, line) in e.iter().enumerate() {
+            let mut line = line.clone().into_bytes();
+            if i == 6 {
+                // `order_placed` as `order_\xfflaced`.
+                let at = String::from_utf8_lossy(&line).find("order_placed").unwrap() + 6;
+                line[at] = 0xff;
+            }
+            bytes.extend(line);
+            bytes.push(b'\n');
+        }
+        bytes
+    };
+    let cases: Vec<(&str, &str, Vec<u8>)> = vec![
         (
             "wrong type",
             "customers.jsonl",
@@ -555,6 +571,7 @@ fn errors_in_the_population_files_name_the_file_and_line() {
             "events.jsonl",
             edit(e.clone(), 6, e[6].replace("T05:00:00Z", "T05:00:00")),
         ),
+        ("a line that is not UTF-8", "events.jsonl", not_utf8),
         (
             "unsorted events (time)",
             "events.jsonl",
@@ -587,12 +604,13 @@ fn errors_in_the_population_files_name_the_file_and_line() {
             "customers.csv",
             std::fs::read_to_string(history.join("customers.csv"))
                 .unwrap()
-                .replacen("sms_opt_in", "sms_optin", 1),
+                .replacen("sms_opt_in", "sms_optin", 1)
+                .into_bytes(),
         ),
     ];
     let mut report = String::new();
     for (what, name, text) in cases {
-        let dir = tmp.path().join(what.replace(' ', "_"));
+        let dir = tmp.path().join(what.replace([' ', '-'], "_"));
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join(name), text).unwrap();
         let (customers, events) = if name.starts_with("customers") {

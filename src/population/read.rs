@@ -1164,9 +1164,20 @@ impl Batch for FileBatch<'_> {
             .and_then(|t| p.customers.parse(line, t))
             .map_err(|m| error_at(&p.customers_path, line, m))?;
         let lines = &self.event_lines[raw.events.clone()];
+        // The member's lines are checked as UTF-8 in one go (one call for
+        // a few hundred bytes instead of one per line of ninety); where
+        // that fails, each line on its own, for the error's line number.
+        let start = lines.iter().map(|l| l.range.start).min().unwrap_or(0);
+        let end = lines.iter().map(|l| l.range.end).max().unwrap_or(0);
+        let whole = self
+            .events
+            .get(start..end)
+            .and_then(|bytes| simdutf8::basic::from_utf8(bytes).ok());
         let mut events = Vec::with_capacity(lines.len());
         for l in lines {
-            let record = text(&self.events[l.range.clone()])
+            let checked = whole.and_then(|w| w.get(l.range.start - start..l.range.end - start));
+            let record = checked
+                .map_or_else(|| text(&self.events[l.range.clone()]), Ok)
                 .and_then(|t| p.events.record_of(l.line, t))
                 .map_err(|m| error_at(&p.events_path, l.line, m))?;
             events.push(record);

@@ -33,8 +33,27 @@ fn string_body_reads_as_one_byte_at_a_time() {
     // good and bad, control characters, bytes just around the limits
     // (0x1f, 0x20, 0x7f), and characters of two to four bytes.
     let pieces = [
-        "a", "Z", " ", "~", "\"", "\\\\", "\\\"", "\\n", "\\u0041", "\\x", "\u{1f}", "\u{0}",
-        "\t", "\u{7f}", "é", "Đ", "漢", "😀", "12345678", "ORD-384319", "https://shop.example.com/",
+        "a",
+        "Z",
+        " ",
+        "~",
+        "\"",
+        "\\\\",
+        "\\\"",
+        "\\n",
+        "\\u0041",
+        "\\x",
+        "\u{1f}",
+        "\u{0}",
+        "\t",
+        "\u{7f}",
+        "é",
+        "Đ",
+        "漢",
+        "😀",
+        "12345678",
+        "ORD-384319",
+        "https://shop.example.com/",
     ];
     let mut rng = fastrand::Rng::with_seed(8);
     let mut compared = 0;
@@ -43,11 +62,7 @@ fn string_body_reads_as_one_byte_at_a_time() {
         let text: String = (0..len)
             .map(|_| pieces[rng.usize(0..pieces.len())])
             .collect();
-        assert_eq!(
-            string_body(&text),
-            one_byte_at_a_time(&text),
-            "{text:?}"
-        );
+        assert_eq!(string_body(&text), one_byte_at_a_time(&text), "{text:?}");
         compared += 1;
     }
     assert_eq!(compared, 20_000);
@@ -63,10 +78,29 @@ fn string_body_reads_as_one_byte_at_a_time() {
 #[test]
 fn same_name_is_equality() {
     let names = [
-        "", "a", "b", "ab", "ba", "total", "totals", "item_count", "item_cound", "cart_url",
-        "cart_urk", "order_placed", "order_placee", "xrder_placed", "app_opened", "app_openee",
-        "sixteen_bytes_ab", "sixteen_bytes_ac", "seventeen_bytes_a", "seventeen_bytes_b",
-        "seventeen_bytez_a", "é", "e\u{301}",
+        "",
+        "a",
+        "b",
+        "ab",
+        "ba",
+        "total",
+        "totals",
+        "item_count",
+        "item_cound",
+        "cart_url",
+        "cart_urk",
+        "order_placed",
+        "order_placee",
+        "xrder_placed",
+        "app_opened",
+        "app_openee",
+        "sixteen_bytes_ab",
+        "sixteen_bytes_ac",
+        "seventeen_bytes_a",
+        "seventeen_bytes_b",
+        "seventeen_bytez_a",
+        "é",
+        "e\u{301}",
     ];
     for a in names {
         for b in names {
