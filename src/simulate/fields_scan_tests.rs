@@ -3,28 +3,29 @@
 
 use super::fields_scan::{same_name, string_body};
 
-/// The definition: byte by byte.
+/// The definition, one byte after the other: the text up to the first
+/// quote that is not escaped; `None` at a control character, at an
+/// escape JSON does not have (or `\u`, left to serde), or without a
+/// closing quote.
 fn one_byte_at_a_time(text: &str) -> Option<(&str, bool, usize)> {
-    let b = text.as_bytes();
+    let mut bytes = text.bytes().enumerate();
     let mut escaped = false;
-    let mut i = 0;
-    loop {
-        match *b.get(i)? {
-            b'"' => return Some((text.get(..i)?, escaped, i + 1)),
-            b'\\' => {
-                if !matches!(
-                    b.get(i + 1)?,
-                    b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't'
-                ) {
-                    return None;
-                }
-                escaped = true;
-                i += 2;
+    while let Some((i, c)) = bytes.next() {
+        if c == b'"' {
+            return Some((&text[..i], escaped, i + 1));
+        }
+        if c < 0x20 {
+            return None;
+        }
+        if c == b'\\' {
+            let (_, next) = bytes.next()?;
+            if !b"\"\\/bfnrt".contains(&next) {
+                return None;
             }
-            c if c < 0x20 => return None,
-            _ => i += 1,
+            escaped = true;
         }
     }
+    None
 }
 
 #[test]
