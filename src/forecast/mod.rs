@@ -447,8 +447,11 @@ fn replay(
     // read the same attributes for locale and time zone).
     let first = &plans[0].customer;
     let mut base = Customer::new(customer.id, customer.attrs, first);
+    let start_here = base.zoned(start);
     let live: Vec<usize> = (0..plans.len())
-        .filter(|&i| can_enter(&plans[i], &events, start) && !shut_out(&plans[i], &base, start))
+        .filter(|&i| {
+            can_enter(&plans[i], &events, start) && !shut_out(&plans[i], &base, &start_here)
+        })
         .collect();
     if live.is_empty() {
         return;

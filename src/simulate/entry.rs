@@ -9,7 +9,7 @@ use super::eval::{EvalError, InScope, Scope};
 use super::journey::{Journey, Sim};
 use super::timeline::{Happening, Outcome};
 use crate::plan::format::{Expr, Plan, Reentry, Trigger};
-use jiff::{Timestamp, Zoned};
+use jiff::Zoned;
 use std::borrow::Cow;
 
 /// Whether the customer's attributes alone keep `plan` from ever starting
@@ -22,14 +22,16 @@ use std::borrow::Cow;
 /// no error, so `campaignc forecast` leaves it out. An event trigger with
 /// a `where` is never shut out by its audience: the `where` is evaluated
 /// first, and an error there is reported.
-pub fn shut_out(plan: &Plan, customer: &Customer, start: Timestamp) -> bool {
-    let now = customer.zoned(start);
+///
+/// `start` is the customer's zoned start ([`Customer::zoned`]), made once
+/// for all the campaigns asked about.
+pub fn shut_out(plan: &Plan, customer: &Customer, start: &Zoned) -> bool {
     let nothing = InScope::default();
     let scope = Scope {
         plan,
         customer,
-        now: &now,
-        entry: Some(start),
+        now: start,
+        entry: Some(start.timestamp()),
         in_scope: &nothing,
         goal_anchor: false,
     };

@@ -278,7 +278,11 @@ fn a_customer_the_attributes_shut_out_is_never_entered() {
             c.set_attr("plan", Val::Str(kind.into()));
             c.set_attr("balance", Val::Int(balance));
             let case = format!("{trigger} / {audience} / {annual_is}: {kind}, balance {balance}");
-            assert_eq!(shut_out(&p, &c, start.timestamp()), expected, "{case}");
+            assert_eq!(
+                shut_out(&p, &c, &c.zoned(start.timestamp())),
+                expected,
+                "{case}"
+            );
             if expected {
                 // What leaving the run out must not lose.
                 let sim = run_with(&p, c, &start, inputs(), Forced::default());
