@@ -77,6 +77,90 @@ fn day_of(at: Timestamp) -> Date {
 /// One send's key: day, message, channel, locale.
 pub type SendKey = (Date, String, String, String);
 
+/// A [`SendKey`] or its borrowed parts: a count is found in its map by the
+/// parts of a send without making the key's three strings first (they are
+/// made only for a key not counted yet).
+trait SendKeyParts {
+    fn parts(&self) -> (Date, &str, &str, &str);
+}
+
+impl SendKeyParts for SendKey {
+    fn parts(&self) -> (Date, &str, &str, &str) {
+        (self.0, &self.1, &self.2, &self.3)
+    }
+}
+
+impl SendKeyParts for (Date, &str, &str, &str) {
+    fn parts(&self) -> (Date, &str, &str, &str) {
+        *self
+    }
+}
+
+impl<'a> std::borrow::Borrow<dyn SendKeyParts + 'a> for SendKey {
+    fn borrow(&self) -> &(dyn SendKeyParts + 'a) {
+        self
+    }
+}
+
+// The order of the parts, which is the order of `SendKey` (a tuple's
+// order is its parts' in turn, and a `String`'s is its text's).
+impl PartialEq for dyn SendKeyParts + '_ {
+    fn eq(&self, other: &Self) -> bool {
+        self.parts() == other.parts()
+    }
+}
+
+impl Eq for dyn SendKeyParts + '_ {}
+
+impl PartialOrd for dyn SendKeyParts + '_ {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for dyn SendKeyParts + '_ {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.parts().cmp(&other.parts())
+    }
+}
+
+/// Adds one to the count of a send; the key is made only when new.
+fn count_send(sends: &mut BTreeMap<SendKey, u64>, parts: (Date, &str, &str, &str)) {
+    match sends.get_mut(&parts as &dyn SendKeyParts) {
+        Some(n) => *n += 1,
+        None => {
+            let (day, message, channel, locale) = parts;
+            let key = (day, message.into(), channel.into(), locale.into());
+            sends.insert(key, 1);
+        }
+    }
+}
+
+/// Adds one to the count of `name`; the key is made only when new.
+fn count_one(counts: &mut BTreeMap<String, u64>, name: &str) {
+    match counts.get_mut(name) {
+        Some(n) => *n += 1,
+        None => {
+            counts.insert(name.to_string(), 1);
+        }
+    }
+}
+
+/// Adds one to the count of (`message`, `reason`); the key is made only
+/// when new. A report holds a few messages times a few reasons: they are
+/// looked through.
+fn count_reason(counts: &mut BTreeMap<(String, String), u64>, message: &str, reason: &str) {
+    let found = counts
+        .iter_mut()
+        .find(|((m, r), _)| m == message && r == reason);
+    match found {
+        Some((_, n)) => *n += 1,
+        None => {
+            counts.insert((message.to_string(), reason.to_string()), 1);
+        }
+    }
+}
+
 /// What one campaign did over the period. Every field is a sum over
 /// customers.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -560,7 +644,10 @@ fn count(timeline: &Timeline, period: Period, report: &mut CampaignReport) {
         if resumes {
             if let Some((node, since)) = parked.take() {
                 if counted {
-                    let t = report.steps.entry(node.to_string()).or_default();
+                    let t = match report.steps.get_mut(node) {
+                        Some(t) => t,
+                        None => report.steps.entry(node.to_string()).or_default(),
+                    };
                     t.visits += 1;
                     t.seconds += at.as_second() - since.as_second();
                 }
@@ -586,17 +673,10 @@ fn count(timeline: &Timeline, period: Period, report: &mut CampaignReport) {
                 locale,
                 ..
             } if inside => {
-                let key = (
-                    day_of(at),
-                    message.clone(),
-                    channel.to_string(),
-                    locale.clone(),
-                );
-                *report.sends.entry(key).or_insert(0) += 1;
+                count_send(&mut report.sends, (day_of(at), message, channel, locale));
             }
             Happening::Skipped { message, reason } if inside => {
-                let key = (message.clone(), reason.as_str().to_string());
-                *report.skipped.entry(key).or_insert(0) += 1;
+                count_reason(&mut report.skipped, message, reason.as_str());
             }
             Happening::Deferred {
                 message, reason, ..
@@ -605,8 +685,7 @@ fn count(timeline: &Timeline, period: Period, report: &mut CampaignReport) {
                     DeferReason::Window => "send_window",
                     DeferReason::Cap => "cap",
                 };
-                let key = (message.clone(), reason.to_string());
-                *report.deferred.entry(key).or_insert(0) += 1;
+                count_reason(&mut report.deferred, message, reason);
             }
             Happening::Ended { outcome, .. } => {
                 if counted {
@@ -615,13 +694,13 @@ fn count(timeline: &Timeline, period: Period, report: &mut CampaignReport) {
                         Outcome::Exited => "exited",
                         Outcome::Completed => "completed",
                     };
-                    *report.outcomes.entry(name.into()).or_insert(0) += 1;
+                    count_one(&mut report.outcomes, name);
                 }
                 counted = false;
             }
             Happening::Stopped { .. } => {
                 if counted {
-                    *report.outcomes.entry("running".into()).or_insert(0) += 1;
+                    count_one(&mut report.outcomes, "running");
                 }
                 counted = false;
             }
