@@ -518,17 +518,11 @@ fn errors_in_the_population_files_name_the_file_and_line() {
     // A line in the middle of a customer's lines, with a byte that is
     // not UTF-8 (the lines of a customer are checked together first).
     let not_utf8 = {
-        let mut bytes = Vec::new();
-        for (i, line) in e.iter().enumerate() {
-            let mut line = line.clone().into_bytes();
-            if i == 6 {
-                // `order_placed` as `order_\xfflaced`.
-                let at = String::from_utf8_lossy(&line).find("order_placed").unwrap() + 6;
-                line[at] = 0xff;
-            }
-            bytes.extend(line);
-            bytes.push(b'\n');
-        }
+        // `order_placed` as `order_\xfflaced` in line 7 (c02's third).
+        let marked = e[6].replacen("order_placed", "order_\u{0}laced", 1);
+        let mut bytes = edit(e.clone(), 6, marked);
+        let at = bytes.iter().position(|&b| b == 0).unwrap();
+        bytes[at] = 0xff;
         bytes
     };
     let cases: Vec<(&str, &str, Vec<u8>)> = vec![

@@ -295,9 +295,7 @@ pub fn string_body(text: &str) -> Option<(&str, bool, usize)> {
     let mut i = 0;
     loop {
         while let Some(chunk) = b.get(i..i + 8) {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            let special = special_bytes(u64::from_le_bytes(word));
+            let special = special_bytes(word(chunk));
             if special != 0 {
                 i += (special.trailing_zeros() / 8) as usize;
                 break;
@@ -335,21 +333,24 @@ pub fn same_name(a: &str, b: &str) -> bool {
     if n < 8 {
         return a.iter().zip(b).all(|(x, y)| x == y);
     }
-    let word = |s: &[u8], i: usize| {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(&s[i..i + 8]);
-        u64::from_le_bytes(w)
-    };
     let mut i = 0;
     while i + 8 < n {
-        if word(a, i) != word(b, i) {
+        if word(&a[i..i + 8]) != word(&b[i..i + 8]) {
             return false;
         }
         i += 8;
     }
     // The last eight bytes (overlapping the word before when `n` is not a
     // multiple of eight).
-    word(a, n - 8) == word(b, n - 8)
+    word(&a[n - 8..]) == word(&b[n - 8..])
+}
+
+/// Eight bytes (`eight` is exactly that long) as one number, the first
+/// byte in the lowest place.
+fn word(eight: &[u8]) -> u64 {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(eight);
+    u64::from_le_bytes(w)
 }
 
 /// The bytes of `word` (eight bytes, the first in the lowest place) that
