@@ -125,6 +125,14 @@ impl Page {
 
     /// Sends a command and waits for its answer (events are skipped).
     fn call(&mut self, method: &str, params: Value) -> Value {
+        match self.try_call(method, params) {
+            Ok(result) => result,
+            Err(error) => panic!("{method}: {error}"),
+        }
+    }
+
+    /// [`Page::call`], with the browser's error as a value.
+    fn try_call(&mut self, method: &str, params: Value) -> Result<Value, Value> {
         self.next_id += 1;
         let id = self.next_id;
         let message = json!({ "id": id, "method": method, "params": params });
@@ -138,8 +146,10 @@ impl Page {
             };
             let value: Value = serde_json::from_str(text.as_str()).expect("JSON");
             if value["id"] == id {
-                assert!(value.get("error").is_none(), "{method}: {value}");
-                return value["result"].clone();
+                return match value.get("error") {
+                    Some(_) => Err(value),
+                    None => Ok(value["result"].clone()),
+                };
             }
         }
     }
@@ -157,12 +167,21 @@ impl Page {
         result["result"]["value"].clone()
     }
 
-    /// Evaluates `expression` until it is `true`; how long that took.
+    /// Evaluates `expression` until it is `true`; how long that took. An
+    /// evaluation the page's own reload cuts short ("Inspected target
+    /// navigated or closed": the live reload this waits for) is tried
+    /// again; any other error fails.
     fn wait_for(&mut self, what: &str, expression: &str, limit: Duration) -> Duration {
         let start = Instant::now();
         loop {
-            if self.eval(expression) == Value::Bool(true) {
-                return start.elapsed();
+            let params = json!({ "expression": expression, "returnByValue": true });
+            match self.try_call("Runtime.evaluate", params) {
+                Ok(result) if result["result"]["value"] == Value::Bool(true) => {
+                    return start.elapsed();
+                }
+                Ok(_) => {}
+                Err(error) if error.to_string().contains("navigated or closed") => {}
+                Err(error) => panic!("Runtime.evaluate: {error}"),
             }
             assert!(
                 start.elapsed() < limit,
