@@ -9,9 +9,11 @@
 //! `/proc/self/stat`, 10 ms resolution): MiB per CPU-second is the number
 //! to compare between versions on a busy machine.
 
-/// The binary's allocator (src/main.rs), so the figures are the command's.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+/// The binary's allocator (src/main.rs), so the figures are the command's
+/// (its tuning for `check` and `build` is the memory benchmark's).
+#[path = "../src/allocator.rs"]
+#[allow(dead_code)]
+mod allocator;
 
 mod corpus;
 

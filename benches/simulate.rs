@@ -18,9 +18,11 @@
 //! `cargo bench --bench simulate` (`CUSTOMERS=N` to resize, `RUNS=replay`
 //! for one run only).
 
-/// The binary's allocator (src/main.rs), so the figures are the command's.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+/// The binary's allocator (src/main.rs), so the figures are the command's
+/// (its tuning for `check` and `build` is the memory benchmark's).
+#[path = "../src/allocator.rs"]
+#[allow(dead_code)]
+mod allocator;
 
 use std::collections::BTreeMap;
 use std::path::Path;
