@@ -168,6 +168,7 @@ fn main() {
                 entry: None,
                 in_scope: &in_scope,
                 goal_anchor: false,
+                window_ends: None,
             };
             for (i, expr) in exprs.iter().enumerate() {
                 if scope.holds(expr).unwrap_or(false) {

@@ -604,6 +604,7 @@ fn reference(
                     entry: None,
                     in_scope: &in_scope,
                     goal_anchor: false,
+                    window_ends: None,
                 };
                 match q.kind {
                     QueryKind::Segment => {

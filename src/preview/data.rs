@@ -114,6 +114,7 @@ fn scope<'a>(
         entry: Some(now.timestamp()),
         in_scope,
         goal_anchor: false,
+        window_ends: None,
     }
 }
 

@@ -59,6 +59,26 @@ pub fn add_instant(at: &Zoned, d: Duration) -> ClockResult<Timestamp> {
     }
 }
 
+/// The instant of [`sub`]`(at, d)`, for a caller that only compares it
+/// (a `within` window): with whole days only, one look-up in the time
+/// zone instead of the zoned value's two.
+pub fn sub_instant(at: &Zoned, d: Duration) -> ClockResult<Timestamp> {
+    if d.seconds != 0 && d.days != 0 {
+        return Ok(sub(at, d)?.timestamp());
+    }
+    if d.days == 0 {
+        return at
+            .timestamp()
+            .checked_sub(SignedDuration::from_secs(d.seconds));
+    }
+    // As in `add_instant`: the local date moves, the clock time stays,
+    // resolved with the "compatible" disambiguation.
+    let date = at.date().checked_sub(Span::new().try_days(d.days)?)?;
+    at.time_zone()
+        .to_ambiguous_timestamp(date.to_datetime(at.time()))
+        .compatible()
+}
+
 /// `at - d`, the inverse order of [`add`]: exact seconds first, then days.
 pub fn sub(at: &Zoned, d: Duration) -> ClockResult<Zoned> {
     let after_secs = if d.seconds == 0 {
@@ -146,9 +166,14 @@ pub fn civil_weekday_of_plan(day: crate::plan::format::Weekday) -> CivilWeekday 
 /// `day`, when given).
 pub fn next_local_time(now: &Zoned, minutes: u32, day: Option<CivilWeekday>) -> ClockResult<Zoned> {
     let mut date = now.date();
+    // At exactly the wanted local time (a schedule or a window firing at
+    // its own minute, the usual case), today's candidate is `now` itself
+    // or, in an autumn fold, the earlier of the two: never after `now`.
+    // Skipped without a look-up in the time zone.
+    let at_the_time = local_datetime(date, minutes)?.time() == now.time();
     // At most 8 candidate days: today (if still ahead) and the next 7.
-    for _ in 0..9 {
-        if day.is_none_or(|d| date.weekday() == d) {
+    for i in 0..9 {
+        if (i > 0 || !at_the_time) && day.is_none_or(|d| date.weekday() == d) {
             let candidate = local_at(now, date, minutes)?;
             if candidate.timestamp() > now.timestamp() {
                 return Ok(candidate);

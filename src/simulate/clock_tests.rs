@@ -200,3 +200,86 @@ fn clock_times_in_the_plan_form_read_as_the_general_rule_reads_them() {
         assert_eq!(super::journey::parse_clock(t), general(t), "{t:?}");
     }
 }
+
+/// The instants every 15 minutes (and one second either side of each) of
+/// the days around a daylight-saving change in `tz`, from `from`.
+fn instants_around(from: &str, tz: &str) -> Vec<Zoned> {
+    let start = zoned(from, tz);
+    (0..4 * 24 * 4)
+        .flat_map(|quarter| [-1i64, 0, 1].map(move |s| quarter * 15 * 60 + s))
+        .map(|secs| {
+            start
+                .checked_add(jiff::SignedDuration::from_secs(secs))
+                .expect("in range")
+        })
+        .collect()
+}
+
+/// Zones whose changes differ: an hour in spring and autumn (Prague, New
+/// York), half an hour (Lord Howe Island), none (Ho Chi Minh City).
+const CHANGES: [(&str, &str); 6] = [
+    ("2026-03-27T00:00", "Europe/Prague"),
+    ("2026-10-23T00:00", "Europe/Prague"),
+    ("2026-03-06T00:00", "America/New_York"),
+    ("2026-10-02T00:00", "Australia/Lord_Howe"),
+    ("2026-04-03T00:00", "Australia/Lord_Howe"),
+    ("2026-11-01T00:00", "Asia/Ho_Chi_Minh"),
+];
+
+#[test]
+fn next_local_time_is_the_first_candidate_day_strictly_after_now() {
+    // The definition: the wanted local time on each day from today on,
+    // resolved as `local_at` does, the first strictly after `now`.
+    // (`next_local_time` skips today's candidate without making it when
+    // `now` is at that very local time.)
+    let defined = |now: &Zoned, minutes: u32, day: Option<Weekday>| {
+        let mut date = now.date();
+        loop {
+            if day.is_none_or(|d| date.weekday() == d) {
+                let candidate = clock::local_at(now, date, minutes).unwrap();
+                if candidate.timestamp() > now.timestamp() {
+                    return candidate;
+                }
+            }
+            date = date.tomorrow().unwrap();
+        }
+    };
+    for (from, tz) in CHANGES {
+        for now in instants_around(from, tz) {
+            // At every quarter hour, the one of `now`, and in the gap and
+            // the fold of each zone.
+            for minutes in [0, 75, 120, 135, 150, 165, 180, 9 * 60, 23 * 60 + 45] {
+                for day in [None, Some(now.date().weekday()), Some(Weekday::Sunday)] {
+                    assert_eq!(
+                        clock::next_local_time(&now, minutes, day).unwrap(),
+                        defined(&now, minutes, day),
+                        "from {now} to {minutes} min, {day:?}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn sub_instant_is_the_instant_of_sub() {
+    for (from, tz) in CHANGES {
+        for at in instants_around(from, tz).into_iter().step_by(7) {
+            for d in [
+                Duration::new(0, 0),
+                Duration::new(1, 0),
+                Duration::new(30, 0),
+                Duration::new(0, 3600),
+                Duration::new(0, 90 * 60),
+                Duration::new(2, 5400),
+                Duration::new(-1, 0),
+            ] {
+                assert_eq!(
+                    clock::sub_instant(&at, d).unwrap(),
+                    clock::sub(&at, d).unwrap().timestamp(),
+                    "{at} - {d:?}"
+                );
+            }
+        }
+    }
+}

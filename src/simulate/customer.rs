@@ -191,6 +191,8 @@ pub struct Customer {
     /// The id hashed for holdout and split assignment (in tests: the
     /// persona's name).
     pub id: String,
+    /// Set through [`Customer::set_attr`] (which counts the changes,
+    /// [`Customer::zone_version`]).
     pub time_zone: TimeZone,
     /// The `locale` attribute, or the project default.
     pub locale: String,
@@ -203,6 +205,9 @@ pub struct Customer {
     locale_attr: Option<String>,
     /// The attribute holding the time zone.
     zone_attr: Option<String>,
+    /// How many times the time zone was set after the customer was made
+    /// ([`Customer::zone_version`]).
+    zone_sets: u32,
 }
 
 /// The time zone named `name` (`None` for a name jiff does not know), as
@@ -287,6 +292,7 @@ impl Customer {
             events: History::default(),
             locale_attr: facts.locale.attribute.clone(),
             zone_attr: facts.timezone.attribute.clone(),
+            zone_sets: 0,
         };
         // What `set_attr` does for each, the attributes being set already.
         for name in [&facts.locale.attribute, &facts.timezone.attribute]
@@ -342,6 +348,7 @@ impl Customer {
         if self.zone_attr.as_deref() == Some(name) {
             if let Some(tz) = value.as_text().and_then(zone) {
                 self.time_zone = tz;
+                self.zone_sets = self.zone_sets.wrapping_add(1);
             }
         }
     }
@@ -350,6 +357,12 @@ impl Customer {
     /// events at the same instant).
     pub fn record_event(&mut self, event: PastEvent) {
         self.events.record(event);
+    }
+
+    /// A number that changes whenever the time zone may have: what was
+    /// worked out in the zone under one version holds while it is current.
+    pub fn zone_version(&self) -> u32 {
+        self.zone_sets
     }
 
     /// An instant in the customer's time zone.

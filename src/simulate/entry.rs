@@ -34,6 +34,7 @@ pub fn shut_out(plan: &Plan, customer: &Customer, start: &Zoned) -> bool {
         entry: Some(start.timestamp()),
         in_scope: &nothing,
         goal_anchor: false,
+        window_ends: None,
     };
     if let Trigger::Enters { segment } = &plan.trigger {
         let member = Expr::Segment {

@@ -107,6 +107,43 @@ pub struct Scope<'a> {
     pub in_scope: &'a InScope,
     /// Anchor `within` windows at the entry (the goal's rule).
     pub goal_anchor: bool,
+    /// Where the ends of anchored windows are remembered (`None`: each is
+    /// worked out anew).
+    pub window_ends: Option<&'a WindowEnds>,
+}
+
+/// The end of a goal's anchored `within` window, remembered.
+///
+/// The goal is checked after every step and every event of a journey, and
+/// its window ends at the same instant each time (entry + D in the
+/// customer's zone, a look-up in the time zone to work out). One end is
+/// kept, for its entry, duration and the customer's time zone (see
+/// [`Customer::zone_version`]): any other asks anew.
+#[derive(Debug, Default)]
+pub struct WindowEnds(std::cell::Cell<Option<(WindowKey, Timestamp)>>);
+
+/// What an anchored window's end depends on: the entry, the duration and
+/// the customer's time zone.
+type WindowKey = (Timestamp, Duration, u32);
+
+impl WindowEnds {
+    fn end(&self, customer: &Customer, entry: Timestamp, d: Duration) -> Timestamp {
+        let key = (entry, d, customer.zone_version());
+        if let Some((k, end)) = self.0.get() {
+            if k == key {
+                return end;
+            }
+        }
+        let end = anchored_end(customer, entry, d);
+        self.0.set(Some((key, end)));
+        end
+    }
+}
+
+/// `entry + d` in the customer's zone; the latest instant when out of
+/// range.
+fn anchored_end(customer: &Customer, entry: Timestamp, d: Duration) -> Timestamp {
+    clock::add_instant(&customer.zoned(entry), d).unwrap_or(Timestamp::MAX)
 }
 
 impl<'a> Scope<'a> {
@@ -315,17 +352,17 @@ impl<'a> Scope<'a> {
         };
         match (self.goal_anchor, self.entry) {
             (true, Some(entry)) => {
-                let entry_z = self.customer.zoned(entry);
-                let end = clock::add_instant(&entry_z, d).unwrap_or(Timestamp::MAX);
+                let end = match self.window_ends {
+                    Some(ends) => ends.end(self.customer, entry, d),
+                    None => anchored_end(self.customer, entry, d),
+                };
                 Window {
                     from: entry,
                     to: end.min(now),
                 }
             }
             _ => Window {
-                from: clock::sub(self.now, d)
-                    .map(|z| z.timestamp())
-                    .unwrap_or(Timestamp::MIN),
+                from: clock::sub_instant(self.now, d).unwrap_or(Timestamp::MIN),
                 to: now,
             },
         }
@@ -390,6 +427,7 @@ impl<'a> Scope<'a> {
             entry: self.entry,
             in_scope: self.in_scope,
             goal_anchor: false,
+            window_ends: None,
         }
     }
 

@@ -72,6 +72,7 @@ fn try_eval(
         entry: None,
         in_scope: &empty,
         goal_anchor: false,
+        window_ends: None,
     }
     .value(e)
 }
@@ -404,4 +405,46 @@ fn money_literals_compare_amounts_in_their_currency_only() {
             "unset {cmp} {amount} {currency}"
         );
     }
+}
+
+#[test]
+fn a_remembered_goal_window_follows_the_customers_time_zone() {
+    // Entered 2026-03-28 10:00 UTC; the goal counts orders within 1d of
+    // the entry. In Prague that day is 23 hours long (the clocks go
+    // forward on the 29th), so the window ends at 09:00 UTC; in UTC it
+    // ends at 10:00. An order at 09:30 UTC is inside only in UTC.
+    let p = plan(json!([]), json!([]));
+    let utc = |s: &str| s.parse::<jiff::Timestamp>().expect("instant");
+    let mut c = customer_with_orders(&[]);
+    c.record_event(PastEvent {
+        name: "order_placed".into(),
+        at: utc("2026-03-29T09:30:00Z"),
+        props: Val::Record(Vec::new()).into(),
+    });
+    let entry = utc("2026-03-28T10:00:00Z");
+    let now = utc("2026-03-30T00:00:00Z");
+    let ends = super::eval::WindowEnds::default();
+    let empty = super::eval::InScope::default();
+    let goal = count_within(1);
+    let count = |c: &Customer| {
+        let now = c.zoned(now);
+        Scope {
+            plan: &p,
+            customer: c,
+            now: &now,
+            entry: Some(entry),
+            in_scope: &empty,
+            goal_anchor: true,
+            window_ends: Some(&ends),
+        }
+        .value(&goal)
+        .expect("no runtime error")
+    };
+    // The plan's default zone is Prague.
+    assert_eq!(count(&c), Val::Int(0), "in Prague");
+    assert_eq!(count(&c), Val::Int(0), "in Prague, remembered");
+    c.set_attr("timezone", Val::Str("UTC".into()));
+    assert_eq!(count(&c), Val::Int(1), "in UTC, worked out anew");
+    c.set_attr("timezone", Val::Str("Europe/Prague".into()));
+    assert_eq!(count(&c), Val::Int(0), "in Prague again");
 }

@@ -292,6 +292,9 @@ pub(super) struct Sim<'a> {
     pub switch: Option<&'a Switch>,
     /// The switch removed the campaign: nobody enters any more.
     pub removed: bool,
+    /// The end of the goal's anchored window, remembered between the
+    /// checks of a journey.
+    window_ends: eval::WindowEnds,
     /// Whether each input is a line of the timeline (an event arrived, an
     /// attribute set). A replay that only counts what the campaign did
     /// ([`super::together::replay_together`]) leaves them out.
@@ -368,6 +371,7 @@ impl<'a> Sim<'a> {
             static_segment: None,
             switch: None,
             removed: false,
+            window_ends: eval::WindowEnds::default(),
             echo_inputs: true,
             echo_refusals: true,
         };
@@ -407,11 +411,17 @@ impl<'a> Sim<'a> {
         let input_at = inputs.get(next_input).map(|i| i.at);
         let [timer_at, firing_at, check_at, switch_at] = self.timers();
         let candidates = [input_at, timer_at, firing_at, check_at, switch_at];
-        let (which, at) = candidates
-            .iter()
-            .enumerate()
-            .filter_map(|(i, t)| t.map(|t| (i, t)))
-            .min_by_key(|(i, t)| (*t, occurrence_rank(*i)))?;
+        // The earliest, and of those due at once the first by rank: a
+        // strictly earlier one replaces the best, visited in rank order.
+        let mut best: Option<(usize, Timestamp)> = None;
+        for which in BY_RANK {
+            if let Some(t) = candidates[which] {
+                if best.is_none_or(|(_, at)| t < at) {
+                    best = Some((which, t));
+                }
+            }
+        }
+        let (which, at) = best?;
         if which == 4 {
             return Some((which, at));
         }
@@ -724,6 +734,7 @@ impl<'a> Sim<'a> {
             entry,
             in_scope,
             goal_anchor,
+            window_ends: Some(&self.window_ends),
         }
     }
 }
@@ -735,6 +746,9 @@ impl<'a> Sim<'a> {
 pub(super) fn occurrence_rank(which: usize) -> usize {
     (which + 1) % 5
 }
+
+/// The occurrences in [`occurrence_rank`] order.
+const BY_RANK: [usize; 5] = [4, 0, 1, 2, 3];
 
 /// `HH:MM` as minutes after midnight.
 pub(super) fn parse_clock(text: &str) -> Option<u32> {
