@@ -165,25 +165,34 @@ pub fn civil_weekday_of_plan(day: crate::plan::format::Weekday) -> CivilWeekday 
 /// local time is `minutes` after midnight (and whose local weekday is
 /// `day`, when given).
 pub fn next_local_time(now: &Zoned, minutes: u32, day: Option<CivilWeekday>) -> ClockResult<Zoned> {
-    let mut date = now.date();
+    /// The candidate days are today and the next 8 (a candidate can be
+    /// at or before `now` even on a later day, in a fold across midnight).
+    const LAST: i8 = 8;
+    let today = now.date();
     // At exactly the wanted local time (a schedule or a window firing at
     // its own minute, the usual case), today's candidate is `now` itself
     // or, in an autumn fold, the earlier of the two: never after `now`.
     // Skipped without a look-up in the time zone.
-    let at_the_time = local_datetime(date, minutes)?.time() == now.time();
-    // At most 8 candidate days: today (if still ahead) and the next 7.
-    for i in 0..9 {
-        if (i > 0 || !at_the_time) && day.is_none_or(|d| date.weekday() == d) {
+    let at_the_time = local_datetime(today, minutes)?.time() == now.time();
+    // The candidate days: every day, or each `day` (the first of them
+    // found from today's weekday, not by walking the days).
+    let (mut ahead, step) = match day {
+        None => (0, 1),
+        Some(d) => (today.weekday().until(d), 7),
+    };
+    while ahead <= LAST {
+        if ahead > 0 || !at_the_time {
+            let date = today.checked_add(Span::new().days(ahead))?;
             let candidate = local_at(now, date, minutes)?;
             if candidate.timestamp() > now.timestamp() {
                 return Ok(candidate);
             }
         }
-        date = date.tomorrow()?;
+        ahead += step;
     }
     // Unreachable in practice (a weekday recurs within 7 days); keep the
     // function total without a panic.
-    local_at(now, date, minutes)
+    local_at(now, today.checked_add(Span::new().days(LAST + 1))?, minutes)
 }
 
 /// A recurring schedule, `trigger every …`, in customer local time.

@@ -551,8 +551,10 @@ impl<'a> Scope<'a> {
             ArithKind::Sub => negate(&r).ok_or_else(|| overflow(what()))?,
         };
         Ok(match (&l, &r) {
-            (Val::Time(t), Val::Duration(d)) => clock::add(&self.customer.zoned(*t), *d)
-                .map(|z| Val::Time(z.timestamp()))
+            // Only the instant is kept: `add_instant` (a zoned result
+            // is always in range when its instant is).
+            (Val::Time(t), Val::Duration(d)) => clock::add_instant(&self.customer.zoned(*t), *d)
+                .map(Val::Time)
                 .map_err(|_| out_of_range(what()))?,
             (Val::Date(day), Val::Duration(d)) => jiff::Span::new()
                 .try_days(d.days)
