@@ -22,8 +22,10 @@ static ALLOCATOR: Mimalloc = Mimalloc;
 /// over-allocates (size + alignment − 1, a block of a larger class,
 /// aligned inside), and the class it should have refilled stays empty (the
 /// upstream report: microsoft/mimalloc#889). In the simulator's benchmark
-/// 231,000 of 249,000 refills went that way, and the replay ran about a
-/// fifth slower than with plain `mi_malloc` (docs/performance.md).
+/// 231,692 of 1,625,555 allocations (14%) went that way; with plain
+/// `mi_malloc` the replay takes 3% fewer instructions and, cache misses
+/// included, more than that less time (docs/performance.md, "The
+/// allocator's slow path").
 ///
 /// Plain `mi_malloc` is enough when the layout needs no more than what the
 /// block of its size has: every block is aligned to a word (block sizes
