@@ -33,7 +33,7 @@ use rayon::prelude::*;
 
 use crate::plan::format::{ChannelFacts, CustomerFacts, Expr, Node, Plan, Trigger};
 use crate::population::read::{Batch, EventRecord, Member, PopulationError, Reader};
-use crate::simulate::customer::{Customer, History, PastEvent};
+use crate::simulate::customer::{event_props, Customer, History, PastEvent};
 use crate::simulate::journey::{Forced, Input, InputKind, Options};
 use crate::simulate::policy::DeferReason;
 use crate::simulate::shut_out;
@@ -555,7 +555,7 @@ fn replay(
         .map(|e| PastEvent {
             name: e.event,
             at: e.at,
-            props: e.props.into(),
+            props: event_props(e.props),
         })
         .collect();
     let inputs: Vec<Input> = all[past..]

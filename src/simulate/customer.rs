@@ -276,6 +276,20 @@ pub fn event_name(name: &str) -> Arc<str> {
     })
 }
 
+/// An event's properties as a shared value: a record with no properties
+/// (most events of a population, once the properties no campaign reads
+/// are left out) is this thread's one empty record, a count on a shared
+/// value instead of an allocation per event.
+pub fn event_props(props: Val) -> Arc<Val> {
+    thread_local! {
+        static EMPTY: Arc<Val> = Arc::new(Val::Record(Vec::new()));
+    }
+    match &props {
+        Val::Record(fields) if fields.is_empty() => EMPTY.with(Arc::clone),
+        _ => Arc::new(props),
+    }
+}
+
 impl Customer {
     /// A customer whose time zone and locale come from the attributes the
     /// plan names in `facts` when set and valid, else from its defaults.

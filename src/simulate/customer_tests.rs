@@ -251,3 +251,18 @@ fn customers_are_made_alike_from_the_same_locale_and_zone_facts() {
     assert!(!Customer::made_alike(&facts(), &czech));
     assert_ne!(shown(&facts()), shown(&czech));
 }
+
+#[test]
+fn empty_properties_are_one_shared_value_and_others_their_own() {
+    use super::customer::event_props;
+    let (a, b) = (
+        event_props(Val::Record(Vec::new())),
+        event_props(Val::Record(Vec::with_capacity(4))),
+    );
+    assert!(Arc::ptr_eq(&a, &b), "one empty record per thread");
+    assert_eq!(*a, Val::Record(Vec::new()));
+    let props = || Val::Record(vec![("total".into(), Val::Int(3))]);
+    let (c, d) = (event_props(props()), event_props(props()));
+    assert!(!Arc::ptr_eq(&c, &d));
+    assert_eq!(*c, props());
+}

@@ -288,7 +288,13 @@ pub fn parse_instant(text: &str) -> Option<jiff::Timestamp> {
     exporters_instant(text.as_bytes()).or_else(|| text.parse().ok())
 }
 
-/// `YYYY-MM-DDTHH:MM:SSZ` by its fields; `None` for any other text.
+/// `YYYY-MM-DDTHH:MM:SSZ` by its fields; `None` for any other text (and
+/// for what jiff refuses in that form: a day the month does not have, an
+/// hour past 23, a second past 59, an instant outside jiff's range).
+///
+/// Read digit by digit and counted in days from 1970 with the proleptic
+/// Gregorian calendar, as jiff counts them, without making a civil
+/// date-time first (a fifth fewer instructions than making one).
 fn exporters_instant(b: &[u8]) -> Option<jiff::Timestamp> {
     let shape = b.len() == 20
         && b[4] == b'-'
@@ -300,22 +306,47 @@ fn exporters_instant(b: &[u8]) -> Option<jiff::Timestamp> {
     if !shape {
         return None;
     }
-    let num = |from: usize, to: usize| {
-        b[from..to].iter().try_fold(0i32, |n, d| {
-            d.is_ascii_digit().then(|| n * 10 + i32::from(d - b'0'))
-        })
+    // Each digit's value; a byte that is no digit gives 10 or more, and
+    // one test refuses them all.
+    let d = |i: usize| i64::from(b[i].wrapping_sub(b'0'));
+    let digits = [d(0), d(1), d(2), d(3), d(5), d(6), d(8), d(9)];
+    let clock = [d(11), d(12), d(14), d(15), d(17), d(18)];
+    if digits.iter().chain(&clock).any(|&n| n > 9) {
+        return None;
+    }
+    let year = digits[0] * 1000 + digits[1] * 100 + digits[2] * 10 + digits[3];
+    let (month, day) = (digits[4] * 10 + digits[5], digits[6] * 10 + digits[7]);
+    let (hour, minute, second) = (
+        clock[0] * 10 + clock[1],
+        clock[2] * 10 + clock[3],
+        clock[4] * 10 + clock[5],
+    );
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let month_days = match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        1..=12 => 31,
+        _ => return None,
     };
-    let dt = jiff::civil::DateTime::new(
-        i16::try_from(num(0, 4)?).ok()?,
-        i8::try_from(num(5, 7)?).ok()?,
-        i8::try_from(num(8, 10)?).ok()?,
-        i8::try_from(num(11, 13)?).ok()?,
-        i8::try_from(num(14, 16)?).ok()?,
-        i8::try_from(num(17, 19)?).ok()?,
-        0,
-    )
-    .ok()?;
-    jiff::tz::Offset::UTC.to_timestamp(dt).ok()
+    if !(1..=month_days).contains(&day) || hour > 23 || minute > 59 || second > 59 {
+        return None;
+    }
+    let seconds = days_from_civil(year, month, day) * 86_400 + hour * 3_600 + minute * 60 + second;
+    jiff::Timestamp::from_second(seconds).ok()
+}
+
+/// Days from 1970-01-01 to the proleptic Gregorian `year-month-day` (a
+/// valid date), by eras of 400 years (Howard Hinnant's `days_from_civil`).
+#[inline]
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    // Years that start in March, so that the leap day ends the year.
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    let day_of_year = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
 }
 
 /// `1d2h` (offset from `start`), `2026-01-07T09:00` (local) or an RFC 3339
