@@ -3,6 +3,7 @@
 //! `#[path]`: not a module of the library, which leaves the allocator to
 //! its binary.
 
+use libmimalloc_sys as mi;
 use std::alloc::{GlobalAlloc, Layout};
 use std::ffi::c_void;
 
@@ -52,43 +53,53 @@ fn checked(p: *mut c_void, align: usize) -> *mut u8 {
     p.cast()
 }
 
+/// A new block for `layout`: `plain_call` (mimalloc's `mi_malloc` or
+/// `mi_zalloc`) when that gives the alignment ([`plain`]), else
+/// `aligned_call`.
+///
+/// # Safety
+///
+/// `plain_call` and `aligned_call` are mimalloc's allocation functions
+/// of one kind.
+#[inline]
+unsafe fn allocate(
+    layout: Layout,
+    plain_call: unsafe extern "C" fn(usize) -> *mut c_void,
+    aligned_call: unsafe extern "C" fn(usize, usize) -> *mut c_void,
+) -> *mut u8 {
+    let (size, align) = (layout.size(), layout.align());
+    // SAFETY: mimalloc's allocation functions take any size, and the
+    // alignment is a power of two (a `Layout`'s is).
+    let p = unsafe {
+        if plain(size, align) {
+            plain_call(size)
+        } else {
+            aligned_call(size, align)
+        }
+    };
+    checked(p, align)
+}
+
 // SAFETY: every pointer comes from mimalloc with at least the layout's
 // alignment (see `plain`), and is freed or resized by mimalloc (`mi_free`,
 // `mi_realloc`, `mi_realloc_aligned` accept blocks from either call).
 unsafe impl GlobalAlloc for Mimalloc {
     #[inline]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let (size, align) = (layout.size(), layout.align());
-        // SAFETY: mimalloc's allocation functions take any size, and the
-        // alignment is a power of two (a `Layout`'s is).
-        let p = unsafe {
-            if plain(size, align) {
-                libmimalloc_sys::mi_malloc(size)
-            } else {
-                libmimalloc_sys::mi_malloc_aligned(size, align)
-            }
-        };
-        checked(p, align)
+        // SAFETY: mimalloc's two allocation functions.
+        unsafe { allocate(layout, mi::mi_malloc, mi::mi_malloc_aligned) }
     }
 
     #[inline]
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        let (size, align) = (layout.size(), layout.align());
-        // SAFETY: as in `alloc`.
-        let p = unsafe {
-            if plain(size, align) {
-                libmimalloc_sys::mi_zalloc(size)
-            } else {
-                libmimalloc_sys::mi_zalloc_aligned(size, align)
-            }
-        };
-        checked(p, align)
+        // SAFETY: mimalloc's two allocation functions of zeroed blocks.
+        unsafe { allocate(layout, mi::mi_zalloc, mi::mi_zalloc_aligned) }
     }
 
     #[inline]
     unsafe fn dealloc(&self, ptr: *mut u8, _layout: Layout) {
         // SAFETY: `ptr` came from this allocator (the caller's contract).
-        unsafe { libmimalloc_sys::mi_free(ptr.cast::<c_void>()) }
+        unsafe { mi::mi_free(ptr.cast::<c_void>()) }
     }
 
     #[inline]
@@ -98,9 +109,9 @@ unsafe impl GlobalAlloc for Mimalloc {
         // the alignment is a power of two.
         let p = unsafe {
             if plain(new_size, align) {
-                libmimalloc_sys::mi_realloc(ptr, new_size)
+                mi::mi_realloc(ptr, new_size)
             } else {
-                libmimalloc_sys::mi_realloc_aligned(ptr, new_size, align)
+                mi::mi_realloc_aligned(ptr, new_size, align)
             }
         };
         checked(p, align)
@@ -109,7 +120,7 @@ unsafe impl GlobalAlloc for Mimalloc {
 
 /// mimalloc's `mi_option_purge_delay` (its `mimalloc.h`, the enum
 /// `mi_option_e`; the Rust bindings do not name it).
-const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+const MI_OPTION_PURGE_DELAY: mi::mi_option_t = 15;
 
 /// For `check` and `build` (see `campaignc::cli::main_with`): memory freed
 /// is given back to the system at once instead of 10 ms later. Those
@@ -120,5 +131,5 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 pub fn return_freed_memory_at_once() {
     // SAFETY: sets an integer option of the allocator, which mimalloc
     // allows at any time.
-    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) }
+    unsafe { mi::mi_option_set(MI_OPTION_PURGE_DELAY, 0) }
 }
