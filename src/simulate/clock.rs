@@ -44,13 +44,7 @@ pub fn add_instant(at: &Zoned, d: Duration) -> ClockResult<Timestamp> {
     let after_days = if d.days == 0 {
         at.timestamp()
     } else {
-        // What `Zoned::checked_add` does with a span of days: the local
-        // date moves, the local clock time stays, and the result is
-        // resolved with the "compatible" disambiguation.
-        let date = at.date().checked_add(Span::new().try_days(d.days)?)?;
-        at.time_zone()
-            .to_ambiguous_timestamp(date.to_datetime(at.time()))
-            .compatible()?
+        same_time_on(at, at.date().checked_add(Span::new().try_days(d.days)?)?)?
     };
     if d.seconds == 0 {
         Ok(after_days)
@@ -71,9 +65,14 @@ pub fn sub_instant(at: &Zoned, d: Duration) -> ClockResult<Timestamp> {
             .timestamp()
             .checked_sub(SignedDuration::from_secs(d.seconds));
     }
-    // As in `add_instant`: the local date moves, the clock time stays,
-    // resolved with the "compatible" disambiguation.
-    let date = at.date().checked_sub(Span::new().try_days(d.days)?)?;
+    same_time_on(at, at.date().checked_sub(Span::new().try_days(d.days)?)?)
+}
+
+/// The instant of `at`'s local clock time on the local `date`: what
+/// `Zoned::checked_add` does with a span of days (the local date moves,
+/// the clock time stays), resolved with the "compatible"
+/// disambiguation.
+fn same_time_on(at: &Zoned, date: Date) -> ClockResult<Timestamp> {
     at.time_zone()
         .to_ambiguous_timestamp(date.to_datetime(at.time()))
         .compatible()

@@ -191,8 +191,8 @@ pub struct Customer {
     /// The id hashed for holdout and split assignment (in tests: the
     /// persona's name).
     pub id: String,
-    /// Set through [`Customer::set_attr`] (which counts the changes,
-    /// [`Customer::zone_version`]).
+    /// Changed during a run only through [`Customer::set_attr`], which
+    /// counts the changes ([`Customer::zone_version`]).
     pub time_zone: TimeZone,
     /// The `locale` attribute, or the project default.
     pub locale: String,

@@ -743,12 +743,20 @@ impl<'a> Sim<'a> {
 /// T: what happens at T happens under the new plan), then inputs (an event
 /// at exactly a timeout is in time), the journey's timer, the schedule and
 /// the segment re-check.
-pub(super) fn occurrence_rank(which: usize) -> usize {
+pub(super) const fn occurrence_rank(which: usize) -> usize {
     (which + 1) % 5
 }
 
-/// The occurrences in [`occurrence_rank`] order.
+/// The occurrences in [`occurrence_rank`] order (checked against it when
+/// compiling).
 const BY_RANK: [usize; 5] = [4, 0, 1, 2, 3];
+const _: () = {
+    let mut rank = 0;
+    while rank < BY_RANK.len() {
+        assert!(occurrence_rank(BY_RANK[rank]) == rank);
+        rank += 1;
+    }
+};
 
 /// `HH:MM` as minutes after midnight.
 pub(super) fn parse_clock(text: &str) -> Option<u32> {
