@@ -23,7 +23,7 @@ const CHILD: &str = "CAMPAIGNC_MEMORY_CHILD";
 fn main() -> std::process::ExitCode {
     if std::env::var_os(CHILD).is_some() {
         // The command line after the program name is a campaignc command.
-        let code = campaignc::cli::main_with(allocator::return_freed_memory_at_once);
+        let code = campaignc::cli::main_with(allocator::TUNING);
         eprintln!("peak-rss-kib {}", peak_rss_kib().unwrap_or(0));
         return code;
     }

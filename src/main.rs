@@ -4,5 +4,5 @@
 mod allocator;
 
 fn main() -> std::process::ExitCode {
-    campaignc::cli::main_with(allocator::return_freed_memory_at_once)
+    campaignc::cli::main_with(allocator::TUNING)
 }

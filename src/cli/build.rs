@@ -20,7 +20,7 @@ use super::progress::BuildBar;
 use super::report::{report, DiagnosticArgs, Format};
 use super::{output, Exit};
 use crate::driver::watch::plans_phrase;
-use crate::driver::{build_project_with, BuildStatus};
+use crate::driver::{build_project_with, BuildStatus, Progress};
 use crate::plan::write::WriteReport;
 
 #[derive(Debug, clap::Args)]
@@ -35,15 +35,20 @@ pub struct Args {
     pub diagnostics: DiagnosticArgs,
 }
 
-pub fn run(args: &Args) -> Exit {
-    let bar = Arc::new(BuildBar::new());
+/// Runs `build`; `outputs` is called once the check is done and the
+/// outputs are being made (the binary's allocator tuning, `cli::Tuning`).
+pub fn run(args: &Args, outputs: fn()) -> Exit {
+    let bar = Arc::new(Phases {
+        bar: BuildBar::new(),
+        outputs,
+    });
     let built = build_project_with(
         &args.dir,
         &args.out,
         args.diagnostics.deny_warnings(),
-        Some(Arc::clone(&bar) as Arc<dyn crate::driver::Progress>),
+        Some(Arc::clone(&bar) as Arc<dyn Progress>),
     );
-    bar.0.finish_and_clear();
+    bar.bar.0.finish_and_clear();
     let outcome = match built {
         Ok(outcome) => outcome,
         Err(err) => {
@@ -75,6 +80,27 @@ pub fn run(args: &Args) -> Exit {
             output::fatal(err);
             Exit::Usage
         }
+    }
+}
+
+/// The build's progress bar, which also calls `outputs` when the
+/// planning phase begins (the outputs are made only for a project the
+/// check let through).
+struct Phases {
+    bar: BuildBar,
+    outputs: fn(),
+}
+
+impl Progress for Phases {
+    fn phase(&self, name: &'static str, total: usize) {
+        if name == "planning" {
+            (self.outputs)();
+        }
+        self.bar.phase(name, total);
+    }
+
+    fn step(&self) {
+        self.bar.step();
     }
 }
 

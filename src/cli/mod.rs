@@ -119,21 +119,42 @@ enum Command {
 
 /// Runs the command line given by the process arguments.
 pub fn main() -> ExitCode {
-    main_with(|| {})
+    main_with(Tuning::NONE)
 }
 
-/// [`main`], calling `whole_project` first when the command is `check` or
-/// `build`: commands that hold a whole project once and exit, whose peak
-/// memory grows with the project. The binary tunes its allocator there
-/// (src/main.rs); the library leaves the allocator to its binary.
-pub fn main_with(whole_project: fn()) -> ExitCode {
+/// How a binary tunes its allocator for the commands that hold a whole
+/// project once and exit (`check`, `build`): the library leaves the
+/// allocator to its binary (src/main.rs).
+#[derive(Clone, Copy)]
+pub struct Tuning {
+    /// Called first by `check` and `build`, whose peak memory grows with
+    /// the project.
+    pub whole_project: fn(),
+    /// Called by `build` when the check is done and it starts making the
+    /// outputs (planning, rendering, writing), which free and reuse much
+    /// more memory than the check.
+    pub outputs: fn(),
+}
+
+impl Tuning {
+    /// Leaves the allocator as it is.
+    pub const NONE: Tuning = Tuning {
+        whole_project: nothing,
+        outputs: nothing,
+    };
+}
+
+fn nothing() {}
+
+/// [`main`], tuning the allocator with `tuning`.
+pub fn main_with(tuning: Tuning) -> ExitCode {
     // A Tab in a shell set up by `campaignc completions SHELL` runs
     // campaignc with this variable set: answer with the candidates and exit.
     clap_complete::CompleteEnv::with_factory(Cli::command)
         .var(completions::COMPLETE_VAR)
         .bin("campaignc")
         .complete();
-    run_with(std::env::args_os(), whole_project)
+    run_with(std::env::args_os(), tuning)
 }
 
 /// Runs a command line (the first item is the program name). clap's own
@@ -144,11 +165,11 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    run_with(args, || {})
+    run_with(args, Tuning::NONE)
 }
 
-/// [`run`] with the hook of [`main_with`].
-fn run_with<I, T>(args: I, whole_project: fn()) -> ExitCode
+/// [`run`] with the tuning of [`main_with`].
+fn run_with<I, T>(args: I, tuning: Tuning) -> ExitCode
 where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
@@ -175,11 +196,11 @@ where
         Err(exit) => return output::finish(exit).into(),
     };
     if matches!(cli.command, Command::Check(_) | Command::Build(_)) {
-        whole_project();
+        (tuning.whole_project)();
     }
     let exit = match &cli.command {
         Command::Check(args) => check::run(args),
-        Command::Build(args) => build::run(args),
+        Command::Build(args) => build::run(args, tuning.outputs),
         Command::Explain(args) => explain::run(args),
         Command::Preview(args) => preview::run(args),
         Command::Coverage(args) => coverage::run(args),
