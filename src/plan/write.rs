@@ -75,8 +75,10 @@ fn temporary_path(dir: &Path, path: &Path) -> io::Result<PathBuf> {
     let name = path
         .file_name()
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "path has no file name"))?;
+    // The process id is asked once: every call is a system call.
+    static PID: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
     let mut tmp_name = name.to_os_string();
-    tmp_name.push(format!(".tmp-{}", std::process::id()));
+    tmp_name.push(format!(".tmp-{}", PID.get_or_init(std::process::id)));
     Ok(dir.join(tmp_name))
 }
 
@@ -645,6 +647,7 @@ fn write_digested<S: AsRef<str> + Sync>(
         (Some(_), None) => StatCache::read(out),
     };
 
+    let dirs = Directories::make(out, files);
     // Compare and stage, in parallel; results in file order, so the error
     // reported is the first one in that order whatever the thread count.
     // The manifest's digests are computed on the same threads.
@@ -665,10 +668,11 @@ fn write_digested<S: AsRef<str> + Sync>(
                     if listed == digest {
                         return Ok((Staged::Unchanged(Some(stat)), digest));
                     }
-                    return stage_at(&path, text.as_bytes(), false).map(|s| (s, digest));
+                    return stage_at(&path, text.as_bytes(), false, &dirs).map(|s| (s, digest));
                 }
             }
-            compare_and_stage(&path, text.as_bytes(), previous).map(|staged| (staged, digest))
+            compare_and_stage(&path, text.as_bytes(), previous, &dirs)
+                .map(|staged| (staged, digest))
         })
         .collect();
     let mut first_error = None;
@@ -839,7 +843,12 @@ fn compare_and_stage(
     path: &Path,
     bytes: &[u8],
     previous: Option<Option<&str>>,
+    dirs: &Directories,
 ) -> Result<Staged, WriteError> {
+    // In a directory this build made, there is nothing to compare with.
+    if dirs.made.get(&parent_dir(path)) == Some(&true) {
+        return stage_at(path, bytes, false, dirs);
+    }
     let mut edited = false;
     if let Some((mut file, meta)) = open_regular_meta(path) {
         let len = meta.len();
@@ -857,12 +866,60 @@ fn compare_and_stage(
         // A file the previous build did not write is someone else's.
         edited |= previous == Some(None);
     }
-    stage_at(path, bytes, edited)
+    stage_at(path, bytes, edited, dirs)
 }
 
-/// `bytes` staged for `path` ([`stage`]), as a build file.
-fn stage_at(path: &Path, bytes: &[u8], edited: bool) -> Result<Staged, WriteError> {
-    match stage(path, bytes) {
+/// The directories a write puts its files in, made once each before the
+/// files are staged (rather than asked for again with every file).
+#[derive(Default)]
+struct Directories {
+    /// Each directory that exists: `true` when this write made it (so it
+    /// was empty), `false` when it was there already. A directory that
+    /// could not be made is left out: staging a file in it makes it again
+    /// and reports the error with that file.
+    made: HashMap<PathBuf, bool>,
+}
+
+impl Directories {
+    /// Makes the parent directories of `out`'s `files`, shallowest first.
+    fn make<S>(out: &Path, files: &[(PathBuf, S)]) -> Directories {
+        // Each file's directory and those between it and `out`, sorted:
+        // a directory comes after its parent.
+        let mut wanted = std::collections::BTreeSet::new();
+        for (relative, _) in files {
+            let dir = parent_dir(&out.join(relative));
+            for step in dir.ancestors() {
+                if !step.starts_with(out) || !wanted.insert(step.to_path_buf()) {
+                    break;
+                }
+            }
+        }
+        let mut made = HashMap::with_capacity(wanted.len());
+        for dir in wanted {
+            // Its parent was made before it, or is `out`'s own parent
+            // (made by `create_dir_all` with it).
+            let fresh = match fs::create_dir(&dir) {
+                Ok(()) => true,
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists && dir.is_dir() => false,
+                Err(_) => match fs::create_dir_all(&dir) {
+                    Ok(()) => false,
+                    Err(_) => continue,
+                },
+            };
+            made.insert(dir, fresh);
+        }
+        Directories { made }
+    }
+}
+
+/// `bytes` staged for `path` ([`stage_in`]), as a build file.
+fn stage_at(
+    path: &Path,
+    bytes: &[u8],
+    edited: bool,
+    dirs: &Directories,
+) -> Result<Staged, WriteError> {
+    match stage_in(path, bytes, dirs) {
         Ok(tmp) => Ok(Staged::Changed { tmp, edited }),
         Err(source) => Err(WriteError {
             path: path.to_path_buf(),
@@ -903,9 +960,19 @@ fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
 /// when `path` is a directory: the rename could not replace it. The data
 /// is not flushed to disk (see the module's documentation).
 fn stage(path: &Path, bytes: &[u8]) -> io::Result<PathBuf> {
+    stage_in(path, bytes, &Directories::default())
+}
+
+/// [`stage`], where `dirs` may already know `path`'s directory: one that
+/// exists is not made again, and in one made empty by this build nothing
+/// can be in the way.
+fn stage_in(path: &Path, bytes: &[u8], dirs: &Directories) -> io::Result<PathBuf> {
     let dir = parent_dir(path);
-    fs::create_dir_all(&dir)?;
-    if fs::symlink_metadata(path).is_ok_and(|m| m.is_dir()) {
+    let known = dirs.made.get(&dir);
+    if known.is_none() {
+        fs::create_dir_all(&dir)?;
+    }
+    if known != Some(&true) && fs::symlink_metadata(path).is_ok_and(|m| m.is_dir()) {
         return Err(io::Error::new(
             io::ErrorKind::AlreadyExists,
             "a directory is in the way",
@@ -1160,6 +1227,37 @@ mod tests {
         assert!(StatCache::read(out).files.is_empty());
         fs::write(StatCache::path(out), format!("{STAT_FORMAT}\n1 2 x\n")).expect("write");
         assert!(StatCache::read(out).files.is_empty());
+    }
+
+    #[test]
+    fn directories_are_made_once_and_only_new_ones_count_as_empty() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path().join("out");
+        fs::create_dir_all(out.join("plans")).expect("mkdir");
+        fs::write(out.join("plans/a.json"), "mine").expect("a file already there");
+        fs::write(out.join("blocked"), "a file where a directory must go").expect("write");
+        let files: Vec<(PathBuf, &str)> = ["plans/a.json", "previews/c/m.html", "blocked/x.md"]
+            .iter()
+            .map(|p| (PathBuf::from(p), "x"))
+            .collect();
+        let dirs = Directories::make(&out, &files);
+        // `out` and `plans` were there: their files are compared with the
+        // disk. `previews` and `previews/c` are new and empty.
+        assert_eq!(dirs.made.get(&out.join("plans")), Some(&false));
+        assert_eq!(dirs.made.get(&out.join("previews/c")), Some(&true));
+        assert!(out.join("previews/c").is_dir());
+        // A directory that could not be made is left to staging, which
+        // reports it with the file.
+        assert_eq!(dirs.made.get(&out.join("blocked")), None);
+        assert!(stage_in(&out.join("blocked/x.md"), b"x", &dirs).is_err());
+        // A file in an existing directory is still compared: a user's file
+        // is reported as an edit.
+        let staged =
+            compare_and_stage(&out.join("plans/a.json"), b"x", Some(None), &dirs).expect("staged");
+        assert!(matches!(staged, Staged::Changed { edited: true, .. }));
+        let staged = compare_and_stage(&out.join("previews/c/m.html"), b"x", Some(None), &dirs)
+            .expect("staged");
+        assert!(matches!(staged, Staged::Changed { edited: false, .. }));
     }
 
     #[test]
