@@ -108,6 +108,10 @@ fn main() -> std::process::ExitCode {
         cold.files,
         secs(cold.build.saturating_sub(cold.compute))
     );
+    println!(
+        "            the same files by a plain loop (create, write, rename; one thread): {}",
+        secs(cold.floor)
+    );
     println!("no-op build median {}  (goal <= 0.15 s)", secs(cold.noop));
 
     let Edits {
@@ -187,6 +191,8 @@ struct Medians {
     build: Duration,
     compute: Duration,
     noop: Duration,
+    /// The same files written by a plain loop (see [`plain_write`]).
+    floor: Duration,
     files: usize,
 }
 
@@ -197,6 +203,7 @@ fn measure(project: &Path, scratch: &Path, runs: usize) -> Medians {
     let mut build = Vec::new();
     let mut compute = Vec::new();
     let mut noop = Vec::new();
+    let mut floor = Vec::new();
     let mut files = 0;
     // Warm the file cache and make sure the project is clean.
     let first = campaignc::compile_checked(project).expect("loads");
@@ -224,7 +231,8 @@ fn measure(project: &Path, scratch: &Path, runs: usize) -> Medians {
         let start = Instant::now();
         let mut workspace = Workspace::new(project);
         workspace.load_dir(project).expect("loads");
-        files = workspace.output_files().len();
+        let outputs = workspace.output_files();
+        files = outputs.len();
         compute.push(start.elapsed());
         drop(workspace);
 
@@ -239,14 +247,41 @@ fn measure(project: &Path, scratch: &Path, runs: usize) -> Medians {
         noop.push(start.elapsed());
         assert!(matches!(outcome.status, BuildStatus::Built { .. }));
         let _ = std::fs::remove_dir_all(&out);
+
+        let plain = scratch.join(format!("plain-{run}"));
+        floor.push(plain_write(&plain, &outputs));
+        let _ = std::fs::remove_dir_all(&plain);
     }
     Medians {
         check: median(check),
         build: median(build),
         compute: median(compute),
         noop: median(noop),
+        floor: median(floor),
         files,
     }
+}
+
+/// How long the file system takes to create `files` under `out` by the
+/// plainest loop, one thread: each directory made once, then per file
+/// create a temporary, write, close, rename. No comparing, hashing or
+/// manifest: what any atomic writer pays at least on this disk, to set
+/// the build's writing time against.
+fn plain_write(out: &Path, files: &[(PathBuf, Arc<str>)]) -> Duration {
+    let start = Instant::now();
+    let mut made = std::collections::HashSet::new();
+    for (relative, text) in files {
+        let path = out.join(relative);
+        let dir = path.parent().expect("a file has a directory").to_path_buf();
+        if !made.contains(&dir) {
+            std::fs::create_dir_all(&dir).expect("mkdir");
+            made.insert(dir);
+        }
+        let tmp = path.with_extension("tmp");
+        std::fs::write(&tmp, text.as_bytes()).expect("write");
+        std::fs::rename(&tmp, &path).expect("rename");
+    }
+    start.elapsed()
 }
 
 fn times_labels(campaigns: usize) -> Vec<String> {
