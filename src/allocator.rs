@@ -122,42 +122,39 @@ unsafe impl GlobalAlloc for Mimalloc {
 /// `mi_option_e`; the Rust bindings do not name it).
 const MI_OPTION_PURGE_DELAY: mi::mi_option_t = 15;
 
-/// The purge delay before [`return_freed_memory_at_once`] set it to 0:
-/// mimalloc's default (1 s in mimalloc 3) or the `MIMALLOC_PURGE_DELAY`
-/// of the environment.
-static PURGE_DELAY: std::sync::OnceLock<std::ffi::c_long> = std::sync::OnceLock::new();
+/// The purge delay while `build` makes its outputs, in milliseconds:
+/// short enough that the peak stays that of the check (the 10 MB segment
+/// input: 92-94 MB with it, 92 MB with 0, up to 101 MB with mimalloc 3's
+/// default of 1 s), long enough that pages freed by one preview are
+/// reused by the next instead of being returned and faulted in again.
+const OUTPUTS_PURGE_DELAY: std::ffi::c_long = 10;
 
 /// The binary's tuning for `check` and `build` (`campaignc::cli::Tuning`):
 ///
 /// - While they read and check the whole project, memory freed is given
-///   back to the system at once instead of after mimalloc's purge delay.
-///   They free each segment's tree and typed body as they go, and with
-///   the delay the freed pages stayed resident: the peak of `check` on
-///   10 MB of segments went from about 120 MB to about 90 MB, with no
-///   measurable cost in time (docs/performance.md, "Memory").
-/// - Once `build` makes its outputs (plans, previews, writing), the delay
-///   is what it was before: rendering frees and reuses pages all the
-///   time, and returning each at once had them faulted in again, about a
-///   fifth of the build's time on the 1,000-campaign project.
+///   back to the system at once. They free each segment's tree and typed
+///   body as they go, and with mimalloc's delay the freed pages stayed
+///   resident: the peak of `check` on 10 MB of segments went from about
+///   120 MB to about 90 MB, with no measurable cost in time
+///   (docs/performance.md, "Memory").
+/// - Once `build` makes its outputs (plans, previews, writing), freed
+///   memory is kept for [`OUTPUTS_PURGE_DELAY`]: rendering frees and
+///   reuses pages all the time, and with 0 the 1,000-campaign build spent
+///   about a fifth of its time faulting them in again.
 ///
 /// Both are called between the parallel phases, when no other thread
 /// allocates (mimalloc's options are plain variables).
 pub const TUNING: campaignc::cli::Tuning = campaignc::cli::Tuning {
     whole_project: return_freed_memory_at_once,
-    outputs: keep_freed_memory_as_before,
+    outputs: keep_freed_memory_briefly,
 };
 
 fn return_freed_memory_at_once() {
-    // SAFETY: reads and sets an integer option of the allocator.
-    unsafe {
-        PURGE_DELAY.get_or_init(|| mi::mi_option_get(MI_OPTION_PURGE_DELAY));
-        mi::mi_option_set(MI_OPTION_PURGE_DELAY, 0);
-    }
+    // SAFETY: sets an integer option of the allocator.
+    unsafe { mi::mi_option_set(MI_OPTION_PURGE_DELAY, 0) }
 }
 
-fn keep_freed_memory_as_before() {
-    if let Some(&before) = PURGE_DELAY.get() {
-        // SAFETY: sets an integer option of the allocator.
-        unsafe { mi::mi_option_set(MI_OPTION_PURGE_DELAY, before) }
-    }
+fn keep_freed_memory_briefly() {
+    // SAFETY: sets an integer option of the allocator.
+    unsafe { mi::mi_option_set(MI_OPTION_PURGE_DELAY, OUTPUTS_PURGE_DELAY) }
 }
