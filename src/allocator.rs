@@ -124,7 +124,7 @@ const MI_OPTION_PURGE_DELAY: mi::mi_option_t = 15;
 
 /// The purge delay while `build` makes its outputs, in milliseconds:
 /// short enough that the peak stays that of the check (the 10 MB segment
-/// input: 92-94 MB with it, 92 MB with 0, up to 101 MB with mimalloc 3's
+/// input: 92-96 MB with it, 92 MB with 0, up to 101 MB with mimalloc 3's
 /// default of 1 s), long enough that pages freed by one preview are
 /// reused by the next instead of being returned and faulted in again.
 const OUTPUTS_PURGE_DELAY: std::ffi::c_long = 10;

@@ -127,3 +127,50 @@ fn written_notes(written: &WriteReport) -> String {
     }
     crate::text::escape_control(&text).into_owned()
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+
+    /// How many times [`count`] was called.
+    static CALLS: AtomicUsize = AtomicUsize::new(0);
+
+    fn count() {
+        CALLS.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// The allocator's second hook fires once, when a build that the check
+    /// let through starts making its outputs, and not for a build the
+    /// diagnostics stopped. (It goes by the driver's phase names: renaming
+    /// `planning` there would make this fail.)
+    #[test]
+    fn the_outputs_hook_fires_once_when_the_outputs_are_made() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let project = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("campaigns");
+        let build = |project: &std::path::Path, out: &str| {
+            let phases = Arc::new(Phases {
+                bar: BuildBar::new(),
+                outputs: count,
+            });
+            build_project_with(project, &dir.path().join(out), false, Some(phases))
+                .expect("the project loads")
+        };
+
+        let outcome = build(&project, "out");
+        assert!(matches!(outcome.status, BuildStatus::Built { .. }));
+        assert_eq!(CALLS.load(Ordering::SeqCst), 1);
+
+        let broken = dir.path().join("broken");
+        std::fs::create_dir_all(&broken).expect("mkdir");
+        std::fs::write(broken.join("a.camp"), "segment s = nothing_like_this\n").expect("write");
+        let outcome = build(&broken, "broken-out");
+        assert!(matches!(outcome.status, BuildStatus::Stopped));
+        assert_eq!(
+            CALLS.load(Ordering::SeqCst),
+            1,
+            "a stopped build makes no outputs"
+        );
+    }
+}
