@@ -15,8 +15,16 @@
 //! timed part (until 29 November 2026 the generation was timed too; it
 //! costs about 10 % of the old figure, printed as `generating`).
 //!
+//! Each run also prints the processor time of all its threads while
+//! simulating, per event, and how many cores were busy on average: a
+//! parallel run doing the same work per event as the 1-thread run shares
+//! nothing that costs; more work per event on the same code is the cores
+//! getting less from the host (a shared last-level cache and memory,
+//! which `cargo bench --bench host` measures on its own).
+//!
 //! `cargo bench --bench simulate` (`CUSTOMERS=N` to resize, `RUNS=replay`
-//! for one run only).
+//! for one run only, `REPEAT=N` to run both replays N times in turn and
+//! print their medians and the median speed-up).
 
 /// The binary's allocator (src/main.rs), so the figures are the command's
 /// (its tuning for `check` and `build` is the memory benchmark's).
@@ -208,10 +216,11 @@ enum Mode {
 /// a customer made on one thread and dropped on another costs the
 /// allocator more (a free from a foreign thread), which a population
 /// streamed through the simulator does not pay.
-fn run(model: &Model, plans: &[Plan], customers: usize, mode: Mode) -> (Elapsed, Elapsed, Counts) {
+fn run(model: &Model, plans: &[Plan], customers: usize, mode: Mode) -> Run {
     const CHUNK: usize = 10_000;
     let renderer = Renderer::new();
     let (mut simulating, mut generating) = (Elapsed::ZERO, Elapsed::ZERO);
+    let mut cpu = Elapsed::ZERO;
     let mut counts = Counts::default();
     // Each journey counted and dropped as soon as it has run, as
     // `forecast` does: a consumer streams a population through the
@@ -239,6 +248,7 @@ fn run(model: &Model, plans: &[Plan], customers: usize, mode: Mode) -> (Elapsed,
             });
             generating += began.elapsed();
             let began = Instant::now();
+            let cpu_began = cpu_time();
             let parts = rayon::broadcast(|ctx| {
                 let share = std::mem::take(&mut *shares[ctx.index()].lock().unwrap());
                 share
@@ -247,21 +257,51 @@ fn run(model: &Model, plans: &[Plan], customers: usize, mode: Mode) -> (Elapsed,
                     .fold(Counts::default(), Counts::merge)
             });
             simulating += began.elapsed();
+            cpu += cpu_time().saturating_sub(cpu_began);
             parts.into_iter().fold(Counts::default(), Counts::merge)
         } else {
             let chunk = jobs(model, plans, from..to);
             generating += began.elapsed();
             let began = Instant::now();
+            let cpu_began = cpu_time();
             let c = chunk
                 .into_iter()
                 .map(one)
                 .fold(Counts::default(), Counts::merge);
             simulating += began.elapsed();
+            cpu += cpu_time().saturating_sub(cpu_began);
             c
         };
         counts = counts.merge(chunk_counts);
     }
-    (simulating, generating, counts)
+    Run {
+        simulating,
+        generating,
+        cpu,
+        counts,
+    }
+}
+
+/// One run over the population: wall time simulating and generating, the
+/// processor time (all threads) while simulating, and the counts.
+struct Run {
+    simulating: Elapsed,
+    generating: Elapsed,
+    cpu: Elapsed,
+    counts: Counts,
+}
+
+/// The processor time this process has used so far, on all its threads
+/// (user and system).
+fn cpu_time() -> Elapsed {
+    // SAFETY: `getrusage` fills the zeroed struct it is given.
+    let usage = unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_SELF, &mut usage);
+        usage
+    };
+    let of = |t: libc::timeval| Elapsed::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    of(usage.ru_utime) + of(usage.ru_stime)
 }
 
 fn main() {
@@ -281,52 +321,151 @@ fn main() {
     // `RUNS=replay` (or `simulate`, `parallel`, comma-separated) runs only
     // those, e.g. under a profiler.
     let only = std::env::var("RUNS").ok();
-    let mut single = 0.0;
+    // `REPEAT=N` runs the replays N times, the 1-thread and the parallel
+    // one in turn, and prints their medians: on a shared host one run of
+    // each, a second apart, can see different machines.
+    let repeat: usize = std::env::var("REPEAT")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1)
+        .max(1);
+    let wanted = |name: &str| {
+        only.as_deref()
+            .is_none_or(|o| o.split(',').any(|n| n == name))
+    };
     let mut reference: Option<Counts> = None;
-    for (label, mode, name) in [
-        ("simulate, 1 thread ", Mode::Simulate, "simulate"),
-        ("replay, 1 thread   ", Mode::Replay, "replay"),
-        ("replay, parallel   ", Mode::ReplayParallel, "parallel"),
-    ] {
-        if only
-            .as_deref()
-            .is_some_and(|o| !o.split(',').any(|n| n == name))
-        {
-            continue;
+    let mut check = |counts: Counts| match &reference {
+        None => reference = Some(counts),
+        Some(r) => assert_eq!(r, &counts, "every run simulates the same journeys"),
+    };
+    if wanted("simulate") {
+        check(measure(model, &plans, customers, Mode::Simulate, None).counts);
+    }
+    // Per turn: what the 1-thread replay and the parallel one measured.
+    let mut turns: Vec<(Option<Measured>, Option<Measured>)> = Vec::new();
+    for _ in 0..repeat {
+        let one = wanted("replay").then(|| measure(model, &plans, customers, Mode::Replay, None));
+        let single = one.as_ref().map(|m| m.measured);
+        let two = wanted("parallel")
+            .then(|| measure(model, &plans, customers, Mode::ReplayParallel, single));
+        turns.push((single, two.as_ref().map(|m| m.measured)));
+        for m in one.into_iter().chain(two) {
+            check(m.counts);
         }
-        let (sim, gen, counts) = run(model, &plans, customers, mode);
-        let secs = sim.as_secs_f64();
-        let rate = counts.events as f64 / secs;
-        let label = if mode == Mode::ReplayParallel {
-            format!("replay, {} threads", rayon::current_num_threads())
-        } else {
-            label.to_string()
-        };
+    }
+    if repeat > 1 {
+        summarise(&turns);
+    }
+}
+
+/// What one run measured: events per second (wall) and processor
+/// nanoseconds per event (all threads).
+#[derive(Clone, Copy)]
+struct Measured {
+    rate: f64,
+    cpu_per_event: f64,
+}
+
+/// A run and what it measured.
+struct Measurement {
+    measured: Measured,
+    counts: Counts,
+}
+
+/// Runs `mode` over the population and prints its figures; for the
+/// parallel replay, against the 1-thread replay's `single` when there is
+/// one.
+fn measure(
+    model: &Model,
+    plans: &[Plan],
+    customers: usize,
+    mode: Mode,
+    single: Option<Measured>,
+) -> Measurement {
+    let Run {
+        simulating,
+        generating,
+        cpu,
+        counts,
+    } = run(model, plans, customers, mode);
+    let secs = simulating.as_secs_f64();
+    let measured = Measured {
+        rate: counts.events as f64 / secs,
+        cpu_per_event: cpu.as_secs_f64() * 1e9 / counts.events.max(1) as f64,
+    };
+    let label = match mode {
+        Mode::Simulate => "simulate, 1 thread ".to_string(),
+        Mode::Replay => "replay, 1 thread   ".to_string(),
+        Mode::ReplayParallel => format!("replay, {} threads", rayon::current_num_threads()),
+    };
+    print!(
+        "{label} {:>10.0} events/s {:>9.0} customers/s  ({} events in {secs:.2} s; generating {:.2} s)",
+        measured.rate,
+        customers as f64 / secs,
+        counts.events,
+        generating.as_secs_f64()
+    );
+    match single {
+        Some(single) => println!("  speed-up {:.2}x", measured.rate / single.rate),
+        None => println!(),
+    }
+    println!(
+        "    {} journeys entered, {} messages sent, endings {:?}",
+        counts.entries, counts.sends, counts.outcomes
+    );
+    // The processor time of all threads while simulating: on two threads
+    // the same work per event means nothing is shared or contended; a
+    // speed-up under the thread count with the same work is the host
+    // giving each core less (frequency, shared caches and memory), which
+    // `cores busy` also shows.
+    print!(
+        "    processor {:.2} s ({:.0} ns per event), {:.2} cores busy",
+        cpu.as_secs_f64(),
+        measured.cpu_per_event,
+        cpu.as_secs_f64() / secs
+    );
+    if let Some(single) = single {
         print!(
-            "{label} {:>10.0} events/s {:>9.0} customers/s  ({} events in {secs:.2} s; generating {:.2} s)",
-            rate,
-            customers as f64 / secs,
-            counts.events,
-            gen.as_secs_f64()
+            ", work per event {:.2}x the 1-thread run's",
+            measured.cpu_per_event / single.cpu_per_event
         );
-        match mode {
-            Mode::Simulate => println!(),
-            Mode::Replay => {
-                single = rate;
-                println!();
-            }
-            Mode::ReplayParallel if single > 0.0 => {
-                println!("  speed-up {:.2}x", rate / single)
-            }
-            Mode::ReplayParallel => println!(),
-        }
+    }
+    println!();
+    Measurement { measured, counts }
+}
+
+/// The medians of `REPEAT` turns.
+fn summarise(turns: &[(Option<Measured>, Option<Measured>)]) {
+    fn median(mut xs: Vec<f64>) -> Option<f64> {
+        xs.sort_by(f64::total_cmp);
+        let n = xs.len();
+        (n > 0).then(|| (xs[(n - 1) / 2] + xs[n / 2]) / 2.0)
+    }
+    let ones = || turns.iter().filter_map(|t| t.0);
+    let twos = || turns.iter().filter_map(|t| t.1);
+    let pairs = || turns.iter().filter_map(|t| Some((t.0?, t.1?)));
+    println!("median of {} turns:", turns.len());
+    if let Some(rate) = median(ones().map(|m| m.rate).collect()) {
+        println!("  replay, 1 thread   {rate:>10.0} events/s");
+    }
+    if let Some(rate) = median(twos().map(|m| m.rate).collect()) {
         println!(
-            "    {} journeys entered, {} messages sent, endings {:?}",
-            counts.entries, counts.sends, counts.outcomes
+            "  replay, {} threads  {rate:>10.0} events/s",
+            rayon::current_num_threads()
         );
-        match &reference {
-            None => reference = Some(counts),
-            Some(r) => assert_eq!(r, &counts, "every run simulates the same journeys"),
-        }
+    }
+    let speedups: Vec<f64> = pairs().map(|(a, b)| b.rate / a.rate).collect();
+    if let Some(speedup) = median(speedups.clone()) {
+        let each: Vec<String> = speedups.iter().map(|x| format!("{x:.2}")).collect();
+        println!(
+            "  speed-up {speedup:.2}x (each turn: {}), work per event {:.2}x",
+            each.join(" "),
+            median(
+                pairs()
+                    .map(|(a, b)| b.cpu_per_event / a.cpu_per_event)
+                    .collect()
+            )
+            .unwrap_or(f64::NAN)
+        );
     }
 }

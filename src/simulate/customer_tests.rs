@@ -225,6 +225,52 @@ fn many_attributes_are_found_as_a_few_are() {
     }
 }
 
+#[test]
+fn names_alike_in_their_first_bytes_and_length_are_told_apart() {
+    let long = |tail: &str| format!("{}{tail}", "x".repeat(300));
+    let names = [
+        "last_order_at".to_string(),
+        "last_order_id".to_string(),
+        "last_or".to_string(),
+        "last_o".to_string(),
+        String::new(),
+        "město".to_string(),
+        "městys".to_string(),
+        long("a"),
+        long("b"),
+        long("ab"),
+    ];
+    // A few names are scanned, many searched: both ways, with and without
+    // forty others.
+    for others in [0, 40] {
+        let attrs: Attrs = names
+            .iter()
+            .cloned()
+            .chain((0..others).map(|i| format!("other_{i}")))
+            .enumerate()
+            .map(|(i, n)| (n, Val::Int(i as i64)))
+            .collect();
+        for (i, n) in names.iter().enumerate() {
+            assert_eq!(attrs.get(n), Some(&Val::Int(i as i64)), "{n:?}");
+        }
+        for absent in ["last_order_ax", "last_orde", "mě", &long("c"), &long("")] {
+            assert_eq!(attrs.get(absent), None, "{absent:?}");
+        }
+    }
+    let attrs: Attrs = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.clone(), Val::Int(i as i64)))
+        .collect();
+    let mut set = attrs.clone();
+    set.insert("last_order_ax", Val::Int(99));
+    set.insert("last_order_at", Val::Int(98));
+    assert_eq!(set.get("last_order_ax"), Some(&Val::Int(99)));
+    assert_eq!(set.get("last_order_at"), Some(&Val::Int(98)));
+    assert_eq!(set.get("last_order_id"), Some(&Val::Int(1)));
+    assert_eq!(attrs.get("last_order_at"), Some(&Val::Int(0)));
+}
+
 /// Plans that differ only in their channels make the same customer (a
 /// forecast then shares one between them); a different time-zone or
 /// locale default makes another.
