@@ -14,33 +14,20 @@
 //! Also a loop of arithmetic that touches no memory: two at once take as
 //! long as one when the cores are really two.
 //!
+//! Each size runs alone and two at once three times in turn, and the
+//! medians are printed: the host's share of the cache moves from minute
+//! to minute.
+//!
 //! `cargo bench --bench host` (`STEPS=N` to change the steps per thread).
 
 use std::time::{Duration, Instant};
-
-/// SplitMix64, for a fixed random cycle without a dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-}
 
 /// An array of `bytes` whose entries form one random cycle: `next[i]` is
 /// the index after `i`.
 fn cycle(bytes: usize, seed: u64) -> Vec<usize> {
     let n = (bytes / std::mem::size_of::<usize>()).max(2);
     let mut order: Vec<usize> = (0..n).collect();
-    let mut rng = Rng(seed);
-    for i in (1..n).rev() {
-        let j = (rng.next() % (i as u64 + 1)) as usize;
-        order.swap(i, j);
-    }
+    fastrand::Rng::with_seed(seed).shuffle(&mut order);
     let mut next = vec![0; n];
     for w in 0..n {
         next[order[w]] = order[(w + 1) % n];
@@ -48,11 +35,10 @@ fn cycle(bytes: usize, seed: u64) -> Vec<usize> {
     next
 }
 
-/// The time of `steps` dependent loads through a cycle of `bytes` (made
-/// before the clock starts).
-fn chase(bytes: usize, steps: u64, seed: u64) -> Duration {
-    let next = cycle(bytes, seed);
-    // Once round, untimed, so the array is where the timed part finds it.
+/// The time of `steps` dependent loads through `next` (the array is
+/// gone round once first, untimed, so it is where the timed part finds
+/// it).
+fn chase(next: &[usize], steps: u64) -> Duration {
     let mut at = 0;
     for _ in 0..next.len() {
         at = next[at];
@@ -78,15 +64,35 @@ fn arithmetic(steps: u64, seed: u64) -> Duration {
     took
 }
 
-/// `work` on one thread, then on two at once: the times of each.
-fn alone_and_together(work: impl Fn(u64) -> Duration + Sync) -> (Duration, [Duration; 2]) {
-    let alone = work(1);
-    let together = std::thread::scope(|s| {
-        let a = s.spawn(|| work(2));
-        let b = s.spawn(|| work(3));
-        [a.join().expect("thread a"), b.join().expect("thread b")]
-    });
-    (alone, together)
+/// How many times each work runs alone and two at once, in turn.
+const ROUNDS: usize = 3;
+
+/// `work(0)` on one thread, then `work(0)` and `work(1)` on two at once,
+/// [`ROUNDS`] times in turn: the median time alone, the median time of
+/// the slower of the two, and the median of the rounds' slow-downs.
+fn alone_and_together(work: impl Fn(usize) -> Duration + Sync) -> (f64, f64, f64) {
+    let mut alone = Vec::new();
+    let mut together = Vec::new();
+    let mut slowdown = Vec::new();
+    for _ in 0..ROUNDS {
+        let one = work(0).as_secs_f64();
+        let two = std::thread::scope(|s| {
+            let a = s.spawn(|| work(0));
+            let b = s.spawn(|| work(1));
+            a.join().expect("thread a").max(b.join().expect("thread b"))
+        })
+        .as_secs_f64();
+        alone.push(one);
+        together.push(two);
+        slowdown.push(two / one);
+    }
+    (median(alone), median(together), median(slowdown))
+}
+
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    let n = xs.len();
+    (xs[(n - 1) / 2] + xs[n / 2]) / 2.0
 }
 
 fn main() {
@@ -95,26 +101,23 @@ fn main() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(20_000_000);
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    println!("host benchmark: {cores} cores available, {steps} steps per thread");
-    println!("  work                         alone    two at once      slow-down");
-    let show = |what: &str, (alone, [a, b]): (Duration, [Duration; 2])| {
-        let worst = a.max(b);
-        println!(
-            "  {what:<26} {:>7.3} s  {:>6.3} s {:>6.3} s   {:.2}x",
-            alone.as_secs_f64(),
-            a.as_secs_f64(),
-            b.as_secs_f64(),
-            worst.as_secs_f64() / alone.as_secs_f64()
-        );
+    println!(
+        "host benchmark: {cores} cores available, {steps} steps per thread, median of {ROUNDS} rounds"
+    );
+    println!("  work                          alone   two at once (slower)   slow-down");
+    let show = |what: &str, (alone, together, slowdown): (f64, f64, f64)| {
+        println!("  {what:<26} {alone:>7.3} s   {together:>7.3} s             {slowdown:.2}x");
     };
     show(
         "arithmetic (no memory)",
-        alone_and_together(|seed| arithmetic(steps * 10, seed)),
+        alone_and_together(|i| arithmetic(steps * 10, i as u64 + 1)),
     );
     for mb in [1, 2, 4, 8, 64] {
+        // One array per thread, made once.
+        let arrays = [cycle(mb << 20, 1), cycle(mb << 20, 2)];
         show(
             &format!("pointer chase, {mb} MB each"),
-            alone_and_together(|seed| chase(mb << 20, steps, seed)),
+            alone_and_together(|i| chase(&arrays[i], steps)),
         );
     }
 }
