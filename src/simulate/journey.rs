@@ -206,33 +206,29 @@ fn run(
 
 /// Where a running journey is parked.
 #[derive(Clone, Debug)]
-///
-/// The node names are the plan's own, borrowed: a journey parks at every
-/// wait, and a copy of two names each time was most of the replay's
-/// string copies.
-pub(super) enum Park<'a> {
+pub(super) enum Park {
     /// At a `wait` or `wait_until` node since `started`.
     Wait {
         until: Zoned,
-        next: Option<&'a str>,
-        node: &'a str,
+        next: Option<String>,
+        node: String,
         started: Zoned,
     },
     WaitFor {
-        node: &'a str,
+        node: String,
         until: Zoned,
         started: Zoned,
     },
     Deferred {
-        node: &'a str,
+        node: String,
         until: Zoned,
     },
 }
 
-impl<'a> Park<'a> {
+impl Park {
     /// The node the journey is parked at.
-    pub(super) fn node(&self) -> &'a str {
-        match *self {
+    pub(super) fn node(&self) -> &str {
+        match self {
             Park::Wait { node, .. } | Park::WaitFor { node, .. } | Park::Deferred { node, .. } => {
                 node
             }
@@ -250,12 +246,12 @@ impl<'a> Park<'a> {
 
 /// A customer's current pass through the campaign.
 #[derive(Clone, Debug)]
-pub(super) struct Journey<'a> {
+pub(super) struct Journey {
     pub entry: Timestamp,
     /// Events in flow scope by name (trigger, received by `wait for`).
     pub in_scope: InScope,
     pub held_out: bool,
-    pub park: Option<Park<'a>>,
+    pub park: Option<Park>,
 }
 
 /// The simulator's whole state.
@@ -266,7 +262,7 @@ pub(super) struct Sim<'a> {
     pub options: &'a Options,
     pub customer: Customer,
     pub timeline: Timeline,
-    pub journey: Option<Journey<'a>>,
+    pub journey: Option<Journey>,
     /// How many times the customer entered.
     pub entries: u32,
     pub last_end: Option<Timestamp>,
@@ -668,13 +664,13 @@ impl<'a> Sim<'a> {
         else {
             return;
         };
-        let node = *node;
+        let node = node.clone();
         let Some(crate::plan::format::Node::WaitFor {
             event,
             filter,
             on_event,
             ..
-        }) = self.plan.nodes.get(node)
+        }) = self.plan.nodes.get(&node)
         else {
             return;
         };
@@ -684,7 +680,7 @@ impl<'a> Sim<'a> {
         let r = self
             .journey_scope(now, false)
             .map(|scope| scope.filter_holds(filter.as_ref(), props));
-        if !r.is_some_and(|r| self.condition(now, Some(node), r)) {
+        if !r.is_some_and(|r| self.condition(now, Some(&node), r)) {
             return;
         }
         let next = on_event.as_deref();
@@ -694,7 +690,7 @@ impl<'a> Sim<'a> {
         }
         self.timeline.push(
             now,
-            Some(node),
+            Some(&node),
             Happening::Received {
                 event: String::from(&**name),
             },
@@ -707,19 +703,19 @@ impl<'a> Sim<'a> {
             return;
         };
         match park {
-            Park::Wait { next, .. } => self.run(next, now, None),
+            Park::Wait { next, .. } => self.run(next.as_deref(), now, None),
             Park::WaitFor { node, .. } => {
-                let (event, next) = match self.plan.nodes.get(node) {
+                let (event, next) = match self.plan.nodes.get(&node) {
                     Some(crate::plan::format::Node::WaitFor {
                         event, on_timeout, ..
                     }) => (event.clone(), on_timeout.clone()),
                     _ => (String::new(), None),
                 };
                 self.timeline
-                    .push(now, Some(node), Happening::TimedOut { event });
+                    .push(now, Some(&node), Happening::TimedOut { event });
                 self.run(next.as_deref(), now, None);
             }
-            Park::Deferred { node, .. } => self.run(Some(node), now, Some(node)),
+            Park::Deferred { node, .. } => self.run(Some(&node), now, Some(&node)),
         }
     }
 

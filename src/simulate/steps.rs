@@ -83,7 +83,7 @@ impl<'a> Sim<'a> {
         );
     }
 
-    fn step(&mut self, id: &'a str, node: &'a Node, now: &Zoned, released: bool) -> Step<'a> {
+    fn step(&mut self, id: &str, node: &'a Node, now: &Zoned, released: bool) -> Step<'a> {
         match node {
             Node::Send { next, .. } => {
                 if self.send(id, node, now, released) {
@@ -95,8 +95,8 @@ impl<'a> Sim<'a> {
             Node::Wait { duration, next, .. } => {
                 self.park_until(id, now, clock::add(now, *duration), |until| Park::Wait {
                     until,
-                    next: next.as_deref(),
-                    node: id,
+                    next: next.clone(),
+                    node: id.to_string(),
                     started: now.clone(),
                 })
             }
@@ -112,8 +112,8 @@ impl<'a> Sim<'a> {
                 });
                 self.park_until(id, now, until, |until| Park::Wait {
                     until,
-                    next: next.as_deref(),
-                    node: id,
+                    next: next.clone(),
+                    node: id.to_string(),
                     started: now.clone(),
                 })
             }
@@ -131,7 +131,7 @@ impl<'a> Sim<'a> {
                     },
                 );
                 self.park(Park::WaitFor {
-                    node: id,
+                    node: id.to_string(),
                     until,
                     started: now.clone(),
                 });
@@ -238,7 +238,7 @@ impl<'a> Sim<'a> {
         }
     }
 
-    fn park(&mut self, park: Park<'a>) {
+    fn park(&mut self, park: Park) {
         if let Some(j) = &mut self.journey {
             j.park = Some(park);
         }
@@ -249,7 +249,7 @@ impl<'a> Sim<'a> {
         id: &str,
         now: &Zoned,
         until: Result<Zoned, E>,
-        make: impl FnOnce(Zoned) -> Park<'a>,
+        make: impl FnOnce(Zoned) -> Park,
     ) -> Step<'a> {
         let Ok(until) = until else {
             return self.plan_error(id, now, "a wait that cannot be computed");
@@ -310,7 +310,7 @@ impl<'a> Sim<'a> {
     /// A send node: consent, then the address, then window and cap (unless
     /// `released`), then the project's pressure (marketing only), then
     /// holdout, then rendering. Returns false when the journey parked.
-    fn send(&mut self, id: &'a str, node: &Node, now: &Zoned, released: bool) -> bool {
+    fn send(&mut self, id: &str, node: &Node, now: &Zoned, released: bool) -> bool {
         let Node::Send {
             message,
             consent,
@@ -378,7 +378,7 @@ impl<'a> Sim<'a> {
                     );
                 }
                 self.park(Park::Deferred {
-                    node: id,
+                    node: id.to_string(),
                     until: when,
                 });
                 return false;

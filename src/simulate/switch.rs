@@ -75,17 +75,17 @@ impl<'a> Sim<'a> {
         let Some(park) = self.journey.as_mut().and_then(|j| j.park.take()) else {
             return;
         };
-        let id = park.node();
-        let Some(node) = old.nodes.get(id) else {
+        let id = park.node().to_string();
+        let Some(node) = old.nodes.get(&id) else {
             return;
         };
         let Some(kind) = park_kind(node) else {
             return;
         };
-        let m = move_of(old, new, id, node, kind);
+        let m = move_of(old, new, &id, node, kind);
         match (m.resume, m.to) {
             (Resume::Unchanged, _) => {
-                let park = match (park, new.nodes.get(id)) {
+                let park = match (park, new.nodes.get(&id)) {
                     (
                         Park::Wait {
                             until,
@@ -108,7 +108,7 @@ impl<'a> Sim<'a> {
             (Resume::Successor, Some(to)) => self.run(Some(&to), now, None),
             _ => self.end(
                 now,
-                Some(id),
+                Some(&id),
                 Outcome::Exited,
                 "the step was removed and nothing after it is left".into(),
             ),
@@ -122,16 +122,15 @@ impl<'a> Sim<'a> {
             .map(|p| p.node().to_string())
     }
 
-    fn park_again(&mut self, park: Park<'a>) {
+    fn park_again(&mut self, park: Park) {
         if let Some(j) = &mut self.journey {
             j.park = Some(park);
         }
     }
 
     /// The same node with other parameters: its timer from `started`.
-    fn retime(&mut self, park: Park<'a>, id: &str, now: &Zoned) {
-        let plan: &'a Plan = self.plan;
-        let node = plan.nodes.get(id);
+    fn retime(&mut self, park: Park, id: &str, now: &Zoned) {
+        let node = self.plan.nodes.get(id).cloned();
         let (started, was_deferred) = match &park {
             Park::Wait { started, .. } | Park::WaitFor { started, .. } => (started.clone(), false),
             Park::Deferred { .. } => (now.clone(), true),
@@ -176,9 +175,9 @@ impl<'a> Sim<'a> {
     }
 }
 
-fn next_of(node: &Node) -> Option<&str> {
+fn next_of(node: &Node) -> Option<String> {
     match node {
-        Node::Wait { next, .. } | Node::WaitUntil { next, .. } => next.as_deref(),
+        Node::Wait { next, .. } | Node::WaitUntil { next, .. } => next.clone(),
         _ => None,
     }
 }
