@@ -5,11 +5,11 @@
 //! (every step a load that depends on the one before, so the time is the
 //! latency of wherever the array lives: a private cache, the shared last
 //! level cache or memory). Run alone and then two at once, for arrays of
-//! 1, 2, 4, 8 and 64 MB. On a machine whose cores share nothing that matters,
-//! two at once take as long as one alone; where the last-level cache is
-//! shared (with the other core, or with other tenants of a virtual
-//! machine), the sizes that fit it alone but not twice slow down, and so
-//! does any program whose working set is that large.
+//! 1, 2, 4, 8 and 64 MB. On a machine whose cores share nothing that
+//! matters, two at once take as long as one alone; where the last-level
+//! cache is shared (with the other core, or with other tenants of a
+//! virtual machine), the sizes that fit it alone but not twice slow down,
+//! and so does any program whose working set is that large.
 //!
 //! Also a loop of arithmetic that touches no memory: two at once take as
 //! long as one when the cores are really two.
@@ -21,6 +21,9 @@
 //! `cargo bench --bench host` (`STEPS=N` to change the steps per thread).
 
 use std::time::{Duration, Instant};
+
+#[path = "stats.rs"]
+mod stats;
 
 /// An array of `bytes` whose entries form one random cycle: `next[i]` is
 /// the index after `i`.
@@ -86,13 +89,8 @@ fn alone_and_together(work: impl Fn(usize) -> Duration + Sync) -> (f64, f64, f64
         together.push(two);
         slowdown.push(two / one);
     }
+    let median = |xs| stats::median(xs).expect("at least one round");
     (median(alone), median(together), median(slowdown))
-}
-
-fn median(mut xs: Vec<f64>) -> f64 {
-    xs.sort_by(f64::total_cmp);
-    let n = xs.len();
-    (xs[(n - 1) / 2] + xs[n / 2]) / 2.0
 }
 
 fn main() {

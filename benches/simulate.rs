@@ -32,6 +32,9 @@
 #[allow(dead_code)]
 mod allocator;
 
+#[path = "stats.rs"]
+mod stats;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::{Duration as Elapsed, Instant};
@@ -436,11 +439,7 @@ fn measure(
 
 /// The medians of `REPEAT` turns.
 fn summarise(turns: &[(Option<Measured>, Option<Measured>)]) {
-    fn median(mut xs: Vec<f64>) -> Option<f64> {
-        xs.sort_by(f64::total_cmp);
-        let n = xs.len();
-        (n > 0).then(|| (xs[(n - 1) / 2] + xs[n / 2]) / 2.0)
-    }
+    use stats::median;
     let ones = || turns.iter().filter_map(|t| t.0);
     let twos = || turns.iter().filter_map(|t| t.1);
     let pairs = || turns.iter().filter_map(|t| Some((t.0?, t.1?)));
