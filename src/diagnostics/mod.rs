@@ -254,6 +254,11 @@ impl Problems {
         self.items.append(&mut ds);
     }
 
+    /// The diagnostics, in the order they were reported.
+    pub fn into_vec(self) -> Vec<Diagnostic> {
+        self.items
+    }
+
     pub fn has_errors(&self) -> bool {
         self.items.iter().any(Diagnostic::is_error)
     }

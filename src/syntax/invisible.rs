@@ -25,6 +25,12 @@ fn kind(c: char) -> Option<Kind> {
     }
 }
 
+/// A byte that is a whole character and never suspicious: printable
+/// ASCII, a line break or a tab.
+fn plain_ascii(b: u8) -> bool {
+    matches!(b, b' '..=b'~' | b'\n' | b'\r' | b'\t')
+}
+
 /// One warning per line that holds invisible or control characters.
 pub fn check(file: &SourceFile) -> Vec<Diagnostic> {
     let source = file.text.as_str();
@@ -32,12 +38,20 @@ pub fn check(file: &SourceFile) -> Vec<Diagnostic> {
     // (line start, its warning, characters not labelled) for the line
     // being collected.
     let mut current: Option<(usize, Diagnostic, usize)> = None;
-    let mut line_start = 0;
-    for (at, c) in source.char_indices() {
-        if c == '\n' {
-            line_start = at + 1;
-            continue;
-        }
+    let bytes = source.as_bytes();
+    // Where the search for the next suspicious character goes on.
+    let mut next = 0;
+    // The start of the line of the last suspicious character, and how far
+    // the text was searched for line breaks.
+    let (mut line_start, mut searched) = (0, 0);
+    // Only characters that are not printable ASCII can be suspicious: the
+    // rest of the text is skipped byte by byte, without decoding it.
+    while let Some(skip) = bytes[next..].iter().position(|&b| !plain_ascii(b)) {
+        let at = next + skip;
+        let Some(c) = source[at..].chars().next() else {
+            break;
+        };
+        next = at + c.len_utf8();
         // A byte order mark that starts the file is an encoding mark, not text.
         if at == 0 && c == '\u{FEFF}' {
             continue;
@@ -45,6 +59,10 @@ pub fn check(file: &SourceFile) -> Vec<Diagnostic> {
         let Some(kind) = kind(c) else {
             continue;
         };
+        if let Some(n) = source[searched..at].rfind('\n') {
+            line_start = searched + n + 1;
+        }
+        searched = at;
         let span = Span::new(file.id, at, at + c.len_utf8());
         let escape = format!("\\u{{{:X}}}", c as u32);
         let (name, label) = match &kind {

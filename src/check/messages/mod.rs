@@ -399,6 +399,12 @@ fn check_message(
     for (event, group) in &groups {
         for p in &parsed {
             if let Some(t) = &p.template {
+                if !p.facts.reads_event {
+                    // The walk above is what this scope's walk would find.
+                    out.extend(p.facts.diagnostics.iter().cloned());
+                    references.extend(p.facts.references.iter().cloned());
+                    continue;
+                }
                 let facts = templates::analyse(
                     model,
                     p.field,

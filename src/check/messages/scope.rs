@@ -357,30 +357,42 @@ pub(crate) fn resolve(
     frames: &[Frame],
     parts: &PathParts,
 ) -> Result<Resolved, (usize, PathError)> {
-    let depth = if parts.root {
-        0
-    } else {
-        frames.len().saturating_sub(1 + parts.up)
-    };
-    let frame = &frames[depth.min(frames.len() - 1)];
-    let mut segs = parts.segments.iter().peekable();
-    // `as |item|` names the frame's value; `item.name` is `this.name`.
-    let skip = match (&frame.block_param, segs.peek()) {
-        (Some(p), Some(first)) if p == *first => {
-            segs.next();
-            1
-        }
-        _ => 0,
-    };
+    let (frame, skip) = start(frames, parts);
     let (mut ty, mut key) = (frame.ty.clone(), frame.key.clone());
     let mut symbols = Vec::new();
-    for (i, seg) in segs.enumerate() {
+    for (i, seg) in parts.segments[skip..].iter().enumerate() {
         let next = member(model, event, &ty, seg).map_err(|e| (i + skip, e))?;
         symbols.extend(member_symbol(model, &ty, seg).map(|s| (i + skip, s)));
         ty = next;
         key = join_key(&key, seg);
     }
     Ok(Resolved { ty, key, symbols })
+}
+
+/// The frame a path starts from, and how many of its segments name that
+/// frame (`as |item|` names the frame's value: `item.name` is
+/// `this.name`).
+fn start<'f>(frames: &'f [Frame], parts: &PathParts) -> (&'f Frame, usize) {
+    let depth = if parts.root {
+        0
+    } else {
+        frames.len().saturating_sub(1 + parts.up)
+    };
+    let frame = &frames[depth.min(frames.len() - 1)];
+    let skip = match (&frame.block_param, parts.segments.first()) {
+        (Some(p), Some(first)) if p == first => 1,
+        _ => 0,
+    };
+    (frame, skip)
+}
+
+/// Whether [`resolve`] of this path looks up `event` at the top level:
+/// the only lookup whose outcome depends on the [`EventScope`] (every
+/// other type is reached from a value, never from the scope). A walk
+/// none of whose paths does this finds the same in every scope.
+pub(crate) fn reads_event(frames: &[Frame], parts: &PathParts) -> bool {
+    let (frame, skip) = start(frames, parts);
+    frame.ty == Ty::Root && parts.segments.get(skip).is_some_and(|s| s == "event")
 }
 
 #[cfg(test)]
@@ -402,5 +414,27 @@ mod tests {
         let r = split_path("@root.customer.plan");
         assert!(r.root);
         assert_eq!(r.segments, vec!["customer".to_string(), "plan".to_string()]);
+    }
+
+    #[test]
+    fn only_paths_that_reach_the_top_level_event_read_the_event() {
+        let top = [Frame::root()];
+        let element = Frame {
+            ty: Ty::Value(Type::String),
+            key: "customer.tags[]".into(),
+            is_each: true,
+            block_param: Some("tag".into()),
+        };
+        let inside = [Frame::root(), element];
+        let reads = |frames: &[Frame], path: &str| reads_event(frames, &split_path(path));
+        assert!(reads(&top, "event.total"));
+        assert!(reads(&top, "this.event"));
+        assert!(!reads(&top, "customer.first_name"));
+        assert!(!reads(&top, "unsubscribe_url"));
+        // Inside `#each`, a plain `event` is the element's member.
+        assert!(!reads(&inside, "event"));
+        assert!(!reads(&inside, "tag.event"));
+        assert!(reads(&inside, "../event.total"));
+        assert!(reads(&inside, "@root.event"));
     }
 }

@@ -31,6 +31,11 @@ pub(crate) struct Facts {
     /// (`engagement` of `customer.engagement` → the score), for the
     /// model's reference table.
     pub references: Vec<Reference>,
+    /// Whether a path looks up `event` at the top level. A walk that does
+    /// not finds the same in every [`EventScope`], with the same
+    /// diagnostics: only problems with `event.*` are labelled with the
+    /// sends (see [`scope::reads_event`]).
+    pub reads_event: bool,
 }
 
 /// One `{{plural …}}` call.
@@ -342,6 +347,7 @@ impl Walker<'_> {
             }
             Path::Relative((_, raw)) => {
                 let parts = scope::split_path(raw);
+                self.facts.reads_event |= scope::reads_event(&self.frames, &parts);
                 match scope::resolve(self.model, self.event, &self.frames, &parts) {
                     Ok(r) => {
                         self.facts.variables.insert(r.key.clone());

@@ -23,13 +23,13 @@ pub(super) struct CampaignEnv<'a> {
     pub messages: &'a [MessageDef],
 }
 
+/// Each campaign on its own (on every core), in the order of their names.
 pub(super) fn build(cx: &CampaignEnv, problems: &mut Problems) -> Vec<CampaignDef> {
-    cx.env
-        .decls
-        .campaigns
-        .iter()
-        .map(|(name, c)| campaign(cx, name, c, problems))
-        .collect()
+    super::map_in_parallel(
+        cx.env.decls.campaigns.entries(),
+        problems,
+        |(name, c), found| campaign(cx, name, c, found),
+    )
 }
 
 fn setting_name(kind: &SettingKind) -> &'static str {

@@ -6,7 +6,7 @@ use super::names::Decls;
 use super::report;
 use crate::check::model::{Category, Channel, LocaleContent, MessageDef, TemplateField};
 use crate::diagnostics::{Diagnostic, Problems};
-use crate::syntax::ast::{Field, ValueKind};
+use crate::syntax::ast::{self, Field, ValueKind};
 
 /// The messages of the model, sorted by name. A message whose channel is
 /// unknown is reported and left out (a `send` of it is then skipped, not
@@ -16,80 +16,90 @@ pub(super) fn build(
     email_from: Option<&str>,
     problems: &mut Problems,
 ) -> Vec<MessageDef> {
-    let mut messages = Vec::new();
-    for (name, msg) in decls.messages.iter() {
-        let Some(channel) = Channel::parse(&msg.channel.name) else {
-            problems.push(report::unknown(
-                "E0215",
-                "channel",
-                &msg.channel.name,
-                msg.channel.span,
-                Channel::ALL.iter().map(|c| c.as_str()),
-                Some("the channels are email, sms, push, in_app and webhook".into()),
+    // Each message on its own (on every core), in the order of their names.
+    let built = super::map_in_parallel(decls.messages.entries(), problems, |(name, msg), found| {
+        message(name, msg, email_from, found)
+    });
+    built.into_iter().flatten().collect()
+}
+
+/// One message; `None` when its channel is unknown.
+fn message(
+    name: &str,
+    msg: &ast::Message,
+    email_from: Option<&str>,
+    problems: &mut Problems,
+) -> Option<MessageDef> {
+    let Some(channel) = Channel::parse(&msg.channel.name) else {
+        problems.push(report::unknown(
+            "E0215",
+            "channel",
+            &msg.channel.name,
+            msg.channel.span,
+            Channel::ALL.iter().map(|c| c.as_str()),
+            Some("the channels are email, sms, push, in_app and webhook".into()),
+        ));
+        return None;
+    };
+    let mut category = Category::Marketing;
+    let mut from: Option<String> = None;
+    let mut shared = Vec::new();
+    for field in &msg.fields {
+        match field.name.name.as_str() {
+            "category" => match &field.value.kind {
+                ValueKind::Word(w) if w.name == "transactional" => {
+                    category = Category::Transactional
+                }
+                ValueKind::Word(w) if w.name == "marketing" => category = Category::Marketing,
+                ValueKind::Word(w) => {
+                    problems.push(crate::check::messages::invalid_category(&w.name, w.span))
+                }
+                _ => problems.push(crate::check::messages::invalid_category(
+                    "this value",
+                    field.value.span,
+                )),
+            },
+            "from" => match &field.value.kind {
+                ValueKind::Str(s) => from = Some(s.value.clone()),
+                _ => not_text(field, problems),
+            },
+            _ => shared.extend(template(field, problems)),
+        }
+    }
+    if from.is_none() && channel == Channel::Email {
+        from = email_from.map(str::to_string);
+    }
+    let mut locales: Vec<LocaleContent> = Vec::new();
+    for block in &msg.locales {
+        if let Some(first) = locales.iter().find(|l| l.locale == block.locale.tag) {
+            problems.push(report::repeated(
+                &format!("the locale `{}` of message `{name}`", block.locale.tag),
+                block.locale.span,
+                first.span,
             ));
             continue;
-        };
-        let mut category = Category::Marketing;
-        let mut from: Option<String> = None;
-        let mut shared = Vec::new();
-        for field in &msg.fields {
-            match field.name.name.as_str() {
-                "category" => match &field.value.kind {
-                    ValueKind::Word(w) if w.name == "transactional" => {
-                        category = Category::Transactional
-                    }
-                    ValueKind::Word(w) if w.name == "marketing" => category = Category::Marketing,
-                    ValueKind::Word(w) => {
-                        problems.push(crate::check::messages::invalid_category(&w.name, w.span))
-                    }
-                    _ => problems.push(crate::check::messages::invalid_category(
-                        "this value",
-                        field.value.span,
-                    )),
-                },
-                "from" => match &field.value.kind {
-                    ValueKind::Str(s) => from = Some(s.value.clone()),
-                    _ => not_text(field, problems),
-                },
-                _ => shared.extend(template(field, problems)),
-            }
         }
-        if from.is_none() && channel == Channel::Email {
-            from = email_from.map(str::to_string);
-        }
-        let mut locales: Vec<LocaleContent> = Vec::new();
-        for block in &msg.locales {
-            if let Some(first) = locales.iter().find(|l| l.locale == block.locale.tag) {
-                problems.push(report::repeated(
-                    &format!("the locale `{}` of message `{name}`", block.locale.tag),
-                    block.locale.span,
-                    first.span,
-                ));
-                continue;
-            }
-            locales.push(LocaleContent {
-                locale: block.locale.tag.clone(),
-                fields: block
-                    .fields
-                    .iter()
-                    .filter_map(|f| template(f, problems))
-                    .collect(),
-                span: block.span,
-            });
-        }
-        locales.sort_by(|a, b| a.locale.cmp(&b.locale));
-        messages.push(MessageDef {
-            name: name.to_string(),
-            doc: msg.doc.as_ref().map(|d| d.text.clone()),
-            channel,
-            category,
-            from,
-            shared,
-            locales,
-            span: msg.span,
+        locales.push(LocaleContent {
+            locale: block.locale.tag.clone(),
+            fields: block
+                .fields
+                .iter()
+                .filter_map(|f| template(f, problems))
+                .collect(),
+            span: block.span,
         });
     }
-    messages
+    locales.sort_by(|a, b| a.locale.cmp(&b.locale));
+    Some(MessageDef {
+        name: name.to_string(),
+        doc: msg.doc.as_ref().map(|d| d.text.clone()),
+        channel,
+        category,
+        from,
+        shared,
+        locales,
+        span: msg.span,
+    })
 }
 
 /// A content field as a template. Bare words (`method POST`) are kept as

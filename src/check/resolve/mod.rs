@@ -104,6 +104,31 @@ pub fn build_model_lean(
     build(files, Some(&mut parse), Some(on_segment), problems)
 }
 
+/// `f` of every item, on every core. Each call reports into its own list;
+/// the lists are joined in the items' order, so `problems` gets the same
+/// diagnostics in the same order as from a loop, whatever the threads.
+fn map_in_parallel<T: Sync, R: Send>(
+    items: &[T],
+    problems: &mut Problems,
+    f: impl Fn(&T, &mut Problems) -> R + Sync,
+) -> Vec<R> {
+    use rayon::prelude::*;
+    let done: Vec<(R, Problems)> = items
+        .par_iter()
+        .map(|item| {
+            let mut found = Problems::new();
+            let result = f(item, &mut found);
+            (result, found)
+        })
+        .collect();
+    let mut results = Vec::with_capacity(done.len());
+    for (result, found) in done {
+        results.push(result);
+        problems.extend(found.into_vec());
+    }
+    results
+}
+
 /// The expression of a segment whose lean tree does not hold it, parsed
 /// again from its source. A broken declaration keeps what its first
 /// parse salvaged (`None`: the tree's).

@@ -49,6 +49,11 @@ impl<'a, T> Table<'a, T> {
     pub fn iter(&self) -> impl Iterator<Item = (&'a str, &T)> + '_ {
         self.entries.iter().map(|(n, t)| (*n, t))
     }
+
+    /// The names and declarations, sorted by name.
+    pub fn entries(&self) -> &[(&'a str, T)] {
+        &self.entries
+    }
 }
 
 /// `attr NAME: TYPE [consent(channel)]`
