@@ -368,6 +368,9 @@ fn watch_edits(project: &Path, campaigns: usize, out: Option<&Path>) -> Edits {
     workspace.load_dir(project).expect("loads");
     match out {
         Some(out) => {
+            // As `watch` does: it watches the output directory and reports
+            // what changes there (nothing does here).
+            workspace.trust_outputs(true);
             let first = workspace.build(out, false);
             assert!(matches!(first.status, BuildStatus::Built { .. }));
         }
@@ -401,12 +404,15 @@ fn watch_edits(project: &Path, campaigns: usize, out: Option<&Path>) -> Edits {
             times.push(start.elapsed());
             rendered.push(workspace.counters().previews - before);
             clock.add_to(&mut phases, start, start.elapsed());
+            workspace.release_stale();
             continue;
         };
         let outcome = workspace.build(out, false);
         times.push(start.elapsed());
         rendered.push(workspace.counters().previews - before);
         clock.add_to(&mut phases, start, start.elapsed());
+        // As `watch` does once it has reported the build.
+        workspace.release_stale();
         if !matches!(outcome.status, BuildStatus::Built { .. }) {
             for d in outcome.diagnostics.iter().take(3) {
                 eprintln!("{} {}", d.code, d.message);

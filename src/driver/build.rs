@@ -118,6 +118,29 @@ pub fn build_project_with(
 }
 
 impl Workspace {
+    /// Trusts the outputs this workspace's builds leave in their output
+    /// directory, from now on (or no longer, with `false`): the caller watches that directory and
+    /// passes every change in it to [`Workspace::outputs_touched`] (or
+    /// calls [`Workspace::distrust_outputs`] when it may have missed
+    /// some). A build then looks at the disk only for what it writes and
+    /// what was reported, not for each of its outputs.
+    pub fn trust_outputs(&mut self, trust: bool) {
+        self.write_memo.trust(trust);
+    }
+
+    /// Paths under the output directory (relative, `/`-separated; `""`
+    /// for the directory itself) that changed: the outputs there that no
+    /// longer hold what the last build wrote are looked at again by the
+    /// next build.
+    pub fn outputs_touched<'a>(&mut self, paths: impl IntoIterator<Item = &'a str>) {
+        self.write_memo.touched(paths);
+    }
+
+    /// The next build looks at every output on disk again.
+    pub fn distrust_outputs(&mut self) {
+        self.write_memo.distrust();
+    }
+
     /// Builds the workspace's project into `out`: the diagnostics, and
     /// when they allow it, every output written (see
     /// [`crate::plan::write::write_outputs`]). Only what changed since the

@@ -178,6 +178,18 @@ pub fn watch_project(
         Some(start_watching(&dir, options.debounce, sender.clone()).map_err(WatchError::Notify)?);
     let mut watched = identity(&dir);
     let mut workspace = Workspace::new(&options.dir);
+    // The output directory is watched too (by the project's watch when it
+    // lies inside): the workspace then trusts the outputs it left, and
+    // looks at the disk only for those it writes and those that changed
+    // (see `Workspace::trust_outputs`).
+    let out_inside = out.starts_with(&dir);
+    let mut out_watched = identity(&out);
+    let mut out_watcher = if out_inside {
+        None
+    } else {
+        start_watching(&out, options.debounce, sender.clone()).ok()
+    };
+    workspace.trust_outputs(out_inside || out_watcher.is_some());
     let first = match workspace.load_dir(&options.dir) {
         Ok(_) => rebuild(&mut workspace, options, None),
         Err(err) => failed_load(&err.to_string()),
@@ -194,6 +206,7 @@ pub fn watch_project(
                 rescan = relevant.rescan;
                 lost = relevant.root;
                 files = relevant.files;
+                workspace.outputs_touched(relevant.outputs.iter().map(String::as_str));
             }
             Ok(Err(errors)) => {
                 for error in errors {
@@ -204,6 +217,21 @@ pub fn watch_project(
             }
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => break,
+        }
+
+        // The output directory deleted, or made again: a watch of its own
+        // follows the new one; in any case every output is looked at again.
+        let out_now = identity(&out);
+        if out_now != out_watched {
+            out_watched = out_now;
+            workspace.distrust_outputs();
+            if !out_inside {
+                out_watcher = None;
+                if out_now.is_some() {
+                    out_watcher = start_watching(&out, options.debounce, sender.clone()).ok();
+                }
+                workspace.trust_outputs(out_watcher.is_some());
+            }
         }
 
         // The project directory deleted (and maybe made again): the
@@ -234,6 +262,10 @@ pub fn watch_project(
             }
         }
 
+        // Events may have been lost: every output is looked at again.
+        if rescan {
+            workspace.distrust_outputs();
+        }
         let changed = if rescan {
             match workspace.load_dir(&options.dir) {
                 Ok(changed) => changed,
@@ -264,6 +296,9 @@ pub fn watch_project(
             };
             let report = rebuild(&mut workspace, options, Some(&cause));
             on_event(WatchEvent::Rebuilt(&report));
+            // The previous check is freed once the build is reported,
+            // not by the next edit (see `Workspace::release_stale`).
+            workspace.release_stale();
         }
     }
     Ok(())

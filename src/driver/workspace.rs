@@ -11,7 +11,7 @@
 //! | plan (and its JSON) | campaign name | what lowering reads ([`crate::plan::lower::inputs_digest`]): the campaign's text, file and first line, the texts of the messages it sends and of the segments and scores it uses, the defaults, stages and schema | one of these differs |
 //! | preview files of a campaign, its section of the index page | campaign name | the plan's JSON, the preview context (defaults, stages, schema, personas), the diagnostics that concern the campaign | one of these digests differs |
 //! | index page, coverage, assets, plan schema | the project | every plan's index section, every plan | every build (cheap); a text equal to the last build's keeps its shared `Arc<str>`, whose digest the write memo knows |
-//! | the last build's manifest, stat cache and output digests ([`crate::plan::write::WriteMemo`]) | the output directory | what the last build wrote | the manifest or stat file on disk has other metadata (another build, a hand edit), or an output's text changed |
+//! | the last build's manifest, stat cache and output digests ([`crate::plan::write::WriteMemo`]) | the output directory | what the last build wrote | the manifest or stat file on disk has other metadata (another build, a hand edit), or an output's text changed; a trusting memo (under `watch`) also a reported change under the output directory |
 //! | coverage's pressure section: one persona's week in one campaign | persona and campaign name | the campaign's preview key, the persona's inputs (every campaign's trigger) | one of these digests differs |
 //!
 //! Early cut-off: a campaign whose plan JSON comes out byte-identical after
@@ -75,6 +75,8 @@ struct Checked {
     /// The plans of this model, once lowered (only for a model without
     /// errors).
     plans: Option<Lowered>,
+    /// Every output file of this model, once made.
+    outputs: Option<OutputFiles>,
 }
 
 /// The plans of a model, their JSON texts and the digests of those
@@ -620,6 +622,7 @@ impl Workspace {
             model,
             diagnostics: problems.into_sorted(),
             plans: None,
+            outputs: None,
         }
     }
 
@@ -645,6 +648,9 @@ impl Workspace {
         let Some(checked) = self.checked.as_mut() else {
             return Vec::new();
         };
+        if let Some(files) = &checked.outputs {
+            return files.clone();
+        }
         if checked.plans.is_none() {
             if let Some(progress) = &self.progress {
                 progress.phase("planning", 1);
@@ -759,6 +765,9 @@ impl Workspace {
             files.extend(r.files.iter().cloned());
         }
         files.extend(project);
+        if let Some(checked) = self.checked.as_mut() {
+            checked.outputs = Some(files.clone());
+        }
         files
     }
 

@@ -50,6 +50,16 @@
 //!   wrote them; anything else makes it read them again, as a new process
 //!   would. It also keeps each output's digest while the output's text is
 //!   the same shared string, rather than hashing every output again.
+//! - **Events instead of metadata, for a writer that watches.** `watch`
+//!   also watches the output directory and reports every path that
+//!   changes there ([`WriteMemo::touched`]); its memo is then *trusting*
+//!   ([`WriteMemo::trust`]): an output it wrote and that no report named
+//!   since is taken as it left it without a `stat`, and a reported one is
+//!   read and hashed (its own writes are reported too, and stay trusted
+//!   when their bytes are still its). Lost events, or the output
+//!   directory removed or made again, make it look at every output again
+//!   ([`WriteMemo::distrust`]). It leaves the stat cache file as it was,
+//!   so a later `build` reads the outputs written since.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs::{self, File};
@@ -252,9 +262,15 @@ impl Manifest {
     /// Writes the manifest into `out` (atomically, not flushed to disk),
     /// leaving the file untouched when it already holds these bytes.
     pub fn write(&self, out: &Path) -> io::Result<()> {
+        self.write_compared(out, true)
+    }
+
+    /// [`Manifest::write`]; `compare`: false when the caller knows the
+    /// file holds another manifest.
+    fn write_compared(&self, out: &Path, compare: bool) -> io::Result<()> {
         let path = Manifest::path(out);
         let text = self.to_json();
-        if same_bytes(&path, text.as_bytes()) {
+        if compare && same_bytes(&path, text.as_bytes()) {
             return Ok(());
         }
         let tmp = stage(&path, text.as_bytes())?;
@@ -539,9 +555,92 @@ pub struct WriteMemo {
     /// Each output's digest, by the address of its text, which the entry
     /// holds (so no other text can take that address while it is here).
     digests: HashMap<usize, (std::sync::Arc<str>, String)>,
+    /// Whether the caller reports every change under the output directory
+    /// ([`WriteMemo::touched`]): then an output this memo wrote and that
+    /// no report named since is taken as it was left, without a `stat`.
+    trusting: bool,
 }
 
 impl WriteMemo {
+    /// Trusts the outputs this memo's builds leave, from now on (or no
+    /// longer, with `false`): the
+    /// caller promises to pass every path under the output directory that
+    /// changes to [`WriteMemo::touched`] (or to call
+    /// [`WriteMemo::distrust`] when it may have missed some), before the
+    /// next build. A build then looks at the disk only for the outputs it
+    /// writes and for those reported, rather than for all of them.
+    pub fn trust(&mut self, trust: bool) {
+        self.trusting = trust;
+    }
+
+    /// Looks at the disk again for every output at the next build, as a
+    /// new process would (events may have been lost).
+    pub fn distrust(&mut self) {
+        self.manifest = None;
+        self.stats = None;
+    }
+
+    /// Paths under the output directory (relative, `/`-separated) that
+    /// changed since the last build: each output at or under one of them
+    /// that no longer holds what this memo's build wrote there (its bytes
+    /// are read and hashed: the report says where, the contents say what)
+    /// is looked at again by the next build. The output directory itself
+    /// (`""`) means all of them.
+    pub fn touched<'a>(&mut self, paths: impl IntoIterator<Item = &'a str>) {
+        let (Some(out), Some((_, manifest)), Some((_, stats))) =
+            (self.out.clone(), &self.manifest, &mut self.stats)
+        else {
+            return;
+        };
+        let mut suspects: Vec<&String> = Vec::new();
+        for path in paths {
+            if path.is_empty() {
+                suspects.clear();
+                self.manifest = None;
+                self.stats = None;
+                return;
+            }
+            if manifest.files.contains_key(path) {
+                suspects.extend(manifest.files.get_key_value(path).map(|(k, _)| k));
+                continue;
+            }
+            // A directory made, removed or renamed: its files come and go
+            // without reports of their own.
+            let under = format!("{path}/");
+            suspects.extend(
+                manifest
+                    .files
+                    .range::<str, _>((
+                        std::ops::Bound::Included(under.as_str()),
+                        std::ops::Bound::Unbounded,
+                    ))
+                    .take_while(|(key, _)| key.starts_with(&under))
+                    .map(|(key, _)| key),
+            );
+        }
+        suspects.sort();
+        suspects.dedup();
+        let changed: Vec<&String> = suspects
+            .into_par_iter()
+            .filter(|key| {
+                let Some((recorded, digest)) = stats.files.get(key.as_str()) else {
+                    return false;
+                };
+                let path = out.join(key.as_str());
+                let Some((mut file, meta)) = open_regular_meta(&path) else {
+                    return true;
+                };
+                let mut bytes = Vec::with_capacity(meta.len() as usize);
+                FileStat::of(&meta) != Some(*recorded)
+                    || file.read_to_end(&mut bytes).is_err()
+                    || sha256_hex(&bytes) != *digest
+            })
+            .collect();
+        for key in changed {
+            stats.files.remove(key.as_str());
+        }
+    }
+
     /// The memoised manifest of `out`, if its file is still the one this
     /// memo wrote or read.
     fn take_manifest(&mut self, out: &Path) -> Option<Manifest> {
@@ -573,6 +672,7 @@ pub fn write_outputs_memo(
     if memo.out.as_deref() != Some(out) {
         *memo = WriteMemo {
             out: Some(out.to_path_buf()),
+            trusting: memo.trusting,
             ..WriteMemo::default()
         };
     }
@@ -641,38 +741,74 @@ fn write_digested<S: AsRef<str> + Sync>(
     // What the previous build left, by metadata: only with its manifest,
     // whose digests the entries repeat.
     let remembered = memo.as_deref_mut().and_then(|m| m.take_stats(out));
+    let stats_from_memo = previous.is_some() && remembered.is_some();
     let stats = match (&previous, remembered) {
         (None, _) => StatCache::default(),
         (Some(_), Some(stats)) => stats,
         (Some(_), None) => StatCache::read(out),
     };
 
-    let dirs = Directories::make(out, files);
-    // Compare and stage, in parallel; results in file order, so the error
-    // reported is the first one in that order whatever the thread count.
-    // The manifest's digests are computed on the same threads.
-    let staged: Vec<Result<(Staged, String), WriteError>> = files
+    // Outputs this memo left and nobody touched since, when the caller
+    // reports every change (see `WriteMemo::trust`).
+    let trusted = from_memo && stats_from_memo && memo.as_deref().is_some_and(|m| m.trusting);
+    // First what the previous build's records tell of each file, in
+    // parallel; then the files that need the disk, in parallel, in
+    // directories made once. Results in file order, so the error reported
+    // is the first one in that order whatever the thread count.
+    let looked: Vec<(Look, String)> = files
         .par_iter()
         .zip(&keys)
         .zip(digests)
-        .map(|(((relative, text), key), digest)| {
-            let previous = previous
+        .map(|(((relative, _), key), digest)| {
+            let listed = previous
                 .as_ref()
-                .map(|m| m.files.get(key).map(String::as_str));
-            let text = text.as_ref();
-            let path = out.join(relative);
+                .and_then(|m| m.files.get(key).map(String::as_str));
             // A file that is still as the previous build left it needs no
             // reading: it holds the listed digest.
-            if let Some(listed) = previous.flatten() {
-                if let Some(stat) = stats.clean(key, listed, &path) {
-                    if listed == digest {
-                        return Ok((Staged::Unchanged(Some(stat)), digest));
-                    }
-                    return stage_at(&path, text.as_bytes(), false, &dirs).map(|s| (s, digest));
+            let left = listed.and_then(|listed| {
+                if trusted {
+                    let (stat, recorded) = stats.files.get(key)?;
+                    (recorded == listed).then_some(*stat)
+                } else {
+                    stats.clean(key, listed, &out.join(relative))
+                }
+            });
+            let look = match left {
+                Some(stat) if listed == Some(digest.as_str()) => Look::Unchanged(stat),
+                Some(_) => Look::Stage,
+                None => Look::Compare,
+            };
+            (look, digest)
+        })
+        .collect();
+    let dirs = Directories::make(
+        out,
+        files
+            .iter()
+            .zip(&looked)
+            .filter(|(_, (look, _))| !matches!(look, Look::Unchanged(_)))
+            .map(|(file, _)| file),
+    );
+    let staged: Vec<Result<(Staged, String), WriteError>> = files
+        .par_iter()
+        .zip(&keys)
+        .zip(looked)
+        .map(|(((relative, text), key), (look, digest))| {
+            let text = text.as_ref();
+            let path = || out.join(relative);
+            match look {
+                Look::Unchanged(stat) => Ok((Staged::Unchanged(Some(stat)), digest)),
+                Look::Stage => {
+                    stage_at(&path(), text.as_bytes(), false, &dirs).map(|s| (s, digest))
+                }
+                Look::Compare => {
+                    let previous = previous
+                        .as_ref()
+                        .map(|m| m.files.get(key).map(String::as_str));
+                    compare_and_stage(&path(), text.as_bytes(), previous, &dirs)
+                        .map(|staged| (staged, digest))
                 }
             }
-            compare_and_stage(&path, text.as_bytes(), previous, &dirs)
-                .map(|staged| (staged, digest))
         })
         .collect();
     let mut first_error = None;
@@ -762,23 +898,33 @@ fn write_digested<S: AsRef<str> + Sync>(
         if manifest_unchanged {
             return Ok(());
         }
-        manifest.write(out).map_err(|source| WriteError {
-            path: Manifest::path(out),
-            source,
-        })
+        // A manifest from the memo is the one on disk: this one differs.
+        manifest
+            .write_compared(out, !from_memo)
+            .map_err(|source| WriteError {
+                path: Manifest::path(out),
+                source,
+            })
     };
+    let kept_written = stats.written.filter(|_| trusted);
     let make_cache = || {
         let entries: Vec<Option<FileStat>> = files
             .par_iter()
             .zip(known)
             .map(|((relative, _), stat)| stat.or_else(|| stat_of(&out.join(relative))))
             .collect();
-        let text =
-            StatCache::text(keys.iter().zip(&entries).zip(&digests).filter_map(
-                |((key, stat), digest)| Some((key.as_str(), (*stat)?, digest.as_str())),
-            ));
-        // Only a speed-up: a cache that cannot be written is no failure.
-        let cached = StatCache::write_text(out, &text, stats.has_racy()).is_ok();
+        // A trusting memo keeps the cache in memory and leaves the file as
+        // it was (so it stays the memo's): a later process finds the
+        // outputs written since with other metadata, and reads them.
+        let cached = trusted
+            || StatCache::write_text(
+                out,
+                &StatCache::text(keys.iter().zip(&entries).zip(&digests).filter_map(
+                    |((key, stat), digest)| Some((key.as_str(), (*stat)?, digest.as_str())),
+                )),
+                stats.has_racy(),
+            )
+            .is_ok();
         // The previous cache, brought up to date in place: most entries
         // are the same.
         let mut cache = stats;
@@ -814,7 +960,7 @@ fn write_digested<S: AsRef<str> + Sync>(
             (true, Some(stat)) => Some((
                 stat,
                 StatCache {
-                    written: Some(stat.mtime_ns),
+                    written: kept_written.or(Some(stat.mtime_ns)),
                     ..cache
                 },
             )),
@@ -822,6 +968,16 @@ fn write_digested<S: AsRef<str> + Sync>(
         };
     }
     Ok(report)
+}
+
+/// What the previous build's records tell of one build file.
+enum Look {
+    /// It holds the new bytes already, with this metadata.
+    Unchanged(FileStat),
+    /// It holds what the previous build wrote, which is not the new bytes.
+    Stage,
+    /// Nothing known: compare it with the disk.
+    Compare,
 }
 
 /// One build file after comparing it with the disk.
@@ -882,7 +1038,10 @@ struct Directories {
 
 impl Directories {
     /// Makes the parent directories of `out`'s `files`, shallowest first.
-    fn make<S>(out: &Path, files: &[(PathBuf, S)]) -> Directories {
+    fn make<'a, S: 'a>(
+        out: &Path,
+        files: impl IntoIterator<Item = &'a (PathBuf, S)>,
+    ) -> Directories {
         // Each file's directory and those between it and `out`, sorted:
         // a directory comes after its parent.
         let mut wanted = std::collections::BTreeSet::new();
@@ -1227,6 +1386,55 @@ mod tests {
         assert!(StatCache::read(out).files.is_empty());
         fs::write(StatCache::path(out), format!("{STAT_FORMAT}\n1 2 x\n")).expect("write");
         assert!(StatCache::read(out).files.is_empty());
+    }
+
+    #[test]
+    fn a_trusting_memo_looks_at_the_disk_only_where_it_is_told() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path();
+        let text = |t: &str| std::sync::Arc::<str>::from(t);
+        let files = vec![
+            (PathBuf::from("coverage.md"), text("# Coverage\n")),
+            (PathBuf::from("plans/a.json"), text("{}\n")),
+            (PathBuf::from("previews/a/m.en.html"), text("<p>a</p>\n")),
+        ];
+        let mut memo = WriteMemo::default();
+        memo.trust(true);
+        write_outputs_memo(out, &files, None, &mut memo).expect("first build");
+        let coverage = out.join("coverage.md");
+        let plan = out.join("plans/a.json");
+        let page = out.join("previews/a/m.en.html");
+
+        // Changed by hand and not reported: trusted, left alone (the
+        // caller broke its promise).
+        fs::write(&coverage, "# Cover-ge\n").expect("edit");
+        let report = write_outputs_memo(out, &files, None, &mut memo).expect("second build");
+        assert_eq!(report.unchanged.len(), 3);
+        assert_eq!(fs::read_to_string(&coverage).expect("read"), "# Cover-ge\n");
+
+        // Reported: put back, as an edit. A report of a file that still
+        // holds what the build wrote changes nothing.
+        memo.touched(["coverage.md", "plans/a.json"]);
+        let report = write_outputs_memo(out, &files, None, &mut memo).expect("third build");
+        assert_eq!(report.overwritten_edits, vec![coverage.clone()]);
+        assert_eq!(report.written, vec![coverage.clone()]);
+        assert_eq!(fs::read_to_string(&coverage).expect("read"), "# Coverage\n");
+
+        // A directory reported: the outputs under it are looked at.
+        fs::remove_dir_all(out.join("previews")).expect("remove");
+        memo.touched(["previews"]);
+        let report = write_outputs_memo(out, &files, None, &mut memo).expect("fourth build");
+        assert_eq!(report.written, vec![page.clone()]);
+
+        // The output directory reported, or a distrusting memo: all of them.
+        fs::write(&plan, "{ }\n").expect("edit");
+        memo.touched([""]);
+        let report = write_outputs_memo(out, &files, None, &mut memo).expect("fifth build");
+        assert_eq!(report.written, vec![plan.clone()]);
+        fs::write(&plan, "{ }\n").expect("edit");
+        memo.distrust();
+        let report = write_outputs_memo(out, &files, None, &mut memo).expect("sixth build");
+        assert_eq!(report.written, vec![plan]);
     }
 
     #[test]

@@ -369,3 +369,116 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// The watch trusts the outputs it wrote while nothing reports a change
+/// under the output directory; it watches that directory to know. Every
+/// output changed, removed or moved away by hand is put back at the next
+/// rebuild, though the edit that causes it changes other files: with the
+/// output directory inside the project and outside it.
+#[test]
+fn watch_puts_back_outputs_changed_or_removed_by_hand() {
+    for inside in [true, false] {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let project = write_starter(tmp.path());
+        let out = if inside {
+            project.join("out")
+        } else {
+            tmp.path().join("out")
+        };
+        let options = WatchOptions {
+            dir: project.clone(),
+            out: out.clone(),
+            deny_warnings: false,
+            debounce: Duration::from_millis(100),
+            keep_project: false,
+        };
+        let reports: Mutex<Vec<Rebuild>> = Mutex::new(Vec::new());
+        let count = || reports.lock().expect("lock").len();
+        let stop = AtomicBool::new(false);
+        let schema = out.join("plan.schema.json");
+        let license = out.join("previews/assets/mermaid.LICENSE.txt");
+        let assets = out.join("previews/assets");
+        let page = out.join("previews/onboarding.md");
+        std::thread::scope(|scope| {
+            let watcher = scope.spawn(|| {
+                watch_project(&options, &stop, |event| {
+                    if let WatchEvent::Rebuilt(r) = event {
+                        reports.lock().expect("lock").push(r.clone());
+                    }
+                })
+            });
+            // A failed wait stops the watch, so the test fails, not hangs.
+            let _stop = StopOnDrop(&stop);
+            wait_until("the first build", || count() >= 1);
+            let built = |what: &str| {
+                let before = std::fs::read_to_string(&page).expect("page");
+                wait_until(what, || {
+                    std::fs::read_to_string(&page).is_ok_and(|p| p != before)
+                });
+            };
+            let schema_text = std::fs::read(&schema).expect("schema");
+            let license_text = std::fs::read(&license).expect("license");
+            let assets_before = super::snapshot(&assets);
+            // Let the watch see its own first writes go by.
+            std::thread::sleep(Duration::from_millis(400));
+
+            // A file changed by hand and one removed.
+            std::fs::write(&schema, "{}").expect("write");
+            std::fs::remove_file(&license).expect("remove");
+            std::thread::sleep(Duration::from_millis(400));
+            edit(
+                &project.join("onboarding.camp"),
+                "Your first project takes two minutes",
+                "Your first project takes three minutes",
+            );
+            built("a rebuild after the save");
+            wait_until("the outputs put back", || {
+                std::fs::read(&schema).is_ok_and(|b| b == schema_text)
+                    && std::fs::read(&license).is_ok_and(|b| b == license_text)
+            });
+
+            // A directory of outputs moved away: its files had no events.
+            std::fs::rename(&assets, out.join("assets-kept")).expect("rename");
+            std::thread::sleep(Duration::from_millis(400));
+            edit(
+                &project.join("onboarding.camp"),
+                "takes three minutes",
+                "takes four minutes",
+            );
+            built("a rebuild after the second save");
+            wait_until("the directory put back", || {
+                assets.is_dir() && super::snapshot(&assets) == assets_before
+            });
+
+            // The whole output directory removed.
+            std::fs::remove_dir_all(&out).expect("remove out");
+            std::thread::sleep(Duration::from_millis(400));
+            edit(
+                &project.join("onboarding.camp"),
+                "takes four minutes",
+                "takes five minutes",
+            );
+            wait_until("a rebuild into a new output directory", || {
+                std::fs::read_to_string(&page).is_ok_and(|p| p.contains("takes five minutes"))
+            });
+            wait_until("every output back", || {
+                std::fs::read(&schema).is_ok_and(|b| b == schema_text)
+                    && assets.is_dir()
+                    && super::snapshot(&assets) == assets_before
+            });
+
+            stop.store(true, Ordering::SeqCst);
+            let result = watcher.join().expect("the watcher does not panic");
+            assert!(result.is_ok(), "{result:?}");
+        });
+    }
+}
+
+/// Stops a watch loop when dropped, also while a failed assertion unwinds.
+struct StopOnDrop<'a>(&'a AtomicBool);
+
+impl Drop for StopOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+}

@@ -21,6 +21,11 @@ pub struct Relevant {
     pub rescan: bool,
     /// The project directory itself was removed or renamed.
     pub root: bool,
+    /// Paths under the output directory that changed, relative to it
+    /// (`""`: the directory itself), sorted, without repeats: the
+    /// workspace looks at the outputs there again (see
+    /// `Workspace::outputs_touched`).
+    pub outputs: Vec<String>,
 }
 
 impl Relevant {
@@ -41,10 +46,20 @@ impl Relevant {
         }
         relevant.files.sort();
         relevant.files.dedup();
+        relevant.outputs.sort();
+        relevant.outputs.dedup();
         relevant
     }
 
     fn add(&mut self, kind: EventKind, path: &Path, dir: &Path, out: &Path) {
+        if path.starts_with(out) {
+            // Outputs changed by someone else, or by the build itself: the
+            // workspace tells them apart by their contents.
+            if let Some(relative) = relative(path, out) {
+                self.outputs.push(relative);
+            }
+            return;
+        }
         if path == dir {
             if matches!(kind, EventKind::Remove(_) | EventKind::Modify(_)) {
                 self.root = true;
