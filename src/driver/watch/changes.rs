@@ -180,8 +180,24 @@ mod tests {
         assert!(created.rescan);
         let notes = Relevant::of(&[event(write, &dir.join("NOTES.md"))], &dir, &out);
         assert_eq!(notes, Relevant::default());
-        let in_out = Relevant::of(&[event(write, &out.join("x.camp"))], &dir, &out);
-        assert_eq!(in_out, Relevant::default());
+        // Under the output directory: no source, no rescan; reported as
+        // outputs to look at, relative to it.
+        let in_out = Relevant::of(
+            &[
+                event(write, &out.join("x.camp")),
+                event(write, &out.join("previews/a.md")),
+                event(EventKind::Remove(RemoveKind::Folder), &out),
+            ],
+            &dir,
+            &out,
+        );
+        assert_eq!(
+            in_out,
+            Relevant {
+                outputs: vec![String::new(), "previews/a.md".into(), "x.camp".into()],
+                ..Relevant::default()
+            }
+        );
         let root = Relevant::of(
             &[event(EventKind::Remove(RemoveKind::Folder), &dir)],
             &dir,
