@@ -26,8 +26,7 @@ use rayon::prelude::*;
 
 use super::digest::{self, Digest, Hasher};
 use super::workspace::Workspace;
-use crate::plan::canonical::sha256_hex;
-use crate::plan::write::{Manifest, StatCache};
+use crate::plan::write::{holds_digest, Manifest, StatCache};
 
 /// The digest of what a build's outputs are made from: this compiler
 /// (version, and the executable's size and modification time, so a
@@ -60,8 +59,7 @@ pub fn unchanged(out: &Path, inputs: &Digest) -> Option<usize> {
     let files: Vec<(&String, &String)> = manifest.files.iter().collect();
     let intact = files.par_iter().all(|(relative, hex)| {
         let path = out.join(relative.as_str());
-        stats.clean(relative, hex, &path).is_some()
-            || std::fs::read(&path).is_ok_and(|bytes| sha256_hex(bytes) == **hex)
+        stats.clean(relative, hex, &path).is_some() || holds_digest(&path, hex)
     });
     intact.then(|| {
         manifest

@@ -592,14 +592,13 @@ impl WriteMemo {
         else {
             return;
         };
+        let paths: Vec<&str> = paths.into_iter().collect();
+        if paths.contains(&"") {
+            self.distrust();
+            return;
+        }
         let mut suspects: Vec<&String> = Vec::new();
         for path in paths {
-            if path.is_empty() {
-                suspects.clear();
-                self.manifest = None;
-                self.stats = None;
-                return;
-            }
             if manifest.files.contains_key(path) {
                 suspects.extend(manifest.files.get_key_value(path).map(|(k, _)| k));
                 continue;
@@ -627,13 +626,7 @@ impl WriteMemo {
                     return false;
                 };
                 let path = out.join(key.as_str());
-                let Some((mut file, meta)) = open_regular_meta(&path) else {
-                    return true;
-                };
-                let mut bytes = Vec::with_capacity(meta.len() as usize);
-                FileStat::of(&meta) != Some(*recorded)
-                    || file.read_to_end(&mut bytes).is_err()
-                    || sha256_hex(&bytes) != *digest
+                stat_of(&path) != Some(*recorded) || !holds_digest(&path, digest)
             })
             .collect();
         for key in changed {
@@ -653,6 +646,12 @@ impl WriteMemo {
         let (stat, cache) = self.stats.take()?;
         (stat_of(&StatCache::path(out)) == Some(stat)).then_some(cache)
     }
+}
+
+/// Whether the file at `path` can be read and its bytes have the SHA-256
+/// `digest` (lowercase hex).
+pub fn holds_digest(path: &Path, digest: &str) -> bool {
+    fs::read(path).is_ok_and(|bytes| sha256_hex(bytes) == digest)
 }
 
 /// The metadata of the regular file at `path`.
@@ -1180,8 +1179,7 @@ fn remove_stale(out: &Path, key: &str, digest: &str) -> Result<Removal, WriteErr
         Ok(_) => return Ok(Removal::Kept(path)),
         Err(_) => return Ok(Removal::Gone),
     }
-    let unchanged = fs::read(&path).is_ok_and(|bytes| sha256_hex(&bytes) == digest);
-    if !unchanged {
+    if !holds_digest(&path, digest) {
         return Ok(Removal::Kept(path));
     }
     fs::remove_file(&path).map_err(|source| WriteError {
