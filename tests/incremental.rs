@@ -413,13 +413,14 @@ fn an_edit_recomputes_only_what_it_changed() {
         "only e3 lowered again"
     );
 
-    // A new file sorted before the others renumbers them: they are parsed
-    // again (their spans carry the file id), but only the messages the new
-    // campaign sends are checked and only it is rendered: the findings
-    // and the previews name places by path, not by number.
+    // A new file sorted before the others renumbers them: only the new
+    // file is parsed (the others' trees are given their new ids), only the
+    // messages the new campaign sends are checked and only it is rendered:
+    // the findings and the previews name places by path, not by number.
     assert!(workspace.set_file("extra/a_new.camp", extra(40)));
     workspace.output_files();
     let added = workspace.counters();
+    assert_eq!(added.parses, after.parses + 1, "only the new file parsed");
     assert_eq!(added.previews, after.previews + 1);
     assert_eq!(
         added.message_checks,
@@ -432,7 +433,25 @@ fn an_edit_recomputes_only_what_it_changed() {
         after.lowerings + 1,
         "the others' plans are reused: their texts and lines did not change"
     );
-    let after = added;
+    assert_outputs_as_cold(&mut workspace, &tmp.path().join("project"), &{
+        let mut files = files.clone();
+        files.insert(
+            "extra/e3.camp".into(),
+            extra(3).replace("Hello 3", "Hello there 3"),
+        );
+        files.insert("extra/a_new.camp".into(), extra(40));
+        files
+    });
+    let after = workspace.counters();
+
+    // Removing a file renumbers the files after it too: nothing is parsed.
+    assert!(workspace.remove_file("extra/a_new.camp"));
+    workspace.output_files();
+    let removed = workspace.counters();
+    assert_eq!(removed.parses, after.parses, "no file parsed again");
+    assert!(workspace.set_file("extra/a_new.camp", extra(40)));
+    workspace.output_files();
+    let after = workspace.counters();
 
     // A persona every preview reads: every campaign rendered again, no
     // file but the personas parsed.

@@ -6,7 +6,7 @@
 //!
 //! | item | keyed by | made from | recomputed when |
 //! |---|---|---|---|
-//! | syntax tree + parse diagnostics | relative path | the file's text, its [`FileId`] | the text changes, or a file added or removed before it in path order renumbers it |
+//! | syntax tree + parse diagnostics | relative path | the file's text | the text changes (a file added or removed before it in path order renumbers it: its tree and diagnostics are given the new [`FileId`], not parsed again) |
 //! | sources, model, diagnostics | the project | every file's text digest | any file's text changes, a file is added or removed |
 //! | plan (and its JSON) | campaign name | what lowering reads ([`crate::plan::lower::inputs_digest`]): the campaign's text, file and first line, the texts of the messages it sends and of the segments and scores it uses, the defaults, stages and schema | one of these differs |
 //! | preview files of a campaign, its section of the index page | campaign name | the plan's JSON, the preview context (defaults, stages, schema, personas), the diagnostics that concern the campaign | one of these digests differs |
@@ -35,7 +35,7 @@ use crate::plan::write::{plan_path, schema_path, WriteMemo};
 use crate::preview::coverage::WeekCache;
 use crate::preview::{self, CampaignFiles};
 use crate::project::{self, LoadError, Loaded};
-use crate::source::{FileId, LineIndex, SourceFile, SourceMap};
+use crate::source::{FileId, LineIndex, SourceFile, SourceMap, Span};
 use crate::syntax::{self, ast::SourceFileAst};
 use crate::template::Renderer;
 
@@ -62,6 +62,26 @@ struct Parsed {
     errors: Vec<Diagnostic>,
     /// Invisible-character warnings.
     warnings: Vec<Diagnostic>,
+}
+
+impl Parsed {
+    /// The parse of the same text as file `file`: every span of the tree
+    /// and of the diagnostics given the new id.
+    fn refile(&mut self, file: FileId) {
+        let old = std::mem::replace(&mut self.file, file);
+        if let Some(ast) = &mut self.ast {
+            ast.refile(file);
+        }
+        for d in self.errors.iter_mut().chain(&mut self.warnings) {
+            d.map_spans(&mut |span| {
+                if span.file == old {
+                    Span { file, ..span }
+                } else {
+                    span
+                }
+            });
+        }
+    }
 }
 
 /// The memoised check of the whole project.
@@ -517,16 +537,20 @@ impl Workspace {
         } else {
             self.give_sources()
         };
-        let stale: Vec<&crate::source::SourceFile> = sources
-            .files()
-            .iter()
-            .filter(|file| {
-                let digest = self.inputs[&file.path].digest;
-                self.parsed
-                    .get(&file.path)
-                    .is_none_or(|p| p.digest != digest || p.file != file.id)
-            })
-            .collect();
+        // A file renumbered by a file added or removed before it keeps its
+        // tree, given the new id; only new and changed texts are parsed.
+        let mut stale: Vec<&crate::source::SourceFile> = Vec::new();
+        for file in sources.files() {
+            let digest = self.inputs[&file.path].digest;
+            match self.parsed.get_mut(&file.path) {
+                Some(p) if p.digest == digest => {
+                    if p.file != file.id {
+                        p.refile(file.id);
+                    }
+                }
+                _ => stale.push(file),
+            }
+        }
         self.phase("parsing", stale.len());
         let fresh: Vec<(String, Parsed)> = stale
             .par_iter()

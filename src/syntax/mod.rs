@@ -26,6 +26,7 @@ mod parser;
 #[cfg(test)]
 mod parts_tests;
 mod prescan;
+pub mod spans;
 mod strings;
 
 use pest::Parser as _;
