@@ -321,6 +321,10 @@ fn run_seed(seed: u64, steps: usize) {
     write_project(&dir, &project.files);
     let mut workspace = Workspace::new(&dir);
     workspace.load_dir(&dir).expect("loads");
+    // Built into `out` after every step, as `watch` does (it reports what
+    // changes under `out`: nothing here), and compared with a fresh build.
+    let out = tmp.path().join("out");
+    workspace.trust_outputs(true);
     let mut built = 0;
     for step in 0..steps {
         let (what, touched) = project.edit(&mut rng);
@@ -353,6 +357,16 @@ fn run_seed(seed: u64, steps: usize) {
                 path.display()
             );
         }
+        workspace.build(&out, false);
+        let fresh = tmp.path().join("fresh");
+        let _ = std::fs::remove_dir_all(&fresh);
+        let mut cold_workspace = Workspace::new(&dir);
+        cold_workspace.load_dir(&dir).expect("loads");
+        cold_workspace.build(&fresh, false);
+        assert!(
+            tree(&out) == tree(&fresh),
+            "{context}: the output directory"
+        );
     }
     assert!(built >= steps / 4, "seed {seed}: only {built} steps built");
 }

@@ -59,12 +59,19 @@
 //!   when their bytes are still its). Lost events, or the output
 //!   directory removed or made again, make it look at every output again
 //!   ([`WriteMemo::distrust`]). It leaves the stat cache file as it was,
-//!   so a later `build` reads the outputs written since.
+//!   so a later `build` reads the outputs written since. When such a
+//!   build has the same paths as the last one, in the same order (an edit
+//!   that neither adds nor removes a campaign) and no report named an
+//!   output since, it only hashes the texts that are not the last build's
+//!   strings, writes those whose digest changed, and updates the manifest
+//!   in place: the same files on disk as the full comparison, without a
+//!   pass over every output's records.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs::{self, File};
 use std::io::{self, Read, Write};
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -552,9 +559,15 @@ pub struct WriteMemo {
     out: Option<PathBuf>,
     manifest: Option<(FileStat, Manifest)>,
     stats: Option<(FileStat, StatCache)>,
-    /// Each output's digest, by the address of its text, which the entry
-    /// holds (so no other text can take that address while it is here).
-    digests: HashMap<usize, (std::sync::Arc<str>, String)>,
+    /// The last build's files, in its order: each path, its text (held, so
+    /// no other text can take its address while it is here) and the
+    /// text's digest, reused while the text is the same shared string.
+    previous: Vec<(PathBuf, Arc<str>, String)>,
+    /// Whether the manifest and stat cache above record every output of
+    /// `previous` as this memo's last build left it, and no report
+    /// ([`WriteMemo::touched`]) named one since: then a build of the same
+    /// paths only writes the files whose digest changed.
+    settled: bool,
     /// Whether the caller reports every change under the output directory
     /// ([`WriteMemo::touched`]): then an output this memo wrote and that
     /// no report named since is taken as it was left, without a `stat`.
@@ -578,6 +591,7 @@ impl WriteMemo {
     pub fn distrust(&mut self) {
         self.manifest = None;
         self.stats = None;
+        self.settled = false;
     }
 
     /// Paths under the output directory (relative, `/`-separated) that
@@ -629,6 +643,9 @@ impl WriteMemo {
                 stat_of(&path) != Some(*recorded) || !holds_digest(&path, digest)
             })
             .collect();
+        if !changed.is_empty() {
+            self.settled = false;
+        }
         for key in changed {
             stats.files.remove(key.as_str());
         }
@@ -664,7 +681,7 @@ fn stat_of(path: &Path) -> Option<FileStat> {
 /// same report, with less reading and hashing.
 pub fn write_outputs_memo(
     out: &Path,
-    files: &[(PathBuf, std::sync::Arc<str>)],
+    files: &[(PathBuf, Arc<str>)],
     inputs: Option<&str>,
     memo: &mut WriteMemo,
 ) -> Result<WriteReport, WriteError> {
@@ -675,21 +692,198 @@ pub fn write_outputs_memo(
             ..WriteMemo::default()
         };
     }
-    let address = |text: &std::sync::Arc<str>| text.as_ptr() as usize;
-    let known = &memo.digests;
+    if let Some(result) = write_same_paths(out, files, inputs, memo) {
+        return result;
+    }
+    let address = |text: &Arc<str>| text.as_ptr() as usize;
+    let known: HashMap<usize, (&Arc<str>, &String)> = memo
+        .previous
+        .iter()
+        .map(|(_, text, digest)| (address(text), (text, digest)))
+        .collect();
     let digests: Vec<String> = files
         .par_iter()
         .map(|(_, text)| match known.get(&address(text)) {
-            Some((was, digest)) if std::sync::Arc::ptr_eq(was, text) => digest.clone(),
+            Some((was, digest)) if Arc::ptr_eq(was, text) => (*digest).clone(),
             _ => sha256_hex(text.as_bytes()),
         })
         .collect();
-    memo.digests = files
+    drop(known);
+    memo.previous = files
         .iter()
         .zip(&digests)
-        .map(|((_, text), digest)| (address(text), (text.clone(), digest.clone())))
+        .map(|((path, text), digest)| (path.clone(), text.clone(), digest.clone()))
         .collect();
-    write_digested(out, files, digests, inputs, Some(memo))
+    memo.settled = false;
+    let result = write_digested(out, files, digests, inputs, Some(memo));
+    // Every output is recorded in the stat cache the memo kept (one whose
+    // metadata could not be read is not, and is compared next time).
+    memo.settled = result.is_ok()
+        && memo.manifest.is_some()
+        && memo
+            .stats
+            .as_ref()
+            .is_some_and(|(_, cache)| cache.files.len() == files.len());
+    result
+}
+
+/// [`write_outputs_memo`] for a trusting memo, when the build's paths are
+/// the previous build's, in the same order, and the memo is settled (its
+/// manifest and stat cache still the files on disk): only the files whose
+/// digest changed are staged and renamed, the manifest is updated in
+/// place, and nothing is removed, as [`write_digested`] would do with
+/// every other file `Look::Unchanged`. `None` when the conditions do not
+/// hold (nothing done).
+fn write_same_paths(
+    out: &Path,
+    files: &[(PathBuf, Arc<str>)],
+    inputs: Option<&str>,
+    memo: &mut WriteMemo,
+) -> Option<Result<WriteReport, WriteError>> {
+    if !memo.trusting
+        || !memo.settled
+        || memo.previous.len() != files.len()
+        || !memo
+            .previous
+            .iter()
+            .zip(files)
+            .all(|(was, (path, _))| was.0 == *path)
+    {
+        return None;
+    }
+    let (Some((manifest_stat, _)), Some((stats_stat, _))) = (&memo.manifest, &memo.stats) else {
+        return None;
+    };
+    if stat_of(&Manifest::path(out)) != Some(*manifest_stat)
+        || stat_of(&StatCache::path(out)) != Some(*stats_stat)
+    {
+        return None;
+    }
+    // The digest of every text that is not the previous build's string.
+    let fresh: Vec<Option<String>> = files
+        .par_iter()
+        .zip(&memo.previous)
+        .map(|((_, text), (_, was, _))| {
+            (!Arc::ptr_eq(text, was)).then(|| sha256_hex(text.as_bytes()))
+        })
+        .collect();
+    let changed: Vec<usize> = fresh
+        .iter()
+        .zip(&memo.previous)
+        .enumerate()
+        .filter(|(_, (digest, (_, _, was)))| digest.as_ref().is_some_and(|d| d != was))
+        .map(|(i, _)| i)
+        .collect();
+    let mut keys = Vec::with_capacity(changed.len());
+    for &i in &changed {
+        match output_key(out, &files[i].0) {
+            Ok(key) => keys.push(key),
+            Err(err) => return Some(Err(err)),
+        }
+    }
+    let (Some((_, mut manifest)), Some((stats_stat, mut stats))) =
+        (memo.manifest.take(), memo.stats.take())
+    else {
+        return None;
+    };
+    memo.settled = false;
+
+    let dirs = Directories::make(out, changed.iter().map(|&i| &files[i]));
+    let staged: Vec<Result<Staged, WriteError>> = changed
+        .par_iter()
+        .map(|&i| stage_at(&out.join(&files[i].0), files[i].1.as_bytes(), false, &dirs))
+        .collect();
+    let mut first_error = None;
+    let mut pending = Vec::with_capacity(staged.len());
+    for (result, &i) in staged.into_iter().zip(&changed) {
+        match result {
+            Ok(Staged::Changed { tmp, .. }) => pending.push((tmp, out.join(&files[i].0))),
+            Ok(Staged::Unchanged(_)) => {}
+            Err(err) => {
+                first_error.get_or_insert(err);
+            }
+        }
+    }
+    if let Some(err) = first_error {
+        remove_temporaries(pending.iter().map(|(tmp, _)| tmp));
+        return Some(Err(err));
+    }
+    for (n, (tmp, path)) in pending.iter().enumerate() {
+        if let Err(source) = fs::rename(tmp, path) {
+            remove_temporaries(pending[n..].iter().map(|(tmp, _)| tmp));
+            return Some(Err(WriteError {
+                path: path.clone(),
+                source,
+            }));
+        }
+    }
+
+    let mut report = WriteReport::default();
+    let mut next = changed.iter().copied().peekable();
+    for (i, (path, _)) in files.iter().enumerate() {
+        if next.next_if_eq(&i).is_some() {
+            report.written.push(out.join(path));
+        } else {
+            report.unchanged.push(out.join(path));
+        }
+    }
+    let inputs_changed = manifest.inputs.as_deref() != inputs;
+    manifest.inputs = inputs.map(str::to_string);
+    let mut recorded_all = true;
+    for (&i, key) in changed.iter().zip(keys) {
+        let digest = fresh[i].clone().unwrap_or_default();
+        manifest.files.insert(key.clone(), digest.clone());
+        match stat_of(&out.join(&files[i].0)) {
+            Some(stat) => {
+                stats.files.insert(key, (stat, digest));
+            }
+            None => {
+                stats.files.remove(&key);
+                recorded_all = false;
+            }
+        }
+    }
+    if !changed.is_empty() || inputs_changed {
+        if let Err(source) = manifest.write_compared(out, false) {
+            return Some(Err(WriteError {
+                path: Manifest::path(out),
+                source,
+            }));
+        }
+    }
+    memo.manifest = stat_of(&Manifest::path(out)).map(|stat| (stat, manifest));
+    stats.written = stats.written.or(Some(stats_stat.mtime_ns));
+    memo.stats = Some((stats_stat, stats));
+    for ((_, text), ((_, was, digest), fresh)) in
+        files.iter().zip(memo.previous.iter_mut().zip(fresh))
+    {
+        *was = text.clone();
+        if let Some(fresh) = fresh {
+            *digest = fresh;
+        }
+    }
+    memo.settled = recorded_all && memo.manifest.is_some();
+    Some(Ok(report))
+}
+
+/// The manifest's key for `relative`, a build file's path, refused when
+/// it is not [`is_output_path`].
+fn output_key(out: &Path, relative: &Path) -> Result<String, WriteError> {
+    // A path that is already a plain output key is its own key.
+    match relative.to_str() {
+        Some(plain) if is_output_path(plain) => Ok(plain.to_string()),
+        _ => {
+            let key = key_of(relative);
+            if is_output_path(&key) {
+                Ok(key)
+            } else {
+                Err(WriteError {
+                    path: out.join(relative),
+                    source: io::Error::new(io::ErrorKind::InvalidInput, "not a build output path"),
+                })
+            }
+        }
+    }
 }
 
 /// Writes `files`, whose texts have the SHA-256 `digests` (by the rules of
@@ -704,24 +898,7 @@ fn write_digested<S: AsRef<str> + Sync>(
 ) -> Result<WriteReport, WriteError> {
     let mut keys = Vec::with_capacity(files.len());
     for (relative, _) in files {
-        // A path that is already a plain output key is its own key.
-        let key = match relative.to_str() {
-            Some(plain) if is_output_path(plain) => plain.to_string(),
-            _ => {
-                let key = key_of(relative);
-                if !is_output_path(&key) {
-                    return Err(WriteError {
-                        path: out.join(relative),
-                        source: io::Error::new(
-                            io::ErrorKind::InvalidInput,
-                            "not a build output path",
-                        ),
-                    });
-                }
-                key
-            }
-        };
-        keys.push(key);
+        keys.push(output_key(out, relative)?);
     }
     let mut report = WriteReport::default();
     let remembered = memo.as_deref_mut().and_then(|m| m.take_manifest(out));
@@ -1433,6 +1610,62 @@ mod tests {
         memo.distrust();
         let report = write_outputs_memo(out, &files, None, &mut memo).expect("sixth build");
         assert_eq!(report.written, vec![plan]);
+    }
+
+    /// A trusting memo's build of the same paths (the watch after an edit)
+    /// writes the changed texts only, and leaves the manifest a build from
+    /// scratch writes and a stat cache any later build agrees with.
+    #[test]
+    fn a_build_of_the_same_paths_writes_what_changed_and_the_same_manifest() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path().join("out");
+        let text = |t: &str| std::sync::Arc::<str>::from(t);
+        let files = |plan: &str| {
+            vec![
+                (PathBuf::from("coverage.md"), text("# Coverage\n")),
+                (PathBuf::from("plans/a.json"), text(plan)),
+                (PathBuf::from("previews/a/m.en.html"), text("<p>a</p>\n")),
+            ]
+        };
+        let mut memo = WriteMemo::default();
+        memo.trust(true);
+        write_outputs_memo(&out, &files("{}\n"), Some("one"), &mut memo).expect("first build");
+
+        // New strings throughout, one of them with new bytes.
+        let second = files("{\"a\": 1}\n");
+        let report =
+            write_outputs_memo(&out, &second, Some("two"), &mut memo).expect("second build");
+        assert_eq!(report.written, vec![out.join("plans/a.json")]);
+        assert_eq!(report.unchanged.len(), 2);
+        assert!(report.removed.is_empty() && report.overwritten_edits.is_empty());
+        assert_eq!(
+            fs::read_to_string(out.join("plans/a.json")).expect("read"),
+            "{\"a\": 1}\n"
+        );
+        let scratch = dir.path().join("scratch");
+        write_outputs_with_inputs(&scratch, &second, Some("two")).expect("from scratch");
+        let manifest = |dir: &Path| fs::read_to_string(Manifest::path(dir)).expect("manifest");
+        assert_eq!(manifest(&out), manifest(&scratch));
+
+        // Only the inputs changed: the manifest records them.
+        let report =
+            write_outputs_memo(&out, &second, Some("three"), &mut memo).expect("third build");
+        assert!(report.written.is_empty());
+        write_outputs_with_inputs(&scratch, &second, Some("three")).expect("from scratch");
+        assert_eq!(manifest(&out), manifest(&scratch));
+
+        // Another process agrees with what the memo left: nothing to do.
+        let report =
+            write_outputs_with_inputs(&out, &second, Some("three")).expect("another build");
+        assert!(report.written.is_empty() && report.overwritten_edits.is_empty());
+        assert_eq!(report.unchanged.len(), 3);
+
+        // That build rewrote the stat cache the memo kept: the memo reads
+        // it again and still writes only what changed.
+        let report =
+            write_outputs_memo(&out, &files("[]\n"), Some("three"), &mut memo).expect("fifth");
+        assert_eq!(report.written, vec![out.join("plans/a.json")]);
+        assert!(report.overwritten_edits.is_empty());
     }
 
     #[test]
