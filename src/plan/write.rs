@@ -59,13 +59,14 @@
 //!   when their bytes are still its). Lost events, or the output
 //!   directory removed or made again, make it look at every output again
 //!   ([`WriteMemo::distrust`]). It leaves the stat cache file as it was,
-//!   so a later `build` reads the outputs written since. When such a
-//!   build has the same paths as the last one, in the same order (an edit
-//!   that neither adds nor removes a campaign) and no report named an
-//!   output since, it only hashes the texts that are not the last build's
-//!   strings, writes those whose digest changed, and updates the manifest
-//!   in place: the same files on disk as the full comparison, without a
-//!   pass over every output's records.
+//!   so a later `build` reads the outputs written since. While no report
+//!   named an output since its last build, such a memo works from its
+//!   records of that build's files: it hashes only the texts that are not
+//!   the last build's strings, stages those whose digest changed, compares
+//!   new paths with the disk, removes the paths no longer built (when they
+//!   still hold what was written) and updates the manifest in place. The
+//!   same files on disk as the full comparison, without a pass over every
+//!   output's records.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs::{self, File};
@@ -692,7 +693,7 @@ pub fn write_outputs_memo(
             ..WriteMemo::default()
         };
     }
-    if let Some(result) = write_same_paths(out, files, inputs, memo) {
+    if let Some(result) = write_from_memo(out, files, inputs, memo) {
         return result;
     }
     let address = |text: &Arc<str>| text.as_ptr() as usize;
@@ -727,28 +728,22 @@ pub fn write_outputs_memo(
     result
 }
 
-/// [`write_outputs_memo`] for a trusting memo, when the build's paths are
-/// the previous build's, in the same order, and the memo is settled (its
-/// manifest and stat cache still the files on disk): only the files whose
-/// digest changed are staged and renamed, the manifest is updated in
-/// place, and nothing is removed, as [`write_digested`] would do with
-/// every other file `Look::Unchanged`. `None` when the conditions do not
-/// hold (nothing done).
-fn write_same_paths(
+/// [`write_outputs_memo`] for a trusting, settled memo (its manifest and
+/// stat cache still the files on disk, and every output recorded in them
+/// as it left it): what [`write_digested`] does, from the memo's records
+/// of the last build's files rather than from a pass over every output.
+/// A path of the last build with the same digest is unchanged; with
+/// another, it is staged; a new path is compared with the disk (a file
+/// already there is someone else's); a path no longer built is removed
+/// when it still holds what was written. `None` when the conditions do
+/// not hold (nothing done).
+fn write_from_memo(
     out: &Path,
     files: &[(PathBuf, Arc<str>)],
     inputs: Option<&str>,
     memo: &mut WriteMemo,
 ) -> Option<Result<WriteReport, WriteError>> {
-    if !memo.trusting
-        || !memo.settled
-        || memo.previous.len() != files.len()
-        || !memo
-            .previous
-            .iter()
-            .zip(files)
-            .all(|(was, (path, _))| was.0 == *path)
-    {
+    if !memo.trusting || !memo.settled {
         return None;
     }
     let (Some((manifest_stat, _)), Some((stats_stat, _))) = (&memo.manifest, &memo.stats) else {
@@ -759,24 +754,70 @@ fn write_same_paths(
     {
         return None;
     }
-    // The digest of every text that is not the previous build's string.
+    // Each file's place in the last build's list: the same place when the
+    // paths are the same (an edit that adds or removes no campaign).
+    let same_paths = memo.previous.len() == files.len()
+        && memo
+            .previous
+            .iter()
+            .zip(files)
+            .all(|(was, (path, _))| was.0 == *path);
+    let matched: Vec<Option<usize>> = if same_paths {
+        (0..files.len()).map(Some).collect()
+    } else {
+        let places: HashMap<&Path, usize> = memo
+            .previous
+            .iter()
+            .enumerate()
+            .map(|(i, (path, _, _))| (path.as_path(), i))
+            .collect();
+        let mut seen = std::collections::HashSet::with_capacity(files.len());
+        if !files.iter().all(|(path, _)| seen.insert(path.as_path())) {
+            // The same path twice: the full comparison decides.
+            return None;
+        }
+        files
+            .iter()
+            .map(|(path, _)| places.get(path.as_path()).copied())
+            .collect()
+    };
+    // The digest of every text that is not the last build's string there.
+    let previous = &memo.previous;
     let fresh: Vec<Option<String>> = files
         .par_iter()
-        .zip(&memo.previous)
-        .map(|((_, text), (_, was, _))| {
-            (!Arc::ptr_eq(text, was)).then(|| sha256_hex(text.as_bytes()))
+        .zip(&matched)
+        .map(|((_, text), place)| match place {
+            Some(j) if Arc::ptr_eq(text, &previous[*j].1) => None,
+            _ => Some(sha256_hex(text.as_bytes())),
         })
         .collect();
-    let changed: Vec<usize> = fresh
-        .iter()
-        .zip(&memo.previous)
-        .enumerate()
-        .filter(|(_, (digest, (_, _, was)))| digest.as_ref().is_some_and(|d| d != was))
-        .map(|(i, _)| i)
-        .collect();
-    let mut keys = Vec::with_capacity(changed.len());
-    for &i in &changed {
-        match output_key(out, &files[i].0) {
+    // The files to stage (changed at a known path) or compare (new).
+    let mut todo: Vec<(usize, Look)> = Vec::new();
+    for (i, (digest, place)) in fresh.iter().zip(&matched).enumerate() {
+        match (digest, place) {
+            (None, Some(_)) => {}
+            (Some(digest), Some(j)) if *digest == previous[*j].2 => {}
+            (Some(_), Some(_)) => todo.push((i, Look::Stage)),
+            (_, None) => todo.push((i, Look::Compare)),
+        }
+    }
+    let mut kept_places = vec![false; previous.len()];
+    for j in matched.iter().flatten() {
+        kept_places[*j] = true;
+    }
+    let mut gone: Vec<(String, String)> = Vec::new();
+    for (j, kept) in kept_places.iter().enumerate() {
+        if !kept {
+            match output_key(out, &previous[j].0) {
+                Ok(key) => gone.push((key, previous[j].2.clone())),
+                Err(err) => return Some(Err(err)),
+            }
+        }
+    }
+    gone.sort();
+    let mut keys = Vec::with_capacity(todo.len());
+    for (i, _) in &todo {
+        match output_key(out, &files[*i].0) {
             Ok(key) => keys.push(key),
             Err(err) => return Some(Err(err)),
         }
@@ -788,25 +829,59 @@ fn write_same_paths(
     };
     memo.settled = false;
 
-    let dirs = Directories::make(out, changed.iter().map(|&i| &files[i]));
-    let staged: Vec<Result<Staged, WriteError>> = changed
+    let dirs = Directories::make(out, todo.iter().map(|(i, _)| &files[*i]));
+    let staged: Vec<Result<Staged, WriteError>> = todo
         .par_iter()
-        .map(|&i| stage_at(&out.join(&files[i].0), files[i].1.as_bytes(), false, &dirs))
+        .map(|(i, look)| {
+            let path = out.join(&files[*i].0);
+            let bytes = files[*i].1.as_bytes();
+            match look {
+                Look::Compare => compare_and_stage(&path, bytes, Some(None), &dirs),
+                _ => stage_at(&path, bytes, false, &dirs),
+            }
+        })
         .collect();
     let mut first_error = None;
-    let mut pending = Vec::with_capacity(staged.len());
-    for (result, &i) in staged.into_iter().zip(&changed) {
+    let mut ready = Vec::with_capacity(staged.len());
+    for result in staged {
         match result {
-            Ok(Staged::Changed { tmp, .. }) => pending.push((tmp, out.join(&files[i].0))),
-            Ok(Staged::Unchanged(_)) => {}
+            Ok(staged) => ready.push(staged),
             Err(err) => {
                 first_error.get_or_insert(err);
             }
         }
     }
+    let temporaries = |ready: &[Staged]| -> Vec<PathBuf> {
+        ready
+            .iter()
+            .filter_map(|s| match s {
+                Staged::Changed { tmp, .. } => Some(tmp.clone()),
+                Staged::Unchanged(_) => None,
+            })
+            .collect()
+    };
     if let Some(err) = first_error {
-        remove_temporaries(pending.iter().map(|(tmp, _)| tmp));
+        remove_temporaries(temporaries(&ready).iter());
         return Some(Err(err));
+    }
+    let mut report = WriteReport::default();
+    // Each staged file's metadata once in place (`None`: stat it).
+    let mut placed: HashMap<usize, Option<FileStat>> = HashMap::with_capacity(todo.len());
+    let mut pending: Vec<(PathBuf, PathBuf)> = Vec::new();
+    for ((i, _), staged) in todo.iter().zip(ready) {
+        match staged {
+            Staged::Unchanged(stat) => {
+                placed.insert(*i, stat);
+            }
+            Staged::Changed { tmp, edited } => {
+                let path = out.join(&files[*i].0);
+                if edited {
+                    report.overwritten_edits.push(path.clone());
+                }
+                placed.insert(*i, None);
+                pending.push((tmp, path));
+            }
+        }
     }
     for (n, (tmp, path)) in pending.iter().enumerate() {
         if let Err(source) = fs::rename(tmp, path) {
@@ -817,23 +892,36 @@ fn write_same_paths(
             }));
         }
     }
-
-    let mut report = WriteReport::default();
-    let mut next = changed.iter().copied().peekable();
     for (i, (path, _)) in files.iter().enumerate() {
-        if next.next_if_eq(&i).is_some() {
-            report.written.push(out.join(path));
-        } else {
-            report.unchanged.push(out.join(path));
+        match placed.get(&i) {
+            Some(None) => report.written.push(out.join(path)),
+            _ => report.unchanged.push(out.join(path)),
         }
     }
+
+    // What the last build produced and this one does not.
+    for (key, digest) in &gone {
+        manifest.files.remove(key);
+        stats.files.remove(key);
+        match remove_stale(out, key, digest) {
+            Ok(Removal::Removed(path)) => report.removed.push(path),
+            Ok(Removal::Kept(path)) => report.kept.push(path),
+            Ok(Removal::Gone) => {}
+            Err(err) => return Some(Err(err)),
+        }
+    }
+
     let inputs_changed = manifest.inputs.as_deref() != inputs;
     manifest.inputs = inputs.map(str::to_string);
     let mut recorded_all = true;
-    for (&i, key) in changed.iter().zip(keys) {
-        let digest = fresh[i].clone().unwrap_or_default();
+    for ((i, _), key) in todo.iter().zip(keys) {
+        let digest = fresh[*i].clone().unwrap_or_default();
         manifest.files.insert(key.clone(), digest.clone());
-        match stat_of(&out.join(&files[i].0)) {
+        let stat = match placed.get(i) {
+            Some(Some(stat)) => Some(*stat),
+            _ => stat_of(&out.join(&files[*i].0)),
+        };
+        match stat {
             Some(stat) => {
                 stats.files.insert(key, (stat, digest));
             }
@@ -843,7 +931,7 @@ fn write_same_paths(
             }
         }
     }
-    if !changed.is_empty() || inputs_changed {
+    if !todo.is_empty() || !gone.is_empty() || inputs_changed {
         if let Err(source) = manifest.write_compared(out, false) {
             return Some(Err(WriteError {
                 path: Manifest::path(out),
@@ -854,13 +942,28 @@ fn write_same_paths(
     memo.manifest = stat_of(&Manifest::path(out)).map(|stat| (stat, manifest));
     stats.written = stats.written.or(Some(stats_stat.mtime_ns));
     memo.stats = Some((stats_stat, stats));
-    for ((_, text), ((_, was, digest), fresh)) in
-        files.iter().zip(memo.previous.iter_mut().zip(fresh))
-    {
-        *was = text.clone();
-        if let Some(fresh) = fresh {
-            *digest = fresh;
+    if same_paths {
+        for ((_, text), ((_, was, digest), fresh)) in
+            files.iter().zip(memo.previous.iter_mut().zip(fresh))
+        {
+            *was = text.clone();
+            if let Some(fresh) = fresh {
+                *digest = fresh;
+            }
         }
+    } else {
+        let digest_of = |i: usize, fresh: Option<String>| match (fresh, matched[i]) {
+            (Some(digest), _) => digest,
+            (None, Some(j)) => memo.previous[j].2.clone(),
+            (None, None) => String::new(),
+        };
+        let previous: Vec<(PathBuf, Arc<str>, String)> = files
+            .iter()
+            .zip(fresh)
+            .enumerate()
+            .map(|(i, ((path, text), fresh))| (path.clone(), text.clone(), digest_of(i, fresh)))
+            .collect();
+        memo.previous = previous;
     }
     memo.settled = recorded_all && memo.manifest.is_some();
     Some(Ok(report))
@@ -1666,6 +1769,38 @@ mod tests {
             write_outputs_memo(&out, &files("[]\n"), Some("three"), &mut memo).expect("fifth");
         assert_eq!(report.written, vec![out.join("plans/a.json")]);
         assert!(report.overwritten_edits.is_empty());
+
+        // A campaign gone and one new, where a file of the user's is in the
+        // way: the old outputs removed (with their directory), the user's
+        // file replaced and reported, the manifest a fresh build's.
+        fs::write(out.join("plans/b.json"), "mine").expect("the user's file");
+        let third = vec![
+            (PathBuf::from("coverage.md"), text("# Coverage\n")),
+            (PathBuf::from("plans/a.json"), text("[]\n")),
+            (PathBuf::from("plans/b.json"), text("{}\n")),
+            (PathBuf::from("previews/b/m.en.html"), text("<p>b</p>\n")),
+        ];
+        let report = write_outputs_memo(&out, &third, Some("four"), &mut memo).expect("sixth");
+        assert_eq!(
+            report.written,
+            vec![out.join("plans/b.json"), out.join("previews/b/m.en.html")]
+        );
+        assert_eq!(report.overwritten_edits, vec![out.join("plans/b.json")]);
+        assert_eq!(report.removed, vec![out.join("previews/a/m.en.html")]);
+        assert!(!out.join("previews/a").exists());
+        let scratch = dir.path().join("scratch-2");
+        write_outputs_with_inputs(&scratch, &third, Some("four")).expect("from scratch");
+        assert_eq!(manifest(&out), manifest(&scratch));
+
+        // An output gone that the user changed since: kept, forgotten.
+        fs::write(out.join("previews/b/m.en.html"), "edited").expect("edit");
+        let report =
+            write_outputs_memo(&out, &third[..3], Some("four"), &mut memo).expect("seventh");
+        assert_eq!(report.kept, vec![out.join("previews/b/m.en.html")]);
+        assert!(report.removed.is_empty() && report.written.is_empty());
+        let report =
+            write_outputs_with_inputs(&out, &third[..3], Some("four")).expect("another build");
+        assert!(report.kept.is_empty() && report.written.is_empty());
     }
 
     #[test]
