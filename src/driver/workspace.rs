@@ -833,6 +833,10 @@ fn share_unchanged(
     shared
 }
 
+/// An earlier plan: what it was lowered from, the plan, its JSON and the
+/// JSON's digest.
+type KeptPlan = (Digest, Plan, Arc<str>, Digest);
+
 /// Every campaign of `model` lowered to its plan, with the plan's JSON
 /// and digests, reusing the plans of `earlier` whose campaign has the same
 /// name and the same inputs digest; and how many campaigns were lowered.
@@ -844,26 +848,51 @@ fn lower_reusing(model: &Model, sources: &SourceMap, earlier: Option<Lowered>) -
         .into_par_iter()
         .map(|i| lower::inputs_digest(model, sources, CampaignId(i as u32), &project))
         .collect();
-    let mut kept: HashMap<String, (Digest, Plan, Arc<str>, Digest)> = HashMap::new();
-    if let Some(earlier) = earlier {
-        let Lowered {
+    let earlier: Vec<KeptPlan> = match earlier {
+        Some(Lowered {
             plans,
             json,
             digests,
             inputs,
-        } = earlier;
-        for (((plan, json), digest), input) in plans.into_iter().zip(json).zip(digests).zip(inputs)
-        {
-            kept.insert(plan.campaign.clone(), (input, plan, json, digest));
-        }
+        }) => plans
+            .into_iter()
+            .zip(json)
+            .zip(digests)
+            .zip(inputs)
+            .map(|(((plan, json), digest), input)| (input, plan, json, digest))
+            .collect(),
+        None => Vec::new(),
+    };
+    // By place when the campaigns are the same (most edits), else by name.
+    let same_campaigns = earlier.len() == model.campaigns.len()
+        && earlier
+            .iter()
+            .zip(&model.campaigns)
+            .all(|((_, plan, _, _), def)| plan.campaign == def.name);
+    let mut by_name: HashMap<String, KeptPlan> = HashMap::new();
+    let mut by_place: Vec<Option<KeptPlan>> = Vec::new();
+    if same_campaigns {
+        by_place = earlier.into_iter().map(Some).collect();
+    } else {
+        by_name = earlier
+            .into_iter()
+            .map(|kept| (kept.1.campaign.clone(), kept))
+            .collect();
     }
     let reused: Vec<Option<(Plan, Arc<str>, Digest)>> = model
         .campaigns
         .iter()
         .zip(&inputs)
-        .map(|(def, input)| match kept.remove(&def.name) {
-            Some((was, plan, json, digest)) if was == *input => Some((plan, json, digest)),
-            _ => None,
+        .enumerate()
+        .map(|(i, (def, input))| {
+            let kept = match by_place.get_mut(i) {
+                Some(kept) => kept.take(),
+                None => by_name.remove(&def.name),
+            };
+            match kept {
+                Some((was, plan, json, digest)) if was == *input => Some((plan, json, digest)),
+                _ => None,
+            }
         })
         .collect();
     let count = reused.iter().filter(|r| r.is_none()).count();

@@ -19,6 +19,7 @@ use jiff::Zoned;
 use rayon::prelude::*;
 use std::cmp::Reverse;
 use std::collections::{BTreeSet, BinaryHeap, HashMap, HashSet};
+use std::sync::Arc;
 
 /// The coverage report in Markdown (ends with a newline).
 pub fn coverage_markdown(stages: &[String], plans: &[Plan]) -> String {
@@ -138,25 +139,28 @@ pub fn pressure_markdown_cached(
          |---|---|---|---|---|\n",
         limit.per
     ));
-    let mut kept: HashMap<(String, String), (Digest, CampaignWeek)> = HashMap::new();
+    let mut kept: HashMap<String, Weeks> = HashMap::with_capacity(model.personas.len());
     for persona in &model.personas {
         let Some(week) = PersonaWeek::of(model, persona, plans) else {
             out.push_str(&pressure_row(&persona.name, &BTreeSet::new(), &[], limit));
             continue;
         };
-        let runs: Vec<(Option<Digest>, CampaignWeek)> = plans
+        // The persona's weeks of the last call, updated in place (most
+        // campaigns keep theirs).
+        let mut weeks = cache.weeks.remove(&persona.name).unwrap_or_default();
+        let runs: Vec<(Option<Digest>, Arc<CampaignWeek>)> = plans
             .par_iter()
             .enumerate()
             .map(|(i, plan)| {
                 let key = keys.map(|k| week.key(&k[i]));
                 let cached = key.and_then(|key| {
-                    cache
-                        .weeks
-                        .get(&(persona.name.clone(), plan.campaign.clone()))
+                    weeks
+                        .get(plan.campaign.as_str())
                         .filter(|(k, _)| *k == key)
-                        .map(|(_, w)| w.clone())
+                        .map(|(_, w)| Arc::clone(w))
                 });
-                let run = cached.unwrap_or_else(|| week.run(model, persona, plan, renderer));
+                let run =
+                    cached.unwrap_or_else(|| Arc::new(week.run(model, persona, plan, renderer)));
                 (key, run)
             })
             .collect();
@@ -167,9 +171,22 @@ pub fn pressure_markdown_cached(
                 entered.insert(plan.campaign.clone());
             }
             sends.extend(run.sends.iter().cloned());
-            if let Some(key) = key {
-                kept.insert((persona.name.clone(), plan.campaign.clone()), (key, run));
+            match (key, weeks.get_mut(plan.campaign.as_str())) {
+                (Some(key), Some(entry)) => *entry = (key, run),
+                (Some(key), None) => {
+                    weeks.insert(plan.campaign.clone(), (key, run));
+                }
+                (None, _) => {}
             }
+        }
+        if keys.is_none() {
+            weeks.clear();
+        } else if weeks.len() > plans.len() {
+            let names: HashSet<&str> = plans.iter().map(|p| p.campaign.as_str()).collect();
+            weeks.retain(|name, _| names.contains(name.as_str()));
+        }
+        if !weeks.is_empty() {
+            kept.insert(persona.name.clone(), weeks);
         }
         // A stable sort: sends at one instant keep the campaigns' order.
         sends.sort_by_key(|s| s.timestamp());
@@ -208,8 +225,11 @@ fn pressure_row(
 /// with the key each was run under.
 #[derive(Default)]
 pub struct WeekCache {
-    weeks: HashMap<(String, String), (Digest, CampaignWeek)>,
+    weeks: HashMap<String, Weeks>,
 }
+
+/// One persona's weeks, by campaign, each with the key it was run under.
+type Weeks = HashMap<String, (Digest, Arc<CampaignWeek>)>;
 
 /// What one campaign does in one persona's first week, limit off.
 #[derive(Clone, Debug, Default, PartialEq)]
