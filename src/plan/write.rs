@@ -841,16 +841,7 @@ fn write_from_memo(
             }
         })
         .collect();
-    let mut first_error = None;
-    let mut ready = Vec::with_capacity(staged.len());
-    for result in staged {
-        match result {
-            Ok(staged) => ready.push(staged),
-            Err(err) => {
-                first_error.get_or_insert(err);
-            }
-        }
-    }
+    let (ready, first_error) = split_first_error(staged);
     let temporaries = |ready: &[Staged]| -> Vec<PathBuf> {
         ready
             .iter()
@@ -1090,16 +1081,7 @@ fn write_digested<S: AsRef<str> + Sync>(
             }
         })
         .collect();
-    let mut first_error = None;
-    let mut ready = Vec::with_capacity(staged.len());
-    for result in staged {
-        match result {
-            Ok(staged) => ready.push(staged),
-            Err(err) => {
-                first_error.get_or_insert(err);
-            }
-        }
-    }
+    let (ready, first_error) = split_first_error(staged);
     if let Some(err) = first_error {
         remove_temporaries(ready.iter().filter_map(|(s, _)| match s {
             Staged::Changed { tmp, .. } => Some(tmp),
@@ -1422,6 +1404,21 @@ fn stage_in(path: &Path, bytes: &[u8], dirs: &Directories) -> io::Result<PathBuf
         return Err(err);
     }
     Ok(tmp)
+}
+
+/// The successes of `results`, in order, and the first error among them.
+fn split_first_error<T>(results: Vec<Result<T, WriteError>>) -> (Vec<T>, Option<WriteError>) {
+    let mut first_error = None;
+    let mut ready = Vec::with_capacity(results.len());
+    for result in results {
+        match result {
+            Ok(done) => ready.push(done),
+            Err(err) => {
+                first_error.get_or_insert(err);
+            }
+        }
+    }
+    (ready, first_error)
 }
 
 fn remove_temporaries<'a>(temporaries: impl Iterator<Item = &'a PathBuf>) {
