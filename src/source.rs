@@ -5,6 +5,7 @@
 //! turning thousands of spans into line/column pairs stays cheap.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Identifies one file of a [`SourceMap`]; the index into its file list.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -124,7 +125,9 @@ impl SourceFile {
 /// All files of a project, in a deterministic order (sorted by relative path).
 #[derive(Clone, Debug, Default)]
 pub struct SourceMap {
-    files: Vec<SourceFile>,
+    /// Shared: a copy of the map (each build's report of its diagnostics
+    /// carries one) copies no text.
+    files: Arc<Vec<SourceFile>>,
 }
 
 impl SourceMap {
@@ -148,8 +151,9 @@ impl SourceMap {
         text: String,
         lines: LineIndex,
     ) -> FileId {
-        let id = FileId(self.files.len() as u32);
-        self.files.push(SourceFile {
+        let files = Arc::make_mut(&mut self.files);
+        let id = FileId(files.len() as u32);
+        files.push(SourceFile {
             id,
             path: path.into(),
             disk_path: disk_path.to_path_buf(),
@@ -178,7 +182,7 @@ impl SourceMap {
 
     /// The files, given up by the map.
     pub fn into_files(self) -> Vec<SourceFile> {
-        self.files
+        Arc::try_unwrap(self.files).unwrap_or_else(|shared| (*shared).clone())
     }
 
     /// The source text a span covers.

@@ -75,7 +75,7 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::canonical::sha256_hex;
 use super::format::Plan;
@@ -247,23 +247,41 @@ impl Manifest {
         })
     }
 
-    /// The manifest as pretty-printed JSON, ending in a newline.
+    /// The manifest as pretty-printed JSON (as `serde_json` prints it),
+    /// ending in a newline. Written out directly: the watch writes it
+    /// after every edit, and a project of 1,000 campaigns lists 15,000
+    /// files.
     pub fn to_json(&self) -> String {
-        /// [`ManifestJson`], borrowed: the same fields, in the same order.
-        #[derive(Serialize)]
-        struct Borrowed<'a> {
-            format: &'a str,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            inputs: Option<&'a str>,
-            files: &'a BTreeMap<String, String>,
+        /// `text` as a JSON string: plain paths and hex digests as they
+        /// are, anything else through `serde_json`.
+        fn string(out: &mut String, text: &str) {
+            if text.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+                out.push('"');
+                out.push_str(text);
+                out.push('"');
+            } else {
+                out.push_str(&serde_json::to_string(text).unwrap_or_default());
+            }
         }
-        let json = Borrowed {
-            format: MANIFEST_FORMAT,
-            inputs: self.inputs.as_deref(),
-            files: &self.files,
-        };
-        let mut text = serde_json::to_string_pretty(&json).unwrap_or_default();
-        text.push('\n');
+        let mut text = String::with_capacity(64 + self.files.len() * 110);
+        text.push_str("{\n  \"format\": ");
+        string(&mut text, MANIFEST_FORMAT);
+        if let Some(inputs) = &self.inputs {
+            text.push_str(",\n  \"inputs\": ");
+            string(&mut text, inputs);
+        }
+        text.push_str(",\n  \"files\": {");
+        for (n, (path, digest)) in self.files.iter().enumerate() {
+            text.push_str(if n == 0 { "\n    " } else { ",\n    " });
+            string(&mut text, path);
+            text.push_str(": ");
+            string(&mut text, digest);
+        }
+        text.push_str(if self.files.is_empty() {
+            "}\n}\n"
+        } else {
+            "\n  }\n}\n"
+        });
         text
     }
 
@@ -481,8 +499,8 @@ impl std::error::Error for ManifestError {}
 pub struct WriteReport {
     /// Files written because they were new or their bytes changed.
     pub written: Vec<PathBuf>,
-    /// Files whose bytes on disk were already right: not touched.
-    pub unchanged: Vec<PathBuf>,
+    /// How many files' bytes on disk were already right: not touched.
+    pub unchanged: usize,
     /// Outputs of an earlier build that this build no longer produces.
     pub removed: Vec<PathBuf>,
     /// Outputs of an earlier build that this build no longer produces but
@@ -508,8 +526,8 @@ impl WriteReport {
         if !self.written.is_empty() {
             parts.push(format!("wrote {}", count(self.written.len(), "file")));
         }
-        if !self.unchanged.is_empty() {
-            parts.push(format!("{} unchanged", self.unchanged.len()));
+        if self.unchanged > 0 {
+            parts.push(format!("{} unchanged", self.unchanged));
         }
         if !self.removed.is_empty() {
             parts.push(format!("{} removed", self.removed.len()));
@@ -886,7 +904,7 @@ fn write_from_memo(
     for (i, (path, _)) in files.iter().enumerate() {
         match placed.get(&i) {
             Some(None) => report.written.push(out.join(path)),
-            _ => report.unchanged.push(out.join(path)),
+            _ => report.unchanged += 1,
         }
     }
 
@@ -1097,16 +1115,16 @@ fn write_digested<S: AsRef<str> + Sync>(
     let mut known: Vec<Option<FileStat>> = Vec::with_capacity(files.len());
     let mut digests: Vec<String> = Vec::with_capacity(files.len());
     for (((relative, _), key), (staged, digest)) in files.iter().zip(&keys).zip(ready) {
-        let path = out.join(relative);
         listed.push((key.clone(), digest.clone()));
         digests.push(digest);
         match staged {
             Staged::Unchanged(stat) => {
                 known.push(stat);
-                report.unchanged.push(path);
+                report.unchanged += 1;
             }
             Staged::Changed { tmp, edited } => {
                 known.push(None);
+                let path = out.join(relative);
                 if edited {
                     report.overwritten_edits.push(path.clone());
                 }
@@ -1619,7 +1637,7 @@ mod tests {
         // if the first one was written in the files' tick).
         std::thread::sleep(std::time::Duration::from_millis(50));
         let report = write_outputs(out, &files).expect("second build");
-        assert_eq!(report.unchanged.len(), 2);
+        assert_eq!(report.unchanged, 2);
         assert!(!StatCache::read(out).has_racy());
         let digest = sha256_hex("# Coverage\n");
         let coverage = out.join("coverage.md");
@@ -1684,7 +1702,7 @@ mod tests {
         // caller broke its promise).
         fs::write(&coverage, "# Cover-ge\n").expect("edit");
         let report = write_outputs_memo(out, &files, None, &mut memo).expect("second build");
-        assert_eq!(report.unchanged.len(), 3);
+        assert_eq!(report.unchanged, 3);
         assert_eq!(fs::read_to_string(&coverage).expect("read"), "# Cover-ge\n");
 
         // Reported: put back, as an edit. A report of a file that still
@@ -1736,7 +1754,7 @@ mod tests {
         let report =
             write_outputs_memo(&out, &second, Some("two"), &mut memo).expect("second build");
         assert_eq!(report.written, vec![out.join("plans/a.json")]);
-        assert_eq!(report.unchanged.len(), 2);
+        assert_eq!(report.unchanged, 2);
         assert!(report.removed.is_empty() && report.overwritten_edits.is_empty());
         assert_eq!(
             fs::read_to_string(out.join("plans/a.json")).expect("read"),
@@ -1758,7 +1776,7 @@ mod tests {
         let report =
             write_outputs_with_inputs(&out, &second, Some("three")).expect("another build");
         assert!(report.written.is_empty() && report.overwritten_edits.is_empty());
-        assert_eq!(report.unchanged.len(), 3);
+        assert_eq!(report.unchanged, 3);
 
         // That build rewrote the stat cache the memo kept: the memo reads
         // it again and still writes only what changed.
@@ -1798,6 +1816,46 @@ mod tests {
         let report =
             write_outputs_with_inputs(&out, &third[..3], Some("four")).expect("another build");
         assert!(report.kept.is_empty() && report.written.is_empty());
+    }
+
+    /// The manifest's text is what `serde_json` pretty-prints for it, for
+    /// plain paths and for names that need escaping.
+    #[test]
+    fn the_manifest_is_printed_as_serde_json_prints_it() {
+        #[derive(serde::Serialize)]
+        struct Json<'a> {
+            format: &'a str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            inputs: Option<&'a str>,
+            files: &'a BTreeMap<String, String>,
+        }
+        let digest = "ab".repeat(32);
+        let many: BTreeMap<String, String> = [
+            "coverage.md",
+            "plans/a.json",
+            "previews/q\"uote/\\back.md",
+            "previews/tab\there/ünï.html",
+            "previews/\u{1}ctl.md",
+        ]
+        .iter()
+        .map(|p| (p.to_string(), digest.clone()))
+        .collect();
+        let one: BTreeMap<String, String> = [("plans/a.json".to_string(), digest.clone())].into();
+        for files in [many, one, BTreeMap::new()] {
+            for inputs in [None, Some("in\"puts")] {
+                let manifest = Manifest {
+                    inputs: inputs.map(str::to_string),
+                    files: files.clone(),
+                };
+                let json = Json {
+                    format: MANIFEST_FORMAT,
+                    inputs,
+                    files: &files,
+                };
+                let expected = serde_json::to_string_pretty(&json).expect("json") + "\n";
+                assert_eq!(manifest.to_json(), expected);
+            }
+        }
     }
 
     #[test]
@@ -1923,7 +1981,7 @@ mod tests {
     fn the_summary_counts_what_happened() {
         let mut report = WriteReport::default();
         assert_eq!(report.summary(), "nothing changed");
-        report.unchanged = vec![PathBuf::from("a"), PathBuf::from("b")];
+        report.unchanged = 2;
         assert_eq!(report.summary(), "nothing changed, 2 unchanged");
         report.written = vec![PathBuf::from("c")];
         report.removed = vec![PathBuf::from("d"), PathBuf::from("e")];
