@@ -35,7 +35,7 @@ use crate::plan::write::{plan_path, schema_path, WriteMemo};
 use crate::preview::coverage::WeekCache;
 use crate::preview::{self, CampaignFiles};
 use crate::project::{self, LoadError, Loaded};
-use crate::source::{FileId, LineIndex, SourceFile, SourceMap, Span};
+use crate::source::{FileId, LineIndex, SourceFile, SourceMap};
 use crate::syntax::{self, ast::SourceFileAst};
 use crate::template::Renderer;
 
@@ -73,13 +73,7 @@ impl Parsed {
             ast.refile(file);
         }
         for d in self.errors.iter_mut().chain(&mut self.warnings) {
-            d.map_spans(&mut |span| {
-                if span.file == old {
-                    Span { file, ..span }
-                } else {
-                    span
-                }
-            });
+            d.map_spans(&mut syntax::spans::refiled(old, file));
         }
     }
 }

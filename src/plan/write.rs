@@ -860,17 +860,8 @@ fn write_from_memo(
         })
         .collect();
     let (ready, first_error) = split_first_error(staged);
-    let temporaries = |ready: &[Staged]| -> Vec<PathBuf> {
-        ready
-            .iter()
-            .filter_map(|s| match s {
-                Staged::Changed { tmp, .. } => Some(tmp.clone()),
-                Staged::Unchanged(_) => None,
-            })
-            .collect()
-    };
     if let Some(err) = first_error {
-        remove_temporaries(temporaries(&ready).iter());
+        remove_temporaries(temporaries(ready.iter()));
         return Some(Err(err));
     }
     let mut report = WriteReport::default();
@@ -892,14 +883,8 @@ fn write_from_memo(
             }
         }
     }
-    for (n, (tmp, path)) in pending.iter().enumerate() {
-        if let Err(source) = fs::rename(tmp, path) {
-            remove_temporaries(pending[n..].iter().map(|(tmp, _)| tmp));
-            return Some(Err(WriteError {
-                path: path.clone(),
-                source,
-            }));
-        }
+    if let Err(err) = rename_staged(&pending) {
+        return Some(Err(err));
     }
     for (i, (path, _)) in files.iter().enumerate() {
         match placed.get(&i) {
@@ -912,11 +897,8 @@ fn write_from_memo(
     for (key, digest) in &gone {
         manifest.files.remove(key);
         stats.files.remove(key);
-        match remove_stale(out, key, digest) {
-            Ok(Removal::Removed(path)) => report.removed.push(path),
-            Ok(Removal::Kept(path)) => report.kept.push(path),
-            Ok(Removal::Gone) => {}
-            Err(err) => return Some(Err(err)),
+        if let Err(err) = remove_stale_into(out, key, digest, &mut report) {
+            return Some(Err(err));
         }
     }
 
@@ -1101,10 +1083,7 @@ fn write_digested<S: AsRef<str> + Sync>(
         .collect();
     let (ready, first_error) = split_first_error(staged);
     if let Some(err) = first_error {
-        remove_temporaries(ready.iter().filter_map(|(s, _)| match s {
-            Staged::Changed { tmp, .. } => Some(tmp),
-            Staged::Unchanged(_) => None,
-        }));
+        remove_temporaries(temporaries(ready.iter().map(|(s, _)| s)));
         return Err(err);
     }
 
@@ -1132,17 +1111,7 @@ fn write_digested<S: AsRef<str> + Sync>(
             }
         }
     }
-    for (i, (tmp, path)) in pending.iter().enumerate() {
-        if let Err(source) = fs::rename(tmp, path) {
-            // Staging checked that every target can be replaced, so this
-            // is an unusual failure (the directory changed under us).
-            remove_temporaries(pending[i..].iter().map(|(tmp, _)| tmp));
-            return Err(WriteError {
-                path: path.clone(),
-                source,
-            });
-        }
-    }
+    rename_staged(&pending)?;
     for (_, path) in pending {
         report.written.push(path);
     }
@@ -1161,12 +1130,7 @@ fn write_digested<S: AsRef<str> + Sync>(
         if produced.peek() == Some(&key) {
             continue;
         }
-        match remove_stale(out, key, digest) {
-            Ok(Removal::Removed(path)) => report.removed.push(path),
-            Ok(Removal::Kept(path)) => report.kept.push(path),
-            Ok(Removal::Gone) => {}
-            Err(err) => return Err(err),
-        }
+        remove_stale_into(out, key, digest, &mut report)?;
     }
 
     // The manifest and the stat cache are written side by side. A manifest
@@ -1437,6 +1401,45 @@ fn split_first_error<T>(results: Vec<Result<T, WriteError>>) -> (Vec<T>, Option<
         }
     }
     (ready, first_error)
+}
+
+/// The temporaries of the staged files that were changed.
+fn temporaries<'a>(staged: impl Iterator<Item = &'a Staged>) -> impl Iterator<Item = &'a PathBuf> {
+    staged.filter_map(|s| match s {
+        Staged::Changed { tmp, .. } => Some(tmp),
+        Staged::Unchanged(_) => None,
+    })
+}
+
+/// Renames each staged temporary over its target, in order; on a failure
+/// (staging checked that every target can be replaced, so the directory
+/// changed under us) the temporaries not yet renamed are removed.
+fn rename_staged(pending: &[(PathBuf, PathBuf)]) -> Result<(), WriteError> {
+    for (i, (tmp, path)) in pending.iter().enumerate() {
+        if let Err(source) = fs::rename(tmp, path) {
+            remove_temporaries(pending[i..].iter().map(|(tmp, _)| tmp));
+            return Err(WriteError {
+                path: path.clone(),
+                source,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// [`remove_stale`], its outcome added to `report`.
+fn remove_stale_into(
+    out: &Path,
+    key: &str,
+    digest: &str,
+    report: &mut WriteReport,
+) -> Result<(), WriteError> {
+    match remove_stale(out, key, digest)? {
+        Removal::Removed(path) => report.removed.push(path),
+        Removal::Kept(path) => report.kept.push(path),
+        Removal::Gone => {}
+    }
+    Ok(())
 }
 
 fn remove_temporaries<'a>(temporaries: impl Iterator<Item = &'a PathBuf>) {

@@ -487,13 +487,18 @@ impl SourceFileAst {
     /// and in every span that names it.
     pub fn refile(&mut self, file: FileId) {
         let old = std::mem::replace(&mut self.file, file);
-        self.map_spans(&mut |span| {
-            if span.file == old {
-                Span { file, ..span }
-            } else {
-                span
-            }
-        });
+        self.map_spans(&mut refiled(old, file));
+    }
+}
+
+/// A span in file `old` moved to file `new`; any other span as it is.
+pub fn refiled(old: FileId, new: FileId) -> impl Fn(Span) -> Span {
+    move |span| {
+        if span.file == old {
+            Span { file: new, ..span }
+        } else {
+            span
+        }
     }
 }
 
