@@ -164,6 +164,9 @@ pub struct Workspace {
     /// The plans of an earlier check, each reused by the next lowering
     /// when what it is made from has the same digest.
     lowered: Option<Lowered>,
+    /// The digests of declaration texts that lowering read, kept while
+    /// their file is unchanged.
+    texts: TextDigests,
     rendered: HashMap<String, Rendered>,
     /// The coverage page's pressure runs, by persona and campaign.
     pressure: WeekCache,
@@ -207,6 +210,7 @@ impl Workspace {
             checked: None,
             stale: None,
             lowered: None,
+            texts: TextDigests::default(),
             rendered: HashMap::new(),
             pressure: WeekCache::default(),
             project_outputs: HashMap::new(),
@@ -673,8 +677,19 @@ impl Workspace {
             if let Some(progress) = &self.progress {
                 progress.phase("planning", 1);
             }
-            let (lowered, count) =
-                lower_reusing(&checked.model, &checked.sources, self.lowered.take());
+            let files: Vec<Option<Digest>> = checked
+                .sources
+                .files()
+                .iter()
+                .map(|f| self.inputs.get(&f.path).map(|i| i.digest))
+                .collect();
+            let (lowered, count) = lower_reusing(
+                &checked.model,
+                &checked.sources,
+                self.lowered.take(),
+                &mut self.texts,
+                &files,
+            );
             checked.plans = Some(lowered);
             if let Some(progress) = &self.progress {
                 progress.step();
@@ -831,17 +846,49 @@ fn share_unchanged(
 /// JSON's digest.
 type KeptPlan = (Digest, Plan, Arc<str>, Digest);
 
+/// The digests of declaration texts ([`crate::plan::lower::text_digest`])
+/// by the digest of their file's text and their place in it: true as long
+/// as a file with that text is in the project.
+#[derive(Default)]
+struct TextDigests(HashMap<(Digest, u32, u32), Digest>);
+
 /// Every campaign of `model` lowered to its plan, with the plan's JSON
 /// and digests, reusing the plans of `earlier` whose campaign has the same
 /// name and the same inputs digest; and how many campaigns were lowered.
-fn lower_reusing(model: &Model, sources: &SourceMap, earlier: Option<Lowered>) -> (Lowered, usize) {
+/// `files`: the digest of each file's text, by file id, under which
+/// `texts` keeps the digests of the declaration texts read.
+fn lower_reusing(
+    model: &Model,
+    sources: &SourceMap,
+    earlier: Option<Lowered>,
+    texts: &mut TextDigests,
+    files: &[Option<Digest>],
+) -> (Lowered, usize) {
     use crate::check::model::CampaignId;
     use crate::plan::lower;
     let project = lower::project_inputs(model, sources);
+    let new = std::sync::Mutex::new(Vec::new());
+    let known = &texts.0;
+    let text = |span: crate::source::Span| -> Digest {
+        let Some(Some(file)) = files.get(span.file.0 as usize) else {
+            return lower::text_digest(sources, span);
+        };
+        let key = (*file, span.start, span.end);
+        if let Some(digest) = known.get(&key) {
+            return *digest;
+        }
+        let digest = lower::text_digest(sources, span);
+        new.lock().expect("text digests").push((key, digest));
+        digest
+    };
     let inputs: Vec<Digest> = (0..model.campaigns.len())
         .into_par_iter()
-        .map(|i| lower::inputs_digest(model, sources, CampaignId(i as u32), &project))
+        .map(|i| lower::inputs_digest(model, sources, CampaignId(i as u32), &project, &text))
         .collect();
+    // Those of files no longer in the project are forgotten.
+    let live: std::collections::HashSet<&Digest> = files.iter().flatten().collect();
+    texts.0.retain(|(file, _, _), _| live.contains(file));
+    texts.0.extend(new.into_inner().expect("text digests"));
     let earlier: Vec<KeptPlan> = match earlier {
         Some(Lowered {
             plans,

@@ -114,11 +114,16 @@ pub fn project_inputs(model: &Model, sources: &SourceMap) -> Digest {
 /// A declaration's text stands for what it means because whatever it
 /// names is in the digest too: attributes and events in the schema, the
 /// messages, segments and scores by their own texts.
+///
+/// `texts` gives the digest of a declaration's text from its span:
+/// [`text_digest`], or a memo of it (the workspace keeps one per
+/// unchanged file, so an edit hashes only the texts it changed).
 pub fn inputs_digest(
     model: &Model,
     sources: &SourceMap,
     campaign: CampaignId,
     project: &Digest,
+    texts: &(dyn Fn(Span) -> Digest + Sync),
 ) -> Digest {
     let def = model.campaign(campaign);
     let mut hasher = Hasher::new();
@@ -132,7 +137,7 @@ pub fn inputs_digest(
     hasher.text(path).part(&line.to_le_bytes());
     declaration(
         &mut hasher,
-        sources,
+        texts,
         "campaign",
         &def.name,
         &def.doc,
@@ -145,44 +150,51 @@ pub fn inputs_digest(
     sent.dedup();
     let messages: Vec<&MessageDef> = sent.iter().map(|&m| model.message(m)).collect();
     for m in &messages {
-        declaration(&mut hasher, sources, "message", &m.name, &m.doc, m.span);
+        declaration(&mut hasher, texts, "message", &m.name, &m.doc, m.span);
     }
     let template_scores = scores_in_templates(model, &messages);
     for named in used_definitions(model, def, template_scores.into_iter().map(Named::Score)) {
         match named {
             Named::Segment(id) => {
                 let s = model.segment(id);
-                declaration(&mut hasher, sources, "segment", &s.name, &s.doc, s.span);
+                declaration(&mut hasher, texts, "segment", &s.name, &s.doc, s.span);
             }
             Named::Score(id) => {
                 let s = model.score(id);
-                declaration(&mut hasher, sources, "score", &s.name, &s.doc, s.span);
+                declaration(&mut hasher, texts, "score", &s.name, &s.doc, s.span);
             }
         }
     }
     hasher.finish()
 }
 
-/// Feeds one declaration to `hasher`: its kind, name, doc comment and text.
+/// Feeds one declaration to `hasher`: its kind, name, doc comment and the
+/// digest of its text.
 fn declaration(
     hasher: &mut Hasher,
-    sources: &SourceMap,
+    texts: &(dyn Fn(Span) -> Digest + Sync),
     kind: &str,
     name: &str,
     doc: &Option<String>,
     span: Span,
 ) {
-    let text = if (span.file.0 as usize) < sources.files().len() {
-        sources.snippet(span)
-    } else {
-        ""
-    };
     hasher.text(kind).text(name);
     match doc {
         Some(doc) => hasher.part(b"doc").text(doc),
         None => hasher.part(b""),
     };
-    hasher.text(text);
+    hasher.part(&texts(span));
+}
+
+/// The digest of the source text under `span` (of nothing, for a span in
+/// no file of `sources`): what [`inputs_digest`] reads of a declaration.
+pub fn text_digest(sources: &SourceMap, span: Span) -> Digest {
+    let text = if (span.file.0 as usize) < sources.files().len() {
+        sources.snippet(span)
+    } else {
+        ""
+    };
+    crate::digest::of(text.as_bytes())
 }
 
 /// Every message a flow sends, reachable or not.

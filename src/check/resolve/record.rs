@@ -12,14 +12,28 @@ use crate::check::references::{Declaration, Reference, References, Symbol, Symbo
 use crate::source::Span;
 use crate::syntax::ast::{self, Ident, TypeExpr, TypeKind, ValueKind};
 
-/// The uses the resolver found. Behind a lock so that resolving may run
-/// on several threads; the table sorts them, so their order does not
-/// matter.
-#[derive(Default)]
+/// The uses the resolver found. Resolving runs on several threads: each
+/// thread of the pool records into a list of its own, behind a lock that
+/// no other thread takes while resolving (one shared lock made the threads
+/// wait for each other on every name). The table joins and sorts them, so
+/// their order does not matter.
 pub(super) struct Recorder {
-    found: Mutex<Found>,
+    /// By [`rayon::current_thread_index`], after one for any thread
+    /// outside the pool.
+    shards: Box<[Mutex<Found>]>,
     /// While set, nothing is recorded (see [`Recorder::pause`]).
     paused: AtomicBool,
+}
+
+impl Default for Recorder {
+    fn default() -> Recorder {
+        Recorder {
+            shards: (0..=rayon::current_num_threads())
+                .map(|_| Mutex::default())
+                .collect(),
+            paused: AtomicBool::new(false),
+        }
+    }
 }
 
 /// What the resolver recorded, each symbol once ([`Symbols`]).
@@ -44,12 +58,20 @@ impl Recorder {
         self.paused.load(Ordering::Relaxed)
     }
 
+    /// This thread's list.
+    fn found(&self) -> std::sync::MutexGuard<'_, Found> {
+        let shard = rayon::current_thread_index().map_or(0, |i| i + 1) % self.shards.len();
+        self.shards[shard]
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
     /// A use of `target` written at `span` (the name only).
     pub fn add(&self, span: Span, target: Symbol) {
         if self.is_paused() {
             return;
         }
-        let mut found = self.found.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut found = self.found();
         let target = found.symbols.intern(target);
         found.uses.push(Reference::new(span, target, UseSite::Code));
     }
@@ -59,7 +81,7 @@ impl Recorder {
         if self.is_paused() {
             return;
         }
-        let mut found = self.found.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut found = self.found();
         let symbol = found.symbols.intern(symbol);
         found.declarations.push(Declaration {
             symbol,
@@ -68,8 +90,30 @@ impl Recorder {
         });
     }
 
+    /// Everything recorded, each symbol shared once across the threads'
+    /// lists.
     fn take(&self) -> Found {
-        std::mem::take(&mut *self.found.lock().unwrap_or_else(PoisonError::into_inner))
+        let mut lists = self.shards.iter().map(|shard| {
+            std::mem::take(&mut *shard.lock().unwrap_or_else(PoisonError::into_inner))
+        });
+        let mut all = lists.next().unwrap_or_default();
+        for list in lists {
+            let Found {
+                symbols: _,
+                uses,
+                declarations,
+            } = list;
+            all.uses.extend(uses.into_iter().map(|mut r| {
+                r.target = all.symbols.intern_shared(&r.target);
+                r
+            }));
+            all.declarations
+                .extend(declarations.into_iter().map(|mut d| {
+                    d.symbol = all.symbols.intern_shared(&d.symbol);
+                    d
+                }));
+        }
+        all
     }
 }
 
