@@ -172,7 +172,7 @@ impl Reference {
 /// reference table (docs/performance.md, "Memory").
 #[derive(Debug, Default)]
 pub struct Symbols {
-    known: rustc_hash::FxHashSet<Arc<Symbol>>,
+    known: std::collections::HashSet<Arc<Symbol>, foldhash::fast::RandomState>,
 }
 
 impl Symbols {
