@@ -485,6 +485,87 @@ fn an_edit_recomputes_only_what_it_changed() {
     );
 }
 
+/// A campaign whose message reads a score that uses a segment, which is
+/// also the campaign's audience.
+const WARMTH: &str = r#"
+/// Trial accounts.
+segment warm_trials = plan == trial
+
+/// Points for being on a trial.
+score warmth {
+  +10 if warm_trials
+}
+
+message warmth_note: push {
+  locale en { title "Warmth {{customer.warmth}}"  body "Hi"  link "acme://new" }
+  locale cs { title "Teplo {{customer.warmth}}"  body "Ahoj"  link "acme://new" }
+}
+
+campaign warmth_campaign {
+  stage onboarding
+  trigger event signed_up
+  audience warm_trials
+  locales en, cs
+
+  flow {
+    send warmth_note
+  }
+}
+"#;
+
+#[test]
+fn an_audience_edit_renders_the_page_again_and_the_messages_only_when_they_read_it() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("project");
+    let (mut workspace, mut files) = starter_workspace(tmp.path());
+    files.insert("warmth.camp".into(), WARMTH.into());
+    assert!(workspace.set_file("warmth.camp", WARMTH.into()));
+    workspace.output_files();
+    let page = |workspace: &mut Workspace, campaign: &str| -> String {
+        let name = format!("previews/{campaign}.md");
+        let outputs = workspace.output_files();
+        let (_, text) = outputs
+            .iter()
+            .find(|(path, _)| path.to_str() == Some(name.as_str()))
+            .expect("the campaign's page");
+        text.to_string()
+    };
+    assert!(page(&mut workspace, "warmth_campaign").contains("Warmth 10"));
+
+    // `new_trials`, the audience of the six extras and onboarding: their
+    // pages show the new condition, their messages (which read no score)
+    // are not rendered again.
+    let before = workspace.counters();
+    let segments = files["segments.camp"].replacen("now - 14d", "now - 21d", 1);
+    files.insert("segments.camp".into(), segments.clone());
+    assert!(workspace.set_file("segments.camp", segments));
+    assert_outputs_as_cold(&mut workspace, &dir, &files);
+    let after = workspace.counters();
+    assert_eq!(
+        after.previews,
+        before.previews + 7,
+        "7 pages rendered again"
+    );
+    assert_eq!(
+        after.message_renders, before.message_renders,
+        "no message rendered again"
+    );
+    assert!(page(&mut workspace, "extra_2").contains("21"));
+
+    // `warm_trials` is the audience of `warmth_campaign` and a rule of the
+    // score its message reads: the message is rendered again, with the
+    // new score.
+    let before = workspace.counters();
+    let warmth = WARMTH.replace("plan == trial", "plan == pro");
+    files.insert("warmth.camp".into(), warmth.clone());
+    assert!(workspace.set_file("warmth.camp", warmth));
+    assert_outputs_as_cold(&mut workspace, &dir, &files);
+    let after = workspace.counters();
+    assert_eq!(after.previews, before.previews + 1);
+    assert_eq!(after.message_renders, before.message_renders + 1);
+    assert!(page(&mut workspace, "warmth_campaign").contains("Warmth 0"));
+}
+
 /// The workspace's outputs are those of a cold build of `files`, written
 /// to the workspace's directory.
 fn assert_outputs_as_cold(workspace: &mut Workspace, dir: &Path, files: &BTreeMap<String, String>) {

@@ -9,7 +9,9 @@
 //! | syntax tree + parse diagnostics | relative path | the file's text | the text changes (a file added or removed before it in path order renumbers it: its tree and diagnostics are given the new [`FileId`], not parsed again) |
 //! | sources, model, diagnostics | the project | every file's text digest | any file's text changes, a file is added or removed |
 //! | plan (and its JSON) | campaign name | what lowering reads ([`crate::plan::lower::inputs_digest`]): the campaign's text, file and first line, the texts of the messages it sends and of the segments and scores it uses, the defaults, stages and schema | one of these differs |
+//! | the digest of a declaration's text that lowering reads | its file's text digest and its place in it | never while that file text is in the project |
 //! | preview files of a campaign, its section of the index page | campaign name | the plan's JSON, the preview context (defaults, stages, schema, personas), the diagnostics that concern the campaign | one of these digests differs |
+//! | a campaign's rendered messages (what its page and email files are made from) | campaign name | the preview context and [`crate::preview::messages_key`] (the plan without its audience, and without its segments when no score or `set` step reads them) | one of these digests differs |
 //! | index page, coverage, assets, plan schema | the project | every plan's index section, every plan | every build (cheap); a text equal to the last build's keeps its shared `Arc<str>`, whose digest the write memo knows |
 //! | the last build's manifest, stat cache and output digests ([`crate::plan::write::WriteMemo`]) | the output directory | what the last build wrote | the manifest or stat file on disk has other metadata (another build, a hand edit), or an output's text changed; a trusting memo (under `watch`) also a reported change under the output directory |
 //! | coverage's pressure section: one persona's week in one campaign | persona and campaign name | the campaign's preview key, the persona's inputs (every campaign's trigger) | one of these digests differs |
@@ -111,6 +113,11 @@ struct Rendered {
     files: Vec<(PathBuf, Arc<str>)>,
     /// The campaign's section of the index page.
     index_section: String,
+    /// Its rendered messages, under the digest of the preview context and
+    /// [`preview::messages_key`]: an edit of the campaign's audience
+    /// renders its page again, not its messages. A one-shot workspace
+    /// (see [`Workspace::set_one_shot`]) keeps none.
+    messages: Option<(Digest, Arc<preview::RenderedMessages>)>,
 }
 
 /// How many items were computed (not reused) since the workspace was
@@ -128,6 +135,10 @@ pub struct Counters {
     pub lowerings: usize,
     /// Campaign previews rendered.
     pub previews: usize,
+    /// Campaign previews whose messages were rendered (the others reused
+    /// the messages of an earlier preview: an edit of a campaign's
+    /// audience renders its page again, not its messages).
+    pub message_renders: usize,
     /// Templates parsed, by the check and by rendering (each is parsed
     /// once: the previews render the templates the check parsed).
     pub template_parses: usize,
@@ -720,7 +731,14 @@ impl Workspace {
             .map(|(plan, json)| preview_key(model, sources, diagnostics, &context, plan, json))
             .collect();
         let renderer = &self.renderer;
-        let stale: Vec<(usize, CampaignFiles)> = {
+        type Made = (
+            usize,
+            CampaignFiles,
+            Option<(Digest, Arc<preview::RenderedMessages>)>,
+            bool,
+        );
+        let keep = self.keep_trees;
+        let stale: Vec<Made> = {
             let rendered = &self.rendered;
             let todo: Vec<usize> = (0..plans.len())
                 .filter(|&i| {
@@ -735,17 +753,35 @@ impl Workspace {
             }
             todo.into_par_iter()
                 .map(|i| {
-                    let files =
-                        preview::campaign_files(model, &plans[i], sources, diagnostics, renderer);
+                    let plan = &plans[i];
+                    let key = Hasher::new()
+                        .part(&context)
+                        .part(&preview::messages_key(plan))
+                        .finish();
+                    let kept = rendered
+                        .get(&plan.campaign)
+                        .and_then(|r| r.messages.as_ref())
+                        .filter(|(was, _)| *was == key)
+                        .map(|(_, messages)| Arc::clone(messages));
+                    let reused = kept.is_some();
+                    let (files, messages) = preview::campaign_files_reusing(
+                        model,
+                        plan,
+                        sources,
+                        diagnostics,
+                        renderer,
+                        kept,
+                    );
                     if let Some(progress) = progress {
                         progress.step();
                     }
-                    (i, files)
+                    (i, files, keep.then_some((key, messages)), reused)
                 })
                 .collect()
         };
         self.counters.previews += stale.len();
-        for (i, files) in stale {
+        self.counters.message_renders += stale.iter().filter(|s| !s.3).count();
+        for (i, files, messages, _) in stale {
             self.rendered.insert(
                 plans[i].campaign.clone(),
                 Rendered {
@@ -756,6 +792,7 @@ impl Workspace {
                         .map(|(path, text)| (path, Arc::from(text)))
                         .collect(),
                     index_section: files.index_section,
+                    messages,
                 },
             );
         }

@@ -221,6 +221,46 @@ pub fn preview_campaign(
     renderer: &Renderer,
     options: &PreviewOptions,
 ) -> CampaignPreview {
+    preview_campaign_reusing(model, plan, sources, diagnostics, renderer, options, None).0
+}
+
+/// Every message of a campaign's preview, in flow order, each rendered in
+/// every locale shown.
+pub type RenderedMessages = Vec<(String, Vec<MessagePreview>)>;
+
+/// The digest of what rendering the messages of `plan` reads of it (the
+/// rest is the model's personas, schema and defaults): the plan without
+/// its audience and its hash, and without its segments when no score and
+/// no `set` step can read them. So an edit of a campaign's audience
+/// changes the page, not the messages: a caller that keeps the
+/// [`RenderedMessages`] of a plan under this key (with the personas,
+/// schema and defaults) may give them back to
+/// [`preview_campaign_reusing`] for a plan with the same key.
+pub fn messages_key(plan: &Plan) -> crate::digest::Digest {
+    let mut read = plan.clone();
+    read.audience = None;
+    read.hash = String::new();
+    let sets = read.nodes.values().any(|n| matches!(n, Node::Set { .. }));
+    if read.scores.is_empty() && !sets {
+        read.segments.clear();
+    }
+    let json = serde_json::to_vec(&read).unwrap_or_default();
+    crate::digest::of(&json)
+}
+
+/// [`preview_campaign`], with the messages already rendered for a plan
+/// of the same [`messages_key`], the same personas, schema and defaults
+/// and the same `options` (`None`: rendered here), and the messages it
+/// shows.
+pub fn preview_campaign_reusing(
+    model: &Model,
+    plan: &Plan,
+    sources: &SourceMap,
+    diagnostics: &[Diagnostic],
+    renderer: &Renderer,
+    options: &PreviewOptions,
+    rendered: Option<std::sync::Arc<RenderedMessages>>,
+) -> (CampaignPreview, std::sync::Arc<RenderedMessages>) {
     let persona_for = |locale: &str| -> Option<(PersonaId, bool)> {
         match options.persona {
             Some(id) => Some(persona_in_locale(model, id, locale)),
@@ -233,22 +273,30 @@ pub fn preview_campaign(
         .filter(|l| options.locale.as_ref().is_none_or(|o| o == *l))
         .collect();
     let flow = data::FlowIndex::new(plan);
-    let mut previews: Vec<(String, Vec<MessagePreview>)> = Vec::new();
-    for message in messages_in_flow_order(plan) {
-        if options.message.as_ref().is_some_and(|m| *m != message) {
-            continue;
+    let previews = rendered.unwrap_or_else(|| {
+        let mut previews: RenderedMessages = Vec::new();
+        for message in messages_in_flow_order(plan) {
+            if options.message.as_ref().is_some_and(|m| *m != message) {
+                continue;
+            }
+            let per_locale: Vec<MessagePreview> = locales
+                .iter()
+                .filter_map(|l| {
+                    let persona = persona_for(l)?;
+                    let mut preview =
+                        messages::render_message(model, &flow, renderer, &message, l, persona);
+                    // Kept by a caller that reuses them: the size of their
+                    // texts, not of the buffers they were rendered in.
+                    if let Ok(fields) = &mut preview.rendered {
+                        fields.shrink_to_fit();
+                    }
+                    Some(preview)
+                })
+                .collect();
+            previews.push((message, per_locale));
         }
-        let per_locale: Vec<MessagePreview> = locales
-            .iter()
-            .filter_map(|l| {
-                let persona = persona_for(l)?;
-                Some(messages::render_message(
-                    model, &flow, renderer, &message, l, persona,
-                ))
-            })
-            .collect();
-        previews.push((message, per_locale));
-    }
+        std::sync::Arc::new(previews)
+    });
     let first_locale = locales.first().map(|l| l.as_str()).unwrap_or("en");
     let main_path = match persona_for(first_locale) {
         Some(p) => timeline::main_path(model, plan, renderer, p, first_locale),
@@ -287,7 +335,7 @@ pub fn preview_campaign(
     // Bidi controls and zero-width characters from the author or a persona
     // are shown as `<U+202E>` markers, never hidden in the page.
     let page = crate::text::reveal_invisible(&page).into_owned();
-    CampaignPreview { page, emails }
+    (CampaignPreview { page, emails }, previews)
 }
 
 /// Every file of the previews, as paths relative to the output directory
@@ -336,13 +384,27 @@ pub fn campaign_files(
     diagnostics: &[Diagnostic],
     renderer: &Renderer,
 ) -> CampaignFiles {
-    let preview = preview_campaign(
+    campaign_files_reusing(model, plan, sources, diagnostics, renderer, None).0
+}
+
+/// [`campaign_files`], with the messages rendered already as
+/// [`preview_campaign_reusing`] takes them, and the messages shown.
+pub fn campaign_files_reusing(
+    model: &Model,
+    plan: &Plan,
+    sources: &SourceMap,
+    diagnostics: &[Diagnostic],
+    renderer: &Renderer,
+    rendered: Option<std::sync::Arc<RenderedMessages>>,
+) -> (CampaignFiles, std::sync::Arc<RenderedMessages>) {
+    let (preview, rendered) = preview_campaign_reusing(
         model,
         plan,
         sources,
         diagnostics,
         renderer,
         &PreviewOptions::default(),
+        rendered,
     );
     let html = campaign_html(model, plan, &preview.page, None);
     let mut files = vec![
@@ -361,10 +423,13 @@ pub fn campaign_files(
         emails.push((message, locale));
     }
     let index_section = index::campaign_section(plan, &emails);
-    CampaignFiles {
-        files,
-        index_section,
-    }
+    (
+        CampaignFiles {
+            files,
+            index_section,
+        },
+        rendered,
+    )
 }
 
 /// The HTML page of a campaign from its Markdown page, rendered for

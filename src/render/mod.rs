@@ -50,6 +50,42 @@ pub enum Fields {
     },
 }
 
+impl Fields {
+    /// Gives back the unused capacity of every text, for a caller that
+    /// keeps the fields (rendering leaves the HTML email's text in a
+    /// buffer about ten times its length).
+    pub fn shrink_to_fit(&mut self) {
+        let texts: Vec<&mut String> = match self {
+            Fields::Email {
+                from,
+                subject,
+                preheader,
+                body_markdown,
+                html,
+            } => [subject, body_markdown, html]
+                .into_iter()
+                .chain(from.as_mut())
+                .chain(preheader.as_mut())
+                .collect(),
+            Fields::Sms { body, count: _ } => vec![body],
+            Fields::Card {
+                title,
+                body,
+                button,
+                link,
+            } => [title, body]
+                .into_iter()
+                .chain(button.as_mut())
+                .chain(link.as_mut())
+                .collect(),
+            Fields::Webhook { method, url, body } => vec![method, url, body],
+        };
+        for text in texts {
+            text.shrink_to_fit();
+        }
+    }
+}
+
 /// The customer's time zone by the plan's rule: the value of the time zone
 /// attribute when it is a string, else the plan's default.
 pub fn timezone(plan: &Plan, customer: &serde_json::Map<String, Value>) -> String {
