@@ -181,7 +181,8 @@ fn main() -> std::process::ExitCode {
             secs(m.build),
             secs(m.noop)
         );
-        let _ = std::fs::remove_dir_all(&dir);
+        // Kept until the end, as the output directories are (see
+        // `measure`).
     }
     std::process::ExitCode::SUCCESS
 }
@@ -246,11 +247,14 @@ fn measure(project: &Path, scratch: &Path, runs: usize) -> Medians {
         let outcome = build_project(project, &out, false).expect("builds");
         noop.push(start.elapsed());
         assert!(matches!(outcome.status, BuildStatus::Built { .. }));
-        let _ = std::fs::remove_dir_all(&out);
 
         let plain = scratch.join(format!("plain-{run}"));
         floor.push(plain_write(&plain, &outputs));
-        let _ = std::fs::remove_dir_all(&plain);
+        // The output directories stay until the benchmark ends (the
+        // temporary directory goes then): on some hosts (ext4 mounted
+        // with `discard` in a VM) creating files costs up to 20 times
+        // more in the minute after thousands were removed, and that
+        // would be timed as the next run's cold build.
     }
     Medians {
         check: median(check),

@@ -1411,20 +1411,37 @@ fn temporaries<'a>(staged: impl Iterator<Item = &'a Staged>) -> impl Iterator<It
     })
 }
 
-/// Renames each staged temporary over its target, in order; on a failure
-/// (staging checked that every target can be replaced, so the directory
-/// changed under us) the temporaries not yet renamed are removed.
+/// Renames each staged temporary over its target, on all cores (the
+/// targets are distinct paths, mostly in distinct directories, and a
+/// cold build renames thousands). On a failure (staging checked that
+/// every target can be replaced, so the directory changed under us) no
+/// further rename is begun, the temporaries not renamed are removed, and
+/// the error reported is the first in `pending`'s order among those that
+/// failed.
 fn rename_staged(pending: &[(PathBuf, PathBuf)]) -> Result<(), WriteError> {
-    for (i, (tmp, path)) in pending.iter().enumerate() {
-        if let Err(source) = fs::rename(tmp, path) {
-            remove_temporaries(pending[i..].iter().map(|(tmp, _)| tmp));
-            return Err(WriteError {
-                path: path.clone(),
-                source,
-            });
-        }
-    }
-    Ok(())
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let failed = AtomicBool::new(false);
+    let results: Vec<Result<(), WriteError>> = pending
+        .par_iter()
+        .map(|(tmp, path)| {
+            if failed.load(Ordering::Relaxed) {
+                let _ = fs::remove_file(tmp);
+                return Ok(());
+            }
+            fs::rename(tmp, path).map_err(|source| {
+                failed.store(true, Ordering::Relaxed);
+                let _ = fs::remove_file(tmp);
+                WriteError {
+                    path: path.clone(),
+                    source,
+                }
+            })
+        })
+        .collect();
+    results
+        .into_iter()
+        .find_map(Result::err)
+        .map_or(Ok(()), Err)
 }
 
 /// [`remove_stale`], its outcome added to `report`.
@@ -1899,6 +1916,30 @@ mod tests {
         fs::create_dir_all(path.join("inside")).expect("mkdir");
         assert!(stage(&path, b"x").is_err());
         assert_eq!(names_in(dir.path()), vec!["blocked.json"]);
+    }
+
+    /// Renames run on all cores; one that fails (its target became a
+    /// directory after staging) is the error reported, and no temporary
+    /// is left behind, renamed or not.
+    #[test]
+    fn a_failed_rename_is_reported_and_leaves_no_temporary() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let targets: Vec<PathBuf> = (0..64)
+            .map(|i| dir.path().join(format!("{i:02}.json")))
+            .collect();
+        let pending: Vec<(PathBuf, PathBuf)> = targets
+            .iter()
+            .map(|path| (stage(path, b"x").expect("staged"), path.clone()))
+            .collect();
+        fs::create_dir_all(targets[40].join("inside")).expect("mkdir");
+        let err = rename_staged(&pending).expect_err("a rename fails");
+        assert_eq!(err.path, targets[40]);
+        let left: Vec<_> = names_in(dir.path())
+            .into_iter()
+            .map(|name| name.to_string_lossy().into_owned())
+            .filter(|name| !name.ends_with(".json"))
+            .collect();
+        assert_eq!(left, Vec::<String>::new(), "temporaries left behind");
     }
 
     #[test]
