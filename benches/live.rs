@@ -313,13 +313,14 @@ fn edits(campaigns: usize) -> Vec<Edit> {
         let text = corpus::issue_campaign(n, &format!("{}d", i + 2));
         edits.push((format!("wait duration of c{n}"), vec![(path, Some(text))]));
 
-        let group = i % campaigns.div_ceil(corpus::SHARING);
+        // Each segment edit changes one segment: those edited before
+        // keep what their edit gave them (8 + the edit's number).
+        let groups = campaigns.div_ceil(corpus::SHARING);
+        let group = i % groups;
         let mut segments = String::from("// Audiences of the generated campaigns.\n");
-        for g in 0..campaigns.div_ceil(corpus::SHARING) {
-            segments.push_str(&corpus::shared_segment(
-                g,
-                if g == group { 8 + i } else { 7 },
-            ));
+        for g in 0..groups {
+            let last_edit = (0..=i).rev().find(|j| j % groups == g);
+            segments.push_str(&corpus::shared_segment(g, last_edit.map_or(7, |j| 8 + j)));
         }
         for n in 0..campaigns {
             segments.push_str(&format!(
