@@ -7,7 +7,10 @@
 //! Run with `cargo bench --bench live` (release). Arguments, all optional:
 //! `-- CAMPAIGNS RUNS SCALES`, e.g. `-- 1000 5 100,1000,5000`; with
 //! `edits-only`, only the watch-style edits, timed to the outputs
-//! computed in memory (nothing written).
+//! computed in memory (nothing written). With `PROFILE_EDITS=N` in the
+//! environment, N edits of one campaign's message text run first and
+//! their mean time is printed (for a profiler: `perf record` of a run
+//! with N in the hundreds is mostly edits).
 
 /// The binary's allocator (src/main.rs), so the figures are the command's
 /// (its tuning for `check` and `build` is the memory benchmark's).
@@ -388,6 +391,25 @@ fn watch_edits(project: &Path, campaigns: usize, out: Option<&Path>) -> Edits {
     let mut checked = Vec::new();
     let mut rendered = Vec::new();
     let mut phases: Vec<(&'static str, Duration)> = Vec::new();
+    if let Some(n) = std::env::var("PROFILE_EDITS")
+        .ok()
+        .and_then(|n| n.parse::<usize>().ok())
+    {
+        let start = Instant::now();
+        for k in 0..n {
+            let text = corpus::issue_campaign(13, "1d").replace(
+                "Three ways to brew better",
+                &format!("Three ways to brew better, round {k}"),
+            );
+            workspace.set_file("flows/c00013.camp", text);
+            workspace.output_files();
+            workspace.release_stale();
+        }
+        println!(
+            "{n} message-text edits of c13 (PROFILE_EDITS): {} each",
+            millis(start.elapsed() / n.max(1) as u32)
+        );
+    }
     for (what, files) in edits(campaigns) {
         let before = workspace.counters().previews;
         clock.phases.lock().expect("clock").clear();

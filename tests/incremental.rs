@@ -420,6 +420,11 @@ fn an_edit_recomputes_only_what_it_changed() {
     assert_eq!(after.parses, first.parses + 1);
     assert_eq!(after.checks, first.checks + 1);
     assert_eq!(after.message_checks, first.message_checks + 2);
+    assert_eq!(
+        after.message_resolves,
+        first.message_resolves + 1,
+        "only the message of e3 resolved again"
+    );
     assert_eq!(after.previews, first.previews + 1);
     assert_eq!(
         after.lowerings,
@@ -564,6 +569,34 @@ fn an_audience_edit_renders_the_page_again_and_the_messages_only_when_they_read_
     assert_eq!(after.previews, before.previews + 1);
     assert_eq!(after.message_renders, before.message_renders + 1);
     assert!(page(&mut workspace, "warmth_campaign").contains("Warmth 0"));
+}
+
+/// A message resolved by an earlier check is reused only while what it
+/// was resolved from holds: the default sender, in another file, is part
+/// of it.
+#[test]
+fn a_kept_message_follows_the_default_sender() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("project");
+    let (mut workspace, mut files) = starter_workspace(tmp.path());
+    workspace.output_files();
+    let before = workspace.counters();
+    let schema = files["schema.camp"].replace("hello@acme.example", "team@acme.example");
+    assert!(workspace.set_file("schema.camp", schema.clone()));
+    files.insert("schema.camp".into(), schema);
+    assert_outputs_as_cold(&mut workspace, &dir, &files);
+    let after = workspace.counters();
+    assert_eq!(
+        after.message_resolves - before.message_resolves,
+        workspace.model().messages.len(),
+        "every message resolved again"
+    );
+    let plan = workspace
+        .output_files()
+        .into_iter()
+        .find(|(path, _)| path.ends_with("onboarding.json"))
+        .expect("the onboarding plan");
+    assert!(plan.1.contains("team@acme.example"), "{}", plan.1);
 }
 
 /// The workspace's outputs are those of a cold build of `files`, written

@@ -23,7 +23,7 @@ use crate::syntax::ast::SourceFileAst;
 use crate::template::Renderer;
 pub use messages::MessageMemo;
 use model::Model;
-use resolve::build_model;
+use resolve::{build_model, build_model_reusing};
 
 /// Checks a parsed project and builds its model.
 pub fn check(files: &[SourceFileAst], problems: &mut Problems) -> Model {
@@ -47,12 +47,15 @@ pub fn check_reusing(
 fn check_with(
     files: &[SourceFileAst],
     problems: &mut Problems,
-    memo: Option<&mut MessageMemo>,
+    mut memo: Option<&mut MessageMemo>,
     renderer: Option<&Renderer>,
 ) -> Model {
     let broken = resolve::Broken::of(files);
     let mut found = Problems::new();
-    let mut model = build_model(files, &mut found);
+    let mut model = match memo.as_deref_mut() {
+        Some(memo) => build_model_reusing(files, memo, &mut found),
+        None => build_model(files, &mut found),
+    };
     check_model(&mut model, &mut found, memo, renderer, None);
     keep_unbroken(&broken, found, problems);
     model

@@ -18,6 +18,7 @@
 pub use crate::check::references::{Declaration, Reference, References, Symbol, UseSite};
 use crate::source::Span;
 pub use crate::syntax::ast::{CompareOp, DecimalLit, Weekday};
+use std::sync::Arc;
 
 macro_rules! id_type {
     ($($(#[$m:meta])* $name:ident),* $(,)?) => {$(
@@ -188,7 +189,9 @@ pub struct Model {
     /// uses. Evaluators go through this list.
     pub segment_order: Vec<SegmentId>,
     pub scores: Vec<ScoreDef>,
-    pub messages: Vec<MessageDef>,
+    /// Shared: a workspace keeps each resolved message between checks
+    /// (`check::MessageMemo`), and a check that reuses it copies nothing.
+    pub messages: Vec<Arc<MessageDef>>,
     pub campaigns: Vec<CampaignDef>,
     pub personas: Vec<PersonaDef>,
     pub tests: Vec<TestDef>,
@@ -1057,7 +1060,7 @@ impl Model {
     }
     /// The message named `name` (the messages are sorted by name).
     pub fn message_named(&self, name: &str) -> Option<&MessageDef> {
-        named(&self.messages, name, |m| &m.name)
+        named(&self.messages, name, |m: &Arc<MessageDef>| &m.name).map(|m| &**m)
     }
     pub fn attr_by_name(&self, name: &str) -> Option<AttrId> {
         self.schema

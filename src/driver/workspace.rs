@@ -130,6 +130,10 @@ pub struct Counters {
     pub checks: usize,
     /// Messages whose checks ran (the others reused their findings).
     pub message_checks: usize,
+    /// Messages resolved from their declarations (the others, declared
+    /// where they were in a file of the same text and id, were taken from
+    /// the check before).
+    pub message_resolves: usize,
     /// Campaigns lowered to plans (the others reused the plan lowered
     /// from the same inputs by an earlier check).
     pub lowerings: usize,
@@ -643,6 +647,9 @@ impl Workspace {
         }
         self.step();
         self.counters.message_checks += self.message_memo.last_counts().1;
+        if self.keep_trees {
+            self.counters.message_resolves += self.message_memo.last_resolutions();
+        }
         for (path, tree) in paths.into_iter().zip(files) {
             if let Some(parsed) = self.parsed.get_mut(&path) {
                 parsed.ast = Some(tree);

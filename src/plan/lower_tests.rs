@@ -52,8 +52,8 @@ fn field(name: &str, source: &str) -> TemplateField {
     }
 }
 
-fn message(name: &str, channel: Channel, body: &str) -> MessageDef {
-    MessageDef {
+fn message(name: &str, channel: Channel, body: &str) -> std::sync::Arc<MessageDef> {
+    std::sync::Arc::new(MessageDef {
         name: name.into(),
         doc: None,
         channel,
@@ -66,7 +66,7 @@ fn message(name: &str, channel: Channel, body: &str) -> MessageDef {
             span: span(0),
         }],
         span: span(0),
-    }
+    })
 }
 
 fn step(kind: StepKindDef) -> StepDef {
@@ -296,7 +296,8 @@ fn a_repeated_step_gets_a_numbered_id() {
 fn changing_message_text_keeps_ids_but_changes_hashes() {
     let base = model(onboarding_flow());
     let mut edited = base.clone();
-    edited.messages[WELCOME as usize].locales[0].fields[0].source = "Welcome aboard!".into();
+    std::sync::Arc::make_mut(&mut edited.messages[WELCOME as usize]).locales[0].fields[0].source =
+        "Welcome aboard!".into();
     let a = lower(&base, &sources(), CampaignId(0));
     let b = lower(&edited, &sources(), CampaignId(0));
     assert_eq!(ids(&a), ids(&b));

@@ -190,6 +190,12 @@ pub struct MessageMemo {
     /// spans carry those ids).
     kept_paths: Vec<String>,
     entries: HashMap<Digest, Arc<Findings>>,
+    /// The messages the last check resolved (`resolve::build_model_reusing`),
+    /// by [`MessageMemo::resolved_key`].
+    resolved: HashMap<Digest, Arc<crate::check::resolve::Resolved>>,
+    /// How many messages the last check resolved (the others it took
+    /// from `resolved`).
+    resolutions: usize,
     reused: usize,
     checked: usize,
 }
@@ -220,6 +226,48 @@ impl MessageMemo {
         h.text(self.path(span.file).unwrap_or(""))
             .part(&span.start.to_le_bytes())
             .part(&span.end.to_le_bytes());
+    }
+
+    /// The key of a message resolved from the declaration at `span`, with
+    /// `email_from` the project's default sender: the declaration's tree,
+    /// and so what resolving it gives and reports, is decided by its
+    /// file's text, its place in it and the file's id (its spans carry
+    /// it). `None` when the file has no digest.
+    pub(crate) fn resolved_key(&self, span: Span, email_from: Option<&str>) -> Option<Digest> {
+        let (path, file) = self.files.get(span.file.0 as usize)?;
+        let mut h = Hasher::new();
+        h.text(path)
+            .part(file)
+            .part(&span.file.0.to_le_bytes())
+            .part(&span.start.to_le_bytes())
+            .part(&span.end.to_le_bytes());
+        match email_from {
+            Some(from) => h.part(b"from").text(from),
+            None => h.part(b""),
+        };
+        Some(h.finish())
+    }
+
+    /// The message resolved under `key` by the last check.
+    pub(crate) fn resolved(&self, key: &Digest) -> Option<Arc<crate::check::resolve::Resolved>> {
+        self.resolved.get(key).cloned()
+    }
+
+    /// Keeps this check's resolved messages (only those), of which
+    /// `resolutions` were resolved by it.
+    pub(crate) fn keep_resolved(
+        &mut self,
+        entries: HashMap<Digest, Arc<crate::check::resolve::Resolved>>,
+        resolutions: usize,
+    ) {
+        self.resolved = entries;
+        self.resolutions = resolutions;
+    }
+
+    /// How many messages the last check resolved from their declarations
+    /// (the others it took from the check before).
+    pub fn last_resolutions(&self) -> usize {
+        self.resolutions
     }
 
     /// The digest of what every message's check reads of the project.

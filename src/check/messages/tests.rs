@@ -97,8 +97,12 @@ fn field(name: &str, source: &str, at: u32) -> TemplateField {
     }
 }
 
-fn message(name: &str, channel: Channel, locales: Vec<(&str, Vec<TemplateField>)>) -> MessageDef {
-    MessageDef {
+fn message(
+    name: &str,
+    channel: Channel,
+    locales: Vec<(&str, Vec<TemplateField>)>,
+) -> std::sync::Arc<MessageDef> {
+    std::sync::Arc::new(MessageDef {
         name: name.into(),
         doc: None,
         channel,
@@ -115,7 +119,7 @@ fn message(name: &str, channel: Channel, locales: Vec<(&str, Vec<TemplateField>)
             })
             .collect(),
         span: Span::new(FileId(0), 1, 2),
-    }
+    })
 }
 
 /// A campaign sending message 0 with `event` in scope, from a step at 9000.
@@ -508,7 +512,7 @@ fn marketing_email_needs_unsubscribe_consent_and_address() {
         .retain(|a| a.name != "email_opt_in" && a.name != "email");
     let ds = run(&m);
     assert_eq!(codes(&ds), ["E0605", "E0606", "E0604"]);
-    m.messages[0].category = Category::Transactional;
+    std::sync::Arc::make_mut(&mut m.messages[0]).category = Category::Transactional;
     assert_eq!(codes(&run(&m)), ["E0606"]);
 }
 
@@ -536,7 +540,7 @@ fn sms_segments_per_locale() {
     let ds = run(&m);
     assert_eq!(codes(&ds), ["W0601"]);
     assert!(ds[0].message.contains("UCS-2"), "{}", ds[0].message);
-    m.messages[0].locales[1].fields[0].source = format!(
+    std::sync::Arc::make_mut(&mut m.messages[0]).locales[1].fields[0].source = format!(
         "{{{{money event.total}}}} {{{{event.cart_url}}}} {}",
         "ả".repeat(700)
     );
@@ -555,7 +559,7 @@ fn sms_costs_agree_with_the_segment_warning() {
     assert_eq!(seen, [(Some("en"), Gsm7, 1), (Some("vi"), Ucs2, 2)]);
     assert_eq!(costs[1].span, m.messages[0].locales[1].fields[0].span);
     // Not an SMS: nothing to count.
-    m.messages[0].channel = Channel::Push;
+    std::sync::Arc::make_mut(&mut m.messages[0]).channel = Channel::Push;
     assert!(sms_costs(&m, &Renderer::new(), MessageId(0)).is_empty());
 }
 
@@ -568,10 +572,10 @@ fn push_length() {
 
 fn webhook(url: &str, body: &str) -> Vec<Diagnostic> {
     let mut m = model();
-    let mut msg = message("hook", Channel::Webhook, vec![]);
+    let mut msg = std::sync::Arc::unwrap_or_clone(message("hook", Channel::Webhook, vec![]));
     msg.category = Category::Transactional;
     msg.shared = vec![field("url", url, 10), field("body", body, 100)];
-    m.messages.push(msg);
+    m.messages.push(std::sync::Arc::new(msg));
     m.campaigns.push(campaign(Some(CART), &["en"]));
     run(&m)
 }
@@ -695,13 +699,13 @@ fn same_problem_at_two_sends_is_reported_once_with_both_labels() {
 #[test]
 fn unsent_webhook_reading_the_event_is_not_judged() {
     let mut m = model();
-    let mut msg = message("hook", Channel::Webhook, vec![]);
+    let mut msg = std::sync::Arc::unwrap_or_clone(message("hook", Channel::Webhook, vec![]));
     msg.category = Category::Transactional;
     msg.shared = vec![
         field("url", "https://crm.example/x", 10),
         field("body", "{\"total\": {{event.total}}}", 100),
     ];
-    m.messages.push(msg);
+    m.messages.push(std::sync::Arc::new(msg));
     assert!(run(&m).is_empty());
 }
 

@@ -1,6 +1,8 @@
 //! Campaigns: settings (each at most once, `stage` and `trigger` exactly
 //! once), the trigger, and the flow with the event in scope at every step.
 
+use std::sync::Arc;
+
 use super::expr::{duration, Env, Scope, Typer};
 use super::flow::FlowCx;
 use super::report;
@@ -20,7 +22,7 @@ pub(super) struct CampaignEnv<'a> {
     pub default_locale: &'a str,
     /// The messages of the model (sorted by name); a declared message
     /// missing from it (unknown channel) was reported already.
-    pub messages: &'a [MessageDef],
+    pub messages: &'a [Arc<MessageDef>],
 }
 
 /// Each campaign on its own (on every core), in the order of their names.

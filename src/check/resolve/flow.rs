@@ -2,6 +2,8 @@
 //! every `send` — the trigger event at the top, the received event inside
 //! `wait for … on event`, the outer scope in `on timeout`.
 
+use std::sync::Arc;
+
 use super::campaigns::{percent, CampaignEnv};
 use super::expr::{duration, Scope, Typer};
 use super::report;
@@ -265,7 +267,7 @@ pub(super) fn splits(steps: &[StepDef], out: &mut Vec<(String, Vec<String>)>) {
 }
 
 /// The id of a message of the model by name.
-pub(super) fn message_id(messages: &[MessageDef], name: &str) -> Option<MessageId> {
+pub(super) fn message_id(messages: &[Arc<MessageDef>], name: &str) -> Option<MessageId> {
     messages
         .binary_search_by(|m| m.name.as_str().cmp(name))
         .ok()

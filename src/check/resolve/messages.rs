@@ -2,25 +2,65 @@
 //! template fields of each locale. The templates themselves are checked by
 //! the message passes (`check::messages`), not here.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use super::names::Decls;
 use super::report;
 use crate::check::model::{Category, Channel, LocaleContent, MessageDef, TemplateField};
+use crate::check::MessageMemo;
 use crate::diagnostics::{Diagnostic, Problems};
 use crate::syntax::ast::{self, Field, ValueKind};
+use rayon::prelude::*;
+
+/// One message resolved: the message (`None`: its channel is unknown) and
+/// what resolving it reported.
+pub(crate) type Resolved = (Option<Arc<MessageDef>>, Vec<Diagnostic>);
 
 /// The messages of the model, sorted by name. A message whose channel is
 /// unknown is reported and left out (a `send` of it is then skipped, not
 /// reported again).
+///
+/// With a `memo`, a message whose declaration is where it was, in a file
+/// of the same text, is taken from the previous check instead of being
+/// resolved (and copied) again; the memo then keeps this check's messages
+/// (see [`MessageMemo::resolved_key`] for what the key holds).
 pub(super) fn build(
     decls: &Decls,
     email_from: Option<&str>,
+    memo: Option<&mut MessageMemo>,
     problems: &mut Problems,
-) -> Vec<MessageDef> {
+) -> Vec<Arc<MessageDef>> {
+    let kept = memo.as_deref();
     // Each message on its own (on every core), in the order of their names.
-    let built = super::map_in_parallel(decls.messages.entries(), problems, |(name, msg), found| {
-        message(name, msg, email_from, found)
-    });
-    built.into_iter().flatten().collect()
+    let done: Vec<(Option<crate::digest::Digest>, Arc<Resolved>, bool)> = decls
+        .messages
+        .entries()
+        .par_iter()
+        .map(|(name, msg)| {
+            let key = kept.and_then(|memo| memo.resolved_key(msg.span, email_from));
+            if let Some(found) = key.as_ref().and_then(|k| kept?.resolved(k)) {
+                return (key, found, false);
+            }
+            let mut found = Problems::new();
+            let def = message(name, msg, email_from, &mut found).map(Arc::new);
+            (key, Arc::new((def, found.into_vec())), true)
+        })
+        .collect();
+    let mut messages = Vec::with_capacity(done.len());
+    let mut entries = HashMap::with_capacity(if memo.is_some() { done.len() } else { 0 });
+    let resolutions = done.iter().filter(|(_, _, fresh)| *fresh).count();
+    for (key, resolved, _) in done {
+        problems.extend(resolved.1.iter().cloned());
+        messages.extend(resolved.0.clone());
+        if let Some(key) = key {
+            entries.insert(key, resolved);
+        }
+    }
+    if let Some(memo) = memo {
+        memo.keep_resolved(entries, resolutions);
+    }
+    messages
 }
 
 /// One message; `None` when its channel is unknown.

@@ -29,6 +29,7 @@ mod values;
 mod warehouse;
 
 pub use broken::Broken;
+pub(crate) use messages::Resolved;
 pub use schema::DEFAULT_STAGES;
 pub use tests::DEFAULT_START;
 pub use values::{bad_shape, is_locale_value, is_time_zone};
@@ -47,7 +48,18 @@ use crate::syntax::{
 /// Resolves and types a parsed project. Declarations may come in any order
 /// and any file; collections in the model are sorted by name.
 pub fn build_model(files: &[SourceFileAst], problems: &mut Problems) -> Model {
-    build(files, None, None, problems)
+    build(files, None, None, None, problems)
+}
+
+/// [`build_model`], taking from `memo` each message declared where it was
+/// in a file whose text has not changed since the check that kept it
+/// (and keeping this check's messages there for the next).
+pub fn build_model_reusing(
+    files: &[SourceFileAst],
+    memo: &mut crate::check::MessageMemo,
+    problems: &mut Problems,
+) -> Model {
+    build(files, None, None, Some(memo), problems)
 }
 
 /// [`build_model`] for a caller that gives up the syntax trees: the
@@ -68,6 +80,7 @@ pub fn build_model_taking(files: &mut [SourceFileAst], problems: &mut Problems) 
         Some(&mut |segments: &[&Segment]| {
             segments.iter().map(|s| bodies.remove(&s.span)).collect()
         }),
+        None,
         None,
         problems,
     )
@@ -101,7 +114,7 @@ pub fn build_model_lean(
             .map(|s| parse_body(sources, s).map(Box::new))
             .collect()
     };
-    build(files, Some(&mut parse), Some(on_segment), problems)
+    build(files, Some(&mut parse), Some(on_segment), None, problems)
 }
 
 /// `f` of every item, on every core. Each call reports into its own list;
@@ -211,6 +224,7 @@ fn build(
     files: &[SourceFileAst],
     bodies: Option<TakeBody>,
     on_segment: Option<OnSegment>,
+    memo: Option<&mut crate::check::MessageMemo>,
     problems: &mut Problems,
 ) -> Model {
     let decls = names::collect(files, problems);
@@ -225,7 +239,7 @@ fn build(
     // A lean model leaves the segments out of the reference table.
     let lean = on_segment.is_some();
     let built = segments::build(&env, bodies, on_segment, problems);
-    let messages = messages::build(&decls, defaults.email_from.as_deref(), problems);
+    let messages = messages::build(&decls, defaults.email_from.as_deref(), memo, problems);
     let campaigns = campaigns::build(
         &campaigns::CampaignEnv {
             env: &env,

@@ -1,6 +1,8 @@
 //! `test` blocks: the campaign and persona they run, the events and
 //! attribute changes they feed in, and what they expect.
 
+use std::sync::Arc;
+
 use super::expr::{duration, Env};
 use super::flow::{message_id, sent_messages, splits};
 use super::names::Decls;
@@ -25,7 +27,7 @@ pub const DEFAULT_START: jiff::civil::DateTime = jiff::civil::date(2026, 1, 5).a
 pub(super) struct TestEnv<'a> {
     pub env: &'a Env<'a>,
     pub campaigns: &'a [CampaignDef],
-    pub messages: &'a [MessageDef],
+    pub messages: &'a [Arc<MessageDef>],
 }
 
 /// Tests whose campaign and persona resolve; the others are reported and
