@@ -215,6 +215,11 @@ pub struct References {
     declarations: BTreeMap<Arc<Symbol>, Declaration>,
     /// Sorted by position.
     uses: Vec<Reference>,
+    /// Where each file's uses begin in `uses`, by `FileId`, and one more
+    /// entry for the end: a look-up within a span searches its file's
+    /// few hundred uses, not the whole table (planning looks up every
+    /// message of every campaign on each edit).
+    file_starts: Vec<usize>,
 }
 
 impl References {
@@ -237,6 +242,7 @@ impl References {
         uses.dedup();
         if self.uses.is_empty() {
             self.uses = uses;
+            self.index_files();
             return;
         }
         // Both lists are sorted: merge them in one pass rather than sort
@@ -262,6 +268,20 @@ impl References {
             merged.extend(next);
         }
         self.uses = merged;
+        self.index_files();
+    }
+
+    /// Sets `file_starts` from the sorted `uses`.
+    fn index_files(&mut self) {
+        let files = self.uses.last().map_or(0, |r| r.span.file.0 as usize + 1);
+        self.file_starts.clear();
+        self.file_starts.reserve(files + 1);
+        let mut at = 0;
+        for file in 0..files as u32 {
+            at += self.uses[at..].partition_point(|r| r.span.file.0 < file);
+            self.file_starts.push(at);
+        }
+        self.file_starts.push(self.uses.len());
     }
 
     /// Every use, sorted by position.
@@ -289,13 +309,16 @@ impl References {
 
     /// The uses written inside `span` (the uses of one declaration, say).
     pub fn uses_in(&self, span: Span) -> &[Reference] {
-        let from = self
-            .uses
-            .partition_point(|r| (r.span.file, r.span.start) < (span.file, span.start));
-        let to = self
-            .uses
-            .partition_point(|r| (r.span.file, r.span.start) < (span.file, span.end));
-        &self.uses[from..to.max(from)]
+        let file = span.file.0 as usize;
+        let (Some(&first), Some(&end)) =
+            (self.file_starts.get(file), self.file_starts.get(file + 1))
+        else {
+            return &[];
+        };
+        let uses = &self.uses[first..end];
+        let from = uses.partition_point(|r| r.span.start < span.start);
+        let to = uses.partition_point(|r| r.span.start < span.end);
+        &uses[from..to.max(from)]
     }
 
     /// Every use of `symbol`, in position order.
@@ -459,6 +482,31 @@ mod tests {
                 Reference::new(span(2, 0, 4), Symbol::Locale("vi".into()), UseSite::Code),
             ],
         )
+    }
+
+    /// The uses inside a span are those of its file between its ends,
+    /// whatever the files before and after hold, and a use added later
+    /// is found.
+    #[test]
+    fn the_uses_in_a_span_are_found_in_its_file_only() {
+        let mut t = table();
+        let starts = |uses: &[Reference]| uses.iter().map(|r| r.span).collect::<Vec<_>>();
+        assert_eq!(starts(t.uses_in(span(0, 0, 100))), vec![]);
+        assert_eq!(
+            starts(t.uses_in(span(1, 0, 100))),
+            vec![span(1, 10, 14), span(1, 30, 40)]
+        );
+        assert_eq!(starts(t.uses_in(span(1, 11, 35))), vec![span(1, 30, 40)]);
+        assert_eq!(starts(t.uses_in(span(2, 0, 4))), vec![span(2, 0, 4)]);
+        assert_eq!(starts(t.uses_in(span(3, 0, 100))), vec![]);
+        t.add_uses(vec![Reference::new(
+            span(4, 2, 3),
+            Symbol::Locale("cs".into()),
+            UseSite::Code,
+        )]);
+        assert_eq!(starts(t.uses_in(span(3, 0, 100))), vec![]);
+        assert_eq!(starts(t.uses_in(span(4, 0, 100))), vec![span(4, 2, 3)]);
+        assert_eq!(starts(t.uses_in(span(2, 0, 100))), vec![span(2, 0, 4)]);
     }
 
     #[test]
