@@ -10,7 +10,8 @@
 //! computed in memory (nothing written). With `PROFILE_EDITS=N` in the
 //! environment, N edits of one campaign's message text run first and
 //! their mean time is printed (for a profiler: `perf record` of a run
-//! with N in the hundreds is mostly edits).
+//! with N in the hundreds is mostly edits); with `edits-only` they stop
+//! at the outputs computed in memory, else each is built to disk.
 
 /// The binary's allocator (src/main.rs), so the figures are the command's
 /// (its tuning for `check` and `build` is the memory benchmark's).
@@ -402,7 +403,10 @@ fn watch_edits(project: &Path, campaigns: usize, out: Option<&Path>) -> Edits {
                 &format!("Three ways to brew better, round {k}"),
             );
             workspace.set_file("flows/c00013.camp", text);
-            workspace.output_files();
+            match out {
+                Some(out) => drop(workspace.build(out, false)),
+                None => drop(workspace.output_files()),
+            }
             workspace.release_stale();
         }
         println!(
