@@ -494,6 +494,32 @@ mod tests {
         )
     }
 
+    /// Of two declarations of one symbol, the first given is the one the
+    /// table keeps, wherever the other declarations fall between them.
+    #[test]
+    fn the_first_declaration_of_a_symbol_wins() {
+        let score = Symbol::Score("engagement".into());
+        let declaration = |symbol: &Symbol, at: usize| Declaration {
+            symbol: symbol.clone().into(),
+            name_span: span(0, at, at + 4),
+            span: span(0, at, at + 10),
+        };
+        let t = References::new(
+            vec![
+                declaration(&score, 300),
+                declaration(&Symbol::Attr("plan".into()), 100),
+                declaration(&Symbol::Score("activity".into()), 200),
+                declaration(&score, 0),
+            ],
+            Vec::new(),
+        );
+        assert_eq!(t.declarations().count(), 3);
+        assert_eq!(
+            t.declaration(&score).map(|d| d.name_span),
+            Some(span(0, 300, 304))
+        );
+    }
+
     /// The uses inside a span are those of its file between its ends,
     /// whatever the files before and after hold, and a use added later
     /// is found.

@@ -572,10 +572,11 @@ fn push_length() {
 
 fn webhook(url: &str, body: &str) -> Vec<Diagnostic> {
     let mut m = model();
-    let mut msg = std::sync::Arc::unwrap_or_clone(message("hook", Channel::Webhook, vec![]));
-    msg.category = Category::Transactional;
-    msg.shared = vec![field("url", url, 10), field("body", body, 100)];
-    m.messages.push(std::sync::Arc::new(msg));
+    let mut msg = message("hook", Channel::Webhook, vec![]);
+    let hook = std::sync::Arc::make_mut(&mut msg);
+    hook.category = Category::Transactional;
+    hook.shared = vec![field("url", url, 10), field("body", body, 100)];
+    m.messages.push(msg);
     m.campaigns.push(campaign(Some(CART), &["en"]));
     run(&m)
 }
@@ -699,13 +700,14 @@ fn same_problem_at_two_sends_is_reported_once_with_both_labels() {
 #[test]
 fn unsent_webhook_reading_the_event_is_not_judged() {
     let mut m = model();
-    let mut msg = std::sync::Arc::unwrap_or_clone(message("hook", Channel::Webhook, vec![]));
-    msg.category = Category::Transactional;
-    msg.shared = vec![
+    let mut msg = message("hook", Channel::Webhook, vec![]);
+    let hook = std::sync::Arc::make_mut(&mut msg);
+    hook.category = Category::Transactional;
+    hook.shared = vec![
         field("url", "https://crm.example/x", 10),
         field("body", "{\"total\": {{event.total}}}", 100),
     ];
-    m.messages.push(std::sync::Arc::new(msg));
+    m.messages.push(msg);
     assert!(run(&m).is_empty());
 }
 

@@ -11,7 +11,6 @@ use crate::check::model::{Category, Channel, LocaleContent, MessageDef, Template
 use crate::check::MessageMemo;
 use crate::diagnostics::{Diagnostic, Problems};
 use crate::syntax::ast::{self, Field, ValueKind};
-use rayon::prelude::*;
 
 /// One message resolved: the message (`None`: its channel is unknown) and
 /// what resolving it reported.
@@ -32,26 +31,24 @@ pub(super) fn build(
     problems: &mut Problems,
 ) -> Vec<Arc<MessageDef>> {
     let kept = memo.as_deref();
-    // Each message on its own (on every core), in the order of their names.
-    let done: Vec<(Option<crate::digest::Digest>, Arc<Resolved>, bool)> = decls
-        .messages
-        .entries()
-        .par_iter()
-        .map(|(name, msg)| {
-            let key = kept.and_then(|memo| memo.resolved_key(msg.span, email_from));
-            if let Some(found) = key.as_ref().and_then(|k| kept?.resolved(k)) {
-                return (key, found, false);
-            }
-            let mut found = Problems::new();
-            let def = message(name, msg, email_from, &mut found).map(Arc::new);
-            (key, Arc::new((def, found.into_vec())), true)
-        })
-        .collect();
+    // Each message on its own (on every core), in the order of their names;
+    // a kept one reports again what it reported when it was resolved.
+    let done = super::map_in_parallel(decls.messages.entries(), problems, |(name, msg), found| {
+        let key = kept.and_then(|memo| memo.resolved_key(msg.span, email_from));
+        if let Some(resolved) = key.as_ref().and_then(|k| kept?.resolved(k)) {
+            found.extend(resolved.1.iter().cloned());
+            return (key, resolved, false);
+        }
+        let mut own = Problems::new();
+        let def = message(name, msg, email_from, &mut own).map(Arc::new);
+        let reported = own.into_vec();
+        found.extend(reported.iter().cloned());
+        (key, Arc::new((def, reported)), true)
+    });
     let mut messages = Vec::with_capacity(done.len());
     let mut entries = HashMap::with_capacity(if memo.is_some() { done.len() } else { 0 });
     let resolutions = done.iter().filter(|(_, _, fresh)| *fresh).count();
     for (key, resolved, _) in done {
-        problems.extend(resolved.1.iter().cloned());
         messages.extend(resolved.0.clone());
         if let Some(key) = key {
             entries.insert(key, resolved);
