@@ -10,7 +10,6 @@ use super::report;
 use crate::diagnostics::Problems;
 use crate::source::Span;
 use crate::syntax::ast::{self, Doc, FieldDecl, Ident, Item, SchemaItem, SourceFileAst, TypeExpr};
-use std::collections::BTreeMap;
 
 /// Declarations of one kind, sorted by name; the first declaration of a
 /// name wins, later ones are reported as duplicates.
@@ -19,12 +18,6 @@ pub(super) struct Table<'a, T> {
 }
 
 impl<'a, T> Table<'a, T> {
-    fn from_map(map: BTreeMap<&'a str, T>) -> Table<'a, T> {
-        Table {
-            entries: map.into_iter().collect(),
-        }
-    }
-
     /// How many names the table holds.
     pub fn len(&self) -> usize {
         self.entries.len()
@@ -96,27 +89,42 @@ pub(super) struct Decls<'a> {
 /// name with both places.
 struct Collector<'a, T> {
     kind: &'static str,
-    map: BTreeMap<&'a str, (Span, T)>,
+    /// In the order met (file order, then place in the file).
+    found: Vec<(&'a Ident, T)>,
 }
 
 impl<'a, T> Collector<'a, T> {
     fn new(kind: &'static str) -> Self {
         Collector {
             kind,
-            map: BTreeMap::new(),
+            found: Vec::new(),
         }
     }
 
-    fn add(&mut self, name: &'a Ident, item: T, problems: &mut Problems) {
-        if let Some((first, _)) = self.map.get(name.name.as_str()) {
-            problems.push(report::duplicate(self.kind, &name.name, name.span, *first));
-            return;
-        }
-        self.map.insert(&name.name, (name.span, item));
+    fn add(&mut self, name: &'a Ident, item: T) {
+        self.found.push((name, item));
     }
 
-    fn finish(self) -> Table<'a, T> {
-        Table::from_map(self.map.into_iter().map(|(k, (_, v))| (k, v)).collect())
+    /// The table, the first declaration of each name in it; each later
+    /// one reported. A stable sort keeps equal names in the order met,
+    /// and costs little on declarations that come mostly sorted (files by
+    /// path, declarations in a file often by name).
+    fn finish(mut self, problems: &mut Problems) -> Table<'a, T> {
+        self.found
+            .sort_by(|(a, _), (b, _)| a.name.as_str().cmp(b.name.as_str()));
+        let mut entries: Vec<(&'a str, T)> = Vec::with_capacity(self.found.len());
+        let mut first: Option<&'a Ident> = None;
+        for (name, item) in self.found {
+            if let Some(first) = first.filter(|f| f.name == name.name) {
+                problems.push(report::duplicate(
+                    self.kind, &name.name, name.span, first.span,
+                ));
+                continue;
+            }
+            first = Some(name);
+            entries.push((&name.name, item));
+        }
+        Table { entries }
     }
 }
 
@@ -179,7 +187,6 @@ pub(super) fn collect<'a>(files: &'a [SourceFileAst], problems: &mut Problems) -
                                     consent: consent.as_ref(),
                                     span: *span,
                                 },
-                                problems,
                             ),
                             SchemaItem::Record {
                                 doc,
@@ -194,7 +201,6 @@ pub(super) fn collect<'a>(files: &'a [SourceFileAst], problems: &mut Problems) -
                                     fields,
                                     span: *span,
                                 },
-                                problems,
                             ),
                             SchemaItem::Event {
                                 doc,
@@ -209,16 +215,15 @@ pub(super) fn collect<'a>(files: &'a [SourceFileAst], problems: &mut Problems) -
                                     fields,
                                     span: *span,
                                 },
-                                problems,
                             ),
                         }
                     }
                 }
-                Item::Segment(s) => segments.add(&s.name, s, problems),
-                Item::Score(s) => scores.add(&s.name, s, problems),
-                Item::Message(m) => messages.add(&m.name, &**m, problems),
-                Item::Campaign(c) => campaigns.add(&c.name, &**c, problems),
-                Item::Persona(p) => personas.add(&p.name, &**p, problems),
+                Item::Segment(s) => segments.add(&s.name, s),
+                Item::Score(s) => scores.add(&s.name, s),
+                Item::Message(m) => messages.add(&m.name, &**m),
+                Item::Campaign(c) => campaigns.add(&c.name, &**c),
+                Item::Persona(p) => personas.add(&p.name, &**p),
                 Item::Test(t) => tests.push(t),
             }
         }
@@ -240,14 +245,14 @@ pub(super) fn collect<'a>(files: &'a [SourceFileAst], problems: &mut Problems) -
         defaults,
         warehouse,
         lifecycle,
-        attrs: attrs.finish(),
-        records: records.finish(),
-        events: events.finish(),
-        segments: segments.finish(),
-        scores: scores.finish(),
-        messages: messages.finish(),
-        campaigns: campaigns.finish(),
-        personas: personas.finish(),
+        attrs: attrs.finish(problems),
+        records: records.finish(problems),
+        events: events.finish(problems),
+        segments: segments.finish(problems),
+        scores: scores.finish(problems),
+        messages: messages.finish(problems),
+        campaigns: campaigns.finish(problems),
+        personas: personas.finish(problems),
         tests,
         uses: Recorder::default(),
     };
