@@ -120,7 +120,7 @@ impl Recorder {
 /// The reference table of a resolved project: its declarations, the uses
 /// recorded while resolving, and the record types that types name;
 /// without the segments' declarations unless `segments`.
-pub(super) fn table(decls: &Decls, segments: bool) -> References {
+pub(super) fn table<'a>(decls: &Decls<'a>, segments: bool) -> References {
     let Found {
         mut symbols,
         mut uses,
@@ -204,9 +204,20 @@ pub(super) fn table(decls: &Decls, segments: bool) -> References {
     for ty in types {
         record_types(ty, decls, &mut symbols, &mut uses);
     }
-    // Locale tags: the blocks of messages and the default locale.
-    let mut code = |span: Span, tag: &str| {
-        let target = symbols.intern(Symbol::Locale(tag.to_string()));
+    // Locale tags: the blocks of messages and the default locale. A
+    // project has a few tags and thousands of blocks: each tag's symbol is
+    // looked up once, not made and hashed for every block.
+    let mut tags: std::collections::HashMap<&str, Arc<Symbol>, foldhash::fast::RandomState> =
+        Default::default();
+    let mut code = |span: Span, tag: &'a str| {
+        let target = match tags.get(tag) {
+            Some(known) => Arc::clone(known),
+            None => {
+                let known = symbols.intern(Symbol::Locale(tag.to_string()));
+                tags.insert(tag, Arc::clone(&known));
+                known
+            }
+        };
         Reference::new(span, target, UseSite::Code)
     };
     for (_, m) in decls.messages.iter() {
