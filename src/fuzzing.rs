@@ -157,7 +157,7 @@ pub fn fmt_roundtrip(data: &[u8]) {
     let mut formatted = Vec::new();
     for file in map.files() {
         let text = match format_file(file) {
-            Outcome::Unchanged | Outcome::SyntaxErrors(_) => file.text.clone(),
+            Outcome::Unchanged | Outcome::SyntaxErrors(_) => file.text.to_string(),
             Outcome::Formatted(text) => {
                 let again = format_text(&text);
                 assert!(

@@ -307,7 +307,7 @@ mod tests {
         let map = load(root).expect("loads");
         let paths: Vec<&str> = map.files().iter().map(|f| f.path.as_str()).collect();
         assert_eq!(paths, ["a.camp", "a/b.camp", "z.camp"]);
-        assert_eq!(map.files()[1].text, "// a/b");
+        assert_eq!(&*map.files()[1].text, "// a/b");
         assert_eq!(map.files()[1].disk_path, root.join("a").join("b.camp"));
         for (i, f) in map.files().iter().enumerate() {
             assert_eq!(f.id.0 as usize, i);

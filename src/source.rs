@@ -112,7 +112,7 @@ pub struct SourceFile {
     pub path: String,
     /// Absolute or as-given path on disk, for reading and watching.
     pub disk_path: PathBuf,
-    pub text: String,
+    pub text: Arc<str>,
     pub lines: LineIndex,
 }
 
@@ -148,7 +148,7 @@ impl SourceMap {
         &mut self,
         path: impl Into<String>,
         disk_path: &Path,
-        text: String,
+        text: impl Into<Arc<str>>,
         lines: LineIndex,
     ) -> FileId {
         let files = Arc::make_mut(&mut self.files);
@@ -157,7 +157,7 @@ impl SourceMap {
             id,
             path: path.into(),
             disk_path: disk_path.to_path_buf(),
-            text,
+            text: text.into(),
             lines,
         });
         id

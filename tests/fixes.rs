@@ -50,7 +50,7 @@ fn apply_fix(ws: &mut Workspace, d: &Diagnostic, index: usize) -> Vec<String> {
     for (span, new) in edits.iter().rev() {
         let path = snap.sources.get(span.file).path.clone();
         if !texts.iter().any(|(p, _)| *p == path) {
-            texts.push((path.clone(), snap.sources.get(span.file).text.clone()));
+            texts.push((path.clone(), snap.sources.get(span.file).text.to_string()));
         }
         let text = &mut texts.iter_mut().find(|(p, _)| *p == path).unwrap().1;
         text.replace_range(span.start as usize..span.end as usize, new);

@@ -249,7 +249,7 @@ fn seeds() -> Vec<(String, Vec<u8>)> {
     let files: Vec<(String, String)> = project
         .files()
         .iter()
-        .map(|f| (f.path.clone(), f.text.clone()))
+        .map(|f| (f.path.clone(), f.text.to_string()))
         .collect();
     let mut seeds = vec![("campaigns/".to_string(), fuzzing::bundle(&files))];
     for (path, text) in &files {

@@ -524,7 +524,7 @@ fn an_audience_edit_renders_the_page_again_and_the_messages_only_when_they_read_
     let dir = tmp.path().join("project");
     let (mut workspace, mut files) = starter_workspace(tmp.path());
     files.insert("warmth.camp".into(), WARMTH.into());
-    assert!(workspace.set_file("warmth.camp", WARMTH.into()));
+    assert!(workspace.set_file("warmth.camp", WARMTH));
     workspace.output_files();
     let page = |workspace: &mut Workspace, campaign: &str| -> String {
         let name = format!("previews/{campaign}.md");
@@ -593,8 +593,9 @@ fn a_kept_message_follows_the_default_sender() {
     );
     let plan = workspace
         .output_files()
-        .into_iter()
+        .iter()
         .find(|(path, _)| path.ends_with("onboarding.json"))
+        .cloned()
         .expect("the onboarding plan");
     assert!(plan.1.contains("team@acme.example"), "{}", plan.1);
 }
@@ -691,8 +692,9 @@ campaign reach {
     assert_outputs_as_cold(&mut workspace, &dir, &files);
     let plan = workspace
         .output_files()
-        .into_iter()
+        .iter()
         .find(|(path, _)| path.ends_with("plans/reach.json"))
+        .cloned()
         .expect("the plan of reach");
     for name in ["deep", "middle", "warm", "templated"] {
         assert!(

@@ -612,7 +612,7 @@ fn the_table_does_not_depend_on_file_order() {
             .uses()
             .iter()
             .map(|r| {
-                let text = |sp: Span| c.sources.get(sp.file).text.clone();
+                let text = |sp: Span| c.sources.get(sp.file).text.to_string();
                 (
                     text(r.span),
                     r.span.start,

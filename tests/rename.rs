@@ -29,7 +29,7 @@ fn apply(sources: &SourceMap, edits: &[(Span, String)]) -> Vec<(String, String)>
         if mine.is_empty() {
             continue;
         }
-        let mut text = file.text.clone();
+        let mut text = file.text.to_string();
         for (s, new) in mine.iter().rev() {
             text.replace_range(s.start as usize..s.end as usize, new);
         }

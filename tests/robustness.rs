@@ -14,7 +14,7 @@ fn example_files() -> Vec<(String, String)> {
     let map = campaignc::project::load(&root).expect("the example project loads");
     map.files()
         .iter()
-        .map(|f| (f.path.clone(), f.text.clone()))
+        .map(|f| (f.path.clone(), f.text.to_string()))
         .collect()
 }
 

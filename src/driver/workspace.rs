@@ -44,7 +44,8 @@ use crate::template::Renderer;
 /// One input file.
 #[derive(Clone, Debug)]
 struct Input {
-    text: String,
+    /// Shared with the source maps of checks (no copy per check).
+    text: Arc<str>,
     digest: Digest,
     /// The text's line index, made once per text, not once per check.
     lines: LineIndex,
@@ -152,7 +153,9 @@ pub struct Counters {
 
 /// The files of one build, relative to the output directory, in the order
 /// a cold build produces them: plans, the schema, then the previews.
-pub type OutputFiles = Vec<(PathBuf, Arc<str>)>;
+/// Shared: the workspace keeps the list it hands out, and a copy of
+/// 15,000 paths on every call cost milliseconds of each edit.
+pub type OutputFiles = Arc<[(PathBuf, Arc<str>)]>;
 
 /// One checked state of a [`Workspace`]: see [`Workspace::snapshot`].
 #[derive(Clone, Copy, Debug)]
@@ -317,7 +320,8 @@ impl Workspace {
 
     /// Sets the text of the file at `path` (relative, `/` separators),
     /// adding it when new. Returns whether anything changed.
-    pub fn set_file(&mut self, path: &str, text: String) -> bool {
+    pub fn set_file(&mut self, path: &str, text: impl Into<Arc<str>>) -> bool {
+        let text: Arc<str> = text.into();
         let digest = digest::of(text.as_bytes());
         if self.inputs.get(path).is_some_and(|i| i.digest == digest) {
             return false;
@@ -378,10 +382,10 @@ impl Workspace {
             let checked = self.checked.as_ref().or(self.stale.as_ref());
             let held = checked.and_then(|c| c.sources.files().iter().find(|f| f.path == path));
             if let Some(file) = held {
-                return Some(file.text.as_str());
+                return Some(file.text.as_ref());
             }
         }
-        Some(input.text.as_str())
+        Some(input.text.as_ref())
     }
 
     /// The relative paths of every file, sorted.
@@ -686,7 +690,7 @@ impl Workspace {
     pub fn output_files(&mut self) -> OutputFiles {
         self.checked();
         let Some(checked) = self.checked.as_mut() else {
-            return Vec::new();
+            return Arc::from([]);
         };
         if let Some(files) = &checked.outputs {
             return files.clone();
@@ -728,7 +732,7 @@ impl Workspace {
             ..
         }) = plans
         else {
-            return Vec::new();
+            return Arc::from([]);
         };
         let context = preview_context(model, sources);
 
@@ -831,7 +835,7 @@ impl Workspace {
 
         // In the order of a cold build: the plans, the schema, each
         // campaign's previews, the other project files.
-        let mut files: OutputFiles = Vec::with_capacity(
+        let mut files: Vec<(PathBuf, Arc<str>)> = Vec::with_capacity(
             plans.len() + 1 + rendered.iter().map(|r| r.files.len()).sum::<usize>() + project.len(),
         );
         for (plan, json) in plans.iter().zip(json) {
@@ -842,8 +846,9 @@ impl Workspace {
             files.extend(r.files.iter().cloned());
         }
         files.extend(project);
+        let files: OutputFiles = Arc::from(files);
         if let Some(checked) = self.checked.as_mut() {
-            checked.outputs = Some(files.clone());
+            checked.outputs = Some(Arc::clone(&files));
         }
         files
     }

@@ -45,7 +45,7 @@ pub fn format_file(file: &SourceFile) -> Outcome {
         Err(diagnostics) => return Outcome::SyntaxErrors(diagnostics),
     };
     let formatted = format_text(&file.text);
-    if formatted == file.text {
+    if *formatted == *file.text {
         return Outcome::Unchanged;
     }
     let mut map = SourceMap::new();

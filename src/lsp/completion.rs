@@ -35,7 +35,7 @@ pub fn completion(
     let at = params.text_document_position;
     let ctx = server.ctx(&at.text_document.uri)?;
     let offset = ctx.offset(at.position);
-    let text = ctx.file.text.as_str();
+    let text = ctx.file.text.as_ref();
     let offset = crate::text::floor_char_boundary(text, offset.min(text.len()));
     let typed = &text[word_start(text, offset)..offset];
     let items = items_at(&ctx, offset);
@@ -85,7 +85,7 @@ fn limit(items: Vec<CompletionItem>, typed: &str) -> (Vec<CompletionItem>, bool)
 
 /// Everything to offer at byte `offset` of the request's file.
 pub fn items_at(ctx: &Ctx<'_>, offset: usize) -> Vec<CompletionItem> {
-    let text = ctx.file.text.as_str();
+    let text = ctx.file.text.as_ref();
     let model = ctx.snap.model;
     let offset = crate::text::floor_char_boundary(text, offset.min(text.len()));
     let expected = expected_at(text, offset);

@@ -34,7 +34,7 @@ pub fn hover(server: &mut Server, params: HoverParams) -> Result<Option<Hover>, 
 
 /// The hover at a byte offset of the request's file.
 fn hover_at(ctx: &Ctx, offset: usize) -> Option<Hover> {
-    let text = ctx.file.text.as_str();
+    let text = ctx.file.text.as_ref();
     let word = word_at(text, offset);
     let mut sections: Vec<String> = Vec::new();
     let helper = word.and_then(|(s, e)| helper_at(text, s, e));

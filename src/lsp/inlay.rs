@@ -110,7 +110,7 @@ fn hint(ctx: &Ctx, offset: usize, label: String, tooltip: String) -> InlayHint {
 /// `flow` keyword before the first step, then its brace. `None` for a
 /// campaign without steps.
 fn flow_brace(ctx: &Ctx, campaign: Span, first_step: Option<Span>) -> Option<usize> {
-    let text = ctx.file.text.as_str();
+    let text = ctx.file.text.as_ref();
     let first = first_step.filter(|s| s.file == ctx.file.id)?;
     let start = (campaign.start as usize).min(text.len());
     let end = (first.start as usize).clamp(start, text.len());

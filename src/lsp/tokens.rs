@@ -96,7 +96,7 @@ pub fn semantic_tokens(
     params: SemanticTokensParams,
 ) -> Result<Option<SemanticTokensResult>, Failure> {
     let ctx = server.ctx(&params.text_document.uri)?;
-    let text = ctx.file.text.as_str();
+    let text = ctx.file.text.as_ref();
     let tokens = classify(text, ctx.file.id, ctx.snap.model.references());
     Ok(Some(SemanticTokensResult::Tokens(SemanticTokens {
         result_id: None,

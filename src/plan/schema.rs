@@ -6,8 +6,12 @@ use super::format::Plan;
 /// The JSON Schema (draft 2020-12) of `campaignc.plan/v2`, generated from
 /// the serde types so it cannot drift from what `build` writes.
 pub fn plan_json_schema() -> String {
-    let schema = schemars::schema_for!(Plan);
-    pretty(&schema)
+    // The same for every build: made once per process (a watch asked for
+    // it on every edit).
+    static SCHEMA: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SCHEMA
+        .get_or_init(|| pretty(&schemars::schema_for!(Plan)))
+        .clone()
 }
 
 /// A plan as pretty JSON with a trailing newline: fields in the format's

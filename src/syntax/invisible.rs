@@ -33,7 +33,7 @@ fn plain_ascii(b: u8) -> bool {
 
 /// One warning per line that holds invisible or control characters.
 pub fn check(file: &SourceFile) -> Vec<Diagnostic> {
-    let source = file.text.as_str();
+    let source = file.text.as_ref();
     let mut out = Vec::new();
     // (line start, its warning, characters not labelled) for the line
     // being collected.

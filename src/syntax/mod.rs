@@ -91,7 +91,7 @@ pub fn parse_file_lean(file: &SourceFile) -> (ast::SourceFileAst, Vec<Diagnostic
 /// `span` is not a segment that parses.
 pub fn segment_body(file: &SourceFile, span: Span) -> Option<ast::Expr> {
     crate::stack::deep(|| {
-        let text = file.text.as_str();
+        let text = file.text.as_ref();
         let start = span.start as usize;
         let nesting = prescan::prescan(file.id, text.get(start..span.end as usize)?).ok()?;
         let mut builder = build::Builder::new(file.id, text);
@@ -113,7 +113,7 @@ fn parse_on_this_thread(
     file: &SourceFile,
     keep_segment_bodies: bool,
 ) -> (ast::SourceFileAst, Vec<Diagnostic>) {
-    let text = file.text.as_str();
+    let text = file.text.as_ref();
     let mut builder = build::Builder::new(file.id, text);
     let nesting = match prescan::prescan(file.id, text) {
         Ok(nesting) => nesting,
@@ -259,7 +259,7 @@ struct Parsed {
 /// the whole-file loop reads that stretch itself. Empty when the file
 /// cannot be cut.
 fn parse_in_parts(file: &SourceFile, nesting: usize, keep_segment_bodies: bool) -> Vec<Part> {
-    let text = file.text.as_str();
+    let text = file.text.as_ref();
     let cuts = prescan::cut_points(text, PART_BYTES);
     if cuts.is_empty() {
         return Vec::new();
@@ -288,7 +288,7 @@ fn parse_part(
     stop: usize,
     keep_segment_bodies: bool,
 ) -> Option<Parsed> {
-    let text = file.text.as_str();
+    let text = file.text.as_ref();
     let mut builder = build::Builder::new(file.id, text);
     builder.nesting = nesting;
     builder.base = start;

@@ -528,7 +528,7 @@ mod tests {
             id: FileId(id),
             path: "a.camp".into(),
             disk_path: "a.camp".into(),
-            text: text.to_string(),
+            text: text.into(),
             lines: LineIndex::new(text),
         };
         let mut errors = 0;

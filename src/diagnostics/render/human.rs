@@ -156,7 +156,7 @@ impl NamedText {
         file: &SourceFile,
         ranges: &[(usize, usize)],
     ) -> (NamedText, Vec<(usize, usize)>) {
-        let text = file.text.as_str();
+        let text = file.text.as_ref();
         let last_line = file.lines.line_count();
         // 1-based lines to show: each label's lines and one on each side.
         let mut shown: Vec<usize> = Vec::new();
