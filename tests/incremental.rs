@@ -243,10 +243,37 @@ fn cold(
     Vec<campaignc::diagnostics::Diagnostic>,
     Vec<(PathBuf, String)>,
 ) {
+    let (diagnostics, files, _) = cold_with_references(dir);
+    (diagnostics, files)
+}
+
+/// Every use and declaration of a model's reference table, in order.
+type Table = (
+    Vec<campaignc::check::model::Reference>,
+    Vec<campaignc::check::model::Declaration>,
+);
+
+fn table_of(model: &campaignc::check::model::Model) -> Table {
+    let references = model.references();
+    (
+        references.uses().to_vec(),
+        references.declarations().cloned().collect(),
+    )
+}
+
+/// [`cold`], and the reference table of the cold check.
+fn cold_with_references(
+    dir: &Path,
+) -> (
+    Vec<campaignc::diagnostics::Diagnostic>,
+    Vec<(PathBuf, String)>,
+    Table,
+) {
     let checked = campaignc::compile_checked(dir).expect("loads");
     let diagnostics = checked.problems.into_sorted();
+    let table = table_of(&checked.model);
     if diagnostics.iter().any(|d| d.is_error()) {
-        return (diagnostics, Vec::new());
+        return (diagnostics, Vec::new(), table);
     }
     let plans = lower_all(&checked.model, &checked.sources);
     let mut files = plan_files(&plans);
@@ -256,7 +283,7 @@ fn cold(
         &checked.sources,
         &diagnostics,
     ));
-    (diagnostics, files)
+    (diagnostics, files, table)
 }
 
 /// `files` with a project-wide limit, so that coverage.md's pressure
@@ -335,12 +362,17 @@ fn run_seed(seed: u64, steps: usize) {
             };
         }
         write_project(&dir, &project.files);
-        let (cold_diagnostics, cold_files) = cold(&dir);
+        let (cold_diagnostics, cold_files, cold_table) = cold_with_references(&dir);
         let context = format!("seed {seed}, step {step}: {what}");
         assert_eq!(
             workspace.diagnostics(),
             cold_diagnostics.as_slice(),
             "{context}: diagnostics"
+        );
+        // What the language server reads: every use and declaration.
+        assert!(
+            table_of(workspace.model()) == cold_table,
+            "{context}: reference table"
         );
         if cold_diagnostics.iter().any(|d| d.is_error()) {
             continue;
@@ -425,6 +457,11 @@ fn an_edit_recomputes_only_what_it_changed() {
         first.message_resolves + 1,
         "only the message of e3 resolved again"
     );
+    assert_eq!(
+        after.campaign_resolves,
+        first.campaign_resolves + 1,
+        "only the campaign of e3 resolved again"
+    );
     assert_eq!(after.previews, first.previews + 1);
     assert_eq!(
         after.lowerings,
@@ -452,6 +489,12 @@ fn an_edit_recomputes_only_what_it_changed() {
         after.lowerings + 1,
         "the others' plans are reused: their texts and lines did not change"
     );
+    assert_eq!(
+        added.campaign_resolves,
+        after.campaign_resolves + 1,
+        "only the new campaign resolved: the others are kept, given the new \
+         ids of their files and of `nudge`, which the new message moved"
+    );
     assert_outputs_as_cold(&mut workspace, &tmp.path().join("project"), &{
         let mut files = files.clone();
         files.insert(
@@ -468,6 +511,10 @@ fn an_edit_recomputes_only_what_it_changed() {
     workspace.output_files();
     let removed = workspace.counters();
     assert_eq!(removed.parses, after.parses, "no file parsed again");
+    assert_eq!(
+        removed.campaign_resolves, after.campaign_resolves,
+        "no campaign resolved again"
+    );
     assert!(workspace.set_file("extra/a_new.camp", extra(40)));
     workspace.output_files();
     let after = workspace.counters();

@@ -663,6 +663,169 @@ impl CampaignDef {
     }
 }
 
+/// A place in a campaign that an earlier check's copy of it may have to
+/// bring up to date: an id of another declaration (ids are places in
+/// tables sorted by name, which a declaration added or removed anywhere
+/// shifts), or a span (whose file id shifts when a file before it is
+/// added or removed). See [`CampaignDef::visit_slots_mut`].
+pub enum Slot<'a> {
+    Message(&'a mut MessageId),
+    Segment(&'a mut SegmentId),
+    Score(&'a mut ScoreId),
+    Span(&'a mut Span),
+}
+
+impl CampaignDef {
+    /// Calls `f` on every message, segment and score id and every span of
+    /// the campaign, always in the same order for the same campaign.
+    ///
+    /// Every struct is taken apart by an exhaustive pattern and every enum
+    /// by an exhaustive `match`: a field or variant added to the model
+    /// does not compile until it is listed here.
+    pub fn visit_slots_mut(&mut self, f: &mut impl FnMut(Slot)) {
+        let CampaignDef {
+            name: _,
+            doc: _,
+            stage: _,
+            trigger,
+            audience,
+            reentry: _,
+            goal,
+            exit_when,
+            locales: _,
+            send_window: _,
+            cap: _,
+            holdout: _,
+            priority: _,
+            flow,
+            span,
+            trigger_span,
+            setting_spans,
+        } = self;
+        f(Slot::Span(span));
+        f(Slot::Span(trigger_span));
+        for span in setting_spans.values_mut() {
+            f(Slot::Span(span));
+        }
+        match trigger {
+            TriggerDef::Event { event: _, filter } => {
+                if let Some(e) = filter {
+                    e.visit_slots_mut(f);
+                }
+            }
+            TriggerDef::Enters(segment) => f(Slot::Segment(segment)),
+            TriggerDef::Changed { attr: _, to: _ } | TriggerDef::Every(_) => {}
+        }
+        for e in [audience, goal, exit_when].into_iter().flatten() {
+            e.visit_slots_mut(f);
+        }
+        visit_steps_mut(flow, f);
+    }
+}
+
+fn visit_steps_mut(steps: &mut [StepDef], f: &mut impl FnMut(Slot)) {
+    for step in steps {
+        let StepDef {
+            label: _,
+            kind,
+            span,
+        } = step;
+        f(Slot::Span(span));
+        match kind {
+            StepKindDef::Send {
+                message,
+                event_scope: _,
+            } => f(Slot::Message(message)),
+            StepKindDef::Wait(_) | StepKindDef::WaitUntil { .. } | StepKindDef::Exit => {}
+            StepKindDef::WaitFor {
+                event: _,
+                filter,
+                timeout: _,
+                on_event,
+                on_timeout,
+            } => {
+                if let Some(e) = filter {
+                    e.visit_slots_mut(f);
+                }
+                visit_steps_mut(on_event, f);
+                visit_steps_mut(on_timeout, f);
+            }
+            StepKindDef::If {
+                branches,
+                otherwise,
+            } => {
+                for (condition, block) in branches {
+                    condition.visit_slots_mut(f);
+                    visit_steps_mut(block, f);
+                }
+                if let Some(block) = otherwise {
+                    visit_steps_mut(block, f);
+                }
+            }
+            StepKindDef::Split { name: _, variants } => {
+                for SplitVariantDef {
+                    name: _,
+                    percent: _,
+                    steps,
+                    span,
+                } in variants
+                {
+                    f(Slot::Span(span));
+                    visit_steps_mut(steps, f);
+                }
+            }
+            StepKindDef::Set { attr: _, value } => value.visit_slots_mut(f),
+        }
+    }
+}
+
+impl TExpr {
+    /// [`CampaignDef::visit_slots_mut`] for an expression and every
+    /// expression inside it.
+    pub fn visit_slots_mut(&mut self, f: &mut impl FnMut(Slot)) {
+        // Long `and`/`or` chains nest as deep as they are long.
+        crate::stack::deep(|| self.visit_slots_here(f));
+    }
+
+    fn visit_slots_here(&mut self, f: &mut impl FnMut(Slot)) {
+        let TExpr { kind, ty: _, span } = self;
+        f(Slot::Span(span));
+        match kind {
+            TExprKind::Segment(id) => f(Slot::Segment(id)),
+            TExprKind::Score(id) => f(Slot::Score(id)),
+            TExprKind::Not(inner) | TExprKind::IsSet { expr: inner, .. } => {
+                inner.visit_slots_mut(f)
+            }
+            TExprKind::And(l, r)
+            | TExprKind::Or(l, r)
+            | TExprKind::Compare { lhs: l, rhs: r, .. }
+            | TExprKind::StringOp { lhs: l, rhs: r, .. }
+            | TExprKind::Arith { lhs: l, rhs: r, .. } => {
+                l.visit_slots_mut(f);
+                r.visit_slots_mut(f);
+            }
+            TExprKind::In { lhs, items, .. } => {
+                lhs.visit_slots_mut(f);
+                for item in items {
+                    item.visit_slots_mut(f);
+                }
+            }
+            TExprKind::Performed { filter, .. }
+            | TExprKind::Count { filter, .. }
+            | TExprKind::Sum { filter, .. } => {
+                if let Some(filter) = filter {
+                    filter.visit_slots_mut(f);
+                }
+            }
+            TExprKind::Literal(_)
+            | TExprKind::Attr(_)
+            | TExprKind::EventField { .. }
+            | TExprKind::Now
+            | TExprKind::Last { .. } => {}
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Reentry {
     Never,

@@ -135,6 +135,9 @@ pub struct Counters {
     /// where they were in a file of the same text and id, were taken from
     /// the check before).
     pub message_resolves: usize,
+    /// Campaigns resolved from their declarations (the others were taken
+    /// from the check before: see `check::resolve::campaigns`).
+    pub campaign_resolves: usize,
     /// Campaigns lowered to plans (the others reused the plan lowered
     /// from the same inputs by an earlier check).
     pub lowerings: usize,
@@ -653,6 +656,7 @@ impl Workspace {
         self.counters.message_checks += self.message_memo.last_counts().1;
         if self.keep_trees {
             self.counters.message_resolves += self.message_memo.last_resolutions();
+            self.counters.campaign_resolves += self.message_memo.last_campaign_resolutions();
         }
         for (path, tree) in paths.into_iter().zip(files) {
             if let Some(parsed) = self.parsed.get_mut(&path) {

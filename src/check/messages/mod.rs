@@ -196,6 +196,12 @@ pub struct MessageMemo {
     /// How many messages the last check resolved (the others it took
     /// from `resolved`).
     resolutions: usize,
+    /// The campaigns the last check resolved without a problem, by
+    /// [`MessageMemo::campaign_key`].
+    campaigns: HashMap<Digest, Arc<crate::check::resolve::KeptCampaign>>,
+    /// How many campaigns the last check resolved (the others it took
+    /// from `campaigns`).
+    campaign_resolutions: usize,
     reused: usize,
     checked: usize,
 }
@@ -268,6 +274,57 @@ impl MessageMemo {
     /// (the others it took from the check before).
     pub fn last_resolutions(&self) -> usize {
         self.resolutions
+    }
+
+    /// Feeds to `h` the place of a declaration: its file's path and text
+    /// digest and its offsets, not the file's id (`None`: the file has no
+    /// digest).
+    pub(crate) fn place(&self, h: &mut Hasher, span: Span) -> Option<()> {
+        let (path, file) = self.files.get(span.file.0 as usize)?;
+        h.text(path)
+            .part(file)
+            .part(&span.start.to_le_bytes())
+            .part(&span.end.to_le_bytes());
+        Some(())
+    }
+
+    /// The key of a campaign resolved from the declaration at `span` where
+    /// what resolving a campaign reads of the rest of the project (but the
+    /// names it finds there) has the digest `environment`: the
+    /// declaration's tree is decided by its file's text and its place in
+    /// it. Its file's id is not part of the key: a kept campaign is given
+    /// the id of its file, and the ids of the declarations it names, when
+    /// it is taken (`resolve::campaigns`). `None` when the file has no
+    /// digest.
+    pub(crate) fn campaign_key(&self, span: Span, environment: &Digest) -> Option<Digest> {
+        let mut h = Hasher::new();
+        self.place(h.part(environment), span)?;
+        Some(h.finish())
+    }
+
+    /// The campaign the last check kept under `key`.
+    pub(crate) fn campaign(
+        &self,
+        key: &Digest,
+    ) -> Option<&Arc<crate::check::resolve::KeptCampaign>> {
+        self.campaigns.get(key)
+    }
+
+    /// Keeps this check's campaigns (only those), of which `resolutions`
+    /// were resolved by it.
+    pub(crate) fn keep_campaigns(
+        &mut self,
+        entries: HashMap<Digest, Arc<crate::check::resolve::KeptCampaign>>,
+        resolutions: usize,
+    ) {
+        self.campaigns = entries;
+        self.campaign_resolutions = resolutions;
+    }
+
+    /// How many campaigns the last check resolved from their declarations
+    /// (the others it took from the check before).
+    pub fn last_campaign_resolutions(&self) -> usize {
+        self.campaign_resolutions
     }
 
     /// The digest of what every message's check reads of the project.

@@ -1,18 +1,22 @@
 //! Campaigns: settings (each at most once, `stage` and `trigger` exactly
 //! once), the trigger, and the flow with the event in scope at every step.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::expr::{duration, Env, Scope, Typer};
-use super::flow::FlowCx;
+use super::flow::{self, FlowCx};
+use super::record::Recorded;
 use super::report;
 use super::types::{self, type_name};
 use crate::check::model::{
-    AttrId, CampaignDef, Cap, DecimalLit, MessageDef, Reentry, ScheduleDef, SegmentId, Symbol,
-    TExprKind, TriggerDef,
+    AttrId, CampaignDef, Cap, DecimalLit, MessageDef, Reentry, ScheduleDef, SegmentId, Slot,
+    Symbol, TExprKind, TriggerDef,
 };
+use crate::check::MessageMemo;
 use crate::diagnostics::{Diagnostic, Problems};
-use crate::source::Span;
+use crate::digest::{Digest, Hasher};
+use crate::source::{FileId, Span};
 use crate::syntax::ast::{self, SettingKind, TriggerKind, ValueKind};
 
 /// What the campaign builder reads besides the declarations.
@@ -26,12 +30,216 @@ pub(super) struct CampaignEnv<'a> {
 }
 
 /// Each campaign on its own (on every core), in the order of their names.
-pub(super) fn build(cx: &CampaignEnv, problems: &mut Problems) -> Vec<CampaignDef> {
-    super::map_in_parallel(
+///
+/// With a `memo`, a campaign whose declaration is where it was in a file
+/// of the same text, in a project whose schema, stages and default locale
+/// are the same (see [`environment`]), is taken from the previous check
+/// instead of being resolved again, when every message, segment and score
+/// it names is still there: it is given their ids and its file's id in
+/// this check ([`KeptCampaign::brought_up_to_date`]) and records its uses
+/// again. Only campaigns that resolved without a problem are kept.
+pub(super) fn build(
+    cx: &CampaignEnv,
+    memo: Option<&mut MessageMemo>,
+    problems: &mut Problems,
+) -> Vec<CampaignDef> {
+    let kept = memo.as_deref();
+    let environment = kept.map(|memo| environment(cx, memo));
+    let uses = &cx.env.decls.uses;
+    let done = super::map_in_parallel(
         cx.env.decls.campaigns.entries(),
         problems,
-        |(name, c), found| campaign(cx, name, c, found),
-    )
+        |(name, c), found| {
+            let key = environment
+                .as_ref()
+                .and_then(|env| kept?.campaign_key(c.span, env));
+            let earlier = key.as_ref().and_then(|k| kept?.campaign(k));
+            if let Some(taken) = earlier.and_then(|k| k.brought_up_to_date(cx, c.span.file)) {
+                uses.replay(&taken.recorded);
+                return (key, Some(taken.clone()), taken.def.clone(), false);
+            }
+            let mut own = Problems::new();
+            let (def, recorded) = uses.capture(|| campaign(cx, name, c, &mut own));
+            let entry = match key {
+                Some(_) if own.is_empty() => KeptCampaign::new(cx, &def, recorded).map(Arc::new),
+                _ => None,
+            };
+            found.extend(own.into_vec());
+            (key, entry, def, true)
+        },
+    );
+    let resolutions = done.iter().filter(|(_, _, _, fresh)| *fresh).count();
+    let mut entries = HashMap::new();
+    let mut campaigns = Vec::with_capacity(done.len());
+    for (key, entry, def, _) in done {
+        if let (Some(key), Some(entry)) = (key, entry) {
+            entries.insert(key, entry);
+        }
+        campaigns.push(def);
+    }
+    if let Some(memo) = memo {
+        memo.keep_campaigns(entries, resolutions);
+    }
+    campaigns
+}
+
+/// The digest of what resolving a campaign reads of the project besides
+/// its own declaration and the names of messages, segments and scores:
+/// the lifecycle stages, the default locale, and the schema (every
+/// attribute, record type and event, by the text of the file it is
+/// declared in and its place there).
+fn environment(cx: &CampaignEnv, memo: &MessageMemo) -> Digest {
+    let decls = cx.env.decls;
+    let mut h = Hasher::new();
+    h.text("campaign environment")
+        .part(&(cx.stages.len() as u64).to_le_bytes());
+    for stage in cx.stages {
+        h.text(stage);
+    }
+    h.text(cx.default_locale);
+    let spans = decls
+        .attrs
+        .iter()
+        .map(|(_, a)| a.span)
+        .chain(decls.records.iter().map(|(_, r)| r.span))
+        .chain(decls.events.iter().map(|(_, e)| e.span));
+    for (kind, span) in std::iter::repeat_n("attr", decls.attrs.len())
+        .chain(std::iter::repeat_n("record", decls.records.len()))
+        .chain(std::iter::repeat_n("event", decls.events.len()))
+        .zip(spans)
+    {
+        h.text(kind);
+        if memo.place(&mut h, span).is_none() {
+            h.part(b"no file");
+        }
+    }
+    h.finish()
+}
+
+/// What a kept campaign names, in the order of
+/// [`CampaignDef::visit_slots_mut`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Named {
+    Message,
+    Segment,
+    Score,
+}
+
+/// A campaign kept from a check for the next one (see [`build`]).
+#[derive(Debug)]
+pub(crate) struct KeptCampaign {
+    def: CampaignDef,
+    /// What resolving it recorded.
+    recorded: Recorded,
+    /// The file its spans are in.
+    file: FileId,
+    /// Each declaration it names, with that declaration's id in `def`.
+    names: Vec<(Named, String, u32)>,
+}
+
+impl KeptCampaign {
+    /// `def` as resolved by this check, to keep; `None` when it sends a
+    /// message that this check left out of the model (the send was then
+    /// skipped, and would not be if the message came back).
+    fn new(cx: &CampaignEnv, def: &CampaignDef, recorded: Recorded) -> Option<KeptCampaign> {
+        let sends_all = recorded.uses.iter().all(|r| match &*r.target {
+            Symbol::Message(name) => flow::message_id(cx.messages, name).is_some(),
+            _ => true,
+        });
+        if !sends_all {
+            return None;
+        }
+        let decls = cx.env.decls;
+        let mut def = def.clone();
+        let mut names = Vec::new();
+        let mut complete = true;
+        let file = def.span.file;
+        def.visit_slots_mut(&mut |slot| {
+            let (kind, id, name) = match slot {
+                Slot::Message(id) => (
+                    Named::Message,
+                    id.0,
+                    cx.messages.get(id.index()).map(|m| m.name.as_str()),
+                ),
+                Slot::Segment(id) => (
+                    Named::Segment,
+                    id.0,
+                    decls.segments.entries().get(id.index()).map(|(n, _)| *n),
+                ),
+                Slot::Score(id) => (
+                    Named::Score,
+                    id.0,
+                    decls.scores.entries().get(id.index()).map(|(n, _)| *n),
+                ),
+                Slot::Span(span) => {
+                    complete &= span.file == file;
+                    return;
+                }
+            };
+            match name {
+                Some(name) => names.push((kind, name.to_string(), id)),
+                None => complete = false,
+            }
+        });
+        let spans_in_file = recorded.uses.iter().all(|r| r.span.file == file)
+            && recorded
+                .declarations
+                .iter()
+                .all(|d| d.name_span.file == file && d.span.file == file);
+        (complete && spans_in_file).then_some(KeptCampaign {
+            def,
+            recorded,
+            file,
+            names,
+        })
+    }
+
+    /// This campaign with the ids that the declarations it names have in
+    /// this check, and its spans in file `file`; `None` when one of them
+    /// is gone or would no longer be what its name resolves to.
+    fn brought_up_to_date(
+        self: &Arc<KeptCampaign>,
+        cx: &CampaignEnv,
+        file: FileId,
+    ) -> Option<Arc<KeptCampaign>> {
+        let decls = cx.env.decls;
+        let mut ids = Vec::with_capacity(self.names.len());
+        let mut moved = file != self.file;
+        for (kind, name, was) in &self.names {
+            let id = match kind {
+                Named::Message => flow::message_id(cx.messages, name).map(|id| id.0),
+                Named::Segment => decls.segments.id(name),
+                // A bare name is a segment before it is a score.
+                Named::Score if decls.segments.id(name).is_some() => None,
+                Named::Score => decls.scores.id(name),
+            }?;
+            moved |= id != *was;
+            ids.push(id);
+        }
+        if !moved {
+            return Some(Arc::clone(self));
+        }
+        let mut def = self.def.clone();
+        let mut next = ids.iter();
+        let mut names = self.names.clone();
+        for ((_, _, was), id) in names.iter_mut().zip(&ids) {
+            *was = *id;
+        }
+        def.visit_slots_mut(&mut |slot| match slot {
+            Slot::Message(id) => id.0 = next.next().copied().unwrap_or(id.0),
+            Slot::Segment(id) => id.0 = next.next().copied().unwrap_or(id.0),
+            Slot::Score(id) => id.0 = next.next().copied().unwrap_or(id.0),
+            Slot::Span(span) => span.file = file,
+        });
+        let mut recorded = self.recorded.clone();
+        recorded.map_spans(&mut |span| Span { file, ..span });
+        Some(Arc::new(KeptCampaign {
+            def,
+            recorded,
+            file,
+            names,
+        }))
+    }
 }
 
 fn setting_name(kind: &SettingKind) -> &'static str {

@@ -29,6 +29,7 @@ mod values;
 mod warehouse;
 
 pub use broken::Broken;
+pub(crate) use campaigns::KeptCampaign;
 pub(crate) use messages::Resolved;
 pub use schema::DEFAULT_STAGES;
 pub use tests::DEFAULT_START;
@@ -224,7 +225,7 @@ fn build(
     files: &[SourceFileAst],
     bodies: Option<TakeBody>,
     on_segment: Option<OnSegment>,
-    memo: Option<&mut crate::check::MessageMemo>,
+    mut memo: Option<&mut crate::check::MessageMemo>,
     problems: &mut Problems,
 ) -> Model {
     let decls = names::collect(files, problems);
@@ -239,7 +240,12 @@ fn build(
     // A lean model leaves the segments out of the reference table.
     let lean = on_segment.is_some();
     let built = segments::build(&env, bodies, on_segment, problems);
-    let messages = messages::build(&decls, defaults.email_from.as_deref(), memo, problems);
+    let messages = messages::build(
+        &decls,
+        defaults.email_from.as_deref(),
+        memo.as_deref_mut(),
+        problems,
+    );
     let campaigns = campaigns::build(
         &campaigns::CampaignEnv {
             env: &env,
@@ -247,6 +253,7 @@ fn build(
             default_locale: &defaults.locale,
             messages: &messages,
         },
+        memo,
         problems,
     );
     let personas = personas::build(&env, problems);

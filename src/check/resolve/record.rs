@@ -117,6 +117,67 @@ impl Recorder {
     }
 }
 
+/// What one declaration's resolving recorded ([`Recorder::capture`]), to
+/// be recorded again when the declaration is kept from an earlier check
+/// instead of being resolved ([`Recorder::replay`]).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Recorded {
+    pub uses: Vec<Reference>,
+    pub declarations: Vec<Declaration>,
+}
+
+impl Recorded {
+    /// Every span given to `f` (the declaration's file was renumbered).
+    pub fn map_spans(&mut self, f: &mut impl FnMut(Span) -> Span) {
+        for r in &mut self.uses {
+            r.span = f(r.span);
+        }
+        for d in &mut self.declarations {
+            d.name_span = f(d.name_span);
+            d.span = f(d.span);
+        }
+    }
+}
+
+impl Recorder {
+    /// Runs `resolve` (which must not hand work to other threads: what it
+    /// records is taken from this thread's list) and returns, with its
+    /// result, what it recorded.
+    pub fn capture<R>(&self, resolve: impl FnOnce() -> R) -> (R, Recorded) {
+        let lengths = |found: &Found| (found.uses.len(), found.declarations.len());
+        let before = lengths(&self.found());
+        let result = resolve();
+        let found = self.found();
+        let recorded = if self.is_paused() {
+            Recorded::default()
+        } else {
+            Recorded {
+                uses: found.uses.get(before.0..).unwrap_or_default().to_vec(),
+                declarations: found
+                    .declarations
+                    .get(before.1..)
+                    .unwrap_or_default()
+                    .to_vec(),
+            }
+        };
+        (result, recorded)
+    }
+
+    /// Records again what [`Recorder::capture`] returned. The symbols are
+    /// shared with the check that recorded them (equal symbols compare
+    /// equal, so the table is the same; it only holds a few more copies).
+    pub fn replay(&self, recorded: &Recorded) {
+        if self.is_paused() {
+            return;
+        }
+        let mut found = self.found();
+        found.uses.extend(recorded.uses.iter().cloned());
+        found
+            .declarations
+            .extend(recorded.declarations.iter().cloned());
+    }
+}
+
 /// The reference table of a resolved project: its declarations, the uses
 /// recorded while resolving, and the record types that types name;
 /// without the segments' declarations unless `segments`.
