@@ -490,6 +490,12 @@ fn an_edit_recomputes_only_what_it_changed() {
         "the others' plans are reused: their texts and lines did not change"
     );
     assert_eq!(
+        added.message_resolves,
+        after.message_resolves + 1,
+        "only the new message resolved: the others are kept, moved to \
+         their files' new ids"
+    );
+    assert_eq!(
         added.campaign_resolves,
         after.campaign_resolves + 1,
         "only the new campaign resolved: the others are kept, given the new \
@@ -514,6 +520,10 @@ fn an_edit_recomputes_only_what_it_changed() {
     assert_eq!(
         removed.campaign_resolves, after.campaign_resolves,
         "no campaign resolved again"
+    );
+    assert_eq!(
+        removed.message_resolves, after.message_resolves,
+        "no message resolved again"
     );
     assert!(workspace.set_file("extra/a_new.camp", extra(40)));
     workspace.output_files();

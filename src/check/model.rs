@@ -549,6 +549,46 @@ pub struct MessageDef {
 }
 
 impl MessageDef {
+    /// Passes every span of the message through `f` (a message kept from
+    /// an earlier check whose file was renumbered since). Exhaustive, like
+    /// [`CampaignDef::visit_slots_mut`].
+    pub fn map_spans(&mut self, f: &mut impl FnMut(Span) -> Span) {
+        let MessageDef {
+            name: _,
+            doc: _,
+            channel: _,
+            category: _,
+            from: _,
+            shared,
+            locales,
+            span,
+        } = self;
+        *span = f(*span);
+        fn field(t: &mut TemplateField, f: &mut impl FnMut(Span) -> Span) {
+            let TemplateField {
+                name: _,
+                source: _,
+                span,
+                offsets: _,
+            } = t;
+            *span = f(*span);
+        }
+        for t in shared {
+            field(t, f);
+        }
+        for LocaleContent {
+            locale: _,
+            fields,
+            span,
+        } in locales
+        {
+            *span = f(*span);
+            for t in fields {
+                field(t, f);
+            }
+        }
+    }
+
     /// True when the message has no locale blocks: its shared fields serve
     /// any locale.
     pub fn is_locale_neutral(&self) -> bool {

@@ -237,16 +237,13 @@ impl MessageMemo {
     /// The key of a message resolved from the declaration at `span`, with
     /// `email_from` the project's default sender: the declaration's tree,
     /// and so what resolving it gives and reports, is decided by its
-    /// file's text, its place in it and the file's id (its spans carry
-    /// it). `None` when the file has no digest.
+    /// file's text and its place in it. The file's id (which its spans
+    /// carry) is not part of the key: a kept message is moved to its
+    /// file's new id when it is taken (`resolve::messages`). `None` when
+    /// the file has no digest.
     pub(crate) fn resolved_key(&self, span: Span, email_from: Option<&str>) -> Option<Digest> {
-        let (path, file) = self.files.get(span.file.0 as usize)?;
         let mut h = Hasher::new();
-        h.text(path)
-            .part(file)
-            .part(&span.file.0.to_le_bytes())
-            .part(&span.start.to_le_bytes())
-            .part(&span.end.to_le_bytes());
+        self.place(&mut h, span)?;
         match email_from {
             Some(from) => h.part(b"from").text(from),
             None => h.part(b""),

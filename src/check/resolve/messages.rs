@@ -10,7 +10,9 @@ use super::report;
 use crate::check::model::{Category, Channel, LocaleContent, MessageDef, TemplateField};
 use crate::check::MessageMemo;
 use crate::diagnostics::{Diagnostic, Problems};
+use crate::source::FileId;
 use crate::syntax::ast::{self, Field, ValueKind};
+use crate::syntax::spans::refiled as refiled_spans;
 
 /// One message resolved: the message (`None`: its channel is unknown) and
 /// what resolving it reported.
@@ -36,6 +38,7 @@ pub(super) fn build(
     let done = super::map_in_parallel(decls.messages.entries(), problems, |(name, msg), found| {
         let key = kept.and_then(|memo| memo.resolved_key(msg.span, email_from));
         if let Some(resolved) = key.as_ref().and_then(|k| kept?.resolved(k)) {
+            let resolved = refiled(resolved, msg.span.file);
             found.extend(resolved.1.iter().cloned());
             return (key, resolved, false);
         }
@@ -58,6 +61,31 @@ pub(super) fn build(
         memo.keep_resolved(entries, resolutions);
     }
     messages
+}
+
+/// A message kept from an earlier check, in file `file`: the same when its
+/// file has that id still, else a copy with its spans moved there (a file
+/// before it was added or removed).
+fn refiled(resolved: Arc<Resolved>, file: FileId) -> Arc<Resolved> {
+    let was = match (&resolved.0, resolved.1.first()) {
+        (Some(def), _) => def.span.file,
+        (None, Some(d)) => d.span.file,
+        (None, None) => return resolved,
+    };
+    if was == file {
+        return resolved;
+    }
+    let mut moved = refiled_spans(was, file);
+    let def = resolved.0.as_ref().map(|def| {
+        let mut def = MessageDef::clone(def);
+        def.map_spans(&mut moved);
+        Arc::new(def)
+    });
+    let mut reported = resolved.1.clone();
+    for d in &mut reported {
+        d.map_spans(&mut moved);
+    }
+    Arc::new((def, reported))
 }
 
 /// One message; `None` when its channel is unknown.
