@@ -903,7 +903,9 @@ type KeptPlan = (Digest, Plan, Arc<str>, Digest);
 /// by the digest of their file's text and their place in it: true as long
 /// as a file with that text is in the project.
 #[derive(Default)]
-struct TextDigests(HashMap<(Digest, u32, u32), Digest>);
+/// Hashed with `foldhash`: planning looks up every declaration every
+/// campaign reads on every edit, and the standard hasher was most of it.
+struct TextDigests(HashMap<(Digest, u32, u32), Digest, foldhash::fast::RandomState>);
 
 /// Every campaign of `model` lowered to its plan, with the plan's JSON
 /// and digests, reusing the plans of `earlier` whose campaign has the same
