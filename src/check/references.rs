@@ -220,6 +220,11 @@ pub struct References {
     /// few hundred uses, not the whole table (planning looks up every
     /// message of every campaign on each edit).
     file_starts: Vec<usize>,
+    /// Where the template uses of scores are in `uses`, in order: planning
+    /// asks for the scores each message's templates read, for every
+    /// campaign on every edit, and a message has a few dozen uses of
+    /// which one or two name a score.
+    template_scores: Vec<usize>,
 }
 
 impl References {
@@ -285,13 +290,34 @@ impl References {
     /// cost more than the look-ups it saves).
     fn index_files(&mut self) {
         self.file_starts.clear();
+        self.template_scores.clear();
         for (i, r) in self.uses.iter().enumerate() {
             let file = r.span.file.0 as usize;
             while self.file_starts.len() <= file {
                 self.file_starts.push(i);
             }
+            if r.site == UseSite::Template && matches!(*r.target, Symbol::Score(_)) {
+                self.template_scores.push(i);
+            }
         }
         self.file_starts.push(self.uses.len());
+    }
+
+    /// The template uses of scores written inside `span`.
+    pub fn template_score_uses_in(&self, span: Span) -> impl Iterator<Item = &Reference> + '_ {
+        let key = |&i: &usize| {
+            let at = self.uses[i].span;
+            (at.file, at.start)
+        };
+        let from = self
+            .template_scores
+            .partition_point(|i| key(i) < (span.file, span.start));
+        let to = self
+            .template_scores
+            .partition_point(|i| key(i) < (span.file, span.end));
+        self.template_scores[from..to.max(from)]
+            .iter()
+            .map(|&i| &self.uses[i])
     }
 
     /// Every use, sorted by position.
@@ -428,9 +454,7 @@ impl crate::check::model::Model {
     /// by id, in position order, possibly repeated.
     pub fn template_scores_in(&self, span: Span) -> impl Iterator<Item = ScoreId> + '_ {
         self.references
-            .uses_in(span)
-            .iter()
-            .filter(|r| r.site == UseSite::Template)
+            .template_score_uses_in(span)
             .filter_map(|r| match &*r.target {
                 Symbol::Score(name) => self
                     .scores
