@@ -202,6 +202,9 @@ pub struct MessageMemo {
     /// How many campaigns the last check resolved (the others it took
     /// from `campaigns`).
     campaign_resolutions: usize,
+    /// The digest of the names of messages, segments and scores in the
+    /// check that kept `campaigns`.
+    campaign_names: Option<Digest>,
     reused: usize,
     checked: usize,
 }
@@ -308,14 +311,22 @@ impl MessageMemo {
     }
 
     /// Keeps this check's campaigns (only those), of which `resolutions`
-    /// were resolved by it.
+    /// were resolved by it; `names`: the digest of the names their ids
+    /// stand for.
     pub(crate) fn keep_campaigns(
         &mut self,
         entries: HashMap<Digest, Arc<crate::check::resolve::KeptCampaign>>,
+        names: Digest,
         resolutions: usize,
     ) {
         self.campaigns = entries;
+        self.campaign_names = Some(names);
         self.campaign_resolutions = resolutions;
+    }
+
+    /// The digest of the names the kept campaigns' ids stand for.
+    pub(crate) fn campaign_names(&self) -> Option<Digest> {
+        self.campaign_names
     }
 
     /// How many campaigns the last check resolved from their declarations

@@ -45,6 +45,10 @@ pub(super) fn build(
 ) -> Vec<CampaignDef> {
     let kept = memo.as_deref();
     let environment = kept.map(|memo| environment(cx, memo));
+    let names = kept.map(|_| names_digest(cx));
+    // The ids of the last check's campaigns are this check's when the
+    // names are.
+    let same_ids = names.is_some() && kept.and_then(MessageMemo::campaign_names) == names;
     let uses = &cx.env.decls.uses;
     let done = super::map_in_parallel(
         cx.env.decls.campaigns.entries(),
@@ -54,7 +58,8 @@ pub(super) fn build(
                 .as_ref()
                 .and_then(|env| kept?.campaign_key(c.span, env));
             let earlier = key.as_ref().and_then(|k| kept?.campaign(k));
-            if let Some(taken) = earlier.and_then(|k| k.brought_up_to_date(cx, c.span.file)) {
+            let taken = earlier.and_then(|k| k.brought_up_to_date(cx, c.span.file, same_ids));
+            if let Some(taken) = taken {
                 uses.replay(&taken.recorded);
                 return (key, Some(taken.clone()), taken.def.clone(), false);
             }
@@ -77,10 +82,30 @@ pub(super) fn build(
         }
         campaigns.push(def);
     }
-    if let Some(memo) = memo {
-        memo.keep_campaigns(entries, resolutions);
+    if let (Some(memo), Some(names)) = (memo, names) {
+        memo.keep_campaigns(entries, names, resolutions);
     }
     campaigns
+}
+
+/// The digest of the names of the model's messages and of the segments
+/// and scores, in the order of their ids.
+fn names_digest(cx: &CampaignEnv) -> Digest {
+    let decls = cx.env.decls;
+    let mut h = Hasher::new();
+    h.part(&(cx.messages.len() as u64).to_le_bytes());
+    for m in cx.messages {
+        h.text(&m.name);
+    }
+    h.part(&(decls.segments.len() as u64).to_le_bytes());
+    for name in decls.segments.names() {
+        h.text(name);
+    }
+    h.part(&(decls.scores.len() as u64).to_le_bytes());
+    for name in decls.scores.names() {
+        h.text(name);
+    }
+    h.finish()
 }
 
 /// The digest of what resolving a campaign reads of the project besides
@@ -197,11 +222,17 @@ impl KeptCampaign {
     /// This campaign with the ids that the declarations it names have in
     /// this check, and its spans in file `file`; `None` when one of them
     /// is gone or would no longer be what its name resolves to.
+    /// `same_ids`: the messages, segments and scores have the names they
+    /// had in the check that kept it, in the same order.
     fn brought_up_to_date(
         self: &Arc<KeptCampaign>,
         cx: &CampaignEnv,
         file: FileId,
+        same_ids: bool,
     ) -> Option<Arc<KeptCampaign>> {
+        if same_ids && file == self.file {
+            return Some(Arc::clone(self));
+        }
         let decls = cx.env.decls;
         let mut ids = Vec::with_capacity(self.names.len());
         let mut moved = file != self.file;
