@@ -192,7 +192,9 @@ pub struct Model {
     /// Shared: a workspace keeps each resolved message between checks
     /// (`check::MessageMemo`), and a check that reuses it copies nothing.
     pub messages: Vec<Arc<MessageDef>>,
-    pub campaigns: Vec<CampaignDef>,
+    /// Shared, like the messages: a workspace keeps each resolved campaign
+    /// between checks (`check::resolve::campaigns`).
+    pub campaigns: Vec<Arc<CampaignDef>>,
     pub personas: Vec<PersonaDef>,
     pub tests: Vec<TestDef>,
     /// Every declaration and every resolved use of a name, template
@@ -1259,7 +1261,7 @@ impl Model {
     }
     /// The campaign named `name` (the campaigns are sorted by name).
     pub fn campaign_named(&self, name: &str) -> Option<&CampaignDef> {
-        named(&self.campaigns, name, |c| &c.name)
+        named(&self.campaigns, name, |c: &Arc<CampaignDef>| &c.name).map(|c| &**c)
     }
     /// The message named `name` (the messages are sorted by name).
     pub fn message_named(&self, name: &str) -> Option<&MessageDef> {

@@ -4,6 +4,7 @@
 
 use crate::check::model::*;
 use crate::source::{FileId, SourceMap, Span};
+use std::sync::Arc;
 
 use super::format::{Node, Reentry as PlanReentry};
 use super::lower::lower;
@@ -160,7 +161,7 @@ fn model(flow: Vec<StepDef>) -> Model {
             message("tips", Channel::Email, "Three tips"),
             message("welcome", Channel::Email, "Welcome!"),
         ],
-        campaigns: vec![CampaignDef {
+        campaigns: vec![Arc::new(CampaignDef {
             name: "onboarding".into(),
             doc: None,
             stage: "onboarding".into(),
@@ -184,7 +185,7 @@ fn model(flow: Vec<StepDef>) -> Model {
             span: span(0),
             trigger_span: span(0),
             setting_spans: Default::default(),
-        }],
+        })],
         personas: Vec::new(),
         tests: Vec::new(),
         references: Default::default(),

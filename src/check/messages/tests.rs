@@ -176,7 +176,7 @@ fn push_body(body: &str, event: Option<EventId>) -> Vec<Diagnostic> {
             vec![field("title", "Hi", 10), field("body", body, 100)],
         )],
     ));
-    m.campaigns.push(campaign(event, &["en"]));
+    m.campaigns.push(Arc::new(campaign(event, &["en"])));
     run(&m)
 }
 
@@ -372,7 +372,7 @@ fn czech_plural_lacking_categories_is_a_warning() {
             ],
         )],
     ));
-    m.campaigns.push(campaign(None, &["cs"]));
+    m.campaigns.push(Arc::new(campaign(None, &["cs"])));
     let ds = run(&m);
     assert_eq!(codes(&ds), ["W0502"]);
     assert!(
@@ -403,7 +403,8 @@ fn missing_locale_lists_them_and_labels_the_send() {
             vec![field("title", "Hi", 10), field("body", "Hello", 100)],
         )],
     ));
-    m.campaigns.push(campaign(None, &["en", "vi", "cs"]));
+    m.campaigns
+        .push(Arc::new(campaign(None, &["en", "vi", "cs"])));
     let ds = run(&m);
     assert_eq!(codes(&ds), ["E0501"]);
     assert!(ds[0].message.contains("`vi` and `cs`"), "{}", ds[0].message);
@@ -433,7 +434,7 @@ fn translation_with_other_variables_is_a_warning() {
             ),
         ],
     ));
-    m.campaigns.push(campaign(None, &["en", "vi"]));
+    m.campaigns.push(Arc::new(campaign(None, &["en", "vi"])));
     let ds = run(&m);
     assert_eq!(codes(&ds), ["W0501"]);
     assert!(
@@ -459,7 +460,7 @@ fn invalid_campaign_locale_points_at_the_setting() {
     let mut c = campaign(None, &["en", "english"]);
     c.setting_spans
         .insert("locales", Span::new(FileId(0), 7000, 7020));
-    m.campaigns.push(c);
+    m.campaigns.push(Arc::new(c));
     let ds = run(&m);
     assert_eq!(codes(&ds), ["E0502"]);
     assert_eq!(ds[0].span.start, 7000);
@@ -505,7 +506,7 @@ fn marketing_email_needs_unsubscribe_consent_and_address() {
             vec![field("subject", "Hi", 10), field("body", "No link", 100)],
         )],
     ));
-    m.campaigns.push(campaign(None, &["en"]));
+    m.campaigns.push(Arc::new(campaign(None, &["en"])));
     assert_eq!(codes(&run(&m)), ["E0604"]);
     m.schema
         .attrs
@@ -530,7 +531,8 @@ fn cart_sms(en_body: &str) -> Model {
             ("vi", vec![field("body", long_vi, 200)]),
         ],
     ));
-    m.campaigns.push(campaign(Some(CART), &["en", "vi"]));
+    m.campaigns
+        .push(Arc::new(campaign(Some(CART), &["en", "vi"])));
     m
 }
 
@@ -577,7 +579,7 @@ fn webhook(url: &str, body: &str) -> Vec<Diagnostic> {
     hook.category = Category::Transactional;
     hook.shared = vec![field("url", url, 10), field("body", body, 100)];
     m.messages.push(msg);
-    m.campaigns.push(campaign(Some(CART), &["en"]));
+    m.campaigns.push(Arc::new(campaign(Some(CART), &["en"])));
     run(&m)
 }
 
@@ -691,7 +693,7 @@ fn same_problem_at_two_sends_is_reported_once_with_both_labels() {
     let mut second = c.flow[0].clone();
     second.span = Span::new(FileId(0), 9100, 9110);
     c.flow.push(second);
-    m.campaigns.push(c);
+    m.campaigns.push(Arc::new(c));
     let ds = run(&m);
     assert_eq!(codes(&ds), ["E0404"]);
     assert_eq!(ds[0].labels.len(), 2);
@@ -729,7 +731,7 @@ fn template_members_follow_the_event_in_scope_at_each_send() {
         Channel::Push,
         vec![("en", vec![field("body", "Hi", 10)])],
     ));
-    m.campaigns.push(campaign(Some(CART), &["en"]));
+    m.campaigns.push(Arc::new(campaign(Some(CART), &["en"])));
     let names = |path: &str, m: &Model| -> Vec<(String, String)> {
         template_members(m, Some(MessageId(0)), path)
             .into_iter()
@@ -750,15 +752,15 @@ fn template_members_follow_the_event_in_scope_at_each_send() {
     // A second send after `signed_up`: both events' properties, once each.
     let mut second = campaign(Some(SIGNED_UP), &["en"]);
     second.name = "second".into();
-    m.campaigns.push(second);
+    m.campaigns.push(Arc::new(second));
     let props: Vec<String> = names("event", &m).into_iter().map(|(n, _)| n).collect();
     assert_eq!(props, ["cart_url", "items", "total", "source"]);
     // No event at the only send: nothing under `event`, and no `event`.
-    m.campaigns = vec![campaign(None, &["en"])];
+    m.campaigns = vec![Arc::new(campaign(None, &["en"]))];
     assert!(names("event", &m).is_empty());
     assert!(!names("", &m).iter().any(|(n, _)| n == "event"));
     // Helper arguments: `money` takes money values only.
-    m.campaigns = vec![campaign(Some(CART), &["en"])];
+    m.campaigns = vec![Arc::new(campaign(Some(CART), &["en"]))];
     let fit: Vec<String> = template_members(&m, Some(MessageId(0)), "event")
         .into_iter()
         .filter(|x| x.fits_helper_argument("money", 0))

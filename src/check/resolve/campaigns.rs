@@ -42,7 +42,7 @@ pub(super) fn build(
     cx: &CampaignEnv,
     memo: Option<&mut MessageMemo>,
     problems: &mut Problems,
-) -> Vec<CampaignDef> {
+) -> Vec<Arc<CampaignDef>> {
     let kept = memo.as_deref();
     let environment = kept.map(|memo| environment(cx, memo));
     let names = kept.map(|_| names_digest(cx));
@@ -61,14 +61,24 @@ pub(super) fn build(
             let taken = earlier.and_then(|k| k.brought_up_to_date(cx, c.span.file, same_ids));
             if let Some(taken) = taken {
                 uses.replay(&taken.recorded);
-                return (key, Some(taken.clone()), taken.def.clone(), false);
+                let def = Arc::clone(&taken.def);
+                return (key, Some(taken), def, false);
             }
             let mut own = Problems::new();
-            let (def, recorded) = uses.capture(|| campaign(cx, name, c, &mut own));
-            let entry = match key {
-                Some(_) if own.is_empty() => KeptCampaign::new(cx, &def, recorded).map(Arc::new),
+            let (mut def, recorded) = uses.capture(|| campaign(cx, name, c, &mut own));
+            let kept = match key {
+                Some(_) if own.is_empty() => KeptCampaign::names(cx, &mut def, &recorded),
                 _ => None,
             };
+            let def = Arc::new(def);
+            let entry = kept.map(|(names, file)| {
+                Arc::new(KeptCampaign {
+                    def: Arc::clone(&def),
+                    recorded,
+                    file,
+                    names,
+                })
+            });
             found.extend(own.into_vec());
             (key, entry, def, true)
         },
@@ -153,7 +163,7 @@ enum Named {
 /// A campaign kept from a check for the next one (see [`build`]).
 #[derive(Debug)]
 pub(crate) struct KeptCampaign {
-    def: CampaignDef,
+    def: Arc<CampaignDef>,
     /// What resolving it recorded.
     recorded: Recorded,
     /// The file its spans are in.
@@ -163,10 +173,18 @@ pub(crate) struct KeptCampaign {
 }
 
 impl KeptCampaign {
-    /// `def` as resolved by this check, to keep; `None` when it sends a
-    /// message that this check left out of the model (the send was then
-    /// skipped, and would not be if the message came back).
-    fn new(cx: &CampaignEnv, def: &CampaignDef, recorded: Recorded) -> Option<KeptCampaign> {
+    /// What a campaign resolved by this check, which recorded `recorded`,
+    /// is kept with: the name and id of each declaration it names, and
+    /// the file its spans are in (`def` is visited, not changed). `None`
+    /// when it cannot be kept: it sends a message that this check left out
+    /// of the model (the send was then skipped, and would not be if the
+    /// message came back), or its spans are in more than one file.
+    #[allow(clippy::type_complexity)]
+    fn names(
+        cx: &CampaignEnv,
+        def: &mut CampaignDef,
+        recorded: &Recorded,
+    ) -> Option<(Vec<(Named, String, u32)>, FileId)> {
         let sends_all = recorded.uses.iter().all(|r| match &*r.target {
             Symbol::Message(name) => flow::message_id(cx.messages, name).is_some(),
             _ => true,
@@ -175,7 +193,6 @@ impl KeptCampaign {
             return None;
         }
         let decls = cx.env.decls;
-        let mut def = def.clone();
         let mut names = Vec::new();
         let mut complete = true;
         let file = def.span.file;
@@ -211,12 +228,7 @@ impl KeptCampaign {
                 .declarations
                 .iter()
                 .all(|d| d.name_span.file == file && d.span.file == file);
-        (complete && spans_in_file).then_some(KeptCampaign {
-            def,
-            recorded,
-            file,
-            names,
-        })
+        (complete && spans_in_file).then_some((names, file))
     }
 
     /// This campaign with the ids that the declarations it names have in
@@ -250,7 +262,7 @@ impl KeptCampaign {
         if !moved {
             return Some(Arc::clone(self));
         }
-        let mut def = self.def.clone();
+        let mut def = CampaignDef::clone(&self.def);
         let mut next = ids.iter();
         let mut names = self.names.clone();
         for ((_, _, was), id) in names.iter_mut().zip(&ids) {
@@ -265,7 +277,7 @@ impl KeptCampaign {
         let mut recorded = self.recorded.clone();
         recorded.map_spans(&mut |span| Span { file, ..span });
         Some(Arc::new(KeptCampaign {
-            def,
+            def: Arc::new(def),
             recorded,
             file,
             names,

@@ -26,7 +26,7 @@ pub const DEFAULT_START: jiff::civil::DateTime = jiff::civil::date(2026, 1, 5).a
 /// What tests are checked against.
 pub(super) struct TestEnv<'a> {
     pub env: &'a Env<'a>,
-    pub campaigns: &'a [CampaignDef],
+    pub campaigns: &'a [Arc<CampaignDef>],
     pub messages: &'a [Arc<MessageDef>],
 }
 
@@ -140,7 +140,7 @@ fn test(cx: &TestEnv, t: &ast::Test, problems: &mut Problems) -> Option<TestDef>
             problems,
         )
     });
-    let campaign_def = campaign.map(|id| &cx.campaigns[id as usize]);
+    let campaign_def = campaign.map(|id| &*cx.campaigns[id as usize]);
 
     let mut fixed: Vec<(VariantDef, Span)> = Vec::new();
     for item in &t.items {
@@ -182,7 +182,7 @@ fn test(cx: &TestEnv, t: &ast::Test, problems: &mut Problems) -> Option<TestDef>
     // (none checked when one of them did not resolve).
     let run: Vec<&CampaignDef> = match campaign_def {
         Some(c) if all_resolved => std::iter::once(c)
-            .chain(also.iter().map(|id| &cx.campaigns[id.index()]))
+            .chain(also.iter().map(|id| &*cx.campaigns[id.index()]))
             .collect(),
         _ => Vec::new(),
     };
