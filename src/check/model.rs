@@ -778,7 +778,9 @@ fn visit_steps_mut(steps: &mut [StepDef], f: &mut impl FnMut(Slot)) {
                 message,
                 event_scope: _,
             } => f(Slot::Message(message)),
-            StepKindDef::Wait(_) | StepKindDef::WaitUntil { .. } | StepKindDef::Exit => {}
+            StepKindDef::Wait(_)
+            | StepKindDef::WaitUntil { minutes: _, day: _ }
+            | StepKindDef::Exit => {}
             StepKindDef::WaitFor {
                 event: _,
                 filter,
@@ -835,35 +837,66 @@ impl TExpr {
         match kind {
             TExprKind::Segment(id) => f(Slot::Segment(id)),
             TExprKind::Score(id) => f(Slot::Score(id)),
-            TExprKind::Not(inner) | TExprKind::IsSet { expr: inner, .. } => {
-                inner.visit_slots_mut(f)
-            }
+            TExprKind::Not(inner)
+            | TExprKind::IsSet {
+                negated: _,
+                expr: inner,
+            } => inner.visit_slots_mut(f),
             TExprKind::And(l, r)
             | TExprKind::Or(l, r)
-            | TExprKind::Compare { lhs: l, rhs: r, .. }
-            | TExprKind::StringOp { lhs: l, rhs: r, .. }
-            | TExprKind::Arith { lhs: l, rhs: r, .. } => {
+            | TExprKind::Compare {
+                op: _,
+                lhs: l,
+                rhs: r,
+            }
+            | TExprKind::StringOp {
+                op: _,
+                lhs: l,
+                rhs: r,
+            }
+            | TExprKind::Arith {
+                op: _,
+                lhs: l,
+                rhs: r,
+            } => {
                 l.visit_slots_mut(f);
                 r.visit_slots_mut(f);
             }
-            TExprKind::In { lhs, items, .. } => {
+            TExprKind::In {
+                negated: _,
+                lhs,
+                items,
+            } => {
                 lhs.visit_slots_mut(f);
                 for item in items {
                     item.visit_slots_mut(f);
                 }
             }
-            TExprKind::Performed { filter, .. }
-            | TExprKind::Count { filter, .. }
-            | TExprKind::Sum { filter, .. } => {
+            TExprKind::Performed {
+                event: _,
+                filter,
+                window: _,
+            }
+            | TExprKind::Count {
+                event: _,
+                filter,
+                window: _,
+            }
+            | TExprKind::Sum {
+                event: _,
+                field: _,
+                filter,
+                window: _,
+            } => {
                 if let Some(filter) = filter {
                     filter.visit_slots_mut(f);
                 }
             }
             TExprKind::Literal(_)
             | TExprKind::Attr(_)
-            | TExprKind::EventField { .. }
+            | TExprKind::EventField { event: _, path: _ }
             | TExprKind::Now
-            | TExprKind::Last { .. } => {}
+            | TExprKind::Last { event: _ } => {}
         }
     }
 }

@@ -132,8 +132,8 @@ pub struct Counters {
     /// Messages whose checks ran (the others reused their findings).
     pub message_checks: usize,
     /// Messages resolved from their declarations (the others, declared
-    /// where they were in a file of the same text and id, were taken from
-    /// the check before).
+    /// where they were in a file of the same text, were taken from the
+    /// check before).
     pub message_resolves: usize,
     /// Campaigns resolved from their declarations (the others were taken
     /// from the check before: see `check::resolve::campaigns`).
@@ -901,10 +901,10 @@ type KeptPlan = (Digest, Plan, Arc<str>, Digest);
 
 /// The digests of declaration texts ([`crate::plan::lower::text_digest`])
 /// by the digest of their file's text and their place in it: true as long
-/// as a file with that text is in the project.
+/// as a file with that text is in the project. Hashed with `foldhash`:
+/// planning looks up every declaration every campaign reads on every
+/// edit, and the standard hasher was most of it.
 #[derive(Default)]
-/// Hashed with `foldhash`: planning looks up every declaration every
-/// campaign reads on every edit, and the standard hasher was most of it.
 struct TextDigests(HashMap<(Digest, u32, u32), Digest, foldhash::fast::RandomState>);
 
 /// Every campaign of `model` lowered to its plan, with the plan's JSON

@@ -182,6 +182,11 @@ impl Findings {
 /// Anything else a message check reads is a bug in this list
 /// (`tests/incremental.rs` compares reused and cold results after random
 /// edits).
+///
+/// The memo also keeps what resolving the messages and the campaigns gave
+/// (see [`MessageMemo::resolved_key`] and [`MessageMemo::campaign_key`]),
+/// so that the resolver, too, redoes only the declarations an edit
+/// touched.
 #[derive(Debug, Default)]
 pub struct MessageMemo {
     /// Each file's path and text digest, by `FileId`, for the coming check.

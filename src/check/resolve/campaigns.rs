@@ -18,6 +18,7 @@ use crate::diagnostics::{Diagnostic, Problems};
 use crate::digest::{Digest, Hasher};
 use crate::source::{FileId, Span};
 use crate::syntax::ast::{self, SettingKind, TriggerKind, ValueKind};
+use crate::syntax::spans::refiled;
 
 /// What the campaign builder reads besides the declarations.
 pub(super) struct CampaignEnv<'a> {
@@ -66,12 +67,12 @@ pub(super) fn build(
             }
             let mut own = Problems::new();
             let (mut def, recorded) = uses.capture(|| campaign(cx, name, c, &mut own));
-            let kept = match key {
+            let keepable = match key {
                 Some(_) if own.is_empty() => KeptCampaign::names(cx, &mut def, &recorded),
                 _ => None,
             };
             let def = Arc::new(def);
-            let entry = kept.map(|(names, file)| {
+            let entry = keepable.map(|(names, file)| {
                 Arc::new(KeptCampaign {
                     def: Arc::clone(&def),
                     recorded,
@@ -132,17 +133,10 @@ fn environment(cx: &CampaignEnv, memo: &MessageMemo) -> Digest {
         h.text(stage);
     }
     h.text(cx.default_locale);
-    let spans = decls
-        .attrs
-        .iter()
-        .map(|(_, a)| a.span)
-        .chain(decls.records.iter().map(|(_, r)| r.span))
-        .chain(decls.events.iter().map(|(_, e)| e.span));
-    for (kind, span) in std::iter::repeat_n("attr", decls.attrs.len())
-        .chain(std::iter::repeat_n("record", decls.records.len()))
-        .chain(std::iter::repeat_n("event", decls.events.len()))
-        .zip(spans)
-    {
+    let schema = (decls.attrs.iter().map(|(_, a)| ("attr", a.span)))
+        .chain(decls.records.iter().map(|(_, r)| ("record", r.span)))
+        .chain(decls.events.iter().map(|(_, e)| ("event", e.span)));
+    for (kind, span) in schema {
         h.text(kind);
         if memo.place(&mut h, span).is_none() {
             h.part(b"no file");
@@ -151,14 +145,17 @@ fn environment(cx: &CampaignEnv, memo: &MessageMemo) -> Digest {
     h.finish()
 }
 
-/// What a kept campaign names, in the order of
-/// [`CampaignDef::visit_slots_mut`].
+/// The kind of declaration a kept campaign names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Named {
+enum NameKind {
     Message,
     Segment,
     Score,
 }
+
+/// Each declaration a kept campaign names, with that declaration's id in
+/// the kept campaign, in the order of [`CampaignDef::visit_slots_mut`].
+type Names = Vec<(NameKind, String, u32)>;
 
 /// A campaign kept from a check for the next one (see [`build`]).
 #[derive(Debug)]
@@ -168,8 +165,7 @@ pub(crate) struct KeptCampaign {
     recorded: Recorded,
     /// The file its spans are in.
     file: FileId,
-    /// Each declaration it names, with that declaration's id in `def`.
-    names: Vec<(Named, String, u32)>,
+    names: Names,
 }
 
 impl KeptCampaign {
@@ -179,12 +175,11 @@ impl KeptCampaign {
     /// when it cannot be kept: it sends a message that this check left out
     /// of the model (the send was then skipped, and would not be if the
     /// message came back), or its spans are in more than one file.
-    #[allow(clippy::type_complexity)]
     fn names(
         cx: &CampaignEnv,
         def: &mut CampaignDef,
         recorded: &Recorded,
-    ) -> Option<(Vec<(Named, String, u32)>, FileId)> {
+    ) -> Option<(Names, FileId)> {
         let sends_all = recorded.uses.iter().all(|r| match &*r.target {
             Symbol::Message(name) => flow::message_id(cx.messages, name).is_some(),
             _ => true,
@@ -199,17 +194,17 @@ impl KeptCampaign {
         def.visit_slots_mut(&mut |slot| {
             let (kind, id, name) = match slot {
                 Slot::Message(id) => (
-                    Named::Message,
+                    NameKind::Message,
                     id.0,
                     cx.messages.get(id.index()).map(|m| m.name.as_str()),
                 ),
                 Slot::Segment(id) => (
-                    Named::Segment,
+                    NameKind::Segment,
                     id.0,
                     decls.segments.entries().get(id.index()).map(|(n, _)| *n),
                 ),
                 Slot::Score(id) => (
-                    Named::Score,
+                    NameKind::Score,
                     id.0,
                     decls.scores.entries().get(id.index()).map(|(n, _)| *n),
                 ),
@@ -250,11 +245,11 @@ impl KeptCampaign {
         let mut moved = file != self.file;
         for (kind, name, was) in &self.names {
             let id = match kind {
-                Named::Message => flow::message_id(cx.messages, name).map(|id| id.0),
-                Named::Segment => decls.segments.id(name),
+                NameKind::Message => flow::message_id(cx.messages, name).map(|id| id.0),
+                NameKind::Segment => decls.segments.id(name),
                 // A bare name is a segment before it is a score.
-                Named::Score if decls.segments.id(name).is_some() => None,
-                Named::Score => decls.scores.id(name),
+                NameKind::Score if decls.segments.id(name).is_some() => None,
+                NameKind::Score => decls.scores.id(name),
             }?;
             moved |= id != *was;
             ids.push(id);
@@ -263,6 +258,7 @@ impl KeptCampaign {
             return Some(Arc::clone(self));
         }
         let mut def = CampaignDef::clone(&self.def);
+        let refile = refiled(self.file, file);
         let mut next = ids.iter();
         let mut names = self.names.clone();
         for ((_, _, was), id) in names.iter_mut().zip(&ids) {
@@ -272,10 +268,10 @@ impl KeptCampaign {
             Slot::Message(id) => id.0 = next.next().copied().unwrap_or(id.0),
             Slot::Segment(id) => id.0 = next.next().copied().unwrap_or(id.0),
             Slot::Score(id) => id.0 = next.next().copied().unwrap_or(id.0),
-            Slot::Span(span) => span.file = file,
+            Slot::Span(span) => *span = refile(*span),
         });
         let mut recorded = self.recorded.clone();
-        recorded.map_spans(&mut |span| Span { file, ..span });
+        recorded.map_spans(&mut |span| refile(span));
         Some(Arc::new(KeptCampaign {
             def: Arc::new(def),
             recorded,
