@@ -100,7 +100,11 @@ fn main() -> std::process::ExitCode {
                 millis(*time)
             );
         }
-        print_phases(&edits.phases, edits.computed.len());
+        print_phases(
+            "mean time per edit by phase",
+            &edits.phases,
+            edits.computed.len(),
+        );
         return std::process::ExitCode::SUCCESS;
     }
     let cold = measure(&project, tmp.path(), runs);
@@ -117,6 +121,11 @@ fn main() -> std::process::ExitCode {
         secs(cold.floor)
     );
     println!("no-op build median {}  (goal <= 0.15 s)", secs(cold.noop));
+    print_phases(
+        "computing the outputs of a cold build, mean by phase",
+        &cold.phases,
+        cold.runs,
+    );
 
     let Edits {
         times,
@@ -164,7 +173,7 @@ fn main() -> std::process::ExitCode {
         );
     }
 
-    print_phases(&phases, times.len());
+    print_phases("mean time per edit by phase", &phases, times.len());
 
     let (code, kib) = peak_build_rss(&project, &tmp.path().join("rss-out"));
     println!(
@@ -198,6 +207,9 @@ struct Medians {
     noop: Duration,
     /// The same files written by a plain loop (see [`plain_write`]).
     floor: Duration,
+    /// The computing time of all runs by workspace phase.
+    phases: Vec<(&'static str, Duration)>,
+    runs: usize,
     files: usize,
 }
 
@@ -209,6 +221,7 @@ fn measure(project: &Path, scratch: &Path, runs: usize) -> Medians {
     let mut compute = Vec::new();
     let mut noop = Vec::new();
     let mut floor = Vec::new();
+    let mut phases: Vec<(&'static str, Duration)> = Vec::new();
     let mut files = 0;
     // Warm the file cache and make sure the project is clean.
     let first = campaignc::compile_checked(project).expect("loads");
@@ -234,11 +247,14 @@ fn measure(project: &Path, scratch: &Path, runs: usize) -> Medians {
         drop(checked);
 
         let start = Instant::now();
+        let clock = Arc::new(PhaseClock::default());
         let mut workspace = Workspace::new(project);
+        workspace.set_progress(Some(clock.clone()));
         workspace.load_dir(project).expect("loads");
         let outputs = workspace.output_files();
         files = outputs.len();
         compute.push(start.elapsed());
+        clock.add_to(&mut phases, "loading", start, start.elapsed());
         drop(workspace);
 
         let out = scratch.join(format!("out-{run}"));
@@ -266,6 +282,8 @@ fn measure(project: &Path, scratch: &Path, runs: usize) -> Medians {
         compute: median(compute),
         noop: median(noop),
         floor: median(floor),
+        phases,
+        runs,
         files,
     }
 }
@@ -434,14 +452,14 @@ fn watch_edits(project: &Path, campaigns: usize, out: Option<&Path>) -> Edits {
         let Some(out) = out else {
             times.push(start.elapsed());
             rendered.push(workspace.counters().previews - before);
-            clock.add_to(&mut phases, start, start.elapsed());
+            clock.add_to(&mut phases, "editing", start, start.elapsed());
             workspace.release_stale();
             continue;
         };
         let outcome = workspace.build(out, false);
         times.push(start.elapsed());
         rendered.push(workspace.counters().previews - before);
-        clock.add_to(&mut phases, start, start.elapsed());
+        clock.add_to(&mut phases, "editing", start, start.elapsed());
         // As `watch` does once it has reported the build.
         workspace.release_stale();
         if !matches!(outcome.status, BuildStatus::Built { .. }) {
@@ -479,13 +497,19 @@ impl Progress for PhaseClock {
 
 impl PhaseClock {
     /// Adds the time of each phase of the edit that began at `start` and
-    /// took `total` to `sums`: from the edit to the first phase is
-    /// `editing`, from each phase to the next, and from the last to the end
+    /// took `total` to `sums`: from the start to the first phase is
+    /// `first` (the edit, or loading the project), from each phase to the next, and from the last to the end
     /// (writing included).
-    fn add_to(&self, sums: &mut Vec<(&'static str, Duration)>, start: Instant, total: Duration) {
+    fn add_to(
+        &self,
+        sums: &mut Vec<(&'static str, Duration)>,
+        first: &'static str,
+        start: Instant,
+        total: Duration,
+    ) {
         let phases = self.phases.lock().expect("clock");
         let end = start + total;
-        let mut marks = vec![("editing", start)];
+        let mut marks = vec![(first, start)];
         marks.extend(phases.iter().copied());
         for (i, &(name, at)) in marks.iter().enumerate() {
             let next = marks.get(i + 1).map_or(end, |m| m.1);
@@ -512,10 +536,10 @@ struct Edits {
 
 /// The mean time per edit of each phase (`writing`: from the last phase to
 /// the outputs on disk, or in memory without an output directory).
-fn print_phases(phases: &[(&'static str, Duration)], edits: usize) {
-    println!("mean time per edit by phase (the phase and what follows it until the next):");
+fn print_phases(title: &str, phases: &[(&'static str, Duration)], count: usize) {
+    println!("{title} (the phase and what follows it until the next):");
     for (name, sum) in phases {
-        println!("  {name:<10} {:>9}", millis(*sum / edits.max(1) as u32));
+        println!("  {name:<10} {:>9}", millis(*sum / count.max(1) as u32));
     }
 }
 
