@@ -163,6 +163,7 @@ fn jobs(model: &Model, plans: &[Plan], indices: impl Iterator<Item = usize>) -> 
             until,
             horizon,
             forced: Forced::default(),
+            without_pressure: false,
         };
         jobs.push((p, customer, inputs, options));
     }

@@ -591,6 +591,7 @@ fn replay(
         until: end,
         horizon: last.max(end),
         forced: Forced::default(),
+        without_pressure: false,
     };
     let timelines: Vec<Timeline> = match renderer {
         Some(renderer) => {

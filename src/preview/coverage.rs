@@ -283,6 +283,8 @@ impl PersonaWeek {
                 held_out: Some(false),
                 splits: Vec::new(),
             },
+            // Each campaign alone, with the limit off: what it would send.
+            without_pressure: true,
         };
         let mut hasher = Hasher::new();
         hasher.text(&format!("{options:?} {inputs:?}"));
@@ -319,23 +321,15 @@ impl PersonaWeek {
         plan: &Plan,
         renderer: &Renderer,
     ) -> CampaignWeek {
-        let mut unlimited = plan.clone();
-        unlimited.policies.pressure = None;
-        let customer = Customer::of_persona(model, persona, &unlimited);
-        let sim = simulate(
-            &unlimited,
-            customer,
-            self.inputs.clone(),
-            &self.options,
-            renderer,
-        );
+        let customer = Customer::of_persona(model, persona, plan);
+        let sim = simulate(plan, customer, self.inputs.clone(), &self.options, renderer);
         let mut week = CampaignWeek::default();
         for e in &sim.timeline.entries {
             match &e.what {
                 Happening::Entered => week.entered = true,
                 Happening::Sent { message, .. }
                     if e.at.timestamp() < self.end.timestamp()
-                        && unlimited
+                        && plan
                             .messages
                             .get(message)
                             .is_some_and(|m| m.category == Category::Marketing) =>

@@ -237,13 +237,51 @@ pub type RenderedMessages = Vec<(String, Vec<MessagePreview>)>;
 /// schema and defaults) may give them back to
 /// [`preview_campaign_reusing`] for a plan with the same key.
 pub fn messages_key(plan: &Plan) -> crate::digest::Digest {
-    let mut read = plan.clone();
-    read.audience = None;
-    read.hash = String::new();
-    let sets = read.nodes.values().any(|n| matches!(n, Node::Set { .. }));
-    if read.scores.is_empty() && !sets {
-        read.segments.clear();
-    }
+    // Every field by name, so that a field added to `Plan` is placed here
+    // (in the key, or left out with a reason) before this compiles; read
+    // in place rather than from a copy of the plan.
+    let Plan {
+        format,
+        campaign,
+        stage,
+        doc,
+        source,
+        trigger,
+        audience: _,
+        reentry,
+        goal,
+        exit,
+        policies,
+        locales,
+        default_locale,
+        customer,
+        assignment,
+        segments,
+        scores,
+        entry,
+        nodes,
+        messages,
+        template_data,
+        hash: _,
+    } = plan;
+    let sets = nodes.values().any(|n| matches!(n, Node::Set { .. }));
+    let segments = if scores.is_empty() && !sets {
+        &[][..]
+    } else {
+        &segments[..]
+    };
+    let read = (
+        (format, campaign, stage, doc, source, trigger, reentry, goal),
+        (
+            exit,
+            policies,
+            locales,
+            default_locale,
+            customer,
+            assignment,
+        ),
+        (segments, scores, entry, nodes, messages, template_data),
+    );
     let json = serde_json::to_vec(&read).unwrap_or_default();
     crate::digest::of(&json)
 }

@@ -118,6 +118,7 @@ pub fn main_path(
             held_out: Some(false),
             splits: split.iter().cloned().collect(),
         },
+        without_pressure: false,
     };
     let customer = data::customer(model, &plan, persona, overridden.then_some(locale));
     let sim = simulate(&plan, customer, inputs, &options, renderer);

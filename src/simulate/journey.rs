@@ -129,6 +129,10 @@ pub struct Options {
     /// When it stops at the latest.
     pub horizon: Timestamp,
     pub forced: Forced,
+    /// Whether the plan's pressure policy is left out, so that the run
+    /// shows what the campaign alone would send with no limit (the
+    /// coverage page's weeks).
+    pub without_pressure: bool,
 }
 
 /// What a simulation produced.
@@ -357,10 +361,12 @@ impl<'a> Sim<'a> {
             last_end: None,
             sends: Vec::new(),
             marketing_sends: Vec::new(),
-            pressure: plan.policies.pressure.map(|p| Pressure {
-                count: p.count,
-                per: p.per,
-            }),
+            pressure: (plan.policies.pressure)
+                .filter(|_| !options.without_pressure)
+                .map(|p| Pressure {
+                    count: p.count,
+                    per: p.per,
+                }),
             window,
             cap,
             schedule,

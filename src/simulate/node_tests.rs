@@ -302,3 +302,43 @@ fn a_set_step_that_makes_the_goal_hold_converts_before_the_next_step() {
     assert!(sent_at(&sim, "bye").is_empty(), "{:#?}", lines(&sim));
     assert_eq!(outcome(&sim), Some(Outcome::Converted));
 }
+
+/// The coverage page runs each campaign alone with the project's limit
+/// off (`without_pressure`): the send the limit holds back is made.
+#[test]
+fn without_pressure_the_limit_holds_no_send_back() {
+    use super::journey::{simulate, Options};
+    let p = plan(json!({
+        "policies": {
+            "send_window": null, "cap": null, "holdout": null,
+            "pressure": { "count": 1, "per": { "days": 1, "seconds": 0 } }
+        },
+        "nodes": { "n1": send("hello", Some("n2")), "n2": send("tips", None) }
+    }));
+    let start = at("2026-11-02T10:00", "UTC");
+    let limited = run(&p, "UTC", &start, vec![event(&start, "signed_up")]);
+    assert_eq!(sent_at(&limited, "hello"), ["11-02 10:00"]);
+    assert!(
+        sent_at(&limited, "tips").is_empty(),
+        "{:?}",
+        lines(&limited)
+    );
+
+    let until = at("2026-11-09T10:00", "UTC").timestamp();
+    let options = Options {
+        start: start.timestamp(),
+        until,
+        horizon: until,
+        forced: Forced::default(),
+        without_pressure: true,
+    };
+    let unlimited = simulate(
+        &p,
+        customer("UTC"),
+        vec![event(&start, "signed_up")],
+        &options,
+        &crate::template::Renderer::new(),
+    );
+    assert_eq!(sent_at(&unlimited, "hello"), ["11-02 10:00"]);
+    assert_eq!(sent_at(&unlimited, "tips"), ["11-02 10:00"]);
+}

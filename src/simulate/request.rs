@@ -162,6 +162,7 @@ pub fn simulate_persona(
         until,
         horizon,
         forced,
+        without_pressure: false,
     };
     let switch = match request.switch_to {
         Some((plans, offset)) => Some(Switch {

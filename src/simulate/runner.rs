@@ -182,6 +182,7 @@ pub fn run_test(
         until,
         horizon: horizon.max(until),
         forced: Forced::from_variants(&test.variants),
+        without_pressure: false,
     };
     let switch = match &test.switch {
         None => None,

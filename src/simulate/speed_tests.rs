@@ -35,6 +35,7 @@ fn a_replay_is_the_simulation_without_rendered_fields() {
         until: horizon,
         horizon,
         forced: Forced::default(),
+        without_pressure: false,
     };
     let full = simulate(
         &p,

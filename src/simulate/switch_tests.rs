@@ -57,6 +57,7 @@ fn run_switching(
         until: horizon,
         horizon,
         forced: Forced::default(),
+        without_pressure: false,
     };
     simulate_switching(
         a,

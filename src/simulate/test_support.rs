@@ -128,6 +128,7 @@ pub(super) fn run_with(
         until: horizon,
         horizon,
         forced,
+        without_pressure: false,
     };
     simulate(plan, cust, inputs, &options, &Renderer::new())
 }

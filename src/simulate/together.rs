@@ -258,6 +258,7 @@ mod tests {
             until: until.timestamp(),
             horizon: until.timestamp(),
             forced: Forced::default(),
+            without_pressure: false,
         };
         let runs = vec![
             (&daily, customer("Europe/Prague")),

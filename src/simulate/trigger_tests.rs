@@ -306,6 +306,7 @@ fn trigger_every_day_fires_on_schedule() {
         until: horizon.timestamp(),
         horizon: horizon.timestamp(),
         forced: Forced::default(),
+        without_pressure: false,
     };
     let sim = simulate(
         &p,
