@@ -455,14 +455,19 @@ impl crate::check::model::Model {
     pub fn template_scores_in(&self, span: Span) -> impl Iterator<Item = ScoreId> + '_ {
         self.references
             .template_score_uses_in(span)
-            .filter_map(|r| match &*r.target {
-                Symbol::Score(name) => self
-                    .scores
-                    .binary_search_by(|s| s.name.as_str().cmp(name))
-                    .ok()
-                    .map(|i| ScoreId(i as u32)),
-                _ => None,
-            })
+            .filter_map(|r| self.score_used(r))
+    }
+
+    /// The score a template use `r` reads (`None`: it reads no score).
+    pub fn score_used(&self, r: &Reference) -> Option<ScoreId> {
+        match &*r.target {
+            Symbol::Score(name) if r.site == UseSite::Template => self
+                .scores
+                .binary_search_by(|s| s.name.as_str().cmp(name))
+                .ok()
+                .map(|i| ScoreId(i as u32)),
+            _ => None,
+        }
     }
 
     /// The customer attributes read by the templates written inside `span`

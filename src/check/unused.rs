@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use crate::diagnostics::{Diagnostic, Problems};
 
 use super::messages::head_span;
-use super::model::{walk_named, walk_steps, Model, Named, PersonaId, StepKindDef, TExpr};
+use super::model::{walk_named, walk_steps, Model, Named, PersonaId, ScoreId, StepKindDef, TExpr};
 
 pub mod codes {
     pub const UNUSED_SEGMENT: &str = "W0705";
@@ -42,7 +42,15 @@ impl Uses {
 /// counting also, for a lean model, the uses in `lean` (those of segment
 /// bodies the model no longer holds: see
 /// [`crate::check::resolve::build_model_lean`]).
-pub(crate) fn check_unused(model: &Model, lean: Option<Uses>, problems: &mut Problems) {
+///
+/// `template_scores`: the scores the message templates read (what the
+/// message pass resolved, `{{customer.engagement}}`).
+pub(crate) fn check_unused(
+    model: &Model,
+    lean: Option<Uses>,
+    template_scores: impl IntoIterator<Item = ScoreId>,
+    problems: &mut Problems,
+) {
     let mut uses = lean.unwrap_or_default();
     for body in model.segments.iter().filter_map(|s| s.expr.as_deref()) {
         uses.expr(body);
@@ -58,12 +66,8 @@ pub(crate) fn check_unused(model: &Model, lean: Option<Uses>, problems: &mut Pro
             }
         });
     }
-    // Scores read by message templates (`{{customer.engagement}}`), as the
-    // message pass resolved them into the reference table.
-    for m in &model.messages {
-        uses.scores
-            .extend(model.template_scores_in(m.span).map(|id| id.0));
-    }
+    uses.scores
+        .extend(template_scores.into_iter().map(|id| id.0));
     // A segment used only by an unused segment is still reported only once:
     // uses are counted from every segment, which is the simple, predictable rule.
     for (i, seg) in model.segments.iter().enumerate() {
