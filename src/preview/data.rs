@@ -3,12 +3,13 @@
 //! render stage's data conventions ([`crate::template::value`]), and the same
 //! values as the simulator's runtime values for the timeline.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde_json::{Map, Value as Json};
 
 use crate::check::messages::{sample, value_json};
-use crate::check::model::{EventId, Model, PersonaDef, Value};
+use crate::check::model::{EventId, Model, PersonaDef, PersonaId, Value};
 use crate::plan::format::{Expr, Node, Plan};
 use crate::simulate::customer::Customer;
 use crate::simulate::eval::{InScope, Scope};
@@ -142,7 +143,15 @@ pub struct FlowIndex<'a> {
     first_sends: HashMap<&'a str, &'a String>,
     /// Node id -> the edges into it: (source node, index in [`successors`]).
     incoming: HashMap<&'a str, Vec<(&'a str, usize)>>,
+    /// The customer data of [`customer_json`] with no `set` step before
+    /// the send, by persona and the locale it is shown in (when not its
+    /// own): the same for every message of the plan that persona is
+    /// shown with.
+    customers: RefCell<HashMap<ShownPersona, Map<String, Json>>>,
 }
+
+/// A persona, and the locale it is shown in when not its own.
+type ShownPersona = (PersonaId, Option<String>);
 
 impl<'a> FlowIndex<'a> {
     pub fn new(plan: &'a Plan) -> Self {
@@ -172,7 +181,29 @@ impl<'a> FlowIndex<'a> {
                 .map(|(m, (_, id))| (m, id))
                 .collect(),
             incoming,
+            customers: RefCell::default(),
         }
+    }
+
+    /// [`customer_json`] for `persona` (the plan's, in `locale` when not
+    /// its own) with no `set` step before the send, worked out once per
+    /// persona and locale: `now` is the persona's preview time
+    /// ([`super::messages::preview_now`] in its time zone), the same at
+    /// every call for the persona.
+    pub fn customer_without_sets(
+        &self,
+        model: &Model,
+        persona: PersonaId,
+        locale: Option<&str>,
+        now: &jiff::Zoned,
+    ) -> Map<String, Json> {
+        let key = (persona, locale.map(str::to_string));
+        if let Some(known) = self.customers.borrow().get(&key) {
+            return known.clone();
+        }
+        let made = customer_json(model, self.plan, model.persona(persona), locale, &[], now);
+        self.customers.borrow_mut().insert(key, made.clone());
+        made
     }
 
     /// The send node the preview renders a message at: its first send in

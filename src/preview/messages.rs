@@ -97,14 +97,12 @@ pub fn preview_data(
         .first_send(message)
         .map(|(id, _)| data::sets_before(flow, id))
         .unwrap_or_default();
-    let customer = data::customer_json(
-        model,
-        plan,
-        persona,
-        overridden.then_some(locale),
-        &sets,
-        &zoned,
-    );
+    let shown_in = overridden.then_some(locale);
+    let customer = if sets.is_empty() {
+        flow.customer_without_sets(model, persona_id, shown_in, &zoned)
+    } else {
+        data::customer_json(model, plan, persona, shown_in, &sets, &zoned)
+    };
     PreviewData {
         customer,
         event,

@@ -272,7 +272,9 @@ fn markdown_body(markdown: &str, campaign: &str, frame_query: &str) -> String {
             other => events.push(other),
         }
     }
-    let mut html = String::new();
+    // About what a page's Markdown becomes, so the text is not copied
+    // as it grows.
+    let mut html = String::with_capacity(markdown.len() * 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     html
 }

@@ -269,7 +269,7 @@ fn body_html_with(body_markdown: &str, links: Option<&mut Vec<(String, bool)>>) 
         &mut generated,
         join_unspaced_lines(safe_events(parser).collect()).into_iter(),
     );
-    let mut out = match links {
+    let out = match links {
         None => SANITISER.clean(&generated).to_string(),
         Some(links) => {
             type Hrefs = std::sync::Arc<std::sync::Mutex<Vec<(String, bool)>>>;
@@ -298,9 +298,34 @@ fn body_html_with(body_markdown: &str, links: Option<&mut Vec<(String, bool)>>) 
     };
     // The sanitiser keeps no `style` attribute, so every opening tag here
     // is a bare one it wrote.
-    for (plain, styled) in ELEMENT_STYLES {
-        out = out.replace(plain, styled);
+    styled_elements(&out)
+}
+
+/// `html` with every opening tag of [`ELEMENT_STYLES`] given its style, in
+/// one pass: what replacing each tag in turn gives, as no styled tag
+/// holds a `<` after its first byte, nor begins with a tag listed after
+/// it.
+fn styled_elements(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() + html.len() / 2);
+    let mut rest = html;
+    while let Some(at) = rest.find('<') {
+        out.push_str(&rest[..at]);
+        let tag = &rest[at..];
+        match ELEMENT_STYLES
+            .iter()
+            .find(|(plain, _)| tag.starts_with(plain))
+        {
+            Some((plain, styled)) => {
+                out.push_str(styled);
+                rest = &tag[plain.len()..];
+            }
+            None => {
+                out.push('<');
+                rest = &tag[1..];
+            }
+        }
     }
+    out.push_str(rest);
     out
 }
 
@@ -491,6 +516,20 @@ pub fn email_text(body_markdown: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The one-pass styling gives what replacing each tag in turn gives.
+    #[test]
+    fn styled_elements_is_each_tag_replaced_in_turn() {
+        let html = "<p>a <a href=\"https://x.example\">b</a></p>\n<ol start=\"3\">\
+                    <li>c</li></ol><pre><code>&lt;p&gt;</code></pre><hr>\
+                    <blockquote><p>q</p></blockquote><h1>t</h1><ul><li>u</li></ul><em>x</em> 1 < 2";
+        let mut in_turn = html.to_string();
+        for (plain, styled) in ELEMENT_STYLES {
+            in_turn = in_turn.replace(plain, styled);
+        }
+        assert_eq!(styled_elements(html), in_turn);
+        assert_ne!(in_turn, html);
+    }
 
     #[test]
     fn links_of_a_body_without_raw_html_are_those_the_html_has() {
