@@ -167,9 +167,8 @@ fn check_model(
     // Adding the template uses to the reference table (a merge of tens of
     // thousands of uses) and the flow and unused checks, which do not
     // read the table, are independent: side by side they take the time of
-    // the longer.
-    // The unused check takes the scores the templates read from these
-    // uses rather than from the table.
+    // the longer. (The unused check takes the scores the templates read
+    // from these uses, not from the table.)
     let template_scores: Vec<_> = template_uses
         .iter()
         .filter_map(|r| model.score_used(r))
