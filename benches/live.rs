@@ -415,12 +415,24 @@ fn watch_edits(project: &Path, campaigns: usize, out: Option<&Path>) -> Edits {
         .and_then(|n| n.parse::<usize>().ok())
     {
         let start = Instant::now();
+        let files = std::env::var("PROFILE_FILES").is_ok();
         for k in 0..n {
-            let text = corpus::issue_campaign(13, "1d").replace(
-                "Three ways to brew better",
-                &format!("Three ways to brew better, round {k}"),
-            );
-            workspace.set_file("flows/c00013.camp", text);
+            if files {
+                // A campaign file added, then removed (`PROFILE_FILES`).
+                let path = format!("flows/c{:05}.camp", campaigns / 2);
+                if k % 2 == 0 {
+                    workspace.remove_file(&path);
+                } else {
+                    let text = corpus::issue_campaign(campaigns / 2, "1d");
+                    workspace.set_file(&path, text);
+                }
+            } else {
+                let text = corpus::issue_campaign(13, "1d").replace(
+                    "Three ways to brew better",
+                    &format!("Three ways to brew better, round {k}"),
+                );
+                workspace.set_file("flows/c00013.camp", text);
+            }
             match out {
                 Some(out) => drop(workspace.build(out, false)),
                 None => drop(workspace.output_files()),
@@ -428,7 +440,12 @@ fn watch_edits(project: &Path, campaigns: usize, out: Option<&Path>) -> Edits {
             workspace.release_stale();
         }
         println!(
-            "{n} message-text edits of c13 (PROFILE_EDITS): {} each",
+            "{n} {} (PROFILE_EDITS): {} each",
+            if files {
+                "campaign files removed and added again"
+            } else {
+                "message-text edits of c13"
+            },
             millis(start.elapsed() / n.max(1) as u32)
         );
     }
