@@ -365,6 +365,45 @@ fn webhook_body_with_quotes_in_a_persona_name_is_valid_json() {
     assert_eq!(body["source"], "<b>ads</b>");
 }
 
+/// One persona shown in every locale (`--persona`): each message is
+/// rendered with the persona's locale set to the locale shown, though the
+/// persona's data is worked out once per locale for all the messages.
+#[test]
+fn a_persona_shown_in_each_locale_reads_that_locale() {
+    let project = compile(EXAMPLE);
+    let emily = project
+        .model
+        .personas
+        .iter()
+        .position(|p| p.name == "emily")
+        .map(|i| campaignc::check::model::PersonaId(i as u32));
+    let plan = project
+        .plans
+        .iter()
+        .find(|p| p.campaign == "churn_prevention")
+        .expect("the churn campaign");
+    let options = PreviewOptions {
+        persona: emily,
+        ..PreviewOptions::default()
+    };
+    let page = preview_campaign(
+        &project.model,
+        plan,
+        &project.sources,
+        &project.diagnostics,
+        &Renderer::new(),
+        &options,
+    )
+    .page;
+    // The CRM task's body names `customer.locale`.
+    for locale in ["en", "vi", "cs", "zh-Hant"] {
+        assert!(
+            page.contains(&format!("\"language\": \"{locale}\"")),
+            "no `{locale}` task body in\n{page}"
+        );
+    }
+}
+
 #[test]
 fn script_in_a_persona_value_comes_out_escaped() {
     let project = compile(ESCAPING);
