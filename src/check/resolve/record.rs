@@ -6,7 +6,7 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use super::names::{Decls, RecordDecl, Table};
+use super::names::Decls;
 use crate::check::model::{EventId, Schema, Type};
 use crate::check::references::{Declaration, Reference, References, Symbol, Symbols, UseSite};
 use crate::source::Span;
@@ -187,28 +187,6 @@ pub(super) fn table<'a>(decls: &Decls<'a>, segments: bool) -> References {
         mut uses,
         mut declarations,
     } = decls.uses.take();
-    // Room for what is added below, so that neither list grows by copying.
-    let fields = |table: &Table<'a, RecordDecl<'a>>| -> usize {
-        table.iter().map(|(_, r)| r.fields.len() + 1).sum()
-    };
-    declarations.reserve(
-        decls.attrs.len()
-            + fields(&decls.records)
-            + fields(&decls.events)
-            + decls.segments.len()
-            + decls.scores.len()
-            + decls.messages.len()
-            + decls.campaigns.len()
-            + decls.personas.len(),
-    );
-    uses.reserve(
-        decls
-            .messages
-            .iter()
-            .map(|(_, m)| m.locales.len())
-            .sum::<usize>()
-            + 1,
-    );
     let mut declare = |symbol: Symbol, name: &Ident, span: Span| {
         declarations.push(Declaration {
             symbol: symbols.intern(symbol),
