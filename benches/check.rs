@@ -23,6 +23,7 @@ use std::time::{Duration, Instant};
 const PERSONA_COPIES: usize = 20;
 
 fn main() {
+    allocator::without_huge_pages();
     let mut numbers = std::env::args()
         .skip(1)
         .filter_map(|a| a.parse::<usize>().ok());

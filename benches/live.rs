@@ -32,9 +32,10 @@ use campaignc::driver::{build_project, BuildStatus, Progress, Workspace};
 const CHILD: &str = "CAMPAIGNC_LIVE_BENCH_CHILD";
 
 fn main() -> std::process::ExitCode {
+    allocator::without_huge_pages();
     if std::env::var_os(CHILD).is_some() {
         // The command line after the program name is a campaignc command.
-        let code = campaignc::cli::main();
+        let code = campaignc::cli::main_with(allocator::TUNING);
         eprintln!("peak-rss-kib {}", peak_rss_kib().unwrap_or(0));
         return code;
     }

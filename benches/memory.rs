@@ -21,6 +21,7 @@ use std::process::Command;
 const CHILD: &str = "CAMPAIGNC_MEMORY_CHILD";
 
 fn main() -> std::process::ExitCode {
+    allocator::without_huge_pages();
     if std::env::var_os(CHILD).is_some() {
         // The command line after the program name is a campaignc command.
         let code = campaignc::cli::main_with(allocator::TUNING);

@@ -25,6 +25,7 @@ use campaignc::source::SourceMap;
 use campaignc::syntax::{parse_file, parse_project};
 
 fn main() {
+    allocator::without_huge_pages();
     let megabytes: usize = std::env::args()
         .skip(1)
         .find_map(|a| a.parse().ok())

@@ -309,6 +309,7 @@ fn cpu_time() -> Elapsed {
 }
 
 fn main() {
+    allocator::without_huge_pages();
     let customers: usize = std::env::var("CUSTOMERS")
         .ok()
         .and_then(|s| s.parse().ok())

@@ -4,5 +4,6 @@
 mod allocator;
 
 fn main() -> std::process::ExitCode {
+    allocator::without_huge_pages();
     campaignc::cli::main_with(allocator::TUNING)
 }
