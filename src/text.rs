@@ -146,9 +146,17 @@ pub fn describe_invisible(c: char) -> Option<String> {
 
 /// Every invisible character of `s` (see [`invisible_name`]) with its
 /// byte offset.
+///
+/// Each of them is encoded in UTF-8 with the lead byte `E2` (U+2000 to
+/// U+2FFF) or `EF` (U+F000 to U+FFFF), so only the characters at those
+/// bytes are looked at: previews scan every page they write, megabytes
+/// in a large project. A lead byte is never inside another character's
+/// encoding, so each offset found is a character boundary.
 pub fn invisible_chars(s: &str) -> impl Iterator<Item = (usize, char)> + '_ {
-    s.char_indices()
-        .filter(|(_, c)| invisible_name(*c).is_some())
+    memchr::memchr2_iter(0xE2, 0xEF, s.as_bytes()).filter_map(move |at| {
+        let c = s[at..].chars().next()?;
+        invisible_name(c).map(|_| (at, c))
+    })
 }
 
 /// `s` with every invisible character of [`invisible_name`] replaced by a
@@ -165,18 +173,28 @@ pub fn reveal_invisible_html(s: &str) -> Cow<'_, str> {
     reveal_with(s, "&lt;", "&gt;")
 }
 
+/// [`reveal_invisible`] of a text the caller owns: the same string back,
+/// not a copy, when it has no invisible character.
+pub fn reveal_invisible_owned(s: String) -> String {
+    match reveal_invisible(&s) {
+        Cow::Borrowed(_) => s,
+        Cow::Owned(revealed) => revealed,
+    }
+}
+
 fn reveal_with<'a>(s: &'a str, open: &str, close: &str) -> Cow<'a, str> {
-    if invisible_chars(s).next().is_none() {
+    let mut found = invisible_chars(s).peekable();
+    if found.peek().is_none() {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 16);
-    for c in s.chars() {
-        if invisible_name(c).is_some() {
-            out.push_str(&format!("{open}U+{:04X}{close}", c as u32));
-        } else {
-            out.push(c);
-        }
+    let mut from = 0;
+    for (at, c) in found {
+        out.push_str(&s[from..at]);
+        out.push_str(&format!("{open}U+{:04X}{close}", c as u32));
+        from = at + c.len_utf8();
     }
+    out.push_str(&s[from..]);
     Cow::Owned(out)
 }
 
@@ -244,5 +262,40 @@ mod tests {
         assert_eq!(reveal_invisible("a\u{200B}b"), "a<U+200B>b");
         assert_eq!(reveal_invisible_html("a\u{202E}b"), "a&lt;U+202E&gt;b");
         assert!(matches!(reveal_invisible("👩‍💻"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn every_invisible_character_is_found_among_other_text() {
+        // The scan looks only at the lead bytes E2 and EF: every named
+        // character must start with one of them.
+        let named: Vec<char> = (0..=0x10FFFF)
+            .filter_map(char::from_u32)
+            .filter(|c| invisible_name(*c).is_some())
+            .collect();
+        assert_eq!(named.len(), 14);
+        let mut text = String::new();
+        let mut expected = Vec::new();
+        for (i, c) in named.iter().enumerate() {
+            // Neighbours with the same lead bytes, and other scripts.
+            text.push_str(["–…’", "Chào bạn", "歡迎回來", "\u{FFFD}ﬁ"][i % 4]);
+            expected.push((text.len(), *c));
+            text.push(*c);
+        }
+        assert_eq!(invisible_chars(&text).collect::<Vec<_>>(), expected);
+        let revealed = reveal_invisible_owned(text.clone());
+        assert!(invisible_chars(&revealed).next().is_none());
+        assert_eq!(revealed.matches("<U+").count(), 14);
+        assert_eq!(
+            revealed,
+            text.chars()
+                .map(|c| match invisible_name(c) {
+                    Some(_) => format!("<U+{:04X}>", c as u32),
+                    None => c.to_string(),
+                })
+                .collect::<String>()
+        );
+        let plain = "Chào bạn – 歡迎回來".to_string();
+        let address = plain.as_ptr();
+        assert_eq!(reveal_invisible_owned(plain).as_ptr(), address);
     }
 }

@@ -372,7 +372,7 @@ pub fn preview_campaign_reusing(
         .collect();
     // Bidi controls and zero-width characters from the author or a persona
     // are shown as `<U+202E>` markers, never hidden in the page.
-    let page = crate::text::reveal_invisible(&page).into_owned();
+    let page = crate::text::reveal_invisible_owned(page);
     (CampaignPreview { page, emails }, previews)
 }
 
