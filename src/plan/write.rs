@@ -784,25 +784,11 @@ fn write_from_memo(
             .previous
             .iter()
             .zip(files)
-            .all(|(was, (path, _))| was.0 == *path);
+            .all(|(was, (path, _))| was.0.as_os_str() == path.as_os_str());
     let matched: Vec<Option<usize>> = if same_paths {
         (0..files.len()).map(Some).collect()
     } else {
-        let places: HashMap<&Path, usize> = memo
-            .previous
-            .iter()
-            .enumerate()
-            .map(|(i, (path, _, _))| (path.as_path(), i))
-            .collect();
-        let mut seen = std::collections::HashSet::with_capacity(files.len());
-        if !files.iter().all(|(path, _)| seen.insert(path.as_path())) {
-            // The same path twice: the full comparison decides.
-            return None;
-        }
-        files
-            .iter()
-            .map(|(path, _)| places.get(path.as_path()).copied())
-            .collect()
+        matching_places(&memo.previous, files)?
     };
     // The digest of every text that is not the last build's string there.
     let previous = &memo.previous;
@@ -844,6 +830,15 @@ fn write_from_memo(
             Ok(key) => keys.push(key),
             Err(err) => return Some(Err(err)),
         }
+    }
+    // Paths are matched by their bytes: two spellings of one output
+    // (which the build does not make) would be one gone and one new under
+    // the same key; the full comparison sorts that out.
+    if keys
+        .iter()
+        .any(|key| gone.binary_search_by(|(was, _)| was.cmp(key)).is_ok())
+    {
+        return None;
     }
     let (Some((_, mut manifest)), Some((stats_stat, mut stats))) =
         (memo.manifest.take(), memo.stats.take())
@@ -948,21 +943,72 @@ fn write_from_memo(
             }
         }
     } else {
-        let digest_of = |i: usize, fresh: Option<String>| match (fresh, matched[i]) {
-            (Some(digest), _) => digest,
-            (None, Some(j)) => memo.previous[j].2.clone(),
-            (None, None) => String::new(),
-        };
-        let previous: Vec<(PathBuf, Arc<str>, String)> = files
+        // The kept paths and digests are moved from the last build's
+        // records (each place is matched at most once), not copied.
+        let mut was = std::mem::take(&mut memo.previous);
+        memo.previous = files
             .iter()
             .zip(fresh)
-            .enumerate()
-            .map(|(i, ((path, text), fresh))| (path.clone(), text.clone(), digest_of(i, fresh)))
+            .zip(&matched)
+            .map(|(((path, text), fresh), place)| {
+                let (path, digest) = match place {
+                    Some(j) => {
+                        let (path, _, digest) = &mut was[*j];
+                        (
+                            std::mem::take(path),
+                            fresh.unwrap_or_else(|| std::mem::take(digest)),
+                        )
+                    }
+                    None => (path.clone(), fresh.unwrap_or_default()),
+                };
+                (path, text.clone(), digest)
+            })
             .collect();
-        memo.previous = previous;
+        // The rest (the outputs gone) is freed with the caller's next
+        // build out of the way.
+        drop(was);
     }
     memo.settled = recorded_all && memo.manifest.is_some();
     Some(Ok(report))
+}
+
+/// For each of `files`, its place in the last build's list `previous`
+/// (`None` for a new path): `None` when the paths of either list are not
+/// all different (the full comparison decides then). Keyed by the paths'
+/// bytes with `foldhash`: hashing a `Path` walks its components, and a
+/// campaign added or removed matches 15,000 paths.
+fn matching_places(
+    previous: &[(PathBuf, Arc<str>, String)],
+    files: &[(PathBuf, Arc<str>)],
+) -> Option<Vec<Option<usize>>> {
+    fn bytes(path: &Path) -> &[u8] {
+        path.as_os_str().as_encoded_bytes()
+    }
+    let mut places: HashMap<&[u8], usize, foldhash::fast::RandomState> =
+        HashMap::with_capacity_and_hasher(previous.len(), Default::default());
+    for (j, (path, _, _)) in previous.iter().enumerate() {
+        if places.insert(bytes(path), j).is_some() {
+            return None;
+        }
+    }
+    // A path listed twice in `files` either matches a place already
+    // taken or is new twice.
+    let mut taken = vec![false; previous.len()];
+    let mut new: std::collections::HashSet<&[u8], foldhash::fast::RandomState> = Default::default();
+    let mut matched = Vec::with_capacity(files.len());
+    for (path, _) in files {
+        let key = bytes(path);
+        let place = places.get(key).copied();
+        let first = match place {
+            Some(j) => !std::mem::replace(&mut taken[j], true),
+            None => new.insert(key),
+        };
+        if !first {
+            return None;
+        }
+        matched.push(place);
+    }
+    Some(matched)
 }
 
 /// The manifest's key for `relative`, a build file's path, refused when
@@ -2073,5 +2119,36 @@ mod tests {
             message.contains("contains the project directory"),
             "{message}"
         );
+    }
+
+    #[test]
+    fn the_last_builds_places_are_matched_by_path_once() {
+        let text: Arc<str> = Arc::from("x");
+        let previous: Vec<(PathBuf, Arc<str>, String)> = ["plans/a.json", "plans/b.json"]
+            .iter()
+            .map(|p| (PathBuf::from(p), text.clone(), String::new()))
+            .collect();
+        let files = |paths: &[&str]| -> Vec<(PathBuf, Arc<str>)> {
+            paths
+                .iter()
+                .map(|p| (PathBuf::from(p), text.clone()))
+                .collect()
+        };
+        assert_eq!(
+            matching_places(&previous, &files(&["plans/b.json", "plans/c.json"])),
+            Some(vec![Some(1), None])
+        );
+        // A path twice, kept or new, and a last build with a path twice:
+        // the full comparison decides.
+        assert_eq!(
+            matching_places(&previous, &files(&["plans/a.json", "plans/a.json"])),
+            None
+        );
+        assert_eq!(
+            matching_places(&previous, &files(&["plans/c.json", "plans/c.json"])),
+            None
+        );
+        let twice = vec![previous[0].clone(), previous[0].clone()];
+        assert_eq!(matching_places(&twice, &files(&["plans/a.json"])), None);
     }
 }
