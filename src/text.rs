@@ -296,6 +296,7 @@ mod tests {
         );
         let plain = "Chào bạn – 歡迎回來".to_string();
         let address = plain.as_ptr();
-        assert_eq!(reveal_invisible_owned(plain).as_ptr(), address);
+        let same = reveal_invisible_owned(plain);
+        assert_eq!(same.as_ptr(), address);
     }
 }
