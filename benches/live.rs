@@ -294,7 +294,7 @@ fn measure(project: &Path, scratch: &Path, runs: usize) -> Medians {
 /// create a temporary, write, close, rename. No comparing, hashing or
 /// manifest: what any atomic writer pays at least on this disk, to set
 /// the build's writing time against.
-fn plain_write(out: &Path, files: &[(PathBuf, Arc<str>)]) -> Duration {
+fn plain_write(out: &Path, files: &[(Arc<Path>, Arc<str>)]) -> Duration {
     let start = Instant::now();
     let mut made = std::collections::HashSet::new();
     for (relative, text) in files {

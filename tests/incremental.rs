@@ -301,10 +301,10 @@ fn with_pressure(mut files: BTreeMap<String, String>) -> BTreeMap<String, String
 }
 
 /// coverage.md's text among `files`.
-fn coverage_of<S: AsRef<str>>(files: &[(PathBuf, S)]) -> String {
+fn coverage_of<P: AsRef<Path>, S: AsRef<str>>(files: &[(P, S)]) -> String {
     files
         .iter()
-        .find(|(p, _)| p == Path::new("coverage.md"))
+        .find(|(p, _)| p.as_ref() == Path::new("coverage.md"))
         .map(|(_, t)| t.as_ref().to_string())
         .expect("coverage.md")
 }
@@ -379,8 +379,8 @@ fn run_seed(seed: u64, steps: usize) {
         }
         built += 1;
         let files = workspace.output_files();
-        let names: Vec<&PathBuf> = files.iter().map(|(p, _)| p).collect();
-        let cold_names: Vec<&PathBuf> = cold_files.iter().map(|(p, _)| p).collect();
+        let names: Vec<&Path> = files.iter().map(|(p, _)| p.as_ref()).collect();
+        let cold_names: Vec<&Path> = cold_files.iter().map(|(p, _)| p.as_path()).collect();
         assert_eq!(names, cold_names, "{context}: file list");
         for ((path, text), (_, cold_text)) in files.iter().zip(&cold_files) {
             assert!(
@@ -666,7 +666,7 @@ fn assert_outputs_as_cold(workspace: &mut Workspace, dir: &Path, files: &BTreeMa
     let outputs = workspace.output_files();
     assert_eq!(outputs.len(), cold_files.len());
     for ((path, text), (cold_path, cold_text)) in outputs.iter().zip(&cold_files) {
-        assert_eq!(path, cold_path);
+        assert_eq!(**path, **cold_path);
         assert!(**text == **cold_text, "{} differs", path.display());
     }
 }

@@ -111,7 +111,7 @@ struct Rendered {
     key: Digest,
     /// The campaign's preview files, shared with every [`OutputFiles`]
     /// that includes them (a build's outputs are not copied).
-    files: Vec<(PathBuf, Arc<str>)>,
+    files: Vec<(Arc<Path>, Arc<str>)>,
     /// The campaign's section of the index page.
     index_section: String,
     /// Its rendered messages, under the digest of the preview context and
@@ -158,7 +158,7 @@ pub struct Counters {
 /// a cold build produces them: plans, the schema, then the previews.
 /// Shared: the workspace keeps the list it hands out, and a copy of
 /// 15,000 paths on every call cost milliseconds of each edit.
-pub type OutputFiles = Arc<[(PathBuf, Arc<str>)]>;
+pub type OutputFiles = Arc<[(Arc<Path>, Arc<str>)]>;
 
 /// One checked state of a [`Workspace`]: see [`Workspace::snapshot`].
 #[derive(Clone, Copy, Debug)]
@@ -194,7 +194,7 @@ pub struct Workspace {
     /// The project-wide output files of the last build (index, coverage,
     /// assets, plan schema): a text that comes out the same again is
     /// shared, so that the write memo knows its digest.
-    project_outputs: HashMap<PathBuf, Arc<str>>,
+    project_outputs: HashMap<Arc<Path>, Arc<str>>,
     renderer: Renderer,
     /// The findings of each message's check, reused across checks.
     message_memo: MessageMemo,
@@ -748,7 +748,7 @@ impl Workspace {
         let renderer = &self.renderer;
         type Made = (
             usize,
-            Vec<(PathBuf, Arc<str>)>,
+            Vec<(Arc<Path>, Arc<str>)>,
             String,
             Option<(Digest, Arc<preview::RenderedMessages>)>,
             bool,
@@ -802,7 +802,7 @@ impl Workspace {
                     let texts = files
                         .files
                         .into_iter()
-                        .map(|(path, text)| (path, Arc::from(text)))
+                        .map(|(path, text)| (Arc::from(path), Arc::from(text)))
                         .collect();
                     (
                         i,
@@ -855,11 +855,14 @@ impl Workspace {
 
         // In the order of a cold build: the plans, the schema, each
         // campaign's previews, the other project files.
-        let mut files: Vec<(PathBuf, Arc<str>)> = Vec::with_capacity(
+        let mut files: Vec<(Arc<Path>, Arc<str>)> = Vec::with_capacity(
             plans.len() + 1 + rendered.iter().map(|r| r.files.len()).sum::<usize>() + project.len(),
         );
         for (plan, json) in plans.iter().zip(json) {
-            files.push((plan_path(Path::new(""), &plan.campaign), json.clone()));
+            files.push((
+                Arc::from(plan_path(Path::new(""), &plan.campaign)),
+                json.clone(),
+            ));
         }
         files.extend(project.next());
         for r in rendered {
@@ -894,17 +897,14 @@ impl Workspace {
 /// `files` as shared texts, each the one in `earlier` under the same path
 /// when it has the same text; `earlier` then holds `files`.
 fn share_unchanged(
-    earlier: &mut HashMap<PathBuf, Arc<str>>,
+    earlier: &mut HashMap<Arc<Path>, Arc<str>>,
     files: Vec<(PathBuf, String)>,
-) -> Vec<(PathBuf, Arc<str>)> {
-    let shared: Vec<(PathBuf, Arc<str>)> = files
+) -> Vec<(Arc<Path>, Arc<str>)> {
+    let shared: Vec<(Arc<Path>, Arc<str>)> = files
         .into_iter()
-        .map(|(path, text)| {
-            let text = match earlier.get(&path) {
-                Some(was) if **was == *text => was.clone(),
-                _ => Arc::from(text),
-            };
-            (path, text)
+        .map(|(path, text)| match earlier.get_key_value(path.as_path()) {
+            Some((path, was)) if **was == *text => (path.clone(), was.clone()),
+            _ => (Arc::from(path), Arc::from(text)),
         })
         .collect();
     *earlier = shared.iter().cloned().collect();

@@ -559,9 +559,9 @@ pub fn write_outputs(out: &Path, files: &[(PathBuf, String)]) -> Result<WriteRep
 /// were; after them, the manifest is not updated, so the next build tries
 /// again. A path in `files` that is not [`is_output_path`] is refused
 /// before anything is written.
-pub fn write_outputs_with_inputs<S: AsRef<str> + Sync>(
+pub fn write_outputs_with_inputs<P: AsRef<Path> + Sync, S: AsRef<str> + Sync>(
     out: &Path,
-    files: &[(PathBuf, S)],
+    files: &[(P, S)],
     inputs: Option<&str>,
 ) -> Result<WriteReport, WriteError> {
     let digests = files
@@ -586,7 +586,7 @@ pub struct WriteMemo {
     /// The last build's files, in its order: each path, its text (held, so
     /// no other text can take its address while it is here) and the
     /// text's digest, reused while the text is the same shared string.
-    previous: Vec<(PathBuf, Arc<str>, String)>,
+    previous: Vec<(Arc<Path>, Arc<str>, String)>,
     /// Whether the manifest and stat cache above record every output of
     /// `previous` as this memo's last build left it, and no report
     /// ([`WriteMemo::touched`]) named one since: then a build of the same
@@ -705,7 +705,7 @@ fn stat_of(path: &Path) -> Option<FileStat> {
 /// same report, with less reading and hashing.
 pub fn write_outputs_memo(
     out: &Path,
-    files: &[(PathBuf, Arc<str>)],
+    files: &[(Arc<Path>, Arc<str>)],
     inputs: Option<&str>,
     memo: &mut WriteMemo,
 ) -> Result<WriteReport, WriteError> {
@@ -762,7 +762,7 @@ pub fn write_outputs_memo(
 /// not hold (nothing done).
 fn write_from_memo(
     out: &Path,
-    files: &[(PathBuf, Arc<str>)],
+    files: &[(Arc<Path>, Arc<str>)],
     inputs: Option<&str>,
     memo: &mut WriteMemo,
 ) -> Option<Result<WriteReport, WriteError>> {
@@ -943,30 +943,20 @@ fn write_from_memo(
             }
         }
     } else {
-        // The kept paths and digests are moved from the last build's
-        // records (each place is matched at most once), not copied.
+        // The kept digests are moved from the last build's records (each
+        // place is matched at most once), not copied.
         let mut was = std::mem::take(&mut memo.previous);
         memo.previous = files
             .iter()
             .zip(fresh)
             .zip(&matched)
             .map(|(((path, text), fresh), place)| {
-                let (path, digest) = match place {
-                    Some(j) => {
-                        let (path, _, digest) = &mut was[*j];
-                        (
-                            std::mem::take(path),
-                            fresh.unwrap_or_else(|| std::mem::take(digest)),
-                        )
-                    }
-                    None => (path.clone(), fresh.unwrap_or_default()),
-                };
-                (path, text.clone(), digest)
+                let digest = fresh
+                    .or_else(|| place.map(|j| std::mem::take(&mut was[j].2)))
+                    .unwrap_or_default();
+                (path.clone(), text.clone(), digest)
             })
             .collect();
-        // The rest (the outputs gone) is freed with the caller's next
-        // build out of the way.
-        drop(was);
     }
     memo.settled = recorded_all && memo.manifest.is_some();
     Some(Ok(report))
@@ -978,8 +968,8 @@ fn write_from_memo(
 /// bytes with `foldhash`: hashing a `Path` walks its components, and a
 /// campaign added or removed matches 15,000 paths.
 fn matching_places(
-    previous: &[(PathBuf, Arc<str>, String)],
-    files: &[(PathBuf, Arc<str>)],
+    previous: &[(Arc<Path>, Arc<str>, String)],
+    files: &[(Arc<Path>, Arc<str>)],
 ) -> Option<Vec<Option<usize>>> {
     fn bytes(path: &Path) -> &[u8] {
         path.as_os_str().as_encoded_bytes()
@@ -1034,16 +1024,16 @@ fn output_key(out: &Path, relative: &Path) -> Result<String, WriteError> {
 /// Writes `files`, whose texts have the SHA-256 `digests` (by the rules of
 /// [`write_outputs_with_inputs`]), keeping the manifest and stat cache in
 /// `memo` when given.
-fn write_digested<S: AsRef<str> + Sync>(
+fn write_digested<P: AsRef<Path> + Sync, S: AsRef<str> + Sync>(
     out: &Path,
-    files: &[(PathBuf, S)],
+    files: &[(P, S)],
     digests: Vec<String>,
     inputs: Option<&str>,
     mut memo: Option<&mut WriteMemo>,
 ) -> Result<WriteReport, WriteError> {
     let mut keys = Vec::with_capacity(files.len());
     for (relative, _) in files {
-        keys.push(output_key(out, relative)?);
+        keys.push(output_key(out, relative.as_ref())?);
     }
     let mut report = WriteReport::default();
     let remembered = memo.as_deref_mut().and_then(|m| m.take_manifest(out));
@@ -1332,9 +1322,9 @@ struct Directories {
 
 impl Directories {
     /// Makes the parent directories of `out`'s `files`, shallowest first.
-    fn make<'a, S: 'a>(
+    fn make<'a, P: AsRef<Path> + 'a, S: 'a>(
         out: &Path,
-        files: impl IntoIterator<Item = &'a (PathBuf, S)>,
+        files: impl IntoIterator<Item = &'a (P, S)>,
     ) -> Directories {
         // Each file's directory and those between it and `out`, sorted:
         // a directory comes after its parent.
@@ -1758,9 +1748,15 @@ mod tests {
         let out = dir.path();
         let text = |t: &str| std::sync::Arc::<str>::from(t);
         let files = vec![
-            (PathBuf::from("coverage.md"), text("# Coverage\n")),
-            (PathBuf::from("plans/a.json"), text("{}\n")),
-            (PathBuf::from("previews/a/m.en.html"), text("<p>a</p>\n")),
+            (
+                Arc::<Path>::from(Path::new("coverage.md")),
+                text("# Coverage\n"),
+            ),
+            (Arc::<Path>::from(Path::new("plans/a.json")), text("{}\n")),
+            (
+                Arc::<Path>::from(Path::new("previews/a/m.en.html")),
+                text("<p>a</p>\n"),
+            ),
         ];
         let mut memo = WriteMemo::default();
         memo.trust(true);
@@ -1811,9 +1807,15 @@ mod tests {
         let text = |t: &str| std::sync::Arc::<str>::from(t);
         let files = |plan: &str| {
             vec![
-                (PathBuf::from("coverage.md"), text("# Coverage\n")),
-                (PathBuf::from("plans/a.json"), text(plan)),
-                (PathBuf::from("previews/a/m.en.html"), text("<p>a</p>\n")),
+                (
+                    Arc::<Path>::from(Path::new("coverage.md")),
+                    text("# Coverage\n"),
+                ),
+                (Arc::<Path>::from(Path::new("plans/a.json")), text(plan)),
+                (
+                    Arc::<Path>::from(Path::new("previews/a/m.en.html")),
+                    text("<p>a</p>\n"),
+                ),
             ]
         };
         let mut memo = WriteMemo::default();
@@ -1861,10 +1863,16 @@ mod tests {
         // file replaced and reported, the manifest a fresh build's.
         fs::write(out.join("plans/b.json"), "mine").expect("the user's file");
         let third = vec![
-            (PathBuf::from("coverage.md"), text("# Coverage\n")),
-            (PathBuf::from("plans/a.json"), text("[]\n")),
-            (PathBuf::from("plans/b.json"), text("{}\n")),
-            (PathBuf::from("previews/b/m.en.html"), text("<p>b</p>\n")),
+            (
+                Arc::<Path>::from(Path::new("coverage.md")),
+                text("# Coverage\n"),
+            ),
+            (Arc::<Path>::from(Path::new("plans/a.json")), text("[]\n")),
+            (Arc::<Path>::from(Path::new("plans/b.json")), text("{}\n")),
+            (
+                Arc::<Path>::from(Path::new("previews/b/m.en.html")),
+                text("<p>b</p>\n"),
+            ),
         ];
         let report = write_outputs_memo(&out, &third, Some("four"), &mut memo).expect("sixth");
         assert_eq!(
@@ -2124,14 +2132,14 @@ mod tests {
     #[test]
     fn the_last_builds_places_are_matched_by_path_once() {
         let text: Arc<str> = Arc::from("x");
-        let previous: Vec<(PathBuf, Arc<str>, String)> = ["plans/a.json", "plans/b.json"]
+        let previous: Vec<(Arc<Path>, Arc<str>, String)> = ["plans/a.json", "plans/b.json"]
             .iter()
-            .map(|p| (PathBuf::from(p), text.clone(), String::new()))
+            .map(|p| (Arc::from(Path::new(p)), text.clone(), String::new()))
             .collect();
-        let files = |paths: &[&str]| -> Vec<(PathBuf, Arc<str>)> {
+        let files = |paths: &[&str]| -> Vec<(Arc<Path>, Arc<str>)> {
             paths
                 .iter()
-                .map(|p| (PathBuf::from(p), text.clone()))
+                .map(|p| (Arc::from(Path::new(p)), text.clone()))
                 .collect()
         };
         assert_eq!(
