@@ -70,9 +70,7 @@ pub fn campaign_page(input: &PageInput) -> String {
         out.push_str(&format!("### {channel} *{name}*\n\n"));
         if let Some(doc) = input
             .model
-            .messages
-            .iter()
-            .find(|m| &m.name == name)
+            .message_named(name)
             .and_then(|m| m.doc.as_ref())
         {
             out.push_str(&format!("{}\n\n", one_line(&html_text(doc))));
