@@ -68,11 +68,7 @@ pub fn campaign_page(input: &PageInput) -> String {
             .or_else(|| previews.first().map(|p| p.channel.as_str()))
             .map_or("message", channel_noun);
         out.push_str(&format!("### {channel} *{name}*\n\n"));
-        if let Some(doc) = input
-            .model
-            .message_named(name)
-            .and_then(|m| m.doc.as_ref())
-        {
+        if let Some(doc) = input.model.message_named(name).and_then(|m| m.doc.as_ref()) {
             out.push_str(&format!("{}\n\n", one_line(&html_text(doc))));
         }
         let route = input
