@@ -114,7 +114,7 @@ pub fn build_project_with(
             },
         });
     }
-    let outcome = workspace.build(out, deny_warnings);
+    let outcome = workspace.build_with_inputs(out, deny_warnings, Some(inputs));
     free_in_background(workspace);
     Ok(outcome)
 }
@@ -162,6 +162,17 @@ impl Workspace {
     /// [`crate::plan::write::write_outputs`]). Only what changed since the
     /// last build is computed again.
     pub fn build(&mut self, out: &Path, deny_warnings: bool) -> BuildOutcome {
+        self.build_with_inputs(out, deny_warnings, None)
+    }
+
+    /// [`Workspace::build`], given the workspace's
+    /// [`stamp::inputs_digest`] when the caller has it already.
+    fn build_with_inputs(
+        &mut self,
+        out: &Path,
+        deny_warnings: bool,
+        inputs: Option<super::digest::Digest>,
+    ) -> BuildOutcome {
         let no_files = self
             .paths()
             .next()
@@ -179,8 +190,10 @@ impl Workspace {
             // The input digest goes into the manifest only for a build
             // without diagnostics: the next build with the same inputs may
             // then skip everything (see `stamp`), printing nothing.
-            let inputs = (self.diagnostics().is_empty() && no_files.is_none())
-                .then(|| super::digest::hex(&stamp::inputs_digest(self, deny_warnings)));
+            let inputs = (self.diagnostics().is_empty() && no_files.is_none()).then(|| {
+                let digest = inputs.unwrap_or_else(|| stamp::inputs_digest(self, deny_warnings));
+                super::digest::hex(&digest)
+            });
             match write_outputs_memo(out, &files, inputs.as_deref(), &mut self.write_memo) {
                 Ok(written) => BuildStatus::Built { plans, written },
                 Err(err) => BuildStatus::WriteFailed(err),

@@ -426,14 +426,14 @@ impl Workspace {
     /// project are as large as its model).
     pub(super) fn report(&mut self) -> (SourceMap, Vec<Diagnostic>) {
         if !self.keep_trees {
-            if let Some(checked) = self.checked.take() {
-                // The model and plans are freed first; the inputs get
-                // copies of the texts back for a next check.
-                let Checked {
-                    sources,
-                    diagnostics,
-                    ..
-                } = checked;
+            if let Some(mut checked) = self.checked.take() {
+                let sources = std::mem::take(&mut checked.sources);
+                let diagnostics = std::mem::take(&mut checked.diagnostics);
+                // The model, plans and outputs are freed with the
+                // workspace, not here (`build_project` drops it on a
+                // thread of its own); the inputs get copies of the texts
+                // back for a next check.
+                self.stale = Some(checked);
                 self.take_back_texts(sources.files().iter().cloned());
                 return (sources, diagnostics);
             }
