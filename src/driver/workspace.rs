@@ -746,15 +746,10 @@ impl Workspace {
             .map(|(plan, json)| preview_key(model, sources, diagnostics, &context, plan, json))
             .collect();
         let renderer = &self.renderer;
-        type Made = (
-            usize,
-            Vec<(Arc<Path>, Arc<str>)>,
-            String,
-            Option<(Digest, Arc<preview::RenderedMessages>)>,
-            bool,
-        );
         let keep = self.keep_trees;
-        let stale: Vec<Made> = {
+        // Each stale campaign's place, its previews, and whether its
+        // messages were reused.
+        let stale: Vec<(usize, Rendered, bool)> = {
             let rendered = &self.rendered;
             let todo: Vec<usize> = (0..plans.len())
                 .filter(|&i| {
@@ -796,37 +791,28 @@ impl Workspace {
                     if let Some(progress) = progress {
                         progress.step();
                     }
-                    // Shared texts, made here on the worker thread: each
-                    // text is copied into its `Arc` (94 MB for a
-                    // 1,000-campaign project), which was done one by one
-                    // on the calling thread.
-                    let texts = files
-                        .files
-                        .into_iter()
-                        .map(|(path, text)| (Arc::from(path), Arc::from(text)))
-                        .collect();
-                    (
-                        i,
-                        texts,
-                        files.index_section,
-                        key.filter(|_| keep).map(|key| (key, messages)),
-                        reused,
-                    )
+                    let made = Rendered {
+                        key: keys[i],
+                        // Shared texts, made here on the worker thread:
+                        // each text is copied into its `Arc` (94 MB for a
+                        // 1,000-campaign project), which was done one by
+                        // one on the calling thread.
+                        files: files
+                            .files
+                            .into_iter()
+                            .map(|(path, text)| (Arc::from(path), Arc::from(text)))
+                            .collect(),
+                        index_section: files.index_section,
+                        messages: key.filter(|_| keep).map(|key| (key, messages)),
+                    };
+                    (i, made, reused)
                 })
                 .collect()
         };
         self.counters.previews += stale.len();
-        self.counters.message_renders += stale.iter().filter(|s| !s.4).count();
-        for (i, files, index_section, messages, _) in stale {
-            self.rendered.insert(
-                plans[i].campaign.clone(),
-                Rendered {
-                    key: keys[i],
-                    files,
-                    index_section,
-                    messages,
-                },
-            );
+        self.counters.message_renders += stale.iter().filter(|(_, _, reused)| !reused).count();
+        for (i, made, _) in stale {
+            self.rendered.insert(plans[i].campaign.clone(), made);
         }
         // Campaigns that are gone are forgotten.
         if self.rendered.len() > plans.len() {
