@@ -419,7 +419,8 @@ fn watch_edits(project: &Path, campaigns: usize, out: Option<&Path>) -> Edits {
         let files = std::env::var("PROFILE_FILES").is_ok();
         for k in 0..n {
             if files {
-                // A campaign file added, then removed (`PROFILE_FILES`).
+                // A campaign file removed, then added again
+                // (`PROFILE_FILES`).
                 let path = format!("flows/c{:05}.camp", campaigns / 2);
                 if k % 2 == 0 {
                     workspace.remove_file(&path);

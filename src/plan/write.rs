@@ -1670,6 +1670,11 @@ impl std::error::Error for WriteError {
 mod tests {
     use super::*;
 
+    /// A build file's path as the workspace hands it over.
+    fn shared(path: &str) -> Arc<Path> {
+        Arc::from(Path::new(path))
+    }
+
     fn names_in(dir: &Path) -> Vec<std::ffi::OsString> {
         let mut names: Vec<_> = fs::read_dir(dir)
             .expect("list")
@@ -1748,15 +1753,9 @@ mod tests {
         let out = dir.path();
         let text = |t: &str| std::sync::Arc::<str>::from(t);
         let files = vec![
-            (
-                Arc::<Path>::from(Path::new("coverage.md")),
-                text("# Coverage\n"),
-            ),
-            (Arc::<Path>::from(Path::new("plans/a.json")), text("{}\n")),
-            (
-                Arc::<Path>::from(Path::new("previews/a/m.en.html")),
-                text("<p>a</p>\n"),
-            ),
+            (shared("coverage.md"), text("# Coverage\n")),
+            (shared("plans/a.json"), text("{}\n")),
+            (shared("previews/a/m.en.html"), text("<p>a</p>\n")),
         ];
         let mut memo = WriteMemo::default();
         memo.trust(true);
@@ -1807,15 +1806,9 @@ mod tests {
         let text = |t: &str| std::sync::Arc::<str>::from(t);
         let files = |plan: &str| {
             vec![
-                (
-                    Arc::<Path>::from(Path::new("coverage.md")),
-                    text("# Coverage\n"),
-                ),
-                (Arc::<Path>::from(Path::new("plans/a.json")), text(plan)),
-                (
-                    Arc::<Path>::from(Path::new("previews/a/m.en.html")),
-                    text("<p>a</p>\n"),
-                ),
+                (shared("coverage.md"), text("# Coverage\n")),
+                (shared("plans/a.json"), text(plan)),
+                (shared("previews/a/m.en.html"), text("<p>a</p>\n")),
             ]
         };
         let mut memo = WriteMemo::default();
@@ -1863,16 +1856,10 @@ mod tests {
         // file replaced and reported, the manifest a fresh build's.
         fs::write(out.join("plans/b.json"), "mine").expect("the user's file");
         let third = vec![
-            (
-                Arc::<Path>::from(Path::new("coverage.md")),
-                text("# Coverage\n"),
-            ),
-            (Arc::<Path>::from(Path::new("plans/a.json")), text("[]\n")),
-            (Arc::<Path>::from(Path::new("plans/b.json")), text("{}\n")),
-            (
-                Arc::<Path>::from(Path::new("previews/b/m.en.html")),
-                text("<p>b</p>\n"),
-            ),
+            (shared("coverage.md"), text("# Coverage\n")),
+            (shared("plans/a.json"), text("[]\n")),
+            (shared("plans/b.json"), text("{}\n")),
+            (shared("previews/b/m.en.html"), text("<p>b</p>\n")),
         ];
         let report = write_outputs_memo(&out, &third, Some("four"), &mut memo).expect("sixth");
         assert_eq!(
@@ -2134,13 +2121,10 @@ mod tests {
         let text: Arc<str> = Arc::from("x");
         let previous: Vec<(Arc<Path>, Arc<str>, String)> = ["plans/a.json", "plans/b.json"]
             .iter()
-            .map(|p| (Arc::from(Path::new(p)), text.clone(), String::new()))
+            .map(|p| (shared(p), text.clone(), String::new()))
             .collect();
         let files = |paths: &[&str]| -> Vec<(Arc<Path>, Arc<str>)> {
-            paths
-                .iter()
-                .map(|p| (Arc::from(Path::new(p)), text.clone()))
-                .collect()
+            paths.iter().map(|p| (shared(p), text.clone())).collect()
         };
         assert_eq!(
             matching_places(&previous, &files(&["plans/b.json", "plans/c.json"])),
