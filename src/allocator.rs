@@ -190,3 +190,22 @@ fn keep_freed_memory_briefly() {
     // SAFETY: sets an integer option of the allocator.
     unsafe { mi::mi_option_set(MI_OPTION_PURGE_DELAY, OUTPUTS_PURGE_DELAY) }
 }
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    /// After the call the kernel gives this process no huge pages (the
+    /// field of /proc/self/status that `PR_SET_THP_DISABLE` sets).
+    #[test]
+    fn huge_pages_are_off_for_the_process() {
+        super::without_huge_pages();
+        let status = std::fs::read_to_string("/proc/self/status").expect("status");
+        let field = status
+            .lines()
+            .find_map(|l| l.strip_prefix("THP_enabled:"))
+            .map(str::trim);
+        // Kernels before 5.0 do not show the field.
+        if let Some(enabled) = field {
+            assert_eq!(enabled, "0", "{status}");
+        }
+    }
+}

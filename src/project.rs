@@ -360,6 +360,23 @@ mod tests {
     }
 
     #[test]
+    fn of_several_unreadable_files_the_first_in_path_order_is_named() {
+        // Files are read in parallel; the error is still the first bad
+        // file in the order the project lists them, whichever thread
+        // read it first.
+        let dir = tempfile::tempdir().expect("tempdir");
+        for i in 0..64 {
+            let bad = [5, 23, 40].contains(&i);
+            let text: &[u8] = if bad { b"\xff bad" } else { b"// fine" };
+            write(dir.path(), &format!("f{i:02}.camp"), text);
+        }
+        for _ in 0..5 {
+            let err = load(dir.path()).expect_err("not utf-8");
+            assert!(err.to_string().contains("f05.camp"), "{err}");
+        }
+    }
+
+    #[test]
     fn dot_components_are_dropped_from_shown_paths() {
         assert_eq!(clean(Path::new("./campaigns")), PathBuf::from("campaigns"));
         assert_eq!(clean(Path::new(".")), PathBuf::from("."));
