@@ -154,20 +154,34 @@ pub fn without_huge_pages() {
     unsafe { mi::mi_option_set(MI_OPTION_ALLOW_THP, 0) }
 }
 
+/// The purge delay while `check` and `build` read and check the whole
+/// project, in milliseconds: long enough that a page freed by one
+/// declaration is reused by the next instead of being returned and faulted
+/// in again, short enough that the peak stays that of the live data.
+///
+/// With small pages ([`without_huge_pages`]), on the 10 MB segment input
+/// (`cargo bench --bench memory -- 10`, goal 10× the source): 0 gives
+/// 8.1× for `check` and `build`, 2 ms 8.4×, 5 ms 8.7× and 8.9×, 10 ms 9.0×
+/// and 9.2×, 20 ms 9.2× and 9.8×. The cold `check` of 1,000 campaigns
+/// takes about a tenth less with 5 ms than with 0 (docs/performance.md,
+/// "Freed pages kept a little while during the check").
+const PROJECT_PURGE_DELAY: std::ffi::c_long = 5;
+
 /// The purge delay while `build` makes its outputs, in milliseconds:
 /// short enough that the peak stays that of the check (the 10 MB segment
 /// input: 92-96 MB with it, 92 MB with 0, up to 101 MB with mimalloc 3's
-/// default of 1 s), long enough that pages freed by one preview are
-/// reused by the next instead of being returned and faulted in again.
+/// default of 1 s, all measured with huge pages), long enough that pages
+/// freed by one preview are reused by the next instead of being returned
+/// and faulted in again.
 const OUTPUTS_PURGE_DELAY: std::ffi::c_long = 10;
 
 /// The binary's tuning for `check` and `build` (`campaignc::cli::Tuning`):
 ///
 /// - While they read and check the whole project, memory freed is given
-///   back to the system at once. They free each segment's tree and typed
-///   body as they go, and with mimalloc's delay the freed pages stayed
-///   resident: the peak of `check` on 10 MB of segments went from about
-///   120 MB to about 90 MB, with no measurable cost in time
+///   back to the system after [`PROJECT_PURGE_DELAY`]. They free each
+///   segment's tree and typed body as they go; with mimalloc's default
+///   delay (1 s) the freed pages stayed resident, and the peak of `check`
+///   on 10 MB of segments was about 120 MB instead of about 90 MB
 ///   (docs/performance.md, "Memory").
 /// - Once `build` makes its outputs (plans, previews, writing), freed
 ///   memory is kept for [`OUTPUTS_PURGE_DELAY`]: rendering frees and
@@ -177,13 +191,13 @@ const OUTPUTS_PURGE_DELAY: std::ffi::c_long = 10;
 /// Both are called between the parallel phases, when no other thread
 /// allocates (mimalloc's options are plain variables).
 pub const TUNING: campaignc::cli::Tuning = campaignc::cli::Tuning {
-    whole_project: return_freed_memory_at_once,
+    whole_project: return_freed_memory_soon,
     outputs: keep_freed_memory_briefly,
 };
 
-fn return_freed_memory_at_once() {
+fn return_freed_memory_soon() {
     // SAFETY: sets an integer option of the allocator.
-    unsafe { mi::mi_option_set(MI_OPTION_PURGE_DELAY, 0) }
+    unsafe { mi::mi_option_set(MI_OPTION_PURGE_DELAY, PROJECT_PURGE_DELAY) }
 }
 
 fn keep_freed_memory_briefly() {

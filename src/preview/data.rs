@@ -4,7 +4,9 @@
 //! values as the simulator's runtime values for the timeline.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+use foldhash::{HashMap, HashMapExt, HashSet};
 
 use serde_json::{Map, Value as Json};
 
@@ -218,7 +220,7 @@ impl<'a> FlowIndex<'a> {
     /// [`successors`] order, ascending) of its edges that lead there.
     pub fn leading_edges(&self, target: &str) -> HashMap<&'a str, Vec<usize>> {
         let mut leading: HashMap<&'a str, Vec<usize>> = HashMap::new();
-        let mut seen: HashSet<&str> = HashSet::from([target]);
+        let mut seen: HashSet<&str> = [target].into_iter().collect();
         let mut queue = vec![target];
         while let Some(at) = queue.pop() {
             for &(from, edge) in self.incoming.get(at).into_iter().flatten() {

@@ -7,7 +7,9 @@ use crate::plan::format::{CustomerFacts, Plan};
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, Zoned};
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use foldhash::HashMap;
 use std::sync::Arc;
 
 /// An event the customer performed.

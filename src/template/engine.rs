@@ -1,7 +1,7 @@
 //! The renderer: one Handlebars registry per escaping mode, our helpers in
 //! each, and a cache of parsed templates keyed by their source text.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::sync::{Arc, RwLock};
 
 use handlebars::{Context, Handlebars, RenderContext, Renderable, StringOutput, Template};

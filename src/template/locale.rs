@@ -2,8 +2,8 @@
 //! locale-aware decimal numbers, all from ICU4X compiled data (no hand-written
 //! tables), so `1234.5` prints `1,234.5` in `en` and `1 234,5` in `cs`.
 
+use foldhash::{HashMap, HashMapExt};
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::hash::Hash;
 use std::rc::Rc;
 
