@@ -1031,10 +1031,14 @@ fn write_digested<P: AsRef<Path> + Sync, S: AsRef<str> + Sync>(
     inputs: Option<&str>,
     mut memo: Option<&mut WriteMemo>,
 ) -> Result<WriteReport, WriteError> {
-    let mut keys = Vec::with_capacity(files.len());
-    for (relative, _) in files {
-        keys.push(output_key(out, relative.as_ref())?);
-    }
+    // In parallel; the first refused path in file order is the error.
+    let keys: Vec<Result<String, WriteError>> = files
+        .par_iter()
+        .map(|(relative, _)| output_key(out, relative.as_ref()))
+        .collect();
+    let keys = keys
+        .into_iter()
+        .collect::<Result<Vec<String>, WriteError>>()?;
     let mut report = WriteReport::default();
     let remembered = memo.as_deref_mut().and_then(|m| m.take_manifest(out));
     let from_memo = remembered.is_some();
@@ -1214,16 +1218,25 @@ fn write_digested<P: AsRef<Path> + Sync, S: AsRef<str> + Sync>(
         let mut cache = stats;
         cache.written = None;
         let mut recorded = 0;
-        for ((key, stat), digest) in keys.iter().zip(entries).zip(digests) {
-            let Some(stat) = stat else {
-                cache.files.remove(key);
-                continue;
-            };
-            recorded += 1;
-            match cache.files.get_mut(key) {
-                Some(entry) => *entry = (stat, digest),
-                None => {
-                    cache.files.insert(key.clone(), (stat, digest));
+        let entries = keys.iter().zip(entries).zip(digests);
+        if cache.files.is_empty() {
+            // A first build: one sorted bulk build, not an insert each.
+            cache.files = entries
+                .filter_map(|((key, stat), digest)| Some((key.clone(), (stat?, digest))))
+                .collect();
+            recorded = cache.files.len();
+        } else {
+            for ((key, stat), digest) in entries {
+                let Some(stat) = stat else {
+                    cache.files.remove(key);
+                    continue;
+                };
+                recorded += 1;
+                match cache.files.get_mut(key) {
+                    Some(entry) => *entry = (stat, digest),
+                    None => {
+                        cache.files.insert(key.clone(), (stat, digest));
+                    }
                 }
             }
         }
@@ -1328,8 +1341,19 @@ impl Directories {
     ) -> Directories {
         // Each file's directory and those between it and `out`, sorted:
         // a directory comes after its parent.
+        // Files come grouped by directory: each directory is looked at
+        // once, found by its bytes (comparing `Path`s walks components).
         let mut wanted = std::collections::BTreeSet::new();
+        let mut seen: std::collections::HashSet<&std::ffi::OsStr, foldhash::fast::RandomState> =
+            Default::default();
         for (relative, _) in files {
+            let relative = relative.as_ref();
+            let within = relative
+                .parent()
+                .map_or(relative.as_os_str(), Path::as_os_str);
+            if !seen.insert(within) {
+                continue;
+            }
             let dir = parent_dir(&out.join(relative));
             for step in dir.ancestors() {
                 if !step.starts_with(out) || !wanted.insert(step.to_path_buf()) {
