@@ -41,7 +41,15 @@ pub fn of(bytes: &[u8]) -> Digest {
 
 /// Lowercase hex of a digest's bytes (the manifest, plan hashes).
 pub fn hex(digest: &[u8]) -> String {
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    // A `format!` per byte was a string allocated per byte: with a digest
+    // for each of 15,000 outputs, hundreds of thousands of them.
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(digest.len() * 2);
+    for byte in digest {
+        out.push(char::from(DIGITS[usize::from(byte >> 4)]));
+        out.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
+    }
+    out
 }
 
 #[cfg(test)]
@@ -55,5 +63,6 @@ mod tests {
         assert_ne!(ab_c, a_bc);
         assert_eq!(of(b"x"), of(b"x"));
         assert_eq!(hex(&of(b"x")).len(), 64);
+        assert_eq!(hex(&[0x00, 0x0f, 0xa5, 0xff]), "000fa5ff");
     }
 }

@@ -19,6 +19,7 @@ use jiff::Zoned;
 use rayon::prelude::*;
 use std::cmp::Reverse;
 use std::collections::{BTreeSet, BinaryHeap, HashMap, HashSet};
+use std::fmt::Write as _;
 use std::sync::Arc;
 
 /// The coverage report in Markdown (ends with a newline).
@@ -42,13 +43,13 @@ pub fn coverage_markdown(stages: &[String], plans: &[Plan]) -> String {
     let mut gaps = Vec::new();
     let mut table = String::from("| Stage |");
     for c in Channel::ALL {
-        table.push_str(&format!(" {} |", c.as_str()));
+        let _ = write!(table, " {} |", c.as_str());
     }
     table.push_str("\n|---|");
     table.push_str(&"---|".repeat(Channel::ALL.len()));
     table.push('\n');
     for stage in stages {
-        table.push_str(&format!("| `{stage}` |"));
+        let _ = write!(table, "| `{stage}` |");
         for c in Channel::ALL {
             let names = cell(stage, c);
             if names.is_empty() {
@@ -60,13 +61,13 @@ pub fn coverage_markdown(stages: &[String], plans: &[Plan]) -> String {
             } else {
                 covered += 1;
                 let list: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
-                table.push_str(&format!(" {} |", list.join(", ")));
+                let _ = write!(table, " {} |", list.join(", "));
             }
         }
         table.push('\n');
     }
     let mut out = String::from("# Lifecycle coverage\n\n");
-    out.push_str(&format!("{covered} of {total} cells covered.\n\n"));
+    let _ = write!(out, "{covered} of {total} cells covered.\n\n");
     out.push_str(
         "Each cell lists the campaigns of that lifecycle stage that send on that channel.\n\n",
     );
@@ -120,7 +121,8 @@ pub fn pressure_markdown_cached(
         return String::new();
     };
     let mut out = String::from("\n## Message pressure per persona\n\n");
-    out.push_str(&format!(
+    let _ = write!(
+        out,
         "The project allows {} marketing messages per {} per customer (`pressure`). \
          For each persona: the campaigns it enters in its first week when it performs \
          each campaign's trigger event once (at {}, its local time) and nothing else, \
@@ -128,17 +130,18 @@ pub fn pressure_markdown_cached(
         limit.count,
         limit.per,
         DEFAULT_START.strftime("%A %Y-%m-%d %H:%M"),
-    ));
+    );
     if model.personas.is_empty() {
         cache.weeks.clear();
         out.push_str("No personas.\n");
         return out;
     }
-    out.push_str(&format!(
+    let _ = write!(
+        out,
         "| Persona | Campaigns entered | Marketing messages in 7 days | Most within {} | Limit |\n\
          |---|---|---|---|---|\n",
         limit.per
-    ));
+    );
     let mut kept: HashMap<String, Weeks> = HashMap::with_capacity(model.personas.len());
     for persona in &model.personas {
         let Some(week) = PersonaWeek::of(model, persona, plans) else {

@@ -7,6 +7,7 @@ use super::mermaid::{channel_key, channel_noun};
 use super::sentences;
 use crate::plan::format::Plan;
 use crate::template::escape::{html_attr, html_text};
+use std::fmt::Write as _;
 
 const STYLE: &str = "body{margin:0;background:#f4f4f5;color:#1f2937;line-height:1.5}\
 main{max-width:880px;margin:0 auto;padding:32px 20px}\
@@ -113,12 +114,13 @@ pub fn campaign_section(plan: &Plan, emails: &[(String, String)]) -> String {
         html_text(&plan.stage)
     );
     if let Some(doc) = &plan.doc {
-        out.push_str(&format!("<p class=\"doc\">{}</p>\n", html_text(doc.trim())));
+        let _ = write!(out, "<p class=\"doc\">{}</p>\n", html_text(doc.trim()));
     }
-    out.push_str(&format!(
+    let _ = write!(
+        out,
         "<p class=\"trigger\">{}</p>\n",
         code_spans(&html_text(&sentences::trigger(plan)))
-    ));
+    );
     out.push_str("<table>\n<tr><th>Message</th><th>Channel</th><th>Locales</th></tr>\n");
     for (message, m) in &plan.messages {
         let links: Vec<String> = plan
@@ -137,12 +139,13 @@ pub fn campaign_section(plan: &Plan, emails: &[(String, String)]) -> String {
                 }
             })
             .collect();
-        out.push_str(&format!(
+        let _ = write!(
+            out,
             "<tr><td><code>{}</code></td><td>{}</td><td>{}</td></tr>\n",
             html_text(message),
             html_text(channel_noun(channel_key(m.channel))),
             links.join(" ")
-        ));
+        );
     }
     if plan.messages.is_empty() {
         out.push_str("<tr><td colspan=\"3\" class=\"muted\">No messages</td></tr>\n");
@@ -156,7 +159,7 @@ fn code_spans(text: &str) -> String {
     let mut out = String::new();
     for (i, part) in text.split('`').enumerate() {
         if i % 2 == 1 {
-            out.push_str(&format!("<code>{part}</code>"));
+            let _ = write!(out, "<code>{part}</code>");
         } else {
             out.push_str(part);
         }

@@ -6,6 +6,7 @@ use crate::diagnostics::Diagnostic;
 use crate::plan::format::Plan;
 use crate::source::{SourceMap, Span};
 use crate::template::escape::{html_text, rendered_text};
+use std::fmt::Write as _;
 
 use super::mermaid::{channel_key, channel_noun, flowchart};
 use super::messages::{webhook_body, MessagePreview, Rendered, IN_APP_LIMITS, PUSH_LIMITS};
@@ -34,10 +35,11 @@ pub fn campaign_page(input: &PageInput) -> String {
         out.push('\n');
     }
     out.push_str(&facts_table(plan));
-    out.push_str(&format!(
+    let _ = write!(
+        out,
         "\nDefined in `{}:{}`.\n\n",
         plan.source.file, plan.source.line
-    ));
+    );
 
     out.push_str("## Flow\n\n```mermaid\n");
     out.push_str(&flowchart(plan));
@@ -47,7 +49,7 @@ pub fn campaign_page(input: &PageInput) -> String {
     out.push_str(&input.main_path.setup);
     out.push_str("\n\n");
     for line in &input.main_path.lines {
-        out.push_str(&format!("- **{}** — {}\n", line.when, line.text));
+        let _ = write!(out, "- **{}** — {}\n", line.when, line.text);
     }
     if input.main_path.lines.is_empty() && !input.main_path.no_persona {
         out.push_str("- (nothing happens)\n");
@@ -67,18 +69,19 @@ pub fn campaign_page(input: &PageInput) -> String {
             .map(|m| channel_key(m.channel))
             .or_else(|| previews.first().map(|p| p.channel.as_str()))
             .map_or("message", channel_noun);
-        out.push_str(&format!("### {channel} *{name}*\n\n"));
+        let _ = write!(out, "### {channel} *{name}*\n\n");
         if let Some(doc) = input.model.message_named(name).and_then(|m| m.doc.as_ref()) {
-            out.push_str(&format!("{}\n\n", one_line(&html_text(doc))));
+            let _ = write!(out, "{}\n\n", one_line(&html_text(doc)));
         }
         let route = input
             .flow
             .first_send(name)
             .and_then(|(id, _)| super::route::route_to(input.flow, id));
-        out.push_str(&format!(
+        let _ = write!(
+            out,
             "**Sent** {}.\n\n",
             html_text(&route.unwrap_or_else(|| "on every journey".into()))
-        ));
+        );
         if previews.is_empty() {
             out.push_str("Not rendered: the project has no persona to render it with.\n\n");
         }
@@ -92,13 +95,14 @@ pub fn campaign_page(input: &PageInput) -> String {
         out.push_str("None.\n");
     }
     for d in input.diagnostics {
-        out.push_str(&format!(
+        let _ = write!(
+            out,
             "- `{}` {} {}: {}\n",
             location(input.sources, d.span),
             d.severity.as_str(),
             d.code,
             html_text(&d.message)
-        ));
+        );
     }
     out
 }
@@ -165,7 +169,7 @@ fn facts_table(plan: &Plan) -> String {
     let mut out = String::from("| Setting | In plain words |\n|---|---|\n");
     for (name, text) in rows {
         // Sentences quote string literals from the source: keep them text.
-        out.push_str(&format!("| **{name}** | {} |\n", cell(&html_text(&text))));
+        let _ = write!(out, "| **{name}** | {} |\n", cell(&html_text(&text)));
     }
     out
 }
@@ -174,30 +178,29 @@ fn facts_table(plan: &Plan) -> String {
 fn message_section(campaign: &str, p: &MessagePreview) -> String {
     let mut out = format!("#### `{}` — persona *{}*", p.locale, p.persona);
     if p.locale_overridden {
-        out.push_str(&format!(
-            " (its locale set to `{}` for this preview)",
-            p.locale
-        ));
+        let _ = write!(out, " (its locale set to `{}` for this preview)", p.locale);
     }
     out.push_str("\n\n");
     if let Some((event, derived)) = &p.event {
         if *derived {
-            out.push_str(&format!(
+            let _ = write!(
+                out,
                 "`event.*`: a sample built from the types of `{event}` (the persona has none).\n\n"
-            ));
+            );
         } else {
-            out.push_str(&format!("`event.*`: the persona's sample `{event}`.\n\n"));
+            let _ = write!(out, "`event.*`: the persona's sample `{event}`.\n\n");
         }
     }
     if let Some(attr) = &p.no_address {
-        out.push_str(&format!(
+        let _ = write!(
+            out,
             "**Not sent to this persona:** `{attr}` is not set, so the send is skipped (`no_address`). The text below is what others get.\n\n"
-        ));
+        );
     }
     let rendered = match &p.rendered {
         Ok(r) => r,
         Err(e) => {
-            out.push_str(&format!("**Could not render:** {}\n\n", html_text(e)));
+            let _ = write!(out, "**Could not render:** {}\n\n", html_text(e));
             return out;
         }
     };
@@ -210,24 +213,19 @@ fn message_section(campaign: &str, p: &MessagePreview) -> String {
             ..
         } => {
             if let Some(from) = from {
-                out.push_str(&format!("- **From:** {}\n", inline(&html_text(from))));
+                let _ = write!(out, "- **From:** {}\n", inline(&html_text(from)));
             }
             // Rendered with HTML escaping of values only: literal text
             // and `{{{…}}}` values are escaped here.
-            out.push_str(&format!(
-                "- **Subject:** {}\n",
-                inline(&rendered_text(subject))
-            ));
+            let _ = write!(out, "- **Subject:** {}\n", inline(&rendered_text(subject)));
             if let Some(pre) = preheader {
-                out.push_str(&format!(
-                    "- **Preheader:** {}\n",
-                    inline(&rendered_text(pre))
-                ));
+                let _ = write!(out, "- **Preheader:** {}\n", inline(&rendered_text(pre)));
             }
-            out.push_str(&format!(
+            let _ = write!(
+                out,
                 "- **HTML:** [{campaign}/{}.{}.html]({campaign}/{}.{}.html)\n\n",
                 p.message, p.locale, p.message, p.locale
-            ));
+            );
             out.push_str(&quote(&rendered_text(body_markdown.trim_end())));
             out.push('\n');
             let removed: Vec<String> = crate::template::email::body_links(body_markdown)
@@ -236,11 +234,12 @@ fn message_section(campaign: &str, p: &MessagePreview) -> String {
                 .map(|(url, _)| format!("`{}`", url.replace('`', "'")))
                 .collect();
             if !removed.is_empty() {
-                out.push_str(&format!(
+                let _ = write!(
+                    out,
                     "**Links removed from the email** (only `https:`, `http:`, `mailto:` and \
                      `tel:` links are kept; the link text stays): {}\n\n",
                     removed.join(", ")
-                ));
+                );
             }
         }
         Rendered::Sms { body, count } => {
@@ -254,7 +253,8 @@ fn message_section(campaign: &str, p: &MessagePreview) -> String {
                 count.segments * part.1
             };
             out.push_str(&quote(&html_text(body)));
-            out.push_str(&format!(
+            let _ = write!(
+                out,
                 "\n{single}, {} {} ({}/{capacity})\n\n",
                 count.segments,
                 if count.segments == 1 {
@@ -263,7 +263,7 @@ fn message_section(campaign: &str, p: &MessagePreview) -> String {
                     "segments"
                 },
                 count.units
-            ));
+            );
         }
         Rendered::Card {
             title,
@@ -276,30 +276,33 @@ fn message_section(campaign: &str, p: &MessagePreview) -> String {
             } else {
                 IN_APP_LIMITS
             };
-            out.push_str(&format!(
+            let _ = write!(
+                out,
                 "- **Title** ({}): {}\n",
                 counted(title, limits.0),
                 inline(&html_text(title))
-            ));
-            out.push_str(&format!(
+            );
+            let _ = write!(
+                out,
                 "- **Body** ({}): {}\n",
                 counted(body, limits.1),
                 inline(&html_text(body))
-            ));
+            );
             if let Some(button) = button {
-                out.push_str(&format!("- **Button:** {}\n", inline(&html_text(button))));
+                let _ = write!(out, "- **Button:** {}\n", inline(&html_text(button)));
             }
             if let Some(link) = link {
-                out.push_str(&format!("- **Link:** `{}`\n", link.replace('`', "'")));
+                let _ = write!(out, "- **Link:** `{}`\n", link.replace('`', "'"));
             }
             out.push('\n');
         }
         Rendered::Webhook { method, url, body } => {
-            out.push_str(&format!(
+            let _ = write!(
+                out,
                 "- **{}** `{}`\n\n",
                 html_text(method),
                 url.replace('`', "'")
-            ));
+            );
             match webhook_body(body) {
                 Ok(json) => out.push_str(&fenced("json", &json)),
                 Err(raw) => out.push_str(&fenced("text", &raw)),
@@ -334,7 +337,7 @@ fn quote(text: &str) -> String {
         if line.trim().is_empty() {
             out.push_str(">\n");
         } else {
-            out.push_str(&format!("> {line}\n"));
+            let _ = write!(out, "> {line}\n");
         }
     }
     out

@@ -10,6 +10,7 @@
 //! replaced, so the chart's source also stays stable under edits.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
 
 use super::sentences::{clause, duration, value, weekday, words, Form};
 use crate::plan::format::{Channel, Node, Plan};
@@ -24,7 +25,7 @@ pub fn flowchart(plan: &Plan) -> String {
     let target = |next: &Option<String>| next.as_deref().map_or(COMPLETED.to_string(), id);
 
     let mut out = String::from("flowchart TD\n");
-    out.push_str(&format!("  {START}([\"Start\"])\n"));
+    let _ = write!(out, "  {START}([\"Start\"])\n");
     let mut edges: Vec<String> = Vec::new();
     let mut uses_completed = plan.entry.is_none();
     let mut edge = |from: &str, to: String, label: Option<String>| {
@@ -44,10 +45,11 @@ pub fn flowchart(plan: &Plan) -> String {
     for (name, node) in nodes {
         let me = id(name);
         let (open, close) = shape(node);
-        out.push_str(&format!(
+        let _ = write!(
+            out,
             "  {me}{open}\"`{}`\"{close}\n",
             markdown_label(&label(node))
-        ));
+        );
         match node {
             Node::Send { next, .. }
             | Node::Wait { next, .. }
@@ -95,7 +97,7 @@ pub fn flowchart(plan: &Plan) -> String {
         }
     }
     if uses_completed {
-        out.push_str(&format!("  {COMPLETED}([\"Completed\"])\n"));
+        let _ = write!(out, "  {COMPLETED}([\"Completed\"])\n");
     }
     for e in edges {
         out.push_str(&e);

@@ -10,6 +10,7 @@
 //! Content-Security-Policy (no inline script).
 
 use std::collections::BTreeSet;
+use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
@@ -51,8 +52,13 @@ pub fn asset_files() -> Vec<(PathBuf, String)> {
 }
 
 /// The page's CSS. The width toggle is pure CSS (two radio buttons), so
-/// it works without scripts.
-fn style() -> String {
+/// it works without scripts. Made once: every campaign page has it.
+fn style() -> &'static str {
+    static STYLE: std::sync::LazyLock<String> = std::sync::LazyLock::new(page_style);
+    &STYLE
+}
+
+fn page_style() -> String {
     format!(
         "body{{margin:0;background:#f4f4f5;color:#1f2937;font-family:{FONT_STACK};line-height:1.55}}\
 main{{max-width:1040px;margin:0 auto;padding:24px 20px 48px}}\
@@ -134,11 +140,12 @@ pub fn campaign_html(plan: &Plan, markdown: &str, options: &PageOptions) -> Stri
         } else {
             ""
         };
-        picker.push_str(&format!(
+        let _ = write!(
+            picker,
             "<option value=\"{}\"{selected}>{}</option>",
             html_attr(p),
             html_text(p)
-        ));
+        );
     }
     let translations: Vec<String> = options
         .messages
@@ -157,7 +164,12 @@ pub fn campaign_html(plan: &Plan, markdown: &str, options: &PageOptions) -> Stri
             html_text(p)
         )
     });
-    format!(
+    // Sized for the page at once: `format!` grows its string from the
+    // size of the literal pieces, copying the body again at each step.
+    let mut page = String::with_capacity(body.len() + picker.len() + style().len() + 2048);
+    // Writing into a `String` cannot fail.
+    let _ = write!(
+        page,
         "{start}<input type=\"radio\" name=\"width\" id=\"width-desktop\" class=\"visually-hidden\" checked>
 <input type=\"radio\" name=\"width\" id=\"width-mobile\" class=\"visually-hidden\">
 <main>
@@ -173,14 +185,15 @@ pub fn campaign_html(plan: &Plan, markdown: &str, options: &PageOptions) -> Stri
 </body>
 </html>
 ",
-        start = document_start(&format!("Campaign {}", html_text(campaign)), &style()),
+        start = document_start(&format!("Campaign {}", html_text(campaign)), style()),
         md = html_attr(&format!("{campaign}.md")),
         translations = if translations.is_empty() {
             "none".to_string()
         } else {
             translations.join(" · ")
         },
-    )
+    );
+    page
 }
 
 /// `a b` → `a%20b`: a message name in a query string.
@@ -324,10 +337,11 @@ fn highlighted(source: &str) -> String {
     let mut at = 0;
     for (start, end) in crate::template::lex::tags(source) {
         out.push_str(&html_text(&source[at..start]));
-        out.push_str(&format!(
+        let _ = write!(
+            out,
             "<mark class=\"var\">{}</mark>",
             html_text(&source[start..end])
-        ));
+        );
         at = end;
     }
     out.push_str(&html_text(&source[at..]));
@@ -371,7 +385,7 @@ pub fn translations_html(plan: &Plan, message: &str) -> Option<String> {
             .flatten()
             .flat_map(|c| c.variables.iter())
             .collect();
-        rows.push_str(&format!("<tr><th><code>{}</code></th>", html_text(field)));
+        let _ = write!(rows, "<tr><th><code>{}</code></th>", html_text(field));
         for cell in &cells {
             let Some(cell) = cell else {
                 rows.push_str("<td class=\"missing\">(not written in this locale)</td>");
@@ -387,7 +401,8 @@ pub fn translations_html(plan: &Plan, message: &str) -> Option<String> {
                 .filter(|v| !cell.variables.contains(**v))
                 .map(|v| format!("<code>{}</code>", html_text(v)))
                 .collect();
-            rows.push_str(&format!(
+            let _ = write!(
+                rows,
                 "<td><pre>{}</pre>{}{}</td>",
                 highlighted(cell.source),
                 if uses.is_empty() {
@@ -403,7 +418,7 @@ pub fn translations_html(plan: &Plan, message: &str) -> Option<String> {
                         lacks.join(", ")
                     )
                 }
-            ));
+            );
         }
         rows.push_str("</tr>\n");
     }
@@ -426,7 +441,7 @@ pub fn translations_html(plan: &Plan, message: &str) -> Option<String> {
         message_text = html_text(message),
         campaign = html_text(&plan.campaign),
         campaign_attr = html_attr(&plan.campaign),
-        start = document_start(&format!("Translations of {}", html_text(message)), &style()),
+        start = document_start(&format!("Translations of {}", html_text(message)), style()),
     ))
 }
 

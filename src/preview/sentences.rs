@@ -17,6 +17,7 @@ use crate::plan::format::{
     ArithKind, CompareOp, Duration, EventScope, Expr, Literal, Period, Plan, Reentry, ScoreRule,
     SegmentEntry, StringOpKind, Trigger, Weekday,
 };
+use std::fmt::Write as _;
 
 /// Which grammatical form a clause takes (see the module docs).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -597,13 +598,14 @@ pub fn duration_meaning(d: Duration) -> String {
             })
         );
         if d.seconds >= 86_400 {
-            text.push_str(&format!(
+            let _ = write!(
+                text,
                 " ({})",
                 duration(Duration {
                     days: d.seconds / 86_400,
                     seconds: d.seconds % 86_400
                 })
-            ));
+            );
         }
         text
     });

@@ -11,6 +11,7 @@
 //! customer is in. Days count calendar days from the entry.
 
 use jiff::{Timestamp, Zoned};
+use std::fmt::Write as _;
 
 use crate::check::model::{Model, PersonaId};
 use crate::plan::format::{Node, Plan, Trigger};
@@ -144,7 +145,7 @@ pub fn main_path(
         setup.push_str("; the persona is in the treatment group (not held out)");
     }
     if let Some((s, v)) = &split {
-        setup.push_str(&format!("; split `{s}` picks *{v}*"));
+        let _ = write!(setup, "; split `{s}` picks *{v}*");
     }
     setup.push_str("; no other events happen.");
 
