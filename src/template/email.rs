@@ -51,11 +51,13 @@ pub const SAFE_SCHEMES: &[&str] = &["https", "http", "mailto", "tel"];
 /// control characters removed, lowercased), or `None` for a relative URL
 /// (`/path`, `#top`, `page.html`).
 pub fn url_scheme(url: &str) -> Option<String> {
-    let cleaned: String = url
+    // Removing those characters removes no `:`, so the scheme is what is
+    // left of the part before the first one: only that part is copied.
+    let (before, _) = url.split_once(':')?;
+    let scheme: String = before
         .chars()
         .filter(|c| !c.is_ascii_whitespace() && !c.is_ascii_control())
         .collect();
-    let (scheme, _) = cleaned.split_once(':')?;
     let mut chars = scheme.chars();
     let valid = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
