@@ -564,11 +564,50 @@ pub fn write_outputs_with_inputs<P: AsRef<Path> + Sync, S: AsRef<str> + Sync>(
     files: &[(P, S)],
     inputs: Option<&str>,
 ) -> Result<WriteReport, WriteError> {
-    let digests = files
+    let digest_all = || {
+        files
+            .par_iter()
+            .map(|(_, text)| sha256_hex(text.as_ref()))
+            .collect()
+    };
+    let keys = output_keys(out, files)?;
+    let (digests, dirs) = digests_and_directories(out, files, None, digest_all);
+    write_digested(out, files, keys, digests, dirs, inputs, None)
+}
+
+/// The manifest key of each of `files` ([`output_key`]), in parallel;
+/// the first refused path in file order is the error. Nothing is written
+/// before every path has its key.
+fn output_keys<P: AsRef<Path> + Sync, S: Sync>(
+    out: &Path,
+    files: &[(P, S)],
+) -> Result<Vec<String>, WriteError> {
+    let keys: Vec<Result<String, WriteError>> = files
         .par_iter()
-        .map(|(_, text)| sha256_hex(text.as_ref()))
+        .map(|(relative, _)| output_key(out, relative.as_ref()))
         .collect();
-    write_digested(out, files, digests, inputs, None)
+    keys.into_iter().collect()
+}
+
+/// `digest_all()`, and, when `out` has no previous build (no manifest in
+/// `memo` nor on disk), the directories of all `files` made meanwhile.
+/// Every file of such a build is compared with the disk, so all their
+/// directories are needed; making them (one at a time: the file system
+/// locks the parent) no longer waits for the hashing, nor the other core
+/// for it. With a previous build, only the directories of the changed
+/// files are made, later (`None`).
+fn digests_and_directories<P: AsRef<Path> + Sync, S: Sync>(
+    out: &Path,
+    files: &[(P, S)],
+    memo: Option<&WriteMemo>,
+    digest_all: impl FnOnce() -> Vec<String> + Send,
+) -> (Vec<String>, Option<Directories>) {
+    let remembered = memo.is_some_and(|m| m.out.as_deref() == Some(out) && m.manifest.is_some());
+    if remembered || Manifest::path(out).exists() {
+        return (digest_all(), None);
+    }
+    let (digests, dirs) = rayon::join(digest_all, || Directories::make(out, files));
+    (digests, Some(dirs))
 }
 
 /// What a caller that builds into the same directory again and again (the
@@ -725,13 +764,17 @@ pub fn write_outputs_memo(
         .iter()
         .map(|(_, text, digest)| (address(text), (text, digest)))
         .collect();
-    let digests: Vec<String> = files
-        .par_iter()
-        .map(|(_, text)| match known.get(&address(text)) {
-            Some((was, digest)) if Arc::ptr_eq(was, text) => (*digest).clone(),
-            _ => sha256_hex(text.as_bytes()),
-        })
-        .collect();
+    let digest_all = || {
+        files
+            .par_iter()
+            .map(|(_, text)| match known.get(&address(text)) {
+                Some((was, digest)) if Arc::ptr_eq(was, text) => (*digest).clone(),
+                _ => sha256_hex(text.as_bytes()),
+            })
+            .collect()
+    };
+    let keys = output_keys(out, files)?;
+    let (digests, dirs) = digests_and_directories(out, files, Some(memo), digest_all);
     drop(known);
     memo.previous = files
         .iter()
@@ -739,7 +782,7 @@ pub fn write_outputs_memo(
         .map(|((path, text), digest)| (path.clone(), text.clone(), digest.clone()))
         .collect();
     memo.settled = false;
-    let result = write_digested(out, files, digests, inputs, Some(memo));
+    let result = write_digested(out, files, keys, digests, dirs, inputs, Some(memo));
     // Every output is recorded in the stat cache the memo kept (one whose
     // metadata could not be read is not, and is compared next time).
     memo.settled = result.is_ok()
@@ -1027,18 +1070,12 @@ fn output_key(out: &Path, relative: &Path) -> Result<String, WriteError> {
 fn write_digested<P: AsRef<Path> + Sync, S: AsRef<str> + Sync>(
     out: &Path,
     files: &[(P, S)],
+    keys: Vec<String>,
     digests: Vec<String>,
+    dirs: Option<Directories>,
     inputs: Option<&str>,
     mut memo: Option<&mut WriteMemo>,
 ) -> Result<WriteReport, WriteError> {
-    // In parallel; the first refused path in file order is the error.
-    let keys: Vec<Result<String, WriteError>> = files
-        .par_iter()
-        .map(|(relative, _)| output_key(out, relative.as_ref()))
-        .collect();
-    let keys = keys
-        .into_iter()
-        .collect::<Result<Vec<String>, WriteError>>()?;
     let mut report = WriteReport::default();
     let remembered = memo.as_deref_mut().and_then(|m| m.take_manifest(out));
     let from_memo = remembered.is_some();
@@ -1096,14 +1133,16 @@ fn write_digested<P: AsRef<Path> + Sync, S: AsRef<str> + Sync>(
             (look, digest)
         })
         .collect();
-    let dirs = Directories::make(
-        out,
-        files
-            .iter()
-            .zip(&looked)
-            .filter(|(_, (look, _))| !matches!(look, Look::Unchanged(_)))
-            .map(|(file, _)| file),
-    );
+    let dirs = dirs.unwrap_or_else(|| {
+        Directories::make(
+            out,
+            files
+                .iter()
+                .zip(&looked)
+                .filter(|(_, (look, _))| !matches!(look, Look::Unchanged(_)))
+                .map(|(file, _)| file),
+        )
+    });
     let staged: Vec<Result<(Staged, String), WriteError>> = files
         .par_iter()
         .zip(&keys)
@@ -1713,6 +1752,57 @@ mod tests {
     /// and its modification time set back, not one changed in the clock
     /// tick of the record, not one the cache lists with another digest.
     #[cfg(unix)]
+    /// A first build makes its directories while it hashes, but only once
+    /// every path is known to be an output: a refused one leaves the disk
+    /// as it was, in and next to the output directory, by either writer.
+    #[test]
+    fn a_refused_path_leaves_a_first_build_unwritten() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path().join("out");
+        let files = vec![
+            (
+                PathBuf::from("previews/a/m.en.html"),
+                "<p>a</p>\n".to_string(),
+            ),
+            (PathBuf::from("../escaped/x.json"), "{}\n".to_string()),
+        ];
+        let err = write_outputs(&out, &files).expect_err("refused");
+        assert!(err.path.ends_with("x.json"), "{err:?}");
+        let shared_files: Vec<(Arc<Path>, Arc<str>)> = files
+            .iter()
+            .map(|(p, t)| (Arc::from(p.as_path()), Arc::from(t.as_str())))
+            .collect();
+        let mut memo = WriteMemo::default();
+        write_outputs_memo(&out, &shared_files, None, &mut memo).expect_err("refused");
+        assert!(!out.join("previews").exists());
+        assert!(!dir.path().join("escaped").exists());
+    }
+
+    /// A first build (no manifest) makes every file's directory with the
+    /// hashing, and compares nothing in them: all its files are written.
+    #[test]
+    fn a_first_build_makes_its_directories_and_writes_every_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path().join("out");
+        let files = vec![
+            (PathBuf::from("coverage.md"), "# Coverage\n".to_string()),
+            (PathBuf::from("plans/a.json"), "{}\n".to_string()),
+            (
+                PathBuf::from("previews/a/m.en.html"),
+                "<p>a</p>\n".to_string(),
+            ),
+            (
+                PathBuf::from("previews/b/m.en.html"),
+                "<p>b</p>\n".to_string(),
+            ),
+        ];
+        let report = write_outputs(&out, &files).expect("first build");
+        assert_eq!(report.written.len(), files.len());
+        for (path, text) in &files {
+            assert_eq!(fs::read_to_string(out.join(path)).expect("written"), *text);
+        }
+    }
+
     #[test]
     fn the_stat_cache_trusts_an_untouched_output_and_nothing_else() {
         let dir = tempfile::tempdir().expect("tempdir");
