@@ -114,11 +114,11 @@ pub fn campaign_section(plan: &Plan, emails: &[(String, String)]) -> String {
         html_text(&plan.stage)
     );
     if let Some(doc) = &plan.doc {
-        let _ = write!(out, "<p class=\"doc\">{}</p>\n", html_text(doc.trim()));
+        let _ = writeln!(out, "<p class=\"doc\">{}</p>", html_text(doc.trim()));
     }
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "<p class=\"trigger\">{}</p>\n",
+        "<p class=\"trigger\">{}</p>",
         code_spans(&html_text(&sentences::trigger(plan)))
     );
     out.push_str("<table>\n<tr><th>Message</th><th>Channel</th><th>Locales</th></tr>\n");
@@ -139,9 +139,9 @@ pub fn campaign_section(plan: &Plan, emails: &[(String, String)]) -> String {
                 }
             })
             .collect();
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "<tr><td><code>{}</code></td><td>{}</td><td>{}</td></tr>\n",
+            "<tr><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
             html_text(message),
             html_text(channel_noun(channel_key(m.channel))),
             links.join(" ")

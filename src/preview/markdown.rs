@@ -49,7 +49,7 @@ pub fn campaign_page(input: &PageInput) -> String {
     out.push_str(&input.main_path.setup);
     out.push_str("\n\n");
     for line in &input.main_path.lines {
-        let _ = write!(out, "- **{}** — {}\n", line.when, line.text);
+        let _ = writeln!(out, "- **{}** — {}", line.when, line.text);
     }
     if input.main_path.lines.is_empty() && !input.main_path.no_persona {
         out.push_str("- (nothing happens)\n");
@@ -95,9 +95,9 @@ pub fn campaign_page(input: &PageInput) -> String {
         out.push_str("None.\n");
     }
     for d in input.diagnostics {
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "- `{}` {} {}: {}\n",
+            "- `{}` {} {}: {}",
             location(input.sources, d.span),
             d.severity.as_str(),
             d.code,
@@ -169,7 +169,7 @@ fn facts_table(plan: &Plan) -> String {
     let mut out = String::from("| Setting | In plain words |\n|---|---|\n");
     for (name, text) in rows {
         // Sentences quote string literals from the source: keep them text.
-        let _ = write!(out, "| **{name}** | {} |\n", cell(&html_text(&text)));
+        let _ = writeln!(out, "| **{name}** | {} |", cell(&html_text(&text)));
     }
     out
 }
@@ -213,13 +213,13 @@ fn message_section(campaign: &str, p: &MessagePreview) -> String {
             ..
         } => {
             if let Some(from) = from {
-                let _ = write!(out, "- **From:** {}\n", inline(&html_text(from)));
+                let _ = writeln!(out, "- **From:** {}", inline(&html_text(from)));
             }
             // Rendered with HTML escaping of values only: literal text
             // and `{{{…}}}` values are escaped here.
-            let _ = write!(out, "- **Subject:** {}\n", inline(&rendered_text(subject)));
+            let _ = writeln!(out, "- **Subject:** {}", inline(&rendered_text(subject)));
             if let Some(pre) = preheader {
-                let _ = write!(out, "- **Preheader:** {}\n", inline(&rendered_text(pre)));
+                let _ = writeln!(out, "- **Preheader:** {}", inline(&rendered_text(pre)));
             }
             let _ = write!(
                 out,
@@ -276,23 +276,23 @@ fn message_section(campaign: &str, p: &MessagePreview) -> String {
             } else {
                 IN_APP_LIMITS
             };
-            let _ = write!(
+            let _ = writeln!(
                 out,
-                "- **Title** ({}): {}\n",
+                "- **Title** ({}): {}",
                 counted(title, limits.0),
                 inline(&html_text(title))
             );
-            let _ = write!(
+            let _ = writeln!(
                 out,
-                "- **Body** ({}): {}\n",
+                "- **Body** ({}): {}",
                 counted(body, limits.1),
                 inline(&html_text(body))
             );
             if let Some(button) = button {
-                let _ = write!(out, "- **Button:** {}\n", inline(&html_text(button)));
+                let _ = writeln!(out, "- **Button:** {}", inline(&html_text(button)));
             }
             if let Some(link) = link {
-                let _ = write!(out, "- **Link:** `{}`\n", link.replace('`', "'"));
+                let _ = writeln!(out, "- **Link:** `{}`", link.replace('`', "'"));
             }
             out.push('\n');
         }
@@ -337,7 +337,7 @@ fn quote(text: &str) -> String {
         if line.trim().is_empty() {
             out.push_str(">\n");
         } else {
-            let _ = write!(out, "> {line}\n");
+            let _ = writeln!(out, "> {line}");
         }
     }
     out

@@ -25,7 +25,7 @@ pub fn flowchart(plan: &Plan) -> String {
     let target = |next: &Option<String>| next.as_deref().map_or(COMPLETED.to_string(), id);
 
     let mut out = String::from("flowchart TD\n");
-    let _ = write!(out, "  {START}([\"Start\"])\n");
+    let _ = writeln!(out, "  {START}([\"Start\"])");
     let mut edges: Vec<String> = Vec::new();
     let mut uses_completed = plan.entry.is_none();
     let mut edge = |from: &str, to: String, label: Option<String>| {
@@ -45,9 +45,9 @@ pub fn flowchart(plan: &Plan) -> String {
     for (name, node) in nodes {
         let me = id(name);
         let (open, close) = shape(node);
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "  {me}{open}\"`{}`\"{close}\n",
+            "  {me}{open}\"`{}`\"{close}",
             markdown_label(&label(node))
         );
         match node {
@@ -97,7 +97,7 @@ pub fn flowchart(plan: &Plan) -> String {
         }
     }
     if uses_completed {
-        let _ = write!(out, "  {COMPLETED}([\"Completed\"])\n");
+        let _ = writeln!(out, "  {COMPLETED}([\"Completed\"])");
     }
     for e in edges {
         out.push_str(&e);
