@@ -1,6 +1,8 @@
 //! The edit loop of issue 10 on its generated project (1,000 campaigns x 4
-//! messages x 4 locales, about 4.4 MB of `.camp`): cold check, cold build,
-//! no-op build, watch-style edits through the `driver::Workspace` API
+//! messages x 4 locales, about 4.4 MB of `.camp`): cold check, cold build
+//! and no-op build in this process through the library, cold `check` and
+//! `build` as commands (a child process each, start and exit included),
+//! watch-style edits through the `driver::Workspace` API
 //! (edit -> every changed output on disk), peak memory of a cold build,
 //! and scaling at 100 / 1,000 / 5,000 campaigns.
 //!
@@ -122,6 +124,37 @@ fn main() -> std::process::ExitCode {
         secs(cold.floor)
     );
     println!("no-op build median {}  (goal <= 0.15 s)", secs(cold.noop));
+    // The commands as a user runs them: a process each, with the binary's
+    // allocator tuning, start and exit included.
+    let command = |args: &[&std::ffi::OsStr]| {
+        let start = Instant::now();
+        let (code, _) = run_child(args);
+        assert_eq!(code, Some(0), "campaignc {args:?}");
+        start.elapsed()
+    };
+    let check_command = median(
+        (0..runs)
+            .map(|_| command(&["check".as_ref(), project.as_os_str()]))
+            .collect(),
+    );
+    let build_command = median(
+        (0..runs)
+            .map(|run| {
+                let out = tmp.path().join(format!("command-out-{run}"));
+                command(&[
+                    "build".as_ref(),
+                    project.as_os_str(),
+                    "--out".as_ref(),
+                    out.as_os_str(),
+                ])
+            })
+            .collect(),
+    );
+    println!(
+        "the commands, each a new process (`campaignc check`, `campaignc build` into a new directory): check median {}, build median {}",
+        secs(check_command),
+        secs(build_command)
+    );
     print_phases(
         "computing the outputs of a cold build, mean by phase",
         &cold.phases,
@@ -564,11 +597,20 @@ fn print_phases(title: &str, phases: &[(&'static str, Duration)], count: usize) 
 
 /// A cold `campaignc build` in a child process, and its peak RSS.
 fn peak_build_rss(project: &Path, out: &Path) -> (Option<i32>, u64) {
+    run_child(&[
+        "build".as_ref(),
+        project.as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+    ])
+}
+
+/// The campaignc command `args` in a child process (this benchmark's
+/// binary, which runs `campaignc` with the binary's allocator tuning):
+/// its exit code and peak RSS in KiB.
+fn run_child(args: &[&std::ffi::OsStr]) -> (Option<i32>, u64) {
     let child = Command::new(std::env::current_exe().expect("this benchmark's path"))
-        .arg("build")
-        .arg(project)
-        .arg("--out")
-        .arg(out)
+        .args(args)
         .env(CHILD, "1")
         .env("NO_COLOR", "1")
         .output()
