@@ -163,8 +163,9 @@ pub fn without_huge_pages() {
 /// (`cargo bench --bench memory -- 10`, goal 10× the source): 0 gives
 /// 8.1× for `check` and `build`, 2 ms 8.4×, 5 ms 8.7× and 8.9×, 10 ms 9.0×
 /// and 9.2×, 20 ms 9.2× and 9.8×. The cold `check` of 1,000 campaigns
-/// takes about a tenth less with 5 ms than with 0 (docs/performance.md,
-/// "Freed pages kept a little while during the check").
+/// takes about 7 % less with 5 ms than with 0 (docs/performance.md,
+/// "Plain email bodies skip the sanitiser, digests without a string per
+/// byte").
 const PROJECT_PURGE_DELAY: std::ffi::c_long = 5;
 
 /// The purge delay while `build` makes its outputs, in milliseconds:
