@@ -154,16 +154,7 @@ fn markdown_links(body_markdown: &str) -> Vec<(String, bool)> {
             dropped.push((dest_url.into_string(), false));
             continue;
         }
-        // What `html::push_html` writes in the attribute (`mailto:` before
-        // an e-mail autolink, percent-encoding, `&amp;` and `&#x27;`), as
-        // an HTML parser decodes it.
-        let mut href = String::new();
-        if link_type == pulldown_cmark::LinkType::Email {
-            href.push_str("mailto:");
-        }
-        // Writing into a `String` cannot fail.
-        let _ = pulldown_cmark_escape::escape_href(&mut href, &dest_url);
-        let href = decode_entities(&href);
+        let href = href_as_read(link_type, &dest_url);
         let safe = is_safe_url(&href);
         kept.push((href, safe));
     }
@@ -367,21 +358,26 @@ fn sanitiser_keeps_all_of(body_markdown: &str, events: &[Event]) -> bool {
 }
 
 /// Whether the sanitiser keeps the `href` that `html::push_html` writes
-/// for a link to `dest_url`, as an HTML parser reads it back: percent-
-/// encoded by `escape_href`, its only references `&amp;` and `&#x27;`.
+/// for a link to `dest_url` ([`href_as_read`]).
 fn keeps_href(link_type: pulldown_cmark::LinkType, dest_url: &str) -> bool {
-    let mut written = String::new();
-    if link_type == pulldown_cmark::LinkType::Email {
-        written.push_str("mailto:");
-    }
-    // Writing into a `String` cannot fail.
-    let _ = pulldown_cmark_escape::escape_href(&mut written, dest_url);
-    let href = written.replace("&amp;", "&").replace("&#x27;", "'");
-    match url::Url::parse(&href) {
+    match url::Url::parse(&href_as_read(link_type, dest_url)) {
         Ok(url) => SAFE_SCHEMES.contains(&url.scheme()),
         Err(url::ParseError::RelativeUrlWithoutBase) => true,
         Err(_) => false,
     }
+}
+
+/// The `href` that `html::push_html` writes for a link to `dest_url`
+/// (`mailto:` before an e-mail autolink, percent-encoding, `&amp;` and
+/// `&#x27;`), as an HTML parser reads it back.
+fn href_as_read(link_type: pulldown_cmark::LinkType, dest_url: &str) -> String {
+    let mut href = String::new();
+    if link_type == pulldown_cmark::LinkType::Email {
+        href.push_str("mailto:");
+    }
+    // Writing into a `String` cannot fail.
+    let _ = pulldown_cmark_escape::escape_href(&mut href, dest_url);
+    decode_entities(&href)
 }
 
 /// What the sanitiser gives for `generated`, HTML that `html::push_html`
