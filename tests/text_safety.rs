@@ -312,15 +312,60 @@ fn deeply_nested_subexpressions_and_blocks_are_diagnostics() {
         }
     }
     // 32 levels are still accepted.
+    // 32 levels are still accepted.
     let ok = format!(
-        "{{{{{}customer.first_name{}}}}}",
-        "upper (".repeat(32),
+        "{{{{upper {}customer.first_name{}}}}}",
+        "(upper ".repeat(32),
         ")".repeat(32)
     );
     let text = message("", "\"Hi\"", &body_line(&ok));
     let dir = project(&[("schema.camp", SCHEMA), ("welcome.camp", &text)]);
     let (c, _, err) = run(&["check"], dir.path());
     assert_eq!(c, 0, "{err}");
+}
+
+/// The renderer refuses on its own what the checker reports: a template
+/// that never went through a check (a hand-edited plan piped through
+/// `campaignc render`, a library caller) must not reach the parser, which
+/// recurses once per level, with thousands of levels.
+#[test]
+fn the_renderer_refuses_templates_nested_too_deep_without_a_check() {
+    let renderer = campaignc::template::Renderer::new();
+    let customer = serde_json::json!({"first_name": "Ann"});
+    let data = campaignc::template::value::root(
+        customer.as_object().expect("an object").clone(),
+        None,
+        "Demo",
+        "https://example.com/u",
+    );
+    let opts = campaignc::template::RenderOptions {
+        locale: "en".into(),
+        timezone: "UTC".into(),
+        escape: campaignc::template::Escape::Html,
+    };
+    let subexpressions = format!(
+        "{{{{{}1{}}}}}",
+        "upper (".repeat(50_000),
+        ")".repeat(50_000)
+    );
+    let blocks = format!(
+        "{}x{}",
+        "{{#if 1}}".repeat(50_000),
+        "{{/if}}".repeat(50_000)
+    );
+    for (template, says) in [(subexpressions, "subexpressions"), (blocks, "blocks nest")] {
+        let err = renderer
+            .render(&template, &data, &opts)
+            .expect_err("refused");
+        assert!(err.to_string().contains(says), "{err}");
+    }
+    // 32 levels are still accepted.
+    let ok = format!(
+        "{{{{upper {}customer.first_name{}}}}}",
+        "(upper ".repeat(32),
+        ")".repeat(32)
+    );
+    assert_eq!(renderer.render(&ok, &data, &opts).as_deref(), Ok("ANN"));
 }
 
 #[test]

@@ -115,8 +115,14 @@ impl Renderer {
     ///
     /// The checker calls this to report Handlebars syntax errors with their
     /// line and column inside the template.
+    ///
+    /// A template nested deeper than [`super::nesting`] allows is an error
+    /// before the parser sees it.
     pub fn compile(&self, template: &str) -> Result<Arc<Template>, RenderError> {
         self.compile_with(template, |source| {
+            if let Some(deep) = super::nesting::too_deep(source) {
+                return Err(RenderError::message(deep.message()));
+            }
             Template::compile(source).map_err(RenderError::from_template)
         })
     }

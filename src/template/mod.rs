@@ -19,6 +19,7 @@ mod helpers;
 pub mod lex;
 mod locale;
 mod money;
+pub mod nesting;
 pub mod sms;
 pub mod value;
 

@@ -7,66 +7,10 @@ use handlebars::TemplateErrorReason;
 
 use crate::check::model::TemplateField;
 use crate::diagnostics::Diagnostic;
+use crate::template::nesting::{too_deep, TooDeep};
 use crate::template::Renderer;
 use crate::text;
 use std::sync::Arc;
-
-/// How deep `{{#…}}` blocks may nest: far beyond any real message, and
-/// shallow enough that walking and rendering never exhaust the stack.
-const MAX_BLOCK_DEPTH: usize = 64;
-
-/// How deep `(…)` subexpressions may nest inside one tag. Handlebars'
-/// parser, the checker's walker and the renderer all recurse once per
-/// level, so the limit is checked on the raw text before any of them runs.
-const MAX_SUBEXPRESSION_DEPTH: usize = 32;
-
-/// What nests too deep in a template.
-enum TooDeep {
-    /// The `{{#…}}` block opening at this offset.
-    Block(usize),
-    /// The `(` at this offset.
-    Subexpression(usize),
-}
-
-/// The first place where blocks or subexpressions nest too deep, if any.
-/// A plain loop over the bytes: nothing here recurses.
-fn too_deep(src: &str) -> Option<TooDeep> {
-    let bytes = src.as_bytes();
-    let mut depth = 0usize;
-    let mut i = 0;
-    while let Some(p) = src[i..].find("{{") {
-        let at = i + p;
-        let rest = src[at + 2..].trim_start_matches(['~', '{']);
-        if rest.starts_with('#') {
-            depth += 1;
-            if depth > MAX_BLOCK_DEPTH {
-                return Some(TooDeep::Block(at));
-            }
-        } else if rest.starts_with('/') {
-            depth = depth.saturating_sub(1);
-        }
-        let end = tag_end(src, at);
-        let mut parens = 0usize;
-        let mut quote: Option<u8> = None;
-        for (j, &b) in bytes.iter().enumerate().take(end).skip(at + 2) {
-            match (quote, b) {
-                (Some(q), _) if b == q => quote = None,
-                (Some(_), _) => {}
-                (None, b'"' | b'\'') => quote = Some(b),
-                (None, b'(') => {
-                    parens += 1;
-                    if parens > MAX_SUBEXPRESSION_DEPTH {
-                        return Some(TooDeep::Subexpression(j));
-                    }
-                }
-                (None, b')') => parens = parens.saturating_sub(1),
-                _ => {}
-            }
-        }
-        i = end.max(at + 2);
-    }
-    None
-}
 
 /// A block tag that is opened and never closed (`{{#each items}}` with no
 /// `{{/each}}`), or closed without being opened: the offset of the tag,
@@ -120,36 +64,29 @@ pub(crate) fn parse(
     renderer: &Renderer,
 ) -> Result<Arc<Template>, Box<Diagnostic>> {
     let src = field.source.as_str();
-    match too_deep(src) {
-        Some(TooDeep::Block(at)) => {
-            return Err(Box::new(
-                Diagnostic::error(
-                    "E0401",
-                    format!("blocks nest more than {MAX_BLOCK_DEPTH} deep here"),
-                    field.sub_span(at, text::next_char_boundary(src, at)),
-                )
-                .with_primary_label("too deep")
-                .with_help("split the message, or flatten the `{{#if}}`/`{{#each}}` blocks"),
-            ));
-        }
-        Some(TooDeep::Subexpression(at)) => {
-            return Err(Box::new(
-                Diagnostic::error(
-                    "E0411",
-                    format!(
-                        "template nested too deeply: more than {MAX_SUBEXPRESSION_DEPTH} \
-                         `( … )` subexpressions inside each other"
-                    ),
-                    field.sub_span(at, text::next_char_boundary(src, at)),
-                )
-                .with_primary_label("too deep")
-                .with_help(
-                    "compute the value in fewer steps: a helper call rarely needs more \
-                     than two or three `( … )` levels",
-                ),
-            ));
-        }
-        None => {}
+    if let Some(deep) = too_deep(src) {
+        let (code, at, help) = match deep {
+            TooDeep::Block(at) => (
+                "E0401",
+                at,
+                "split the message, or flatten the `{{#if}}`/`{{#each}}` blocks",
+            ),
+            TooDeep::Subexpression(at) => (
+                "E0411",
+                at,
+                "compute the value in fewer steps: a helper call rarely needs more than two \
+                 or three `( … )` levels",
+            ),
+        };
+        return Err(Box::new(
+            Diagnostic::error(
+                code,
+                deep.message(),
+                field.sub_span(at, text::next_char_boundary(src, at)),
+            )
+            .with_primary_label("too deep")
+            .with_help(help),
+        ));
     }
     renderer.compile_with(src, |_| parse_checked(field))
 }
