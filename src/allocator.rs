@@ -154,19 +154,24 @@ pub fn without_huge_pages() {
     unsafe { mi::mi_option_set(MI_OPTION_ALLOW_THP, 0) }
 }
 
-/// The purge delay while `check` and `build` read and check the whole
-/// project, in milliseconds: long enough that a page freed by one
-/// declaration is reused by the next instead of being returned and faulted
-/// in again, short enough that the peak stays that of the live data.
-///
-/// With small pages ([`without_huge_pages`]), on the 10 MB segment input
-/// (`cargo bench --bench memory -- 10`, goal 10× the source): 0 gives
-/// 8.1× for `check` and `build`, 2 ms 8.4×, 5 ms 8.7× and 8.9×, 10 ms 9.0×
-/// and 9.2×, 20 ms 9.2× and 9.8×. The cold `check` of 1,000 campaigns
-/// takes about 7 % less with 5 ms than with 0 (docs/performance.md,
-/// "Plain email bodies skip the sanitiser, digests without a string per
-/// byte").
-const PROJECT_PURGE_DELAY: std::ffi::c_long = 5;
+/// The purge delay while `check` and `build` read and parse the whole
+/// project, in milliseconds: none. Memory freed then (each file's pest
+/// token queue, the parts of a large file) goes back to the system at
+/// once, before the check allocates the model; kept for a while, it
+/// stayed resident through the start of the check on another thread. On
+/// the 10 MB segment input (`cargo bench --bench memory -- 10`, goal 10×
+/// the source) a delay of 1, 2 or 5 ms there put `check`'s peak at
+/// 118-128 MB; with none it is 91 MB (docs/performance.md, "Release
+/// builds as one unit").
+const PARSING_PURGE_DELAY: std::ffi::c_long = 0;
+
+/// The purge delay while `check` and `build` check the parsed project, in
+/// milliseconds: long enough that a page freed by one declaration is
+/// reused by the next instead of being returned and faulted in again,
+/// short enough that the peak stays that of the live data. The cold
+/// `check` of 1,000 campaigns takes about 10 % less with 5 ms than with 0
+/// (0.200 s against 0.219 s as a command).
+const CHECKING_PURGE_DELAY: std::ffi::c_long = 5;
 
 /// The purge delay while `build` makes its outputs, in milliseconds:
 /// short enough that the peak stays that of the check (the 10 MB segment
@@ -178,8 +183,9 @@ const OUTPUTS_PURGE_DELAY: std::ffi::c_long = 10;
 
 /// The binary's tuning for `check` and `build` (`campaignc::cli::Tuning`):
 ///
-/// - While they read and check the whole project, memory freed is given
-///   back to the system after [`PROJECT_PURGE_DELAY`]. They free each
+/// - While they read and parse the project, memory freed is given back to
+///   the system at once ([`PARSING_PURGE_DELAY`]).
+/// - While they check it, after [`CHECKING_PURGE_DELAY`]. They free each
 ///   segment's tree and typed body as they go; with mimalloc's default
 ///   delay (1 s) the freed pages stayed resident, and the peak of `check`
 ///   on 10 MB of segments was about 120 MB instead of about 90 MB
@@ -189,16 +195,22 @@ const OUTPUTS_PURGE_DELAY: std::ffi::c_long = 10;
 ///   reuses pages all the time, and with 0 the 1,000-campaign build spent
 ///   about a fifth of its time faulting them in again.
 ///
-/// Both are called between the parallel phases, when no other thread
+/// Each is called between the parallel phases, when no other thread
 /// allocates (mimalloc's options are plain variables).
 pub const TUNING: campaignc::cli::Tuning = campaignc::cli::Tuning {
-    whole_project: return_freed_memory_soon,
+    whole_project: return_freed_memory_at_once,
+    checking: return_freed_memory_soon,
     outputs: keep_freed_memory_briefly,
 };
 
+fn return_freed_memory_at_once() {
+    // SAFETY: sets an integer option of the allocator.
+    unsafe { mi::mi_option_set(MI_OPTION_PURGE_DELAY, PARSING_PURGE_DELAY) }
+}
+
 fn return_freed_memory_soon() {
     // SAFETY: sets an integer option of the allocator.
-    unsafe { mi::mi_option_set(MI_OPTION_PURGE_DELAY, PROJECT_PURGE_DELAY) }
+    unsafe { mi::mi_option_set(MI_OPTION_PURGE_DELAY, CHECKING_PURGE_DELAY) }
 }
 
 fn keep_freed_memory_briefly() {

@@ -115,7 +115,17 @@ pub struct Diagnosed {
 /// body is in memory longer than it takes to check it; see
 /// [`check::check_diagnostics`]).
 pub fn compile_diagnostics(dir: &Path) -> Result<Diagnosed, LoadError> {
+    compile_diagnostics_with(dir, || {})
+}
+
+/// [`compile_diagnostics`], calling `checking` between the parse and the
+/// check (`campaignc check` tunes its allocator there: see `cli::Tuning`).
+pub fn compile_diagnostics_with(
+    dir: &Path,
+    checking: impl FnOnce(),
+) -> Result<Diagnosed, LoadError> {
     let (sources, files, mut problems) = load_and_parse(dir, syntax::parse_project_lean)?;
+    checking();
     check::check_diagnostics(files, &sources, &mut problems);
     Ok(Diagnosed { sources, problems })
 }

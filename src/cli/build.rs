@@ -35,12 +35,14 @@ pub struct Args {
     pub diagnostics: DiagnosticArgs,
 }
 
-/// Runs `build`; `outputs` is called once the check is done and the
-/// outputs are being made (the binary's allocator tuning, `cli::Tuning`).
-pub fn run(args: &Args, outputs: fn()) -> Exit {
+/// Runs `build`; `tuning.checking` is called when the check of the
+/// parsed project begins and `tuning.outputs` once the check is done and
+/// the outputs are being made (the binary's allocator tuning,
+/// `cli::Tuning`).
+pub fn run(args: &Args, tuning: super::Tuning) -> Exit {
     let bar = Arc::new(Phases {
         bar: BuildBar::new(),
-        outputs,
+        tuning,
     });
     let built = build_project_with(
         &args.dir,
@@ -83,18 +85,21 @@ pub fn run(args: &Args, outputs: fn()) -> Exit {
     }
 }
 
-/// The build's progress bar, which also calls `outputs` when the
-/// planning phase begins (the outputs are made only for a project the
-/// check let through).
+/// The build's progress bar, which also calls the tuning's `checking`
+/// when the checking phase begins and `outputs` when the planning phase
+/// begins (the outputs are made only for a project the check let
+/// through).
 struct Phases {
     bar: BuildBar,
-    outputs: fn(),
+    tuning: super::Tuning,
 }
 
 impl Progress for Phases {
     fn phase(&self, name: &'static str, total: usize) {
-        if name == "planning" {
-            (self.outputs)();
+        match name {
+            "checking" => (self.tuning.checking)(),
+            "planning" => (self.tuning.outputs)(),
+            _ => {}
         }
         self.bar.phase(name, total);
     }
@@ -152,7 +157,10 @@ mod tests {
         let build = |project: &std::path::Path, out: &str| {
             let phases = Arc::new(Phases {
                 bar: BuildBar::new(),
-                outputs: count,
+                tuning: super::super::Tuning {
+                    outputs: count,
+                    ..super::super::Tuning::NONE
+                },
             });
             build_project_with(project, &dir.path().join(out), false, Some(phases))
                 .expect("the project loads")

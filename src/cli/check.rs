@@ -15,12 +15,14 @@ pub struct Args {
     pub diagnostics: DiagnosticArgs,
 }
 
-pub fn run(args: &Args) -> Exit {
+/// Runs `check`; `checking` is called once the project is parsed (the
+/// binary's allocator tuning, `cli::Tuning`).
+pub fn run(args: &Args, checking: fn()) -> Exit {
     // Only the sources and the diagnostics are needed: no model is kept.
     let crate::Diagnosed {
         sources,
         mut problems,
-    } = match crate::compile_diagnostics(&args.dir) {
+    } = match crate::compile_diagnostics_with(&args.dir, checking) {
         Ok(diagnosed) => diagnosed,
         Err(err) => {
             output::fatal(err);

@@ -128,8 +128,11 @@ pub fn main() -> ExitCode {
 #[derive(Clone, Copy)]
 pub struct Tuning {
     /// Called first by `check` and `build`, whose peak memory grows with
-    /// the project.
+    /// the project: they read and parse it next.
     pub whole_project: fn(),
+    /// Called by `check` and `build` once the project is parsed, when the
+    /// check of the parsed project begins.
+    pub checking: fn(),
     /// Called by `build` when the check is done and it starts making the
     /// outputs (planning, rendering, writing), which free and reuse much
     /// more memory than the check.
@@ -140,6 +143,7 @@ impl Tuning {
     /// Leaves the allocator as it is.
     pub const NONE: Tuning = Tuning {
         whole_project: nothing,
+        checking: nothing,
         outputs: nothing,
     };
 }
@@ -199,8 +203,8 @@ where
         (tuning.whole_project)();
     }
     let exit = match &cli.command {
-        Command::Check(args) => check::run(args),
-        Command::Build(args) => build::run(args, tuning.outputs),
+        Command::Check(args) => check::run(args, tuning.checking),
+        Command::Build(args) => build::run(args, tuning),
         Command::Explain(args) => explain::run(args),
         Command::Preview(args) => preview::run(args),
         Command::Coverage(args) => coverage::run(args),
