@@ -283,19 +283,26 @@ fn a_diagnostic_after_a_very_long_line_of_cjk_is_drawn_as_a_window() {
     assert_eq!(above, Some('}'), "{head}");
 }
 
-#[test]
-fn deeply_nested_subexpressions_and_blocks_are_diagnostics() {
-    let deep = format!(
-        "{}customer.first_name{}",
-        "upper (".repeat(5_000),
-        ")".repeat(5_000)
+/// A tag with `levels` `( … )` subexpressions inside each other, and
+/// `levels` `{{#if}}` blocks inside each other.
+fn nested_tag_and_blocks(levels: usize) -> (String, String) {
+    let tag = format!(
+        "{{{{{}customer.first_name{}}}}}",
+        "upper (".repeat(levels),
+        ")".repeat(levels)
     );
     let blocks = format!(
         "{}x{}",
-        "{{#if customer.first_name}}".repeat(5_000),
-        "{{/if}}".repeat(5_000)
+        "{{#if customer.first_name}}".repeat(levels),
+        "{{/if}}".repeat(levels)
     );
-    for (body, code) in [(format!("{{{{{deep}}}}}"), "E0411"), (blocks, "E0401")] {
+    (tag, blocks)
+}
+
+#[test]
+fn deeply_nested_subexpressions_and_blocks_are_diagnostics() {
+    let (deep, blocks) = nested_tag_and_blocks(5_000);
+    for (body, code) in [(deep, "E0411"), (blocks, "E0401")] {
         let text = message("", "\"Hi\"", &body_line(&body));
         let dir = project(&[("schema.camp", SCHEMA), ("welcome.camp", &text)]);
         let out = tempfile::tempdir().expect("out dir");
@@ -343,16 +350,7 @@ fn the_renderer_refuses_templates_nested_too_deep_without_a_check() {
         timezone: "UTC".into(),
         escape: campaignc::template::Escape::Html,
     };
-    let subexpressions = format!(
-        "{{{{{}1{}}}}}",
-        "upper (".repeat(50_000),
-        ")".repeat(50_000)
-    );
-    let blocks = format!(
-        "{}x{}",
-        "{{#if 1}}".repeat(50_000),
-        "{{/if}}".repeat(50_000)
-    );
+    let (subexpressions, blocks) = nested_tag_and_blocks(50_000);
     for (template, says) in [(subexpressions, "subexpressions"), (blocks, "blocks nest")] {
         let err = renderer
             .render(&template, &data, &opts)
