@@ -141,23 +141,32 @@ mod tests {
 
     /// How many times [`count`] was called.
     static CALLS: AtomicUsize = AtomicUsize::new(0);
+    /// How many times [`count_checks`] was called.
+    static CHECKS: AtomicUsize = AtomicUsize::new(0);
 
     fn count() {
         CALLS.fetch_add(1, Ordering::SeqCst);
     }
 
-    /// The allocator's second hook fires once, when a build that the check
-    /// let through starts making its outputs, and not for a build the
-    /// diagnostics stopped. (It goes by the driver's phase names: renaming
-    /// `planning` there would make this fail.)
+    fn count_checks() {
+        CHECKS.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// The allocator's `outputs` hook fires once, when a build that the
+    /// check let through starts making its outputs, and not for a build
+    /// the diagnostics stopped; its `checking` hook once per build, when
+    /// the parsed project is checked. (They go by the driver's phase
+    /// names: renaming `planning` or `checking` there would make this
+    /// fail.)
     #[test]
-    fn the_outputs_hook_fires_once_when_the_outputs_are_made() {
+    fn the_tuning_hooks_fire_when_the_check_and_the_outputs_begin() {
         let dir = tempfile::tempdir().expect("tempdir");
         let project = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("campaigns");
         let build = |project: &std::path::Path, out: &str| {
             let phases = Arc::new(Phases {
                 bar: BuildBar::new(),
                 tuning: super::super::Tuning {
+                    checking: count_checks,
                     outputs: count,
                     ..super::super::Tuning::NONE
                 },
@@ -169,6 +178,7 @@ mod tests {
         let outcome = build(&project, "out");
         assert!(matches!(outcome.status, BuildStatus::Built { .. }));
         assert_eq!(CALLS.load(Ordering::SeqCst), 1);
+        assert_eq!(CHECKS.load(Ordering::SeqCst), 1);
 
         let broken = dir.path().join("broken");
         std::fs::create_dir_all(&broken).expect("mkdir");
@@ -180,5 +190,6 @@ mod tests {
             1,
             "a stopped build makes no outputs"
         );
+        assert_eq!(CHECKS.load(Ordering::SeqCst), 2, "but it is checked");
     }
 }
