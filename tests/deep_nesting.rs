@@ -147,6 +147,26 @@ fn kinds() -> Vec<(&'static str, Make)> {
     ]
 }
 
+/// Completion asks the grammar what may follow the text before the cursor
+/// on its line: anywhere in 10,000 levels of every kind of nesting it
+/// answers (nothing, past the limit), never a crash. pest's own stack
+/// probe is off (vendor/pest_stack_guard), so only the pre-scan stands
+/// between such a line and the end of the stack.
+#[test]
+fn completion_anywhere_in_deep_nesting_answers() {
+    for (_, make) in kinds() {
+        let text = make(10_000);
+        for tenth in 1..=10 {
+            let mut offset = text.len() * tenth / 10;
+            while !text.is_char_boundary(offset) {
+                offset -= 1;
+            }
+            // A stack overflow aborts the test binary: that is the failure.
+            campaignc::syntax::expected_at(&text, offset);
+        }
+    }
+}
+
 /// check, build and fmt on 300, 5,000 and 10,000 levels of every kind:
 /// exit 0, 1 or 2 in bounded time, never a crash.
 #[test]

@@ -182,7 +182,12 @@ fn parse_entry(entry: &str, rule: Rule) -> Expected {
     use pest::error::{ErrorVariant, InputLocation};
     // pest skips blanks between the parts of a rule, not before its start.
     let entry = entry.trim_start();
-    let nesting = prescan::prescan(crate::source::FileId(0), entry).unwrap_or(0);
+    // pest recurses once per level and nothing else bounds it: an entry
+    // nested past the limit (or that the pre-scan cannot read, one that
+    // starts inside a string) is not parsed, and the grammar says nothing.
+    let Ok(nesting) = prescan::prescan(crate::source::FileId(0), entry) else {
+        return Expected::default();
+    };
     match super::parse_from(entry, 0, nesting, rule) {
         Ok(_) => Expected::default(),
         Err(e) => {
