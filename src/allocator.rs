@@ -195,8 +195,11 @@ const OUTPUTS_PURGE_DELAY: std::ffi::c_long = 10;
 ///   reuses pages all the time, and with 0 the 1,000-campaign build spent
 ///   about a fifth of its time faulting them in again.
 ///
-/// Each is called between the parallel phases, when no other thread
-/// allocates (mimalloc's options are plain variables).
+/// Each is called between the parallel phases. A worker may still be
+/// freeing what the previous phase left (the check drops the parsed trees
+/// and its model on rayon workers); mimalloc's options are plain
+/// variables, which its own `mi_option_set` writes at any time, so such
+/// a free sees the old delay or the new one, and either is safe.
 pub const TUNING: campaignc::cli::Tuning = campaignc::cli::Tuning {
     whole_project: return_freed_memory_at_once,
     checking: return_freed_memory_soon,
